@@ -1,0 +1,131 @@
+"""API tokens: issued once, stored only as argon2 hashes, verified into a Principal."""
+
+import hashlib
+import json
+import os
+import secrets
+import threading
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+TOKEN_PREFIX = "tsr_"
+
+
+class Role(StrEnum):
+    """What a user may do."""
+
+    SUBMITTER = "submitter"
+    ANALYST = "analyst"
+    POLICE = "police"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated caller: who, for which agency, in which role."""
+
+    user: str
+    agency: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredToken:
+    key_id: str
+    token_hash: str
+    user: str
+    agency: str
+    role: str
+    created_at: str
+
+
+class InvalidToken(Exception):
+    """The token is missing, malformed, unknown or wrong."""
+
+
+class TokenStore:
+    """A JSON file of hashed tokens; re-read when it changes on disk."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._hasher = PasswordHasher()
+        self._lock = threading.Lock()
+        self._mtime = -1.0
+        self._tokens: dict[str, _StoredToken] = {}
+        self._verified: dict[str, Principal] = {}
+
+    def issue(self, *, user: str, agency: str, role: Role) -> str:
+        """Create a token for a user and return it; only its hash is kept."""
+        key_id = secrets.token_hex(6)
+        secret = secrets.token_urlsafe(32)
+        stored = _StoredToken(
+            key_id=key_id,
+            token_hash=self._hasher.hash(secret),
+            user=user,
+            agency=agency,
+            role=role.value,
+            created_at=datetime.now(UTC).isoformat(),
+        )
+        with self._lock:
+            tokens = self._read()
+            tokens[key_id] = stored
+            self._write(tokens)
+        return f"{TOKEN_PREFIX}{key_id}.{secret}"
+
+    def users(self) -> list[Principal]:
+        """Everyone who holds a token."""
+        with self._lock:
+            self._refresh()
+            return [_principal(t) for t in self._tokens.values()]
+
+    def verify(self, token: str) -> Principal:
+        """Return the Principal a token belongs to, or raise InvalidToken."""
+        if not token.startswith(TOKEN_PREFIX) or "." not in token:
+            raise InvalidToken("malformed token")
+        key_id, secret = token.removeprefix(TOKEN_PREFIX).split(".", 1)
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        with self._lock:
+            self._refresh()
+            if (known := self._verified.get(digest)) is not None:
+                return known
+            stored = self._tokens.get(key_id)
+        if stored is None:
+            raise InvalidToken("unknown token")
+        try:
+            self._hasher.verify(stored.token_hash, secret)
+        except (VerificationError, InvalidHashError) as error:
+            raise InvalidToken("wrong token") from error
+        principal = _principal(stored)
+        with self._lock:
+            self._verified[digest] = principal
+        return principal
+
+    def _refresh(self) -> None:
+        mtime = self._path.stat().st_mtime if self._path.exists() else 0.0
+        if mtime != self._mtime:
+            self._tokens = self._read()
+            self._verified.clear()
+            self._mtime = mtime
+
+    def _read(self) -> dict[str, _StoredToken]:
+        if not self._path.exists():
+            return {}
+        rows = json.loads(self._path.read_text(encoding="utf-8"))["tokens"]
+        return {row["key_id"]: _StoredToken(**row) for row in rows}
+
+    def _write(self, tokens: dict[str, _StoredToken]) -> None:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._path.with_suffix(".tmp")
+        body = {"tokens": [asdict(t) for t in tokens.values()]}
+        tmp.write_text(json.dumps(body, indent=2), encoding="utf-8")
+        os.chmod(tmp, 0o600)
+        tmp.replace(self._path)
+
+
+def _principal(stored: _StoredToken) -> Principal:
+    return Principal(user=stored.user, agency=stored.agency, role=Role(stored.role))

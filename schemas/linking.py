@@ -1,0 +1,37 @@
+"""Events the network service emits after it has linked a report into the graph."""
+
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+from schemas.reports import AwareDatetime
+
+
+class EntityKind(StrEnum):
+    """The kinds of graph entity a report can link."""
+
+    PERSON = "person"
+    LOCATION = "location"
+
+
+class LinkedEntity(BaseModel):
+    """One entity a report touched."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    kind: EntityKind
+    id: str
+
+
+class EntitiesLinked(BaseModel):
+    """A report's entities are now in the graph: the trigger for pattern detection."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    schema_version: int = 1
+    event_id: UUID
+    occurred_at: AwareDatetime
+    report_id: UUID
+    observed_at: AwareDatetime
+    entities: tuple[LinkedEntity, ...]

@@ -1,0 +1,1 @@
+"""Tessera's three services: ingest, network and alerts. They never import each other."""

@@ -1,0 +1,1 @@
+"""Alerts: detects contextual-safeguarding patterns in the graph and delivers alerts."""

@@ -1,0 +1,77 @@
+"""Faust agents of the alert service: run the detectors for each linked place."""
+
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import faust
+from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+from pydantic import ValidationError
+from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
+
+from schemas.alerts import AlertRaised
+from schemas.linking import EntitiesLinked, EntityKind
+from services.alerts.app import GraphService
+from services.alerts.config import Settings
+from services.alerts.detectors.shared_hotspot import detect_shared_hotspot
+from services.alerts.lifecycle import record_alert
+
+log = logging.getLogger(__name__)
+
+RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
+
+
+async def _detect(linked: EntitiesLinked, graph: GraphService, settings: Settings) -> list[AlertRaised]:
+    assert graph.hotspots is not None and graph.alerts is not None  # noqa: S101
+    raised = []
+    for entity in linked.entities:
+        if entity.kind is not EntityKind.LOCATION:
+            continue
+        now = datetime.now(UTC)
+        candidate = await detect_shared_hotspot(
+            location_id=entity.id,
+            graph=graph.hotspots,
+            now=now,
+            min_young_people=settings.alerts_hotspot_min_young_people,
+            window_days=settings.alerts_hotspot_window_days,
+        )
+        if candidate is None:
+            continue
+        alert = await record_alert(candidate=candidate, store=graph.alerts, now=now, new_id=uuid4)
+        if alert is not None:
+            raised.append(alert)
+    return raised
+
+
+def register_agents(*, app: faust.App, settings: Settings, graph: GraphService) -> None:
+    """Attach the detection agent to the app."""
+    linked_topic = app.topic(
+        settings.alerts_entities_linked_topic, value_type=bytes, value_serializer="raw"
+    )
+    alerts_topic = app.topic(settings.alerts_topic, value_type=bytes, value_serializer="raw")
+
+    @app.agent(linked_topic)  # type: ignore[untyped-decorator]
+    async def detect_patterns(stream: AsyncIterator[bytes]) -> None:
+        """Run the detectors for each linked report and publish what they raise or update."""
+        async for value in stream:
+            try:
+                linked = EntitiesLinked.model_validate_json(value)
+            except ValidationError as error:
+                log.error("unreadable entities.linked event skipped: %s", error.errors()[:3])
+                continue
+            raised: list[AlertRaised] = []
+            async for attempt in AsyncRetrying(
+                retry=retry_if_exception_type(RETRYABLE),
+                wait=wait_exponential(multiplier=0.5, max=settings.alerts_retry_max_wait_s),
+                before_sleep=before_sleep_log(log, logging.WARNING),
+                reraise=True,
+            ):
+                with attempt:
+                    raised = await _detect(linked, graph, settings)
+            for alert in raised:
+                sent = await alerts_topic.send(
+                    key=alert.fingerprint.encode(), value=alert.model_dump_json().encode()
+                )
+                await sent
+                log.info("alert %s id=%s type=%s", "raised", alert.alert_id, alert.type)

@@ -1,0 +1,46 @@
+"""HTTP adapter of the alert service: list alerts, newest first, a page at a time."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
+from neo4j.exceptions import ServiceUnavailable
+from pydantic import BaseModel
+
+from schemas.alerts import AlertRaised, AlertStatus, AlertType
+from services.alerts.deps import AlertReaderDep, AlertStoreDep
+
+router = APIRouter(prefix="/v1")
+
+
+class AlertPage(BaseModel):
+    """One page of alerts."""
+
+    items: list[AlertRaised]
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None
+
+
+@router.get("/alerts", response_model=AlertPage)
+async def list_alerts(
+    principal: AlertReaderDep,  # noqa: ARG001 - the dependency authorises the caller
+    store: AlertStoreDep,
+    status_: Annotated[AlertStatus | None, Query(alias="status")] = None,
+    type_: Annotated[AlertType | None, Query(alias="type")] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> AlertPage:
+    """Alerts, newest first, filtered by status and type, citing the reports behind them."""
+    try:
+        items, total = await store.list_alerts(
+            status=status_, type_=type_, offset=offset, limit=limit
+        )
+    except ServiceUnavailable as error:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "the graph database is unavailable; retry later",
+            headers={"Retry-After": "5"},
+        ) from error
+    next_offset = offset + limit if offset + limit < total else None
+    return AlertPage(items=items, total=total, offset=offset, limit=limit, next_offset=next_offset)

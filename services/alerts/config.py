@@ -1,0 +1,25 @@
+"""Alert service settings, including detector thresholds (defaults from domain.md section 4)."""
+
+from functools import lru_cache
+
+from common.settings import InfraSettings
+from schemas import topics
+
+
+class Settings(InfraSettings):
+    """Settings of the alert worker and API; knobs carry the ALERTS_ prefix."""
+
+    alerts_app_id: str = "tessera-alerts"
+    alerts_entities_linked_topic: str = topics.ENTITIES_LINKED
+    alerts_topic: str = topics.ALERTS
+    alerts_retry_max_wait_s: float = 30.0
+    # P01 contextual hotspot: N distinct young people at one place within the window;
+    # N-1 when the place is in the hotspot taxonomy of domain.md section 4.0.
+    alerts_hotspot_min_young_people: int = 3
+    alerts_hotspot_window_days: int = 90
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

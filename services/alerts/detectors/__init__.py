@@ -1,0 +1,1 @@
+"""Pattern detectors, one module each; framework-free use cases over a graph port."""

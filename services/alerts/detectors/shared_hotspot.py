@@ -1,0 +1,113 @@
+"""P01 contextual hotspot: several distinct young people linked to one place in the window."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from schemas.alerts import AlertSubject, AlertType, Evidence, Priority
+from schemas.reports import PlaceCategory
+
+# Places in the hotspot taxonomy (domain.md section 4.0) need one young person fewer.
+HOTSPOT_CATEGORIES = frozenset(
+    {
+        PlaceCategory.TAKE_AWAY,
+        PlaceCategory.TAXI_RANK,
+        PlaceCategory.TRANSPORT_HUB,
+        PlaceCategory.OFF_LICENCE,
+        PlaceCategory.HOTEL,
+        PlaceCategory.SEASIDE_OR_RURAL_TOWN,
+        PlaceCategory.SHOPPING_CENTRE,
+    }
+)
+# Children are together at their own school or care home every day: that is not a hotspot.
+ORDINARY_PLACES = frozenset({PlaceCategory.SCHOOL, PlaceCategory.CARE_HOME})
+UNDER_13 = 13
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """A young person linked to the place by one report."""
+
+    person_id: str
+    person_name: str
+    age: int | None
+    report_id: str
+    observed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """The place being examined."""
+
+    id: str
+    name: str
+    category: PlaceCategory
+
+
+class HotspotGraph(Protocol):
+    """What the detector needs to read from the graph."""
+
+    async def place(self, location_id: str) -> Place | None:
+        """The place, or None when it is not in the graph."""
+        ...
+
+    async def young_people_at(self, location_id: str, *, since: datetime) -> list[Sighting]:
+        """Every report since a time that links a young person to the place."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AlertCandidate:
+    """A pattern found in the graph, before de-duplication."""
+
+    type: AlertType
+    fingerprint: str
+    priority: Priority
+    summary: str
+    subjects: tuple[AlertSubject, ...]
+    evidence: tuple[Evidence, ...]
+    location_id: str
+
+
+async def detect_shared_hotspot(
+    *,
+    location_id: str,
+    graph: HotspotGraph,
+    now: datetime,
+    min_young_people: int,
+    window_days: int,
+) -> AlertCandidate | None:
+    """Raise a hotspot candidate when enough distinct young people were linked to the place."""
+    place = await graph.place(location_id)
+    if place is None or place.category in ORDINARY_PLACES:
+        return None
+    since = now - timedelta(days=window_days)
+    sightings = await graph.young_people_at(location_id, since=since)
+    people = {s.person_id: s for s in sightings}
+    threshold = min_young_people - (1 if place.category in HOTSPOT_CATEGORIES else 0)
+    if len(people) < max(threshold, 2):
+        return None
+    under_13 = any(s.age is not None and s.age < UNDER_13 for s in sightings)
+    reports = {s.report_id: s.observed_at for s in sightings}
+    return AlertCandidate(
+        type=AlertType.SHARED_HOTSPOT,
+        fingerprint=f"{AlertType.SHARED_HOTSPOT.value}:{place.id}",
+        priority=Priority.HIGH if under_13 else Priority.MEDIUM,
+        summary=(
+            f"{len(people)} young people have been linked to {place.name} "
+            f"in the last {window_days} days; consider a contextual safeguarding "
+            "response to the place."
+        ),
+        subjects=(
+            AlertSubject(kind="location", id=place.id, display_name=place.name),
+            *(
+                AlertSubject(kind="person", id=p.person_id, display_name=p.person_name)
+                for p in sorted(people.values(), key=lambda s: s.person_name)
+            ),
+        ),
+        evidence=tuple(
+            Evidence(report_id=rid, observed_at=at)  # type: ignore[arg-type]
+            for rid, at in sorted(reports.items(), key=lambda item: item[1])
+        ),
+        location_id=place.id,
+    )

@@ -1,0 +1,47 @@
+"""The alert API process: builds the FastAPI app and opens its Neo4j driver for its lifetime."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from neo4j import AsyncGraphDatabase
+
+from common.auth import TokenStore
+from common.logs import configure_logging
+from services.alerts.api import router
+from services.alerts.config import Settings, get_settings
+from services.alerts.store import Neo4jAlertStore
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the alert API; the driver opens at start-up, not at import."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(service="alerts-api")
+        driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        )
+        app.state.alert_store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
+        app.state.token_store = TokenStore(Path(settings.tessera_auth_file))
+        try:
+            yield
+        finally:
+            await driver.close()
+
+    app = FastAPI(
+        title="Tessera alerts",
+        version="0.1.0",
+        description="Explained, de-duplicated contextual-safeguarding alerts for police.",
+        lifespan=lifespan,
+    )
+    app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

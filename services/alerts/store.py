@@ -1,0 +1,95 @@
+"""Neo4j adapters of the alert service: the detector's graph reads and the alert store."""
+
+from datetime import datetime
+
+from neo4j import AsyncDriver
+
+from schemas.alerts import AlertRaised, AlertStatus, AlertType
+from schemas.reports import PlaceCategory
+from services.alerts import queries
+from services.alerts.detectors.shared_hotspot import Place, Sighting
+
+
+class Neo4jHotspotGraph:
+    """Reads places and the young people linked to them."""
+
+    def __init__(self, *, driver: AsyncDriver, database: str) -> None:
+        self._driver = driver
+        self._database = database
+
+    async def place(self, location_id: str) -> Place | None:
+        """The place, or None when it is not in the graph."""
+        records, _, _ = await self._driver.execute_query(
+            queries.GET_PLACE, location_id=location_id, database_=self._database
+        )
+        if not records:
+            return None
+        row = records[0]
+        return Place(id=row["id"], name=row["name"], category=PlaceCategory(row["category"]))
+
+    async def young_people_at(self, location_id: str, *, since: datetime) -> list[Sighting]:
+        """Every report since a time that links a young person to the place."""
+        records, _, _ = await self._driver.execute_query(
+            queries.FIND_YOUNG_PEOPLE_AT_PLACE,
+            location_id=location_id,
+            since=since.isoformat(),
+            database_=self._database,
+        )
+        return [
+            Sighting(
+                person_id=r["person_id"],
+                person_name=r["person_name"],
+                age=r["age"],
+                report_id=r["report_id"],
+                observed_at=datetime.fromisoformat(r["observed_at"]),
+            )
+            for r in records
+        ]
+
+
+class Neo4jAlertStore:
+    """Keeps alerts as nodes linked to their place and the reports they cite."""
+
+    def __init__(self, *, driver: AsyncDriver, database: str) -> None:
+        self._driver = driver
+        self._database = database
+
+    async def open_alert(self, fingerprint: str) -> AlertRaised | None:
+        """The alert with this fingerprint that is not closed, if any."""
+        records, _, _ = await self._driver.execute_query(
+            queries.GET_OPEN_ALERT, fingerprint=fingerprint, database_=self._database
+        )
+        return AlertRaised.model_validate_json(records[0]["body"]) if records else None
+
+    async def save(self, alert: AlertRaised, *, location_id: str) -> None:
+        """Create or replace the alert, idempotent by alert id."""
+        await self._driver.execute_query(
+            queries.SAVE_ALERT,
+            alert=alert.model_dump(mode="json"),
+            body=alert.model_dump_json(),
+            location_id=location_id,
+            report_ids=[str(e.report_id) for e in alert.evidence],
+            database_=self._database,
+        )
+
+    async def list_alerts(
+        self,
+        *,
+        status: AlertStatus | None,
+        type_: AlertType | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[AlertRaised], int]:
+        """One page of alerts, newest first, and the total that match."""
+        params = {
+            "status": status.value if status else None,
+            "type": type_.value if type_ else None,
+        }
+        records, _, _ = await self._driver.execute_query(
+            queries.LIST_ALERTS, offset=offset, limit=limit, database_=self._database, **params
+        )
+        counted, _, _ = await self._driver.execute_query(
+            queries.COUNT_ALERTS, database_=self._database, **params
+        )
+        alerts = [AlertRaised.model_validate_json(r["body"]) for r in records]
+        return alerts, counted[0]["total"]

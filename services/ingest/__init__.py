@@ -1,0 +1,1 @@
+"""Ingest: accepts intelligence reports over HTTP and publishes them to Kafka."""

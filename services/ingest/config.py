@@ -1,0 +1,21 @@
+"""Ingest settings."""
+
+from functools import lru_cache
+
+from common.settings import InfraSettings
+from schemas import topics
+
+
+class Settings(InfraSettings):
+    """Settings of the ingest API; service knobs carry the INGEST_ prefix."""
+
+    ingest_reports_topic: str = topics.REPORTS
+    ingest_publish_timeout_s: float = 10.0
+    ingest_retry_after_s: int = 5
+    ingest_max_body_bytes: int = 1_000_000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,49 @@
+"""Use cases of ingest: turning a submission into an acknowledged event on Kafka."""
+
+from collections.abc import Callable
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from common.auth import Principal
+from schemas.reports import ReportSubmitted, SightingCreate
+from services.ingest.publisher import Publisher
+
+
+class ReportAccepted(BaseModel):
+    """What the submitter gets back once Kafka holds the report."""
+
+    report_id: UUID
+    status: str = "accepted"
+
+
+def partition_key(report: SightingCreate) -> bytes:
+    """Key events by their place so that one place's reports keep their order."""
+    place = report.place
+    return f"{(place.postcode or '').replace(' ', '').upper()}|{place.name.casefold()}".encode()
+
+
+def submit_report(
+    *,
+    report: SightingCreate,
+    principal: Principal,
+    publisher: Publisher,
+    topic: str,
+    now: datetime,
+    new_id: Callable[[], UUID],
+) -> ReportAccepted:
+    """Stamp provenance from the caller, publish with acks=all, and return the report id."""
+    event = ReportSubmitted(
+        event_id=new_id(),
+        occurred_at=now,
+        source_agency=principal.agency,
+        submitted_by=principal.user,
+        report=report,
+    )
+    publisher.publish(
+        topic=topic,
+        key=partition_key(report),
+        value=event.model_dump_json().encode(),
+    )
+    return ReportAccepted(report_id=event.event_id)

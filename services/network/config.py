@@ -1,0 +1,22 @@
+"""Network worker settings."""
+
+from functools import lru_cache
+
+from common.settings import InfraSettings
+from schemas import topics
+
+
+class Settings(InfraSettings):
+    """Settings of the linking worker; service knobs carry the NETWORK_ prefix."""
+
+    network_app_id: str = "tessera-network"
+    network_reports_topic: str = topics.REPORTS
+    network_dead_letter_topic: str = topics.REPORTS_DEAD_LETTER
+    network_entities_linked_topic: str = topics.ENTITIES_LINKED
+    network_retry_max_wait_s: float = 30.0
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,70 @@
+"""Neo4j set-up: the first-start password change and re-runnable schema migrations."""
+
+import hashlib
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from neo4j import Driver, GraphDatabase
+from neo4j.exceptions import AuthError
+
+from common.settings import InfraSettings
+from tessera_cli import queries
+from tessera_cli.paths import INFRA
+from tessera_cli.processes import port_open
+
+FACTORY_PASSWORD = "neo4j"  # noqa: S105 - what every fresh Neo4j store starts with
+MIGRATIONS = INFRA / "neo4j" / "schema"
+
+
+def _driver(settings: InfraSettings, password: str) -> Driver:
+    return GraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_user, password))
+
+
+def connected(settings: InfraSettings) -> bool:
+    """Bolt answers RETURN 1 with our password, setting it first on a fresh store."""
+    if not port_open(_bolt_port(settings.neo4j_uri)):
+        return False
+    password = settings.neo4j_password.get_secret_value()
+    try:
+        with _driver(settings, password) as driver:
+            driver.execute_query(queries.PING, database_="system")
+            return True
+    except AuthError:
+        pass
+    # A fresh store has neo4j/neo4j marked "change required": change it on the system database.
+    with _driver(settings, FACTORY_PASSWORD) as driver, driver.session(database="system") as s:
+        s.run(queries.SET_INITIAL_PASSWORD, old=FACTORY_PASSWORD, new=password).consume()
+    return True
+
+
+def _bolt_port(uri: str) -> int:
+    return urlsplit(uri).port or 7687
+
+
+def _statements(path: Path) -> list[str]:
+    text = re.sub(r"^\s*//.*$", "", path.read_text(), flags=re.MULTILINE)
+    return [statement.strip() for statement in text.split(";") if statement.strip()]
+
+
+def migrate(settings: InfraSettings) -> list[str]:
+    """Apply every schema file in order; each statement is IF NOT EXISTS, so re-runs are safe."""
+    applied = []
+    with _driver(settings, settings.neo4j_password.get_secret_value()) as driver:
+        for path in sorted(MIGRATIONS.glob("*.cypher")):
+            checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+            records, _, _ = driver.execute_query(
+                queries.MIGRATION_APPLIED, id=path.name, database_=settings.neo4j_database
+            )
+            if records and records[0]["checksum"] == checksum:
+                continue
+            for statement in _statements(path):
+                driver.execute_query(statement, database_=settings.neo4j_database)
+            driver.execute_query(
+                queries.RECORD_MIGRATION,
+                id=path.name,
+                checksum=checksum,
+                database_=settings.neo4j_database,
+            )
+            applied.append(path.name)
+    return applied

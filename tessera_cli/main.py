@@ -1,0 +1,231 @@
+"""The `tessera` command line: infrastructure, the running stack, demo data and users."""
+
+import logging
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from common.auth import Role, TokenStore
+from common.settings import InfraSettings
+from tessera_cli import demo, graph_setup, local_infra, stack
+from tessera_cli.local_infra import InfraError
+from tessera_cli.processes import StartFailed
+from tessera_cli.topics import ensure_topics
+
+app = typer.Typer(help="Tessera: multi-agency intelligence sharing to keep children safe.",
+                  no_args_is_help=True)
+infra_app = typer.Typer(help="Local Kafka and Neo4j without Docker.", no_args_is_help=True)
+demo_app = typer.Typer(help="Synthetic demo data.", no_args_is_help=True)
+user_app = typer.Typer(help="API users and their tokens.", no_args_is_help=True)
+app.add_typer(infra_app, name="infra")
+app.add_typer(demo_app, name="demo")
+app.add_typer(user_app, name="user")
+
+console = Console()
+# The CLI reports outcomes itself; the driver's retry chatter and schema notices are noise here.
+logging.getLogger("neo4j").setLevel(logging.ERROR)
+logging.getLogger("kafka").setLevel(logging.ERROR)
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code=1)
+
+
+def _infra_up() -> bool:
+    """Start what is not running; return whether anything was started."""
+    settings = InfraSettings()
+    was_running = local_infra.running()
+    for line in (
+        local_infra.start_kafka(bootstrap=settings.kafka_bootstrap_servers),
+        local_infra.start_neo4j(connected=lambda: graph_setup.connected(settings)),
+    ):
+        console.print(line)
+    for line in ensure_topics(bootstrap=settings.kafka_bootstrap_servers):
+        console.print(f"  topic {line}")
+    applied = graph_setup.migrate(settings)
+    console.print(f"  neo4j schema: {', '.join(applied) if applied else 'up to date'}")
+    return not was_running
+
+
+@infra_app.command("fetch")
+def infra_fetch(
+    force: Annotated[bool, typer.Option(help="Download again even if the cache looks complete.")]
+    = False,
+) -> None:
+    """Download the Kafka and Neo4j jars from Maven Central into .infra/ (once)."""
+    try:
+        for server in local_infra.SERVERS:
+            local_infra.fetch(server, force=force, echo=console.print)
+            console.print(f"{server.name}: jars in {server.lib}")
+    except InfraError as error:
+        raise _fail(str(error)) from error
+
+
+@infra_app.command("up")
+def infra_up() -> None:
+    """Start Kafka and Neo4j (a no-op when they run), create topics, apply the graph schema."""
+    try:
+        started = _infra_up()
+    except (InfraError, StartFailed) as error:
+        raise _fail(str(error)) from error
+    console.print("infrastructure started" if started else "infrastructure was already running")
+
+
+@infra_app.command("down")
+def infra_down() -> None:
+    """Stop Kafka and Neo4j cleanly."""
+    for line in local_infra.stop_all():
+        console.print(line)
+
+
+@infra_app.command("status")
+def infra_status(
+    quiet: Annotated[bool, typer.Option(help="Print nothing; exit 0 only if both run.")] = False,
+) -> None:
+    """Show whether Kafka and Neo4j are running."""
+    if not quiet:
+        table = Table("server", "state", "detail")
+        for row in local_infra.status_lines():
+            table.add_row(*row)
+        console.print(table)
+    raise typer.Exit(code=0 if local_infra.running() else 1)
+
+
+@infra_app.command("topics")
+def infra_topics() -> None:
+    """Create the Kafka topics that are missing."""
+    for line in ensure_topics(bootstrap=InfraSettings().kafka_bootstrap_servers):
+        console.print(line)
+
+
+@infra_app.command("migrate")
+def infra_migrate() -> None:
+    """Apply the Neo4j constraints and indexes (safe to re-run)."""
+    applied = graph_setup.migrate(InfraSettings())
+    console.print(f"applied: {', '.join(applied)}" if applied else "schema up to date")
+
+
+def _urls() -> dict[str, str]:
+    return {
+        "ingest": f"http://127.0.0.1:{stack.INGEST_PORT}",
+        "alerts": f"http://127.0.0.1:{stack.ALERTS_PORT}",
+    }
+
+
+@demo_app.command("load")
+def demo_load() -> None:
+    """Submit the synthetic demo reports and wait for the alert they raise."""
+    urls = _urls()
+    tokens = demo.issue_demo_tokens(Path(InfraSettings().tessera_auth_file))
+    with console.status("submitting synthetic demo reports..."):
+        report_ids = demo.load(ingest_url=urls["ingest"], tokens=tokens)
+    console.print(f"submitted {len(report_ids)} demo reports: {', '.join(report_ids)}")
+    with console.status("waiting for the shared_hotspot alert..."):
+        alert = demo.wait_for_alert(
+            alerts_url=urls["alerts"], token=tokens.police, report_ids=report_ids
+        )
+    if alert is None:
+        raise _fail("no alert within 60s; see .infra/logs/network-worker.log and alerts-worker.log")
+    console.print(f"[green]alert raised:[/] {alert['summary']}")
+    console.print(f"demo submitter token: {tokens.submitter}")
+    console.print(f"demo police token:    {tokens.police}")
+    console.print(
+        f"try: curl -H 'Authorization: Bearer {tokens.police}' {urls['alerts']}/v1/alerts"
+    )
+
+
+@user_app.command("add")
+def user_add(
+    user: Annotated[str, typer.Option(help="User name, e.g. j.smith")],
+    agency: Annotated[str, typer.Option(help="The user's agency")],
+    role: Annotated[Role, typer.Option(help="What the user may do")],
+) -> None:
+    """Create a token for a user; it is printed once and only its hash is stored."""
+    token = TokenStore(Path(InfraSettings().tessera_auth_file)).issue(
+        user=user, agency=agency, role=role
+    )
+    console.print(f"token for {user} ({role.value}, {agency}); keep it, it is not shown again:")
+    print(token)
+
+
+def _print_running(running: list[tuple[stack.Service, int]]) -> None:
+    console.print("[yellow]Tessera is already running[/] (stop it with `make stop`):")
+    for service, pid in running:
+        console.print(f"  {service.name}: pid {pid}")
+    for name, url in _urls().items():
+        console.print(f"  {name}: {url}/docs")
+
+
+@app.command("run")
+def run(
+    detach: Annotated[bool, typer.Option(help="Start everything and return.")] = False,
+    load_demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Load demo data.")] = True,
+) -> None:
+    """Start Kafka, Neo4j and the services, load demo data; Ctrl-C stops everything."""
+    if running := stack.running_services():
+        _print_running(running)
+        return
+    try:
+        _infra_up()
+        for line in stack.start_services():
+            console.print(line)
+    except (InfraError, StartFailed) as error:
+        stack.stop_services()
+        raise _fail(str(error)) from error
+    if load_demo:
+        demo_load()
+    for name, url in _urls().items():
+        console.print(f"{name} API: {url}  (OpenAPI at {url}/docs)")
+    if detach:
+        console.print("running in the background; `make stop` stops everything")
+        return
+    console.print("[bold]Tessera is running.[/] Press Ctrl-C to stop everything.")
+    _wait_for_signal()
+    stop()
+
+
+def _wait_for_signal() -> None:
+    stopping = False
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    while not stopping:
+        if not stack.running_services():
+            console.print("[red]the services have stopped[/]")
+            return
+        time.sleep(1.0)
+
+
+@app.command("stop")
+def stop() -> None:
+    """Stop the services, then Kafka and Neo4j."""
+    for line in stack.stop_services() + local_infra.stop_all():
+        console.print(line)
+
+
+@app.command("status")
+def status() -> None:
+    """Show the state of the services and the infrastructure."""
+    table = Table("process", "state", "detail")
+    for service in stack.services():
+        pid = service.process.pid()
+        table.add_row(service.name, "running" if pid else "stopped", f"pid {pid}" if pid else "")
+    for row in local_infra.status_lines():
+        table.add_row(*row)
+    console.print(table)
+
+
+if __name__ == "__main__":
+    sys.exit(app())
