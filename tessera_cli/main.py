@@ -28,7 +28,7 @@ app.add_typer(infra_app, name="infra")
 app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
 
-console = Console()
+console = Console(soft_wrap=True)
 # The CLI reports outcomes itself; the driver's retry chatter and schema notices are noise here.
 logging.getLogger("neo4j").setLevel(logging.ERROR)
 logging.getLogger("kafka").setLevel(logging.ERROR)

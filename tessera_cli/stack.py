@@ -38,9 +38,9 @@ def services(*, ingest_port: int = INGEST_PORT, alerts_port: int = ALERTS_PORT) 
     """The processes of a running Tessera, in start-up order."""
     return [
         Service("network-worker", (sys.executable, "-m", "services.network.app", "worker",
-                                   "--loglevel", "info"), None),
+                                   "--without-web", "--loglevel", "info"), None),
         Service("alerts-worker", (sys.executable, "-m", "services.alerts.app", "worker",
-                                  "--loglevel", "info"), None),
+                                  "--without-web", "--loglevel", "info"), None),
         Service("ingest-api", _uvicorn("services.ingest.main:create_app", ingest_port),
                 f"http://127.0.0.1:{ingest_port}/healthz"),
         Service("alerts-api", _uvicorn("services.alerts.main:create_app", alerts_port),

@@ -1,0 +1,79 @@
+# Tessera: every target CI and developers use. `make run` and `make test` are the two commands.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+TESSERA := $(BIN)/tessera
+PYTEST := $(BIN)/pytest
+
+.PHONY: help install system-deps jars lint format unit integration test run stop status \
+        infra-up infra-down infra-status clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) is required (Python 3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+system-deps: ## Java 17 and Maven from Debian's packages, when missing
+	@missing=""; \
+	  [ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ] || [ -n "$$JAVA_HOME" ] || missing="$$missing openjdk-17-jre-headless"; \
+	  command -v mvn >/dev/null || missing="$$missing maven"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing$$missing with apt-get"; \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q $$missing; \
+	    else sudo apt-get update -q && sudo apt-get install -y -q $$missing; fi; \
+	  fi
+
+install: $(BIN)/.installed system-deps ## Python venv and packages, Java and Maven
+
+jars: install ## Fetch the Kafka and Neo4j jars from Maven Central (once)
+	$(TESSERA) infra fetch
+
+lint: install ## ruff, mypy --strict and the import contracts: exactly what CI runs
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/lint-imports
+
+format: install ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+unit: install ## Unit tests: no network
+	$(PYTEST) tests/unit -q
+
+integration: install ## Integration and end-to-end tests against the running Kafka and Neo4j
+	$(PYTEST) tests/integration tests/e2e -v
+
+test: install jars lint unit ## Everything CI runs: lint, unit, then integration and e2e on real services
+	@if $(TESSERA) infra status --quiet; then started=0; else started=1; $(TESSERA) infra up || exit 1; fi; \
+	  $(PYTEST) tests/integration tests/e2e -v; rc=$$?; \
+	  if [ $$started = 1 ]; then $(TESSERA) infra down; fi; \
+	  exit $$rc
+
+run: install jars ## Everything up on this machine with demo data; Ctrl-C stops it
+	$(TESSERA) run
+
+stop: install ## Stop the services, Kafka and Neo4j
+	$(TESSERA) stop
+
+status: install ## What is running
+	$(TESSERA) status
+
+infra-up: install jars ## Start Kafka and Neo4j (no-op when running)
+	$(TESSERA) infra up
+
+infra-down: install ## Stop Kafka and Neo4j
+	$(TESSERA) infra down
+
+infra-status: install ## Show Kafka and Neo4j state
+	-$(TESSERA) infra status
+
+clean: stop ## Stop everything and delete local data, logs and jars (keeps ~/.m2)
+	rm -rf .infra

@@ -1,0 +1,100 @@
+"""P01 contextual hotspot rule, against a small fake of the graph port."""
+
+import asyncio
+from datetime import timedelta
+
+from schemas.alerts import AlertType, Priority
+from schemas.reports import PlaceCategory
+from services.alerts.detectors.shared_hotspot import (
+    AlertCandidate,
+    Place,
+    Sighting,
+    detect_shared_hotspot,
+)
+from tests.factories import NOW
+
+RID = "00000000-0000-0000-0000-00000000000{}"
+
+
+class FakeHotspotGraph:
+    def __init__(self, place: Place | None, sightings: list[Sighting]) -> None:
+        self._place = place
+        self._sightings = sightings
+
+    async def place(self, location_id: str) -> Place | None:
+        return self._place
+
+    async def young_people_at(self, location_id: str, *, since):  # type: ignore[no-untyped-def]
+        return [s for s in self._sightings if s.observed_at >= since]
+
+
+def _sightings(count: int, *, age: int = 15, days_ago: int = 1) -> list[Sighting]:
+    return [
+        Sighting(
+            person_id=f"person:{i}",
+            person_name=f"Synth Person {i}",
+            age=age,
+            report_id=RID.format(i),
+            observed_at=NOW - timedelta(days=days_ago),
+        )
+        for i in range(count)
+    ]
+
+
+def _detect(category: PlaceCategory, sightings: list[Sighting]) -> AlertCandidate | None:
+    graph = FakeHotspotGraph(Place(id="location:x", name="Synthetic Place", category=category),
+                             sightings)
+    return asyncio.run(
+        detect_shared_hotspot(
+            location_id="location:x", graph=graph, now=NOW, min_young_people=3, window_days=90
+        )
+    )
+
+
+def test_raises_when_three_young_people_are_linked_to_one_place() -> None:
+    candidate = _detect(PlaceCategory.PARK, _sightings(3))
+    assert candidate is not None
+    assert candidate.type is AlertType.SHARED_HOTSPOT
+    assert candidate.fingerprint == "shared_hotspot:location:x"
+    assert {str(e.report_id) for e in candidate.evidence} == {RID.format(i) for i in range(3)}
+    assert [s.kind for s in candidate.subjects].count("person") == 3
+    assert candidate.priority is Priority.MEDIUM
+
+
+def test_two_young_people_at_an_ordinary_place_are_not_a_hotspot() -> None:
+    assert _detect(PlaceCategory.PARK, _sightings(2)) is None
+
+
+def test_hotspot_category_needs_one_fewer() -> None:
+    assert _detect(PlaceCategory.TAKE_AWAY, _sightings(2)) is not None
+
+
+def test_one_person_reported_three_times_is_one_young_person() -> None:
+    same = [
+        Sighting("person:0", "Synth", 15, RID.format(i), NOW - timedelta(days=i)) for i in range(3)
+    ]
+    assert _detect(PlaceCategory.PARK, same) is None
+
+
+def test_children_at_their_own_school_or_care_home_raise_nothing() -> None:
+    assert _detect(PlaceCategory.SCHOOL, _sightings(6)) is None
+    assert _detect(PlaceCategory.CARE_HOME, _sightings(6)) is None
+
+
+def test_sightings_outside_the_window_do_not_count() -> None:
+    assert _detect(PlaceCategory.PARK, _sightings(3, days_ago=91)) is None
+
+
+def test_a_child_under_13_raises_the_priority() -> None:
+    candidate = _detect(PlaceCategory.PARK, _sightings(3, age=12))
+    assert candidate is not None and candidate.priority is Priority.HIGH
+
+
+def test_unknown_place_raises_nothing() -> None:
+    graph = FakeHotspotGraph(None, _sightings(3))
+    result = asyncio.run(
+        detect_shared_hotspot(
+            location_id="location:x", graph=graph, now=NOW, min_young_people=3, window_days=90
+        )
+    )
+    assert result is None

@@ -1,0 +1,17 @@
+"""Topic settings: the reports topic is the system of record and keeps everything."""
+
+from schemas import topics
+from tessera_cli.topics import topic_config
+
+
+def test_reports_topic_keeps_everything() -> None:
+    spec = next(s for s in topics.TOPIC_SPECS if s.name == topics.REPORTS)
+    assert topic_config(spec)["retention.ms"] == "-1"
+    assert spec.cleanup_policy == "delete"
+
+
+def test_every_topic_has_explicit_partitions_and_a_purpose() -> None:
+    assert {s.name for s in topics.TOPIC_SPECS} == {
+        topics.REPORTS, topics.REPORTS_DEAD_LETTER, topics.ENTITIES_LINKED, topics.ALERTS,
+    }
+    assert all(s.partitions >= 1 and s.purpose for s in topics.TOPIC_SPECS)
