@@ -13,7 +13,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-TOKEN_PREFIX = "tsr_"
+TOKEN_PREFIX = "tsr_"  # noqa: S105 - a public prefix, not a secret
 
 
 class Role(StrEnum):

@@ -27,7 +27,7 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
         REPORTS,
         partitions=6,
         retention_ms=KEEP_FOREVER,
-        purpose="System of record: every accepted report, kept forever so the graph can be rebuilt.",
+        purpose="System of record: every accepted report, kept forever to rebuild the graph from.",
     ),
     TopicSpec(
         REPORTS_DEAD_LETTER,

@@ -36,8 +36,11 @@ def issue_demo_tokens(store_path: Path) -> DemoTokens:
 
 def demo_reports(now: datetime) -> list[dict[str, object]]:
     """Three sightings at one take-away over a week, each naming a different young person."""
-    place = {"name": "Golden Fryer Take-away (synthetic)", "postcode": "ZZ99 1AA",
-             "category": "take_away"}
+    place = {
+        "name": "Golden Fryer Take-away (synthetic)",
+        "postcode": "ZZ99 1AA",
+        "category": "take_away",
+    }
     people = [
         ("Alex Demo-Rowan", "2010-03-14"),
         ("Jordan Demo-Price", "2009-11-02"),
@@ -80,7 +83,8 @@ def wait_for_alert(
     with httpx.Client(base_url=alerts_url, timeout=10.0) as client:
         while time.monotonic() < deadline:
             response = client.get(
-                "/v1/alerts", params={"type": "shared_hotspot"},
+                "/v1/alerts",
+                params={"type": "shared_hotspot"},
                 headers={"Authorization": f"Bearer {token}"},
             )
             if response.status_code == httpx.codes.OK:

@@ -1,4 +1,4 @@
-"""Kafka (KRaft) and Neo4j 5.26 Community from Maven Central jars, run on 127.0.0.1 without Docker."""
+"""Kafka (KRaft) and Neo4j 5.26 Community from Maven Central jars, on 127.0.0.1, no Docker."""
 
 import base64
 import hashlib
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tessera_cli.paths import INFRA, LOGS, STATE, ensure_state_dirs
-from tessera_cli.processes import ManagedProcess, StartFailed, port_open, wait_until
+from tessera_cli.processes import ManagedProcess, port_open, wait_until
 
 JAVA_17 = Path("/usr/lib/jvm/java-17-openjdk-amd64/bin/java")
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies"
@@ -108,8 +108,14 @@ def fetch(server: Server, *, force: bool = False, echo: Callable[[str], None] = 
     started = time.monotonic()
     result = subprocess.run(
         [
-            "mvn", "-B", "-q", "-f", str(server.recipe / "pom.xml"), DEPENDENCY_PLUGIN,
-            "-DincludeScope=runtime", f"-DoutputDirectory={staging}",
+            "mvn",
+            "-B",
+            "-q",
+            "-f",
+            str(server.recipe / "pom.xml"),
+            DEPENDENCY_PLUGIN,
+            "-DincludeScope=runtime",
+            f"-DoutputDirectory={staging}",
         ],
         capture_output=True,
         text=True,
@@ -144,8 +150,17 @@ def _format_kafka(config: Path) -> None:
     cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
     result = subprocess.run(
         [
-            java(), "-Xmx256m", "-cp", f"{KAFKA.lib}/*", "kafka.tools.StorageTool", "format",
-            "-t", cluster_id, "-c", str(config), "--ignore-formatted",
+            java(),
+            "-Xmx256m",
+            "-cp",
+            f"{KAFKA.lib}/*",
+            "kafka.tools.StorageTool",
+            "format",
+            "-t",
+            cluster_id,
+            "-c",
+            str(config),
+            "--ignore-formatted",
         ],
         capture_output=True,
         text=True,
@@ -178,10 +193,17 @@ def start_kafka(*, bootstrap: str) -> str:
     _format_kafka(config)
     KAFKA.process.start(
         [
-            java(), "-Xms512m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+            java(),
+            "-Xms512m",
+            "-Xmx512m",
+            "-XX:+UseG1GC",
+            "-Djava.awt.headless=true",
             f"-Dkafka.logs.dir={LOGS}",
             f"-Dlog4j2.configurationFile={KAFKA.recipe / 'log4j2.properties'}",
-            "-cp", f"{KAFKA.lib}/*", KAFKA.main_class, str(config),
+            "-cp",
+            f"{KAFKA.lib}/*",
+            KAFKA.main_class,
+            str(config),
         ]
     )
     took = wait_until(
@@ -209,9 +231,18 @@ def start_neo4j(*, connected: Callable[[], bool]) -> str:
     home = _neo4j_home()
     NEO4J.process.start(
         [
-            java(), "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow",
-            "-Dfile.encoding=UTF-8", "-cp", f"{NEO4J.lib}/*", NEO4J.main_class,
-            f"--home-dir={home}", f"--config-dir={home / 'conf'}", "--console-mode",
+            java(),
+            "-Xms1g",
+            "-Xmx1g",
+            "-XX:+UseG1GC",
+            "-XX:-OmitStackTraceInFastThrow",
+            "-Dfile.encoding=UTF-8",
+            "-cp",
+            f"{NEO4J.lib}/*",
+            NEO4J.main_class,
+            f"--home-dir={home}",
+            f"--config-dir={home / 'conf'}",
+            "--console-mode",
         ]
     )
     took = wait_until(connected, process=NEO4J.process, timeout_s=HEALTH_TIMEOUT_S, what="Neo4j")
@@ -227,8 +258,8 @@ def _refuse_busy_ports(server: Server) -> None:
         ports = ", ".join(str(p) for p in busy)
         raise InfraError(
             f"cannot start {server.name}: port {ports} on 127.0.0.1 is in use by another "
-            f"process, not by Tessera's {server.name}. Find it with `ss -ltnp 'sport = :{busy[0]}'` "
-            "and stop it, then run `tessera infra up` again."
+            f"process, not by Tessera's {server.name}. Find it with "
+            f"`ss -ltnp 'sport = :{busy[0]}'`, stop it, then run `tessera infra up` again."
         )
 
 
@@ -245,11 +276,19 @@ def status_lines() -> list[tuple[str, str, str]]:
         ports = ", ".join(str(p) for p in server.ports)
         if pid is not None:
             state = "running" if all(port_open(p) for p in server.ports[:1]) else "starting"
-            rows.append((server.name, state, f"pid {pid}, ports {ports}, log {server.process.log_file}"))
+            rows.append(
+                (server.name, state, f"pid {pid}, ports {ports}, log {server.process.log_file}")
+            )
         elif any(port_open(p) for p in server.ports):
             rows.append((server.name, "port busy", f"ports {ports} held by another process"))
         else:
-            rows.append((server.name, "stopped", f"jars {'cached' if jars_ready(server) else 'not fetched'}"))
+            rows.append(
+                (
+                    server.name,
+                    "stopped",
+                    f"jars {'cached' if jars_ready(server) else 'not fetched'}",
+                )
+            )
     return rows
 
 

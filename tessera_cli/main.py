@@ -19,8 +19,9 @@ from tessera_cli.local_infra import InfraError
 from tessera_cli.processes import StartFailed
 from tessera_cli.topics import ensure_topics
 
-app = typer.Typer(help="Tessera: multi-agency intelligence sharing to keep children safe.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Tessera: multi-agency intelligence sharing to keep children safe.", no_args_is_help=True
+)
 infra_app = typer.Typer(help="Local Kafka and Neo4j without Docker.", no_args_is_help=True)
 demo_app = typer.Typer(help="Synthetic demo data.", no_args_is_help=True)
 user_app = typer.Typer(help="API users and their tokens.", no_args_is_help=True)
@@ -57,8 +58,9 @@ def _infra_up() -> bool:
 
 @infra_app.command("fetch")
 def infra_fetch(
-    force: Annotated[bool, typer.Option(help="Download again even if the cache looks complete.")]
-    = False,
+    force: Annotated[
+        bool, typer.Option(help="Download again even if the cache looks complete.")
+    ] = False,
 ) -> None:
     """Download the Kafka and Neo4j jars from Maven Central into .infra/ (once)."""
     try:

@@ -1,6 +1,6 @@
 """Cypher for the CLI's schema migrations and demo clean-up. Values are always $parameters."""
 
-SET_INITIAL_PASSWORD = "ALTER CURRENT USER SET PASSWORD FROM $old TO $new"
+SET_INITIAL_PASSWORD = "ALTER CURRENT USER SET PASSWORD FROM $old TO $new"  # noqa: S105
 
 MIGRATION_APPLIED = """
 MATCH (m:SchemaMigration {id: $id})

@@ -29,22 +29,58 @@ class Service:
 
 def _uvicorn(app: str, port: int) -> tuple[str, ...]:
     return (
-        sys.executable, "-m", "uvicorn", app, "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
     )
 
 
 def services(*, ingest_port: int = INGEST_PORT, alerts_port: int = ALERTS_PORT) -> list[Service]:
     """The processes of a running Tessera, in start-up order."""
     return [
-        Service("network-worker", (sys.executable, "-m", "services.network.app", "worker",
-                                   "--without-web", "--loglevel", "info"), None),
-        Service("alerts-worker", (sys.executable, "-m", "services.alerts.app", "worker",
-                                  "--without-web", "--loglevel", "info"), None),
-        Service("ingest-api", _uvicorn("services.ingest.main:create_app", ingest_port),
-                f"http://127.0.0.1:{ingest_port}/healthz"),
-        Service("alerts-api", _uvicorn("services.alerts.main:create_app", alerts_port),
-                f"http://127.0.0.1:{alerts_port}/healthz"),
+        Service(
+            "network-worker",
+            (
+                sys.executable,
+                "-m",
+                "services.network.app",
+                "worker",
+                "--without-web",
+                "--loglevel",
+                "info",
+            ),
+            None,
+        ),
+        Service(
+            "alerts-worker",
+            (
+                sys.executable,
+                "-m",
+                "services.alerts.app",
+                "worker",
+                "--without-web",
+                "--loglevel",
+                "info",
+            ),
+            None,
+        ),
+        Service(
+            "ingest-api",
+            _uvicorn("services.ingest.main:create_app", ingest_port),
+            f"http://127.0.0.1:{ingest_port}/healthz",
+        ),
+        Service(
+            "alerts-api",
+            _uvicorn("services.alerts.main:create_app", alerts_port),
+            f"http://127.0.0.1:{alerts_port}/healthz",
+        ),
     ]
 
 

@@ -5,7 +5,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from common.auth import Principal, Role
-from schemas.reports import PersonMention, PersonRole, PlaceMention, ReportSubmitted, SightingCreate
+from schemas.reports import (
+    PersonMention,
+    PersonRole,
+    PlaceCategory,
+    PlaceMention,
+    ReportSubmitted,
+    SightingCreate,
+)
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -35,7 +42,7 @@ def sighting(
     return SightingCreate(
         observed_at=observed_at or NOW - timedelta(days=1),
         persons=[young_person(n) for n in names],
-        place=PlaceMention(name=place, postcode="ZZ99 9ZZ", category=category),  # type: ignore[arg-type]
+        place=PlaceMention(name=place, postcode="ZZ99 9ZZ", category=PlaceCategory(category)),
     )
 
 

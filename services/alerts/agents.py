@@ -1,7 +1,6 @@
 """Faust agents of the alert service: run the detectors for each linked place."""
 
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -22,7 +21,9 @@ log = logging.getLogger(__name__)
 RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
 
 
-async def _detect(linked: EntitiesLinked, graph: GraphService, settings: Settings) -> list[AlertRaised]:
+async def _detect(
+    linked: EntitiesLinked, graph: GraphService, settings: Settings
+) -> list[AlertRaised]:
     assert graph.hotspots is not None and graph.alerts is not None  # noqa: S101
     raised = []
     for entity in linked.entities:
@@ -51,8 +52,8 @@ def register_agents(*, app: faust.App, settings: Settings, graph: GraphService) 
     )
     alerts_topic = app.topic(settings.alerts_topic, value_type=bytes, value_serializer="raw")
 
-    @app.agent(linked_topic)  # type: ignore[untyped-decorator]
-    async def detect_patterns(stream: AsyncIterator[bytes]) -> None:
+    @app.agent(linked_topic)
+    async def detect_patterns(stream: faust.StreamT[bytes]) -> None:
         """Run the detectors for each linked report and publish what they raise or update."""
         async for value in stream:
             try:

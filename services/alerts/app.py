@@ -10,7 +10,7 @@ from services.alerts.config import Settings, get_settings
 from services.alerts.store import Neo4jAlertStore, Neo4jHotspotGraph
 
 
-class GraphService(faust.Service):  # type: ignore[misc]
+class GraphService(faust.Service):
     """Owns the process's one Neo4j driver: opened at start, closed at stop."""
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
@@ -49,7 +49,7 @@ def create_app(settings: Settings) -> tuple[faust.App, GraphService]:
         consumer_auto_offset_reset="earliest",
     )
     graph = GraphService(settings, loop=app.loop, beacon=app.beacon)
-    app.service(graph)
+    app.service(graph)  # type: ignore[arg-type]  # faust also takes an instance
     return app, graph
 
 

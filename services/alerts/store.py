@@ -86,10 +86,12 @@ class Neo4jAlertStore:
             "type": type_.value if type_ else None,
         }
         records, _, _ = await self._driver.execute_query(
-            queries.LIST_ALERTS, offset=offset, limit=limit, database_=self._database, **params
+            queries.LIST_ALERTS,
+            params | {"offset": offset, "limit": limit},
+            database_=self._database,
         )
         counted, _, _ = await self._driver.execute_query(
-            queries.COUNT_ALERTS, database_=self._database, **params
+            queries.COUNT_ALERTS, params, database_=self._database
         )
         alerts = [AlertRaised.model_validate_json(r["body"]) for r in records]
         return alerts, counted[0]["total"]

@@ -1,7 +1,6 @@
 """Faust agents of the network service: parse, link, emit; poison messages to the dead letters."""
 
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -27,11 +26,15 @@ RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
 
 def dead_letter(*, value: bytes, reason: str) -> bytes:
     """Wrap an unreadable message with the reason it was rejected."""
-    return ReportRejected(
-        reason=reason,
-        rejected_at=datetime.now(UTC),
-        original=value.decode("utf-8", errors="replace"),
-    ).model_dump_json().encode()
+    return (
+        ReportRejected(
+            reason=reason,
+            rejected_at=datetime.now(UTC),
+            original=value.decode("utf-8", errors="replace"),
+        )
+        .model_dump_json()
+        .encode()
+    )
 
 
 def register_agents(*, app: faust.App, settings: Settings, graph: GraphService) -> None:
@@ -44,10 +47,10 @@ def register_agents(*, app: faust.App, settings: Settings, graph: GraphService) 
         settings.network_entities_linked_topic, value_type=bytes, value_serializer="raw"
     )
 
-    @app.agent(reports)  # type: ignore[untyped-decorator]
-    async def link_reports(stream: AsyncIterator[faust.EventT]) -> None:
+    @app.agent(reports)
+    async def link_reports(stream: faust.StreamT[bytes]) -> None:
         """Link each report into the graph; offsets advance only after the write succeeded."""
-        async for event in stream.events():  # type: ignore[attr-defined]
+        async for event in stream.events():
             value: bytes = event.value
             try:
                 report = ReportSubmitted.model_validate_json(value)

@@ -10,7 +10,7 @@ from services.network.config import Settings, get_settings
 from services.network.graph import Neo4jGraphStore
 
 
-class GraphService(faust.Service):  # type: ignore[misc]
+class GraphService(faust.Service):
     """Owns the process's one Neo4j driver: opened at start, closed at stop."""
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
@@ -46,7 +46,7 @@ def create_app(settings: Settings) -> tuple[faust.App, GraphService]:
         consumer_auto_offset_reset="earliest",
     )
     graph = GraphService(settings, loop=app.loop, beacon=app.beacon)
-    app.service(graph)
+    app.service(graph)  # type: ignore[arg-type]  # faust also takes an instance
     return app, graph
 
 

@@ -38,7 +38,9 @@ class FakeAlertStore:
         return self._alerts[offset : offset + limit], len(self._alerts)
 
 
-def _client(tmp_path: Path, role: Role, alerts: list[AlertRaised]) -> tuple[TestClient, dict[str, str]]:
+def _client(
+    tmp_path: Path, role: Role, alerts: list[AlertRaised]
+) -> tuple[TestClient, dict[str, str]]:
     tokens = TokenStore(tmp_path / "users.json")
     app = create_app()
     app.state.token_store = tokens

@@ -12,7 +12,9 @@ def test_issued_token_verifies_to_its_user(tmp_path: Path) -> None:
     token = store.issue(user="k.worker", agency="Synthetic Home A", role=Role.SUBMITTER)
     principal = store.verify(token)
     assert (principal.user, principal.agency, principal.role) == (
-        "k.worker", "Synthetic Home A", Role.SUBMITTER,
+        "k.worker",
+        "Synthetic Home A",
+        Role.SUBMITTER,
     )
 
 

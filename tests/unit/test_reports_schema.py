@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from schemas.reports import ReportSubmitted, SightingCreate
-from tests.factories import sighting_json, submitted, sighting
+from tests.factories import sighting, sighting_json, submitted
 
 
 def _error_locations(payload: dict[str, object]) -> list[tuple[object, ...]]:

@@ -42,8 +42,9 @@ def _sightings(count: int, *, age: int = 15, days_ago: int = 1) -> list[Sighting
 
 
 def _detect(category: PlaceCategory, sightings: list[Sighting]) -> AlertCandidate | None:
-    graph = FakeHotspotGraph(Place(id="location:x", name="Synthetic Place", category=category),
-                             sightings)
+    graph = FakeHotspotGraph(
+        Place(id="location:x", name="Synthetic Place", category=category), sightings
+    )
     return asyncio.run(
         detect_shared_hotspot(
             location_id="location:x", graph=graph, now=NOW, min_young_people=3, window_days=90

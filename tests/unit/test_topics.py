@@ -12,6 +12,9 @@ def test_reports_topic_keeps_everything() -> None:
 
 def test_every_topic_has_explicit_partitions_and_a_purpose() -> None:
     assert {s.name for s in topics.TOPIC_SPECS} == {
-        topics.REPORTS, topics.REPORTS_DEAD_LETTER, topics.ENTITIES_LINKED, topics.ALERTS,
+        topics.REPORTS,
+        topics.REPORTS_DEAD_LETTER,
+        topics.ENTITIES_LINKED,
+        topics.ALERTS,
     }
     assert all(s.partitions >= 1 and s.purpose for s in topics.TOPIC_SPECS)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
+from uuid import UUID
 
 from schemas.alerts import AlertSubject, AlertType, Evidence, Priority
 from schemas.reports import PlaceCategory
@@ -106,7 +107,7 @@ async def detect_shared_hotspot(
             ),
         ),
         evidence=tuple(
-            Evidence(report_id=rid, observed_at=at)  # type: ignore[arg-type]
+            Evidence(report_id=UUID(rid), observed_at=at)
             for rid, at in sorted(reports.items(), key=lambda item: item[1])
         ),
         location_id=place.id,

@@ -1,0 +1,156 @@
+"""Runs the real services as processes on their own topics, against real Kafka and Neo4j."""
+
+import os
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from neo4j import Driver
+
+from common.auth import Role, TokenStore
+from schemas import topics
+from schemas.topics import TopicSpec
+from tessera_cli import stack
+from tessera_cli.topics import delete_topics, ensure_topics
+from tests import queries
+
+READY_TIMEOUT_S = 90.0
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RunningStack:
+    """A private Tessera: its URLs, tokens, topics, and the reports the tests submitted."""
+
+    ingest_url: str
+    alerts_url: str
+    submitter_token: str
+    police_token: str
+    topics: dict[str, str]
+    report_ids: list[str] = field(default_factory=list)
+
+    def submit(self, body: dict[str, object]) -> str:
+        """POST a report as the submitter and remember its id for clean-up."""
+        response = httpx.post(
+            f"{self.ingest_url}/v1/reports",
+            json=body,
+            headers={"Authorization": f"Bearer {self.submitter_token}"},
+            timeout=30.0,
+        )
+        assert response.status_code == 202, response.text
+        report_id = str(response.json()["report_id"])
+        self.report_ids.append(report_id)
+        return report_id
+
+    def alerts(self) -> list[dict[str, object]]:
+        """Every alert the police user can read."""
+        response = httpx.get(
+            f"{self.alerts_url}/v1/alerts",
+            params={"limit": 200},
+            headers={"Authorization": f"Bearer {self.police_token}"},
+            timeout=10.0,
+        )
+        assert response.status_code == 200, response.text
+        return list(response.json()["items"])
+
+
+def _wait_ready(service: stack.Service, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{service.name} exited:\n{log.read_text()[-3000:]}")
+        if service.health_url is not None:
+            try:
+                if httpx.get(service.health_url, timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+        elif stack.WORKER_READY in log.read_text(errors="replace"):
+            return
+        time.sleep(0.3)
+    pytest.fail(f"{service.name} not ready in {READY_TIMEOUT_S}s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def running_stack(
+    kafka: str, neo4j_driver: Driver, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningStack]:
+    """Start ingest, the network and alert workers and the alert API on a private set of topics."""
+    run = uuid.uuid4().hex[:8]
+    names = {
+        "reports": f"test.{run}.{topics.REPORTS}",
+        "dead_letters": f"test.{run}.{topics.REPORTS_DEAD_LETTER}",
+        "linked": f"test.{run}.{topics.ENTITIES_LINKED}",
+        "alerts": f"test.{run}.{topics.ALERTS}",
+    }
+    ensure_topics(
+        bootstrap=kafka,
+        specs=tuple(TopicSpec(n, partitions=3, retention_ms=-1) for n in names.values()),
+    )
+    workdir = tmp_path_factory.mktemp("stack")
+    auth_file = workdir / "users.json"
+    tokens = TokenStore(auth_file)
+    ingest_port, alerts_port = _free_port(), _free_port()
+    env = {
+        **os.environ,
+        "TESSERA_AUTH_FILE": str(auth_file),
+        "INGEST_REPORTS_TOPIC": names["reports"],
+        "NETWORK_APP_ID": f"test-{run}-network",
+        "NETWORK_REPORTS_TOPIC": names["reports"],
+        "NETWORK_DEAD_LETTER_TOPIC": names["dead_letters"],
+        "NETWORK_ENTITIES_LINKED_TOPIC": names["linked"],
+        "ALERTS_APP_ID": f"test-{run}-alerts",
+        "ALERTS_ENTITIES_LINKED_TOPIC": names["linked"],
+        "ALERTS_TOPIC": names["alerts"],
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    started: list[tuple[stack.Service, subprocess.Popen[bytes], Path]] = []
+    running: RunningStack | None = None
+    try:
+        for service in stack.services(ingest_port=ingest_port, alerts_port=alerts_port):
+            log = ARTIFACTS / f"e2e-{service.name}.log"
+            with log.open("wb") as out:
+                process = subprocess.Popen(
+                    list(service.command),
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    cwd=workdir,
+                )
+            started.append((service, process, log))
+            _wait_ready(service, process, log)
+        running = RunningStack(
+            ingest_url=f"http://127.0.0.1:{ingest_port}",
+            alerts_url=f"http://127.0.0.1:{alerts_port}",
+            submitter_token=tokens.issue(
+                user="k.worker", agency="Synthetic Home A", role=Role.SUBMITTER
+            ),
+            police_token=tokens.issue(user="pc.synth", agency="Synthetic Police", role=Role.POLICE),
+            topics=names,
+        )
+        yield running
+    finally:
+        for _, process, _ in reversed(started):
+            process.terminate()
+        for _, process, _ in started:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if running is not None:
+            neo4j_driver.execute_query(
+                queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=running.report_ids
+            )
+        delete_topics(bootstrap=kafka, names=list(names.values()))

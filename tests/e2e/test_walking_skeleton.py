@@ -1,0 +1,107 @@
+"""The walking skeleton through real processes, Kafka and Neo4j: report in, alert out."""
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+import pytest
+from kafka import KafkaConsumer, KafkaProducer
+from neo4j import Driver
+
+from tests import queries
+from tests.e2e.conftest import RunningStack
+from tests.factories import run_tag, sighting_json
+
+pytestmark = pytest.mark.e2e
+T = TypeVar("T")
+
+
+def eventually(probe: Callable[[], T | None], *, timeout_s: float = 60.0, what: str) -> T:
+    """Poll until probe() returns something, or fail saying what never happened."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if (found := probe()) is not None:
+            return found
+        time.sleep(0.3)
+    pytest.fail(f"timed out after {timeout_s}s waiting for {what}")
+
+
+def test_three_young_people_at_one_place_raise_a_cited_hotspot_alert(
+    running_stack: RunningStack, neo4j_driver: Driver
+) -> None:
+    tag = run_tag()
+    place = f"Synthetic Chip Shop {tag}"
+    ids = [
+        running_stack.submit(sighting_json(f"{name} Synth {tag}", place=place))
+        for name in ("Ava", "Ben", "Cai")
+    ]
+
+    def report_in_graph() -> bool | None:
+        records, _, _ = neo4j_driver.execute_query(queries.COUNT_REPORTS, report_id=ids[0])
+        return True if records[0]["n"] == 1 else None
+
+    eventually(report_in_graph, what="the first report to be read back from Neo4j by its id")
+
+    def hotspot_alert() -> dict[str, object] | None:
+        for alert in running_stack.alerts():
+            cited = {e["report_id"] for e in alert["evidence"]}  # type: ignore[attr-defined]
+            if alert["type"] == "shared_hotspot" and set(ids) <= cited:
+                return alert
+        return None
+
+    alert = eventually(hotspot_alert, what="a shared_hotspot alert citing all three reports")
+    names = {s["display_name"] for s in alert["subjects"]}  # type: ignore[attr-defined]
+    assert {f"{n} Synth {tag}" for n in ("Ava", "Ben", "Cai")} | {place} == names
+
+
+def test_two_young_people_raise_nothing(running_stack: RunningStack, neo4j_driver: Driver) -> None:
+    tag = run_tag()
+    place = f"Synthetic Bus Shelter {tag}"
+    ids = [
+        running_stack.submit(sighting_json(f"{n} Synth {tag}", place=place)) for n in ("Dee", "Eli")
+    ]
+
+    def both_linked() -> bool | None:
+        counts = [
+            neo4j_driver.execute_query(queries.COUNT_REPORTS, report_id=i)[0][0]["n"] for i in ids
+        ]
+        return True if counts == [1, 1] else None
+
+    eventually(both_linked, what="both reports in the graph")
+    time.sleep(2.0)  # give the alert worker time to act on them
+    assert not [a for a in running_stack.alerts() if place in a["summary"]]  # type: ignore[operator]
+
+
+def test_a_malformed_message_goes_to_dead_letters_and_the_stream_goes_on(
+    running_stack: RunningStack, kafka: str, neo4j_driver: Driver
+) -> None:
+    producer = KafkaProducer(bootstrap_servers=kafka, acks="all")
+    try:
+        producer.send(running_stack.topics["reports"], key=b"bad", value=b"{not json").get(10)
+    finally:
+        producer.close()
+    tag = run_tag()
+    good = running_stack.submit(sighting_json(f"Fay Synth {tag}", place=f"Synthetic Park {tag}"))
+
+    consumer = KafkaConsumer(
+        running_stack.topics["dead_letters"],
+        bootstrap_servers=kafka,
+        group_id=f"test-{uuid.uuid4().hex}",
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=30_000,
+    )
+    try:
+        parked = next(iter(consumer))
+    finally:
+        consumer.close()
+    rejected = json.loads(parked.value)
+    assert rejected["original"] == "{not json"
+    assert "Invalid JSON" in rejected["reason"]
+
+    def good_one_linked() -> bool | None:
+        records, _, _ = neo4j_driver.execute_query(queries.COUNT_REPORTS, report_id=good)
+        return True if records[0]["n"] == 1 else None
+
+    eventually(good_one_linked, what="the good report after the bad one to reach Neo4j")

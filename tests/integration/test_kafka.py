@@ -1,0 +1,58 @@
+"""The ingest publisher and the topic script against the real Kafka broker."""
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from kafka import KafkaAdminClient, KafkaConsumer
+from kafka.admin import ConfigResource, ConfigResourceType
+
+from schemas import topics
+from schemas.topics import TopicSpec
+from services.ingest.publisher import KafkaPublisher
+from tessera_cli.topics import delete_topics, ensure_topics
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def fresh_topic(kafka: str) -> Iterator[str]:
+    name = f"test.{uuid.uuid4().hex[:8]}.reports"
+    ensure_topics(bootstrap=kafka, specs=(TopicSpec(name, partitions=2, retention_ms=-1),))
+    yield name
+    delete_topics(bootstrap=kafka, names=[name])
+
+
+def test_published_report_is_on_the_topic_with_its_key(kafka: str, fresh_topic: str) -> None:
+    publisher = KafkaPublisher(bootstrap_servers=kafka, timeout_s=10)
+    try:
+        publisher.publish(topic=fresh_topic, key=b"ZZ999ZZ|synthetic park", value=b'{"n": 1}')
+    finally:
+        publisher.close()
+    consumer = KafkaConsumer(
+        fresh_topic,
+        bootstrap_servers=kafka,
+        group_id=f"test-{uuid.uuid4().hex}",
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=10_000,
+    )
+    try:
+        [message] = list(consumer)
+    finally:
+        consumer.close()
+    assert (message.key, message.value) == (b"ZZ999ZZ|synthetic park", b'{"n": 1}')
+
+
+def test_topic_script_is_idempotent_and_reports_keep_everything(kafka: str) -> None:
+    first = ensure_topics(bootstrap=kafka)
+    second = ensure_topics(bootstrap=kafka)
+    assert all("exists" in line for line in second), second
+    assert len(first) == len(second) == len(topics.TOPIC_SPECS)
+    admin = KafkaAdminClient(bootstrap_servers=kafka)
+    try:
+        described = admin.describe_topics([topics.REPORTS])
+        configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topics.REPORTS)])
+    finally:
+        admin.close()
+    assert len(described[0]["partitions"]) == 6
+    assert configs["topic"][topics.REPORTS]["retention.ms"]["value"] == "-1"

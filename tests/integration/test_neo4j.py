@@ -1,0 +1,68 @@
+"""The network graph store and the schema migration against the real Neo4j."""
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from neo4j import AsyncGraphDatabase, Driver
+
+from common.settings import InfraSettings
+from services.network.graph import Neo4jGraphStore
+from services.network.linking import build_report_graph
+from services.network.resolve import location_id, person_id
+from tessera_cli.graph_setup import migrate
+from tests import queries
+from tests.factories import run_tag, sighting, submitted, young_person
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def cleanup(neo4j_driver: Driver) -> Iterator[list[str]]:
+    report_ids: list[str] = []
+    yield report_ids
+    neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
+
+
+def _write_twice(settings: InfraSettings, graph_rows: object) -> None:
+    async def write() -> None:
+        driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        )
+        try:
+            store = Neo4jGraphStore(driver=driver, database=settings.neo4j_database)
+            await store.write_report(graph_rows)  # type: ignore[arg-type]
+            await store.write_report(graph_rows)  # type: ignore[arg-type]
+        finally:
+            await driver.close()
+
+    asyncio.run(write())
+
+
+def test_writing_a_report_twice_is_one_report_and_one_sighting(
+    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str]
+) -> None:
+    tag = run_tag()
+    report = sighting(f"Ava Synth {tag}", f"Ben Synth {tag}", place=f"Synthetic Park {tag}")
+    event = submitted(report)
+    cleanup.append(str(event.event_id))
+
+    _write_twice(settings, build_report_graph(event))
+
+    records, _, _ = neo4j_driver.execute_query(queries.COUNT_REPORTS, report_id=str(event.event_id))
+    assert records[0]["n"] == 1
+    records, _, _ = neo4j_driver.execute_query(
+        queries.READ_SEEN_AT,
+        person_id=person_id(young_person(f"Ava Synth {tag}")),
+        location_id=location_id(report.place),
+    )
+    assert records[0]["count"] == 1
+    assert records[0]["report_ids"] == [str(event.event_id)]
+
+
+def test_migration_is_safe_to_rerun(settings: InfraSettings, neo4j_driver: Driver) -> None:
+    migrate(settings)
+    assert migrate(settings) == []
+    records, _, _ = neo4j_driver.execute_query(queries.LIST_CONSTRAINTS)
+    assert {"report_id", "person_id", "location_id", "alert_id"} <= set(records[0]["names"])

@@ -1,0 +1,23 @@
+"""Cypher the tests use to read back and clean up their own synthetic data."""
+
+COUNT_REPORTS = "MATCH (r:Report {id: $report_id}) RETURN count(r) AS n"
+
+READ_SEEN_AT = """
+MATCH (p:Person {id: $person_id})-[s:SEEN_AT]->(l:Location {id: $location_id})
+RETURN s.count AS count, s.report_ids AS report_ids
+"""
+
+COUNT_BY_LABEL_AND_ID = """
+MATCH (n {id: $id})
+RETURN count(n) AS n
+"""
+
+DELETE_REPORTS_AND_THEIR_ENTITIES = """
+UNWIND $report_ids AS report_id
+MATCH (r:Report {id: report_id})
+OPTIONAL MATCH (r)-[:MENTIONS]->(e)
+OPTIONAL MATCH (a:Alert)-[:CITES]->(r)
+DETACH DELETE r, e, a
+"""
+
+LIST_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names"
