@@ -2,13 +2,16 @@
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from pydantic import BaseModel
 
 from common.auth import Principal
 from schemas.reports import ReportSubmitted, SightingCreate
-from services.ingest.publisher import Publisher
+
+if TYPE_CHECKING:  # the port only; its Kafka adapter is wired in by the API
+    from services.ingest.publisher import Publisher
 
 
 class ReportAccepted(BaseModel):
@@ -28,7 +31,7 @@ def submit_report(
     *,
     report: SightingCreate,
     principal: Principal,
-    publisher: Publisher,
+    publisher: "Publisher",
     topic: str,
     now: datetime,
     new_id: Callable[[], UUID],
