@@ -20,10 +20,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	@touch $@
 
-system-deps: ## Java 17 and Maven from Debian's packages, when missing
+system-deps: ## Java 17, Maven and kcat from Debian's packages, when missing
 	@missing=""; \
 	  [ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ] || [ -n "$$JAVA_HOME" ] || missing="$$missing openjdk-17-jre-headless"; \
 	  command -v mvn >/dev/null || missing="$$missing maven"; \
+	  command -v kcat >/dev/null || missing="$$missing kcat"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "installing$$missing with apt-get"; \
 	    if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q $$missing; \

@@ -45,6 +45,26 @@ async def _detect(
     return raised
 
 
+async def _detect_with_retry(
+    linked: EntitiesLinked, graph: GraphService, settings: Settings
+) -> list[AlertRaised]:
+    """Retry outages for as long as they last; log and skip only a genuine bug."""
+    try:
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception_type(RETRYABLE),
+            wait=wait_exponential(multiplier=0.5, max=settings.alerts_retry_max_wait_s),
+            before_sleep=before_sleep_log(log, logging.WARNING),
+            reraise=True,
+        ):
+            with attempt:
+                return await _detect(linked, graph, settings)
+    # A crashed faust agent stops detecting for good; the next event about the same place
+    # re-runs its detectors, so logging the failure loses no alert for long.
+    except Exception:
+        log.exception("detection failed for report %s", linked.report_id)
+    return []
+
+
 def register_agents(*, app: faust.App, settings: Settings, graph: GraphService) -> None:
     """Attach the detection agent to the app."""
     linked_topic = app.topic(
@@ -61,15 +81,7 @@ def register_agents(*, app: faust.App, settings: Settings, graph: GraphService) 
             except ValidationError as error:
                 log.error("unreadable entities.linked event skipped: %s", error.errors()[:3])
                 continue
-            raised: list[AlertRaised] = []
-            async for attempt in AsyncRetrying(
-                retry=retry_if_exception_type(RETRYABLE),
-                wait=wait_exponential(multiplier=0.5, max=settings.alerts_retry_max_wait_s),
-                before_sleep=before_sleep_log(log, logging.WARNING),
-                reraise=True,
-            ):
-                with attempt:
-                    raised = await _detect(linked, graph, settings)
+            raised = await _detect_with_retry(linked, graph, settings)
             for alert in raised:
                 sent = await alerts_topic.send(
                     key=alert.fingerprint.encode(), value=alert.model_dump_json().encode()

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 
 from common.auth import TokenStore
 from common.logs import configure_logging
@@ -41,6 +41,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
         return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz(response: Response) -> dict[str, str]:
+        """Readiness: Kafka is reachable, so a report can be accepted now."""
+        if app.state.publisher.ready():
+            return {"status": "ready"}
+        response.status_code = 503
+        return {"status": "kafka unavailable"}
 
     return app

@@ -5,15 +5,11 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 import faust
-from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired, TransientError
 from pydantic import ValidationError
-from tenacity import (
-    AsyncRetrying,
-    before_sleep_log,
-    retry_if_exception_type,
-    wait_exponential,
-)
+from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
 
+from schemas.linking import EntitiesLinked
 from schemas.reports import ReportRejected, ReportSubmitted
 from services.network.app import GraphService
 from services.network.config import Settings
@@ -21,11 +17,16 @@ from services.network.linking import link_report
 
 log = logging.getLogger(__name__)
 
+# Outages: retried with backoff for as long as they last; the offset does not move meanwhile.
 RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
 
 
+class PoisonMessage(Exception):
+    """A message that can never be linked, whatever we retry."""
+
+
 def dead_letter(*, value: bytes, reason: str) -> bytes:
-    """Wrap an unreadable message with the reason it was rejected."""
+    """Wrap an unusable message with the reason it was rejected."""
     return (
         ReportRejected(
             reason=reason,
@@ -35,6 +36,45 @@ def dead_letter(*, value: bytes, reason: str) -> bytes:
         .model_dump_json()
         .encode()
     )
+
+
+async def _link(value: bytes, *, graph: GraphService, settings: Settings) -> EntitiesLinked:
+    try:
+        report = ReportSubmitted.model_validate_json(value)
+    except ValidationError as error:
+        raise PoisonMessage(f"not a valid ReportSubmitted event: {error}") from error
+    async for attempt in AsyncRetrying(
+        retry=retry_if_exception_type(RETRYABLE),
+        wait=wait_exponential(multiplier=0.5, max=settings.network_retry_max_wait_s),
+        before_sleep=before_sleep_log(log, logging.WARNING),
+        reraise=True,
+    ):
+        with attempt:
+            if graph.store is None:
+                raise ServiceUnavailable("the graph service has not started")
+            try:
+                return await link_report(
+                    event=report, graph=graph.store, now=datetime.now(UTC), new_id=uuid4
+                )
+            except ClientError as error:  # the data itself is unacceptable to Neo4j
+                raise PoisonMessage(f"Neo4j refused the report: {error}") from error
+    raise AssertionError("unreachable: tenacity re-raises the last error")
+
+
+async def _link_or_reason(
+    value: bytes, *, graph: GraphService, settings: Settings
+) -> EntitiesLinked | str:
+    """Link the message, or say why it can never be linked."""
+    try:
+        return await _link(value, graph=graph, settings=settings)
+    except PoisonMessage as error:
+        log.warning("message parked on the dead-letter topic: %s", str(error)[:500])
+        return str(error)
+    # A crashed faust agent acks the message it crashed on (faust-streaming issue 315), so
+    # anything unexpected is parked with its reason rather than lost.
+    except Exception as error:
+        log.exception("unexpected error; message parked on the dead-letter topic")
+        return f"unexpected error while linking: {error!r}"
 
 
 def register_agents(*, app: faust.App, settings: Settings, graph: GraphService) -> None:
@@ -52,28 +92,14 @@ def register_agents(*, app: faust.App, settings: Settings, graph: GraphService) 
         """Link each report into the graph; offsets advance only after the write succeeded."""
         async for event in stream.events():
             value: bytes = event.value
-            try:
-                report = ReportSubmitted.model_validate_json(value)
-            except ValidationError as error:
-                log.warning("report rejected to dead letters: %s", error.errors()[:3])
-                sent = await dead_letters.send(
-                    key=event.key, value=dead_letter(value=value, reason=str(error))
-                )
-                await sent
+            outcome = await _link_or_reason(value, graph=graph, settings=settings)
+            if isinstance(outcome, str):
+                rejected = dead_letter(value=value, reason=outcome)
+                await (await dead_letters.send(key=event.key, value=rejected))
                 continue
-            async for attempt in AsyncRetrying(
-                retry=retry_if_exception_type(RETRYABLE),
-                wait=wait_exponential(multiplier=0.5, max=settings.network_retry_max_wait_s),
-                before_sleep=before_sleep_log(log, logging.WARNING),
-                reraise=True,
-            ):
-                with attempt:
-                    assert graph.store is not None, "graph service not started"  # noqa: S101
-                    result = await link_report(
-                        event=report, graph=graph.store, now=datetime.now(UTC), new_id=uuid4
-                    )
-            sent = await linked.send(
-                key=str(report.event_id).encode(), value=result.model_dump_json().encode()
+            await (
+                await linked.send(
+                    key=str(outcome.report_id).encode(), value=outcome.model_dump_json().encode()
+                )
             )
-            await sent
-            log.info("report linked id=%s", report.event_id)
+            log.info("report linked id=%s", outcome.report_id)

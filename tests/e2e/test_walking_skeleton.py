@@ -1,18 +1,19 @@
 """The walking skeleton through real processes, Kafka and Neo4j: report in, alert out."""
 
 import json
+import subprocess
 import time
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
 import pytest
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaConsumer
 from neo4j import Driver
 
 from tests import queries
 from tests.e2e.conftest import RunningStack
-from tests.factories import run_tag, sighting_json
+from tests.factories import run_tag, sighting, sighting_json, submitted
 
 pytestmark = pytest.mark.e2e
 T = TypeVar("T")
@@ -77,11 +78,7 @@ def test_two_young_people_raise_nothing(running_stack: RunningStack, neo4j_drive
 def test_a_malformed_message_goes_to_dead_letters_and_the_stream_goes_on(
     running_stack: RunningStack, kafka: str, neo4j_driver: Driver
 ) -> None:
-    producer = KafkaProducer(bootstrap_servers=kafka, acks="all")
-    try:
-        producer.send(running_stack.topics["reports"], key=b"bad", value=b"{not json").get(10)
-    finally:
-        producer.close()
+    _kcat_produce(kafka, running_stack.topics["reports"], "bad", "{not json")
     tag = run_tag()
     good = running_stack.submit(sighting_json(f"Fay Synth {tag}", place=f"Synthetic Park {tag}"))
 
@@ -105,3 +102,30 @@ def test_a_malformed_message_goes_to_dead_letters_and_the_stream_goes_on(
         return True if records[0]["n"] == 1 else None
 
     eventually(good_one_linked, what="the good report after the bad one to reach Neo4j")
+
+
+def _kcat_produce(kafka: str, topic: str, key: str, value: str) -> None:
+    subprocess.run(
+        ["kcat", "-P", "-b", kafka, "-t", topic, "-k", key, "-X", "acks=all"],
+        input=value.encode(),
+        check=True,
+        timeout=30,
+    )
+
+
+def test_a_partner_publishing_with_kcat_is_linked(
+    running_stack: RunningStack, kafka: str, neo4j_driver: Driver
+) -> None:
+    """A non-Python client (librdkafka) publishes straight onto the reports topic."""
+    tag = run_tag()
+    event = submitted(sighting(f"Gus Synth {tag}", place=f"Synthetic Arcade {tag}"))
+    running_stack.report_ids.append(str(event.event_id))
+    _kcat_produce(kafka, running_stack.topics["reports"], "partner", event.model_dump_json())
+
+    def linked() -> bool | None:
+        records, _, _ = neo4j_driver.execute_query(
+            queries.COUNT_REPORTS, report_id=str(event.event_id)
+        )
+        return True if records[0]["n"] == 1 else None
+
+    eventually(linked, what="the kcat-published report to be read back from Neo4j")

@@ -1,5 +1,6 @@
 """The ingest publisher and the topic script against the real Kafka broker."""
 
+import socket
 import uuid
 from collections.abc import Iterator
 
@@ -9,7 +10,7 @@ from kafka.admin import ConfigResource, ConfigResourceType
 
 from schemas import topics
 from schemas.topics import TopicSpec
-from services.ingest.publisher import KafkaPublisher
+from services.ingest.publisher import KafkaPublisher, PublishFailed
 from tessera_cli.topics import delete_topics, ensure_topics
 
 pytestmark = pytest.mark.integration
@@ -56,3 +57,15 @@ def test_topic_script_is_idempotent_and_reports_keep_everything(kafka: str) -> N
         admin.close()
     assert len(described[0]["partitions"]) == 6
     assert configs["topic"][topics.REPORTS]["retention.ms"]["value"] == "-1"
+
+
+def test_an_unreachable_broker_is_a_publish_failure_not_a_hang() -> None:
+    """What ingest turns into a 503: the real client against a port nobody listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    publisher = KafkaPublisher(bootstrap_servers=f"127.0.0.1:{port}", timeout_s=1.0)
+    assert publisher.ready() is False
+    with pytest.raises(PublishFailed):
+        publisher.publish(topic="intel.reports.v1", key=b"k", value=b"{}")
+    publisher.close()
