@@ -28,7 +28,7 @@ def connected(settings: InfraSettings) -> bool:
     password = settings.neo4j_password.get_secret_value()
     try:
         with _driver(settings, password) as driver:
-            driver.execute_query(queries.PING, database_="system")
+            driver.execute_query(queries.PING, database_=settings.neo4j_database)
             return True
     except AuthError:
         pass

@@ -16,7 +16,7 @@ from common.auth import Role, TokenStore
 from common.settings import InfraSettings
 from tessera_cli import demo, graph_setup, local_infra, stack
 from tessera_cli.local_infra import InfraError
-from tessera_cli.processes import StartFailed
+from tessera_cli.processes import StartFailed, exclusive
 from tessera_cli.topics import ensure_topics
 
 app = typer.Typer(
@@ -75,7 +75,8 @@ def infra_fetch(
 def infra_up() -> None:
     """Start Kafka and Neo4j (a no-op when they run), create topics, apply the graph schema."""
     try:
-        started = _infra_up()
+        with exclusive("stack"):
+            started = _infra_up()
     except (InfraError, StartFailed) as error:
         raise _fail(str(error)) from error
     console.print("infrastructure started" if started else "infrastructure was already running")
@@ -84,7 +85,12 @@ def infra_up() -> None:
 @infra_app.command("down")
 def infra_down() -> None:
     """Stop Kafka and Neo4j cleanly."""
-    for line in local_infra.stop_all():
+    try:
+        with exclusive("stack"):
+            lines = local_infra.stop_all()
+    except StartFailed as error:
+        raise _fail(str(error)) from error
+    for line in lines:
         console.print(line)
 
 
@@ -172,26 +178,42 @@ def run(
     load_demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Load demo data.")] = True,
 ) -> None:
     """Start Kafka, Neo4j and the services, load demo data; Ctrl-C stops everything."""
-    if running := stack.running_services():
-        _print_running(running)
-        return
     try:
-        _infra_up()
-        for line in stack.start_services():
-            console.print(line)
-    except (InfraError, StartFailed) as error:
-        stack.stop_services()
-        raise _fail(str(error)) from error
-    if load_demo:
-        demo_load()
-    for name, url in _urls().items():
-        console.print(f"{name} API: {url}  (OpenAPI at {url}/docs)")
+        if not _start_stack(load_demo=load_demo):
+            return
+    except KeyboardInterrupt:
+        console.print("interrupted: stopping what was started")
+        stop()
+        raise typer.Exit(code=130) from None
     if detach:
         console.print("running in the background; `make stop` stops everything")
         return
     console.print("[bold]Tessera is running.[/] Press Ctrl-C to stop everything.")
     _wait_for_signal()
     stop()
+
+
+def _start_stack(*, load_demo: bool) -> bool:
+    """Start everything; False when Tessera was already running."""
+    try:
+        with exclusive("stack"):
+            if running := stack.running_services():
+                _print_running(running)
+                return False
+            try:
+                _infra_up()
+                for line in stack.start_services():
+                    console.print(line)
+            except (InfraError, StartFailed):
+                stack.stop_services()
+                raise
+    except (InfraError, StartFailed) as error:
+        raise _fail(str(error)) from error
+    if load_demo:
+        demo_load()
+    for name, url in _urls().items():
+        console.print(f"{name} API: {url}  (OpenAPI at {url}/docs)")
+    return True
 
 
 def _wait_for_signal() -> None:
@@ -213,7 +235,12 @@ def _wait_for_signal() -> None:
 @app.command("stop")
 def stop() -> None:
     """Stop the services, then Kafka and Neo4j."""
-    for line in stack.stop_services() + local_infra.stop_all():
+    try:
+        with exclusive("stack"):
+            lines = stack.stop_services() + local_infra.stop_all()
+    except StartFailed as error:
+        raise _fail(str(error)) from error
+    for line in lines:
         console.print(line)
 
 

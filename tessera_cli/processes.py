@@ -1,12 +1,13 @@
 """Background processes with pid files: start, find, stop; never by process name."""
 
 import contextlib
+import fcntl
 import os
 import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,15 +136,35 @@ def wait_until(
 ) -> float:
     """Poll until check() is true; fail with the log tail if the process dies or time runs out."""
     started = time.monotonic()
+    last_error = "the health check never passed"
     while time.monotonic() - started < timeout_s:
         if process.pid() is None:
             raise StartFailed(f"{what} exited during start-up. Log tail:\n{process.log_tail()}")
         try:
             if check():
                 return time.monotonic() - started
-        except Exception:  # noqa: S110, BLE001 - not ready yet; keep polling
-            pass
+        except Exception as error:  # noqa: BLE001 - not ready yet; keep polling
+            last_error = f"last health-check error: {error!r}"
         time.sleep(0.5)
     raise StartFailed(
-        f"{what} was not healthy after {timeout_s:.0f}s. Log tail:\n{process.log_tail()}"
+        f"{what} was not healthy after {timeout_s:.0f}s ({last_error}). "
+        f"Log tail:\n{process.log_tail()}"
     )
+
+
+@contextlib.contextmanager
+def exclusive(name: str) -> Iterator[None]:
+    """Hold a lock so that two tessera commands never start or stop the stack at once."""
+    ensure_state_dirs()
+    with (RUN / f"{name}.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise StartFailed(
+                "another tessera command is starting or stopping Tessera right now; "
+                "wait for it to finish, then try again"
+            ) from error
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -10,7 +10,7 @@ from common.settings import InfraSettings
 from services.network.graph import Neo4jGraphStore
 from services.network.linking import build_report_graph
 from services.network.resolve import location_id, person_id
-from tessera_cli.graph_setup import migrate
+from tessera_cli.graph_setup import connected, migrate
 from tests import queries
 from tests.factories import run_tag, sighting, submitted, young_person
 
@@ -66,3 +66,9 @@ def test_migration_is_safe_to_rerun(settings: InfraSettings, neo4j_driver: Drive
     assert migrate(settings) == []
     records, _, _ = neo4j_driver.execute_query(queries.LIST_CONSTRAINTS)
     assert {"report_id", "person_id", "location_id", "alert_id"} <= set(records[0]["names"])
+
+
+def test_health_check_passes_on_a_store_whose_password_is_set(settings: InfraSettings) -> None:
+    """The check `tessera infra up` polls, on a store that is past its first start."""
+    assert connected(settings) is True
+    assert connected(settings) is True
