@@ -185,6 +185,7 @@ def _kafka_healthy(bootstrap: str) -> Callable[[], bool]:
 
 def start_kafka(*, bootstrap: str) -> str:
     """Start the broker unless ours is already running; wait until it serves metadata."""
+    stale = KAFKA.process.clear_stale()
     if KAFKA.process.pid() is not None:
         return "kafka: already running"
     _refuse_busy_ports(KAFKA)
@@ -209,7 +210,7 @@ def start_kafka(*, bootstrap: str) -> str:
     took = wait_until(
         _kafka_healthy(bootstrap), process=KAFKA.process, timeout_s=HEALTH_TIMEOUT_S, what="Kafka"
     )
-    return f"kafka: started on 127.0.0.1:9092 in {took:.1f}s"
+    return _started(stale, f"kafka: started on 127.0.0.1:9092 in {took:.1f}s")
 
 
 # ---- Neo4j -----------------------------------------------------------------------------------
@@ -224,6 +225,7 @@ def _neo4j_home() -> Path:
 
 def start_neo4j(*, connected: Callable[[], bool]) -> str:
     """Start Neo4j unless ours is already running; wait until Bolt answers RETURN 1."""
+    stale = NEO4J.process.clear_stale()
     if NEO4J.process.pid() is not None:
         return "neo4j: already running"
     _refuse_busy_ports(NEO4J)
@@ -246,7 +248,11 @@ def start_neo4j(*, connected: Callable[[], bool]) -> str:
         ]
     )
     took = wait_until(connected, process=NEO4J.process, timeout_s=HEALTH_TIMEOUT_S, what="Neo4j")
-    return f"neo4j: started on 127.0.0.1:7687 in {took:.1f}s"
+    return _started(stale, f"neo4j: started on 127.0.0.1:7687 in {took:.1f}s")
+
+
+def _started(stale: str | None, message: str) -> str:
+    return f"{stale}\n{message}" if stale else message
 
 
 # ---- common ----------------------------------------------------------------------------------

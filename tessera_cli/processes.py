@@ -47,6 +47,15 @@ class ManagedProcess:
         self.pid_file.unlink(missing_ok=True)
         return None
 
+    def clear_stale(self) -> str | None:
+        """Remove a pid file whose process is gone or is no longer ours, and say so."""
+        if not self.pid_file.exists():
+            return None
+        recorded = self.pid_file.read_text().strip()
+        if self.pid() is not None:
+            return None
+        return f"{self.name}: removed a stale pid file (pid {recorded} is not {self.name})"
+
     def start(self, command: list[str], *, env: dict[str, str] | None = None) -> int:
         """Start the command detached, its output appended to the log file."""
         ensure_state_dirs()

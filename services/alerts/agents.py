@@ -9,12 +9,13 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
 
+from common.streaming import Neo4jConnection
 from schemas.alerts import AlertRaised
 from schemas.linking import EntitiesLinked, EntityKind
-from services.alerts.app import GraphService
 from services.alerts.config import Settings
 from services.alerts.detectors.shared_hotspot import detect_shared_hotspot
 from services.alerts.lifecycle import record_alert
+from services.alerts.store import Neo4jAlertStore, Neo4jHotspotGraph
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +23,10 @@ RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
 
 
 async def _detect(
-    linked: EntitiesLinked, graph: GraphService, settings: Settings
+    linked: EntitiesLinked, neo4j: Neo4jConnection, settings: Settings
 ) -> list[AlertRaised]:
-    assert graph.hotspots is not None and graph.alerts is not None  # noqa: S101
+    hotspots = Neo4jHotspotGraph(driver=neo4j.driver, database=settings.neo4j_database)
+    alerts = Neo4jAlertStore(driver=neo4j.driver, database=settings.neo4j_database)
     raised = []
     for entity in linked.entities:
         if entity.kind is not EntityKind.LOCATION:
@@ -32,21 +34,21 @@ async def _detect(
         now = datetime.now(UTC)
         candidate = await detect_shared_hotspot(
             location_id=entity.id,
-            graph=graph.hotspots,
+            graph=hotspots,
             now=now,
             min_young_people=settings.alerts_hotspot_min_young_people,
             window_days=settings.alerts_hotspot_window_days,
         )
         if candidate is None:
             continue
-        alert = await record_alert(candidate=candidate, store=graph.alerts, now=now, new_id=uuid4)
+        alert = await record_alert(candidate=candidate, store=alerts, now=now, new_id=uuid4)
         if alert is not None:
             raised.append(alert)
     return raised
 
 
 async def _detect_with_retry(
-    linked: EntitiesLinked, graph: GraphService, settings: Settings
+    linked: EntitiesLinked, neo4j: Neo4jConnection, settings: Settings
 ) -> list[AlertRaised]:
     """Retry outages for as long as they last; log and skip only a genuine bug."""
     try:
@@ -57,7 +59,7 @@ async def _detect_with_retry(
             reraise=True,
         ):
             with attempt:
-                return await _detect(linked, graph, settings)
+                return await _detect(linked, neo4j, settings)
     # A crashed faust agent stops detecting for good; the next event about the same place
     # re-runs its detectors, so logging the failure loses no alert for long.
     except Exception:
@@ -65,7 +67,7 @@ async def _detect_with_retry(
     return []
 
 
-def register_agents(*, app: faust.App, settings: Settings, graph: GraphService) -> None:
+def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnection) -> None:
     """Attach the detection agent to the app."""
     linked_topic = app.topic(
         settings.alerts_entities_linked_topic, value_type=bytes, value_serializer="raw"
@@ -81,7 +83,7 @@ def register_agents(*, app: faust.App, settings: Settings, graph: GraphService) 
             except ValidationError as error:
                 log.error("unreadable entities.linked event skipped: %s", error.errors()[:3])
                 continue
-            raised = await _detect_with_retry(linked, graph, settings)
+            raised = await _detect_with_retry(linked, neo4j, settings)
             for alert in raised:
                 sent = await alerts_topic.send(
                     key=alert.fingerprint.encode(), value=alert.model_dump_json().encode()

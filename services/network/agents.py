@@ -9,10 +9,11 @@ from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired, Tr
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
 
+from common.streaming import Neo4jConnection
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportRejected, ReportSubmitted
-from services.network.app import GraphService
 from services.network.config import Settings
+from services.network.graph import Neo4jGraphStore
 from services.network.linking import link_report
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def dead_letter(*, value: bytes, reason: str) -> bytes:
     )
 
 
-async def _link(value: bytes, *, graph: GraphService, settings: Settings) -> EntitiesLinked:
+async def _link(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> EntitiesLinked:
     try:
         report = ReportSubmitted.model_validate_json(value)
     except ValidationError as error:
@@ -50,11 +51,10 @@ async def _link(value: bytes, *, graph: GraphService, settings: Settings) -> Ent
         reraise=True,
     ):
         with attempt:
-            if graph.store is None:
-                raise ServiceUnavailable("the graph service has not started")
+            store = Neo4jGraphStore(driver=neo4j.driver, database=settings.neo4j_database)
             try:
                 return await link_report(
-                    event=report, graph=graph.store, now=datetime.now(UTC), new_id=uuid4
+                    event=report, graph=store, now=datetime.now(UTC), new_id=uuid4
                 )
             except ClientError as error:  # the data itself is unacceptable to Neo4j
                 raise PoisonMessage(f"Neo4j refused the report: {error}") from error
@@ -62,11 +62,11 @@ async def _link(value: bytes, *, graph: GraphService, settings: Settings) -> Ent
 
 
 async def _link_or_reason(
-    value: bytes, *, graph: GraphService, settings: Settings
+    value: bytes, *, neo4j: Neo4jConnection, settings: Settings
 ) -> EntitiesLinked | str:
     """Link the message, or say why it can never be linked."""
     try:
-        return await _link(value, graph=graph, settings=settings)
+        return await _link(value, neo4j=neo4j, settings=settings)
     except PoisonMessage as error:
         log.warning("message parked on the dead-letter topic: %s", str(error)[:500])
         return str(error)
@@ -77,7 +77,7 @@ async def _link_or_reason(
         return f"unexpected error while linking: {error!r}"
 
 
-def register_agents(*, app: faust.App, settings: Settings, graph: GraphService) -> None:
+def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnection) -> None:
     """Attach the linking agent to the app."""
     reports = app.topic(settings.network_reports_topic, value_type=bytes, value_serializer="raw")
     dead_letters = app.topic(
@@ -92,7 +92,7 @@ def register_agents(*, app: faust.App, settings: Settings, graph: GraphService) 
         """Link each report into the graph; offsets advance only after the write succeeded."""
         async for event in stream.events():
             value: bytes = event.value
-            outcome = await _link_or_reason(value, graph=graph, settings=settings)
+            outcome = await _link_or_reason(value, neo4j=neo4j, settings=settings)
             if isinstance(outcome, str):
                 rejected = dead_letter(value=value, reason=outcome)
                 await (await dead_letters.send(key=event.key, value=rejected))

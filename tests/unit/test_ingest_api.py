@@ -7,7 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from common.auth import Role, TokenStore
-from services.ingest.deps import get_publisher, get_token_store
+from common.http_auth import get_token_store
+from services.ingest.deps import get_publisher
 from services.ingest.main import create_app
 from services.ingest.publisher import PublishFailed
 from tests.factories import sighting_json

@@ -35,3 +35,13 @@ def test_a_port_held_by_another_process_is_a_clear_error() -> None:
         server = Server("kafka", "kafka.Kafka", (port,))
         with pytest.raises(InfraError, match=f"port {port} on 127.0.0.1 is in use"):
             local_infra._refuse_busy_ports(server)
+
+
+def test_clearing_a_stale_pid_file_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(processes, "RUN", tmp_path)
+    process = ManagedProcess(name="neo4j", marker="CommunityEntryPoint")
+    assert process.clear_stale() is None
+    process.pid_file.write_text("999999")
+    message = process.clear_stale()
+    assert message is not None and "stale pid file (pid 999999" in message
+    assert not process.pid_file.exists()
