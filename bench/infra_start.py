@@ -33,6 +33,11 @@ def main() -> None:
     from tessera_cli.processes import port_open
 
     settings = InfraSettings()
+    # kafka-python takes about 4 s to import (it loads its protocol schemas): pay that before
+    # timing, so the figures are the servers' start-up and not one client's import.
+    import kafka.admin  # noqa: F401
+    import neo4j  # noqa: F401
+
     for server in local_infra.SERVERS:
         if not local_infra.jars_ready(server):
             sys.exit(f"{server.name} jars missing: run `make jars` first")

@@ -7,22 +7,16 @@ import secrets
 import threading
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from schemas.roles import Role
+
+__all__ = ["InvalidToken", "Principal", "Role", "TokenStore"]
+
 TOKEN_PREFIX = "tsr_"  # noqa: S105 - a public prefix, not a secret
-
-
-class Role(StrEnum):
-    """What a user may do."""
-
-    SUBMITTER = "submitter"
-    ANALYST = "analyst"
-    POLICE = "police"
-    ADMIN = "admin"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,15 +1,18 @@
-"""Intelligence reports: what a partner submits and the event that carries it on Kafka."""
+"""Intelligence reports: the envelope a partner submits and the events that carry it on Kafka."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from schemas.entities import Input, LongText, Officer, Text
+from schemas.events import IntelligenceEvent
+from schemas.grading import Grading
 
 SCHEMA_VERSION = 1
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def _aware(value: datetime) -> datetime:
@@ -21,80 +24,74 @@ def _aware(value: datetime) -> datetime:
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
 
 
-class PersonRole(StrEnum):
-    """The part a person plays in a report."""
+class Concern(StrEnum):
+    """The kind of exploitation the reporter is concerned about (marked as the guidance asks)."""
 
-    YOUNG_PERSON = "young_person"
-    ADULT = "adult"
-    UNKNOWN = "unknown"
-
-
-class PlaceCategory(StrEnum):
-    """Premises categories from the hotspot taxonomy (domain.md section 4.0)."""
-
-    TAKE_AWAY = "take_away"
-    TAXI_RANK = "taxi_rank"
-    TRANSPORT_HUB = "transport_hub"
-    OFF_LICENCE = "off_licence"
-    HOTEL = "hotel"
-    SEASIDE_OR_RURAL_TOWN = "seaside_or_rural_town"
-    SCHOOL = "school"
-    CARE_HOME = "care_home"
-    PRIVATE_ADDRESS = "private_address"
-    PARK = "park"
-    SHOPPING_CENTRE = "shopping_centre"
+    CSE = "cse"
+    CCE = "cce"
+    COUNTY_LINES = "county_lines"
+    TRAFFICKING = "trafficking"
     OTHER = "other"
 
 
-class PersonMention(BaseModel):
-    """A person as the reporter knows them: possibly partial."""
+class ReportCreate(Input):
+    """One piece of intelligence: when it was seen, how it is graded, and the event itself."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: Text
-    date_of_birth: date | None = None
-    estimated_age: Annotated[int, Field(ge=0, le=120)] | None = None
-    role: PersonRole = PersonRole.UNKNOWN
-
-
-class PlaceMention(BaseModel):
-    """A place as the reporter knows it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: Text
-    postcode: Annotated[str, StringConstraints(strip_whitespace=True, max_length=10)] | None = None
-    category: PlaceCategory = PlaceCategory.OTHER
-
-
-class SightingCreate(BaseModel):
-    """People seen together at a place: the minimal report of the walking skeleton."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    type: Literal["sighting"] = "sighting"
     observed_at: AwareDatetime
-    persons: Annotated[list[PersonMention], Field(min_length=1, max_length=50)]
-    place: PlaceMention
-    narrative: Annotated[str, StringConstraints(max_length=10_000)] = ""
+    grading: Grading
+    event: IntelligenceEvent
+    concerns: Annotated[list[Concern], Field(max_length=5)] = []
+    narrative: LongText = ""
+    police_incident_ref: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+    officer: Officer | None = None
+    source_protected: bool = Field(
+        default=False,
+        description="A disclosure or source that must not be attributed (domain.md 6.3.2).",
+    )
+    partner_reference: Text | None = Field(
+        default=None, description="The submitting agency's own reference for this report."
+    )
+
+    @model_validator(mode="after")
+    def _not_in_the_future(self) -> Self:
+        if self.observed_at > datetime.now(UTC) + CLOCK_SKEW:
+            raise ValueError("observed_at is in the future")
+        return self
 
 
 class ReportSubmitted(BaseModel):
-    """A report accepted by ingest and acknowledged by Kafka; the system of record."""
+    """A report accepted by ingest and acknowledged by Kafka: the system of record.
+
+    Consumers ignore fields they do not know, so producers may add fields without breaking them.
+    """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     schema_version: int = SCHEMA_VERSION
-    event_id: UUID
-    occurred_at: AwareDatetime
-    source_agency: Text
-    submitted_by: Text
-    report: SightingCreate
+    event_id: UUID = Field(description="The report's id.")
+    occurred_at: AwareDatetime = Field(description="When the report was received (reported_at).")
+    source_agency: Text = Field(description="From the submitter's token, never from the body.")
+    submitted_by: Text = Field(description="From the submitter's token, never from the body.")
+    report: ReportCreate
+
+    @classmethod
+    def from_wire(cls, raw: bytes | str) -> "ReportSubmitted":
+        """Read an event from Kafka, ignoring fields a newer producer may have added."""
+        return cls.model_validate_json(raw, extra="ignore")
 
     @property
     def report_id(self) -> UUID:
         """The report's id, which is the id of the event that carries it."""
         return self.event_id
+
+    @property
+    def reported_at(self) -> datetime:
+        """When the report reached Tessera."""
+        return self.occurred_at
+
+    def partition_key(self) -> bytes:
+        """One subject's events share a partition, so they keep their order."""
+        return self.report.event.subject_key().encode()
 
 
 class ReportRejected(BaseModel):

@@ -48,14 +48,18 @@ def demo_reports(now: datetime) -> list[dict[str, object]]:
     ]
     return [
         {
-            "type": "sighting",
             "observed_at": (now - timedelta(days=7 - 3 * i)).isoformat(),
-            "persons": [
-                {"name": name, "date_of_birth": dob, "role": "young_person"},
-                {"name": "Unknown adult in grey car (synthetic)", "role": "adult"},
-            ],
-            "place": place,
+            "grading": {"source": 2, "intelligence": "B", "handling": "P"},
+            "concerns": ["cce"],
             "narrative": "Seen outside the shop talking with an older male (synthetic demo).",
+            "event": {
+                "type": "sighting",
+                "persons": [
+                    {"name": name, "date_of_birth": dob, "role": "young_person"},
+                    {"description": "older male in a grey car (synthetic)", "role": "adult"},
+                ],
+                "place": place,
+            },
         }
         for i, (name, dob) in enumerate(people)
     ]

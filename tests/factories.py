@@ -1,20 +1,25 @@
-"""Synthetic test data: invented people and places only, never real ones."""
+"""Synthetic test data: invented people and places only, never real ones.
+
+Postcodes use the ZZ99 pseudo-area and phones Ofcom's drama range (07700 900xxx).
+"""
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from common.auth import Principal, Role
-from schemas.reports import (
-    PersonMention,
-    PersonRole,
-    PlaceCategory,
-    PlaceMention,
-    ReportSubmitted,
-    SightingCreate,
-)
+from schemas.entities import Person, PersonRole, Place, PlaceCategory
+from schemas.events import Sighting
+from schemas.grading import Grading, HandlingCode, IntelligenceAssessment, SourceEvaluation
+from schemas.reports import ReportCreate, ReportSubmitted
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+GRADING = Grading(
+    source=SourceEvaluation.UNTESTED,
+    intelligence=IntelligenceAssessment.KNOWN_INDIRECTLY_CORROBORATED,
+    handling=HandlingCode.P,
+)
+GRADING_JSON: dict[str, Any] = {"source": 2, "intelligence": "B", "handling": "P"}
 
 
 def run_tag() -> str:
@@ -27,9 +32,9 @@ def submitter(agency: str = "Synthetic Home A") -> Principal:
     return Principal(user="k.worker", agency=agency, role=Role.SUBMITTER)
 
 
-def young_person(name: str, *, born: date | None = date(2010, 5, 1)) -> PersonMention:
+def young_person(name: str, *, born: date | None = date(2010, 5, 1)) -> Person:
     """A young person mention."""
-    return PersonMention(name=name, date_of_birth=born, role=PersonRole.YOUNG_PERSON)
+    return Person(name=name, date_of_birth=born, role=PersonRole.YOUNG_PERSON)
 
 
 def sighting(
@@ -37,29 +42,43 @@ def sighting(
     place: str = "Synthetic Chip Shop",
     category: str = "other",
     observed_at: datetime | None = None,
-) -> SightingCreate:
-    """People seen together at a place."""
-    return SightingCreate(
+) -> ReportCreate:
+    """People seen together at a place, graded 2B P."""
+    return ReportCreate(
         observed_at=observed_at or NOW - timedelta(days=1),
-        persons=[young_person(n) for n in names],
-        place=PlaceMention(name=place, postcode="ZZ99 9ZZ", category=PlaceCategory(category)),
+        grading=GRADING,
+        event=Sighting(
+            persons=[young_person(n) for n in names],
+            place=Place(name=place, postcode="ZZ99 9ZZ", category=PlaceCategory(category)),
+        ),
     )
+
+
+def report_json(event: dict[str, Any], **envelope: Any) -> dict[str, Any]:
+    """A report as a partner would POST it, around one event."""
+    return {
+        "observed_at": (datetime.now(UTC) - timedelta(hours=2)).isoformat(),
+        "grading": GRADING_JSON,
+        "narrative": "Synthetic test report.",
+        "event": event,
+        **envelope,
+    }
 
 
 def sighting_json(*names: str, place: str, category: str = "other") -> dict[str, Any]:
     """A sighting as a partner would POST it."""
-    return {
-        "type": "sighting",
-        "observed_at": (datetime.now(UTC) - timedelta(hours=2)).isoformat(),
-        "persons": [
-            {"name": n, "date_of_birth": "2010-05-01", "role": "young_person"} for n in names
-        ],
-        "place": {"name": place, "postcode": "ZZ99 9ZZ", "category": category},
-        "narrative": "Synthetic test report.",
-    }
+    return report_json(
+        {
+            "type": "sighting",
+            "persons": [
+                {"name": n, "date_of_birth": "2010-05-01", "role": "young_person"} for n in names
+            ],
+            "place": {"name": place, "postcode": "ZZ99 9ZZ", "category": category},
+        }
+    )
 
 
-def submitted(report: SightingCreate, *, agency: str = "Synthetic Home A") -> ReportSubmitted:
+def submitted(report: ReportCreate, *, agency: str = "Synthetic Home A") -> ReportSubmitted:
     """The event ingest would publish for a report."""
     return ReportSubmitted(
         event_id=uuid.uuid4(),

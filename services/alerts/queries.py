@@ -6,9 +6,11 @@ RETURN l.id AS id, l.name AS name, l.category AS category
 """
 
 FIND_YOUNG_PEOPLE_AT_PLACE = """
-MATCH (l:Location {id: $location_id})<-[:MENTIONS]-(r:Report)-[m:MENTIONS]->(p:Person)
+MATCH (l:Location {id: $location_id})<-[s:SEEN_AT]-(p:Person)
+UNWIND s.report_ids AS report_id
+MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since) AND m.young_person
-RETURN p.id AS person_id, p.name AS person_name, m.age AS age,
+RETURN DISTINCT p.id AS person_id, p.name AS person_name, m.age AS age,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 """
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from neo4j import AsyncDriver
 
 from schemas.alerts import AlertRaised, AlertStatus, AlertType
-from schemas.reports import PlaceCategory
+from schemas.entities import PlaceCategory
 from services.alerts import queries
 from services.alerts.detectors.shared_hotspot import Place, Sighting
 

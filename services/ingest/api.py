@@ -5,7 +5,7 @@ from uuid import uuid4
 
 from fastapi import APIRouter, HTTPException, status
 
-from schemas.reports import SightingCreate
+from schemas.reports import ReportCreate
 from services.ingest.deps import PublisherDep, SettingsDep, SubmitterDep
 from services.ingest.publisher import PublishFailed
 from services.ingest.service import ReportAccepted, submit_report
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1")
     responses={503: {"description": "Kafka did not acknowledge; retry after Retry-After."}},
 )
 def post_report(
-    report: SightingCreate,
+    report: ReportCreate,
     principal: SubmitterDep,
     publisher: PublisherDep,
     settings: SettingsDep,

@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from common.auth import Principal
-from schemas.reports import ReportSubmitted, SightingCreate
+from schemas.reports import ReportCreate, ReportSubmitted
 
 if TYPE_CHECKING:  # the port only; its Kafka adapter is wired in by the API
     from services.ingest.publisher import Publisher
@@ -21,15 +21,9 @@ class ReportAccepted(BaseModel):
     status: str = "accepted"
 
 
-def partition_key(report: SightingCreate) -> bytes:
-    """Key events by their place so that one place's reports keep their order."""
-    place = report.place
-    return f"{(place.postcode or '').replace(' ', '').upper()}|{place.name.casefold()}".encode()
-
-
 def submit_report(
     *,
-    report: SightingCreate,
+    report: ReportCreate,
     principal: Principal,
     publisher: "Publisher",
     topic: str,
@@ -46,7 +40,7 @@ def submit_report(
     )
     publisher.publish(
         topic=topic,
-        key=partition_key(report),
+        key=event.partition_key(),
         value=event.model_dump_json().encode(),
     )
     return ReportAccepted(report_id=event.event_id)

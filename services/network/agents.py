@@ -41,7 +41,7 @@ def dead_letter(*, value: bytes, reason: str) -> bytes:
 
 async def _link(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> EntitiesLinked:
     try:
-        report = ReportSubmitted.model_validate_json(value)
+        report = ReportSubmitted.from_wire(value)
     except ValidationError as error:
         raise PoisonMessage(f"not a valid ReportSubmitted event: {error}") from error
     async for attempt in AsyncRetrying(

@@ -23,13 +23,9 @@ async def _write_report(tx: AsyncManagedTransaction, graph: ReportGraph) -> None
     report_id = graph.report["id"]
     await (await tx.run(queries.MERGE_REPORT, report=graph.report)).consume()
     await (
-        await tx.run(queries.MERGE_LOCATION, report_id=report_id, location=graph.location)
+        await tx.run(queries.MERGE_LOCATIONS, report_id=report_id, locations=graph.locations)
     ).consume()
     await (
-        await tx.run(
-            queries.MERGE_PERSONS_SEEN_AT,
-            report_id=report_id,
-            location_id=graph.location["id"],
-            persons=graph.persons,
-        )
+        await tx.run(queries.MERGE_PERSONS, report_id=report_id, persons=graph.persons)
     ).consume()
+    await (await tx.run(queries.MERGE_SEEN_AT, report_id=report_id, pairs=graph.seen_at)).consume()

@@ -8,7 +8,8 @@ from uuid import UUID
 
 from schemas.linking import EntitiesLinked, EntityKind, LinkedEntity
 from schemas.reports import ReportSubmitted
-from services.network.resolve import age_on, is_young_person, location_id, person_id
+from services.network.mentions import mentions_of
+from services.network.resolve import is_young_person, location_id, name_key, person_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,8 +17,9 @@ class ReportGraph:
     """Everything one report writes, as parameter rows for the graph store."""
 
     report: dict[str, Any]
-    location: dict[str, Any]
+    locations: list[dict[str, Any]]
     persons: list[dict[str, Any]]
+    seen_at: list[dict[str, str]]
 
 
 class GraphWriter(Protocol):
@@ -31,36 +33,58 @@ class GraphWriter(Protocol):
 def build_report_graph(event: ReportSubmitted) -> ReportGraph:
     """Resolve the report's mentions to entity ids and shape the rows to write."""
     body = event.report
-    observed_day = body.observed_at.date()
-    loc_id = location_id(body.place)
-    persons: dict[str, dict[str, Any]] = {}
-    for mention in body.persons:
-        pid = person_id(mention)
-        persons[pid] = {
+    grading = body.grading
+    day = body.observed_at.date()
+    found = mentions_of(body.event)
+    person_ids = [
+        person_id(person, report_id=event.event_id, index=i)
+        for i, (person, _) in enumerate(found.persons)
+    ]
+    place_ids = [location_id(place) for place, _ in found.places]
+    persons: dict[tuple[str, str], dict[str, Any]] = {}
+    for pid, (person, part) in zip(person_ids, found.persons, strict=True):
+        persons[(pid, part)] = {
             "id": pid,
-            "name": mention.name,
-            "date_of_birth": mention.date_of_birth.isoformat() if mention.date_of_birth else None,
-            "role": mention.role.value,
-            "age": age_on(mention, observed_day),
-            "young_person": is_young_person(mention, observed_day),
+            "part": part,
+            "name": person.label,
+            "name_key": name_key(person),
+            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+            "role": person.role.value,
+            "age": person.age_on(day),
+            "young_person": is_young_person(person, day),
         }
+    locations: dict[tuple[str, str], dict[str, Any]] = {}
+    for loc_id, (place, part) in zip(place_ids, found.places, strict=True):
+        locations[(loc_id, part)] = {
+            "id": loc_id,
+            "part": part,
+            "name": place.label,
+            "postcode": place.postcode,
+            "category": place.category.value,
+        }
+    seen_at = {(person_ids[who], place_ids[where]) for who, where in found.present}
     return ReportGraph(
         report={
             "id": str(event.event_id),
-            "type": body.type,
+            "type": body.event.type,
             "source_agency": event.source_agency,
             "submitted_by": event.submitted_by,
             "observed_at": body.observed_at.isoformat(),
             "reported_at": event.occurred_at.isoformat(),
             "narrative": body.narrative,
+            "grading": grading.code,
+            "source_evaluation": grading.source.value,
+            "intelligence_assessment": grading.intelligence.value,
+            "handling_code": grading.handling.value,
+            "handling_agencies": grading.conditions.agencies if grading.conditions else [],
+            "handling_roles": [r.value for r in grading.conditions.roles]
+            if grading.conditions
+            else [],
+            "source_protected": body.source_protected,
         },
-        location={
-            "id": loc_id,
-            "name": body.place.name,
-            "postcode": body.place.postcode,
-            "category": body.place.category.value,
-        },
+        locations=list(locations.values()),
         persons=list(persons.values()),
+        seen_at=[{"person_id": who, "location_id": where} for who, where in sorted(seen_at)],
     )
 
 
@@ -71,15 +95,15 @@ async def link_report(
     now: datetime,
     new_id: Callable[[], UUID],
 ) -> EntitiesLinked:
-    """Write the report's people and place into the graph and say what was linked."""
+    """Write the report's people and places into the graph and say what was linked."""
     rows = build_report_graph(event)
     await graph.write_report(rows)
-    entities = [LinkedEntity(kind=EntityKind.LOCATION, id=rows.location["id"])]
-    entities += [LinkedEntity(kind=EntityKind.PERSON, id=p["id"]) for p in rows.persons]
+    entities = sorted({(EntityKind.LOCATION, loc["id"]) for loc in rows.locations})
+    entities += sorted({(EntityKind.PERSON, p["id"]) for p in rows.persons})
     return EntitiesLinked(
         event_id=new_id(),
         occurred_at=now,
         report_id=event.event_id,
         observed_at=event.report.observed_at,
-        entities=tuple(entities),
+        entities=tuple(LinkedEntity(kind=kind, id=eid) for kind, eid in entities),
     )

@@ -54,8 +54,8 @@ def test_writing_a_report_twice_is_one_report_and_one_sighting(
     assert records[0]["n"] == 1
     records, _, _ = neo4j_driver.execute_query(
         queries.READ_SEEN_AT,
-        person_id=person_id(young_person(f"Ava Synth {tag}")),
-        location_id=location_id(report.place),
+        person_id=person_id(young_person(f"Ava Synth {tag}"), report_id=event.event_id, index=0),
+        location_id=location_id(report.event.place),  # type: ignore[union-attr]
     )
     assert records[0]["count"] == 1
     assert records[0]["report_ids"] == [str(event.event_id)]

@@ -62,18 +62,18 @@ def test_accepts_a_report_and_stamps_the_caller_not_the_body(tokens: TokenStore)
     assert topic == "intel.reports.v1"
     assert event["event_id"] == response.json()["report_id"]
     assert (event["source_agency"], event["submitted_by"]) == ("Synthetic Home A", "k.worker")
-    assert key == b"ZZ999ZZ|synthetic park"
+    assert key == b"place|ZZ99 9ZZ|synthetic park"
 
 
 def test_names_the_bad_field(tokens: TokenStore) -> None:
     body = sighting_json("Ava Synth", place="Synthetic Park")
-    body["persons"][0]["date_of_birth"] = "not-a-date"
+    body["event"]["persons"][0]["date_of_birth"] = "not-a-date"
     response = _client(FakePublisher(), tokens).post(
         "/v1/reports", json=body, headers=_auth(tokens)
     )
     assert response.status_code == 422
     locations = [tuple(e["loc"]) for e in response.json()["detail"]]
-    assert ("body", "persons", 0, "date_of_birth") in locations
+    assert ("body", "event", "sighting", "persons", 0, "date_of_birth") in locations
 
 
 def test_kafka_outage_is_a_503_with_retry_after(tokens: TokenStore) -> None:

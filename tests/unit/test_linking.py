@@ -20,6 +20,7 @@ def test_a_person_named_twice_in_one_report_is_one_row() -> None:
     rows = build_report_graph(submitted(sighting("Ava Synth", "AVA SYNTH", "Ben Synth")))
     assert len(rows.persons) == 2
     assert all(p["young_person"] for p in rows.persons)
+    assert len(rows.seen_at) == 2 and len(rows.locations) == 1
 
 
 def test_link_report_writes_once_and_names_every_entity() -> None:

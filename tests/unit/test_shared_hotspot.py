@@ -4,7 +4,7 @@ import asyncio
 from datetime import timedelta
 
 from schemas.alerts import AlertType, Priority
-from schemas.reports import PlaceCategory
+from schemas.entities import PlaceCategory
 from services.alerts.detectors.shared_hotspot import (
     AlertCandidate,
     Place,

@@ -6,14 +6,14 @@ from typing import Protocol
 from uuid import UUID
 
 from schemas.alerts import AlertSubject, AlertType, Evidence, Priority
-from schemas.reports import PlaceCategory
+from schemas.entities import PlaceCategory
 
 # Places in the hotspot taxonomy (domain.md section 4.0) need one young person fewer.
 HOTSPOT_CATEGORIES = frozenset(
     {
         PlaceCategory.TAKE_AWAY,
         PlaceCategory.TAXI_RANK,
-        PlaceCategory.TRANSPORT_HUB,
+        PlaceCategory.BUS_OR_TRAIN_STATION,
         PlaceCategory.OFF_LICENCE,
         PlaceCategory.HOTEL,
         PlaceCategory.SEASIDE_OR_RURAL_TOWN,

@@ -1,0 +1,203 @@
+"""The people, places, vehicles and identifiers a report can mention, as partners describe them.
+
+Small pieces are welcome (domain.md section 6.3.10): a nickname alone, a partial registration or
+a postcode district is accepted and marked partial rather than refused.
+"""
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    computed_field,
+    model_validator,
+)
+
+from schemas.identifiers.handles import Platform, normalise_handle
+from schemas.identifiers.phone import to_e164
+from schemas.identifiers.postcode import parse_postcode
+from schemas.identifiers.vrm import VrmFormat, parse_vrm
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+PhoneNumber = Annotated[str, AfterValidator(to_e164)]
+UkPostcode = Annotated[str, AfterValidator(lambda raw: parse_postcode(raw).value)]
+VehicleRegistration = Annotated[str, AfterValidator(lambda raw: parse_vrm(raw).mark)]
+
+
+class Input(BaseModel):
+    """What partners send: unknown fields are refused, so a typo is a 422 that names it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PersonRole(StrEnum):
+    """The part a person plays in the intelligence (domain.md section 1.3)."""
+
+    YOUNG_PERSON = "young_person"
+    ADULT = "adult"
+    PARENT_CARER = "parent_carer"
+    SIBLING = "sibling"
+    VULNERABLE_ADULT = "vulnerable_adult"
+    PROFESSIONAL = "professional"
+    UNKNOWN = "unknown"
+
+
+class Gender(StrEnum):
+    """Gender as the reporter records it."""
+
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class PersonFlags(Input):
+    """Vulnerabilities that change how alerts about the person are prioritised."""
+
+    learning_disability: bool = False
+    looked_after: bool = False
+    additional_needs: bool = False
+
+
+class Handle(Input):
+    """A social-media account, normalised per platform."""
+
+    platform: Platform
+    handle: Text
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalise(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("handle"), str):
+            try:
+                platform = Platform(str(data.get("platform")))
+            except ValueError:
+                return data  # the platform field reports its own error
+            return {**data, "handle": normalise_handle(platform, data["handle"])}
+        return data
+
+
+class Person(Input):
+    """A person as the reporter knows them; any one of name, alias, nickname or description."""
+
+    name: Text | None = None
+    aliases: Annotated[list[Text], Field(max_length=20)] = []
+    nicknames: Annotated[list[Text], Field(max_length=20)] = []
+    date_of_birth: date | None = None
+    estimated_age: Annotated[int, Field(ge=0, le=120)] | None = None
+    role: PersonRole = PersonRole.UNKNOWN
+    gender: Gender = Gender.UNKNOWN
+    description: LongText = ""
+    home_local_authority: Text | None = None
+    flags: PersonFlags = PersonFlags()
+    phones: Annotated[list[PhoneNumber], Field(max_length=20)] = []
+    handles: Annotated[list[Handle], Field(max_length=20)] = []
+
+    @model_validator(mode="after")
+    def _identifiable(self) -> Self:
+        if not (self.name or self.aliases or self.nicknames or self.description):
+            raise ValueError("give at least a name, an alias, a nickname or a description")
+        if self.date_of_birth is not None and self.date_of_birth > date.today():
+            raise ValueError("date_of_birth is in the future")
+        return self
+
+    def age_on(self, day: date) -> int | None:
+        """Age in whole years on a day, from the date of birth or else the estimate."""
+        if self.date_of_birth is not None:
+            dob = self.date_of_birth
+            return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return self.estimated_age
+
+    @property
+    def label(self) -> str:
+        """The best single name to show for the person."""
+        return self.name or (self.nicknames or self.aliases or [self.description[:60]])[0]
+
+
+class PlaceCategory(StrEnum):
+    """Premises categories (domain.md section 4.0)."""
+
+    TAKE_AWAY = "take_away"
+    TAXI_RANK = "taxi_rank"
+    BUS_OR_TRAIN_STATION = "bus_or_train_station"
+    OFF_LICENCE = "off_licence"
+    HOTEL = "hotel"
+    SEASIDE_OR_RURAL_TOWN = "seaside_or_rural_town"
+    SCHOOL = "school"
+    CARE_HOME = "care_home"
+    PRIVATE_ADDRESS = "private_address"
+    PARK = "park"
+    SHOPPING_CENTRE = "shopping_centre"
+    OTHER = "other"
+
+
+class Coordinates(Input):
+    """WGS84 latitude and longitude."""
+
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+
+
+class Place(Input):
+    """A place; any one of name, address, postcode or coordinates."""
+
+    name: Text | None = None
+    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    postcode: UkPostcode | None = None
+    category: PlaceCategory = PlaceCategory.OTHER
+    local_authority: Text | None = None
+    police_force_area: Text | None = None
+    coordinates: Coordinates | None = None
+
+    @model_validator(mode="after")
+    def _locatable(self) -> Self:
+        if not (self.name or self.address or self.postcode or self.coordinates):
+            raise ValueError("give at least a name, an address, a postcode or coordinates")
+        return self
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def postcode_partial(self) -> bool:
+        """Whether only the postcode district is known."""
+        return self.postcode is not None and " " not in self.postcode
+
+    @property
+    def label(self) -> str:
+        """The best single name to show for the place."""
+        return self.name or self.address or self.postcode or "unnamed place"
+
+
+class Vehicle(Input):
+    """A vehicle: the registration, possibly partial, and what it looked like."""
+
+    vrm: VehicleRegistration | None = None
+    make: Text | None = None
+    model: Text | None = None
+    colour: Text | None = None
+    description: LongText = ""
+
+    @model_validator(mode="after")
+    def _identifiable(self) -> Self:
+        if not (self.vrm or self.make or self.model or self.colour or self.description):
+            raise ValueError("give at least a registration or a description of the vehicle")
+        return self
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def vrm_format(self) -> VrmFormat | None:
+        """Which registration scheme the mark follows; partial when only part is known."""
+        return parse_vrm(self.vrm).format if self.vrm else None
+
+
+class Officer(Input):
+    """A police officer, identified as the guidance asks: name and shoulder number."""
+
+    name: Text
+    shoulder_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+    force: Text | None = None
