@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from schemas.roles import Role
 
-__all__ = ["InvalidToken", "Principal", "Role", "TokenStore"]
+__all__ = ["InvalidToken", "Principal", "Role", "TokenStore", "UnknownAgency"]
 
 TOKEN_PREFIX = "tsr_"  # noqa: S105 - a public prefix, not a secret
 
@@ -42,6 +42,10 @@ class InvalidToken(Exception):
     """The token is missing, malformed, unknown or wrong."""
 
 
+class UnknownAgency(Exception):
+    """Users belong to a registered agency; this one is not registered."""
+
+
 class TokenStore:
     """A JSON file of hashed tokens; re-read when it changes on disk."""
 
@@ -51,7 +55,24 @@ class TokenStore:
         self._lock = threading.Lock()
         self._mtime = -1.0
         self._tokens: dict[str, _StoredToken] = {}
+        self._agencies: dict[str, str] = {}
         self._verified: dict[str, Principal] = {}
+
+    def add_agency(self, name: str) -> bool:
+        """Register a partner agency; False when it was already registered."""
+        with self._lock:
+            agencies, tokens = self._read()
+            if name in agencies:
+                return False
+            agencies[name] = datetime.now(UTC).isoformat()
+            self._write(agencies, tokens)
+            return True
+
+    def agencies(self) -> list[str]:
+        """The registered agencies."""
+        with self._lock:
+            self._refresh()
+            return sorted(self._agencies)
 
     def issue(self, *, user: str, agency: str, role: Role) -> str:
         """Create a token for a user and return it; only its hash is kept."""
@@ -66,9 +87,14 @@ class TokenStore:
             created_at=datetime.now(UTC).isoformat(),
         )
         with self._lock:
-            tokens = self._read()
+            agencies, tokens = self._read()
+            if agency not in agencies:
+                raise UnknownAgency(
+                    f"agency {agency!r} is not registered; add it first with "
+                    f"`tessera agency add {agency!r}`"
+                )
             tokens[key_id] = stored
-            self._write(tokens)
+            self._write(agencies, tokens)
         return f"{TOKEN_PREFIX}{key_id}.{secret}"
 
     def users(self) -> list[Principal]:
@@ -102,20 +128,24 @@ class TokenStore:
     def _refresh(self) -> None:
         mtime = self._path.stat().st_mtime if self._path.exists() else 0.0
         if mtime != self._mtime:
-            self._tokens = self._read()
+            self._agencies, self._tokens = self._read()
             self._verified.clear()
             self._mtime = mtime
 
-    def _read(self) -> dict[str, _StoredToken]:
+    def _read(self) -> tuple[dict[str, str], dict[str, _StoredToken]]:
         if not self._path.exists():
-            return {}
-        rows = json.loads(self._path.read_text(encoding="utf-8"))["tokens"]
-        return {row["key_id"]: _StoredToken(**row) for row in rows}
+            return {}, {}
+        body = json.loads(self._path.read_text(encoding="utf-8"))
+        agencies = {row["name"]: row["created_at"] for row in body.get("agencies", [])}
+        return agencies, {row["key_id"]: _StoredToken(**row) for row in body["tokens"]}
 
-    def _write(self, tokens: dict[str, _StoredToken]) -> None:
+    def _write(self, agencies: dict[str, str], tokens: dict[str, _StoredToken]) -> None:
         self._path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._path.with_suffix(".tmp")
-        body = {"tokens": [asdict(t) for t in tokens.values()]}
+        body = {
+            "agencies": [{"name": n, "created_at": at} for n, at in sorted(agencies.items())],
+            "tokens": [asdict(t) for t in tokens.values()],
+        }
         tmp.write_text(json.dumps(body, indent=2), encoding="utf-8")
         os.chmod(tmp, 0o600)
         tmp.replace(self._path)

@@ -28,6 +28,8 @@ class DemoTokens:
 def issue_demo_tokens(store_path: Path) -> DemoTokens:
     """Issue a token for a home's key worker and one for a police officer."""
     store = TokenStore(store_path)
+    store.add_agency(DEMO_HOME)
+    store.add_agency(DEMO_POLICE)
     return DemoTokens(
         submitter=store.issue(user="demo.keyworker", agency=DEMO_HOME, role=Role.SUBMITTER),
         police=store.issue(user="demo.officer", agency=DEMO_POLICE, role=Role.POLICE),

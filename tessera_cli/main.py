@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from common.auth import Role, TokenStore
+from common.auth import Role, TokenStore, UnknownAgency
 from common.settings import InfraSettings
 from tessera_cli import demo, graph_setup, local_infra, stack
 from tessera_cli.local_infra import InfraError
@@ -25,9 +25,11 @@ app = typer.Typer(
 infra_app = typer.Typer(help="Local Kafka and Neo4j without Docker.", no_args_is_help=True)
 demo_app = typer.Typer(help="Synthetic demo data.", no_args_is_help=True)
 user_app = typer.Typer(help="API users and their tokens.", no_args_is_help=True)
+agency_app = typer.Typer(help="Partner agencies.", no_args_is_help=True)
 app.add_typer(infra_app, name="infra")
 app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
+app.add_typer(agency_app, name="agency")
 
 console = Console(soft_wrap=True)
 # The CLI reports outcomes itself; the driver's retry chatter and schema notices are noise here.
@@ -150,6 +152,29 @@ def demo_load() -> None:
     )
 
 
+@agency_app.command("add")
+def agency_add(name: Annotated[str, typer.Argument(help="The agency's name")]) -> None:
+    """Register a partner agency; its users are added with `tessera user add`."""
+    added = TokenStore(Path(InfraSettings().tessera_auth_file)).add_agency(name)
+    console.print(f"agency {name!r} {'registered' if added else 'was already registered'}")
+
+
+@agency_app.command("list")
+def agency_list() -> None:
+    """List the registered agencies."""
+    for name in TokenStore(Path(InfraSettings().tessera_auth_file)).agencies():
+        print(name)
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List users: name, agency and role (tokens are never shown again)."""
+    table = Table("user", "agency", "role")
+    for principal in TokenStore(Path(InfraSettings().tessera_auth_file)).users():
+        table.add_row(principal.user, principal.agency, principal.role.value)
+    console.print(table)
+
+
 @user_app.command("add")
 def user_add(
     user: Annotated[str, typer.Option(help="User name, e.g. j.smith")],
@@ -157,9 +182,12 @@ def user_add(
     role: Annotated[Role, typer.Option(help="What the user may do")],
 ) -> None:
     """Create a token for a user; it is printed once and only its hash is stored."""
-    token = TokenStore(Path(InfraSettings().tessera_auth_file)).issue(
-        user=user, agency=agency, role=role
-    )
+    try:
+        token = TokenStore(Path(InfraSettings().tessera_auth_file)).issue(
+            user=user, agency=agency, role=role
+        )
+    except UnknownAgency as error:
+        raise _fail(str(error)) from error
     console.print(f"token for {user} ({role.value}, {agency}); keep it, it is not shown again:")
     print(token)
 

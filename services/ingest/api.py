@@ -1,43 +1,198 @@
 """HTTP adapter of ingest: parse, call the use case, answer."""
 
 from datetime import UTC, datetime
-from uuid import uuid4
+from typing import Annotated, Any
+from uuid import UUID, uuid4
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, Header, HTTPException, status
+from pydantic import BaseModel, Field
 
-from schemas.reports import ReportCreate
-from services.ingest.deps import PublisherDep, SettingsDep, SubmitterDep
-from services.ingest.publisher import PublishFailed
-from services.ingest.service import ReportAccepted, submit_report
+from schemas.reports import ReportCreate, ReportSubmitted
+from services.ingest.deps import (
+    LedgerDep,
+    PublisherDep,
+    ReaderDep,
+    SettingsDep,
+    SubmitterDep,
+)
+from services.ingest.ports import PublishFailed
+from services.ingest.service import (
+    IdempotencyConflict,
+    Outcome,
+    ReportAccepted,
+    read_own_report,
+    submit_reports,
+)
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", tags=["reports"])
+
+MAX_BATCH = 1000
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Any unique string; a retried submission with the same key and body is "
+        "accepted once and answered with the same ids.",
+    ),
+]
+
+Responses = dict[int | str, dict[str, Any]]
+UNAVAILABLE: Responses = {
+    503: {
+        "description": "Kafka did not acknowledge; nothing was accepted. Retry "
+        "after Retry-After seconds, with the same Idempotency-Key."
+    }
+}
+CONFLICT: Responses = {
+    409: {"description": "The Idempotency-Key was used for a different submission."}
+}
+TOO_LARGE: Responses = {413: {"description": "The body is larger than the configured limit."}}
+
+
+class ReportBatch(BaseModel):
+    """Up to 1,000 reports accepted or refused together."""
+
+    model_config = {"extra": "forbid"}
+
+    reports: Annotated[list[ReportCreate], Field(min_length=1, max_length=MAX_BATCH)]
+
+
+class BatchAccepted(BaseModel):
+    """The ids of a batch's reports, in the order they were sent."""
+
+    report_ids: list[UUID]
+    count: int
+    status: str = "accepted"
+    replayed: bool = False
+
+
+class StoredReport(BaseModel):
+    """A report as Tessera holds it, with its provenance."""
+
+    report_id: UUID
+    reported_at: datetime
+    source_agency: str
+    submitted_by: str
+    report: ReportCreate
+
+
+def _submit(
+    reports: list[ReportCreate],
+    *,
+    principal: SubmitterDep,
+    publisher: PublisherDep,
+    ledger: LedgerDep,
+    settings: SettingsDep,
+    idempotency_key: str | None,
+) -> Outcome:
+    try:
+        return submit_reports(
+            reports=reports,
+            principal=principal,
+            publisher=publisher,
+            ledger=ledger,
+            topic=settings.ingest_reports_topic,
+            now=datetime.now(UTC),
+            new_id=uuid4,
+            idempotency_key=idempotency_key,
+        )
+    except IdempotencyConflict as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    except PublishFailed as error:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "the report was not accepted because Kafka is unavailable; retry later with the "
+            "same Idempotency-Key",
+            headers={"Retry-After": str(settings.ingest_retry_after_s)},
+        ) from error
 
 
 @router.post(
     "/reports",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ReportAccepted,
-    responses={503: {"description": "Kafka did not acknowledge; retry after Retry-After."}},
+    responses={**UNAVAILABLE, **CONFLICT, **TOO_LARGE},
 )
 def post_report(
     report: ReportCreate,
     principal: SubmitterDep,
     publisher: PublisherDep,
+    ledger: LedgerDep,
     settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> ReportAccepted:
     """Accept one report: 202 only after Kafka acknowledged it with acks=all."""
+    outcome = _submit(
+        [report],
+        principal=principal,
+        publisher=publisher,
+        ledger=ledger,
+        settings=settings,
+        idempotency_key=idempotency_key,
+    )
+    return ReportAccepted(report_id=outcome.report_ids[0], replayed=outcome.replayed)
+
+
+@router.post(
+    "/reports:batch",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=BatchAccepted,
+    responses={**UNAVAILABLE, **CONFLICT, **TOO_LARGE},
+)
+def post_batch(
+    batch: ReportBatch,
+    principal: SubmitterDep,
+    publisher: PublisherDep,
+    ledger: LedgerDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> BatchAccepted:
+    """Accept up to 1,000 reports; any invalid report refuses the batch (422 names each)."""
+    outcome = _submit(
+        batch.reports,
+        principal=principal,
+        publisher=publisher,
+        ledger=ledger,
+        settings=settings,
+        idempotency_key=idempotency_key,
+    )
+    return BatchAccepted(
+        report_ids=outcome.report_ids, count=len(outcome.report_ids), replayed=outcome.replayed
+    )
+
+
+@router.get(
+    "/reports/{report_id}",
+    response_model=StoredReport,
+    responses={404: {"description": "No report of your agency has this id."}, **UNAVAILABLE},
+)
+def get_report(
+    report_id: UUID,
+    principal: SubmitterDep,
+    ledger: LedgerDep,
+    reader: ReaderDep,
+    settings: SettingsDep,
+) -> StoredReport:
+    """One of your agency's own reports, as it was accepted."""
     try:
-        return submit_report(
-            report=report,
-            principal=principal,
-            publisher=publisher,
-            topic=settings.ingest_reports_topic,
-            now=datetime.now(UTC),
-            new_id=uuid4,
+        event: ReportSubmitted | None = read_own_report(
+            report_id=report_id, principal=principal, ledger=ledger, reader=reader
         )
     except PublishFailed as error:
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,
-            "the report was not stored because Kafka is unavailable; retry later",
+            "Kafka is unavailable; retry later",
             headers={"Retry-After": str(settings.ingest_retry_after_s)},
         ) from error
+    if event is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no report of your agency has this id")
+    return StoredReport(
+        report_id=event.event_id,
+        reported_at=event.occurred_at,
+        source_agency=event.source_agency,
+        submitted_by=event.submitted_by,
+        report=event.report,
+    )

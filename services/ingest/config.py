@@ -12,7 +12,8 @@ class Settings(InfraSettings):
     ingest_reports_topic: str = topics.REPORTS
     ingest_publish_timeout_s: float = 10.0
     ingest_retry_after_s: int = 5
-    ingest_max_body_bytes: int = 1_000_000
+    ingest_max_body_bytes: int = 10_000_000
+    ingest_ledger_file: str = ".infra/ingest/ledger.sqlite3"
 
 
 @lru_cache

@@ -1,4 +1,4 @@
-"""FastAPI dependencies of ingest: settings, the publisher and the authenticated caller."""
+"""FastAPI dependencies of ingest: settings, the Kafka ports, the ledger and the caller."""
 
 from typing import Annotated
 
@@ -7,11 +7,14 @@ from fastapi import Depends, Request
 from common.auth import Principal, Role
 from common.http_auth import PrincipalDep, authorise
 from services.ingest.config import Settings, get_settings
-from services.ingest.publisher import Publisher
+from services.ingest.ledger import Ledger
+from services.ingest.ports import Publisher, ReportReader
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
-SUBMITTING_ROLES = frozenset({Role.SUBMITTER, Role.POLICE, Role.ANALYST, Role.ADMIN})
+# Who may submit intelligence and read back their agency's reports. Administrators manage
+# agencies and users; they do not submit intelligence.
+SUBMITTING_ROLES = frozenset({Role.SUBMITTER, Role.POLICE, Role.ANALYST})
 
 
 def get_publisher(request: Request) -> Publisher:
@@ -20,10 +23,24 @@ def get_publisher(request: Request) -> Publisher:
     return publisher
 
 
+def get_reader(request: Request) -> ReportReader:
+    """The process's one report reader, opened in the lifespan."""
+    reader: ReportReader = request.app.state.reader
+    return reader
+
+
+def get_ledger(request: Request) -> Ledger:
+    """The process's ledger of accepted reports and idempotency keys."""
+    ledger: Ledger = request.app.state.ledger
+    return ledger
+
+
 def require_submitter(principal: PrincipalDep) -> Principal:
     """Only roles that may submit intelligence pass."""
-    return authorise(principal, allowed=SUBMITTING_ROLES, action="submit reports")
+    return authorise(principal, allowed=SUBMITTING_ROLES, action="submit or read reports")
 
 
 PublisherDep = Annotated[Publisher, Depends(get_publisher)]
+ReaderDep = Annotated[ReportReader, Depends(get_reader)]
+LedgerDep = Annotated[Ledger, Depends(get_ledger)]
 SubmitterDep = Annotated[Principal, Depends(require_submitter)]

@@ -1,4 +1,4 @@
-"""The ingest process: builds the FastAPI app and opens its Kafka producer for its lifetime."""
+"""The ingest process: builds the FastAPI app and opens its Kafka clients and ledger."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,33 +10,41 @@ from common.auth import TokenStore
 from common.logs import configure_logging
 from services.ingest.api import router
 from services.ingest.config import Settings, get_settings
-from services.ingest.publisher import KafkaPublisher
+from services.ingest.ledger import SqliteLedger
+from services.ingest.limits import BodySizeLimit
+from services.ingest.publisher import KafkaPublisher, KafkaReportReader
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the ingest app; the producer opens at start-up, not at import."""
+    """Build the ingest app; clients open at start-up, not at import."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(service="ingest")
-        publisher = KafkaPublisher(
-            bootstrap_servers=settings.kafka_bootstrap_servers,
-            timeout_s=settings.ingest_publish_timeout_s,
-        )
-        app.state.publisher = publisher
+        timeout = settings.ingest_publish_timeout_s
+        bootstrap = settings.kafka_bootstrap_servers
+        app.state.publisher = KafkaPublisher(bootstrap_servers=bootstrap, timeout_s=timeout)
+        app.state.reader = KafkaReportReader(bootstrap_servers=bootstrap, timeout_s=timeout)
+        app.state.ledger = SqliteLedger(Path(settings.ingest_ledger_file))
         app.state.token_store = TokenStore(Path(settings.tessera_auth_file))
         try:
             yield
         finally:
-            publisher.close()
+            app.state.publisher.close()
+            app.state.reader.close()
+            app.state.ledger.close()
 
     app = FastAPI(
         title="Tessera ingest",
-        version="0.1.0",
-        description="Partner agencies submit intelligence reports; 202 means Kafka holds them.",
+        version="0.2.0",
+        description=(
+            "Partner agencies submit intelligence reports. 202 means Kafka holds the report "
+            "(acks=all). Every request needs a bearer token; the agency and user come from it."
+        ),
         lifespan=lifespan,
     )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.ingest_max_body_bytes)
     app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

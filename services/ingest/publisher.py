@@ -1,22 +1,11 @@
-"""Publishing reports to Kafka: the Publisher port and its kafka-python adapter."""
+"""Kafka adapters of ingest's ports: an acks=all idempotent publisher and a report reader."""
 
 import threading
-from typing import Protocol
 
-from kafka import KafkaProducer
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 
-
-class PublishFailed(Exception):
-    """Kafka did not acknowledge the message; nothing may be reported as accepted."""
-
-
-class Publisher(Protocol):
-    """Somewhere a keyed message can be durably published."""
-
-    def publish(self, *, topic: str, key: bytes, value: bytes) -> None:
-        """Return only once the message is acknowledged, else raise PublishFailed."""
-        ...
+from services.ingest.ports import Delivered, Message, PublishFailed
 
 
 class KafkaPublisher:
@@ -48,13 +37,16 @@ class KafkaPublisher:
                 )
             return self._producer
 
-    def publish(self, *, topic: str, key: bytes, value: bytes) -> None:
-        """Send and block until Kafka acknowledges (acks=all) or the timeout passes."""
+    def publish(self, *, topic: str, messages: list[Message]) -> list[Delivered]:
+        """Send all, then block until Kafka acknowledged each (acks=all) or the timeout passed."""
         try:
             producer = self._connected_producer()
-            producer.send(topic, key=key, value=value).get(timeout=self._timeout_s)
+            futures = [producer.send(topic, key=m.key, value=m.value) for m in messages]
+            producer.flush(timeout=self._timeout_s)
+            metadata = [future.get(timeout=self._timeout_s) for future in futures]
         except KafkaError as error:
-            raise PublishFailed(f"Kafka did not acknowledge the report: {error}") from error
+            raise PublishFailed(f"Kafka did not acknowledge every report: {error}") from error
+        return [Delivered(partition=m.partition, offset=m.offset) for m in metadata]
 
     def ready(self) -> bool:
         """Whether a connection to Kafka is established."""
@@ -69,3 +61,45 @@ class KafkaPublisher:
             if self._producer is not None:
                 self._producer.close(timeout=self._timeout_s)
                 self._producer = None
+
+
+class KafkaReportReader:
+    """Fetches single messages by partition and offset with one group-less consumer."""
+
+    def __init__(self, *, bootstrap_servers: str, timeout_s: float) -> None:
+        self._bootstrap_servers = bootstrap_servers
+        self._timeout_ms = int(timeout_s * 1000)
+        self._lock = threading.Lock()
+        self._consumer: KafkaConsumer | None = None
+
+    def read(self, *, topic: str, partition: int, offset: int) -> bytes | None:
+        """The message's value, or None when retention has removed it."""
+        with self._lock:
+            try:
+                if self._consumer is None:
+                    self._consumer = KafkaConsumer(
+                        bootstrap_servers=self._bootstrap_servers,
+                        group_id=None,
+                        enable_auto_commit=False,
+                        request_timeout_ms=max(self._timeout_ms, 1000) + 500,
+                        client_id="tessera-ingest-reader",
+                    )
+                where = TopicPartition(topic, partition)
+                self._consumer.assign([where])
+                self._consumer.seek(where, offset)
+                batches = self._consumer.poll(timeout_ms=self._timeout_ms, max_records=1)
+            except KafkaError as error:
+                raise PublishFailed(f"Kafka could not be read: {error}") from error
+        for records in batches.values():
+            for record in records:
+                if record.offset == offset:
+                    value: bytes = record.value
+                    return value
+        return None
+
+    def close(self) -> None:
+        """Close the consumer."""
+        with self._lock:
+            if self._consumer is not None:
+                self._consumer.close()
+                self._consumer = None

@@ -1,17 +1,20 @@
-"""Use cases of ingest: turning a submission into an acknowledged event on Kafka."""
+"""Use cases of ingest: turning submissions into acknowledged events on Kafka, and reading
+an agency's own reports back."""
 
+import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import BaseModel
 
 from common.auth import Principal
 from schemas.reports import ReportCreate, ReportSubmitted
+from services.ingest.ledger import Ledger, Located, Submission
+from services.ingest.ports import Message, Publisher, ReportReader
 
-if TYPE_CHECKING:  # the port only; its Kafka adapter is wired in by the API
-    from services.ingest.publisher import Publisher
+IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://tessera.invalid/idempotency")
 
 
 class ReportAccepted(BaseModel):
@@ -19,28 +22,94 @@ class ReportAccepted(BaseModel):
 
     report_id: UUID
     status: str = "accepted"
+    replayed: bool = False
 
 
-def submit_report(
+class IdempotencyConflict(Exception):
+    """The idempotency key was used before for a different submission."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The ids of the accepted reports, and whether they were accepted before."""
+
+    report_ids: list[UUID]
+    replayed: bool
+
+
+def body_hash(reports: list[ReportCreate]) -> str:
+    """A fingerprint of what was submitted, to tell a retry from a different submission."""
+    digest = hashlib.sha256()
+    for report in reports:
+        digest.update(report.model_dump_json().encode())
+    return digest.hexdigest()
+
+
+def submit_reports(
     *,
-    report: ReportCreate,
+    reports: list[ReportCreate],
     principal: Principal,
-    publisher: "Publisher",
+    publisher: Publisher,
+    ledger: Ledger,
     topic: str,
     now: datetime,
     new_id: Callable[[], UUID],
-) -> ReportAccepted:
-    """Stamp provenance from the caller, publish with acks=all, and return the report id."""
-    event = ReportSubmitted(
-        event_id=new_id(),
-        occurred_at=now,
-        source_agency=principal.agency,
-        submitted_by=principal.user,
-        report=report,
-    )
-    publisher.publish(
+    idempotency_key: str | None,
+) -> Outcome:
+    """Stamp provenance from the caller, publish every report with acks=all, remember them.
+
+    Under an idempotency key the ids are derived from the agency, key and position, so a retry
+    after a lost answer or a 503 publishes the very same events and the graph writes them once.
+    """
+    fingerprint = body_hash(reports)
+    submission: Submission | None = None
+    if idempotency_key is not None:
+        earlier = ledger.submission(agency=principal.agency, idempotency_key=idempotency_key)
+        if earlier is not None:
+            if earlier.body_hash != fingerprint:
+                raise IdempotencyConflict(
+                    "this Idempotency-Key was already used for a different submission"
+                )
+            return Outcome(report_ids=list(earlier.report_ids), replayed=True)
+        ids = [
+            uuid5(IDEMPOTENCY_NAMESPACE, f"{principal.agency}\x1f{idempotency_key}\x1f{i}")
+            for i in range(len(reports))
+        ]
+        submission = Submission(principal.agency, idempotency_key, fingerprint, tuple(ids))
+    else:
+        ids = [new_id() for _ in reports]
+    events = [
+        ReportSubmitted(
+            event_id=report_id,
+            occurred_at=now,
+            source_agency=principal.agency,
+            submitted_by=principal.user,
+            report=report,
+        )
+        for report_id, report in zip(ids, reports, strict=True)
+    ]
+    delivered = publisher.publish(
         topic=topic,
-        key=event.partition_key(),
-        value=event.model_dump_json().encode(),
+        messages=[
+            Message(key=e.partition_key(), value=e.model_dump_json().encode()) for e in events
+        ],
     )
-    return ReportAccepted(report_id=event.event_id)
+    ledger.record(
+        submission=submission,
+        located=[
+            Located(e.event_id, principal.agency, topic, d.partition, d.offset)
+            for e, d in zip(events, delivered, strict=True)
+        ],
+    )
+    return Outcome(report_ids=ids, replayed=False)
+
+
+def read_own_report(
+    *, report_id: UUID, principal: Principal, ledger: Ledger, reader: ReportReader
+) -> ReportSubmitted | None:
+    """The report if the caller's agency submitted it; None otherwise (existence not revealed)."""
+    located = ledger.locate(report_id)
+    if located is None or located.agency != principal.agency:
+        return None
+    raw = reader.read(topic=located.topic, partition=located.partition, offset=located.offset)
+    return ReportSubmitted.from_wire(raw) if raw is not None else None

@@ -102,6 +102,8 @@ def running_stack(
     workdir = tmp_path_factory.mktemp("stack")
     auth_file = workdir / "users.json"
     tokens = TokenStore(auth_file)
+    tokens.add_agency("Synthetic Home A")
+    tokens.add_agency("Synthetic Police")
     ingest_port, alerts_port = _free_port(), _free_port()
     env = {
         **os.environ,

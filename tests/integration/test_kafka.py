@@ -10,7 +10,8 @@ from kafka.admin import ConfigResource, ConfigResourceType
 
 from schemas import topics
 from schemas.topics import TopicSpec
-from services.ingest.publisher import KafkaPublisher, PublishFailed
+from services.ingest.ports import Message, PublishFailed
+from services.ingest.publisher import KafkaPublisher
 from tessera_cli.topics import delete_topics, ensure_topics
 
 pytestmark = pytest.mark.integration
@@ -27,7 +28,9 @@ def fresh_topic(kafka: str) -> Iterator[str]:
 def test_published_report_is_on_the_topic_with_its_key(kafka: str, fresh_topic: str) -> None:
     publisher = KafkaPublisher(bootstrap_servers=kafka, timeout_s=10)
     try:
-        publisher.publish(topic=fresh_topic, key=b"ZZ999ZZ|synthetic park", value=b'{"n": 1}')
+        [delivered] = publisher.publish(
+            topic=fresh_topic, messages=[Message(key=b"ZZ999ZZ|synthetic park", value=b'{"n": 1}')]
+        )
     finally:
         publisher.close()
     consumer = KafkaConsumer(
@@ -42,6 +45,7 @@ def test_published_report_is_on_the_topic_with_its_key(kafka: str, fresh_topic: 
     finally:
         consumer.close()
     assert (message.key, message.value) == (b"ZZ999ZZ|synthetic park", b'{"n": 1}')
+    assert (message.partition, message.offset) == (delivered.partition, delivered.offset)
 
 
 def test_topic_script_is_idempotent_and_reports_keep_everything(kafka: str) -> None:
@@ -67,5 +71,5 @@ def test_an_unreachable_broker_is_a_publish_failure_not_a_hang() -> None:
     publisher = KafkaPublisher(bootstrap_servers=f"127.0.0.1:{port}", timeout_s=1.0)
     assert publisher.ready() is False
     with pytest.raises(PublishFailed):
-        publisher.publish(topic="intel.reports.v1", key=b"k", value=b"{}")
+        publisher.publish(topic="intel.reports.v1", messages=[Message(key=b"k", value=b"{}")])
     publisher.close()

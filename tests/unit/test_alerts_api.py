@@ -45,6 +45,7 @@ def _client(
     app = create_app()
     app.state.token_store = tokens
     app.dependency_overrides[get_alert_store] = lambda: FakeAlertStore(alerts)
+    tokens.add_agency("Synthetic Police")
     token = tokens.issue(user="pc.synth", agency="Synthetic Police", role=role)
     return TestClient(app), {"Authorization": f"Bearer {token}"}
 

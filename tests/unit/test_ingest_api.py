@@ -1,86 +1,225 @@
-"""The ingest HTTP adapter: authentication, validation, 202 only after the ack, 503 otherwise."""
+"""The ingest HTTP adapter: authentication and roles, validation, idempotency, 202 only after
+the ack, 503 otherwise, 413 for oversized bodies, and reading back one's own reports."""
 
 import json
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
 
 from common.auth import Role, TokenStore
 from common.http_auth import get_token_store
-from services.ingest.deps import get_publisher
+from services.ingest.deps import get_ledger, get_publisher, get_reader
+from services.ingest.ledger import SqliteLedger
 from services.ingest.main import create_app
-from services.ingest.publisher import PublishFailed
-from tests.factories import sighting_json
+from services.ingest.ports import Delivered, Message, PublishFailed
+from tests.examples import EVENTS
+from tests.factories import report_json, sighting_json
 
 
-class FakePublisher:
-    def __init__(self, *, fail: bool = False) -> None:
-        self.messages: list[tuple[str, bytes, bytes]] = []
-        self.fail = fail
+class FakeKafka:
+    """A publisher and reader over a list, failing on demand."""
 
-    def publish(self, *, topic: str, key: bytes, value: bytes) -> None:
-        if self.fail:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, Message]] = []
+        self.down = False
+
+    def publish(self, *, topic: str, messages: list[Message]) -> list[Delivered]:
+        if self.down:
             raise PublishFailed("broker down")
-        self.messages.append((topic, key, value))
+        start = len(self.messages)
+        self.messages += [(topic, m) for m in messages]
+        return [Delivered(partition=0, offset=start + i) for i in range(len(messages))]
+
+    def read(self, *, topic: str, partition: int, offset: int) -> bytes | None:
+        return self.messages[offset][1].value if offset < len(self.messages) else None
 
 
 @pytest.fixture
-def tokens(tmp_path: Path) -> TokenStore:
-    return TokenStore(tmp_path / "users.json")
+def kafka() -> FakeKafka:
+    return FakeKafka()
 
 
-def _client(publisher: FakePublisher, tokens: TokenStore) -> TestClient:
+@pytest.fixture
+def client(tmp_path: Path, kafka: FakeKafka) -> TestClient:
+    tokens = TokenStore(tmp_path / "users.json")
+    for agency in ("Synthetic Home A", "Synthetic Home B"):
+        tokens.add_agency(agency)
+    ledger = SqliteLedger(tmp_path / "ledger.sqlite3")
     app = create_app()
-    app.dependency_overrides[get_publisher] = lambda: publisher
+    app.dependency_overrides[get_publisher] = lambda: kafka
+    app.dependency_overrides[get_reader] = lambda: kafka
+    app.dependency_overrides[get_ledger] = lambda: ledger
     app.dependency_overrides[get_token_store] = lambda: tokens
-    return TestClient(app)
+    test_client = TestClient(app)
+    test_client.tokens = tokens
+    return test_client
 
 
-def _auth(tokens: TokenStore, role: Role = Role.SUBMITTER) -> dict[str, str]:
-    token = tokens.issue(user="k.worker", agency="Synthetic Home A", role=role)
+def _auth(
+    client: TestClient, role: Role = Role.SUBMITTER, agency: str = "Synthetic Home A"
+) -> dict[str, str]:
+    token = client.tokens.issue(user=f"user.{role.value}", agency=agency, role=role)
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_requires_a_token(tokens: TokenStore) -> None:
-    response = _client(FakePublisher(), tokens).post(
-        "/v1/reports", json=sighting_json("Ava Synth", place="Synthetic Park")
-    )
-    assert response.status_code == 401
+BODY = sighting_json("Ava Synth", place="Synthetic Park")
 
 
-def test_accepts_a_report_and_stamps_the_caller_not_the_body(tokens: TokenStore) -> None:
-    publisher = FakePublisher()
-    response = _client(publisher, tokens).post(
-        "/v1/reports",
-        json=sighting_json("Ava Synth", place="Synthetic Park"),
-        headers=_auth(tokens),
+def test_requires_a_token(client: TestClient) -> None:
+    assert client.post("/v1/reports", json=BODY).status_code == 401
+    assert (
+        client.post(
+            "/v1/reports", json=BODY, headers={"Authorization": "Bearer tsr_x.y"}
+        ).status_code
+        == 401
     )
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [(Role.SUBMITTER, True), (Role.POLICE, True), (Role.ANALYST, True), (Role.ADMIN, False)],
+)
+def test_role_matrix_for_submitting_and_reading(
+    client: TestClient, role: Role, allowed: bool
+) -> None:
+    auth = _auth(client, role)
+    posted = client.post("/v1/reports", json=BODY, headers=auth)
+    assert posted.status_code == (202 if allowed else 403)
+    batch = client.post("/v1/reports:batch", json={"reports": [BODY]}, headers=auth)
+    assert batch.status_code == (202 if allowed else 403)
+    if allowed:
+        got = client.get(f"/v1/reports/{posted.json()['report_id']}", headers=auth)
+        assert got.status_code == 200
+
+
+def test_accepts_a_report_and_stamps_the_caller_not_the_body(
+    client: TestClient, kafka: FakeKafka
+) -> None:
+    response = client.post("/v1/reports", json=BODY, headers=_auth(client))
     assert response.status_code == 202
-    [(topic, key, value)] = publisher.messages
-    event = json.loads(value)
+    [(topic, message)] = kafka.messages
+    event = json.loads(message.value)
     assert topic == "intel.reports.v1"
     assert event["event_id"] == response.json()["report_id"]
-    assert (event["source_agency"], event["submitted_by"]) == ("Synthetic Home A", "k.worker")
-    assert key == b"place|ZZ99 9ZZ|synthetic park"
+    assert (event["source_agency"], event["submitted_by"]) == ("Synthetic Home A", "user.submitter")
+    assert message.key == b"place|ZZ99 9ZZ|synthetic park"
 
 
-def test_names_the_bad_field(tokens: TokenStore) -> None:
-    body = sighting_json("Ava Synth", place="Synthetic Park")
-    body["event"]["persons"][0]["date_of_birth"] = "not-a-date"
-    response = _client(FakePublisher(), tokens).post(
-        "/v1/reports", json=body, headers=_auth(tokens)
+def test_agency_in_the_body_is_refused(client: TestClient) -> None:
+    response = client.post(
+        "/v1/reports", json=BODY | {"source_agency": "Someone Else"}, headers=_auth(client)
     )
+    assert response.status_code == 422
+    assert ["body", "source_agency"] in [e["loc"] for e in response.json()["detail"]]
+
+
+def test_names_every_bad_field(client: TestClient) -> None:
+    body = json.loads(json.dumps(BODY))
+    body["event"]["persons"][0]["date_of_birth"] = "not-a-date"
+    body["grading"]["source"] = 9
+    response = client.post("/v1/reports", json=body, headers=_auth(client))
     assert response.status_code == 422
     locations = [tuple(e["loc"]) for e in response.json()["detail"]]
     assert ("body", "event", "sighting", "persons", 0, "date_of_birth") in locations
+    assert ("body", "grading", "source") in locations
 
 
-def test_kafka_outage_is_a_503_with_retry_after(tokens: TokenStore) -> None:
-    response = _client(FakePublisher(fail=True), tokens).post(
-        "/v1/reports",
-        json=sighting_json("Ava Synth", place="Synthetic Park"),
-        headers=_auth(tokens),
-    )
+def test_kafka_outage_is_a_503_with_retry_after_and_nothing_recorded(
+    client: TestClient, kafka: FakeKafka
+) -> None:
+    kafka.down = True
+    auth = _auth(client) | {"Idempotency-Key": "k-503"}
+    response = client.post("/v1/reports", json=BODY, headers=auth)
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
+    kafka.down = False
+    retried = client.post("/v1/reports", json=BODY, headers=auth)
+    assert retried.status_code == 202 and retried.json()["replayed"] is False
+    assert len(kafka.messages) == 1
+
+
+def test_a_retry_with_the_same_key_is_accepted_once(client: TestClient, kafka: FakeKafka) -> None:
+    auth = _auth(client) | {"Idempotency-Key": "home-a-0001"}
+    first = client.post("/v1/reports", json=BODY, headers=auth).json()
+    second = client.post("/v1/reports", json=BODY, headers=auth).json()
+    assert first["report_id"] == second["report_id"]
+    assert (first["replayed"], second["replayed"]) == (False, True)
+    assert len(kafka.messages) == 1
+
+
+def test_the_same_key_for_a_different_report_is_a_409(client: TestClient) -> None:
+    auth = _auth(client) | {"Idempotency-Key": "home-a-0002"}
+    assert client.post("/v1/reports", json=BODY, headers=auth).status_code == 202
+    other = sighting_json("Ben Synth", place="Synthetic Park")
+    assert client.post("/v1/reports", json=other, headers=auth).status_code == 409
+
+
+def test_keys_belong_to_one_agency(client: TestClient) -> None:
+    a = client.post(
+        "/v1/reports", json=BODY, headers=_auth(client) | {"Idempotency-Key": "shared"}
+    ).json()
+    b = client.post(
+        "/v1/reports",
+        json=BODY,
+        headers=_auth(client, agency="Synthetic Home B") | {"Idempotency-Key": "shared"},
+    ).json()
+    assert a["report_id"] != b["report_id"]
+
+
+def test_a_batch_is_accepted_whole_with_ids_in_order(client: TestClient, kafka: FakeKafka) -> None:
+    reports = [report_json(EVENTS[kind]) for kind in sorted(EVENTS)]
+    response = client.post("/v1/reports:batch", json={"reports": reports}, headers=_auth(client))
+    assert response.status_code == 202
+    ids = response.json()["report_ids"]
+    assert len(ids) == len(reports) == len(kafka.messages)
+    assert [json.loads(m.value)["event_id"] for _, m in kafka.messages] == ids
+
+
+def test_one_bad_report_refuses_the_batch_and_is_named(
+    client: TestClient, kafka: FakeKafka
+) -> None:
+    bad = json.loads(json.dumps(BODY))
+    bad["event"]["place"]["postcode"] = "nowhere"
+    response = client.post(
+        "/v1/reports:batch", json={"reports": [BODY, bad]}, headers=_auth(client)
+    )
+    assert response.status_code == 422
+    locations = [tuple(e["loc"]) for e in response.json()["detail"]]
+    assert ("body", "reports", 1, "event", "sighting", "place", "postcode") in locations
+    assert kafka.messages == []
+
+
+def test_batches_hold_at_most_1000(client: TestClient) -> None:
+    response = client.post(
+        "/v1/reports:batch", json={"reports": [BODY] * 1001}, headers=_auth(client)
+    )
+    assert response.status_code == 422
+
+
+def test_oversized_bodies_are_a_413(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kafka: FakeKafka
+) -> None:
+    from services.ingest.config import Settings
+
+    app = create_app(Settings(ingest_max_body_bytes=2_000))
+    response = TestClient(app).post(
+        "/v1/reports", content=b"x" * 5_000, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert "larger than 2000 bytes" in response.json()["detail"]
+
+
+def test_an_agency_reads_its_own_report_and_no_other(client: TestClient) -> None:
+    report_id = client.post("/v1/reports", json=BODY, headers=_auth(client)).json()["report_id"]
+    mine = client.get(f"/v1/reports/{report_id}", headers=_auth(client))
+    assert mine.status_code == 200
+    assert mine.json()["report"]["event"]["type"] == "sighting"
+    assert mine.json()["source_agency"] == "Synthetic Home A"
+    theirs = client.get(
+        f"/v1/reports/{report_id}", headers=_auth(client, agency="Synthetic Home B")
+    )
+    assert theirs.status_code == 404
+    unknown = client.get(f"/v1/reports/{UUID(int=7)}", headers=_auth(client))
+    assert unknown.status_code == 404
