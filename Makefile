@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TESSERA := $(BIN)/tessera
 PYTEST := $(BIN)/pytest
 
-.PHONY: help install system-deps jars lint format unit integration test run stop status \
+.PHONY: help install system-deps jars lint format schemas unit integration test run stop status \
         infra-up infra-down infra-status clean
 
 help: ## List the targets
@@ -45,6 +45,9 @@ lint: install ## ruff, mypy --strict and the import contracts: exactly what CI r
 format: install ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+schemas: install ## Regenerate the JSON Schemas and AsyncAPI document in schemas/json/
+	$(TESSERA) schemas export
 
 unit: install ## Unit tests: no network
 	$(PYTEST) tests/unit -q

@@ -14,8 +14,10 @@ from rich.table import Table
 
 from common.auth import Role, TokenStore, UnknownAgency
 from common.settings import InfraSettings
+from schemas import contracts
 from tessera_cli import demo, graph_setup, local_infra, stack
 from tessera_cli.local_infra import InfraError
+from tessera_cli.paths import ROOT
 from tessera_cli.processes import StartFailed, exclusive
 from tessera_cli.topics import ensure_topics
 
@@ -26,10 +28,14 @@ infra_app = typer.Typer(help="Local Kafka and Neo4j without Docker.", no_args_is
 demo_app = typer.Typer(help="Synthetic demo data.", no_args_is_help=True)
 user_app = typer.Typer(help="API users and their tokens.", no_args_is_help=True)
 agency_app = typer.Typer(help="Partner agencies.", no_args_is_help=True)
+schemas_app = typer.Typer(
+    help="Published contracts: JSON Schema and AsyncAPI.", no_args_is_help=True
+)
 app.add_typer(infra_app, name="infra")
 app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
 app.add_typer(agency_app, name="agency")
+app.add_typer(schemas_app, name="schemas")
 
 console = Console(soft_wrap=True)
 # The CLI reports outcomes itself; the driver's retry chatter and schema notices are noise here.
@@ -149,6 +155,28 @@ def demo_load() -> None:
     console.print(f"demo police token:    {tokens.police}")
     console.print(
         f"try: curl -H 'Authorization: Bearer {tokens.police}' {urls['alerts']}/v1/alerts"
+    )
+
+
+@schemas_app.command("export")
+def schemas_export(
+    check: Annotated[bool, typer.Option(help="Only report whether the files are stale.")] = False,
+) -> None:
+    """Write the JSON Schemas and the AsyncAPI document into schemas/json/."""
+    target = ROOT / "schemas" / "json"
+    stale = []
+    for name, text in contracts.rendered().items():
+        path = target / name
+        if not path.exists() or path.read_text() != text:
+            stale.append(name)
+            if not check:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text)
+    if check and stale:
+        raise _fail(f"stale contracts: {', '.join(stale)}; run `make schemas`")
+    console.print(
+        f"{len(stale)} of {len(contracts.rendered())} contract files "
+        f"{'stale' if check else 'written'} in {target}"
     )
 
 

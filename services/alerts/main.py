@@ -39,6 +39,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(router)
+    app.dependency_overrides[get_settings] = lambda: (
+        settings
+    )  # the settings this app was built with
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -46,6 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.ingest_max_body_bytes)
     app.include_router(router)
+    app.dependency_overrides[get_settings] = lambda: (
+        settings
+    )  # the settings this app was built with
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

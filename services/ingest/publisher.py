@@ -7,6 +7,9 @@ from kafka.errors import KafkaError
 
 from services.ingest.ports import Delivered, Message, PublishFailed
 
+LINGER_MS = 5
+SETTLE_MARGIN_S = 2.0  # beyond the delivery timeout, for the producer's expiry sweep
+
 
 class KafkaPublisher:
     """An idempotent kafka-python producer that waits for acks from all in-sync replicas.
@@ -18,6 +21,7 @@ class KafkaPublisher:
     def __init__(self, *, bootstrap_servers: str, timeout_s: float) -> None:
         self._bootstrap_servers = bootstrap_servers
         self._timeout_s = timeout_s
+        self._settle_s = timeout_s + SETTLE_MARGIN_S
         self._lock = threading.Lock()
         self._producer: KafkaProducer | None = None
 
@@ -29,8 +33,11 @@ class KafkaPublisher:
                     bootstrap_servers=self._bootstrap_servers,
                     acks="all",
                     enable_idempotence=True,
-                    linger_ms=5,
+                    linger_ms=LINGER_MS,
                     request_timeout_ms=timeout_ms,
+                    # A record not acknowledged in time fails and leaves the buffer, so a 503
+                    # is final: it cannot be delivered later behind the client's retry.
+                    delivery_timeout_ms=timeout_ms + LINGER_MS,
                     max_block_ms=timeout_ms,
                     bootstrap_timeout_ms=timeout_ms,
                     client_id="tessera-ingest",
@@ -42,8 +49,9 @@ class KafkaPublisher:
         try:
             producer = self._connected_producer()
             futures = [producer.send(topic, key=m.key, value=m.value) for m in messages]
-            producer.flush(timeout=self._timeout_s)
-            metadata = [future.get(timeout=self._timeout_s) for future in futures]
+            producer.flush(timeout=self._settle_s)
+            # Wait for each outcome to be definite: acknowledged, or failed and dropped.
+            metadata = [future.get(timeout=self._settle_s) for future in futures]
         except KafkaError as error:
             raise PublishFailed(f"Kafka did not acknowledge every report: {error}") from error
         return [Delivered(partition=m.partition, offset=m.offset) for m in metadata]
