@@ -13,6 +13,10 @@ class EntityKind(StrEnum):
 
     PERSON = "person"
     LOCATION = "location"
+    VEHICLE = "vehicle"
+    PHONE = "phone"
+    HANDLE = "handle"
+    GROUP = "group"
 
 
 class LinkedEntity(BaseModel):

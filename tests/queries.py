@@ -21,3 +21,13 @@ DETACH DELETE r, e, a
 """
 
 LIST_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names"
+
+POSSIBLE_SAME_AS = """
+MATCH (:Person {id: $person_id})-[c:POSSIBLE_SAME_AS]-(o:Person)
+RETURN o.id AS other, c.score AS score, c.status AS status
+"""
+
+CHILDREN_IN_VEHICLE = """
+MATCH (p:Person)-[l:IN_VEHICLE]->(:Vehicle {id: $vehicle_id})
+RETURN count(DISTINCT p) AS children
+"""

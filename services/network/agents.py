@@ -13,7 +13,7 @@ from common.streaming import Neo4jConnection
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportRejected, ReportSubmitted
 from services.network.config import Settings
-from services.network.graph import Neo4jGraphStore
+from services.network.graph import Neo4jGraphStore, Neo4jPersonIndex
 from services.network.linking import link_report
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,10 @@ async def _link(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> 
     ):
         with attempt:
             store = Neo4jGraphStore(driver=neo4j.driver, database=settings.neo4j_database)
+            index = Neo4jPersonIndex(driver=neo4j.driver, database=settings.neo4j_database)
             try:
                 return await link_report(
-                    event=report, graph=store, now=datetime.now(UTC), new_id=uuid4
+                    event=report, graph=store, people=index, now=datetime.now(UTC), new_id=uuid4
                 )
             except ClientError as error:  # the data itself is unacceptable to Neo4j
                 raise PoisonMessage(f"Neo4j refused the report: {error}") from error

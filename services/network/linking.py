@@ -1,15 +1,37 @@
-"""Use case: turn one submitted report into graph rows and an EntitiesLinked event."""
+"""Use case: resolve one submitted report's mentions and turn them into graph rows and an event."""
 
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from schemas.entities import Person
 from schemas.linking import EntitiesLinked, EntityKind, LinkedEntity
 from schemas.reports import ReportSubmitted
-from services.network.mentions import mentions_of
-from services.network.resolve import is_young_person, location_id, name_key, person_id
+from services.network.matching import (
+    MAX_CANDIDATES,
+    KnownPerson,
+    PersonFacts,
+    Resolution,
+    blocking_keys,
+    facts_of,
+    resolve,
+)
+from services.network.mentions import Mentions, Ref, mentions_of
+from services.network.resolve import (
+    audiences,
+    evidence_entries,
+    group_id,
+    handle_id,
+    is_young_person,
+    location_id,
+    name_key,
+    new_person_id,
+    phone_id,
+    vehicle_id,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,9 +39,19 @@ class ReportGraph:
     """Everything one report writes, as parameter rows for the graph store."""
 
     report: dict[str, Any]
-    locations: list[dict[str, Any]]
     persons: list[dict[str, Any]]
-    seen_at: list[dict[str, str]]
+    locations: list[dict[str, Any]]
+    vehicles: list[dict[str, Any]] = field(default_factory=list)
+    phones: list[dict[str, Any]] = field(default_factory=list)
+    handles: list[dict[str, Any]] = field(default_factory=list)
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    links: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    possible: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def seen_at(self) -> list[dict[str, str]]:
+        """The person-at-place links (co-presence)."""
+        return self.links.get("SEEN_AT", [])
 
 
 class GraphWriter(Protocol):
@@ -30,39 +62,177 @@ class GraphWriter(Protocol):
         ...
 
 
-def build_report_graph(event: ReportSubmitted) -> ReportGraph:
-    """Resolve the report's mentions to entity ids and shape the rows to write."""
+class PersonIndex(Protocol):
+    """Finds the people already in the graph who share a blocking key with a mention."""
+
+    async def candidates(self, keys: list[str], *, limit: int) -> list[KnownPerson]:
+        """People sharing any of the keys, those sharing most first."""
+        ...
+
+
+class NoPeople:
+    """An index of an empty graph: every mention is someone new (bulk loads, tests)."""
+
+    async def candidates(
+        self,
+        keys: list[str],  # noqa: ARG002 - the port's signature
+        *,
+        limit: int,  # noqa: ARG002
+    ) -> list[KnownPerson]:
+        """Nobody."""
+        return []
+
+
+def _facts(person: Person, event: ReportSubmitted) -> PersonFacts:
+    return facts_of(
+        name=person.name,
+        aliases=person.aliases,
+        nicknames=person.nicknames,
+        date_of_birth=person.date_of_birth,
+        estimated_age=person.estimated_age,
+        observed_on=event.report.observed_at.date(),
+        phones=list(person.phones),
+        handles=[f"{h.platform.value}:{h.handle}" for h in person.handles],
+    )
+
+
+async def resolve_persons(
+    *, event: ReportSubmitted, found: Mentions, index: PersonIndex
+) -> list[Resolution]:
+    """Resolve each person mention, in order; a person named twice in one report is one."""
+    resolved: list[Resolution] = []
+    this_report: list[KnownPerson] = []
+    for i, (person, _) in enumerate(found.persons):
+        facts = _facts(person, event)
+        keys = blocking_keys(facts)
+        known = await index.candidates(keys, limit=MAX_CANDIDATES) if keys else []
+        fresh = new_person_id(person, report_id=event.event_id, index=i)
+        pool = [k for k in this_report if k.id != fresh] + known
+        if any(k.id == fresh for k in this_report + known):
+            resolution = Resolution(person_id=fresh, matched=True)
+        else:
+            resolution = resolve(mention=facts, candidates=pool if keys else [], new_id=fresh)
+        resolved.append(resolution)
+        this_report.append(KnownPerson(id=resolution.person_id, facts=facts))
+    return resolved
+
+
+def _person_row(
+    person: Person, part: str, person_id: str, event: ReportSubmitted
+) -> dict[str, Any]:
+    day = event.report.observed_at.date()
+    facts = _facts(person, event)
+    return {
+        "id": person_id,
+        "part": part,
+        "name": person.label,
+        "name_key": name_key(person),
+        "names": list(facts.names),
+        "nicknames": list(facts.nicknames),
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+        "birth_year": facts.birth_year,
+        "phones": sorted(facts.phones),
+        "handles": sorted(facts.handles),
+        "keys": blocking_keys(facts),
+        "role": person.role.value,
+        "gender": person.gender.value,
+        "home_local_authority": person.home_local_authority,
+        "learning_disability": person.flags.learning_disability,
+        "looked_after": person.flags.looked_after,
+        "additional_needs": person.flags.additional_needs,
+        "age": person.age_on(day),
+        "young_person": is_young_person(person, day),
+    }
+
+
+def build_report_graph(
+    event: ReportSubmitted, *, found: Mentions | None = None, people: list[str] | None = None
+) -> ReportGraph:
+    """Shape the rows to write; `people` are the resolved person ids (else new ids)."""
     body = event.report
-    grading = body.grading
-    day = body.observed_at.date()
-    found = mentions_of(body.event)
-    person_ids = [
-        person_id(person, report_id=event.event_id, index=i)
-        for i, (person, _) in enumerate(found.persons)
+    found = found if found is not None else mentions_of(body.event)
+    if people is None:
+        people = [
+            new_person_id(p, report_id=event.event_id, index=i)
+            for i, (p, _) in enumerate(found.persons)
+        ]
+    ids: dict[EntityKind, list[str]] = {
+        EntityKind.PERSON: people,
+        EntityKind.LOCATION: [location_id(place) for place, _ in found.places],
+        EntityKind.VEHICLE: [
+            vehicle_id(v, report_id=event.event_id, index=i)
+            for i, (v, _) in enumerate(found.vehicles)
+        ],
+        EntityKind.PHONE: [phone_id(number) for number, _ in found.phones],
+        EntityKind.HANDLE: [handle_id(h) for h, _ in found.handles],
+        EntityKind.GROUP: [group_id(name) for name, _ in found.groups],
+    }
+
+    def rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        unique = {(row["id"], row["part"]): row for row in items}
+        return list(unique.values())
+
+    persons = [
+        _person_row(person, part, pid, event)
+        for pid, (person, part) in zip(people, found.persons, strict=True)
     ]
-    place_ids = [location_id(place) for place, _ in found.places]
-    persons: dict[tuple[str, str], dict[str, Any]] = {}
-    for pid, (person, part) in zip(person_ids, found.persons, strict=True):
-        persons[(pid, part)] = {
-            "id": pid,
-            "part": part,
-            "name": person.label,
-            "name_key": name_key(person),
-            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
-            "role": person.role.value,
-            "age": person.age_on(day),
-            "young_person": is_young_person(person, day),
-        }
-    locations: dict[tuple[str, str], dict[str, Any]] = {}
-    for loc_id, (place, part) in zip(place_ids, found.places, strict=True):
-        locations[(loc_id, part)] = {
-            "id": loc_id,
+    locations = [
+        {
+            "id": lid,
             "part": part,
             "name": place.label,
             "postcode": place.postcode,
             "category": place.category.value,
+            "local_authority": place.local_authority,
+            "police_force_area": place.police_force_area,
+            "lat": place.coordinates.lat if place.coordinates else None,
+            "lon": place.coordinates.lon if place.coordinates else None,
         }
-    seen_at = {(person_ids[who], place_ids[where]) for who, where in found.present}
+        for lid, (place, part) in zip(ids[EntityKind.LOCATION], found.places, strict=True)
+    ]
+    vehicles = [
+        {
+            "id": vid,
+            "part": part,
+            "name": vehicle.vrm
+            or " ".join(x for x in (vehicle.colour, vehicle.make, vehicle.model) if x)
+            or vehicle.description[:60],
+            "vrm": vehicle.vrm,
+            "vrm_format": vehicle.vrm_format.value if vehicle.vrm_format else None,
+            "make": vehicle.make,
+            "model": vehicle.model,
+            "colour": vehicle.colour,
+        }
+        for vid, (vehicle, part) in zip(ids[EntityKind.VEHICLE], found.vehicles, strict=True)
+    ]
+    phones = [
+        {"id": pid, "part": part, "name": number, "e164": number}
+        for pid, (number, part) in zip(ids[EntityKind.PHONE], found.phones, strict=True)
+    ]
+    handles = [
+        {
+            "id": hid,
+            "part": part,
+            "name": f"{h.platform.value}:{h.handle}",
+            "platform": h.platform.value,
+            "handle": h.handle,
+        }
+        for hid, (h, part) in zip(ids[EntityKind.HANDLE], found.handles, strict=True)
+    ]
+    groups = [
+        {"id": gid, "part": part, "name": name}
+        for gid, (name, part) in zip(ids[EntityKind.GROUP], found.groups, strict=True)
+    ]
+
+    def ref_id(ref: Ref) -> str:
+        return ids[ref[0]][ref[1]]
+
+    links: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    for link in found.links:
+        source, target = ref_id(link.source), ref_id(link.target)
+        if source != target:
+            links[link.type.value].add((source, target, link.detail))
+    grading = body.grading
     return ReportGraph(
         report={
             "id": str(event.event_id),
@@ -80,26 +250,71 @@ def build_report_graph(event: ReportSubmitted) -> ReportGraph:
             "handling_roles": [r.value for r in grading.conditions.roles]
             if grading.conditions
             else [],
+            "audiences": audiences(event),
+            "evidence": evidence_entries(event),
             "source_protected": body.source_protected,
+            "police_incident_ref": body.police_incident_ref,
         },
-        locations=list(locations.values()),
-        persons=list(persons.values()),
-        seen_at=[{"person_id": who, "location_id": where} for who, where in sorted(seen_at)],
+        persons=rows(persons),
+        locations=rows(locations),
+        vehicles=rows(vehicles),
+        phones=rows(phones),
+        handles=rows(handles),
+        groups=rows(groups),
+        links={
+            kind: [{"source": s, "target": t, "detail": d} for s, t, d in sorted(pairs)]
+            for kind, pairs in sorted(links.items())
+        },
     )
+
+
+def _possible_rows(resolutions: list[Resolution], event: ReportSubmitted) -> list[dict[str, Any]]:
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for resolution in resolutions:
+        for candidate in resolution.possible:
+            a, b = sorted((resolution.person_id, candidate.person_id))
+            seen[(a, b)] = {
+                "id": f"candidate:{a}:{b}",
+                "source": a,
+                "target": b,
+                "score": candidate.score,
+                "reasons": list(candidate.reasons),
+                "report_id": str(event.event_id),
+            }
+    return list(seen.values())
 
 
 async def link_report(
     *,
     event: ReportSubmitted,
     graph: GraphWriter,
+    people: PersonIndex,
     now: datetime,
     new_id: Callable[[], UUID],
 ) -> EntitiesLinked:
-    """Write the report's people and places into the graph and say what was linked."""
-    rows = build_report_graph(event)
+    """Resolve the report's mentions, write them into the graph and say what was linked."""
+    found = mentions_of(event.report.event)
+    resolutions = await resolve_persons(event=event, found=found, index=people)
+    rows = build_report_graph(event, found=found, people=[r.person_id for r in resolutions])
+    rows = replace(rows, possible=_possible_rows(resolutions, event))
     await graph.write_report(rows)
-    entities = sorted({(EntityKind.LOCATION, loc["id"]) for loc in rows.locations})
-    entities += sorted({(EntityKind.PERSON, p["id"]) for p in rows.persons})
+    return linked_event(rows, event=event, now=now, new_id=new_id)
+
+
+def linked_event(
+    rows: ReportGraph, *, event: ReportSubmitted, now: datetime, new_id: Callable[[], UUID]
+) -> EntitiesLinked:
+    """The EntitiesLinked event for rows that were written."""
+    entities: list[tuple[EntityKind, str]] = []
+    for kind, items in (
+        (EntityKind.LOCATION, rows.locations),
+        (EntityKind.PERSON, rows.persons),
+        (EntityKind.VEHICLE, rows.vehicles),
+        (EntityKind.PHONE, rows.phones),
+        (EntityKind.HANDLE, rows.handles),
+        (EntityKind.GROUP, rows.groups),
+    ):
+        entities += sorted({(kind, item["id"]) for item in items})
     return EntitiesLinked(
         event_id=new_id(),
         occurred_at=now,

@@ -1,8 +1,9 @@
-"""Who and where each event type mentions, and who it places where (co-presence)."""
+"""Who, where, which vehicle, phone and handle each event type mentions, and how they are linked."""
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from schemas.entities import Person, Place
+from schemas.entities import Handle, Person, Place, Vehicle
 from schemas.events import (
     AddressConcern,
     Approach,
@@ -18,6 +19,7 @@ from schemas.events import (
     SocialMedia,
     VehicleSighting,
 )
+from schemas.linking import EntityKind
 
 Event = (
     Sighting
@@ -36,99 +38,247 @@ Event = (
 )
 
 
+class LinkType(StrEnum):
+    """Relationships between entities; each carries times, counts, reports and gradings."""
+
+    SEEN_AT = "SEEN_AT"  # person -> location: co-presence
+    APPROACHED = "APPROACHED"  # approacher -> approached person
+    ASSOCIATES_WITH = "ASSOCIATES_WITH"  # person -> person, with the nature
+    FOUND_WITH = "FOUND_WITH"  # missing child -> person found with them
+    IN_VEHICLE = "IN_VEHICLE"  # person -> vehicle (occupant, driver, got in or out)
+    VEHICLE_SEEN_AT = "VEHICLE_SEEN_AT"  # vehicle -> location
+    USES_PHONE = "USES_PHONE"  # person -> phone
+    CONTACTED_BY = "CONTACTED_BY"  # person -> phone that called or texted them
+    HAS_HANDLE = "HAS_HANDLE"  # person -> social handle
+    LINKED_ONLINE = "LINKED_ONLINE"  # handle -> person it contacted or follows
+    PLACED_AT = "PLACED_AT"  # child -> care home or other placement
+    FREQUENTS = "FREQUENTS"  # person -> place named as somewhere they go
+    TENANT_OF = "TENANT_OF"  # person -> address
+    MEMBER_OF = "MEMBER_OF"  # person -> group
+    GROUP_ACTIVE_AT = "GROUP_ACTIVE_AT"  # group -> location
+    PHONE_SEIZED_AT = "PHONE_SEIZED_AT"  # phone -> premises
+    NO_CONTACT_WITH = "NO_CONTACT_WITH"  # order subject -> protected person
+    EXCLUDED_FROM = "EXCLUDED_FROM"  # order subject -> exclusion area
+
+
+Ref = tuple[EntityKind, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A relationship one report states between two of its mentions."""
+
+    type: LinkType
+    source: Ref
+    target: Ref
+    detail: str = ""
+
+
 @dataclass
 class Mentions:
-    """People and places by the part they play, and who was present where."""
+    """Entities by the part they play in the report, and the links between them."""
 
     persons: list[tuple[Person, str]] = field(default_factory=list)
     places: list[tuple[Place, str]] = field(default_factory=list)
-    present: list[tuple[int, int]] = field(default_factory=list)  # (person index, place index)
+    vehicles: list[tuple[Vehicle, str]] = field(default_factory=list)
+    phones: list[tuple[str, str]] = field(default_factory=list)  # (E.164, part)
+    handles: list[tuple[Handle, str]] = field(default_factory=list)
+    groups: list[tuple[str, str]] = field(default_factory=list)  # (name, part)
+    links: list[Link] = field(default_factory=list)
 
-    def person(self, person: Person, part: str) -> int:
+    def person(self, person: Person, part: str) -> Ref:
+        """Mention a person, with the phones and handles the report gives for them."""
         self.persons.append((person, part))
-        return len(self.persons) - 1
+        ref = (EntityKind.PERSON, len(self.persons) - 1)
+        for number in person.phones:
+            self.link(LinkType.USES_PHONE, ref, self.phone(number, "phone_of_person"))
+        for handle in person.handles:
+            self.link(LinkType.HAS_HANDLE, ref, self.handle(handle, "handle_of_person"))
+        return ref
 
-    def place(self, place: Place, part: str) -> int:
+    def place(self, place: Place, part: str) -> Ref:
+        """Mention a place."""
         self.places.append((place, part))
-        return len(self.places) - 1
+        return (EntityKind.LOCATION, len(self.places) - 1)
 
-    def at(self, place: Place, part: str, people: list[tuple[Person, str]]) -> None:
+    def vehicle(self, vehicle: Vehicle, part: str) -> Ref:
+        """Mention a vehicle."""
+        self.vehicles.append((vehicle, part))
+        return (EntityKind.VEHICLE, len(self.vehicles) - 1)
+
+    def phone(self, e164: str, part: str) -> Ref:
+        """Mention a phone number (already E.164)."""
+        self.phones.append((e164, part))
+        return (EntityKind.PHONE, len(self.phones) - 1)
+
+    def handle(self, handle: Handle, part: str) -> Ref:
+        """Mention a social-media handle."""
+        self.handles.append((handle, part))
+        return (EntityKind.HANDLE, len(self.handles) - 1)
+
+    def group(self, name: str, part: str) -> Ref:
+        """Mention a group (street gang, organised crime group, drugs line)."""
+        self.groups.append((name, part))
+        return (EntityKind.GROUP, len(self.groups) - 1)
+
+    def link(self, kind: LinkType, source: Ref, target: Ref, detail: str = "") -> None:
+        """State a relationship between two mentions."""
+        self.links.append(Link(kind, source, target, detail))
+
+    def at(self, place: Place, part: str, people: list[tuple[Person, str]]) -> Ref:
         """People seen at a place: a co-presence link for each."""
         where = self.place(place, part)
         for person, role in people:
-            self.present.append((self.person(person, role), where))
+            self.link(LinkType.SEEN_AT, self.person(person, role), where, role)
+        return where
 
 
 def _all(people: list[Person], part: str) -> list[tuple[Person, str]]:
     return [(p, part) for p in people]
 
 
+def _approach(m: Mentions, event: Approach) -> None:
+    where = m.place(event.place, "approached_at")
+    approached = [m.person(p, "approached") for p in event.approached]
+    approachers = [m.person(p, "approacher") for p in event.approachers]
+    peers = [m.person(p, "peer_present") for p in event.peers_present]
+    for ref, role in [(r, "approached") for r in approached] + [
+        (r, "approacher") for r in approachers
+    ]:
+        m.link(LinkType.SEEN_AT, ref, where, role)
+    for ref in peers:
+        m.link(LinkType.SEEN_AT, ref, where, "peer_present")
+    for adult in approachers:
+        for child in approached:
+            m.link(LinkType.APPROACHED, adult, child, event.purpose.value)
+    if event.group:
+        group = m.group(event.group, "approaching_group")
+        m.link(LinkType.GROUP_ACTIVE_AT, group, where, "approach")
+        for adult in approachers:
+            m.link(LinkType.MEMBER_OF, adult, group)
+
+
+def _vehicle_sighting(m: Mentions, event: VehicleSighting) -> None:
+    car = m.vehicle(event.vehicle, "vehicle")
+    where = m.place(event.place, "vehicle_seen_at")
+    m.link(LinkType.VEHICLE_SEEN_AT, car, where)
+    people = _all(event.occupants, "occupant") + _all(event.got_in, "got_in")
+    people += _all(event.got_out, "got_out")
+    people += [(event.driver, "driver")] if event.driver else []
+    for person, role in people:
+        ref = m.person(person, role)
+        m.link(LinkType.IN_VEHICLE, ref, car, role)
+        m.link(LinkType.SEEN_AT, ref, where, role)
+
+
+def _missing_reported(m: Mentions, event: MissingReported) -> None:
+    child = m.person(event.child, "missing")
+    if event.placement is not None:
+        m.link(LinkType.PLACED_AT, child, m.place(event.placement, "placement"))
+    if event.last_seen_place is not None:
+        m.link(LinkType.SEEN_AT, child, m.place(event.last_seen_place, "last_seen"), "last_seen")
+    for person in event.known_associates:
+        m.link(
+            LinkType.ASSOCIATES_WITH, child, m.person(person, "known_associate"), "known_associate"
+        )
+    for place in event.known_places:
+        m.link(LinkType.FREQUENTS, child, m.place(place, "known_place"))
+
+
+def _missing_ended(m: Mentions, event: MissingEnded) -> None:
+    child = m.person(event.child, "found")
+    companions = [m.person(p, "found_with") for p in event.found_with]
+    for other in companions:
+        m.link(LinkType.FOUND_WITH, child, other, event.circumstances.value)
+    if event.found_place is not None:
+        where = m.place(event.found_place, "found_at")
+        for ref, role in [(child, "found")] + [(c, "found_with") for c in companions]:
+            m.link(LinkType.SEEN_AT, ref, where, role)
+
+
+def _return_interview(m: Mentions, event: ReturnInterview) -> None:
+    child = m.person(event.child, "interviewed")
+    for person in event.people_named:
+        m.link(
+            LinkType.ASSOCIATES_WITH,
+            child,
+            m.person(person, "named_in_interview"),
+            "named_in_return_interview",
+        )
+    for place in event.places_named:
+        m.link(LinkType.FREQUENTS, child, m.place(place, "named_in_interview"))
+
+
+def _phone_contact(m: Mentions, event: PhoneContact) -> None:
+    subject = m.person(event.subject, "subject")
+    for number in event.numbers_used:
+        m.link(LinkType.USES_PHONE, subject, m.phone(number, "used_by_subject"))
+    for number in event.contacted_by:
+        m.link(LinkType.CONTACTED_BY, subject, m.phone(number, "contacted_subject"))
+
+
+def _social_media(m: Mentions, event: SocialMedia) -> None:
+    subject = m.person(event.subject, "subject")
+    handle = m.handle(Handle(platform=event.platform, handle=event.handle), "subject_handle")
+    m.link(LinkType.HAS_HANDLE, subject, handle)
+    for person in event.linked_persons:
+        detail = ",".join(c.value for c in event.content)
+        m.link(LinkType.LINKED_ONLINE, handle, m.person(person, "linked"), detail)
+
+
+def _address_concern(m: Mentions, event: AddressConcern) -> None:
+    where = m.place(event.place, "address_of_concern")
+    if event.tenant is not None:
+        m.link(LinkType.TENANT_OF, m.person(event.tenant, "tenant"), where)
+    for person in event.visitors:
+        m.link(LinkType.SEEN_AT, m.person(person, "visitor"), where, "visitor")
+
+
+def _operation(m: Mentions, event: Operation) -> None:
+    where = m.at(event.premises, "premises", _all(event.persons_present, "present"))
+    for number in event.phone_numbers_seized:
+        m.link(LinkType.PHONE_SEIZED_AT, m.phone(number, "seized"), where)
+    if event.group:
+        m.link(LinkType.GROUP_ACTIVE_AT, m.group(event.group, "operation_group"), where, "raid")
+
+
+def _protective_order(m: Mentions, event: ProtectiveOrder) -> None:
+    subject = m.person(event.subject, "order_subject")
+    for person in event.protected + event.no_contact:
+        m.link(LinkType.NO_CONTACT_WITH, subject, m.person(person, "protected"), event.kind.value)
+    for place in event.exclusion_areas + ([event.centre] if event.centre else []):
+        m.link(LinkType.EXCLUDED_FROM, subject, m.place(place, "order_area"), event.kind.value)
+
+
 def mentions_of(event: Event) -> Mentions:  # noqa: C901 - one short branch per event type
-    """What an event mentions; sightings, approaches, found and raid events place people."""
+    """What an event mentions and the links it states between its mentions."""
     m = Mentions()
     match event:
         case Sighting():
             m.at(event.place, "seen_at", _all(event.persons, "seen"))
         case Approach():
-            m.at(
-                event.place,
-                "approached_at",
-                _all(event.approached, "approached")
-                + _all(event.approachers, "approacher")
-                + _all(event.peers_present, "peer_present"),
-            )
+            _approach(m, event)
         case Association():
-            m.person(event.person_a, "associate")
-            m.person(event.person_b, "associate")
+            a, b = m.person(event.person_a, "associate"), m.person(event.person_b, "associate")
+            m.link(LinkType.ASSOCIATES_WITH, a, b, event.nature.value)
         case VehicleSighting():
-            people = _all(event.occupants, "occupant") + _all(event.got_in, "got_in")
-            people += _all(event.got_out, "got_out")
-            people += [(event.driver, "driver")] if event.driver else []
-            m.at(event.place, "vehicle_seen_at", people)
+            _vehicle_sighting(m, event)
         case MissingReported():
-            m.person(event.child, "missing")
-            for place, part in (
-                (event.placement, "placement"),
-                (event.last_seen_place, "last_seen"),
-            ):
-                if place is not None:
-                    m.place(place, part)
-            for person in event.known_associates:
-                m.person(person, "known_associate")
-            for place in event.known_places:
-                m.place(place, "known_place")
+            _missing_reported(m, event)
         case MissingEnded():
-            people = [(event.child, "found")] + _all(event.found_with, "found_with")
-            if event.found_place is not None:
-                m.at(event.found_place, "found_at", people)
-            else:
-                for person, part in people:
-                    m.person(person, part)
+            _missing_ended(m, event)
         case ReturnInterview():
-            m.person(event.child, "interviewed")
-            for person in event.people_named:
-                m.person(person, "named_in_interview")
-            for place in event.places_named:
-                m.place(place, "named_in_interview")
-        case PhoneContact() | SocialMedia():
-            m.person(event.subject, "subject")
-            if isinstance(event, SocialMedia):
-                for person in event.linked_persons:
-                    m.person(person, "linked")
+            _return_interview(m, event)
+        case PhoneContact():
+            _phone_contact(m, event)
+        case SocialMedia():
+            _social_media(m, event)
         case AddressConcern():
-            where = m.place(event.place, "address_of_concern")
-            if event.tenant is not None:
-                m.person(event.tenant, "tenant")
-            for person in event.visitors:
-                m.present.append((m.person(person, "visitor"), where))
+            _address_concern(m, event)
         case Operation():
-            m.at(event.premises, "premises", _all(event.persons_present, "present"))
+            _operation(m, event)
         case ProtectiveOrder():
-            m.person(event.subject, "order_subject")
-            for person in event.protected + event.no_contact:
-                m.person(person, "protected")
-            for place in event.exclusion_areas + ([event.centre] if event.centre else []):
-                m.place(place, "order_area")
+            _protective_order(m, event)
         case ScreeningCompleted():
             m.person(event.child, "screened")
     return m

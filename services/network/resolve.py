@@ -1,29 +1,35 @@
-"""Entity keys: which mentions are the same person or place (the skeleton's exact rules)."""
+"""Entity keys: exact identifiers merge at once (VRM, E.164, handle, postcode plus name)."""
 
 import hashlib
 from datetime import date
 from uuid import UUID
 
-from schemas.entities import Person, PersonRole, Place
+from schemas.entities import Handle, Person, PersonRole, Place, Vehicle
+from schemas.grading import HandlingCode
 from schemas.identifiers.names import normalise_name, phonetic_key
+from schemas.identifiers.vrm import VrmFormat
+from schemas.reports import ReportSubmitted
 
 ADULT_AGE = 18
+EVERYONE = "all"
 
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
 
-def person_id(person: Person, *, report_id: UUID, index: int) -> str:
-    """Same normalised name (or else first nickname or alias) and date of birth: same person.
+def new_person_id(person: Person, *, report_id: UUID, index: int) -> str:
+    """The id a person gets when no one in the graph is them.
 
-    Someone known only by a description is kept apart: two descriptions are not one person.
+    A full name (two or more parts) with the date of birth gives the same id in every report, so
+    exact repeats converge even when two workers race. A nickname or description alone is
+    specific to its report: "Deano" in two reports may be two boys until an analyst says not.
     """
-    name = person.name or (person.nicknames + person.aliases + [""])[0]
-    if not name:
-        return f"person:{_digest('described', str(report_id), str(index))}"
-    dob = person.date_of_birth.isoformat() if person.date_of_birth else ""
-    return f"person:{_digest(normalise_name(name), dob)}"
+    name = normalise_name(person.name or "")
+    if len(name.split()) >= 2:
+        dob = person.date_of_birth.isoformat() if person.date_of_birth else ""
+        return f"person:{_digest(name, dob)}"
+    return f"person:{_digest('mention', str(report_id), str(index))}"
 
 
 def location_id(place: Place) -> str:
@@ -32,6 +38,28 @@ def location_id(place: Place) -> str:
     if not label and place.coordinates is not None:
         label = f"{place.coordinates.lat:.5f},{place.coordinates.lon:.5f}"
     return f"location:{_digest((place.postcode or '').replace(' ', ''), label)}"
+
+
+def vehicle_id(vehicle: Vehicle, *, report_id: UUID, index: int) -> str:
+    """A full registration is the vehicle; a partial one or a description stays in its report."""
+    if vehicle.vrm and vehicle.vrm_format is not VrmFormat.PARTIAL:
+        return f"vehicle:{vehicle.vrm}"
+    return f"vehicle:{_digest('described', str(report_id), str(index))}"
+
+
+def phone_id(e164: str) -> str:
+    """A phone is its E.164 number."""
+    return f"phone:{e164}"
+
+
+def handle_id(handle: Handle) -> str:
+    """A handle is its platform and normalised name."""
+    return f"handle:{handle.platform.value}:{handle.handle}"
+
+
+def group_id(name: str) -> str:
+    """A group is its normalised name."""
+    return f"group:{_digest(normalise_name(name))}"
 
 
 def is_young_person(person: Person, day: date) -> bool:
@@ -43,5 +71,30 @@ def is_young_person(person: Person, day: date) -> bool:
 
 
 def name_key(person: Person) -> str:
-    """The phonetic key later matching uses."""
+    """The phonetic key of the person's best name."""
     return phonetic_key(person.name or (person.nicknames + person.aliases + [""])[0])
+
+
+def audiences(event: ReportSubmitted) -> list[str]:
+    """Who may see a report: everyone (P), or its agency and the recorded conditions (C)."""
+    grading = event.report.grading
+    if grading.handling is HandlingCode.P:
+        return [EVERYONE]
+    conditions = grading.conditions
+    agencies = {event.source_agency, *(conditions.agencies if conditions else [])}
+    roles = conditions.roles if conditions else []
+    return sorted({f"agency:{a}" for a in agencies} | {f"role:{r.value}" for r in roles})
+
+
+def evidence_entries(event: ReportSubmitted) -> list[str]:
+    """What a link records of each report behind it: when, how graded, for whom, which report.
+
+    One string per audience, `observed|source|intelligence|audience|report id`, so a query can
+    check time window, grading and visibility of a link without reading its reports.
+    """
+    grading = event.report.grading
+    observed = event.report.observed_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return [
+        f"{observed}|{grading.source.value}|{grading.intelligence.value}|{aud}|{event.event_id}"
+        for aud in audiences(event)
+    ]

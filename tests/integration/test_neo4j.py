@@ -9,7 +9,7 @@ from neo4j import AsyncGraphDatabase, Driver
 from common.settings import InfraSettings
 from services.network.graph import Neo4jGraphStore
 from services.network.linking import build_report_graph
-from services.network.resolve import location_id, person_id
+from services.network.resolve import location_id, new_person_id
 from tessera_cli.graph_setup import connected, migrate
 from tests import queries
 from tests.factories import run_tag, sighting, submitted, young_person
@@ -54,7 +54,9 @@ def test_writing_a_report_twice_is_one_report_and_one_sighting(
     assert records[0]["n"] == 1
     records, _, _ = neo4j_driver.execute_query(
         queries.READ_SEEN_AT,
-        person_id=person_id(young_person(f"Ava Synth {tag}"), report_id=event.event_id, index=0),
+        person_id=new_person_id(
+            young_person(f"Ava Synth {tag}"), report_id=event.event_id, index=0
+        ),
         location_id=location_id(report.event.place),  # type: ignore[union-attr]
     )
     assert records[0]["count"] == 1

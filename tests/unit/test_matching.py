@@ -1,0 +1,135 @@
+"""Person matching: name variants, swapped names, nicknames, dates of birth and identifiers."""
+
+from datetime import date
+
+import pytest
+
+from services.network.matching import (
+    KnownPerson,
+    PersonFacts,
+    blocking_keys,
+    facts_of,
+    resolve,
+    score,
+)
+
+DAY = date(2026, 11, 23)
+
+
+def facts(
+    name: str | None = None,
+    *,
+    nicknames: tuple[str, ...] = (),
+    dob: date | None = None,
+    age: int | None = None,
+    phones: tuple[str, ...] = (),
+    handles: tuple[str, ...] = (),
+) -> PersonFacts:
+    return facts_of(
+        name=name,
+        aliases=[],
+        nicknames=list(nicknames),
+        date_of_birth=dob,
+        estimated_age=age,
+        observed_on=DAY,
+        phones=list(phones),
+        handles=list(handles),
+    )
+
+
+DEAN = facts("Dean Walsh", nicknames=("Deano",), dob=date(2009, 4, 2))
+
+
+@pytest.mark.parametrize(
+    ("mention", "certain", "at_least"),
+    [
+        (facts("Dean Walsh", dob=date(2009, 4, 2)), True, 1.0),
+        (facts("DEAN  walsh"), True, 1.0),  # exact full name, no conflict
+        (facts("Walsh Dean", dob=date(2009, 4, 2)), True, 1.0),  # swapped first and last
+        (facts("Dean Welsh", dob=date(2009, 4, 2)), True, 0.9),  # a typo, same DOB
+        (facts("Dean Welsh"), False, 0.75),  # a typo alone is only possible
+        (facts("D. Walsh", dob=date(2009, 4, 2)), False, 0.85),  # an initial: ask an analyst
+        (facts(nicknames=("deano",)), False, 0.8),  # a nickname: ask an analyst
+        (facts("Dean Walsh", age=16), True, 1.0),  # estimated age agrees (born ~2010)
+    ],
+)
+def test_name_variants(mention: PersonFacts, certain: bool, at_least: float) -> None:
+    result = score(mention, DEAN)
+    assert result.certain is certain
+    assert result.value >= at_least
+
+
+def test_a_shared_phone_makes_a_similar_name_certain() -> None:
+    known = facts("Dean Walsh", phones=("+447700900123",))
+    assert score(facts("Dean Welsh", phones=("+447700900123",)), known).certain
+
+
+@pytest.mark.parametrize(
+    "mention",
+    [
+        facts("Dean Walsh", dob=date(2011, 1, 1)),  # another boy of the same name
+        facts("Dean Walsh", age=40),  # an adult of the same name
+    ],
+)
+def test_a_birth_conflict_rules_a_match_out(mention: PersonFacts) -> None:
+    result = score(mention, DEAN)
+    assert result.value == 0 and not result.certain
+
+
+def test_different_people_do_not_match() -> None:
+    assert score(facts("Jordan Price", dob=date(2009, 4, 2)), DEAN).value < 0.75
+
+
+def test_resolve_prefers_the_certain_candidate_and_lists_the_possible() -> None:
+    candidates = [
+        KnownPerson("person:a", facts("Dean Walsh", dob=date(2009, 4, 2))),
+        KnownPerson("person:b", facts("Dean Welsh")),
+    ]
+    result = resolve(
+        mention=facts("Dean Walsh", dob=date(2009, 4, 2)), candidates=candidates, new_id="new"
+    )
+    assert result.person_id == "person:a" and result.matched
+    assert [p.person_id for p in result.possible] == ["person:b"]
+
+
+def test_an_uncertain_mention_is_someone_new_with_a_candidate() -> None:
+    result = resolve(
+        mention=facts(nicknames=("Deano",)), candidates=[KnownPerson("person:a", DEAN)], new_id="n"
+    )
+    assert result.person_id == "n" and not result.matched
+    assert result.possible[0].person_id == "person:a"
+
+
+def test_matching_does_not_chain() -> None:
+    """D. Walsh is only possibly Dean Walsh, so a later Dave Walsh never reaches Dean."""
+    first = resolve(
+        mention=facts("D Walsh"), candidates=[KnownPerson("dean", DEAN)], new_id="d-walsh"
+    )
+    assert first.person_id == "d-walsh"
+    dave = resolve(
+        mention=facts("Dave Walsh", dob=date(2001, 1, 1)),
+        candidates=[KnownPerson("dean", DEAN), KnownPerson("d-walsh", facts("D Walsh"))],
+        new_id="dave",
+    )
+    assert dave.person_id == "dave"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (facts("Dean Walsh"), facts("Walsh Dean")),
+        (facts("Dean Walsh"), facts("D. Walsh")),
+        (facts("Dean Walsh", nicknames=("Deano",)), facts(nicknames=("deano",))),
+        (facts("Ava Synth", dob=date(2010, 5, 1)), facts("Eva Smith", dob=date(2010, 5, 1))),
+        (facts("Ava Synth", phones=("+447700900001",)), facts("A S", phones=("+447700900001",))),
+    ],
+)
+def test_variants_share_a_blocking_key(a: PersonFacts, b: PersonFacts) -> None:
+    assert set(blocking_keys(a)) & set(blocking_keys(b))
+
+
+def test_twins_are_not_merged() -> None:
+    """Same surname, same birthday, different first names: ask, never merge."""
+    jon = facts("Jon Synth", dob=date(2011, 2, 3))
+    jan = facts("Jan Synth", dob=date(2011, 2, 3))
+    assert not score(jan, jon).certain
