@@ -9,6 +9,7 @@ import httpx
 from tessera_cli.processes import ManagedProcess, StartFailed, wait_until
 
 INGEST_PORT = int(os.environ.get("TESSERA_INGEST_PORT", "8001"))
+NETWORK_PORT = int(os.environ.get("TESSERA_NETWORK_PORT", "8002"))
 ALERTS_PORT = int(os.environ.get("TESSERA_ALERTS_PORT", "8003"))
 HEALTH_TIMEOUT_S = 90.0
 WORKER_READY = "Ready"  # what faust's worker logs once its agents have started
@@ -42,7 +43,12 @@ def _uvicorn(app: str, port: int) -> tuple[str, ...]:
     )
 
 
-def services(*, ingest_port: int = INGEST_PORT, alerts_port: int = ALERTS_PORT) -> list[Service]:
+def services(
+    *,
+    ingest_port: int = INGEST_PORT,
+    network_port: int = NETWORK_PORT,
+    alerts_port: int = ALERTS_PORT,
+) -> list[Service]:
     """The processes of a running Tessera, in start-up order."""
     return [
         Service(
@@ -75,6 +81,11 @@ def services(*, ingest_port: int = INGEST_PORT, alerts_port: int = ALERTS_PORT) 
             "ingest-api",
             _uvicorn("services.ingest.main:create_app", ingest_port),
             f"http://127.0.0.1:{ingest_port}/healthz",
+        ),
+        Service(
+            "network-api",
+            _uvicorn("services.network.main:create_app", network_port),
+            f"http://127.0.0.1:{network_port}/healthz",
         ),
         Service(
             "alerts-api",

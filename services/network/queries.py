@@ -48,7 +48,8 @@ SET p.names = p.names + [n IN row.names WHERE NOT n IN p.names],
     p.additional_needs = p.additional_needs OR row.additional_needs,
     p.role = CASE WHEN p.role = 'unknown' THEN row.role ELSE p.role END
 MERGE (r)-[m:MENTIONS {part: row.part}]->(p)
-ON CREATE SET m.young_person = row.young_person, m.age = row.age, m.name = row.name
+ON CREATE SET m.young_person = row.young_person, m.age = row.age, m.name = row.name,
+              m.nicknames = row.nicknames
 WITH p, row
 UNWIND row.keys AS key
 MERGE (k:MatchKey {key: key})
@@ -153,4 +154,188 @@ LIMIT $limit
 RETURN p.id AS id, p.names AS names, p.nicknames AS nicknames,
        p.date_of_birth AS date_of_birth, p.birth_year AS birth_year,
        p.phones AS phones, p.handles AS handles
+"""
+
+# ---------------------------------------------------------------- analyst reads
+# Visibility: a link is visible when one of its evidence entries
+# (`observed|source|intelligence|audience|report id`) names one of the caller's $audiences and
+# meets the grading and time filters; a node when a report the caller may see mentions it.
+
+EXPAND_NEIGHBOURS = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})-[l]-(m:Entity)
+WHERE type(l) IN $types
+  AND any(a IN m.audiences WHERE a IN $audiences)
+  AND any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences
+          AND split(e, '|')[1] <= $max_source AND split(e, '|')[2] <= $max_intelligence
+          AND split(e, '|')[0] >= $since AND split(e, '|')[0] <= $until)
+WITH n, l, m
+ORDER BY l.last_seen DESC
+WITH n, collect({link: l, other: m}) AS found
+WITH n, found, CASE WHEN n.category IN $busy_categories THEN $busy_cap ELSE $cap END AS keep
+UNWIND found[..keep] AS f
+WITH n, f.link AS l, f.other AS m, size(found) > keep AS capped
+RETURN n.id AS from_id, m.id AS other_id, startNode(l).id AS source, endNode(l).id AS target,
+       type(l) AS type, l.count AS count, toString(l.first_seen) AS first_seen,
+       toString(l.last_seen) AS last_seen, l.details AS details, capped,
+       [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
+          AND split(e, '|')[1] <= $max_source AND split(e, '|')[2] <= $max_intelligence
+          AND split(e, '|')[0] >= $since AND split(e, '|')[0] <= $until
+        | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4]] AS evidence
+"""
+
+VISIBLE_NODES = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+WHERE any(a IN n.audiences WHERE a IN $audiences)
+CALL (n) {
+  MATCH (r:Report)-[m:MENTIONS]->(n)
+  WHERE any(a IN r.audiences WHERE a IN $audiences)
+  RETURN m.name AS label ORDER BY r.observed_at LIMIT 1
+}
+RETURN n.id AS id, n.kind AS kind, label, n.category AS category, n.role AS role,
+       n.lat AS lat, n.lon AS lon
+"""
+
+SHORTEST_PATH = """
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = shortestPath((a)-[*..6]-(b))
+WHERE length(p) <= $max_depth
+  AND all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
+  AND all(l IN relationships(p) WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences))
+RETURN [n IN nodes(p) | n.id] AS node_ids,
+       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
+         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         evidence: [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
+                    | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4]]}] AS links
+"""
+
+SEARCH_BY_KEYS = """
+UNWIND $keys AS key
+MATCH (:MatchKey {key: key})<-[:HAS_KEY]-(p:Person)
+WHERE any(a IN p.audiences WHERE a IN $audiences)
+WITH p, count(*) AS shared
+ORDER BY shared DESC, p.id
+LIMIT $limit
+RETURN p.id AS id
+"""
+
+SEARCH_BY_IDENTIFIER = """
+MATCH (i:Entity {id: $identifier_id})-[l]-(p:Person)
+WHERE any(a IN p.audiences WHERE a IN $audiences)
+  AND any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences)
+RETURN DISTINCT p.id AS id
+LIMIT $limit
+"""
+
+PERSON_FACTS = """
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+WHERE any(a IN p.audiences WHERE a IN $audiences)
+CALL (p) {
+  MATCH (r:Report)-[m:MENTIONS]->(p)
+  WHERE any(a IN r.audiences WHERE a IN $audiences)
+  RETURN collect(DISTINCT m.name) AS labels, collect(DISTINCT m.age) AS ages,
+         collect(m.nicknames) AS nickname_lists, max(r.observed_at) AS last_reported
+}
+RETURN p.id AS id, labels, nickname_lists, p.date_of_birth AS date_of_birth, p.role AS role,
+       p.learning_disability AS learning_disability, p.looked_after AS looked_after,
+       p.additional_needs AS additional_needs, p.home_local_authority AS home_local_authority,
+       ages, toString(last_reported) AS last_reported
+"""
+
+ENTITY_TIMELINE = """
+MATCH (n:Entity {id: $id})<-[m:MENTIONS]-(r:Report)
+WHERE any(a IN r.audiences WHERE a IN $audiences)
+RETURN r.id AS report_id, r.type AS type, toString(r.observed_at) AS observed_at,
+       r.grading AS grading, m.part AS part, m.name AS named_as,
+       CASE WHEN r.source_protected AND r.source_agency <> $agency THEN null
+            ELSE r.source_agency END AS source_agency,
+       r.police_incident_ref AS police_incident_ref
+ORDER BY r.observed_at DESC, r.id
+SKIP $offset LIMIT $limit
+"""
+
+COUNT_ENTITY_TIMELINE = """
+MATCH (n:Entity {id: $id})<-[:MENTIONS]-(r:Report)
+WHERE any(a IN r.audiences WHERE a IN $audiences)
+RETURN count(DISTINCT r) AS total
+"""
+
+YOUNG_PEOPLE_LINKED = """
+MATCH (n:Entity {id: $id})<-[:MENTIONS]-(r:Report)-[m:MENTIONS]->(p:Person)
+WHERE any(a IN r.audiences WHERE a IN $audiences) AND m.young_person AND p.id <> $id
+RETURN p.id AS person_id, m.name AS named_as, m.age AS age, r.id AS report_id,
+       toString(r.observed_at) AS observed_at, m.part AS part
+ORDER BY r.observed_at DESC, p.id
+SKIP $offset LIMIT $limit
+"""
+
+CO_PRESENCE = """
+MATCH (p:Person {id: $id})-[s1:SEEN_AT]->(l:Location)<-[s2:SEEN_AT]-(o:Person)
+WHERE o <> p AND any(a IN o.audiences WHERE a IN $audiences)
+WITH p, l, o,
+     [e IN s1.evidence WHERE split(e, '|')[3] IN $audiences | split(e, '|')[4]] AS mine,
+     [e IN s2.evidence WHERE split(e, '|')[3] IN $audiences | split(e, '|')[4]] AS theirs
+UNWIND [x IN mine WHERE x IN theirs] AS report_id
+MATCH (r:Report {id: report_id})-[m:MENTIONS]->(o)
+RETURN DISTINCT o.id AS person_id, m.name AS named_as, l.id AS location_id,
+       l.name AS location, l.category AS category, r.id AS report_id,
+       toString(r.observed_at) AS observed_at
+ORDER BY observed_at DESC, person_id
+SKIP $offset LIMIT $limit
+"""
+
+POSSIBLE_MATCHES = """
+MATCH (a:Person)-[c:POSSIBLE_SAME_AS]->(b:Person)
+WHERE ($person_id IS NULL OR a.id = $person_id OR b.id = $person_id)
+  AND ($status IS NULL OR c.status = $status)
+  AND any(x IN a.audiences WHERE x IN $audiences) AND any(x IN b.audiences WHERE x IN $audiences)
+RETURN c.id AS id, a.id AS person_a, b.id AS person_b, c.score AS score, c.reasons AS reasons,
+       c.status AS status
+ORDER BY c.score DESC, c.id
+SKIP $offset LIMIT $limit
+"""
+
+DECIDE_POSSIBLE_MATCH = """
+MATCH (a:Person)-[c:POSSIBLE_SAME_AS {id: $candidate_id}]->(b:Person)
+WHERE any(x IN a.audiences WHERE x IN $audiences) AND any(x IN b.audiences WHERE x IN $audiences)
+MERGE (d:ResolutionDecision {id: $decision.id})
+ON CREATE SET d.candidate_id = $candidate_id, d.person_a = a.id, d.person_b = b.id,
+              d.decision = $decision.decision, d.reason = $decision.reason,
+              d.decided_by = $decision.decided_by, d.agency = $decision.agency,
+              d.decided_at = datetime($decision.decided_at)
+SET c.status = $decision.status
+WITH a, b, d
+CALL (a, b, d) {
+  WITH a, b, d WHERE d.decision = 'same'
+  MERGE (a)-[s:SAME_AS]->(b)
+  SET s.decision_id = d.id, s.count = 1, s.report_ids = [],
+      s.first_seen = d.decided_at, s.last_seen = d.decided_at,
+      s.evidence = [e IN a.audiences WHERE e IN b.audiences
+                    | toString(d.decided_at) + '|1|A|' + e + '|' + d.id]
+}
+CALL (a, b, d) {
+  WITH a, b, d WHERE d.decision = 'different'
+  OPTIONAL MATCH (a)-[s:SAME_AS]-(b)
+  DELETE s
+}
+RETURN d.id AS id, a.id AS person_a, b.id AS person_b, d.decision AS decision
+"""
+
+RECORD_AUDIT = """
+CREATE (a:AuditEntry {id: $entry.id})
+SET a.at = datetime($entry.at), a.user = $entry.user, a.agency = $entry.agency,
+    a.role = $entry.role, a.action = $entry.action, a.purpose = $entry.purpose,
+    a.subject_ids = $entry.subject_ids, a.parameters = $entry.parameters
+"""
+
+LIST_AUDIT = """
+MATCH (a:AuditEntry)
+WHERE ($user IS NULL OR a.user = $user) AND ($subject_id IS NULL OR $subject_id IN a.subject_ids)
+RETURN a.id AS id, toString(a.at) AS at, a.user AS user, a.agency AS agency, a.role AS role,
+       a.action AS action, a.purpose AS purpose, a.subject_ids AS subject_ids,
+       a.parameters AS parameters
+ORDER BY a.at DESC, a.id
+SKIP $offset LIMIT $limit
 """

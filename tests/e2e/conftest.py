@@ -104,7 +104,7 @@ def running_stack(
     tokens = TokenStore(auth_file)
     tokens.add_agency("Synthetic Home A")
     tokens.add_agency("Synthetic Police")
-    ingest_port, alerts_port = _free_port(), _free_port()
+    ingest_port, network_port, alerts_port = _free_port(), _free_port(), _free_port()
     env = {
         **os.environ,
         "TESSERA_AUTH_FILE": str(auth_file),
@@ -121,7 +121,9 @@ def running_stack(
     started: list[tuple[stack.Service, subprocess.Popen[bytes], Path]] = []
     running: RunningStack | None = None
     try:
-        for service in stack.services(ingest_port=ingest_port, alerts_port=alerts_port):
+        for service in stack.services(
+            ingest_port=ingest_port, network_port=network_port, alerts_port=alerts_port
+        ):
             log = ARTIFACTS / f"e2e-{service.name}.log"
             with log.open("wb") as out:
                 process = subprocess.Popen(

@@ -1,0 +1,330 @@
+"""Use cases of the analyst API: search, profiles, networks, paths and co-presence.
+
+Every read goes through the caller's audiences, so a report with handling code C is invisible
+to anyone outside its conditions, and so is a link or entity only such reports support.
+"""
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from common.auth import Principal
+from schemas.entities import PlaceCategory
+from schemas.grading import IntelligenceAssessment, SourceEvaluation
+from schemas.identifiers.phone import to_e164
+from schemas.identifiers.vrm import parse_vrm
+from services.network.matching import (
+    POSSIBLE_SCORE,
+    PersonFacts,
+    blocking_keys,
+    facts_of,
+    score,
+)
+from services.network.mentions import LinkType
+from services.network.resolve import EVERYONE
+
+# Co-presence through these is ordinary (children are at school together): capped, weighted down.
+BUSY_CATEGORIES = (
+    PlaceCategory.SCHOOL.value,
+    PlaceCategory.CARE_HOME.value,
+    PlaceCategory.BUS_OR_TRAIN_STATION.value,
+)
+BUSY_WEIGHT = 0.2
+BUSY_CAP = 10
+NEIGHBOUR_CAP = 100
+EARLIEST, LATEST = "0000", "9999"
+
+
+def audiences_of(principal: Principal) -> list[str]:
+    """What the caller may see: shared reports, their agency's, and their role's."""
+    return [EVERYONE, f"agency:{principal.agency}", f"role:{principal.role.value}"]
+
+
+class Node(BaseModel):
+    """An entity as the caller may see it."""
+
+    id: str
+    kind: str
+    label: str
+    category: str | None = None
+    role: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+class Edge(BaseModel):
+    """A link with the reports (and their gradings) behind it that the caller may see."""
+
+    source: str
+    target: str
+    type: str
+    count: int
+    first_seen: str
+    last_seen: str
+    details: list[str] = []
+    reports: list[str]
+    gradings: list[str]
+    weight: float = 1.0
+
+
+class Network(BaseModel):
+    """A subgraph around an entity."""
+
+    centre: str
+    depth: int
+    nodes: list[Node]
+    edges: list[Edge]
+    truncated: bool
+
+
+class PersonHit(BaseModel):
+    """A person search result."""
+
+    id: str
+    names: list[str]
+    date_of_birth: date | None
+    role: str | None
+    score: float
+    last_reported: str | None
+
+
+class NetworkFilter(BaseModel):
+    """Filters for network and export reads."""
+
+    depth: int = 1
+    since: datetime | None = None
+    until: datetime | None = None
+    types: list[LinkType] = []
+    min_source: SourceEvaluation = SourceEvaluation.NOT_RELIABLE
+    min_intelligence: IntelligenceAssessment = IntelligenceAssessment.SUSPECTED_FALSE
+    max_nodes: int = 200
+
+
+class AnalystGraph(Protocol):
+    """The reads the analyst use cases need; every call is filtered by audiences."""
+
+    def expand(self, ids: list[str], **params: Any) -> list[dict[str, Any]]:
+        """Visible links of the given entities, with the entity at the other end."""
+        ...
+
+    def nodes(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
+        """The visible entities among ids, labelled as a visible report named them."""
+        ...
+
+    def path(self, **params: Any) -> dict[str, Any] | None:
+        """The shortest visible path, or None."""
+        ...
+
+    def search_keys(self, keys: list[str], *, audiences: list[str], limit: int) -> list[str]:
+        """Visible people sharing blocking keys."""
+        ...
+
+    def search_identifier(
+        self, identifier_id: str, *, audiences: list[str], limit: int
+    ) -> list[str]:
+        """Visible people linked to a phone, handle or vehicle."""
+        ...
+
+    def person_facts(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
+        """What visible reports say of each person."""
+        ...
+
+
+def _stamp(value: datetime | None, default: str) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if value else default
+
+
+def _edge(row: dict[str, Any], busy: set[str]) -> Edge:
+    gradings, reports = [], []
+    for entry in row["evidence"]:
+        grading, report = entry.split("|", 1)
+        if report not in reports:
+            reports.append(report)
+            gradings.append(grading)
+    weight = BUSY_WEIGHT if {row["source"], row["target"]} & busy else 1.0
+    return Edge(
+        source=row["source"],
+        target=row["target"],
+        type=row["type"],
+        count=row["count"],
+        first_seen=row["first_seen"],
+        last_seen=row["last_seen"],
+        details=row.get("details") or [],
+        reports=reports,
+        gradings=gradings,
+        weight=weight,
+    )
+
+
+def explore_network(
+    *, centre: str, filters: NetworkFilter, principal: Principal, graph: AnalystGraph
+) -> Network:
+    """Breadth-first from an entity, one visible hop at a time, busy places capped."""
+    audiences = audiences_of(principal)
+    params = {
+        "audiences": audiences,
+        "types": [t.value for t in (filters.types or list(LinkType))] + ["SAME_AS"],
+        "max_source": str(filters.min_source.value),
+        "max_intelligence": filters.min_intelligence.value,
+        "since": _stamp(filters.since, EARLIEST),
+        "until": _stamp(filters.until, LATEST),
+        "busy_categories": list(BUSY_CATEGORIES),
+        "busy_cap": BUSY_CAP,
+        "cap": NEIGHBOUR_CAP,
+    }
+    start = graph.nodes([centre], audiences=audiences)
+    if not start:
+        return Network(centre=centre, depth=filters.depth, nodes=[], edges=[], truncated=False)
+    seen = {centre}
+    frontier = [centre]
+    rows: dict[tuple[str, str, str], dict[str, Any]] = {}
+    truncated = False
+    for _ in range(filters.depth):
+        found = graph.expand(frontier, **params)
+        frontier = []
+        for row in found:
+            truncated = truncated or bool(row["capped"])
+            rows[(row["source"], row["target"], row["type"])] = row
+            other = row["other_id"]
+            if other not in seen:
+                if len(seen) >= filters.max_nodes:
+                    truncated = True
+                    continue
+                seen.add(other)
+                frontier.append(other)
+        if not frontier:
+            break
+    nodes = [
+        Node(**{**n, "label": n["label"] or n["id"]})
+        for n in graph.nodes(sorted(seen), audiences=audiences)
+    ]
+    visible = {n.id for n in nodes}
+    busy = {n.id for n in nodes if n.category in BUSY_CATEGORIES}
+    edges = [
+        _edge(row, busy)
+        for key, row in sorted(rows.items())
+        if row["source"] in visible and row["target"] in visible
+    ]
+    return Network(
+        centre=centre, depth=filters.depth, nodes=nodes, edges=edges, truncated=truncated
+    )
+
+
+def shortest_path(
+    *, source: str, target: str, max_depth: int, principal: Principal, graph: AnalystGraph
+) -> Network | None:
+    """The shortest chain of visible links between two entities, or None."""
+    audiences = audiences_of(principal)
+    found = graph.path(source=source, target=target, max_depth=max_depth, audiences=audiences)
+    if found is None:
+        return None
+    nodes = [
+        Node(**{**n, "label": n["label"] or n["id"]})
+        for n in graph.nodes(found["node_ids"], audiences=audiences)
+    ]
+    order = {node_id: i for i, node_id in enumerate(found["node_ids"])}
+    nodes.sort(key=lambda n: order[n.id])
+    edges = [_edge({**link, "details": []}, set()) for link in found["links"]]
+    return Network(centre=source, depth=len(edges), nodes=nodes, edges=edges, truncated=False)
+
+
+def identifier_id(*, phone: str | None, handle: str | None, vrm: str | None) -> str | None:
+    """The entity id of an identifier typed into a search, normalised as the linker does."""
+    if phone:
+        return f"phone:{to_e164(phone)}"
+    if vrm:
+        return f"vehicle:{parse_vrm(vrm).mark}"
+    if handle:
+        return f"handle:{handle.strip().lower()}"
+    return None
+
+
+def search_persons(
+    *,
+    name: str | None,
+    date_of_birth: date | None,
+    identifier: str | None,
+    principal: Principal,
+    graph: AnalystGraph,
+    limit: int,
+    today: Callable[[], date],
+) -> list[PersonHit]:
+    """People matching a name (fuzzy, aliases, nicknames), a date of birth or an identifier.
+
+    Names are scored against what visible reports call the person, so a nickname recorded only
+    in a report the caller may not see does not find them.
+    """
+    audiences = audiences_of(principal)
+    mention = facts_of(
+        name=name,
+        aliases=[],
+        nicknames=[name] if name and len(name.split()) == 1 else [],
+        date_of_birth=date_of_birth,
+        estimated_age=None,
+        observed_on=today(),
+        phones=[],
+        handles=[],
+    )
+    ids: list[str] = []
+    if keys := blocking_keys(mention):
+        ids += graph.search_keys(keys, audiences=audiences, limit=limit * 5)
+    if identifier:
+        ids += graph.search_identifier(identifier, audiences=audiences, limit=limit * 5)
+    hits = []
+    searched = bool(mention.names or mention.nicknames)
+    for row in graph.person_facts(list(dict.fromkeys(ids)), audiences=audiences):
+        born = date.fromisoformat(row["date_of_birth"]) if row["date_of_birth"] else None
+        nicknames = [n for names in row["nickname_lists"] for n in (names or [])]
+        known = _visible_facts([*row["labels"], *nicknames], born, today())
+        value = score(mention, known).value if searched else 1.0
+        if date_of_birth is not None and not searched:
+            value = 1.0 if born == date_of_birth else 0.0
+        if value < POSSIBLE_SCORE and not identifier:
+            continue
+        hits.append(
+            PersonHit(
+                id=row["id"],
+                names=list(row["labels"]),
+                date_of_birth=born,
+                role=row["role"],
+                score=round(value, 3),
+                last_reported=row["last_reported"],
+            )
+        )
+    hits.sort(key=lambda h: (-h.score, h.id))
+    return hits[:limit]
+
+
+def _visible_facts(labels: list[str], born: date | None, today: date) -> PersonFacts:
+    """Matching facts from only what visible reports call the person."""
+    full = [label for label in labels if len(label.split()) >= 2]
+    short = [label for label in labels if len(label.split()) == 1]
+    mention = facts_of(
+        name=None,
+        aliases=short,
+        nicknames=[],
+        date_of_birth=born,
+        estimated_age=None,
+        observed_on=today,
+        phones=[],
+        handles=[],
+    )
+    names = tuple(
+        dict.fromkeys(
+            n
+            for label in full
+            for n in facts_of(
+                name=label,
+                aliases=[],
+                nicknames=[],
+                date_of_birth=None,
+                estimated_age=None,
+                observed_on=today,
+                phones=[],
+                handles=[],
+            ).names
+        )
+    )
+    return PersonFacts(names=names, nicknames=mention.nicknames, date_of_birth=born)

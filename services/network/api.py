@@ -1,0 +1,566 @@
+"""HTTP adapter of the analyst API: parse, audit, call one use case, answer."""
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+from uuid import uuid4
+
+from fastapi import APIRouter, HTTPException, Query, Response, status
+from pydantic import BaseModel, Field
+
+from common.auth import Principal
+from schemas.grading import IntelligenceAssessment, SourceEvaluation
+from services.network.analysis import (
+    BUSY_CATEGORIES,
+    BUSY_WEIGHT,
+    Network,
+    NetworkFilter,
+    PersonHit,
+    audiences_of,
+    explore_network,
+    identifier_id,
+    search_persons,
+    shortest_path,
+)
+from services.network.deps import AdminDep, AnalystDep, GraphDep
+from services.network.exports import to_graphml, to_i2_csv
+from services.network.mentions import LinkType
+from services.network.reads import Neo4jAnalystGraph
+
+router = APIRouter(
+    prefix="/v1",
+    tags=["network"],
+    responses={
+        401: {"description": "The bearer token is missing, malformed, unknown or wrong."},
+        403: {"description": "Your role may not do this."},
+        503: {"description": "The graph database is unavailable; retry after Retry-After."},
+    },
+)
+
+Purpose = Annotated[
+    str,
+    Query(
+        min_length=5,
+        max_length=500,
+        description="Why you are looking (recorded in the audit log with your user and the "
+        "subjects you saw), e.g. 'ETAC review for case 123'.",
+    ),
+]
+Offset = Annotated[int, Query(ge=0)]
+Limit = Annotated[int, Query(ge=1, le=200)]
+EntityId = Annotated[str, Field(min_length=3, max_length=200)]
+
+
+def _audit(
+    graph: Neo4jAnalystGraph,
+    principal: Principal,
+    *,
+    action: str,
+    purpose: str,
+    subjects: list[str],
+    parameters: dict[str, Any],
+) -> None:
+    graph.record_audit(
+        {
+            "id": str(uuid4()),
+            "at": datetime.now(UTC).isoformat(),
+            "user": principal.user,
+            "agency": principal.agency,
+            "role": principal.role.value,
+            "action": action,
+            "purpose": purpose,
+            "subject_ids": sorted(set(subjects)),
+            "parameters": [f"{k}={v}" for k, v in sorted(parameters.items()) if v is not None],
+        }
+    )
+
+
+class Page(BaseModel):
+    """Paging of a list answer."""
+
+    total: int | None
+    offset: int
+    limit: int
+    next_offset: int | None
+
+
+def _page(*, offset: int, limit: int, got: int, total: int | None = None) -> Page:
+    more = (offset + got < total) if total is not None else got == limit
+    return Page(total=total, offset=offset, limit=limit, next_offset=offset + got if more else None)
+
+
+class PersonSearch(BaseModel):
+    """People matching the search, best first."""
+
+    items: list[PersonHit]
+    page: Page
+
+
+@router.get("/persons", response_model=PersonSearch)
+def find_persons(
+    principal: AnalystDep,
+    graph: GraphDep,
+    purpose: Purpose,
+    name: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    date_of_birth: date | None = None,
+    phone: Annotated[str | None, Query(max_length=40)] = None,
+    handle: Annotated[
+        str | None, Query(max_length=200, description="platform:handle, e.g. instagram:synth.dean")
+    ] = None,
+    vrm: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Limit = 20,
+) -> PersonSearch:
+    """Search people by fuzzy name, alias or nickname, date of birth, phone, handle or VRM."""
+    if not (name or date_of_birth or phone or handle or vrm):
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            "give at least one of name, date_of_birth, phone, handle or vrm",
+        )
+    try:
+        identifier = identifier_id(phone=phone, handle=handle, vrm=vrm)
+    except ValueError as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(error)) from error
+    hits = search_persons(
+        name=name,
+        date_of_birth=date_of_birth,
+        identifier=identifier,
+        principal=principal,
+        graph=graph,
+        limit=limit,
+        today=lambda: datetime.now(UTC).date(),
+    )
+    _audit(
+        graph,
+        principal,
+        action="search_persons",
+        purpose=purpose,
+        subjects=[h.id for h in hits],
+        parameters={"name": name, "date_of_birth": date_of_birth, "identifier": identifier},
+    )
+    return PersonSearch(items=hits, page=_page(offset=0, limit=limit, got=len(hits)))
+
+
+class TimelineEntry(BaseModel):
+    """A report that mentions the entity."""
+
+    report_id: str
+    type: str
+    observed_at: str
+    grading: str
+    part: str
+    named_as: str | None
+    source_agency: str | None = Field(description="Withheld when the source is protected.")
+    police_incident_ref: str | None
+
+
+class LinkedYoungPerson(BaseModel):
+    """A young person named in a report that also mentions the entity."""
+
+    person_id: str
+    named_as: str | None
+    age: int | None
+    report_id: str
+    observed_at: str
+    part: str
+
+
+class EntityProfile(BaseModel):
+    """An entity, the reports behind it and the young people linked to it over time."""
+
+    entity: dict[str, Any]
+    person: dict[str, Any] | None
+    timeline: list[TimelineEntry]
+    young_people: list[LinkedYoungPerson]
+    page: Page
+
+
+def _not_found(entity_id: str) -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, f"no entity {entity_id} that you may see")
+
+
+@router.get("/entities/{entity_id}", response_model=EntityProfile)
+def entity_profile(
+    entity_id: str,
+    principal: AnalystDep,
+    graph: GraphDep,
+    purpose: Purpose,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> EntityProfile:
+    """Profile of a person, place, vehicle, phone, handle or group, a page of its timeline."""
+    audiences = audiences_of(principal)
+    nodes = graph.nodes([entity_id], audiences=audiences)
+    _audit(
+        graph,
+        principal,
+        action="entity_profile",
+        purpose=purpose,
+        subjects=[entity_id],
+        parameters={"offset": offset, "limit": limit},
+    )
+    if not nodes:
+        raise _not_found(entity_id)
+    facts = (
+        graph.person_facts([entity_id], audiences=audiences)
+        if entity_id.startswith("person:")
+        else []
+    )
+    timeline, total = graph.timeline(
+        id=entity_id, audiences=audiences, agency=principal.agency, offset=offset, limit=limit
+    )
+    young = graph.young_people_linked(id=entity_id, audiences=audiences, offset=offset, limit=limit)
+    return EntityProfile(
+        entity=nodes[0],
+        person=facts[0] if facts else None,
+        timeline=[TimelineEntry(**row) for row in timeline],
+        young_people=[LinkedYoungPerson(**row) for row in young],
+        page=_page(offset=offset, limit=limit, got=len(timeline), total=total),
+    )
+
+
+class CoPresence(BaseModel):
+    """Someone seen with the person, where and when."""
+
+    person_id: str
+    named_as: str | None
+    location_id: str
+    location: str | None
+    category: str | None
+    report_id: str
+    observed_at: str
+    weight: float
+
+
+class CoPresencePage(BaseModel):
+    """Who was seen with the person, newest first."""
+
+    items: list[CoPresence]
+    page: Page
+
+
+@router.get("/persons/{person_id}/co-presence", response_model=CoPresencePage)
+def co_presence(
+    person_id: str,
+    principal: AnalystDep,
+    graph: GraphDep,
+    purpose: Purpose,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> CoPresencePage:
+    """Who was seen with the person, where and when; busy places are weighted down."""
+    rows = graph.co_presence(
+        id=person_id, audiences=audiences_of(principal), offset=offset, limit=limit
+    )
+    items = [
+        CoPresence(**row, weight=BUSY_WEIGHT if row["category"] in BUSY_CATEGORIES else 1.0)
+        for row in rows
+    ]
+    _audit(
+        graph,
+        principal,
+        action="co_presence",
+        purpose=purpose,
+        subjects=[person_id, *(i.person_id for i in items)],
+        parameters={"offset": offset, "limit": limit},
+    )
+    return CoPresencePage(items=items, page=_page(offset=offset, limit=limit, got=len(items)))
+
+
+class ExportFormat(StrEnum):
+    """Formats analysts' tools read."""
+
+    GRAPHML = "graphml"
+    CSV = "csv"
+
+
+def _filters(
+    depth: int,
+    since: datetime | None,
+    until: datetime | None,
+    types: list[LinkType] | None,
+    min_grading: str | None,
+    max_nodes: int,
+) -> NetworkFilter:
+    source, intelligence = SourceEvaluation.NOT_RELIABLE, IntelligenceAssessment.SUSPECTED_FALSE
+    if min_grading:
+        source = SourceEvaluation(int(min_grading[0]))
+        intelligence = IntelligenceAssessment(min_grading[1])
+    return NetworkFilter(
+        depth=depth,
+        since=since,
+        until=until,
+        types=types or [],
+        min_source=source,
+        min_intelligence=intelligence,
+        max_nodes=max_nodes,
+    )
+
+
+Depth = Annotated[int, Query(ge=1, le=3, description="Hops from the entity, 1 to 3.")]
+MinGrading = Annotated[
+    str | None,
+    Query(
+        pattern="^[1-3][A-E]$",
+        description="Only links backed by a report graded at least this well, e.g. 2B.",
+    ),
+]
+Types = Annotated[list[LinkType] | None, Query(description="Only these relationship types.")]
+MaxNodes = Annotated[int, Query(ge=1, le=1000)]
+
+
+def _network(
+    entity_id: str,
+    principal: Principal,
+    graph: Neo4jAnalystGraph,
+    purpose: str,
+    filters: NetworkFilter,
+    action: str,
+) -> Network:
+    network = explore_network(centre=entity_id, filters=filters, principal=principal, graph=graph)
+    _audit(
+        graph,
+        principal,
+        action=action,
+        purpose=purpose,
+        subjects=[entity_id, *(n.id for n in network.nodes)],
+        parameters={"depth": filters.depth, "since": filters.since, "until": filters.until},
+    )
+    if not network.nodes:
+        raise _not_found(entity_id)
+    return network
+
+
+@router.get("/entities/{entity_id}/network", response_model=Network)
+def entity_network(
+    entity_id: str,
+    principal: AnalystDep,
+    graph: GraphDep,
+    purpose: Purpose,
+    depth: Depth = 1,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    types: Types = None,
+    min_grading: MinGrading = None,
+    max_nodes: MaxNodes = 200,
+) -> Network:
+    """The network around any entity: time window, relationship types and minimum grading."""
+    filters = _filters(depth, since, until, types, min_grading, max_nodes)
+    return _network(entity_id, principal, graph, purpose, filters, "network")
+
+
+@router.get(
+    "/entities/{entity_id}/export",
+    responses={200: {"content": {"application/xml": {}, "text/csv": {}}}},
+)
+def export_network(
+    entity_id: str,
+    principal: AnalystDep,
+    graph: GraphDep,
+    purpose: Purpose,
+    format_: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.GRAPHML,
+    depth: Depth = 1,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    types: Types = None,
+    min_grading: MinGrading = None,
+    max_nodes: MaxNodes = 200,
+) -> Response:
+    """The same subgraph as GraphML (Gephi, yEd) or CSV for i2 Analyst's Notebook."""
+    filters = _filters(depth, since, until, types, min_grading, max_nodes)
+    network = _network(entity_id, principal, graph, purpose, filters, f"export_{format_.value}")
+    safe = entity_id.replace(":", "_")
+    if format_ is ExportFormat.GRAPHML:
+        return Response(
+            to_graphml(network),
+            media_type="application/xml",
+            headers={"Content-Disposition": f'attachment; filename="{safe}.graphml"'},
+        )
+    return Response(
+        to_i2_csv(network),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{safe}.csv"'},
+    )
+
+
+@router.get("/paths", response_model=Network)
+def path_between(
+    source: Annotated[str, Query(min_length=3, max_length=200)],
+    target: Annotated[str, Query(min_length=3, max_length=200)],
+    principal: AnalystDep,
+    graph: GraphDep,
+    purpose: Purpose,
+    max_depth: Annotated[int, Query(ge=1, le=6)] = 4,
+) -> Network:
+    """The shortest chain of links you may see between two entities."""
+    found = shortest_path(
+        source=source, target=target, max_depth=max_depth, principal=principal, graph=graph
+    )
+    _audit(
+        graph,
+        principal,
+        action="shortest_path",
+        purpose=purpose,
+        subjects=[source, target, *(n.id for n in (found.nodes if found else []))],
+        parameters={"max_depth": max_depth},
+    )
+    if found is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"no path you may see within {max_depth} links"
+        )
+    return found
+
+
+class CandidateStatus(StrEnum):
+    """Where a possible match stands."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class Candidate(BaseModel):
+    """Two records that may be one person."""
+
+    id: str
+    person_a: str
+    person_b: str
+    score: float
+    reasons: list[str]
+    status: str
+
+
+class CandidatePage(BaseModel):
+    """Possible matches, most likely first."""
+
+    items: list[Candidate]
+    page: Page
+
+
+@router.get("/resolution/candidates", response_model=CandidatePage)
+def list_candidates(
+    principal: AnalystDep,
+    graph: GraphDep,
+    purpose: Purpose,
+    status_: Annotated[CandidateStatus | None, Query(alias="status")] = CandidateStatus.PENDING,
+    person_id: str | None = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> CandidatePage:
+    """POSSIBLE_SAME_AS candidates waiting for (or given) an analyst's decision."""
+    rows = graph.possible_matches(
+        audiences=audiences_of(principal),
+        status=status_.value if status_ else None,
+        person_id=person_id,
+        offset=offset,
+        limit=limit,
+    )
+    items = [Candidate(**row) for row in rows]
+    _audit(
+        graph,
+        principal,
+        action="list_candidates",
+        purpose=purpose,
+        subjects=[p for c in items for p in (c.person_a, c.person_b)],
+        parameters={"status": status_, "person_id": person_id},
+    )
+    return CandidatePage(items=items, page=_page(offset=offset, limit=limit, got=len(items)))
+
+
+class Verdict(StrEnum):
+    """An analyst's decision."""
+
+    SAME = "same"
+    DIFFERENT = "different"
+
+
+class DecisionCreate(BaseModel):
+    """Confirm two records are one person, or say they are not (which also splits a merge)."""
+
+    model_config = {"extra": "forbid"}
+
+    decision: Verdict
+    reason: Annotated[str, Field(min_length=5, max_length=2000)]
+
+
+class DecisionRecorded(BaseModel):
+    """What was decided."""
+
+    id: str
+    person_a: str
+    person_b: str
+    decision: str
+
+
+@router.post(
+    "/resolution/candidates/{candidate_id}/decision",
+    response_model=DecisionRecorded,
+    status_code=status.HTTP_201_CREATED,
+)
+def decide_candidate(
+    candidate_id: str,
+    body: DecisionCreate,
+    principal: AnalystDep,
+    graph: GraphDep,
+    purpose: Purpose,
+) -> DecisionRecorded:
+    """Record a decision: `same` links the two as SAME_AS; `different` rejects or splits."""
+    decided = graph.decide(
+        candidate_id=candidate_id,
+        audiences=audiences_of(principal),
+        decision={
+            "id": f"decision:{uuid4()}",
+            "decision": body.decision.value,
+            "status": "confirmed" if body.decision is Verdict.SAME else "rejected",
+            "reason": body.reason,
+            "decided_by": principal.user,
+            "agency": principal.agency,
+            "decided_at": datetime.now(UTC).isoformat(),
+        },
+    )
+    _audit(
+        graph,
+        principal,
+        action="decide_candidate",
+        purpose=purpose,
+        subjects=[decided["person_a"], decided["person_b"]] if decided else [],
+        parameters={"candidate_id": candidate_id, "decision": body.decision.value},
+    )
+    if decided is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no candidate {candidate_id}")
+    return DecisionRecorded(**decided)
+
+
+class AuditEntry(BaseModel):
+    """One audited read."""
+
+    id: str
+    at: str
+    user: str
+    agency: str
+    role: str
+    action: str
+    purpose: str
+    subject_ids: list[str]
+    parameters: list[str]
+
+
+class AuditPage(BaseModel):
+    """Audit entries, newest first."""
+
+    items: list[AuditEntry]
+    page: Page
+
+
+@router.get("/audit", response_model=AuditPage)
+def audit_log(
+    principal: AdminDep,  # noqa: ARG001 - the dependency authorises the caller
+    graph: GraphDep,
+    user: str | None = None,
+    subject_id: str | None = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> AuditPage:
+    """Who looked at what, when and why (admins only)."""
+    rows = graph.audit_entries(user=user, subject_id=subject_id, offset=offset, limit=limit)
+    items = [AuditEntry(**row) for row in rows]
+    return AuditPage(items=items, page=_page(offset=offset, limit=limit, got=len(items)))

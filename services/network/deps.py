@@ -1,0 +1,36 @@
+"""FastAPI dependencies of the analyst API: settings, the graph reads and the caller."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from common.auth import Principal, Role
+from common.http_auth import PrincipalDep, authorise
+from services.network.config import Settings, get_settings
+from services.network.reads import Neo4jAnalystGraph
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+ANALYSTS = frozenset({Role.ANALYST, Role.ADMIN})
+ADMINS = frozenset({Role.ADMIN})
+
+
+def get_graph(request: Request) -> Neo4jAnalystGraph:
+    """The process's graph reads, opened in the lifespan."""
+    graph: Neo4jAnalystGraph = request.app.state.analyst_graph
+    return graph
+
+
+def require_analyst(principal: PrincipalDep) -> Principal:
+    """Analysts and admins may explore the network."""
+    return authorise(principal, allowed=ANALYSTS, action="explore the intelligence network")
+
+
+def require_admin(principal: PrincipalDep) -> Principal:
+    """Only admins read the audit log."""
+    return authorise(principal, allowed=ADMINS, action="read the audit log")
+
+
+GraphDep = Annotated[Neo4jAnalystGraph, Depends(get_graph)]
+AnalystDep = Annotated[Principal, Depends(require_analyst)]
+AdminDep = Annotated[Principal, Depends(require_admin)]

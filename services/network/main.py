@@ -1,0 +1,64 @@
+"""The analyst API process: builds the FastAPI app and opens its Neo4j driver for its lifetime."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+from neo4j import GraphDatabase
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
+from common.auth import TokenStore
+from common.logs import configure_logging
+from services.network.api import router
+from services.network.config import Settings, get_settings
+from services.network.reads import Neo4jAnalystGraph
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the analyst API; the driver opens at start-up, not at import."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(service="network-api")
+        driver = GraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        )
+        app.state.analyst_graph = Neo4jAnalystGraph(driver=driver, database=settings.neo4j_database)
+        app.state.token_store = TokenStore(Path(settings.tessera_auth_file))
+        try:
+            yield
+        finally:
+            driver.close()
+
+    app = FastAPI(
+        title="Tessera network",
+        version="0.1.0",
+        description=(
+            "The analyst API: person search, profiles, the network around any entity, shortest "
+            "paths, co-presence, resolution decisions and exports. Every call states a purpose "
+            "and is audited; reports with handling code C are visible only within their "
+            "conditions."
+        ),
+        lifespan=lifespan,
+    )
+    app.include_router(router)
+    app.dependency_overrides[get_settings] = lambda: settings
+
+    @app.exception_handler(ServiceUnavailable)
+    @app.exception_handler(SessionExpired)
+    async def graph_down(request: Request, error: Exception) -> JSONResponse:  # noqa: ARG001
+        return JSONResponse(
+            {"detail": "the graph database is unavailable; retry later"},
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

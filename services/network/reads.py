@@ -1,0 +1,91 @@
+"""Neo4j adapter of the analyst reads, the audit log and resolution decisions (sync driver)."""
+
+from typing import Any
+
+from neo4j import Driver
+
+from services.network import queries
+
+
+class Neo4jAnalystGraph:
+    """The analyst API's window on the graph; every query filters by the caller's audiences."""
+
+    def __init__(self, *, driver: Driver, database: str) -> None:
+        self._driver = driver
+        self._database = database
+
+    def _rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        records, _, _ = self._driver.execute_query(
+            query, params, database_=self._database, routing_="r"
+        )
+        return [record.data() for record in records]
+
+    def _write(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        records, _, _ = self._driver.execute_query(query, params, database_=self._database)
+        return [record.data() for record in records]
+
+    def expand(self, ids: list[str], **params: Any) -> list[dict[str, Any]]:
+        """Visible links of the given entities, busy places capped."""
+        return self._rows(queries.EXPAND_NEIGHBOURS, ids=ids, **params)
+
+    def nodes(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
+        """The visible entities among ids."""
+        return self._rows(queries.VISIBLE_NODES, ids=ids, audiences=audiences)
+
+    def path(self, **params: Any) -> dict[str, Any] | None:
+        """The shortest visible path, or None."""
+        rows = self._rows(queries.SHORTEST_PATH, **params)
+        return rows[0] if rows else None
+
+    def search_keys(self, keys: list[str], *, audiences: list[str], limit: int) -> list[str]:
+        """Visible people sharing blocking keys."""
+        rows = self._rows(queries.SEARCH_BY_KEYS, keys=keys, audiences=audiences, limit=limit)
+        return [r["id"] for r in rows]
+
+    def search_identifier(
+        self, identifier_id: str, *, audiences: list[str], limit: int
+    ) -> list[str]:
+        """Visible people linked to a phone, handle or vehicle."""
+        rows = self._rows(
+            queries.SEARCH_BY_IDENTIFIER,
+            identifier_id=identifier_id,
+            audiences=audiences,
+            limit=limit,
+        )
+        return [r["id"] for r in rows]
+
+    def person_facts(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
+        """What visible reports say of each person."""
+        return self._rows(queries.PERSON_FACTS, ids=ids, audiences=audiences)
+
+    def timeline(self, **params: Any) -> tuple[list[dict[str, Any]], int]:
+        """Visible reports mentioning an entity, newest first, and how many there are."""
+        total = self._rows(
+            queries.COUNT_ENTITY_TIMELINE, id=params["id"], audiences=params["audiences"]
+        )
+        return self._rows(queries.ENTITY_TIMELINE, **params), int(total[0]["total"])
+
+    def young_people_linked(self, **params: Any) -> list[dict[str, Any]]:
+        """Young people named in visible reports that mention the entity, over time."""
+        return self._rows(queries.YOUNG_PEOPLE_LINKED, **params)
+
+    def co_presence(self, **params: Any) -> list[dict[str, Any]]:
+        """Who was seen with the person, where and when, in reports the caller may see."""
+        return self._rows(queries.CO_PRESENCE, **params)
+
+    def possible_matches(self, **params: Any) -> list[dict[str, Any]]:
+        """POSSIBLE_SAME_AS candidates between visible people."""
+        return self._rows(queries.POSSIBLE_MATCHES, **params)
+
+    def decide(self, **params: Any) -> dict[str, Any] | None:
+        """Record an analyst's decision on a candidate; None when it is not visible."""
+        rows = self._write(queries.DECIDE_POSSIBLE_MATCH, **params)
+        return rows[0] if rows else None
+
+    def record_audit(self, entry: dict[str, Any]) -> None:
+        """Append one audit entry."""
+        self._write(queries.RECORD_AUDIT, entry=entry)
+
+    def audit_entries(self, **params: Any) -> list[dict[str, Any]]:
+        """Audit entries, newest first."""
+        return self._rows(queries.LIST_AUDIT, **params)
