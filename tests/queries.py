@@ -31,3 +31,17 @@ CHILDREN_IN_VEHICLE = """
 MATCH (p:Person)-[l:IN_VEHICLE]->(:Vehicle {id: $vehicle_id})
 RETURN count(DISTINCT p) AS children
 """
+
+MENTIONS_OF_REPORTS = """
+UNWIND $report_ids AS report_id
+MATCH (r:Report {id: report_id})-[m:MENTIONS]->(e:Entity)
+RETURN r.id AS report, m.part AS part, e.id AS entity, m.name AS name
+"""
+
+LINKS_AMONG = """
+MATCH (a:Entity)-[l]->(b:Entity)
+WHERE a.id IN $ids AND b.id IN $ids
+RETURN type(l) AS type, a.id AS source, b.id AS target, l.count AS count,
+       l.report_ids AS report_ids, toString(l.first_seen) AS first_seen,
+       toString(l.last_seen) AS last_seen, l.status AS status, l.details AS details
+"""

@@ -339,3 +339,43 @@ RETURN a.id AS id, toString(a.at) AS at, a.user AS user, a.agency AS agency, a.r
 ORDER BY a.at DESC, a.id
 SKIP $offset LIMIT $limit
 """
+
+# ---------------------------------------------------------------- replay
+
+# Report-derived data only: audit entries and analysts' decisions are kept and re-applied.
+DELETE_GRAPH_BATCH = """
+MATCH (n)
+WHERE n:Report OR n:Entity OR n:MatchKey
+WITH n LIMIT $batch
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+
+DECISIONS_IN_ORDER = """
+MATCH (d:ResolutionDecision)
+RETURN d.id AS id, d.candidate_id AS candidate_id, d.decision AS decision,
+       d.reason AS reason, d.decided_by AS decided_by, d.agency AS agency,
+       toString(d.decided_at) AS decided_at
+ORDER BY d.decided_at, d.id
+"""
+
+REAPPLY_DECISION = """
+MATCH (a:Person)-[c:POSSIBLE_SAME_AS {id: $candidate_id}]->(b:Person)
+MATCH (d:ResolutionDecision {id: $decision_id})
+SET c.status = CASE d.decision WHEN 'same' THEN 'confirmed' ELSE 'rejected' END
+WITH a, b, d
+CALL (a, b, d) {
+  WITH a, b, d WHERE d.decision = 'same'
+  MERGE (a)-[s:SAME_AS]->(b)
+  SET s.decision_id = d.id, s.count = 1, s.report_ids = [],
+      s.first_seen = d.decided_at, s.last_seen = d.decided_at,
+      s.evidence = [e IN a.audiences WHERE e IN b.audiences
+                    | toString(d.decided_at) + '|1|A|' + e + '|' + d.id]
+}
+CALL (a, b, d) {
+  WITH a, b, d WHERE d.decision = 'different'
+  OPTIONAL MATCH (a)-[s:SAME_AS]-(b)
+  DELETE s
+}
+RETURN count(*) AS applied
+"""
