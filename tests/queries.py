@@ -45,3 +45,14 @@ RETURN type(l) AS type, a.id AS source, b.id AS target, l.count AS count,
        l.report_ids AS report_ids, toString(l.first_seen) AS first_seen,
        toString(l.last_seen) AS last_seen, l.status AS status, l.details AS details
 """
+
+COUNT_EACH_REPORT = """
+UNWIND $report_ids AS report_id
+MATCH (r:Report {id: report_id})
+RETURN r.id AS id, count(r) AS n
+"""
+
+READ_SEEN_AT_OF_PLACE = """
+MATCH (:Person)-[s:SEEN_AT]->(l:Location {name: $place})
+RETURN s.count AS count
+"""
