@@ -22,6 +22,7 @@ AGE_TOLERANCE_YEARS = 2
 NICKNAME_SCORE = 0.80
 INITIAL_SCORE = 0.85
 MAX_CANDIDATES = 50
+MAX_POSSIBLE = 3  # candidates put to analysts per mention, most likely first
 TYPO_JW = 0.85
 
 
@@ -145,7 +146,8 @@ def _name_score(mention: PersonFacts, known: PersonFacts) -> tuple[float, str]:
     best, why = 0.0, ""
     for a in mention.names:
         for b in known.names:
-            if sorted(name_tokens(a)) == sorted(name_tokens(b)):
+            tokens = sorted(name_tokens(a))
+            if tokens == sorted(name_tokens(b)) and min(len(t) for t in tokens) > 1:
                 return 1.0, "same name"
             ratio = fuzz.token_sort_ratio(a, b) / 100
             if _surname_typo(a, b):
@@ -204,10 +206,13 @@ def resolve(*, mention: PersonFacts, candidates: list[KnownPerson], new_id: str)
         key=lambda pair: (-pair[0].certain, -pair[0].value, pair[1].id),
     )
     certain = [(s, c) for s, c in scored if s.certain]
-    chosen = certain[0][1].id if certain else new_id
+    # Two people the mention could equally be (namesakes, and it gives no date of birth):
+    # merging with either could be wrong, so it stays apart and an analyst decides.
+    ambiguous = len(certain) > 1 and certain[0][0].value == certain[1][0].value
+    chosen = certain[0][1].id if certain and not ambiguous else new_id
     possible = tuple(
         Possible(person_id=c.id, score=s.value, reasons=s.reasons)
         for s, c in scored
         if c.id != chosen and s.value >= POSSIBLE_SCORE
-    )
-    return Resolution(person_id=chosen, matched=bool(certain), possible=possible)
+    )[:MAX_POSSIBLE]
+    return Resolution(person_id=chosen, matched=chosen != new_id, possible=possible)

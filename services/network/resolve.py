@@ -21,12 +21,13 @@ def _digest(*parts: str) -> str:
 def new_person_id(person: Person, *, report_id: UUID, index: int) -> str:
     """The id a person gets when no one in the graph is them.
 
-    A full name (two or more parts) with the date of birth gives the same id in every report, so
+    A full name (two or more parts, no initials) with the date of birth gives the same id in every report, so
     exact repeats converge even when two workers race. A nickname or description alone is
     specific to its report: "Deano" in two reports may be two boys until an analyst says not.
     """
     name = normalise_name(person.name or "")
-    if len(name.split()) >= 2:
+    parts = name.split()
+    if len(parts) >= 2 and min(len(p) for p in parts) > 1:  # "D. Walsh" is not a full name
         dob = person.date_of_birth.isoformat() if person.date_of_birth else ""
         return f"person:{_digest(name, dob)}"
     return f"person:{_digest('mention', str(report_id), str(index))}"
