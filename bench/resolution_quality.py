@@ -166,7 +166,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    mentions = population(args.people, random.Random(args.seed))
+    mentions = population(args.people, random.Random(args.seed))  # noqa: S311 - synthetic data
     clusters, proposed = tessera(mentions)
     base = baseline(mentions)
     p, r = pair_scores(mentions, clusters)

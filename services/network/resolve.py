@@ -21,9 +21,9 @@ def _digest(*parts: str) -> str:
 def new_person_id(person: Person, *, report_id: UUID, index: int) -> str:
     """The id a person gets when no one in the graph is them.
 
-    A full name (two or more parts, no initials) with the date of birth gives the same id in every report, so
-    exact repeats converge even when two workers race. A nickname or description alone is
-    specific to its report: "Deano" in two reports may be two boys until an analyst says not.
+    A full name (two or more parts, no initials) with the date of birth gives the same id in
+    every report, so exact repeats converge even when two workers race. A nickname or a
+    description alone is specific to its report: "Deano" in two reports may be two boys until an analyst says not.
     """
     name = normalise_name(person.name or "")
     parts = name.split()
