@@ -23,7 +23,8 @@ def new_person_id(person: Person, *, report_id: UUID, index: int) -> str:
 
     A full name (two or more parts, no initials) with the date of birth gives the same id in
     every report, so exact repeats converge even when two workers race. A nickname or a
-    description alone is specific to its report: "Deano" in two reports may be two boys until an analyst says not.
+    description alone is specific to its report: "Deano" in two reports may be two boys
+    until an analyst says not.
     """
     name = normalise_name(person.name or "")
     parts = name.split()
