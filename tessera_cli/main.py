@@ -8,17 +8,21 @@ from pathlib import Path
 from types import FrameType
 from typing import Annotated
 
+import httpx
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from common.auth import Role, TokenStore, UnknownAgency
 from common.settings import InfraSettings
 from schemas import contracts
-from tessera_cli import demo, graph_setup, local_infra, stack
+from tessera_cli import demo, graph_setup, importer, local_infra, stack
 from tessera_cli.local_infra import InfraError
 from tessera_cli.paths import ROOT
 from tessera_cli.processes import StartFailed, exclusive
+from tessera_cli.replay import replay_command
 from tessera_cli.topics import ensure_topics
 
 app = typer.Typer(
@@ -158,6 +162,110 @@ def demo_load() -> None:
     )
 
 
+IMPORT_HELP = "\n\n".join(
+    (
+        "Submit the reports in FILE through the ingest API, in batches, resumably.",
+        "JSON Lines (.jsonl, .ndjson): one report per line, the JSON object that "
+        "POST /v1/reports takes.",
+        "CSV (.csv): each header is a dotted path into that object, e.g. observed_at, "
+        "grading.source, grading.intelligence, grading.handling, event.type, event.place.name, "
+        "event.place.category, event.persons.0.name, event.persons.0.date_of_birth, "
+        "event.persons.1.name. A number in a path makes a list (empty positions are closed up); "
+        "empty cells are left out; a list field may hold several values in one cell, split by "
+        "';' (concerns: cce;cse).",
+        "Every row is checked before it is sent. Rows that fail are not sent and are listed in "
+        "FILE.rejected.csv (row, reason): row 1 is the first row under the CSV header, or "
+        "line 1 of a JSON Lines file.",
+        "Your agency and name come from your token, never from the file. Progress is saved in "
+        "FILE.import-state.json after every batch: after an interruption, run the same command "
+        "again to carry on. A batch sent twice is accepted once.",
+    )
+)
+
+
+@app.command("import", help=IMPORT_HELP)
+def import_reports(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A .csv, .jsonl or .ndjson file of reports.", exists=True, dir_okay=False
+        ),
+    ],
+    ingest_url: Annotated[
+        str | None,
+        typer.Option(help=f"The ingest API's address. (default: {_urls()['ingest']})"),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="TESSERA_TOKEN",
+            show_default=False,
+            help="Your bearer token; better set TESSERA_TOKEN, which stays out of `ps`.",
+        ),
+    ] = None,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=importer.MAX_BATCH,
+            show_default=False,
+            help=f"Reports per request. (default: {importer.DEFAULT_BATCH}; a resumed import "
+            "keeps the size it started with)",
+        ),
+    ] = None,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Ignore saved progress and start from the first row.")
+    ] = False,
+) -> None:
+    """Submit the reports in FILE through the ingest API, in batches, resumably."""
+    if not token:
+        raise _fail("no token: pass --token or set TESSERA_TOKEN")
+    try:
+        plan = importer.plan_import(path=file, batch_size=batch_size, restart=restart)
+    except importer.ImportFailed as error:
+        raise _fail(escape(str(error))) from error
+    for warning in plan.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
+    resume = f"progress is saved in {importer.state_path(file)}; run the same command to resume"
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    try:
+        with (
+            httpx.Client(
+                base_url=ingest_url or _urls()["ingest"], timeout=importer.HTTP_TIMEOUT_S
+            ) as client,
+            Progress(*columns, console=console, transient=True) as progress,
+        ):
+            task = progress.add_task("rows", total=plan.rows, completed=plan.skipped_rows)
+            summary = importer.run_import(
+                plan=plan,
+                sender=importer.HttpSender(client=client, token=token),
+                on_rows=lambda rows: progress.advance(task, rows),
+            )
+    except importer.ImportStopped as stop:
+        failure = _fail(escape(str(stop)))
+        if stop.summary.accepted or stop.summary.rejected or stop.summary.skipped:
+            _print_import_summary(stop.summary)
+        console.print(escape(resume))
+        raise failure from stop
+    except KeyboardInterrupt:
+        console.print(f"interrupted: {escape(resume)}")
+        raise typer.Exit(code=130) from None
+    _print_import_summary(summary)
+
+
+def _print_import_summary(summary: importer.Summary) -> None:
+    replayed = f" ({summary.replayed} already held by ingest)" if summary.replayed else ""
+    console.print(f"accepted: {summary.accepted}{replayed}")
+    rejected = f" (see {escape(str(summary.rejects_file))})" if summary.total_rejected else ""
+    console.print(f"rejected: {summary.rejected}{rejected}")
+    console.print(f"skipped:  {summary.skipped} rows already imported by an earlier run")
+    if summary.skipped:
+        console.print(
+            f"in total: {summary.total_accepted} accepted, {summary.total_rejected} rejected, "
+            f"of {summary.rows} rows"
+        )
+
+
 @schemas_app.command("export")
 def schemas_export(
     check: Annotated[bool, typer.Option(help="Only report whether the files are stale.")] = False,
@@ -226,6 +334,9 @@ def _print_running(running: list[tuple[stack.Service, int]]) -> None:
         console.print(f"  {service.name}: pid {pid}")
     for name, url in _urls().items():
         console.print(f"  {name}: {url}/docs")
+
+
+app.command("replay")(replay_command)
 
 
 @app.command("run")

@@ -81,15 +81,18 @@ async def wipe(driver: AsyncDriver, database: str) -> int:
 
 
 async def _reapply_decisions(driver: AsyncDriver, database: str) -> int:
+    """Re-apply every decision whose candidate exists again; say how many did."""
     records, _, _ = await driver.execute_query(queries.DECISIONS_IN_ORDER, database_=database)
+    applied = 0
     for decision in records:
-        await driver.execute_query(
+        done, _, _ = await driver.execute_query(
             queries.REAPPLY_DECISION,
             candidate_id=decision["candidate_id"],
             decision_id=decision["id"],
             database_=database,
         )
-    return len(records)
+        applied += int(done[0]["applied"]) if done else 0
+    return applied
 
 
 async def replay(
