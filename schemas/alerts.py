@@ -11,7 +11,10 @@ from schemas.reports import AwareDatetime
 class AlertType(StrEnum):
     """Pattern types the alert service can raise (domain.md section 4)."""
 
-    SHARED_HOTSPOT = "shared_hotspot"
+    SHARED_HOTSPOT = "shared_hotspot"  # P01
+    ADULT_LINKED_TO_CHILDREN = "adult_linked_to_children"  # P04
+    VEHICLE_LINKED_TO_CHILDREN = "vehicle_linked_to_children"  # P06 (a)
+    SHARED_PHONE = "shared_phone"  # P17
 
 
 class AlertStatus(StrEnum):

@@ -13,12 +13,14 @@ from common.streaming import Neo4jConnection
 from schemas.alerts import AlertRaised
 from schemas.linking import EntitiesLinked, EntityKind
 from services.alerts.config import Settings
+from services.alerts.detectors.linked_children import detect_linked_children
 from services.alerts.detectors.shared_hotspot import detect_shared_hotspot
 from services.alerts.lifecycle import record_alert
-from services.alerts.store import Neo4jAlertStore, Neo4jHotspotGraph
+from services.alerts.store import Neo4jAlertStore, Neo4jHotspotGraph, Neo4jLinkedChildrenGraph
 
 log = logging.getLogger(__name__)
 
+ANCHOR_KINDS = frozenset({EntityKind.PERSON, EntityKind.VEHICLE, EntityKind.PHONE})
 RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
 
 
@@ -27,18 +29,30 @@ async def _detect(
 ) -> list[AlertRaised]:
     hotspots = Neo4jHotspotGraph(driver=neo4j.driver, database=settings.neo4j_database)
     alerts = Neo4jAlertStore(driver=neo4j.driver, database=settings.neo4j_database)
+    linked_children = Neo4jLinkedChildrenGraph(
+        driver=neo4j.driver, database=settings.neo4j_database
+    )
     raised = []
     for entity in linked.entities:
-        if entity.kind is not EntityKind.LOCATION:
-            continue
         now = datetime.now(UTC)
-        candidate = await detect_shared_hotspot(
-            location_id=entity.id,
-            graph=hotspots,
-            now=now,
-            min_young_people=settings.alerts_hotspot_min_young_people,
-            window_days=settings.alerts_hotspot_window_days,
-        )
+        if entity.kind is EntityKind.LOCATION:
+            candidate = await detect_shared_hotspot(
+                location_id=entity.id,
+                graph=hotspots,
+                now=now,
+                min_young_people=settings.alerts_hotspot_min_young_people,
+                window_days=settings.alerts_hotspot_window_days,
+            )
+        elif entity.kind in ANCHOR_KINDS:
+            candidate = await detect_linked_children(
+                entity_id=entity.id,
+                graph=linked_children,
+                now=now,
+                min_children=settings.alerts_linked_children_min,
+                window_days=settings.alerts_linked_children_window_days,
+            )
+        else:
+            continue
         if candidate is None:
             continue
         alert = await record_alert(candidate=candidate, store=alerts, now=now, new_id=uuid4)

@@ -17,6 +17,9 @@ class Settings(InfraSettings):
     # N-1 when the place is in the hotspot taxonomy of domain.md section 4.0.
     alerts_hotspot_min_young_people: int = 3
     alerts_hotspot_window_days: int = 90
+    # P04 / P06 (a) / P17: one adult, vehicle or phone linked to M distinct children.
+    alerts_linked_children_min: int = 2
+    alerts_linked_children_window_days: int = 90
 
 
 @lru_cache

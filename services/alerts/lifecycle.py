@@ -16,7 +16,7 @@ class AlertStore(Protocol):
         """The alert with this fingerprint that is not closed, if any."""
         ...
 
-    async def save(self, alert: AlertRaised, *, location_id: str) -> None:
+    async def save(self, alert: AlertRaised, *, anchor_id: str) -> None:
         """Create or replace the alert, idempotent by alert id."""
         ...
 
@@ -46,5 +46,5 @@ async def record_alert(
         raised_at=existing.raised_at if existing else now,
         updated_at=now,
     )
-    await store.save(alert, location_id=candidate.location_id)
+    await store.save(alert, anchor_id=candidate.anchor_id)
     return alert

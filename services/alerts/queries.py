@@ -30,8 +30,8 @@ SET a.fingerprint = $alert.fingerprint,
     a.updated_at = datetime($alert.updated_at),
     a.body = $body
 WITH a
-MATCH (l:Location {id: $location_id})
-MERGE (a)-[:ABOUT]->(l)
+MATCH (e:Entity {id: $anchor_id})
+MERGE (a)-[:ABOUT]->(e)
 WITH a
 UNWIND $report_ids AS report_id
 MATCH (r:Report {id: report_id})
@@ -50,4 +50,27 @@ COUNT_ALERTS = """
 MATCH (a:Alert)
 WHERE ($status IS NULL OR a.status = $status) AND ($type IS NULL OR a.type = $type)
 RETURN count(a) AS total
+"""
+
+GET_ANCHOR = """
+MATCH (e:Entity {id: $entity_id})
+WHERE e:Person OR e:Vehicle OR e:Phone
+OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(e)
+WITH e, collect(m.young_person) AS young
+RETURN e.id AS id, e.kind AS kind, e.name AS name,
+       (e.role = 'adult' OR (size(young) > 0 AND none(y IN young WHERE y))) AS adult
+"""
+
+# Direct links only (association, approach, found-with, vehicle, phone, online), never
+# co-presence at a place, and only reports within the window that name the other as a child.
+FIND_CHILDREN_LINKED = """
+MATCH (e:Entity {id: $entity_id})-[l]-(p:Person)
+WHERE type(l) IN ['ASSOCIATES_WITH', 'APPROACHED', 'FOUND_WITH', 'IN_VEHICLE', 'USES_PHONE',
+                  'CONTACTED_BY', 'LINKED_ONLINE', 'NO_CONTACT_WITH']
+UNWIND l.report_ids AS report_id
+MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
+WHERE r.observed_at >= datetime($since) AND m.young_person
+RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
+       (p.learning_disability OR p.additional_needs) AS vulnerable,
+       r.id AS report_id, toString(r.observed_at) AS observed_at
 """

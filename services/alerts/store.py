@@ -7,6 +7,7 @@ from neo4j import AsyncDriver
 from schemas.alerts import AlertRaised, AlertStatus, AlertType
 from schemas.entities import PlaceCategory
 from services.alerts import queries
+from services.alerts.detectors.linked_children import Anchor, ChildLink
 from services.alerts.detectors.shared_hotspot import Place, Sighting
 
 
@@ -61,13 +62,13 @@ class Neo4jAlertStore:
         )
         return AlertRaised.model_validate_json(records[0]["body"]) if records else None
 
-    async def save(self, alert: AlertRaised, *, location_id: str) -> None:
+    async def save(self, alert: AlertRaised, *, anchor_id: str) -> None:
         """Create or replace the alert, idempotent by alert id."""
         await self._driver.execute_query(
             queries.SAVE_ALERT,
             alert=alert.model_dump(mode="json"),
             body=alert.model_dump_json(),
-            location_id=location_id,
+            anchor_id=anchor_id,
             report_ids=[str(e.report_id) for e in alert.evidence],
             database_=self._database,
         )
@@ -95,3 +96,41 @@ class Neo4jAlertStore:
         )
         alerts = [AlertRaised.model_validate_json(r["body"]) for r in records]
         return alerts, counted[0]["total"]
+
+
+class Neo4jLinkedChildrenGraph:
+    """Reads an adult, vehicle or phone and the children linked to it."""
+
+    def __init__(self, *, driver: AsyncDriver, database: str) -> None:
+        self._driver = driver
+        self._database = database
+
+    async def anchor(self, entity_id: str) -> Anchor | None:
+        """The entity, or None when it is not an adult, vehicle or phone in the graph."""
+        records, _, _ = await self._driver.execute_query(
+            queries.GET_ANCHOR, entity_id=entity_id, database_=self._database
+        )
+        if not records:
+            return None
+        row = records[0]
+        return Anchor(id=row["id"], kind=row["kind"], name=row["name"], adult=bool(row["adult"]))
+
+    async def children_linked(self, entity_id: str, *, since: datetime) -> list[ChildLink]:
+        """Every report since a time that links a young person directly to the entity."""
+        records, _, _ = await self._driver.execute_query(
+            queries.FIND_CHILDREN_LINKED,
+            entity_id=entity_id,
+            since=since.isoformat(),
+            database_=self._database,
+        )
+        return [
+            ChildLink(
+                person_id=r["person_id"],
+                person_name=r["person_name"],
+                age=r["age"],
+                vulnerable=bool(r["vulnerable"]),
+                report_id=r["report_id"],
+                observed_at=datetime.fromisoformat(r["observed_at"]),
+            )
+            for r in records
+        ]

@@ -18,7 +18,7 @@ class FakeAlertStore:
     async def open_alert(self, fingerprint: str) -> AlertRaised | None:
         return next((a for a in self.alerts.values() if a.fingerprint == fingerprint), None)
 
-    async def save(self, alert: AlertRaised, *, location_id: str) -> None:
+    async def save(self, alert: AlertRaised, *, anchor_id: str) -> None:
         self.alerts[str(alert.alert_id)] = alert
 
 
@@ -33,7 +33,7 @@ def _candidate(report_count: int) -> AlertCandidate:
             Evidence(report_id=UUID(int=i), observed_at=NOW - timedelta(days=i))
             for i in range(report_count)
         ),
-        location_id="location:x",
+        anchor_id="location:x",
     )
 
 

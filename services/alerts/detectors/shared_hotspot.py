@@ -67,7 +67,7 @@ class AlertCandidate:
     summary: str
     subjects: tuple[AlertSubject, ...]
     evidence: tuple[Evidence, ...]
-    location_id: str
+    anchor_id: str  # the entity the alert is about: a place, person, vehicle or phone
 
 
 async def detect_shared_hotspot(
@@ -110,5 +110,5 @@ async def detect_shared_hotspot(
             Evidence(report_id=UUID(rid), observed_at=at)
             for rid, at in sorted(reports.items(), key=lambda item: item[1])
         ),
-        location_id=place.id,
+        anchor_id=place.id,
     )

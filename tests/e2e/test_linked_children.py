@@ -1,0 +1,114 @@
+"""Scenarios through the real services: one adult or one car linked to two children."""
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import RunningStack
+from tests.e2e.test_walking_skeleton import eventually
+from tests.factories import report_json, run_tag
+
+pytestmark = pytest.mark.e2e
+
+
+def _child(name: str) -> dict[str, Any]:
+    return {"name": name, "role": "young_person", "date_of_birth": "2011-03-04"}
+
+
+def _alert_citing(stack: RunningStack, alert_type: str, ids: list[str]) -> dict[str, Any] | None:
+    for alert in stack.alerts():
+        cited = {e["report_id"] for e in alert["evidence"]}  # type: ignore[attr-defined]
+        if alert["type"] == alert_type and set(ids) <= cited:
+            return alert
+    return None
+
+
+def test_an_adult_associated_with_two_children_raises_an_alert(
+    running_stack: RunningStack,
+) -> None:
+    tag = run_tag()
+    adult = {"name": f"Carl Adult{tag}", "role": "adult", "estimated_age": 31}
+    ids = [
+        running_stack.submit(
+            report_json(
+                {
+                    "type": "association",
+                    "person_a": _child(f"{first} Synth{tag}"),
+                    "person_b": adult,
+                    "nature": "risky_adult",
+                }
+            )
+        )
+        for first in ("Ava", "Ben")
+    ]
+    alert = eventually(
+        lambda: _alert_citing(running_stack, "adult_linked_to_children", ids),
+        what="an adult_linked_to_children alert citing both reports",
+    )
+    assert {s["display_name"] for s in alert["subjects"]} == {
+        f"Carl Adult{tag}",
+        f"Ava Synth{tag}",
+        f"Ben Synth{tag}",
+    }
+    assert "strategy meeting" in alert["summary"]
+
+
+def test_a_car_two_children_got_into_raises_an_alert(running_stack: RunningStack) -> None:
+    tag = run_tag()
+    mark = f"ZZ{int(tag[:4], 16) % 90 + 10}XYZ"
+    ids = [
+        running_stack.submit(
+            report_json(
+                {
+                    "type": "vehicle_sighting",
+                    "vehicle": {"vrm": written, "colour": "black"},
+                    "place": {"name": f"Synthetic Home {tag}", "category": "care_home"},
+                    "got_in": [_child(f"{first} Synth{tag}")],
+                }
+            )
+        )
+        for first, written in (("Cai", mark.lower()), ("Dee", mark[:4] + " " + mark[4:]))
+    ]
+    alert = eventually(
+        lambda: _alert_citing(running_stack, "vehicle_linked_to_children", ids),
+        what="a vehicle_linked_to_children alert citing both reports",
+    )
+    assert alert["subjects"][0]["id"] == f"vehicle:{mark}"
+
+
+def test_children_at_their_own_care_home_raise_no_hotspot(running_stack: RunningStack) -> None:
+    tag = run_tag()
+    home = {"name": f"Synthetic Home {tag}", "category": "care_home"}
+    ids = [
+        running_stack.submit(
+            report_json({"type": "sighting", "persons": [_child(f"{n} Synth{tag}")], "place": home})
+        )
+        for n in ("Eli", "Fay", "Gus", "Hal")
+    ]
+    # A later report proves the stream has gone past them, then nothing may cite them.
+    marker = running_stack.submit(
+        report_json(
+            {
+                "type": "association",
+                "person_a": _child(f"Ivy Synth{tag}"),
+                "person_b": {"name": f"Jon Adult{tag}", "role": "adult", "estimated_age": 40},
+                "nature": "risky_adult",
+            }
+        )
+    )
+    running_stack.submit(
+        report_json(
+            {
+                "type": "association",
+                "person_a": _child(f"Kit Synth{tag}"),
+                "person_b": {"name": f"Jon Adult{tag}", "role": "adult", "estimated_age": 40},
+                "nature": "risky_adult",
+            }
+        )
+    )
+    eventually(
+        lambda: _alert_citing(running_stack, "adult_linked_to_children", [marker]),
+        what="the later alert, showing the home's reports were processed",
+    )
+    cited = {e["report_id"] for a in running_stack.alerts() for e in a["evidence"]}  # type: ignore[attr-defined]
+    assert not set(ids) & cited
