@@ -297,7 +297,7 @@ ORDER BY c.score DESC, c.id
 SKIP $offset LIMIT $limit
 """
 
-DECIDE_POSSIBLE_MATCH = """
+RECORD_DECISION = """
 MATCH (a:Person)-[c:POSSIBLE_SAME_AS {id: $candidate_id}]->(b:Person)
 WHERE any(x IN a.audiences WHERE x IN $audiences) AND any(x IN b.audiences WHERE x IN $audiences)
 MERGE (d:ResolutionDecision {id: $decision.id})
@@ -305,21 +305,6 @@ ON CREATE SET d.candidate_id = $candidate_id, d.person_a = a.id, d.person_b = b.
               d.decision = $decision.decision, d.reason = $decision.reason,
               d.decided_by = $decision.decided_by, d.agency = $decision.agency,
               d.decided_at = datetime($decision.decided_at)
-SET c.status = $decision.status
-WITH a, b, d
-CALL (a, b, d) {
-  WITH a, b, d WHERE d.decision = 'same'
-  MERGE (a)-[s:SAME_AS]->(b)
-  SET s.decision_id = d.id, s.count = 1, s.report_ids = [],
-      s.first_seen = d.decided_at, s.last_seen = d.decided_at,
-      s.evidence = [e IN a.audiences WHERE e IN b.audiences
-                    | toString(d.decided_at) + '|1|A|' + e + '|' + d.id]
-}
-CALL (a, b, d) {
-  WITH a, b, d WHERE d.decision = 'different'
-  OPTIONAL MATCH (a)-[s:SAME_AS]-(b)
-  DELETE s
-}
 RETURN d.id AS id, a.id AS person_a, b.id AS person_b, d.decision AS decision
 """
 

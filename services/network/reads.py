@@ -79,8 +79,16 @@ class Neo4jAnalystGraph:
 
     def decide(self, **params: Any) -> dict[str, Any] | None:
         """Record an analyst's decision on a candidate; None when it is not visible."""
-        rows = self._write(queries.DECIDE_POSSIBLE_MATCH, **params)
-        return rows[0] if rows else None
+        rows = self._write(queries.RECORD_DECISION, **params)
+        if not rows:
+            return None
+        # Applied by the same statement replay uses, so a replay applies it identically.
+        self._write(
+            queries.REAPPLY_DECISION,
+            candidate_id=params["candidate_id"],
+            decision_id=rows[0]["id"],
+        )
+        return rows[0]
 
     def record_audit(self, entry: dict[str, Any]) -> None:
         """Append one audit entry."""

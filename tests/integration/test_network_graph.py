@@ -1,21 +1,19 @@
 """Streaming resolution and the richer graph model on the real Neo4j."""
 
-import asyncio
 import uuid
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
-from neo4j import AsyncGraphDatabase, Driver
+from neo4j import Driver
 
 from common.settings import InfraSettings
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportCreate
-from services.network.graph import Neo4jGraphStore, Neo4jPersonIndex
-from services.network.linking import link_report
 from tests import queries
-from tests.factories import NOW, report_json, submitted
+from tests.factories import report_json, submitted
+from tests.linking import link_events
 
 pytestmark = pytest.mark.integration
 
@@ -30,30 +28,10 @@ def cleanup(neo4j_driver: Driver) -> Iterator[list[str]]:
 def link_all(
     settings: InfraSettings, reports: list[ReportCreate], cleanup: list[str]
 ) -> list[EntitiesLinked]:
-    """Link reports one after another, as the worker does."""
-
-    async def run() -> list[EntitiesLinked]:
-        driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        )
-        try:
-            store = Neo4jGraphStore(driver=driver, database=settings.neo4j_database)
-            index = Neo4jPersonIndex(driver=driver, database=settings.neo4j_database)
-            out = []
-            for report in reports:
-                event = submitted(report)
-                cleanup.append(str(event.event_id))
-                out.append(
-                    await link_report(
-                        event=event, graph=store, people=index, now=NOW, new_id=uuid.uuid4
-                    )
-                )
-            return out
-        finally:
-            await driver.close()
-
-    return asyncio.run(run())
+    """Link reports one after another, as the worker does, and remember them for clean-up."""
+    events = [submitted(report) for report in reports]
+    cleanup.extend(str(e.event_id) for e in events)
+    return link_events(settings, events)
 
 
 def person(name: str | None = None, **extra: Any) -> dict[str, Any]:
