@@ -18,7 +18,10 @@ CLOCK_SKEW = timedelta(minutes=5)
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("must include a time zone, e.g. 2026-11-23T14:05:00Z")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as error:  # year 1 with a positive offset has no UTC instant
+        raise ValueError("is out of range") from error
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]

@@ -9,7 +9,17 @@ from pydantic import BaseModel
 from schemas.alerts import AlertRaised, AlertStatus, AlertType
 from services.alerts.deps import AlertReaderDep, AlertStoreDep
 
-router = APIRouter(prefix="/v1")
+# Far past any real number of alerts. Unbounded, a large offset overflowed Neo4j's 64-bit
+# SKIP + LIMIT (or the driver's integer) and the caller got a 500 instead of a 422.
+MAX_OFFSET = 1_000_000
+
+router = APIRouter(
+    prefix="/v1",
+    responses={
+        401: {"description": "The bearer token is missing, malformed, unknown or wrong."},
+        403: {"description": "Your role may not read alerts."},
+    },
+)
 
 
 class AlertPage(BaseModel):
@@ -22,13 +32,19 @@ class AlertPage(BaseModel):
     next_offset: int | None
 
 
-@router.get("/alerts", response_model=AlertPage)
+@router.get(
+    "/alerts",
+    response_model=AlertPage,
+    responses={
+        503: {"description": "The graph database is unavailable; retry after Retry-After seconds."}
+    },
+)
 async def list_alerts(
     principal: AlertReaderDep,  # noqa: ARG001 - the dependency authorises the caller
     store: AlertStoreDep,
     status_: Annotated[AlertStatus | None, Query(alias="status")] = None,
     type_: Annotated[AlertType | None, Query(alias="type")] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> AlertPage:
     """Alerts, newest first, filtered by status and type, citing the reports behind them."""

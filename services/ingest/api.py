@@ -24,8 +24,6 @@ from services.ingest.service import (
     submit_reports,
 )
 
-router = APIRouter(prefix="/v1", tags=["reports"])
-
 MAX_BATCH = 1000
 
 IdempotencyKey = Annotated[
@@ -49,7 +47,16 @@ UNAVAILABLE: Responses = {
 CONFLICT: Responses = {
     409: {"description": "The Idempotency-Key was used for a different submission."}
 }
+UNREADABLE: Responses = {
+    400: {"description": "The body could not be parsed as JSON text (for example, not UTF-8)."}
+}
 TOO_LARGE: Responses = {413: {"description": "The body is larger than the configured limit."}}
+UNAUTHENTICATED: Responses = {
+    401: {"description": "The bearer token is missing, malformed, unknown or wrong."}
+}
+FORBIDDEN: Responses = {403: {"description": "Your role may not submit or read reports."}}
+
+router = APIRouter(prefix="/v1", tags=["reports"], responses={**UNAUTHENTICATED, **FORBIDDEN})
 
 
 class ReportBatch(BaseModel):
@@ -114,7 +121,7 @@ def _submit(
     "/reports",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ReportAccepted,
-    responses={**UNAVAILABLE, **CONFLICT, **TOO_LARGE},
+    responses={**UNREADABLE, **UNAVAILABLE, **CONFLICT, **TOO_LARGE},
 )
 def post_report(
     report: ReportCreate,
@@ -140,7 +147,7 @@ def post_report(
     "/reports:batch",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=BatchAccepted,
-    responses={**UNAVAILABLE, **CONFLICT, **TOO_LARGE},
+    responses={**UNREADABLE, **UNAVAILABLE, **CONFLICT, **TOO_LARGE},
 )
 def post_batch(
     batch: ReportBatch,

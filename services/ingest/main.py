@@ -1,10 +1,15 @@
 """The ingest process: builds the FastAPI app and opens its Kafka clients and ledger."""
 
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 
 from common.auth import TokenStore
 from common.logs import configure_logging
@@ -13,6 +18,29 @@ from services.ingest.config import Settings, get_settings
 from services.ingest.ledger import SqliteLedger
 from services.ingest.limits import BodySizeLimit
 from services.ingest.publisher import KafkaPublisher, KafkaReportReader
+
+
+def _json_safe(value: Any) -> Any:
+    """The value with what JSON cannot carry spelled out: infinite numbers, lone surrogates."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_json_safe(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+async def refuse_invalid(request: Request, error: Exception) -> JSONResponse:  # noqa: ARG001
+    """422 naming each invalid field; the input it echoes is made JSON-safe first.
+
+    A body may hold what JSON text cannot (`1e999` parses to infinity, `"\\ud800"` to a lone
+    surrogate); echoed as sent, the 422 itself failed to render and the caller got a 500.
+    """
+    errors = error.errors() if isinstance(error, RequestValidationError) else []
+    return JSONResponse(status_code=422, content={"detail": _json_safe(jsonable_encoder(errors))})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -45,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.ingest_max_body_bytes)
+    app.add_exception_handler(RequestValidationError, refuse_invalid)
     app.include_router(router)
     app.dependency_overrides[get_settings] = lambda: (
         settings

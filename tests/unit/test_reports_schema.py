@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from schemas.events import EVENT_TYPES
 from schemas.reports import ReportCreate, ReportSubmitted
 from tests.examples import CHILD, EVENTS
-from tests.factories import report_json, sighting, submitted
+from tests.factories import report_json, sighting, sighting_json, submitted
 
 
 def _locations(payload: dict[str, Any]) -> list[tuple[object, ...]]:
@@ -153,3 +153,10 @@ def test_consumers_ignore_fields_a_newer_producer_added() -> None:
     import json
 
     assert ReportSubmitted.from_wire(json.dumps(wire)).report.event.type == "sighting"
+
+
+def test_a_time_before_year_one_in_utc_is_a_validation_error() -> None:
+    body = sighting_json("Ava Synth", place="Synthetic Park")
+    body["observed_at"] = "0001-01-01T00:00:00+14:00"
+    with pytest.raises(ValidationError, match="out of range"):
+        ReportCreate.model_validate(body)
