@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 from neo4j.exceptions import ServiceUnavailable
 from pydantic import BaseModel
 
+from common.visibility import audiences_of
 from schemas.alerts import AlertRaised, AlertStatus, AlertType
 from services.alerts.deps import AlertReaderDep, AlertStoreDep
 
@@ -40,17 +41,24 @@ class AlertPage(BaseModel):
     },
 )
 async def list_alerts(
-    principal: AlertReaderDep,  # noqa: ARG001 - the dependency authorises the caller
+    principal: AlertReaderDep,
     store: AlertStoreDep,
     status_: Annotated[AlertStatus | None, Query(alias="status")] = None,
     type_: Annotated[AlertType | None, Query(alias="type")] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> AlertPage:
-    """Alerts, newest first, filtered by status and type, citing the reports behind them."""
+    """Alerts, newest first, filtered by status and type, citing the reports behind them.
+
+    An alert citing a report with handling code C is shown only to those its conditions allow.
+    """
     try:
         items, total = await store.list_alerts(
-            status=status_, type_=type_, offset=offset, limit=limit
+            status=status_,
+            type_=type_,
+            audiences=audiences_of(principal),
+            offset=offset,
+            limit=limit,
         )
     except ServiceUnavailable as error:
         raise HTTPException(

@@ -38,9 +38,12 @@ MATCH (r:Report {id: report_id})
 MERGE (a)-[:CITES]->(r)
 """
 
+# An alert is shown only to those who may see every report it cites (handling code C).
 LIST_ALERTS = """
 MATCH (a:Alert)
 WHERE ($status IS NULL OR a.status = $status) AND ($type IS NULL OR a.type = $type)
+  AND all(r IN [(a)-[:CITES]->(cited:Report) | cited]
+          WHERE any(x IN coalesce(r.audiences, ['all']) WHERE x IN $audiences))
 RETURN a.body AS body
 ORDER BY a.updated_at DESC, a.id
 SKIP $offset LIMIT $limit
@@ -49,6 +52,8 @@ SKIP $offset LIMIT $limit
 COUNT_ALERTS = """
 MATCH (a:Alert)
 WHERE ($status IS NULL OR a.status = $status) AND ($type IS NULL OR a.type = $type)
+  AND all(r IN [(a)-[:CITES]->(cited:Report) | cited]
+          WHERE any(x IN coalesce(r.audiences, ['all']) WHERE x IN $audiences))
 RETURN count(a) AS total
 """
 

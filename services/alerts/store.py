@@ -78,13 +78,15 @@ class Neo4jAlertStore:
         *,
         status: AlertStatus | None,
         type_: AlertType | None,
+        audiences: list[str],
         offset: int,
         limit: int,
     ) -> tuple[list[AlertRaised], int]:
-        """One page of alerts, newest first, and the total that match."""
+        """One page of the alerts the audiences may see, newest first, and their total."""
         params = {
             "status": status.value if status else None,
             "type": type_.value if type_ else None,
+            "audiences": audiences,
         }
         records, _, _ = await self._driver.execute_query(
             queries.LIST_ALERTS,

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from common.auth import Principal
+from common.visibility import audiences_of
 from schemas.entities import PlaceCategory
 from schemas.grading import IntelligenceAssessment, SourceEvaluation
 from schemas.identifiers.phone import to_e164
@@ -23,7 +24,6 @@ from services.network.matching import (
     score,
 )
 from services.network.mentions import LinkType
-from services.network.resolve import EVERYONE
 
 # Co-presence through these is ordinary (children are at school together): capped, weighted down.
 BUSY_CATEGORIES = (
@@ -35,11 +35,6 @@ BUSY_WEIGHT = 0.2
 BUSY_CAP = 10
 NEIGHBOUR_CAP = 100
 EARLIEST, LATEST = "0000", "9999"
-
-
-def audiences_of(principal: Principal) -> list[str]:
-    """What the caller may see: shared reports, their agency's, and their role's."""
-    return [EVERYONE, f"agency:{principal.agency}", f"role:{principal.role.value}"]
 
 
 class Node(BaseModel):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 from pydantic import BaseModel, Field
 
 from common.auth import Principal
+from common.visibility import audiences_of
 from schemas.grading import IntelligenceAssessment, SourceEvaluation
 from services.network.analysis import (
     BUSY_CATEGORIES,
@@ -16,7 +17,6 @@ from services.network.analysis import (
     Network,
     NetworkFilter,
     PersonHit,
-    audiences_of,
     explore_network,
     identifier_id,
     search_persons,

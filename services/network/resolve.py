@@ -4,6 +4,7 @@ import hashlib
 from datetime import date
 from uuid import UUID
 
+from common.visibility import EVERYONE
 from schemas.entities import Handle, Person, PersonRole, Place, Vehicle
 from schemas.grading import HandlingCode
 from schemas.identifiers.names import normalise_name, phonetic_key
@@ -11,7 +12,6 @@ from schemas.identifiers.vrm import VrmFormat
 from schemas.reports import ReportSubmitted
 
 ADULT_AGE = 18
-EVERYONE = "all"
 
 
 def _digest(*parts: str) -> str:
