@@ -1,27 +1,39 @@
-"""Link synthetic reports straight into the real Neo4j, as the network worker would."""
+"""Synthetic data written straight into the real Neo4j with the services' own adapters."""
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from neo4j import AsyncGraphDatabase
+from neo4j import AsyncDriver, AsyncGraphDatabase
 
 from common.settings import InfraSettings
+from schemas.alerts import AlertRaised
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportSubmitted
+from services.alerts.store import Neo4jAlertStore
 from services.network.graph import Neo4jGraphStore, Neo4jPersonIndex
 from services.network.linking import link_report
 from tests.factories import NOW
+
+
+@asynccontextmanager
+async def _driver(settings: InfraSettings) -> AsyncIterator[AsyncDriver]:
+    driver = AsyncGraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+    )
+    try:
+        yield driver
+    finally:
+        await driver.close()
 
 
 def link_events(settings: InfraSettings, events: list[ReportSubmitted]) -> list[EntitiesLinked]:
     """Link events one after another with the worker's use case and adapters."""
 
     async def run() -> list[EntitiesLinked]:
-        driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        )
-        try:
+        async with _driver(settings) as driver:
             store = Neo4jGraphStore(driver=driver, database=settings.neo4j_database)
             index = Neo4jPersonIndex(driver=driver, database=settings.neo4j_database)
             return [
@@ -30,7 +42,16 @@ def link_events(settings: InfraSettings, events: list[ReportSubmitted]) -> list[
                 )
                 for event in events
             ]
-        finally:
-            await driver.close()
 
     return asyncio.run(run())
+
+
+def save_alert(settings: InfraSettings, alert: AlertRaised, *, anchor_id: str) -> None:
+    """Store an alert as the alert worker does."""
+
+    async def run() -> None:
+        async with _driver(settings) as driver:
+            store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
+            await store.save(alert, anchor_id=anchor_id)
+
+    asyncio.run(run())

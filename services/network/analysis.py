@@ -14,6 +14,7 @@ from common.auth import Principal
 from common.visibility import audiences_of
 from schemas.entities import PlaceCategory
 from schemas.grading import IntelligenceAssessment, SourceEvaluation
+from schemas.identifiers.names import normalise_name
 from schemas.identifiers.phone import to_e164
 from schemas.identifiers.vrm import parse_vrm
 from services.network.matching import (
@@ -272,7 +273,7 @@ def search_persons(
     for row in graph.person_facts(list(dict.fromkeys(ids)), audiences=audiences):
         born = date.fromisoformat(row["date_of_birth"]) if row["date_of_birth"] else None
         nicknames = [n for names in row["nickname_lists"] for n in (names or [])]
-        known = _visible_facts([*row["labels"], *nicknames], born, today())
+        known = _visible_facts([*row["labels"], *nicknames], born)
         value = score(mention, known).value if searched else 1.0
         if date_of_birth is not None and not searched:
             value = 1.0 if born == date_of_birth else 0.0
@@ -292,34 +293,15 @@ def search_persons(
     return hits[:limit]
 
 
-def _visible_facts(labels: list[str], born: date | None, today: date) -> PersonFacts:
+def _visible_facts(labels: list[str], born: date | None) -> PersonFacts:
     """Matching facts from only what visible reports call the person."""
-    full = [label for label in labels if len(label.split()) >= 2]
-    short = [label for label in labels if len(label.split()) == 1]
-    mention = facts_of(
-        name=None,
-        aliases=short,
-        nicknames=[],
+    full: list[str] = []
+    short: list[str] = []
+    for label in labels:
+        name = normalise_name(label)
+        (full if len(name.split()) >= 2 else short).append(name)
+    return PersonFacts(
+        names=tuple(dict.fromkeys(full)),
+        nicknames=tuple(dict.fromkeys(n for n in short if n)),
         date_of_birth=born,
-        estimated_age=None,
-        observed_on=today,
-        phones=[],
-        handles=[],
     )
-    names = tuple(
-        dict.fromkeys(
-            n
-            for label in full
-            for n in facts_of(
-                name=label,
-                aliases=[],
-                nicknames=[],
-                date_of_birth=None,
-                estimated_age=None,
-                observed_on=today,
-                phones=[],
-                handles=[],
-            ).names
-        )
-    )
-    return PersonFacts(names=names, nicknames=mention.nicknames, date_of_birth=born)

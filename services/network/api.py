@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 from uuid import uuid4
 
-from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel, Field
 
 from common.auth import Principal
@@ -273,14 +273,27 @@ class ExportFormat(StrEnum):
     CSV = "csv"
 
 
-def _filters(
-    depth: int,
-    since: datetime | None,
-    until: datetime | None,
-    types: list[LinkType] | None,
-    min_grading: str | None,
-    max_nodes: int,
+Depth = Annotated[int, Query(ge=1, le=3, description="Hops from the entity, 1 to 3.")]
+MinGrading = Annotated[
+    str | None,
+    Query(
+        pattern="^[1-3][A-E]$",
+        description="Only links backed by a report graded at least this well, e.g. 2B.",
+    ),
+]
+Types = Annotated[list[LinkType] | None, Query(description="Only these relationship types.")]
+MaxNodes = Annotated[int, Query(ge=1, le=1000)]
+
+
+def network_filter(
+    depth: Depth = 1,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    types: Types = None,
+    min_grading: MinGrading = None,
+    max_nodes: MaxNodes = 200,
 ) -> NetworkFilter:
+    """The network filters from the query string (shared by the network and export calls)."""
     source, intelligence = SourceEvaluation.NOT_RELIABLE, IntelligenceAssessment.SUSPECTED_FALSE
     if min_grading:
         source = SourceEvaluation(int(min_grading[0]))
@@ -296,16 +309,7 @@ def _filters(
     )
 
 
-Depth = Annotated[int, Query(ge=1, le=3, description="Hops from the entity, 1 to 3.")]
-MinGrading = Annotated[
-    str | None,
-    Query(
-        pattern="^[1-3][A-E]$",
-        description="Only links backed by a report graded at least this well, e.g. 2B.",
-    ),
-]
-Types = Annotated[list[LinkType] | None, Query(description="Only these relationship types.")]
-MaxNodes = Annotated[int, Query(ge=1, le=1000)]
+FilterDep = Annotated[NetworkFilter, Depends(network_filter)]
 
 
 def _network(
@@ -336,15 +340,9 @@ def entity_network(
     principal: AnalystDep,
     graph: GraphDep,
     purpose: Purpose,
-    depth: Depth = 1,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    types: Types = None,
-    min_grading: MinGrading = None,
-    max_nodes: MaxNodes = 200,
+    filters: FilterDep,
 ) -> Network:
     """The network around any entity: time window, relationship types and minimum grading."""
-    filters = _filters(depth, since, until, types, min_grading, max_nodes)
     return _network(entity_id, principal, graph, purpose, filters, "network")
 
 
@@ -357,16 +355,10 @@ def export_network(
     principal: AnalystDep,
     graph: GraphDep,
     purpose: Purpose,
+    filters: FilterDep,
     format_: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.GRAPHML,
-    depth: Depth = 1,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    types: Types = None,
-    min_grading: MinGrading = None,
-    max_nodes: MaxNodes = 200,
 ) -> Response:
     """The same subgraph as GraphML (Gephi, yEd) or CSV for i2 Analyst's Notebook."""
-    filters = _filters(depth, since, until, types, min_grading, max_nodes)
     network = _network(entity_id, principal, graph, purpose, filters, f"export_{format_.value}")
     safe = entity_id.replace(":", "_")
     if format_ is ExportFormat.GRAPHML:

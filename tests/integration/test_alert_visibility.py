@@ -1,14 +1,13 @@
 """Handling codes in the alert channel: an alert citing a C-coded report reaches only those its
 conditions allow."""
 
-import asyncio
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from neo4j import AsyncGraphDatabase, Driver
+from neo4j import Driver
 
 from common.auth import Role, TokenStore
 from common.settings import InfraSettings
@@ -16,28 +15,12 @@ from schemas.alerts import AlertRaised, AlertStatus, AlertSubject, AlertType, Ev
 from schemas.reports import ReportCreate
 from services.alerts.config import Settings
 from services.alerts.main import create_app
-from services.alerts.store import Neo4jAlertStore
 from tests import queries
 from tests.factories import NOW, report_json, sighting_json, submitted
-from tests.linking import link_events
+from tests.linking import link_events, save_alert
 
 pytestmark = pytest.mark.integration
 HOME, POLICE, OTHER_FORCE = "Synthetic Home A", "Synthetic Police", "Synthetic Other Force"
-
-
-def _save(settings: InfraSettings, alert: AlertRaised, anchor_id: str) -> None:
-    async def save() -> None:
-        driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        )
-        try:
-            store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
-            await store.save(alert, anchor_id=anchor_id)
-        finally:
-            await driver.close()
-
-    asyncio.run(save())
 
 
 @pytest.fixture
@@ -70,7 +53,7 @@ def restricted_alert(settings: InfraSettings, neo4j_driver: Driver) -> Iterator[
         raised_at=NOW,
         updated_at=NOW,
     )
-    _save(settings, alert, place)
+    save_alert(settings, alert, anchor_id=place)
     try:
         yield str(alert.alert_id)
     finally:

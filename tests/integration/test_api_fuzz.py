@@ -2,7 +2,6 @@
 Kafka broker and the real Neo4j: no generated request gets a 5xx, and every answer keeps to the
 OpenAPI description. Below them, the 5xx found by hand that schemathesis does not generate."""
 
-import asyncio
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -14,7 +13,7 @@ import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
-from neo4j import AsyncGraphDatabase, Driver
+from neo4j import Driver
 from starlette.types import Receive, Scope, Send
 
 from common.auth import Role, TokenStore
@@ -23,11 +22,11 @@ from schemas.alerts import AlertRaised, AlertStatus, AlertType, Evidence, Priori
 from schemas.topics import TopicSpec
 from services.alerts.config import Settings as AlertsSettings
 from services.alerts.main import create_app as create_alerts_app
-from services.alerts.store import Neo4jAlertStore
 from services.ingest.config import Settings as IngestSettings
 from services.ingest.main import create_app as create_ingest_app
 from tessera_cli.topics import delete_topics, ensure_topics
 from tests.factories import run_tag
+from tests.linking import save_alert
 
 pytestmark = pytest.mark.integration
 
@@ -136,21 +135,6 @@ def ingest(kafka: str, tmp_path: Path) -> Iterator[AppUnderTest]:
     delete_topics(bootstrap=kafka, names=[topic])
 
 
-def _save(settings: InfraSettings, alert: AlertRaised) -> None:
-    async def save() -> None:
-        driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        )
-        try:
-            store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
-            await store.save(alert, anchor_id=f"location:fuzz-{run_tag()}")
-        finally:
-            await driver.close()
-
-    asyncio.run(save())
-
-
 @pytest.fixture
 def alert(settings: InfraSettings, neo4j_driver: Driver) -> Iterator[AlertRaised]:
     """One synthetic alert in the real graph, so no page is necessarily empty; deleted after."""
@@ -169,7 +153,7 @@ def alert(settings: InfraSettings, neo4j_driver: Driver) -> Iterator[AlertRaised
         raised_at=now,
         updated_at=now,
     )
-    _save(settings, alert)
+    save_alert(settings, alert, anchor_id=f"location:fuzz-{run_tag()}")
     yield alert
     neo4j_driver.execute_query(DELETE_ALERT, alert_id=str(alert.alert_id))
 

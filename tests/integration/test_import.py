@@ -2,7 +2,6 @@
 land on the topic with the token's provenance, a bad row is listed, and nothing lands twice."""
 
 import csv
-import time
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -11,7 +10,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from kafka import KafkaConsumer, TopicPartition
 
 from common.auth import Role, TokenStore
 from schemas.events import Sighting
@@ -21,6 +19,7 @@ from services.ingest.config import Settings
 from services.ingest.main import create_app
 from tessera_cli import importer
 from tessera_cli.topics import delete_topics, ensure_topics
+from tests.kafka_reading import read_reports
 
 pytestmark = pytest.mark.integration
 
@@ -66,26 +65,6 @@ class Counting:
         return self.sender.send(reports=reports, idempotency_key=idempotency_key)
 
 
-def _read_all(kafka: str, topic: str, expected: int) -> list[ReportSubmitted]:
-    """Everything on the topic: until `expected` arrived and a quiet second passed, or 30 s."""
-    consumer = KafkaConsumer(bootstrap_servers=kafka, group_id=None, enable_auto_commit=False)
-    try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        events: list[ReportSubmitted] = []
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            batch = consumer.poll(timeout_ms=1000)
-            if not batch and len(events) >= expected:
-                break
-            for records in batch.values():
-                events += [ReportSubmitted.from_wire(r.value) for r in records]
-        return events
-    finally:
-        consumer.close()
-
-
 def _first_person(event: ReportSubmitted) -> str:
     sighting = event.report.event
     assert isinstance(sighting, Sighting)
@@ -125,7 +104,7 @@ def test_import_lands_good_rows_once_and_lists_the_bad_one(
                 "invalid character in year",
             ],
         ]
-    events = _read_all(kafka, topic, 3)
+    events = read_reports(kafka, topic, 3)
     assert sorted(_first_person(e) for e in events) == ["Ava Synth", "Dee Synth", "Eve Synth"]
     assert {(e.source_agency, e.submitted_by) for e in events} == {(AGENCY, "k.worker")}
     ava = next(e for e in events if _first_person(e) == "Ava Synth")
@@ -139,5 +118,5 @@ def test_import_lands_good_rows_once_and_lists_the_bad_one(
     resent = _import(path, counting)
     assert (counting.batches, resent.accepted, resent.replayed) == (2, 3, 3)
 
-    ids = sorted(str(e.event_id) for e in _read_all(kafka, topic, 3))
+    ids = sorted(str(e.event_id) for e in read_reports(kafka, topic, 3))
     assert ids == sorted({str(e.event_id) for e in events}), "duplicates on the topic"

@@ -1,17 +1,15 @@
 """The real ingest app (in process) against the real Kafka broker: every event type round-trips,
 and an outage of the broker is a 503 that loses nothing and duplicates nothing."""
 
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from kafka import KafkaConsumer, TopicPartition
 
 from common.auth import Role, TokenStore
-from schemas.reports import ReportCreate, ReportSubmitted
+from schemas.reports import ReportCreate
 from schemas.topics import TopicSpec
 from services.ingest.config import Settings
 from services.ingest.main import create_app
@@ -19,6 +17,7 @@ from tessera_cli import local_infra
 from tessera_cli.topics import delete_topics, ensure_topics
 from tests.examples import EVENTS
 from tests.factories import report_json, sighting_json
+from tests.kafka_reading import read_reports
 
 pytestmark = pytest.mark.integration
 
@@ -47,26 +46,6 @@ def ingest(kafka: str, topic: str, tmp_path: Path) -> Iterator[tuple[TestClient,
         yield client, {"Authorization": f"Bearer {token}"}
 
 
-def _read_all(kafka: str, topic: str, expected: int) -> list[ReportSubmitted]:
-    """Everything on the topic: until `expected` arrived and a quiet second passed, or 30 s."""
-    consumer = KafkaConsumer(bootstrap_servers=kafka, group_id=None, enable_auto_commit=False)
-    try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        events: list[ReportSubmitted] = []
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            batch = consumer.poll(timeout_ms=1000)
-            if not batch and len(events) >= expected:
-                break
-            for records in batch.values():
-                events += [ReportSubmitted.from_wire(r.value) for r in records]
-        return events
-    finally:
-        consumer.close()
-
-
 def test_every_event_type_round_trips_api_kafka_consumer(
     ingest: tuple[TestClient, dict[str, str]], kafka: str, topic: str
 ) -> None:
@@ -76,7 +55,7 @@ def test_every_event_type_round_trips_api_kafka_consumer(
     assert response.status_code == 202, response.text
     ids = response.json()["report_ids"]
 
-    events = {str(e.event_id): e for e in _read_all(kafka, topic, len(ids))}
+    events = {str(e.event_id): e for e in read_reports(kafka, topic, len(ids))}
     assert set(events) == set(ids)
     for report_id, body in zip(ids, bodies, strict=True):
         event = events[report_id]
@@ -119,7 +98,7 @@ def test_kafka_down_is_a_503_then_the_retry_lands_once(
     again = client.post("/v1/reports", json=body, headers=retry)
     assert again.json() == accepted.json() | {"replayed": True}
 
-    events = _read_all(kafka, topic, 2)
+    events = read_reports(kafka, topic, 2)
     ids = [str(e.event_id) for e in events]
     assert sorted(set(ids)) == sorted({before.json()["report_id"], accepted.json()["report_id"]})
     assert len(ids) == 2, f"duplicates on the topic: {ids}"

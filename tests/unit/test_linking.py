@@ -13,7 +13,7 @@ from services.network.linking import (
     build_report_graph,
     link_report,
 )
-from services.network.matching import KnownPerson, facts_of
+from services.network.matching import KnownPerson, PersonFacts, facts_of
 from tests.examples import EVENTS
 from tests.factories import NOW, report_json, sighting, submitted
 
@@ -34,6 +34,19 @@ class FakeIndex:
     async def candidates(self, keys: list[str], *, limit: int) -> list[KnownPerson]:
         self.asked.append(keys)
         return self.people[:limit]
+
+
+def _named(name: str) -> PersonFacts:
+    return facts_of(
+        name=name,
+        aliases=[],
+        nicknames=[],
+        date_of_birth=None,
+        estimated_age=None,
+        observed_on=NOW.date(),
+        phones=[],
+        handles=[],
+    )
 
 
 def _link(report: ReportCreate, index: object) -> tuple[FakeGraph, object]:
@@ -62,16 +75,7 @@ def test_link_report_writes_once_and_names_every_entity() -> None:
 def test_a_certain_match_reuses_the_known_person() -> None:
     known = KnownPerson(
         "person:known",
-        facts_of(
-            name="Ava Synth",
-            aliases=[],
-            nicknames=[],
-            date_of_birth=None,
-            estimated_age=None,
-            observed_on=NOW.date(),
-            phones=[],
-            handles=[],
-        ),
+        _named("Ava Synth"),
     )
     graph, _ = _link(sighting("Ava Synth"), FakeIndex(known))
     assert graph.written[0].persons[0]["id"] == "person:known"
@@ -81,16 +85,7 @@ def test_a_certain_match_reuses_the_known_person() -> None:
 def test_an_uncertain_match_is_recorded_as_a_candidate() -> None:
     known = KnownPerson(
         "person:known",
-        facts_of(
-            name="Ava Synthe",
-            aliases=[],
-            nicknames=[],
-            date_of_birth=None,
-            estimated_age=None,
-            observed_on=NOW.date(),
-            phones=[],
-            handles=[],
-        ),
+        _named("Ava Synthe"),
     )
     graph, _ = _link(sighting("Ava Synth"), FakeIndex(known))
     rows = graph.written[0]
