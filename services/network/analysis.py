@@ -14,6 +14,7 @@ from common.auth import Principal
 from common.visibility import audiences_of
 from schemas.entities import PlaceCategory
 from schemas.grading import IntelligenceAssessment, SourceEvaluation
+from schemas.identifiers.handles import Platform, normalise_handle
 from schemas.identifiers.names import normalise_name
 from schemas.identifiers.phone import to_e164
 from schemas.identifiers.vrm import parse_vrm
@@ -233,7 +234,14 @@ def identifier_id(*, phone: str | None, handle: str | None, vrm: str | None) -> 
     if vrm:
         return f"vehicle:{parse_vrm(vrm).mark}"
     if handle:
-        return f"handle:{handle.strip().lower()}"
+        platform, _, name = handle.partition(":")
+        try:
+            kind = Platform(platform.strip().lower())
+        except ValueError as error:
+            raise ValueError(
+                "a handle is written platform:handle, e.g. instagram:synth.dean"
+            ) from error
+        return f"handle:{kind.value}:{normalise_handle(kind, name)}"
     return None
 
 
