@@ -2,7 +2,6 @@
 land on the topic with the token's provenance, a bad row is listed, and nothing lands twice."""
 
 import csv
-import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,24 +13,14 @@ from fastapi.testclient import TestClient
 from common.auth import Role, TokenStore
 from schemas.events import Sighting
 from schemas.reports import ReportSubmitted
-from schemas.topics import TopicSpec
 from services.ingest.config import Settings
 from services.ingest.main import create_app
 from tessera_cli import importer
-from tessera_cli.topics import delete_topics, ensure_topics
 from tests.kafka_reading import read_reports
 
 pytestmark = pytest.mark.integration
 
 AGENCY = "Synthetic Home A"
-
-
-@pytest.fixture
-def topic(kafka: str) -> Iterator[str]:
-    name = f"test.{uuid.uuid4().hex[:8]}.reports"
-    ensure_topics(bootstrap=kafka, specs=(TopicSpec(name, partitions=3, retention_ms=-1),))
-    yield name
-    delete_topics(bootstrap=kafka, names=[name])
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The real ingest app (in process) against the real Kafka broker: every event type round-trips,
 and an outage of the broker is a 503 that loses nothing and duplicates nothing."""
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,24 +9,14 @@ from fastapi.testclient import TestClient
 
 from common.auth import Role, TokenStore
 from schemas.reports import ReportCreate
-from schemas.topics import TopicSpec
 from services.ingest.config import Settings
 from services.ingest.main import create_app
 from tessera_cli import local_infra
-from tessera_cli.topics import delete_topics, ensure_topics
 from tests.examples import EVENTS
 from tests.factories import report_json, sighting_json
 from tests.kafka_reading import read_reports
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def topic(kafka: str) -> Iterator[str]:
-    name = f"test.{uuid.uuid4().hex[:8]}.reports"
-    ensure_topics(bootstrap=kafka, specs=(TopicSpec(name, partitions=3, retention_ms=-1),))
-    yield name
-    delete_topics(bootstrap=kafka, names=[name])
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ analysts' decisions survive the replay."""
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,11 +12,9 @@ from neo4j import Driver
 from common.settings import InfraSettings
 from schemas.entities import Person
 from schemas.reports import ReportCreate, ReportSubmitted
-from schemas.topics import TopicSpec
 from services.network.reads import Neo4jAnalystGraph
 from services.network.replay import replay
 from services.network.resolve import new_person_id
-from tessera_cli.topics import delete_topics, ensure_topics
 from tests import queries
 from tests.factories import report_json, submitted
 
@@ -84,14 +81,6 @@ def _graph(driver: Driver, report_ids: list[str]) -> tuple[list[tuple[Any, ...]]
     )
     same_as = sorted((r["source"], r["target"]) for r in records if r["type"] == "SAME_AS")
     return mentions, [links, same_as]
-
-
-@pytest.fixture
-def topic(kafka: str) -> Iterator[str]:
-    name = f"test.{uuid.uuid4().hex[:8]}.replay"
-    ensure_topics(bootstrap=kafka, specs=(TopicSpec(name, partitions=3, retention_ms=-1),))
-    yield name
-    delete_topics(bootstrap=kafka, names=[name])
 
 
 def test_replay_into_a_graph_without_the_reports_gives_the_same_graph(
