@@ -12,13 +12,24 @@ class AlertType(StrEnum):
     """Pattern types the alert service can raise (domain.md section 4)."""
 
     SHARED_HOTSPOT = "shared_hotspot"  # P01
+    PEER_GROUP_CONTEXT = "peer_group_context"  # P02
     ADULT_LINKED_TO_CHILDREN = "adult_linked_to_children"  # P04
+    HARBOURING_ADULT = "harbouring_adult"  # P04
     VEHICLE_LINKED_TO_CHILDREN = "vehicle_linked_to_children"  # P06 (a)
+    VEHICLE_LINKED_TO_MISSING = "vehicle_linked_to_missing"  # P06 (b)
+    MISSING_ESCALATION = "missing_escalation"  # P07
+    CO_MISSING = "co_missing"  # P08
+    FOUND_OUT_OF_AREA = "found_out_of_area"  # P09
+    COUNTY_LINES_SUSPECTED = "county_lines_suspected"  # P09
+    TRAP_HOUSE = "trap_house"  # P11
+    CUCKOOING = "cuckooing"  # P12
+    CARE_HOME_TARGETED = "care_home_targeted"  # P14
     SHARED_PHONE = "shared_phone"  # P17
+    PROTECTIVE_CONDITION_BREACH = "protective_condition_breach"  # P22
 
 
 class AlertStatus(StrEnum):
-    """Where an alert is in its lifecycle."""
+    """Where an alert is in its lifecycle: open -> acknowledged -> actioned, or closed."""
 
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
@@ -29,7 +40,8 @@ class AlertStatus(StrEnum):
 class Priority(StrEnum):
     """How quickly a receiver should look at an alert."""
 
-    HIGH = "high"
+    URGENT = "urgent"  # act now: an immediate strategy meeting (a breach of conditions)
+    HIGH = "high"  # a child under 13, or with a learning disability or additional needs
     MEDIUM = "medium"
 
 
@@ -44,16 +56,63 @@ class AlertSubject(BaseModel):
 
 
 class Evidence(BaseModel):
-    """A report behind an alert."""
+    """A report behind an alert: when it was observed and how it was graded."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     report_id: UUID
     observed_at: AwareDatetime
+    grading: str | None = None  # e.g. "B2P": source, intelligence and handling codes
+
+
+class Deadline(BaseModel):
+    """A recommended action with the time by which the domain says it is due."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    action: str
+    due_at: AwareDatetime
+    basis: str  # where the timescale comes from (domain.md section 5.1)
+
+
+class SubgraphNode(BaseModel):
+    """An entity in the picture that explains the alert."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str
+    kind: str
+    label: str
+
+
+class SubgraphEdge(BaseModel):
+    """A link in the picture, with the cited reports that state it."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    source: str
+    target: str
+    type: str
+    report_ids: tuple[str, ...]
+
+
+class Subgraph(BaseModel):
+    """The entities and links, drawn only from the cited reports, that explain the alert."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    nodes: tuple[SubgraphNode, ...] = ()
+    edges: tuple[SubgraphEdge, ...] = ()
 
 
 class AlertRaised(BaseModel):
-    """An alert was raised, or updated with new evidence."""
+    """An alert was raised, updated with new evidence, or moved along its lifecycle.
+
+    `visibility` lists, per cited report, the audiences that may see it (`all`, `agency:X`,
+    `role:Y`): a receiver may see the alert only when it is in one audience of every list.
+    Every channel (the API, the live stream, webhooks and readers of the alerts topic) applies
+    that rule, so handling code C travels with the alert.
+    """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -70,3 +129,10 @@ class AlertRaised(BaseModel):
     evidence: tuple[Evidence, ...]
     raised_at: AwareDatetime
     updated_at: AwareDatetime
+    actions: tuple[str, ...] = ()
+    deadlines: tuple[Deadline, ...] = ()
+    subgraph: Subgraph = Subgraph()
+    visibility: tuple[tuple[str, ...], ...] = ()
+    assignee: str | None = None
+    closure_reason: str | None = None
+    false_positive: bool | None = None

@@ -11,6 +11,7 @@ from common.settings import InfraSettings
 from schemas.alerts import AlertRaised
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportSubmitted
+from services.alerts.lifecycle import HistoryEntry
 from services.alerts.store import Neo4jAlertStore
 from services.network.graph import Neo4jGraphStore, Neo4jPersonIndex
 from services.network.linking import link_report
@@ -52,6 +53,9 @@ def save_alert(settings: InfraSettings, alert: AlertRaised, *, anchor_id: str) -
     async def run() -> None:
         async with _driver(settings) as driver:
             store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
-            await store.save(alert, anchor_id=anchor_id)
+            entry = HistoryEntry(
+                at=alert.updated_at, by="test", action="raised", status=alert.status
+            )
+            await store.save(alert, anchor_id=anchor_id, history=entry)
 
     asyncio.run(run())

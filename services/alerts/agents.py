@@ -1,7 +1,7 @@
 """Faust agents of the alert service: run the detectors for each linked place."""
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import faust
@@ -11,54 +11,35 @@ from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, w
 
 from common.streaming import Neo4jConnection
 from schemas.alerts import AlertRaised
-from schemas.linking import EntitiesLinked, EntityKind
+from schemas.linking import EntitiesLinked
 from services.alerts.config import Settings
-from services.alerts.detectors.linked_children import detect_linked_children
-from services.alerts.detectors.shared_hotspot import detect_shared_hotspot
+from services.alerts.detection import Context, detect
 from services.alerts.lifecycle import record_alert
-from services.alerts.store import Neo4jAlertStore, Neo4jHotspotGraph, Neo4jLinkedChildrenGraph
+from services.alerts.store import Neo4jAlertStore
 
 log = logging.getLogger(__name__)
 
-ANCHOR_KINDS = frozenset({EntityKind.PERSON, EntityKind.VEHICLE, EntityKind.PHONE})
 RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
 
 
 async def _detect(
     linked: EntitiesLinked, neo4j: Neo4jConnection, settings: Settings
 ) -> list[AlertRaised]:
-    hotspots = Neo4jHotspotGraph(driver=neo4j.driver, database=settings.neo4j_database)
     alerts = Neo4jAlertStore(driver=neo4j.driver, database=settings.neo4j_database)
-    linked_children = Neo4jLinkedChildrenGraph(
-        driver=neo4j.driver, database=settings.neo4j_database
-    )
-    raised = []
+    cool_down = timedelta(days=settings.alerts_cool_down_days)
+    raised: dict[str, AlertRaised] = {}
     for entity in linked.entities:
         now = datetime.now(UTC)
-        if entity.kind is EntityKind.LOCATION:
-            candidate = await detect_shared_hotspot(
-                location_id=entity.id,
-                graph=hotspots,
-                now=now,
-                min_young_people=settings.alerts_hotspot_min_young_people,
-                window_days=settings.alerts_hotspot_window_days,
+        ctx = Context(
+            driver=neo4j.driver, database=settings.neo4j_database, settings=settings, now=now
+        )
+        for candidate in await detect(entity.kind, entity.id, ctx):
+            alert = await record_alert(
+                candidate=candidate, store=alerts, now=now, new_id=uuid4, cool_down=cool_down
             )
-        elif entity.kind in ANCHOR_KINDS:
-            candidate = await detect_linked_children(
-                entity_id=entity.id,
-                graph=linked_children,
-                now=now,
-                min_children=settings.alerts_linked_children_min,
-                window_days=settings.alerts_linked_children_window_days,
-            )
-        else:
-            continue
-        if candidate is None:
-            continue
-        alert = await record_alert(candidate=candidate, store=alerts, now=now, new_id=uuid4)
-        if alert is not None:
-            raised.append(alert)
-    return raised
+            if alert is not None:
+                raised[alert.fingerprint] = alert
+    return list(raised.values())
 
 
 async def _detect_with_retry(

@@ -13,6 +13,8 @@ class Settings(InfraSettings):
     alerts_entities_linked_topic: str = topics.ENTITIES_LINKED
     alerts_topic: str = topics.ALERTS
     alerts_retry_max_wait_s: float = 30.0
+    # A closed alert is not raised again for its pattern within the cool-down.
+    alerts_cool_down_days: int = 7
     # P01 contextual hotspot: N distinct young people at one place within the window;
     # N-1 when the place is in the hotspot taxonomy of domain.md section 4.0.
     alerts_hotspot_min_young_people: int = 3

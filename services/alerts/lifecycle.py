@@ -1,12 +1,31 @@
-"""Use case: de-duplicate a detected pattern into a new or updated alert."""
+"""Use case: turn a detected pattern into a new or updated alert, de-duplicated and explained.
+
+A fingerprint names the pattern (the type and the entity it is about). New evidence for an alert
+that is not closed updates it; the same evidence again changes nothing. Once an alert is closed,
+the same pattern raises a new alert only after the cool-down, and only with evidence the closed
+alert did not already cite.
+"""
 
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
-from schemas.alerts import AlertRaised, AlertStatus
-from services.alerts.detectors.shared_hotspot import AlertCandidate
+from schemas.alerts import AlertRaised, AlertStatus, Subgraph
+from services.alerts.actions import deadlines, describe
+from services.alerts.detectors.candidate import AlertCandidate
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One step in an alert's life: who did what, when, and why."""
+
+    at: datetime
+    by: str
+    action: str
+    status: AlertStatus
+    note: str = ""
 
 
 class AlertStore(Protocol):
@@ -16,9 +35,38 @@ class AlertStore(Protocol):
         """The alert with this fingerprint that is not closed, if any."""
         ...
 
-    async def save(self, alert: AlertRaised, *, anchor_id: str) -> None:
-        """Create or replace the alert, idempotent by alert id."""
+    async def last_closed(self, fingerprint: str) -> tuple[AlertRaised, datetime] | None:
+        """The most recently closed alert with this fingerprint, and when it was closed."""
         ...
+
+    async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Subgraph:
+        """The entities and the links among them that the reports state."""
+        ...
+
+    async def visibility(self, report_ids: list[str]) -> tuple[tuple[str, ...], ...]:
+        """Per report, the audiences that may see it."""
+        ...
+
+    async def save(self, alert: AlertRaised, *, anchor_id: str, history: HistoryEntry) -> None:
+        """Create or replace the alert, idempotent by alert id, and add a history entry."""
+        ...
+
+
+SYSTEM = "tessera"
+
+
+def _suppressed(
+    candidate: AlertCandidate,
+    closed: tuple[AlertRaised, datetime] | None,
+    *,
+    now: datetime,
+    cool_down: timedelta,
+) -> bool:
+    if closed is None:
+        return False
+    alert, closed_at = closed
+    new = set(candidate.evidence) - set(alert.evidence)
+    return now - closed_at < cool_down or not new
 
 
 async def record_alert(
@@ -27,11 +75,19 @@ async def record_alert(
     store: AlertStore,
     now: datetime,
     new_id: Callable[[], UUID],
+    cool_down: timedelta = timedelta(days=7),
 ) -> AlertRaised | None:
     """Save a new alert, or update the open one with new evidence; None when nothing changed."""
     existing = await store.open_alert(candidate.fingerprint)
     if existing is not None and set(existing.evidence) == set(candidate.evidence):
         return None
+    if existing is None and _suppressed(
+        candidate, await store.last_closed(candidate.fingerprint), now=now, cool_down=cool_down
+    ):
+        return None
+    report_ids = [str(e.report_id) for e in candidate.evidence]
+    entity_ids = [s.id for s in candidate.subjects] + list(candidate.context_ids)
+    raised_at = existing.raised_at if existing else now
     alert = AlertRaised(
         event_id=new_id(),
         occurred_at=now,
@@ -43,8 +99,21 @@ async def record_alert(
         summary=candidate.summary,
         subjects=candidate.subjects,
         evidence=candidate.evidence,
-        raised_at=existing.raised_at if existing else now,
+        raised_at=raised_at,
         updated_at=now,
+        actions=describe(candidate.actions),
+        deadlines=deadlines(candidate.actions, since=raised_at),
+        subgraph=await store.explain(entity_ids, report_ids),
+        visibility=await store.visibility(report_ids),
+        assignee=existing.assignee if existing else None,
     )
-    await store.save(alert, anchor_id=candidate.anchor_id)
+    added = len(set(candidate.evidence) - set(existing.evidence)) if existing else 0
+    history = HistoryEntry(
+        at=now,
+        by=SYSTEM,
+        action="updated" if existing else "raised",
+        status=alert.status,
+        note=f"{added} new report(s)" if existing else f"{len(report_ids)} report(s)",
+    )
+    await store.save(alert, anchor_id=candidate.anchor_id, history=history)
     return alert

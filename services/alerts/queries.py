@@ -20,6 +20,40 @@ WHERE a.status <> 'closed'
 RETURN a.body AS body
 """
 
+GET_LAST_CLOSED_ALERT = """
+MATCH (a:Alert {fingerprint: $fingerprint})
+WHERE a.status = 'closed'
+RETURN a.body AS body, toString(a.closed_at) AS closed_at
+ORDER BY a.closed_at DESC
+LIMIT 1
+"""
+
+# The explaining subgraph: named as the cited reports name them, linked only by what they state.
+EXPLAIN_NODES = """
+MATCH (n:Entity)
+WHERE n.id IN $entity_ids
+OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(n)
+WHERE r.id IN $report_ids
+WITH n, collect(m.name) AS names
+RETURN n.id AS id, n.kind AS kind, coalesce(names[0], n.kind) AS label
+ORDER BY id
+"""
+
+EXPLAIN_EDGES = """
+MATCH (a:Entity)-[l]->(b:Entity)
+WHERE a.id IN $entity_ids AND b.id IN $entity_ids
+WITH a, b, l, [x IN l.report_ids WHERE x IN $report_ids] AS cited
+WHERE size(cited) > 0
+RETURN a.id AS source, b.id AS target, type(l) AS type, cited AS report_ids
+ORDER BY source, target, type
+"""
+
+REPORT_AUDIENCES = """
+UNWIND $report_ids AS report_id
+MATCH (r:Report {id: report_id})
+RETURN r.id AS id, coalesce(r.audiences, ['all']) AS audiences
+"""
+
 SAVE_ALERT = """
 MERGE (a:Alert {id: $alert.alert_id})
 SET a.fingerprint = $alert.fingerprint,
@@ -28,11 +62,18 @@ SET a.fingerprint = $alert.fingerprint,
     a.priority = $alert.priority,
     a.raised_at = datetime($alert.raised_at),
     a.updated_at = datetime($alert.updated_at),
-    a.body = $body
+    a.body = $body,
+    a.assignee = $alert.assignee,
+    a.closed_at = CASE WHEN $alert.status = 'closed'
+                       THEN coalesce(a.closed_at, datetime($alert.updated_at)) END
+MERGE (h:AlertHistory {event_id: $alert.event_id})
+ON CREATE SET h.alert_id = $alert.alert_id, h.at = datetime($history.at), h.by = $history.by,
+              h.action = $history.action, h.status = $history.status, h.note = $history.note
+MERGE (a)-[:HAS_HISTORY]->(h)
 WITH a
-MATCH (e:Entity {id: $anchor_id})
-MERGE (a)-[:ABOUT]->(e)
-WITH a
+OPTIONAL MATCH (e:Entity {id: $anchor_id})
+FOREACH (_ IN CASE WHEN e IS NULL THEN [] ELSE [1] END | MERGE (a)-[:ABOUT]->(e))
+WITH DISTINCT a
 UNWIND $report_ids AS report_id
 MATCH (r:Report {id: report_id})
 MERGE (a)-[:CITES]->(r)

@@ -4,11 +4,12 @@ from datetime import datetime
 
 from neo4j import AsyncDriver
 
-from schemas.alerts import AlertRaised, AlertStatus, AlertType
+from schemas.alerts import AlertRaised, AlertStatus, AlertType, Subgraph, SubgraphEdge, SubgraphNode
 from schemas.entities import PlaceCategory
 from services.alerts import queries
 from services.alerts.detectors.linked_children import Anchor, ChildLink
 from services.alerts.detectors.shared_hotspot import Place, Sighting
+from services.alerts.lifecycle import HistoryEntry
 
 
 class Neo4jHotspotGraph:
@@ -62,14 +63,62 @@ class Neo4jAlertStore:
         )
         return AlertRaised.model_validate_json(records[0]["body"]) if records else None
 
-    async def save(self, alert: AlertRaised, *, anchor_id: str) -> None:
-        """Create or replace the alert, idempotent by alert id."""
+    async def last_closed(self, fingerprint: str) -> tuple[AlertRaised, datetime] | None:
+        """The most recently closed alert with this fingerprint, and when it was closed."""
+        records, _, _ = await self._driver.execute_query(
+            queries.GET_LAST_CLOSED_ALERT, fingerprint=fingerprint, database_=self._database
+        )
+        if not records or records[0]["closed_at"] is None:
+            return None
+        row = records[0]
+        return AlertRaised.model_validate_json(row["body"]), datetime.fromisoformat(
+            row["closed_at"]
+        )
+
+    async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Subgraph:
+        """The entities and the links among them that the reports state."""
+        params = {"entity_ids": entity_ids, "report_ids": report_ids}
+        nodes, _, _ = await self._driver.execute_query(
+            queries.EXPLAIN_NODES, params, database_=self._database
+        )
+        edges, _, _ = await self._driver.execute_query(
+            queries.EXPLAIN_EDGES, params, database_=self._database
+        )
+        return Subgraph(
+            nodes=tuple(SubgraphNode(id=r["id"], kind=r["kind"], label=r["label"]) for r in nodes),
+            edges=tuple(
+                SubgraphEdge(
+                    source=r["source"],
+                    target=r["target"],
+                    type=r["type"],
+                    report_ids=tuple(r["report_ids"]),
+                )
+                for r in edges
+            ),
+        )
+
+    async def visibility(self, report_ids: list[str]) -> tuple[tuple[str, ...], ...]:
+        """Per report, the audiences that may see it."""
+        records, _, _ = await self._driver.execute_query(
+            queries.REPORT_AUDIENCES, report_ids=report_ids, database_=self._database
+        )
+        return tuple(tuple(r["audiences"]) for r in records)
+
+    async def save(self, alert: AlertRaised, *, anchor_id: str, history: HistoryEntry) -> None:
+        """Create or replace the alert, idempotent by alert id, and add a history entry."""
         await self._driver.execute_query(
             queries.SAVE_ALERT,
             alert=alert.model_dump(mode="json"),
             body=alert.model_dump_json(),
             anchor_id=anchor_id,
             report_ids=[str(e.report_id) for e in alert.evidence],
+            history={
+                "at": history.at.isoformat(),
+                "by": history.by,
+                "action": history.action,
+                "status": history.status.value,
+                "note": history.note,
+            },
             database_=self._database,
         )
 

@@ -2,12 +2,22 @@
 
 import asyncio
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
-from schemas.alerts import AlertRaised, AlertStatus, AlertSubject, AlertType, Evidence, Priority
-from services.alerts.detectors.shared_hotspot import AlertCandidate
-from services.alerts.lifecycle import record_alert
+from schemas.alerts import (
+    AlertRaised,
+    AlertStatus,
+    AlertSubject,
+    AlertType,
+    Evidence,
+    Priority,
+    Subgraph,
+    SubgraphNode,
+)
+from services.alerts.actions import Action
+from services.alerts.detectors.candidate import AlertCandidate
+from services.alerts.lifecycle import HistoryEntry, record_alert
 from tests.factories import NOW
 
 
@@ -15,11 +25,38 @@ class FakeAlertStore:
     def __init__(self) -> None:
         self.alerts: dict[str, AlertRaised] = {}
 
-    async def open_alert(self, fingerprint: str) -> AlertRaised | None:
-        return next((a for a in self.alerts.values() if a.fingerprint == fingerprint), None)
+        self.closed_at: dict[str, datetime] = {}
+        self.history: list[HistoryEntry] = []
 
-    async def save(self, alert: AlertRaised, *, anchor_id: str) -> None:
+    async def open_alert(self, fingerprint: str) -> AlertRaised | None:
+        return next(
+            (
+                a
+                for a in self.alerts.values()
+                if a.fingerprint == fingerprint and a.status is not AlertStatus.CLOSED
+            ),
+            None,
+        )
+
+    async def last_closed(self, fingerprint: str) -> tuple[AlertRaised, datetime] | None:
+        closed = [
+            (a, self.closed_at[str(a.alert_id)])
+            for a in self.alerts.values()
+            if a.fingerprint == fingerprint and a.status is AlertStatus.CLOSED
+        ]
+        return max(closed, key=lambda pair: pair[1]) if closed else None
+
+    async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Subgraph:
+        return Subgraph(nodes=tuple(SubgraphNode(id=i, kind="x", label=i) for i in entity_ids))
+
+    async def visibility(self, report_ids: list[str]) -> tuple[tuple[str, ...], ...]:
+        return tuple(("all",) for _ in report_ids)
+
+    async def save(self, alert: AlertRaised, *, anchor_id: str, history: HistoryEntry) -> None:
         self.alerts[str(alert.alert_id)] = alert
+        self.history.append(history)
+        if alert.status is AlertStatus.CLOSED:
+            self.closed_at.setdefault(str(alert.alert_id), alert.updated_at)
 
 
 def _candidate(report_count: int) -> AlertCandidate:
@@ -34,6 +71,7 @@ def _candidate(report_count: int) -> AlertCandidate:
             for i in range(report_count)
         ),
         anchor_id="location:x",
+        actions=(Action.CONTEXT_PLAN, Action.STRATEGY_MEETING),
     )
 
 
@@ -44,8 +82,17 @@ def _record(store: FakeAlertStore, candidate: AlertCandidate, minutes: int) -> A
             store=store,
             now=NOW + timedelta(minutes=minutes),
             new_id=uuid.uuid4,
+            cool_down=timedelta(days=7),
         )
     )
+
+
+def _close(store: FakeAlertStore, alert: AlertRaised, minutes: int) -> None:
+    closed = alert.model_copy(
+        update={"status": AlertStatus.CLOSED, "updated_at": NOW + timedelta(minutes=minutes)}
+    )
+    store.alerts[str(alert.alert_id)] = closed
+    store.closed_at[str(alert.alert_id)] = closed.updated_at
 
 
 def test_first_detection_opens_an_alert() -> None:
@@ -70,3 +117,44 @@ def test_new_evidence_updates_the_open_alert() -> None:
     assert second.alert_id == first.alert_id
     assert second.raised_at == first.raised_at and second.updated_at > first.updated_at
     assert len(second.evidence) == 4 and len(store.alerts) == 1
+
+
+def test_an_alert_carries_actions_deadlines_subgraph_and_visibility() -> None:
+    store = FakeAlertStore()
+    alert = _record(store, _candidate(2), 0)
+    assert alert is not None
+    assert alert.actions[0].startswith("design a contextual safeguarding plan")
+    assert [d.due_at for d in alert.deadlines] == [NOW + timedelta(hours=24)]
+    assert [n.id for n in alert.subgraph.nodes] == ["location:x"]
+    assert alert.visibility == (("all",), ("all",))
+    assert [h.action for h in store.history] == ["raised"]
+
+
+def test_deadlines_count_from_when_the_alert_was_first_raised() -> None:
+    store = FakeAlertStore()
+    _record(store, _candidate(2), 0)
+    second = _record(store, _candidate(3), 90)
+    assert second is not None
+    assert second.deadlines[0].due_at == NOW + timedelta(hours=24)
+    assert [h.action for h in store.history] == ["raised", "updated"]
+
+
+def test_a_closed_alert_is_not_raised_again_within_the_cool_down() -> None:
+    store = FakeAlertStore()
+    first = _record(store, _candidate(2), 0)
+    assert first is not None
+    _close(store, first, 10)
+    assert _record(store, _candidate(3), 60 * 24) is None  # new evidence, one day later
+    assert len(store.alerts) == 1
+
+
+def test_after_the_cool_down_only_new_evidence_raises_a_new_alert() -> None:
+    store = FakeAlertStore()
+    first = _record(store, _candidate(2), 0)
+    assert first is not None
+    _close(store, first, 10)
+    eight_days = 60 * 24 * 8
+    assert _record(store, _candidate(2), eight_days) is None  # the same reports again
+    again = _record(store, _candidate(3), eight_days)
+    assert again is not None and again.alert_id != first.alert_id
+    assert again.status is AlertStatus.OPEN

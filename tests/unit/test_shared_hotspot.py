@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from schemas.alerts import AlertType, Priority
 from schemas.entities import PlaceCategory
+from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.detectors.shared_hotspot import (
-    AlertCandidate,
     Place,
     Sighting,
     detect_shared_hotspot,

@@ -10,10 +10,10 @@ entity but co-presence at a place, which P01 and P14 weigh.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
-from uuid import UUID
 
-from schemas.alerts import AlertSubject, AlertType, Evidence, Priority
-from services.alerts.detectors.shared_hotspot import UNDER_13, AlertCandidate
+from schemas.alerts import AlertSubject, AlertType
+from services.alerts.actions import Action
+from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,12 @@ class LinkedChildrenGraph(Protocol):
         ...
 
 
+ACTIONS_OF = {
+    "person": (Action.STRATEGY_MEETING, Action.CAWN, Action.SCREENING),
+    "vehicle": (Action.SHARE_REGISTRATION, Action.ANPR_MARKER),
+    "phone": (Action.PHONE_EXAMINATION,),
+}
+
 ALERT_OF = {
     "person": (
         AlertType.ADULT_LINKED_TO_CHILDREN,
@@ -84,15 +90,12 @@ async def detect_linked_children(
     if len(children) < min_children:
         return None
     alert_type, action = ALERT_OF[anchor.kind]
-    urgent = any(
-        (link.age is not None and link.age < UNDER_13) or link.vulnerable for link in links
-    )
     reports = {link.report_id: link.observed_at for link in links}
     what = {"person": "The adult", "vehicle": "Vehicle", "phone": "Phone number"}[anchor.kind]
     return AlertCandidate(
         type=alert_type,
         fingerprint=f"{alert_type.value}:{anchor.id}",
-        priority=Priority.HIGH if urgent else Priority.MEDIUM,
+        priority=raised_priority((k.age for k in links), (k.vulnerable for k in links)),
         summary=(
             f"{what} {anchor.name} has been linked to {len(children)} different young people "
             f"in the last {window_days} days; {action}."
@@ -104,9 +107,7 @@ async def detect_linked_children(
                 for c in sorted(children.values(), key=lambda c: c.person_name)
             ),
         ),
-        evidence=tuple(
-            Evidence(report_id=UUID(rid), observed_at=at)
-            for rid, at in sorted(reports.items(), key=lambda item: item[1])
-        ),
+        evidence=evidence_of(reports),
         anchor_id=anchor.id,
+        actions=ACTIONS_OF[anchor.kind],
     )

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
-from uuid import UUID
 
-from schemas.alerts import AlertSubject, AlertType, Evidence, Priority
+from schemas.alerts import AlertSubject, AlertType
 from schemas.entities import PlaceCategory
+from services.alerts.actions import Action
+from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
 
 # Places in the hotspot taxonomy (domain.md section 4.0) need one young person fewer.
 HOTSPOT_CATEGORIES = frozenset(
@@ -22,7 +23,6 @@ HOTSPOT_CATEGORIES = frozenset(
 )
 # Children are together at their own school or care home every day: that is not a hotspot.
 ORDINARY_PLACES = frozenset({PlaceCategory.SCHOOL, PlaceCategory.CARE_HOME})
-UNDER_13 = 13
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,19 +57,6 @@ class HotspotGraph(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class AlertCandidate:
-    """A pattern found in the graph, before de-duplication."""
-
-    type: AlertType
-    fingerprint: str
-    priority: Priority
-    summary: str
-    subjects: tuple[AlertSubject, ...]
-    evidence: tuple[Evidence, ...]
-    anchor_id: str  # the entity the alert is about: a place, person, vehicle or phone
-
-
 async def detect_shared_hotspot(
     *,
     location_id: str,
@@ -88,12 +75,11 @@ async def detect_shared_hotspot(
     threshold = min_young_people - (1 if place.category in HOTSPOT_CATEGORIES else 0)
     if len(people) < max(threshold, 2):
         return None
-    under_13 = any(s.age is not None and s.age < UNDER_13 for s in sightings)
     reports = {s.report_id: s.observed_at for s in sightings}
     return AlertCandidate(
         type=AlertType.SHARED_HOTSPOT,
         fingerprint=f"{AlertType.SHARED_HOTSPOT.value}:{place.id}",
-        priority=Priority.HIGH if under_13 else Priority.MEDIUM,
+        priority=raised_priority(s.age for s in sightings),
         summary=(
             f"{len(people)} young people have been linked to {place.name} "
             f"in the last {window_days} days; consider a contextual safeguarding "
@@ -106,9 +92,7 @@ async def detect_shared_hotspot(
                 for p in sorted(people.values(), key=lambda s: s.person_name)
             ),
         ),
-        evidence=tuple(
-            Evidence(report_id=UUID(rid), observed_at=at)
-            for rid, at in sorted(reports.items(), key=lambda item: item[1])
-        ),
+        evidence=evidence_of(reports),
         anchor_id=place.id,
+        actions=(Action.CONTEXT_PLAN, Action.SCREENING),
     )

@@ -1,0 +1,116 @@
+"""The recommended actions the domain names, and the deadlines that apply to them.
+
+Texts and timescales come from domain.md sections 4, 5.1 and 5.2; an action without a timescale
+in the domain has no deadline rather than an invented one.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from schemas.alerts import Deadline
+
+
+class Action(StrEnum):
+    """What a receiver of an alert may be asked to consider."""
+
+    STRATEGY_MEETING = "strategy_meeting"
+    IMMEDIATE_STRATEGY_MEETING = "immediate_strategy_meeting"
+    CAWN = "cawn"
+    NRM_REFERRAL = "nrm_referral"
+    CROSS_BORDER_NOTIFICATION = "cross_border_notification"
+    SAFEGUARDING_48H = "safeguarding_48h"
+    SCREENING = "screening"
+    CONTEXT_PLAN = "context_plan"
+    SHARE_REGISTRATION = "share_registration"
+    ANPR_MARKER = "anpr_marker"
+    PHONE_EXAMINATION = "phone_examination"
+    DISRUPT_PEER_CONTACT = "disrupt_peer_contact"
+    WARRANT_OR_CLOSURE = "warrant_or_closure"
+    ADULT_SOCIAL_CARE = "adult_social_care"
+    NOTIFY_HOMES = "notify_homes"
+    RETURN_INTERVIEW = "return_interview"
+    DAILY_CONTACT = "daily_contact"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRule:
+    """How an action reads to the receiver, and its timescale where the domain gives one."""
+
+    text: str
+    due_in: timedelta | None = None
+    basis: str = ""
+
+
+CATALOGUE: dict[Action, ActionRule] = {
+    Action.STRATEGY_MEETING: ActionRule(
+        "hold a strategy meeting", timedelta(hours=24), "within 24 hours of referral [004:108]"
+    ),
+    Action.IMMEDIATE_STRATEGY_MEETING: ActionRule(
+        "hold an immediate strategy meeting and notify police",
+        timedelta(0),
+        "immediate on any contact with the bailed adults [004:526]",
+    ),
+    Action.CAWN: ActionRule(
+        "consider a Child Abduction Warning Notice for the adult harbouring the child"
+    ),
+    Action.NRM_REFERRAL: ActionRule(
+        "make a National Referral Mechanism referral: a suspected trafficked child must be "
+        "referred [004:130]"
+    ),
+    Action.CROSS_BORDER_NOTIFICATION: ActionRule(
+        "notify the home-area police and children's social care with the full risk summary",
+        timedelta(0),
+        "cross-border notification on finding the child [002:12]",
+    ),
+    Action.SAFEGUARDING_48H: ActionRule(
+        "intensive safeguarding through and after custody",
+        timedelta(hours=48),
+        "the first 48 hours after custody [002:6]",
+    ),
+    Action.SCREENING: ActionRule("complete or review the exploitation screening tool"),
+    Action.CONTEXT_PLAN: ActionRule(
+        "design a contextual safeguarding plan for the place with the partnership"
+    ),
+    Action.SHARE_REGISTRATION: ActionRule(
+        "share the registration and description with the homes and schools concerned"
+    ),
+    Action.ANPR_MARKER: ActionRule("consider an ANPR marker for the vehicle"),
+    Action.PHONE_EXAMINATION: ActionRule(
+        "consider phone examination and cell-site analysis (police only)"
+    ),
+    Action.DISRUPT_PEER_CONTACT: ActionRule(
+        "disrupt the relationship with the young people they go missing with [004:511]"
+    ),
+    Action.WARRANT_OR_CLOSURE: ActionRule(
+        "consider a warrant, a closure order or other disruption of the premises"
+    ),
+    Action.ADULT_SOCIAL_CARE: ActionRule("refer the vulnerable tenant to adult social care"),
+    Action.NOTIFY_HOMES: ActionRule(
+        "tell the registered managers of the homes to be vigilant, without naming other children"
+    ),
+    Action.RETURN_INTERVIEW: ActionRule(
+        "hold a return interview",
+        timedelta(hours=24),
+        "a thorough conversation the next day if police could not do one [003:19]",
+    ),
+    Action.DAILY_CONTACT: ActionRule(
+        "daily contact by social worker, police and youth worker while the child is missing",
+        timedelta(hours=24),
+        "daily while missing [004:607-609]",
+    ),
+}
+
+
+def describe(actions: tuple[Action, ...]) -> tuple[str, ...]:
+    """The receiver's wording of each action, in the detector's order."""
+    return tuple(CATALOGUE[a].text for a in actions)
+
+
+def deadlines(actions: tuple[Action, ...], *, since: datetime) -> tuple[Deadline, ...]:
+    """The deadline of each action the domain gives a timescale for, counted from a time."""
+    return tuple(
+        Deadline(action=rule.text, due_at=since + rule.due_in, basis=rule.basis)
+        for rule in (CATALOGUE[a] for a in actions)
+        if rule.due_in is not None
+    )

@@ -1,0 +1,44 @@
+"""What every detector returns: a pattern found in the graph, before de-duplication."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from schemas.alerts import AlertSubject, AlertType, Evidence, Priority
+from services.alerts.actions import Action
+
+UNDER_13 = 13
+
+
+@dataclass(frozen=True, slots=True)
+class AlertCandidate:
+    """A pattern found in the graph, before de-duplication."""
+
+    type: AlertType
+    fingerprint: str
+    priority: Priority
+    summary: str
+    subjects: tuple[AlertSubject, ...]
+    evidence: tuple[Evidence, ...]
+    anchor_id: str  # the entity the alert is about: a place, person, vehicle or phone
+    actions: tuple[Action, ...] = ()
+    # Entities beyond the subjects that belong in the explaining subgraph (a found location).
+    context_ids: tuple[str, ...] = field(default=())
+
+
+def raised_priority(ages: Iterable[int | None], vulnerable: Iterable[bool] = ()) -> Priority:
+    """High for a child under 13 or with a learning disability or additional needs (R4-R6)."""
+    young = any(age is not None and age < UNDER_13 for age in ages)
+    return Priority.HIGH if young or any(vulnerable) else Priority.MEDIUM
+
+
+def evidence_of(
+    reports: dict[str, datetime], gradings: dict[str, str] | None = None
+) -> tuple[Evidence, ...]:
+    """Evidence entries for report ids and their observation times, oldest first."""
+    gradings = gradings or {}
+    return tuple(
+        Evidence(report_id=UUID(rid), observed_at=at, grading=gradings.get(rid))
+        for rid, at in sorted(reports.items(), key=lambda item: (item[1], item[0]))
+    )
