@@ -98,6 +98,8 @@ class Person(Input):
     flags: PersonFlags = PersonFlags()
     phones: Annotated[list[PhoneNumber], Field(max_length=20)] = []
     handles: Annotated[list[Handle], Field(max_length=20)] = []
+    school: "Place | None" = None  # the school the child attends
+    placement: "Place | None" = None  # the care home or foster placement the child lives in
 
     @model_validator(mode="after")
     def _identifiable(self) -> Self:
@@ -171,6 +173,9 @@ class Place(Input):
     def label(self) -> str:
         """The best single name to show for the place."""
         return self.name or self.address or self.postcode or "unnamed place"
+
+
+Person.model_rebuild()
 
 
 class Vehicle(Input):

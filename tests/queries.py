@@ -16,8 +16,9 @@ DELETE_REPORTS_AND_THEIR_ENTITIES = """
 UNWIND $report_ids AS report_id
 MATCH (r:Report {id: report_id})
 OPTIONAL MATCH (r)-[:MENTIONS]->(e)
+OPTIONAL MATCH (e)-[:WENT_MISSING|SUBJECT_OF]->(f)
 OPTIONAL MATCH (a:Alert)-[:CITES]->(r)
-DETACH DELETE r, e, a
+DETACH DELETE r, e, f, a
 """
 
 LIST_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names"

@@ -47,6 +47,33 @@ async def write_report_tx(tx: AsyncManagedTransaction, graph: ReportGraph) -> No
         ).consume()
     if graph.possible:
         await (await tx.run(queries.MERGE_POSSIBLE_SAME_AS, rows=graph.possible)).consume()
+    await _write_facts(tx, graph)
+
+
+async def _write_facts(tx: AsyncManagedTransaction, graph: ReportGraph) -> None:
+    """Missing episodes, protective orders and premises status stated by the report."""
+    report_id = graph.report["id"]
+    for query, rows in (
+        (queries.MERGE_MISSING_STARTED, graph.missing_started),
+        (queries.MERGE_ORDERS, graph.orders),
+        (queries.SET_PLACE_STATUS, graph.statuses),
+    ):
+        if rows:
+            await (await tx.run(query, report_id=report_id, rows=rows)).consume()
+    for row in graph.missing_ended:
+        found = await tx.run(
+            queries.FIND_EPISODE_TO_END,
+            child=row["child"],
+            report_id=report_id,
+            found_at=row["found_at"],
+        )
+        record = await found.single()
+        episode_id = record["id"] if record else row["new_id"]
+        await (
+            await tx.run(
+                queries.END_MISSING_EPISODE, report_id=report_id, row=row, episode_id=episode_id
+            )
+        ).consume()
 
 
 class Neo4jPersonIndex:

@@ -47,6 +47,10 @@ class ReportGraph:
     groups: list[dict[str, Any]] = field(default_factory=list)
     links: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     possible: list[dict[str, Any]] = field(default_factory=list)
+    missing_started: list[dict[str, Any]] = field(default_factory=list)
+    missing_ended: list[dict[str, Any]] = field(default_factory=list)
+    orders: list[dict[str, Any]] = field(default_factory=list)
+    statuses: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def seen_at(self) -> list[dict[str, str]]:
@@ -233,6 +237,57 @@ def build_report_graph(
         if source != target:
             links[link.type.value].add((source, target, link.detail))
     grading = body.grading
+    report_id = str(event.event_id)
+
+    def maybe(ref: Ref | None) -> str | None:
+        return ref_id(ref) if ref is not None else None
+
+    missing_started = [
+        {
+            "id": f"missing:{report_id}:{i}",
+            "child": ref_id(fact.child),
+            "started_at": fact.started_at.isoformat(),
+            "placement": maybe(fact.placement),
+            "police_risk_grading": fact.police_risk_grading,
+        }
+        for i, fact in enumerate(found.missing_started)
+    ]
+    missing_ended = [
+        {
+            "new_id": f"missing:{report_id}:found:{i}",
+            "child": ref_id(fact.child),
+            "found_at": fact.found_at.isoformat(),
+            "place": maybe(fact.place),
+            "companions": [ref_id(c) for c in fact.companions],
+            "circumstances": fact.circumstances,
+            "condition": list(fact.condition),
+        }
+        for i, fact in enumerate(found.missing_ended)
+    ]
+    orders = [
+        {
+            "id": f"order:{report_id}:{i}",
+            "subject": ref_id(fact.subject),
+            "kind": fact.kind,
+            "issued_on": fact.issued_on.isoformat(),
+            "expires_on": fact.expires_on.isoformat() if fact.expires_on else None,
+            "radius_m": fact.radius_m,
+            "centre": maybe(fact.centre),
+            "protected": [ref_id(r) for r in fact.protected],
+            "areas": [ref_id(r) for r in fact.areas],
+        }
+        for i, fact in enumerate(found.orders)
+    ]
+    statuses = [
+        {
+            "id": ref_id(fact.place),
+            "drugs_house": fact.drugs_house,
+            "vulnerable_tenant": fact.vulnerable_tenant,
+            "cuckooing": fact.cuckooing,
+            "multiple_callers": fact.multiple_callers,
+        }
+        for fact in found.statuses
+    ]
     return ReportGraph(
         report={
             "id": str(event.event_id),
@@ -254,6 +309,7 @@ def build_report_graph(
             "evidence": evidence_entries(event),
             "source_protected": body.source_protected,
             "police_incident_ref": body.police_incident_ref,
+            "items": sorted(set(found.items)),
         },
         persons=rows(persons),
         locations=rows(locations),
@@ -265,6 +321,10 @@ def build_report_graph(
             kind: [{"source": s, "target": t, "detail": d} for s, t, d in sorted(pairs)]
             for kind, pairs in sorted(links.items())
         },
+        missing_started=missing_started,
+        missing_ended=missing_ended,
+        orders=orders,
+        statuses=statuses,
     )
 
 

@@ -1,13 +1,15 @@
 """Who, where, which vehicle, phone and handle each event type mentions, and how they are linked."""
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
 
-from schemas.entities import Handle, Person, Place, Vehicle
+from schemas.entities import Handle, Person, PersonRole, Place, PlaceCategory, Vehicle
 from schemas.events import (
     AddressConcern,
     Approach,
     Association,
+    ItemKind,
     MissingEnded,
     MissingReported,
     Operation,
@@ -59,6 +61,7 @@ class LinkType(StrEnum):
     PHONE_SEIZED_AT = "PHONE_SEIZED_AT"  # phone -> premises
     NO_CONTACT_WITH = "NO_CONTACT_WITH"  # order subject -> protected person
     EXCLUDED_FROM = "EXCLUDED_FROM"  # order subject -> exclusion area
+    ATTENDS = "ATTENDS"  # child -> school
 
 
 Ref = tuple[EntityKind, int]
@@ -74,6 +77,53 @@ class Link:
     detail: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class MissingStart:
+    """A missing episode begins: a MissingEpisode node for the child."""
+
+    child: Ref
+    started_at: datetime
+    placement: Ref | None
+    police_risk_grading: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MissingEnd:
+    """A missing episode ends: where the child was found, with whom, in what state."""
+
+    child: Ref
+    found_at: datetime
+    place: Ref | None
+    companions: tuple[Ref, ...]
+    circumstances: str
+    condition: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderMade:
+    """A CAWN, bail conditions or a Community Protection Warning: a ProtectiveOrder node."""
+
+    subject: Ref
+    kind: str
+    issued_on: date
+    expires_on: date | None
+    radius_m: int | None
+    centre: Ref | None
+    protected: tuple[Ref, ...]
+    areas: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceStatus:
+    """What a report says about premises: a drugs house, a vulnerable tenant, cuckooing."""
+
+    place: Ref
+    drugs_house: bool = False
+    vulnerable_tenant: bool = False
+    cuckooing: bool = False
+    multiple_callers: bool = False
+
+
 @dataclass
 class Mentions:
     """Entities by the part they play in the report, and the links between them."""
@@ -85,11 +135,23 @@ class Mentions:
     handles: list[tuple[Handle, str]] = field(default_factory=list)
     groups: list[tuple[str, str]] = field(default_factory=list)  # (name, part)
     links: list[Link] = field(default_factory=list)
+    missing_started: list[MissingStart] = field(default_factory=list)
+    missing_ended: list[MissingEnd] = field(default_factory=list)
+    orders: list[OrderMade] = field(default_factory=list)
+    statuses: list[PlaceStatus] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)  # kinds of item found or seized
 
     def person(self, person: Person, part: str) -> Ref:
-        """Mention a person, with the phones and handles the report gives for them."""
+        """Mention a person, with their phones, handles, school and placement."""
         self.persons.append((person, part))
         ref = (EntityKind.PERSON, len(self.persons) - 1)
+        if person.school is not None:
+            school = person.school
+            if school.category is PlaceCategory.OTHER:
+                school = school.model_copy(update={"category": PlaceCategory.SCHOOL})
+            self.link(LinkType.ATTENDS, ref, self.place(school, "school"))
+        if person.placement is not None:
+            self.link(LinkType.PLACED_AT, ref, self.place(person.placement, "placement"))
         for number in person.phones:
             self.link(LinkType.USES_PHONE, ref, self.phone(number, "phone_of_person"))
         for handle in person.handles:
@@ -156,6 +218,8 @@ def _approach(m: Mentions, event: Approach) -> None:
         m.link(LinkType.GROUP_ACTIVE_AT, group, where, "approach")
         for adult in approachers:
             m.link(LinkType.MEMBER_OF, adult, group)
+        for child in approached:
+            m.link(LinkType.APPROACHED, group, child, event.purpose.value)
 
 
 def _vehicle_sighting(m: Mentions, event: VehicleSighting) -> None:
@@ -173,8 +237,12 @@ def _vehicle_sighting(m: Mentions, event: VehicleSighting) -> None:
 
 def _missing_reported(m: Mentions, event: MissingReported) -> None:
     child = m.person(event.child, "missing")
+    placement = None
     if event.placement is not None:
-        m.link(LinkType.PLACED_AT, child, m.place(event.placement, "placement"))
+        placement = m.place(event.placement, "placement")
+        m.link(LinkType.PLACED_AT, child, placement)
+    grading = event.police_risk_grading.value if event.police_risk_grading else None
+    m.missing_started.append(MissingStart(child, event.last_seen_at, placement, grading))
     if event.last_seen_place is not None:
         m.link(LinkType.SEEN_AT, child, m.place(event.last_seen_place, "last_seen"), "last_seen")
     for person in event.known_associates:
@@ -190,10 +258,22 @@ def _missing_ended(m: Mentions, event: MissingEnded) -> None:
     companions = [m.person(p, "found_with") for p in event.found_with]
     for other in companions:
         m.link(LinkType.FOUND_WITH, child, other, event.circumstances.value)
+    where = None
     if event.found_place is not None:
         where = m.place(event.found_place, "found_at")
         for ref, role in [(child, "found")] + [(c, "found_with") for c in companions]:
             m.link(LinkType.SEEN_AT, ref, where, role)
+    m.items += [item.kind.value for item in event.items_found]
+    m.missing_ended.append(
+        MissingEnd(
+            child,
+            event.found_at,
+            where,
+            tuple(companions),
+            event.circumstances.value,
+            tuple(c.value for c in event.condition),
+        )
+    )
 
 
 def _return_interview(m: Mentions, event: ReturnInterview) -> None:
@@ -230,6 +310,18 @@ def _address_concern(m: Mentions, event: AddressConcern) -> None:
     where = m.place(event.place, "address_of_concern")
     if event.tenant is not None:
         m.link(LinkType.TENANT_OF, m.person(event.tenant, "tenant"), where)
+    vulnerable_tenant = event.tenant_vulnerable or (
+        event.tenant is not None and event.tenant.role is PersonRole.VULNERABLE_ADULT
+    )
+    m.statuses.append(
+        PlaceStatus(
+            where,
+            drugs_house=event.suspected_drugs_house,
+            vulnerable_tenant=vulnerable_tenant,
+            cuckooing=event.suspected_cuckooing,
+            multiple_callers=event.multiple_callers,
+        )
+    )
     for person in event.visitors:
         m.link(LinkType.SEEN_AT, m.person(person, "visitor"), where, "visitor")
 
@@ -240,14 +332,34 @@ def _operation(m: Mentions, event: Operation) -> None:
         m.link(LinkType.PHONE_SEIZED_AT, m.phone(number, "seized"), where)
     if event.group:
         m.link(LinkType.GROUP_ACTIVE_AT, m.group(event.group, "operation_group"), where, "raid")
+    m.items += [item.kind.value for item in event.seized]
+    if any(item.kind is ItemKind.DRUGS for item in event.seized):
+        m.statuses.append(PlaceStatus(where, drugs_house=True))
 
 
 def _protective_order(m: Mentions, event: ProtectiveOrder) -> None:
     subject = m.person(event.subject, "order_subject")
+    protected = []
     for person in event.protected + event.no_contact:
-        m.link(LinkType.NO_CONTACT_WITH, subject, m.person(person, "protected"), event.kind.value)
-    for place in event.exclusion_areas + ([event.centre] if event.centre else []):
-        m.link(LinkType.EXCLUDED_FROM, subject, m.place(place, "order_area"), event.kind.value)
+        protected.append(m.person(person, "protected"))
+        m.link(LinkType.NO_CONTACT_WITH, subject, protected[-1], event.kind.value)
+    areas = []
+    for place in event.exclusion_areas:
+        areas.append(m.place(place, "order_area"))
+        m.link(LinkType.EXCLUDED_FROM, subject, areas[-1], event.kind.value)
+    centre = m.place(event.centre, "order_centre") if event.centre else None
+    m.orders.append(
+        OrderMade(
+            subject,
+            event.kind.value,
+            event.issued_on,
+            event.expires_on,
+            event.radius_m,
+            centre,
+            tuple(protected),
+            tuple(areas),
+        )
+    )
 
 
 def mentions_of(event: Event) -> Mentions:  # noqa: C901 - one short branch per event type

@@ -24,7 +24,8 @@ ON CREATE SET r.type = $report.type,
               r.audiences = $report.audiences,
               r.evidence = $report.evidence,
               r.source_protected = $report.source_protected,
-              r.police_incident_ref = $report.police_incident_ref
+              r.police_incident_ref = $report.police_incident_ref,
+              r.items = $report.items
 """
 
 MERGE_PERSONS = """
@@ -68,6 +69,8 @@ SET l.audiences = l.audiences + [a IN r.audiences WHERE NOT a IN l.audiences],
     l.local_authority = coalesce(l.local_authority, row.local_authority),
     l.police_force_area = coalesce(l.police_force_area, row.police_force_area),
     l.lat = coalesce(l.lat, row.lat), l.lon = coalesce(l.lon, row.lon)
+FOREACH (_ IN CASE WHEN row.category IN ['care_home', 'school'] THEN [1] ELSE [] END |
+  SET l:Placement)
 MERGE (r)-[m:MENTIONS {part: row.part}]->(l)
 ON CREATE SET m.name = row.name
 """
@@ -134,6 +137,94 @@ SET l.report_ids = l.report_ids + r.id,
     l.count = l.count + 1,
     l.first_seen = CASE WHEN r.observed_at < l.first_seen THEN r.observed_at ELSE l.first_seen END,
     l.last_seen = CASE WHEN r.observed_at > l.last_seen THEN r.observed_at ELSE l.last_seen END
+"""
+
+# Missing episodes, protective orders and premises status: facts, keyed by their report.
+MERGE_MISSING_STARTED = """
+MATCH (r:Report {id: $report_id})
+UNWIND $rows AS row
+MATCH (p:Person {id: row.child})
+MERGE (e:MissingEpisode {id: row.id})
+ON CREATE SET e.started_at = datetime(row.started_at), e.reported_by = r.id,
+              e.police_risk_grading = row.police_risk_grading, e.audiences = r.audiences
+MERGE (p)-[:WENT_MISSING]->(e)
+WITH e, row
+OPTIONAL MATCH (l:Location {id: row.placement})
+FOREACH (_ IN CASE WHEN l IS NULL THEN [] ELSE [1] END | MERGE (e)-[:MISSING_FROM]->(l))
+"""
+
+# The episode a found report ends: the one it ended before (a replay), else the child's latest
+# open episode that began before the child was found.
+FIND_EPISODE_TO_END = """
+MATCH (p:Person {id: $child})-[:WENT_MISSING]->(e:MissingEpisode)
+WHERE e.ended_by = $report_id
+   OR (e.ended_at IS NULL AND e.started_at <= datetime($found_at))
+RETURN e.id AS id
+ORDER BY e.ended_by = $report_id DESC, e.started_at DESC
+LIMIT 1
+"""
+
+END_MISSING_EPISODE = """
+MATCH (r:Report {id: $report_id})
+MATCH (p:Person {id: $row.child})
+MERGE (e:MissingEpisode {id: $episode_id})
+ON CREATE SET e.audiences = r.audiences
+SET e.ended_at = datetime($row.found_at), e.ended_by = r.id,
+    e.circumstances = $row.circumstances, e.condition = $row.condition,
+    e.items = r.items,
+    e.audiences = e.audiences + [a IN r.audiences WHERE NOT a IN e.audiences],
+    e.duration_hours = CASE WHEN e.started_at IS NULL THEN null
+                            ELSE duration.inSeconds(e.started_at, datetime($row.found_at))
+                                 .seconds / 3600.0 END
+MERGE (p)-[:WENT_MISSING]->(e)
+WITH e
+OPTIONAL MATCH (l:Location {id: $row.place})
+FOREACH (_ IN CASE WHEN l IS NULL THEN [] ELSE [1] END | MERGE (e)-[:FOUND_AT]->(l))
+WITH DISTINCT e
+UNWIND $row.companions AS companion
+MATCH (c:Person {id: companion})
+MERGE (e)-[:FOUND_WITH_PERSON]->(c)
+"""
+
+MERGE_ORDERS = """
+MATCH (r:Report {id: $report_id})
+UNWIND $rows AS row
+MATCH (s:Person {id: row.subject})
+MERGE (o:ProtectiveOrder {id: row.id})
+ON CREATE SET o.kind = row.kind, o.issued_on = date(row.issued_on),
+              o.expires_on = CASE WHEN row.expires_on IS NULL THEN null
+                                  ELSE date(row.expires_on) END,
+              o.radius_m = row.radius_m, o.report_id = r.id, o.audiences = r.audiences
+MERGE (s)-[:SUBJECT_OF]->(o)
+WITH o, row
+CALL (o, row) {
+  UNWIND row.protected AS pid
+  MATCH (p:Person {id: pid})
+  MERGE (o)-[:PROTECTS]->(p)
+}
+CALL (o, row) {
+  UNWIND row.areas AS lid
+  MATCH (l:Location {id: lid})
+  MERGE (o)-[:EXCLUDES]->(l)
+}
+CALL (o, row) {
+  OPTIONAL MATCH (c:Location {id: row.centre})
+  FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | MERGE (o)-[:CENTRED_ON]->(c))
+}
+"""
+
+# Status only ever turns on; the first report that gave it is kept, with its time.
+SET_PLACE_STATUS = """
+MATCH (r:Report {id: $report_id})
+UNWIND $rows AS row
+MATCH (l:Location {id: row.id})
+SET l.drugs_house = coalesce(l.drugs_house, false) OR row.drugs_house,
+    l.vulnerable_tenant = coalesce(l.vulnerable_tenant, false) OR row.vulnerable_tenant,
+    l.cuckooing_suspected = coalesce(l.cuckooing_suspected, false) OR row.cuckooing,
+    l.multiple_callers = coalesce(l.multiple_callers, false) OR row.multiple_callers
+FOREACH (_ IN CASE WHEN row.drugs_house AND (l.drugs_house_since IS NULL
+                        OR r.observed_at < l.drugs_house_since) THEN [1] ELSE [] END |
+  SET l.drugs_house_since = r.observed_at, l.drugs_house_report = r.id)
 """
 
 MERGE_POSSIBLE_SAME_AS = """
@@ -330,7 +421,7 @@ SKIP $offset LIMIT $limit
 # Report-derived data only: audit entries and analysts' decisions are kept and re-applied.
 DELETE_GRAPH_BATCH = """
 MATCH (n)
-WHERE n:Report OR n:Entity OR n:MatchKey
+WHERE n:Report OR n:Entity OR n:MatchKey OR n:MissingEpisode OR n:ProtectiveOrder
 WITH n LIMIT $batch
 DETACH DELETE n
 RETURN count(*) AS deleted
