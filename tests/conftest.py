@@ -1,7 +1,11 @@
 """Shared fixtures. Integration and e2e tests FAIL (never skip) when Kafka or Neo4j is missing."""
 
+import json
+import math
 import socket
+import statistics
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from neo4j import Driver, GraphDatabase
@@ -56,3 +60,24 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(
             f"tests executed against real Kafka and Neo4j: {len(real)} ({ok} passed)"
         )
+    _latency_summary(terminalreporter)
+
+
+def _latency_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Median and 95th percentile of submission-to-alert time in the scenarios of this run."""
+    log = Path(__file__).resolve().parents[1] / "test-artifacts" / "alert-latency.jsonl"
+    if not log.exists():
+        return
+    seconds = sorted(json.loads(line)["seconds"] for line in log.read_text().splitlines())
+    if seconds:
+        p95 = seconds[min(len(seconds) - 1, math.ceil(0.95 * len(seconds)) - 1)]
+        terminalreporter.write_line(
+            f"submission to alert over {len(seconds)} scenario alerts: "
+            f"median {statistics.median(seconds):.2f} s, p95 {p95:.2f} s"
+        )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start each run with an empty latency log."""
+    log = Path(__file__).resolve().parents[1] / "test-artifacts" / "alert-latency.jsonl"
+    log.unlink(missing_ok=True)
