@@ -22,6 +22,12 @@ class Settings(InfraSettings):
     # P04 / P06 (a) / P17: one adult, vehicle or phone linked to M distinct children.
     alerts_linked_children_min: int = 2
     alerts_linked_children_window_days: int = 90
+    # P04 harbouring, P06 (b), P07, P08, P09: the rolling window for missing episodes (P07
+    # compares it with the window before), a ride up to X hours before a missing episode, and
+    # the overlap that makes two episodes one going-missing-together.
+    alerts_missing_window_days: int = 90
+    alerts_vehicle_before_missing_hours: float = 24.0
+    alerts_co_missing_overlap_hours: float = 1.0
 
 
 @lru_cache

@@ -67,16 +67,28 @@ PERSON = frozenset({EntityKind.PERSON})
 LOCATION = frozenset({EntityKind.LOCATION})
 ANCHORS = frozenset({EntityKind.PERSON, EntityKind.VEHICLE, EntityKind.PHONE})
 
-DETECTORS: tuple[tuple[frozenset[EntityKind], Runner], ...] = (
-    (LOCATION, shared_hotspot),
-    (ANCHORS, linked_children),
-)
+VEHICLE = frozenset({EntityKind.VEHICLE})
+
+
+def _registry() -> tuple[tuple[frozenset[EntityKind], Runner], ...]:
+    # Imported here: the runners import this module's Context.
+    from services.alerts.missing import runners as missing
+
+    return (
+        (LOCATION, shared_hotspot),
+        (ANCHORS, linked_children),
+        (PERSON, missing.missing_escalation),
+        (PERSON, missing.harbouring_adult),
+        (PERSON | VEHICLE, missing.vehicle_linked_to_missing),
+        (PERSON, missing.co_missing),
+        (PERSON, missing.out_of_area),
+    )
 
 
 async def detect(kind: EntityKind, entity_id: str, ctx: Context) -> list[AlertCandidate]:
     """Every candidate the detectors for this kind of entity find around it."""
     candidates: list[AlertCandidate] = []
-    for kinds, runner in DETECTORS:
+    for kinds, runner in _registry():
         if kind in kinds:
             candidates += await runner(entity_id, ctx)
     return candidates

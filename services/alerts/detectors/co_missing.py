@@ -1,0 +1,78 @@
+"""P08 going missing together: overlapping episodes that share where or with whom they ended.
+
+domain.md P08: two children whose missing episodes overlap by at least an hour and who share a
+found location, a found-with person or a collecting vehicle raise `co_missing`; doing so twice
+or more is a missing peer cluster, which the summary says.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from schemas.alerts import AlertSubject, AlertType
+from services.alerts.actions import Action
+from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
+from services.alerts.detectors.episodes import Child, Episode
+
+
+@dataclass(frozen=True, slots=True)
+class SharedEpisode:
+    """Another child's episode that shares a place, a person or a vehicle with the child's."""
+
+    episode: Episode  # the child's own
+    other: Child
+    other_episode: Episode
+    shared_id: str  # the shared location, person or vehicle (or the other child themself)
+    shared_name: str
+
+
+def _overlap(a: Episode, b: Episode, now: datetime) -> timedelta:
+    if a.started_at is None or b.started_at is None:
+        return timedelta(0)
+    start = max(a.started_at, b.started_at)
+    end = min(a.ended_at or now, b.ended_at or now)
+    return end - start
+
+
+def detect_co_missing(
+    *, child: Child, shared: list[SharedEpisode], now: datetime, min_overlap: timedelta
+) -> list[AlertCandidate]:
+    """One candidate per other child who went missing with this one."""
+    together: dict[str, list[SharedEpisode]] = {}
+    for item in shared:
+        if item.other.id != child.id and _overlap(item.episode, item.other_episode, now) >= (
+            min_overlap
+        ):
+            together.setdefault(item.other.id, []).append(item)
+    candidates = []
+    for other_id, items in sorted(together.items()):
+        other = items[0].other
+        times = len({(i.episode.id, i.other_episode.id) for i in items})
+        reports: dict[str, datetime] = {}
+        for item in items:
+            reports |= item.episode.reports | item.other_episode.reports
+        first, second = sorted([(child.id, child), (other_id, other)], key=lambda p: p[0])
+        shared_names = ", ".join(sorted({i.shared_name for i in items}))
+        cluster = f" {times} times, a missing peer cluster" if times >= 2 else ""
+        candidates.append(
+            AlertCandidate(
+                type=AlertType.CO_MISSING,
+                fingerprint=f"{AlertType.CO_MISSING.value}:{first[0]}:{second[0]}",
+                priority=raised_priority(
+                    [child.age, other.age], [child.vulnerable, other.vulnerable]
+                ),
+                summary=(
+                    f"{first[1].name} and {second[1].name} went missing together{cluster} "
+                    f"(shared: {shared_names}); disrupt the relationship and hold a strategy "
+                    "meeting."
+                ),
+                subjects=(
+                    AlertSubject(kind="person", id=first[0], display_name=first[1].name),
+                    AlertSubject(kind="person", id=second[0], display_name=second[1].name),
+                ),
+                evidence=evidence_of(reports),
+                anchor_id=child.id,
+                actions=(Action.DISRUPT_PEER_CONTACT, Action.STRATEGY_MEETING),
+                context_ids=tuple(sorted({i.shared_id for i in items} - {first[0], second[0]})),
+            )
+        )
+    return candidates
