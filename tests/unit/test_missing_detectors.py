@@ -1,0 +1,171 @@
+"""The missing-episode rules (P04 harbouring, P06b, P07, P08, P09) on hand-made episodes."""
+
+from datetime import timedelta
+
+from schemas.alerts import AlertType, Priority
+from services.alerts.detectors.co_missing import SharedEpisode, detect_co_missing
+from services.alerts.detectors.episodes import Child, Companion, Episode, FoundPlace
+from services.alerts.detectors.harbouring_adult import Harboured, detect_harbouring_adult
+from services.alerts.detectors.missing_escalation import detect_missing_escalation
+from services.alerts.detectors.out_of_area import Whereabouts, detect_out_of_area
+from services.alerts.detectors.vehicle_linked_to_missing import (
+    Ride,
+    detect_vehicle_linked_to_missing,
+)
+from tests.factories import NOW
+
+RID = "00000000-0000-0000-0000-0000000000{:02d}"
+CHILD = Child(
+    id="person:dw",
+    name="Dee Synth",
+    age=15,
+    vulnerable=False,
+    known_areas=frozenset({"synth borough"}),
+)
+
+
+def _episode(n: int, days_ago: float, hours: float | None, **extra: object) -> Episode:
+    start = NOW - timedelta(days=days_ago)
+    return Episode(
+        id=f"missing:{n}",
+        started_at=start,
+        ended_at=start + timedelta(hours=hours) if hours is not None else None,
+        reports={RID.format(n): start},
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _escalation(*episodes: Episode, child: Child = CHILD) -> AlertType | None:
+    found = detect_missing_escalation(child=child, episodes=list(episodes), now=NOW, window_days=90)
+    return found.type if found else None
+
+
+def test_three_episodes_where_there_were_none_before_escalate() -> None:
+    assert _escalation(_episode(1, 60, 3), _episode(2, 30, 4), _episode(3, 5, 2))
+
+
+def test_two_short_episodes_of_equal_length_do_not_escalate() -> None:
+    assert _escalation(_episode(1, 60, 3), _episode(2, 30, 3)) is None
+
+
+def test_one_episode_of_a_day_or_more_escalates_on_its_own() -> None:
+    assert _escalation(_episode(1, 3, 26)) is AlertType.MISSING_ESCALATION
+
+
+def test_longer_episodes_than_the_window_before_escalate() -> None:
+    assert _escalation(_episode(1, 150, 2), _episode(2, 120, 2), _episode(3, 20, 9))
+
+
+def test_as_many_episodes_as_before_of_the_same_length_do_not_escalate() -> None:
+    before = [_episode(i, 100 + i, 2) for i in range(1, 4)]
+    now = [_episode(i, 10 + i, 2) for i in range(4, 7)]
+    found = detect_missing_escalation(child=CHILD, episodes=before + now, now=NOW, window_days=90)
+    # Three in the window is still "frequent and persistent" (S4), even without a rise.
+    assert found is not None and "frequent and persistent" in found.summary
+
+
+def test_a_child_with_a_learning_disability_raises_the_priority() -> None:
+    child = Child(id="person:x", name="X", age=15, vulnerable=True)
+    found = detect_missing_escalation(
+        child=child, episodes=[_episode(1, 3, 30)], now=NOW, window_days=90
+    )
+    assert found is not None and found.priority is Priority.HIGH
+
+
+def test_an_adult_found_with_two_children_is_one_harbouring_alert() -> None:
+    other = Child(id="person:b", name="Bo Synth", age=12, vulnerable=False)
+    found = detect_harbouring_adult(
+        adult_id="person:m1",
+        adult_name="Max Adult",
+        harboured=[
+            Harboured(CHILD, _episode(1, 3, 30), as_tenant=False),
+            Harboured(other, _episode(2, 2, 10), as_tenant=False),
+        ],
+    )
+    assert found is not None and found.fingerprint == "harbouring_adult:person:m1"
+    assert [s.display_name for s in found.subjects] == ["Max Adult", "Bo Synth", "Dee Synth"]
+    assert found.priority is Priority.HIGH  # Bo is under 13
+    assert "Child Abduction Warning Notice" in found.summary
+
+
+def test_a_ride_the_evening_before_the_child_goes_missing_links_the_car() -> None:
+    episode = _episode(1, 2, None)
+    ride = Ride(CHILD, RID.format(9), NOW - timedelta(days=2, hours=5), (episode,))
+    found = detect_vehicle_linked_to_missing(
+        vehicle_id="vehicle:ZZ51SYN",
+        vehicle_name="ZZ51 SYN",
+        rides=[ride],
+        now=NOW,
+        hours_before=24,
+    )
+    assert found is not None and found.type is AlertType.VEHICLE_LINKED_TO_MISSING
+    assert {str(e.report_id) for e in found.evidence} == {RID.format(9), RID.format(1)}
+
+
+def test_a_ride_a_week_before_the_episode_does_not() -> None:
+    episode = _episode(1, 2, 5)
+    ride = Ride(CHILD, RID.format(9), NOW - timedelta(days=9), (episode,))
+    assert (
+        detect_vehicle_linked_to_missing(
+            vehicle_id="vehicle:x", vehicle_name="x", rides=[ride], now=NOW, hours_before=24
+        )
+        is None
+    )
+
+
+def test_overlapping_episodes_ending_at_one_place_are_going_missing_together() -> None:
+    other = Child(id="person:a", name="Ava Synth", age=14, vulnerable=False)
+    mine, theirs = _episode(1, 3, 30), _episode(2, 3, 20)
+    shared = [SharedEpisode(mine, other, theirs, "location:flat", "Synthetic Flat")]
+    (found,) = detect_co_missing(
+        child=CHILD, shared=shared, now=NOW, min_overlap=timedelta(hours=1)
+    )
+    assert found.fingerprint == "co_missing:person:a:person:dw"
+    assert found.context_ids == ("location:flat",)
+
+
+def test_episodes_a_week_apart_are_not_going_missing_together() -> None:
+    other = Child(id="person:a", name="Ava Synth", age=14, vulnerable=False)
+    shared = [SharedEpisode(_episode(1, 10, 3), other, _episode(2, 3, 3), "location:f", "F")]
+    assert (
+        detect_co_missing(child=CHILD, shared=shared, now=NOW, min_overlap=timedelta(hours=1)) == []
+    )
+
+
+def _seen(areas: set[str], **extra: object) -> Whereabouts:
+    place = FoundPlace(
+        id="location:l",
+        name="Synthetic Flat",
+        areas=frozenset(areas),
+        drugs_house=bool(extra.pop("drugs_house", False)),
+    )
+    return Whereabouts(place=place, report_id=RID.format(3), observed_at=NOW, **extra)  # type: ignore[arg-type]
+
+
+def test_found_in_another_area_is_out_of_area_and_with_drugs_county_lines() -> None:
+    plain = detect_out_of_area(child=CHILD, seen=[_seen({"synthshire"})])
+    assert [c.type for c in plain] == [AlertType.FOUND_OUT_OF_AREA]
+    drugs = detect_out_of_area(
+        child=CHILD,
+        seen=[_seen({"synthshire"}, items=frozenset({"drugs"}), circumstances="found_in_raid")],
+    )
+    assert [c.type for c in drugs] == [
+        AlertType.FOUND_OUT_OF_AREA,
+        AlertType.COUNTY_LINES_SUSPECTED,
+    ]
+    assert "safeguarding_48h" in {a.value for a in drugs[1].actions}
+
+
+def test_found_at_home_or_where_the_home_area_is_unknown_is_not_out_of_area() -> None:
+    assert detect_out_of_area(child=CHILD, seen=[_seen({"synth borough"})]) == []
+    nowhere = Child(id="person:n", name="N", age=15, vulnerable=False)
+    assert detect_out_of_area(child=nowhere, seen=[_seen({"synthshire"})]) == []
+
+
+def test_a_place_with_no_area_reported_is_not_judged() -> None:
+    assert detect_out_of_area(child=CHILD, seen=[_seen(set())]) == []
+
+
+def test_companions_are_kept_on_the_episode() -> None:
+    episode = _episode(1, 1, 2, companions=(Companion("person:m", "M", adult=True),))
+    assert episode.companions[0].adult
