@@ -1,4 +1,5 @@
-"""A small synthetic demo: three young people seen at one take-away, which raises an alert.
+"""A small synthetic demo: three young people seen at one take-away, which raises a hotspot
+alert, and a boy whose missing episodes escalate until he is found out of area in a raid.
 
 Every name and place here is invented; postcodes use the ZZ99 pseudo-postcode area that
 no real address has.
@@ -67,11 +68,98 @@ def demo_reports(now: datetime) -> list[dict[str, object]]:
     ]
 
 
+def _report(at: datetime, event: dict[str, object], narrative: str) -> dict[str, object]:
+    return {
+        "observed_at": at.isoformat(),
+        "grading": {"source": 2, "intelligence": "B", "handling": "P"},
+        "concerns": ["cce"],
+        "narrative": f"{narrative} (synthetic demo)",
+        "event": event,
+    }
+
+
+def missing_story(now: datetime) -> list[dict[str, object]]:
+    """Escalating missing episodes, a car the evening before, found out of area in a raid."""
+    boy = {
+        "name": "Riley Demo-Hart",
+        "date_of_birth": "2011-09-09",
+        "role": "young_person",
+        "home_local_authority": "Demo Borough",
+        "flags": {"learning_disability": True},
+    }
+    reports = []
+    for days, hours in ((75, 4), (45, 9)):
+        start = now - timedelta(days=days)
+        reports.append(
+            _report(
+                start,
+                {"type": "missing_reported", "child": boy, "last_seen_at": start.isoformat()},
+                "Did not return to the home",
+            )
+        )
+        reports.append(
+            _report(
+                start + timedelta(hours=hours),
+                {
+                    "type": "missing_ended",
+                    "child": boy,
+                    "found_at": (start + timedelta(hours=hours)).isoformat(),
+                    "circumstances": "returned",
+                },
+                "Returned by himself",
+            )
+        )
+    start = now - timedelta(days=4)
+    reports += [
+        _report(
+            start - timedelta(hours=2),
+            {
+                "type": "vehicle_sighting",
+                "vehicle": {"vrm": "ZZ51 DMO", "colour": "grey", "make": "hatchback"},
+                "place": {"name": "Demo Children's Home (synthetic)", "category": "care_home"},
+                "got_in": [boy],
+                "driver": {"description": "male, early 20s (synthetic)", "role": "adult"},
+            },
+            "Collected by a grey hatchback",
+        ),
+        _report(
+            start,
+            {"type": "missing_reported", "child": boy, "last_seen_at": start.isoformat()},
+            "Did not return after being collected",
+        ),
+        _report(
+            now - timedelta(hours=6),
+            {
+                "type": "missing_ended",
+                "child": boy,
+                "found_at": (now - timedelta(hours=6)).isoformat(),
+                "found_place": {
+                    "name": "Flat 2, Demo Court (synthetic)",
+                    "postcode": "ZZ99 7LN",
+                    "police_force_area": "Demoshire Police",
+                },
+                "found_with": [{"name": "Marcus Demo-Vale", "role": "adult"}],
+                "items_found": [{"kind": "drugs"}, {"kind": "cash"}],
+                "condition": ["unkempt"],
+                "circumstances": "found_in_raid",
+            },
+            "Found in a drugs raid, out of area",
+        ),
+    ]
+    return reports
+
+
 def load(*, ingest_url: str, tokens: DemoTokens) -> list[str]:
-    """Submit the demo reports; return their ids."""
+    """Submit the demo reports; return the ids of the take-away sightings."""
     ids = []
+    now = datetime.now(UTC)
     with httpx.Client(base_url=ingest_url, timeout=30.0) as client:
-        for report in demo_reports(datetime.now(UTC)):
+        for report in missing_story(now):
+            response = client.post(
+                "/v1/reports", json=report, headers={"Authorization": f"Bearer {tokens.submitter}"}
+            )
+            response.raise_for_status()
+        for report in demo_reports(now):
             response = client.post(
                 "/v1/reports", json=report, headers={"Authorization": f"Bearer {tokens.submitter}"}
             )

@@ -24,6 +24,7 @@ from tessera_cli.paths import ROOT
 from tessera_cli.processes import StartFailed, exclusive
 from tessera_cli.replay import replay_command
 from tessera_cli.topics import ensure_topics
+from tessera_cli.webhooks import webhook_app
 
 app = typer.Typer(
     help="Tessera: multi-agency intelligence sharing to keep children safe.", no_args_is_help=True
@@ -40,6 +41,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
 app.add_typer(agency_app, name="agency")
 app.add_typer(schemas_app, name="schemas")
+app.add_typer(webhook_app, name="webhook")
 
 console = Console(soft_wrap=True)
 # The CLI reports outcomes itself; the driver's retry chatter and schema notices are noise here.
@@ -147,7 +149,7 @@ def demo_load() -> None:
     tokens = demo.issue_demo_tokens(Path(InfraSettings().tessera_auth_file))
     with console.status("submitting synthetic demo reports..."):
         report_ids = demo.load(ingest_url=urls["ingest"], tokens=tokens)
-    console.print(f"submitted {len(report_ids)} demo reports: {', '.join(report_ids)}")
+    console.print(f"submitted the demo reports; take-away sightings: {', '.join(report_ids)}")
     with console.status("waiting for the shared_hotspot alert..."):
         alert = demo.wait_for_alert(
             alerts_url=urls["alerts"], token=tokens.police, report_ids=report_ids
@@ -155,6 +157,10 @@ def demo_load() -> None:
     if alert is None:
         raise _fail("no alert within 60s; see .infra/logs/network-worker.log and alerts-worker.log")
     console.print(f"[green]alert raised:[/] {alert['summary']}")
+    console.print(
+        "the missing-child story raises missing_escalation, vehicle_linked_to_missing, "
+        "found_out_of_area, county_lines_suspected and harbouring_adult alerts too"
+    )
     console.print(f"demo submitter token: {tokens.submitter}")
     console.print(f"demo police token:    {tokens.police}")
     console.print(

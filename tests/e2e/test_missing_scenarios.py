@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tessera_cli.demo import missing_story
 from tests.e2e.conftest import RunningStack
 from tests.e2e.scenarios import adult, child, expect_alert, processed, submit, types_citing
 from tests.factories import run_tag
@@ -161,3 +162,17 @@ def test_control_a_short_episode_ending_at_home_raises_nothing(
     ]
     processed(running_stack, tag)
     assert not types_citing(running_stack, ids) & MISSING_TYPES
+
+
+def test_the_demo_story_raises_the_missing_alerts_it_promises(
+    running_stack: RunningStack,
+) -> None:
+    ids = [submit(running_stack, report) for report in missing_story(datetime.now(UTC))]
+    for alert_type in (
+        "missing_escalation",
+        "vehicle_linked_to_missing",
+        "found_out_of_area",
+        "county_lines_suspected",
+        "harbouring_adult",
+    ):
+        expect_alert(running_stack, alert_type, [ids[-1]])
