@@ -1,18 +1,38 @@
-"""HTTP adapter of the alert service: list alerts, newest first, a page at a time."""
+"""HTTP adapter of the alert service: list and read alerts, and move them along their lifecycle."""
 
-from typing import Annotated
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import UUID, uuid4
 
 from fastapi import APIRouter, HTTPException, Query, status
 from neo4j.exceptions import ServiceUnavailable
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
 from common.visibility import audiences_of
-from schemas.alerts import AlertRaised, AlertStatus, AlertType
-from services.alerts.deps import AlertReaderDep, AlertStoreDep
+from schemas.alerts import AlertRaised, AlertStatus, AlertType, Priority
+from services.alerts import workflow
+from services.alerts.deps import AlertHandlerDep, AlertReaderDep, AlertStoreDep
 
 # Far past any real number of alerts. Unbounded, a large offset overflowed Neo4j's 64-bit
 # SKIP + LIMIT (or the driver's integer) and the caller got a 500 instead of a 422.
 MAX_OFFSET = 1_000_000
+
+UNAVAILABLE = "The graph database is unavailable; retry after Retry-After seconds."
+NOT_FOUND = "No such alert, or it cites a report you may not see."
+CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Your role may not change alerts: police and admins may."},
+    404: {"description": NOT_FOUND},
+    409: {
+        "description": "The alert's status does not allow this change; the detail says which do."
+    },
+    503: {"description": UNAVAILABLE},
+}
+WITH_BODY_RESPONSES = CHANGE_RESPONSES | {
+    400: {"description": "The body could not be parsed as JSON text (for example, not UTF-8)."}
+}
 
 router = APIRouter(
     prefix="/v1",
@@ -21,6 +41,25 @@ router = APIRouter(
         403: {"description": "Your role may not read alerts."},
     },
 )
+
+
+def _well_formed(value: object) -> object:
+    # JSON can carry a lone surrogate ("\ud800") that no UTF-8 writer (Neo4j, the response)
+    # accepts; stored as the replacement character it cannot turn a change into a 500.
+    return re.sub("[\ud800-\udfff]", "\ufffd", value) if isinstance(value, str) else value
+
+
+WellFormed = BeforeValidator(_well_formed)
+UserName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), WellFormed
+]
+Note = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), WellFormed
+]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), WellFormed
+]
+Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), WellFormed]
 
 
 class AlertPage(BaseModel):
@@ -33,38 +72,204 @@ class AlertPage(BaseModel):
     next_offset: int | None
 
 
-@router.get(
-    "/alerts",
-    response_model=AlertPage,
-    responses={
-        503: {"description": "The graph database is unavailable; retry after Retry-After seconds."}
-    },
-)
-async def list_alerts(
-    principal: AlertReaderDep,
-    store: AlertStoreDep,
-    status_: Annotated[AlertStatus | None, Query(alias="status")] = None,
-    type_: Annotated[AlertType | None, Query(alias="type")] = None,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> AlertPage:
-    """Alerts, newest first, filtered by status and type, citing the reports behind them.
+class HistoryItem(BaseModel):
+    """One step in an alert's life: who did what, when, and why."""
 
-    An alert citing a report with handling code C is shown only to those its conditions allow.
-    """
+    at: AwareDatetime
+    by: str
+    action: str
+    status: AlertStatus
+    note: str
+
+
+class AlertDetail(BaseModel):
+    """An alert and its history, oldest first."""
+
+    alert: AlertRaised
+    history: list[HistoryItem]
+
+
+class AlertAssign(BaseModel):
+    """Who the alert is given to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    assignee: UserName
+
+
+class AlertAction(BaseModel):
+    """What was done about the alert."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: Note
+
+
+class AlertClose(BaseModel):
+    """Why the alert is closed, and whether it was a false positive (unsaid: left as it was)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason
+    false_positive: bool | None = None
+
+
+class AlertFeedback(BaseModel):
+    """Whether the alert was a false positive, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    false_positive: bool
+    comment: Comment = ""
+
+
+@contextmanager
+def _answering() -> Iterator[None]:
+    """Domain errors and outages as HTTP answers."""
     try:
-        items, total = await store.list_alerts(
-            status=status_,
-            type_=type_,
-            audiences=audiences_of(principal),
-            offset=offset,
-            limit=limit,
-        )
+        yield
+    except workflow.AlertNotFound as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such alert") from error
+    except workflow.AlertChangeRefused as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     except ServiceUnavailable as error:
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,
             "the graph database is unavailable; retry later",
             headers={"Retry-After": "5"},
         ) from error
+
+
+@router.get("/alerts", response_model=AlertPage, responses={503: {"description": UNAVAILABLE}})
+async def list_alerts(
+    principal: AlertReaderDep,
+    store: AlertStoreDep,
+    status_: Annotated[AlertStatus | None, Query(alias="status")] = None,
+    type_: Annotated[AlertType | None, Query(alias="type")] = None,
+    priority: Priority | None = None,
+    assignee: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> AlertPage:
+    """Alerts, newest first, filtered by status, type, priority and assignee.
+
+    An alert citing a report with handling code C is shown only to those its conditions allow.
+    """
+    with _answering():
+        items, total = await store.list_alerts(
+            status=status_,
+            type_=type_,
+            priority=priority,
+            assignee=assignee,
+            audiences=audiences_of(principal),
+            offset=offset,
+            limit=limit,
+        )
     next_offset = offset + limit if offset + limit < total else None
     return AlertPage(items=items, total=total, offset=offset, limit=limit, next_offset=next_offset)
+
+
+@router.get(
+    "/alerts/{alert_id}",
+    response_model=AlertDetail,
+    responses={404: {"description": NOT_FOUND}, 503: {"description": UNAVAILABLE}},
+)
+async def get_alert(alert_id: UUID, principal: AlertReaderDep, store: AlertStoreDep) -> AlertDetail:
+    """One alert and its history, oldest first; 404 also when it cites a report you may not see."""
+    with _answering():
+        alert, history = await workflow.show_alert(
+            alert_id=alert_id, audiences=audiences_of(principal), store=store
+        )
+    return AlertDetail(
+        alert=alert,
+        history=[
+            HistoryItem(at=h.at, by=h.by, action=h.action, status=h.status, note=h.note)
+            for h in history
+        ],
+    )
+
+
+@router.post("/alerts/{alert_id}/acknowledge", responses=CHANGE_RESPONSES)
+async def acknowledge_alert(
+    alert_id: UUID, principal: AlertHandlerDep, store: AlertStoreDep
+) -> AlertRaised:
+    """Acknowledge an open alert."""
+    with _answering():
+        return await workflow.acknowledge_alert(
+            alert_id=alert_id,
+            by=principal.user,
+            audiences=audiences_of(principal),
+            store=store,
+            now=datetime.now(UTC),
+            new_id=uuid4,
+        )
+
+
+@router.post("/alerts/{alert_id}/assign", responses=WITH_BODY_RESPONSES)
+async def assign_alert(
+    alert_id: UUID, body: AlertAssign, principal: AlertHandlerDep, store: AlertStoreDep
+) -> AlertRaised:
+    """Give an alert that is not closed to a named user."""
+    with _answering():
+        return await workflow.assign_alert(
+            alert_id=alert_id,
+            assignee=body.assignee,
+            by=principal.user,
+            audiences=audiences_of(principal),
+            store=store,
+            now=datetime.now(UTC),
+            new_id=uuid4,
+        )
+
+
+@router.post("/alerts/{alert_id}/action", responses=WITH_BODY_RESPONSES)
+async def action_alert(
+    alert_id: UUID, body: AlertAction, principal: AlertHandlerDep, store: AlertStoreDep
+) -> AlertRaised:
+    """Record what was done about an acknowledged or already actioned alert."""
+    with _answering():
+        return await workflow.action_alert(
+            alert_id=alert_id,
+            note=body.note,
+            by=principal.user,
+            audiences=audiences_of(principal),
+            store=store,
+            now=datetime.now(UTC),
+            new_id=uuid4,
+        )
+
+
+@router.post("/alerts/{alert_id}/close", responses=WITH_BODY_RESPONSES)
+async def close_alert(
+    alert_id: UUID, body: AlertClose, principal: AlertHandlerDep, store: AlertStoreDep
+) -> AlertRaised:
+    """Close an alert that is not closed, with a reason; its pattern then stays quiet a while."""
+    with _answering():
+        return await workflow.close_alert(
+            alert_id=alert_id,
+            reason=body.reason,
+            false_positive=body.false_positive,
+            by=principal.user,
+            audiences=audiences_of(principal),
+            store=store,
+            now=datetime.now(UTC),
+            new_id=uuid4,
+        )
+
+
+@router.post("/alerts/{alert_id}/feedback", responses=WITH_BODY_RESPONSES)
+async def give_feedback(
+    alert_id: UUID, body: AlertFeedback, principal: AlertHandlerDep, store: AlertStoreDep
+) -> AlertRaised:
+    """Mark an alert, closed or not, as a false positive or not, with an optional comment."""
+    with _answering():
+        return await workflow.give_feedback(
+            alert_id=alert_id,
+            false_positive=body.false_positive,
+            comment=body.comment,
+            by=principal.user,
+            audiences=audiences_of(principal),
+            store=store,
+            now=datetime.now(UTC),
+            new_id=uuid4,
+        )

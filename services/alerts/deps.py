@@ -12,6 +12,7 @@ from services.alerts.store import Neo4jAlertStore
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 ALERT_READERS = frozenset({Role.POLICE, Role.ANALYST, Role.ADMIN})
+ALERT_HANDLERS = frozenset({Role.POLICE, Role.ADMIN})
 
 
 def get_alert_store(request: Request) -> Neo4jAlertStore:
@@ -25,5 +26,11 @@ def require_alert_reader(principal: PrincipalDep) -> Principal:
     return authorise(principal, allowed=ALERT_READERS, action="read alerts")
 
 
+def require_alert_handler(principal: PrincipalDep) -> Principal:
+    """Police and admins may change alerts; analysts may only read them."""
+    return authorise(principal, allowed=ALERT_HANDLERS, action="change alerts")
+
+
 AlertStoreDep = Annotated[Neo4jAlertStore, Depends(get_alert_store)]
 AlertReaderDep = Annotated[Principal, Depends(require_alert_reader)]
+AlertHandlerDep = Annotated[Principal, Depends(require_alert_handler)]

@@ -83,6 +83,8 @@ MERGE (a)-[:CITES]->(r)
 LIST_ALERTS = """
 MATCH (a:Alert)
 WHERE ($status IS NULL OR a.status = $status) AND ($type IS NULL OR a.type = $type)
+  AND ($priority IS NULL OR a.priority = $priority)
+  AND ($assignee IS NULL OR a.assignee = $assignee)
   AND all(r IN [(a)-[:CITES]->(cited:Report) | cited]
           WHERE any(x IN coalesce(r.audiences, ['all']) WHERE x IN $audiences))
 RETURN a.body AS body
@@ -93,6 +95,8 @@ SKIP $offset LIMIT $limit
 COUNT_ALERTS = """
 MATCH (a:Alert)
 WHERE ($status IS NULL OR a.status = $status) AND ($type IS NULL OR a.type = $type)
+  AND ($priority IS NULL OR a.priority = $priority)
+  AND ($assignee IS NULL OR a.assignee = $assignee)
   AND all(r IN [(a)-[:CITES]->(cited:Report) | cited]
           WHERE any(x IN coalesce(r.audiences, ['all']) WHERE x IN $audiences))
 RETURN count(a) AS total
@@ -119,4 +123,21 @@ WHERE r.observed_at >= datetime($since) AND m.young_person
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
        (p.learning_disability OR p.additional_needs) AS vulnerable,
        r.id AS report_id, toString(r.observed_at) AS observed_at
+"""
+
+# ---- lifecycle
+
+# The same rule as LIST_ALERTS: an alert is seen only by those who may see every report it cites.
+GET_ALERT = """
+MATCH (a:Alert {id: $alert_id})
+WHERE all(r IN [(a)-[:CITES]->(cited:Report) | cited]
+          WHERE any(x IN coalesce(r.audiences, ['all']) WHERE x IN $audiences))
+RETURN a.body AS body
+"""
+
+GET_ALERT_HISTORY = """
+MATCH (:Alert {id: $alert_id})-[:HAS_HISTORY]->(h:AlertHistory)
+RETURN toString(h.at) AS at, h.by AS by, h.action AS action, h.status AS status,
+       h.note AS note
+ORDER BY h.at, h.event_id
 """

@@ -1,10 +1,20 @@
 """Neo4j adapters of the alert service: the detector's graph reads and the alert store."""
 
+from collections.abc import Sequence
 from datetime import datetime
+from uuid import UUID
 
 from neo4j import AsyncDriver
 
-from schemas.alerts import AlertRaised, AlertStatus, AlertType, Subgraph, SubgraphEdge, SubgraphNode
+from schemas.alerts import (
+    AlertRaised,
+    AlertStatus,
+    AlertType,
+    Priority,
+    Subgraph,
+    SubgraphEdge,
+    SubgraphNode,
+)
 from schemas.entities import PlaceCategory
 from services.alerts import queries
 from services.alerts.detectors.linked_children import Anchor, ChildLink
@@ -104,8 +114,13 @@ class Neo4jAlertStore:
         )
         return tuple(tuple(r["audiences"]) for r in records)
 
-    async def save(self, alert: AlertRaised, *, anchor_id: str, history: HistoryEntry) -> None:
-        """Create or replace the alert, idempotent by alert id, and add a history entry."""
+    async def save(
+        self, alert: AlertRaised, *, anchor_id: str | None, history: HistoryEntry
+    ) -> None:
+        """Create or replace the alert, idempotent by alert id, and add a history entry.
+
+        None as the anchor leaves the entity the alert is ABOUT as it was.
+        """
         await self._driver.execute_query(
             queries.SAVE_ALERT,
             alert=alert.model_dump(mode="json"),
@@ -127,6 +142,8 @@ class Neo4jAlertStore:
         *,
         status: AlertStatus | None,
         type_: AlertType | None,
+        priority: Priority | None,
+        assignee: str | None,
         audiences: list[str],
         offset: int,
         limit: int,
@@ -135,6 +152,8 @@ class Neo4jAlertStore:
         params = {
             "status": status.value if status else None,
             "type": type_.value if type_ else None,
+            "priority": priority.value if priority else None,
+            "assignee": assignee,
             "audiences": audiences,
         }
         records, _, _ = await self._driver.execute_query(
@@ -147,6 +166,32 @@ class Neo4jAlertStore:
         )
         alerts = [AlertRaised.model_validate_json(r["body"]) for r in records]
         return alerts, counted[0]["total"]
+
+    async def get_alert(self, alert_id: UUID, *, audiences: Sequence[str]) -> AlertRaised | None:
+        """The alert, if it exists and every report it cites is visible to the audiences."""
+        records, _, _ = await self._driver.execute_query(
+            queries.GET_ALERT,
+            alert_id=str(alert_id),
+            audiences=list(audiences),
+            database_=self._database,
+        )
+        return AlertRaised.model_validate_json(records[0]["body"]) if records else None
+
+    async def history(self, alert_id: UUID) -> list[HistoryEntry]:
+        """The alert's history, oldest first."""
+        records, _, _ = await self._driver.execute_query(
+            queries.GET_ALERT_HISTORY, alert_id=str(alert_id), database_=self._database
+        )
+        return [
+            HistoryEntry(
+                at=datetime.fromisoformat(r["at"]),
+                by=r["by"],
+                action=r["action"],
+                status=AlertStatus(r["status"]),
+                note=r["note"] or "",
+            )
+            for r in records
+        ]
 
 
 class Neo4jLinkedChildrenGraph:

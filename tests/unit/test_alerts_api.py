@@ -34,7 +34,7 @@ class FakeAlertStore:
     def __init__(self, alerts: list[AlertRaised]) -> None:
         self._alerts = alerts
 
-    async def list_alerts(self, *, status, type_, audiences, offset, limit):  # type: ignore[no-untyped-def]
+    async def list_alerts(self, *, status, type_, priority, assignee, audiences, offset, limit):  # type: ignore[no-untyped-def]
         return self._alerts[offset : offset + limit], len(self._alerts)
 
 
