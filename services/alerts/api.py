@@ -15,6 +15,7 @@ from common.visibility import audiences_of
 from schemas.alerts import AlertRaised, AlertStatus, AlertType, Priority
 from services.alerts import workflow
 from services.alerts.deps import AlertHandlerDep, AlertReaderDep, AlertStoreDep
+from services.alerts.lifecycle import AlertChanged
 
 # Far past any real number of alerts. Unbounded, a large offset overflowed Neo4j's 64-bit
 # SKIP + LIMIT (or the driver's integer) and the caller got a 500 instead of a 422.
@@ -132,6 +133,11 @@ def _answering() -> Iterator[None]:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such alert") from error
     except workflow.AlertChangeRefused as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    except AlertChanged as error:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            "the alert changed while you were changing it; read it again and retry",
+        ) from error
     except ServiceUnavailable as error:
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,

@@ -28,6 +28,13 @@ class HistoryEntry:
     note: str = ""
 
 
+class AlertChanged(Exception):
+    """Someone else saved a change to the alert after it was read: read it again."""
+
+
+ATTEMPTS = 3
+
+
 class AlertStore(Protocol):
     """Where alerts are kept, found by their fingerprint."""
 
@@ -47,8 +54,15 @@ class AlertStore(Protocol):
         """Per report, the audiences that may see it."""
         ...
 
-    async def save(self, alert: AlertRaised, *, anchor_id: str, history: HistoryEntry) -> None:
-        """Create or replace the alert, idempotent by alert id, and add a history entry."""
+    async def save(
+        self,
+        alert: AlertRaised,
+        *,
+        anchor_id: str | None,
+        history: HistoryEntry,
+        replaces: UUID | None = None,
+    ) -> None:
+        """Save the alert over the version `replaces` (None: new); AlertChanged if it moved on."""
         ...
 
 
@@ -77,7 +91,28 @@ async def record_alert(
     new_id: Callable[[], UUID],
     cool_down: timedelta = timedelta(days=7),
 ) -> AlertRaised | None:
-    """Save a new alert, or update the open one with new evidence; None when nothing changed."""
+    """Save a new alert, or update the open one with new evidence; None when nothing changed.
+
+    A user's change saved between the read and the write is never overwritten: the update is
+    made again from the alert as it now is.
+    """
+    for attempt in range(ATTEMPTS):
+        try:
+            return await _record_once(candidate, store, now=now, new_id=new_id, cool_down=cool_down)
+        except AlertChanged:
+            if attempt == ATTEMPTS - 1:
+                raise
+    return None  # pragma: no cover - the loop returns or raises
+
+
+async def _record_once(
+    candidate: AlertCandidate,
+    store: AlertStore,
+    *,
+    now: datetime,
+    new_id: Callable[[], UUID],
+    cool_down: timedelta,
+) -> AlertRaised | None:
     existing = await store.open_alert(candidate.fingerprint)
     if existing is not None and set(existing.evidence) == set(candidate.evidence):
         return None
@@ -106,6 +141,7 @@ async def record_alert(
         subgraph=await store.explain(entity_ids, report_ids),
         visibility=await store.visibility(report_ids),
         assignee=existing.assignee if existing else None,
+        false_positive=existing.false_positive if existing else None,
     )
     added = len(set(candidate.evidence) - set(existing.evidence)) if existing else 0
     history = HistoryEntry(
@@ -115,5 +151,10 @@ async def record_alert(
         status=alert.status,
         note=f"{added} new report(s)" if existing else f"{len(report_ids)} report(s)",
     )
-    await store.save(alert, anchor_id=candidate.anchor_id, history=history)
+    await store.save(
+        alert,
+        anchor_id=candidate.anchor_id,
+        history=history,
+        replaces=existing.event_id if existing else None,
+    )
     return alert

@@ -54,9 +54,15 @@ MATCH (r:Report {id: report_id})
 RETURN r.id AS id, coalesce(r.audiences, ['all']) AS audiences
 """
 
+# Optimistic: the change is saved only over the version it was made from ($replaces, null for a
+# new alert), or again over itself (a retried write). Otherwise nothing is written.
 SAVE_ALERT = """
 MERGE (a:Alert {id: $alert.alert_id})
-SET a.fingerprint = $alert.fingerprint,
+WITH a
+WHERE a.event_id IS NULL AND $replaces IS NULL
+   OR a.event_id = $replaces OR a.event_id = $alert.event_id
+SET a.event_id = $alert.event_id,
+    a.fingerprint = $alert.fingerprint,
     a.type = $alert.type,
     a.status = $alert.status,
     a.priority = $alert.priority,

@@ -19,7 +19,7 @@ from schemas.entities import PlaceCategory
 from services.alerts import queries
 from services.alerts.detectors.linked_children import Anchor, ChildLink
 from services.alerts.detectors.shared_hotspot import Place, Sighting
-from services.alerts.lifecycle import HistoryEntry
+from services.alerts.lifecycle import AlertChanged, HistoryEntry
 
 
 class Neo4jHotspotGraph:
@@ -115,18 +115,26 @@ class Neo4jAlertStore:
         return tuple(tuple(r["audiences"]) for r in records)
 
     async def save(
-        self, alert: AlertRaised, *, anchor_id: str | None, history: HistoryEntry
+        self,
+        alert: AlertRaised,
+        *,
+        anchor_id: str | None,
+        history: HistoryEntry,
+        replaces: UUID | None = None,
     ) -> None:
         """Create or replace the alert, idempotent by alert id, and add a history entry.
 
-        None as the anchor leaves the entity the alert is ABOUT as it was.
+        None as the anchor leaves the entity the alert is ABOUT as it was. `replaces` is the
+        event id of the version the change was made from; AlertChanged when another change
+        was saved since.
         """
-        await self._driver.execute_query(
+        _, summary, _ = await self._driver.execute_query(
             queries.SAVE_ALERT,
             alert=alert.model_dump(mode="json"),
             body=alert.model_dump_json(),
             anchor_id=anchor_id,
             report_ids=[str(e.report_id) for e in alert.evidence],
+            replaces=str(replaces) if replaces else None,
             history={
                 "at": history.at.isoformat(),
                 "by": history.by,
@@ -136,6 +144,8 @@ class Neo4jAlertStore:
             },
             database_=self._database,
         )
+        if not summary.counters.contains_updates:
+            raise AlertChanged(f"alert {alert.alert_id} changed since event {replaces}")
 
     async def list_alerts(
         self,

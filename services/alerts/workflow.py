@@ -68,9 +68,14 @@ class AlertWorkflowStore(Protocol):
         ...
 
     async def save(
-        self, alert: AlertRaised, *, anchor_id: str | None, history: HistoryEntry
+        self,
+        alert: AlertRaised,
+        *,
+        anchor_id: str | None,
+        history: HistoryEntry,
+        replaces: UUID | None = None,
     ) -> None:
-        """Replace the alert and add a history entry; None keeps the entity it is about."""
+        """Save over the version `replaces`; AlertChanged when another change came first."""
         ...
 
 
@@ -244,5 +249,5 @@ async def _save(
     )
     entry = HistoryEntry(at=now, by=by, action=action, status=changed.status, note=note)
     # The alert is already ABOUT its entity; None leaves that link as it is.
-    await store.save(changed, anchor_id=None, history=entry)
+    await store.save(changed, anchor_id=None, history=entry, replaces=alert.event_id)
     return changed

@@ -246,3 +246,31 @@ def test_a_note_json_cannot_echo_is_stored_not_a_500(alert: AlertRaised, api: Ap
     assert response.status_code == 200, response.text
     history = api.get("pc.synth", path)[1]["history"]
     assert history[-1]["note"] == "seen \ufffd twice"
+
+
+def test_a_change_made_from_an_old_version_is_refused_not_saved_over_a_newer_one(
+    settings: InfraSettings, alert: AlertRaised
+) -> None:
+    from services.alerts.lifecycle import AlertChanged, HistoryEntry
+
+    async def run() -> AlertRaised | None:
+        driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        )
+        store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
+        try:
+            now = datetime.now(UTC)
+            entry = HistoryEntry(at=now, by="t", action="acknowledged", status=AlertStatus.OPEN)
+            newer = alert.model_copy(update={"event_id": uuid.uuid4(), "assignee": "ds.a"})
+            await store.save(newer, anchor_id=None, history=entry, replaces=alert.event_id)
+            await store.save(newer, anchor_id=None, history=entry, replaces=alert.event_id)
+            stale = alert.model_copy(update={"event_id": uuid.uuid4(), "assignee": "ds.b"})
+            with pytest.raises(AlertChanged):
+                await store.save(stale, anchor_id=None, history=entry, replaces=alert.event_id)
+            return await store.get_alert(alert.alert_id, audiences=["agency:" + POLICE])
+        finally:
+            await driver.close()
+
+    kept = asyncio.run(run())
+    assert kept is not None and kept.assignee == "ds.a"  # a retried write is not a conflict

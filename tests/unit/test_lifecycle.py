@@ -17,7 +17,7 @@ from schemas.alerts import (
 )
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.lifecycle import HistoryEntry, record_alert
+from services.alerts.lifecycle import AlertChanged, HistoryEntry, record_alert
 from tests.factories import NOW
 
 
@@ -27,6 +27,7 @@ class FakeAlertStore:
 
         self.closed_at: dict[str, datetime] = {}
         self.history: list[HistoryEntry] = []
+        self.interleave: AlertRaised | None = None
 
     async def open_alert(self, fingerprint: str) -> AlertRaised | None:
         return next(
@@ -52,7 +53,21 @@ class FakeAlertStore:
     async def visibility(self, report_ids: list[str]) -> tuple[tuple[str, ...], ...]:
         return tuple(("all",) for _ in report_ids)
 
-    async def save(self, alert: AlertRaised, *, anchor_id: str, history: HistoryEntry) -> None:
+    async def save(
+        self,
+        alert: AlertRaised,
+        *,
+        anchor_id: str | None,
+        history: HistoryEntry,
+        replaces: UUID | None = None,
+    ) -> None:
+        current = self.alerts.get(str(alert.alert_id))
+        if self.interleave is not None:  # another change lands between the read and the write
+            change, self.interleave = self.interleave, None
+            self.alerts[str(change.alert_id)] = change
+            current = change
+        if current is not None and current.event_id != replaces:
+            raise AlertChanged("changed meanwhile")
         self.alerts[str(alert.alert_id)] = alert
         self.history.append(history)
         if alert.status is AlertStatus.CLOSED:
@@ -158,3 +173,16 @@ def test_after_the_cool_down_only_new_evidence_raises_a_new_alert() -> None:
     again = _record(store, _candidate(3), eight_days)
     assert again is not None and again.alert_id != first.alert_id
     assert again.status is AlertStatus.OPEN
+
+
+def test_new_evidence_never_overwrites_a_change_a_user_saved_meanwhile() -> None:
+    store = FakeAlertStore()
+    first = _record(store, _candidate(2), 0)
+    assert first is not None
+    acknowledged = first.model_copy(
+        update={"status": AlertStatus.ACKNOWLEDGED, "event_id": uuid.uuid4(), "assignee": "ds.x"}
+    )
+    store.interleave = acknowledged  # saved by a user after the detector read the alert
+    updated = _record(store, _candidate(3), 5)
+    assert updated is not None and len(updated.evidence) == 3
+    assert updated.status is AlertStatus.ACKNOWLEDGED and updated.assignee == "ds.x"

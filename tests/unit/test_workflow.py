@@ -11,7 +11,7 @@ import pytest
 
 from schemas.alerts import AlertRaised, AlertStatus, AlertType, Evidence, Priority
 from services.alerts import workflow
-from services.alerts.lifecycle import HistoryEntry
+from services.alerts.lifecycle import AlertChanged, HistoryEntry
 from services.alerts.workflow import AlertChangeRefused, AlertNotFound, Change
 from tests.factories import NOW
 
@@ -34,8 +34,16 @@ class FakeWorkflowStore:
         return list(self.entries)
 
     async def save(
-        self, alert: AlertRaised, *, anchor_id: str | None, history: HistoryEntry
+        self,
+        alert: AlertRaised,
+        *,
+        anchor_id: str | None,
+        history: HistoryEntry,
+        replaces: UUID | None = None,
     ) -> None:
+        current = self.alerts.get(alert.alert_id)
+        if current is not None and current.event_id != replaces:
+            raise AlertChanged("changed meanwhile")
         self.alerts[alert.alert_id] = alert
         self.entries.append(history)
         self.anchors.append(anchor_id)
