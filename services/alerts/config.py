@@ -13,6 +13,20 @@ class Settings(InfraSettings):
     alerts_entities_linked_topic: str = topics.ENTITIES_LINKED
     alerts_topic: str = topics.ALERTS
     alerts_retry_max_wait_s: float = 30.0
+    # Live stream (GET /v1/alerts/stream): how often it polls, how far back each poll looks for
+    # alerts committed late, at most how many alerts a poll reads, and the keep-alive interval.
+    alerts_stream_poll_s: float = 0.5
+    alerts_stream_overlap_s: float = 5.0
+    alerts_stream_batch: int = 100
+    alerts_stream_ping_s: float = 15.0
+    # Webhooks: attempts in all per event and subscription, the exponential wait between them
+    # (base, 2 x base, 4 x base, ... up to the max), each POST's timeout, and how often pending
+    # jobs left by a restart or an outage are queued again.
+    alerts_webhook_max_attempts: int = 5
+    alerts_webhook_base_wait_s: float = 0.5
+    alerts_webhook_max_wait_s: float = 30.0
+    alerts_webhook_timeout_s: float = 10.0
+    alerts_webhook_sweep_s: float = 60.0
     # A closed alert is not raised again for its pattern within the cool-down.
     alerts_cool_down_days: int = 7
     # P01 contextual hotspot: N distinct young people at one place within the window;
@@ -28,6 +42,20 @@ class Settings(InfraSettings):
     alerts_missing_window_days: int = 90
     alerts_vehicle_before_missing_hours: float = 24.0
     alerts_co_missing_overlap_hours: float = 1.0
+    # P02 peer group: K distinct pupils of one school linked to one place or approacher.
+    alerts_peer_group_min_pupils: int = 2
+    alerts_peer_group_window_days: int = 90
+    # P11 trap house: children linked to the premises from 12 months before it became a
+    # drugs house (back-propagation).
+    alerts_trap_house_lookback_days: int = 365
+    # P12 cuckooing: non-resident persons at a vulnerable tenant's address within the window.
+    alerts_cuckooing_min_visitors: int = 2
+    alerts_cuckooing_window_days: int = 30
+    # P14 care home targeted: one external entity linked to residents of care homes.
+    alerts_care_home_min_residents: int = 2
+    alerts_care_home_window_days: int = 90
+    # P22 breach: the radius when an order has a centre but gives none (1 mile).
+    alerts_breach_default_radius_m: int = 1609
 
 
 @lru_cache

@@ -68,11 +68,14 @@ LOCATION = frozenset({EntityKind.LOCATION})
 ANCHORS = frozenset({EntityKind.PERSON, EntityKind.VEHICLE, EntityKind.PHONE})
 
 VEHICLE = frozenset({EntityKind.VEHICLE})
+GROUP = frozenset({EntityKind.GROUP})
+EXTERNAL = frozenset({EntityKind.PERSON, EntityKind.VEHICLE, EntityKind.PHONE, EntityKind.HANDLE})
 
 
 def _registry() -> tuple[tuple[frozenset[EntityKind], Runner], ...]:
     # Imported here: the runners import this module's Context.
     from services.alerts.missing import runners as missing
+    from services.alerts.places import runners as places
 
     return (
         (LOCATION, shared_hotspot),
@@ -82,6 +85,13 @@ def _registry() -> tuple[tuple[frozenset[EntityKind], Runner], ...]:
         (PERSON | VEHICLE, missing.vehicle_linked_to_missing),
         (PERSON, missing.co_missing),
         (PERSON, missing.out_of_area),
+        (LOCATION | PERSON | GROUP | VEHICLE, places.peer_group_context),
+        (LOCATION, places.trap_house),
+        (PERSON, places.trap_house_of_person),
+        (LOCATION, places.cuckooing),
+        (EXTERNAL, places.care_home_targeted),
+        (PERSON, places.condition_breach),
+        (LOCATION, places.condition_breach_at_place),
     )
 
 

@@ -1,0 +1,138 @@
+"""P14 care home targeted: one outside adult, car, phone or handle linked to care-home residents.
+
+domain.md P14: one external entity (an adult, a vehicle, a phone or a handle) directly linked to
+>= 2 residents of the same care home, or to residents of >= 2 different homes, within 90 days
+raises `care_home_targeted`. Only direct links count (in the car, associates, approached, found
+with, phone contact, online); being at the home with its residents is not a link to them.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from schemas.alerts import AlertSubject, AlertType
+from schemas.entities import PersonRole
+from services.alerts.actions import Action
+from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
+
+DIRECT_LINKS = (
+    "IN_VEHICLE",
+    "ASSOCIATES_WITH",
+    "APPROACHED",
+    "FOUND_WITH",
+    "CONTACTED_BY",
+    "USES_PHONE",
+    "LINKED_ONLINE",
+)
+EXTERNAL_KINDS = frozenset({"person", "vehicle", "phone", "handle"})
+WHAT = {"person": "The adult", "vehicle": "Vehicle", "phone": "Phone number", "handle": "Account"}
+
+
+@dataclass(frozen=True, slots=True)
+class External:
+    """The adult, vehicle, phone or handle being examined."""
+
+    id: str
+    kind: str  # person, vehicle, phone or handle
+    name: str
+    adult: bool  # for a person: reported as an adult (or aged 18 or over)
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Home:
+    """A care home as the cited report names it."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentLink:
+    """A resident of a care home linked to the entity by one report."""
+
+    person_id: str
+    person_name: str
+    age: int | None
+    vulnerable: bool  # learning disability or additional needs
+    home: Home
+    link: str  # the relationship type
+    report_id: str
+    observed_at: datetime
+
+
+class CareHomeGraph(Protocol):
+    """What the detector reads from the graph."""
+
+    async def external(self, entity_id: str) -> External | None:
+        """The entity, or None when it is not a person, vehicle, phone or handle."""
+        ...
+
+    async def residents_linked(
+        self, entity_id: str, *, links: tuple[str, ...], since: datetime
+    ) -> list[ResidentLink]:
+        """Every report since a time that links a care-home resident to the entity."""
+        ...
+
+
+def _external(entity: External) -> bool:
+    if entity.kind not in EXTERNAL_KINDS:
+        return False
+    return entity.kind != "person" or (entity.adult and entity.role != PersonRole.PROFESSIONAL)
+
+
+async def detect_care_home_targeted(
+    *,
+    entity_id: str,
+    graph: CareHomeGraph,
+    now: datetime,
+    min_residents: int,
+    window_days: int,
+) -> AlertCandidate | None:
+    """Raise a candidate when one outside entity reaches several care-home residents."""
+    entity = await graph.external(entity_id)
+    if entity is None or not _external(entity):
+        return None
+    since = now - timedelta(days=window_days)
+    links = [
+        link
+        for link in await graph.residents_linked(entity_id, links=DIRECT_LINKS, since=since)
+        if link.link in DIRECT_LINKS and link.person_id != entity.id
+    ]
+    residents = {link.person_id: link for link in links}
+    if len(residents) < min_residents:
+        return None
+    homes = {link.home.id: link.home for link in links}
+    actions: tuple[Action, ...] = (Action.NOTIFY_HOMES,)
+    share = ""
+    if entity.kind == "vehicle":
+        actions += (Action.SHARE_REGISTRATION,)
+        share = ", share the registration"
+    names = ", ".join(sorted(h.name for h in homes.values()))
+    count = len(homes)
+    return AlertCandidate(
+        type=AlertType.CARE_HOME_TARGETED,
+        fingerprint=f"{AlertType.CARE_HOME_TARGETED.value}:{entity.id}",
+        priority=raised_priority((k.age for k in links), (k.vulnerable for k in links)),
+        summary=(
+            f"{WHAT[entity.kind]} {entity.name} has been linked to {len(residents)} residents "
+            f"of {count} care {'home' if count == 1 else 'homes'} ({names}) in the last "
+            f"{window_days} days: the {'home may be' if count == 1 else 'homes may be'} "
+            "targeted; tell the registered managers to be vigilant without naming other "
+            f"children{share} and hold a strategy meeting within 24 hours."
+        ),
+        subjects=(
+            AlertSubject(kind=entity.kind, id=entity.id, display_name=entity.name),
+            *(
+                AlertSubject(kind="location", id=h.id, display_name=h.name)
+                for h in sorted(homes.values(), key=lambda h: (h.name, h.id))
+            ),
+            *(
+                AlertSubject(kind="person", id=r.person_id, display_name=r.person_name)
+                for r in sorted(residents.values(), key=lambda r: (r.person_name, r.person_id))
+            ),
+        ),
+        evidence=evidence_of({link.report_id: link.observed_at for link in links}),
+        anchor_id=entity.id,
+        actions=(*actions, Action.STRATEGY_MEETING),
+    )

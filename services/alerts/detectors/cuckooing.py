@@ -1,0 +1,141 @@
+"""P12 cuckooing: outsiders and children at the address of a vulnerable tenant.
+
+domain.md P12: an address whose tenant is flagged vulnerable (a vulnerable tenant, suspected
+cuckooing, or a tenant recorded as a vulnerable adult) and where >= 2 non-resident persons, of
+whom >= 1 is a child or is from outside the address's local authority, are linked within 30
+days raises `cuckooing`. Professionals are not visitors.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from schemas.alerts import AlertSubject, AlertType
+from schemas.entities import PersonRole
+from services.alerts.actions import Action
+from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
+from services.alerts.detectors.episodes import normalise_area
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    """A person recorded as the tenant of the address."""
+
+    id: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """The address being examined, its status flags and tenants."""
+
+    id: str
+    name: str
+    local_authority: str | None
+    vulnerable_tenant: bool
+    cuckooing_suspected: bool
+    tenants: tuple[Tenant, ...] = ()
+    # The latest report that gave the address its status, when one did.
+    status_report: str | None = None
+    status_observed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """A person linked to the address by one report."""
+
+    person_id: str
+    person_name: str
+    age: int | None
+    young: bool  # the report names them as a young person
+    vulnerable: bool  # learning disability or additional needs
+    home_local_authority: str | None
+    role: str
+    report_id: str
+    observed_at: datetime
+
+
+class CuckooingGraph(Protocol):
+    """What the detector reads from the graph."""
+
+    async def address(self, location_id: str) -> Address | None:
+        """The address, or None when it is not in the graph."""
+        ...
+
+    async def visits(self, location_id: str, *, since: datetime) -> list[Visit]:
+        """Every report since a time that places a person at the address."""
+        ...
+
+
+def _vulnerable(address: Address) -> bool:
+    return (
+        address.vulnerable_tenant
+        or address.cuckooing_suspected
+        or any(t.role == PersonRole.VULNERABLE_ADULT for t in address.tenants)
+    )
+
+
+def _out_of_area(visit: Visit, address: Address) -> bool:
+    if not visit.home_local_authority or not address.local_authority:
+        return False
+    return normalise_area(visit.home_local_authority) != normalise_area(address.local_authority)
+
+
+async def detect_cuckooing(
+    *,
+    location_id: str,
+    graph: CuckooingGraph,
+    now: datetime,
+    min_visitors: int,
+    window_days: int,
+) -> AlertCandidate | None:
+    """Raise a candidate when outsiders or children gather at a vulnerable tenant's address."""
+    address = await graph.address(location_id)
+    if address is None or not _vulnerable(address):
+        return None
+    residents = {t.id for t in address.tenants}
+    visits = [
+        v
+        for v in await graph.visits(location_id, since=now - timedelta(days=window_days))
+        if v.person_id not in residents and v.role != PersonRole.PROFESSIONAL
+    ]
+    visitors = {v.person_id: v for v in visits}
+    children = {v.person_id for v in visits if v.young}
+    outsiders = {v.person_id for v in visits if _out_of_area(v, address)}
+    if len(visitors) < min_visitors or not children | outsiders:
+        return None
+    reports = {v.report_id: v.observed_at for v in visits}
+    if address.status_report is not None and address.status_observed_at is not None:
+        reports[address.status_report] = address.status_observed_at
+    young = [v for v in visits if v.person_id in children]
+    actions: tuple[Action, ...] = (Action.ADULT_SOCIAL_CARE, Action.WARRANT_OR_CLOSURE)
+    tail = "."
+    if children:
+        actions += (Action.STRATEGY_MEETING,)
+        about = "the child" if len(children) == 1 else "the children"
+        tail = f", and hold a strategy meeting within 24 hours about {about}."
+    where = f" from outside {address.local_authority}" if address.local_authority else ""
+    return AlertCandidate(
+        type=AlertType.CUCKOOING,
+        fingerprint=f"{AlertType.CUCKOOING.value}:{address.id}",
+        priority=raised_priority((v.age for v in young), (v.vulnerable for v in young)),
+        summary=(
+            f"Possible cuckooing at {address.name}: the vulnerable tenant's address has had "
+            f"{len(visitors)} non-resident visitors in the last {window_days} days "
+            f"({len(children)} {'child' if len(children) == 1 else 'children'}, "
+            f"{len(outsiders)}{where}); refer the tenant to adult "
+            f"social care and consider a warrant or closure{tail}"
+        ),
+        subjects=(
+            AlertSubject(kind="location", id=address.id, display_name=address.name),
+            *(AlertSubject(kind="person", id=t.id, display_name=t.name) for t in address.tenants),
+            *(
+                AlertSubject(kind="person", id=v.person_id, display_name=v.person_name)
+                for v in sorted(visitors.values(), key=lambda v: (v.person_name, v.person_id))
+            ),
+        ),
+        evidence=evidence_of(reports),
+        anchor_id=address.id,
+        actions=actions,
+    )

@@ -1,0 +1,140 @@
+"""P02 peer group: pupils of one school linked to the same place or the same approacher.
+
+domain.md P02: K >= 2 distinct pupils of one school (ATTENDS) linked to one place, or to one
+approacher (a person or group that approached them, or a vehicle they were in), within the
+window raise `peer_group_context`, one per anchor and school, listing the pupils. The school
+itself and care homes are not peer-group places: pupils are together there every day. Nor is
+plain co-presence at an ordinary place (a youth club, a park): there the pupil must have been
+approached, unless the place is in the hotspot taxonomy of section 4.0 or a known drugs house.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from schemas.alerts import AlertSubject, AlertType
+from schemas.entities import PlaceCategory
+from services.alerts.actions import Action
+from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
+from services.alerts.detectors.shared_hotspot import HOTSPOT_CATEGORIES, ORDINARY_PLACES
+
+ANCHOR_KINDS = frozenset({"location", "person", "group", "vehicle"})
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """An entity as the cited report names it."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PeerAnchor:
+    """The place, approacher or vehicle being examined."""
+
+    id: str
+    kind: str  # location, person, group or vehicle
+    name: str
+    category: PlaceCategory | None = None  # for a place
+    drugs_house: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PupilLink:
+    """A pupil linked to the anchor by one report."""
+
+    person_id: str
+    person_name: str
+    age: int | None
+    vulnerable: bool  # learning disability or additional needs
+    school: Named
+    approached: bool  # the report says the pupil was approached (at the anchor place)
+    report_id: str
+    observed_at: datetime
+    # What else the report links: the approachers at the place, or the place of the approach.
+    via: tuple[Named, ...] = ()
+
+
+class PeerGroupGraph(Protocol):
+    """What the detector reads from the graph."""
+
+    async def anchor(self, entity_id: str) -> PeerAnchor | None:
+        """The entity, or None when it is not in the graph."""
+        ...
+
+    async def pupils_linked(self, anchor: PeerAnchor, *, since: datetime) -> list[PupilLink]:
+        """Every report since a time that links a pupil of some school to the anchor."""
+        ...
+
+
+def _counts(anchor: PeerAnchor, link: PupilLink) -> bool:
+    if link.person_id == anchor.id or link.school.id == anchor.id:
+        return False
+    if anchor.kind != "location":
+        return True
+    return link.approached or anchor.drugs_house or anchor.category in HOTSPOT_CATEGORIES
+
+
+def _how(anchor: PeerAnchor, via: list[Named]) -> str:
+    names = ", ".join(sorted({v.name for v in via}))
+    if anchor.kind == "location":
+        return f"seen at {anchor.name}" + (f" (approached by {names})" if names else "")
+    if anchor.kind == "vehicle":
+        return f"in vehicle {anchor.name}" + (f" (at {names})" if names else "")
+    return f"approached by {anchor.name}" + (f" (at {names})" if names else "")
+
+
+def _candidate(
+    anchor: PeerAnchor, school: Named, links: list[PupilLink], window_days: int
+) -> AlertCandidate:
+    pupils = {link.person_id: link for link in links}
+    via = {v.id: v for link in links for v in link.via}
+    fingerprint = f"{AlertType.PEER_GROUP_CONTEXT.value}:{anchor.id}:{school.id}"
+    return AlertCandidate(
+        type=AlertType.PEER_GROUP_CONTEXT,
+        fingerprint=fingerprint,
+        priority=raised_priority((k.age for k in links), (k.vulnerable for k in links)),
+        summary=(
+            f"{len(pupils)} pupils of {school.name} have been {_how(anchor, list(via.values()))} "
+            f"in the last {window_days} days; design a contextual safeguarding plan for the "
+            "peer group with the school and the partnership, and review each pupil's screening."
+        ),
+        subjects=(
+            AlertSubject(kind=anchor.kind, id=anchor.id, display_name=anchor.name),
+            AlertSubject(kind="location", id=school.id, display_name=school.name),
+            *(
+                AlertSubject(kind="person", id=p.person_id, display_name=p.person_name)
+                for p in sorted(pupils.values(), key=lambda p: (p.person_name, p.person_id))
+            ),
+        ),
+        evidence=evidence_of({link.report_id: link.observed_at for link in links}),
+        anchor_id=anchor.id,
+        actions=(Action.CONTEXT_PLAN, Action.SCREENING),
+        context_ids=tuple(sorted(via)),
+    )
+
+
+async def detect_peer_group_context(
+    *,
+    entity_id: str,
+    graph: PeerGroupGraph,
+    now: datetime,
+    min_pupils: int,
+    window_days: int,
+) -> list[AlertCandidate]:
+    """One candidate per school with enough pupils linked to the place, approacher or car."""
+    anchor = await graph.anchor(entity_id)
+    if anchor is None or anchor.kind not in ANCHOR_KINDS or anchor.category in ORDINARY_PLACES:
+        return []
+    links = await graph.pupils_linked(anchor, since=now - timedelta(days=window_days))
+    by_school: dict[str, list[PupilLink]] = defaultdict(list)
+    for link in links:
+        if _counts(anchor, link):
+            by_school[link.school.id].append(link)
+    return [
+        _candidate(anchor, school_links[0].school, school_links, window_days)
+        for _, school_links in sorted(by_school.items())
+        if len({link.person_id for link in school_links}) >= min_pupils
+    ]

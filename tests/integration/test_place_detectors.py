@@ -1,0 +1,293 @@
+"""Place and context detectors (P02, P11, P12, P14, P22): Cypher and runners on the real Neo4j."""
+
+import asyncio
+import math
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from neo4j import AsyncGraphDatabase, Driver
+
+from common.settings import InfraSettings
+from schemas.alerts import Priority
+from schemas.entities import Person, Place
+from schemas.reports import ReportCreate
+from services.alerts.config import Settings
+from services.alerts.detection import Context, Runner
+from services.alerts.detectors.candidate import AlertCandidate
+from services.alerts.places import runners
+from services.network.resolve import group_id, location_id, new_person_id
+from tests import queries
+from tests.factories import report_json, run_tag, submitted
+from tests.linking import link_events
+
+pytestmark = pytest.mark.integration
+NOW = datetime.now(UTC)
+BORN = "2011-03-04"
+
+
+@pytest.fixture
+def cleanup(neo4j_driver: Driver) -> Iterator[list[str]]:
+    report_ids: list[str] = []
+    yield report_ids
+    neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
+
+
+def _link(
+    settings: InfraSettings, cleanup: list[str], *events: tuple[timedelta, dict[str, Any]]
+) -> list[str]:
+    """Link events observed the given time ago; their report ids, in order."""
+    reports = [
+        submitted(ReportCreate.model_validate(report_json(e, observed_at=(NOW - ago).isoformat())))
+        for ago, e in events
+    ]
+    cleanup.extend(str(r.event_id) for r in reports)
+    link_events(settings, reports)
+    return [str(r.event_id) for r in reports]
+
+
+def _run(settings: InfraSettings, runner: Runner, entity_id: str) -> list[AlertCandidate]:
+    async def run() -> list[AlertCandidate]:
+        driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        )
+        try:
+            ctx = Context(
+                driver=driver, database=settings.neo4j_database, settings=Settings(), now=NOW
+            )
+            return await runner(entity_id, ctx)
+        finally:
+            await driver.close()
+
+    return asyncio.run(run())
+
+
+def _child(name: str, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "date_of_birth": BORN, "role": "young_person", **extra}
+
+
+def _adult(name: str, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "role": "adult", "estimated_age": 30, **extra}
+
+
+def _pid(person: dict[str, Any]) -> str:
+    return new_person_id(Person.model_validate(person), report_id=uuid.uuid4(), index=0)
+
+
+def _lid(place: dict[str, Any]) -> str:
+    return location_id(Place.model_validate(place))
+
+
+def _cited(candidate: AlertCandidate) -> set[str]:
+    return {str(e.report_id) for e in candidate.evidence}
+
+
+def test_pupils_of_one_school_approached_at_a_take_away_by_one_group(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    tag = run_tag()
+    school = {"name": f"Synth Academy {tag}", "postcode": "ZZ99 1SA"}
+    shop = {"name": f"Synth Take-away {tag}", "postcode": "ZZ99 1TA", "category": "take_away"}
+    club = {"name": f"Synth Youth Club {tag}", "postcode": "ZZ99 1YC"}
+    pupils = [_child(f"{n} Pupil{tag}", school=school) for n in ("Ava", "Ben", "Cai")]
+    ids = _link(
+        settings,
+        cleanup,
+        *(
+            (
+                timedelta(days=d),
+                {
+                    "type": "approach",
+                    "approached": [pupil],
+                    "group": f"Synth Crew {tag}",
+                    "place": shop,
+                    "purpose": "drug_trafficking",
+                },
+            )
+            for d, pupil in ((3, pupils[0]), (1, pupils[1]))
+        ),
+        (timedelta(days=1), {"type": "sighting", "persons": pupils, "place": club}),
+        (timedelta(days=1), {"type": "sighting", "persons": pupils, "place": school}),
+    )
+    [at_shop] = _run(settings, runners.peer_group_context, _lid(shop))
+    assert _cited(at_shop) == set(ids[:2])
+    assert {s.display_name for s in at_shop.subjects} == {
+        shop["name"],
+        school["name"],
+        f"Ava Pupil{tag}",
+        f"Ben Pupil{tag}",
+    }
+    assert f"approached by Synth Crew {tag}" in at_shop.summary
+    crew = group_id(f"Synth Crew {tag}")
+    assert at_shop.context_ids == (crew,)
+    [by_group] = _run(settings, runners.peer_group_context, crew)
+    assert by_group.fingerprint == f"peer_group_context:{crew}:{_lid(school)}"
+    assert f"(at {shop['name']})" in by_group.summary
+    assert _run(settings, runners.peer_group_context, _lid(club)) == []
+    assert _run(settings, runners.peer_group_context, _lid(school)) == []
+
+
+def test_a_raid_at_a_vulnerable_tenants_flat_raises_trap_house_and_cuckooing(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    tag = run_tag()
+    flat = {
+        "name": f"Synth Flat {tag}",
+        "postcode": "ZZ99 2FL",
+        "category": "private_address",
+        "local_authority": "Synthshire",
+    }
+    earlier, found = _child(f"Bo Synth{tag}"), _child(f"Di Synth{tag}")
+    tenant = {"name": f"Vi Tenant{tag}", "role": "vulnerable_adult"}
+    ids = _link(
+        settings,
+        cleanup,
+        (timedelta(days=5), {"type": "sighting", "persons": [earlier], "place": flat}),
+        (
+            timedelta(days=4),
+            {"type": "address_concern", "place": flat, "tenant": tenant, "tenant_vulnerable": True},
+        ),
+        (
+            timedelta(hours=3),
+            {
+                "type": "operation",
+                "kind": "raid",
+                "premises": flat,
+                "seized": [{"kind": "drugs"}],
+                "persons_present": [
+                    found,
+                    tenant,
+                    _adult(f"Mo Adult{tag}", home_local_authority="Othershire"),
+                ],
+            },
+        ),
+    )
+    [trap] = _run(settings, runners.trap_house, _lid(flat))
+    assert _cited(trap) == {ids[0], ids[2]}
+    assert {s.id for s in trap.subjects} == {_lid(flat), _pid(earlier), _pid(found)}
+    assert [c.fingerprint for c in _run(settings, runners.trap_house_of_person, _pid(earlier))] == [
+        trap.fingerprint
+    ]
+    [cuckoo] = _run(settings, runners.cuckooing, _lid(flat))
+    assert _cited(cuckoo) == set(ids)
+    assert _pid(tenant) in {s.id for s in cuckoo.subjects}
+    assert "3 non-resident visitors" in cuckoo.summary
+
+
+def test_one_car_collecting_residents_of_two_homes_targets_the_homes(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    tag = run_tag()
+    mark = f"ZZ{int(tag[:4], 16) % 90 + 10}CHI"
+    homes = [
+        {"name": f"Synth Home {n}{tag}", "postcode": f"ZZ99 3H{n}", "category": "care_home"}
+        for n in ("A", "B")
+    ]
+    residents = [
+        _child(f"{n} Resident{tag}", placement=home)
+        for n, home in zip(("Ro", "Sy", "Ty"), (*homes, homes[0]), strict=True)
+    ]
+    ids = _link(
+        settings,
+        cleanup,
+        *(
+            (
+                timedelta(days=d),
+                {
+                    "type": "vehicle_sighting",
+                    "vehicle": {"vrm": mark, "colour": "grey"},
+                    "place": home,
+                    "got_in": [resident],
+                },
+            )
+            for d, home, resident in ((14, homes[0], residents[0]), (1, homes[1], residents[1]))
+        ),
+        (
+            timedelta(days=1),
+            {
+                "type": "sighting",
+                "persons": [_adult(f"Pat Visitor{tag}"), residents[0], residents[2]],
+                "place": homes[0],
+            },
+        ),
+    )
+    [targeted] = _run(settings, runners.care_home_targeted, f"vehicle:{mark}")
+    assert _cited(targeted) == set(ids[:2])
+    assert {s.display_name for s in targeted.subjects} == {
+        mark,
+        *(h["name"] for h in homes),
+        *(r["name"] for r in residents[:2]),
+    }
+    # An adult seen at a home with two of its residents is not linked to them: no alert.
+    assert _run(settings, runners.care_home_targeted, _pid(_adult(f"Pat Visitor{tag}"))) == []
+
+
+def _north(lat: float, miles: float) -> float:
+    return lat + math.degrees(miles * 1609.344 / 6_371_008.8)
+
+
+def test_bail_conditions_breached_by_a_sighting_near_the_home_and_a_contact(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    tag = run_tag()
+    lat, lon = 51.5, -0.02
+    home = {"name": f"31 Synth Dock {tag}", "coordinates": {"lat": lat, "lon": lon}}
+    near = {"name": f"Synth Corner {tag}", "coordinates": {"lat": _north(lat, 0.6), "lon": lon}}
+    far = {"name": f"Synth Park {tag}", "coordinates": {"lat": _north(lat, 1.5), "lon": lon}}
+    subject, dw = _adult(f"Mo Bailed{tag}"), _child(f"Dee Protected{tag}")
+    ids = _link(
+        settings,
+        cleanup,
+        (timedelta(days=5), {"type": "sighting", "persons": [subject], "place": near}),
+        (
+            timedelta(days=2),
+            {
+                "type": "protective_order",
+                "kind": "bail_conditions",
+                "subject": subject,
+                "no_contact": [dw],
+                "issued_on": (NOW - timedelta(days=2)).date().isoformat(),
+                "radius_m": 1609,
+                "centre": home,
+            },
+        ),
+        (timedelta(hours=5), {"type": "sighting", "persons": [subject], "place": far}),
+        (timedelta(hours=4), {"type": "sighting", "persons": [subject], "place": near}),
+        (
+            timedelta(hours=3),
+            {"type": "association", "person_a": dw, "person_b": subject, "nature": "risky_adult"},
+        ),
+    )
+    [breach] = _run(settings, runners.condition_breach, _pid(subject))
+    assert _cited(breach) == {ids[1], ids[3], ids[4]}
+    assert breach.priority is Priority.URGENT
+    assert "0.6 miles from 31 Synth Dock" in breach.summary
+    assert "in contact with Dee Protected" in breach.summary
+    assert _run(settings, runners.condition_breach_at_place, _lid(near)) == [breach]
+
+
+def test_an_expired_order_is_not_breached(settings: InfraSettings, cleanup: list[str]) -> None:
+    tag = run_tag()
+    home = {"name": f"32 Synth Dock {tag}", "coordinates": {"lat": 51.5, "lon": -0.02}}
+    subject = _adult(f"Al Expired{tag}")
+    _link(
+        settings,
+        cleanup,
+        (
+            timedelta(days=60),
+            {
+                "type": "protective_order",
+                "kind": "bail_conditions",
+                "subject": subject,
+                "issued_on": (NOW - timedelta(days=60)).date().isoformat(),
+                "expires_on": (NOW - timedelta(days=1)).date().isoformat(),
+                "radius_m": 1609,
+                "centre": home,
+            },
+        ),
+        (timedelta(days=30), {"type": "sighting", "persons": [subject], "place": home}),
+    )
+    assert _run(settings, runners.condition_breach, _pid(subject)) == []

@@ -1,0 +1,150 @@
+"""P02 peer group from one school, against a small fake of the graph port."""
+
+import asyncio
+from datetime import datetime, timedelta
+
+import pytest
+
+from schemas.alerts import AlertType, Priority
+from schemas.entities import PlaceCategory
+from services.alerts.actions import Action
+from services.alerts.detectors.candidate import AlertCandidate
+from services.alerts.detectors.peer_group_context import (
+    Named,
+    PeerAnchor,
+    PupilLink,
+    detect_peer_group_context,
+)
+from tests.factories import NOW
+
+RID = "00000000-0000-0000-0000-0000000000{:02d}"
+SCHOOL = Named(id="location:school", name="Synth Academy")
+OTHER_SCHOOL = Named(id="location:other", name="Synth High")
+TAKE_AWAY = PeerAnchor(
+    id="location:takeaway",
+    kind="location",
+    name="Synth Take-away",
+    category=PlaceCategory.TAKE_AWAY,
+)
+YOUTH_CLUB = PeerAnchor(
+    id="location:club", kind="location", name="Synth Youth Club", category=PlaceCategory.OTHER
+)
+GANG = PeerAnchor(id="group:crew", kind="group", name="Synth Crew")
+
+
+class FakeGraph:
+    def __init__(self, anchor: PeerAnchor | None, links: list[PupilLink]) -> None:
+        self._anchor, self._links = anchor, links
+
+    async def anchor(self, entity_id: str) -> PeerAnchor | None:
+        return self._anchor
+
+    async def pupils_linked(self, anchor: PeerAnchor, *, since: datetime) -> list[PupilLink]:
+        return [link for link in self._links if link.observed_at >= since]
+
+
+def _links(
+    count: int,
+    *,
+    school: Named = SCHOOL,
+    approached: bool = True,
+    age: int = 15,
+    days_ago: int = 3,
+    first: int = 0,
+) -> list[PupilLink]:
+    return [
+        PupilLink(
+            person_id=f"person:{i}",
+            person_name=f"Synth Pupil {i}",
+            age=age,
+            vulnerable=False,
+            school=school,
+            approached=approached,
+            report_id=RID.format(i),
+            observed_at=NOW - timedelta(days=days_ago),
+            via=(Named(id="group:crew", name="Synth Crew"),) if approached else (),
+        )
+        for i in range(first, first + count)
+    ]
+
+
+def _detect(anchor: PeerAnchor | None, links: list[PupilLink]) -> list[AlertCandidate]:
+    return asyncio.run(
+        detect_peer_group_context(
+            entity_id=anchor.id if anchor else "x",
+            graph=FakeGraph(anchor, links),
+            now=NOW,
+            min_pupils=2,
+            window_days=90,
+        )
+    )
+
+
+def test_two_pupils_approached_at_one_place_raise_a_peer_group_alert() -> None:
+    [candidate] = _detect(TAKE_AWAY, _links(2))
+    assert candidate.type is AlertType.PEER_GROUP_CONTEXT
+    assert candidate.fingerprint == "peer_group_context:location:takeaway:location:school"
+    assert [s.id for s in candidate.subjects] == [
+        "location:takeaway",
+        "location:school",
+        "person:0",
+        "person:1",
+    ]
+    assert candidate.context_ids == ("group:crew",)
+    assert candidate.actions == (Action.CONTEXT_PLAN, Action.SCREENING)
+    assert candidate.summary.startswith(
+        "2 pupils of Synth Academy have been seen at Synth Take-away (approached by Synth Crew)"
+    )
+
+
+def test_one_pupil_raises_nothing() -> None:
+    assert _detect(TAKE_AWAY, _links(1)) == []
+
+
+def test_pupils_of_different_schools_are_not_a_peer_group() -> None:
+    links = _links(1) + _links(1, school=OTHER_SCHOOL, first=1)
+    assert _detect(GANG, links) == []
+
+
+def test_each_school_gets_its_own_alert() -> None:
+    links = _links(2) + _links(2, school=OTHER_SCHOOL, first=2)
+    candidates = _detect(GANG, links)
+    assert sorted(c.fingerprint for c in candidates) == [
+        "peer_group_context:group:crew:location:other",
+        "peer_group_context:group:crew:location:school",
+    ]
+
+
+@pytest.mark.parametrize("category", [PlaceCategory.SCHOOL, PlaceCategory.CARE_HOME])
+def test_a_school_or_care_home_is_not_a_peer_group_place(category: PlaceCategory) -> None:
+    place = PeerAnchor(id="location:school", kind="location", name="Synth", category=category)
+    assert _detect(place, _links(4)) == []
+
+
+def test_schoolmates_together_at_an_ordinary_place_raise_nothing() -> None:
+    assert _detect(YOUTH_CLUB, _links(3, approached=False)) == []
+
+
+def test_schoolmates_approached_at_an_ordinary_place_count() -> None:
+    assert len(_detect(YOUTH_CLUB, _links(2, approached=True))) == 1
+
+
+def test_schoolmates_seen_at_a_hotspot_or_drugs_house_count_without_an_approach() -> None:
+    house = PeerAnchor(id="location:flat", kind="location", name="Synth Flat", drugs_house=True)
+    assert len(_detect(TAKE_AWAY, _links(2, approached=False))) == 1
+    assert len(_detect(house, _links(2, approached=False))) == 1
+
+
+def test_links_outside_the_window_do_not_count() -> None:
+    assert _detect(GANG, _links(2, days_ago=120)) == []
+
+
+def test_a_vehicle_both_pupils_got_into_raises_the_alert() -> None:
+    car = PeerAnchor(id="vehicle:ZZ51ABC", kind="vehicle", name="ZZ51ABC")
+    [candidate] = _detect(car, _links(2, approached=False))
+    assert "in vehicle ZZ51ABC" in candidate.summary
+
+
+def test_an_under_13_raises_the_priority() -> None:
+    [candidate] = _detect(GANG, _links(2, age=12))
+    assert candidate.priority is Priority.HIGH
