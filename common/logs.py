@@ -18,3 +18,11 @@ def configure_logging(*, level: str = "INFO", service: str) -> None:
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
     )
     structlog.contextvars.bind_contextvars(service=service)
+    quiet_neo4j_notifications()
+
+
+def quiet_neo4j_notifications() -> None:
+    """Neo4j warns on every query that names a label or property no node has yet (a
+    relationship type before its first report, an optional property); those are expected in a
+    young graph, so only errors are logged."""
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)

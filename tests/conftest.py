@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from neo4j import Driver, GraphDatabase
 
+from common.logs import quiet_neo4j_notifications
 from common.settings import InfraSettings
+
+quiet_neo4j_notifications()
 
 
 def _reachable(host_port: str) -> bool:
