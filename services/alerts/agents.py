@@ -13,6 +13,7 @@ from common.streaming import Neo4jConnection
 from schemas.alerts import AlertRaised
 from schemas.linking import EntitiesLinked
 from services.alerts.config import Settings
+from services.alerts.delivery.webhooks import register_webhook_agent
 from services.alerts.detection import Context, detect
 from services.alerts.lifecycle import record_alert
 from services.alerts.store import Neo4jAlertStore
@@ -63,7 +64,8 @@ async def _detect_with_retry(
 
 
 def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnection) -> None:
-    """Attach the detection agent to the app."""
+    """Attach the detection agent, and the webhook agent that delivers what it raises."""
+    register_webhook_agent(app=app, settings=settings, neo4j=neo4j)
     linked_topic = app.topic(
         settings.alerts_entities_linked_topic, value_type=bytes, value_serializer="raw"
     )

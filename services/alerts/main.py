@@ -11,6 +11,7 @@ from common.auth import TokenStore
 from common.logs import configure_logging
 from services.alerts.api import router
 from services.alerts.config import Settings, get_settings
+from services.alerts.delivery.api import router as delivery_router
 from services.alerts.store import Neo4jAlertStore
 
 
@@ -26,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
         )
         app.state.alert_store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
+        app.state.neo4j_driver = driver
         app.state.token_store = TokenStore(Path(settings.tessera_auth_file))
         try:
             yield
@@ -38,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Explained, de-duplicated contextual-safeguarding alerts for police.",
         lifespan=lifespan,
     )
+    app.include_router(delivery_router)  # first: /v1/alerts/stream is not an alert id
     app.include_router(router)
     app.dependency_overrides[get_settings] = lambda: (
         settings

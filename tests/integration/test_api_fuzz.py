@@ -76,7 +76,10 @@ ingest_api = schemathesis.openapi.from_dict(create_ingest_app(IngestSettings()).
 ingest_api.app = INGEST
 
 ALERTS = AppUnderTest()
-alerts_api = schemathesis.openapi.from_dict(create_alerts_app(AlertsSettings()).openapi())
+# The live stream never ends, so it cannot be fuzzed request by request; its own tests cover it.
+alerts_api = schemathesis.openapi.from_dict(create_alerts_app(AlertsSettings()).openapi()).exclude(
+    path="/v1/alerts/stream"
+)
 alerts_api.app = ALERTS
 
 

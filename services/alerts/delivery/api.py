@@ -1,0 +1,141 @@
+"""HTTP adapter of alert delivery: the live stream of alerts and the webhook delivery log."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, status
+from neo4j.exceptions import ServiceUnavailable
+from pydantic import AwareDatetime, BaseModel
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from common.visibility import audiences_of
+from services.alerts.api import MAX_OFFSET
+from services.alerts.delivery.deps import AlertFeedDep, WebhookStoreDep, require_admin
+from services.alerts.delivery.stream import Cursor, InvalidCursor, follow_alerts
+from services.alerts.deps import AlertReaderDep, SettingsDep
+
+SEND_TIMEOUT_S = 30.0  # a client that reads nothing for this long is dropped
+
+router = APIRouter(
+    prefix="/v1",
+    responses={
+        401: {"description": "The bearer token is missing, malformed, unknown or wrong."},
+        403: {"description": "Your role may not do this."},
+    },
+)
+
+
+@router.get(
+    "/alerts/stream",
+    response_class=EventSourceResponse,
+    responses={
+        200: {
+            "description": "Server-sent events: `alert` events whose data is the AlertRaised "
+            "JSON and whose id is a cursor to resume from; comments as keep-alive pings.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+        422: {"description": "`since` is not a time with an offset, or Last-Event-ID not ours."},
+    },
+)
+async def stream_alerts(
+    principal: AlertReaderDep,
+    feed: AlertFeedDep,
+    settings: SettingsDep,
+    since: Annotated[
+        AwareDatetime | None,
+        Query(description="Replay the alerts changed after this time; by default, from now."),
+    ] = None,
+    last_event_id: Annotated[
+        str | None,
+        Header(description="The id of the last event received: resume after it."),
+    ] = None,
+) -> EventSourceResponse:
+    """Alerts as they are raised or change, as server-sent events, resumable by Last-Event-ID.
+
+    Police, analysts and admins receive only the alerts they may see (handling code C).
+    """
+    try:
+        start = Cursor.parse(last_event_id) if last_event_id else Cursor(since or datetime.now(UTC))
+    except InvalidCursor as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+    changes = follow_alerts(
+        feed=feed,
+        audiences=audiences_of(principal),
+        start=start,
+        poll_s=settings.alerts_stream_poll_s,
+        overlap=timedelta(seconds=settings.alerts_stream_overlap_s),
+        batch=settings.alerts_stream_batch,
+        sleep=asyncio.sleep,
+    )
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        async for change in changes:
+            yield ServerSentEvent(
+                data=change.alert.model_dump_json(), event="alert", id=str(change.cursor)
+            )
+
+    return EventSourceResponse(
+        events(), ping=settings.alerts_stream_ping_s, send_timeout=SEND_TIMEOUT_S
+    )
+
+
+class WebhookDelivery(BaseModel):
+    """One attempt to deliver an alert event to a webhook subscription."""
+
+    subscription_id: str
+    alert_id: str
+    event_id: str
+    attempt: int
+    status_code: int | None
+    error: str | None
+    outcome: str  # delivered, retry, rejected or failed
+    at: datetime
+
+
+class WebhookDeliveryPage(BaseModel):
+    """One page of the delivery log."""
+
+    items: list[WebhookDelivery]
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None
+
+
+@router.get(
+    "/webhooks/deliveries",
+    response_model=WebhookDeliveryPage,
+    dependencies=[Depends(require_admin)],
+    responses={
+        503: {"description": "The graph database is unavailable; retry after Retry-After seconds."}
+    },
+)
+async def list_webhook_deliveries(
+    store: WebhookStoreDep,
+    subscription: Annotated[
+        str | None, Query(max_length=100, description="Only this subscription's attempts.")
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> WebhookDeliveryPage:
+    """Admins: every webhook delivery attempt, newest first, with its status code or error."""
+    try:
+        records, total = await store.deliveries(
+            subscription_id=subscription, offset=offset, limit=limit
+        )
+    except ServiceUnavailable as error:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "the graph database is unavailable; retry later",
+            headers={"Retry-After": "5"},
+        ) from error
+    next_offset = offset + limit if offset + limit < total else None
+    return WebhookDeliveryPage(
+        items=[WebhookDelivery.model_validate(r, from_attributes=True) for r in records],
+        total=total,
+        offset=offset,
+        limit=limit,
+        next_offset=next_offset,
+    )

@@ -1,0 +1,185 @@
+"""Neo4j adapters of alert delivery: the feed of changed alerts, and webhook jobs and their log."""
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from neo4j import AsyncDriver
+from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+
+from schemas.alerts import AlertRaised
+from services.alerts.delivery import queries
+from services.alerts.delivery.notify import Attempt, DeliveryJob, JobStatus, Subscription
+from services.alerts.delivery.stream import ChangedAlert, Cursor, FeedUnavailable
+
+UNAVAILABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
+PENDING_BATCH = 1000
+
+
+class Neo4jAlertFeed:
+    """Reads the alerts that changed after a cursor."""
+
+    def __init__(self, *, driver: AsyncDriver, database: str) -> None:
+        self._driver = driver
+        self._database = database
+
+    async def changed_since(
+        self, *, since: Cursor, audiences: Sequence[str], skip: Collection[str], limit: int
+    ) -> list[ChangedAlert]:
+        """Up to limit alerts the audiences may see changed after since, oldest first, bar the
+        changes named in skip."""
+        try:
+            records, _, _ = await self._driver.execute_query(
+                queries.ALERTS_CHANGED_SINCE,
+                since=since.at.isoformat(),
+                after_id=since.alert_id,
+                skip=list(skip),
+                audiences=list(audiences),
+                limit=limit,
+                database_=self._database,
+            )
+        except UNAVAILABLE as error:
+            raise FeedUnavailable(str(error)) from error
+        return [
+            ChangedAlert(
+                cursor=Cursor(at=datetime.fromisoformat(r["updated_at"]), alert_id=r["id"]),
+                key=f"{r['id']}|{r['updated_at']}",
+                alert=AlertRaised.model_validate_json(r["body"]),
+            )
+            for r in records
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRecord:
+    """One attempt as the delivery log shows it."""
+
+    subscription_id: str
+    alert_id: str
+    event_id: str
+    attempt: int
+    status_code: int | None
+    error: str | None
+    outcome: str
+    at: datetime
+
+
+def _subscription(row: Any) -> Subscription:
+    return Subscription(
+        id=row["id"],
+        name=row["name"],
+        url=row["url"],
+        secret=row["secret"],
+        agency=row["agency"],
+        role=row["role"],
+        active=bool(row["active"]),
+        created_at=datetime.fromisoformat(row["created_at"]),
+    )
+
+
+class Neo4jWebhookStore:
+    """Keeps webhook subscriptions, one job per subscription and event, and every attempt."""
+
+    def __init__(self, *, driver: AsyncDriver, database: str) -> None:
+        self._driver = driver
+        self._database = database
+
+    async def active_subscriptions(self) -> list[Subscription]:
+        """Every subscription that is active."""
+        records, _, _ = await self._driver.execute_query(
+            queries.ACTIVE_WEBHOOK_SUBSCRIPTIONS, database_=self._database
+        )
+        return [_subscription(r) for r in records]
+
+    async def enqueue(self, jobs: Sequence[DeliveryJob], *, at: datetime) -> list[DeliveryJob]:
+        """Keep the jobs not kept before; return those still pending, with their attempts."""
+        rows = [
+            {
+                "key": j.key,
+                "subscription_id": j.subscription.id,
+                "event_id": j.event_id,
+                "alert_id": j.alert_id,
+                "body": j.body.decode(),
+            }
+            for j in jobs
+        ]
+        records, _, _ = await self._driver.execute_query(
+            queries.ENQUEUE_WEBHOOK_JOBS, rows=rows, at=at.isoformat(), database_=self._database
+        )
+        attempts = {r["key"]: int(r["attempts"]) for r in records}
+        return [
+            DeliveryJob(
+                subscription=j.subscription,
+                event_id=j.event_id,
+                alert_id=j.alert_id,
+                body=j.body,
+                attempts=attempts[j.key],
+            )
+            for j in jobs
+            if j.key in attempts
+        ]
+
+    async def pending(self) -> list[DeliveryJob]:
+        """The jobs still pending for active subscriptions, oldest first."""
+        records, _, _ = await self._driver.execute_query(
+            queries.PENDING_WEBHOOK_JOBS, limit=PENDING_BATCH, database_=self._database
+        )
+        return [
+            DeliveryJob(
+                subscription=_subscription(r),
+                event_id=r["event_id"],
+                alert_id=r["alert_id"],
+                body=r["body"].encode(),
+                attempts=int(r["attempts"]),
+            )
+            for r in records
+        ]
+
+    async def record_attempt(self, attempt: Attempt, *, settles: JobStatus | None) -> None:
+        """Log an attempt and, when it settles the job, mark the job so."""
+        await self._driver.execute_query(
+            queries.RECORD_WEBHOOK_ATTEMPT,
+            attempt={
+                "id": f"{attempt.job_key}|{attempt.number}",
+                "job_key": attempt.job_key,
+                "subscription_id": attempt.subscription_id,
+                "alert_id": attempt.alert_id,
+                "event_id": attempt.event_id,
+                "number": attempt.number,
+                "status_code": attempt.status_code,
+                "error": attempt.error,
+                "outcome": attempt.outcome,
+                "at": attempt.at.isoformat(),
+            },
+            settles=settles.value if settles else None,
+            database_=self._database,
+        )
+
+    async def deliveries(
+        self, *, subscription_id: str | None, offset: int, limit: int
+    ) -> tuple[list[DeliveryRecord], int]:
+        """One page of the delivery log, newest first, and its total."""
+        params = {"subscription_id": subscription_id}
+        records, _, _ = await self._driver.execute_query(
+            queries.LIST_WEBHOOK_DELIVERIES,
+            params | {"offset": offset, "limit": limit},
+            database_=self._database,
+        )
+        counted, _, _ = await self._driver.execute_query(
+            queries.COUNT_WEBHOOK_DELIVERIES, params, database_=self._database
+        )
+        items = [
+            DeliveryRecord(
+                subscription_id=r["subscription_id"],
+                alert_id=r["alert_id"],
+                event_id=r["event_id"],
+                attempt=int(r["attempt"]),
+                status_code=r["status_code"],
+                error=r["error"],
+                outcome=r["outcome"],
+                at=datetime.fromisoformat(r["at"]),
+            )
+            for r in records
+        ]
+        return items, int(counted[0]["total"])

@@ -1,0 +1,118 @@
+"""Use case: follow the alerts a receiver may see as they are raised or change, resumably.
+
+Alerts come in (updated_at, alert id) order after a cursor, written `<updated_at ISO>|<alert id>`
+and sent as each event's id, so a client resumes where it stopped. Every change of an alert
+(new evidence, acknowledgement, closure) moves its updated_at and so comes again.
+
+A writer stamps updated_at before it commits, so an alert can commit with a time a little
+behind one already sent. While connected, each poll therefore looks `overlap` back from the
+cursor and sends what it has not sent yet: such an alert arrives late rather than never, with
+its own (earlier) cursor as id. A resumed stream starts exactly after its cursor.
+"""
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+from uuid import UUID
+
+from schemas.alerts import AlertRaised
+from services.alerts.delivery.visibility import may_see
+
+log = logging.getLogger(__name__)
+
+SEPARATOR = "|"
+
+
+class InvalidCursor(ValueError):
+    """A cursor that this service did not write."""
+
+
+class FeedUnavailable(Exception):
+    """The store of alerts cannot be read just now; the stream waits and polls again."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Cursor:
+    """A position in the stream: after the alert with this id updated at this time."""
+
+    at: datetime
+    alert_id: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.at.isoformat()}{SEPARATOR}{self.alert_id}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Cursor":
+        """Read a cursor from a Last-Event-ID header, or raise InvalidCursor."""
+        at_text, sep, alert_id = text.strip().partition(SEPARATOR)
+        try:
+            at = datetime.fromisoformat(at_text)
+            if sep != SEPARATOR or at.tzinfo is None:
+                raise ValueError(text)
+            if alert_id:
+                UUID(alert_id)
+        except ValueError as error:
+            raise InvalidCursor(
+                f"not a stream cursor (expected '<ISO time with offset>|<alert id>'): {text!r}"
+            ) from error
+        return cls(at=at, alert_id=alert_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedAlert:
+    """An alert as it stood after a change, its position in the stream, and a key naming that
+    one change (the alert id and its updated_at as the store writes it)."""
+
+    cursor: Cursor
+    key: str
+    alert: AlertRaised
+
+
+class AlertFeed(Protocol):
+    """The alerts that changed after a cursor, as the store holds them."""
+
+    async def changed_since(
+        self, *, since: Cursor, audiences: Sequence[str], skip: Collection[str], limit: int
+    ) -> list[ChangedAlert]:
+        """Up to limit alerts the audiences may see changed after since, oldest first, bar the
+        changes named in skip; FeedUnavailable while the store cannot be read."""
+        ...
+
+
+async def follow_alerts(
+    *,
+    feed: AlertFeed,
+    audiences: Sequence[str],
+    start: Cursor,
+    poll_s: float,
+    overlap: timedelta,
+    batch: int,
+    sleep: Callable[[float], Awaitable[None]],
+) -> AsyncIterator[ChangedAlert]:
+    """Every change after start to an alert the audiences may see, polling for ever."""
+    cursor = start
+    sent: dict[str, datetime] = {}  # changes already sent that a look-back can find again
+    while True:
+        floor = max(start, Cursor(cursor.at - overlap))
+        try:
+            changed = await feed.changed_since(
+                since=floor, audiences=audiences, skip=list(sent), limit=batch
+            )
+        except FeedUnavailable as error:
+            log.warning("alert stream: the store is unavailable, polling again: %s", error)
+            await sleep(poll_s)
+            continue
+        for item in changed:
+            sent[item.key] = item.cursor.at
+            cursor = max(cursor, item.cursor)
+            # The store filtered by the graph; the event's own visibility must agree as well.
+            if may_see(item.alert, audiences):
+                yield item
+            else:
+                log.info("alert %s withheld from the stream by its visibility", item.cursor)
+        horizon = cursor.at - overlap
+        sent = {key: at for key, at in sent.items() if at >= horizon}
+        if len(changed) < batch:
+            await sleep(poll_s)

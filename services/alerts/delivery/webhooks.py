@@ -1,0 +1,143 @@
+"""Webhook delivery in the alert worker: an agent on the alerts topic keeps a job per allowed
+subscription, and a service POSTs the jobs with one HTTP client for the process's lifetime."""
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+import httpx
+from pydantic import ValidationError
+from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
+
+from common.streaming import Neo4jConnection
+from schemas.alerts import AlertRaised
+from services.alerts.config import Settings
+from services.alerts.delivery.notify import (
+    DeliveryJob,
+    Dispatcher,
+    JobStatus,
+    PostResult,
+    RetryPolicy,
+    deliver,
+    enqueue_alert,
+)
+from services.alerts.delivery.store import UNAVAILABLE, Neo4jWebhookStore
+
+log = logging.getLogger(__name__)
+
+
+class HttpxPoster:
+    """POSTs with a shared httpx client; redirects are not followed (a 3xx is the answer)."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    async def post(self, url: str, *, body: bytes, headers: Mapping[str, str]) -> PostResult:
+        """POST the body; a transport error or a timeout is a result with an error."""
+        try:
+            response = await self._client.post(url, content=body, headers=dict(headers))
+        except httpx.TransportError as error:
+            return PostResult(error=f"{type(error).__name__}: {error}"[:500])
+        return PostResult(status_code=response.status_code)
+
+
+class WebhookService(faust.Service):
+    """Owns the HTTP client and the dispatcher, and queues again what a restart left pending."""
+
+    def __init__(self, settings: Settings, neo4j: Neo4jConnection, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._settings = settings
+        self._neo4j = neo4j
+        self._policy = RetryPolicy(
+            max_attempts=settings.alerts_webhook_max_attempts,
+            base_wait_s=settings.alerts_webhook_base_wait_s,
+            max_wait_s=settings.alerts_webhook_max_wait_s,
+        )
+        self._client: httpx.AsyncClient | None = None
+        self._dispatcher = Dispatcher(run=self._deliver)
+
+    def store(self) -> Neo4jWebhookStore:
+        """The webhook store on the process's driver (ServiceUnavailable before it opens)."""
+        return Neo4jWebhookStore(driver=self._neo4j.driver, database=self._settings.neo4j_database)
+
+    def submit(self, job: DeliveryJob) -> None:
+        """Queue a job behind the others of its subscription."""
+        self._dispatcher.submit(job)
+
+    async def on_start(self) -> None:
+        """Open the HTTP client and start sweeping for pending jobs."""
+        self._client = httpx.AsyncClient(
+            timeout=self._settings.alerts_webhook_timeout_s, follow_redirects=False
+        )
+        self.add_future(self._sweep())
+
+    async def on_stop(self) -> None:
+        """Stop delivering (unsettled jobs stay pending) and close the client."""
+        await self._dispatcher.close()
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def _deliver(self, job: DeliveryJob) -> JobStatus:
+        if self._client is None:
+            raise RuntimeError("the HTTP client opens when the service starts")
+        return await deliver(
+            job=job,
+            poster=HttpxPoster(self._client),
+            store=self.store(),
+            policy=self._policy,
+            clock=lambda: datetime.now(UTC),
+            sleep=asyncio.sleep,
+        )
+
+    async def _sweep(self) -> None:
+        """Queue the pending jobs: at start (those a restart left) and then now and again."""
+        await asyncio.sleep(1.0)  # let the Neo4j connection open first
+        while not self.should_stop:
+            try:
+                for job in await self.store().pending():
+                    self._dispatcher.submit(job)
+            except UNAVAILABLE as error:
+                log.warning("webhook sweep: Neo4j unavailable, trying again later: %s", error)
+            await asyncio.sleep(self._settings.alerts_webhook_sweep_s)
+
+
+async def _enqueue_with_retry(
+    alert: AlertRaised, service: WebhookService, settings: Settings
+) -> list[DeliveryJob]:
+    """Retry outages for as long as they last, so no event's jobs are lost; log a genuine bug."""
+    try:
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception_type(UNAVAILABLE),
+            wait=wait_exponential(multiplier=0.5, max=settings.alerts_retry_max_wait_s),
+            before_sleep=before_sleep_log(log, logging.WARNING),
+            reraise=True,
+        ):
+            with attempt:
+                return await enqueue_alert(
+                    alert=alert, store=service.store(), now=datetime.now(UTC)
+                )
+    except Exception:
+        log.exception("webhook jobs for alert event %s not kept", alert.event_id)
+    return []
+
+
+def register_webhook_agent(*, app: faust.App, settings: Settings, neo4j: Neo4jConnection) -> None:
+    """Attach the webhook service and the agent that feeds it from the alerts topic."""
+    service = WebhookService(settings, neo4j, loop=app.loop, beacon=app.beacon)
+    app.service(service)  # type: ignore[arg-type]  # faust also takes an instance
+    alerts_topic = app.topic(settings.alerts_topic, value_type=bytes, value_serializer="raw")
+
+    @app.agent(alerts_topic)
+    async def deliver_webhooks(stream: faust.StreamT[bytes]) -> None:
+        """Keep a job for each subscription allowed to see the alert, then hand it on."""
+        async for value in stream:
+            try:
+                alert = AlertRaised.model_validate_json(value)
+            except ValidationError as error:
+                log.error("unreadable alert event skipped: %s", error.errors()[:3])
+                continue
+            for job in await _enqueue_with_retry(alert, service, settings):
+                service.submit(job)
