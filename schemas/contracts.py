@@ -13,6 +13,8 @@ from schemas.alerts import AlertRaised
 from schemas.events import EVENT_TYPES
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportCreate, ReportRejected, ReportSubmitted
+from schemas.resolution import ResolutionDecided
+from schemas.retractions import ReportRetracted, RetractionCreate
 
 ASYNCAPI_FILE = "asyncapi.json"
 
@@ -43,6 +45,19 @@ MESSAGES: dict[str, tuple[type[BaseModel], str, str, str]] = {
         topics.ALERTS,
         "A safeguarding alert raised, or updated with new evidence. Key: its fingerprint.",
     ),
+    "ResolutionDecided": (
+        ResolutionDecided,
+        "resolution-decided.v1.json",
+        topics.RESOLUTION_DECISIONS,
+        "An analyst's decision (same, different or split), published before it is applied; "
+        "replay re-applies them in order.",
+    ),
+    "ReportRetracted": (
+        ReportRetracted,
+        "report-retracted.v1.json",
+        topics.RETRACTIONS,
+        "A report retracted by its agency: its links are withdrawn. Key: the report id.",
+    ),
 }
 
 
@@ -58,6 +73,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     """File name -> JSON Schema, for every message and every event type."""
     documents = {file: _schema(model) for model, file, _, _ in MESSAGES.values()}
     documents["report-create.v1.json"] = _schema(ReportCreate)
+    documents["retraction-create.v1.json"] = _schema(RetractionCreate)
     for model in EVENT_TYPES:
         kind = model.model_fields["type"].default
         documents[f"events/{kind}.v1.json"] = _schema(model, title=f"{kind} event")
@@ -72,6 +88,8 @@ def asyncapi() -> dict[str, Any]:
         topics.REPORTS_DEAD_LETTER: "reportsDeadLetter",
         topics.ENTITIES_LINKED: "entitiesLinked",
         topics.ALERTS: "alerts",
+        topics.RESOLUTION_DECISIONS: "resolutionDecisions",
+        topics.RETRACTIONS: "retractions",
     }
     channels: dict[str, Any] = {}
     for name, (_, _, topic, _) in MESSAGES.items():
@@ -132,6 +150,18 @@ def asyncapi() -> dict[str, Any]:
                 "receive", "entitiesLinked", "The alert worker runs its detectors."
             ),
             "publishAlert": operation("send", "alerts", "The alert worker raises or updates."),
+            "publishDecision": operation(
+                "send", "resolutionDecisions", "The analyst API publishes each decision."
+            ),
+            "replayDecisions": operation(
+                "receive", "resolutionDecisions", "`tessera replay` re-applies the decisions."
+            ),
+            "publishRetraction": operation(
+                "send", "retractions", "Ingest publishes a report its agency retracted."
+            ),
+            "withdrawReport": operation(
+                "receive", "retractions", "The network worker withdraws the report's links."
+            ),
         },
         "components": {
             "messages": {

@@ -6,6 +6,8 @@ REPORTS = "intel.reports.v1"
 REPORTS_DEAD_LETTER = "intel.reports.dlq.v1"
 ENTITIES_LINKED = "intel.entities-linked.v1"
 ALERTS = "intel.alerts.v1"
+RESOLUTION_DECISIONS = "intel.resolution-decisions.v1"
+RETRACTIONS = "intel.retractions.v1"
 
 KEEP_FOREVER = -1
 DAY_MS = 24 * 60 * 60 * 1000
@@ -46,5 +48,20 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
         partitions=3,
         retention_ms=90 * DAY_MS,
         purpose="Raised and updated safeguarding alerts for force systems and dashboards.",
+    ),
+    # One partition each: replay re-applies them in the order they were made.
+    TopicSpec(
+        RESOLUTION_DECISIONS,
+        partitions=1,
+        retention_ms=KEEP_FOREVER,
+        purpose="Analysts' resolution decisions (same, different, split), kept forever so a "
+        "rebuilt graph gets them back.",
+    ),
+    TopicSpec(
+        RETRACTIONS,
+        partitions=1,
+        retention_ms=KEEP_FOREVER,
+        purpose="Retracted reports, kept forever: the network worker withdraws their links, "
+        "and a rebuilt graph withdraws them again.",
     ),
 )

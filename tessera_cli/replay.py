@@ -14,6 +14,12 @@ from services.network.replay import replay
 
 def replay_command(
     topic: Annotated[str, typer.Option(help="The reports topic to read.")] = topics.REPORTS,
+    retractions_topic: Annotated[
+        str, typer.Option(help="The retractions topic, applied after the reports.")
+    ] = topics.RETRACTIONS,
+    decisions_topic: Annotated[
+        str, typer.Option(help="The analysts' decisions topic, applied last, in order.")
+    ] = topics.RESOLUTION_DECISIONS,
     wipe: Annotated[
         bool,
         typer.Option(
@@ -23,9 +29,9 @@ def replay_command(
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask before --wipe.")] = False,
 ) -> None:
-    """Rebuild the graph from the reports topic (the system of record), then re-apply
-    analysts' resolution decisions. Linking is idempotent, so without --wipe it only adds
-    what is missing."""
+    """Rebuild the graph from the reports topic (the system of record), withdraw retracted
+    reports, then re-apply analysts' resolution decisions (from their topic and the graph) in
+    the order they were made. Without --wipe only reports missing from the graph are linked."""
     console = Console()
     if wipe and not yes:
         typer.confirm("Delete the whole intelligence graph and rebuild it from Kafka?", abort=True)
@@ -42,11 +48,16 @@ def replay_command(
                 settings=InfraSettings(),
                 topic=topic,
                 wipe_first=wipe,
+                retractions_topic=retractions_topic,
+                decisions_topic=decisions_topic,
                 on_total=lambda total: progress.update(task, total=total),
                 on_progress=lambda n: progress.advance(task, n),
             )
         )
     console.print(
-        f"linked {outcome.linked} reports; {outcome.unreadable} unreadable messages skipped "
-        f"(they are on the dead-letter topic); {outcome.decisions} resolution decisions re-applied"
+        f"linked {outcome.linked} reports; {outcome.retracted} retractions applied; "
+        f"{outcome.unreadable} unreadable messages skipped (they are on the dead-letter topic); "
+        f"{outcome.decisions} resolution decisions re-applied"
     )
+    for missing in outcome.missing_topics:
+        console.print(f"[yellow]topic {missing} does not exist: nothing was read from it[/]")

@@ -25,3 +25,23 @@ def read_reports(kafka: str, topic: str, expected: int) -> list[ReportSubmitted]
         return events
     finally:
         consumer.close()
+
+
+def read_values(kafka: str, topic: str, expected: int) -> list[bytes]:
+    """Every value on the topic, in offset order per partition, as read_reports waits for them."""
+    consumer = KafkaConsumer(bootstrap_servers=kafka, group_id=None, enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        values: list[bytes] = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            batch = consumer.poll(timeout_ms=1000)
+            if not batch and len(values) >= expected:
+                break
+            for records in batch.values():
+                values += [r.value for r in records]
+        return values
+    finally:
+        consumer.close()

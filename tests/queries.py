@@ -57,3 +57,51 @@ READ_SEEN_AT_OF_PLACE = """
 MATCH (:Person)-[s:SEEN_AT]->(l:Location {name: $place})
 RETURN s.count AS count
 """
+
+DELETE_DECISIONS = """
+UNWIND $ids AS id
+MATCH (d:ResolutionDecision {id: id})
+DETACH DELETE d
+"""
+
+COUNT_DECISIONS = """
+UNWIND $ids AS id
+MATCH (d:ResolutionDecision {id: id})
+RETURN count(d) AS n
+"""
+
+SAME_AS_BETWEEN = """
+MATCH (:Person {id: $a})-[s:SAME_AS]-(:Person {id: $b})
+RETURN count(s) AS n
+"""
+
+LINKS_OF = """
+MATCH (e:Entity {id: $id})-[l]-(o:Entity)
+WHERE l.report_ids IS NOT NULL AND type(l) <> 'SAME_AS'
+RETURN type(l) AS type, o.id AS other, l.count AS count, l.report_ids AS report_ids,
+       l.evidence AS evidence, toString(l.first_seen) AS first_seen,
+       toString(l.last_seen) AS last_seen
+ORDER BY type, other
+"""
+
+MENTIONED_BY = """
+MATCH (r:Report)-[:MENTIONS]->(:Entity {id: $id})
+RETURN collect(r.id) AS report_ids
+"""
+
+REPORT_RETRACTION = """
+MATCH (r:Report {id: $report_id})
+RETURN r.retracted AS retracted, r.retraction_reason AS reason, r.retracted_by AS by,
+       toString(r.retracted_at) AS at
+"""
+
+NOT_SAME_AS_BETWEEN = """
+MATCH (:Person {id: $a})-[x:NOT_SAME_AS]-(:Person {id: $b})
+RETURN count(x) AS n
+"""
+
+COUNT_AUDITED = """
+MATCH (a:AuditEntry {action: $action})
+WHERE $id IN a.subject_ids
+RETURN count(a) AS n
+"""

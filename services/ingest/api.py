@@ -8,10 +8,12 @@ from fastapi import APIRouter, Header, HTTPException, status
 from pydantic import BaseModel, Field
 
 from schemas.reports import ReportCreate, ReportSubmitted
+from schemas.retractions import RetractionCreate
 from services.ingest.deps import (
     LedgerDep,
     PublisherDep,
     ReaderDep,
+    RetractorDep,
     SettingsDep,
     SubmitterDep,
 )
@@ -20,7 +22,9 @@ from services.ingest.service import (
     IdempotencyConflict,
     Outcome,
     ReportAccepted,
+    RetractionAccepted,
     read_own_report,
+    retract_report,
     submit_reports,
 )
 
@@ -203,3 +207,50 @@ def get_report(
         submitted_by=event.submitted_by,
         report=event.report,
     )
+
+
+@router.post(
+    "/reports/{report_id}/retract",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RetractionAccepted,
+    responses={
+        403: {"description": "Only submitters (of the report's agency) and admins retract."},
+        404: {"description": "No report you may retract has this id."},
+        **UNREADABLE,
+        **TOO_LARGE,
+        503: {
+            "description": "Kafka did not acknowledge the retraction; nothing was retracted. "
+            "Retry after Retry-After seconds."
+        },
+    },
+)
+def post_retraction(
+    report_id: UUID,
+    body: RetractionCreate,
+    principal: RetractorDep,
+    publisher: PublisherDep,
+    ledger: LedgerDep,
+    settings: SettingsDep,
+) -> RetractionAccepted:
+    """Retract a report: 202 once Kafka holds the retraction (acks=all); its links are then
+    withdrawn from the graph. The report is kept, marked; a correction is a new report."""
+    try:
+        accepted = retract_report(
+            report_id=report_id,
+            reason=body.reason,
+            principal=principal,
+            ledger=ledger,
+            publisher=publisher,
+            topic=settings.ingest_retractions_topic,
+            now=datetime.now(UTC),
+            new_id=uuid4,
+        )
+    except PublishFailed as error:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "the report was not retracted because Kafka is unavailable; retry later",
+            headers={"Retry-After": str(settings.ingest_retry_after_s)},
+        ) from error
+    if accepted is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no report you may retract has this id")
+    return accepted

@@ -10,6 +10,7 @@ class Settings(InfraSettings):
     """Settings of the ingest API; service knobs carry the INGEST_ prefix."""
 
     ingest_reports_topic: str = topics.REPORTS
+    ingest_retractions_topic: str = topics.RETRACTIONS
     ingest_publish_timeout_s: float = 10.0
     ingest_retry_after_s: int = 5
     ingest_max_body_bytes: int = 10_000_000

@@ -15,6 +15,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 # Who may submit intelligence and read back their agency's reports. Administrators manage
 # agencies and users; they do not submit intelligence.
 SUBMITTING_ROLES = frozenset({Role.SUBMITTER, Role.POLICE, Role.ANALYST})
+# Who may retract a report: its own agency's submitters, and administrators (of any agency).
+RETRACTING_ROLES = frozenset({Role.SUBMITTER, Role.ADMIN})
 
 
 def get_publisher(request: Request) -> Publisher:
@@ -40,7 +42,13 @@ def require_submitter(principal: PrincipalDep) -> Principal:
     return authorise(principal, allowed=SUBMITTING_ROLES, action="submit or read reports")
 
 
+def require_retractor(principal: PrincipalDep) -> Principal:
+    """Only submitters (of the report's agency, checked by the use case) and admins pass."""
+    return authorise(principal, allowed=RETRACTING_ROLES, action="retract reports")
+
+
 PublisherDep = Annotated[Publisher, Depends(get_publisher)]
 ReaderDep = Annotated[ReportReader, Depends(get_reader)]
 LedgerDep = Annotated[Ledger, Depends(get_ledger)]
 SubmitterDep = Annotated[Principal, Depends(require_submitter)]
+RetractorDep = Annotated[Principal, Depends(require_retractor)]

@@ -9,8 +9,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import BaseModel
 
-from common.auth import Principal
+from common.auth import Principal, Role
 from schemas.reports import ReportCreate, ReportSubmitted
+from schemas.retractions import ReportRetracted
 from services.ingest.ledger import Ledger, Located, Submission
 from services.ingest.ports import Message, Publisher, ReportReader
 
@@ -23,6 +24,14 @@ class ReportAccepted(BaseModel):
     report_id: UUID
     status: str = "accepted"
     replayed: bool = False
+
+
+class RetractionAccepted(BaseModel):
+    """What the retracting user gets back once Kafka holds the retraction."""
+
+    report_id: UUID
+    retraction_id: UUID
+    status: str = "retraction accepted"
 
 
 class IdempotencyConflict(Exception):
@@ -113,3 +122,40 @@ def read_own_report(
         return None
     raw = reader.read(topic=located.topic, partition=located.partition, offset=located.offset)
     return ReportSubmitted.from_wire(raw) if raw is not None else None
+
+
+def retract_report(
+    *,
+    report_id: UUID,
+    reason: str,
+    principal: Principal,
+    ledger: Ledger,
+    publisher: Publisher,
+    topic: str,
+    now: datetime,
+    new_id: Callable[[], UUID],
+) -> RetractionAccepted | None:
+    """Publish a ReportRetracted event with acks=all; the network worker withdraws the links.
+
+    None when the caller may not retract it: a submitter only their own agency's reports, an
+    admin any report ingest accepted (existence is not revealed to anyone else).
+    """
+    located = ledger.locate(report_id)
+    if located is None:
+        return None
+    if principal.role is not Role.ADMIN and located.agency != principal.agency:
+        return None
+    event = ReportRetracted(
+        event_id=new_id(),
+        occurred_at=now,
+        source_agency=principal.agency,
+        retracted_by=principal.user,
+        report_id=report_id,
+        report_agency=located.agency,
+        reason=reason,
+    )
+    publisher.publish(
+        topic=topic,
+        messages=[Message(key=event.partition_key(), value=event.model_dump_json().encode())],
+    )
+    return RetractionAccepted(report_id=report_id, retraction_id=event.event_id)

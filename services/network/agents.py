@@ -1,7 +1,10 @@
-"""Faust agents of the network service: parse, link, emit; poison messages to the dead letters."""
+"""Faust agents of the network service: link reports and withdraw retracted ones; poison
+messages to the dead letters."""
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 from uuid import uuid4
 
 import faust
@@ -12,14 +15,18 @@ from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, w
 from common.streaming import Neo4jConnection
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportRejected, ReportSubmitted
+from schemas.retractions import ReportRetracted
 from services.network.config import Settings
 from services.network.graph import Neo4jGraphStore, Neo4jPersonIndex
 from services.network.linking import link_report
+from services.network.retractions import withdraw_retracted
 
 log = logging.getLogger(__name__)
 
 # Outages: retried with backoff for as long as they last; the offset does not move meanwhile.
 RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
+
+T = TypeVar("T")
 
 
 class PoisonMessage(Exception):
@@ -39,11 +46,8 @@ def dead_letter(*, value: bytes, reason: str) -> bytes:
     )
 
 
-async def _link(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> EntitiesLinked:
-    try:
-        report = ReportSubmitted.from_wire(value)
-    except ValidationError as error:
-        raise PoisonMessage(f"not a valid ReportSubmitted event: {error}") from error
+async def _retrying(write: Callable[[], Awaitable[T]], *, settings: Settings) -> T:
+    """Run a graph write, retrying Neo4j outages with backoff for as long as they last."""
     async for attempt in AsyncRetrying(
         retry=retry_if_exception_type(RETRYABLE),
         wait=wait_exponential(multiplier=0.5, max=settings.network_retry_max_wait_s),
@@ -51,23 +55,54 @@ async def _link(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> 
         reraise=True,
     ):
         with attempt:
-            store = Neo4jGraphStore(driver=neo4j.driver, database=settings.neo4j_database)
-            index = Neo4jPersonIndex(driver=neo4j.driver, database=settings.neo4j_database)
             try:
-                return await link_report(
-                    event=report, graph=store, people=index, now=datetime.now(UTC), new_id=uuid4
-                )
+                return await write()
             except ClientError as error:  # the data itself is unacceptable to Neo4j
-                raise PoisonMessage(f"Neo4j refused the report: {error}") from error
+                raise PoisonMessage(f"Neo4j refused the message: {error}") from error
     raise AssertionError("unreachable: tenacity re-raises the last error")
 
 
-async def _link_or_reason(
-    value: bytes, *, neo4j: Neo4jConnection, settings: Settings
-) -> EntitiesLinked | str:
-    """Link the message, or say why it can never be linked."""
+async def _link(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> EntitiesLinked:
     try:
-        return await _link(value, neo4j=neo4j, settings=settings)
+        report = ReportSubmitted.from_wire(value)
+    except ValidationError as error:
+        raise PoisonMessage(f"not a valid ReportSubmitted event: {error}") from error
+
+    async def write() -> EntitiesLinked:
+        store = Neo4jGraphStore(driver=neo4j.driver, database=settings.neo4j_database)
+        index = Neo4jPersonIndex(driver=neo4j.driver, database=settings.neo4j_database)
+        return await link_report(
+            event=report, graph=store, people=index, now=datetime.now(UTC), new_id=uuid4
+        )
+
+    return await _retrying(write, settings=settings)
+
+
+async def withdraw(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> ReportRetracted:
+    """Withdraw the retracted report a message names; PoisonMessage if it can never be."""
+    try:
+        retraction = ReportRetracted.from_wire(value)
+    except ValidationError as error:
+        raise PoisonMessage(f"not a valid ReportRetracted event: {error}") from error
+
+    async def write() -> ReportRetracted:
+        store = Neo4jGraphStore(driver=neo4j.driver, database=settings.neo4j_database)
+        await withdraw_retracted(event=retraction, graph=store)
+        return retraction
+
+    return await _retrying(write, settings=settings)
+
+
+async def _or_reason(
+    handle: Callable[..., Awaitable[T]],
+    value: bytes,
+    *,
+    neo4j: Neo4jConnection,
+    settings: Settings,
+) -> T | str:
+    """Handle the message, or say why it can never be handled."""
+    try:
+        return await handle(value, neo4j=neo4j, settings=settings)
     except PoisonMessage as error:
         log.warning("message parked on the dead-letter topic: %s", str(error)[:500])
         return str(error)
@@ -75,12 +110,22 @@ async def _link_or_reason(
     # anything unexpected is parked with its reason rather than lost.
     except Exception as error:
         log.exception("unexpected error; message parked on the dead-letter topic")
-        return f"unexpected error while linking: {error!r}"
+        return f"unexpected error while handling the message: {error!r}"
+
+
+async def _link_or_reason(
+    value: bytes, *, neo4j: Neo4jConnection, settings: Settings
+) -> EntitiesLinked | str:
+    """Link the message, or say why it can never be linked."""
+    return await _or_reason(_link, value, neo4j=neo4j, settings=settings)
 
 
 def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnection) -> None:
-    """Attach the linking agent to the app."""
+    """Attach the linking agent and the withdrawing agent to the app."""
     reports = app.topic(settings.network_reports_topic, value_type=bytes, value_serializer="raw")
+    retractions = app.topic(
+        settings.network_retractions_topic, value_type=bytes, value_serializer="raw"
+    )
     dead_letters = app.topic(
         settings.network_dead_letter_topic, value_type=bytes, value_serializer="raw"
     )
@@ -104,3 +149,15 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
                 )
             )
             log.info("report linked id=%s", outcome.report_id)
+
+    @app.agent(retractions)
+    async def withdraw_retractions(stream: faust.StreamT[bytes]) -> None:
+        """Withdraw each retracted report's links; offsets advance only after the write."""
+        async for event in stream.events():
+            value: bytes = event.value
+            outcome = await _or_reason(withdraw, value, neo4j=neo4j, settings=settings)
+            if isinstance(outcome, str):
+                rejected = dead_letter(value=value, reason=outcome)
+                await (await dead_letters.send(key=event.key, value=rejected))
+                continue
+            log.info("report withdrawn id=%s", outcome.report_id)

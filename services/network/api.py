@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel, Field
@@ -11,6 +11,9 @@ from pydantic import BaseModel, Field
 from common.auth import Principal
 from common.visibility import audiences_of
 from schemas.grading import IntelligenceAssessment, SourceEvaluation
+from schemas.resolution import Reason, ResolutionDecided
+from schemas.resolution import Verdict as Decided
+from services.network import decisions
 from services.network.analysis import (
     BUSY_CATEGORIES,
     BUSY_WEIGHT,
@@ -22,9 +25,11 @@ from services.network.analysis import (
     search_persons,
     shortest_path,
 )
-from services.network.deps import AdminDep, AnalystDep, GraphDep
+from services.network.config import Settings
+from services.network.deps import AdminDep, AnalystDep, GraphDep, PublisherDep, SettingsDep
 from services.network.exports import to_graphml, to_i2_csv
 from services.network.mentions import LinkType
+from services.network.ports import PublishFailed
 from services.network.reads import Neo4jAnalystGraph
 
 router = APIRouter(
@@ -466,12 +471,12 @@ class Verdict(StrEnum):
 
 
 class DecisionCreate(BaseModel):
-    """Confirm two records are one person, or say they are not (which also splits a merge)."""
+    """Confirm two records are one person, or say they are not (which also undoes a SAME_AS)."""
 
     model_config = {"extra": "forbid"}
 
     decision: Verdict
-    reason: Annotated[str, Field(min_length=5, max_length=2000)]
+    reason: Reason
 
 
 class DecisionRecorded(BaseModel):
@@ -483,43 +488,157 @@ class DecisionRecorded(BaseModel):
     decision: str
 
 
+DECISION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    503: {
+        "description": "Kafka did not acknowledge the decision, so nothing was recorded (or the "
+        "graph database is unavailable); retry after Retry-After."
+    },
+}
+
+
+def _kafka_down(settings: Settings) -> HTTPException:
+    return HTTPException(
+        status.HTTP_503_SERVICE_UNAVAILABLE,
+        "the decision was not recorded because Kafka is unavailable; retry later",
+        headers={"Retry-After": str(settings.network_retry_after_s)},
+    )
+
+
 @router.post(
     "/resolution/candidates/{candidate_id}/decision",
     response_model=DecisionRecorded,
     status_code=status.HTTP_201_CREATED,
+    responses={
+        404: {"description": "No candidate with this id between people you may see."},
+        **DECISION_RESPONSES,
+    },
 )
 def decide_candidate(
     candidate_id: str,
     body: DecisionCreate,
     principal: AnalystDep,
     graph: GraphDep,
+    publisher: PublisherDep,
+    settings: SettingsDep,
     purpose: Purpose,
 ) -> DecisionRecorded:
-    """Record a decision: `same` links the two as SAME_AS; `different` rejects or splits."""
-    decided = graph.decide(
-        candidate_id=candidate_id,
-        audiences=audiences_of(principal),
-        decision={
-            "id": f"decision:{uuid4()}",
-            "decision": body.decision.value,
-            "status": "confirmed" if body.decision is Verdict.SAME else "rejected",
-            "reason": body.reason,
-            "decided_by": principal.user,
-            "agency": principal.agency,
-            "decided_at": datetime.now(UTC).isoformat(),
-        },
-    )
+    """Record a decision: `same` links the two as SAME_AS; `different` rejects the candidate."""
+    try:
+        decided: ResolutionDecided | None = decisions.decide_candidate(
+            candidate_id=candidate_id,
+            verdict=Decided(body.decision.value),
+            reason=body.reason,
+            principal=principal,
+            graph=graph,
+            publisher=publisher,
+            topic=settings.network_decisions_topic,
+            now=datetime.now(UTC),
+            new_id=uuid4,
+        )
+    except PublishFailed as error:
+        raise _kafka_down(settings) from error
     _audit(
         graph,
         principal,
         action="decide_candidate",
         purpose=purpose,
-        subjects=[decided["person_a"], decided["person_b"]] if decided else [],
+        subjects=[decided.person_a, decided.person_b] if decided else [],
         parameters={"candidate_id": candidate_id, "decision": body.decision.value},
     )
     if decided is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no candidate {candidate_id}")
-    return DecisionRecorded(**decided)
+    return DecisionRecorded(
+        id=decided.decision_id,
+        person_a=decided.person_a,
+        person_b=decided.person_b,
+        decision=decided.decision.value,
+    )
+
+
+MAX_SPLIT_REPORTS = 200
+
+
+class SplitCreate(BaseModel):
+    """The reports whose mentions of the person are someone else, and why."""
+
+    model_config = {"extra": "forbid"}
+
+    report_ids: Annotated[list[UUID], Field(min_length=1, max_length=MAX_SPLIT_REPORTS)]
+    reason: Reason
+
+
+class SplitRecorded(BaseModel):
+    """The split: the reports' mentions now belong to the new person, kept apart for good."""
+
+    id: str
+    person_id: str
+    new_person_id: str
+    report_ids: list[UUID]
+    decision: str = Decided.SPLIT.value
+
+
+@router.post(
+    "/persons/{person_id}/split",
+    response_model=SplitRecorded,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        404: {"description": "No such person, or a report, that you may see."},
+        422: {
+            "description": "A report does not mention the person, none would stay, or the "
+            "body is invalid."
+        },
+        **DECISION_RESPONSES,
+    },
+)
+def split_person(
+    person_id: str,
+    body: SplitCreate,
+    principal: AnalystDep,
+    graph: GraphDep,
+    publisher: PublisherDep,
+    settings: SettingsDep,
+    purpose: Purpose,
+) -> SplitRecorded:
+    """Split a merge: the reports' mentions of the person move to a new person, with the
+    links they support; the two are never merged or proposed as a match again."""
+    refused: str | None = None
+    split: ResolutionDecided | None = None
+    try:
+        split = decisions.split_person(
+            person_id=person_id,
+            report_ids=body.report_ids,
+            reason=body.reason,
+            principal=principal,
+            graph=graph,
+            publisher=publisher,
+            topic=settings.network_decisions_topic,
+            now=datetime.now(UTC),
+            new_id=uuid4,
+        )
+    except decisions.SplitRefused as error:
+        refused = str(error)
+    except PublishFailed as error:
+        raise _kafka_down(settings) from error
+    _audit(
+        graph,
+        principal,
+        action="split_person",
+        purpose=purpose,
+        subjects=[person_id, split.person_b] if split else [person_id],
+        parameters={"report_ids": ",".join(sorted(str(r) for r in body.report_ids))},
+    )
+    if refused is not None:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, refused)
+    if split is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"no person {person_id} with those reports that you may see"
+        )
+    return SplitRecorded(
+        id=split.decision_id,
+        person_id=split.person_a,
+        new_person_id=split.person_b,
+        report_ids=list(split.report_ids),
+    )
 
 
 class AuditEntry(BaseModel):

@@ -7,13 +7,17 @@ from schemas import topics
 
 
 class Settings(InfraSettings):
-    """Settings of the linking worker; service knobs carry the NETWORK_ prefix."""
+    """Settings of the linking worker and the analyst API; knobs carry the NETWORK_ prefix."""
 
     network_app_id: str = "tessera-network"
     network_reports_topic: str = topics.REPORTS
     network_dead_letter_topic: str = topics.REPORTS_DEAD_LETTER
     network_entities_linked_topic: str = topics.ENTITIES_LINKED
+    network_retractions_topic: str = topics.RETRACTIONS
+    network_decisions_topic: str = topics.RESOLUTION_DECISIONS
     network_retry_max_wait_s: float = 30.0
+    network_publish_timeout_s: float = 10.0
+    network_retry_after_s: int = 5
 
 
 @lru_cache

@@ -1,4 +1,4 @@
-"""FastAPI dependencies of the analyst API: settings, the graph reads and the caller."""
+"""FastAPI dependencies of the analyst API: settings, the graph, the publisher, the caller."""
 
 from typing import Annotated
 
@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 from common.auth import Principal, Role
 from common.http_auth import PrincipalDep, authorise
 from services.network.config import Settings, get_settings
+from services.network.ports import Publisher
 from services.network.reads import Neo4jAnalystGraph
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -21,6 +22,12 @@ def get_graph(request: Request) -> Neo4jAnalystGraph:
     return graph
 
 
+def get_publisher(request: Request) -> Publisher:
+    """The process's one Kafka publisher (decisions), opened in the lifespan."""
+    publisher: Publisher = request.app.state.publisher
+    return publisher
+
+
 def require_analyst(principal: PrincipalDep) -> Principal:
     """Analysts and admins may explore the network."""
     return authorise(principal, allowed=ANALYSTS, action="explore the intelligence network")
@@ -32,5 +39,6 @@ def require_admin(principal: PrincipalDep) -> Principal:
 
 
 GraphDep = Annotated[Neo4jAnalystGraph, Depends(get_graph)]
+PublisherDep = Annotated[Publisher, Depends(get_publisher)]
 AnalystDep = Annotated[Principal, Depends(require_analyst)]
 AdminDep = Annotated[Principal, Depends(require_admin)]

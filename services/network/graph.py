@@ -1,9 +1,12 @@
 """The Neo4j adapters of the network service's ports: the graph writer and the person index."""
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
+from schemas.resolution import Verdict
 from services.network import queries
 from services.network.linking import ReportGraph
 from services.network.matching import KnownPerson, PersonFacts
@@ -18,6 +21,33 @@ ENTITY_WRITES = (
     ("groups", queries.MERGE_GROUPS),
 )
 
+SPLIT_WRITES = (
+    queries.SPLIT_NEW_PERSON,
+    queries.SPLIT_MENTIONS,
+    queries.SPLIT_OUTGOING_LINKS,
+    queries.SPLIT_INCOMING_LINKS,
+    queries.SPLIT_FACTS,
+    queries.REFRESH_AUDIENCES,
+)
+
+
+def decision_writes(decision: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The statements that apply a recorded decision, with their parameters, in order.
+
+    The analyst API (sync driver) and replay (async driver) both run exactly these, in one
+    transaction, so a replayed decision does what the live one did. The first returns
+    `applied`: 0 when the decision's people are not in the graph.
+    """
+    params = {
+        "decision_id": decision["id"],
+        "candidate_id": decision["candidate_id"],
+        "ids": [decision["person_a"], decision["person_b"]],
+    }
+    statements = (
+        SPLIT_WRITES if decision["decision"] == Verdict.SPLIT.value else (queries.REAPPLY_DECISION,)
+    )
+    return [(query, params) for query in statements]
+
 
 class Neo4jGraphStore:
     """Writes reports into Neo4j with the async driver, one transaction per report."""
@@ -31,11 +61,53 @@ class Neo4jGraphStore:
         async with self._driver.session(database=self._database) as session:
             await session.execute_write(write_report_tx, graph)
 
+    async def withdraw_report(self, retraction: dict[str, Any]) -> None:
+        """Mark a report retracted and withdraw it from every link, in one transaction."""
+        async with self._driver.session(database=self._database) as session:
+            await session.execute_write(withdraw_report_tx, retraction)
+
+    async def record_decision(self, decision: dict[str, Any]) -> None:
+        """Keep a decision read from Kafka as a ResolutionDecision node (once)."""
+        await self._driver.execute_query(
+            queries.RECORD_DECISION, decision=decision, database_=self._database
+        )
+
+    async def apply_decision(self, decision: Mapping[str, Any]) -> bool:
+        """Apply a recorded decision again (replay); False when its people are not there."""
+        async with self._driver.session(database=self._database) as session:
+            applied: bool = await session.execute_write(_apply_decision_tx, decision)
+            return applied
+
+
+async def _apply_decision_tx(tx: AsyncManagedTransaction, decision: Mapping[str, Any]) -> bool:
+    (first, params), *rest = decision_writes(decision)
+    record = await (await tx.run(first, params)).single()
+    if not (record and record["applied"]):
+        return False
+    for query, more in rest:
+        await (await tx.run(query, more)).consume()
+    return True
+
+
+async def withdraw_report_tx(tx: AsyncManagedTransaction, retraction: dict[str, Any]) -> None:
+    """Mark the report, withdraw its links, recompute who may see what it mentioned."""
+    marked = await (await tx.run(queries.MARK_RETRACTED, retraction=retraction)).single()
+    mentioned = marked["mentioned"] if marked else []
+    await (await tx.run(queries.WITHDRAW_LINKS, report_id=retraction["report_id"])).consume()
+    if mentioned:
+        await (await tx.run(queries.REFRESH_AUDIENCES, ids=mentioned)).consume()
+
 
 async def write_report_tx(tx: AsyncManagedTransaction, graph: ReportGraph) -> None:
-    """The statements that write one report, in one transaction."""
+    """The statements that write one report, in one transaction.
+
+    A report already written is left as it is (a split or a retraction since stays), and a
+    retracted report links nothing.
+    """
     report_id = graph.report["id"]
-    await (await tx.run(queries.MERGE_REPORT, report=graph.report)).consume()
+    state = await (await tx.run(queries.MERGE_REPORT, report=graph.report)).single()
+    if state is not None and (state["written"] or state["retracted"]):
+        return
     for field, query in ENTITY_WRITES:
         rows = getattr(graph, field)
         if rows:

@@ -1,4 +1,5 @@
-"""The analyst API process: builds the FastAPI app and opens its Neo4j driver for its lifetime."""
+"""The analyst API process: builds the FastAPI app and opens its Neo4j driver and Kafka
+publisher for its lifetime."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +14,7 @@ from common.auth import TokenStore
 from common.logs import configure_logging
 from services.network.api import router
 from services.network.config import Settings, get_settings
+from services.network.publisher import KafkaPublisher
 from services.network.reads import Neo4jAnalystGraph
 
 
@@ -28,10 +30,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
         )
         app.state.analyst_graph = Neo4jAnalystGraph(driver=driver, database=settings.neo4j_database)
+        app.state.publisher = KafkaPublisher(
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            timeout_s=settings.network_publish_timeout_s,
+        )
         app.state.token_store = TokenStore(Path(settings.tessera_auth_file))
         try:
             yield
         finally:
+            app.state.publisher.close()
             driver.close()
 
     app = FastAPI(
@@ -39,9 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=(
             "The analyst API: person search, profiles, the network around any entity, shortest "
-            "paths, co-presence, resolution decisions and exports. Every call states a purpose "
-            "and is audited; reports with handling code C are visible only within their "
-            "conditions."
+            "paths, co-presence, resolution decisions, splits and exports. Every call states a "
+            "purpose and is audited; reports with handling code C are visible only within "
+            "their conditions, and retracted reports to nobody."
         ),
         lifespan=lifespan,
     )

@@ -7,25 +7,32 @@ type comes from the LinkType enum, never from request text.
 
 # ---------------------------------------------------------------- linking (one report, one tx)
 
+# A report is written once, in one transaction: `written` says it already was (a redelivery,
+# or a replay without --wipe), so nothing an analyst's split or a retraction changed since is
+# undone. A retraction that arrived first left the node without a type: it is filled in, and
+# `retracted` says to link nothing.
 MERGE_REPORT = """
 MERGE (r:Report {id: $report.id})
-ON CREATE SET r.type = $report.type,
-              r.source_agency = $report.source_agency,
-              r.submitted_by = $report.submitted_by,
-              r.observed_at = datetime($report.observed_at),
-              r.reported_at = datetime($report.reported_at),
-              r.narrative = $report.narrative,
-              r.grading = $report.grading,
-              r.source_evaluation = $report.source_evaluation,
-              r.intelligence_assessment = $report.intelligence_assessment,
-              r.handling_code = $report.handling_code,
-              r.handling_agencies = $report.handling_agencies,
-              r.handling_roles = $report.handling_roles,
-              r.audiences = $report.audiences,
-              r.evidence = $report.evidence,
-              r.source_protected = $report.source_protected,
-              r.police_incident_ref = $report.police_incident_ref,
-              r.items = $report.items
+WITH r, r.type IS NOT NULL AS written
+FOREACH (_ IN CASE WHEN written THEN [] ELSE [1] END |
+  SET r.type = $report.type,
+      r.source_agency = $report.source_agency,
+      r.submitted_by = $report.submitted_by,
+      r.observed_at = datetime($report.observed_at),
+      r.reported_at = datetime($report.reported_at),
+      r.narrative = $report.narrative,
+      r.grading = $report.grading,
+      r.source_evaluation = $report.source_evaluation,
+      r.intelligence_assessment = $report.intelligence_assessment,
+      r.handling_code = $report.handling_code,
+      r.handling_agencies = $report.handling_agencies,
+      r.handling_roles = $report.handling_roles,
+      r.audiences = $report.audiences,
+      r.evidence = $report.evidence,
+      r.source_protected = $report.source_protected,
+      r.police_incident_ref = $report.police_incident_ref,
+      r.items = $report.items)
+RETURN written, r.retracted IS NOT NULL AS retracted
 """
 
 MERGE_PERSONS = """
@@ -231,6 +238,7 @@ MERGE_POSSIBLE_SAME_AS = """
 UNWIND $rows AS row
 MATCH (a:Person {id: row.source})
 MATCH (b:Person {id: row.target})
+WHERE NOT (a)-[:NOT_SAME_AS]-(b)
 MERGE (a)-[c:POSSIBLE_SAME_AS]->(b)
 ON CREATE SET c.id = row.id, c.score = row.score, c.reasons = row.reasons,
               c.report_id = row.report_id, c.status = 'pending'
@@ -251,6 +259,8 @@ RETURN p.id AS id, p.names AS names, p.nicknames AS nicknames,
 # Visibility: a link is visible when one of its evidence entries
 # (`observed|source|intelligence|audience|report id`) names one of the caller's $audiences and
 # meets the grading and time filters; a node when a report the caller may see mentions it.
+# A retracted report is kept (r.retracted is set) but read by none of these: its evidence has
+# left every link, entities' audiences were recomputed without it, and report reads skip it.
 
 EXPAND_NEIGHBOURS = """
 UNWIND $ids AS id
@@ -281,7 +291,7 @@ MATCH (n:Entity {id: id})
 WHERE any(a IN n.audiences WHERE a IN $audiences)
 CALL (n) {
   MATCH (r:Report)-[m:MENTIONS]->(n)
-  WHERE any(a IN r.audiences WHERE a IN $audiences)
+  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
   RETURN m.name AS label ORDER BY r.observed_at LIMIT 1
 }
 RETURN n.id AS id, n.kind AS kind, label, n.category AS category, n.role AS role,
@@ -325,7 +335,7 @@ MATCH (p:Person {id: id})
 WHERE any(a IN p.audiences WHERE a IN $audiences)
 CALL (p) {
   MATCH (r:Report)-[m:MENTIONS]->(p)
-  WHERE any(a IN r.audiences WHERE a IN $audiences)
+  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
   RETURN collect(DISTINCT m.name) AS labels, collect(DISTINCT m.age) AS ages,
          collect(m.nicknames) AS nickname_lists, max(r.observed_at) AS last_reported
 }
@@ -337,7 +347,7 @@ RETURN p.id AS id, labels, nickname_lists, p.date_of_birth AS date_of_birth, p.r
 
 ENTITY_TIMELINE = """
 MATCH (n:Entity {id: $id})<-[m:MENTIONS]-(r:Report)
-WHERE any(a IN r.audiences WHERE a IN $audiences)
+WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
 RETURN r.id AS report_id, r.type AS type, toString(r.observed_at) AS observed_at,
        r.grading AS grading, m.part AS part, m.name AS named_as,
        CASE WHEN r.source_protected AND r.source_agency <> $agency THEN null
@@ -349,13 +359,14 @@ SKIP $offset LIMIT $limit
 
 COUNT_ENTITY_TIMELINE = """
 MATCH (n:Entity {id: $id})<-[:MENTIONS]-(r:Report)
-WHERE any(a IN r.audiences WHERE a IN $audiences)
+WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
 RETURN count(DISTINCT r) AS total
 """
 
 YOUNG_PEOPLE_LINKED = """
 MATCH (n:Entity {id: $id})<-[:MENTIONS]-(r:Report)-[m:MENTIONS]->(p:Person)
-WHERE any(a IN r.audiences WHERE a IN $audiences) AND m.young_person AND p.id <> $id
+WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+  AND m.young_person AND p.id <> $id
 RETURN p.id AS person_id, m.name AS named_as, m.age AS age, r.id AS report_id,
        toString(r.observed_at) AS observed_at, m.part AS part
 ORDER BY r.observed_at DESC, p.id
@@ -370,6 +381,7 @@ WITH p, l, o,
      [e IN s2.evidence WHERE split(e, '|')[3] IN $audiences | split(e, '|')[4]] AS theirs
 UNWIND [x IN mine WHERE x IN theirs] AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(o)
+WHERE r.retracted IS NULL
 RETURN DISTINCT o.id AS person_id, m.name AS named_as, l.id AS location_id,
        l.name AS location, l.category AS category, r.id AS report_id,
        toString(r.observed_at) AS observed_at
@@ -388,15 +400,40 @@ ORDER BY c.score DESC, c.id
 SKIP $offset LIMIT $limit
 """
 
-RECORD_DECISION = """
+FIND_CANDIDATE = """
 MATCH (a:Person)-[c:POSSIBLE_SAME_AS {id: $candidate_id}]->(b:Person)
 WHERE any(x IN a.audiences WHERE x IN $audiences) AND any(x IN b.audiences WHERE x IN $audiences)
+RETURN c.id AS id, a.id AS person_a, b.id AS person_b
+"""
+
+# The person, if visible; which of $report_ids the caller may see; which visible reports
+# mention the person (a retracted report is none of these).
+SPLIT_CHECK = """
+MATCH (p:Person {id: $person_id})
+WHERE any(a IN p.audiences WHERE a IN $audiences)
+CALL (p) {
+  MATCH (r:Report)-[:MENTIONS]->(p)
+  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+  RETURN collect(DISTINCT r.id) AS mentioning
+}
+CALL () {
+  UNWIND $report_ids AS report_id
+  MATCH (r:Report {id: report_id})
+  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+  RETURN collect(r.id) AS visible
+}
+RETURN p.id AS id, mentioning, visible
+"""
+
+# From a ResolutionDecided event, by the API and by replay alike; a second time changes nothing.
+RECORD_DECISION = """
 MERGE (d:ResolutionDecision {id: $decision.id})
-ON CREATE SET d.candidate_id = $candidate_id, d.person_a = a.id, d.person_b = b.id,
-              d.decision = $decision.decision, d.reason = $decision.reason,
-              d.decided_by = $decision.decided_by, d.agency = $decision.agency,
-              d.decided_at = datetime($decision.decided_at)
-RETURN d.id AS id, a.id AS person_a, b.id AS person_b, d.decision AS decision
+ON CREATE SET d.event_id = $decision.event_id, d.candidate_id = $decision.candidate_id,
+              d.person_a = $decision.person_a, d.person_b = $decision.person_b,
+              d.decision = $decision.decision, d.report_ids = $decision.report_ids,
+              d.reason = $decision.reason, d.decided_by = $decision.decided_by,
+              d.agency = $decision.agency, d.decided_at = datetime($decision.decided_at)
+RETURN d.id AS id
 """
 
 RECORD_AUDIT = """
@@ -430,6 +467,7 @@ RETURN count(*) AS deleted
 DECISIONS_IN_ORDER = """
 MATCH (d:ResolutionDecision)
 RETURN d.id AS id, d.candidate_id AS candidate_id, d.decision AS decision,
+       d.person_a AS person_a, d.person_b AS person_b, d.report_ids AS report_ids,
        d.reason AS reason, d.decided_by AS decided_by, d.agency AS agency,
        toString(d.decided_at) AS decided_at
 ORDER BY d.decided_at, d.id
@@ -454,4 +492,184 @@ CALL (a, b, d) {
   DELETE s
 }
 RETURN count(*) AS applied
+"""
+
+# ---------------------------------------------------------------- split (one transaction)
+# Each statement reads the recorded ResolutionDecision (person_a is split, its mentions in
+# report_ids move to person_b), so the API and replay apply a split identically, and applying
+# it again moves nothing more. The first says whether the person is there (`applied`).
+# The new person is findable by the old one's match keys, but starts with no names of its own,
+# so the resolver never merges a mention into it with certainty: it only proposes candidates.
+
+SPLIT_NEW_PERSON = """
+MATCH (d:ResolutionDecision {id: $decision_id})
+MATCH (p:Person {id: d.person_a})
+MERGE (n:Person {id: d.person_b})
+ON CREATE SET n:Entity, n.kind = 'person', n.split_from = p.id, n.split_by = d.id,
+              n.names = [], n.nicknames = [], n.phones = [], n.handles = [], n.audiences = [],
+              n.role = p.role, n.gender = p.gender, n.learning_disability = false,
+              n.looked_after = false, n.additional_needs = false
+MERGE (p)-[x:NOT_SAME_AS]->(n)
+ON CREATE SET x.decision_id = d.id, x.reason = d.reason, x.decided_at = d.decided_at
+WITH p, n
+CALL (p, n) {
+  MATCH (p)-[:HAS_KEY]->(k:MatchKey)
+  MERGE (n)-[:HAS_KEY]->(k)
+}
+RETURN count(*) AS applied
+"""
+
+SPLIT_MENTIONS = """
+MATCH (d:ResolutionDecision {id: $decision_id})
+MATCH (p:Person {id: d.person_a})
+MATCH (n:Person {id: d.person_b})
+UNWIND d.report_ids AS report_id
+MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
+MERGE (r)-[moved:MENTIONS {part: m.part}]->(n)
+SET moved = properties(m),
+    n.name = coalesce(n.name, m.name),
+    n.nicknames = n.nicknames + [x IN coalesce(m.nicknames, []) WHERE NOT x IN n.nicknames]
+DELETE m
+"""
+
+# Links whose every report moves, move whole; shared ones are divided. The count is the number
+# of reports behind a link, and first and last seen are recomputed from them.
+SPLIT_OUTGOING_LINKS = """
+MATCH (d:ResolutionDecision {id: $decision_id})
+MATCH (p:Person {id: d.person_a})-[l]->(o:Entity)
+MATCH (n:Person {id: d.person_b})
+WHERE o <> n AND any(x IN coalesce(l.report_ids, []) WHERE x IN d.report_ids)
+WITH n, o, l, type(l) AS kind, [x IN l.report_ids WHERE x IN d.report_ids] AS moving
+MERGE (n)-[k:$(kind)]->(o)
+ON CREATE SET k.report_ids = [], k.evidence = [], k.details = [], k.count = 0
+SET k.report_ids = k.report_ids + [x IN moving WHERE NOT x IN k.report_ids],
+    k.evidence = k.evidence + [e IN l.evidence
+                               WHERE split(e, '|')[4] IN moving AND NOT e IN k.evidence],
+    k.details = k.details + [x IN l.details WHERE NOT x IN k.details],
+    l.report_ids = [x IN l.report_ids WHERE NOT x IN moving],
+    l.evidence = [e IN l.evidence WHERE NOT split(e, '|')[4] IN moving]
+SET k.count = size(k.report_ids), l.count = size(l.report_ids)
+WITH k, l
+CALL (k) {
+  MATCH (r:Report) WHERE r.id IN k.report_ids
+  RETURN min(r.observed_at) AS k_first, max(r.observed_at) AS k_last
+}
+CALL (l) {
+  MATCH (r:Report) WHERE r.id IN l.report_ids
+  RETURN min(r.observed_at) AS l_first, max(r.observed_at) AS l_last
+}
+SET k.first_seen = k_first, k.last_seen = k_last, l.first_seen = l_first, l.last_seen = l_last
+WITH l WHERE l.count = 0
+DELETE l
+"""
+
+SPLIT_INCOMING_LINKS = """
+MATCH (d:ResolutionDecision {id: $decision_id})
+MATCH (o:Entity)-[l]->(p:Person {id: d.person_a})
+MATCH (n:Person {id: d.person_b})
+WHERE o <> n AND any(x IN coalesce(l.report_ids, []) WHERE x IN d.report_ids)
+WITH n, o, l, type(l) AS kind, [x IN l.report_ids WHERE x IN d.report_ids] AS moving
+MERGE (o)-[k:$(kind)]->(n)
+ON CREATE SET k.report_ids = [], k.evidence = [], k.details = [], k.count = 0
+SET k.report_ids = k.report_ids + [x IN moving WHERE NOT x IN k.report_ids],
+    k.evidence = k.evidence + [e IN l.evidence
+                               WHERE split(e, '|')[4] IN moving AND NOT e IN k.evidence],
+    k.details = k.details + [x IN l.details WHERE NOT x IN k.details],
+    l.report_ids = [x IN l.report_ids WHERE NOT x IN moving],
+    l.evidence = [e IN l.evidence WHERE NOT split(e, '|')[4] IN moving]
+SET k.count = size(k.report_ids), l.count = size(l.report_ids)
+WITH k, l
+CALL (k) {
+  MATCH (r:Report) WHERE r.id IN k.report_ids
+  RETURN min(r.observed_at) AS k_first, max(r.observed_at) AS k_last
+}
+CALL (l) {
+  MATCH (r:Report) WHERE r.id IN l.report_ids
+  RETURN min(r.observed_at) AS l_first, max(r.observed_at) AS l_last
+}
+SET k.first_seen = k_first, k.last_seen = k_last, l.first_seen = l_first, l.last_seen = l_last
+WITH l WHERE l.count = 0
+DELETE l
+"""
+
+# Missing episodes and orders the moved reports stated follow them to the new person.
+SPLIT_FACTS = """
+MATCH (d:ResolutionDecision {id: $decision_id})
+MATCH (p:Person {id: d.person_a})
+MATCH (n:Person {id: d.person_b})
+CALL (d, p, n) {
+  MATCH (p)-[w:WENT_MISSING]->(e:MissingEpisode)
+  WHERE coalesce(e.reported_by, e.ended_by) IN d.report_ids
+  MERGE (n)-[:WENT_MISSING]->(e)
+  DELETE w
+}
+CALL (d, p, n) {
+  MATCH (e:MissingEpisode)-[w:FOUND_WITH_PERSON]->(p)
+  WHERE e.ended_by IN d.report_ids
+  MERGE (e)-[:FOUND_WITH_PERSON]->(n)
+  DELETE w
+}
+CALL (d, p, n) {
+  MATCH (p)-[s:SUBJECT_OF]->(o:ProtectiveOrder)
+  WHERE o.report_id IN d.report_ids
+  MERGE (n)-[:SUBJECT_OF]->(o)
+  DELETE s
+}
+CALL (d, p, n) {
+  MATCH (o:ProtectiveOrder)-[s:PROTECTS]->(p)
+  WHERE o.report_id IN d.report_ids
+  MERGE (o)-[:PROTECTS]->(n)
+  DELETE s
+}
+"""
+
+# Who may see each entity: the audiences of the reports that mention it and are not retracted
+# (none left: nobody). Run for the entities a split or a retraction touched.
+REFRESH_AUDIENCES = """
+UNWIND $ids AS id
+MATCH (x:Entity {id: id})
+CALL (x) {
+  OPTIONAL MATCH (r:Report)-[:MENTIONS]->(x)
+  WHERE r.retracted IS NULL
+  WITH collect(r.audiences) AS lists
+  RETURN reduce(acc = [], a IN reduce(flat = [], l IN lists | flat + l)
+                | CASE WHEN a IN acc THEN acc ELSE acc + a END) AS audiences
+}
+SET x.audiences = audiences
+"""
+
+# ---------------------------------------------------------------- retraction (one transaction)
+
+# The report is kept, marked; the first retraction's who, when and why stand. A retraction that
+# arrives before its report leaves a node the report fills in later (see MERGE_REPORT).
+MARK_RETRACTED = """
+MERGE (r:Report {id: $retraction.report_id})
+SET r.retracted = true,
+    r.retraction_id = coalesce(r.retraction_id, $retraction.id),
+    r.retracted_at = coalesce(r.retracted_at, datetime($retraction.at)),
+    r.retracted_by = coalesce(r.retracted_by, $retraction.by),
+    r.retracted_by_agency = coalesce(r.retracted_by_agency, $retraction.agency),
+    r.retraction_reason = coalesce(r.retraction_reason, $retraction.reason)
+WITH r
+OPTIONAL MATCH (r)-[:MENTIONS]->(x:Entity)
+RETURN collect(DISTINCT x.id) AS mentioned
+"""
+
+# A link joins two entities its report mentions (MENTIONS stay after a retraction and move
+# with a split), so every link citing the report is found from them.
+WITHDRAW_LINKS = """
+MATCH (r:Report {id: $report_id})-[:MENTIONS]->(:Entity)-[l]->(:Entity)
+WHERE $report_id IN coalesce(l.report_ids, [])
+WITH DISTINCT l
+SET l.report_ids = [x IN l.report_ids WHERE x <> $report_id],
+    l.evidence = [e IN l.evidence WHERE split(e, '|')[4] <> $report_id]
+SET l.count = size(l.report_ids)
+WITH l
+CALL (l) {
+  MATCH (r:Report) WHERE r.id IN l.report_ids
+  RETURN min(r.observed_at) AS first, max(r.observed_at) AS last
+}
+SET l.first_seen = first, l.last_seen = last
+WITH l WHERE l.count = 0
+DELETE l
 """

@@ -1,10 +1,12 @@
 """Neo4j adapter of the analyst reads, the audit log and resolution decisions (sync driver)."""
 
+from collections.abc import Mapping
 from typing import Any
 
-from neo4j import Driver
+from neo4j import Driver, ManagedTransaction
 
 from services.network import queries
+from services.network.graph import decision_writes
 
 
 class Neo4jAnalystGraph:
@@ -77,18 +79,27 @@ class Neo4jAnalystGraph:
         """POSSIBLE_SAME_AS candidates between visible people."""
         return self._rows(queries.POSSIBLE_MATCHES, **params)
 
-    def decide(self, **params: Any) -> dict[str, Any] | None:
-        """Record an analyst's decision on a candidate; None when it is not visible."""
-        rows = self._write(queries.RECORD_DECISION, **params)
-        if not rows:
-            return None
-        # Applied by the same statement replay uses, so a replay applies it identically.
-        self._write(
-            queries.REAPPLY_DECISION,
-            candidate_id=params["candidate_id"],
-            decision_id=rows[0]["id"],
+    def candidate(self, *, candidate_id: str, audiences: list[str]) -> dict[str, Any] | None:
+        """The candidate's id and two people, if the caller may see both."""
+        rows = self._rows(queries.FIND_CANDIDATE, candidate_id=candidate_id, audiences=audiences)
+        return rows[0] if rows else None
+
+    def split_check(
+        self, *, person_id: str, report_ids: list[str], audiences: list[str]
+    ) -> dict[str, Any] | None:
+        """The person if visible: which of the reports are visible, which mention them."""
+        rows = self._rows(
+            queries.SPLIT_CHECK, person_id=person_id, report_ids=report_ids, audiences=audiences
         )
-        return rows[0]
+        return rows[0] if rows else None
+
+    def apply_decision(self, decision: dict[str, Any]) -> None:
+        """Record an analyst's decision and apply it, in one transaction.
+
+        Applied by the same statements replay uses, so a replay applies it identically.
+        """
+        with self._driver.session(database=self._database) as session:
+            session.execute_write(_record_and_apply, decision)
 
     def record_audit(self, entry: dict[str, Any]) -> None:
         """Append one audit entry."""
@@ -97,3 +108,9 @@ class Neo4jAnalystGraph:
     def audit_entries(self, **params: Any) -> list[dict[str, Any]]:
         """Audit entries, newest first."""
         return self._rows(queries.LIST_AUDIT, **params)
+
+
+def _record_and_apply(tx: ManagedTransaction, decision: Mapping[str, Any]) -> None:
+    tx.run(queries.RECORD_DECISION, decision=decision).consume()
+    for query, params in decision_writes(decision):
+        tx.run(query, params).consume()

@@ -1,11 +1,12 @@
-"""Rebuild the graph from the reports topic, the system of record, with the worker's use case."""
+"""Rebuild the graph from Kafka, the system of record: the reports with the worker's use case,
+then the retractions, then analysts' decisions in the order they were made."""
 
 import asyncio
 import logging
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,10 +15,15 @@ from neo4j import AsyncDriver, AsyncGraphDatabase
 from pydantic import ValidationError
 
 from common.settings import InfraSettings
+from schemas import topics
 from schemas.reports import ReportSubmitted
+from schemas.resolution import ResolutionDecided
+from schemas.retractions import ReportRetracted
 from services.network import queries
+from services.network.decisions import decision_row
 from services.network.graph import Neo4jGraphStore, Neo4jPersonIndex
 from services.network.linking import link_report
+from services.network.retractions import withdraw_retracted
 
 log = logging.getLogger(__name__)
 POLL_MS = 1000
@@ -30,13 +36,22 @@ class ReplayOutcome:
 
     linked: int = 0
     unreadable: int = 0
+    retracted: int = 0
     decisions: int = 0
+    missing_topics: list[str] = field(default_factory=list)
+
+
+class MissingTopic(Exception):
+    """The topic to replay does not exist on the broker."""
 
 
 def _end_offsets(
     consumer: KafkaConsumer, topic: str
 ) -> tuple[list[TopicPartition], dict[TopicPartition, int], int]:
-    partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
+    known = consumer.partitions_for_topic(topic)
+    if not known:
+        raise MissingTopic(topic)
+    partitions = [TopicPartition(topic, p) for p in sorted(known)]
     start = consumer.beginning_offsets(partitions)
     end = consumer.end_offsets(partitions)
     return partitions, end, sum(end[p] - start[p] for p in partitions)
@@ -80,19 +95,29 @@ async def wipe(driver: AsyncDriver, database: str) -> int:
             return total
 
 
-async def _reapply_decisions(driver: AsyncDriver, database: str) -> int:
-    """Re-apply every decision whose candidate exists again; say how many did."""
+async def _reapply_decisions(driver: AsyncDriver, database: str, store: Neo4jGraphStore) -> int:
+    """Re-apply every recorded decision in order; say how many found their people again."""
     records, _, _ = await driver.execute_query(queries.DECISIONS_IN_ORDER, database_=database)
     applied = 0
     for decision in records:
-        done, _, _ = await driver.execute_query(
-            queries.REAPPLY_DECISION,
-            candidate_id=decision["candidate_id"],
-            decision_id=decision["id"],
-            database_=database,
-        )
-        applied += int(done[0]["applied"]) if done else 0
+        applied += int(await store.apply_decision(decision.data()))
     return applied
+
+
+async def _events(
+    consumer: KafkaConsumer, topic: str | None, outcome: ReplayOutcome
+) -> AsyncIterator[bytes]:
+    """The values on a topic in Kafka's time order; none when the topic does not exist."""
+    if topic is None:
+        return
+    try:
+        partitions, end, _ = _end_offsets(consumer, topic)
+    except MissingTopic:
+        log.warning("topic %s does not exist; nothing read from it", topic)
+        outcome.missing_topics.append(topic)
+        return
+    async for record in _in_time_order(consumer, partitions, end):
+        yield record.value
 
 
 async def replay(
@@ -100,13 +125,16 @@ async def replay(
     settings: InfraSettings,
     topic: str,
     wipe_first: bool,
+    retractions_topic: str | None = topics.RETRACTIONS,
+    decisions_topic: str | None = topics.RESOLUTION_DECISIONS,
     on_total: Callable[[int], None] = lambda _: None,
     on_progress: Callable[[int], None] = lambda _: None,
 ) -> ReplayOutcome:
-    """Link every report on the topic, in partition order, then re-apply analysts' decisions.
+    """Link every report on the topic in Kafka's time order, withdraw the retracted ones, then
+    re-apply analysts' decisions (from their topic and the graph) in the order they were made.
 
-    Linking is idempotent by report id, so replaying onto a graph that already holds some of
-    the reports changes nothing for them.
+    A report already in the graph is left as it is, so replaying onto a graph that holds some
+    of the reports changes nothing for them; retractions and decisions apply once.
     """
     outcome = ReplayOutcome()
     driver = AsyncGraphDatabase.driver(
@@ -140,7 +168,24 @@ async def replay(
                 )
                 outcome.linked += 1
             on_progress(1)
-        outcome.decisions = await _reapply_decisions(driver, settings.neo4j_database)
+        async for value in _events(consumer, retractions_topic, outcome):
+            try:
+                retraction = ReportRetracted.from_wire(value)
+            except ValidationError:
+                outcome.unreadable += 1
+                continue
+            await withdraw_retracted(event=retraction, graph=store)
+            outcome.retracted += 1
+        # Decisions read from Kafka join those the graph kept (made before the topic existed,
+        # or in a graph that was not wiped); all are then re-applied in the order made.
+        async for value in _events(consumer, decisions_topic, outcome):
+            try:
+                decision = ResolutionDecided.from_wire(value)
+            except ValidationError:
+                outcome.unreadable += 1
+                continue
+            await store.record_decision(decision_row(decision))
+        outcome.decisions = await _reapply_decisions(driver, settings.neo4j_database, store)
     finally:
         consumer.close()
         await driver.close()

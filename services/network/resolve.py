@@ -34,6 +34,11 @@ def new_person_id(person: Person, *, report_id: UUID, index: int) -> str:
     return f"person:{_digest('mention', str(report_id), str(index))}"
 
 
+def split_person_id(person_id: str, report_ids: list[str]) -> str:
+    """The person an analyst split off: the same split always gives the same id."""
+    return f"person:{_digest('split', person_id, *sorted(report_ids))}"
+
+
 def location_id(place: Place) -> str:
     """Same postcode and the same normalised name or address: same place."""
     label = normalise_name(place.name or place.address or "")

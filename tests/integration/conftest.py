@@ -16,3 +16,22 @@ def topic(kafka: str) -> Iterator[str]:
     ensure_topics(bootstrap=kafka, specs=(TopicSpec(name, partitions=3, retention_ms=-1),))
     yield name
     delete_topics(bootstrap=kafka, names=[name])
+
+
+def _private_topic(kafka: str, kind: str) -> Iterator[str]:
+    name = f"test.{uuid.uuid4().hex[:8]}.{kind}"
+    ensure_topics(bootstrap=kafka, specs=(TopicSpec(name, partitions=1, retention_ms=-1),))
+    yield name
+    delete_topics(bootstrap=kafka, names=[name])
+
+
+@pytest.fixture
+def decisions_topic(kafka: str) -> Iterator[str]:
+    """A private resolution-decisions topic (one partition, as the real one), deleted after."""
+    yield from _private_topic(kafka, "resolution-decisions")
+
+
+@pytest.fixture
+def retractions_topic(kafka: str) -> Iterator[str]:
+    """A private retractions topic (one partition, as the real one), deleted after."""
+    yield from _private_topic(kafka, "retractions")

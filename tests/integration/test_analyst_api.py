@@ -46,7 +46,9 @@ def _person(name: str, **extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def world(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Iterator[World]:
+def world(
+    settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path, decisions_topic: str
+) -> Iterator[World]:
     tag = uuid.uuid4().hex[:6]
     shared = ReportCreate.model_validate(
         report_json(
@@ -101,7 +103,7 @@ def world(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Iter
         "submitter": bearer("k.worker", HOME, Role.SUBMITTER),
         "admin": bearer("an.admin", ANALYSTS, Role.ADMIN),
     }
-    app = create_app(Settings(tessera_auth_file=str(auth)))
+    app = create_app(Settings(tessera_auth_file=str(auth), network_decisions_topic=decisions_topic))
     try:
         with TestClient(app) as client:
             yield World(client, tokens, ids, tag)

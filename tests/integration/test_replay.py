@@ -1,19 +1,25 @@
 """Replaying the reports topic into a graph without those reports gives the same graph, and
-analysts' decisions survive the replay."""
+analysts' decisions survive the replay, even into a graph that lost them: they come back from
+their own topic."""
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from kafka import KafkaProducer
 from neo4j import Driver
 
+from common.auth import Principal, Role
 from common.settings import InfraSettings
 from schemas.entities import Person
 from schemas.reports import ReportCreate, ReportSubmitted
+from schemas.resolution import ResolutionDecided, Verdict
+from services.network.decisions import decide_candidate
+from services.network.publisher import KafkaPublisher
 from services.network.reads import Neo4jAnalystGraph
-from services.network.replay import replay
+from services.network.replay import ReplayOutcome, replay
 from services.network.resolve import new_person_id
 from tests import queries
 from tests.factories import report_json, submitted
@@ -83,46 +89,122 @@ def _graph(driver: Driver, report_ids: list[str]) -> tuple[list[tuple[Any, ...]]
     return mentions, [links, same_as]
 
 
-def test_replay_into_a_graph_without_the_reports_gives_the_same_graph(
-    settings: InfraSettings, kafka: str, topic: str, neo4j_driver: Driver
-) -> None:
-    tag = uuid.uuid4().hex[:6]
-    events: list[ReportSubmitted] = [submitted(r) for r in _reports(tag)]
-    report_ids = [str(e.event_id) for e in events]
+ANALYST = Principal(user="a.analyst", agency="Synthetic Analysts", role=Role.ANALYST)
+
+
+def _publish(kafka: str, topic: str, events: list[ReportSubmitted]) -> None:
     producer = KafkaProducer(bootstrap_servers=kafka, acks="all")
     for event in events:
         producer.send(topic, key=event.partition_key(), value=event.model_dump_json().encode())
     producer.flush()
     producer.close()
+
+
+def _replay(
+    settings: InfraSettings, topic: str, decisions_topic: str, retractions_topic: str
+) -> ReplayOutcome:
+    return asyncio.run(
+        replay(
+            settings=settings,
+            topic=topic,
+            wipe_first=False,
+            retractions_topic=retractions_topic,
+            decisions_topic=decisions_topic,
+        )
+    )
+
+
+def _confirm_dean(
+    settings: InfraSettings, kafka: str, decisions_topic: str, driver: Driver, tag: str
+) -> ResolutionDecided:
+    """An analyst confirms that "D. Walsh" is Dean Walsh, as the API does it."""
+    graph = Neo4jAnalystGraph(driver=driver, database=settings.neo4j_database)
+    dean = new_person_id(Person(name=f"Dean Walsh{tag}"), report_id=uuid.uuid4(), index=0)
+    (candidate,) = graph.possible_matches(
+        audiences=["all"], status="pending", person_id=dean, offset=0, limit=10
+    )
+    publisher = KafkaPublisher(bootstrap_servers=kafka, timeout_s=10.0)
     try:
-        first = asyncio.run(replay(settings=settings, topic=topic, wipe_first=False))
-        assert first.linked == len(events)
-        graph = Neo4jAnalystGraph(driver=neo4j_driver, database=settings.neo4j_database)
-        dean = new_person_id(Person(name=f"Dean Walsh{tag}"), report_id=uuid.uuid4(), index=0)
-        (candidate,) = graph.possible_matches(
-            audiences=["all"], status="pending", person_id=dean, offset=0, limit=10
-        )
-        decided = graph.decide(
+        decided = decide_candidate(
             candidate_id=candidate["id"],
-            audiences=["all"],
-            decision={
-                "id": f"decision:{uuid.uuid4()}",
-                "decision": "same",
-                "status": "confirmed",
-                "reason": "replay test",
-                "decided_by": "a.analyst",
-                "agency": "Synthetic Analysts",
-                "decided_at": "2026-11-23T12:00:00+00:00",
-            },
+            verdict=Verdict.SAME,
+            reason="replay test",
+            principal=ANALYST,
+            graph=graph,
+            publisher=publisher,
+            topic=decisions_topic,
+            now=datetime.now(UTC),
+            new_id=uuid.uuid4,
         )
-        assert decided is not None
+    finally:
+        publisher.close()
+    assert decided is not None
+    return decided
+
+
+def test_replay_into_a_graph_without_the_reports_gives_the_same_graph(
+    settings: InfraSettings,
+    kafka: str,
+    topic: str,
+    decisions_topic: str,
+    retractions_topic: str,
+    neo4j_driver: Driver,
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    events: list[ReportSubmitted] = [submitted(r) for r in _reports(tag)]
+    report_ids = [str(e.event_id) for e in events]
+    _publish(kafka, topic, events)
+    decision_ids: list[str] = []
+    try:
+        first = _replay(settings, topic, decisions_topic, retractions_topic)
+        assert first.linked == len(events)
+        decided = _confirm_dean(settings, kafka, decisions_topic, neo4j_driver, tag)
+        decision_ids.append(decided.decision_id)
         before = _graph(neo4j_driver, report_ids)
         assert before[1][1], "the confirmed match is a SAME_AS link"
 
         neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
         assert _graph(neo4j_driver, report_ids)[0] == []
-        again = asyncio.run(replay(settings=settings, topic=topic, wipe_first=False))
+        again = _replay(settings, topic, decisions_topic, retractions_topic)
         assert again.linked == len(events) and again.decisions >= 1
         assert _graph(neo4j_driver, report_ids) == before
     finally:
         neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
+        neo4j_driver.execute_query(queries.DELETE_DECISIONS, ids=decision_ids)
+
+
+def test_decisions_come_back_from_their_topic_into_a_graph_that_lost_them(
+    settings: InfraSettings,
+    kafka: str,
+    topic: str,
+    decisions_topic: str,
+    retractions_topic: str,
+    neo4j_driver: Driver,
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    events: list[ReportSubmitted] = [submitted(r) for r in _reports(tag)]
+    report_ids = [str(e.event_id) for e in events]
+    _publish(kafka, topic, events)
+    decision_ids: list[str] = []
+    try:
+        _replay(settings, topic, decisions_topic, retractions_topic)
+        decided = _confirm_dean(settings, kafka, decisions_topic, neo4j_driver, tag)
+        decision_ids.append(decided.decision_id)
+        before = _graph(neo4j_driver, report_ids)
+        same = {"a": decided.person_a, "b": decided.person_b}
+        assert neo4j_driver.execute_query(queries.SAME_AS_BETWEEN, same)[0][0]["n"] == 1
+
+        # Everything this test made is gone, the analyst's decision too: a brand-new database.
+        neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
+        neo4j_driver.execute_query(queries.DELETE_DECISIONS, ids=decision_ids)
+        assert _graph(neo4j_driver, report_ids) == ([], [[], []])
+        assert neo4j_driver.execute_query(queries.COUNT_DECISIONS, ids=decision_ids)[0][0]["n"] == 0
+
+        again = _replay(settings, topic, decisions_topic, retractions_topic)
+        assert again.linked == len(events) and again.decisions >= 1
+        assert neo4j_driver.execute_query(queries.COUNT_DECISIONS, ids=decision_ids)[0][0]["n"] == 1
+        assert neo4j_driver.execute_query(queries.SAME_AS_BETWEEN, same)[0][0]["n"] == 1
+        assert _graph(neo4j_driver, report_ids) == before
+    finally:
+        neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
+        neo4j_driver.execute_query(queries.DELETE_DECISIONS, ids=decision_ids)

@@ -39,6 +39,8 @@ def test_asyncapi_names_every_topic_and_message() -> None:
         "intel.reports.dlq.v1",
         "intel.entities-linked.v1",
         "intel.alerts.v1",
+        "intel.resolution-decisions.v1",
+        "intel.retractions.v1",
     }
     for message in document["components"]["messages"].values():
         assert (FOLDER / message["payload"]["$ref"].removeprefix("./")).exists()

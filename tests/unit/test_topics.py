@@ -16,5 +16,13 @@ def test_every_topic_has_explicit_partitions_and_a_purpose() -> None:
         topics.REPORTS_DEAD_LETTER,
         topics.ENTITIES_LINKED,
         topics.ALERTS,
+        topics.RESOLUTION_DECISIONS,
+        topics.RETRACTIONS,
     }
     assert all(s.partitions >= 1 and s.purpose for s in topics.TOPIC_SPECS)
+
+
+def test_decisions_and_retractions_are_kept_forever_in_order() -> None:
+    for name in (topics.RESOLUTION_DECISIONS, topics.RETRACTIONS):
+        spec = next(s for s in topics.TOPIC_SPECS if s.name == name)
+        assert spec.retention_ms == topics.KEEP_FOREVER and spec.partitions == 1

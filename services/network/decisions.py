@@ -1,0 +1,140 @@
+"""Use cases of analysts' resolution decisions: confirm or reject a possible match, split a
+merged person. Each is published (acks=all) before it is applied to the graph, so a graph
+rebuilt from Kafka gets every decision back, in order."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from common.auth import Principal
+from common.visibility import audiences_of
+from schemas.resolution import ResolutionDecided, Verdict
+from services.network.ports import Publisher
+from services.network.resolve import split_person_id
+
+
+class ResolutionGraph(Protocol):
+    """What the decisions read from and write to the graph."""
+
+    def candidate(self, *, candidate_id: str, audiences: list[str]) -> dict[str, Any] | None:
+        """The candidate's id and two people, if the caller may see both."""
+        ...
+
+    def split_check(
+        self, *, person_id: str, report_ids: list[str], audiences: list[str]
+    ) -> dict[str, Any] | None:
+        """The person if visible: which of the reports are visible, which mention them."""
+        ...
+
+    def apply_decision(self, decision: dict[str, Any]) -> None:
+        """Record the decision and apply it, in one transaction."""
+        ...
+
+
+class SplitRefused(Exception):
+    """The split cannot be made as asked; the message says why."""
+
+
+def decision_row(event: ResolutionDecided) -> dict[str, Any]:
+    """The ResolutionDecision node's properties, as the graph records them."""
+    return {
+        "id": event.decision_id,
+        "event_id": str(event.event_id),
+        "candidate_id": event.candidate_id,
+        "person_a": event.person_a,
+        "person_b": event.person_b,
+        "decision": event.decision.value,
+        "report_ids": [str(r) for r in event.report_ids],
+        "reason": event.reason,
+        "decided_by": event.decided_by,
+        "agency": event.source_agency,
+        "decided_at": event.occurred_at.isoformat(),
+    }
+
+
+def _publish_then_apply(
+    event: ResolutionDecided, *, graph: ResolutionGraph, publisher: Publisher, topic: str
+) -> ResolutionDecided:
+    # Kafka first: if it fails (PublishFailed) nothing is applied; once it holds the decision,
+    # a graph that fails to apply it still gets it back from the next replay.
+    publisher.publish(
+        topic=topic, key=event.partition_key(), value=event.model_dump_json().encode()
+    )
+    graph.apply_decision(decision_row(event))
+    return event
+
+
+def decide_candidate(
+    *,
+    candidate_id: str,
+    verdict: Verdict,
+    reason: str,
+    principal: Principal,
+    graph: ResolutionGraph,
+    publisher: Publisher,
+    topic: str,
+    now: datetime,
+    new_id: Callable[[], UUID],
+) -> ResolutionDecided | None:
+    """Confirm (same) or reject (different) a candidate; None when the caller may not see it."""
+    if verdict is Verdict.SPLIT:
+        raise ValueError("a split is made with split_person")
+    found = graph.candidate(candidate_id=candidate_id, audiences=audiences_of(principal))
+    if found is None:
+        return None
+    event = ResolutionDecided(
+        event_id=new_id(),
+        occurred_at=now,
+        source_agency=principal.agency,
+        decided_by=principal.user,
+        decision=verdict,
+        reason=reason,
+        person_a=found["person_a"],
+        person_b=found["person_b"],
+        candidate_id=candidate_id,
+    )
+    return _publish_then_apply(event, graph=graph, publisher=publisher, topic=topic)
+
+
+def split_person(
+    *,
+    person_id: str,
+    report_ids: list[UUID],
+    reason: str,
+    principal: Principal,
+    graph: ResolutionGraph,
+    publisher: Publisher,
+    topic: str,
+    now: datetime,
+    new_id: Callable[[], UUID],
+) -> ResolutionDecided | None:
+    """Move the reports' mentions of a person to a new person, kept apart from it for good.
+
+    None when the person or any of the reports is not one the caller may see (a retracted
+    report is none); SplitRefused when a report does not mention the person, or when no report
+    the caller can see would stay with them.
+    """
+    wanted = sorted({str(r) for r in report_ids})
+    found = graph.split_check(
+        person_id=person_id, report_ids=wanted, audiences=audiences_of(principal)
+    )
+    if found is None or set(wanted) - set(found["visible"]):
+        return None
+    strangers = sorted(set(wanted) - set(found["mentioning"]))
+    if strangers:
+        raise SplitRefused(f"these reports do not mention {person_id}: {', '.join(strangers)}")
+    if not set(found["mentioning"]) - set(wanted):
+        raise SplitRefused("at least one report you can see must stay with the person")
+    event = ResolutionDecided(
+        event_id=new_id(),
+        occurred_at=now,
+        source_agency=principal.agency,
+        decided_by=principal.user,
+        decision=Verdict.SPLIT,
+        reason=reason,
+        person_a=person_id,
+        person_b=split_person_id(person_id, wanted),
+        report_ids=tuple(UUID(r) for r in wanted),
+    )
+    return _publish_then_apply(event, graph=graph, publisher=publisher, topic=topic)
