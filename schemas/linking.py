@@ -39,3 +39,5 @@ class EntitiesLinked(BaseModel):
     report_id: UUID
     observed_at: AwareDatetime
     entities: tuple[LinkedEntity, ...]
+    # The report was retracted and withdrawn from the graph: alerts citing it are re-checked.
+    retracted: bool = False

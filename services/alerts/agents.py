@@ -11,11 +11,11 @@ from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, w
 
 from common.streaming import Neo4jConnection
 from schemas.alerts import AlertRaised
-from schemas.linking import EntitiesLinked
+from schemas.linking import EntitiesLinked, EntityKind
 from services.alerts.config import Settings
 from services.alerts.delivery.webhooks import register_webhook_agent
 from services.alerts.detection import Context, detect
-from services.alerts.lifecycle import record_alert
+from services.alerts.lifecycle import record_alert, withdraw_evidence
 from services.alerts.store import Neo4jAlertStore
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,8 @@ async def _detect(
     alerts = Neo4jAlertStore(driver=neo4j.driver, database=settings.neo4j_database)
     cool_down = timedelta(days=settings.alerts_cool_down_days)
     raised: dict[str, AlertRaised] = {}
+    if linked.retracted:
+        return await _recheck_retracted(linked, neo4j, settings, alerts)
     for entity in linked.entities:
         now = datetime.now(UTC)
         ctx = Context(
@@ -41,6 +43,30 @@ async def _detect(
             if alert is not None:
                 raised[alert.fingerprint] = alert
     return list(raised.values())
+
+
+async def _recheck_retracted(
+    linked: EntitiesLinked, neo4j: Neo4jConnection, settings: Settings, alerts: Neo4jAlertStore
+) -> list[AlertRaised]:
+    """Each open alert citing the retracted report: detected again without it, or closed."""
+    changed = []
+    report_id = str(linked.report_id)
+    for alert, anchor_id in await alerts.open_alerts_citing(report_id):
+        now = datetime.now(UTC)
+        ctx = Context(
+            driver=neo4j.driver, database=settings.neo4j_database, settings=settings, now=now
+        )
+        fresh = None
+        if anchor_id is not None:
+            kind = EntityKind(anchor_id.split(":", 1)[0])
+            found = await detect(kind, anchor_id, ctx)
+            fresh = next((c for c in found if c.fingerprint == alert.fingerprint), None)
+        update = await withdraw_evidence(
+            alert=alert, fresh=fresh, report_id=report_id, store=alerts, now=now, new_id=uuid4
+        )
+        if update is not None:
+            changed.append(update)
+    return changed
 
 
 async def _detect_with_retry(

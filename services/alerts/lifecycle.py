@@ -158,3 +158,31 @@ async def _record_once(
         replaces=existing.event_id if existing else None,
     )
     return alert
+
+
+async def withdraw_evidence(
+    *,
+    alert: AlertRaised,
+    fresh: AlertCandidate | None,
+    report_id: str,
+    store: AlertStore,
+    now: datetime,
+    new_id: Callable[[], UUID],
+) -> AlertRaised | None:
+    """A report the alert cites was retracted: keep the alert on the evidence that remains
+    (`fresh`, the pattern found again without it), or close it when the pattern is gone."""
+    if fresh is not None:
+        return await record_alert(candidate=fresh, store=store, now=now, new_id=new_id)
+    reason = f"the evidence was withdrawn: report {report_id} was retracted"
+    closed = alert.model_copy(
+        update={
+            "event_id": new_id(),
+            "occurred_at": now,
+            "updated_at": now,
+            "status": AlertStatus.CLOSED,
+            "closure_reason": reason,
+        }
+    )
+    history = HistoryEntry(at=now, by=SYSTEM, action="closed", status=closed.status, note=reason)
+    await store.save(closed, anchor_id=None, history=history, replaces=alert.event_id)
+    return closed

@@ -85,6 +85,14 @@ MATCH (r:Report {id: report_id})
 MERGE (a)-[:CITES]->(r)
 """
 
+# Alerts still open that cite a report, with the entity each is about (to detect again).
+OPEN_ALERTS_CITING = """
+MATCH (a:Alert)-[:CITES]->(:Report {id: $report_id})
+WHERE a.status <> 'closed'
+OPTIONAL MATCH (a)-[:ABOUT]->(e:Entity)
+RETURN a.body AS body, e.id AS anchor_id
+"""
+
 # An alert is shown only to those who may see every report it cites (handling code C).
 LIST_ALERTS = """
 MATCH (a:Alert)

@@ -73,6 +73,13 @@ class Neo4jAlertStore:
         )
         return AlertRaised.model_validate_json(records[0]["body"]) if records else None
 
+    async def open_alerts_citing(self, report_id: str) -> list[tuple[AlertRaised, str | None]]:
+        """Alerts not closed that cite the report, with the entity each is about."""
+        records, _, _ = await self._driver.execute_query(
+            queries.OPEN_ALERTS_CITING, report_id=report_id, database_=self._database
+        )
+        return [(AlertRaised.model_validate_json(r["body"]), r["anchor_id"]) for r in records]
+
     async def last_closed(self, fingerprint: str) -> tuple[AlertRaised, datetime] | None:
         """The most recently closed alert with this fingerprint, and when it was closed."""
         records, _, _ = await self._driver.execute_query(

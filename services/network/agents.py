@@ -78,17 +78,18 @@ async def _link(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> 
     return await _retrying(write, settings=settings)
 
 
-async def withdraw(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> ReportRetracted:
+async def withdraw(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> EntitiesLinked:
     """Withdraw the retracted report a message names; PoisonMessage if it can never be."""
     try:
         retraction = ReportRetracted.from_wire(value)
     except ValidationError as error:
         raise PoisonMessage(f"not a valid ReportRetracted event: {error}") from error
 
-    async def write() -> ReportRetracted:
+    async def write() -> EntitiesLinked:
         store = Neo4jGraphStore(driver=neo4j.driver, database=settings.neo4j_database)
-        await withdraw_retracted(event=retraction, graph=store)
-        return retraction
+        return await withdraw_retracted(
+            event=retraction, graph=store, now=datetime.now(UTC), new_id=uuid4
+        )
 
     return await _retrying(write, settings=settings)
 
@@ -160,4 +161,9 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
                 rejected = dead_letter(value=value, reason=outcome)
                 await (await dead_letters.send(key=event.key, value=rejected))
                 continue
+            await (
+                await linked.send(
+                    key=str(outcome.report_id).encode(), value=outcome.model_dump_json().encode()
+                )
+            )
             log.info("report withdrawn id=%s", outcome.report_id)

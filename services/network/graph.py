@@ -61,10 +61,11 @@ class Neo4jGraphStore:
         async with self._driver.session(database=self._database) as session:
             await session.execute_write(write_report_tx, graph)
 
-    async def withdraw_report(self, retraction: dict[str, Any]) -> None:
+    async def withdraw_report(self, retraction: dict[str, Any]) -> list[str]:
         """Mark a report retracted and withdraw it from every link, in one transaction."""
         async with self._driver.session(database=self._database) as session:
-            await session.execute_write(withdraw_report_tx, retraction)
+            mentioned: list[str] = await session.execute_write(withdraw_report_tx, retraction)
+            return mentioned
 
     async def record_decision(self, decision: dict[str, Any]) -> None:
         """Keep a decision read from Kafka as a ResolutionDecision node (once)."""
@@ -89,13 +90,14 @@ async def _apply_decision_tx(tx: AsyncManagedTransaction, decision: Mapping[str,
     return True
 
 
-async def withdraw_report_tx(tx: AsyncManagedTransaction, retraction: dict[str, Any]) -> None:
+async def withdraw_report_tx(tx: AsyncManagedTransaction, retraction: dict[str, Any]) -> list[str]:
     """Mark the report, withdraw its links, recompute who may see what it mentioned."""
     marked = await (await tx.run(queries.MARK_RETRACTED, retraction=retraction)).single()
-    mentioned = marked["mentioned"] if marked else []
+    mentioned: list[str] = marked["mentioned"] if marked else []
     await (await tx.run(queries.WITHDRAW_LINKS, report_id=retraction["report_id"])).consume()
     if mentioned:
         await (await tx.run(queries.REFRESH_AUDIENCES, ids=mentioned)).consume()
+    return mentioned
 
 
 async def write_report_tx(tx: AsyncManagedTransaction, graph: ReportGraph) -> None:

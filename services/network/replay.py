@@ -174,7 +174,9 @@ async def replay(
             except ValidationError:
                 outcome.unreadable += 1
                 continue
-            await withdraw_retracted(event=retraction, graph=store)
+            await withdraw_retracted(
+                event=retraction, graph=store, now=datetime.now(UTC), new_id=uuid.uuid4
+            )
             outcome.retracted += 1
         # Decisions read from Kafka join those the graph kept (made before the topic existed,
         # or in a graph that was not wiped); all are then re-applied in the order made.

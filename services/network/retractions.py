@@ -2,16 +2,20 @@
 (who, when, why); its evidence leaves every link that cites it, and links left without a report
 go. Reports are immutable: a correction is a new report."""
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Protocol
+from uuid import UUID
 
+from schemas.linking import EntitiesLinked, EntityKind, LinkedEntity
 from schemas.retractions import ReportRetracted
 
 
 class ReportWithdrawer(Protocol):
     """Withdraws a report in one transaction; withdrawing it again changes nothing."""
 
-    async def withdraw_report(self, retraction: dict[str, Any]) -> None:
-        """Mark the report retracted and take it out of every link."""
+    async def withdraw_report(self, retraction: dict[str, Any]) -> list[str]:
+        """Mark the report retracted, take it out of every link; the ids it mentioned."""
         ...
 
 
@@ -27,6 +31,22 @@ def retraction_row(event: ReportRetracted) -> dict[str, Any]:
     }
 
 
-async def withdraw_retracted(*, event: ReportRetracted, graph: ReportWithdrawer) -> None:
-    """Withdraw the retracted report's links (idempotent)."""
-    await graph.withdraw_report(retraction_row(event))
+async def withdraw_retracted(
+    *, event: ReportRetracted, graph: ReportWithdrawer, now: datetime, new_id: Callable[[], UUID]
+) -> EntitiesLinked:
+    """Withdraw the retracted report's links (idempotent), and say which entities it touched
+    so the alert service can re-check the alerts that cite it."""
+    mentioned = await graph.withdraw_report(retraction_row(event))
+    entities = []
+    for entity_id in sorted(set(mentioned)):
+        kind = entity_id.split(":", 1)[0]
+        if kind in EntityKind.__members__.values():
+            entities.append(LinkedEntity(kind=EntityKind(kind), id=entity_id))
+    return EntitiesLinked(
+        event_id=new_id(),
+        occurred_at=now,
+        report_id=event.report_id,
+        observed_at=event.occurred_at,
+        entities=tuple(entities),
+        retracted=True,
+    )

@@ -54,6 +54,16 @@ class RunningStack:
         self.report_ids.append(report_id)
         return report_id
 
+    def retract(self, report_id: str, reason: str) -> None:
+        """Retract a report as the submitter who sent it."""
+        response = httpx.post(
+            f"{self.ingest_url}/v1/reports/{report_id}/retract",
+            json={"reason": reason},
+            headers={"Authorization": f"Bearer {self.submitter_token}"},
+            timeout=30.0,
+        )
+        assert response.status_code == 202, response.text
+
     def alerts(self) -> list[dict[str, object]]:
         """Every alert the police user can read."""
         response = httpx.get(
@@ -94,6 +104,8 @@ def running_stack(
         "dead_letters": f"test.{run}.{topics.REPORTS_DEAD_LETTER}",
         "linked": f"test.{run}.{topics.ENTITIES_LINKED}",
         "alerts": f"test.{run}.{topics.ALERTS}",
+        "retractions": f"test.{run}.{topics.RETRACTIONS}",
+        "decisions": f"test.{run}.{topics.RESOLUTION_DECISIONS}",
     }
     ensure_topics(
         bootstrap=kafka,
@@ -109,6 +121,9 @@ def running_stack(
         **os.environ,
         "TESSERA_AUTH_FILE": str(auth_file),
         "INGEST_REPORTS_TOPIC": names["reports"],
+        "INGEST_RETRACTIONS_TOPIC": names["retractions"],
+        "NETWORK_RETRACTIONS_TOPIC": names["retractions"],
+        "NETWORK_DECISIONS_TOPIC": names["decisions"],
         "NETWORK_APP_ID": f"test-{run}-network",
         "NETWORK_REPORTS_TOPIC": names["reports"],
         "NETWORK_DEAD_LETTER_TOPIC": names["dead_letters"],

@@ -112,3 +112,46 @@ def test_children_at_their_own_care_home_raise_no_hotspot(running_stack: Running
     )
     cited = {e["report_id"] for a in running_stack.alerts() for e in a["evidence"]}  # type: ignore[attr-defined]
     assert not set(ids) & cited
+
+
+def test_a_retracted_report_is_withdrawn_from_the_alerts_that_cite_it(
+    running_stack: RunningStack,
+) -> None:
+    tag = run_tag()
+    adult = {"name": f"Rob Adult{tag}", "role": "adult", "estimated_age": 35}
+
+    def associate(first: str) -> str:
+        return running_stack.submit(
+            report_json(
+                {
+                    "type": "association",
+                    "person_a": _child(f"{first} Synth{tag}"),
+                    "person_b": adult,
+                    "nature": "risky_adult",
+                }
+            )
+        )
+
+    ids = [associate(first) for first in ("Amy", "Bea", "Cal")]
+    alert = eventually(
+        lambda: _alert_citing(running_stack, "adult_linked_to_children", ids),
+        what="an alert citing the three associations",
+    )
+    running_stack.retract(ids[2], "entered against the wrong young person")
+
+    def without_the_third() -> dict[str, Any] | None:
+        now = next(a for a in running_stack.alerts() if a["alert_id"] == alert["alert_id"])
+        cited = {e["report_id"] for e in now["evidence"]}  # type: ignore[attr-defined]
+        return now if ids[2] not in cited else None
+
+    updated = eventually(without_the_third, what="the alert updated without the retracted report")
+    assert updated["status"] == "open" and len(updated["subjects"]) == 3
+
+    running_stack.retract(ids[1], "duplicate of another agency's report")
+
+    def closed() -> dict[str, Any] | None:
+        now = next(a for a in running_stack.alerts() if a["alert_id"] == alert["alert_id"])
+        return now if now["status"] == "closed" else None
+
+    gone = eventually(closed, what="the alert closed once its pattern no longer holds")
+    assert "retracted" in str(gone["closure_reason"])

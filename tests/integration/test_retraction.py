@@ -7,7 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,9 @@ class Stack:
             async with _driver(self.settings) as driver:
                 store = Neo4jGraphStore(driver=driver, database=self.settings.neo4j_database)
                 for event in events:
-                    await withdraw_retracted(event=event, graph=store)
+                    await withdraw_retracted(
+                        event=event, graph=store, now=datetime.now(UTC), new_id=uuid.uuid4
+                    )
 
         asyncio.run(run())
         return events
@@ -260,7 +262,9 @@ def test_a_retraction_that_arrives_before_its_report_links_nothing(
     async def withdraw() -> None:
         async with _driver(settings) as driver:
             store = Neo4jGraphStore(driver=driver, database=settings.neo4j_database)
-            await withdraw_retracted(event=retraction, graph=store)
+            await withdraw_retracted(
+                event=retraction, graph=store, now=datetime.now(UTC), new_id=uuid.uuid4
+            )
 
     try:
         asyncio.run(withdraw())

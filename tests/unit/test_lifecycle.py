@@ -17,7 +17,7 @@ from schemas.alerts import (
 )
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.lifecycle import AlertChanged, HistoryEntry, record_alert
+from services.alerts.lifecycle import AlertChanged, HistoryEntry, record_alert, withdraw_evidence
 from tests.factories import NOW
 
 
@@ -186,3 +186,33 @@ def test_new_evidence_never_overwrites_a_change_a_user_saved_meanwhile() -> None
     updated = _record(store, _candidate(3), 5)
     assert updated is not None and len(updated.evidence) == 3
     assert updated.status is AlertStatus.ACKNOWLEDGED and updated.assignee == "ds.x"
+
+
+def test_a_retraction_that_breaks_the_pattern_closes_the_alert_with_the_reason() -> None:
+    store = FakeAlertStore()
+    alert = _record(store, _candidate(2), 0)
+    assert alert is not None
+    closed = asyncio.run(
+        withdraw_evidence(
+            alert=alert, fresh=None, report_id="r-1", store=store, now=NOW, new_id=uuid.uuid4
+        )
+    )
+    assert closed is not None and closed.status is AlertStatus.CLOSED
+    assert closed.closure_reason == "the evidence was withdrawn: report r-1 was retracted"
+
+
+def test_a_retraction_that_leaves_the_pattern_updates_the_alert_to_what_remains() -> None:
+    store = FakeAlertStore()
+    alert = _record(store, _candidate(3), 0)
+    assert alert is not None
+    kept = asyncio.run(
+        withdraw_evidence(
+            alert=alert,
+            fresh=_candidate(2),
+            report_id="r-2",
+            store=store,
+            now=NOW + timedelta(minutes=1),
+            new_id=uuid.uuid4,
+        )
+    )
+    assert kept is not None and kept.alert_id == alert.alert_id and len(kept.evidence) == 2

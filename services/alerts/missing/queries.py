@@ -32,6 +32,8 @@ WHERE coalesce(e.started_at, e.ended_at) >= datetime($since)
 OPTIONAL MATCH (e)-[:FOUND_AT]->(l:Location)
 OPTIONAL MATCH (opened:Report {id: e.reported_by})
 OPTIONAL MATCH (closed:Report {id: e.ended_by})
+WITH p, e, l, opened, closed
+WHERE NOT coalesce(opened.retracted, false) AND NOT coalesce(closed.retracted, false)
 CALL (e, closed) {
   OPTIONAL MATCH (e)-[:FOUND_WITH_PERSON]->(c:Person)
   OPTIONAL MATCH (closed)-[cm:MENTIONS]->(c)
