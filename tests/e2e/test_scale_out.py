@@ -1,0 +1,138 @@
+"""More network workers on a partitioned topic share the work, and one leaving loses nothing.
+
+Two worker processes join one consumer group on a private 4-partition reports topic; each links
+some of the reports, every report is linked exactly once, and after one worker stops the other
+takes over its partitions and links what follows.
+"""
+
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from kafka import KafkaProducer
+from neo4j import Driver
+
+from schemas import topics
+from schemas.topics import TopicSpec
+from tessera_cli import stack
+from tessera_cli.topics import delete_topics, ensure_topics
+from tests import queries
+from tests.e2e.conftest import ARTIFACTS, _wait_ready
+from tests.e2e.test_walking_skeleton import eventually
+from tests.factories import run_tag, sighting, submitted
+
+pytestmark = pytest.mark.e2e
+
+COUNT_LINKED = """
+UNWIND $report_ids AS report_id
+MATCH (r:Report {id: report_id})-[m:MENTIONS]->()
+RETURN count(DISTINCT r) AS reports, count(m) AS mentions
+"""
+
+
+def _worker(name: str, env: dict[str, str], workdir: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    service = next(s for s in stack.services() if s.name == "network-worker")
+    log = ARTIFACTS / f"scale-out-{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            list(service.command), stdout=out, stderr=subprocess.STDOUT, env=env, cwd=workdir
+        )
+    _wait_ready(service, process, log)
+    return process, log
+
+
+@pytest.fixture
+def two_workers(
+    kafka: str, tmp_path: Path
+) -> Iterator[tuple[str, list[tuple[subprocess.Popen[bytes], Path]]]]:
+    run = uuid.uuid4().hex[:8]
+    names = {
+        key: f"test.{run}.{name}"
+        for key, name in (
+            ("reports", topics.REPORTS),
+            ("dead_letters", topics.REPORTS_DEAD_LETTER),
+            ("linked", topics.ENTITIES_LINKED),
+            ("retractions", topics.RETRACTIONS),
+            ("decisions", topics.RESOLUTION_DECISIONS),
+        )
+    }
+    ensure_topics(
+        bootstrap=kafka,
+        specs=tuple(TopicSpec(n, partitions=4, retention_ms=-1) for n in names.values()),
+    )
+    env = {
+        **os.environ,
+        "NETWORK_APP_ID": f"test-{run}-network",
+        "NETWORK_REPORTS_TOPIC": names["reports"],
+        "NETWORK_DEAD_LETTER_TOPIC": names["dead_letters"],
+        "NETWORK_ENTITIES_LINKED_TOPIC": names["linked"],
+        "NETWORK_RETRACTIONS_TOPIC": names["retractions"],
+        "NETWORK_DECISIONS_TOPIC": names["decisions"],
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    workers: list[tuple[subprocess.Popen[bytes], Path]] = []
+    try:
+        for name in ("a", "b"):
+            (tmp_path / name).mkdir()
+            workers.append(_worker(name, env, tmp_path / name))
+        yield names["reports"], workers
+    finally:
+        for process, _ in workers:
+            process.terminate()
+        for process, _ in workers:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        delete_topics(bootstrap=kafka, names=list(names.values()))
+
+
+def _publish(kafka: str, topic: str, tag: str, first: int, count: int) -> list[str]:
+    events = [
+        submitted(sighting(f"Yan Synth{tag}x{i}", place=f"Synthetic Corner {tag} {i}"))
+        for i in range(first, first + count)
+    ]
+    producer = KafkaProducer(bootstrap_servers=kafka, acks="all")
+    for event in events:
+        producer.send(topic, key=event.partition_key(), value=event.model_dump_json().encode())
+    producer.flush()
+    producer.close()
+    return [str(e.event_id) for e in events]
+
+
+def _all_linked(neo4j_driver: Driver, ids: list[str]) -> bool | None:
+    records, _, _ = neo4j_driver.execute_query(COUNT_LINKED, report_ids=ids)
+    row = records[0]
+    # One person and one place per sighting: two mentions each, once.
+    return True if row["reports"] == len(ids) and row["mentions"] == 2 * len(ids) else None
+
+
+def test_two_workers_share_the_partitions_and_one_leaving_loses_nothing(
+    kafka: str,
+    neo4j_driver: Driver,
+    two_workers: tuple[str, list[tuple[subprocess.Popen[bytes], Path]]],
+) -> None:
+    topic, workers = two_workers
+    tag = run_tag()
+    ids = _publish(kafka, topic, tag, 0, 60)
+    try:
+        eventually(lambda: _all_linked(neo4j_driver, ids), timeout_s=120, what="60 reports linked")
+        linked_by = [log.read_text().count("report linked") for _, log in workers]
+        assert all(n > 0 for n in linked_by), f"each worker should link some: {linked_by}"
+        assert sum(linked_by) >= len(ids)
+
+        leaving, _ = workers[0]
+        leaving.terminate()
+        leaving.wait(timeout=60)
+        more = _publish(kafka, topic, tag, 60, 20)
+        ids += more
+        eventually(
+            lambda: _all_linked(neo4j_driver, ids),
+            timeout_s=120,
+            what="the reports published after one worker left, linked by the other",
+        )
+    finally:
+        neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=ids)
