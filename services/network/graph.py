@@ -1,14 +1,17 @@
 """The Neo4j adapters of the network service's ports: the graph writer and the person index."""
 
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
+from schemas.linking import EntitiesLinked
+from schemas.reports import ReportSubmitted
 from schemas.resolution import Verdict
 from services.network import queries
-from services.network.linking import ReportGraph
+from services.network.linking import ReportGraph, link_report
 from services.network.matching import KnownPerson, PersonFacts
 from services.network.mentions import LinkType
 
@@ -150,6 +153,20 @@ async def _write_facts(tx: AsyncManagedTransaction, graph: ReportGraph) -> None:
         ).consume()
 
 
+def _known(r: Any) -> KnownPerson:
+    return KnownPerson(
+        id=r["id"],
+        facts=PersonFacts(
+            names=tuple(r["names"] or ()),
+            nicknames=tuple(r["nicknames"] or ()),
+            date_of_birth=date.fromisoformat(r["date_of_birth"]) if r["date_of_birth"] else None,
+            birth_year=r["birth_year"],
+            phones=frozenset(r["phones"] or ()),
+            handles=frozenset(r["handles"] or ()),
+        ),
+    )
+
+
 class Neo4jPersonIndex:
     """Finds candidate people through their blocking keys (MatchKey nodes, one index seek each)."""
 
@@ -166,19 +183,47 @@ class Neo4jPersonIndex:
             database_=self._database,
             routing_="r",
         )
+        return [_known(r) for r in records]
+
+
+class TransactionGraph:
+    """The graph writer and the person index inside one open transaction.
+
+    A batch of reports is linked in one transaction, one after another, so each report's
+    resolution sees the people the reports before it in the batch created, and the batch
+    costs one commit instead of one per report.
+    """
+
+    def __init__(self, tx: AsyncManagedTransaction) -> None:
+        self._tx = tx
+
+    async def write_report(self, graph: ReportGraph) -> None:
+        """Write the report's statements in the open transaction."""
+        await write_report_tx(self._tx, graph)
+
+    async def candidates(self, keys: list[str], *, limit: int) -> list[KnownPerson]:
+        """People sharing any key, as the open transaction sees them."""
+        result = await self._tx.run(queries.FIND_PERSON_CANDIDATES, keys=keys, limit=limit)
+        return [_known(r) async for r in result]
+
+
+async def link_batch(
+    *,
+    driver: AsyncDriver,
+    database: str,
+    events: list[ReportSubmitted],
+    now: datetime,
+    new_id: Callable[[], UUID],
+) -> list[EntitiesLinked]:
+    """Link reports in order in one transaction: all of them, or (on an error) none."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[EntitiesLinked]:
+        graph = TransactionGraph(tx)
         return [
-            KnownPerson(
-                id=r["id"],
-                facts=PersonFacts(
-                    names=tuple(r["names"] or ()),
-                    nicknames=tuple(r["nicknames"] or ()),
-                    date_of_birth=date.fromisoformat(r["date_of_birth"])
-                    if r["date_of_birth"]
-                    else None,
-                    birth_year=r["birth_year"],
-                    phones=frozenset(r["phones"] or ()),
-                    handles=frozenset(r["handles"] or ()),
-                ),
-            )
-            for r in records
+            await link_report(event=event, graph=graph, people=graph, now=now, new_id=new_id)
+            for event in events
         ]
+
+    async with driver.session(database=database) as session:
+        linked: list[EntitiesLinked] = await session.execute_write(work)
+        return linked
