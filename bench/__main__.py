@@ -1,0 +1,95 @@
+"""Run every benchmark in turn, after printing the machine, the date and the command.
+
+Each benchmark prints its own figures and ratios; the whole output is also kept in
+test-artifacts/bench-<time>.txt for bench/RESULTS.md.
+
+    .venv/bin/python -m bench                 # quick sizes: minutes
+    .venv/bin/python -m bench --full          # the sizes issue 8 asks for: about an hour
+    .venv/bin/python -m bench --only linking --profile
+"""
+
+import argparse
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ORDER = ("ingest", "linking", "latency", "analyst", "growth")
+FULL = {
+    "ingest": ["--reports", "20000", "--batch-sizes", "1,100,500"],
+    "linking": ["--reports", "10000"],
+    "latency": ["--rate", "200", "--duration", "120", "--wait", "900"],
+    "analyst": ["--reports", "1000000"],
+    "growth": ["--large", "1000000"],
+}
+PROFILED = ("ingest", "linking", "latency")
+
+
+def _machine() -> list[str]:
+    def run(*command: str) -> str:
+        try:
+            return subprocess.run(command, capture_output=True, text=True, check=False).stdout
+        except OSError:
+            return "(unavailable)\n"
+
+    return [
+        f"date: {datetime.now(UTC).isoformat(timespec='seconds')}",
+        f"command: {shlex.join([Path(sys.executable).name, '-m', 'bench', *sys.argv[1:]])}",
+        f"host: {platform.node()} {platform.platform()}, Python {platform.python_version()}",
+        f"nproc: {run('nproc').strip()}",
+        f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+        "free -g:",
+        *("  " + line for line in run("free", "-g").splitlines()),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="the issue's sizes (1M reports)")
+    parser.add_argument("--only", choices=ORDER, action="append", help="run only these")
+    parser.add_argument("--profile", action="store_true", help="py-spy where it applies")
+    args = parser.parse_args()
+    log_dir = ROOT / "test-artifacts"
+    log_dir.mkdir(exist_ok=True)
+    log = log_dir / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.txt"
+    failed = []
+    with log.open("w") as out:
+
+        def say(line: str) -> None:
+            print(line, flush=True)
+            out.write(line + "\n")
+            out.flush()
+
+        for line in _machine():
+            say(line)
+        for name in args.only or ORDER:
+            command = [sys.executable, "-m", f"bench.{name}"]
+            command += FULL[name] if args.full else []
+            command += ["--profile"] if args.profile and name in PROFILED else []
+            say(f"\n== {shlex.join(['python', *command[1:]])}")
+            began = time.monotonic()
+            with subprocess.Popen(
+                command,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            ) as process:
+                for line in process.stdout or ():
+                    say(line.rstrip("\n"))
+            say(f"(exit {process.returncode}, {time.monotonic() - began:.0f}s)")
+            if process.returncode:
+                failed.append(name)
+        say(f"\nkept in {log.relative_to(ROOT)}")
+    if failed:
+        sys.exit(f"failed: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()

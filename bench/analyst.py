@@ -1,0 +1,164 @@
+"""p50 and p99 of the analyst's depth-2 network and shortest path on a graph of many reports.
+
+The queries are the analyst API's own use cases (`explore_network`, `shortest_path` in
+services/network/analysis.py) over its Neo4j adapter (`Neo4jAnalystGraph`), as an analyst of a
+police force sees the graph (handling-code filters included), without HTTP and the audit write.
+
+Neo4j Community has one user database, so the synthetic graph is loaded into the default one
+next to whatever is there: every report and entity of the run carries the run's tag in its names
+and ids derived from it, and all of it is removed at the end (`python -m bench.cleanup` removes
+what an interrupted run left). Loading uses the service's own rows written with large UNWIND
+transactions (bench/bulk.py).
+
+The baseline, measured in the same run, is the same queries from the same entities when the
+graph holds only their district (10,000 reports): the ratio says how much the graph's size alone
+costs, since every district has the same shape.
+
+    .venv/bin/python -m bench.analyst --reports 1000000
+"""
+
+import argparse
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+from neo4j import Driver
+
+from bench import bulk
+from bench.harness import neo4j_driver, percentile
+from bench.population import AGENCIES, Population, run_tag
+from common.auth import Principal, Role
+from common.settings import InfraSettings
+from services.network.analysis import NetworkFilter, explore_network, shortest_path
+from services.network.linking import build_report_graph
+from services.network.reads import Neo4jAnalystGraph
+
+TARGET_P99_MS = 100.0
+PATH_DEPTH = 4  # the analyst API's default max_depth
+
+
+def entities_of(population: Population) -> tuple[list[str], list[str]]:
+    """Entity ids of the first district (people, places, cars), and its young people's ids."""
+    entities: set[str] = set()
+    children: set[str] = set()
+    for report in population.district(0).reports:
+        graph = build_report_graph(population.submitted(report))
+        entities |= {row["id"] for row in graph.persons + graph.locations + graph.vehicles}
+        children |= {row["id"] for row in graph.persons if row["young_person"]}
+    return sorted(entities), sorted(children)
+
+
+def measure(
+    driver: Driver, *, database: str, centres: list[str], pairs: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """Milliseconds of each network and path query (after one unmeasured pass), and sizes."""
+    graph = Neo4jAnalystGraph(driver=driver, database=database)
+    analyst = Principal(user="analyst.bench", agency=AGENCIES[2], role=Role.ANALYST)
+    depth2 = NetworkFilter(depth=2)
+    sizes: list[int] = []
+    found: list[bool] = []
+
+    def network(centre: str) -> None:
+        result = explore_network(centre=centre, filters=depth2, principal=analyst, graph=graph)
+        sizes.append(len(result.nodes))
+
+    def path(pair: tuple[str, str]) -> None:
+        result = shortest_path(
+            source=pair[0], target=pair[1], max_depth=PATH_DEPTH, principal=analyst, graph=graph
+        )
+        found.append(result is not None)
+
+    def timed(call: Callable[[Any], None], items: list[Any]) -> list[float]:
+        times = []
+        for item in items:
+            began = time.perf_counter()
+            call(item)
+            times.append((time.perf_counter() - began) * 1000)
+        return times
+
+    timed(network, centres)  # warm the plan cache and the page cache alike at both sizes
+    timed(path, pairs)
+    sizes.clear()
+    found.clear()
+    return {
+        "network": timed(network, centres),
+        "path": timed(path, pairs),
+        "nodes": sum(sizes) / max(len(sizes), 1),
+        "found": sum(found) / max(len(found), 1),
+    }
+
+
+def report(label: str, figures: dict[str, Any]) -> None:
+    """Print one size's figures."""
+    net, path = figures["network"], figures["path"]
+    print(
+        f"{label}: depth-2 network p50 {percentile(net, 50):.1f} ms, p99 "
+        f"{percentile(net, 99):.1f} ms ({figures['nodes']:.0f} nodes on average); shortest path "
+        f"p50 {percentile(path, 50):.1f} ms, p99 {percentile(path, 99):.1f} ms "
+        f"({figures['found']:.0%} found within {PATH_DEPTH} links)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=100_000, help="the issue asks 1,000,000")
+    parser.add_argument("--queries", type=int, default=200, help="of each kind, at each size")
+    parser.add_argument("--batch", type=int, default=2000, help="reports per load transaction")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="leave the synthetic graph in Neo4j")
+    args = parser.parse_args()
+    settings = InfraSettings()
+    database = settings.neo4j_database
+    population = Population(reports=args.reports, seed=args.seed, tag=run_tag())
+    rng = random.Random(args.seed)  # noqa: S311 - picks synthetic entities, not secrets
+    entities, children = entities_of(population)
+    centres = [rng.choice(entities) for _ in range(args.queries)]
+    pairs = [(rng.choice(children), rng.choice(children)) for _ in range(args.queries)]
+    print(
+        f"population tag {population.tag}: {args.reports:,} reports in "
+        f"{population.districts} districts of {population.district_reports:,}"
+    )
+    driver = neo4j_driver(settings)
+    try:
+        written, seconds = bulk.load_districts(
+            driver, population, start=0, stop=1, database=database, batch=args.batch
+        )
+        print(f"loaded district 0: {written:,} reports in {seconds:.0f}s")
+        small = measure(driver, database=database, centres=centres, pairs=pairs)
+        report(f"baseline, {written:,} reports", small)
+        if population.districts > 1:
+            more, seconds = bulk.load_districts(
+                driver,
+                population,
+                start=1,
+                stop=population.districts,
+                database=database,
+                batch=args.batch,
+            )
+            written += more
+            print(f"loaded {more:,} more reports in {seconds:.0f}s ({more / seconds:,.0f}/s)")
+        large = measure(driver, database=database, centres=centres, pairs=pairs)
+        report(f"{written:,} reports", large)
+        for kind in ("network", "path"):
+            ratio = percentile(large[kind], 99) / percentile(small[kind], 99)
+            print(f"{kind} p99 at {written:,} / at baseline: {ratio:.2f}")
+        p99 = percentile(large["network"], 99)
+        verdict = "meets" if p99 <= TARGET_P99_MS else "misses"
+        print(f"depth-2 network p99 {p99:.1f} ms {verdict} the {TARGET_P99_MS:.0f} ms target")
+    finally:
+        if args.keep:
+            print(f"kept; remove with: .venv/bin/python -m bench.cleanup  (tag {population.tag})")
+        else:
+            began = time.monotonic()
+            removed = bulk.delete_reports(
+                driver, bulk.population_report_ids(population), database=database
+            )
+            print(
+                f"removed {removed:,} reports and their entities in {time.monotonic() - began:.0f}s"
+            )
+        driver.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""Writing many reports' graph rows in one transaction of UNWIND statements, and removing them.
+
+The rows are the network service's own (`build_report_graph`): the same nodes, links,
+evidence and match keys the worker writes, only without person resolution (every mention gets
+the id the service gives a new person, so exact repeats of a full name and birth date converge).
+"""
+
+import queue
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from neo4j import Driver, ManagedTransaction
+
+from bench import queries
+from bench.population import Population, report_key
+from services.network.linking import ReportGraph, build_report_graph
+from services.network.mentions import LinkType
+
+ENTITY_WRITES = (
+    ("persons", queries.BULK_PERSONS),
+    ("locations", queries.BULK_LOCATIONS),
+    ("vehicles", queries.BULK_VEHICLES),
+    ("phones", queries.BULK_PHONES),
+    ("handles", queries.BULK_HANDLES),
+    ("groups", queries.BULK_GROUPS),
+)
+DELETE_BATCH = 1000
+
+
+def _tx_write(tx: ManagedTransaction, graphs: list[ReportGraph]) -> None:
+    tx.run(queries.BULK_REPORTS, rows=[g.report for g in graphs]).consume()
+    for field, query in ENTITY_WRITES:
+        rows = [{**row, "report_id": g.report["id"]} for g in graphs for row in getattr(g, field)]
+        if rows:
+            tx.run(query, rows=rows).consume()
+    links: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for g in graphs:
+        for kind, pairs in g.links.items():
+            links[kind] += [{**row, "report_id": g.report["id"]} for row in pairs]
+    for kind, rows in sorted(links.items()):
+        tx.run(queries.BULK_LINKS, type=LinkType(kind).value, rows=rows).consume()
+    for field, query in (
+        ("missing_started", queries.BULK_MISSING_STARTED),
+        ("missing_ended", queries.BULK_MISSING_ENDED),
+    ):
+        rows = [{**row, "report_id": g.report["id"]} for g in graphs for row in getattr(g, field)]
+        if rows:
+            tx.run(query, rows=rows).consume()
+
+
+def write_bulk(driver: Driver, graphs: list[ReportGraph], *, database: str) -> None:
+    """Write the reports' rows in one transaction; idempotent by report id, as the service is."""
+    unsupported = [g.report["id"] for g in graphs if g.orders or g.statuses or g.possible]
+    if unsupported:
+        raise ValueError(
+            f"orders, premises status and candidates are not bulk-written: {unsupported}"
+        )
+    with driver.session(database=database) as session:
+        session.execute_write(_tx_write, graphs)
+
+
+def graphs_of(
+    population: Population, *, start: int = 0, stop: int | None = None
+) -> Iterator[ReportGraph]:
+    """The service's rows for every report of districts start..stop, in stream order."""
+    stop = population.districts if stop is None else stop
+    for index in range(start, stop):
+        for report in population.district(index).reports:
+            yield build_report_graph(population.submitted(report))
+
+
+def load(
+    driver: Driver,
+    graphs: Iterable[ReportGraph],
+    *,
+    database: str,
+    batch: int,
+    progress: Callable[[int, float], None] = lambda _n, _s: None,
+) -> tuple[int, float]:
+    """Bulk-write the rows `batch` reports a transaction; rows are built in a second thread.
+
+    Returns how many reports were written and the seconds it took.
+    """
+    batches: queue.Queue[list[ReportGraph] | None] = queue.Queue(maxsize=4)
+    failure: list[BaseException] = []
+
+    def produce() -> None:
+        try:
+            chunk: list[ReportGraph] = []
+            for graph in graphs:
+                chunk.append(graph)
+                if len(chunk) == batch:
+                    batches.put(chunk)
+                    chunk = []
+            if chunk:
+                batches.put(chunk)
+        except BaseException as error:  # noqa: BLE001 - re-raised in the writing thread
+            failure.append(error)
+        finally:
+            batches.put(None)
+
+    threading.Thread(target=produce, daemon=True).start()
+    written, began = 0, time.monotonic()
+    while (chunk := batches.get()) is not None:
+        write_bulk(driver, chunk, database=database)
+        written += len(chunk)
+        progress(written, time.monotonic() - began)
+    if failure:
+        raise failure[0]
+    return written, time.monotonic() - began
+
+
+def population_report_ids(
+    population: Population, *, start: int = 0, stop: int | None = None
+) -> Iterator[str]:
+    """The ids the population's reports have when published directly (some never used)."""
+    stop = population.districts if stop is None else stop
+    for index in range(start, stop):
+        # Keys count up from 0 in each district; a missing episode's second report may take one
+        # more, so two extra ids cover every district without generating it again.
+        size = min(
+            population.district_reports, population.total - index * population.district_reports
+        )
+        for count in range(max(size, 1) + 2):
+            yield str(population.report_id(report_key(index, count)))
+
+
+def delete_reports(driver: Driver, report_ids: Iterable[str | uuid.UUID], *, database: str) -> int:
+    """Remove reports, the alerts citing them and whatever only they mention; say how many."""
+    deleted = 0
+    chunk: list[str] = []
+
+    def flush() -> int:
+        driver.execute_query(queries.DELETE_ALERTS_CITING, report_ids=chunk, database_=database)
+        records, _, _ = driver.execute_query(
+            queries.COUNT_REPORTS, report_ids=chunk, database_=database
+        )
+        driver.execute_query(queries.DELETE_REPORTS, report_ids=chunk, database_=database)
+        return int(records[0]["n"])
+
+    for report_id in report_ids:
+        chunk.append(str(report_id))
+        if len(chunk) == DELETE_BATCH:
+            deleted += flush()
+            chunk = []
+    if chunk:
+        deleted += flush()
+    return deleted
+
+
+def count_reports(driver: Driver, report_ids: list[str], *, database: str) -> int:
+    """How many of the reports are in the graph."""
+    records, _, _ = driver.execute_query(
+        queries.COUNT_REPORTS, report_ids=report_ids, database_=database
+    )
+    return int(records[0]["n"])
+
+
+def stamp() -> str:
+    """The time now, for progress lines."""
+    return datetime.now().strftime("%H:%M:%S")  # noqa: DTZ005 - a local clock for people
+
+
+def load_districts(
+    driver: Driver, population: Population, *, start: int, stop: int, database: str, batch: int
+) -> tuple[int, float]:
+    """Bulk-load districts start..stop, printing progress about every 50,000 reports."""
+    step = max(batch, 50_000 // batch * batch)
+    already = start * population.district_reports
+
+    def progress(written: int, seconds: float) -> None:
+        if written % step < batch:
+            print(
+                f"  {stamp()} {already + written:,} reports in the graph "
+                f"({written / seconds:,.0f}/s)",
+                flush=True,
+            )
+
+    return load(
+        driver,
+        graphs_of(population, start=start, stop=stop),
+        database=database,
+        batch=batch,
+        progress=progress,
+    )

@@ -1,0 +1,40 @@
+"""Remove what an interrupted benchmark left in Neo4j: every report the bench user submitted.
+
+Each benchmark removes its own data when it ends; this is for a run that was killed.
+
+    .venv/bin/python -m bench.cleanup
+"""
+
+import argparse
+import time
+
+from neo4j import GraphDatabase
+
+from bench import bulk, queries
+from bench.population import BENCH_USER
+from common.settings import InfraSettings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.parse_args()
+    settings = InfraSettings()
+    driver = GraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+    )
+    try:
+        records, _, _ = driver.execute_query(
+            queries.BENCH_REPORT_IDS, user=BENCH_USER, database_=settings.neo4j_database
+        )
+        began = time.monotonic()
+        deleted = bulk.delete_reports(
+            driver, [r["id"] for r in records], database=settings.neo4j_database
+        )
+        print(f"removed {deleted} benchmark reports in {time.monotonic() - began:.1f}s")
+    finally:
+        driver.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""Linking plus detection cost per report with 10 thousand against 1 million reports in the graph.
+
+Each probe report is a fresh piece of everyday intelligence about the first district's existing
+people and places. It goes through the services' own use cases in this process, as the workers
+run them: `link_report` (resolution against the graph, one write transaction) with the network
+service's Neo4j adapters, then every detector for each linked entity and `record_alert` with
+the alert service's adapters. Kafka is left out: its cost does not depend on the graph.
+
+The graph is grown between the two measurements by bulk-loading more districts of the same
+shape (bench/bulk.py), so the probed neighbourhoods look alike at both sizes and the ratio says
+what the size of the graph alone costs. The baseline is the measurement at one district.
+
+    .venv/bin/python -m bench.growth --large 1000000
+"""
+
+import argparse
+import asyncio
+import logging
+import statistics
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from neo4j import AsyncGraphDatabase
+
+from bench import bulk
+from bench.harness import neo4j_driver, percentile
+from bench.population import DISTRICT_REPORTS, Population, run_tag
+from common.settings import InfraSettings
+from services.alerts.config import Settings as AlertSettings
+from services.alerts.detection import Context, detect
+from services.alerts.lifecycle import record_alert
+from services.alerts.store import Neo4jAlertStore
+from services.network.graph import Neo4jGraphStore, Neo4jPersonIndex
+from services.network.linking import link_report
+
+WARM_UP = 50
+
+
+@dataclass
+class Costs:
+    """Milliseconds per probe report: linking, and detection over what it linked."""
+
+    linking: list[float]
+    detection: list[float]
+
+    @property
+    def total(self) -> list[float]:
+        """Linking plus detection, per report."""
+        return [a + b for a, b in zip(self.linking, self.detection, strict=True)]
+
+
+async def probe(
+    *, settings: InfraSettings, population: Population, salt: str, count: int
+) -> tuple[Costs, list[str]]:
+    """Link and detect `count` fresh reports one after another; their costs and ids."""
+    alerts = AlertSettings()
+    driver = AsyncGraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+    )
+    database = settings.neo4j_database
+    costs = Costs([], [])
+    ids = []
+    try:
+        graph = Neo4jGraphStore(driver=driver, database=database)
+        people = Neo4jPersonIndex(driver=driver, database=database)
+        store = Neo4jAlertStore(driver=driver, database=database)
+        for report in population.probes(district=0, count=count, salt=salt):
+            event = population.submitted(report, at=datetime.now(UTC))
+            ids.append(str(event.event_id))
+            began = time.perf_counter()
+            linked = await link_report(
+                event=event, graph=graph, people=people, now=datetime.now(UTC), new_id=uuid.uuid4
+            )
+            written = time.perf_counter()
+            now = datetime.now(UTC)
+            ctx = Context(driver=driver, database=database, settings=alerts, now=now)
+            for entity in linked.entities:
+                for candidate in await detect(entity.kind, entity.id, ctx):
+                    await record_alert(
+                        candidate=candidate,
+                        store=store,
+                        now=now,
+                        new_id=uuid.uuid4,
+                        cool_down=timedelta(days=alerts.alerts_cool_down_days),
+                    )
+            done = time.perf_counter()
+            costs.linking.append((written - began) * 1000)
+            costs.detection.append((done - written) * 1000)
+    finally:
+        await driver.close()
+    return costs, ids
+
+
+def measure(
+    settings: InfraSettings, population: Population, salt: str, count: int
+) -> tuple[Costs, list[str]]:
+    """A warm-up, then the measured probes."""
+    _, warm_ids = asyncio.run(
+        probe(settings=settings, population=population, salt=f"{salt}-warm", count=WARM_UP)
+    )
+    costs, ids = asyncio.run(
+        probe(settings=settings, population=population, salt=salt, count=count)
+    )
+    return costs, warm_ids + ids
+
+
+def describe(label: str, costs: Costs) -> str:
+    """Mean and p50/p99 per report."""
+    parts = []
+    for name, values in (
+        ("linking", costs.linking),
+        ("detection", costs.detection),
+        ("total", costs.total),
+    ):
+        parts.append(
+            f"{name} mean {statistics.fmean(values):.1f} ms "
+            f"(p50 {percentile(values, 50):.1f}, p99 {percentile(values, 99):.1f})"
+        )
+    return f"{label}: " + "; ".join(parts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--large", "--reports", type=int, default=100_000, help="the issue asks 1,000,000"
+    )
+    parser.add_argument("--district", type=int, default=DISTRICT_REPORTS, help="the small graph")
+    parser.add_argument("--probes", type=int, default=200, help="reports measured at each size")
+    parser.add_argument("--batch", type=int, default=2000, help="reports per load transaction")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    # Detectors ask for relationship types a small graph may not have yet; Neo4j says so once
+    # per query and the driver logs each notice as a warning.
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+    settings = InfraSettings()
+    database = settings.neo4j_database
+    population = Population(
+        reports=args.large, seed=args.seed, tag=run_tag(), district_reports=args.district
+    )
+    print(
+        f"population tag {population.tag}: {args.large:,} reports in "
+        f"{population.districts} districts of {args.district:,}"
+    )
+    driver = neo4j_driver(settings)
+    probe_ids: list[str] = []
+    try:
+        written, seconds = bulk.load_districts(
+            driver, population, start=0, stop=1, database=database, batch=args.batch
+        )
+        print(f"loaded district 0: {written:,} reports in {seconds:.0f}s")
+        small, ids = measure(settings, population, "small", args.probes)
+        probe_ids += ids
+        print(describe(f"baseline, {written:,} reports in the graph", small))
+        more, seconds = bulk.load_districts(
+            driver,
+            population,
+            start=1,
+            stop=population.districts,
+            database=database,
+            batch=args.batch,
+        )
+        written += more
+        print(f"loaded {more:,} more reports in {seconds:.0f}s")
+        large, ids = measure(settings, population, "large", args.probes)
+        probe_ids += ids
+        print(describe(f"{written:,} reports in the graph", large))
+        for name in ("linking", "detection", "total"):
+            ratio = statistics.fmean(getattr(large, name)) / statistics.fmean(getattr(small, name))
+            print(f"growth ratio of mean {name} cost per report: {ratio:.2f}")
+    finally:
+        began = time.monotonic()
+        removed = bulk.delete_reports(driver, probe_ids, database=database)
+        removed += bulk.delete_reports(
+            driver, bulk.population_report_ids(population), database=database
+        )
+        print(f"removed {removed:,} reports and their entities in {time.monotonic() - began:.0f}s")
+        driver.close()
+
+
+if __name__ == "__main__":
+    main()

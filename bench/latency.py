@@ -1,0 +1,260 @@
+"""Submission-to-alert latency (p50, p95, p99) of planted patterns under a steady background load.
+
+The full pipeline runs as processes on private topics: ingest API, network worker, alert worker.
+Reports are POSTed one at a time by concurrent clients, paced to `--rate` reports a second for
+`--duration` seconds; the planted patterns (bench/population.py) are spread through that
+stream. A consumer reads the private alerts topic, as a police system would. An alert's latency
+is from the moment the last report it must cite was POSTed to the moment the first alert message
+citing all of them arrived.
+
+The baseline, measured first in the same run on the same processes, is the latency of planted
+patterns submitted alone (a few reports a second, nothing else in flight).
+
+    .venv/bin/python -m bench.latency --rate 200 --duration 120 --wait 900
+"""
+
+import argparse
+import asyncio
+import json
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from kafka import KafkaConsumer, TopicPartition
+
+from bench import bulk
+from bench.harness import PrivateStack, group_lag, neo4j_driver, percentile, topic_end
+from bench.population import ExpectedAlert, Population, SyntheticReport, run_tag
+from bench.profiling import Profiler
+from common.settings import InfraSettings
+
+SERVICES = ("network-worker", "alerts-worker", "ingest-api")
+
+
+class AlertListener:
+    """Reads the alerts topic in a thread and keeps each message with the time it arrived."""
+
+    def __init__(self, *, bootstrap: str, topic: str) -> None:
+        self._consumer = KafkaConsumer(
+            bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
+        )
+        partitions = [TopicPartition(topic, p) for p in self._consumer.partitions_for_topic(topic)]
+        self._consumer.assign(partitions)
+        self._consumer.seek_to_beginning(*partitions)
+        self.messages: list[tuple[float, dict[str, Any]]] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for records in self._consumer.poll(timeout_ms=100).values():
+                arrived = time.monotonic()
+                with self._lock:
+                    self.messages += [(arrived, json.loads(r.value)) for r in records]
+
+    def first_citing(self, expected: ExpectedAlert, ids: set[str]) -> float | None:
+        """When the first alert of the type, about the anchor, citing every id arrived."""
+        with self._lock:
+            for arrived, alert in self.messages:
+                cited = {e["report_id"] for e in alert["evidence"]}
+                anchor = alert["subjects"][0]["display_name"] if alert["subjects"] else None
+                if alert["type"] == expected.type and anchor == expected.anchor and ids <= cited:
+                    return arrived
+        return None
+
+    def close(self) -> None:
+        """Stop reading."""
+        self._stop.set()
+        self._thread.join(timeout=10)
+        self._consumer.close()
+
+
+@dataclass
+class Submitted:
+    """What was POSTed: report keys to ids, and when each was sent."""
+
+    ids: dict[str, str] = field(default_factory=dict)
+    sent_at: dict[str, float] = field(default_factory=dict)
+    refused: int = 0
+
+
+async def submit(
+    *, url: str, headers: dict[str, str], reports: list[SyntheticReport], rate: float, clients: int
+) -> tuple[Submitted, float]:
+    """POST the reports paced to `rate` a second; what was accepted and the rate achieved."""
+    out = Submitted()
+    gate = asyncio.Semaphore(clients)
+    connector = aiohttp.TCPConnector(limit=clients)
+    async with aiohttp.ClientSession(
+        connector=connector,
+        headers=headers | {"Content-Type": "application/json"},
+        timeout=aiohttp.ClientTimeout(total=120),
+    ) as session:
+
+        async def post(report: SyntheticReport) -> None:
+            try:
+                sent = time.monotonic()
+                async with session.post(url, data=json.dumps(report.body)) as response:
+                    body = await response.read()
+                    if response.status != 202:
+                        out.refused += 1
+                        return
+                    out.ids[report.key] = json.loads(body)["report_id"]
+                    out.sent_at[report.key] = sent
+            finally:
+                gate.release()
+
+        began = time.monotonic()
+        tasks = []
+        for i, report in enumerate(reports):
+            await asyncio.sleep(max(0.0, began + i / rate - time.monotonic()))
+            await gate.acquire()
+            tasks.append(asyncio.create_task(post(report)))
+        await asyncio.gather(*tasks)
+        return out, len(reports) / (time.monotonic() - began)
+
+
+def latencies(
+    *,
+    listener: AlertListener,
+    expected: list[ExpectedAlert],
+    submitted: Submitted,
+    wait_s: float,
+) -> tuple[list[float], list[ExpectedAlert]]:
+    """Seconds from the last cited report's POST to the alert, and the alerts never seen."""
+    deadline = time.monotonic() + wait_s
+    pending = [e for e in expected if all(k in submitted.ids for k in e.report_keys)]
+    found: dict[int, float] = {}
+    while time.monotonic() < deadline and len(found) < len(pending):
+        for i, alert in enumerate(pending):
+            if i not in found:
+                ids = {submitted.ids[k] for k in alert.report_keys}
+                arrived = listener.first_citing(alert, ids)
+                if arrived is not None:
+                    found[i] = arrived - max(submitted.sent_at[k] for k in alert.report_keys)
+        time.sleep(0.5)
+    missing = [alert for i, alert in enumerate(pending) if i not in found]
+    return list(found.values()), missing
+
+
+def describe(name: str, seconds: list[float]) -> str:
+    """p50/p95/p99 of the latencies, in seconds."""
+    return (
+        f"{name}: {len(seconds)} alerts, p50 {percentile(seconds, 50):.2f}s, "
+        f"p95 {percentile(seconds, 95):.2f}s, p99 {percentile(seconds, 99):.2f}s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=50.0, help="reports a second (issue: 200)")
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds of load")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--idle-reports", type=int, default=400, help="population of the baseline")
+    parser.add_argument("--wait", type=float, default=180.0, help="seconds to wait for alerts")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="sample both workers with py-spy")
+    args = parser.parse_args()
+    settings = InfraSettings()
+    idle = Population(reports=args.idle_reports, seed=args.seed, tag=run_tag())
+    loaded = Population(reports=int(args.rate * args.duration), seed=args.seed + 1, tag=run_tag())
+    ids: list[str] = []
+    driver = neo4j_driver(settings)
+    try:
+        with (
+            tempfile.TemporaryDirectory(prefix="tessera-bench-latency-") as tmp,
+            PrivateStack(settings=settings, workdir=Path(tmp), services=SERVICES) as st,
+        ):
+            url = f"{st.ingest_url}/v1/reports"
+            listener = AlertListener(
+                bootstrap=settings.kafka_bootstrap_servers, topic=st.topics["alerts"]
+            )
+            try:
+                planted = [r for r in idle.reports() if r.pattern is not None]
+                done, _ = asyncio.run(
+                    submit(
+                        url=url,
+                        headers=st.submitter_headers,
+                        reports=planted,
+                        rate=2.0,
+                        clients=2,
+                    )
+                )
+                ids += done.ids.values()
+                base, base_missing = latencies(
+                    listener=listener,
+                    expected=idle.expected_alerts(),
+                    submitted=done,
+                    wait_s=args.wait,
+                )
+                print(describe("baseline, planted patterns alone", base))
+
+                reports = list(loaded.reports())
+                profilers = [
+                    Profiler(st.pid(name), Path(tmp) / f"{name}.raw", enabled=args.profile)
+                    for name in ("network-worker", "alerts-worker")
+                ]
+                for profiler in profilers:
+                    profiler.__enter__()
+                linked_before = topic_end(settings.kafka_bootstrap_servers, st.topics["linked"])
+                try:
+                    done, achieved = asyncio.run(
+                        submit(
+                            url=url,
+                            headers=st.submitter_headers,
+                            reports=reports,
+                            rate=args.rate,
+                            clients=args.clients,
+                        )
+                    )
+                    ids += done.ids.values()
+                    linked = topic_end(settings.kafka_bootstrap_servers, st.topics["linked"])
+                    behind = len(done.ids) - (linked - linked_before)
+                    undetected = group_lag(
+                        settings.kafka_bootstrap_servers,
+                        st.env["ALERTS_APP_ID"],
+                        st.topics["linked"],
+                    )
+                    print(
+                        f"load: {len(reports)} reports at {achieved:,.0f}/s "
+                        f"(target {args.rate:,.0f}/s, {done.refused} refused); when it ended, "
+                        f"{behind} were not yet linked and {undetected} linked ones not yet "
+                        "through detection"
+                    )
+                    under_load, missing = latencies(
+                        listener=listener,
+                        expected=loaded.expected_alerts(),
+                        submitted=done,
+                        wait_s=args.wait,
+                    )
+                finally:
+                    for profiler in profilers:
+                        profiler.__exit__(None, None, None)
+                print(describe(f"under {args.rate:,.0f} reports/s", under_load))
+                for alert in (base_missing + missing)[:10]:
+                    print(f"  never seen within {args.wait:.0f}s: {alert.type} on {alert.anchor}")
+                if base and under_load:
+                    ratio = percentile(under_load, 99) / percentile(base, 99)
+                    print(f"p99 under load / p99 alone: {ratio:.2f}")
+                if args.profile:
+                    for name, profiler in zip(
+                        ("network-worker", "alerts-worker"), profilers, strict=True
+                    ):
+                        print(f"  {name}:")
+                        print("\n".join("    " + line for line in profiler.summary()))
+            finally:
+                listener.close()
+    finally:
+        removed = bulk.delete_reports(driver, ids, database=settings.neo4j_database)
+        print(f"removed {removed} reports and their entities")
+        driver.close()
+
+
+if __name__ == "__main__":
+    main()

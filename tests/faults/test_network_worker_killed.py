@@ -1,0 +1,43 @@
+"""kill -9 of the network worker in the middle of the stream loses and doubles nothing."""
+
+import time
+
+import pytest
+from neo4j import Driver
+
+from bench.harness import topic_end
+from bench.population import Population, run_tag
+from tests.faults.conftest import FaultStack
+from tests.faults.support import Submitter, check_nothing_lost_or_doubled, eventually
+
+pytestmark = pytest.mark.faults
+REPORTS = 240
+
+
+def test_network_worker_killed_mid_stream(fault_stack: FaultStack, neo4j_driver: Driver) -> None:
+    population = Population(reports=REPORTS, seed=11, tag=run_tag())
+    reports = list(population.reports())
+    submitter = Submitter(
+        url=f"{fault_stack.ingest_url}/v1/reports",
+        headers=fault_stack.submitter_headers,
+        reports=reports,
+    ).start()
+    ids = submitter.join()
+    fault_stack.report_ids += ids.values()
+    bootstrap = fault_stack.settings.kafka_bootstrap_servers
+    linked = fault_stack.topics["linked"]
+
+    eventually(
+        lambda: True if topic_end(bootstrap, linked) >= len(ids) // 4 else None,
+        timeout_s=120,
+        what="a quarter of the reports to be linked",
+    )
+    fault_stack.kill("network-worker")
+    at_kill = topic_end(bootstrap, linked)
+    assert at_kill < len(ids), "the worker finished before it was killed: make the stream longer"
+    time.sleep(1.0)
+    fault_stack.restart("network-worker")
+
+    check_nothing_lost_or_doubled(
+        stack=fault_stack, driver=neo4j_driver, population=population, ids=ids
+    )
