@@ -1,5 +1,6 @@
-"""Faust agents of the alert service: run the detectors for each linked place."""
+"""Faust agents of the alert service: run the detectors around what each report linked."""
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
@@ -24,24 +25,42 @@ RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
 
 
 async def _detect(
-    linked: EntitiesLinked, neo4j: Neo4jConnection, settings: Settings
+    batch: list[EntitiesLinked], neo4j: Neo4jConnection, settings: Settings
 ) -> list[AlertRaised]:
+    """Detect around every entity the batch linked, each entity once, a few at a time."""
     alerts = Neo4jAlertStore(driver=neo4j.driver, database=settings.neo4j_database)
     cool_down = timedelta(days=settings.alerts_cool_down_days)
     raised: dict[str, AlertRaised] = {}
-    if linked.retracted:
-        return await _recheck_retracted(linked, neo4j, settings, alerts)
-    for entity in linked.entities:
-        now = datetime.now(UTC)
-        ctx = Context(
-            driver=neo4j.driver, database=settings.neo4j_database, settings=settings, now=now
+    for linked in (event for event in batch if event.retracted):
+        for alert in await _recheck_retracted(linked, neo4j, settings, alerts):
+            raised[alert.fingerprint] = alert
+    # A place or person many reports in the batch touched is examined once, on the graph as
+    # it is after all of them: the same alerts as one event at a time, for less work.
+    entities = list(
+        dict.fromkeys(
+            (e.kind, e.id) for event in batch if not event.retracted for e in event.entities
         )
-        for candidate in await detect(entity.kind, entity.id, ctx):
-            alert = await record_alert(
-                candidate=candidate, store=alerts, now=now, new_id=uuid4, cool_down=cool_down
+    )
+    slots = asyncio.Semaphore(settings.alerts_detection_concurrency)
+
+    async def around(kind: EntityKind, entity_id: str) -> list[AlertRaised]:
+        async with slots:
+            now = datetime.now(UTC)
+            ctx = Context(
+                driver=neo4j.driver, database=settings.neo4j_database, settings=settings, now=now
             )
-            if alert is not None:
-                raised[alert.fingerprint] = alert
+            found = []
+            for candidate in await detect(kind, entity_id, ctx):
+                alert = await record_alert(
+                    candidate=candidate, store=alerts, now=now, new_id=uuid4, cool_down=cool_down
+                )
+                if alert is not None:
+                    found.append(alert)
+            return found
+
+    for found in await asyncio.gather(*(around(kind, eid) for kind, eid in entities)):
+        for alert in found:
+            raised[alert.fingerprint] = alert
     return list(raised.values())
 
 
@@ -70,7 +89,7 @@ async def _recheck_retracted(
 
 
 async def _detect_with_retry(
-    linked: EntitiesLinked, neo4j: Neo4jConnection, settings: Settings
+    batch: list[EntitiesLinked], neo4j: Neo4jConnection, settings: Settings
 ) -> list[AlertRaised]:
     """Retry outages for as long as they last; log and skip only a genuine bug."""
     try:
@@ -81,11 +100,11 @@ async def _detect_with_retry(
             reraise=True,
         ):
             with attempt:
-                return await _detect(linked, neo4j, settings)
+                return await _detect(batch, neo4j, settings)
     # A crashed faust agent stops detecting for good; the next event about the same place
     # re-runs its detectors, so logging the failure loses no alert for long.
     except Exception:
-        log.exception("detection failed for report %s", linked.report_id)
+        log.exception("detection failed for reports %s", [str(e.report_id) for e in batch])
     return []
 
 
@@ -99,14 +118,17 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
 
     @app.agent(linked_topic)
     async def detect_patterns(stream: faust.StreamT[bytes]) -> None:
-        """Run the detectors for each linked report and publish what they raise or update."""
-        async for value in stream:
-            try:
-                linked = EntitiesLinked.model_validate_json(value)
-            except ValidationError as error:
-                log.error("unreadable entities.linked event skipped: %s", error.errors()[:3])
-                continue
-            raised = await _detect_with_retry(linked, neo4j, settings)
+        """Run the detectors for what each batch of reports linked, and publish what they raise
+        or update; faust acks a batch only after its alerts were sent."""
+        batches = stream.take(settings.alerts_batch_size, within=settings.alerts_batch_within_s)
+        async for values in batches:
+            batch = []
+            for value in values:
+                try:
+                    batch.append(EntitiesLinked.model_validate_json(value))
+                except ValidationError as error:
+                    log.error("unreadable entities.linked event skipped: %s", error.errors()[:3])
+            raised = await _detect_with_retry(batch, neo4j, settings)
             for alert in raised:
                 sent = await alerts_topic.send(
                     key=alert.fingerprint.encode(), value=alert.model_dump_json().encode()

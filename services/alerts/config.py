@@ -13,6 +13,11 @@ class Settings(InfraSettings):
     alerts_entities_linked_topic: str = topics.ENTITIES_LINKED
     alerts_topic: str = topics.ALERTS
     alerts_retry_max_wait_s: float = 30.0
+    # EntitiesLinked events are taken in batches (up to this many, or what arrived within this
+    # many seconds); each entity in a batch is examined once, this many entities at a time.
+    alerts_batch_size: int = 100
+    alerts_batch_within_s: float = 0.05
+    alerts_detection_concurrency: int = 4
     # Live stream (GET /v1/alerts/stream): how often it polls, how far back each poll looks for
     # alerts committed late, at most how many alerts a poll reads, and the keep-alive interval.
     alerts_stream_poll_s: float = 0.5

@@ -5,6 +5,9 @@ does not grow with the size of the graph. To add a detector, write its pure rule
 `detectors/`, its adapter beside the others, and one line in DETECTORS.
 """
 
+import asyncio
+import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,7 +19,11 @@ from services.alerts.config import Settings
 from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.detectors.linked_children import detect_linked_children
 from services.alerts.detectors.shared_hotspot import detect_shared_hotspot
+from services.alerts.profile import EntityProfile, read_profile
 from services.alerts.store import Neo4jHotspotGraph, Neo4jLinkedChildrenGraph
+
+log = logging.getLogger(__name__)
+SLOW_S = 0.05  # a detector taking longer than this is logged with the entity it read
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,36 +79,66 @@ GROUP = frozenset({EntityKind.GROUP})
 EXTERNAL = frozenset({EntityKind.PERSON, EntityKind.VEHICLE, EntityKind.PHONE, EntityKind.HANDLE})
 
 
-def _registry() -> tuple[tuple[frozenset[EntityKind], Runner], ...]:
+Applies = Callable[[EntityProfile], bool]
+
+
+def _always(_: EntityProfile) -> bool:
+    return True
+
+
+def _registry() -> tuple[tuple[frozenset[EntityKind], Runner, Applies], ...]:
     # Imported here: the runners import this module's Context.
     from services.alerts.missing import runners as missing
     from services.alerts.places import runners as places
 
+    def missing_child(p: EntityProfile) -> bool:
+        return p.young and p.went_missing
+
+    def adult_or_thing(p: EntityProfile) -> bool:
+        return p.adult  # vehicles, phones and handles are never young people
+
     return (
-        (LOCATION, shared_hotspot),
-        (ANCHORS, linked_children),
-        (PERSON, missing.missing_escalation),
-        (PERSON, missing.harbouring_adult),
-        (PERSON | VEHICLE, missing.vehicle_linked_to_missing),
-        (PERSON, missing.co_missing),
-        (PERSON, missing.out_of_area),
-        (LOCATION | PERSON | GROUP | VEHICLE, places.peer_group_context),
-        (LOCATION, places.trap_house),
-        (PERSON, places.trap_house_of_person),
-        (LOCATION, places.cuckooing),
-        (EXTERNAL, places.care_home_targeted),
-        (PERSON, places.condition_breach),
-        (LOCATION, places.condition_breach_at_place),
+        (LOCATION, shared_hotspot, _always),
+        (ANCHORS, linked_children, adult_or_thing),
+        (PERSON, missing.missing_escalation, missing_child),
+        (PERSON, missing.harbouring_adult, lambda p: p.went_missing or p.harbourer),
+        (PERSON, missing.vehicle_linked_to_missing, missing_child),
+        (VEHICLE, missing.vehicle_linked_to_missing, _always),
+        (PERSON, missing.co_missing, missing_child),
+        (PERSON, missing.out_of_area, lambda p: p.young),
+        (LOCATION | PERSON | GROUP | VEHICLE, places.peer_group_context, _always),
+        (LOCATION, places.trap_house, lambda p: p.drugs_house),
+        (PERSON, places.trap_house_of_person, lambda p: p.young),
+        (LOCATION, places.cuckooing, lambda p: p.vulnerable_tenant),
+        (EXTERNAL, places.care_home_targeted, adult_or_thing),
+        (PERSON, places.condition_breach, lambda p: p.order_subject),
+        (LOCATION, places.condition_breach_at_place, _always),
     )
 
 
+async def _timed(runner: Runner, entity_id: str, ctx: Context) -> list[AlertCandidate]:
+    started = time.perf_counter()
+    try:
+        return await runner(entity_id, ctx)
+    finally:
+        took = time.perf_counter() - started
+        if took > SLOW_S:
+            log.info("slow detector %s on %s: %.0f ms", runner.__name__, entity_id, took * 1000)
+
+
 async def detect(kind: EntityKind, entity_id: str, ctx: Context) -> list[AlertCandidate]:
-    """Every candidate the detectors for this kind of entity find around it."""
-    candidates: list[AlertCandidate] = []
-    for kinds, runner in _registry():
-        if kind in kinds:
-            candidates += await runner(entity_id, ctx)
-    return candidates
+    """Every candidate the detectors for this kind of entity find around it, run together.
+
+    One read of the entity's profile first skips the detectors that cannot apply to it.
+    """
+    profile = await read_profile(ctx.driver, ctx.database, entity_id)
+    if profile is None:
+        return []
+    runners = [
+        runner for kinds, runner, applies in _registry() if kind in kinds and applies(profile)
+    ]
+    found = await asyncio.gather(*(_timed(runner, entity_id, ctx) for runner in runners))
+    return [candidate for candidates in found for candidate in candidates]
 
 
 def window(ctx: Context, days: int) -> datetime:

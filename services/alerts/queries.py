@@ -85,6 +85,20 @@ MATCH (r:Report {id: report_id})
 MERGE (a)-[:CITES]->(r)
 """
 
+# What decides which detectors can apply to an entity, in one read: a detector whose
+# precondition fails (no missing episode, not an order's subject, not a drugs house) is skipped.
+ENTITY_PROFILE = """
+MATCH (e:Entity {id: $entity_id})
+RETURN e.kind AS kind,
+       coalesce(e.drugs_house, false) AS drugs_house,
+       coalesce(e.vulnerable_tenant, false) OR coalesce(e.cuckooing_suspected, false)
+         OR EXISTS { (e)<-[:TENANT_OF]-(:Person {role: 'vulnerable_adult'}) } AS vulnerable_tenant,
+       EXISTS { (e)-[:WENT_MISSING]->() } AS went_missing,
+       EXISTS { (e)-[:SUBJECT_OF]->() } AS order_subject,
+       EXISTS { (e)<-[:FOUND_WITH_PERSON]-() } OR EXISTS { (e)-[:TENANT_OF]->() } AS harbourer,
+       EXISTS { (:Report)-[m:MENTIONS]->(e) WHERE m.young_person } AS young
+"""
+
 # Alerts still open that cite a report, with the entity each is about (to detect again).
 OPEN_ALERTS_CITING = """
 MATCH (a:Alert)-[:CITES]->(:Report {id: $report_id})
