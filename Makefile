@@ -6,9 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 TESSERA := $(BIN)/tessera
 PYTEST := $(BIN)/pytest
+NPM ?= npm
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
 
-.PHONY: help install system-deps jars lint format schemas unit integration test run stop status \
-        infra-up infra-down infra-status clean
+.PHONY: help install system-deps jars lint format schemas unit integration browser test run stop \
+        status web infra-up infra-down infra-status clean bench bench-full test-faults
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -20,11 +22,12 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	@touch $@
 
-system-deps: ## Java 17, Maven and kcat from Debian's packages, when missing
+system-deps: ## Java 17, Maven, kcat and Chromium (browser tests) from Debian's packages, when missing
 	@missing=""; \
 	  [ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ] || [ -n "$$JAVA_HOME" ] || missing="$$missing openjdk-17-jre-headless"; \
 	  command -v mvn >/dev/null || missing="$$missing maven"; \
 	  command -v kcat >/dev/null || missing="$$missing kcat"; \
+	  [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "installing$$missing with apt-get"; \
 	    if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q $$missing; \
@@ -32,6 +35,16 @@ system-deps: ## Java 17, Maven and kcat from Debian's packages, when missing
 	  fi
 
 install: $(BIN)/.installed system-deps ## Python venv and packages, Java and Maven
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	@node -e 'const [a, b] = process.versions.node.split(".").map(Number); if (a < 20 || (a === 20 && b < 19)) { console.error("error: building the web pages needs Node.js 20.19 or newer, found " + process.version); process.exit(1); }'
+	cd web && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && $(NPM) run build
+
+web: web/dist/index.html ## Build the web pages into web/dist/ (npm ci, TypeScript check, Vite; no CDN)
 
 jars: install ## Fetch the Kafka and Neo4j jars from Maven Central (once)
 	$(TESSERA) infra fetch
@@ -55,13 +68,32 @@ unit: install ## Unit tests: no network
 integration: install ## Integration and end-to-end tests against the running Kafka and Neo4j
 	$(PYTEST) tests/integration tests/e2e -v
 
-test: install jars lint unit ## Everything CI runs: lint, unit, then integration and e2e on real services
+browser: install web ## Browser tests (headless Debian Chromium) against the running Kafka and Neo4j
+	$(PYTEST) tests/browser -v
+
+test: install jars lint unit web ## Everything CI runs: lint, unit, then integration, e2e and browser tests on real services
 	@if $(TESSERA) infra status --quiet; then started=0; else started=1; $(TESSERA) infra up || exit 1; fi; \
 	  $(PYTEST) tests/integration tests/e2e -v; rc=$$?; \
+	  $(PYTEST) tests/browser -v; browser_rc=$$?; [ $$rc = 0 ] && rc=$$browser_rc; \
 	  if [ $$started = 1 ]; then $(TESSERA) infra down; fi; \
 	  exit $$rc
 
-run: install jars ## Everything up on this machine with demo data; Ctrl-C stops it
+test-faults: install jars ## Kill and restart services, Kafka and Neo4j mid-stream: nothing else may use them
+	@if $(TESSERA) infra status --quiet; then started=0; else started=1; $(TESSERA) infra up || exit 1; fi; \
+	  $(PYTEST) tests/faults -m faults -v; rc=$$?; \
+	  if [ $$started = 1 ]; then $(TESSERA) infra down; fi; \
+	  exit $$rc
+
+bench: install jars ## Every benchmark at quick sizes, ratios against baselines (bench/RESULTS.md)
+	@if $(TESSERA) infra status --quiet; then started=0; else started=1; $(TESSERA) infra up || exit 1; fi; \
+	  $(BIN)/python -m bench $(BENCH_ARGS); rc=$$?; \
+	  if [ $$started = 1 ]; then $(TESSERA) infra down; fi; \
+	  exit $$rc
+
+bench-full: ## The benchmarks at the sizes issue 8 asks for (a 1M-report graph): about an hour
+	@$(MAKE) --no-print-directory bench BENCH_ARGS=--full
+
+run: install jars web ## Everything up on this machine with demo data; Ctrl-C stops it
 	$(TESSERA) run
 
 stop: install ## Stop the services, Kafka and Neo4j
@@ -80,4 +112,4 @@ infra-status: install ## Show Kafka and Neo4j state
 	-$(TESSERA) infra status
 
 clean: stop ## Stop everything and delete local data, logs and jars (keeps ~/.m2)
-	rm -rf .infra
+	rm -rf .infra web/dist web/node_modules

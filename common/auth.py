@@ -1,4 +1,5 @@
-"""API tokens: issued once, stored only as argon2 hashes, verified into a Principal."""
+"""API tokens and passwords: issued or set once, stored only as argon2 hashes, verified into a
+Principal. Tokens may expire (the web's session tokens do) and may be revoked."""
 
 import hashlib
 import json
@@ -6,7 +7,7 @@ import os
 import secrets
 import threading
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -14,9 +15,19 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from schemas.roles import Role
 
-__all__ = ["InvalidToken", "Principal", "Role", "TokenStore", "UnknownAgency"]
+__all__ = [
+    "InvalidCredentials",
+    "InvalidToken",
+    "Principal",
+    "Role",
+    "TokenStore",
+    "UnknownAgency",
+    "UnknownUser",
+]
 
 TOKEN_PREFIX = "tsr_"  # noqa: S105 - a public prefix, not a secret
+SESSION_KIND = "session"  # tokens the web issues for a signed-in session
+MIN_PASSWORD_LENGTH = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +47,20 @@ class _StoredToken:
     agency: str
     role: str
     created_at: str
+    kind: str = "api"
+    expires_at: str | None = None
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and datetime.fromisoformat(self.expires_at) <= now
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredPassword:
+    user: str
+    agency: str
+    role: str
+    password_hash: str
+    set_at: str
 
 
 class InvalidToken(Exception):
@@ -44,6 +69,14 @@ class InvalidToken(Exception):
 
 class UnknownAgency(Exception):
     """Users belong to a registered agency; this one is not registered."""
+
+
+class UnknownUser(Exception):
+    """A password is set only for a user who holds a token (added with `tessera user add`)."""
+
+
+class InvalidCredentials(Exception):
+    """The user name or password is wrong (which of the two is never said)."""
 
 
 class TokenStore:
@@ -56,16 +89,20 @@ class TokenStore:
         self._mtime = -1.0
         self._tokens: dict[str, _StoredToken] = {}
         self._agencies: dict[str, str] = {}
+        self._passwords: dict[str, _StoredPassword] = {}
         self._verified: dict[str, Principal] = {}
+        # Checked against when the user is unknown, so a wrong name costs as long as a wrong
+        # password and timing does not tell which names exist. Made on first need.
+        self._dummy_hash: str | None = None
 
     def add_agency(self, name: str) -> bool:
         """Register a partner agency; False when it was already registered."""
         with self._lock:
-            agencies, tokens = self._read()
+            agencies, tokens, passwords = self._read()
             if name in agencies:
                 return False
             agencies[name] = datetime.now(UTC).isoformat()
-            self._write(agencies, tokens)
+            self._write(agencies, tokens, passwords)
             return True
 
     def agencies(self) -> list[str]:
@@ -74,34 +111,104 @@ class TokenStore:
             self._refresh()
             return sorted(self._agencies)
 
-    def issue(self, *, user: str, agency: str, role: Role) -> str:
-        """Create a token for a user and return it; only its hash is kept."""
+    def issue(
+        self, *, user: str, agency: str, role: Role, ttl: timedelta | None = None, kind: str = "api"
+    ) -> str:
+        """Create a token for a user and return it; only its hash is kept. With a ttl it
+        expires; `kind` tells API tokens from the web's session tokens."""
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
         stored = _StoredToken(
             key_id=key_id,
             token_hash=self._hasher.hash(secret),
             user=user,
             agency=agency,
             role=role.value,
-            created_at=datetime.now(UTC).isoformat(),
+            created_at=now.isoformat(),
+            kind=kind,
+            expires_at=(now + ttl).isoformat() if ttl is not None else None,
         )
         with self._lock:
-            agencies, tokens = self._read()
+            agencies, tokens, passwords = self._read()
             if agency not in agencies:
                 raise UnknownAgency(
                     f"agency {agency!r} is not registered; add it first with "
                     f"`tessera agency add {agency!r}`"
                 )
+            tokens = {k: t for k, t in tokens.items() if not t.expired(now)}
             tokens[key_id] = stored
-            self._write(agencies, tokens)
+            self._write(agencies, tokens, passwords)
         return f"{TOKEN_PREFIX}{key_id}.{secret}"
 
+    def revoke(self, token: str) -> bool:
+        """Forget a token at once, in every process; False when it was not known."""
+        key_id = token.removeprefix(TOKEN_PREFIX).split(".", 1)[0]
+        with self._lock:
+            agencies, tokens, passwords = self._read()
+            if tokens.pop(key_id, None) is None:
+                return False
+            self._write(agencies, tokens, passwords)
+            self._verified.clear()
+            return True
+
+    def revoke_kind(self, kind: str) -> int:
+        """Revoke every token of one kind (the web's sessions when it starts); how many."""
+        with self._lock:
+            agencies, tokens, passwords = self._read()
+            kept = {k: t for k, t in tokens.items() if t.kind != kind}
+            if len(kept) == len(tokens):
+                return 0
+            self._write(agencies, kept, passwords)
+            self._verified.clear()
+            return len(tokens) - len(kept)
+
     def users(self) -> list[Principal]:
-        """Everyone who holds a token."""
+        """Everyone who holds an API token."""
         with self._lock:
             self._refresh()
-            return [_principal(t) for t in self._tokens.values()]
+            seen = {_principal(t) for t in self._tokens.values() if t.kind != SESSION_KIND}
+            return sorted(seen, key=lambda p: (p.user, p.agency, p.role.value))
+
+    def set_password(self, *, user: str, password: str) -> Principal:
+        """Set the password a user signs in to the web with; the user's agency and role are
+        those of their newest API token. Only the argon2 hash is kept."""
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise ValueError(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
+        password_hash = self._hasher.hash(password)
+        with self._lock:
+            agencies, tokens, passwords = self._read()
+            held = sorted(
+                (t for t in tokens.values() if t.user == user and t.kind != SESSION_KIND),
+                key=lambda t: t.created_at,
+            )
+            if not held:
+                raise UnknownUser(f"no user {user!r}; add them first with `tessera user add`")
+            newest = held[-1]
+            passwords[user] = _StoredPassword(
+                user=user,
+                agency=newest.agency,
+                role=newest.role,
+                password_hash=password_hash,
+                set_at=datetime.now(UTC).isoformat(),
+            )
+            self._write(agencies, tokens, passwords)
+        return Principal(user=user, agency=newest.agency, role=Role(newest.role))
+
+    def check_password(self, *, user: str, password: str) -> Principal:
+        """The user behind a name and password, or InvalidCredentials."""
+        with self._lock:
+            self._refresh()
+            stored = self._passwords.get(user)
+        if stored is None and self._dummy_hash is None:
+            self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
+        try:
+            self._hasher.verify(stored.password_hash if stored else str(self._dummy_hash), password)
+        except (VerificationError, InvalidHashError) as error:
+            raise InvalidCredentials("wrong user name or password") from error
+        if stored is None:
+            raise InvalidCredentials("wrong user name or password")
+        return Principal(user=stored.user, agency=stored.agency, role=Role(stored.role))
 
     def verify(self, token: str) -> Principal:
         """Return the Principal a token belongs to, or raise InvalidToken."""
@@ -111,11 +218,14 @@ class TokenStore:
         digest = hashlib.sha256(token.encode()).hexdigest()
         with self._lock:
             self._refresh()
-            if (known := self._verified.get(digest)) is not None:
+            known = self._verified.get(digest)
+            if known is not None and not self._tokens[key_id].expired(datetime.now(UTC)):
                 return known
             stored = self._tokens.get(key_id)
         if stored is None:
             raise InvalidToken("unknown token")
+        if stored.expired(datetime.now(UTC)):
+            raise InvalidToken("expired token")
         try:
             self._hasher.verify(stored.token_hash, secret)
         except (VerificationError, InvalidHashError) as error:
@@ -128,27 +238,38 @@ class TokenStore:
     def _refresh(self) -> None:
         mtime = self._path.stat().st_mtime if self._path.exists() else 0.0
         if mtime != self._mtime:
-            self._agencies, self._tokens = self._read()
+            self._agencies, self._tokens, self._passwords = self._read()
             self._verified.clear()
             self._mtime = mtime
 
-    def _read(self) -> tuple[dict[str, str], dict[str, _StoredToken]]:
+    def _read(
+        self,
+    ) -> tuple[dict[str, str], dict[str, _StoredToken], dict[str, _StoredPassword]]:
         if not self._path.exists():
-            return {}, {}
+            return {}, {}, {}
         body = json.loads(self._path.read_text(encoding="utf-8"))
         agencies = {row["name"]: row["created_at"] for row in body.get("agencies", [])}
-        return agencies, {row["key_id"]: _StoredToken(**row) for row in body["tokens"]}
+        tokens = {row["key_id"]: _StoredToken(**row) for row in body["tokens"]}
+        passwords = {row["user"]: _StoredPassword(**row) for row in body.get("passwords", [])}
+        return agencies, tokens, passwords
 
-    def _write(self, agencies: dict[str, str], tokens: dict[str, _StoredToken]) -> None:
+    def _write(
+        self,
+        agencies: dict[str, str],
+        tokens: dict[str, _StoredToken],
+        passwords: dict[str, _StoredPassword],
+    ) -> None:
         self._path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._path.with_suffix(".tmp")
         body = {
             "agencies": [{"name": n, "created_at": at} for n, at in sorted(agencies.items())],
             "tokens": [asdict(t) for t in tokens.values()],
+            "passwords": [asdict(p) for p in passwords.values()],
         }
         tmp.write_text(json.dumps(body, indent=2), encoding="utf-8")
         os.chmod(tmp, 0o600)
         tmp.replace(self._path)
+        self._mtime = -1.0  # read again next time, even where the clock's grain hides the change
 
 
 def _principal(stored: _StoredToken) -> Principal:

@@ -5,6 +5,7 @@ Every name and place here is invented; postcodes use the ZZ99 pseudo-postcode ar
 no real address has.
 """
 
+import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,8 @@ from common.auth import Role, TokenStore
 
 DEMO_HOME = "Demo Children's Home (synthetic)"
 DEMO_POLICE = "Demo Constabulary (synthetic)"
+# Who signs in to the web in the demo: a home's key worker, a police officer, a police analyst.
+DEMO_WEB_USERS = ("demo.keyworker", "demo.officer", "demo.analyst")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,19 @@ def issue_demo_tokens(store_path: Path) -> DemoTokens:
         submitter=store.issue(user="demo.keyworker", agency=DEMO_HOME, role=Role.SUBMITTER),
         police=store.issue(user="demo.officer", agency=DEMO_POLICE, role=Role.POLICE),
     )
+
+
+def set_demo_passwords(store_path: Path) -> dict[str, str]:
+    """Give each demo web user a new random password (printed once); add the analyst if new."""
+    store = TokenStore(store_path)
+    store.add_agency(DEMO_POLICE)
+    if not any(p.user == "demo.analyst" for p in store.users()):
+        store.issue(user="demo.analyst", agency=DEMO_POLICE, role=Role.ANALYST)
+    passwords = {}
+    for user in DEMO_WEB_USERS:
+        passwords[user] = secrets.token_urlsafe(12)
+        store.set_password(user=user, password=passwords[user])
+    return passwords
 
 
 def demo_reports(now: datetime) -> list[dict[str, object]]:

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from common.auth import Role, TokenStore, UnknownAgency
+from common.auth import Role, TokenStore, UnknownAgency, UnknownUser
 from common.settings import InfraSettings
 from schemas import contracts
 from tessera_cli import demo, graph_setup, importer, local_infra, stack
@@ -135,6 +135,10 @@ def infra_migrate() -> None:
     console.print(f"applied: {', '.join(applied)}" if applied else "schema up to date")
 
 
+def _web_url() -> str:
+    return f"http://127.0.0.1:{stack.WEB_PORT}"
+
+
 def _urls() -> dict[str, str]:
     return {
         "ingest": f"http://127.0.0.1:{stack.INGEST_PORT}",
@@ -163,6 +167,10 @@ def demo_load() -> None:
     )
     console.print(f"demo submitter token: {tokens.submitter}")
     console.print(f"demo police token:    {tokens.police}")
+    passwords = demo.set_demo_passwords(Path(InfraSettings().tessera_auth_file))
+    console.print(f"web front end: {_web_url()}  sign in as (new passwords on every run):")
+    for user, password in passwords.items():
+        console.print(f"  {user:<16} {password}")
     console.print(
         f"try: curl -H 'Authorization: Bearer {tokens.police}' {urls['alerts']}/v1/alerts"
     )
@@ -334,12 +342,38 @@ def user_add(
     print(token)
 
 
+@user_app.command("password")
+def user_password(
+    user: Annotated[str, typer.Option(help="User name, e.g. j.smith (added with `user add`)")],
+    password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="TESSERA_PASSWORD",
+            show_default=False,
+            help="The new password; asked for (twice, hidden) when not given. Better set "
+            "TESSERA_PASSWORD than pass it here, where `ps` shows it.",
+        ),
+    ] = None,
+) -> None:
+    """Set the password a user signs in to the web front end with; only its hash is stored."""
+    if password is None:
+        password = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
+    try:
+        principal = TokenStore(Path(InfraSettings().tessera_auth_file)).set_password(
+            user=user, password=password
+        )
+    except (UnknownUser, ValueError) as error:
+        raise _fail(str(error)) from error
+    console.print(f"password set for {principal.user} ({principal.role.value}, {principal.agency})")
+
+
 def _print_running(running: list[tuple[stack.Service, int]]) -> None:
     console.print("[yellow]Tessera is already running[/] (stop it with `make stop`):")
     for service, pid in running:
         console.print(f"  {service.name}: pid {pid}")
     for name, url in _urls().items():
         console.print(f"  {name}: {url}/docs")
+    console.print(f"  web: {_web_url()}")
 
 
 app.command("replay")(replay_command)
@@ -386,6 +420,7 @@ def _start_stack(*, load_demo: bool) -> bool:
         demo_load()
     for name, url in _urls().items():
         console.print(f"{name} API: {url}  (OpenAPI at {url}/docs)")
+    console.print(f"web front end: {_web_url()}")
     return True
 
 

@@ -1,4 +1,4 @@
-"""The three services as background processes: their commands, start-up order and health."""
+"""The services and the web as background processes: their commands, start-up order and health."""
 
 import os
 import sys
@@ -11,6 +11,7 @@ from tessera_cli.processes import ManagedProcess, StartFailed, wait_until
 INGEST_PORT = int(os.environ.get("TESSERA_INGEST_PORT", "8001"))
 NETWORK_PORT = int(os.environ.get("TESSERA_NETWORK_PORT", "8002"))
 ALERTS_PORT = int(os.environ.get("TESSERA_ALERTS_PORT", "8003"))
+WEB_PORT = int(os.environ.get("TESSERA_WEB_PORT", "8004"))
 HEALTH_TIMEOUT_S = 90.0
 WORKER_READY = "Ready"  # what faust's worker logs once its agents have started
 
@@ -22,6 +23,7 @@ class Service:
     name: str
     command: tuple[str, ...]
     health_url: str | None
+    env: tuple[tuple[str, str], ...] = ()  # what the process needs beyond the environment
 
     @property
     def process(self) -> ManagedProcess:
@@ -48,6 +50,7 @@ def services(
     ingest_port: int = INGEST_PORT,
     network_port: int = NETWORK_PORT,
     alerts_port: int = ALERTS_PORT,
+    web_port: int = WEB_PORT,
 ) -> list[Service]:
     """The processes of a running Tessera, in start-up order."""
     return [
@@ -92,6 +95,16 @@ def services(
             _uvicorn("services.alerts.main:create_app", alerts_port),
             f"http://127.0.0.1:{alerts_port}/healthz",
         ),
+        Service(
+            "web",
+            _uvicorn("services.web.main:create_app", web_port),
+            f"http://127.0.0.1:{web_port}/healthz",
+            env=(
+                ("WEB_INGEST_URL", f"http://127.0.0.1:{ingest_port}"),
+                ("WEB_NETWORK_URL", f"http://127.0.0.1:{network_port}"),
+                ("WEB_ALERTS_URL", f"http://127.0.0.1:{alerts_port}"),
+            ),
+        ),
     ]
 
 
@@ -126,7 +139,7 @@ def start_services() -> list[str]:
             continue
         log = service.process.log_file
         offset = log.stat().st_size if log.exists() else 0
-        service.process.start(list(service.command))
+        service.process.start(list(service.command), env=dict(service.env))
         try:
             took = wait_until(
                 lambda s=service, o=offset: ready(s, log_offset=o),  # type: ignore[misc]

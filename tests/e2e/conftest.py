@@ -40,6 +40,9 @@ class RunningStack:
     police_token: str
     topics: dict[str, str]
     report_ids: list[str] = field(default_factory=list)
+    network_url: str = ""
+    web_url: str = ""
+    auth_file: Path | None = None
 
     def submit(self, body: dict[str, object]) -> str:
         """POST a report as the submitter and remember its id for clean-up."""
@@ -117,6 +120,7 @@ def running_stack(
     tokens.add_agency("Synthetic Home A")
     tokens.add_agency("Synthetic Police")
     ingest_port, network_port, alerts_port = _free_port(), _free_port(), _free_port()
+    web_port = _free_port()
     env = {
         **os.environ,
         "TESSERA_AUTH_FILE": str(auth_file),
@@ -137,7 +141,10 @@ def running_stack(
     running: RunningStack | None = None
     try:
         for service in stack.services(
-            ingest_port=ingest_port, network_port=network_port, alerts_port=alerts_port
+            ingest_port=ingest_port,
+            network_port=network_port,
+            alerts_port=alerts_port,
+            web_port=web_port,
         ):
             log = ARTIFACTS / f"e2e-{service.name}.log"
             with log.open("wb") as out:
@@ -145,7 +152,7 @@ def running_stack(
                     list(service.command),
                     stdout=out,
                     stderr=subprocess.STDOUT,
-                    env=env,
+                    env={**env, **dict(service.env)},
                     cwd=workdir,
                 )
             started.append((service, process, log))
@@ -158,6 +165,9 @@ def running_stack(
             ),
             police_token=tokens.issue(user="pc.synth", agency="Synthetic Police", role=Role.POLICE),
             topics=names,
+            network_url=f"http://127.0.0.1:{network_port}",
+            web_url=f"http://127.0.0.1:{web_port}",
+            auth_file=auth_file,
         )
         yield running
     finally:

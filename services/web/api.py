@@ -1,0 +1,445 @@
+"""HTTP adapter of the web: sign-in and sessions, children's profiles, and calls forwarded to
+the service APIs with the session's token (so their role checks, audit and handling codes
+apply unchanged)."""
+
+import logging
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import uuid4
+
+import httpx
+from fastapi import APIRouter, Header, HTTPException, Request, Response, status
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from services.web import profiles as profile_cases
+from services.web.deps import (
+    COOKIE,
+    ChangingDep,
+    CredentialsDep,
+    PolicyDep,
+    ProfilesDep,
+    SessionDep,
+    SessionsDep,
+    SettingsDep,
+    ThrottleDep,
+    UpstreamDep,
+    WatchingDep,
+    same_site,
+)
+from services.web.profiles import ChildProfile, StoredProfile
+from services.web.sessions import (
+    Session,
+    SessionPolicy,
+    SignInLocked,
+    SignInRefused,
+    resume,
+    sign_in,
+    sign_out,
+)
+from services.web.upstream import Service, UnsafePath, relay, v1_path
+
+log = logging.getLogger(__name__)
+
+MAX_FORWARDED_BODY = 1_000_000
+MAX_REPORTS = 10  # a form sends one report, or two (collected by a car, then missing)
+PASSED_RESPONSE_HEADERS = ("retry-after", "content-disposition")
+
+router = APIRouter(prefix="/api")
+
+
+class SignIn(BaseModel):
+    """A user name and password."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    password: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class SessionInfo(BaseModel):
+    """Who is signed in, the CSRF token to send with every change, and when the session ends."""
+
+    user: str
+    agency: str
+    role: str
+    csrf_token: str
+    idle_timeout_s: int
+    expires_at: datetime
+
+
+def _info(session: Session, policy: SessionPolicy) -> SessionInfo:
+    return SessionInfo(
+        user=session.principal.user,
+        agency=session.principal.agency,
+        role=session.principal.role.value,
+        csrf_token=session.csrf_token,
+        idle_timeout_s=int(policy.idle.total_seconds()),
+        expires_at=session.expires_at(policy),
+    )
+
+
+@router.get("/session", response_model=SessionInfo)
+def who_am_i(session: SessionDep, policy: PolicyDep) -> SessionInfo:
+    """The signed-in user and the session's CSRF token; 401 when signed out or timed out."""
+    return _info(session, policy)
+
+
+@router.get("/session/status", response_model=SessionInfo)
+def session_status(session: WatchingDep, policy: PolicyDep) -> SessionInfo:
+    """Whether the session still lasts, without restarting its idle clock (the page asks this
+    when it thinks the session has timed out; asking must not keep it alive)."""
+    return _info(session, policy)
+
+
+@router.post("/session", response_model=SessionInfo)
+def start_session(
+    body: SignIn,
+    request: Request,
+    response: Response,
+    sessions: SessionsDep,
+    credentials: CredentialsDep,
+    throttle: ThrottleDep,
+    policy: PolicyDep,
+    settings: SettingsDep,
+) -> SessionInfo:
+    """Sign in with a user name and password: sets the session cookie (HttpOnly, SameSite)."""
+    same_site(request)
+    try:
+        session_id, session = sign_in(
+            user=body.user,
+            password=body.password,
+            credentials=credentials,
+            sessions=sessions,
+            throttle=throttle,
+            policy=policy,
+            now=datetime.now(UTC),
+            previous_id=request.cookies.get(COOKIE),
+        )
+    except SignInLocked as error:
+        log.warning("sign-in locked out user=%s", body.user)
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(error)) from error
+    except SignInRefused as error:
+        log.info("sign-in refused user=%s", body.user)
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error)) from error
+    secure = settings.web_cookie_secure
+    response.set_cookie(
+        COOKIE,
+        session_id,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https" if secure is None else secure,
+        path="/",
+        max_age=int(policy.max_age.total_seconds()),
+    )
+    log.info("signed in user=%s role=%s", session.principal.user, session.principal.role.value)
+    return _info(session, policy)
+
+
+@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
+def end_session(
+    session: ChangingDep,  # noqa: ARG001 - only a signed-in page may sign out (CSRF)
+    request: Request,
+    response: Response,
+    sessions: SessionsDep,
+    credentials: CredentialsDep,
+) -> None:
+    """Sign out: the session ends and its token is revoked in every service."""
+    sign_out(session_id=request.cookies.get(COOKIE, ""), sessions=sessions, credentials=credentials)
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+
+
+class ReportsCreate(BaseModel):
+    """The reports a form sends, and the child's profile when they are about a profiled child."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reports: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_REPORTS)]
+    profile_id: Annotated[str | None, Field(max_length=100)] = None
+
+
+def _event_type(report: dict[str, Any]) -> str:
+    event = report.get("event")
+    return str(event.get("type")) if isinstance(event, dict) else ""
+
+
+def _unavailable(service: Service) -> HTTPException:
+    return HTTPException(
+        status.HTTP_503_SERVICE_UNAVAILABLE,
+        f"the {service.value} service is not answering; try again shortly",
+        headers={"Retry-After": "5"},
+    )
+
+
+def _passed(upstream: httpx.Response) -> Response:
+    headers = {k: v for k, v in upstream.headers.items() if k.lower() in PASSED_RESPONSE_HEADERS}
+    return Response(
+        upstream.content,
+        status_code=upstream.status_code,
+        media_type=upstream.headers.get("content-type"),
+        headers=headers,
+    )
+
+
+@router.post("/reports", status_code=status.HTTP_202_ACCEPTED)
+async def submit_reports(
+    body: ReportsCreate,
+    session: ChangingDep,
+    upstream: UpstreamDep,
+    profiles: ProfilesDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+) -> Response:
+    """Send a form's reports to ingest as one batch; a missing report about a profiled child
+    shares the profile with police, a found report stops sharing it."""
+    stored: StoredProfile | None = None
+    if body.profile_id:
+        try:
+            stored = profile_cases.own_profile(
+                profile_id=body.profile_id, principal=session.principal, store=profiles
+            )
+        except (profile_cases.ProfileNotFound, profile_cases.ProfileForbidden) as error:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such profile") from error
+    try:
+        answer = await upstream.call(
+            Service.INGEST,
+            "POST",
+            "reports:batch",
+            token=session.token,
+            json={"reports": body.reports},
+            headers={"Idempotency-Key": idempotency_key} if idempotency_key else None,
+        )
+    except httpx.HTTPError as error:
+        raise _unavailable(Service.INGEST) from error
+    if answer.status_code == status.HTTP_202_ACCEPTED and stored is not None:
+        profile_cases.record_reported(
+            stored=stored,
+            event_types=[_event_type(r) for r in body.reports],
+            report_ids=[str(i) for i in answer.json()["report_ids"]],
+            store=profiles,
+            now=datetime.now(UTC),
+        )
+    return _passed(answer)
+
+
+class ProfileSummary(BaseModel):
+    """A profile in a list."""
+
+    id: str
+    name: str
+    date_of_birth: str | None
+    has_photo: bool
+    updated_at: datetime
+    updated_by: str
+    shared_since: datetime | None
+
+
+class ProfileOut(BaseModel):
+    """A whole profile, with whether police may read it now."""
+
+    id: str
+    agency: str
+    profile: dict[str, Any] = Field(
+        description="The ChildProfile as the home keeps it, ready to send back when updated."
+    )
+    updated_at: datetime
+    updated_by: str
+    shared_since: datetime | None
+    shared_report_id: str | None
+
+
+def _out(stored: StoredProfile) -> ProfileOut:
+    return ProfileOut(
+        id=stored.id,
+        agency=stored.agency,
+        # without computed fields (postcode_partial), so the page can send it back unchanged
+        profile=stored.profile.model_dump(mode="json", exclude_computed_fields=True),
+        updated_at=stored.updated_at,
+        updated_by=stored.updated_by,
+        shared_since=stored.shared_since,
+        shared_report_id=stored.shared_report_id,
+    )
+
+
+def _profile_errors(error: Exception) -> HTTPException:
+    if isinstance(error, profile_cases.ProfileForbidden):
+        return HTTPException(status.HTTP_403_FORBIDDEN, str(error))
+    return HTTPException(status.HTTP_404_NOT_FOUND, "no such profile that you may see")
+
+
+@router.get("/profiles", response_model=list[ProfileSummary])
+def list_profiles(session: SessionDep, profiles: ProfilesDep) -> list[ProfileSummary]:
+    """Staff: their home's children's profiles. Police: those shared while a child is missing."""
+    try:
+        found = profile_cases.list_profiles(principal=session.principal, store=profiles)
+    except profile_cases.ProfileForbidden as error:
+        raise _profile_errors(error) from error
+    return [
+        ProfileSummary(
+            id=p.id,
+            name=p.profile.name,
+            date_of_birth=p.profile.date_of_birth.isoformat() if p.profile.date_of_birth else None,
+            has_photo=p.profile.photo is not None,
+            updated_at=p.updated_at,
+            updated_by=p.updated_by,
+            shared_since=p.shared_since,
+        )
+        for p in found
+    ]
+
+
+@router.get("/profiles/{profile_id}", response_model=ProfileOut)
+def read_profile(profile_id: str, session: SessionDep, profiles: ProfilesDep) -> ProfileOut:
+    """One profile; a police read of a shared profile is recorded."""
+    try:
+        return _out(
+            profile_cases.read_profile(
+                profile_id=profile_id,
+                principal=session.principal,
+                store=profiles,
+                now=datetime.now(UTC),
+            )
+        )
+    except (profile_cases.ProfileNotFound, profile_cases.ProfileForbidden) as error:
+        raise _profile_errors(error) from error
+
+
+@router.post("/profiles", response_model=ProfileOut, status_code=status.HTTP_201_CREATED)
+def create_profile(body: ChildProfile, session: ChangingDep, profiles: ProfilesDep) -> ProfileOut:
+    """A new child's profile, kept by the caller's home."""
+    return _save(None, body, session, profiles)
+
+
+@router.put("/profiles/{profile_id}", response_model=ProfileOut)
+def update_profile(
+    profile_id: str, body: ChildProfile, session: ChangingDep, profiles: ProfilesDep
+) -> ProfileOut:
+    """Bring a profile of the caller's home up to date."""
+    return _save(profile_id, body, session, profiles)
+
+
+def _save(
+    profile_id: str | None, body: ChildProfile, session: Session, profiles: ProfilesDep
+) -> ProfileOut:
+    try:
+        stored = profile_cases.save_profile(
+            profile_id=profile_id,
+            profile=body,
+            principal=session.principal,
+            store=profiles,
+            now=datetime.now(UTC),
+            new_id=lambda: str(uuid4()),
+        )
+    except (profile_cases.ProfileNotFound, profile_cases.ProfileForbidden) as error:
+        raise _profile_errors(error) from error
+    return _out(stored)
+
+
+@router.get("/alerts/stream")
+async def alert_stream(
+    request: Request,
+    session: WatchingDep,
+    upstream: UpstreamDep,
+    sessions: SessionsDep,
+    credentials: CredentialsDep,
+    policy: PolicyDep,
+) -> Response:
+    """The alert service's live stream, relayed while the session lasts (EventSource sends
+    Last-Event-ID when it reconnects, and that is passed on)."""
+    session_id = request.cookies.get(COOKIE)
+    try:
+        answer = await upstream.open_stream(
+            Service.ALERTS,
+            "alerts/stream",
+            token=session.token,
+            params=httpx.QueryParams(request.url.query),
+            headers=request.headers,
+        )
+    except httpx.HTTPError as error:
+        raise _unavailable(Service.ALERTS) from error
+    if answer.status_code != status.HTTP_200_OK:
+        await answer.aread()
+        await answer.aclose()
+        return _passed(answer)
+
+    def still_signed_in() -> bool:
+        return (
+            resume(
+                session_id=session_id,
+                sessions=sessions,
+                credentials=credentials,
+                policy=policy,
+                now=datetime.now(UTC),
+                touch=False,
+            )
+            is not None
+        )
+
+    async def events() -> Any:
+        try:
+            async for chunk in relay(answer):
+                if not still_signed_in():
+                    break  # the session ended: so does its stream
+                yield chunk
+        except httpx.HTTPError:
+            log.info("the alert stream closed upstream")
+        finally:
+            await answer.aclose()
+
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _path(path: str) -> str:
+    try:
+        v1_path(path)  # checked here for a clear 404; the client checks again before it sends
+    except UnsafePath as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such path") from error
+    return path
+
+
+@router.get("/{service}/{path:path}")
+async def read_through(
+    service: Service, path: str, request: Request, session: SessionDep, upstream: UpstreamDep
+) -> Response:
+    """A read of a service's /v1 API as the signed-in user (e.g. /api/network/persons?...)."""
+    try:
+        answer = await upstream.call(
+            service,
+            "GET",
+            _path(path),
+            token=session.token,
+            params=httpx.QueryParams(request.url.query),
+        )
+    except httpx.HTTPError as error:
+        raise _unavailable(service) from error
+    return _passed(answer)
+
+
+@router.post("/{service}/{path:path}")
+async def change_through(
+    service: Service, path: str, request: Request, session: ChangingDep, upstream: UpstreamDep
+) -> Response:
+    """A change through a service's /v1 API as the signed-in user (e.g. acknowledging an alert),
+    with the session's CSRF token."""
+    body = await request.body()
+    if len(body) > MAX_FORWARDED_BODY:
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "the body is too large")
+    try:
+        answer = await upstream.call(
+            service,
+            "POST",
+            _path(path),
+            token=session.token,
+            params=httpx.QueryParams(request.url.query),
+            content=body,
+            headers={
+                "Content-Type": request.headers.get("content-type", "application/json"),
+                **{k: v for k, v in request.headers.items() if k.lower() == "idempotency-key"},
+            },
+        )
+    except httpx.HTTPError as error:
+        raise _unavailable(service) from error
+    return _passed(answer)

@@ -1,0 +1,117 @@
+"""Children's profiles in a SQLite file beside the web process (the ProfileStore adapter)."""
+
+import sqlite3
+import threading
+from datetime import datetime
+from pathlib import Path
+
+from services.web.profiles import ChildProfile, StoredProfile
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS profiles (
+    id TEXT PRIMARY KEY,
+    agency TEXT NOT NULL,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    shared_since TEXT,
+    shared_report_id TEXT
+);
+CREATE INDEX IF NOT EXISTS profiles_agency ON profiles (agency, name);
+CREATE TABLE IF NOT EXISTS profile_views (
+    profile_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    agency TEXT NOT NULL
+);
+"""
+COLUMNS = "id, agency, body, updated_at, updated_by, shared_since, shared_report_id"
+
+
+class SqliteProfileStore:
+    """One SQLite file, opened once per process; calls are serialised by a lock."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.executescript(SCHEMA)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close the file."""
+        self._db.close()
+
+    def get(self, profile_id: str) -> StoredProfile | None:
+        """One profile."""
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {COLUMNS} FROM profiles WHERE id = ?",  # noqa: S608 - a constant
+                (profile_id,),
+            ).fetchone()
+        return _stored(row) if row else None
+
+    def put(self, stored: StoredProfile) -> None:
+        """Create or replace a profile."""
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO profiles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    stored.id,
+                    stored.agency,
+                    stored.profile.name,
+                    stored.profile.model_dump_json(exclude_computed_fields=True),
+                    stored.updated_at.isoformat(),
+                    stored.updated_by,
+                    stored.shared_since.isoformat() if stored.shared_since else None,
+                    stored.shared_report_id,
+                ),
+            )
+
+    def of_agency(self, agency: str) -> list[StoredProfile]:
+        """An agency's profiles, by name."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {COLUMNS} FROM profiles WHERE agency = ? ORDER BY name",  # noqa: S608
+                (agency,),
+            ).fetchall()
+        return [_stored(r) for r in rows]
+
+    def shared(self) -> list[StoredProfile]:
+        """The profiles shared with police now, longest missing first."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {COLUMNS} FROM profiles WHERE shared_since IS NOT NULL "  # noqa: S608
+                "ORDER BY shared_since"
+            ).fetchall()
+        return [_stored(r) for r in rows]
+
+    def record_view(self, *, profile_id: str, user: str, agency: str, at: datetime) -> None:
+        """Record that a user read a shared profile."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO profile_views VALUES (?, ?, ?, ?)",
+                (profile_id, at.isoformat(), user, agency),
+            )
+
+    def views(self, profile_id: str) -> list[tuple[str, str, str]]:
+        """Who read a profile while it was shared, and when: (at, user, agency), oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT at, user, agency FROM profile_views WHERE profile_id = ? ORDER BY at",
+                (profile_id,),
+            ).fetchall()
+        return [(str(a), str(u), str(g)) for a, u, g in rows]
+
+
+def _stored(row: tuple[str, str, str, str, str, str | None, str | None]) -> StoredProfile:
+    pid, agency, body, updated_at, updated_by, shared_since, shared_report_id = row
+    return StoredProfile(
+        id=pid,
+        agency=agency,
+        profile=ChildProfile.model_validate_json(body),
+        updated_at=datetime.fromisoformat(updated_at),
+        updated_by=updated_by,
+        shared_since=datetime.fromisoformat(shared_since) if shared_since else None,
+        shared_report_id=shared_report_id,
+    )

@@ -1,0 +1,187 @@
+"""Children's profiles a home keeps (the Philomena protocol): kept by the home, and shared with
+police only while the child is reported missing.
+
+A home's staff (submitters of its agency) create and update their children's profiles. When they
+report a child missing through the form, the report carries the profile's description,
+associates, places and phone numbers into the intelligence graph, and the profile (with the
+photo, which no report carries) becomes readable by police until the child is reported found.
+Every police read is recorded.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Annotated, Protocol
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from common.auth import Principal, Role
+from schemas.entities import Gender, LongText, Person, PersonFlags, PhoneNumber, Place, Text
+
+KEEPERS = frozenset({Role.SUBMITTER})  # a home's staff keep their children's profiles
+SHARED_WITH = frozenset({Role.POLICE})  # who reads a profile while the child is missing
+MAX_PHOTO_CHARS = 3_000_000  # a data URL of about 2 MB of image
+_PHOTO = re.compile(r"^data:image/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$")
+
+
+def _photo(value: str) -> str:
+    if not _PHOTO.match(value):
+        raise ValueError("a photo is a JPEG, PNG or WebP image")
+    return value
+
+
+Photo = Annotated[str, Field(max_length=MAX_PHOTO_CHARS), AfterValidator(_photo)]
+
+
+class ChildProfile(BaseModel):
+    """What the home keeps up to date about a child, ready to give police if they go missing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Text
+    nicknames: Annotated[list[Text], Field(max_length=20)] = []
+    date_of_birth: date | None = None
+    gender: Gender = Gender.UNKNOWN
+    description: LongText = Field(
+        default="", description="Height, build, hair, marks, what they usually wear."
+    )
+    photo: Photo | None = None
+    phones: Annotated[list[PhoneNumber], Field(max_length=20)] = []
+    associates: Annotated[list[Person], Field(max_length=50)] = []
+    places: Annotated[list[Place], Field(max_length=50)] = []
+    flags: PersonFlags = PersonFlags()
+    notes: LongText = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredProfile:
+    """A profile as the web keeps it: whose it is, and whether police may read it now."""
+
+    id: str
+    agency: str
+    profile: ChildProfile
+    updated_at: datetime
+    updated_by: str
+    shared_since: datetime | None = None
+    shared_report_id: str | None = None
+
+
+class ProfileStore(Protocol):
+    """Where profiles and the record of police reads are kept."""
+
+    def get(self, profile_id: str) -> StoredProfile | None:
+        """One profile."""
+        ...
+
+    def put(self, stored: StoredProfile) -> None:
+        """Create or replace a profile."""
+        ...
+
+    def of_agency(self, agency: str) -> list[StoredProfile]:
+        """An agency's profiles, by name."""
+        ...
+
+    def shared(self) -> list[StoredProfile]:
+        """The profiles shared with police now, longest missing first."""
+        ...
+
+    def record_view(self, *, profile_id: str, user: str, agency: str, at: datetime) -> None:
+        """Record that a user read a shared profile."""
+        ...
+
+
+class ProfileNotFound(Exception):
+    """No such profile, or not one the caller may see (the two are not told apart)."""
+
+
+class ProfileForbidden(Exception):
+    """The caller's role does not keep or read profiles."""
+
+
+def _keeper(principal: Principal) -> None:
+    if principal.role not in KEEPERS:
+        raise ProfileForbidden("only a home's staff keep children's profiles")
+
+
+def save_profile(
+    *,
+    profile_id: str | None,
+    profile: ChildProfile,
+    principal: Principal,
+    store: ProfileStore,
+    now: datetime,
+    new_id: Callable[[], str],
+) -> StoredProfile:
+    """Create a profile, or update one of the caller's agency."""
+    _keeper(principal)
+    existing = store.get(profile_id) if profile_id else None
+    if profile_id and (existing is None or existing.agency != principal.agency):
+        raise ProfileNotFound(profile_id)
+    stored = StoredProfile(
+        id=existing.id if existing else new_id(),
+        agency=principal.agency,
+        profile=profile,
+        updated_at=now,
+        updated_by=principal.user,
+        shared_since=existing.shared_since if existing else None,
+        shared_report_id=existing.shared_report_id if existing else None,
+    )
+    store.put(stored)
+    return stored
+
+
+def list_profiles(*, principal: Principal, store: ProfileStore) -> list[StoredProfile]:
+    """A home's staff: their agency's profiles. Police: those shared now (children missing)."""
+    if principal.role in KEEPERS:
+        return store.of_agency(principal.agency)
+    if principal.role in SHARED_WITH:
+        return store.shared()
+    raise ProfileForbidden("your role does not read children's profiles")
+
+
+def read_profile(
+    *, profile_id: str, principal: Principal, store: ProfileStore, now: datetime
+) -> StoredProfile:
+    """One profile: the home's own, or, for police, one shared while the child is missing."""
+    stored = store.get(profile_id)
+    if stored is None:
+        raise ProfileNotFound(profile_id)
+    if principal.role in KEEPERS and stored.agency == principal.agency:
+        return stored
+    if principal.role in SHARED_WITH and stored.shared_since is not None:
+        store.record_view(
+            profile_id=profile_id, user=principal.user, agency=principal.agency, at=now
+        )
+        return stored
+    raise ProfileNotFound(profile_id)
+
+
+def own_profile(*, profile_id: str, principal: Principal, store: ProfileStore) -> StoredProfile:
+    """A profile of the caller's agency, before a report about the child is sent."""
+    _keeper(principal)
+    stored = store.get(profile_id)
+    if stored is None or stored.agency != principal.agency:
+        raise ProfileNotFound(profile_id)
+    return stored
+
+
+def record_reported(
+    *,
+    stored: StoredProfile,
+    event_types: list[str],
+    report_ids: list[str],
+    store: ProfileStore,
+    now: datetime,
+) -> StoredProfile:
+    """After ingest accepted reports about the child: a missing report shares the profile with
+    police, a found report stops sharing it."""
+    updated = stored
+    for event_type, report_id in zip(event_types, report_ids, strict=True):
+        if event_type == "missing_reported":
+            updated = replace(updated, shared_since=now, shared_report_id=report_id)
+        elif event_type == "missing_ended":
+            updated = replace(updated, shared_since=None, shared_report_id=None)
+    if updated != stored:
+        store.put(updated)
+    return updated

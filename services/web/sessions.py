@@ -1,0 +1,256 @@
+"""Signed-in sessions of the web front end: sign-in, idle timeout, sign-out and CSRF tokens.
+
+A session holds a bearer token issued for it at sign-in, so every call the web makes on the
+user's behalf goes through the services' own role checks, audit and handling-code rules. The
+token is revoked when the session ends (sign-out, idle timeout) and expires with its maximum age.
+"""
+
+import hashlib
+import hmac
+import secrets
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from common.auth import SESSION_KIND, InvalidCredentials, Principal, Role
+
+SESSION_ID_BYTES = 32
+CSRF_BYTES = 32
+
+
+class Credentials(Protocol):
+    """The user store: passwords checked, session tokens issued and revoked."""
+
+    def check_password(self, *, user: str, password: str) -> Principal:
+        """The user behind a name and password, or InvalidCredentials."""
+        ...
+
+    def issue(
+        self, *, user: str, agency: str, role: Role, ttl: timedelta | None = None, kind: str = "api"
+    ) -> str:
+        """A new bearer token for the user."""
+        ...
+
+    def revoke(self, token: str) -> bool:
+        """Forget a token in every process."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPolicy:
+    """How long sessions last and how many wrong passwords lock a user name out."""
+
+    idle: timedelta = timedelta(minutes=30)
+    max_age: timedelta = timedelta(hours=12)
+    max_failures: int = 5
+    lockout: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One signed-in user on one browser."""
+
+    key: str  # the SHA-256 of the cookie's session id: the id itself is never stored
+    principal: Principal
+    token: str
+    csrf_token: str
+    created_at: datetime
+    last_seen: datetime
+
+    def ended(self, now: datetime, policy: SessionPolicy) -> bool:
+        """Idle too long, or older than the maximum age."""
+        return now - self.last_seen >= policy.idle or now - self.created_at >= policy.max_age
+
+    def expires_at(self, policy: SessionPolicy) -> datetime:
+        """When the session ends if its user does nothing more."""
+        return min(self.last_seen + policy.idle, self.created_at + policy.max_age)
+
+
+class SessionStore(Protocol):
+    """Where sessions are kept between requests."""
+
+    def get(self, key: str) -> Session | None:
+        """The session under key, if any."""
+        ...
+
+    def put(self, session: Session) -> None:
+        """Keep (or replace) a session."""
+        ...
+
+    def pop(self, key: str) -> Session | None:
+        """Remove and return a session."""
+        ...
+
+    def __iter__(self) -> Iterator[Session]:
+        """Every session kept (a copy: safe to change the store meanwhile)."""
+        ...
+
+
+class MemorySessionStore:
+    """Sessions in this process's memory: a restart signs everyone out (and the web revokes the
+    session tokens of the previous process when it starts)."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[str, Session] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Session | None:
+        """The session under key, if any."""
+        with self._lock:
+            return self._sessions.get(key)
+
+    def put(self, session: Session) -> None:
+        """Keep (or replace) a session."""
+        with self._lock:
+            self._sessions[session.key] = session
+
+    def pop(self, key: str) -> Session | None:
+        """Remove and return a session."""
+        with self._lock:
+            return self._sessions.pop(key, None)
+
+    def __iter__(self) -> Iterator[Session]:
+        with self._lock:
+            return iter(list(self._sessions.values()))
+
+
+@dataclass(slots=True)
+class SignInThrottle:
+    """Wrong passwords per user name, so that guessing one user's password is slow."""
+
+    failures: dict[str, list[datetime]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def locked(self, user: str, *, now: datetime, policy: SessionPolicy) -> bool:
+        """Whether the name had too many recent failures."""
+        with self.lock:
+            recent = [t for t in self.failures.get(user, []) if now - t < policy.lockout]
+            self.failures[user] = recent
+            if not recent:
+                del self.failures[user]
+            return len(recent) >= policy.max_failures
+
+    def failed(self, user: str, *, now: datetime) -> None:
+        """Count one wrong password."""
+        with self.lock:
+            self.failures.setdefault(user, []).append(now)
+
+    def succeeded(self, user: str) -> None:
+        """Forget the failures of a name that signed in."""
+        with self.lock:
+            self.failures.pop(user, None)
+
+
+class SignInRefused(Exception):
+    """Wrong user name or password."""
+
+
+class SignInLocked(SignInRefused):
+    """Too many wrong passwords for this user name; try again later."""
+
+
+def session_key(session_id: str) -> str:
+    """What a session is stored under: a hash of the cookie's id."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def sign_in(
+    *,
+    user: str,
+    password: str,
+    credentials: Credentials,
+    sessions: SessionStore,
+    throttle: SignInThrottle,
+    policy: SessionPolicy,
+    now: datetime,
+    previous_id: str | None = None,
+) -> tuple[str, Session]:
+    """Check the password, issue a session token and start a session; return the new session
+    id (for the cookie) and the session. A session the browser already had is ended first, so
+    an id planted before sign-in is worth nothing after it."""
+    if previous_id:
+        sign_out(session_id=previous_id, sessions=sessions, credentials=credentials)
+    if throttle.locked(user, now=now, policy=policy):
+        raise SignInLocked("too many wrong passwords for this user; try again later")
+    try:
+        principal = credentials.check_password(user=user, password=password)
+    except InvalidCredentials as error:
+        throttle.failed(user, now=now)
+        raise SignInRefused("wrong user name or password") from error
+    throttle.succeeded(user)
+    token = credentials.issue(
+        user=principal.user,
+        agency=principal.agency,
+        role=principal.role,
+        ttl=policy.max_age,
+        kind=SESSION_KIND,
+    )
+    session_id = secrets.token_urlsafe(SESSION_ID_BYTES)
+    session = Session(
+        key=session_key(session_id),
+        principal=principal,
+        token=token,
+        csrf_token=secrets.token_urlsafe(CSRF_BYTES),
+        created_at=now,
+        last_seen=now,
+    )
+    sessions.put(session)
+    return session_id, session
+
+
+def resume(
+    *,
+    session_id: str | None,
+    sessions: SessionStore,
+    credentials: Credentials,
+    policy: SessionPolicy,
+    now: datetime,
+    touch: bool = True,
+) -> Session | None:
+    """The live session behind a cookie, its idle clock restarted when `touch`; an ended one
+    is removed and its token revoked, and None is returned."""
+    if not session_id:
+        return None
+    session = sessions.get(session_key(session_id))
+    if session is None:
+        return None
+    if session.ended(now, policy):
+        _end(session, sessions=sessions, credentials=credentials)
+        return None
+    if touch:
+        session = replace(session, last_seen=now)
+        sessions.put(session)
+    return session
+
+
+def sign_out(*, session_id: str, sessions: SessionStore, credentials: Credentials) -> bool:
+    """End a session and revoke its token; False when there was none."""
+    session = sessions.get(session_key(session_id))
+    if session is None:
+        return False
+    _end(session, sessions=sessions, credentials=credentials)
+    return True
+
+
+def end_idle_sessions(
+    *, sessions: SessionStore, credentials: Credentials, policy: SessionPolicy, now: datetime
+) -> int:
+    """End every session past its idle timeout or maximum age; how many ended."""
+    ended = [s for s in sessions if s.ended(now, policy)]
+    for session in ended:
+        _end(session, sessions=sessions, credentials=credentials)
+    return len(ended)
+
+
+def csrf_valid(session: Session, presented: str | None) -> bool:
+    """Whether a state-changing request carries the session's CSRF token."""
+    return presented is not None and hmac.compare_digest(
+        presented.encode(), session.csrf_token.encode()
+    )
+
+
+def _end(session: Session, *, sessions: SessionStore, credentials: Credentials) -> None:
+    if sessions.pop(session.key) is not None:
+        credentials.revoke(session.token)

@@ -1,0 +1,281 @@
+"""The web's backend over HTTP: the session cookie, CSRF on every change, sign-out revoking the
+token in the shared user store, calls forwarded with the session's own token, and profiles
+shared with police only while the child is missing."""
+
+import shutil
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from common.auth import InvalidToken, Role, TokenStore
+from services.web.config import Settings
+from services.web.main import create_app
+from services.web.upstream import Service
+
+PASSWORD = "a long synthetic password"  # noqa: S105 - synthetic
+
+
+@dataclass
+class FakeUpstream:
+    """Records what the web sent to the services and answers like ingest and the alert API."""
+
+    calls: list[tuple[Service, str, str, str, Any]] = field(default_factory=list)
+
+    async def call(
+        self,
+        service: Service,
+        method: str,
+        path: str,
+        *,
+        token: str,
+        params: httpx.QueryParams | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        self.calls.append((service, method, path, token, json if json is not None else content))
+        if path == "reports:batch":
+            ids = [f"00000000-0000-0000-0000-00000000000{i}" for i in range(len(json["reports"]))]
+            return httpx.Response(202, json={"report_ids": ids, "count": len(ids)})
+        return httpx.Response(200, json={"items": [], "path": path, "query": str(params)})
+
+    async def aclose(self) -> None:
+        return None
+
+
+@pytest.fixture(scope="module")
+def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Users with passwords, made once: argon2 is slow on purpose."""
+    path = tmp_path_factory.mktemp("users") / "users.json"
+    tokens = TokenStore(path)
+    for agency in ("Synthetic Home A", "Synthetic Home B", "Synthetic Police"):
+        tokens.add_agency(agency)
+    for user, agency, role in (
+        ("k.worker", "Synthetic Home A", Role.SUBMITTER),
+        ("b.worker", "Synthetic Home B", Role.SUBMITTER),
+        ("pc.synth", "Synthetic Police", Role.POLICE),
+        ("an.alyst", "Synthetic Police", Role.ANALYST),
+    ):
+        tokens.issue(user=user, agency=agency, role=role)
+        tokens.set_password(user=user, password=PASSWORD)
+    return path
+
+
+@pytest.fixture
+def store(tmp_path: Path, users_file: Path) -> TokenStore:
+    shutil.copy(users_file, tmp_path / "users.json")
+    return TokenStore(tmp_path / "users.json")
+
+
+@pytest.fixture
+def upstream() -> FakeUpstream:
+    return FakeUpstream()
+
+
+@pytest.fixture
+def client(tmp_path: Path, store: TokenStore, upstream: FakeUpstream) -> Iterator[TestClient]:
+    settings = Settings(
+        tessera_auth_file=str(tmp_path / "users.json"),
+        web_profiles_file=str(tmp_path / "profiles.sqlite3"),
+        web_static_dir=str(tmp_path / "no-pages"),
+    )
+    with TestClient(create_app(settings), base_url="http://testserver") as test_client:
+        test_client.app.state.upstream = upstream  # type: ignore[attr-defined]
+        yield test_client
+
+
+def _sign_in(client: TestClient, user: str = "k.worker") -> str:
+    answer = client.post("/api/session", json={"user": user, "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["csrf_token"])
+
+
+def test_sign_in_sets_an_http_only_strict_cookie(client: TestClient) -> None:
+    answer = client.post("/api/session", json={"user": "k.worker", "password": PASSWORD})
+    cookie = answer.headers["set-cookie"].lower()
+    assert "tessera_session=" in cookie
+    assert "httponly" in cookie
+    assert "samesite=strict" in cookie
+    assert "secure" not in cookie  # plain http on this machine; https makes it Secure
+    assert answer.json()["role"] == "submitter"
+    assert client.get("/api/session").json()["user"] == "k.worker"
+
+
+def test_the_cookie_is_secure_over_https(tmp_path: Path, store: TokenStore) -> None:
+    settings = Settings(
+        tessera_auth_file=str(tmp_path / "users.json"),
+        web_profiles_file=str(tmp_path / "profiles.sqlite3"),
+    )
+    with TestClient(create_app(settings), base_url="https://testserver") as https:
+        answer = https.post("/api/session", json={"user": "k.worker", "password": PASSWORD})
+    assert "secure" in answer.headers["set-cookie"].lower()
+
+
+def test_a_wrong_password_is_401_and_signed_out_reads_are_401(client: TestClient) -> None:
+    answer = client.post("/api/session", json={"user": "k.worker", "password": "wrong"})
+    assert answer.status_code == 401
+    assert client.get("/api/session").status_code == 401
+    assert client.get("/api/alerts/alerts").status_code == 401
+
+
+def test_changes_need_the_sessions_csrf_token(client: TestClient, upstream: FakeUpstream) -> None:
+    csrf = _sign_in(client, "pc.synth")
+    path = "/api/alerts/alerts/2b1f7c52-4a4e-4a77-9b0e-1d8f0c7f2a11/acknowledge"
+    assert client.post(path).status_code == 403
+    assert client.post(path, headers={"X-CSRF-Token": "forged"}).status_code == 403
+    assert upstream.calls == []
+    assert client.post(path, headers={"X-CSRF-Token": csrf}).status_code == 200
+    assert [c[:3] for c in upstream.calls] == [
+        (Service.ALERTS, "POST", "alerts/2b1f7c52-4a4e-4a77-9b0e-1d8f0c7f2a11/acknowledge")
+    ]
+
+
+def test_requests_from_another_site_are_refused(client: TestClient) -> None:
+    answer = client.post(
+        "/api/session",
+        json={"user": "k.worker", "password": PASSWORD},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert answer.status_code == 403
+    csrf = _sign_in(client)
+    answer = client.delete(
+        "/api/session", headers={"X-CSRF-Token": csrf, "Sec-Fetch-Site": "cross-site"}
+    )
+    assert answer.status_code == 403
+
+
+def test_calls_go_out_with_the_sessions_own_token_which_sign_out_revokes(
+    client: TestClient, upstream: FakeUpstream, store: TokenStore
+) -> None:
+    csrf = _sign_in(client, "an.alyst")
+    answer = client.get("/api/network/persons", params={"name": "Ava", "purpose": "a review"})
+    assert answer.status_code == 200
+    service, method, path, token, _ = upstream.calls[0]
+    assert (service, method, path) == (Service.NETWORK, "GET", "persons")
+    assert "purpose=a+review" in answer.json()["query"]
+    assert store.verify(token).user == "an.alyst"  # the services see the user, not the web
+    assert client.delete("/api/session", headers={"X-CSRF-Token": csrf}).status_code == 204
+    with pytest.raises(InvalidToken):
+        store.verify(token)
+    assert client.get("/api/session").status_code == 401
+
+
+@pytest.mark.parametrize("path", ["%2E%2E/admin", "a/%2E%2E/%2E%2E/b", "persons/%2E/x", "a//b"])
+def test_forwarded_paths_stay_inside_the_services_v1_api(
+    client: TestClient, upstream: FakeUpstream, path: str
+) -> None:
+    _sign_in(client, "an.alyst")
+    answer = client.get(f"/api/network/{path}")
+    assert answer.status_code == 404
+    assert upstream.calls == []
+
+
+def test_asking_whether_the_session_lasts_does_not_keep_it_alive(client: TestClient) -> None:
+    csrf = _sign_in(client)
+    assert client.get("/api/session/status").json()["csrf_token"] == csrf
+    client.delete("/api/session", headers={"X-CSRF-Token": csrf})
+    assert client.get("/api/session/status").status_code == 401
+
+
+def test_security_headers_and_no_store(client: TestClient) -> None:
+    _sign_in(client)
+    answer = client.get("/api/session")
+    assert "default-src 'self'" in answer.headers["content-security-policy"]
+    assert answer.headers["cache-control"] == "no-store"
+    assert answer.headers["x-frame-options"] == "DENY"
+
+
+def _profile(name: str = "Ava Synth") -> dict[str, Any]:
+    return {
+        "name": name,
+        "date_of_birth": "2011-04-05",
+        "description": "Short, dark hair, green coat (synthetic)",
+        "photo": "data:image/png;base64,iVBORw0KGgo=",
+        "phones": ["07700 900123"],
+        "associates": [{"name": "Dean Synth", "role": "adult"}],
+        "places": [{"name": "Synthetic Fryer", "postcode": "ZZ99 1AA", "category": "take_away"}],
+    }
+
+
+def _missing_report(event_type: str = "missing_reported") -> dict[str, Any]:
+    return {
+        "observed_at": "2026-11-20T14:05:00Z",
+        "grading": {"source": 1, "intelligence": "A", "handling": "P"},
+        "event": {"type": event_type, "child": {"name": "Ava Synth"}},
+    }
+
+
+def test_a_profile_reaches_police_only_while_the_child_is_missing(
+    client: TestClient, upstream: FakeUpstream
+) -> None:
+    csrf = _sign_in(client, "k.worker")
+    created = client.post("/api/profiles", json=_profile(), headers={"X-CSRF-Token": csrf})
+    assert created.status_code == 201, created.text
+    profile_id = created.json()["id"]
+    assert created.json()["profile"]["phones"] == ["+447700900123"]
+
+    csrf = _sign_in(client, "pc.synth")
+    assert client.get("/api/profiles").json() == []
+    assert client.get(f"/api/profiles/{profile_id}").status_code == 404
+
+    csrf = _sign_in(client, "k.worker")
+    sent = client.post(
+        "/api/reports",
+        json={"reports": [_missing_report()], "profile_id": profile_id},
+        headers={"X-CSRF-Token": csrf, "Idempotency-Key": "draft-1"},
+    )
+    assert sent.status_code == 202, sent.text
+    assert upstream.calls[-1][:3] == (Service.INGEST, "POST", "reports:batch")
+
+    _sign_in(client, "pc.synth")
+    shared = client.get("/api/profiles").json()
+    assert [p["id"] for p in shared] == [profile_id]
+    seen = client.get(f"/api/profiles/{profile_id}").json()
+    assert seen["profile"]["photo"].startswith("data:image/png")
+    assert seen["shared_report_id"] == "00000000-0000-0000-0000-000000000000"
+
+    csrf = _sign_in(client, "k.worker")
+    found = client.post(
+        "/api/reports",
+        json={"reports": [_missing_report("missing_ended")], "profile_id": profile_id},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert found.status_code == 202
+    _sign_in(client, "pc.synth")
+    assert client.get("/api/profiles").json() == []
+    assert client.get(f"/api/profiles/{profile_id}").status_code == 404
+
+
+def test_a_home_sees_and_reports_on_only_its_own_childrens_profiles(
+    client: TestClient, upstream: FakeUpstream
+) -> None:
+    csrf = _sign_in(client, "k.worker")
+    profile_id = client.post(
+        "/api/profiles", json=_profile(), headers={"X-CSRF-Token": csrf}
+    ).json()["id"]
+    csrf = _sign_in(client, "b.worker")
+    assert client.get("/api/profiles").json() == []
+    assert client.get(f"/api/profiles/{profile_id}").status_code == 404
+    changed = client.put(
+        f"/api/profiles/{profile_id}", json=_profile("Renamed"), headers={"X-CSRF-Token": csrf}
+    )
+    assert changed.status_code == 404
+    sent = client.post(
+        "/api/reports",
+        json={"reports": [_missing_report()], "profile_id": profile_id},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert sent.status_code == 404
+    assert upstream.calls == []
+
+
+def test_a_profile_photo_must_be_an_image(client: TestClient) -> None:
+    csrf = _sign_in(client)
+    bad = {**_profile(), "photo": "data:text/html;base64,PHNjcmlwdD4="}
+    answer = client.post("/api/profiles", json=bad, headers={"X-CSRF-Token": csrf})
+    assert answer.status_code == 422

@@ -1,0 +1,102 @@
+// Calls to the web's own /api: the session cookie goes by itself, the CSRF token in a header.
+
+export interface SessionInfo {
+  user: string;
+  agency: string;
+  role: "submitter" | "analyst" | "police" | "admin";
+  csrf_token: string;
+  idle_timeout_s: number;
+  expires_at: string;
+}
+
+export interface FieldError {
+  loc: (string | number)[];
+  msg: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken = "";
+// Asking whether the session still lasts is not activity: the server does not count it either.
+export const PEEK = "/api/session/status";
+let lastActivity = Date.now();
+
+export function setCsrf(token: string): void {
+  csrfToken = token;
+}
+
+/** When the user last did something that reached the server (the idle clock restarts then). */
+export function lastActive(): number {
+  return lastActivity;
+}
+
+function detailOf(body: unknown, status: number): ApiError {
+  const detail = (body as { detail?: unknown } | null)?.detail;
+  if (Array.isArray(detail)) {
+    const fields = detail as FieldError[];
+    return new ApiError(status, fields.map((f) => f.msg).join("; "), fields);
+  }
+  if (typeof detail === "string") return new ApiError(status, detail);
+  return new ApiError(status, `the server answered ${status}`);
+}
+
+/** One JSON call; throws ApiError. A 401 (signed out or timed out) is also announced. */
+export async function api<T>(
+  method: "GET" | "POST" | "PUT" | "DELETE",
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const init: RequestInit = {
+    method,
+    credentials: "same-origin",
+    headers: { Accept: "application/json", ...headers },
+  };
+  if (method !== "GET") {
+    (init.headers as Record<string, string>)["X-CSRF-Token"] = csrfToken;
+  }
+  if (body !== undefined) {
+    (init.headers as Record<string, string>)["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, "Tessera could not be reached. Check the connection and try again.");
+  }
+  if (!path.startsWith(PEEK)) lastActivity = Date.now();
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  if (!response.ok) {
+    if (response.status === 401 && path !== "/api/session") {
+      window.dispatchEvent(new CustomEvent("tessera:signed-out"));
+    }
+    throw detailOf(parsed, response.status);
+  }
+  return parsed as T;
+}
+
+/** A query string from the values that are set. */
+export function query(params: Record<string, string | number | undefined | null | string[]>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (Array.isArray(value)) value.forEach((v) => search.append(key, v));
+    else if (value !== undefined && value !== null && value !== "") search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}

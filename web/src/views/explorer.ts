@@ -1,0 +1,376 @@
+// The analyst's network explorer: search a person, see and expand the network, filter by time
+// and grading, read the reports behind a link, a timeline and a map of places.
+
+import type cytoscape from "cytoscape";
+import { api, ApiError, query } from "../api";
+import { fill, h, when, words } from "../dom";
+import { drawGraph, edgeId, GEdge, GNode, kindName, legend, placeMap, reportTable, timeline, TimelineEntry } from "../graph";
+import type { View } from "../main";
+
+interface PersonHit {
+  id: string;
+  names: string[];
+  date_of_birth: string | null;
+  role: string | null;
+  score: number;
+  last_reported: string | null;
+}
+
+interface Network {
+  centre: string;
+  depth: number;
+  nodes: GNode[];
+  edges: GEdge[];
+  truncated: boolean;
+}
+
+interface EntityProfile {
+  entity: Record<string, unknown>;
+  person: Record<string, unknown> | null;
+  timeline: TimelineEntry[];
+  young_people: { person_id: string; named_as: string | null; age: number | null; observed_at: string }[];
+}
+
+const PURPOSE_KEY = "tessera.purpose";
+
+function labelled(id: string, label: string, control: HTMLElement, hint?: string): HTMLElement {
+  control.id = id;
+  return h("div", { class: "field" }, h("label", { for: id }, label), hint ? h("p", { class: "hint" }, hint) : null, control);
+}
+
+export const explorerView: View = {
+  title: "Network explorer",
+  render(main, _session, params) {
+    const nodes = new Map<string, GNode>();
+    const edges = new Map<string, GEdge>();
+    let centre: string | null = null;
+    let cy: cytoscape.Core | null = null;
+
+    // --- Purpose, search and filters -------------------------------------------------------
+    const purpose = h("input", { name: "purpose", autocomplete: "off", "aria-required": "true" });
+    purpose.value = params.get("purpose") ?? sessionStorage.getItem(PURPOSE_KEY) ?? "";
+    purpose.addEventListener("input", () => sessionStorage.setItem(PURPOSE_KEY, purpose.value));
+    const purposeError = h("p", { class: "field-error", id: "purpose-error" });
+    purpose.setAttribute("aria-describedby", "purpose-hint purpose-error");
+
+    const name = h("input", { name: "name", autocomplete: "off" });
+    const dob = h("input", { name: "dob", type: "date" });
+    const tel = h("input", { name: "phone", type: "tel", autocomplete: "off" });
+    const vrm = h("input", { name: "vrm", autocomplete: "off" });
+    const results = h("div", { class: "results", "aria-live": "polite" });
+    const searchForm = h(
+      "form",
+      { class: "search", role: "search", novalidate: true },
+      h("h2", {}, "Find a person"),
+      h("div", { class: "row" }, labelled("x-name", "Name, alias or nickname", name), labelled("x-dob", "Date of birth", dob)),
+      h("div", { class: "row" }, labelled("x-phone", "Phone number", tel), labelled("x-vrm", "Vehicle registration", vrm)),
+      h("button", { type: "submit", class: "primary" }, "Search"),
+      results,
+    );
+
+    const depth = h("select", {}, ...[1, 2, 3].map((d) => h("option", { value: d }, `${d} ${d === 1 ? "step" : "steps"}`)));
+    const since = h("input", { type: "date" });
+    const until = h("input", { type: "date" });
+    const minSource = h("select", {}, h("option", { value: "" }, "Any"), h("option", { value: "1" }, "1 – reliable"), h("option", { value: "2" }, "2 – untested or better"));
+    const minIntel = h(
+      "select",
+      {},
+      h("option", { value: "" }, "Any"),
+      ...["A", "B", "C", "D"].map((g) => h("option", { value: g }, `${g} or better`)),
+    );
+    const apply = h("button", { type: "submit", class: "secondary" }, "Apply filters");
+    const filters = h(
+      "form",
+      { class: "filters", novalidate: true },
+      h("h2", {}, "Filters"),
+      h(
+        "div",
+        { class: "row" },
+        labelled("x-depth", "How far out", depth),
+        labelled("x-since", "From", since),
+        labelled("x-until", "To", until),
+        labelled("x-source", "Source at least", minSource),
+        labelled("x-intel", "Intelligence at least", minIntel),
+      ),
+      apply,
+    );
+
+    // --- Results areas ---------------------------------------------------------------------
+    const status = h("p", { class: "status", "aria-live": "polite" });
+    const graphBox = h("div", { class: "graph", role: "img", "aria-label": "Network graph; the same links are listed in the table below it" });
+    const details = h("div", { class: "details", "aria-live": "polite" }, h("p", { class: "hint" }, "Select a person, place or link in the graph or the list."));
+    const links = h("div", { class: "links" });
+    const timelineBox = h("div", { class: "timeline-box" });
+    const mapBox = h("div", { class: "map-box" });
+
+    fill(
+      main,
+      h("h1", {}, "Network explorer"),
+      h(
+        "div",
+        { class: "field purpose" },
+        h("label", { for: "purpose" }, "Why are you looking? (required)"),
+        h("p", { class: "hint", id: "purpose-hint" }, "Recorded in the audit log with your name and everyone you see, e.g. 'ETAC review for case 123'."),
+        purposeError,
+        purpose,
+      ),
+      h("div", { class: "explorer-controls" }, searchForm, filters),
+      status,
+      h(
+        "div",
+        { class: "explorer" },
+        h("section", { class: "graph-panel", "aria-labelledby": "graph-title" }, h("h2", { id: "graph-title" }, "Network"), graphBox, legend()),
+        h("section", { class: "detail-panel", "aria-labelledby": "detail-title" }, h("h2", { id: "detail-title" }, "Selected"), details),
+      ),
+      h("section", { "aria-labelledby": "links-title" }, h("h2", { id: "links-title" }, "Links"), links),
+      h("section", { "aria-labelledby": "timeline-title" }, h("h2", { id: "timeline-title" }, "Timeline"), timelineBox),
+      h("section", { "aria-labelledby": "map-title" }, h("h2", { id: "map-title" }, "Map of places"), mapBox),
+    );
+    purpose.id = "purpose";
+
+    function why(): string | null {
+      const v = purpose.value.trim();
+      if (v.length < 5) {
+        purposeError.textContent = "Say why you are looking (at least 5 characters) before you search.";
+        purpose.setAttribute("aria-invalid", "true");
+        purpose.focus();
+        return null;
+      }
+      purposeError.textContent = "";
+      purpose.removeAttribute("aria-invalid");
+      return v;
+    }
+
+    function minGrading(): string | undefined {
+      if (!minSource.value && !minIntel.value) return undefined;
+      return `${minSource.value || "3"}${minIntel.value || "E"}`;
+    }
+
+    function failed(e: unknown): void {
+      status.textContent = e instanceof ApiError || e instanceof Error ? e.message : String(e);
+    }
+
+    searchForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const p = why();
+      if (!p) return;
+      if (!name.value.trim() && !dob.value && !tel.value.trim() && !vrm.value.trim()) {
+        fill(results, h("p", { class: "field-error" }, "Give a name, a date of birth, a phone number or a registration."));
+        return;
+      }
+      try {
+        const found = await api<{ items: PersonHit[] }>(
+          "GET",
+          `/api/network/persons${query({ purpose: p, name: name.value.trim(), date_of_birth: dob.value, phone: tel.value.trim(), vrm: vrm.value.trim() })}`,
+        );
+        if (!found.items.length) {
+          fill(results, h("p", {}, "Nobody you may see matches."));
+          return;
+        }
+        fill(
+          results,
+          h("p", {}, `${found.items.length} found, best match first:`),
+          h(
+            "ul",
+            { class: "hits" },
+            ...found.items.map((hit) => {
+              const b = h(
+                "button",
+                { type: "button", class: "card-button" },
+                hit.names.join(" / "),
+                h("span", { class: "hint" }, ` ${hit.date_of_birth ? `born ${hit.date_of_birth}` : ""} ${hit.role ? words(hit.role) : ""} · match ${Math.round(hit.score * 100)}%`),
+              );
+              b.addEventListener("click", () => void open(hit.id, true));
+              return h("li", {}, b);
+            }),
+          ),
+        );
+      } catch (e) {
+        fill(results, h("p", { role: "alert" }, e instanceof Error ? e.message : String(e)));
+      }
+    });
+
+    filters.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (centre) void open(centre, true);
+    });
+
+    async function fetchNetwork(id: string, d: number): Promise<Network | null> {
+      const p = why();
+      if (!p) return null;
+      return api<Network>(
+        "GET",
+        `/api/network/entities/${encodeURIComponent(id)}/network${query({
+          purpose: p,
+          depth: d,
+          since: since.value ? new Date(`${since.value}T00:00:00`).toISOString() : undefined,
+          until: until.value ? new Date(`${until.value}T23:59:59`).toISOString() : undefined,
+          min_grading: minGrading(),
+        })}`,
+      );
+    }
+
+    async function open(id: string, fresh: boolean): Promise<void> {
+      status.textContent = "Loading the network…";
+      try {
+        const network = await fetchNetwork(id, fresh ? Number(depth.value) : 1);
+        if (!network) return;
+        if (fresh) {
+          nodes.clear();
+          edges.clear();
+          centre = id;
+        }
+        network.nodes.forEach((n) => nodes.set(n.id, n));
+        network.edges.forEach((e) => edges.set(edgeId(e), e));
+        redraw();
+        const label = nodes.get(id)?.label ?? id;
+        status.textContent = `${fresh ? "Showing" : "Expanded"} ${label}: ${nodes.size} entities, ${edges.size} links${network.truncated ? " (cut short: narrow the filters)" : ""}.`;
+        showNode(id);
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) {
+          status.textContent = "Nothing you may see is linked to this within the filters.";
+        } else failed(e);
+      }
+    }
+
+    function redraw(): void {
+      cy?.destroy();
+      cy = drawGraph(graphBox, [...nodes.values()], [...edges.values()], centre, {
+        onNode: (id) => showNode(id),
+        onEdge: (id) => showEdge(id),
+      });
+      graphBox.setAttribute("aria-label", `Network of ${nodes.size} entities and ${edges.size} links around ${nodes.get(centre ?? "")?.label ?? ""}; the links are listed below`);
+      fill(links, linkTable());
+      fill(mapBox, placeMap([...nodes.values()], (id) => showNode(id)));
+    }
+
+    function nodeButton(id: string): HTMLElement {
+      const n = nodes.get(id);
+      const b = h("button", { type: "button", class: "link-button" }, n?.label ?? id);
+      b.addEventListener("click", () => showNode(id));
+      return b;
+    }
+
+    function linkTable(): HTMLElement {
+      if (!edges.size) return h("p", { class: "hint" }, "No links.");
+      return h(
+        "table",
+        { class: "data" },
+        h("thead", {}, h("tr", {}, ...["From", "Link", "To", "Reports", "First seen", "Last seen", ""].map((c) => h("th", { scope: "col" }, c)))),
+        h(
+          "tbody",
+          {},
+          ...[...edges.values()].map((e) => {
+            const b = h("button", { type: "button", class: "link-button" }, "Reports behind it");
+            b.addEventListener("click", () => showEdge(edgeId(e)));
+            return h(
+              "tr",
+              {},
+              h("td", {}, nodeButton(e.source)),
+              h("td", {}, words(e.type.toLowerCase())),
+              h("td", {}, nodeButton(e.target)),
+              h("td", {}, String(e.reports?.length ?? e.count ?? "")),
+              h("td", {}, when(e.first_seen)),
+              h("td", {}, when(e.last_seen)),
+              h("td", {}, b),
+            );
+          }),
+        ),
+      );
+    }
+
+    async function profileOf(id: string): Promise<EntityProfile | null> {
+      const p = why();
+      if (!p) return null;
+      return api<EntityProfile>("GET", `/api/network/entities/${encodeURIComponent(id)}${query({ purpose: p, limit: 200 })}`);
+    }
+
+    function showNode(id: string): void {
+      const n = nodes.get(id);
+      if (!n) return;
+      cy?.elements().unselect();
+      cy?.getElementById(id).select();
+      const expand = h("button", { type: "button", class: "primary" }, "Expand: show its links");
+      expand.addEventListener("click", () => void open(id, false));
+      const recentre = h("button", { type: "button", class: "secondary" }, "Centre the network here");
+      recentre.addEventListener("click", () => void open(id, true));
+      fill(
+        details,
+        h("h3", {}, n.label),
+        h(
+          "dl",
+          {},
+          h("dt", {}, "Kind"),
+          h("dd", {}, kindName(n)),
+          n.category ? h("dt", {}, "Category") : null,
+          n.category ? h("dd", {}, words(n.category)) : null,
+          typeof n.lat === "number" ? h("dt", {}, "Coordinates") : null,
+          typeof n.lat === "number" ? h("dd", {}, `${n.lat?.toFixed(5)}, ${n.lon?.toFixed(5)}`) : null,
+          h("dt", {}, "Links shown"),
+          h("dd", {}, String([...edges.values()].filter((e) => e.source === id || e.target === id).length)),
+        ),
+        h("div", { class: "actions" }, expand, recentre),
+      );
+      void loadTimeline(id, n.label);
+    }
+
+    async function loadTimeline(id: string, label: string): Promise<void> {
+      fill(timelineBox, h("p", { class: "hint" }, `Loading ${label}'s reports…`));
+      try {
+        const profile = await profileOf(id);
+        if (!profile) return;
+        fill(
+          timelineBox,
+          h("h3", {}, `Reports about ${label}`),
+          timeline(profile.timeline),
+          profile.young_people.length
+            ? h(
+                "div",
+                {},
+                h("h3", {}, "Young people linked over time"),
+                h("ul", {}, ...profile.young_people.map((y) => h("li", {}, `${y.named_as ?? y.person_id}${y.age !== null ? ` (${y.age})` : ""} – ${when(y.observed_at)}`))),
+              )
+            : null,
+        );
+      } catch (e) {
+        fill(timelineBox, h("p", { role: "alert" }, e instanceof Error ? e.message : String(e)));
+      }
+    }
+
+    async function showEdge(id: string): Promise<void> {
+      const e = edges.get(id);
+      if (!e) return;
+      cy?.elements().unselect();
+      cy?.getElementById(id).select();
+      const from = nodes.get(e.source)?.label ?? e.source;
+      const to = nodes.get(e.target)?.label ?? e.target;
+      const box = h("div", {}, h("p", { class: "hint" }, "Loading the reports…"));
+      fill(
+        details,
+        h("h3", {}, `${from} – ${words(e.type.toLowerCase())} – ${to}`),
+        h("p", {}, `Seen ${e.count ?? 1} times, ${when(e.first_seen)} to ${when(e.last_seen)}. Gradings: ${(e.gradings ?? []).join(", ")}`),
+        e.details?.length ? h("p", {}, `Details: ${e.details.join("; ")}`) : null,
+        h("h4", {}, "Reports behind this link"),
+        box,
+      );
+      try {
+        const wanted = new Set(e.reports ?? []);
+        const [a, b] = await Promise.all([profileOf(e.source), profileOf(e.target)]);
+        const rows = new Map<string, TimelineEntry>();
+        for (const t of [...(a?.timeline ?? []), ...(b?.timeline ?? [])]) if (wanted.has(t.report_id)) rows.set(t.report_id, t);
+        const missing = [...wanted].filter((r) => !rows.has(r));
+        fill(
+          box,
+          rows.size ? reportTable([...rows.values()]) : null,
+          missing.length ? h("p", { class: "hint" }, `Also: ${missing.join(", ")}`) : null,
+        );
+      } catch (err) {
+        fill(box, h("p", { role: "alert" }, err instanceof Error ? err.message : String(err)));
+      }
+    }
+
+    const entity = params.get("entity");
+    if (entity) void open(entity, true);
+    return () => cy?.destroy();
+  },
+};
