@@ -49,7 +49,8 @@ class KafkaPublisher:
         try:
             producer = self._connected_producer()
             futures = [producer.send(topic, key=m.key, value=m.value) for m in messages]
-            producer.flush(timeout=self._settle_s)
+            # No flush: it would wait for every other request's records too and send each
+            # request alone. Within the linger, concurrent requests share a produce request.
             # Wait for each outcome to be definite: acknowledged, or failed and dropped.
             metadata = [future.get(timeout=self._settle_s) for future in futures]
         except KafkaError as error:

@@ -301,9 +301,12 @@ RETURN n.id AS id, n.kind AS kind, label, n.category AS category, n.role AS role
 SHORTEST_PATH = """
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
 MATCH p = shortestPath((a)-[*..6]-(b))
-WHERE length(p) <= $max_depth
-  AND all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
+WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
   AND all(l IN relationships(p) WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences))
+// The depth is checked after the search: a predicate on the whole path (length(p)) would make
+// Neo4j fall back to an exhaustive search when no path qualifies (seconds on a big graph).
+WITH p
+WHERE length(p) <= $max_depth
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
          count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),

@@ -155,3 +155,29 @@ def test_a_retracted_report_is_withdrawn_from_the_alerts_that_cite_it(
 
     gone = eventually(closed, what="the alert closed once its pattern no longer holds")
     assert "retracted" in str(gone["closure_reason"])
+
+
+def test_one_number_in_contact_with_two_children_is_a_shared_phone(
+    running_stack: RunningStack,
+) -> None:
+    tag = run_tag()
+    number = f"07700 900{int(tag[:3], 16) % 1000:03d}"
+    ids = [
+        running_stack.submit(
+            report_json(
+                {
+                    "type": "phone_contact",
+                    "subject": _child(f"{first} Synth{tag}"),
+                    "contacted_by": [number],
+                    "unknown_callers": True,
+                }
+            )
+        )
+        for first in ("Flo", "Gil")
+    ]
+    alert = eventually(
+        lambda: _alert_citing(running_stack, "shared_phone", ids),
+        what="a shared_phone alert citing both reports",
+    )
+    assert alert["subjects"][0]["kind"] == "phone"
+    assert any("phone examination" in a for a in alert["actions"])

@@ -176,3 +176,70 @@ def test_the_demo_story_raises_the_missing_alerts_it_promises(
         "harbouring_adult",
     ):
         expect_alert(running_stack, alert_type, [ids[-1]])
+
+
+def test_as6_a_seizure_from_a_child_out_of_area_then_a_further_missing_episode(
+    running_stack: RunningStack,
+) -> None:
+    tag = run_tag()
+    c2 = child(f"Cy Synth{tag}", home_local_authority="Synth Borough")
+    seizure = submit(
+        running_stack,
+        _report(
+            NOW - timedelta(days=6),
+            {
+                "type": "operation",
+                "kind": "seizure",
+                "premises": {
+                    "name": f"Synthetic Station Car Park {tag}",
+                    "local_authority": "Synth Coast",
+                },
+                "persons_present": [c2],
+                "seized": [{"kind": "cash", "value_gbp": "380.00"}, {"kind": "drugs"}],
+            },
+        ),
+    )
+    county = expect_alert(running_stack, "county_lines_suspected", [seizure])
+    assert "cash" in county["summary"] and "drugs" in county["summary"]
+    start = NOW - timedelta(days=1, hours=8)
+    later = [
+        _missing(running_stack, c2, start),
+        _found(running_stack, c2, NOW - timedelta(hours=2), condition=["injured", "hungry"]),
+    ]
+    escalation = expect_alert(running_stack, "missing_escalation", later)
+    assert "lasted 30 hours" in escalation["summary"]
+
+
+def test_as3_a_cpw_condition_not_to_return_to_an_area_is_breached(
+    running_stack: RunningStack,
+) -> None:
+    tag = run_tag()
+    yp = child(f"Ez Synth{tag}", home_local_authority="North Synthshire")
+    area = f"Synth Essex {tag}"
+    order = submit(
+        running_stack,
+        _report(
+            NOW - timedelta(days=10),
+            {
+                "type": "protective_order",
+                "kind": "community_protection_warning",
+                "subject": yp,
+                "issued_on": (NOW - timedelta(days=10)).date().isoformat(),
+                "exclusion_areas": [{"name": area}],
+                "conditions": ["not to return to the area"],
+            },
+        ),
+    )
+    seen = submit(
+        running_stack,
+        _report(
+            NOW - timedelta(hours=1),
+            {
+                "type": "sighting",
+                "persons": [yp],
+                "place": {"name": f"Synthetic High Street {tag}", "local_authority": area},
+            },
+        ),
+    )
+    breach = expect_alert(running_stack, "protective_condition_breach", [order, seen])
+    assert breach["priority"] == "urgent"
