@@ -46,6 +46,7 @@ class KafkaPublisher:
 
     def publish(self, *, topic: str, messages: list[Message]) -> list[Delivered]:
         """Send all, then block until Kafka acknowledged each (acks=all) or the timeout passed."""
+        producer = None
         try:
             producer = self._connected_producer()
             futures = [producer.send(topic, key=m.key, value=m.value) for m in messages]
@@ -54,8 +55,29 @@ class KafkaPublisher:
             # Wait for each outcome to be definite: acknowledged, or failed and dropped.
             metadata = [future.get(timeout=self._settle_s) for future in futures]
         except KafkaError as error:
+            self._discard(producer)
             raise PublishFailed(f"Kafka did not acknowledge every report: {error}") from error
         return [Delivered(partition=m.partition, offset=m.offset) for m in metadata]
+
+    def _discard(self, failed: KafkaProducer | None) -> None:
+        """Throw away a producer that failed; the next request builds a fresh one.
+
+        After a broker restart, kafka-python's idempotent producer can lose its producer id
+        and never send again (ingest then answered 503 for good, seen in the Kafka-restart
+        fault test). Anything still in its buffer belongs to requests that are failing too, so
+        it is dropped, not sent later: a 503 stays final.
+        """
+        if failed is None:
+            return  # Kafka failed before a producer was built
+        stale: KafkaProducer = failed
+        with self._lock:
+            if id(self._producer) != id(stale):
+                return  # already replaced by another request
+            self._producer = None
+        try:
+            stale.close(timeout=0)
+        except KafkaError:  # already broken; nothing more to release
+            pass
 
     def ready(self) -> bool:
         """Whether a connection to Kafka is established."""
