@@ -65,6 +65,7 @@ def two_workers(
     )
     env = {
         **os.environ,
+        "PYTHONUNBUFFERED": "1",  # the test counts each worker's log lines as they are written
         "NETWORK_APP_ID": f"test-{run}-network",
         "NETWORK_REPORTS_TOPIC": names["reports"],
         "NETWORK_DEAD_LETTER_TOPIC": names["dead_letters"],
@@ -120,9 +121,13 @@ def test_two_workers_share_the_partitions_and_one_leaving_loses_nothing(
     ids = _publish(kafka, topic, tag, 0, 60)
     try:
         eventually(lambda: _all_linked(neo4j_driver, ids), timeout_s=120, what="60 reports linked")
-        linked_by = [log.read_text().count("report linked") for _, log in workers]
-        assert all(n > 0 for n in linked_by), f"each worker should link some: {linked_by}"
-        assert sum(linked_by) >= len(ids)
+
+        def linked_by() -> list[int] | None:
+            counts = [log.read_text().count("report linked") for _, log in workers]
+            return counts if sum(counts) >= len(ids) else None
+
+        counts = eventually(linked_by, timeout_s=30, what="each linked report in a worker's log")
+        assert all(n > 0 for n in counts), f"each worker should link some: {counts}"
 
         leaving, _ = workers[0]
         leaving.terminate()
