@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 from common.auth import Role, TokenStore
 from tests.e2e.conftest import ARTIFACTS, RunningStack, running_stack  # noqa: F401 - the fixture
@@ -30,6 +30,9 @@ CHROMIUM_ARGS = [
     "--lang=en-GB",  # dates in inputs as UK staff write them
 ]
 TIMEZONE = "Europe/London"
+# A report's answer waits for Kafka's acks=all; on a loaded 2-core CI machine the 5 s default of
+# Playwright's assertions is too tight for that, though every wait still ends as soon as it holds.
+expect.set_options(timeout=15_000)
 
 
 @dataclass(frozen=True, slots=True)

@@ -490,7 +490,13 @@ export const reportView: View = {
         profile = await api<Profile>("GET", `/api/profiles/${encodeURIComponent(pending)}`);
       }
     }
-    profileSelect.addEventListener("change", async () => {
+    // A report sent while a chosen profile is still loading waits for it, so it is never
+    // checked or sent with the child's details half filled in.
+    let profileLoading: Promise<void> = Promise.resolve();
+    profileSelect.addEventListener("change", () => {
+      profileLoading = fillFromProfile();
+    });
+    async function fillFromProfile(): Promise<void> {
       profile = null;
       if (profileSelect.value) {
         profile = await api<Profile>("GET", `/api/profiles/${encodeURIComponent(profileSelect.value)}`);
@@ -506,7 +512,7 @@ export const reportView: View = {
         announce(`Filled in from ${p.name}'s profile`);
       }
       saveDraft();
-    });
+    }
 
     // --- Building the reports ----------------------------------------------------------------
     const paths = new Map<string, string>(); // "0.event.child.name" -> the field that gave it
@@ -736,6 +742,11 @@ export const reportView: View = {
     formEl.addEventListener("submit", async (event) => {
       event.preventDefault();
       errors.hidden = true;
+      try {
+        await profileLoading;
+      } catch {
+        // The profile could not be read: the form is checked as the user left it.
+      }
       const failed = [...form.validate(), ...extraChecks()];
       if (failed.length) {
         showErrors(failed, "Check these before you send");
