@@ -2,9 +2,10 @@
 
 Each probe report is a fresh piece of everyday intelligence about the first district's existing
 people and places. It goes through the services' own use cases in this process, as the workers
-run them: `link_report` (resolution against the graph, one write transaction) with the network
-service's Neo4j adapters, then every detector for each linked entity and `record_alert` with
-the alert service's adapters. Kafka is left out: its cost does not depend on the graph.
+run them: `link_batch` of one report (resolution against the graph, one write transaction)
+with the network service's Neo4j adapters, then every detector for each linked entity and
+`record_alert` with the alert service's adapters. Kafka is left out: its cost does not depend
+on the graph.
 
 The graph is grown between the two measurements by bulk-loading more districts of the same
 shape (bench/bulk.py), so the probed neighbourhoods look alike at both sizes and the ratio says
@@ -32,8 +33,7 @@ from services.alerts.config import Settings as AlertSettings
 from services.alerts.detection import Context, detect
 from services.alerts.lifecycle import record_alert
 from services.alerts.store import Neo4jAlertStore
-from services.network.graph import Neo4jGraphStore, Neo4jPersonIndex
-from services.network.linking import link_report
+from services.network.graph import link_batch
 
 WARM_UP = 50
 
@@ -64,15 +64,17 @@ async def probe(
     costs = Costs([], [])
     ids = []
     try:
-        graph = Neo4jGraphStore(driver=driver, database=database)
-        people = Neo4jPersonIndex(driver=driver, database=database)
         store = Neo4jAlertStore(driver=driver, database=database)
         for report in population.probes(district=0, count=count, salt=salt):
             event = population.submitted(report, at=datetime.now(UTC))
             ids.append(str(event.event_id))
             began = time.perf_counter()
-            linked = await link_report(
-                event=event, graph=graph, people=people, now=datetime.now(UTC), new_id=uuid.uuid4
+            (linked,) = await link_batch(
+                driver=driver,
+                database=database,
+                events=[event],
+                now=datetime.now(UTC),
+                new_id=uuid.uuid4,
             )
             written = time.perf_counter()
             now = datetime.now(UTC)

@@ -13,8 +13,7 @@ from schemas.linking import EntitiesLinked
 from schemas.reports import ReportSubmitted
 from services.alerts.lifecycle import HistoryEntry
 from services.alerts.store import Neo4jAlertStore
-from services.network.graph import Neo4jGraphStore, Neo4jPersonIndex
-from services.network.linking import link_report
+from services.network.graph import link_batch
 from tests.factories import NOW
 
 
@@ -35,14 +34,16 @@ def link_events(settings: InfraSettings, events: list[ReportSubmitted]) -> list[
 
     async def run() -> list[EntitiesLinked]:
         async with _driver(settings) as driver:
-            store = Neo4jGraphStore(driver=driver, database=settings.neo4j_database)
-            index = Neo4jPersonIndex(driver=driver, database=settings.neo4j_database)
-            return [
-                await link_report(
-                    event=event, graph=store, people=index, now=NOW, new_id=uuid.uuid4
+            linked: list[EntitiesLinked] = []
+            for event in events:
+                linked += await link_batch(
+                    driver=driver,
+                    database=settings.neo4j_database,
+                    events=[event],
+                    now=NOW,
+                    new_id=uuid.uuid4,
                 )
-                for event in events
-            ]
+            return linked
 
     return asyncio.run(run())
 

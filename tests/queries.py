@@ -105,3 +105,19 @@ MATCH (a:AuditEntry {action: $action})
 WHERE $id IN a.subject_ids
 RETURN count(a) AS n
 """
+
+EPISODES_OF_REPORTS = """
+UNWIND $report_ids AS report_id
+MATCH (:Report {id: report_id})-[:MENTIONS]->(p:Person)-[:WENT_MISSING]->(e:MissingEpisode)
+OPTIONAL MATCH (e)-[:FOUND_AT]->(l:Location)
+RETURN DISTINCT p.id AS person, e.id AS episode, toString(e.started_at) AS started,
+       toString(e.ended_at) AS ended, e.ended_by AS ended_by, e.duration_hours AS hours,
+       l.id AS found_at
+"""
+
+PEOPLE_OF_REPORTS = """
+UNWIND $report_ids AS report_id
+MATCH (:Report {id: report_id})-[:MENTIONS]->(p:Person)
+RETURN DISTINCT p.id AS id, p.names AS names, p.nicknames AS nicknames,
+       p.date_of_birth AS date_of_birth, p.audiences AS audiences
+"""

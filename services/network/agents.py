@@ -17,8 +17,7 @@ from schemas.linking import EntitiesLinked
 from schemas.reports import ReportRejected, ReportSubmitted
 from schemas.retractions import ReportRetracted
 from services.network.config import Settings
-from services.network.graph import Neo4jGraphStore, Neo4jPersonIndex, link_batch
-from services.network.linking import link_report
+from services.network.graph import Neo4jGraphStore, link_batch
 from services.network.retractions import withdraw_retracted
 
 log = logging.getLogger(__name__)
@@ -69,11 +68,14 @@ async def _link(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> 
         raise PoisonMessage(f"not a valid ReportSubmitted event: {error}") from error
 
     async def write() -> EntitiesLinked:
-        store = Neo4jGraphStore(driver=neo4j.driver, database=settings.neo4j_database)
-        index = Neo4jPersonIndex(driver=neo4j.driver, database=settings.neo4j_database)
-        return await link_report(
-            event=report, graph=store, people=index, now=datetime.now(UTC), new_id=uuid4
+        (linked,) = await link_batch(
+            driver=neo4j.driver,
+            database=settings.neo4j_database,
+            events=[report],
+            now=datetime.now(UTC),
+            new_id=uuid4,
         )
+        return linked
 
     return await _retrying(write, settings=settings)
 

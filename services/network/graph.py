@@ -1,5 +1,6 @@
-"""The Neo4j adapters of the network service's ports: the graph writer and the person index."""
+"""The Neo4j adapters of the network service's ports: linking, retraction and decisions."""
 
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -7,13 +8,14 @@ from uuid import UUID
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
-from schemas.linking import EntitiesLinked
+from schemas.linking import EntitiesLinked, EntityKind
 from schemas.reports import ReportSubmitted
 from schemas.resolution import Verdict
 from services.network import queries
-from services.network.linking import ReportGraph, link_report
+from services.network.linking import ReportGraph, link_reports
 from services.network.matching import KnownPerson, PersonFacts
 from services.network.mentions import LinkType
+from services.network.pool import SharingPerson
 
 ENTITY_WRITES = (
     ("persons", queries.MERGE_PERSONS),
@@ -53,7 +55,7 @@ def decision_writes(decision: Mapping[str, Any]) -> list[tuple[str, dict[str, An
 
 
 class Neo4jGraphStore:
-    """Writes reports into Neo4j with the async driver, one transaction per report."""
+    """Writes into Neo4j with the async driver, one transaction per call."""
 
     def __init__(self, *, driver: AsyncDriver, database: str) -> None:
         self._driver = driver
@@ -62,7 +64,7 @@ class Neo4jGraphStore:
     async def write_report(self, graph: ReportGraph) -> None:
         """MERGE the report, its entities and links; idempotent by report id."""
         async with self._driver.session(database=self._database) as session:
-            await session.execute_write(write_report_tx, graph)
+            await session.execute_write(write_graphs_tx, [graph])
 
     async def withdraw_report(self, retraction: dict[str, Any]) -> list[str]:
         """Mark a report retracted and withdraw it from every link, in one transaction."""
@@ -103,108 +105,104 @@ async def withdraw_report_tx(tx: AsyncManagedTransaction, retraction: dict[str, 
     return mentioned
 
 
-async def write_report_tx(tx: AsyncManagedTransaction, graph: ReportGraph) -> None:
-    """The statements that write one report, in one transaction.
+async def open_reports_tx(tx: AsyncManagedTransaction, reports: list[dict[str, Any]]) -> set[str]:
+    """Create the report nodes; the ids of those neither written before nor retracted."""
+    result = await tx.run(queries.MERGE_REPORTS, reports=reports)
+    return {r["id"] async for r in result if not (r["written"] or r["retracted"])}
 
-    A report already written is left as it is (a split or a retraction since stays), and a
-    retracted report links nothing.
-    """
-    report_id = graph.report["id"]
-    state = await (await tx.run(queries.MERGE_REPORT, report=graph.report)).single()
-    if state is not None and (state["written"] or state["retracted"]):
-        return
+
+async def write_reports_tx(tx: AsyncManagedTransaction, graphs: list[ReportGraph]) -> None:
+    """The statements that write opened reports' rows: one per kind of row for all of them."""
+
+    def rows_of(field: str) -> list[dict[str, Any]]:
+        return [{**row, "report_id": g.report["id"]} for g in graphs for row in getattr(g, field)]
+
+    async def run(query: str, rows: list[dict[str, Any]], **more: Any) -> None:
+        if rows:
+            await (await tx.run(query, {"rows": rows, **more})).consume()
+
     for field, query in ENTITY_WRITES:
-        rows = getattr(graph, field)
-        if rows:
-            await (await tx.run(query, report_id=report_id, rows=rows)).consume()
-    for kind, rows in graph.links.items():
+        await run(query, rows_of(field))
+    links: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for g in graphs:
+        for kind, pairs in g.links.items():
+            links[kind] += [{**pair, "report_id": g.report["id"]} for pair in pairs]
+    for kind, rows in sorted(links.items()):
         link_type = LinkType(kind)  # only our own relationship types reach the query
-        await (
-            await tx.run(queries.MERGE_LINKS, report_id=report_id, type=link_type.value, rows=rows)
-        ).consume()
-    if graph.possible:
-        await (await tx.run(queries.MERGE_POSSIBLE_SAME_AS, rows=graph.possible)).consume()
-    await _write_facts(tx, graph)
+        await run(queries.MERGE_LINKS, rows, type=link_type.value)
+    await run(queries.MERGE_POSSIBLE_SAME_AS, [row for g in graphs for row in g.possible])
+    await run(queries.MERGE_MISSING_STARTED, rows_of("missing_started"))
+    await run(queries.MERGE_ORDERS, rows_of("orders"))
+    await run(queries.SET_PLACE_STATUS, rows_of("statuses"))
+    # A child found twice in one batch: the second finding must see the first one's end.
+    for rows in _one_per_child(rows_of("missing_ended")):
+        await run(queries.END_MISSING_EPISODES, rows)
 
 
-async def _write_facts(tx: AsyncManagedTransaction, graph: ReportGraph) -> None:
-    """Missing episodes, protective orders and premises status stated by the report."""
-    report_id = graph.report["id"]
-    for query, rows in (
-        (queries.MERGE_MISSING_STARTED, graph.missing_started),
-        (queries.MERGE_ORDERS, graph.orders),
-        (queries.SET_PLACE_STATUS, graph.statuses),
-    ):
-        if rows:
-            await (await tx.run(query, report_id=report_id, rows=rows)).consume()
-    for row in graph.missing_ended:
-        found = await tx.run(
-            queries.FIND_EPISODE_TO_END,
-            child=row["child"],
-            report_id=report_id,
-            found_at=row["found_at"],
-        )
-        record = await found.single()
-        episode_id = record["id"] if record else row["new_id"]
-        await (
-            await tx.run(
-                queries.END_MISSING_EPISODE, report_id=report_id, row=row, episode_id=episode_id
-            )
-        ).consume()
+def _one_per_child(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The rows in rounds, in order, with at most one row per child in each round."""
+    rounds: list[list[dict[str, Any]]] = []
+    seen: dict[str, int] = defaultdict(int)
+    for row in rows:
+        turn = seen[row["child"]]
+        seen[row["child"]] += 1
+        if turn == len(rounds):
+            rounds.append([])
+        rounds[turn].append(row)
+    return rounds
 
 
-def _known(r: Any) -> KnownPerson:
-    return KnownPerson(
-        id=r["id"],
-        facts=PersonFacts(
-            names=tuple(r["names"] or ()),
-            nicknames=tuple(r["nicknames"] or ()),
-            date_of_birth=date.fromisoformat(r["date_of_birth"]) if r["date_of_birth"] else None,
-            birth_year=r["birth_year"],
-            phones=frozenset(r["phones"] or ()),
-            handles=frozenset(r["handles"] or ()),
+async def write_graphs_tx(tx: AsyncManagedTransaction, graphs: list[ReportGraph]) -> None:
+    """Write reports' rows built beforehand; a report written before or retracted is left."""
+    fresh = await open_reports_tx(tx, [g.report for g in graphs])
+    await write_reports_tx(tx, [g for g in graphs if g.report["id"] in fresh])
+
+
+def _known(r: Any) -> SharingPerson:
+    return SharingPerson(
+        person=KnownPerson(
+            id=r["id"],
+            facts=PersonFacts(
+                names=tuple(r["names"] or ()),
+                nicknames=tuple(r["nicknames"] or ()),
+                date_of_birth=date.fromisoformat(r["date_of_birth"])
+                if r["date_of_birth"]
+                else None,
+                birth_year=r["birth_year"],
+                phones=frozenset(r["phones"] or ()),
+                handles=frozenset(r["handles"] or ()),
+            ),
         ),
+        keys=frozenset(r["keys"]),
     )
 
 
-class Neo4jPersonIndex:
-    """Finds candidate people through their blocking keys (MatchKey nodes, one index seek each)."""
-
-    def __init__(self, *, driver: AsyncDriver, database: str) -> None:
-        self._driver = driver
-        self._database = database
-
-    async def candidates(self, keys: list[str], *, limit: int) -> list[KnownPerson]:
-        """People sharing any key, those sharing most first."""
-        records, _, _ = await self._driver.execute_query(
-            queries.FIND_PERSON_CANDIDATES,
-            keys=keys,
-            limit=limit,
-            database_=self._database,
-            routing_="r",
-        )
-        return [_known(r) for r in records]
-
-
 class TransactionGraph:
-    """The graph writer and the person index inside one open transaction.
-
-    A batch of reports is linked in one transaction, one after another, so each report's
-    resolution sees the people the reports before it in the batch created, and the batch
-    costs one commit instead of one per report.
-    """
+    """The linking store inside one open transaction: a batch is linked all or nothing."""
 
     def __init__(self, tx: AsyncManagedTransaction) -> None:
         self._tx = tx
 
-    async def write_report(self, graph: ReportGraph) -> None:
-        """Write the report's statements in the open transaction."""
-        await write_report_tx(self._tx, graph)
+    async def open_reports(self, reports: list[dict[str, Any]]) -> set[str]:
+        """Create the report nodes; those to link now."""
+        return await open_reports_tx(self._tx, reports)
 
-    async def candidates(self, keys: list[str], *, limit: int) -> list[KnownPerson]:
-        """People sharing any key, as the open transaction sees them."""
-        result = await self._tx.run(queries.FIND_PERSON_CANDIDATES, keys=keys, limit=limit)
+    async def people_sharing(self, keys: list[str]) -> list[SharingPerson]:
+        """Everyone with any of the keys, as the open transaction sees them."""
+        result = await self._tx.run(queries.PEOPLE_SHARING_KEYS, keys=keys)
         return [_known(r) async for r in result]
+
+    async def write_reports(self, graphs: list[ReportGraph]) -> None:
+        """Write the reports' rows in the open transaction."""
+        await write_reports_tx(self._tx, graphs)
+
+    async def entities_of(self, report_ids: list[str]) -> dict[str, list[tuple[EntityKind, str]]]:
+        """What reports written before mention."""
+        result = await self._tx.run(queries.ENTITIES_OF_REPORTS, report_ids=report_ids)
+        return {
+            r["report_id"]: sorted((EntityKind(kind), eid) for kind, eid in r["entities"])
+            async for r in result
+        }
 
 
 async def link_batch(
@@ -218,11 +216,7 @@ async def link_batch(
     """Link reports in order in one transaction: all of them, or (on an error) none."""
 
     async def work(tx: AsyncManagedTransaction) -> list[EntitiesLinked]:
-        graph = TransactionGraph(tx)
-        return [
-            await link_report(event=event, graph=graph, people=graph, now=now, new_id=new_id)
-            for event in events
-        ]
+        return await link_reports(events=events, store=TransactionGraph(tx), now=now, new_id=new_id)
 
     async with driver.session(database=database) as session:
         linked: list[EntitiesLinked] = await session.execute_write(work)

@@ -1,4 +1,4 @@
-"""Use case: resolve one submitted report's mentions and turn them into graph rows and an event."""
+"""Use case: resolve a batch of submitted reports' mentions into graph rows and events."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -20,6 +20,7 @@ from services.network.matching import (
     resolve,
 )
 from services.network.mentions import Mentions, Ref, mentions_of
+from services.network.pool import PersonPool, SharingPerson
 from services.network.resolve import (
     audiences,
     evidence_entries,
@@ -58,33 +59,24 @@ class ReportGraph:
         return self.links.get("SEEN_AT", [])
 
 
-class GraphWriter(Protocol):
-    """Writes a report's rows idempotently (keyed by report id)."""
+class LinkingStore(Protocol):
+    """The graph as linking a batch of reports needs it: all of it in one transaction."""
 
-    async def write_report(self, graph: ReportGraph) -> None:
-        """Write the rows in one transaction; re-writing the same report changes nothing."""
+    async def open_reports(self, reports: list[dict[str, Any]]) -> set[str]:
+        """Create the reports' nodes; the ids of those to link now (not written, not retracted)."""
         ...
 
-
-class PersonIndex(Protocol):
-    """Finds the people already in the graph who share a blocking key with a mention."""
-
-    async def candidates(self, keys: list[str], *, limit: int) -> list[KnownPerson]:
-        """People sharing any of the keys, those sharing most first."""
+    async def people_sharing(self, keys: list[str]) -> list[SharingPerson]:
+        """Everyone with any of the blocking keys, and which of them they have."""
         ...
 
+    async def write_reports(self, graphs: list[ReportGraph]) -> None:
+        """Write the reports' rows, in order."""
+        ...
 
-class NoPeople:
-    """An index of an empty graph: every mention is someone new (bulk loads, tests)."""
-
-    async def candidates(
-        self,
-        keys: list[str],  # noqa: ARG002 - the port's signature
-        *,
-        limit: int,  # noqa: ARG002
-    ) -> list[KnownPerson]:
-        """Nobody."""
-        return []
+    async def entities_of(self, report_ids: list[str]) -> dict[str, list[tuple[EntityKind, str]]]:
+        """What reports written before mention."""
+        ...
 
 
 def _facts(person: Person, event: ReportSubmitted) -> PersonFacts:
@@ -100,24 +92,22 @@ def _facts(person: Person, event: ReportSubmitted) -> PersonFacts:
     )
 
 
-async def resolve_persons(
-    *, event: ReportSubmitted, found: Mentions, index: PersonIndex
+def resolve_persons(
+    *, facts: list[PersonFacts], new_ids: list[str], pool: PersonPool
 ) -> list[Resolution]:
-    """Resolve each person mention, in order; a person named twice in one report is one."""
+    """Resolve each person mention of one report, in order; a person named twice is one."""
     resolved: list[Resolution] = []
     this_report: list[KnownPerson] = []
-    for i, (person, _) in enumerate(found.persons):
-        facts = _facts(person, event)
-        keys = blocking_keys(facts)
-        known = await index.candidates(keys, limit=MAX_CANDIDATES) if keys else []
-        fresh = new_person_id(person, report_id=event.event_id, index=i)
-        pool = [k for k in this_report if k.id != fresh] + known
-        if any(k.id == fresh for k in this_report + known):
+    for mention, fresh in zip(facts, new_ids, strict=True):
+        keys = blocking_keys(mention)
+        known = pool.candidates(keys, limit=MAX_CANDIDATES) if keys else []
+        if fresh in pool or any(k.id == fresh for k in this_report):
             resolution = Resolution(person_id=fresh, matched=True)
         else:
-            resolution = resolve(mention=facts, candidates=pool if keys else [], new_id=fresh)
+            pool_now = [k for k in this_report if k.id != fresh] + known
+            resolution = resolve(mention=mention, candidates=pool_now if keys else [], new_id=fresh)
         resolved.append(resolution)
-        this_report.append(KnownPerson(id=resolution.person_id, facts=facts))
+        this_report.append(KnownPerson(id=resolution.person_id, facts=mention))
     return resolved
 
 
@@ -146,6 +136,32 @@ def _person_row(
         "additional_needs": person.flags.additional_needs,
         "age": person.age_on(day),
         "young_person": is_young_person(person, day),
+    }
+
+
+def report_row(event: ReportSubmitted, found: Mentions) -> dict[str, Any]:
+    """The report node's properties."""
+    body = event.report
+    grading = body.grading
+    return {
+        "id": str(event.event_id),
+        "type": body.event.type,
+        "source_agency": event.source_agency,
+        "submitted_by": event.submitted_by,
+        "observed_at": body.observed_at.isoformat(),
+        "reported_at": event.occurred_at.isoformat(),
+        "narrative": body.narrative,
+        "grading": grading.code,
+        "source_evaluation": grading.source.value,
+        "intelligence_assessment": grading.intelligence.value,
+        "handling_code": grading.handling.value,
+        "handling_agencies": grading.conditions.agencies if grading.conditions else [],
+        "handling_roles": [r.value for r in grading.conditions.roles] if grading.conditions else [],
+        "audiences": audiences(event),
+        "evidence": evidence_entries(event),
+        "source_protected": body.source_protected,
+        "police_incident_ref": body.police_incident_ref,
+        "items": sorted(set(found.items)),
     }
 
 
@@ -236,7 +252,6 @@ def build_report_graph(
         source, target = ref_id(link.source), ref_id(link.target)
         if source != target:
             links[link.type.value].add((source, target, link.detail))
-    grading = body.grading
     report_id = str(event.event_id)
 
     def maybe(ref: Ref | None) -> str | None:
@@ -289,28 +304,7 @@ def build_report_graph(
         for fact in found.statuses
     ]
     return ReportGraph(
-        report={
-            "id": str(event.event_id),
-            "type": body.event.type,
-            "source_agency": event.source_agency,
-            "submitted_by": event.submitted_by,
-            "observed_at": body.observed_at.isoformat(),
-            "reported_at": event.occurred_at.isoformat(),
-            "narrative": body.narrative,
-            "grading": grading.code,
-            "source_evaluation": grading.source.value,
-            "intelligence_assessment": grading.intelligence.value,
-            "handling_code": grading.handling.value,
-            "handling_agencies": grading.conditions.agencies if grading.conditions else [],
-            "handling_roles": [r.value for r in grading.conditions.roles]
-            if grading.conditions
-            else [],
-            "audiences": audiences(event),
-            "evidence": evidence_entries(event),
-            "source_protected": body.source_protected,
-            "police_incident_ref": body.police_incident_ref,
-            "items": sorted(set(found.items)),
-        },
+        report=report_row(event, found),
         persons=rows(persons),
         locations=rows(locations),
         vehicles=rows(vehicles),
@@ -344,27 +338,68 @@ def _possible_rows(resolutions: list[Resolution], event: ReportSubmitted) -> lis
     return list(seen.values())
 
 
-async def link_report(
+async def link_reports(
     *,
-    event: ReportSubmitted,
-    graph: GraphWriter,
-    people: PersonIndex,
+    events: list[ReportSubmitted],
+    store: LinkingStore,
     now: datetime,
     new_id: Callable[[], UUID],
-) -> EntitiesLinked:
-    """Resolve the report's mentions, write them into the graph and say what was linked."""
-    found = mentions_of(event.report.event)
-    resolutions = await resolve_persons(event=event, found=found, index=people)
-    rows = build_report_graph(event, found=found, people=[r.person_id for r in resolutions])
-    rows = replace(rows, possible=_possible_rows(resolutions, event))
-    await graph.write_report(rows)
-    return linked_event(rows, event=event, now=now, new_id=new_id)
+) -> list[EntitiesLinked]:
+    """Resolve a batch of reports in order, write them, and say what each linked.
+
+    One read finds everyone the batch's mentions may be; each report then sees the people the
+    reports before it created or added to. A report written before (a redelivery) is not
+    written again: its event names what it mentions in the graph.
+    """
+    unique = {str(e.event_id): e for e in events}
+    found = {rid: mentions_of(e.report.event) for rid, e in unique.items()}
+    fresh = await store.open_reports([report_row(e, found[rid]) for rid, e in unique.items()])
+    said = {
+        rid: [_facts(person, e) for person, _ in found[rid].persons]
+        for rid, e in unique.items()
+        if rid in fresh
+    }
+    keys = sorted({key for facts in said.values() for f in facts for key in blocking_keys(f)})
+    pool = PersonPool(await store.people_sharing(keys) if keys else [])
+    graphs: dict[str, ReportGraph] = {}
+    for rid, facts in said.items():
+        event = unique[rid]
+        new_ids = [
+            new_person_id(p, report_id=event.event_id, index=i)
+            for i, (p, _) in enumerate(found[rid].persons)
+        ]
+        resolutions = resolve_persons(facts=facts, new_ids=new_ids, pool=pool)
+        rows = build_report_graph(
+            event, found=found[rid], people=[r.person_id for r in resolutions]
+        )
+        graphs[rid] = replace(rows, possible=_possible_rows(resolutions, event))
+        for mention, resolution in zip(facts, resolutions, strict=True):
+            pool.learn(resolution.person_id, mention, blocking_keys(mention))
+    if graphs:
+        await store.write_reports(list(graphs.values()))
+    earlier = [rid for rid in unique if rid not in graphs]
+    mentioned = await store.entities_of(earlier) if earlier else {}
+    return [
+        _linked(
+            event,
+            _entities(graphs[rid]) if rid in graphs else mentioned.get(rid, []),
+            now=now,
+            new_id=new_id,
+        )
+        for event in events
+        for rid in (str(event.event_id),)
+    ]
 
 
-def linked_event(
-    rows: ReportGraph, *, event: ReportSubmitted, now: datetime, new_id: Callable[[], UUID]
+async def link_report(
+    *, event: ReportSubmitted, store: LinkingStore, now: datetime, new_id: Callable[[], UUID]
 ) -> EntitiesLinked:
-    """The EntitiesLinked event for rows that were written."""
+    """Link one report (a batch of one)."""
+    (linked,) = await link_reports(events=[event], store=store, now=now, new_id=new_id)
+    return linked
+
+
+def _entities(rows: ReportGraph) -> list[tuple[EntityKind, str]]:
     entities: list[tuple[EntityKind, str]] = []
     for kind, items in (
         (EntityKind.LOCATION, rows.locations),
@@ -375,6 +410,16 @@ def linked_event(
         (EntityKind.GROUP, rows.groups),
     ):
         entities += sorted({(kind, item["id"]) for item in items})
+    return entities
+
+
+def _linked(
+    event: ReportSubmitted,
+    entities: list[tuple[EntityKind, str]],
+    *,
+    now: datetime,
+    new_id: Callable[[], UUID],
+) -> EntitiesLinked:
     return EntitiesLinked(
         event_id=new_id(),
         occurred_at=now,

@@ -5,39 +5,41 @@ Every entity node also carries the label Entity (ids are unique across kinds: `p
 type comes from the LinkType enum, never from request text.
 """
 
-# ---------------------------------------------------------------- linking (one report, one tx)
+# ---------------------------------------------------------------- linking (a batch, one tx)
+# Every statement takes the rows of a whole batch of reports; each row names its report.
 
-# A report is written once, in one transaction: `written` says it already was (a redelivery,
-# or a replay without --wipe), so nothing an analyst's split or a retraction changed since is
-# undone. A retraction that arrived first left the node without a type: it is filled in, and
-# `retracted` says to link nothing.
-MERGE_REPORT = """
-MERGE (r:Report {id: $report.id})
-WITH r, r.type IS NOT NULL AS written
+# A report is written once: `written` says it already was (a redelivery, or a replay without
+# --wipe), so nothing an analyst's split or a retraction changed since is undone. A retraction
+# that arrived first left the node without a type: it is filled in, and `retracted` says to
+# link nothing.
+MERGE_REPORTS = """
+UNWIND $reports AS report
+MERGE (r:Report {id: report.id})
+WITH r, report, r.type IS NOT NULL AS written
 FOREACH (_ IN CASE WHEN written THEN [] ELSE [1] END |
-  SET r.type = $report.type,
-      r.source_agency = $report.source_agency,
-      r.submitted_by = $report.submitted_by,
-      r.observed_at = datetime($report.observed_at),
-      r.reported_at = datetime($report.reported_at),
-      r.narrative = $report.narrative,
-      r.grading = $report.grading,
-      r.source_evaluation = $report.source_evaluation,
-      r.intelligence_assessment = $report.intelligence_assessment,
-      r.handling_code = $report.handling_code,
-      r.handling_agencies = $report.handling_agencies,
-      r.handling_roles = $report.handling_roles,
-      r.audiences = $report.audiences,
-      r.evidence = $report.evidence,
-      r.source_protected = $report.source_protected,
-      r.police_incident_ref = $report.police_incident_ref,
-      r.items = $report.items)
-RETURN written, r.retracted IS NOT NULL AS retracted
+  SET r.type = report.type,
+      r.source_agency = report.source_agency,
+      r.submitted_by = report.submitted_by,
+      r.observed_at = datetime(report.observed_at),
+      r.reported_at = datetime(report.reported_at),
+      r.narrative = report.narrative,
+      r.grading = report.grading,
+      r.source_evaluation = report.source_evaluation,
+      r.intelligence_assessment = report.intelligence_assessment,
+      r.handling_code = report.handling_code,
+      r.handling_agencies = report.handling_agencies,
+      r.handling_roles = report.handling_roles,
+      r.audiences = report.audiences,
+      r.evidence = report.evidence,
+      r.source_protected = report.source_protected,
+      r.police_incident_ref = report.police_incident_ref,
+      r.items = report.items)
+RETURN report.id AS id, written, r.retracted IS NOT NULL AS retracted
 """
 
 MERGE_PERSONS = """
-MATCH (r:Report {id: $report_id})
 UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
 MERGE (p:Person {id: row.id})
 ON CREATE SET p:Entity, p.kind = 'person', p.name = row.name, p.name_key = row.name_key,
               p.names = [], p.nicknames = [], p.phones = [], p.handles = [], p.audiences = [],
@@ -65,8 +67,8 @@ MERGE (p)-[:HAS_KEY]->(k)
 """
 
 MERGE_LOCATIONS = """
-MATCH (r:Report {id: $report_id})
 UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
 MERGE (l:Location {id: row.id})
 ON CREATE SET l:Entity, l.kind = 'location', l.name = row.name, l.postcode = row.postcode,
               l.category = row.category, l.audiences = [],
@@ -83,8 +85,8 @@ ON CREATE SET m.name = row.name
 """
 
 MERGE_VEHICLES = """
-MATCH (r:Report {id: $report_id})
 UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
 MERGE (v:Vehicle {id: row.id})
 ON CREATE SET v:Entity, v.kind = 'vehicle', v.name = row.name, v.vrm = row.vrm,
               v.vrm_format = row.vrm_format, v.audiences = []
@@ -96,8 +98,8 @@ ON CREATE SET m.name = row.name
 """
 
 MERGE_PHONES = """
-MATCH (r:Report {id: $report_id})
 UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
 MERGE (p:Phone {id: row.id})
 ON CREATE SET p:Entity, p.kind = 'phone', p.name = row.name, p.e164 = row.e164, p.audiences = []
 SET p.audiences = p.audiences + [a IN r.audiences WHERE NOT a IN p.audiences]
@@ -106,8 +108,8 @@ ON CREATE SET m.name = row.name
 """
 
 MERGE_HANDLES = """
-MATCH (r:Report {id: $report_id})
 UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
 MERGE (h:Handle {id: row.id})
 ON CREATE SET h:Entity, h.kind = 'handle', h.name = row.name, h.platform = row.platform,
               h.handle = row.handle, h.audiences = []
@@ -117,8 +119,8 @@ ON CREATE SET m.name = row.name
 """
 
 MERGE_GROUPS = """
-MATCH (r:Report {id: $report_id})
 UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
 MERGE (g:Group {id: row.id})
 ON CREATE SET g:Entity, g.kind = 'group', g.name = row.name, g.audiences = []
 SET g.audiences = g.audiences + [a IN r.audiences WHERE NOT a IN g.audiences]
@@ -128,8 +130,8 @@ ON CREATE SET m.name = row.name
 
 # One query for every link type: $type is a LinkType value, checked by the adapter.
 MERGE_LINKS = """
-MATCH (r:Report {id: $report_id})
 UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
 MATCH (a:Entity {id: row.source})
 MATCH (b:Entity {id: row.target})
 MERGE (a)-[l:$($type)]->(b)
@@ -148,8 +150,8 @@ SET l.report_ids = l.report_ids + r.id,
 
 # Missing episodes, protective orders and premises status: facts, keyed by their report.
 MERGE_MISSING_STARTED = """
-MATCH (r:Report {id: $report_id})
 UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
 MATCH (p:Person {id: row.child})
 MERGE (e:MissingEpisode {id: row.id})
 ON CREATE SET e.started_at = datetime(row.started_at), e.reported_by = r.id,
@@ -160,42 +162,44 @@ OPTIONAL MATCH (l:Location {id: row.placement})
 FOREACH (_ IN CASE WHEN l IS NULL THEN [] ELSE [1] END | MERGE (e)-[:MISSING_FROM]->(l))
 """
 
-# The episode a found report ends: the one it ended before (a replay), else the child's latest
-# open episode that began before the child was found.
-FIND_EPISODE_TO_END = """
-MATCH (p:Person {id: $child})-[:WENT_MISSING]->(e:MissingEpisode)
-WHERE e.ended_by = $report_id
-   OR (e.ended_at IS NULL AND e.started_at <= datetime($found_at))
-RETURN e.id AS id
-ORDER BY e.ended_by = $report_id DESC, e.started_at DESC
-LIMIT 1
-"""
-
-END_MISSING_EPISODE = """
-MATCH (r:Report {id: $report_id})
-MATCH (p:Person {id: $row.child})
-MERGE (e:MissingEpisode {id: $episode_id})
+# A found report ends the episode it ended before (a replay), else the child's latest open
+# episode that began before the child was found, else an episode known only by its end.
+# The adapter sends at most one row per child in a statement, so rows never race for one episode.
+END_MISSING_EPISODES = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+MATCH (p:Person {id: row.child})
+CALL (p, row) {
+  OPTIONAL MATCH (p)-[:WENT_MISSING]->(open:MissingEpisode)
+  WHERE open.ended_by = row.report_id
+     OR (open.ended_at IS NULL AND open.started_at <= datetime(row.found_at))
+  WITH open ORDER BY open.ended_by = row.report_id DESC, open.started_at DESC
+  RETURN collect(open.id)[0] AS found_id
+}
+MERGE (e:MissingEpisode {id: coalesce(found_id, row.new_id)})
 ON CREATE SET e.audiences = r.audiences
-SET e.ended_at = datetime($row.found_at), e.ended_by = r.id,
-    e.circumstances = $row.circumstances, e.condition = $row.condition,
+SET e.ended_at = datetime(row.found_at), e.ended_by = r.id,
+    e.circumstances = row.circumstances, e.condition = row.condition,
     e.items = r.items,
     e.audiences = e.audiences + [a IN r.audiences WHERE NOT a IN e.audiences],
     e.duration_hours = CASE WHEN e.started_at IS NULL THEN null
-                            ELSE duration.inSeconds(e.started_at, datetime($row.found_at))
+                            ELSE duration.inSeconds(e.started_at, datetime(row.found_at))
                                  .seconds / 3600.0 END
 MERGE (p)-[:WENT_MISSING]->(e)
-WITH e
-OPTIONAL MATCH (l:Location {id: $row.place})
+WITH e, row
+OPTIONAL MATCH (l:Location {id: row.place})
 FOREACH (_ IN CASE WHEN l IS NULL THEN [] ELSE [1] END | MERGE (e)-[:FOUND_AT]->(l))
-WITH DISTINCT e
-UNWIND $row.companions AS companion
-MATCH (c:Person {id: companion})
-MERGE (e)-[:FOUND_WITH_PERSON]->(c)
+WITH DISTINCT e, row
+CALL (e, row) {
+  UNWIND row.companions AS companion
+  MATCH (c:Person {id: companion})
+  MERGE (e)-[:FOUND_WITH_PERSON]->(c)
+}
 """
 
 MERGE_ORDERS = """
-MATCH (r:Report {id: $report_id})
 UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
 MATCH (s:Person {id: row.subject})
 MERGE (o:ProtectiveOrder {id: row.id})
 ON CREATE SET o.kind = row.kind, o.issued_on = date(row.issued_on),
@@ -222,8 +226,8 @@ CALL (o, row) {
 
 # Status only ever turns on; the first report that gave it is kept, with its time.
 SET_PLACE_STATUS = """
-MATCH (r:Report {id: $report_id})
 UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
 MATCH (l:Location {id: row.id})
 SET l.drugs_house = coalesce(l.drugs_house, false) OR row.drugs_house,
     l.vulnerable_tenant = coalesce(l.vulnerable_tenant, false) OR row.vulnerable_tenant,
@@ -244,16 +248,23 @@ ON CREATE SET c.id = row.id, c.score = row.score, c.reasons = row.reasons,
               c.report_id = row.report_id, c.status = 'pending'
 """
 
-FIND_PERSON_CANDIDATES = """
+# Everyone sharing a blocking key with any mention of the batch, with the keys they share:
+# the linker ranks them per mention as one query per mention would.
+PEOPLE_SHARING_KEYS = """
 UNWIND $keys AS key
 MATCH (:MatchKey {key: key})<-[:HAS_KEY]-(p:Person)
-WITH p, count(*) AS shared
-ORDER BY shared DESC, p.id
-LIMIT $limit
 RETURN p.id AS id, p.names AS names, p.nicknames AS nicknames,
        p.date_of_birth AS date_of_birth, p.birth_year AS birth_year,
-       p.phones AS phones, p.handles AS handles
+       p.phones AS phones, p.handles AS handles, collect(key) AS keys
 """
+
+# What reports written before mention, for their entities.linked events again.
+ENTITIES_OF_REPORTS = """
+UNWIND $report_ids AS report_id
+MATCH (:Report {id: report_id})-[:MENTIONS]->(e:Entity)
+RETURN report_id, collect(DISTINCT [e.kind, e.id]) AS entities
+"""
+
 
 # ---------------------------------------------------------------- analyst reads
 # Visibility: a link is visible when one of its evidence entries
@@ -644,7 +655,7 @@ SET x.audiences = audiences
 # ---------------------------------------------------------------- retraction (one transaction)
 
 # The report is kept, marked; the first retraction's who, when and why stand. A retraction that
-# arrives before its report leaves a node the report fills in later (see MERGE_REPORT).
+# arrives before its report leaves a node the report fills in later (see MERGE_REPORTS).
 MARK_RETRACTED = """
 MERGE (r:Report {id: $retraction.report_id})
 SET r.retracted = true,

@@ -21,12 +21,12 @@ from schemas.resolution import ResolutionDecided
 from schemas.retractions import ReportRetracted
 from services.network import queries
 from services.network.decisions import decision_row
-from services.network.graph import Neo4jGraphStore, Neo4jPersonIndex
-from services.network.linking import link_report
+from services.network.graph import Neo4jGraphStore, link_batch
 from services.network.retractions import withdraw_retracted
 
 log = logging.getLogger(__name__)
 POLL_MS = 1000
+REPLAY_BATCH = 500  # reports resolved and written per transaction, in the order read
 WIPE_BATCH = 5000
 
 
@@ -153,21 +153,33 @@ async def replay(
         partitions, end, total = _end_offsets(consumer, topic)
         on_total(total)
         store = Neo4jGraphStore(driver=driver, database=settings.neo4j_database)
-        index = Neo4jPersonIndex(driver=driver, database=settings.neo4j_database)
+        batch: list[ReportSubmitted] = []
+
+        async def link_pending() -> None:
+            await link_batch(
+                driver=driver,
+                database=settings.neo4j_database,
+                events=batch,
+                now=datetime.now(UTC),
+                new_id=uuid.uuid4,
+            )
+            outcome.linked += len(batch)
+            on_progress(len(batch))
+            batch.clear()
+
         # In the order Kafka stamped the reports across partitions (within a partition, one
         # subject's events, the order is kept): the order the live worker saw them in, and a
         # repeatable one, so a replay into an empty graph gives the same graph.
         async for record in _in_time_order(consumer, partitions, end):
             try:
-                event = ReportSubmitted.from_wire(record.value)
+                batch.append(ReportSubmitted.from_wire(record.value))
             except ValidationError:
                 outcome.unreadable += 1
-            else:
-                await link_report(
-                    event=event, graph=store, people=index, now=datetime.now(UTC), new_id=uuid.uuid4
-                )
-                outcome.linked += 1
-            on_progress(1)
+                on_progress(1)
+            if len(batch) == REPLAY_BATCH:
+                await link_pending()
+        if batch:
+            await link_pending()
         async for value in _events(consumer, retractions_topic, outcome):
             try:
                 retraction = ReportRetracted.from_wire(value)

@@ -3,16 +3,18 @@
 import asyncio
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from neo4j import AsyncGraphDatabase, Driver
 
 from common.settings import InfraSettings
 from schemas.linking import EntitiesLinked
-from schemas.reports import ReportSubmitted
+from schemas.reports import ReportCreate, ReportSubmitted
 from services.network.graph import link_batch
 from tests import queries
-from tests.factories import run_tag, sighting, submitted
+from tests.factories import report_json, run_tag, sighting, submitted
+from tests.linking import link_events
 
 pytestmark = pytest.mark.integration
 
@@ -64,5 +66,80 @@ def test_one_person_in_two_reports_of_one_batch_is_one_node(
             ids=ids,
         )
         assert records[0]["n"] == 6
+    finally:
+        neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=ids)
+
+
+def _snapshot(driver: Driver, ids: list[str]) -> dict[str, list[tuple[Any, ...]]]:
+    def rows(query: str, **params: Any) -> list[tuple[Any, ...]]:
+        records, _, _ = driver.execute_query(query, **params)
+        return sorted(tuple(str(v) for v in r.values()) for r in records)
+
+    mentions = rows(queries.MENTIONS_OF_REPORTS, report_ids=ids)
+    entities = sorted({m[2] for m in mentions})
+    return {
+        "mentions": mentions,
+        "links": rows(queries.LINKS_AMONG, ids=entities),
+        "episodes": rows(queries.EPISODES_OF_REPORTS, report_ids=ids),
+        "people": rows(queries.PEOPLE_OF_REPORTS, report_ids=ids),
+    }
+
+
+def test_a_batch_writes_the_graph_that_one_report_at_a_time_writes(
+    settings: InfraSettings, neo4j_driver: Driver
+) -> None:
+    tag = run_tag()
+    child = {"name": f"Kai Synth{tag}", "date_of_birth": "2010-03-04", "role": "young_person"}
+    home = {"name": f"Synthetic Home {tag}", "category": "care_home"}
+    flat = {"name": f"Synthetic Flat {tag}", "postcode": "ZZ99 4AB"}
+
+    def missing(day: int) -> dict[str, Any]:
+        return {
+            "type": "missing_reported",
+            "child": child,
+            "placement": home,
+            "last_seen_at": f"2026-11-{day:02d}T18:00:00+00:00",
+        }
+
+    def found(day: int) -> dict[str, Any]:
+        return {
+            "type": "missing_ended",
+            "child": child,
+            "found_at": f"2026-11-{day:02d}T06:00:00+00:00",
+            "found_place": flat,
+            "found_with": [{"name": f"Rex Adult{tag}", "role": "adult"}],
+        }
+
+    bodies: list[dict[str, Any]] = [
+        missing(10),
+        found(12),
+        found(13),  # found again with no open episode: an episode known by its end only
+        missing(15),
+        found(16),
+        {
+            "type": "sighting",
+            "persons": [
+                {"name": f"K. Synth{tag}", "role": "young_person", "nicknames": ["kaz"]},
+                {"name": f"Rex Adult{tag}", "role": "adult"},
+            ],
+            "place": flat,
+        },
+        {
+            "type": "vehicle_sighting",
+            "vehicle": {"vrm": "ZZ61 ABC", "colour": "silver"},
+            "place": flat,
+            "got_in": [child],
+        },
+    ]
+    events = [submitted(ReportCreate.model_validate(report_json(b))) for b in bodies]
+    ids = [str(e.event_id) for e in events]
+    try:
+        link_events(settings, events)  # one transaction per report, in turn
+        one_at_a_time = _snapshot(neo4j_driver, ids)
+        assert len(one_at_a_time["episodes"]) == 3
+        neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=ids)
+        assert _snapshot(neo4j_driver, ids)["mentions"] == []
+        _link(settings, events)
+        assert _snapshot(neo4j_driver, ids) == one_at_a_time
     finally:
         neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=ids)

@@ -269,9 +269,7 @@ def test_a_retraction_that_arrives_before_its_report_links_nothing(
     try:
         asyncio.run(withdraw())
         (linked,) = link_events(settings, [event])
-        person = next(e.id for e in linked.entities if e.kind == "person")
-        records, _, _ = neo4j_driver.execute_query(queries.MENTIONED_BY, id=person)
-        assert records[0]["report_ids"] == []
+        assert linked.entities == (), "a retracted report mentions nobody, so nothing to examine"
         marked = neo4j_driver.execute_query(queries.REPORT_RETRACTION, report_id=report_id)[0][0]
         assert marked["retracted"] is True
         records, _, _ = neo4j_driver.execute_query(queries.COUNT_REPORTS, report_id=report_id)

@@ -2,38 +2,45 @@
 
 import asyncio
 import uuid
+from typing import Any
 
 import pytest
 
-from schemas.linking import EntityKind
-from schemas.reports import ReportCreate
+from schemas.linking import EntitiesLinked, EntityKind
+from schemas.reports import ReportCreate, ReportSubmitted
 from services.network.linking import (
-    NoPeople,
     ReportGraph,
     build_report_graph,
     link_report,
+    link_reports,
 )
 from services.network.matching import KnownPerson, PersonFacts, facts_of
+from services.network.pool import SharingPerson
 from tests.examples import EVENTS
 from tests.factories import NOW, report_json, sighting, submitted
 
 
-class FakeGraph:
-    def __init__(self) -> None:
-        self.written: list[ReportGraph] = []
+class FakeStore:
+    """The linking store as a fake: people it was given, reports it was told are written."""
 
-    async def write_report(self, graph: ReportGraph) -> None:
-        self.written.append(graph)
-
-
-class FakeIndex:
-    def __init__(self, *people: KnownPerson) -> None:
+    def __init__(self, *people: KnownPerson, written: tuple[str, ...] = ()) -> None:
         self.people = list(people)
+        self.earlier = set(written)
+        self.written: list[ReportGraph] = []
         self.asked: list[list[str]] = []
 
-    async def candidates(self, keys: list[str], *, limit: int) -> list[KnownPerson]:
+    async def open_reports(self, reports: list[dict[str, Any]]) -> set[str]:
+        return {r["id"] for r in reports if r["id"] not in self.earlier}
+
+    async def people_sharing(self, keys: list[str]) -> list[SharingPerson]:
         self.asked.append(keys)
-        return self.people[:limit]
+        return [SharingPerson(person=p, keys=frozenset(keys)) for p in self.people]
+
+    async def write_reports(self, graphs: list[ReportGraph]) -> None:
+        self.written += graphs
+
+    async def entities_of(self, report_ids: list[str]) -> dict[str, list[tuple[EntityKind, str]]]:
+        return {rid: [(EntityKind.PERSON, "person:earlier")] for rid in report_ids}
 
 
 def _named(name: str) -> PersonFacts:
@@ -49,13 +56,14 @@ def _named(name: str) -> PersonFacts:
     )
 
 
-def _link(report: ReportCreate, index: object) -> tuple[FakeGraph, object]:
-    graph = FakeGraph()
+def _link(report: ReportCreate, store: FakeStore) -> tuple[FakeStore, EntitiesLinked]:
     event = submitted(report)
-    linked = asyncio.run(
-        link_report(event=event, graph=graph, people=index, now=NOW, new_id=uuid.uuid4)  # type: ignore[arg-type]
-    )
-    return graph, linked
+    linked = asyncio.run(link_report(event=event, store=store, now=NOW, new_id=uuid.uuid4))
+    return store, linked
+
+
+def _link_all(events: list[ReportSubmitted], store: FakeStore) -> list[EntitiesLinked]:
+    return asyncio.run(link_reports(events=events, store=store, now=NOW, new_id=uuid.uuid4))
 
 
 def test_a_person_named_twice_in_one_report_is_one_row() -> None:
@@ -66,9 +74,9 @@ def test_a_person_named_twice_in_one_report_is_one_row() -> None:
 
 
 def test_link_report_writes_once_and_names_every_entity() -> None:
-    graph, linked = _link(sighting("Ava Synth", "Ben Synth", place="Synthetic Park"), NoPeople())
+    graph, linked = _link(sighting("Ava Synth", "Ben Synth", place="Synthetic Park"), FakeStore())
     assert len(graph.written) == 1
-    kinds = [e.kind for e in linked.entities]  # type: ignore[attr-defined]
+    kinds = [e.kind for e in linked.entities]
     assert kinds.count(EntityKind.LOCATION) == 1 and kinds.count(EntityKind.PERSON) == 2
 
 
@@ -77,7 +85,7 @@ def test_a_certain_match_reuses_the_known_person() -> None:
         "person:known",
         _named("Ava Synth"),
     )
-    graph, _ = _link(sighting("Ava Synth"), FakeIndex(known))
+    graph, _ = _link(sighting("Ava Synth"), FakeStore(known))
     assert graph.written[0].persons[0]["id"] == "person:known"
     assert graph.written[0].possible == []
 
@@ -87,7 +95,7 @@ def test_an_uncertain_match_is_recorded_as_a_candidate() -> None:
         "person:known",
         _named("Ava Synthe"),
     )
-    graph, _ = _link(sighting("Ava Synth"), FakeIndex(known))
+    graph, _ = _link(sighting("Ava Synth"), FakeStore(known))
     rows = graph.written[0]
     assert rows.persons[0]["id"] != "person:known"
     assert len(rows.possible) == 1 and rows.possible[0]["score"] >= 0.75
@@ -120,3 +128,35 @@ def test_vehicle_phone_and_handle_events_link_those_identifiers() -> None:
         submitted(ReportCreate.model_validate(report_json(EVENTS["social_media"])))
     )
     assert social.handles and "HAS_HANDLE" in social.links
+
+
+def test_a_batch_reads_the_graph_once_and_later_reports_see_earlier_ones() -> None:
+    store = FakeStore()
+    events = [
+        submitted(sighting("Cal Synthwood", place="Synthetic Arcade")),
+        submitted(sighting("cal  SYNTHWOOD", place="Synthetic Bus Stop")),
+        submitted(sighting("Dee Synthwood", place="Synthetic Arcade")),
+    ]
+    linked = _link_all(events, store)
+    assert len(store.asked) == 1, "one read of the people for the whole batch"
+    assert len(store.written) == 3
+    first, second, third = (g.persons[0]["id"] for g in store.written)
+    assert first == second, "the second report is the person the first created"
+    assert third != first
+    assert [e.report_id for e in linked] == [e.event_id for e in events]
+
+
+def test_a_report_written_before_is_not_written_again_and_names_what_it_mentions() -> None:
+    events = [submitted(sighting("Eve Synth")), submitted(sighting("Fay Synth"))]
+    store = FakeStore(written=(str(events[0].event_id),))
+    linked = _link_all(events, store)
+    assert [g.report["id"] for g in store.written] == [str(events[1].event_id)]
+    assert [e.id for e in linked[0].entities] == ["person:earlier"]
+
+
+def test_a_report_twice_in_one_batch_is_written_once_and_answered_twice() -> None:
+    event = submitted(sighting("Gus Synth"))
+    store = FakeStore()
+    linked = _link_all([event, event], store)
+    assert len(store.written) == 1
+    assert linked[0].entities == linked[1].entities

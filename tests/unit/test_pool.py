@@ -1,0 +1,45 @@
+"""The person pool ranks candidates as the graph did, and learns what each mention says."""
+
+from datetime import date
+
+from services.network.matching import KnownPerson, PersonFacts
+from services.network.pool import PersonPool, SharingPerson, merged
+
+
+def _person(pid: str, keys: set[str], facts: PersonFacts | None = None) -> SharingPerson:
+    person = KnownPerson(id=pid, facts=facts or PersonFacts())
+    return SharingPerson(person=person, keys=frozenset(keys))
+
+
+def test_candidates_share_most_keys_first_then_by_id() -> None:
+    pool = PersonPool(
+        [
+            _person("person:b", {"k1"}),
+            _person("person:a", {"k1"}),
+            _person("person:c", {"k1", "k2"}),
+        ]
+    )
+    ranked = [p.id for p in pool.candidates(["k1", "k2", "k2"], limit=2)]
+    assert ranked == ["person:c", "person:a"]
+
+
+def test_a_learnt_mention_adds_facts_and_keys_as_the_graph_merges_them() -> None:
+    pool = PersonPool(
+        [_person("person:a", {"k1"}, PersonFacts(names=("ava synth",), birth_year=2010))]
+    )
+    said = PersonFacts(
+        names=("ava synth", "ava synthe"), date_of_birth=date(2010, 5, 1), phones=frozenset({"+1"})
+    )
+    pool.learn("person:a", said, ["k9"])
+    (found,) = pool.candidates(["k9"], limit=5)
+    assert found.facts.names == ("ava synth", "ava synthe")
+    assert found.facts.date_of_birth == date(2010, 5, 1) and found.facts.birth_year == 2010
+    assert found.facts.phones == frozenset({"+1"})
+    assert "person:a" in pool and "person:new" not in pool
+
+
+def test_merging_keeps_what_was_known_first() -> None:
+    known = PersonFacts(date_of_birth=date(2011, 1, 1), nicknames=("deano",))
+    after = merged(known, PersonFacts(date_of_birth=date(2012, 2, 2), nicknames=("dw", "deano")))
+    assert after.date_of_birth == date(2011, 1, 1)
+    assert after.nicknames == ("deano", "dw")
