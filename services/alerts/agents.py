@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -16,19 +17,28 @@ from schemas.linking import EntitiesLinked, EntityKind
 from services.alerts.config import Settings
 from services.alerts.delivery.webhooks import register_webhook_agent
 from services.alerts.detection import Context, detect
-from services.alerts.lifecycle import record_alert, withdraw_evidence
+from services.alerts.lifecycle import AlertChanged, record_alert, withdraw_evidence
+from services.alerts.outbox import publish_unpublished
 from services.alerts.store import Neo4jAlertStore
 
 log = logging.getLogger(__name__)
 
-RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
+# Outages, and another writer saving the same alert three times over: tried again.
+RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError, AlertChanged)
 
 
 async def _detect(
     batch: list[EntitiesLinked], neo4j: Neo4jConnection, settings: Settings
 ) -> list[AlertRaised]:
-    """Detect around every entity the batch linked, each entity once, a few at a time."""
-    alerts = Neo4jAlertStore(driver=neo4j.driver, database=settings.neo4j_database)
+    """Detect around every entity the batch linked, each entity once, a few at a time.
+
+    What is saved waits in the outbox until published. An outage around one entity stops
+    the others (a task group) before the batch is tried again, so no leftover task races
+    the retry into a second alert; any other error loses that entity only, logged.
+    """
+    alerts = Neo4jAlertStore(
+        driver=neo4j.driver, database=settings.neo4j_database, outbox=settings.alerts_topic
+    )
     cool_down = timedelta(days=settings.alerts_cool_down_days)
     raised: dict[str, AlertRaised] = {}
     for linked in (event for event in batch if event.retracted):
@@ -58,10 +68,36 @@ async def _detect(
                     found.append(alert)
             return found
 
-    for found in await asyncio.gather(*(around(kind, eid) for kind, eid in entities)):
+    for found in await around_each(entities, around):
         for alert in found:
             raised[alert.fingerprint] = alert
     return list(raised.values())
+
+
+Around = Callable[[EntityKind, str], Awaitable[list[AlertRaised]]]
+
+
+async def around_each(
+    entities: list[tuple[EntityKind, str]], around: Around
+) -> list[list[AlertRaised]]:
+    """Run `around` for every entity together: a retryable error cancels the rest and is
+    raised (the batch is tried again); any other error is logged and loses that entity only."""
+
+    async def isolated(kind: EntityKind, entity_id: str) -> list[AlertRaised]:
+        try:
+            return await around(kind, entity_id)
+        except RETRYABLE:
+            raise
+        except Exception:
+            log.exception("detection failed around %s; its alerts are skipped", entity_id)
+            return []
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(isolated(kind, eid)) for kind, eid in entities]
+    except* RETRYABLE as errors:
+        raise errors.exceptions[0] from None
+    return [task.result() for task in tasks]
 
 
 async def _recheck_retracted(
@@ -101,8 +137,8 @@ async def _detect_with_retry(
         ):
             with attempt:
                 return await _detect(batch, neo4j, settings)
-    # A crashed faust agent stops detecting for good; the next event about the same place
-    # re-runs its detectors, so logging the failure loses no alert for long.
+    # Errors around one entity were caught there; what is left (re-checking a retraction) is
+    # logged rather than left to crash the agent, which faust would ack the batch for anyway.
     except Exception:
         log.exception("detection failed for reports %s", [str(e.report_id) for e in batch])
     return []
@@ -115,11 +151,27 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
         settings.alerts_entities_linked_topic, value_type=bytes, value_serializer="raw"
     )
     alerts_topic = app.topic(settings.alerts_topic, value_type=bytes, value_serializer="raw")
+    draining = asyncio.Lock()  # one drain at a time: the agent's and the timer's
+
+    async def publish(alert: AlertRaised) -> None:
+        sent = await alerts_topic.send(
+            key=alert.fingerprint.encode(), value=alert.model_dump_json().encode()
+        )
+        await sent  # Kafka acknowledged it (acks=all)
+
+    async def drain_outbox() -> None:
+        """Publish every alert change saved and not yet acknowledged, this batch's and older."""
+        store = Neo4jAlertStore(
+            driver=neo4j.driver, database=settings.neo4j_database, outbox=settings.alerts_topic
+        )
+        async with draining:
+            for alert in await publish_unpublished(outbox=store, publish=publish):
+                log.info("alert %s id=%s type=%s", "raised", alert.alert_id, alert.type)
 
     @app.agent(linked_topic)
     async def detect_patterns(stream: faust.StreamT[bytes]) -> None:
-        """Run the detectors for what each batch of reports linked, and publish what they raise
-        or update; faust acks a batch only after its alerts were sent."""
+        """Run the detectors for what each batch of reports linked, then publish what they
+        raised or updated from the outbox, where it stays until Kafka acknowledged it."""
         batches = stream.take(settings.alerts_batch_size, within=settings.alerts_batch_within_s)
         async for values in batches:
             batch = []
@@ -128,10 +180,13 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
                     batch.append(EntitiesLinked.model_validate_json(value))
                 except ValidationError as error:
                     log.error("unreadable entities.linked event skipped: %s", error.errors()[:3])
-            raised = await _detect_with_retry(batch, neo4j, settings)
-            for alert in raised:
-                sent = await alerts_topic.send(
-                    key=alert.fingerprint.encode(), value=alert.model_dump_json().encode()
-                )
-                await sent
-                log.info("alert %s id=%s type=%s", "raised", alert.alert_id, alert.type)
+            await _detect_with_retry(batch, neo4j, settings)
+            await drain_outbox()
+
+    @app.timer(settings.alerts_outbox_sweep_s)  # type: ignore[untyped-decorator]  # faust
+    async def publish_leftovers() -> None:
+        """Publish what a failed drain left in the outbox, when no batch comes to do it."""
+        try:
+            await drain_outbox()
+        except Exception:  # noqa: BLE001 - the outbox keeps it; the next sweep tries again
+            log.warning("alert outbox not drained; trying again later", exc_info=True)

@@ -18,6 +18,8 @@ class Settings(InfraSettings):
     alerts_batch_size: int = 100
     alerts_batch_within_s: float = 0.05
     alerts_detection_concurrency: int = 4
+    # How often alert changes a failed send left in the outbox are published again.
+    alerts_outbox_sweep_s: float = 5.0
     # Live stream (GET /v1/alerts/stream): how often it polls, how far back each poll looks for
     # alerts committed late, at most how many alerts a poll reads, and the keep-alive interval.
     alerts_stream_poll_s: float = 0.5

@@ -72,6 +72,10 @@ SET a.event_id = $alert.event_id,
     a.assignee = $alert.assignee,
     a.closed_at = CASE WHEN $alert.status = 'closed'
                        THEN coalesce(a.closed_at, datetime($alert.updated_at)) END
+// The worker's changes wait in the outbox of the topic they go to until Kafka acknowledged
+// them (outbox.py).
+FOREACH (_ IN CASE WHEN $outbox IS NULL THEN [] ELSE [1] END |
+  SET a:UnpublishedAlert, a.outbox = $outbox)
 MERGE (h:AlertHistory {event_id: $alert.event_id})
 ON CREATE SET h.alert_id = $alert.alert_id, h.at = datetime($history.at), h.by = $history.by,
               h.action = $history.action, h.status = $history.status, h.note = $history.note
@@ -83,6 +87,22 @@ WITH DISTINCT a
 UNWIND $report_ids AS report_id
 MATCH (r:Report {id: report_id})
 MERGE (a)-[:CITES]->(r)
+"""
+
+# The alert changes the worker saved that Kafka has not acknowledged yet, oldest first.
+UNPUBLISHED_ALERTS = """
+MATCH (a:UnpublishedAlert)
+WHERE a.outbox = $outbox
+RETURN a.body AS body
+ORDER BY a.updated_at, a.id
+LIMIT $limit
+"""
+
+# Out of the outbox, unless the alert changed again since the version that was published.
+MARK_ALERT_PUBLISHED = """
+MATCH (a:UnpublishedAlert {id: $alert_id})
+WHERE a.event_id = $event_id
+REMOVE a:UnpublishedAlert, a.outbox
 """
 
 # What decides which detectors can apply to an entity, in one read: a detector whose

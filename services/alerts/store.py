@@ -60,11 +60,17 @@ class Neo4jHotspotGraph:
 
 
 class Neo4jAlertStore:
-    """Keeps alerts as nodes linked to their place and the reports they cite."""
+    """Keeps alerts as nodes linked to their place and the reports they cite.
 
-    def __init__(self, *, driver: AsyncDriver, database: str) -> None:
+    With `outbox` (the alerts topic), every save also leaves the alert in that topic's outbox
+    until `mark_published`: the worker's store. The API's changes are not published, so its
+    store leaves the outbox alone; a worker on another topic (a test's) never takes them.
+    """
+
+    def __init__(self, *, driver: AsyncDriver, database: str, outbox: str | None = None) -> None:
         self._driver = driver
         self._database = database
+        self._outbox = outbox
 
     async def open_alert(self, fingerprint: str) -> AlertRaised | None:
         """The alert with this fingerprint that is not closed, if any."""
@@ -142,6 +148,7 @@ class Neo4jAlertStore:
             anchor_id=anchor_id,
             report_ids=[str(e.report_id) for e in alert.evidence],
             replaces=str(replaces) if replaces else None,
+            outbox=self._outbox,
             history={
                 "at": history.at.isoformat(),
                 "by": history.by,
@@ -153,6 +160,25 @@ class Neo4jAlertStore:
         )
         if not summary.counters.contains_updates:
             raise AlertChanged(f"alert {alert.alert_id} changed since event {replaces}")
+
+    async def unpublished(self, *, limit: int) -> list[AlertRaised]:
+        """The alerts saved with a change Kafka has not acknowledged yet, oldest first."""
+        records, _, _ = await self._driver.execute_query(
+            queries.UNPUBLISHED_ALERTS,
+            limit=limit,
+            outbox=self._outbox,
+            database_=self._database,
+        )
+        return [AlertRaised.model_validate_json(r["body"]) for r in records]
+
+    async def mark_published(self, alert: AlertRaised) -> None:
+        """Take the alert out of the outbox, unless it changed again since this version."""
+        await self._driver.execute_query(
+            queries.MARK_ALERT_PUBLISHED,
+            alert_id=str(alert.alert_id),
+            event_id=str(alert.event_id),
+            database_=self._database,
+        )
 
     async def list_alerts(
         self,

@@ -8,6 +8,8 @@ from typing import TypeVar
 from uuid import uuid4
 
 import faust
+from aiokafka.errors import KafkaError
+from faust.exceptions import ProducerSendError
 from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired, TransientError
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
@@ -24,6 +26,9 @@ log = logging.getLogger(__name__)
 
 # Outages: retried with backoff for as long as they last; the offset does not move meanwhile.
 RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
+# Kafka away while an event is sent: retried too. faust acks a batch even when its agent
+# crashed, so an event that was never sent would leave a written report unannounced for good.
+SEND_RETRYABLE = (KafkaError, ProducerSendError, OSError)
 
 T = TypeVar("T")
 
@@ -45,10 +50,15 @@ def dead_letter(*, value: bytes, reason: str) -> bytes:
     )
 
 
-async def _retrying(write: Callable[[], Awaitable[T]], *, settings: Settings) -> T:
-    """Run a graph write, retrying Neo4j outages with backoff for as long as they last."""
+async def _retrying(
+    write: Callable[[], Awaitable[T]],
+    *,
+    settings: Settings,
+    retryable: tuple[type[BaseException], ...] = RETRYABLE,
+) -> T:
+    """Run a graph write (or a send), retrying outages with backoff for as long as they last."""
     async for attempt in AsyncRetrying(
-        retry=retry_if_exception_type(RETRYABLE),
+        retry=retry_if_exception_type(retryable),
         wait=wait_exponential(multiplier=0.5, max=settings.network_retry_max_wait_s),
         before_sleep=before_sleep_log(log, logging.WARNING),
         reraise=True,
@@ -163,6 +173,14 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
         settings.network_entities_linked_topic, value_type=bytes, value_serializer="raw"
     )
 
+    async def send(topic: faust.TopicT, key: bytes | None, value: bytes) -> None:
+        """Send and wait for Kafka's acknowledgement, retrying while Kafka is away."""
+
+        async def once() -> None:
+            await (await topic.send(key=key, value=value))
+
+        await _retrying(once, settings=settings, retryable=SEND_RETRYABLE)
+
     @app.agent(reports)
     async def link_reports(stream: faust.StreamT[bytes]) -> None:
         """Link reports in batches into the graph; faust acks a batch's offsets only after
@@ -176,14 +194,12 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
             outcomes = await _link_batch_or_each(values, neo4j=neo4j, settings=settings)
             for event, outcome in zip(batch, outcomes, strict=True):
                 if isinstance(outcome, str):
-                    rejected = dead_letter(value=event.value, reason=outcome)
-                    await (await dead_letters.send(key=event.key, value=rejected))
-                    continue
-                await (
-                    await linked.send(
-                        key=str(outcome.report_id).encode(),
-                        value=outcome.model_dump_json().encode(),
+                    await send(
+                        dead_letters, event.key, dead_letter(value=event.value, reason=outcome)
                     )
+                    continue
+                await send(
+                    linked, str(outcome.report_id).encode(), outcome.model_dump_json().encode()
                 )
                 log.info("report linked id=%s", outcome.report_id)
 
@@ -194,12 +210,7 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
             value: bytes = event.value
             outcome = await _or_reason(withdraw, value, neo4j=neo4j, settings=settings)
             if isinstance(outcome, str):
-                rejected = dead_letter(value=value, reason=outcome)
-                await (await dead_letters.send(key=event.key, value=rejected))
+                await send(dead_letters, event.key, dead_letter(value=value, reason=outcome))
                 continue
-            await (
-                await linked.send(
-                    key=str(outcome.report_id).encode(), value=outcome.model_dump_json().encode()
-                )
-            )
+            await send(linked, str(outcome.report_id).encode(), outcome.model_dump_json().encode())
             log.info("report withdrawn id=%s", outcome.report_id)

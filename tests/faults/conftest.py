@@ -5,6 +5,7 @@ restart the shared Kafka broker or Neo4j server, which would break any other tes
 """
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,6 +53,8 @@ def fault_stack(
     finally:
         stack.stop()
         ARTIFACTS.mkdir(exist_ok=True)
+        # One set per run: a flaky failure's logs must outlive the passing runs after it.
+        stamp = time.strftime("%Y%m%dT%H%M%S")
         for log in tmp_path.glob("*.log"):
-            shutil.copy(log, ARTIFACTS / f"faults-{request.node.name}-{log.name}")
+            shutil.copy(log, ARTIFACTS / f"faults-{request.node.name}-{stamp}-{log.name}")
         delete_reports(neo4j_driver, stack.report_ids, database=settings.neo4j_database)

@@ -33,6 +33,12 @@ WHERE cited = size($report_ids)
 RETURN a.id AS id, a.fingerprint AS fingerprint, a.body AS body
 """
 
+ALERTS_OF_TYPE = """
+MATCH (a:Alert {type: $type})
+OPTIONAL MATCH (a)-[:CITES]->(r:Report)
+RETURN a.fingerprint AS fingerprint, a.body AS body, collect(r.id) AS report_ids
+"""
+
 COUNT_ALERTS_WITH_FINGERPRINT = """
 MATCH (a:Alert {fingerprint: $fingerprint})
 RETURN count(a) AS n

@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -20,6 +20,8 @@ from neo4j import Driver
 
 from bench.harness import PrivateStack, group_lag
 from bench.population import ExpectedAlert, Population, SyntheticReport
+from schemas.alerts import AlertRaised
+from schemas.linking import EntitiesLinked
 from schemas.reports import ReportSubmitted
 from tests.faults import queries
 
@@ -141,22 +143,47 @@ def wait_until_settled(stack: PrivateStack, *, timeout_s: float = 300.0) -> None
 
 def ids_on_topic(bootstrap: str, topic: str) -> list[str]:
     """The report id of every message on the topic, duplicates included."""
+    return [
+        str(ReportSubmitted.from_wire(value).event_id)
+        for value in values_on_topic(bootstrap, topic)
+    ]
+
+
+def values_on_topic(bootstrap: str, topic: str) -> list[bytes]:
+    """Every message value on the topic, from the beginning to the end it has now."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
     try:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
         end = consumer.end_offsets(partitions)
-        ids: list[str] = []
+        values: list[bytes] = []
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and any(
             consumer.position(p) < end[p] for p in partitions
         ):
             for records in consumer.poll(timeout_ms=500).values():
-                ids += [str(ReportSubmitted.from_wire(r.value).event_id) for r in records]
-        return ids
+                values += [r.value for r in records]
+        return values
     finally:
         consumer.close()
+
+
+def assert_each_report_announced(stack: PrivateStack, report_ids: list[str]) -> None:
+    """Every report in the graph was announced on the linked topic: none was written and then
+    left without the EntitiesLinked event its detection waits for."""
+    linked = values_on_topic(stack.settings.kafka_bootstrap_servers, stack.topics["linked"])
+    announced = {str(EntitiesLinked.model_validate_json(v).report_id) for v in linked}
+    silent = [i for i in report_ids if i not in announced]
+    assert not silent, f"{len(silent)} linked reports never announced on the topic: {silent[:5]}"
+
+
+def assert_alerts_published(stack: PrivateStack, fingerprints: list[str]) -> None:
+    """Each expected alert is on the alerts topic too: saved in the graph is not enough."""
+    published = values_on_topic(stack.settings.kafka_bootstrap_servers, stack.topics["alerts"])
+    on_topic = {AlertRaised.model_validate_json(v).fingerprint for v in published}
+    unpublished = [f for f in fingerprints if f not in on_topic]
+    assert not unpublished, f"alerts saved but never published: {unpublished}"
 
 
 def assert_each_report_once(driver: Driver, report_ids: list[str]) -> None:
@@ -184,20 +211,43 @@ def expected_alerts_present(
     """The fingerprints of the expected alerts, once every one exists; None until then."""
     fingerprints = []
     for alert in expected:
-        report_ids = [ids[k] for k in alert.report_keys]
-        records, _, _ = driver.execute_query(
-            queries.ALERTS_CITING_ALL, type=alert.type, report_ids=report_ids
-        )
-        about = [
-            r
-            for r in records
-            if json.loads(r["body"])["subjects"][0]["display_name"] == alert.anchor
-        ]
+        about = _alerts_citing_all(driver, alert, ids)
         if not about:
             return None
         assert len(about) == 1, f"{alert.type} on {alert.anchor}: {len(about)} alerts"
         fingerprints.append(str(about[0]["fingerprint"]))
     return fingerprints
+
+
+def _alerts_citing_all(driver: Driver, alert: ExpectedAlert, ids: dict[str, str]) -> list[Any]:
+    records, _, _ = driver.execute_query(
+        queries.ALERTS_CITING_ALL, type=alert.type, report_ids=[ids[k] for k in alert.report_keys]
+    )
+    return [r for r in records if _anchor(r["body"]) == alert.anchor]
+
+
+def _anchor(body: str) -> str:
+    return str(json.loads(body)["subjects"][0]["display_name"])
+
+
+def describe_missing_alerts(
+    driver: Driver, expected: list[ExpectedAlert], ids: dict[str, str]
+) -> str:
+    """Which expected alerts are missing, and what the graph has instead: the alerts of that
+    type about the anchor and which of the reports they must cite they do cite."""
+    lines = []
+    for alert in expected:
+        if _alerts_citing_all(driver, alert, ids):
+            continue
+        wanted = {ids[k] for k in alert.report_keys}
+        records, _, _ = driver.execute_query(queries.ALERTS_OF_TYPE, type=alert.type)
+        found = [
+            f"{r['fingerprint']} cites {len(wanted & set(r['report_ids']))}/{len(wanted)}"
+            for r in records
+            if _anchor(r["body"]) == alert.anchor
+        ]
+        lines.append(f"{alert.pattern} ({alert.type} on {alert.anchor}): {found or 'no alert'}")
+    return "; ".join(lines)
 
 
 def assert_alerts_once(driver: Driver, fingerprints: list[str]) -> None:
@@ -217,10 +267,17 @@ def check_nothing_lost_or_doubled(
     wait_until_settled(stack)
     assert_each_report_once(driver, report_ids)
     assert_episodes_once(driver, population)
+    assert_each_report_announced(stack, report_ids)
     expected = population.expected_alerts()
-    fingerprints = eventually(
-        lambda: expected_alerts_present(driver, expected, ids),
-        timeout_s=120,
-        what=f"the {len(expected)} alerts the planted patterns must raise",
-    )
+    # Both workers committed the end of their topics, so detection is over: an alert missing
+    # now is lost, not late. The failure says which ones, and what the graph has instead.
+    try:
+        fingerprints = eventually(
+            lambda: expected_alerts_present(driver, expected, ids),
+            timeout_s=120,
+            what=f"the {len(expected)} alerts the planted patterns must raise",
+        )
+    except pytest.fail.Exception as missing:
+        pytest.fail(f"{missing}: {describe_missing_alerts(driver, expected, ids)}")
     assert_alerts_once(driver, fingerprints)
+    assert_alerts_published(stack, fingerprints)

@@ -1,0 +1,185 @@
+"""An alert saved while Kafka was down is still published: the outbox, and detection's errors."""
+
+import asyncio
+import socket
+import time
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+from uuid import UUID
+
+import pytest
+from neo4j.exceptions import ServiceUnavailable
+
+from common.kafka_publishing import AckedProducer
+from schemas.alerts import AlertRaised
+from schemas.linking import EntityKind
+from services.alerts import queries
+from services.alerts.agents import around_each
+from services.alerts.lifecycle import HistoryEntry, record_alert
+from services.alerts.outbox import publish_unpublished
+from tests.factories import NOW
+from tests.unit.test_lifecycle import FakeAlertStore, _candidate
+
+
+class FakeOutboxStore(FakeAlertStore):
+    """The lifecycle's fake store, with the worker's outbox: every save waits in it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outbox: dict[str, AlertRaised] = {}
+
+    async def save(
+        self,
+        alert: AlertRaised,
+        *,
+        anchor_id: str | None,
+        history: HistoryEntry,
+        replaces: UUID | None = None,
+    ) -> None:
+        await super().save(alert, anchor_id=anchor_id, history=history, replaces=replaces)
+        self.outbox[str(alert.alert_id)] = alert
+
+    async def unpublished(self, *, limit: int) -> list[AlertRaised]:
+        waiting = sorted(self.outbox.values(), key=lambda a: (a.updated_at, str(a.alert_id)))
+        return [self.alerts[str(a.alert_id)] for a in waiting][:limit]
+
+    async def mark_published(self, alert: AlertRaised) -> None:
+        if self.alerts[str(alert.alert_id)].event_id == alert.event_id:
+            self.outbox.pop(str(alert.alert_id), None)
+
+
+class FlakyTopic:
+    """The alerts topic: refuses sends while the broker is down, else keeps what it got."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.sent: list[AlertRaised] = []
+
+    async def publish(self, alert: AlertRaised) -> None:
+        if self.down:
+            raise ConnectionError("broker down")
+        self.sent.append(alert)
+
+
+def _record(store: FakeOutboxStore, reports: int, minutes: int) -> AlertRaised | None:
+    return asyncio.run(
+        record_alert(
+            candidate=_candidate(reports),
+            store=store,
+            now=NOW + timedelta(minutes=minutes),
+            new_id=uuid.uuid4,
+        )
+    )
+
+
+def _drain(store: FakeOutboxStore, topic: FlakyTopic) -> list[AlertRaised]:
+    return asyncio.run(publish_unpublished(outbox=store, publish=topic.publish))
+
+
+def test_an_alert_whose_send_failed_is_published_by_the_next_drain() -> None:
+    store, topic = FakeOutboxStore(), FlakyTopic()
+    raised = _record(store, 3, 0)
+    topic.down = True
+    with pytest.raises(ConnectionError):
+        _drain(store, topic)
+    # The event is redelivered: de-duplication sees nothing new and raises nothing...
+    assert _record(store, 3, 1) is None
+    topic.down = False
+    # ...but the change still waits in the outbox, and goes out once the broker is back.
+    assert _drain(store, topic) == [raised]
+    assert topic.sent == [raised] and not store.outbox
+
+
+def test_a_published_alert_is_not_published_again() -> None:
+    store, topic = FakeOutboxStore(), FlakyTopic()
+    _record(store, 3, 0)
+    assert len(_drain(store, topic)) == 1
+    assert _drain(store, topic) == []
+    assert len(topic.sent) == 1
+
+
+def test_the_latest_version_is_published_when_it_changed_while_waiting() -> None:
+    store, topic = FakeOutboxStore(), FlakyTopic()
+    _record(store, 3, 0)
+    updated = _record(store, 4, 5)
+    assert _drain(store, topic) == [updated]
+
+
+def test_a_failed_send_leaves_that_alert_and_the_later_ones_for_the_next_drain() -> None:
+    store, topic = FakeOutboxStore(), FlakyTopic()
+    first = _record(store, 3, 0)
+    second = asyncio.run(
+        record_alert(
+            candidate=replace(_candidate(2), fingerprint="shared_hotspot:location:y"),
+            store=store,
+            now=NOW + timedelta(minutes=1),
+            new_id=uuid.uuid4,
+        )
+    )
+    sent = 0
+
+    async def fails_second(alert: AlertRaised) -> None:
+        nonlocal sent
+        if sent == 1:
+            raise ConnectionError("broker down")
+        sent += 1
+        topic.sent.append(alert)
+
+    with pytest.raises(ConnectionError):
+        asyncio.run(publish_unpublished(outbox=store, publish=fails_second))
+    assert topic.sent == [first]
+    assert list(store.outbox.values()) == [second]
+
+
+def test_the_worker_saves_into_the_outbox_and_the_api_does_not() -> None:
+    assert "$outbox" in queries.SAVE_ALERT and "SET a:UnpublishedAlert" in queries.SAVE_ALERT
+    assert "WHERE a.event_id = $event_id" in queries.MARK_ALERT_PUBLISHED
+
+
+def _entities(*ids: str) -> list[tuple[EntityKind, str]]:
+    return [(EntityKind.LOCATION, i) for i in ids]
+
+
+def test_an_error_around_one_entity_loses_that_entity_only() -> None:
+    alert = _record(FakeOutboxStore(), 2, 0)
+    assert alert is not None
+
+    async def around(kind: EntityKind, entity_id: str) -> list[AlertRaised]:
+        if entity_id == "location:bad":
+            raise KeyError("a detector bug")
+        return [alert]
+
+    found = asyncio.run(around_each(_entities("location:a", "location:bad", "location:b"), around))
+    assert [len(f) for f in found] == [1, 0, 1]
+
+
+def test_an_outage_around_one_entity_stops_the_others_and_is_raised_as_itself() -> None:
+    finished: list[str] = []
+
+    async def around(kind: EntityKind, entity_id: str) -> list[AlertRaised]:
+        if entity_id == "location:down":
+            raise ServiceUnavailable("neo4j restarting")
+        await asyncio.sleep(0.5)
+        finished.append(entity_id)
+        return []
+
+    with pytest.raises(ServiceUnavailable):
+        asyncio.run(around_each(_entities("location:a", "location:down"), around))
+    assert finished == []  # no leftover task goes on to race the retried batch
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def test_readiness_is_false_quickly_when_kafka_does_not_answer() -> None:
+    producer = AckedProducer(
+        bootstrap_servers=f"127.0.0.1:{_closed_port()}", timeout_s=0.5, client_id="test"
+    )
+    started = time.monotonic()
+    assert producer.ready() is False
+    assert time.monotonic() - started < 5
