@@ -80,8 +80,33 @@ class AckedProducer:
             stale.close(timeout=0)
 
     def ready(self) -> bool:
-        """Whether a connection to Kafka is established."""
-        return bool(self._connected().bootstrap_connected())
+        """Whether Kafka answers a metadata request now, within at most two seconds.
+
+        A fresh group-less client asks, not the producer: kafka-python's
+        `bootstrap_connected()` is true only while a bootstrap is under way, so it said
+        "unavailable" for good once the producer had bootstrapped (or after a broker restart),
+        and an idle producer does not reconnect until it has something to send.
+        """
+        from kafka import KafkaConsumer  # imported here: only the probe uses it
+
+        timeout_ms = int(min(self._timeout_s, 2.0) * 1000)
+        try:
+            probe = KafkaConsumer(
+                bootstrap_servers=self._bootstrap_servers,
+                client_id=f"{self._client_id}-readyz",
+                request_timeout_ms=timeout_ms,
+                bootstrap_timeout_ms=timeout_ms,
+            )
+        except KafkaError:
+            return False
+        try:
+            probe.bootstrap(timeout_ms=timeout_ms, refresh=True)
+            return True
+        except KafkaError:
+            return False
+        finally:
+            with contextlib.suppress(KafkaError):
+                probe.close()
 
     def close(self) -> None:
         """Flush what is in flight and close the connection."""

@@ -12,6 +12,7 @@ class Settings(InfraSettings):
     ingest_reports_topic: str = topics.REPORTS
     ingest_retractions_topic: str = topics.RETRACTIONS
     ingest_publish_timeout_s: float = 10.0
+    ingest_linger_ms: int = 5  # how long the producer waits to put records in one request
     ingest_retry_after_s: int = 5
     ingest_max_body_bytes: int = 10_000_000
     ingest_ledger_file: str = ".infra/ingest/ledger.sqlite3"

@@ -6,11 +6,9 @@ from fastapi import Depends, Request
 
 from common.auth import Principal, Role
 from common.http_auth import PrincipalDep, authorise
-from services.ingest.config import Settings, get_settings
+from services.ingest.config import Settings
 from services.ingest.ledger import Ledger
 from services.ingest.ports import Publisher, ReportReader
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 # Who may submit intelligence and read back their agency's reports. Administrators manage
 # agencies and users; they do not submit intelligence.
@@ -19,34 +17,44 @@ SUBMITTING_ROLES = frozenset({Role.SUBMITTER, Role.POLICE, Role.ANALYST})
 RETRACTING_ROLES = frozenset({Role.SUBMITTER, Role.ADMIN})
 
 
-def get_publisher(request: Request) -> Publisher:
+# These dependencies are coroutines only so that FastAPI calls them on the event loop; a plain
+# function would cost a hop to the thread pool and back on every request, for work that never
+# blocks.
+async def get_app_settings(request: Request) -> Settings:
+    """The settings the app was built with (create_app)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def get_publisher(request: Request) -> Publisher:
     """The process's one Kafka publisher, opened in the lifespan."""
     publisher: Publisher = request.app.state.publisher
     return publisher
 
 
-def get_reader(request: Request) -> ReportReader:
+async def get_reader(request: Request) -> ReportReader:
     """The process's one report reader, opened in the lifespan."""
     reader: ReportReader = request.app.state.reader
     return reader
 
 
-def get_ledger(request: Request) -> Ledger:
+async def get_ledger(request: Request) -> Ledger:
     """The process's ledger of accepted reports and idempotency keys."""
     ledger: Ledger = request.app.state.ledger
     return ledger
 
 
-def require_submitter(principal: PrincipalDep) -> Principal:
+async def require_submitter(principal: PrincipalDep) -> Principal:
     """Only roles that may submit intelligence pass."""
     return authorise(principal, allowed=SUBMITTING_ROLES, action="submit or read reports")
 
 
-def require_retractor(principal: PrincipalDep) -> Principal:
+async def require_retractor(principal: PrincipalDep) -> Principal:
     """Only submitters (of the report's agency, checked by the use case) and admins pass."""
     return authorise(principal, allowed=RETRACTING_ROLES, action="retract reports")
 
 
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 PublisherDep = Annotated[Publisher, Depends(get_publisher)]
 ReaderDep = Annotated[ReportReader, Depends(get_reader)]
 LedgerDep = Annotated[Ledger, Depends(get_ledger)]

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Protocol
 from uuid import UUID
 
+from services.ingest.group_commit import GroupCommit
+
 
 @dataclass(frozen=True, slots=True)
 class Located:
@@ -68,6 +70,22 @@ CREATE TABLE IF NOT EXISTS reports (
 """
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What one record() call asks the ledger to remember."""
+
+    submission: Submission | None
+    located: list[Located]
+
+
+def _report_row(x: Located) -> tuple[str, str, str, int, int]:
+    return (str(x.report_id), x.agency, x.topic, x.partition, x.offset)
+
+
+def _submission_row(x: Submission) -> tuple[str, str, str, str]:
+    return (x.agency, x.idempotency_key, x.body_hash, json.dumps([str(i) for i in x.report_ids]))
+
+
 class SqliteLedger:
     """A ledger in one SQLite file (WAL), safe to share between this process's threads."""
 
@@ -78,6 +96,7 @@ class SqliteLedger:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        self._commits: GroupCommit[_Entry] = GroupCommit(self._write)
 
     def submission(self, *, agency: str, idempotency_key: str) -> Submission | None:
         """The earlier submission under this key, if any."""
@@ -93,24 +112,25 @@ class SqliteLedger:
         return Submission(agency, idempotency_key, row[0], ids)
 
     def record(self, *, submission: Submission | None, located: list[Located]) -> None:
-        """Remember reports Kafka acknowledged, and the key they were sent under, atomically."""
+        """Remember reports Kafka acknowledged, and the key they were sent under, atomically.
+
+        Returns once they are committed; concurrent calls share one commit (see GroupCommit).
+        """
+        self._commits.submit(_Entry(submission, located))
+
+    def _write(self, entries: list[_Entry]) -> None:
+        """Write the entries in one transaction: all of them or none."""
         with self._lock:
             self._db.execute("BEGIN")
             try:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?)",
-                    [(str(x.report_id), x.agency, x.topic, x.partition, x.offset) for x in located],
+                    [_report_row(x) for entry in entries for x in entry.located],
                 )
-                if submission is not None:
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?)",
-                        (
-                            submission.agency,
-                            submission.idempotency_key,
-                            submission.body_hash,
-                            json.dumps([str(i) for i in submission.report_ids]),
-                        ),
-                    )
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?)",
+                    [_submission_row(e.submission) for e in entries if e.submission is not None],
+                )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")

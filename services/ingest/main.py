@@ -52,7 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         configure_logging(service="ingest")
         timeout = settings.ingest_publish_timeout_s
         bootstrap = settings.kafka_bootstrap_servers
-        app.state.publisher = KafkaPublisher(bootstrap_servers=bootstrap, timeout_s=timeout)
+        app.state.publisher = KafkaPublisher(
+            bootstrap_servers=bootstrap, timeout_s=timeout, linger_ms=settings.ingest_linger_ms
+        )
         app.state.reader = KafkaReportReader(bootstrap_servers=bootstrap, timeout_s=timeout)
         app.state.ledger = SqliteLedger(Path(settings.ingest_ledger_file))
         app.state.token_store = TokenStore(Path(settings.tessera_auth_file))
@@ -75,9 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.ingest_max_body_bytes)
     app.add_exception_handler(RequestValidationError, refuse_invalid)
     app.include_router(router)
-    app.dependency_overrides[get_settings] = lambda: (
-        settings
-    )  # the settings this app was built with
+    # Read by the SettingsDep, not set as a dependency override: any override makes FastAPI
+    # analyse every dependency's signature again on every request.
+    app.state.settings = settings
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -8,18 +8,21 @@ from kafka.errors import KafkaError
 from common.kafka_publishing import AckedProducer
 from services.ingest.ports import Delivered, Message, PublishFailed
 
+# Concurrent requests' records that arrive within the linger share one produce request.
 LINGER_MS = 5
 
 
 class KafkaPublisher:
     """Ingest's Publisher port on an acks=all idempotent producer (common.kafka_publishing)."""
 
-    def __init__(self, *, bootstrap_servers: str, timeout_s: float) -> None:
+    def __init__(
+        self, *, bootstrap_servers: str, timeout_s: float, linger_ms: int = LINGER_MS
+    ) -> None:
         self._producer = AckedProducer(
             bootstrap_servers=bootstrap_servers,
             timeout_s=timeout_s,
             client_id="tessera-ingest",
-            linger_ms=LINGER_MS,
+            linger_ms=linger_ms,
         )
 
     def publish(self, *, topic: str, messages: list[Message]) -> list[Delivered]:

@@ -70,9 +70,9 @@ def submit_reports(
     Under an idempotency key the ids are derived from the agency, key and position, so a retry
     after a lost answer or a 503 publishes the very same events and the graph writes them once.
     """
-    fingerprint = body_hash(reports)
     submission: Submission | None = None
     if idempotency_key is not None:
+        fingerprint = body_hash(reports)
         earlier = ledger.submission(agency=principal.agency, idempotency_key=idempotency_key)
         if earlier is not None:
             if earlier.body_hash != fingerprint:
