@@ -18,48 +18,46 @@ from neo4j import Driver, ManagedTransaction
 
 from bench import queries
 from bench.population import Population, report_key
+from services.network import queries as network
+from services.network.graph import ENTITY_WRITES, one_per_child
 from services.network.linking import ReportGraph, build_report_graph
 from services.network.mentions import LinkType
 
-ENTITY_WRITES = (
-    ("persons", queries.BULK_PERSONS),
-    ("locations", queries.BULK_LOCATIONS),
-    ("vehicles", queries.BULK_VEHICLES),
-    ("phones", queries.BULK_PHONES),
-    ("handles", queries.BULK_HANDLES),
-    ("groups", queries.BULK_GROUPS),
-)
 DELETE_BATCH = 1000
 
 
 def _tx_write(tx: ManagedTransaction, graphs: list[ReportGraph]) -> None:
-    tx.run(queries.BULK_REPORTS, rows=[g.report for g in graphs]).consume()
-    for field, query in ENTITY_WRITES:
-        rows = [{**row, "report_id": g.report["id"]} for g in graphs for row in getattr(g, field)]
+    """The service's own statements (services/network/queries.py), run as its async
+    `write_graphs_tx` runs them, on the sync driver the loader threads use."""
+    records = tx.run(network.MERGE_REPORTS, reports=[g.report for g in graphs])
+    fresh = {r["id"] for r in records if not (r["written"] or r["retracted"])}
+    graphs = [g for g in graphs if g.report["id"] in fresh]
+
+    def rows_of(field: str) -> list[dict[str, Any]]:
+        return [{**row, "report_id": g.report["id"]} for g in graphs for row in getattr(g, field)]
+
+    def run(query: str, rows: list[dict[str, Any]], **more: Any) -> None:
         if rows:
-            tx.run(query, rows=rows).consume()
+            tx.run(query, {"rows": rows, **more}).consume()
+
+    for field, query in ENTITY_WRITES:
+        run(query, rows_of(field))
     links: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for g in graphs:
         for kind, pairs in g.links.items():
             links[kind] += [{**row, "report_id": g.report["id"]} for row in pairs]
     for kind, rows in sorted(links.items()):
-        tx.run(queries.BULK_LINKS, type=LinkType(kind).value, rows=rows).consume()
-    for field, query in (
-        ("missing_started", queries.BULK_MISSING_STARTED),
-        ("missing_ended", queries.BULK_MISSING_ENDED),
-    ):
-        rows = [{**row, "report_id": g.report["id"]} for g in graphs for row in getattr(g, field)]
-        if rows:
-            tx.run(query, rows=rows).consume()
+        run(network.MERGE_LINKS, rows, type=LinkType(kind).value)
+    run(network.MERGE_POSSIBLE_SAME_AS, [row for g in graphs for row in g.possible])
+    run(network.MERGE_MISSING_STARTED, rows_of("missing_started"))
+    run(network.MERGE_ORDERS, rows_of("orders"))
+    run(network.SET_PLACE_STATUS, rows_of("statuses"))
+    for rows in one_per_child(rows_of("missing_ended")):
+        run(network.END_MISSING_EPISODES, rows)
 
 
 def write_bulk(driver: Driver, graphs: list[ReportGraph], *, database: str) -> None:
     """Write the reports' rows in one transaction; idempotent by report id, as the service is."""
-    unsupported = [g.report["id"] for g in graphs if g.orders or g.statuses or g.possible]
-    if unsupported:
-        raise ValueError(
-            f"orders, premises status and candidates are not bulk-written: {unsupported}"
-        )
     with driver.session(database=database) as session:
         session.execute_write(_tx_write, graphs)
 

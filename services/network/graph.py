@@ -135,11 +135,11 @@ async def write_reports_tx(tx: AsyncManagedTransaction, graphs: list[ReportGraph
     await run(queries.MERGE_ORDERS, rows_of("orders"))
     await run(queries.SET_PLACE_STATUS, rows_of("statuses"))
     # A child found twice in one batch: the second finding must see the first one's end.
-    for rows in _one_per_child(rows_of("missing_ended")):
+    for rows in one_per_child(rows_of("missing_ended")):
         await run(queries.END_MISSING_EPISODES, rows)
 
 
-def _one_per_child(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+def one_per_child(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """The rows in rounds, in order, with at most one row per child in each round."""
     rounds: list[list[dict[str, Any]]] = []
     seen: dict[str, int] = defaultdict(int)
