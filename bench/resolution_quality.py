@@ -24,12 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from schemas.identifiers.names import normalise_name  # noqa: E402
 from services.network.matching import (  # noqa: E402
     MAX_CANDIDATES,
-    KnownPerson,
     PersonFacts,
     blocking_keys,
     facts_of,
     resolve,
 )
+from services.network.pool import PersonPool  # noqa: E402
 
 SYLLABLES = ["ka", "ro", "li", "den", "mar", "tes", "vo", "ny", "sha", "bel", "quin", "zor", "ul"]
 TODAY = date(2026, 11, 23)
@@ -77,33 +77,6 @@ def population(people: int, rng: random.Random) -> list[Mention]:
     return mentions
 
 
-class MemoryIndex:
-    """Blocking keys to people, and what each person's mentions said (as the graph keeps it)."""
-
-    def __init__(self) -> None:
-        self.keys: dict[str, set[str]] = defaultdict(set)
-        self.facts: dict[str, PersonFacts] = {}
-
-    def candidates(self, keys: list[str]) -> list[KnownPerson]:
-        counts: dict[str, int] = defaultdict(int)
-        for key in keys:
-            for pid in self.keys.get(key, ()):
-                counts[pid] += 1
-        best = sorted(counts, key=lambda p: (-counts[p], p))[:MAX_CANDIDATES]
-        return [KnownPerson(p, self.facts[p]) for p in best]
-
-    def add(self, person_id: str, facts: PersonFacts) -> None:
-        old = self.facts.get(person_id, PersonFacts())
-        self.facts[person_id] = PersonFacts(
-            names=tuple(dict.fromkeys(old.names + facts.names)),
-            nicknames=tuple(dict.fromkeys(old.nicknames + facts.nicknames)),
-            date_of_birth=old.date_of_birth or facts.date_of_birth,
-            birth_year=old.birth_year or facts.birth_year,
-        )
-        for key in blocking_keys(facts):
-            self.keys[key].add(person_id)
-
-
 def _facts(m: Mention) -> PersonFacts:
     return facts_of(
         name=m.name,
@@ -119,7 +92,7 @@ def _facts(m: Mention) -> PersonFacts:
 
 def tessera(mentions: list[Mention]) -> tuple[list[str], set[tuple[int, int]]]:
     """Cluster with the streaming resolver; also the mention pairs proposed as candidates."""
-    index = MemoryIndex()
+    pool = PersonPool([])  # the service's: what the graph would hold, in memory
     assigned: list[str] = []
     first_mention: dict[str, int] = {}
     proposed: set[tuple[int, int]] = set()
@@ -129,14 +102,14 @@ def tessera(mentions: list[Mention]) -> tuple[list[str], set[tuple[int, int]]]:
         parts = full.split()
         whole = len(parts) >= 2 and min(len(p) for p in parts) > 1
         new_id = f"{full}|{m.dob}" if whole else f"mention:{i}"  # as resolve.new_person_id
-        result = resolve(
-            mention=facts, candidates=index.candidates(blocking_keys(facts)), new_id=new_id
-        )
+        keys = blocking_keys(facts)
+        candidates = pool.candidates(keys, limit=MAX_CANDIDATES)
+        result = resolve(mention=facts, candidates=candidates, new_id=new_id)
         assigned.append(result.person_id)
         first_mention.setdefault(result.person_id, i)
         for p in result.possible:
             proposed.add((first_mention[p.person_id], i))
-        index.add(result.person_id, facts)
+        pool.learn(result.person_id, facts, keys)
     return assigned, proposed
 
 

@@ -1,10 +1,13 @@
 """Person names: a normal form for exact comparison and a phonetic key for fuzzy matching."""
 
 import unicodedata
+from functools import lru_cache
 
 import jellyfish
 
 
+# Linking normalises each name many times (facts, keys, rows); names repeat across reports.
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """Case-fold, strip diacritics and punctuation other than - and ', collapse whitespace."""
     decomposed = unicodedata.normalize("NFKD", name)

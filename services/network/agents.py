@@ -1,6 +1,7 @@
 """Faust agents of the network service: link reports and withdraw retracted ones; poison
 messages to the dead letters."""
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -173,11 +174,13 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
         settings.network_entities_linked_topic, value_type=bytes, value_serializer="raw"
     )
 
-    async def send(topic: faust.TopicT, key: bytes | None, value: bytes) -> None:
-        """Send and wait for Kafka's acknowledgement, retrying while Kafka is away."""
+    async def send(*messages: tuple[faust.TopicT, bytes | None, bytes]) -> None:
+        """Send the messages together and wait until Kafka acknowledged all of them, sending
+        them all again while Kafka is away (a repeated event changes nothing downstream)."""
 
         async def once() -> None:
-            await (await topic.send(key=key, value=value))
+            sent = [await topic.send(key=key, value=value) for topic, key, value in messages]
+            await asyncio.gather(*sent)
 
         await _retrying(once, settings=settings, retryable=SEND_RETRYABLE)
 
@@ -192,16 +195,21 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
         async for batch in batches:
             values: list[bytes] = [event.value for event in batch]
             outcomes = await _link_batch_or_each(values, neo4j=neo4j, settings=settings)
-            for event, outcome in zip(batch, outcomes, strict=True):
-                if isinstance(outcome, str):
-                    await send(
-                        dead_letters, event.key, dead_letter(value=event.value, reason=outcome)
+            await send(
+                *(
+                    (dead_letters, event.key, dead_letter(value=event.value, reason=outcome))
+                    if isinstance(outcome, str)
+                    else (
+                        linked,
+                        str(outcome.report_id).encode(),
+                        outcome.model_dump_json().encode(),
                     )
-                    continue
-                await send(
-                    linked, str(outcome.report_id).encode(), outcome.model_dump_json().encode()
+                    for event, outcome in zip(batch, outcomes, strict=True)
                 )
-                log.info("report linked id=%s", outcome.report_id)
+            )
+            for outcome in outcomes:
+                if not isinstance(outcome, str):
+                    log.info("report linked id=%s", outcome.report_id)
 
     @app.agent(retractions)
     async def withdraw_retractions(stream: faust.StreamT[bytes]) -> None:
@@ -210,7 +218,9 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
             value: bytes = event.value
             outcome = await _or_reason(withdraw, value, neo4j=neo4j, settings=settings)
             if isinstance(outcome, str):
-                await send(dead_letters, event.key, dead_letter(value=value, reason=outcome))
+                await send((dead_letters, event.key, dead_letter(value=value, reason=outcome)))
                 continue
-            await send(linked, str(outcome.report_id).encode(), outcome.model_dump_json().encode())
+            await send(
+                (linked, str(outcome.report_id).encode(), outcome.model_dump_json().encode())
+            )
             log.info("report withdrawn id=%s", outcome.report_id)

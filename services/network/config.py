@@ -18,7 +18,7 @@ class Settings(InfraSettings):
     network_retry_max_wait_s: float = 30.0
     # Reports are linked in batches, one transaction each: up to this many, or whatever has
     # arrived within this many seconds.
-    network_batch_size: int = 200
+    network_batch_size: int = 500
     network_batch_within_s: float = 0.05
     network_publish_timeout_s: float = 10.0
     network_retry_after_s: int = 5

@@ -187,10 +187,16 @@ class TransactionGraph:
         """Create the report nodes; those to link now."""
         return await open_reports_tx(self._tx, reports)
 
-    async def people_sharing(self, keys: list[str]) -> list[SharingPerson]:
-        """Everyone with any of the keys, as the open transaction sees them."""
-        result = await self._tx.run(queries.PEOPLE_SHARING_KEYS, keys=keys)
-        return [_known(r) async for r in result]
+    async def people_sharing(
+        self, keys: list[str], *, max_sharing: int
+    ) -> tuple[list[SharingPerson], set[str]]:
+        """Everyone with any of the keys few enough share, as the open transaction sees them;
+        and the keys too many share."""
+        found = await self._tx.run(queries.COMMON_KEYS, keys=keys, max_sharing=max_sharing)
+        common = {r["key"] async for r in found}
+        rare = [k for k in keys if k not in common]
+        result = await self._tx.run(queries.PEOPLE_SHARING_KEYS, keys=rare)
+        return [_known(r) async for r in result], common
 
     async def write_reports(self, graphs: list[ReportGraph]) -> None:
         """Write the reports' rows in the open transaction."""

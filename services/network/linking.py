@@ -12,6 +12,7 @@ from schemas.linking import EntitiesLinked, EntityKind, LinkedEntity
 from schemas.reports import ReportSubmitted
 from services.network.matching import (
     MAX_CANDIDATES,
+    MAX_KEY_SHARING,
     KnownPerson,
     PersonFacts,
     Resolution,
@@ -66,8 +67,11 @@ class LinkingStore(Protocol):
         """Create the reports' nodes; the ids of those to link now (not written, not retracted)."""
         ...
 
-    async def people_sharing(self, keys: list[str]) -> list[SharingPerson]:
-        """Everyone with any of the blocking keys, and which of them they have."""
+    async def people_sharing(
+        self, keys: list[str], *, max_sharing: int
+    ) -> tuple[list[SharingPerson], set[str]]:
+        """Everyone with any of the blocking keys no more than `max_sharing` people have, and
+        which of those keys they have; and the keys more people have."""
         ...
 
     async def write_reports(self, graphs: list[ReportGraph]) -> None:
@@ -112,10 +116,9 @@ def resolve_persons(
 
 
 def _person_row(
-    person: Person, part: str, person_id: str, event: ReportSubmitted
+    person: Person, part: str, person_id: str, event: ReportSubmitted, facts: PersonFacts
 ) -> dict[str, Any]:
     day = event.report.observed_at.date()
-    facts = _facts(person, event)
     return {
         "id": person_id,
         "part": part,
@@ -166,9 +169,14 @@ def report_row(event: ReportSubmitted, found: Mentions) -> dict[str, Any]:
 
 
 def build_report_graph(
-    event: ReportSubmitted, *, found: Mentions | None = None, people: list[str] | None = None
+    event: ReportSubmitted,
+    *,
+    found: Mentions | None = None,
+    people: list[str] | None = None,
+    facts: list[PersonFacts] | None = None,
 ) -> ReportGraph:
-    """Shape the rows to write; `people` are the resolved person ids (else new ids)."""
+    """Shape the rows to write; `people` are the resolved person ids (else new ids), `facts`
+    what each person mention says (else worked out here)."""
     body = event.report
     found = found if found is not None else mentions_of(body.event)
     if people is None:
@@ -192,9 +200,11 @@ def build_report_graph(
         unique = {(row["id"], row["part"]): row for row in items}
         return list(unique.values())
 
+    if facts is None:
+        facts = [_facts(person, event) for person, _ in found.persons]
     persons = [
-        _person_row(person, part, pid, event)
-        for pid, (person, part) in zip(people, found.persons, strict=True)
+        _person_row(person, part, pid, event, said)
+        for pid, (person, part), said in zip(people, found.persons, facts, strict=True)
     ]
     locations = [
         {
@@ -360,7 +370,10 @@ async def link_reports(
         if rid in fresh
     }
     keys = sorted({key for facts in said.values() for f in facts for key in blocking_keys(f)})
-    pool = PersonPool(await store.people_sharing(keys) if keys else [])
+    people, common = (
+        await store.people_sharing(keys, max_sharing=MAX_KEY_SHARING) if keys else ([], set())
+    )
+    pool = PersonPool(people, common=common)
     graphs: dict[str, ReportGraph] = {}
     for rid, facts in said.items():
         event = unique[rid]
@@ -369,9 +382,8 @@ async def link_reports(
             for i, (p, _) in enumerate(found[rid].persons)
         ]
         resolutions = resolve_persons(facts=facts, new_ids=new_ids, pool=pool)
-        rows = build_report_graph(
-            event, found=found[rid], people=[r.person_id for r in resolutions]
-        )
+        ids = [r.person_id for r in resolutions]
+        rows = build_report_graph(event, found=found[rid], people=ids, facts=facts)
         graphs[rid] = replace(rows, possible=_possible_rows(resolutions, event))
         for mention, resolution in zip(facts, resolutions, strict=True):
             pool.learn(resolution.person_id, mention, blocking_keys(mention))

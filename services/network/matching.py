@@ -22,6 +22,10 @@ AGE_TOLERANCE_YEARS = 2
 NICKNAME_SCORE = 0.80
 INITIAL_SCORE = 0.85
 MAX_CANDIDATES = 50
+# A blocking key more people have than this finds no one: it is too common to tell anyone apart
+# (a date of birth, or an initial and a surname sound, in a large population), and reading all
+# of them for every mention would make linking slower the bigger the graph grows.
+MAX_KEY_SHARING = 200
 MAX_POSSIBLE = 3  # candidates put to analysts per mention, most likely first
 TYPO_JW = 0.85
 

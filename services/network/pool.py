@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from services.network.matching import KnownPerson, PersonFacts
+from services.network.matching import MAX_KEY_SHARING, KnownPerson, PersonFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +34,16 @@ def merged(known: PersonFacts, said: PersonFacts) -> PersonFacts:
 
 
 class PersonPool:
-    """Candidates by shared blocking keys, most keys shared first, as the graph would rank them."""
+    """Candidates by shared blocking keys, most keys shared first, as the graph would rank them.
 
-    def __init__(self, people: Iterable[SharingPerson]) -> None:
+    A key more than MAX_KEY_SHARING people have (in the graph: `common`; or once the pool
+    learnt that many) finds no one.
+    """
+
+    def __init__(self, people: Iterable[SharingPerson], *, common: Iterable[str] = ()) -> None:
         self._facts: dict[str, PersonFacts] = {}
         self._by_key: dict[str, set[str]] = defaultdict(set)
+        self._common = set(common)
         for sharing in people:
             self._facts[sharing.person.id] = sharing.person.facts
             for key in sharing.keys:
@@ -49,7 +54,12 @@ class PersonPool:
 
     def candidates(self, keys: list[str], *, limit: int) -> list[KnownPerson]:
         """People sharing any of the keys, those sharing most first, then by id."""
-        shared = Counter(pid for key in set(keys) for pid in self._by_key.get(key, ()))
+        usable = (
+            people
+            for key in set(keys) - self._common
+            if len(people := self._by_key.get(key, ())) <= MAX_KEY_SHARING
+        )
+        shared = Counter(pid for people in usable for pid in people)
         ranked = sorted(shared.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
         return [KnownPerson(id=pid, facts=self._facts[pid]) for pid, _ in ranked]
 

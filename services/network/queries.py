@@ -248,6 +248,14 @@ ON CREATE SET c.id = row.id, c.score = row.score, c.reasons = row.reasons,
               c.report_id = row.report_id, c.status = 'pending'
 """
 
+# The blocking keys too many people have to find candidates with (the degree, from the store).
+COMMON_KEYS = """
+UNWIND $keys AS key
+MATCH (k:MatchKey {key: key})
+WHERE COUNT { (k)<-[:HAS_KEY]-() } > $max_sharing
+RETURN key
+"""
+
 # Everyone sharing a blocking key with any mention of the batch, with the keys they share:
 # the linker ranks them per mention as one query per mention would.
 PEOPLE_SHARING_KEYS = """

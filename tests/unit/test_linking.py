@@ -32,9 +32,14 @@ class FakeStore:
     async def open_reports(self, reports: list[dict[str, Any]]) -> set[str]:
         return {r["id"] for r in reports if r["id"] not in self.earlier}
 
-    async def people_sharing(self, keys: list[str]) -> list[SharingPerson]:
+    async def people_sharing(
+        self,
+        keys: list[str],
+        *,
+        max_sharing: int,  # noqa: ARG002 - the port's signature
+    ) -> tuple[list[SharingPerson], set[str]]:
         self.asked.append(keys)
-        return [SharingPerson(person=p, keys=frozenset(keys)) for p in self.people]
+        return [SharingPerson(person=p, keys=frozenset(keys)) for p in self.people], set()
 
     async def write_reports(self, graphs: list[ReportGraph]) -> None:
         self.written += graphs

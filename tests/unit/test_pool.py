@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from services.network.matching import KnownPerson, PersonFacts
+from services.network.matching import MAX_KEY_SHARING, KnownPerson, PersonFacts
 from services.network.pool import PersonPool, SharingPerson, merged
 
 
@@ -43,3 +43,17 @@ def test_merging_keeps_what_was_known_first() -> None:
     after = merged(known, PersonFacts(date_of_birth=date(2012, 2, 2), nicknames=("dw", "deano")))
     assert after.date_of_birth == date(2011, 1, 1)
     assert after.nicknames == ("deano", "dw")
+
+
+def test_a_key_too_many_people_have_finds_no_one() -> None:
+    crowd = [_person(f"person:{i:03d}", {"dob:2010-01-01"}) for i in range(MAX_KEY_SHARING + 1)]
+    pool = PersonPool([*crowd, _person("person:named", {"name:AF SN0"})])
+    assert pool.candidates(["dob:2010-01-01"], limit=5) == []
+    assert [p.id for p in pool.candidates(["dob:2010-01-01", "name:AF SN0"], limit=5)] == [
+        "person:named"
+    ]
+
+
+def test_a_key_the_graph_says_is_common_finds_no_one() -> None:
+    pool = PersonPool([_person("person:a", {"dob:2010-01-01"})], common={"dob:2010-01-01"})
+    assert pool.candidates(["dob:2010-01-01"], limit=5) == []
