@@ -121,23 +121,10 @@ def main() -> None:
     )
     driver = neo4j_driver(settings)
     try:
-        written, seconds = bulk.load_districts(
-            driver, population, start=0, stop=1, database=database, batch=args.batch
-        )
-        print(f"loaded district 0: {written:,} reports in {seconds:.0f}s")
+        written = bulk.load_baseline(driver, population, database=database, batch=args.batch)
         small = measure(driver, database=database, centres=centres, pairs=pairs)
         report(f"baseline, {written:,} reports", small)
-        if population.districts > 1:
-            more, seconds = bulk.load_districts(
-                driver,
-                population,
-                start=1,
-                stop=population.districts,
-                database=database,
-                batch=args.batch,
-            )
-            written += more
-            print(f"loaded {more:,} more reports in {seconds:.0f}s ({more / seconds:,.0f}/s)")
+        written += bulk.load_the_rest(driver, population, database=database, batch=args.batch)
         large = measure(driver, database=database, centres=centres, pairs=pairs)
         report(f"{written:,} reports", large)
         for kind in ("network", "path"):

@@ -9,51 +9,27 @@ import queue
 import threading
 import time
 import uuid
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Any
 
 from neo4j import Driver, ManagedTransaction
 
 from bench import queries
 from bench.population import Population, report_key
 from services.network import queries as network
-from services.network.graph import ENTITY_WRITES, one_per_child
+from services.network.graph import report_writes
 from services.network.linking import ReportGraph, build_report_graph
-from services.network.mentions import LinkType
 
 DELETE_BATCH = 1000
 
 
 def _tx_write(tx: ManagedTransaction, graphs: list[ReportGraph]) -> None:
-    """The service's own statements (services/network/queries.py), run as its async
-    `write_graphs_tx` runs them, on the sync driver the loader threads use."""
+    """The service's own statements, as its async `write_graphs_tx` runs them, on the sync
+    driver the loader uses."""
     records = tx.run(network.MERGE_REPORTS, reports=[g.report for g in graphs])
     fresh = {r["id"] for r in records if not (r["written"] or r["retracted"])}
-    graphs = [g for g in graphs if g.report["id"] in fresh]
-
-    def rows_of(field: str) -> list[dict[str, Any]]:
-        return [{**row, "report_id": g.report["id"]} for g in graphs for row in getattr(g, field)]
-
-    def run(query: str, rows: list[dict[str, Any]], **more: Any) -> None:
-        if rows:
-            tx.run(query, {"rows": rows, **more}).consume()
-
-    for field, query in ENTITY_WRITES:
-        run(query, rows_of(field))
-    links: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for g in graphs:
-        for kind, pairs in g.links.items():
-            links[kind] += [{**row, "report_id": g.report["id"]} for row in pairs]
-    for kind, rows in sorted(links.items()):
-        run(network.MERGE_LINKS, rows, type=LinkType(kind).value)
-    run(network.MERGE_POSSIBLE_SAME_AS, [row for g in graphs for row in g.possible])
-    run(network.MERGE_MISSING_STARTED, rows_of("missing_started"))
-    run(network.MERGE_ORDERS, rows_of("orders"))
-    run(network.SET_PLACE_STATUS, rows_of("statuses"))
-    for rows in one_per_child(rows_of("missing_ended")):
-        run(network.END_MISSING_EPISODES, rows)
+    for query, params in report_writes([g for g in graphs if g.report["id"] in fresh]):
+        tx.run(query, params).consume()
 
 
 def write_bulk(driver: Driver, graphs: list[ReportGraph], *, database: str) -> None:
@@ -186,3 +162,23 @@ def load_districts(
         batch=batch,
         progress=progress,
     )
+
+
+def load_baseline(driver: Driver, population: Population, *, database: str, batch: int) -> int:
+    """Bulk-load the first district, the baseline graph; print how long it took."""
+    written, seconds = load_districts(
+        driver, population, start=0, stop=1, database=database, batch=batch
+    )
+    print(f"loaded district 0: {written:,} reports in {seconds:.0f}s")
+    return written
+
+
+def load_the_rest(driver: Driver, population: Population, *, database: str, batch: int) -> int:
+    """Bulk-load every district after the first; print how long it took and how fast."""
+    if population.districts <= 1:
+        return 0
+    more, seconds = load_districts(
+        driver, population, start=1, stop=population.districts, database=database, batch=batch
+    )
+    print(f"loaded {more:,} more reports in {seconds:.0f}s ({more / seconds:,.0f}/s)")
+    return more

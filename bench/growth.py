@@ -149,23 +149,11 @@ def main() -> None:
     driver = neo4j_driver(settings)
     probe_ids: list[str] = []
     try:
-        written, seconds = bulk.load_districts(
-            driver, population, start=0, stop=1, database=database, batch=args.batch
-        )
-        print(f"loaded district 0: {written:,} reports in {seconds:.0f}s")
+        written = bulk.load_baseline(driver, population, database=database, batch=args.batch)
         small, ids = measure(settings, population, "small", args.probes)
         probe_ids += ids
         print(describe(f"baseline, {written:,} reports in the graph", small))
-        more, seconds = bulk.load_districts(
-            driver,
-            population,
-            start=1,
-            stop=population.districts,
-            database=database,
-            batch=args.batch,
-        )
-        written += more
-        print(f"loaded {more:,} more reports in {seconds:.0f}s")
+        written += bulk.load_the_rest(driver, population, database=database, batch=args.batch)
         large, ids = measure(settings, population, "large", args.probes)
         probe_ids += ids
         print(describe(f"{written:,} reports in the graph", large))

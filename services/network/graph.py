@@ -111,35 +111,46 @@ async def open_reports_tx(tx: AsyncManagedTransaction, reports: list[dict[str, A
     return {r["id"] async for r in result if not (r["written"] or r["retracted"])}
 
 
-async def write_reports_tx(tx: AsyncManagedTransaction, graphs: list[ReportGraph]) -> None:
-    """The statements that write opened reports' rows: one per kind of row for all of them."""
+def report_writes(graphs: list[ReportGraph]) -> list[tuple[str, dict[str, Any]]]:
+    """The statements that write opened reports' rows, in order, with their parameters: one per
+    kind of row for all of them. The worker (async driver) and the bench's bulk loader (sync
+    driver) both run exactly these."""
 
     def rows_of(field: str) -> list[dict[str, Any]]:
         return [{**row, "report_id": g.report["id"]} for g in graphs for row in getattr(g, field)]
 
-    async def run(query: str, rows: list[dict[str, Any]], **more: Any) -> None:
+    writes: list[tuple[str, dict[str, Any]]] = []
+
+    def add(query: str, rows: list[dict[str, Any]], **more: Any) -> None:
         if rows:
-            await (await tx.run(query, {"rows": rows, **more})).consume()
+            writes.append((query, {"rows": rows, **more}))
 
     for field, query in ENTITY_WRITES:
-        await run(query, rows_of(field))
+        add(query, rows_of(field))
     links: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for g in graphs:
         for kind, pairs in g.links.items():
             links[kind] += [{**pair, "report_id": g.report["id"]} for pair in pairs]
     for kind, rows in sorted(links.items()):
         link_type = LinkType(kind)  # only our own relationship types reach the query
-        await run(queries.MERGE_LINKS, rows, type=link_type.value)
-    await run(queries.MERGE_POSSIBLE_SAME_AS, [row for g in graphs for row in g.possible])
-    await run(queries.MERGE_MISSING_STARTED, rows_of("missing_started"))
-    await run(queries.MERGE_ORDERS, rows_of("orders"))
-    await run(queries.SET_PLACE_STATUS, rows_of("statuses"))
+        add(queries.MERGE_LINKS, rows, type=link_type.value)
+    add(queries.MERGE_POSSIBLE_SAME_AS, [row for g in graphs for row in g.possible])
+    add(queries.MERGE_MISSING_STARTED, rows_of("missing_started"))
+    add(queries.MERGE_ORDERS, rows_of("orders"))
+    add(queries.SET_PLACE_STATUS, rows_of("statuses"))
     # A child found twice in one batch: the second finding must see the first one's end.
-    for rows in one_per_child(rows_of("missing_ended")):
-        await run(queries.END_MISSING_EPISODES, rows)
+    for rows in _one_per_child(rows_of("missing_ended")):
+        add(queries.END_MISSING_EPISODES, rows)
+    return writes
 
 
-def one_per_child(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+async def write_reports_tx(tx: AsyncManagedTransaction, graphs: list[ReportGraph]) -> None:
+    """Write opened reports' rows in the open transaction."""
+    for query, params in report_writes(graphs):
+        await (await tx.run(query, params)).consume()
+
+
+def _one_per_child(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """The rows in rounds, in order, with at most one row per child in each round."""
     rounds: list[list[dict[str, Any]]] = []
     seen: dict[str, int] = defaultdict(int)
