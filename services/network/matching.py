@@ -28,6 +28,10 @@ MAX_CANDIDATES = 50
 MAX_KEY_SHARING = 200
 MAX_POSSIBLE = 3  # candidates put to analysts per mention, most likely first
 TYPO_JW = 0.85
+# A typo is a slip of a key or two. Jaro-Winkler alone rewards a long shared beginning, so
+# "Synth0d155636" and "Synth6800055c" (0.85, seven edits) would pass; the edit count keeps them
+# apart.
+TYPO_MAX_EDITS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,13 +141,20 @@ def _initial_match(a: str, b: str) -> bool:
 def _surname_typo(a: str, b: str) -> bool:
     """Every part the same but one later part, and that one only mistyped ("Welsh", "Walsh").
 
-    A different first name is never a typo here: twins share a surname and a birthday.
+    Mistyped means alike by Jaro-Winkler and at most two edits apart. A different first name is
+    never a typo here: twins share a surname and a birthday.
     """
     ta, tb = name_tokens(a), name_tokens(b)
     if len(ta) != len(tb) or ta[0] != tb[0]:
         return False
     differing = [(x, y) for x, y in zip(ta, tb, strict=True) if x != y]
-    return len(differing) == 1 and jellyfish.jaro_winkler_similarity(*differing[0]) >= TYPO_JW
+    if len(differing) != 1:
+        return False
+    x, y = differing[0]
+    return (
+        jellyfish.jaro_winkler_similarity(x, y) >= TYPO_JW
+        and jellyfish.damerau_levenshtein_distance(x, y) <= TYPO_MAX_EDITS
+    )
 
 
 def _name_score(mention: PersonFacts, known: PersonFacts) -> tuple[float, str]:

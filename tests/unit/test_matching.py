@@ -76,6 +76,14 @@ def test_a_birth_conflict_rules_a_match_out(mention: PersonFacts) -> None:
     assert result.value == 0 and not result.certain
 
 
+def test_a_surname_that_only_begins_the_same_is_not_a_typo() -> None:
+    # Jaro-Winkler gives these 0.85 for the shared "synth", but seven keys differ.
+    born = date(2011, 3, 4)
+    mention = facts("Ava Synth0d155636", dob=born)
+    assert not score(mention, facts("Ava Synth6800055c", dob=born)).certain
+    assert score(facts("Ava Richardson", dob=born), facts("Ava Richards", dob=born)).certain
+
+
 def test_different_people_do_not_match() -> None:
     assert score(facts("Jordan Price", dob=date(2009, 4, 2)), DEAN).value < 0.75
 
