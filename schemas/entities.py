@@ -30,10 +30,20 @@ UkPostcode = Annotated[str, AfterValidator(lambda raw: parse_postcode(raw).value
 VehicleRegistration = Annotated[str, AfterValidator(lambda raw: parse_vrm(raw).mark)]
 
 
+def _constant_type_required(schema: dict[str, Any]) -> None:
+    """An event's `type` has a default in code, but a message must name it: it picks the model."""
+    kind = schema.get("properties", {}).get("type", {})
+    if "const" in kind:
+        kind.pop("default", None)
+        schema["required"] = ["type", *schema.get("required", [])]
+
+
 class Input(BaseModel):
     """What partners send: unknown fields are refused, so a typo is a 422 that names it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_extra=_constant_type_required
+    )
 
 
 class PersonRole(StrEnum):

@@ -59,3 +59,17 @@ def test_report_schema_describes_what_partners_publish() -> None:
     assert TypeAdapter(ReportSubmitted).json_schema(mode="validation") == {
         k: v for k, v in schema.items() if k != "$schema"
     }
+
+
+@pytest.mark.parametrize("kind", sorted(EVENTS))
+def test_an_event_must_name_its_type_as_the_code_requires(kind: str) -> None:
+    from pydantic import ValidationError
+
+    from schemas.reports import ReportCreate
+
+    schema = json.loads(RENDERED[f"events/{kind}.v1.json"])
+    assert "type" in schema["required"]
+    assert "default" not in schema["properties"]["type"]
+    untyped = {k: v for k, v in EVENTS[kind].items() if k != "type"}
+    with pytest.raises(ValidationError, match="type"):
+        ReportCreate.model_validate(report_json(untyped))
