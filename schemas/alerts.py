@@ -24,6 +24,7 @@ class AlertType(StrEnum):
     TRAP_HOUSE = "trap_house"  # P11
     CUCKOOING = "cuckooing"  # P12
     CARE_HOME_TARGETED = "care_home_targeted"  # P14
+    DEBT_BONDAGE = "debt_bondage"  # P15
     SHARED_PHONE = "shared_phone"  # P17
     PROTECTIVE_CONDITION_BREACH = "protective_condition_breach"  # P22
 

@@ -31,6 +31,8 @@ class Action(StrEnum):
     NOTIFY_HOMES = "notify_homes"
     RETURN_INTERVIEW = "return_interview"
     DAILY_CONTACT = "daily_contact"
+    DEBT_SAFETY_PLAN = "debt_safety_plan"
+    FAMILY_AT_RISK = "family_at_risk"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,15 @@ CATALOGUE: dict[Action, ActionRule] = {
         "daily contact by social worker, police and youth worker while the child is missing",
         timedelta(hours=24),
         "daily while missing [004:607-609]",
+    ),
+    Action.DEBT_SAFETY_PLAN: ActionRule(
+        "tell the social worker and plan the child's safety now: a seizure can leave them owing "
+        "the exploiters, who may kidnap, assault or torture to recover the debt",
+        timedelta(0),
+        "immediately on a seizure from a child [001:11]",
+    ),
+    Action.FAMILY_AT_RISK: ActionRule(
+        "check whether the child's family is threatened over the debt [001:12]"
     ),
 }
 

@@ -49,6 +49,9 @@ class Settings(InfraSettings):
     alerts_missing_window_days: int = 90
     alerts_vehicle_before_missing_hours: float = 24.0
     alerts_co_missing_overlap_hours: float = 1.0
+    # P15 debt bondage: a seizure from a child counts for this many days, and a missing episode
+    # beginning within them raises the alert's priority.
+    alerts_debt_bondage_days: int = 90
     # P02 peer group: K distinct pupils of one school linked to one place or approacher.
     alerts_peer_group_min_pupils: int = 2
     alerts_peer_group_window_days: int = 90

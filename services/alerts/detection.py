@@ -105,7 +105,7 @@ def _registry() -> tuple[tuple[frozenset[EntityKind], Runner, Applies], ...]:
         (PERSON, missing.vehicle_linked_to_missing, missing_child),
         (VEHICLE, missing.vehicle_linked_to_missing, _always),
         (PERSON, missing.co_missing, missing_child),
-        (PERSON, missing.out_of_area, lambda p: p.young),
+        (PERSON, missing.found_or_seized, lambda p: p.young),
         (LOCATION | PERSON | GROUP | VEHICLE, places.peer_group_context, _always),
         (LOCATION, places.trap_house, lambda p: p.drugs_house),
         (PERSON, places.trap_house_of_person, lambda p: p.young),

@@ -90,6 +90,8 @@ def test_as2_dw_missing_and_found_in_a_raid_out_of_area(running_stack: RunningSt
         circumstances="found_in_raid",
     )
     expect_alert(running_stack, "found_out_of_area", [found])
+    debt = expect_alert(running_stack, "debt_bondage", [found])  # drugs seized in his presence
+    assert debt["priority"] == "high"  # learning disability (R6)
     county = expect_alert(running_stack, "county_lines_suspected", [found])
     assert any("National Referral Mechanism" in a for a in county["actions"])
     assert any(d["basis"].startswith("the first 48 hours") for d in county["deadlines"])
@@ -174,6 +176,7 @@ def test_the_demo_story_raises_the_missing_alerts_it_promises(
         "found_out_of_area",
         "county_lines_suspected",
         "harbouring_adult",
+        "debt_bondage",
     ):
         expect_alert(running_stack, alert_type, [ids[-1]])
 
@@ -201,6 +204,9 @@ def test_as6_a_seizure_from_a_child_out_of_area_then_a_further_missing_episode(
     )
     county = expect_alert(running_stack, "county_lines_suspected", [seizure])
     assert "cash" in county["summary"] and "drugs" in county["summary"]
+    debt = expect_alert(running_stack, "debt_bondage", [seizure])
+    assert debt["priority"] == "medium"
+    assert any(d["basis"].startswith("immediately on a seizure") for d in debt["deadlines"])
     start = NOW - timedelta(days=1, hours=8)
     later = [
         _missing(running_stack, c2, start),
@@ -208,6 +214,11 @@ def test_as6_a_seizure_from_a_child_out_of_area_then_a_further_missing_episode(
     ]
     escalation = expect_alert(running_stack, "missing_escalation", later)
     assert "lasted 30 hours" in escalation["summary"]
+    # The same alert, escalated: the later episode and the injury within 90 days of the seizure.
+    escalated = expect_alert(running_stack, "debt_bondage", [seizure, *later])
+    assert escalated["alert_id"] == debt["alert_id"]
+    assert escalated["priority"] == "high"
+    assert "come back injured" in escalated["summary"]
 
 
 def test_as3_a_cpw_condition_not_to_return_to_an_area_is_breached(

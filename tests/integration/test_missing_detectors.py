@@ -135,6 +135,7 @@ def test_as2_in_miniature_raises_every_missing_pattern(
         "co_missing",
         "found_out_of_area",
         "county_lines_suspected",
+        "debt_bondage",
     }, sorted(by_type)
     assert by_type["missing_escalation"].priority.value == "high"  # learning disability
     assert "66 hours" in by_type["missing_escalation"].summary
@@ -143,6 +144,8 @@ def test_as2_in_miniature_raises_every_missing_pattern(
     county = by_type["county_lines_suspected"]
     assert "drugs" in county.summary and "found in raid" in county.summary
     assert {a.value for a in county.actions} >= {"nrm_referral", "safeguarding_48h"}
+    debt = by_type["debt_bondage"]  # drugs seized where he was found
+    assert debt.priority.value == "high" and "drugs seized at" in debt.summary
     assert by_type["co_missing"].subjects[1].display_name in {f"Pip Synth{tag}", f"Dee Walsh{tag}"}
     vehicle = _detect(settings, EntityKind.VEHICLE, "vehicle:ZZ51SYN")
     assert [c.type.value for c in vehicle] == ["vehicle_linked_to_missing"]

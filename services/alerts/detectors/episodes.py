@@ -1,4 +1,4 @@
-"""What the missing-episode detectors (P04 harbouring, P06b, P07, P08, P09) read from the graph."""
+"""What the missing-episode detectors (P04 harbouring, P06b, P07, P08, P09, P15) read."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,6 +47,7 @@ class Episode:
     companions: tuple[Companion, ...] = ()
     items: frozenset[str] = frozenset()
     circumstances: str | None = None
+    condition: frozenset[str] = frozenset()  # as found: injured, hungry, ...
 
     @property
     def hours(self) -> float | None:

@@ -53,6 +53,7 @@ def _episode(row: dict[str, Any]) -> Episode:
         ),
         items=frozenset(row["items"]),
         circumstances=row["circumstances"],
+        condition=frozenset(row["condition"]),
     )
 
 

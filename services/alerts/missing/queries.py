@@ -49,6 +49,7 @@ CALL (l) {
 }
 RETURN e.id AS id, toString(e.started_at) AS started_at, toString(e.ended_at) AS ended_at,
        coalesce(e.items, []) AS items, e.circumstances AS circumstances,
+       coalesce(e.condition, []) AS condition,
        opened.id AS opened_id, toString(opened.observed_at) AS opened_at,
        closed.id AS closed_id, toString(closed.observed_at) AS closed_at,
        l.id AS place_id, l.name AS place_name, l.local_authority AS local_authority,

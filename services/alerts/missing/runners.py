@@ -5,6 +5,7 @@ from datetime import timedelta
 from services.alerts.detection import Context, found, window
 from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.detectors.co_missing import SharedEpisode, detect_co_missing
+from services.alerts.detectors.debt_bondage import DEBT_ITEMS, detect_debt_bondage
 from services.alerts.detectors.episodes import Child, Episode
 from services.alerts.detectors.harbouring_adult import Harboured, detect_harbouring_adult
 from services.alerts.detectors.missing_escalation import detect_missing_escalation
@@ -140,11 +141,27 @@ async def co_missing(person_id: str, ctx: Context) -> list[AlertCandidate]:
     )
 
 
-async def out_of_area(person_id: str, ctx: Context) -> list[AlertCandidate]:
-    """P09 on a child: found or seen away from every area they are connected with."""
+async def found_or_seized(person_id: str, ctx: Context) -> list[AlertCandidate]:
+    """P09 and P15 on a child, from one read of where they were found or seen, and with what.
+
+    P09: found or seen away from every area they are connected with. P15: drugs or cash seized
+    from them, escalated by a missing episode in the days after.
+    """
     graph = _graph(ctx)
     child = await _child(graph, person_id)
     if child is None:
         return []
-    since = window(ctx, ctx.settings.alerts_missing_window_days)
-    return detect_out_of_area(child=child, seen=await graph.whereabouts(person_id, since=since))
+    days = ctx.settings.alerts_missing_window_days
+    debt_days = ctx.settings.alerts_debt_bondage_days
+    seen = await graph.whereabouts(person_id, since=window(ctx, max(days, debt_days)))
+    recent = window(ctx, days)
+    candidates = detect_out_of_area(child=child, seen=[w for w in seen if w.observed_at >= recent])
+    seized = [w for w in seen if w.items & DEBT_ITEMS and w.observed_at >= window(ctx, debt_days)]
+    if seized:
+        episodes = await graph.episodes(person_id, since=min(w.observed_at for w in seized))
+        candidates += found(
+            detect_debt_bondage(
+                child=child, seen=seized, episodes=episodes, escalation_days=debt_days
+            )
+        )
+    return candidates
