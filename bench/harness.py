@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 
 import httpx
-from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 from neo4j import Driver, GraphDatabase
 
@@ -65,16 +65,6 @@ def neo4j_driver(settings: InfraSettings) -> Driver:
     )
 
 
-def topic_end(bootstrap: str, topic: str) -> int:
-    """How many messages the topic holds (the sum of its partitions' end offsets)."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
-    try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-        return sum(consumer.end_offsets(partitions).values())
-    finally:
-        consumer.close()
-
-
 def topic_settings(private: dict[str, str]) -> dict[str, str]:
     """Environment naming a private topic for every topic setting of every service.
 
@@ -87,17 +77,6 @@ def topic_settings(private: dict[str, str]) -> dict[str, str]:
             if name.endswith("_topic") and field.default in private:
                 env[name.upper()] = private[field.default]
     return env
-
-
-def group_lag(bootstrap: str, group: str, topic: str) -> int:
-    """How many messages of the topic the consumer group has not committed yet."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    try:
-        committed = admin.list_group_offsets(group).get(group, {})
-    finally:
-        admin.close()
-    done = sum(int(meta.offset) for tp, meta in committed.items() if tp.topic == topic)
-    return topic_end(bootstrap, topic) - done
 
 
 @dataclass

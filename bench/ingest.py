@@ -23,13 +23,13 @@ from pathlib import Path
 import aiohttp
 from kafka import KafkaProducer
 
-from bench.harness import PrivateStack, topic_end
+from bench.harness import PrivateStack
 from bench.population import AGENCIES, BENCH_USER, Population, run_tag
 from bench.profiling import Profiler
 from common.settings import InfraSettings
 from schemas.reports import ReportSubmitted
 from schemas.topics import TopicSpec
-from tessera_cli.topics import delete_topics, ensure_topics
+from tessera_cli.topics import delete_topics, ensure_topics, topic_end
 
 WARM_UP = 50
 

@@ -27,10 +27,11 @@ import aiohttp
 from kafka import KafkaConsumer, TopicPartition
 
 from bench import bulk
-from bench.harness import PrivateStack, group_lag, neo4j_driver, percentile, topic_end
+from bench.harness import PrivateStack, neo4j_driver, percentile
 from bench.population import ExpectedAlert, Population, SyntheticReport, run_tag
 from bench.profiling import Profiler
 from common.settings import InfraSettings
+from tessera_cli.topics import group_lag, topic_end
 
 SERVICES = ("network-worker", "alerts-worker", "ingest-api")
 

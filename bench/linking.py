@@ -26,12 +26,13 @@ from kafka import KafkaProducer
 from neo4j import AsyncGraphDatabase
 
 from bench import bulk
-from bench.harness import PrivateStack, neo4j_driver, topic_end
+from bench.harness import PrivateStack, neo4j_driver
 from bench.population import Population, run_tag
 from bench.profiling import Profiler
 from common.settings import InfraSettings
 from services.network.graph import Neo4jGraphStore
 from services.network.linking import ReportGraph, build_report_graph
+from tessera_cli.topics import topic_end
 
 POLL_S = 0.2
 

@@ -1,6 +1,6 @@
-"""Creates Kafka topics from schemas.topics with explicit partitions and retention."""
+"""Creates Kafka topics from schemas.topics, and tells how far a consumer group has got."""
 
-from kafka import KafkaAdminClient
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.admin import NewTopic
 
 from schemas.topics import TOPIC_SPECS, TopicSpec
@@ -52,3 +52,28 @@ def delete_topics(*, bootstrap: str, names: list[str]) -> None:
         admin.delete_topics(names)
     finally:
         admin.close()
+
+
+def topic_end(bootstrap: str, topic: str) -> int:
+    """How many messages the topic holds (the sum of its partitions' end offsets)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        return sum(consumer.end_offsets(partitions).values())
+    finally:
+        consumer.close()
+
+
+def group_lag(bootstrap: str, group: str, topic: str) -> int:
+    """How many messages of the topic the consumer group has not committed yet.
+
+    The workers commit an offset only once what came before it is in the graph (or examined by
+    the detectors), so a lag of 0 means everything on the topic so far was handled.
+    """
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="tessera-cli")
+    try:
+        committed = admin.list_group_offsets(group).get(group, {})
+    finally:
+        admin.close()
+    done = sum(max(int(meta.offset), 0) for tp, meta in committed.items() if tp.topic == topic)
+    return topic_end(bootstrap, topic) - done

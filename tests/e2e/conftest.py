@@ -43,6 +43,8 @@ class RunningStack:
     network_url: str = ""
     web_url: str = ""
     auth_file: Path | None = None
+    bootstrap: str = ""
+    groups: dict[str, str] = field(default_factory=dict)  # worker -> its consumer group
 
     def submit(self, body: dict[str, object]) -> str:
         """POST a report as the submitter and remember its id for clean-up."""
@@ -68,15 +70,21 @@ class RunningStack:
         assert response.status_code == 202, response.text
 
     def alerts(self) -> list[dict[str, object]]:
-        """Every alert the police user can read."""
-        response = httpx.get(
-            f"{self.alerts_url}/v1/alerts",
-            params={"limit": 200},
-            headers={"Authorization": f"Bearer {self.police_token}"},
-            timeout=10.0,
-        )
-        assert response.status_code == 200, response.text
-        return list(response.json()["items"])
+        """Every alert the police user can read, page by page."""
+        alerts: list[dict[str, object]] = []
+        offset: int | None = 0
+        while offset is not None:
+            response = httpx.get(
+                f"{self.alerts_url}/v1/alerts",
+                params={"limit": 200, "offset": offset},
+                headers={"Authorization": f"Bearer {self.police_token}"},
+                timeout=10.0,
+            )
+            assert response.status_code == 200, response.text
+            page = response.json()
+            alerts += page["items"]
+            offset = page["next_offset"]
+        return alerts
 
 
 def _wait_ready(service: stack.Service, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -168,6 +176,8 @@ def running_stack(
             network_url=f"http://127.0.0.1:{network_port}",
             web_url=f"http://127.0.0.1:{web_port}",
             auth_file=auth_file,
+            bootstrap=kafka,
+            groups={"network": env["NETWORK_APP_ID"], "alerts": env["ALERTS_APP_ID"]},
         )
         yield running
     finally:

@@ -9,8 +9,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from tessera_cli.topics import group_lag
 from tests.e2e.conftest import ARTIFACTS, RunningStack
-from tests.e2e.test_walking_skeleton import eventually
+from tests.e2e.polling import eventually
 
 LATENCY_LOG = ARTIFACTS / "alert-latency.jsonl"
 _submitted_at: dict[str, datetime] = {}
@@ -69,26 +70,17 @@ def types_citing(stack: RunningStack, ids: list[str]) -> set[str]:
     }
 
 
-def processed(stack: RunningStack, tag: str) -> None:
-    """Prove the stream has gone past everything submitted so far: a marker alert arrives."""
-    marker = adult(f"Marker Adult{tag}")
-    ids = [
-        submit(
-            stack,
-            {
-                "observed_at": datetime.now(UTC).isoformat(),
-                "grading": {"source": 2, "intelligence": "B", "handling": "P"},
-                "event": {
-                    "type": "association",
-                    "person_a": child(f"{first} Marker{tag}"),
-                    "person_b": marker,
-                    "nature": "risky_adult",
-                },
-            },
-        )
-        for first in ("Una", "Vic")
-    ]
-    eventually(
-        lambda: alert_citing(stack, "adult_linked_to_children", ids),
-        what="the marker alert, showing every earlier report was processed",
-    )
+def processed(stack: RunningStack) -> None:
+    """Prove every report submitted so far was linked and then examined by the detectors.
+
+    Each worker commits an offset only once it has handled what came before it. So once the
+    network worker has committed the whole reports topic, every EntitiesLinked event is on its
+    topic; once the alert worker has committed that topic too, every detection has run.
+    """
+    for worker, topic in (("network", "reports"), ("alerts", "linked")):
+        group, name = stack.groups[worker], stack.topics[topic]
+
+        def caught_up(group: str = group, name: str = name) -> bool | None:
+            return True if group_lag(stack.bootstrap, group, name) == 0 else None
+
+        eventually(caught_up, what=f"the {worker} worker to commit everything on {name}")

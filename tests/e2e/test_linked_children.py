@@ -5,7 +5,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import RunningStack
-from tests.e2e.test_walking_skeleton import eventually
+from tests.e2e.polling import eventually
+from tests.e2e.scenarios import processed
 from tests.factories import report_json, run_tag
 
 pytestmark = pytest.mark.e2e
@@ -85,31 +86,7 @@ def test_children_at_their_own_care_home_raise_no_hotspot(running_stack: Running
         )
         for n in ("Eli", "Fay", "Gus", "Hal")
     ]
-    # A later report proves the stream has gone past them, then nothing may cite them.
-    marker = running_stack.submit(
-        report_json(
-            {
-                "type": "association",
-                "person_a": _child(f"Ivy Synth{tag}"),
-                "person_b": {"name": f"Jon Adult{tag}", "role": "adult", "estimated_age": 40},
-                "nature": "risky_adult",
-            }
-        )
-    )
-    running_stack.submit(
-        report_json(
-            {
-                "type": "association",
-                "person_a": _child(f"Kit Synth{tag}"),
-                "person_b": {"name": f"Jon Adult{tag}", "role": "adult", "estimated_age": 40},
-                "nature": "risky_adult",
-            }
-        )
-    )
-    eventually(
-        lambda: _alert_citing(running_stack, "adult_linked_to_children", [marker]),
-        what="the later alert, showing the home's reports were processed",
-    )
+    processed(running_stack)
     cited = {e["report_id"] for a in running_stack.alerts() for e in a["evidence"]}  # type: ignore[attr-defined]
     assert not set(ids) & cited
 

@@ -162,7 +162,7 @@ def test_control_a_short_episode_ending_at_home_raises_nothing(
             found_place={"name": f"Synthetic Park {tag}", "local_authority": "Synth Borough"},
         ),
     ]
-    processed(running_stack, tag)
+    processed(running_stack)
     assert not types_citing(running_stack, ids) & MISSING_TYPES
 
 

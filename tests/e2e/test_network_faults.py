@@ -7,7 +7,7 @@ from common.settings import InfraSettings
 from tessera_cli import graph_setup, local_infra
 from tests import queries
 from tests.e2e.conftest import RunningStack
-from tests.e2e.test_walking_skeleton import eventually
+from tests.e2e.polling import eventually
 from tests.factories import run_tag, sighting_json
 
 pytestmark = pytest.mark.e2e

@@ -164,7 +164,7 @@ def test_as11_a_bailed_adult_seen_near_the_protected_home(running_stack: Running
     assert alert["priority"] == "urgent"
     assert "0.6 miles from" in alert["summary"]
     assert "hold an immediate strategy meeting and notify police" in alert["actions"]
-    processed(running_stack, tag)
+    processed(running_stack)
     assert "protective_condition_breach" not in types_citing(running_stack, [far])
 
 
@@ -182,5 +182,5 @@ def test_children_at_their_school_a_youth_club_or_their_home_raise_nothing(
         submit(running_stack, _sighting(pupils[:2], club)),
         submit(running_stack, _sighting(residents, home)),
     ]
-    processed(running_stack, tag)
+    processed(running_stack)
     assert types_citing(running_stack, ids) == set()

@@ -21,7 +21,7 @@ from tessera_cli import stack
 from tessera_cli.topics import delete_topics, ensure_topics
 from tests import queries
 from tests.e2e.conftest import ARTIFACTS, _wait_ready
-from tests.e2e.test_walking_skeleton import eventually
+from tests.e2e.polling import eventually
 from tests.factories import run_tag, sighting, submitted
 
 pytestmark = pytest.mark.e2e
@@ -93,7 +93,9 @@ def two_workers(
 
 def _publish(kafka: str, topic: str, tag: str, first: int, count: int) -> list[str]:
     events = [
-        submitted(sighting(f"Yan Synth{tag}x{i}", place=f"Synthetic Corner {tag} {i}"))
+        # A different first name each: "Synth{tag}x1" and "x2" are one typo apart, so the
+        # same first name would make all of them one person.
+        submitted(sighting(f"Yan{i} Synth{tag}", place=f"Synthetic Corner {tag} {i}"))
         for i in range(first, first + count)
     ]
     producer = KafkaProducer(bootstrap_servers=kafka, acks="all")

@@ -2,10 +2,7 @@
 
 import json
 import subprocess
-import time
 import uuid
-from collections.abc import Callable
-from typing import TypeVar
 
 import pytest
 from kafka import KafkaConsumer
@@ -13,20 +10,11 @@ from neo4j import Driver
 
 from tests import queries
 from tests.e2e.conftest import RunningStack
+from tests.e2e.polling import eventually
+from tests.e2e.scenarios import processed
 from tests.factories import run_tag, sighting, sighting_json, submitted
 
 pytestmark = pytest.mark.e2e
-T = TypeVar("T")
-
-
-def eventually(probe: Callable[[], T | None], *, timeout_s: float = 60.0, what: str) -> T:
-    """Poll until probe() returns something, or fail saying what never happened."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if (found := probe()) is not None:
-            return found
-        time.sleep(0.3)
-    pytest.fail(f"timed out after {timeout_s}s waiting for {what}")
 
 
 def test_three_young_people_at_one_place_raise_a_cited_hotspot_alert(
@@ -71,7 +59,7 @@ def test_two_young_people_raise_nothing(running_stack: RunningStack, neo4j_drive
         return True if counts == [1, 1] else None
 
     eventually(both_linked, what="both reports in the graph")
-    time.sleep(2.0)  # give the alert worker time to act on them
+    processed(running_stack)
     assert not [a for a in running_stack.alerts() if place in a["summary"]]  # type: ignore[operator]
 
 
@@ -90,7 +78,7 @@ def test_a_malformed_message_goes_to_dead_letters_and_the_stream_goes_on(
         consumer_timeout_ms=30_000,
     )
     try:
-        parked = next(iter(consumer))
+        parked = next(m for m in consumer if m.key == b"bad")
     finally:
         consumer.close()
     rejected = json.loads(parked.value)

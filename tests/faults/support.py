@@ -18,11 +18,12 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 from neo4j import Driver
 
-from bench.harness import PrivateStack, group_lag
+from bench.harness import PrivateStack
 from bench.population import ExpectedAlert, Population, SyntheticReport
 from schemas.alerts import AlertRaised
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportSubmitted
+from tessera_cli.topics import group_lag
 from tests.faults import queries
 
 T = TypeVar("T")

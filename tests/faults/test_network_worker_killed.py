@@ -5,8 +5,8 @@ import time
 import pytest
 from neo4j import Driver
 
-from bench.harness import topic_end
 from bench.population import Population, run_tag
+from tessera_cli.topics import topic_end
 from tests.faults.conftest import FaultStack
 from tests.faults.support import Submitter, check_nothing_lost_or_doubled, eventually
 
