@@ -24,7 +24,7 @@ FOREACH (r IN reports | DETACH DELETE r)
 WITH entities
 UNWIND entities AS e
 WITH e WHERE NOT (e)<-[:MENTIONS]-(:Report)
-OPTIONAL MATCH (e)-[:WENT_MISSING|SUBJECT_OF]->(f)
+OPTIONAL MATCH (e)-[:WENT_MISSING|SUBJECT_OF|DEPARTED]->(f)
 OPTIONAL MATCH (e)-[:HAS_KEY]->(k:MatchKey)
 WITH collect(DISTINCT e) AS entities, collect(DISTINCT f) AS facts, collect(DISTINCT k) AS keys
 FOREACH (f IN facts | DETACH DELETE f)

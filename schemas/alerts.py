@@ -26,6 +26,7 @@ class AlertType(StrEnum):
     CARE_HOME_TARGETED = "care_home_targeted"  # P14
     DEBT_BONDAGE = "debt_bondage"  # P15
     SHARED_PHONE = "shared_phone"  # P17
+    DEPARTURE_RISK = "departure_risk"  # P21
     PROTECTIVE_CONDITION_BREACH = "protective_condition_breach"  # P22
 
 

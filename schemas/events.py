@@ -154,6 +154,45 @@ class MissingReported(Input):
         return person_key(self.child)
 
 
+class Carrying(StrEnum):
+    """What a young person leaving took with them that staff should notice [003:15]."""
+
+    LUGGAGE = "luggage"
+    PASSPORT = "passport"
+    MONEY = "money"
+
+
+class Departed(Input):
+    """A young person leaving a home or school: where to, who with, when back, with what.
+
+    The residential-home guidance [003:15]: note train and bus departures, and whether they
+    leave with luggage, a passport or money; escort or follow them where that is safe.
+    """
+
+    type: Literal["departed"] = "departed"
+    child: Person
+    left_at: AwareDatetime
+    left_from: Place | None = None
+    going_to: Place | None = None  # where they said they were going
+    meeting: People = []  # who they said they were meeting
+    expected_back: AwareDatetime | None = None
+    carrying: Annotated[list[Carrying], Field(max_length=3)] = []
+    money_gbp: Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)] | None = None
+    transport: Text | None = None  # "the 20:40 bus to Synthtown"
+    departure_point: Place | None = None  # the station or stop they left from
+    escorted: bool = False  # staff went with them or followed
+
+    @model_validator(mode="after")
+    def _back_after_leaving(self) -> Self:
+        if self.expected_back is not None and self.expected_back <= self.left_at:
+            raise ValueError("expected_back must be after left_at")
+        return self
+
+    def subject_key(self) -> str:
+        """Kept in order per child, with their missing episodes."""
+        return person_key(self.child)
+
+
 class FoundCondition(StrEnum):
     """How the child was when found."""
 
@@ -415,6 +454,7 @@ IntelligenceEvent = Annotated[
     | Approach
     | Association
     | VehicleSighting
+    | Departed
     | MissingReported
     | MissingEnded
     | ReturnInterview
@@ -432,6 +472,7 @@ EVENT_TYPES: tuple[type[Input], ...] = (
     Approach,
     Association,
     VehicleSighting,
+    Departed,
     MissingReported,
     MissingEnded,
     ReturnInterview,

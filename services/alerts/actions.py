@@ -33,6 +33,9 @@ class Action(StrEnum):
     DAILY_CONTACT = "daily_contact"
     DEBT_SAFETY_PLAN = "debt_safety_plan"
     FAMILY_AT_RISK = "family_at_risk"
+    ESCORT_OR_FOLLOW = "escort_or_follow"
+    REPORT_MISSING_IF_LATE = "report_missing_if_late"
+    BORDER_ALERT = "border_alert"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +113,19 @@ CATALOGUE: dict[Action, ActionRule] = {
     Action.FAMILY_AT_RISK: ActionRule(
         "check whether the child's family is threatened over the debt [001:12]"
     ),
+    Action.ESCORT_OR_FOLLOW: ActionRule(
+        "escort or follow the young person where it is safe, and note the train and bus "
+        "departures near the time [003:15]",
+        timedelta(0),
+        "as they leave [003:15]",
+    ),
+    Action.REPORT_MISSING_IF_LATE: ActionRule(
+        "report them missing to the police if they are not back",
+        basis="an hour after the time they said they would be back (P21, proposed)",
+    ),
+    Action.BORDER_ALERT: ActionRule(
+        "consider a border alert to UK Border Force and the UK Human Trafficking Centre [004:823]"
+    ),
 }
 
 
@@ -118,10 +134,20 @@ def describe(actions: tuple[Action, ...]) -> tuple[str, ...]:
     return tuple(CATALOGUE[a].text for a in actions)
 
 
-def deadlines(actions: tuple[Action, ...], *, since: datetime) -> tuple[Deadline, ...]:
-    """The deadline of each action the domain gives a timescale for, counted from a time."""
-    return tuple(
-        Deadline(action=rule.text, due_at=since + rule.due_in, basis=rule.basis)
-        for rule in (CATALOGUE[a] for a in actions)
-        if rule.due_in is not None
-    )
+def deadlines(
+    actions: tuple[Action, ...],
+    *,
+    since: datetime,
+    fixed: tuple[tuple[Action, datetime], ...] = (),
+) -> tuple[Deadline, ...]:
+    """The deadline of each action the domain gives a timescale for, counted from a time, or
+    fixed by the detector (back by the time they said, plus an hour)."""
+    due_at = dict(fixed)
+    found = []
+    for action in actions:
+        rule = CATALOGUE[action]
+        if action in due_at:
+            found.append(Deadline(action=rule.text, due_at=due_at[action], basis=rule.basis))
+        elif rule.due_in is not None:
+            found.append(Deadline(action=rule.text, due_at=since + rule.due_in, basis=rule.basis))
+    return tuple(found)

@@ -52,6 +52,10 @@ class Settings(InfraSettings):
     # P15 debt bondage: a seizure from a child counts for this many days, and a missing episode
     # beginning within them raises the alert's priority.
     alerts_debt_bondage_days: int = 90
+    # P21 departure risk: departures this recent are examined; the deadline to report a child
+    # missing is this many hours after the time they said they would be back.
+    alerts_departure_window_days: int = 7
+    alerts_departure_grace_hours: float = 1.0
     # P02 peer group: K distinct pupils of one school linked to one place or approacher.
     alerts_peer_group_min_pupils: int = 2
     alerts_peer_group_window_days: int = 90

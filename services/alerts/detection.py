@@ -106,6 +106,7 @@ def _registry() -> tuple[tuple[frozenset[EntityKind], Runner, Applies], ...]:
         (VEHICLE, missing.vehicle_linked_to_missing, _always),
         (PERSON, missing.co_missing, missing_child),
         (PERSON, missing.found_or_seized, lambda p: p.young),
+        (PERSON, missing.departure_risk, lambda p: p.young and p.departed),
         (LOCATION | PERSON | GROUP | VEHICLE, places.peer_group_context, _always),
         (LOCATION, places.trap_house, lambda p: p.drugs_house),
         (PERSON, places.trap_house_of_person, lambda p: p.young),

@@ -137,7 +137,7 @@ async def _record_once(
         raised_at=raised_at,
         updated_at=now,
         actions=describe(candidate.actions),
-        deadlines=deadlines(candidate.actions, since=raised_at),
+        deadlines=deadlines(candidate.actions, since=raised_at, fixed=candidate.due),
         subgraph=await store.explain(entity_ids, report_ids),
         visibility=await store.visibility(report_ids),
         assignee=existing.assignee if existing else None,

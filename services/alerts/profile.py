@@ -17,6 +17,7 @@ class EntityProfile:
     harbourer: bool = False  # someone was found with the person, or they are a tenant
     drugs_house: bool = False  # the place has drugs-house status
     vulnerable_tenant: bool = False  # the place has a vulnerable tenant or cuckooing concern
+    departed: bool = False  # a report says the person left a home or school
 
     @property
     def adult(self) -> bool:
@@ -39,4 +40,5 @@ async def read_profile(driver: AsyncDriver, database: str, entity_id: str) -> En
         harbourer=bool(row["harbourer"]),
         drugs_house=bool(row["drugs_house"]),
         vulnerable_tenant=bool(row["vulnerable_tenant"]),
+        departed=bool(row["departed"]),
     )

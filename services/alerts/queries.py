@@ -114,6 +114,7 @@ RETURN e.kind AS kind,
        coalesce(e.vulnerable_tenant, false) OR coalesce(e.cuckooing_suspected, false)
          OR EXISTS { (e)<-[:TENANT_OF]-(:Person {role: 'vulnerable_adult'}) } AS vulnerable_tenant,
        EXISTS { (e)-[:WENT_MISSING]->() } AS went_missing,
+       EXISTS { (e)-[:DEPARTED]->() } AS departed,
        EXISTS { (e)-[:SUBJECT_OF]->() } AS order_subject,
        EXISTS { (e)<-[:FOUND_WITH_PERSON]-() } OR EXISTS { (e)-[:TENANT_OF]->() } AS harbourer,
        EXISTS { (:Report)-[m:MENTIONS]->(e) WHERE m.young_person } AS young

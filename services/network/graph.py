@@ -136,6 +136,7 @@ def report_writes(graphs: list[ReportGraph]) -> list[tuple[str, dict[str, Any]]]
         add(queries.MERGE_LINKS, rows, type=link_type.value)
     add(queries.MERGE_POSSIBLE_SAME_AS, [row for g in graphs for row in g.possible])
     add(queries.MERGE_MISSING_STARTED, rows_of("missing_started"))
+    add(queries.MERGE_DEPARTURES, rows_of("departures"))
     add(queries.MERGE_ORDERS, rows_of("orders"))
     add(queries.SET_PLACE_STATUS, rows_of("statuses"))
     # A child found twice in one batch: the second finding must see the first one's end.

@@ -50,6 +50,7 @@ class ReportGraph:
     links: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     possible: list[dict[str, Any]] = field(default_factory=list)
     missing_started: list[dict[str, Any]] = field(default_factory=list)
+    departures: list[dict[str, Any]] = field(default_factory=list)
     missing_ended: list[dict[str, Any]] = field(default_factory=list)
     orders: list[dict[str, Any]] = field(default_factory=list)
     statuses: list[dict[str, Any]] = field(default_factory=list)
@@ -277,6 +278,23 @@ def build_report_graph(
         }
         for i, fact in enumerate(found.missing_started)
     ]
+    departures = [
+        {
+            "id": f"departure:{report_id}:{i}",
+            "child": ref_id(fact.child),
+            "left_at": fact.left_at.isoformat(),
+            "left_from": maybe(fact.left_from),
+            "going_to": maybe(fact.going_to),
+            "departure_point": maybe(fact.departure_point),
+            "meeting": list(fact.meeting),
+            "expected_back": fact.expected_back.isoformat() if fact.expected_back else None,
+            "carrying": list(fact.carrying),
+            "money_gbp": fact.money_gbp,
+            "transport": fact.transport,
+            "escorted": fact.escorted,
+        }
+        for i, fact in enumerate(found.departures)
+    ]
     missing_ended = [
         {
             "new_id": f"missing:{report_id}:found:{i}",
@@ -326,6 +344,7 @@ def build_report_graph(
             for kind, pairs in sorted(links.items())
         },
         missing_started=missing_started,
+        departures=departures,
         missing_ended=missing_ended,
         orders=orders,
         statuses=statuses,

@@ -9,6 +9,7 @@ from schemas.events import (
     AddressConcern,
     Approach,
     Association,
+    Departed,
     ItemKind,
     MissingEnded,
     MissingReported,
@@ -28,6 +29,7 @@ Event = (
     | Approach
     | Association
     | VehicleSighting
+    | Departed
     | MissingReported
     | MissingEnded
     | ReturnInterview
@@ -88,6 +90,23 @@ class MissingStart:
 
 
 @dataclass(frozen=True, slots=True)
+class Departure:
+    """A young person leaving: a Departure node for the child, with what they took."""
+
+    child: Ref
+    left_at: datetime
+    left_from: Ref | None
+    going_to: Ref | None
+    departure_point: Ref | None
+    meeting: tuple[str, ...]  # who they said they were meeting, as the report names them
+    expected_back: datetime | None
+    carrying: tuple[str, ...]
+    money_gbp: str | None
+    transport: str | None
+    escorted: bool
+
+
+@dataclass(frozen=True, slots=True)
 class MissingEnd:
     """A missing episode ends: where the child was found, with whom, in what state."""
 
@@ -136,6 +155,7 @@ class Mentions:
     groups: list[tuple[str, str]] = field(default_factory=list)  # (name, part)
     links: list[Link] = field(default_factory=list)
     missing_started: list[MissingStart] = field(default_factory=list)
+    departures: list[Departure] = field(default_factory=list)
     missing_ended: list[MissingEnd] = field(default_factory=list)
     orders: list[OrderMade] = field(default_factory=list)
     statuses: list[PlaceStatus] = field(default_factory=list)
@@ -233,6 +253,43 @@ def _vehicle_sighting(m: Mentions, event: VehicleSighting) -> None:
         ref = m.person(person, role)
         m.link(LinkType.IN_VEHICLE, ref, car, role)
         m.link(LinkType.SEEN_AT, ref, where, role)
+
+
+def _departed(m: Mentions, event: Departed) -> None:
+    child = m.person(event.child, "departed")
+    places: dict[str, Ref | None] = {"left_from": None, "going_to": None, "departure_point": None}
+    for part, place in (
+        ("left_from", event.left_from),
+        ("going_to", event.going_to),
+        ("departure_point", event.departure_point),
+    ):
+        if place is not None:
+            places[part] = m.place(place, part)
+    for part in ("left_from", "departure_point"):
+        if (where := places[part]) is not None:
+            m.link(LinkType.SEEN_AT, child, where, "departed")
+    if (going_to := places["going_to"]) is not None:
+        m.link(LinkType.FREQUENTS, child, going_to)
+    meeting = []
+    for person in event.meeting:
+        m.link(LinkType.ASSOCIATES_WITH, child, m.person(person, "meeting"), "meeting_on_departure")
+        said = [person.name, *person.nicknames, *person.aliases, person.description[:60]]
+        meeting.append(next((x for x in said if x), "someone"))
+    m.departures.append(
+        Departure(
+            child,
+            event.left_at,
+            places["left_from"],
+            going_to,
+            places["departure_point"],
+            tuple(meeting),
+            event.expected_back,
+            tuple(c.value for c in event.carrying),
+            str(event.money_gbp) if event.money_gbp is not None else None,
+            event.transport,
+            event.escorted,
+        )
+    )
 
 
 def _missing_reported(m: Mentions, event: MissingReported) -> None:
@@ -375,6 +432,8 @@ def mentions_of(event: Event) -> Mentions:  # noqa: C901 - one short branch per 
             m.link(LinkType.ASSOCIATES_WITH, a, b, event.nature.value)
         case VehicleSighting():
             _vehicle_sighting(m, event)
+        case Departed():
+            _departed(m, event)
         case MissingReported():
             _missing_reported(m, event)
         case MissingEnded():

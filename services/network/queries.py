@@ -162,6 +162,34 @@ OPTIONAL MATCH (l:Location {id: row.placement})
 FOREACH (_ IN CASE WHEN l IS NULL THEN [] ELSE [1] END | MERGE (e)-[:MISSING_FROM]->(l))
 """
 
+# A young person leaving, with what they took; the places they left from, for and by.
+MERGE_DEPARTURES = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+MATCH (p:Person {id: row.child})
+MERGE (d:Departure {id: row.id})
+ON CREATE SET d.left_at = datetime(row.left_at),
+              d.expected_back = CASE WHEN row.expected_back IS NULL THEN null
+                                     ELSE datetime(row.expected_back) END,
+              d.meeting = row.meeting, d.carrying = row.carrying, d.money_gbp = row.money_gbp,
+              d.transport = row.transport, d.escorted = row.escorted, d.report_id = r.id,
+              d.audiences = r.audiences
+MERGE (p)-[:DEPARTED]->(d)
+WITH d, row
+CALL (d, row) {
+  OPTIONAL MATCH (l:Location {id: row.left_from})
+  FOREACH (_ IN CASE WHEN l IS NULL THEN [] ELSE [1] END | MERGE (d)-[:LEFT_FROM]->(l))
+}
+CALL (d, row) {
+  OPTIONAL MATCH (l:Location {id: row.going_to})
+  FOREACH (_ IN CASE WHEN l IS NULL THEN [] ELSE [1] END | MERGE (d)-[:HEADING_TO]->(l))
+}
+CALL (d, row) {
+  OPTIONAL MATCH (l:Location {id: row.departure_point})
+  FOREACH (_ IN CASE WHEN l IS NULL THEN [] ELSE [1] END | MERGE (d)-[:LEAVING_BY]->(l))
+}
+"""
+
 # A found report ends the episode it ended before (a replay), else the child's latest open
 # episode that began before the child was found, else an episode known only by its end.
 # The adapter sends at most one row per child in a statement, so rows never race for one episode.
@@ -481,6 +509,7 @@ SKIP $offset LIMIT $limit
 DELETE_GRAPH_BATCH = """
 MATCH (n)
 WHERE n:Report OR n:Entity OR n:MatchKey OR n:MissingEpisode OR n:ProtectiveOrder
+   OR n:Departure
 WITH n LIMIT $batch
 DETACH DELETE n
 RETURN count(*) AS deleted
@@ -614,7 +643,7 @@ WITH l WHERE l.count = 0
 DELETE l
 """
 
-# Missing episodes and orders the moved reports stated follow them to the new person.
+# Missing episodes, departures and orders the moved reports stated follow them to the new person.
 SPLIT_FACTS = """
 MATCH (d:ResolutionDecision {id: $decision_id})
 MATCH (p:Person {id: d.person_a})
@@ -623,6 +652,12 @@ CALL (d, p, n) {
   MATCH (p)-[w:WENT_MISSING]->(e:MissingEpisode)
   WHERE coalesce(e.reported_by, e.ended_by) IN d.report_ids
   MERGE (n)-[:WENT_MISSING]->(e)
+  DELETE w
+}
+CALL (d, p, n) {
+  MATCH (p)-[w:DEPARTED]->(x:Departure)
+  WHERE x.report_id IN d.report_ids
+  MERGE (n)-[:DEPARTED]->(x)
   DELETE w
 }
 CALL (d, p, n) {

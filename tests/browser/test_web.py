@@ -236,3 +236,48 @@ def test_a_profile_is_shared_with_police_only_while_the_child_is_missing(
     running_stack.report_ids.extend(home.get_by_test_id("reference").all_inner_texts())
     police.reload()
     expect(police.locator("article.shared-profile", has_text=child)).to_have_count(0)
+
+
+def test_a_young_person_leaving_with_luggage_warns_police_with_a_time_to_report_missing(
+    running_stack: RunningStack, web_users: WebUsers, new_context: NewContext
+) -> None:
+    tag = run_tag()
+    now = datetime.now(UTC)
+    home = new_context().new_page()
+    sign_in(home, web_users.home)
+    home.get_by_label("A young person is going out and I am worried").check()
+    home.get_by_label("Full name").fill(f"Ola Web{tag}")
+    home.get_by_label("Date of birth").fill("2011-02-03")
+    home.locator('input[name="leaving.at"]').fill(_local(now - timedelta(minutes=10)))
+    home.get_by_label("Where they said they were going").fill("Synthtown centre")
+    home.get_by_label("Who they are meeting").fill(f"an older boy called Zed{tag}")
+    back = home.locator('input[name="leaving.back"]')
+    back.fill(_local(now - timedelta(hours=1)))
+    back.blur()
+    expect(home.get_by_text("This is before they left")).to_be_visible()  # as they type
+    back.fill(_local(now + timedelta(hours=2)))
+    home.get_by_label("Luggage or a bag of clothes").check()
+    home.get_by_label("Money", exact=True).check()
+    home.get_by_label("How much money, roughly (£)").fill("40")
+    home.get_by_label("How they travelled").select_option("bus")
+    home.get_by_label("What happened, in your own words").fill(
+        "Left with a packed bag and money, said she would be back tonight (synthetic)."
+    )
+    home.get_by_role("button", name="Send report").click()
+    expect(home.get_by_role("heading", name="Report sent")).to_be_visible()
+    running_stack.report_ids.extend(home.get_by_test_id("reference").all_inner_texts())
+    screenshot(home, "11-leaving-confirmation")
+
+    police = new_context().new_page()
+    sign_in(police, web_users.police)
+    item = police.locator('button.alert-item[data-type="departure_risk"]', has_text=f"Ola Web{tag}")
+    expect(item).to_be_visible(timeout=ALERT_TIMEOUT_MS)
+    item.click()
+    detail = police.locator(".alert-detail")
+    expect(detail.get_by_text(f"meeting an older boy called Zed{tag}")).to_be_visible()
+    expect(detail.get_by_text("escort or follow the young person").first).to_be_visible()
+    # Due an hour after the time they said they would be back (the form keeps whole minutes).
+    due = (now + timedelta(hours=3)).astimezone(ZoneInfo(TIMEZONE)).strftime("%H:%M")
+    deadline = detail.locator("li", has_text="report them missing to the police if they are not")
+    expect(deadline.filter(has_text=due)).to_be_visible()
+    screenshot(police, "12-departure-risk")

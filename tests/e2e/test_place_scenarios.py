@@ -123,6 +123,38 @@ def test_as4_one_car_collects_residents_of_two_care_homes(running_stack: Running
     assert any("without naming other children" in a for a in alert["actions"])
 
 
+def test_as4_event_1_a_resident_leaves_with_luggage_and_money(running_stack: RunningStack) -> None:
+    tag = run_tag()
+    home = {"name": f"Synth Home C{tag}", "postcode": "ZZ99 3HC", "category": "care_home"}
+    left = datetime.now(UTC) - timedelta(minutes=30)
+    departed = submit(
+        running_stack,
+        report_json(
+            {
+                "type": "departed",
+                "child": child(f"Ro Leaver{tag}", placement=home),
+                "left_at": left.isoformat(),
+                "left_from": home,
+                "meeting": [{"nicknames": [f"Pal{tag}"], "role": "unknown"}],
+                "expected_back": (left + timedelta(hours=3)).isoformat(),
+                "carrying": ["luggage", "money"],
+                "transport": "the 18:10 bus",
+                "departure_point": {
+                    "name": f"Synth Bus Station {tag}",
+                    "category": "bus_or_train_station",
+                },
+            },
+            observed_at=left.isoformat(),
+        ),
+    )
+    alert = expect_alert(running_stack, "departure_risk", [departed])
+    assert f"meeting Pal{tag}" in alert["summary"]
+    assert "escort or follow them" in alert["summary"]
+    late = next(d for d in alert["deadlines"] if d["action"].startswith("report them missing"))
+    assert datetime.fromisoformat(late["due_at"]) == left + timedelta(hours=4)
+    assert any("border alert" in a for a in alert["actions"])  # leaving from a bus station
+
+
 def _north(lat: float, miles: float) -> float:
     return lat + math.degrees(miles * 1609.344 / 6_371_008.8)
 

@@ -135,6 +135,27 @@ def test_vehicle_phone_and_handle_events_link_those_identifiers() -> None:
     assert social.handles and "HAS_HANDLE" in social.links
 
 
+def test_a_departure_links_the_child_to_where_they_left_from_and_records_what_they_took() -> None:
+    rows = build_report_graph(
+        submitted(ReportCreate.model_validate(report_json(EVENTS["departed"])))
+    )
+    (departure,) = rows.departures
+    child = rows.persons[0]["id"]
+    home, town, station = (row["id"] for row in rows.locations)
+    assert departure["child"] == child
+    assert (departure["left_from"], departure["going_to"], departure["departure_point"]) == (
+        home,
+        town,
+        station,
+    )
+    assert departure["carrying"] == ["luggage", "money"] and departure["money_gbp"] == "60.00"
+    assert departure["expected_back"] == "2026-11-20T21:00:00+00:00"
+    assert departure["meeting"] == ["Jay Syn"]
+    seen = {(link["target"], link["detail"]) for link in rows.links["SEEN_AT"]}
+    assert seen == {(home, "departed"), (station, "departed")}  # not where they said they'd go
+    assert rows.links["FREQUENTS"] == [{"source": child, "target": town, "detail": ""}]
+
+
 def test_a_batch_reads_the_graph_once_and_later_reports_see_earlier_ones() -> None:
     store = FakeStore()
     events = [

@@ -25,6 +25,8 @@ class AlertCandidate:
     actions: tuple[Action, ...] = ()
     # Entities beyond the subjects that belong in the explaining subgraph (a found location).
     context_ids: tuple[str, ...] = field(default=())
+    # Actions due at a time the detector knows rather than a timescale from raising.
+    due: tuple[tuple[Action, datetime], ...] = field(default=())
 
 
 def raised_priority(ages: Iterable[int | None], vulnerable: Iterable[bool] = ()) -> Priority:

@@ -5,6 +5,7 @@ from typing import Any
 
 from neo4j import AsyncDriver
 
+from services.alerts.detectors.departure_risk import Departure, Whereto
 from services.alerts.detectors.episodes import (
     Child,
     Companion,
@@ -32,6 +33,29 @@ def _place(row: dict[str, Any]) -> FoundPlace | None:
         name=row["place_name"],
         areas=_areas(row["local_authority"], row["police_force_area"]),
         drugs_house=bool(row["drugs_house"]),
+    )
+
+
+def _whereto(place: dict[str, Any] | None) -> Whereto | None:
+    if place is None:
+        return None
+    return Whereto(id=place["id"], name=place["name"], category=place["category"] or "other")
+
+
+def _departure(row: dict[str, Any]) -> Departure:
+    return Departure(
+        id=row["id"],
+        report_id=row["report_id"],
+        left_at=datetime.fromisoformat(row["left_at"]),
+        carrying=frozenset(row["carrying"]),
+        left_from=_whereto(row["left_from"]),
+        going_to=_whereto(row["going_to"]),
+        leaving_by=_whereto(row["leaving_by"]),
+        meeting=tuple(row["meeting"]),
+        expected_back=_when(row["expected_back"]),
+        money_gbp=row["money_gbp"],
+        transport=row["transport"],
+        escorted=bool(row["escorted"]),
     )
 
 
@@ -87,6 +111,11 @@ class Neo4jMissingGraph:
         """The person's missing episodes that began (or ended) since a time, oldest first."""
         rows = await self._rows(queries.EPISODES_OF, person_id=person_id, since=since.isoformat())
         return [_episode(row) for row in rows]
+
+    async def departures(self, person_id: str, *, since: datetime) -> list[Departure]:
+        """The person's departures from a home or school since a time, oldest first."""
+        rows = await self._rows(queries.DEPARTURES_OF, person_id=person_id, since=since.isoformat())
+        return [_departure(row) for row in rows]
 
     async def harbourers_of(self, person_id: str, *, since: datetime) -> list[str]:
         """Adults the child was found with, or at whose address, while missing."""

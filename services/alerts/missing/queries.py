@@ -152,3 +152,25 @@ RETURN DISTINCT l.id AS place_id, l.name AS place_name, l.local_authority AS loc
        r.id AS report_id, toString(r.observed_at) AS observed_at,
        coalesce(r.items, []) AS items, adults, circumstances
 """
+
+# The child's departures since a time, with the places they name; retracted reports are left out.
+DEPARTURES_OF = """
+MATCH (p:Person {id: $person_id})-[:DEPARTED]->(d:Departure)
+WHERE d.left_at >= datetime($since)
+MATCH (r:Report {id: d.report_id})
+WHERE NOT coalesce(r.retracted, false)
+OPTIONAL MATCH (d)-[:LEFT_FROM]->(f:Location)
+OPTIONAL MATCH (d)-[:HEADING_TO]->(t:Location)
+OPTIONAL MATCH (d)-[:LEAVING_BY]->(b:Location)
+RETURN d.id AS id, r.id AS report_id, toString(d.left_at) AS left_at,
+       toString(d.expected_back) AS expected_back, coalesce(d.carrying, []) AS carrying,
+       d.money_gbp AS money_gbp, d.transport AS transport, coalesce(d.escorted, false) AS escorted,
+       coalesce(d.meeting, []) AS meeting,
+       CASE WHEN f IS NULL THEN null ELSE {id: f.id, name: f.name, category: f.category} END
+         AS left_from,
+       CASE WHEN t IS NULL THEN null ELSE {id: t.id, name: t.name, category: t.category} END
+         AS going_to,
+       CASE WHEN b IS NULL THEN null ELSE {id: b.id, name: b.name, category: b.category} END
+         AS leaving_by
+ORDER BY d.left_at, d.id
+"""

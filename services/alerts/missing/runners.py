@@ -6,6 +6,7 @@ from services.alerts.detection import Context, found, window
 from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.detectors.co_missing import SharedEpisode, detect_co_missing
 from services.alerts.detectors.debt_bondage import DEBT_ITEMS, detect_debt_bondage
+from services.alerts.detectors.departure_risk import detect_departure_risk
 from services.alerts.detectors.episodes import Child, Episode
 from services.alerts.detectors.harbouring_adult import Harboured, detect_harbouring_adult
 from services.alerts.detectors.missing_escalation import detect_missing_escalation
@@ -165,3 +166,17 @@ async def found_or_seized(person_id: str, ctx: Context) -> list[AlertCandidate]:
             )
         )
     return candidates
+
+
+async def departure_risk(person_id: str, ctx: Context) -> list[AlertCandidate]:
+    """P21 on a child: leaving a home or school with luggage, a passport or money."""
+    graph = _graph(ctx)
+    child = await _child(graph, person_id)
+    if child is None:
+        return []
+    since = window(ctx, ctx.settings.alerts_departure_window_days)
+    return detect_departure_risk(
+        child=child,
+        departures=await graph.departures(person_id, since=since),
+        grace=timedelta(hours=ctx.settings.alerts_departure_grace_hours),
+    )

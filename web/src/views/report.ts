@@ -158,7 +158,17 @@ export const reportView: View = {
         form.field({ name: "leaving.to_postcode", label: "Postcode there", checks: [postcode] }),
       ),
       form.field({ name: "leaving.meeting", label: "Who they are meeting", hint: "A name, nickname or description", checks: [maxLength(200)] }),
-      form.field({ name: "leaving.back", label: "When they said they would be back", type: "datetime-local" }),
+      form.field({
+        name: "leaving.back",
+        label: "When they said they would be back",
+        type: "datetime-local",
+        checks: [
+          (v) => {
+            const left = form.value("leaving.at");
+            return v && left && new Date(v).getTime() <= new Date(left).getTime() ? "This is before they left" : null;
+          },
+        ],
+      }),
       h(
         "fieldset",
         { class: "checks" },
@@ -651,11 +661,32 @@ export const reportView: View = {
         const reports: Json[] = [];
         const at = form.value("leaving.at");
         if (form.checked("collected")) reports.push(vehicleReport(0, at, home));
-        const persons = [child(reports.length, at)];
-        if (form.value("leaving.meeting")) persons.push(someone(form.value("leaving.meeting"), "unknown"));
-        const where = home ?? { name: session.agency, category: "care_home" };
-        paths.set(`${reports.length}.event.persons.0.name`, "child.name");
-        reports.push(envelope(at, { type: "sighting", persons, place: where }));
+        const i = reports.length;
+        const event: Json = {
+          type: "departed",
+          child: child(i, at),
+          left_at: isoOf(at),
+          left_from: home ?? { name: session.agency, category: "care_home" },
+        };
+        paths.set(`${i}.event.left_at`, "leaving.at");
+        const to = place("leaving.to", "leaving.to_postcode");
+        if (to) event.going_to = to;
+        if (form.value("leaving.meeting")) {
+          event.meeting = [someone(form.value("leaving.meeting"), "unknown")];
+          paths.set(`${i}.event.meeting.0`, "leaving.meeting");
+        }
+        if (form.value("leaving.back")) {
+          event.expected_back = isoOf(form.value("leaving.back"));
+        }
+        const carrying = ["luggage", "passport", "money"].filter((k) => form.checked(`leaving.${k}`));
+        if (carrying.length) event.carrying = carrying;
+        text("leaving.amount", `${i}.event.money_gbp`, event, "money_gbp");
+        const travel = [form.value("leaving.travel"), form.value("leaving.departure")].filter(Boolean).join(", ");
+        if (travel) {
+          event.transport = travel.slice(0, 200);
+          paths.set(`${i}.event.transport`, "leaving.departure");
+        }
+        reports.push(envelope(at, event));
         return reports;
       }
       if (kind === "vehicle") {
