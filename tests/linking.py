@@ -11,9 +11,11 @@ from common.settings import InfraSettings
 from schemas.alerts import AlertRaised
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportSubmitted
+from schemas.retractions import ReportRetracted
 from services.alerts.lifecycle import HistoryEntry
 from services.alerts.store import Neo4jAlertStore
-from services.network.graph import link_batch
+from services.network.graph import Neo4jGraphStore, link_batch
+from services.network.retractions import withdraw_retracted
 from tests.factories import NOW
 
 
@@ -58,5 +60,25 @@ def save_alert(settings: InfraSettings, alert: AlertRaised, *, anchor_id: str) -
                 at=alert.updated_at, by="test", action="raised", status=alert.status
             )
             await store.save(alert, anchor_id=anchor_id, history=entry)
+
+    asyncio.run(run())
+
+
+def retract(settings: InfraSettings, report_id: str, *, agency: str = "Synthetic Home A") -> None:
+    """Withdraw a report with the network worker's use case, as a retraction by its agency."""
+    event = ReportRetracted(
+        event_id=uuid.uuid4(),
+        occurred_at=NOW,
+        report_id=uuid.UUID(report_id),
+        report_agency=agency,
+        retracted_by="k.worker",
+        source_agency=agency,
+        reason="entered in error (synthetic)",
+    )
+
+    async def run() -> None:
+        async with _driver(settings) as driver:
+            store = Neo4jGraphStore(driver=driver, database=settings.neo4j_database)
+            await withdraw_retracted(event=event, graph=store, now=NOW, new_id=uuid.uuid4)
 
     asyncio.run(run())

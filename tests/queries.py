@@ -121,3 +121,11 @@ MATCH (:Report {id: report_id})-[:MENTIONS]->(p:Person)
 RETURN DISTINCT p.id AS id, p.names AS names, p.nicknames AS nicknames,
        p.date_of_birth AS date_of_birth, p.audiences AS audiences
 """
+
+PLACE_STATUS = """
+MATCH (l:Location {id: $place_id})
+RETURN coalesce(l.drugs_house, false) AS drugs_house,
+       coalesce(l.vulnerable_tenant, false) AS vulnerable_tenant,
+       l.drugs_house_report AS drugs_house_report,
+       toString(l.drugs_house_since) AS drugs_house_since
+"""

@@ -253,6 +253,7 @@ CALL (o, row) {
 """
 
 # Status only ever turns on; the first report that gave it is kept, with its time.
+# Each status keeps the reports that said it, so a retraction can take its part back.
 SET_PLACE_STATUS = """
 UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
@@ -260,7 +261,19 @@ MATCH (l:Location {id: row.id})
 SET l.drugs_house = coalesce(l.drugs_house, false) OR row.drugs_house,
     l.vulnerable_tenant = coalesce(l.vulnerable_tenant, false) OR row.vulnerable_tenant,
     l.cuckooing_suspected = coalesce(l.cuckooing_suspected, false) OR row.cuckooing,
-    l.multiple_callers = coalesce(l.multiple_callers, false) OR row.multiple_callers
+    l.multiple_callers = coalesce(l.multiple_callers, false) OR row.multiple_callers,
+    l.drugs_house_reports = CASE WHEN row.drugs_house
+      THEN [x IN coalesce(l.drugs_house_reports, []) WHERE x <> r.id] + r.id
+      ELSE l.drugs_house_reports END,
+    l.vulnerable_tenant_reports = CASE WHEN row.vulnerable_tenant
+      THEN [x IN coalesce(l.vulnerable_tenant_reports, []) WHERE x <> r.id] + r.id
+      ELSE l.vulnerable_tenant_reports END,
+    l.cuckooing_reports = CASE WHEN row.cuckooing
+      THEN [x IN coalesce(l.cuckooing_reports, []) WHERE x <> r.id] + r.id
+      ELSE l.cuckooing_reports END,
+    l.multiple_callers_reports = CASE WHEN row.multiple_callers
+      THEN [x IN coalesce(l.multiple_callers_reports, []) WHERE x <> r.id] + r.id
+      ELSE l.multiple_callers_reports END
 FOREACH (_ IN CASE WHEN row.drugs_house AND (l.drugs_house_since IS NULL
                         OR r.observed_at < l.drugs_house_since) THEN [1] ELSE [] END |
   SET l.drugs_house_since = r.observed_at, l.drugs_house_report = r.id)
@@ -710,6 +723,32 @@ SET r.retracted = true,
 WITH r
 OPTIONAL MATCH (r)-[:MENTIONS]->(x:Entity)
 RETURN collect(DISTINCT x.id) AS mentioned
+"""
+
+# A retracted report's part in premises' statuses: each stands on the reports that remain, and
+# drugs-house status dates from the earliest of them. (Statuses written before the reports
+# behind them were kept have no lists, and stay.)
+WITHDRAW_PLACE_STATUS = """
+MATCH (:Report {id: $report_id})-[:MENTIONS]->(l:Location)
+WHERE $report_id IN coalesce(l.drugs_house_reports, []) + coalesce(l.vulnerable_tenant_reports, [])
+                    + coalesce(l.cuckooing_reports, []) + coalesce(l.multiple_callers_reports, [])
+SET l.drugs_house_reports = [x IN coalesce(l.drugs_house_reports, []) WHERE x <> $report_id],
+    l.vulnerable_tenant_reports =
+      [x IN coalesce(l.vulnerable_tenant_reports, []) WHERE x <> $report_id],
+    l.cuckooing_reports = [x IN coalesce(l.cuckooing_reports, []) WHERE x <> $report_id],
+    l.multiple_callers_reports =
+      [x IN coalesce(l.multiple_callers_reports, []) WHERE x <> $report_id]
+SET l.drugs_house = size(l.drugs_house_reports) > 0,
+    l.vulnerable_tenant = size(l.vulnerable_tenant_reports) > 0,
+    l.cuckooing_suspected = size(l.cuckooing_reports) > 0,
+    l.multiple_callers = size(l.multiple_callers_reports) > 0
+WITH l
+CALL (l) {
+  OPTIONAL MATCH (s:Report) WHERE s.id IN l.drugs_house_reports
+  WITH s ORDER BY s.observed_at, s.id
+  RETURN collect(s)[0] AS first
+}
+SET l.drugs_house_since = first.observed_at, l.drugs_house_report = first.id
 """
 
 # A link joins two entities its report mentions (MENTIONS stay after a retraction and move

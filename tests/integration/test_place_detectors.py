@@ -21,7 +21,7 @@ from services.alerts.places import runners
 from services.network.resolve import group_id, location_id, new_person_id
 from tests import queries
 from tests.factories import report_json, run_tag, submitted
-from tests.linking import link_events
+from tests.linking import link_events, retract
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
@@ -267,6 +267,9 @@ def test_bail_conditions_breached_by_a_sighting_near_the_home_and_a_contact(
     assert "0.6 miles from 31 Synth Dock" in breach.summary
     assert "in contact with Dee Protected" in breach.summary
     assert _run(settings, runners.condition_breach_at_place, _lid(near)) == [breach]
+    retract(settings, ids[1])  # the order was entered in error: there is nothing to breach
+    assert _run(settings, runners.condition_breach, _pid(subject)) == []
+    assert _run(settings, runners.condition_breach_at_place, _lid(near)) == []
 
 
 def test_an_expired_order_is_not_breached(settings: InfraSettings, cleanup: list[str]) -> None:

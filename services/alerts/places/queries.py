@@ -152,10 +152,12 @@ RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
 
 # ---------------------------------------------------------------- P22 condition breach
 
-# Orders against the person, named as the order's report names them.
+# Orders against the person, named as the order's report names them; a retracted order is none.
 FIND_ORDERS_OF = """
 MATCH (s:Person {id: $person_id})-[:SUBJECT_OF]->(o:ProtectiveOrder)
 OPTIONAL MATCH (ro:Report {id: o.report_id})
+WITH s, o, ro
+WHERE NOT coalesce(ro.retracted, false)
 OPTIONAL MATCH (o)-[:CENTRED_ON]->(c:Location)
 RETURN o.id AS id, o.kind AS kind, toString(o.issued_on) AS issued_on,
        toString(o.expires_on) AS expires_on, o.radius_m AS radius_m, s.id AS subject_id,
@@ -220,6 +222,7 @@ FIND_ORDER_SUBJECTS_SEEN_AT = """
 MATCH (l:Location {id: $location_id})<-[s:SEEN_AT]-(p:Person)-[:SUBJECT_OF]->(o:ProtectiveOrder)
 WHERE o.issued_on <= date($on) AND (o.expires_on IS NULL OR o.expires_on >= date($on))
   AND s.last_seen >= datetime({date: o.issued_on})
+  AND NOT EXISTS { MATCH (r:Report {id: o.report_id}) WHERE r.retracted }
 RETURN DISTINCT p.id AS person_id
 ORDER BY person_id
 """
