@@ -9,7 +9,7 @@ import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -24,20 +24,11 @@ from schemas.alerts import AlertRaised
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportSubmitted
 from tessera_cli.topics import group_lag
+from tests.e2e.polling import eventually
 from tests.faults import queries
 
 T = TypeVar("T")
 RETRY_PAUSE_S = 0.5
-
-
-def eventually(probe: Callable[[], T | None], *, timeout_s: float, what: str) -> T:
-    """Poll until probe() returns something, or fail saying what never happened."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if (found := probe()) is not None:
-            return found
-        time.sleep(0.5)
-    pytest.fail(f"timed out after {timeout_s:.0f}s waiting for {what}")
 
 
 @dataclass

@@ -12,11 +12,11 @@ from neo4j import Driver
 from bench.population import Population, run_tag
 from common.settings import InfraSettings
 from tessera_cli import local_infra
+from tests.e2e.polling import eventually
 from tests.faults.conftest import FaultStack
 from tests.faults.support import (
     Submitter,
     check_nothing_lost_or_doubled,
-    eventually,
     ids_on_topic,
 )
 

@@ -13,8 +13,9 @@ from bench.population import Population, run_tag
 from common.settings import InfraSettings
 from tessera_cli import graph_setup, local_infra
 from tessera_cli.topics import topic_end
+from tests.e2e.polling import eventually
 from tests.faults.conftest import FaultStack
-from tests.faults.support import Submitter, check_nothing_lost_or_doubled, eventually
+from tests.faults.support import Submitter, check_nothing_lost_or_doubled
 
 pytestmark = pytest.mark.faults
 REPORTS = 240

@@ -7,8 +7,9 @@ from neo4j import Driver
 
 from bench.population import Population, run_tag
 from tessera_cli.topics import topic_end
+from tests.e2e.polling import eventually
 from tests.faults.conftest import FaultStack
-from tests.faults.support import Submitter, check_nothing_lost_or_doubled, eventually
+from tests.faults.support import Submitter, check_nothing_lost_or_doubled
 
 pytestmark = pytest.mark.faults
 REPORTS = 240
