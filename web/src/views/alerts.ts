@@ -36,6 +36,13 @@ interface History {
 
 const RANK: Record<Alert["priority"], number> = { urgent: 0, high: 1, medium: 2 };
 const ACTIVE = new Set(["open", "acknowledged", "actioned"]);
+
+/** A deadline with a timescale (not "now") passed on an alert not yet acted on. */
+function overdue(alert: Alert, dueAt: string): boolean {
+  const due = new Date(dueAt).getTime();
+  const waiting = alert.status === "open" || alert.status === "acknowledged";
+  return waiting && due > new Date(alert.raised_at).getTime() && due < Date.now();
+}
 const HANDLERS = new Set(["police", "admin"]);
 const EXPLORERS = new Set(["analyst", "admin"]);
 
@@ -304,7 +311,20 @@ export const alertsView: View = {
         ),
         alert.deadlines.length || alert.actions.length ? h("h3", {}, "What to do") : null,
         alert.deadlines.length
-          ? h("ul", {}, ...alert.deadlines.map((d) => h("li", {}, h("strong", {}, `By ${when(d.due_at)}: `), d.action, h("span", { class: "hint" }, ` (${d.basis})`))))
+          ? h(
+              "ul",
+              {},
+              ...alert.deadlines.map((d) =>
+                h(
+                  "li",
+                  {},
+                  overdue(alert, d.due_at) ? h("span", { class: "badge overdue" }, "Overdue") : null,
+                  h("strong", {}, `By ${when(d.due_at)}: `),
+                  d.action,
+                  h("span", { class: "hint" }, ` (${d.basis})`),
+                ),
+              ),
+            )
           : null,
         alert.actions.length ? h("ul", {}, ...alert.actions.map((x) => h("li", {}, x))) : null,
         h("h3", {}, "Why: the links its reports state"),
