@@ -248,14 +248,15 @@ def test_a_young_person_leaving_with_luggage_warns_police_with_a_time_to_report_
     home.get_by_label("A young person is going out and I am worried").check()
     home.get_by_label("Full name").fill(f"Ola Web{tag}")
     home.get_by_label("Date of birth").fill("2011-02-03")
-    home.locator('input[name="leaving.at"]').fill(_local(now - timedelta(minutes=10)))
+    # Staff write it up late: she left three hours ago and was due back half an hour ago.
+    home.locator('input[name="leaving.at"]').fill(_local(now - timedelta(hours=3)))
     home.get_by_label("Where they said they were going").fill("Synthtown centre")
     home.get_by_label("Who they are meeting").fill(f"an older boy called Zed{tag}")
     back = home.locator('input[name="leaving.back"]')
-    back.fill(_local(now - timedelta(hours=1)))
+    back.fill(_local(now - timedelta(hours=4)))
     back.blur()
     expect(home.get_by_text("This is before they left")).to_be_visible()  # as they type
-    back.fill(_local(now + timedelta(hours=2)))
+    back.fill(_local(now - timedelta(minutes=90)))
     home.get_by_label("Luggage or a bag of clothes").check()
     home.get_by_label("Money", exact=True).check()
     home.get_by_label("How much money, roughly (£)").fill("40")
@@ -276,8 +277,11 @@ def test_a_young_person_leaving_with_luggage_warns_police_with_a_time_to_report_
     detail = police.locator(".alert-detail")
     expect(detail.get_by_text(f"meeting an older boy called Zed{tag}")).to_be_visible()
     expect(detail.get_by_text("escort or follow the young person").first).to_be_visible()
-    # Due an hour after the time they said they would be back (the form keeps whole minutes).
-    due = (now + timedelta(hours=3)).astimezone(ZoneInfo(TIMEZONE)).strftime("%H:%M")
+    # Due an hour after the time they said they would be back (the form keeps whole minutes),
+    # which has passed: the dashboard says so.
+    due = (now - timedelta(minutes=30)).astimezone(ZoneInfo(TIMEZONE)).strftime("%H:%M")
     deadline = detail.locator("li", has_text="report them missing to the police if they are not")
     expect(deadline.filter(has_text=due)).to_be_visible()
+    expect(deadline.locator(".badge.overdue")).to_have_text("Overdue")
+    expect(detail.locator("li", has_text="escort or follow").locator(".badge")).to_have_count(0)
     screenshot(police, "12-departure-risk")

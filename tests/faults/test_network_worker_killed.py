@@ -22,22 +22,25 @@ def test_network_worker_killed_mid_stream(fault_stack: FaultStack, neo4j_driver:
         url=f"{fault_stack.ingest_url}/v1/reports",
         headers=fault_stack.submitter_headers,
         reports=reports,
+        pause_s=0.1,  # about 40 reports a second: the stream lasts about six seconds
     ).start()
-    ids = submitter.join()
-    fault_stack.report_ids += ids.values()
     bootstrap = fault_stack.settings.kafka_bootstrap_servers
     linked = fault_stack.topics["linked"]
 
+    # Killed while reports are still arriving: had they all been on the topic first, the worker
+    # could take them in one batch and be done before a quarter showed as linked.
     eventually(
-        lambda: True if topic_end(bootstrap, linked) >= len(ids) // 4 else None,
+        lambda: True if topic_end(bootstrap, linked) >= REPORTS // 4 else None,
         timeout_s=120,
         what="a quarter of the reports to be linked",
     )
     fault_stack.kill("network-worker")
     at_kill = topic_end(bootstrap, linked)
-    assert at_kill < len(ids), "the worker finished before it was killed: make the stream longer"
+    assert at_kill < REPORTS, "the worker finished before it was killed: make the stream longer"
     time.sleep(1.0)
     fault_stack.restart("network-worker")
+    ids = submitter.join()
+    fault_stack.report_ids += ids.values()
 
     check_nothing_lost_or_doubled(
         stack=fault_stack, driver=neo4j_driver, population=population, ids=ids

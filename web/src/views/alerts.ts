@@ -37,11 +37,11 @@ interface History {
 const RANK: Record<Alert["priority"], number> = { urgent: 0, high: 1, medium: 2 };
 const ACTIVE = new Set(["open", "acknowledged", "actioned"]);
 
-/** A deadline with a timescale (not "now") passed on an alert not yet acted on. */
+/** A deadline passed on an alert not yet acted on; "now" (due as it was raised) is not marked. */
 function overdue(alert: Alert, dueAt: string): boolean {
   const due = new Date(dueAt).getTime();
   const waiting = alert.status === "open" || alert.status === "acknowledged";
-  return waiting && due > new Date(alert.raised_at).getTime() && due < Date.now();
+  return waiting && due !== new Date(alert.raised_at).getTime() && due < Date.now();
 }
 const HANDLERS = new Set(["police", "admin"]);
 const EXPLORERS = new Set(["analyst", "admin"]);
