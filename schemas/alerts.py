@@ -25,9 +25,11 @@ class AlertType(StrEnum):
     CUCKOOING = "cuckooing"  # P12
     CARE_HOME_TARGETED = "care_home_targeted"  # P14
     DEBT_BONDAGE = "debt_bondage"  # P15
+    INJURY_ON_RETURN = "injury_on_return"  # P19
     SHARED_PHONE = "shared_phone"  # P17
     DEPARTURE_RISK = "departure_risk"  # P21
     PROTECTIVE_CONDITION_BREACH = "protective_condition_breach"  # P22
+    CHILD_IN_CUSTODY = "child_in_custody"  # P23
 
 
 class AlertStatus(StrEnum):

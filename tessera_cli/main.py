@@ -163,7 +163,8 @@ def demo_load() -> None:
     console.print(f"[green]alert raised:[/] {alert['summary']}")
     console.print(
         "the missing-child story raises missing_escalation, vehicle_linked_to_missing, "
-        "found_out_of_area, county_lines_suspected, harbouring_adult and debt_bondage alerts too"
+        "found_out_of_area, county_lines_suspected, harbouring_adult, debt_bondage and "
+        "child_in_custody alerts too"
     )
     console.print(f"demo submitter token: {tokens.submitter}")
     console.print(f"demo police token:    {tokens.police}")

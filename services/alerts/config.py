@@ -52,6 +52,9 @@ class Settings(InfraSettings):
     # P15 debt bondage: a seizure from a child counts for this many days, and a missing episode
     # beginning within them raises the alert's priority.
     alerts_debt_bondage_days: int = 90
+    # P23 custody: custody, raids and seizures this recent raise the 48-hour safeguarding alert
+    # (reports are often written up days later; older ones are history, not a 48-hour window).
+    alerts_custody_window_days: int = 14
     # P21 departure risk: departures this recent are examined; the deadline to report a child
     # missing is this many hours after the time they said they would be back.
     alerts_departure_window_days: int = 7

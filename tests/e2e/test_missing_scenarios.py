@@ -92,6 +92,11 @@ def test_as2_dw_missing_and_found_in_a_raid_out_of_area(running_stack: RunningSt
     expect_alert(running_stack, "found_out_of_area", [found])
     debt = expect_alert(running_stack, "debt_bondage", [found])  # drugs seized in his presence
     assert debt["priority"] == "high"  # learning disability (R6)
+    injury = expect_alert(running_stack, "injury_on_return", [found])
+    assert "was found injured at Synthetic Flat" in injury["summary"]
+    raid = expect_alert(running_stack, "child_in_custody", [found])
+    assert "they were missing at the time" in raid["summary"]
+    assert any(d["basis"].startswith("the first 48 hours") for d in raid["deadlines"])
     county = expect_alert(running_stack, "county_lines_suspected", [found])
     assert any("National Referral Mechanism" in a for a in county["actions"])
     assert any(d["basis"].startswith("the first 48 hours") for d in county["deadlines"])
@@ -128,6 +133,9 @@ def test_as3_a_looked_after_child_from_another_county_found_in_custody(
     )
     out = expect_alert(running_stack, "found_out_of_area", [found])
     assert "notify the home-area police" in out["summary"]
+    custody = expect_alert(running_stack, "child_in_custody", [found])
+    assert f"was in police custody at Synthetic Custody Suite {tag}" in custody["summary"]
+    assert any("home-area police" in a for a in custody["actions"])  # out of area
     expect_alert(running_stack, "county_lines_suspected", [found])
     escalation = expect_alert(running_stack, "missing_escalation", [missing, found])
     assert "lasted" in escalation["summary"]  # weeks away: "gone for days"
@@ -177,6 +185,7 @@ def test_the_demo_story_raises_the_missing_alerts_it_promises(
         "county_lines_suspected",
         "harbouring_adult",
         "debt_bondage",
+        "child_in_custody",
     ):
         expect_alert(running_stack, alert_type, [ids[-1]])
 

@@ -29,6 +29,7 @@ class Whereabouts:
     items: frozenset[str] = frozenset()
     adults_present: tuple[str, ...] = ()  # names
     circumstances: str | None = None
+    report_type: str | None = None  # the event type of the report: "operation", "sighting", ...
 
 
 def _signs(seen: Whereabouts) -> list[str]:

@@ -181,6 +181,7 @@ class Neo4jMissingGraph:
                 items=frozenset(row["items"]),
                 adults_present=tuple(row["adults"]),
                 circumstances=row["circumstances"],
+                report_type=row["report_type"],
             )
             for row in rows
         ]

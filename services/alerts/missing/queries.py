@@ -149,7 +149,7 @@ CALL (r, p) {
 }
 RETURN DISTINCT l.id AS place_id, l.name AS place_name, l.local_authority AS local_authority,
        l.police_force_area AS police_force_area, coalesce(l.drugs_house, false) AS drugs_house,
-       r.id AS report_id, toString(r.observed_at) AS observed_at,
+       r.id AS report_id, toString(r.observed_at) AS observed_at, r.type AS report_type,
        coalesce(r.items, []) AS items, adults, circumstances
 """
 

@@ -4,11 +4,13 @@ from datetime import timedelta
 
 from services.alerts.detection import Context, found, window
 from services.alerts.detectors.candidate import AlertCandidate
+from services.alerts.detectors.child_in_custody import detect_child_in_custody, is_police_contact
 from services.alerts.detectors.co_missing import SharedEpisode, detect_co_missing
 from services.alerts.detectors.debt_bondage import DEBT_ITEMS, detect_debt_bondage
 from services.alerts.detectors.departure_risk import detect_departure_risk
 from services.alerts.detectors.episodes import Child, Episode
 from services.alerts.detectors.harbouring_adult import Harboured, detect_harbouring_adult
+from services.alerts.detectors.injury_on_return import detect_injury_on_return
 from services.alerts.detectors.missing_escalation import detect_missing_escalation
 from services.alerts.detectors.out_of_area import detect_out_of_area
 from services.alerts.detectors.vehicle_linked_to_missing import (
@@ -28,7 +30,8 @@ async def _child(graph: Neo4jMissingGraph, person_id: str) -> Child | None:
 
 
 async def missing_escalation(person_id: str, ctx: Context) -> list[AlertCandidate]:
-    """P07 on a child: this window's episodes against the window before."""
+    """P07 and P19 on a child, from one read of their episodes: this window's episodes against
+    the window before, and the ones they came back from injured."""
     graph = _graph(ctx)
     child = await _child(graph, person_id)
     if child is None:
@@ -37,7 +40,7 @@ async def missing_escalation(person_id: str, ctx: Context) -> list[AlertCandidat
     episodes = await graph.episodes(person_id, since=window(ctx, 2 * days))
     return found(
         detect_missing_escalation(child=child, episodes=episodes, now=ctx.now, window_days=days)
-    )
+    ) + found(detect_injury_on_return(child=child, episodes=episodes, since=window(ctx, days)))
 
 
 async def _harbouring(
@@ -143,10 +146,11 @@ async def co_missing(person_id: str, ctx: Context) -> list[AlertCandidate]:
 
 
 async def found_or_seized(person_id: str, ctx: Context) -> list[AlertCandidate]:
-    """P09 and P15 on a child, from one read of where they were found or seen, and with what.
+    """P09, P15 and P23 on a child, from one read of where they were found or seen, and with what.
 
     P09: found or seen away from every area they are connected with. P15: drugs or cash seized
-    from them, escalated by a missing episode in the days after.
+    from them, escalated by a missing episode in the days after. P23: in custody, found in a
+    raid or present at one, matched against their missing episodes.
     """
     graph = _graph(ctx)
     child = await _child(graph, person_id)
@@ -158,14 +162,20 @@ async def found_or_seized(person_id: str, ctx: Context) -> list[AlertCandidate]:
     recent = window(ctx, days)
     candidates = detect_out_of_area(child=child, seen=[w for w in seen if w.observed_at >= recent])
     seized = [w for w in seen if w.items & DEBT_ITEMS and w.observed_at >= window(ctx, debt_days)]
+    custody_since = window(ctx, ctx.settings.alerts_custody_window_days)
+    police = [w for w in seen if w.observed_at >= custody_since and is_police_contact(w)]
+    if not (seized or police):
+        return candidates
+    episodes = await graph.episodes(person_id, since=window(ctx, max(days, debt_days)))
     if seized:
-        episodes = await graph.episodes(person_id, since=min(w.observed_at for w in seized))
         candidates += found(
             detect_debt_bondage(
                 child=child, seen=seized, episodes=episodes, escalation_days=debt_days
             )
         )
-    return candidates
+    return candidates + detect_child_in_custody(
+        child=child, seen=police, episodes=episodes, now=ctx.now
+    )
 
 
 async def departure_risk(person_id: str, ctx: Context) -> list[AlertCandidate]:
