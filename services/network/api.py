@@ -30,6 +30,7 @@ from services.network.deps import AdminDep, AnalystDep, GraphDep, PublisherDep, 
 from services.network.exports import to_graphml, to_i2_csv
 from services.network.mentions import LinkType
 from services.network.ports import PublishFailed
+from services.network.profiles import PersonDetail, person_detail
 from services.network.reads import Neo4jAnalystGraph
 
 router = APIRouter(
@@ -174,6 +175,11 @@ class EntityProfile(BaseModel):
 
     entity: dict[str, Any]
     person: dict[str, Any] | None
+    person_detail: PersonDetail | None = Field(
+        default=None,
+        description="For a person: phones and handles, placements and schools, missing episodes, "
+        "departures and screening status, as the reports the caller may see state them.",
+    )
     timeline: list[TimelineEntry]
     young_people: list[LinkedYoungPerson]
     page: Page
@@ -205,11 +211,9 @@ def entity_profile(
     )
     if not nodes:
         raise _not_found(entity_id)
-    facts = (
-        graph.person_facts([entity_id], audiences=audiences)
-        if entity_id.startswith("person:")
-        else []
-    )
+    is_person = entity_id.startswith("person:")
+    facts = graph.person_facts([entity_id], audiences=audiences) if is_person else []
+    detail = graph.person_detail(entity_id, audiences=audiences) if is_person else None
     timeline, total = graph.timeline(
         id=entity_id, audiences=audiences, agency=principal.agency, offset=offset, limit=limit
     )
@@ -217,6 +221,7 @@ def entity_profile(
     return EntityProfile(
         entity=nodes[0],
         person=facts[0] if facts else None,
+        person_detail=person_detail(detail, today=date.today()) if detail else None,
         timeline=[TimelineEntry(**row) for row in timeline],
         young_people=[LinkedYoungPerson(**row) for row in young],
         page=_page(offset=offset, limit=limit, got=len(timeline), total=total),

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from schemas.entities import Person
+from schemas.events import ScreeningCompleted
 from schemas.linking import EntitiesLinked, EntityKind, LinkedEntity
 from schemas.reports import ReportSubmitted
 from services.network.matching import (
@@ -166,7 +167,28 @@ def report_row(event: ReportSubmitted, found: Mentions) -> dict[str, Any]:
         "source_protected": body.source_protected,
         "police_incident_ref": body.police_incident_ref,
         "items": sorted(set(found.items)),
+        **_screening(body.event),
     }
+
+
+def _screening(event: object) -> dict[str, str | None]:
+    """A screening's result, kept on its report for the person's profile; None for others."""
+    if not isinstance(event, ScreeningCompleted):
+        return dict.fromkeys(SCREENING_FIELDS)
+    return {
+        "screened_on": event.screened_on.isoformat(),
+        "screening_outcome": event.outcome,
+        "screening_risk_level": event.risk_level.value if event.risk_level else None,
+        "screening_review_date": event.review_date.isoformat() if event.review_date else None,
+    }
+
+
+SCREENING_FIELDS = (
+    "screened_on",
+    "screening_outcome",
+    "screening_risk_level",
+    "screening_review_date",
+)
 
 
 def build_report_graph(

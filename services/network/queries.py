@@ -33,7 +33,11 @@ FOREACH (_ IN CASE WHEN written THEN [] ELSE [1] END |
       r.evidence = report.evidence,
       r.source_protected = report.source_protected,
       r.police_incident_ref = report.police_incident_ref,
-      r.items = report.items)
+      r.items = report.items,
+      r.screened_on = report.screened_on,
+      r.screening_outcome = report.screening_outcome,
+      r.screening_risk_level = report.screening_risk_level,
+      r.screening_review_date = report.screening_review_date)
 RETURN report.id AS id, written, r.retracted IS NOT NULL AS retracted
 """
 
@@ -406,6 +410,71 @@ RETURN p.id AS id, labels, nickname_lists, p.date_of_birth AS date_of_birth, p.r
        p.learning_disability AS learning_disability, p.looked_after AS looked_after,
        p.additional_needs AS additional_needs, p.home_local_authority AS home_local_authority,
        ages, toString(last_reported) AS last_reported
+"""
+
+# A person's identifiers, placements, missing episodes, departures and screenings, each as far
+# as the reports the caller may see state it.
+PERSON_DETAIL = """
+MATCH (p:Person {id: $id})
+CALL (p) {
+  OPTIONAL MATCH (p)-[l:USES_PHONE|HAS_HANDLE]->(x:Entity)
+  WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences)
+  WITH x, l ORDER BY l.last_seen DESC
+  RETURN collect(CASE WHEN x IS NULL THEN null
+                 ELSE {id: x.id, kind: x.kind, name: x.name,
+                       last_seen: toString(l.last_seen)} END) AS identifiers
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[l:PLACED_AT|ATTENDS]->(x:Location)
+  WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences)
+  WITH x, l ORDER BY l.last_seen DESC
+  RETURN collect(CASE WHEN x IS NULL THEN null
+                 ELSE {id: x.id, name: x.name, category: x.category, link: type(l),
+                       first_seen: toString(l.first_seen),
+                       last_seen: toString(l.last_seen)} END) AS placements
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[:WENT_MISSING]->(e:MissingEpisode)
+  OPTIONAL MATCH (o:Report {id: e.reported_by})
+  WHERE o.retracted IS NULL AND any(a IN o.audiences WHERE a IN $audiences)
+  OPTIONAL MATCH (c:Report {id: e.ended_by})
+  WHERE c.retracted IS NULL AND any(a IN c.audiences WHERE a IN $audiences)
+  OPTIONAL MATCH (e)-[:FOUND_AT]->(f:Location)
+  WITH e, o, c, f ORDER BY coalesce(e.started_at, e.ended_at) DESC
+  RETURN collect(CASE WHEN o IS NULL AND c IS NULL THEN null
+                 ELSE {id: e.id,
+                       started_at: CASE WHEN o IS NULL THEN null ELSE toString(e.started_at) END,
+                       ended_at: CASE WHEN c IS NULL THEN null ELSE toString(e.ended_at) END,
+                       found_at: CASE WHEN c IS NULL THEN null ELSE f.name END,
+                       circumstances: CASE WHEN c IS NULL THEN null ELSE e.circumstances END,
+                       condition: CASE WHEN c IS NULL THEN [] ELSE coalesce(e.condition, []) END,
+                       police_risk_grading:
+                         CASE WHEN o IS NULL THEN null ELSE e.police_risk_grading END,
+                       reported_by: o.id, ended_by: c.id} END) AS episodes
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[:DEPARTED]->(d:Departure)
+  OPTIONAL MATCH (r:Report {id: d.report_id})
+  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+  OPTIONAL MATCH (d)-[:LEFT_FROM]->(f:Location)
+  OPTIONAL MATCH (d)-[:HEADING_TO]->(t:Location)
+  WITH d, r, f, t ORDER BY d.left_at DESC
+  RETURN collect(CASE WHEN r IS NULL THEN null
+                 ELSE {id: d.id, report_id: r.id, left_at: toString(d.left_at),
+                       expected_back: toString(d.expected_back),
+                       carrying: coalesce(d.carrying, []), going_to: t.name,
+                       left_from: f.name} END) AS departures
+}
+CALL (p) {
+  OPTIONAL MATCH (r:Report {type: 'screening'})-[m:MENTIONS {part: 'screened'}]->(p)
+  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+  WITH r ORDER BY r.screened_on DESC, r.observed_at DESC
+  RETURN collect(CASE WHEN r IS NULL THEN null
+                 ELSE {report_id: r.id, screened_on: r.screened_on,
+                       outcome: r.screening_outcome, risk_level: r.screening_risk_level,
+                       review_date: r.screening_review_date} END) AS screenings
+}
+RETURN identifiers, placements, episodes, departures, screenings
 """
 
 ENTITY_TIMELINE = """

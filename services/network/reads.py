@@ -34,6 +34,11 @@ class Neo4jAnalystGraph:
         """The visible entities among ids."""
         return self._rows(queries.VISIBLE_NODES, ids=ids, audiences=audiences)
 
+    def person_detail(self, person_id: str, *, audiences: list[str]) -> dict[str, Any] | None:
+        """Identifiers, placements, missing episodes, departures and screenings of a person."""
+        rows = self._rows(queries.PERSON_DETAIL, id=person_id, audiences=audiences)
+        return rows[0] if rows else None
+
     def path(self, **params: Any) -> dict[str, Any] | None:
         """The shortest visible path, or None."""
         rows = self._rows(queries.SHORTEST_PATH, **params)
