@@ -151,6 +151,10 @@ def test_a_missing_report_through_the_form_reaches_police_live_and_the_analyst(
     analyst.get_by_role("link", name=f"Open Dee Web{tag}'s network").click()
     expect(analyst.get_by_role("heading", name="Network explorer")).to_be_visible()
     expect(analyst.locator("p.status")).to_contain_text(f"Showing Dee Web{tag}")
+    facts = analyst.locator(".person-facts")  # what the graph knows of her beyond links
+    expect(facts).to_contain_text("Missing episodes (1)")
+    expect(facts).to_contain_text("open (no found report you may see)")  # not found yet
+    screenshot(analyst, "06a-analyst-person")
     links = analyst.locator(".links table")
     expect(links.get_by_role("button", name=mark).first).to_be_visible()
     expect(analyst.locator(".graph canvas").first).to_be_attached()

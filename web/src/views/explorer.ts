@@ -24,9 +24,31 @@ interface Network {
   truncated: boolean;
 }
 
+interface PersonDetail {
+  identifiers: { id: string; kind: string; name: string; last_seen: string | null }[];
+  placements: { id: string; name: string; category: string | null; link: string; last_seen: string | null }[];
+  missing_episodes: {
+    id: string;
+    started_at: string | null;
+    ended_at: string | null;
+    found_at: string | null;
+    circumstances: string | null;
+    condition: string[];
+  }[];
+  departures: { id: string; left_at: string; carrying: string[]; going_to: string | null }[];
+  screening: {
+    exp_flag: "current" | "historic" | "none";
+    screened_on: string | null;
+    outcome: string | null;
+    review_date: string | null;
+    review_overdue: boolean;
+  };
+}
+
 interface EntityProfile {
   entity: Record<string, unknown>;
   person: Record<string, unknown> | null;
+  person_detail: PersonDetail | null;
   timeline: TimelineEntry[];
   young_people: { person_id: string; named_as: string | null; age: number | null; observed_at: string }[];
 }
@@ -321,6 +343,7 @@ export const explorerView: View = {
         if (!profile) return;
         fill(
           timelineBox,
+          profile.person_detail ? personFacts(profile.person_detail) : null,
           h("h3", {}, `Reports about ${label}`),
           timeline(profile.timeline),
           profile.young_people.length
@@ -335,6 +358,47 @@ export const explorerView: View = {
       } catch (e) {
         fill(timelineBox, h("p", { role: "alert" }, e instanceof Error ? e.message : String(e)));
       }
+    }
+
+    function personFacts(d: PersonDetail): HTMLElement {
+      const s = d.screening;
+      const flag = { current: "Current", historic: "Historic", none: "None" }[s.exp_flag];
+      const screening = s.screened_on
+        ? `${flag} (screened ${s.screened_on}: ${s.outcome}${s.review_date ? `; review ${s.review_date}` : ""})`
+        : "Not screened";
+      const episode = (e: PersonDetail["missing_episodes"][number]): string => {
+        const from = e.started_at ? when(e.started_at) : "start not shown";
+        const to = e.ended_at ? when(e.ended_at) : "open (no found report you may see)";
+        const found = e.found_at ? `, found at ${e.found_at}` : "";
+        const state = e.condition.length ? ` (${e.condition.map(words).join(", ")})` : "";
+        return `${from} to ${to}${found}${state}`;
+      };
+      return h(
+        "div",
+        { class: "person-facts" },
+        h("h3", {}, "About this person"),
+        h(
+          "dl",
+          {},
+          h("dt", {}, "Exploitation flag"),
+          h("dd", {}, s.review_overdue ? h("span", { class: "badge overdue" }, "Review overdue") : null, screening),
+          h("dt", {}, "Placements and schools"),
+          h("dd", {}, d.placements.length ? d.placements.map((p) => `${p.name} (${words(p.category ?? p.link)})`).join("; ") : "None known"),
+          h("dt", {}, "Phones and handles"),
+          h("dd", {}, d.identifiers.length ? d.identifiers.map((i) => i.name).join("; ") : "None known"),
+        ),
+        d.missing_episodes.length
+          ? h("div", {}, h("h4", {}, `Missing episodes (${d.missing_episodes.length})`), h("ul", {}, ...d.missing_episodes.map((e) => h("li", {}, episode(e)))))
+          : null,
+        d.departures.length
+          ? h(
+              "div",
+              {},
+              h("h4", {}, `Departures (${d.departures.length})`),
+              h("ul", {}, ...d.departures.map((x) => h("li", {}, `${when(x.left_at)}${x.going_to ? ` to ${x.going_to}` : ""}${x.carrying.length ? `, with ${x.carrying.join(", ")}` : ""}`))),
+            )
+          : null,
+      );
     }
 
     async function showEdge(id: string): Promise<void> {
