@@ -35,6 +35,11 @@ def raised_priority(ages: Iterable[int | None], vulnerable: Iterable[bool] = ())
     return Priority.HIGH if young or any(vulnerable) else Priority.MEDIUM
 
 
+def escalated(priority: Priority) -> Priority:
+    """One step up: medium to high, high to urgent."""
+    return {Priority.MEDIUM: Priority.HIGH, Priority.HIGH: Priority.URGENT}.get(priority, priority)
+
+
 def evidence_of(
     reports: dict[str, datetime], gradings: dict[str, str] | None = None
 ) -> tuple[Evidence, ...]:

@@ -9,14 +9,18 @@ priority: the debt may be being collected.
 
 from datetime import datetime, timedelta
 
-from schemas.alerts import AlertSubject, AlertType, Priority
+from schemas.alerts import AlertSubject, AlertType
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
+from services.alerts.detectors.candidate import (
+    AlertCandidate,
+    escalated,
+    evidence_of,
+    raised_priority,
+)
 from services.alerts.detectors.episodes import Child, Episode
 from services.alerts.detectors.out_of_area import Whereabouts
 
 DEBT_ITEMS = frozenset({"drugs", "cash"})
-ESCALATED = {Priority.MEDIUM: Priority.HIGH, Priority.HIGH: Priority.URGENT}
 
 
 def _after(episode: Episode, seizures: list[Whereabouts], days: int) -> bool:
@@ -40,7 +44,7 @@ def detect_debt_bondage(
     injured = any("injured" in e.condition for e in later)
     priority = raised_priority([child.age], [child.vulnerable])
     if later:
-        priority = ESCALATED.get(priority, priority)
+        priority = escalated(priority)
     items = sorted({item for s in seizures for item in s.items & DEBT_ITEMS})
     last = seizures[-1]
     summary = (

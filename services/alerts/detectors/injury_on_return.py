@@ -8,12 +8,16 @@ One alert per child, updated as injuries are reported.
 
 from datetime import datetime
 
-from schemas.alerts import AlertSubject, AlertType, Priority
+from schemas.alerts import AlertSubject, AlertType
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
+from services.alerts.detectors.candidate import (
+    AlertCandidate,
+    escalated,
+    evidence_of,
+    raised_priority,
+)
 from services.alerts.detectors.episodes import Child, Episode
 
-ESCALATED = {Priority.MEDIUM: Priority.HIGH, Priority.HIGH: Priority.URGENT}
 REPEATED = 2
 
 
@@ -30,7 +34,7 @@ def detect_injury_on_return(
         return None
     priority = raised_priority([child.age], [child.vulnerable])
     if len(injured) >= REPEATED:
-        priority = ESCALATED.get(priority, priority)
+        priority = escalated(priority)
         what = f"came back injured from {len(injured)} missing episodes"
     else:
         last = injured[-1]
