@@ -91,6 +91,11 @@ def test_as2_as5_a_raid_at_a_vulnerable_tenants_flat_with_a_child_present(
     cuckoo = expect_alert(running_stack, "cuckooing", [concern, seen, raid])
     assert "refer the vulnerable tenant to adult social care" in cuckoo["actions"]
     assert tenant["name"] in _names(cuckoo)
+    # The child present at the raid (not the one seen there before): 48 hours of safeguarding,
+    # and the drugs and cash seized put them at risk of debt bondage.
+    custody = expect_alert(running_stack, "child_in_custody", [raid])
+    assert _names(custody) == {present["name"], flat["name"]}
+    assert present["name"] in _names(expect_alert(running_stack, "debt_bondage", [raid]))
 
 
 def test_as4_one_car_collects_residents_of_two_care_homes(running_stack: RunningStack) -> None:
