@@ -6,22 +6,10 @@ import pytest
 
 from tests.e2e.conftest import RunningStack
 from tests.e2e.polling import eventually
-from tests.e2e.scenarios import processed
+from tests.e2e.scenarios import alert_citing, child, processed
 from tests.factories import report_json, run_tag
 
 pytestmark = pytest.mark.e2e
-
-
-def _child(name: str) -> dict[str, Any]:
-    return {"name": name, "role": "young_person", "date_of_birth": "2011-03-04"}
-
-
-def _alert_citing(stack: RunningStack, alert_type: str, ids: list[str]) -> dict[str, Any] | None:
-    for alert in stack.alerts():
-        cited = {e["report_id"] for e in alert["evidence"]}  # type: ignore[attr-defined]
-        if alert["type"] == alert_type and set(ids) <= cited:
-            return alert
-    return None
 
 
 def test_an_adult_associated_with_two_children_raises_an_alert(
@@ -34,7 +22,7 @@ def test_an_adult_associated_with_two_children_raises_an_alert(
             report_json(
                 {
                     "type": "association",
-                    "person_a": _child(f"{first} Synth{tag}"),
+                    "person_a": child(f"{first} Synth{tag}"),
                     "person_b": adult,
                     "nature": "risky_adult",
                 }
@@ -43,7 +31,7 @@ def test_an_adult_associated_with_two_children_raises_an_alert(
         for first in ("Ava", "Ben")
     ]
     alert = eventually(
-        lambda: _alert_citing(running_stack, "adult_linked_to_children", ids),
+        lambda: alert_citing(running_stack, "adult_linked_to_children", ids),
         what="an adult_linked_to_children alert citing both reports",
     )
     assert {s["display_name"] for s in alert["subjects"]} == {
@@ -64,14 +52,14 @@ def test_a_car_two_children_got_into_raises_an_alert(running_stack: RunningStack
                     "type": "vehicle_sighting",
                     "vehicle": {"vrm": written, "colour": "black"},
                     "place": {"name": f"Synthetic Home {tag}", "category": "care_home"},
-                    "got_in": [_child(f"{first} Synth{tag}")],
+                    "got_in": [child(f"{first} Synth{tag}")],
                 }
             )
         )
         for first, written in (("Cai", mark.lower()), ("Dee", mark[:4] + " " + mark[4:]))
     ]
     alert = eventually(
-        lambda: _alert_citing(running_stack, "vehicle_linked_to_children", ids),
+        lambda: alert_citing(running_stack, "vehicle_linked_to_children", ids),
         what="a vehicle_linked_to_children alert citing both reports",
     )
     assert alert["subjects"][0]["id"] == f"vehicle:{mark}"
@@ -82,7 +70,7 @@ def test_children_at_their_own_care_home_raise_no_hotspot(running_stack: Running
     home = {"name": f"Synthetic Home {tag}", "category": "care_home"}
     ids = [
         running_stack.submit(
-            report_json({"type": "sighting", "persons": [_child(f"{n} Synth{tag}")], "place": home})
+            report_json({"type": "sighting", "persons": [child(f"{n} Synth{tag}")], "place": home})
         )
         for n in ("Eli", "Fay", "Gus", "Hal")
     ]
@@ -102,7 +90,7 @@ def test_a_retracted_report_is_withdrawn_from_the_alerts_that_cite_it(
             report_json(
                 {
                     "type": "association",
-                    "person_a": _child(f"{first} Synth{tag}"),
+                    "person_a": child(f"{first} Synth{tag}"),
                     "person_b": adult,
                     "nature": "risky_adult",
                 }
@@ -111,7 +99,7 @@ def test_a_retracted_report_is_withdrawn_from_the_alerts_that_cite_it(
 
     ids = [associate(first) for first in ("Amy", "Bea", "Cal")]
     alert = eventually(
-        lambda: _alert_citing(running_stack, "adult_linked_to_children", ids),
+        lambda: alert_citing(running_stack, "adult_linked_to_children", ids),
         what="an alert citing the three associations",
     )
     running_stack.retract(ids[2], "entered against the wrong young person")
@@ -144,7 +132,7 @@ def test_one_number_in_contact_with_two_children_is_a_shared_phone(
             report_json(
                 {
                     "type": "phone_contact",
-                    "subject": _child(f"{first} Synth{tag}"),
+                    "subject": child(f"{first} Synth{tag}"),
                     "contacted_by": [number],
                     "unknown_callers": True,
                 }
@@ -153,7 +141,7 @@ def test_one_number_in_contact_with_two_children_is_a_shared_phone(
         for first in ("Flo", "Gil")
     ]
     alert = eventually(
-        lambda: _alert_citing(running_stack, "shared_phone", ids),
+        lambda: alert_citing(running_stack, "shared_phone", ids),
         what="a shared_phone alert citing both reports",
     )
     assert alert["subjects"][0]["kind"] == "phone"

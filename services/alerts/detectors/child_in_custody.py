@@ -10,7 +10,7 @@ cross-border notification when the child is out of area. One alert per event.
 
 from datetime import datetime
 
-from schemas.alerts import AlertSubject, AlertType
+from schemas.alerts import AlertType
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
 from services.alerts.detectors.episodes import Child, Episode
@@ -75,8 +75,8 @@ def detect_child_in_custody(
                 priority=priority,
                 summary=summary,
                 subjects=(
-                    AlertSubject(kind="person", id=child.id, display_name=child.name),
-                    AlertSubject(kind="location", id=where.place.id, display_name=where.place.name),
+                    child.subject,
+                    where.place.subject,
                 ),
                 evidence=evidence_of({report_id: where.observed_at}),
                 anchor_id=child.id,

@@ -9,7 +9,7 @@ priority: the debt may be being collected.
 
 from datetime import datetime, timedelta
 
-from schemas.alerts import AlertSubject, AlertType
+from schemas.alerts import AlertType
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import (
     AlertCandidate,
@@ -60,15 +60,15 @@ def detect_debt_bondage(
     reports: dict[str, datetime] = {s.report_id: s.observed_at for s in seizures}
     for episode in later:
         reports.update(episode.reports)
-    places = sorted({(s.place.id, s.place.name) for s in seizures})
+    places = {s.place.id: s.place for s in seizures}
     return AlertCandidate(
         type=AlertType.DEBT_BONDAGE,
         fingerprint=f"{AlertType.DEBT_BONDAGE.value}:{child.id}",
         priority=priority,
         summary=summary,
         subjects=(
-            AlertSubject(kind="person", id=child.id, display_name=child.name),
-            *(AlertSubject(kind="location", id=pid, display_name=name) for pid, name in places),
+            child.subject,
+            *(places[pid].subject for pid in sorted(places)),
         ),
         evidence=evidence_of(reports),
         anchor_id=child.id,

@@ -28,6 +28,11 @@ class Whereto:
     name: str
     category: str = "other"
 
+    @property
+    def subject(self) -> AlertSubject:
+        """The place as an alert names it."""
+        return AlertSubject(kind="location", id=self.id, display_name=self.name)
+
 
 @dataclass(frozen=True, slots=True)
 class Departure:
@@ -112,11 +117,8 @@ def detect_departure_risk(
                 priority=priority,
                 summary=summary,
                 subjects=(
-                    AlertSubject(kind="person", id=child.id, display_name=child.name),
-                    *(
-                        AlertSubject(kind="location", id=p.id, display_name=p.name)
-                        for p in dict.fromkeys(places)
-                    ),
+                    child.subject,
+                    *(p.subject for p in dict.fromkeys(places)),
                 ),
                 evidence=evidence_of({d.report_id: d.left_at}),
                 anchor_id=child.id,

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from schemas.alerts import AlertSubject
+
 
 @dataclass(frozen=True, slots=True)
 class Child:
@@ -13,6 +15,11 @@ class Child:
     age: int | None
     vulnerable: bool  # learning disability or additional needs
     known_areas: frozenset[str] = frozenset()  # home authority and the areas of their places
+
+    @property
+    def subject(self) -> AlertSubject:
+        """The child as an alert names them."""
+        return AlertSubject(kind="person", id=self.id, display_name=self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +40,11 @@ class FoundPlace:
     name: str
     areas: frozenset[str]  # its local authority and police force area, as reported
     drugs_house: bool = False
+
+    @property
+    def subject(self) -> AlertSubject:
+        """The place as an alert names it."""
+        return AlertSubject(kind="location", id=self.id, display_name=self.name)
 
 
 @dataclass(frozen=True, slots=True)

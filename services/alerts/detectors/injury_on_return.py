@@ -8,7 +8,7 @@ One alert per child, updated as injuries are reported.
 
 from datetime import datetime
 
-from schemas.alerts import AlertSubject, AlertType
+from schemas.alerts import AlertType
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import (
     AlertCandidate,
@@ -52,7 +52,7 @@ def detect_injury_on_return(
         fingerprint=f"{AlertType.INJURY_ON_RETURN.value}:{child.id}",
         priority=priority,
         summary=summary,
-        subjects=(AlertSubject(kind="person", id=child.id, display_name=child.name),),
+        subjects=(child.subject,),
         evidence=evidence_of(reports),
         anchor_id=child.id,
         actions=(Action.RETURN_INTERVIEW, Action.SCREENING),

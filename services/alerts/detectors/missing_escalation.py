@@ -9,7 +9,7 @@ lengthen, or when any episode lasted 24 hours or more. Three in the window is al
 from datetime import datetime, timedelta
 from statistics import median
 
-from schemas.alerts import AlertSubject, AlertType
+from schemas.alerts import AlertType
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
 from services.alerts.detectors.episodes import Child, Episode
@@ -66,7 +66,7 @@ def detect_missing_escalation(
             f"{child.name}'s missing episodes are escalating ({'; '.join(reasons)}) in the "
             f"last {window_days} days; hold a strategy meeting and review the screening."
         ),
-        subjects=(AlertSubject(kind="person", id=child.id, display_name=child.name),),
+        subjects=(child.subject,),
         evidence=evidence_of(reports),
         anchor_id=child.id,
         actions=tuple(actions),

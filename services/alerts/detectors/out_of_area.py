@@ -50,7 +50,7 @@ def detect_out_of_area(*, child: Child, seen: list[Whereabouts]) -> list[AlertCa
     away = [w for w in seen if w.place.areas and not w.place.areas & child.known_areas]
     candidates = []
     priority = raised_priority([child.age], [child.vulnerable])
-    subject = AlertSubject(kind="person", id=child.id, display_name=child.name)
+    subject = child.subject
     for place_id in sorted({w.place.id for w in away}):
         here = [w for w in away if w.place.id == place_id]
         place = here[0].place
@@ -66,7 +66,7 @@ def detect_out_of_area(*, child: Child, seen: list[Whereabouts]) -> list[AlertCa
                 ),
                 subjects=(
                     subject,
-                    AlertSubject(kind="location", id=place.id, display_name=place.name),
+                    place.subject,
                 ),
                 evidence=evidence_of({w.report_id: w.observed_at for w in here}),
                 anchor_id=child.id,

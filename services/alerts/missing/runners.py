@@ -158,7 +158,8 @@ async def found_or_seized(person_id: str, ctx: Context) -> list[AlertCandidate]:
         return []
     days = ctx.settings.alerts_missing_window_days
     debt_days = ctx.settings.alerts_debt_bondage_days
-    seen = await graph.whereabouts(person_id, since=window(ctx, max(days, debt_days)))
+    since = window(ctx, max(days, debt_days))
+    seen = await graph.whereabouts(person_id, since=since)
     recent = window(ctx, days)
     candidates = detect_out_of_area(child=child, seen=[w for w in seen if w.observed_at >= recent])
     seized = [w for w in seen if w.items & DEBT_ITEMS and w.observed_at >= window(ctx, debt_days)]
@@ -166,7 +167,7 @@ async def found_or_seized(person_id: str, ctx: Context) -> list[AlertCandidate]:
     police = [w for w in seen if w.observed_at >= custody_since and is_police_contact(w)]
     if not (seized or police):
         return candidates
-    episodes = await graph.episodes(person_id, since=window(ctx, max(days, debt_days)))
+    episodes = await graph.episodes(person_id, since=since)
     if seized:
         candidates += found(
             detect_debt_bondage(
