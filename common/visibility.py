@@ -5,10 +5,11 @@ the agencies and roles its conditions name (`agency:<name>`, `role:<role>`).
 """
 
 from common.auth import Principal
+from schemas.graph import EVERYONE, agency_audience, role_audience
 
-EVERYONE = "all"
+__all__ = ["EVERYONE", "audiences_of"]
 
 
 def audiences_of(principal: Principal) -> list[str]:
     """What the caller may see: shared reports, their agency's, and their role's."""
-    return [EVERYONE, f"agency:{principal.agency}", f"role:{principal.role.value}"]
+    return [EVERYONE, agency_audience(principal.agency), role_audience(principal.role.value)]

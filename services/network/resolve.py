@@ -4,9 +4,15 @@ import hashlib
 from datetime import date
 from uuid import UUID
 
-from common.visibility import EVERYONE
 from schemas.entities import Handle, Person, PersonRole, Place, Vehicle
 from schemas.grading import HandlingCode
+from schemas.graph import (
+    EVERYONE,
+    EvidenceEntry,
+    agency_audience,
+    role_audience,
+    write_evidence,
+)
 from schemas.identifiers.names import normalise_name, phonetic_key
 from schemas.identifiers.vrm import VrmFormat
 from schemas.reports import ReportSubmitted
@@ -90,7 +96,7 @@ def audiences(event: ReportSubmitted) -> list[str]:
     conditions = grading.conditions
     agencies = {event.source_agency, *(conditions.agencies if conditions else [])}
     roles = conditions.roles if conditions else []
-    return sorted({f"agency:{a}" for a in agencies} | {f"role:{r.value}" for r in roles})
+    return sorted({agency_audience(a) for a in agencies} | {role_audience(r.value) for r in roles})
 
 
 def evidence_entries(event: ReportSubmitted) -> list[str]:
@@ -102,6 +108,14 @@ def evidence_entries(event: ReportSubmitted) -> list[str]:
     grading = event.report.grading
     observed = event.report.observed_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return [
-        f"{observed}|{grading.source.value}|{grading.intelligence.value}|{aud}|{event.event_id}"
-        for aud in audiences(event)
+        write_evidence(
+            EvidenceEntry(
+                observed=observed,
+                source=str(grading.source.value),
+                intelligence=grading.intelligence.value,
+                audience=audience,
+                report_id=str(event.event_id),
+            )
+        )
+        for audience in audiences(event)
     ]

@@ -23,7 +23,7 @@ from typing import Protocol
 
 from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt, wait_exponential
 
-from common.visibility import EVERYONE
+from schemas.graph import EVERYONE, agency_audience, role_audience
 from schemas.alerts import AlertRaised
 from services.alerts.delivery.visibility import may_see
 
@@ -53,7 +53,7 @@ class Subscription:
     @property
     def audiences(self) -> list[str]:
         """What the subscription may see, as a user of its agency and role would."""
-        return [EVERYONE, f"agency:{self.agency}", f"role:{self.role}"]
+        return [EVERYONE, agency_audience(self.agency), role_audience(self.role)]
 
 
 @dataclass(frozen=True, slots=True)
