@@ -29,6 +29,7 @@ from bench import bulk
 from bench.harness import neo4j_driver, percentile
 from bench.population import AGENCIES, Population, run_tag
 from common.auth import Principal, Role
+from common.keys import person_id_key
 from common.settings import InfraSettings
 from services.network.analysis import NetworkFilter, explore_network, shortest_path
 from services.network.linking import build_report_graph
@@ -42,8 +43,9 @@ def entities_of(population: Population) -> tuple[list[str], list[str]]:
     """Entity ids of the first district (people, places, cars), and its young people's ids."""
     entities: set[str] = set()
     children: set[str] = set()
+    key = person_id_key(InfraSettings())
     for report in population.district(0).reports:
-        graph = build_report_graph(population.submitted(report))
+        graph = build_report_graph(population.submitted(report), id_key=key)
         entities |= {row["id"] for row in graph.persons + graph.locations + graph.vehicles}
         children |= {row["id"] for row in graph.persons if row["young_person"]}
     return sorted(entities), sorted(children)

@@ -16,6 +16,8 @@ from neo4j import Driver, ManagedTransaction
 
 from bench import queries
 from bench.population import Population, report_key
+from common.keys import person_id_key
+from common.settings import InfraSettings
 from services.network import queries as network
 from services.network.graph import report_writes
 from services.network.linking import ReportGraph, build_report_graph
@@ -43,9 +45,10 @@ def graphs_of(
 ) -> Iterator[ReportGraph]:
     """The service's rows for every report of districts start..stop, in stream order."""
     stop = population.districts if stop is None else stop
+    key = person_id_key(InfraSettings())
     for index in range(start, stop):
         for report in population.district(index).reports:
-            yield build_report_graph(population.submitted(report))
+            yield build_report_graph(population.submitted(report), id_key=key)
 
 
 def load(

@@ -28,6 +28,7 @@ from neo4j import AsyncGraphDatabase
 from bench import bulk
 from bench.harness import neo4j_driver, percentile
 from bench.population import DISTRICT_REPORTS, Population, run_tag
+from common.keys import person_id_key
 from common.settings import InfraSettings
 from services.alerts.config import Settings as AlertSettings
 from services.alerts.detection import Context, detect
@@ -75,6 +76,7 @@ async def probe(
                 events=[event],
                 now=datetime.now(UTC),
                 new_id=uuid.uuid4,
+                id_key=person_id_key(settings),
             )
             written = time.perf_counter()
             now = datetime.now(UTC)

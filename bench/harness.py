@@ -25,6 +25,7 @@ from neo4j import Driver, GraphDatabase
 
 from bench.population import AGENCIES, BENCH_USER
 from common.auth import Role, TokenStore
+from common.keys import person_id_key
 from common.settings import InfraSettings
 from schemas import topics
 from schemas.topics import TOPIC_SPECS
@@ -128,6 +129,7 @@ class PrivateStack:
         self.env = {
             **os.environ,
             "TESSERA_AUTH_FILE": str(auth_file),
+            "TESSERA_PERSON_ID_KEY": person_id_key(InfraSettings()).hex(),
             "INGEST_LEDGER_FILE": str(workdir / "ledger.sqlite3"),
             "NETWORK_APP_ID": f"{prefix}-{self.run}-network",
             "ALERTS_APP_ID": f"{prefix}-{self.run}-alerts",

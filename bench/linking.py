@@ -29,6 +29,7 @@ from bench import bulk
 from bench.harness import PrivateStack, neo4j_driver
 from bench.population import Population, run_tag
 from bench.profiling import Profiler
+from common.keys import person_id_key
 from common.settings import InfraSettings
 from services.network.graph import Neo4jGraphStore
 from services.network.linking import ReportGraph, build_report_graph
@@ -133,7 +134,10 @@ def main() -> None:
         for name in ("worker", "bulk", "naive")
     }
     rows = {
-        name: [build_report_graph(copies[name].submitted(r)) for r in copies[name].reports()]
+        name: [
+            build_report_graph(copies[name].submitted(r), id_key=person_id_key(settings))
+            for r in copies[name].reports()
+        ]
         for name in ("bulk", "naive")
     }
     print(f"{args.reports} synthetic reports per writer (seed {args.seed})")

@@ -17,3 +17,7 @@ class InfraSettings(BaseSettings):
     neo4j_password: SecretStr = SecretStr(DEV_NEO4J_PASSWORD)
     neo4j_database: str = "neo4j"
     tessera_auth_file: str = ".infra/auth/users.json"
+    # Person ids are HMACs keyed with this secret (64 hex digits), so an id gives away no name
+    # or date of birth. Unset, the key is read from the file, which the first process creates.
+    tessera_person_id_key: SecretStr | None = None
+    tessera_person_id_key_file: str = ".infra/secrets/person-id.key"

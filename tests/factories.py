@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from common.auth import Principal, Role
+from common.keys import person_id_key
+from common.settings import InfraSettings
 from schemas.entities import Person, PersonRole, Place, PlaceCategory
 from schemas.events import Sighting
 from schemas.grading import Grading, HandlingCode, IntelligenceAssessment, SourceEvaluation
@@ -87,3 +89,8 @@ def submitted(report: ReportCreate, *, agency: str = "Synthetic Home A") -> Repo
         submitted_by="k.worker",
         report=report,
     )
+
+
+def id_key() -> bytes:
+    """The key the services' person ids are made with here (the installation's key file)."""
+    return person_id_key(InfraSettings())

@@ -16,7 +16,7 @@ from services.alerts.lifecycle import HistoryEntry
 from services.alerts.store import Neo4jAlertStore
 from services.network.graph import Neo4jGraphStore, link_batch
 from services.network.retractions import withdraw_retracted
-from tests.factories import NOW
+from tests.factories import NOW, id_key
 
 
 @asynccontextmanager
@@ -44,6 +44,7 @@ def link_events(settings: InfraSettings, events: list[ReportSubmitted]) -> list[
                     events=[event],
                     now=NOW,
                     new_id=uuid.uuid4,
+                    id_key=id_key(),
                 )
             return linked
 

@@ -15,6 +15,7 @@ from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired, Tr
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
 
+from common.keys import person_id_key
 from common.streaming import Neo4jConnection
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportRejected, ReportSubmitted
@@ -85,6 +86,7 @@ async def _link(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> 
             events=[report],
             now=datetime.now(UTC),
             new_id=uuid4,
+            id_key=person_id_key(settings),
         )
         return linked
 
@@ -145,6 +147,7 @@ async def _link_batch_or_each(
                 events=events,
                 now=datetime.now(UTC),
                 new_id=uuid4,
+                id_key=person_id_key(settings),
             )
 
         try:

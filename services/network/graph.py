@@ -232,11 +232,14 @@ async def link_batch(
     events: list[ReportSubmitted],
     now: datetime,
     new_id: Callable[[], UUID],
+    id_key: bytes,
 ) -> list[EntitiesLinked]:
     """Link reports in order in one transaction: all of them, or (on an error) none."""
 
     async def work(tx: AsyncManagedTransaction) -> list[EntitiesLinked]:
-        return await link_reports(events=events, store=TransactionGraph(tx), now=now, new_id=new_id)
+        return await link_reports(
+            events=events, store=TransactionGraph(tx), now=now, new_id=new_id, id_key=id_key
+        )
 
     async with driver.session(database=database) as session:
         linked: list[EntitiesLinked] = await session.execute_write(work)

@@ -197,14 +197,15 @@ def build_report_graph(
     found: Mentions | None = None,
     people: list[str] | None = None,
     facts: list[PersonFacts] | None = None,
+    id_key: bytes,
 ) -> ReportGraph:
-    """Shape the rows to write; `people` are the resolved person ids (else new ids), `facts`
-    what each person mention says (else worked out here)."""
+    """Shape the rows to write; `people` are the resolved person ids (else new ids keyed with
+    `id_key`), `facts` what each person mention says (else worked out here)."""
     body = event.report
     found = found if found is not None else mentions_of(body.event)
     if people is None:
         people = [
-            new_person_id(p, report_id=event.event_id, index=i)
+            new_person_id(p, report_id=event.event_id, index=i, key=id_key)
             for i, (p, _) in enumerate(found.persons)
         ]
     ids: dict[EntityKind, list[str]] = {
@@ -395,6 +396,7 @@ async def link_reports(
     store: LinkingStore,
     now: datetime,
     new_id: Callable[[], UUID],
+    id_key: bytes,
 ) -> list[EntitiesLinked]:
     """Resolve a batch of reports in order, write them, and say what each linked.
 
@@ -419,12 +421,12 @@ async def link_reports(
     for rid, facts in said.items():
         event = unique[rid]
         new_ids = [
-            new_person_id(p, report_id=event.event_id, index=i)
+            new_person_id(p, report_id=event.event_id, index=i, key=id_key)
             for i, (p, _) in enumerate(found[rid].persons)
         ]
         resolutions = resolve_persons(facts=facts, new_ids=new_ids, pool=pool)
         ids = [r.person_id for r in resolutions]
-        rows = build_report_graph(event, found=found[rid], people=ids, facts=facts)
+        rows = build_report_graph(event, found=found[rid], people=ids, facts=facts, id_key=id_key)
         graphs[rid] = replace(rows, possible=_possible_rows(resolutions, event))
         for mention, resolution in zip(facts, resolutions, strict=True):
             pool.learn(resolution.person_id, mention, blocking_keys(mention))
@@ -445,10 +447,17 @@ async def link_reports(
 
 
 async def link_report(
-    *, event: ReportSubmitted, store: LinkingStore, now: datetime, new_id: Callable[[], UUID]
+    *,
+    event: ReportSubmitted,
+    store: LinkingStore,
+    now: datetime,
+    new_id: Callable[[], UUID],
+    id_key: bytes,
 ) -> EntitiesLinked:
     """Link one report (a batch of one)."""
-    (linked,) = await link_reports(events=[event], store=store, now=now, new_id=new_id)
+    (linked,) = await link_reports(
+        events=[event], store=store, now=now, new_id=new_id, id_key=id_key
+    )
     return linked
 
 

@@ -14,6 +14,7 @@ from kafka import KafkaConsumer, TopicPartition
 from neo4j import AsyncDriver, AsyncGraphDatabase
 from pydantic import ValidationError
 
+from common.keys import person_id_key
 from common.settings import InfraSettings
 from schemas import topics
 from schemas.reports import ReportSubmitted
@@ -162,6 +163,7 @@ async def replay(
                 events=batch,
                 now=datetime.now(UTC),
                 new_id=uuid.uuid4,
+                id_key=person_id_key(settings),
             )
             outcome.linked += len(batch)
             on_progress(len(batch))

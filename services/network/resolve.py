@@ -1,6 +1,7 @@
 """Entity keys: exact identifiers merge at once (VRM, E.164, handle, postcode plus name)."""
 
 import hashlib
+import hmac
 from datetime import date
 from uuid import UUID
 
@@ -24,20 +25,27 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
 
-def new_person_id(person: Person, *, report_id: UUID, index: int) -> str:
+def _keyed(key: bytes, *parts: str) -> str:
+    return hmac.new(key, "|".join(parts).encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def new_person_id(person: Person, *, report_id: UUID, index: int, key: bytes) -> str:
     """The id a person gets when no one in the graph is them.
 
     A full name (two or more parts, no initials) with the date of birth gives the same id in
     every report, so exact repeats converge even when two workers race. A nickname or a
     description alone is specific to its report: "Deano" in two reports may be two boys
-    until an analyst says not.
+    until an analyst says not. The id is an HMAC keyed with the installation's secret, so no
+    one holding an id can recover the name and date of birth by guessing them.
     """
+    if not key:
+        raise ValueError("person ids need the installation's secret key")
     name = normalise_name(person.name or "")
     parts = name.split()
     if len(parts) >= 2 and min(len(p) for p in parts) > 1:  # "D. Walsh" is not a full name
         dob = person.date_of_birth.isoformat() if person.date_of_birth else ""
-        return f"person:{_digest(name, dob)}"
-    return f"person:{_digest('mention', str(report_id), str(index))}"
+        return f"person:{_keyed(key, name, dob)}"
+    return f"person:{_keyed(key, 'mention', str(report_id), str(index))}"
 
 
 def split_person_id(person_id: str, report_ids: list[str]) -> str:

@@ -19,6 +19,7 @@ from schemas.topics import TopicSpec
 from tessera_cli import stack
 from tessera_cli.topics import delete_topics, ensure_topics
 from tests import queries
+from tests.factories import id_key
 
 READY_TIMEOUT_S = 90.0
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -132,6 +133,7 @@ def running_stack(
     env = {
         **os.environ,
         "TESSERA_AUTH_FILE": str(auth_file),
+        "TESSERA_PERSON_ID_KEY": id_key().hex(),
         "INGEST_REPORTS_TOPIC": names["reports"],
         "INGEST_RETRACTIONS_TOPIC": names["retractions"],
         "NETWORK_RETRACTIONS_TOPIC": names["retractions"],

@@ -13,7 +13,7 @@ from schemas.linking import EntitiesLinked
 from schemas.reports import ReportCreate, ReportSubmitted
 from services.network.graph import link_batch
 from tests import queries
-from tests.factories import report_json, run_tag, sighting, submitted
+from tests.factories import id_key, report_json, run_tag, sighting, submitted
 from tests.linking import link_events
 
 pytestmark = pytest.mark.integration
@@ -32,6 +32,7 @@ def _link(settings: InfraSettings, events: list[ReportSubmitted]) -> list[Entiti
                 events=events,
                 now=datetime.now(UTC),
                 new_id=uuid.uuid4,
+                id_key=id_key(),
             )
         finally:
             await driver.close()

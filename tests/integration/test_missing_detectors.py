@@ -18,7 +18,7 @@ from services.alerts.detection import Context, detect
 from services.alerts.detectors.candidate import AlertCandidate
 from services.network.resolve import new_person_id
 from tests import queries
-from tests.factories import report_json, run_tag, submitted
+from tests.factories import id_key, report_json, run_tag, submitted
 from tests.linking import link_events
 
 pytestmark = pytest.mark.integration
@@ -71,7 +71,7 @@ def _person(name: str, born: str) -> dict[str, Any]:
 
 def _pid(name: str, born: str) -> str:
     person = Person(name=name, date_of_birth=date.fromisoformat(born))
-    return new_person_id(person, report_id=uuid.uuid4(), index=0)
+    return new_person_id(person, report_id=uuid.uuid4(), index=0, key=id_key())
 
 
 def _missing(child: dict[str, Any], start: datetime) -> tuple[datetime, dict[str, Any]]:

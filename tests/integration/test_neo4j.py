@@ -12,7 +12,7 @@ from services.network.linking import build_report_graph
 from services.network.resolve import location_id, new_person_id
 from tessera_cli.graph_setup import connected, migrate
 from tests import queries
-from tests.factories import run_tag, sighting, submitted, young_person
+from tests.factories import id_key, run_tag, sighting, submitted, young_person
 
 pytestmark = pytest.mark.integration
 
@@ -48,14 +48,14 @@ def test_writing_a_report_twice_is_one_report_and_one_sighting(
     event = submitted(report)
     cleanup.append(str(event.event_id))
 
-    _write_twice(settings, build_report_graph(event))
+    _write_twice(settings, build_report_graph(event, id_key=id_key()))
 
     records, _, _ = neo4j_driver.execute_query(queries.COUNT_REPORTS, report_id=str(event.event_id))
     assert records[0]["n"] == 1
     records, _, _ = neo4j_driver.execute_query(
         queries.READ_SEEN_AT,
         person_id=new_person_id(
-            young_person(f"Ava Synth {tag}"), report_id=event.event_id, index=0
+            young_person(f"Ava Synth {tag}"), report_id=event.event_id, index=0, key=id_key()
         ),
         location_id=location_id(report.event.place),  # type: ignore[union-attr]
     )

@@ -20,7 +20,7 @@ from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.places import runners
 from services.network.resolve import group_id, location_id, new_person_id
 from tests import queries
-from tests.factories import report_json, run_tag, submitted
+from tests.factories import id_key, report_json, run_tag, submitted
 from tests.linking import link_events, retract
 
 pytestmark = pytest.mark.integration
@@ -74,7 +74,9 @@ def _adult(name: str, **extra: Any) -> dict[str, Any]:
 
 
 def _pid(person: dict[str, Any]) -> str:
-    return new_person_id(Person.model_validate(person), report_id=uuid.uuid4(), index=0)
+    return new_person_id(
+        Person.model_validate(person), report_id=uuid.uuid4(), index=0, key=id_key()
+    )
 
 
 def _lid(place: dict[str, Any]) -> str:

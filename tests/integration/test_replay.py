@@ -22,7 +22,7 @@ from services.network.reads import Neo4jAnalystGraph
 from services.network.replay import ReplayOutcome, replay
 from services.network.resolve import new_person_id
 from tests import queries
-from tests.factories import report_json, submitted
+from tests.factories import id_key, report_json, submitted
 
 pytestmark = pytest.mark.integration
 
@@ -119,7 +119,9 @@ def _confirm_dean(
 ) -> ResolutionDecided:
     """An analyst confirms that "D. Walsh" is Dean Walsh, as the API does it."""
     graph = Neo4jAnalystGraph(driver=driver, database=settings.neo4j_database)
-    dean = new_person_id(Person(name=f"Dean Walsh{tag}"), report_id=uuid.uuid4(), index=0)
+    dean = new_person_id(
+        Person(name=f"Dean Walsh{tag}"), report_id=uuid.uuid4(), index=0, key=id_key()
+    )
     (candidate,) = graph.possible_matches(
         audiences=["all"], status="pending", person_id=dean, offset=0, limit=10
     )

@@ -29,7 +29,7 @@ from services.network.replay import replay
 from services.network.resolve import location_id, new_person_id
 from services.network.retractions import withdraw_retracted
 from tests import queries
-from tests.factories import run_tag, sighting_json, submitted
+from tests.factories import id_key, run_tag, sighting_json, submitted
 from tests.kafka_reading import read_values
 from tests.linking import link_events
 
@@ -158,7 +158,10 @@ def stack(
             )
             assert linked.linked == 2
             ava = new_person_id(
-                Person(name=name, date_of_birth=date(2010, 5, 1)), report_id=uuid.uuid4(), index=0
+                Person(name=name, date_of_birth=date(2010, 5, 1)),
+                report_id=uuid.uuid4(),
+                index=0,
+                key=id_key(),
             )
             park = location_id(Place(name=place, postcode="ZZ99 9ZZ"))
             yield Stack(ingest, network, tokens, settings, topics, report_ids, ava, park)

@@ -25,7 +25,7 @@ from services.network.main import create_app
 from services.network.replay import replay
 from services.network.resolve import location_id, new_person_id, split_person_id
 from tests import queries
-from tests.factories import report_json, submitted
+from tests.factories import id_key, report_json, submitted
 from tests.kafka_reading import read_values
 
 pytestmark = pytest.mark.integration
@@ -130,7 +130,10 @@ def world(
         settings=app_settings,
         events=events,
         dean=new_person_id(
-            Person(name=dean, date_of_birth=date(2010, 5, 1)), report_id=uuid.uuid4(), index=0
+            Person(name=dean, date_of_birth=date(2010, 5, 1)),
+            report_id=uuid.uuid4(),
+            index=0,
+            key=id_key(),
         ),
         park=location_id(place),
         arcade=location_id(other),

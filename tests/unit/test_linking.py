@@ -17,7 +17,7 @@ from services.network.linking import (
 from services.network.matching import KnownPerson, PersonFacts, facts_of
 from services.network.pool import SharingPerson
 from tests.examples import EVENTS
-from tests.factories import NOW, report_json, sighting, submitted
+from tests.factories import NOW, id_key, report_json, sighting, submitted
 
 
 class FakeStore:
@@ -63,16 +63,22 @@ def _named(name: str) -> PersonFacts:
 
 def _link(report: ReportCreate, store: FakeStore) -> tuple[FakeStore, EntitiesLinked]:
     event = submitted(report)
-    linked = asyncio.run(link_report(event=event, store=store, now=NOW, new_id=uuid.uuid4))
+    linked = asyncio.run(
+        link_report(event=event, store=store, now=NOW, new_id=uuid.uuid4, id_key=id_key())
+    )
     return store, linked
 
 
 def _link_all(events: list[ReportSubmitted], store: FakeStore) -> list[EntitiesLinked]:
-    return asyncio.run(link_reports(events=events, store=store, now=NOW, new_id=uuid.uuid4))
+    return asyncio.run(
+        link_reports(events=events, store=store, now=NOW, new_id=uuid.uuid4, id_key=id_key())
+    )
 
 
 def test_a_person_named_twice_in_one_report_is_one_row() -> None:
-    rows = build_report_graph(submitted(sighting("Ava Synth", "AVA SYNTH", "Ben Synth")))
+    rows = build_report_graph(
+        submitted(sighting("Ava Synth", "AVA SYNTH", "Ben Synth")), id_key=id_key()
+    )
     assert len(rows.persons) == 2
     assert all(p["young_person"] for p in rows.persons)
     assert len(rows.seen_at) == 2 and len(rows.locations) == 1
@@ -108,7 +114,9 @@ def test_an_uncertain_match_is_recorded_as_a_candidate() -> None:
 
 @pytest.mark.parametrize("kind", sorted(EVENTS))
 def test_every_event_type_links_its_entities(kind: str) -> None:
-    rows = build_report_graph(submitted(ReportCreate.model_validate(report_json(EVENTS[kind]))))
+    rows = build_report_graph(
+        submitted(ReportCreate.model_validate(report_json(EVENTS[kind]))), id_key=id_key()
+    )
     assert rows.persons, f"{kind} mentions nobody"
     every_id = {
         row["id"]
@@ -122,22 +130,24 @@ def test_every_event_type_links_its_entities(kind: str) -> None:
 
 def test_vehicle_phone_and_handle_events_link_those_identifiers() -> None:
     vehicle = build_report_graph(
-        submitted(ReportCreate.model_validate(report_json(EVENTS["vehicle_sighting"])))
+        submitted(ReportCreate.model_validate(report_json(EVENTS["vehicle_sighting"]))),
+        id_key=id_key(),
     )
     assert vehicle.vehicles and "IN_VEHICLE" in vehicle.links
     phone = build_report_graph(
-        submitted(ReportCreate.model_validate(report_json(EVENTS["phone_contact"])))
+        submitted(ReportCreate.model_validate(report_json(EVENTS["phone_contact"]))),
+        id_key=id_key(),
     )
     assert phone.phones and {"USES_PHONE", "CONTACTED_BY"} & set(phone.links)
     social = build_report_graph(
-        submitted(ReportCreate.model_validate(report_json(EVENTS["social_media"])))
+        submitted(ReportCreate.model_validate(report_json(EVENTS["social_media"]))), id_key=id_key()
     )
     assert social.handles and "HAS_HANDLE" in social.links
 
 
 def test_a_departure_links_the_child_to_where_they_left_from_and_records_what_they_took() -> None:
     rows = build_report_graph(
-        submitted(ReportCreate.model_validate(report_json(EVENTS["departed"])))
+        submitted(ReportCreate.model_validate(report_json(EVENTS["departed"]))), id_key=id_key()
     )
     (departure,) = rows.departures
     child = rows.persons[0]["id"]

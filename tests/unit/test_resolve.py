@@ -17,7 +17,7 @@ from services.network.resolve import (
     new_person_id,
     vehicle_id,
 )
-from tests.factories import sighting, submitted
+from tests.factories import id_key, sighting, submitted
 
 RID = uuid4()
 
@@ -40,15 +40,23 @@ def test_a_full_name_and_dob_give_the_same_new_id_in_every_report() -> None:
     a = Person(name="Casey Synth", date_of_birth=date(2010, 1, 2))
     b = Person(name=" casey  SYNTH", date_of_birth=date(2010, 1, 2))
     c = Person(name="Casey Synth", date_of_birth=date(2011, 1, 2))
-    assert new_person_id(a, report_id=RID, index=0) == new_person_id(b, report_id=uuid4(), index=1)
-    assert new_person_id(a, report_id=RID, index=0) != new_person_id(c, report_id=RID, index=2)
+    assert new_person_id(a, report_id=RID, index=0, key=id_key()) == new_person_id(
+        b, report_id=uuid4(), index=1, key=id_key()
+    )
+    assert new_person_id(a, report_id=RID, index=0, key=id_key()) != new_person_id(
+        c, report_id=RID, index=2, key=id_key()
+    )
 
 
 def test_a_nickname_or_description_alone_stays_in_its_report() -> None:
     a = Person(nicknames=["Deano"])
-    assert new_person_id(a, report_id=RID, index=0) != new_person_id(a, report_id=uuid4(), index=0)
+    assert new_person_id(a, report_id=RID, index=0, key=id_key()) != new_person_id(
+        a, report_id=uuid4(), index=0, key=id_key()
+    )
     d = Person(description="tall male, grey hoodie")
-    assert new_person_id(d, report_id=RID, index=0) != new_person_id(d, report_id=RID, index=1)
+    assert new_person_id(d, report_id=RID, index=0, key=id_key()) != new_person_id(
+        d, report_id=RID, index=1, key=id_key()
+    )
 
 
 def test_same_place_despite_postcode_format() -> None:
