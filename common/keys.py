@@ -1,4 +1,4 @@
-"""The installation's secret keys: the one person ids are keyed with."""
+"""The installation's secret keys: the one person ids are keyed with, and what it seals."""
 
 import os
 import secrets
@@ -40,3 +40,9 @@ def _read_or_create(path: Path) -> bytes:
             return _parsed(text, str(path))
         time.sleep(0.01)  # another process is still writing it
     raise RuntimeError(f"{path} does not hold a {KEY_HEX_DIGITS}-digit hex key")
+
+
+@lru_cache
+def installation_key() -> bytes:
+    """The secret of the installation this process belongs to, read once from its settings."""
+    return person_id_key(InfraSettings())

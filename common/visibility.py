@@ -5,11 +5,18 @@ the agencies and roles its conditions name (`agency:<name>`, `role:<role>`).
 """
 
 from common.auth import Principal
-from schemas.graph import EVERYONE, agency_audience, role_audience
+from common.keys import installation_key
+from schemas.graph import EVERYONE, agency_audience, role_audience, sealed_audience
 
 __all__ = ["EVERYONE", "audiences_of"]
 
 
 def audiences_of(principal: Principal) -> list[str]:
-    """What the caller may see: shared reports, their agency's, and their role's."""
-    return [EVERYONE, agency_audience(principal.agency), role_audience(principal.role.value)]
+    """What the caller may see: shared reports, their agency's (source-protected ones too),
+    and their role's."""
+    return [
+        EVERYONE,
+        agency_audience(principal.agency),
+        sealed_audience(principal.agency, installation_key()),
+        role_audience(principal.role.value),
+    ]

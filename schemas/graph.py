@@ -6,6 +6,8 @@ reports. Input can never add a field: audience tokens escape `%` and `|`, and th
 any field that still holds the separator.
 """
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 EVERYONE = "all"
@@ -25,6 +27,17 @@ def agency_audience(agency: str) -> str:
 def role_audience(role: str) -> str:
     """The audience of every user of one role."""
     return f"role:{_escaped(role)}"
+
+
+def sealed_audience(agency: str, key: bytes) -> str:
+    """The audience of the agency that made a source-protected report, under a keyed seal.
+
+    Only a process holding the installation's key can tell which agency it is, so the source
+    of a protected disclosure is named to no one (on the alerts topic, in an alert's
+    visibility); the agency's own users still hold it among their audiences.
+    """
+    seal = hmac.new(key, agency_audience(agency).encode(), hashlib.sha256).hexdigest()[:32]
+    return f"sealed:{seal}"
 
 
 @dataclass(frozen=True, slots=True)

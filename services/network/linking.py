@@ -144,8 +144,8 @@ def _person_row(
     }
 
 
-def report_row(event: ReportSubmitted, found: Mentions) -> dict[str, Any]:
-    """The report node's properties."""
+def report_row(event: ReportSubmitted, found: Mentions, *, key: bytes) -> dict[str, Any]:
+    """The report node's properties; `key` seals a protected source's agency."""
     body = event.report
     grading = body.grading
     return {
@@ -162,8 +162,8 @@ def report_row(event: ReportSubmitted, found: Mentions) -> dict[str, Any]:
         "handling_code": grading.handling.value,
         "handling_agencies": grading.conditions.agencies if grading.conditions else [],
         "handling_roles": [r.value for r in grading.conditions.roles] if grading.conditions else [],
-        "audiences": audiences(event),
-        "evidence": evidence_entries(event),
+        "audiences": audiences(event, key=key),
+        "evidence": evidence_entries(event, key=key),
         "source_protected": body.source_protected,
         "police_incident_ref": body.police_incident_ref,
         "items": sorted(set(found.items)),
@@ -355,7 +355,7 @@ def build_report_graph(
         for fact in found.statuses
     ]
     return ReportGraph(
-        report=report_row(event, found),
+        report=report_row(event, found, key=id_key),
         persons=rows(persons),
         locations=rows(locations),
         vehicles=rows(vehicles),
@@ -406,7 +406,9 @@ async def link_reports(
     """
     unique = {str(e.event_id): e for e in events}
     found = {rid: mentions_of(e.report.event) for rid, e in unique.items()}
-    fresh = await store.open_reports([report_row(e, found[rid]) for rid, e in unique.items()])
+    fresh = await store.open_reports(
+        [report_row(e, found[rid], key=id_key) for rid, e in unique.items()]
+    )
     said = {
         rid: [_facts(person, e) for person, _ in found[rid].persons]
         for rid, e in unique.items()

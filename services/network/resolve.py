@@ -12,6 +12,7 @@ from schemas.graph import (
     EvidenceEntry,
     agency_audience,
     role_audience,
+    sealed_audience,
     write_evidence,
 )
 from schemas.identifiers.names import normalise_name, phonetic_key
@@ -96,18 +97,29 @@ def name_key(person: Person) -> str:
     return phonetic_key(person.name or (person.nicknames + person.aliases + [""])[0])
 
 
-def audiences(event: ReportSubmitted) -> list[str]:
-    """Who may see a report: everyone (P), or its agency and the recorded conditions (C)."""
+def audiences(event: ReportSubmitted, *, key: bytes) -> list[str]:
+    """Who may see a report: everyone (P), or its agency and the recorded conditions (C).
+
+    The agency of a source-protected report is sealed with the installation's key, unless its
+    conditions name it, so no list of audiences gives away where a disclosure came from.
+    """
     grading = event.report.grading
     if grading.handling is HandlingCode.P:
         return [EVERYONE]
     conditions = grading.conditions
-    agencies = {event.source_agency, *(conditions.agencies if conditions else [])}
+    named = set(conditions.agencies if conditions else [])
     roles = conditions.roles if conditions else []
-    return sorted({agency_audience(a) for a in agencies} | {role_audience(r.value) for r in roles})
+    source = (
+        sealed_audience(event.source_agency, key)
+        if event.report.source_protected and event.source_agency not in named
+        else agency_audience(event.source_agency)
+    )
+    return sorted(
+        {source} | {agency_audience(a) for a in named} | {role_audience(r.value) for r in roles}
+    )
 
 
-def evidence_entries(event: ReportSubmitted) -> list[str]:
+def evidence_entries(event: ReportSubmitted, *, key: bytes) -> list[str]:
     """What a link records of each report behind it: when, how graded, for whom, which report.
 
     One string per audience, `observed|source|intelligence|audience|report id`, so a query can
@@ -125,5 +137,5 @@ def evidence_entries(event: ReportSubmitted) -> list[str]:
                 report_id=str(event.event_id),
             )
         )
-        for audience in audiences(event)
+        for audience in audiences(event, key=key)
     ]

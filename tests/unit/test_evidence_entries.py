@@ -7,7 +7,7 @@ import pytest
 from schemas.grading import Grading
 from schemas.graph import EvidenceEntry, read_evidence, write_evidence
 from services.network.resolve import evidence_entries
-from tests.factories import sighting, submitted
+from tests.factories import id_key, sighting, submitted
 
 
 def _restricted_to(*agencies: str) -> Grading:
@@ -21,7 +21,7 @@ def test_an_agency_name_with_separators_cannot_make_an_entry_cite_another_report
     forged = f"Synthetic Forger|{victim}"
     report = sighting("Ava Synth").model_copy(update={"grading": _restricted_to(forged)})
     event = submitted(report)
-    for entry in evidence_entries(event):
+    for entry in evidence_entries(event, key=id_key()):
         read = read_evidence(entry)
         assert read.report_id == str(event.event_id)
         assert str(victim) not in {read.report_id, read.observed, read.source}
@@ -42,7 +42,7 @@ def test_the_writer_refuses_a_field_holding_the_separator() -> None:
 def test_escaped_audiences_round_trip_and_stay_distinct() -> None:
     one = submitted(sighting("Ava Synth").model_copy(update={"grading": _restricted_to("A|B")}))
     other = submitted(sighting("Ava Synth").model_copy(update={"grading": _restricted_to("A%7CB")}))
-    audiences_one = {read_evidence(e).audience for e in evidence_entries(one)}
-    audiences_other = {read_evidence(e).audience for e in evidence_entries(other)}
+    audiences_one = {read_evidence(e).audience for e in evidence_entries(one, key=id_key())}
+    audiences_other = {read_evidence(e).audience for e in evidence_entries(other, key=id_key())}
     assert "agency:A%7CB" in audiences_one
     assert "agency:A%257CB" in audiences_other

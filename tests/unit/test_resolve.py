@@ -107,7 +107,7 @@ def test_young_person_on_day_of_observation(mention: Person, young: bool) -> Non
 
 def test_audiences_of_shared_and_conditioned_reports() -> None:
     shared = submitted(sighting("Ava Synth"))
-    assert audiences(shared) == ["all"]
+    assert audiences(shared, key=id_key()) == ["all"]
     from schemas.grading import Grading
 
     restricted = shared.report.model_copy(
@@ -123,11 +123,11 @@ def test_audiences_of_shared_and_conditioned_reports() -> None:
         }
     )
     event = submitted(restricted, agency="Synthetic Home A")
-    assert audiences(event) == [
+    assert audiences(event, key=id_key()) == [
         "agency:Synthetic Home A",
         "agency:Synthetic Police",
         "role:police",
     ]
-    entries = evidence_entries(event)
+    entries = evidence_entries(event, key=id_key())
     assert len(entries) == 3 and all(e.endswith(str(event.event_id)) for e in entries)
     assert entries[0].split("|")[1:3] == ["1", "A"]

@@ -23,8 +23,9 @@ from typing import Protocol
 
 from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt, wait_exponential
 
-from schemas.graph import EVERYONE, agency_audience, role_audience
+from common.keys import installation_key
 from schemas.alerts import AlertRaised
+from schemas.graph import EVERYONE, agency_audience, role_audience, sealed_audience
 from services.alerts.delivery.visibility import may_see
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,12 @@ class Subscription:
     @property
     def audiences(self) -> list[str]:
         """What the subscription may see, as a user of its agency and role would."""
-        return [EVERYONE, agency_audience(self.agency), role_audience(self.role)]
+        return [
+            EVERYONE,
+            agency_audience(self.agency),
+            sealed_audience(self.agency, installation_key()),
+            role_audience(self.role),
+        ]
 
 
 @dataclass(frozen=True, slots=True)
