@@ -1,8 +1,26 @@
-"""Structured logging set-up for every process."""
+"""Structured logging set-up for every process.
+
+No personal data is logged at INFO or below, only ids: request lines lose their query strings
+(where a search's name, date of birth, phone and purpose travel), and the libraries that write
+whole requests or messages when asked for detail are held above that detail.
+"""
 
 import logging
 
 import structlog
+
+# Loggers that write request or message content: httpx every URL (query string and all) at
+# INFO; httpcore, the Neo4j driver (each query's parameters) and the Kafka clients (each
+# message's value) at DEBUG. Each is held at the level given, whatever the process's level.
+CONTENT_LOGGERS = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "neo4j": logging.INFO,
+    "aiokafka": logging.INFO,
+    "kafka": logging.INFO,
+}
+# uvicorn's lines that carry a request's path with its query string.
+REQUEST_LINE_LOGGERS = ("uvicorn.access", "uvicorn.error")
 
 
 def configure_logging(*, level: str = "INFO", service: str) -> None:
@@ -19,6 +37,8 @@ def configure_logging(*, level: str = "INFO", service: str) -> None:
     )
     structlog.contextvars.bind_contextvars(service=service)
     quiet_neo4j_notifications()
+    quiet_content_loggers()
+    drop_query_strings()
 
 
 def quiet_neo4j_notifications() -> None:
@@ -26,3 +46,33 @@ def quiet_neo4j_notifications() -> None:
     relationship type before its first report, an optional property); those are expected in a
     young graph, so only errors are logged."""
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+
+
+def quiet_content_loggers() -> None:
+    """Hold the loggers that write request or message content above that level (a logger
+    already set higher, e.g. neo4j.notifications, stays higher)."""
+    for name, floor in CONTENT_LOGGERS.items():
+        logger = logging.getLogger(name)
+        logger.setLevel(max(logger.level, floor))
+
+
+class QueryStringDropped(logging.Filter):
+    """Cuts the query string off the path in uvicorn's access and WebSocket lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's path argument in place; every record is kept."""
+        request_line = record.name == "uvicorn.access" or '"WebSocket %s"' in str(record.msg)
+        if request_line and isinstance(record.args, tuple):
+            record.args = tuple(
+                arg.partition("?")[0] if isinstance(arg, str) else arg for arg in record.args
+            )
+        return True
+
+
+def drop_query_strings() -> None:
+    """Filter uvicorn's request-line loggers; called after uvicorn applied its log config (in
+    the app's lifespan), and a logger filter holds whatever handlers that config gave it."""
+    for name in REQUEST_LINE_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, QueryStringDropped) for f in logger.filters):
+            logger.addFilter(QueryStringDropped())

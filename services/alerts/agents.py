@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
 
 from common.streaming import Neo4jConnection
+from common.validation import field_errors
 from schemas.alerts import AlertRaised
 from schemas.linking import EntitiesLinked, EntityKind
 from services.alerts.config import Settings
@@ -179,7 +180,7 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
                 try:
                     batch.append(EntitiesLinked.model_validate_json(value))
                 except ValidationError as error:
-                    log.error("unreadable entities.linked event skipped: %s", error.errors()[:3])
+                    log.error("unreadable entities.linked event skipped: %s", field_errors(error))
             await _detect_with_retry(batch, neo4j, settings)
             await drain_outbox()
 

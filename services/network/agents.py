@@ -3,6 +3,7 @@ messages to the dead letters."""
 
 import asyncio
 import logging
+import traceback
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -17,6 +18,7 @@ from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, w
 
 from common.keys import person_id_key
 from common.streaming import Neo4jConnection
+from common.validation import field_errors
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportRejected, ReportSubmitted
 from schemas.retractions import ReportRetracted
@@ -69,7 +71,8 @@ async def _retrying(
             try:
                 return await write()
             except ClientError as error:  # the data itself is unacceptable to Neo4j
-                raise PoisonMessage(f"Neo4j refused the message: {error}") from error
+                # Neo4j's message may quote a property's value; its code names the refusal.
+                raise PoisonMessage(f"Neo4j refused the message: {error.code}") from error
     raise AssertionError("unreachable: tenacity re-raises the last error")
 
 
@@ -77,7 +80,7 @@ async def _link(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> 
     try:
         report = ReportSubmitted.from_wire(value)
     except ValidationError as error:
-        raise PoisonMessage(f"not a valid ReportSubmitted event: {error}") from error
+        raise PoisonMessage(f"not a valid ReportSubmitted event: {field_errors(error)}") from None
 
     async def write() -> EntitiesLinked:
         (linked,) = await link_batch(
@@ -98,7 +101,7 @@ async def withdraw(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) 
     try:
         retraction = ReportRetracted.from_wire(value)
     except ValidationError as error:
-        raise PoisonMessage(f"not a valid ReportRetracted event: {error}") from error
+        raise PoisonMessage(f"not a valid ReportRetracted event: {field_errors(error)}") from None
 
     async def write() -> EntitiesLinked:
         store = Neo4jGraphStore(driver=neo4j.driver, database=settings.neo4j_database)
@@ -116,17 +119,23 @@ async def _or_reason(
     neo4j: Neo4jConnection,
     settings: Settings,
 ) -> T | str:
-    """Handle the message, or say why it can never be handled."""
+    """Handle the message, or say why it can never be handled. The reason, logged and kept
+    beside the message, names fields and kinds of error, never the message's values."""
     try:
         return await handle(value, neo4j=neo4j, settings=settings)
     except PoisonMessage as error:
         log.warning("message parked on the dead-letter topic: %s", str(error)[:500])
         return str(error)
     # A crashed faust agent acks the message it crashed on (faust-streaming issue 315), so
-    # anything unexpected is parked with its reason rather than lost.
+    # anything unexpected is parked with its reason rather than lost. Its text may quote the
+    # message, so only its type and where it was raised are told.
     except Exception as error:
-        log.exception("unexpected error; message parked on the dead-letter topic")
-        return f"unexpected error while handling the message: {error!r}"
+        log.error(
+            "unexpected %s; message parked on the dead-letter topic\n%s",
+            type(error).__name__,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
+        return f"unexpected error while handling the message: {type(error).__name__}"
 
 
 async def _link_batch_or_each(

@@ -35,9 +35,17 @@ def v1_path(path: str) -> str:
 class Upstream:
     """One HTTP client for the process, opened at start-up and closed at stop."""
 
-    def __init__(self, *, urls: Mapping[Service, str], timeout_s: float) -> None:
+    def __init__(
+        self,
+        *,
+        urls: Mapping[Service, str],
+        timeout_s: float,
+        transport: httpx.AsyncBaseTransport | None = None,  # tests answer with a MockTransport
+    ) -> None:
         self._urls = dict(urls)
-        self._client = httpx.AsyncClient(timeout=timeout_s, follow_redirects=False)
+        self._client = httpx.AsyncClient(
+            timeout=timeout_s, follow_redirects=False, transport=transport
+        )
 
     async def aclose(self) -> None:
         """Close the connections."""

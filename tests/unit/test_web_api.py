@@ -2,6 +2,7 @@
 token in the shared user store, calls forwarded with the session's own token, and profiles
 shared with police only while the child is missing."""
 
+import logging
 import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -15,9 +16,17 @@ from fastapi.testclient import TestClient
 from common.auth import InvalidToken, Role, TokenStore
 from services.web.config import Settings
 from services.web.main import create_app
-from services.web.upstream import Service
+from services.web.upstream import Service, Upstream
 
 PASSWORD = "a long synthetic password"  # noqa: S105 - synthetic
+# An analyst's search for an invented child: none of it may reach a log at INFO or below.
+CANARY_SEARCH = {
+    "name": "Canary Synthname",
+    "date_of_birth": "2011-01-02",
+    "phone": "07700 900123",
+    "purpose": "Canaryreview of a synthetic referral",
+}
+CANARIES = ("Canary", "Synthname", "2011-01-02", "900123")
 
 
 @dataclass
@@ -279,3 +288,33 @@ def test_a_profile_photo_must_be_an_image(client: TestClient) -> None:
     bad = {**_profile(), "photo": "data:text/html;base64,PHNjcmlwdD4="}
     answer = client.post("/api/profiles", json=bad, headers={"X-CSRF-Token": csrf})
     assert answer.status_code == 422
+
+
+def test_a_forwarded_search_logs_none_of_its_terms(
+    tmp_path: Path, store: TokenStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    sent: list[httpx.Request] = []
+
+    def services(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"items": []})
+
+    settings = Settings(
+        tessera_auth_file=str(tmp_path / "users.json"),
+        web_profiles_file=str(tmp_path / "profiles.sqlite3"),
+        web_static_dir=str(tmp_path / "no-pages"),
+    )
+    upstream = Upstream(
+        urls={service: f"http://{service.value}.invalid" for service in Service},
+        timeout_s=5.0,
+        transport=httpx.MockTransport(services),
+    )
+    caplog.set_level(logging.DEBUG)
+    with TestClient(create_app(settings), base_url="http://testserver") as web:
+        web.app.state.upstream = upstream  # type: ignore[attr-defined]
+        _sign_in(web, "an.alyst")
+        answer = web.get("/api/network/persons", params=CANARY_SEARCH)
+    assert answer.status_code == 200
+    assert "Canary" in str(sent[0].url)  # the search did go out, with its terms
+    logged = [r.getMessage() for r in caplog.records if r.levelno <= logging.INFO]
+    assert [line for line in logged if any(canary in line for canary in CANARIES)] == []

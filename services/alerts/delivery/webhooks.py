@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
 
 from common.streaming import Neo4jConnection
+from common.validation import field_errors
 from schemas.alerts import AlertRaised
 from services.alerts.config import Settings
 from services.alerts.delivery.notify import (
@@ -137,7 +138,7 @@ def register_webhook_agent(*, app: faust.App, settings: Settings, neo4j: Neo4jCo
             try:
                 alert = AlertRaised.model_validate_json(value)
             except ValidationError as error:
-                log.error("unreadable alert event skipped: %s", error.errors()[:3])
+                log.error("unreadable alert event skipped: %s", field_errors(error))
                 continue
             for job in await _enqueue_with_retry(alert, service, settings):
                 service.submit(job)
