@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from common.auth import Principal
 from common.visibility import audiences_of
 from schemas.entities import PlaceCategory
-from schemas.grading import IntelligenceAssessment, SourceEvaluation
+from schemas.grading import HandlingCode, IntelligenceAssessment, SourceEvaluation
 from schemas.identifiers.handles import Platform, normalise_handle
 from schemas.identifiers.names import normalise_name
 from schemas.identifiers.phone import to_e164
@@ -52,7 +52,10 @@ class Node(BaseModel):
 
 
 class Edge(BaseModel):
-    """A link with the reports (and their gradings) behind it that the caller may see."""
+    """A link with the reports behind it that the caller may see, each graded.
+
+    `gradings` (e.g. 2B) and `handling` (P or C) follow the order of `reports`.
+    """
 
     source: str
     target: str
@@ -63,6 +66,7 @@ class Edge(BaseModel):
     details: list[str] = []
     reports: list[str]
     gradings: list[str]
+    handling: list[str]
     weight: float = 1.0
 
 
@@ -134,12 +138,18 @@ def _stamp(value: datetime | None, default: str) -> str:
 
 
 def _edge(row: dict[str, Any], busy: set[str]) -> Edge:
-    gradings, reports = [], []
+    """A link from its row; evidence comes as `grading|report id|handling code`, one per audience.
+
+    A report the caller sees through the audience of everyone is P to them, even if another
+    of its entries (an analyst's SAME_AS decision can have several) is for an agency or role.
+    """
+    gradings: dict[str, str] = {}
+    handling: dict[str, str] = {}
     for entry in row["evidence"]:
-        grading, report = entry.split("|", 1)
-        if report not in reports:
-            reports.append(report)
-            gradings.append(grading)
+        grading, report, code = entry.split("|")
+        gradings.setdefault(report, grading)
+        if report not in handling or code == HandlingCode.P:
+            handling[report] = code
     weight = BUSY_WEIGHT if {row["source"], row["target"]} & busy else 1.0
     return Edge(
         source=row["source"],
@@ -149,8 +159,9 @@ def _edge(row: dict[str, Any], busy: set[str]) -> Edge:
         first_seen=row["first_seen"],
         last_seen=row["last_seen"],
         details=row.get("details") or [],
-        reports=reports,
-        gradings=gradings,
+        reports=list(gradings),
+        gradings=list(gradings.values()),
+        handling=[handling[report] for report in gradings],
         weight=weight,
     )
 

@@ -1,4 +1,7 @@
-"""Exports of a subgraph for analysts' own tools: GraphML (Gephi, yEd) and i2-ready CSV."""
+"""Exports of a subgraph for analysts' own tools: GraphML (Gephi, yEd) and i2-ready CSV.
+
+Each link lists its reports with, in the same order, each one's grading and handling code.
+"""
 
 import csv
 import io
@@ -8,7 +11,16 @@ from services.network.analysis import Network
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 NODE_KEYS = ("label", "kind", "category", "role", "lat", "lon")
-EDGE_KEYS = ("type", "count", "first_seen", "last_seen", "reports", "gradings", "weight")
+EDGE_KEYS = (
+    "type",
+    "count",
+    "first_seen",
+    "last_seen",
+    "reports",
+    "gradings",
+    "handling",
+    "weight",
+)
 I2_COLUMNS = (
     "Entity1 ID",
     "Entity1 Type",
@@ -21,8 +33,11 @@ I2_COLUMNS = (
     "Last Seen",
     "Count",
     "Gradings",
+    "Handling",
     "Report IDs",
 )
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_graphml(network: Network) -> str:
@@ -49,28 +64,38 @@ def to_graphml(network: Network) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
 
 
+def _as_text(value: str | int) -> str | int:
+    """A cell a spreadsheet shows as text: one that could start a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_i2_csv(network: Network) -> str:
-    """One row per link, in the entity-link-entity shape i2 Analyst's Notebook imports."""
+    """One row per link, in the entity-link-entity shape i2 Analyst's Notebook imports.
+
+    Every cell is quoted, so a separator inside a value never starts a cell of its own.
+    """
     nodes = {node.id: node for node in network.nodes}
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(I2_COLUMNS)
     for edge in network.edges:
         a, b = nodes[edge.source], nodes[edge.target]
-        writer.writerow(
-            (
-                a.id,
-                a.kind,
-                a.label,
-                edge.type,
-                b.id,
-                b.kind,
-                b.label,
-                edge.first_seen,
-                edge.last_seen,
-                edge.count,
-                ";".join(edge.gradings),
-                ";".join(edge.reports),
-            )
+        cells: tuple[str | int, ...] = (
+            a.id,
+            a.kind,
+            a.label,
+            edge.type,
+            b.id,
+            b.kind,
+            b.label,
+            edge.first_seen,
+            edge.last_seen,
+            edge.count,
+            ";".join(edge.gradings),
+            ";".join(edge.handling),
+            ";".join(edge.reports),
         )
+        writer.writerow(_as_text(cell) for cell in cells)
     return out.getvalue()

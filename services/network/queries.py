@@ -323,6 +323,8 @@ RETURN report_id, collect(DISTINCT [e.kind, e.id]) AS entities
 # Visibility: a link is visible when one of its evidence entries
 # (`observed|source|intelligence|audience|report id`) names one of the caller's $audiences and
 # meets the grading and time filters; a node when a report the caller may see mentions it.
+# Links return their visible entries as `grading|report id|handling code` (P for the audience
+# `all`, else C), so a caller learns a report's handling code but never its audiences.
 # A retracted report is kept (r.retracted is set) but read by none of these: its evidence has
 # left every link, entities' audiences were recomputed without it, and report reads skip it.
 
@@ -346,7 +348,8 @@ RETURN n.id AS from_id, m.id AS other_id, startNode(l).id AS source, endNode(l).
        [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
           AND split(e, '|')[1] <= $max_source AND split(e, '|')[2] <= $max_intelligence
           AND split(e, '|')[0] >= $since AND split(e, '|')[0] <= $until
-        | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4]] AS evidence
+        | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
+          + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END] AS evidence
 """
 
 VISIBLE_NODES = """
@@ -375,7 +378,8 @@ RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
          count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
          evidence: [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
-                    | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4]]}] AS links
+                    | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
+                      + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END]}] AS links
 """
 
 SEARCH_BY_KEYS = """

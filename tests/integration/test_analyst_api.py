@@ -217,6 +217,18 @@ def test_exports_for_gephi_and_i2(world: World) -> None:
     assert all(world.ids["carl"] not in (r["Entity1 ID"], r["Entity2 ID"]) for r in rows)
 
 
+def test_exports_show_each_reports_grading_and_handling_code(world: World) -> None:
+    ava = world.ids["ava"]
+    text = world.get("police_analyst", f"/v1/entities/{ava}/export", format="csv").text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    from_ava = {
+        (r["Entity2 ID"], r["Gradings"], r["Handling"]) for r in rows if r["Entity1 ID"] == ava
+    }
+    assert {(world.ids["park"], "2B", "P"), (world.ids["flat"], "1A", "C")} <= from_ava
+    graphml = world.get("police_analyst", f"/v1/entities/{ava}/export", format="graphml").text
+    assert 'attr.name="handling"' in graphml
+
+
 def test_an_analyst_confirms_and_then_splits_a_possible_match(
     world: World, settings: InfraSettings, neo4j_driver: Driver
 ) -> None:
