@@ -44,7 +44,7 @@ MATCH (a:Entity)-[l]->(b:Entity)
 WHERE a.id IN $ids AND b.id IN $ids
 RETURN type(l) AS type, a.id AS source, b.id AS target, l.count AS count,
        l.report_ids AS report_ids, toString(l.first_seen) AS first_seen,
-       toString(l.last_seen) AS last_seen, l.status AS status, l.details AS details
+       toString(l.last_seen) AS last_seen, l.status AS status, l.detail_entries AS details
 """
 
 COUNT_EACH_REPORT = """

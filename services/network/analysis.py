@@ -158,7 +158,7 @@ def _edge(row: dict[str, Any], busy: set[str]) -> Edge:
         count=row["count"],
         first_seen=row["first_seen"],
         last_seen=row["last_seen"],
-        details=row.get("details") or [],
+        details=list(dict.fromkeys(row.get("details") or [])),
         reports=list(gradings),
         gradings=list(gradings.values()),
         handling=[handling[report] for report in gradings],

@@ -63,7 +63,11 @@ SET p.names = p.names + [n IN row.names WHERE NOT n IN p.names],
     p.role = CASE WHEN p.role = 'unknown' THEN row.role ELSE p.role END
 MERGE (r)-[m:MENTIONS {part: row.part}]->(p)
 ON CREATE SET m.young_person = row.young_person, m.age = row.age, m.name = row.name,
-              m.nicknames = row.nicknames
+              m.nicknames = row.nicknames, m.date_of_birth = row.date_of_birth,
+              m.role = row.role, m.gender = row.gender,
+              m.home_local_authority = row.home_local_authority,
+              m.learning_disability = row.learning_disability,
+              m.looked_after = row.looked_after, m.additional_needs = row.additional_needs
 WITH p, row
 UNWIND row.keys AS key
 MERGE (k:MatchKey {key: key})
@@ -85,7 +89,9 @@ SET l.audiences = l.audiences + [a IN r.audiences WHERE NOT a IN l.audiences],
 FOREACH (_ IN CASE WHEN row.category IN ['care_home', 'school'] THEN [1] ELSE [] END |
   SET l:Placement)
 MERGE (r)-[m:MENTIONS {part: row.part}]->(l)
-ON CREATE SET m.name = row.name
+ON CREATE SET m.name = row.name, m.category = row.category, m.lat = row.lat, m.lon = row.lon,
+              m.local_authority = row.local_authority,
+              m.police_force_area = row.police_force_area
 """
 
 MERGE_VEHICLES = """
@@ -139,14 +145,14 @@ MATCH (r:Report {id: row.report_id})
 MATCH (a:Entity {id: row.source})
 MATCH (b:Entity {id: row.target})
 MERGE (a)-[l:$($type)]->(b)
-ON CREATE SET l.report_ids = [], l.evidence = [], l.details = [], l.count = 0,
+ON CREATE SET l.report_ids = [], l.evidence = [], l.detail_entries = [], l.count = 0,
               l.first_seen = r.observed_at, l.last_seen = r.observed_at
 WITH r, l, row
 WHERE NOT r.id IN l.report_ids
 SET l.report_ids = l.report_ids + r.id,
     l.evidence = l.evidence + r.evidence,
-    l.details = CASE WHEN row.detail = '' OR row.detail IN l.details THEN l.details
-                     ELSE l.details + row.detail END,
+    l.detail_entries = CASE WHEN row.detail = '' THEN coalesce(l.detail_entries, [])
+                            ELSE coalesce(l.detail_entries, []) + (r.id + ' ' + row.detail) END,
     l.count = l.count + 1,
     l.first_seen = CASE WHEN r.observed_at < l.first_seen THEN r.observed_at ELSE l.first_seen END,
     l.last_seen = CASE WHEN r.observed_at > l.last_seen THEN r.observed_at ELSE l.last_seen END
@@ -342,16 +348,21 @@ WITH n, collect({link: l, other: m}) AS found
 WITH n, found, CASE WHEN n.category IN $busy_categories THEN $busy_cap ELSE $cap END AS keep
 UNWIND found[..keep] AS f
 WITH n, f.link AS l, f.other AS m, size(found) > keep AS capped
+WITH n, l, m, capped,
+     [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
+        AND split(e, '|')[1] <= $max_source AND split(e, '|')[2] <= $max_intelligence
+        AND split(e, '|')[0] >= $since AND split(e, '|')[0] <= $until] AS seen
 RETURN n.id AS from_id, m.id AS other_id, startNode(l).id AS source, endNode(l).id AS target,
        type(l) AS type, l.count AS count, toString(l.first_seen) AS first_seen,
-       toString(l.last_seen) AS last_seen, l.details AS details, capped,
-       [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
-          AND split(e, '|')[1] <= $max_source AND split(e, '|')[2] <= $max_intelligence
-          AND split(e, '|')[0] >= $since AND split(e, '|')[0] <= $until
-        | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
-          + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END] AS evidence
+       toString(l.last_seen) AS last_seen, capped,
+       [x IN coalesce(l.detail_entries, []) WHERE left(x, 36) IN [e IN seen | split(e, '|')[4]]
+        | substring(x, 37)] AS details,
+       [e IN seen | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
+                    + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END] AS evidence
 """
 
+# A node's properties are what the reports the caller may see said of it (each MENTIONS keeps
+# what its report said), never the node's own, which any report may have filled in.
 VISIBLE_NODES = """
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
@@ -359,10 +370,17 @@ WHERE any(a IN n.audiences WHERE a IN $audiences)
 CALL (n) {
   MATCH (r:Report)-[m:MENTIONS]->(n)
   WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
-  RETURN m.name AS label ORDER BY r.observed_at LIMIT 1
+  WITH m ORDER BY r.observed_at, r.id
+  WITH collect(m) AS said
+  RETURN said[0].name AS label,
+         coalesce(head([x IN said WHERE x.category <> 'other' | x.category]),
+                  head([x IN said WHERE x.category IS NOT NULL | x.category])) AS category,
+         head([x IN said WHERE x.role IS NOT NULL AND x.role <> 'unknown' | x.role]) AS role,
+         head([x IN said WHERE x.lat IS NOT NULL | [x.lat, x.lon]]) AS coordinates
 }
-RETURN n.id AS id, n.kind AS kind, label, n.category AS category, n.role AS role,
-       n.lat AS lat, n.lon AS lon
+RETURN n.id AS id, n.kind AS kind, label, category,
+       CASE WHEN n.kind = 'person' THEN coalesce(role, 'unknown') END AS role,
+       coordinates[0] AS lat, coordinates[1] AS lon
 """
 
 SHORTEST_PATH = """
@@ -407,12 +425,18 @@ WHERE any(a IN p.audiences WHERE a IN $audiences)
 CALL (p) {
   MATCH (r:Report)-[m:MENTIONS]->(p)
   WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+  WITH r, m ORDER BY r.observed_at, r.id
   RETURN collect(DISTINCT m.name) AS labels, collect(DISTINCT m.age) AS ages,
-         collect(m.nicknames) AS nickname_lists, max(r.observed_at) AS last_reported
+         collect(m.nicknames) AS nickname_lists, max(r.observed_at) AS last_reported,
+         head(collect(m.date_of_birth)) AS date_of_birth,
+         head([x IN collect(m.role) WHERE x <> 'unknown']) AS role,
+         head(collect(m.home_local_authority)) AS home_local_authority,
+         any(x IN collect(m.learning_disability) WHERE x) AS learning_disability,
+         any(x IN collect(m.looked_after) WHERE x) AS looked_after,
+         any(x IN collect(m.additional_needs) WHERE x) AS additional_needs
 }
-RETURN p.id AS id, labels, nickname_lists, p.date_of_birth AS date_of_birth, p.role AS role,
-       p.learning_disability AS learning_disability, p.looked_after AS looked_after,
-       p.additional_needs AS additional_needs, p.home_local_authority AS home_local_authority,
+RETURN p.id AS id, labels, nickname_lists, date_of_birth, coalesce(role, 'unknown') AS role,
+       learning_disability, looked_after, additional_needs, home_local_authority,
        ages, toString(last_reported) AS last_reported
 """
 
@@ -678,11 +702,14 @@ MATCH (n:Person {id: d.person_b})
 WHERE o <> n AND any(x IN coalesce(l.report_ids, []) WHERE x IN d.report_ids)
 WITH n, o, l, type(l) AS kind, [x IN l.report_ids WHERE x IN d.report_ids] AS moving
 MERGE (n)-[k:$(kind)]->(o)
-ON CREATE SET k.report_ids = [], k.evidence = [], k.details = [], k.count = 0
+ON CREATE SET k.report_ids = [], k.evidence = [], k.detail_entries = [], k.count = 0
 SET k.report_ids = k.report_ids + [x IN moving WHERE NOT x IN k.report_ids],
     k.evidence = k.evidence + [e IN l.evidence
                                WHERE split(e, '|')[4] IN moving AND NOT e IN k.evidence],
-    k.details = k.details + [x IN l.details WHERE NOT x IN k.details],
+    k.detail_entries = coalesce(k.detail_entries, [])
+      + [x IN coalesce(l.detail_entries, [])
+         WHERE left(x, 36) IN moving AND NOT x IN coalesce(k.detail_entries, [])],
+    l.detail_entries = [x IN coalesce(l.detail_entries, []) WHERE NOT left(x, 36) IN moving],
     l.report_ids = [x IN l.report_ids WHERE NOT x IN moving],
     l.evidence = [e IN l.evidence WHERE NOT split(e, '|')[4] IN moving]
 SET k.count = size(k.report_ids), l.count = size(l.report_ids)
@@ -707,11 +734,14 @@ MATCH (n:Person {id: d.person_b})
 WHERE o <> n AND any(x IN coalesce(l.report_ids, []) WHERE x IN d.report_ids)
 WITH n, o, l, type(l) AS kind, [x IN l.report_ids WHERE x IN d.report_ids] AS moving
 MERGE (o)-[k:$(kind)]->(n)
-ON CREATE SET k.report_ids = [], k.evidence = [], k.details = [], k.count = 0
+ON CREATE SET k.report_ids = [], k.evidence = [], k.detail_entries = [], k.count = 0
 SET k.report_ids = k.report_ids + [x IN moving WHERE NOT x IN k.report_ids],
     k.evidence = k.evidence + [e IN l.evidence
                                WHERE split(e, '|')[4] IN moving AND NOT e IN k.evidence],
-    k.details = k.details + [x IN l.details WHERE NOT x IN k.details],
+    k.detail_entries = coalesce(k.detail_entries, [])
+      + [x IN coalesce(l.detail_entries, [])
+         WHERE left(x, 36) IN moving AND NOT x IN coalesce(k.detail_entries, [])],
+    l.detail_entries = [x IN coalesce(l.detail_entries, []) WHERE NOT left(x, 36) IN moving],
     l.report_ids = [x IN l.report_ids WHERE NOT x IN moving],
     l.evidence = [e IN l.evidence WHERE NOT split(e, '|')[4] IN moving]
 SET k.count = size(k.report_ids), l.count = size(l.report_ids)
@@ -831,7 +861,8 @@ MATCH (r:Report {id: $report_id})-[:MENTIONS]->(:Entity)-[l]->(:Entity)
 WHERE $report_id IN coalesce(l.report_ids, [])
 WITH DISTINCT l
 SET l.report_ids = [x IN l.report_ids WHERE x <> $report_id],
-    l.evidence = [e IN l.evidence WHERE split(e, '|')[4] <> $report_id]
+    l.evidence = [e IN l.evidence WHERE split(e, '|')[4] <> $report_id],
+    l.detail_entries = [x IN coalesce(l.detail_entries, []) WHERE left(x, 36) <> $report_id]
 SET l.count = size(l.report_ids)
 WITH l
 CALL (l) {
