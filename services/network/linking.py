@@ -210,7 +210,7 @@ def build_report_graph(
         ]
     ids: dict[EntityKind, list[str]] = {
         EntityKind.PERSON: people,
-        EntityKind.LOCATION: [location_id(place) for place, _ in found.places],
+        EntityKind.LOCATION: [location_id(place, key=id_key) for place, _ in found.places],
         EntityKind.VEHICLE: [
             vehicle_id(v, report_id=event.event_id, index=i)
             for i, (v, _) in enumerate(found.vehicles)

@@ -54,12 +54,13 @@ def split_person_id(person_id: str, report_ids: list[str]) -> str:
     return f"person:{_digest('split', person_id, *sorted(report_ids))}"
 
 
-def location_id(place: Place) -> str:
-    """Same postcode and the same normalised name or address: same place."""
+def location_id(place: Place, *, key: bytes) -> str:
+    """Same postcode and the same normalised name or address: same place. Keyed like a
+    person's id, because a private address is personal data too."""
     label = normalise_name(place.name or place.address or "")
     if not label and place.coordinates is not None:
         label = f"{place.coordinates.lat:.5f},{place.coordinates.lon:.5f}"
-    return f"location:{_digest((place.postcode or '').replace(' ', ''), label)}"
+    return f"location:{_keyed(key, (place.postcode or '').replace(' ', ''), label)}"
 
 
 def vehicle_id(vehicle: Vehicle, *, report_id: UUID, index: int) -> str:

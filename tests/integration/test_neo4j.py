@@ -57,7 +57,7 @@ def test_writing_a_report_twice_is_one_report_and_one_sighting(
         person_id=new_person_id(
             young_person(f"Ava Synth {tag}"), report_id=event.event_id, index=0, key=id_key()
         ),
-        location_id=location_id(report.event.place),  # type: ignore[union-attr]
+        location_id=location_id(report.event.place, key=id_key()),  # type: ignore[union-attr]
     )
     assert records[0]["count"] == 1
     assert records[0]["report_ids"] == [str(event.event_id)]

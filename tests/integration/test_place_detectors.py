@@ -80,7 +80,7 @@ def _pid(person: dict[str, Any]) -> str:
 
 
 def _lid(place: dict[str, Any]) -> str:
-    return location_id(Place.model_validate(place))
+    return location_id(Place.model_validate(place), key=id_key())
 
 
 def _cited(candidate: AlertCandidate) -> set[str]:

@@ -163,7 +163,7 @@ def stack(
                 index=0,
                 key=id_key(),
             )
-            park = location_id(Place(name=place, postcode="ZZ99 9ZZ"))
+            park = location_id(Place(name=place, postcode="ZZ99 9ZZ"), key=id_key())
             yield Stack(ingest, network, tokens, settings, topics, report_ids, ava, park)
     finally:
         neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)

@@ -135,8 +135,8 @@ def world(
             index=0,
             key=id_key(),
         ),
-        park=location_id(place),
-        arcade=location_id(other),
+        park=location_id(place, key=id_key()),
+        arcade=location_id(other, key=id_key()),
         decision_ids=[],
     )
     try:
