@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
-from schemas.alerts import AlertRaised, AlertStatus, Subgraph
+from schemas.alerts import AlertRaised, AlertStatus, AlertSubject, Subgraph
 from services.alerts.actions import deadlines, describe
 from services.alerts.detectors.candidate import AlertCandidate
 
@@ -83,6 +83,19 @@ def _suppressed(
     return now - closed_at < cool_down or not new
 
 
+def named_as_cited(
+    subjects: tuple[AlertSubject, ...], subgraph: Subgraph
+) -> tuple[AlertSubject, ...]:
+    """The subjects named as the explaining subgraph names them, from the cited reports only."""
+    # The subgraph labels each entity as the latest cited report (never a retracted one) names
+    # it, else by its kind: no other report ever names a subject, whatever a detector read.
+    labels = {node.id: node.label for node in subgraph.nodes}
+    return tuple(
+        s.model_copy(update={"display_name": labels[s.id]}) if s.id in labels else s
+        for s in subjects
+    )
+
+
 async def record_alert(
     *,
     candidate: AlertCandidate,
@@ -122,6 +135,7 @@ async def _record_once(
         return None
     report_ids = [str(e.report_id) for e in candidate.evidence]
     entity_ids = [s.id for s in candidate.subjects] + list(candidate.context_ids)
+    subgraph = await store.explain(entity_ids, report_ids)
     raised_at = existing.raised_at if existing else now
     alert = AlertRaised(
         event_id=new_id(),
@@ -132,13 +146,13 @@ async def _record_once(
         status=existing.status if existing else AlertStatus.OPEN,
         priority=candidate.priority,
         summary=candidate.summary,
-        subjects=candidate.subjects,
+        subjects=named_as_cited(candidate.subjects, subgraph),
         evidence=candidate.evidence,
         raised_at=raised_at,
         updated_at=now,
         actions=describe(candidate.actions),
         deadlines=deadlines(candidate.actions, since=raised_at, fixed=candidate.due),
-        subgraph=await store.explain(entity_ids, report_ids),
+        subgraph=subgraph,
         visibility=await store.visibility(report_ids),
         assignee=existing.assignee if existing else None,
         false_positive=existing.false_positive if existing else None,

@@ -1,16 +1,29 @@
 """Cypher for the alert service. Values are always $parameters."""
 
+# The place's category as the reports that are not retracted give it (the earliest that is not
+# 'other'), with the reports that give it: an alert that relies on it cites them.
 GET_PLACE = """
 MATCH (l:Location {id: $location_id})
-RETURN l.id AS id, l.name AS name, l.category AS category
+CALL (l) {
+  MATCH (r:Report)-[m:MENTIONS]->(l)
+  WHERE NOT coalesce(r.retracted, false) AND coalesce(m.category, 'other') <> 'other'
+  WITH r, m ORDER BY r.observed_at, r.id
+  RETURN collect({id: r.id, observed_at: toString(r.observed_at), category: m.category}) AS said
+}
+WITH l, said, coalesce(head(said).category, 'other') AS category
+RETURN l.id AS id, category,
+       [x IN said WHERE x.category = category | {id: x.id, observed_at: x.observed_at}]
+         AS category_reports
 """
 
+# Each report that links a young person to the place, naming both as that report does.
 FIND_YOUNG_PEOPLE_AT_PLACE = """
 MATCH (l:Location {id: $location_id})<-[s:SEEN_AT]-(p:Person)
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since) AND m.young_person
-RETURN DISTINCT p.id AS person_id, p.name AS person_name, m.age AS age,
+RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
+       head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 """
 
@@ -28,13 +41,17 @@ ORDER BY a.closed_at DESC
 LIMIT 1
 """
 
-# The explaining subgraph: named as the cited reports name them, linked only by what they state.
+# The explaining subgraph: named as the latest cited report (never a retracted one) names each
+# entity, else by its kind; linked only by what the cited reports state.
 EXPLAIN_NODES = """
 MATCH (n:Entity)
 WHERE n.id IN $entity_ids
-OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(n)
-WHERE r.id IN $report_ids
-WITH n, collect(m.name) AS names
+CALL (n) {
+  OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(n)
+  WHERE r.id IN $report_ids AND NOT coalesce(r.retracted, false) AND m.name IS NOT NULL
+  WITH m ORDER BY r.observed_at DESC, r.id DESC
+  RETURN collect(m.name) AS names
+}
 RETURN n.id AS id, n.kind AS kind, coalesce(names[0], n.kind) AS label
 ORDER BY id
 """
@@ -155,13 +172,15 @@ GET_ANCHOR = """
 MATCH (e:Entity {id: $entity_id})
 WHERE e:Person OR e:Vehicle OR e:Phone
 OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(e)
+WHERE NOT coalesce(r.retracted, false)
 WITH e, collect(m.young_person) AS young
-RETURN e.id AS id, e.kind AS kind, e.name AS name,
+RETURN e.id AS id, e.kind AS kind,
        (e.role = 'adult' OR (size(young) > 0 AND none(y IN young WHERE y))) AS adult
 """
 
 # Direct links only (association, approach, found-with, vehicle, phone, online), never
-# co-presence at a place, and only reports within the window that name the other as a child.
+# co-presence at a place, and only reports within the window that name the other as a child;
+# each names the child and the entity, and gives the child's needs, as that report does.
 FIND_CHILDREN_LINKED = """
 MATCH (e:Entity {id: $entity_id})-[l]-(p:Person)
 WHERE type(l) IN ['ASSOCIATES_WITH', 'APPROACHED', 'FOUND_WITH', 'IN_VEHICLE', 'USES_PHONE',
@@ -170,7 +189,9 @@ UNWIND l.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since) AND m.young_person
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
-       (p.learning_disability OR p.additional_needs) AS vulnerable,
+       coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
+         AS vulnerable,
+       head([(r)-[me:MENTIONS]->(e) | me.name]) AS anchor_name,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 """
 

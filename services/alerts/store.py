@@ -18,6 +18,7 @@ from schemas.alerts import (
 from schemas.entities import PlaceCategory
 from services.alerts import queries
 from services.alerts.detectors.linked_children import Anchor, ChildLink
+from services.alerts.detectors.provenance import UNNAMED, reports_of
 from services.alerts.detectors.shared_hotspot import Place, Sighting
 from services.alerts.lifecycle import AlertChanged, HistoryEntry
 
@@ -37,7 +38,12 @@ class Neo4jHotspotGraph:
         if not records:
             return None
         row = records[0]
-        return Place(id=row["id"], name=row["name"], category=PlaceCategory(row["category"]))
+        return Place(
+            id=row["id"],
+            name=UNNAMED,
+            category=PlaceCategory(row["category"]),
+            category_reports=reports_of(row["category_reports"]),
+        )
 
     async def young_people_at(self, location_id: str, *, since: datetime) -> list[Sighting]:
         """Every report since a time that links a young person to the place."""
@@ -50,10 +56,11 @@ class Neo4jHotspotGraph:
         return [
             Sighting(
                 person_id=r["person_id"],
-                person_name=r["person_name"],
+                person_name=r["person_name"] or UNNAMED,
                 age=r["age"],
                 report_id=r["report_id"],
                 observed_at=datetime.fromisoformat(r["observed_at"]),
+                place_name=r["place_name"],
             )
             for r in records
         ]
@@ -252,7 +259,7 @@ class Neo4jLinkedChildrenGraph:
         if not records:
             return None
         row = records[0]
-        return Anchor(id=row["id"], kind=row["kind"], name=row["name"], adult=bool(row["adult"]))
+        return Anchor(id=row["id"], kind=row["kind"], name=UNNAMED, adult=bool(row["adult"]))
 
     async def children_linked(self, entity_id: str, *, since: datetime) -> list[ChildLink]:
         """Every report since a time that links a young person directly to the entity."""
@@ -265,11 +272,12 @@ class Neo4jLinkedChildrenGraph:
         return [
             ChildLink(
                 person_id=r["person_id"],
-                person_name=r["person_name"],
+                person_name=r["person_name"] or UNNAMED,
                 age=r["age"],
                 vulnerable=bool(r["vulnerable"]),
                 report_id=r["report_id"],
                 observed_at=datetime.fromisoformat(r["observed_at"]),
+                anchor_name=r["anchor_name"],
             )
             for r in records
         ]

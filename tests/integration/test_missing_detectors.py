@@ -9,20 +9,33 @@ from typing import Any
 import pytest
 from neo4j import AsyncGraphDatabase, Driver
 
+from common.auth import Principal, Role
 from common.settings import InfraSettings
+from common.visibility import audiences_of
+from schemas.alerts import AlertRaised
 from schemas.entities import Person
 from schemas.linking import EntityKind
 from schemas.reports import ReportCreate
 from services.alerts.config import Settings
+from services.alerts.delivery.visibility import may_see
 from services.alerts.detection import Context, detect
 from services.alerts.detectors.candidate import AlertCandidate
+from services.alerts.lifecycle import record_alert
+from services.alerts.store import Neo4jAlertStore
 from services.network.resolve import new_person_id
 from tests import queries
 from tests.factories import id_key, report_json, run_tag, submitted
-from tests.linking import link_events
+from tests.linking import link_events, retract
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
+HOME, POLICE, OTHER_FORCE = "Synthetic Home A", "Synthetic Police", "Synthetic Other Force"
+POLICE_ONLY = {
+    "source": 2,
+    "intelligence": "B",
+    "handling": "C",
+    "conditions": {"agencies": [POLICE]},
+}
 
 
 @pytest.fixture
@@ -33,14 +46,24 @@ def cleanup(neo4j_driver: Driver) -> Iterator[list[str]]:
 
 
 def _link(
-    settings: InfraSettings, cleanup: list[str], events: list[tuple[datetime, dict[str, Any]]]
-) -> None:
+    settings: InfraSettings,
+    cleanup: list[str],
+    events: list[tuple[datetime, dict[str, Any]]],
+    *,
+    agency: str = HOME,
+    grading: dict[str, Any] | None = None,
+) -> list[str]:
+    envelope = {"grading": grading} if grading else {}
     submitted_events = [
-        submitted(ReportCreate.model_validate(report_json(event, observed_at=at.isoformat())))
+        submitted(
+            ReportCreate.model_validate(report_json(event, observed_at=at.isoformat(), **envelope)),
+            agency=agency,
+        )
         for at, event in events
     ]
     cleanup.extend(str(e.event_id) for e in submitted_events)
     link_events(settings, submitted_events)
+    return [str(e.event_id) for e in submitted_events]
 
 
 def _detect(settings: InfraSettings, kind: EntityKind, entity_id: str) -> list[AlertCandidate]:
@@ -171,3 +194,158 @@ def test_a_child_found_in_their_own_area_raises_no_out_of_area_alert(
     )
     kid_id = _pid(f"Kim Synth{tag}", "2012-02-02")
     assert _detect(settings, EntityKind.PERSON, kid_id) == []
+
+
+def _raise(settings: InfraSettings, candidate: AlertCandidate) -> AlertRaised:
+    """The alert the worker would raise for a candidate, with its visibility."""
+
+    async def run() -> AlertRaised | None:
+        driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        )
+        try:
+            store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
+            return await record_alert(candidate=candidate, store=store, now=NOW, new_id=uuid.uuid4)
+        finally:
+            await driver.close()
+
+    alert = asyncio.run(run())
+    assert alert is not None
+    return alert
+
+
+def _cited(candidate: AlertCandidate) -> set[str]:
+    return {str(e.report_id) for e in candidate.evidence}
+
+
+def test_a_tenant_only_a_police_report_names_makes_the_harbouring_alert_police_only(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    """Issue 13, finding 1: the home's P reports say where the child was found; only a C address
+    concern of Synthetic Police says who the tenant is. The alert naming the tenant cites it."""
+    tag = run_tag()
+    child = _person(f"Tia Synth{tag}", "2012-04-04")
+    flat = {"name": f"Synthetic Flat {tag}", "postcode": "ZZ99 4TF"}
+    tenant = {"name": f"Ned Tenant{tag}", "role": "adult", "estimated_age": 40}
+    start = NOW - timedelta(days=2)
+    concern = _link(
+        settings,
+        cleanup,
+        [
+            (
+                start - timedelta(days=10),
+                {
+                    "type": "address_concern",
+                    "place": flat,
+                    "tenant": tenant,
+                    "multiple_callers": True,
+                },
+            )
+        ],
+        agency=POLICE,
+        grading=POLICE_ONLY,
+    )
+    home = _link(
+        settings,
+        cleanup,
+        [_missing(child, start), _found(child, start + timedelta(hours=9), found_place=flat)],
+    )
+    tenant_id = new_person_id(
+        Person.model_validate(tenant), report_id=uuid.uuid4(), index=0, key=id_key()
+    )
+    child_id = _pid(f"Tia Synth{tag}", "2012-04-04")
+    [harbouring] = [
+        c
+        for c in _detect(settings, EntityKind.PERSON, child_id)
+        if c.type.value == "harbouring_adult"
+    ]
+    assert harbouring.subjects[0].display_name == f"Ned Tenant{tag}"
+    alert = _raise(settings, harbouring)
+    other_force = Principal("pc.other", OTHER_FORCE, Role.POLICE)
+    named_force = Principal("pc.named", POLICE, Role.POLICE)
+    home_staff = Principal("k.worker", HOME, Role.SUBMITTER)
+    assert not may_see(alert, audiences_of(other_force))
+    assert not may_see(alert, audiences_of(home_staff))
+    assert may_see(alert, audiences_of(named_force))
+    assert _cited(harbouring) == set(home) | set(concern)
+    # Detected on the tenant instead, it is the same alert.
+    [on_tenant] = [
+        c
+        for c in _detect(settings, EntityKind.PERSON, tenant_id)
+        if c.type.value == "harbouring_adult"
+    ]
+    assert on_tenant == harbouring
+
+
+def test_a_car_only_a_police_report_puts_both_children_in_is_cited_by_co_missing(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    tag = run_tag()
+    ava, ben = _person(f"Ava Synth{tag}", "2011-05-05"), _person(f"Ben Synth{tag}", "2011-06-06")
+    start = NOW - timedelta(days=3)
+    home = _link(
+        settings,
+        cleanup,
+        [
+            _missing(ava, start),
+            _missing(ben, start + timedelta(hours=1)),
+            _found(ava, start + timedelta(hours=12)),
+            _found(ben, start + timedelta(hours=13)),
+        ],
+    )
+    mark = f"ZZ{int(tag[:4], 16) % 90 + 10}COM"
+    police = _link(
+        settings,
+        cleanup,
+        [
+            (
+                start + timedelta(hours=2),
+                {
+                    "type": "vehicle_sighting",
+                    "vehicle": {"vrm": mark, "colour": "grey"},
+                    "place": {"name": f"Synthetic Lay-by {tag}"},
+                    "occupants": [ava, ben],
+                },
+            )
+        ],
+        agency=POLICE,
+        grading=POLICE_ONLY,
+    )
+    found = _detect(settings, EntityKind.PERSON, _pid(f"Ava Synth{tag}", "2011-05-05"))
+    [together] = [c for c in found if c.type.value == "co_missing"]
+    assert mark in together.summary
+    assert _cited(together) == set(home) | set(police)
+
+
+def test_a_retracted_report_never_names_the_child(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    tag = run_tag()
+    born = "2011-07-07"
+    kid = _person(f"Kai Walsh{tag}", born)
+    start = NOW - timedelta(days=4)
+    _link(settings, cleanup, [_missing(kid, start), _found(kid, start + timedelta(hours=30))])
+    [wrong] = _link(
+        settings,
+        cleanup,
+        [
+            (
+                NOW - timedelta(hours=1),
+                {
+                    "type": "sighting",
+                    "persons": [_person(f"Kai Welsh{tag}", born)],
+                    "place": {"name": f"Synthetic Park {tag}"},
+                },
+            )
+        ],
+    )
+    kid_id = _pid(f"Kai Walsh{tag}", born)
+    retract(settings, wrong)
+    [escalation] = [
+        c
+        for c in _detect(settings, EntityKind.PERSON, kid_id)
+        if c.type.value == "missing_escalation"
+    ]
+    assert [s.display_name for s in escalation.subjects] == [f"Kai Walsh{tag}"]
+    assert f"Kai Walsh{tag}'s missing episodes" in escalation.summary

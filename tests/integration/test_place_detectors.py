@@ -11,13 +11,15 @@ import pytest
 from neo4j import AsyncGraphDatabase, Driver
 
 from common.settings import InfraSettings
-from schemas.alerts import Priority
+from schemas.alerts import AlertRaised, Priority
 from schemas.entities import Person, Place
 from schemas.reports import ReportCreate
 from services.alerts.config import Settings
-from services.alerts.detection import Context, Runner
+from services.alerts.detection import Context, Runner, shared_hotspot
 from services.alerts.detectors.candidate import AlertCandidate
+from services.alerts.lifecycle import record_alert
 from services.alerts.places import runners
+from services.alerts.store import Neo4jAlertStore
 from services.network.resolve import group_id, location_id, new_person_id
 from tests import queries
 from tests.factories import id_key, report_json, run_tag, submitted
@@ -35,12 +37,31 @@ def cleanup(neo4j_driver: Driver) -> Iterator[list[str]]:
     neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
 
 
+POLICE = "Synthetic Police"
+POLICE_ONLY = {
+    "source": 2,
+    "intelligence": "B",
+    "handling": "C",
+    "conditions": {"agencies": [POLICE]},
+}
+
+
 def _link(
-    settings: InfraSettings, cleanup: list[str], *events: tuple[timedelta, dict[str, Any]]
+    settings: InfraSettings,
+    cleanup: list[str],
+    *events: tuple[timedelta, dict[str, Any]],
+    agency: str = "Synthetic Home A",
+    grading: dict[str, Any] | None = None,
 ) -> list[str]:
     """Link events observed the given time ago; their report ids, in order."""
+    envelope = {"grading": grading} if grading else {}
     reports = [
-        submitted(ReportCreate.model_validate(report_json(e, observed_at=(NOW - ago).isoformat())))
+        submitted(
+            ReportCreate.model_validate(
+                report_json(e, observed_at=(NOW - ago).isoformat(), **envelope)
+            ),
+            agency=agency,
+        )
         for ago, e in events
     ]
     cleanup.extend(str(r.event_id) for r in reports)
@@ -296,3 +317,139 @@ def test_an_expired_order_is_not_breached(settings: InfraSettings, cleanup: list
         (timedelta(days=30), {"type": "sighting", "persons": [subject], "place": home}),
     )
     assert _run(settings, runners.condition_breach, _pid(subject)) == []
+
+
+# ---- issue 13, finding 1: an alert cites every report whose facts it uses, and names its
+# subjects only as the reports it cites name them.
+
+
+def _raise(settings: InfraSettings, candidate: AlertCandidate) -> AlertRaised:
+    """The alert the worker would raise for a candidate."""
+
+    async def run() -> AlertRaised | None:
+        driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        )
+        try:
+            store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
+            return await record_alert(candidate=candidate, store=store, now=NOW, new_id=uuid.uuid4)
+        finally:
+            await driver.close()
+
+    alert = asyncio.run(run())
+    assert alert is not None
+    return alert
+
+
+def test_a_tenant_only_a_police_report_names_is_cited_by_cuckooing(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    tag = run_tag()
+    flat = {
+        "name": f"Synth Flat {tag}",
+        "postcode": "ZZ99 5FL",
+        "category": "private_address",
+        "local_authority": "Synthshire",
+    }
+    tenant = {"name": f"Vi Tenant{tag}", "role": "adult", "estimated_age": 60}
+    [named_by_police] = _link(
+        settings,
+        cleanup,
+        (
+            timedelta(days=9),
+            {"type": "address_concern", "place": flat, "tenant": tenant, "multiple_callers": True},
+        ),
+        agency=POLICE,
+        grading=POLICE_ONLY,
+    )
+    shared = _link(
+        settings,
+        cleanup,
+        (timedelta(days=4), {"type": "address_concern", "place": flat, "tenant_vulnerable": True}),
+        (
+            timedelta(days=2),
+            {
+                "type": "sighting",
+                "persons": [_child(f"Bo Synth{tag}"), _adult(f"Mo Adult{tag}")],
+                "place": flat,
+            },
+        ),
+    )
+    [cuckoo] = _run(settings, runners.cuckooing, _lid(flat))
+    assert f"Vi Tenant{tag}" in {s.display_name for s in cuckoo.subjects}
+    assert _cited(cuckoo) == set(shared) | {named_by_police}
+
+
+def test_a_young_person_is_named_as_the_cited_reports_name_them_not_as_first_reported(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    tag = run_tag()
+    shop = {"name": f"Synth Take-away {tag}", "postcode": "ZZ99 6TA", "category": "take_away"}
+    first = _child(f"Zed Welsh{tag}")  # the police's spelling, the same child
+    _link(
+        settings,
+        cleanup,
+        (timedelta(days=20), {"type": "sighting", "persons": [first], "place": {"name": tag}}),
+        agency=POLICE,
+        grading=POLICE_ONLY,
+    )
+    children = [_child(f"Zed Walsh{tag}"), _child(f"Ann Synth{tag}")]
+    shared = _link(
+        settings,
+        cleanup,
+        *(
+            (timedelta(days=d), {"type": "sighting", "persons": [c], "place": shop})
+            for d, c in ((3, children[0]), (2, children[1]))
+        ),
+    )
+    [hotspot] = _run(settings, shared_hotspot, _lid(shop))
+    assert _cited(hotspot) == set(shared)
+    names = {f"Zed Walsh{tag}", f"Ann Synth{tag}", shop["name"]}
+    assert {s.display_name for s in hotspot.subjects} == names
+    alert = _raise(settings, hotspot)
+    assert {s.display_name for s in alert.subjects} == names
+    assert {n.label for n in alert.subgraph.nodes} == names
+
+
+def test_a_school_only_a_police_report_gives_is_cited_by_the_peer_group_alert(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    tag = run_tag()
+    school = {"name": f"Synth Academy {tag}", "postcode": "ZZ99 7SA"}
+    shop = {"name": f"Synth Take-away {tag}", "postcode": "ZZ99 7TA", "category": "take_away"}
+    pupils = [_child(f"{n} Pupil{tag}") for n in ("Ava", "Ben")]
+    enrolled = _link(
+        settings,
+        cleanup,
+        (
+            timedelta(days=30),
+            {
+                "type": "sighting",
+                "persons": [p | {"school": school} for p in pupils],
+                "place": {"name": f"Synth Park {tag}"},
+            },
+        ),
+        agency=POLICE,
+        grading=POLICE_ONLY,
+    )
+    approached = _link(
+        settings,
+        cleanup,
+        *(
+            (
+                timedelta(days=d),
+                {
+                    "type": "approach",
+                    "approached": [pupil],
+                    "approachers": [_adult(f"Al Adult{tag}")],
+                    "place": shop,
+                    "purpose": "drug_trafficking",
+                },
+            )
+            for d, pupil in ((3, pupils[0]), (1, pupils[1]))
+        ),
+    )
+    [peer] = _run(settings, runners.peer_group_context, _lid(shop))
+    assert peer.summary.startswith(f"2 pupils of Synth Academy {tag}")
+    assert _cited(peer) == set(approached) | set(enrolled)

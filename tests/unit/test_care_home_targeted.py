@@ -1,6 +1,7 @@
 """P14 care home targeted, against a small fake of the graph port."""
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -124,3 +125,38 @@ def test_links_outside_the_window_do_not_count() -> None:
 def test_an_under_13_raises_the_priority() -> None:
     candidate = _detect(CAR, [_link(0, HOME_A, age=11), _link(1, HOME_B)])
     assert candidate is not None and candidate.priority is Priority.HIGH
+
+
+# ---- issue 13, finding 1: an alert cites every report whose facts it uses, and names its
+# subjects only as the reports it cites name them.
+
+POLICE_RID = "00000000-0000-0000-0000-000000000077"  # a C-coded report of Synthetic Police
+UNCITED_RID = "00000000-0000-0000-0000-000000000088"  # a report the alert does not cite
+
+
+def _cited(candidate: AlertCandidate) -> set[str]:
+    return {str(e.report_id) for e in candidate.evidence}
+
+
+def test_where_a_resident_is_placed_is_cited_from_the_report_that_says_so() -> None:
+    placed = {POLICE_RID: NOW - timedelta(days=100)}
+    links = [
+        replace(
+            _link(0, Home(id="location:a", name="")),
+            residency=placed,
+            home_names={POLICE_RID: "Synth Home A"},
+        ),
+        _link(1, HOME_B),
+    ]
+    candidate = _detect(CAR, links)
+    assert candidate is not None
+    assert _cited(candidate) == {RID.format(0), RID.format(1), POLICE_RID}
+    assert "(Synth Home A, Synth Home B)" in candidate.summary
+
+
+def test_the_entity_is_named_only_as_the_cited_reports_name_it() -> None:
+    car = replace(CAR, name="someone unnamed")
+    links = [replace(_link(i, HOME_A), entity_name="ZZ51 CHT") for i in range(2)]
+    candidate = _detect(car, links)
+    assert candidate is not None and candidate.subjects[0].display_name == "ZZ51 CHT"
+    assert candidate.summary.startswith("Vehicle ZZ51 CHT has been linked")

@@ -22,8 +22,7 @@ FLAT = Address(
     vulnerable_tenant=True,
     cuckooing_suspected=False,
     tenants=(TENANT,),
-    status_report=STATUS_RID,
-    status_observed_at=NOW - timedelta(days=10),
+    vulnerable_tenant_reports={STATUS_RID: NOW - timedelta(days=10)},
 )
 
 
@@ -133,3 +132,68 @@ def test_suspected_cuckooing_or_a_vulnerable_adult_tenant_is_enough(address: Add
 
 def test_visits_outside_the_window_do_not_count() -> None:
     assert _detect(FLAT, [_visit(0, young=True, days_ago=40), _visit(1)]) is None
+
+
+# ---- issue 13, finding 1: an alert cites every report whose facts it uses, and names its
+# subjects only as the reports it cites name them.
+
+POLICE_RID = "00000000-0000-0000-0000-000000000077"  # a C-coded report of Synthetic Police
+UNCITED_RID = "00000000-0000-0000-0000-000000000088"  # a report the alert does not cite
+
+
+def _cited(candidate: AlertCandidate) -> set[str]:
+    return {str(e.report_id) for e in candidate.evidence}
+
+
+def test_a_tenant_only_a_police_report_names_is_cited_with_it() -> None:
+    tenant = replace(
+        TENANT,
+        name="someone unnamed",
+        reports={POLICE_RID: NOW - timedelta(days=20)},
+        names={POLICE_RID: "Vi Tenant"},
+    )
+    candidate = _detect(replace(FLAT, tenants=(tenant,)), [_visit(0, young=True), _visit(1)])
+    assert candidate is not None
+    assert POLICE_RID in _cited(candidate)
+    assert "Vi Tenant" in {s.display_name for s in candidate.subjects}
+
+
+def test_the_address_is_named_only_as_a_cited_report_names_it() -> None:
+    flat = replace(FLAT, name="someone unnamed", names={UNCITED_RID: "Synth Flat 2B"})
+    visits = [replace(_visit(0, young=True), place_name="Synth Flat"), _visit(1)]
+    candidate = _detect(flat, visits)
+    assert candidate is not None
+    assert candidate.subjects[0].display_name == "Synth Flat"
+    assert "Possible cuckooing at Synth Flat:" in candidate.summary
+
+
+@pytest.mark.parametrize("how", ["status", "cuckooing", "tenant role"])
+def test_what_makes_the_tenant_vulnerable_is_cited(how: str) -> None:
+    said = {POLICE_RID: NOW - timedelta(days=20)}
+    plain = replace(TENANT, role="adult")
+    flat = {
+        "status": replace(FLAT, tenants=(plain,), vulnerable_tenant_reports=said),
+        "cuckooing": replace(
+            FLAT,
+            vulnerable_tenant=False,
+            cuckooing_suspected=True,
+            tenants=(plain,),
+            vulnerable_tenant_reports={},
+            cuckooing_reports=said,
+        ),
+        "tenant role": replace(
+            FLAT, vulnerable_tenant=False, tenants=(replace(TENANT, role_reports=said),)
+        ),
+    }[how]
+    candidate = _detect(flat, [_visit(0, young=True), _visit(1)])
+    assert candidate is not None and POLICE_RID in _cited(candidate)
+
+
+def test_an_outsider_and_the_area_are_cited_as_the_reports_that_give_them() -> None:
+    home_area = {POLICE_RID: NOW - timedelta(days=40)}
+    area = {UNCITED_RID: NOW - timedelta(days=50)}
+    flat = replace(FLAT, area_reports=area)
+    visits = [replace(_visit(0, home="Othershire"), home_reports=home_area), _visit(1)]
+    candidate = _detect(flat, visits)
+    assert candidate is not None and "1 from outside Synthshire" in candidate.summary
+    assert {POLICE_RID, UNCITED_RID} <= _cited(candidate)

@@ -92,3 +92,19 @@ def test_present_at_a_seizure_in_the_home_area_and_a_plain_sighting() -> None:
     assert "they went missing once before it" in alert.summary
     assert Action.CROSS_BORDER_NOTIFICATION not in alert.actions
     assert detect_child_in_custody(child=CHILD, seen=[_seen(31)], episodes=[], now=NOW) == []
+
+
+def test_what_the_summary_says_of_the_childs_episodes_is_cited() -> None:
+    """Issue 13, finding 1: "missing at the time" is the missing report's fact."""
+    (alert,) = detect_child_in_custody(
+        child=CHILD,
+        seen=[_seen(30, circumstances="found_in_raid")],
+        episodes=[_episode(20, 2, hours=60)],
+        now=NOW,
+    )
+    assert "they were missing at the time" in alert.summary
+    assert {str(e.report_id) for e in alert.evidence} == {
+        RID.format(30),
+        RID.format(20),
+        RID.format(21),
+    }

@@ -2,6 +2,7 @@
 
 import asyncio
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -216,3 +217,15 @@ def test_a_retraction_that_leaves_the_pattern_updates_the_alert_to_what_remains(
         )
     )
     assert kept is not None and kept.alert_id == alert.alert_id and len(kept.evidence) == 2
+
+
+def test_subjects_are_named_as_the_explaining_subgraph_names_them() -> None:
+    """Issue 13, finding 1: the store names each subject from the cited reports only."""
+    store = FakeAlertStore()
+    candidate = replace(
+        _candidate(2),
+        subjects=(AlertSubject(kind="location", id="location:x", display_name="Uncited Name"),),
+    )
+    alert = _record(store, candidate, 0)
+    assert alert is not None
+    assert [s.display_name for s in alert.subjects] == ["location:x"]  # the fake's label

@@ -1,6 +1,7 @@
 """P04, P06 (a) and P17: an adult, vehicle or phone linked to several children."""
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -86,3 +87,22 @@ def test_links_outside_the_window_do_not_count() -> None:
 def test_under_13_or_vulnerable_raises_the_priority(age: int, vulnerable: bool) -> None:
     candidate = _detect(ADULT, _links(2, age=age, vulnerable=vulnerable))
     assert candidate is not None and candidate.priority is Priority.HIGH
+
+
+# ---- issue 13, finding 1: an alert cites every report whose facts it uses, and names its
+# subjects only as the reports it cites name them.
+
+POLICE_RID = "00000000-0000-0000-0000-000000000077"  # a C-coded report of Synthetic Police
+UNCITED_RID = "00000000-0000-0000-0000-000000000088"  # a report the alert does not cite
+
+
+def _cited(candidate: AlertCandidate) -> set[str]:
+    return {str(e.report_id) for e in candidate.evidence}
+
+
+def test_the_adult_is_named_only_as_the_cited_reports_name_them() -> None:
+    adult = replace(ADULT, name="someone unnamed")
+    links = [replace(link, anchor_name="Carl Synth") for link in _links(2)]
+    candidate = _detect(adult, links)
+    assert candidate is not None and candidate.subjects[0].display_name == "Carl Synth"
+    assert candidate.summary.startswith("The adult Carl Synth has been linked")

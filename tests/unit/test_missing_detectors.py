@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from schemas.alerts import AlertType, Priority
+from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.detectors.co_missing import SharedEpisode, detect_co_missing
 from services.alerts.detectors.episodes import Child, Companion, Episode, FoundPlace
 from services.alerts.detectors.harbouring_adult import Harboured, detect_harbouring_adult
@@ -76,7 +77,7 @@ def test_an_adult_found_with_two_children_is_one_harbouring_alert() -> None:
     other = Child(id="person:b", name="Bo Synth", age=12, vulnerable=False)
     found = detect_harbouring_adult(
         adult_id="person:m1",
-        adult_name="Max Adult",
+        adult_names={RID.format(1): "Max Adult"},
         harboured=[
             Harboured(CHILD, _episode(1, 3, 30), as_tenant=False),
             Harboured(other, _episode(2, 2, 10), as_tenant=False),
@@ -169,3 +170,139 @@ def test_a_place_with_no_area_reported_is_not_judged() -> None:
 def test_companions_are_kept_on_the_episode() -> None:
     episode = _episode(1, 1, 2, companions=(Companion("person:m", "M", adult=True),))
     assert episode.companions[0].adult
+
+
+# ---- issue 13, finding 1: an alert cites every report whose facts it uses, and names its
+# subjects only as the reports it cites name them.
+
+POLICE_RID = "00000000-0000-0000-0000-000000000077"  # a C-coded report of Synthetic Police
+UNCITED_RID = "00000000-0000-0000-0000-000000000088"  # a report the alert does not cite
+
+
+def _cited(candidate: AlertCandidate) -> set[str]:
+    return {str(e.report_id) for e in candidate.evidence}
+
+
+def test_an_adult_who_is_only_the_tenant_cites_the_reports_that_say_so() -> None:
+    episode = _episode(1, 3, 30)
+    tenancy = {POLICE_RID: NOW - timedelta(days=20)}
+    found = detect_harbouring_adult(
+        adult_id="person:tenant",
+        adult_names={POLICE_RID: "Ned Tenant", UNCITED_RID: "Edward Tenant"},
+        harboured=[Harboured(CHILD, episode, as_tenant=True, tenancy=tenancy)],
+    )
+    assert found is not None
+    assert _cited(found) == {RID.format(1), POLICE_RID}
+    assert found.subjects[0].display_name == "Ned Tenant"
+    assert found.summary.startswith("Ned Tenant was found at their address")
+
+
+def test_an_adult_found_with_the_child_needs_no_report_of_their_tenancy() -> None:
+    episode = _episode(1, 3, 30)
+    found = detect_harbouring_adult(
+        adult_id="person:tenant",
+        adult_names={RID.format(1): "Ned Tenant"},
+        harboured=[
+            Harboured(CHILD, episode, as_tenant=False),
+            Harboured(CHILD, episode, as_tenant=True, tenancy={POLICE_RID: NOW}),
+        ],
+    )
+    assert found is not None and _cited(found) == {RID.format(1)}
+    assert "found with them" in found.summary
+
+
+def test_an_adult_no_cited_report_names_is_not_named_by_another() -> None:
+    found = detect_harbouring_adult(
+        adult_id="person:m1",
+        adult_names={UNCITED_RID: "Max Adult"},
+        harboured=[Harboured(CHILD, _episode(1, 3, 30), as_tenant=False)],
+    )
+    assert found is not None and "Max Adult" not in found.summary
+    assert "Max Adult" not in {s.display_name for s in found.subjects}
+
+
+def test_going_missing_after_the_same_car_cites_the_reports_that_put_each_child_in_it() -> None:
+    other = Child(id="person:a", name="Ava Synth", age=14, vulnerable=False)
+    mine, theirs = _episode(1, 3, 30), _episode(2, 3, 20)
+    in_car = {POLICE_RID: NOW - timedelta(days=3)}
+    shared = [
+        SharedEpisode(
+            mine,
+            other,
+            theirs,
+            "vehicle:ZZ51SYN",
+            "someone unnamed",
+            facts=(in_car, in_car),
+            names={POLICE_RID: "ZZ51 SYN", UNCITED_RID: "a grey car"},
+        )
+    ]
+    (found,) = detect_co_missing(
+        child=CHILD, shared=shared, now=NOW, min_overlap=timedelta(hours=1)
+    )
+    assert _cited(found) == {RID.format(1), RID.format(2), POLICE_RID}
+    assert "(shared: ZZ51 SYN)" in found.summary
+    assert found.context_ids == ("vehicle:ZZ51SYN",)
+
+
+def test_a_child_is_named_aged_and_flagged_only_by_the_reports_the_alert_cites() -> None:
+    from services.alerts.detectors.episodes import Said  # new with the fix: reported per report
+
+    child = Child(
+        id="person:dw",
+        name="someone unnamed",
+        age=None,
+        vulnerable=False,
+        said={
+            RID.format(1): Said(name="Dee Walsh", age=15),
+            UNCITED_RID: Said(name="Dee Welsh", age=11, vulnerable=True),
+        },
+    )
+    found = detect_missing_escalation(
+        child=child, episodes=[_episode(1, 3, 30)], now=NOW, window_days=90
+    )
+    assert found is not None
+    assert [s.display_name for s in found.subjects] == ["Dee Walsh"]
+    assert found.summary.startswith("Dee Walsh's missing episodes")
+    assert found.priority is Priority.MEDIUM  # only the uncited report says 11, or needs
+
+
+def test_a_car_is_named_as_the_cited_ride_report_names_it() -> None:
+    episode = _episode(1, 2, None)
+    ride = Ride(CHILD, RID.format(9), NOW - timedelta(days=2, hours=5), (episode,), "ZZ51 SYN")
+    found = detect_vehicle_linked_to_missing(
+        vehicle_id="vehicle:ZZ51SYN",
+        vehicle_name="someone unnamed",
+        rides=[ride],
+        now=NOW,
+        hours_before=24,
+    )
+    assert found is not None and found.subjects[0].display_name == "ZZ51 SYN"
+    assert found.summary.startswith("Vehicle ZZ51 SYN carried")
+
+
+def test_county_lines_at_a_known_drugs_house_cites_the_reports_that_say_it_is_one() -> None:
+    place = FoundPlace(
+        id="location:l",
+        name="Synthetic Flat",
+        areas=frozenset({"synthshire"}),
+        drugs_house=True,
+        drugs_house_reports={POLICE_RID: NOW - timedelta(days=30)},
+    )
+    seen = Whereabouts(place=place, report_id=RID.format(3), observed_at=NOW)
+    plain, county = detect_out_of_area(child=CHILD, seen=[seen])
+    assert "a known drugs house" in county.summary
+    assert _cited(county) == {RID.format(3), POLICE_RID}
+    assert _cited(plain) == {RID.format(3)}  # it does not say so
+
+
+def test_an_area_only_another_report_gives_is_cited_with_the_sighting() -> None:
+    place = FoundPlace(
+        id="location:l",
+        name="Synthetic Flat",
+        areas=frozenset({"synthshire"}),
+        area_reports={POLICE_RID: NOW - timedelta(days=30)},
+    )
+    seen = Whereabouts(place=place, report_id=RID.format(3), observed_at=NOW)
+    (away,) = detect_out_of_area(child=CHILD, seen=[seen])
+    assert "(synthshire)" in away.summary
+    assert _cited(away) == {RID.format(3), POLICE_RID}

@@ -1,6 +1,7 @@
 """P02 peer group from one school, against a small fake of the graph port."""
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -148,3 +149,68 @@ def test_a_vehicle_both_pupils_got_into_raises_the_alert() -> None:
 def test_an_under_13_raises_the_priority() -> None:
     [candidate] = _detect(GANG, _links(2, age=12))
     assert candidate.priority is Priority.HIGH
+
+
+# ---- issue 13, finding 1: an alert cites every report whose facts it uses, and names its
+# subjects only as the reports it cites name them.
+
+POLICE_RID = "00000000-0000-0000-0000-000000000077"  # a C-coded report of Synthetic Police
+UNCITED_RID = "00000000-0000-0000-0000-000000000088"  # a report the alert does not cite
+
+
+def _cited(candidate: AlertCandidate) -> set[str]:
+    return {str(e.report_id) for e in candidate.evidence}
+
+
+def test_that_a_pupil_attends_the_school_is_cited_from_the_report_that_says_so() -> None:
+    unnamed = Named(id="location:school", name="")
+    enrolled = {POLICE_RID: NOW - timedelta(days=200)}
+    links = [
+        replace(
+            link, school=unnamed, enrolment=enrolled, school_names={POLICE_RID: "Synth Academy"}
+        )
+        for link in _links(2)
+    ]
+    [candidate] = _detect(TAKE_AWAY, links)
+    assert _cited(candidate) == {RID.format(0), RID.format(1), POLICE_RID}
+    assert candidate.subjects[1].display_name == "Synth Academy"
+    assert candidate.summary.startswith("2 pupils of Synth Academy")
+
+
+def test_a_school_the_linking_report_gives_needs_no_other_report() -> None:
+    links = [
+        replace(link, enrolment={link.report_id: link.observed_at, POLICE_RID: NOW})
+        for link in _links(2)
+    ]
+    [candidate] = _detect(TAKE_AWAY, links)
+    assert _cited(candidate) == {RID.format(0), RID.format(1)}
+
+
+def test_the_anchor_is_named_only_as_the_cited_reports_name_it() -> None:
+    crew = replace(GANG, name="someone unnamed")
+    links = [replace(link, anchor_name="Synth Crew") for link in _links(2)]
+    [candidate] = _detect(crew, links)
+    assert candidate.subjects[0].display_name == "Synth Crew"
+    assert "approached by Synth Crew" in candidate.summary
+
+
+@pytest.mark.parametrize("standing", ["category", "drugs house"])
+def test_co_presence_counted_for_what_the_place_is_cites_the_reports_that_say_so(
+    standing: str,
+) -> None:
+    said = {POLICE_RID: NOW - timedelta(days=30)}
+    place = (
+        replace(TAKE_AWAY, category_reports=said)
+        if standing == "category"
+        else PeerAnchor(
+            id="location:flat",
+            kind="location",
+            name="Synth Flat",
+            drugs_house=True,
+            drugs_house_reports=said,
+        )
+    )
+    [candidate] = _detect(place, _links(2, approached=False))
+    assert POLICE_RID in _cited(candidate)
+    [approached] = _detect(place, _links(2, approached=True))
+    assert POLICE_RID not in _cited(approached)  # an approach counts whatever the place

@@ -1,6 +1,7 @@
 """P01 contextual hotspot rule, against a small fake of the graph port."""
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 from schemas.alerts import AlertType, Priority
@@ -99,3 +100,45 @@ def test_unknown_place_raises_nothing() -> None:
         )
     )
     assert result is None
+
+
+# ---- issue 13, finding 1: an alert cites every report whose facts it uses, and names its
+# subjects only as the reports it cites name them.
+
+POLICE_RID = "00000000-0000-0000-0000-000000000077"  # a C-coded report of Synthetic Police
+UNCITED_RID = "00000000-0000-0000-0000-000000000088"  # a report the alert does not cite
+
+
+def _cited(candidate: AlertCandidate) -> set[str]:
+    return {str(e.report_id) for e in candidate.evidence}
+
+
+def _detect_at(place: Place, sightings: list[Sighting]) -> AlertCandidate | None:
+    return asyncio.run(
+        detect_shared_hotspot(
+            location_id=place.id,
+            graph=FakeHotspotGraph(place, sightings),
+            now=NOW,
+            min_young_people=3,
+            window_days=90,
+        )
+    )
+
+
+def test_the_place_is_named_only_as_the_cited_reports_name_it() -> None:
+    place = Place(id="location:x", name="someone unnamed", category=PlaceCategory.PARK)
+    sightings = [replace(s, place_name="Synthetic Park") for s in _sightings(3)]
+    candidate = _detect_at(place, sightings)
+    assert candidate is not None and candidate.subjects[0].display_name == "Synthetic Park"
+    assert "linked to Synthetic Park" in candidate.summary
+
+
+def test_two_young_people_are_enough_only_with_the_reports_that_say_what_the_place_is() -> None:
+    said = {POLICE_RID: NOW - timedelta(days=30)}
+    shop = Place(
+        id="location:x", name="Synth Shop", category=PlaceCategory.TAKE_AWAY, category_reports=said
+    )
+    two = _detect_at(shop, _sightings(2))
+    assert two is not None and POLICE_RID in _cited(two)
+    three = _detect_at(shop, _sightings(3))  # enough at any place: the category is not needed
+    assert three is not None and POLICE_RID not in _cited(three)

@@ -105,3 +105,29 @@ def test_a_person_leads_to_the_drugs_houses_they_were_at() -> None:
         )
     )
     assert [c.fingerprint for c in candidates] == ["trap_house:location:flat"]
+
+
+# ---- issue 13, finding 1: an alert cites every report whose facts it uses, and names its
+# subjects only as the reports it cites name them.
+
+POLICE_RID = "00000000-0000-0000-0000-000000000077"  # a C-coded report of Synthetic Police
+UNCITED_RID = "00000000-0000-0000-0000-000000000088"  # a report the alert does not cite
+
+
+def _cited(candidate: AlertCandidate) -> set[str]:
+    return {str(e.report_id) for e in candidate.evidence}
+
+
+def test_the_premises_are_named_only_as_a_cited_report_names_them() -> None:
+    house = Premises(
+        id="location:flat",
+        name="someone unnamed",
+        drugs_house=True,
+        since=NOW - timedelta(days=1),
+        status_report=STATUS_RID,
+        status_name="Synth Flat",
+    )
+    candidate = _detect(house, [_child(0)])
+    assert candidate is not None
+    assert candidate.subjects[0].display_name == "Synth Flat"
+    assert candidate.summary.startswith("Synth Flat has been known as a drugs house")

@@ -6,7 +6,7 @@ raises `care_home_targeted`. Only direct links count (in the car, associates, ap
 with, phone contact, online); being at the home with its residents is not a link to them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -14,6 +14,7 @@ from schemas.alerts import AlertSubject, AlertType
 from schemas.entities import PersonRole
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
+from services.alerts.detectors.provenance import Names, Reports, cite, named
 
 DIRECT_LINKS = (
     "IN_VEHICLE",
@@ -30,7 +31,8 @@ WHAT = {"person": "The adult", "vehicle": "Vehicle", "phone": "Phone number", "h
 
 @dataclass(frozen=True, slots=True)
 class External:
-    """The adult, vehicle, phone or handle being examined."""
+    """The adult, vehicle, phone or handle being examined; `name` only when no cited report
+    names it."""
 
     id: str
     kind: str  # person, vehicle, phone or handle
@@ -41,7 +43,7 @@ class External:
 
 @dataclass(frozen=True, slots=True)
 class Home:
-    """A care home as the cited report names it."""
+    """A care home as the cited report names it ('' when it does not)."""
 
     id: str
     name: str
@@ -59,6 +61,10 @@ class ResidentLink:
     link: str  # the relationship type
     report_id: str
     observed_at: datetime
+    entity_name: str | None = None  # what the report calls the entity
+    # The reports that say the resident is placed at the home (PLACED_AT), and what they call it.
+    residency: Reports = field(default_factory=dict)
+    home_names: Names = field(default_factory=dict)
 
 
 class CareHomeGraph(Protocol):
@@ -102,7 +108,16 @@ async def detect_care_home_targeted(
     residents = {link.person_id: link for link in links}
     if len(residents) < min_residents:
         return None
-    homes = {link.home.id: link.home for link in links}
+    reports: dict[str, datetime] = {link.report_id: link.observed_at for link in links}
+    for link in links:
+        reports = cite(reports, link.residency)  # that the resident lives at the home
+    homes: dict[str, Home] = {}
+    for home_id in sorted({link.home.id for link in links}):
+        called: dict[str, str] = {}
+        for link in (k for k in links if k.home.id == home_id):
+            called |= dict(link.home_names) | {link.report_id: link.home.name}
+        homes[home_id] = Home(id=home_id, name=named(called, reports))
+    name = named({k.report_id: k.entity_name or "" for k in links}, reports, otherwise=entity.name)
     actions: tuple[Action, ...] = (Action.NOTIFY_HOMES,)
     share = ""
     if entity.kind == "vehicle":
@@ -115,14 +130,14 @@ async def detect_care_home_targeted(
         fingerprint=f"{AlertType.CARE_HOME_TARGETED.value}:{entity.id}",
         priority=raised_priority((k.age for k in links), (k.vulnerable for k in links)),
         summary=(
-            f"{WHAT[entity.kind]} {entity.name} has been linked to {len(residents)} residents "
+            f"{WHAT[entity.kind]} {name} has been linked to {len(residents)} residents "
             f"of {count} care {'home' if count == 1 else 'homes'} ({names}) in the last "
             f"{window_days} days: the {'home may be' if count == 1 else 'homes may be'} "
             "targeted; tell the registered managers to be vigilant without naming other "
             f"children{share} and hold a strategy meeting within 24 hours."
         ),
         subjects=(
-            AlertSubject(kind=entity.kind, id=entity.id, display_name=entity.name),
+            AlertSubject(kind=entity.kind, id=entity.id, display_name=name),
             *(
                 AlertSubject(kind="location", id=h.id, display_name=h.name)
                 for h in sorted(homes.values(), key=lambda h: (h.name, h.id))
@@ -132,7 +147,7 @@ async def detect_care_home_targeted(
                 for r in sorted(residents.values(), key=lambda r: (r.person_name, r.person_id))
             ),
         ),
-        evidence=evidence_of({link.report_id: link.observed_at for link in links}),
+        evidence=evidence_of(reports),
         anchor_id=entity.id,
         actions=(*actions, Action.STRATEGY_MEETING),
     )

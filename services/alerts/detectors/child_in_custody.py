@@ -15,6 +15,7 @@ from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
 from services.alerts.detectors.episodes import Child, Episode
 from services.alerts.detectors.out_of_area import POLICE_ENDINGS, Whereabouts
+from services.alerts.detectors.provenance import cite
 
 WHAT = {
     "in_custody": "was in police custody",
@@ -34,14 +35,18 @@ def is_police_contact(seen: Whereabouts) -> bool:
     return _kind(seen) is not None
 
 
-def _missing_then(episodes: list[Episode], at: datetime, now: datetime) -> str:
-    if any(e.covers(at, now=now) for e in episodes):
-        return "; they were missing at the time"
+def _missing_then(
+    episodes: list[Episode], at: datetime, now: datetime
+) -> tuple[str, list[Episode]]:
+    """What the summary says of the child's episodes, and the episodes it says it of."""
+    during = [e for e in episodes if e.covers(at, now=now)]
+    if during:
+        return "; they were missing at the time", during
     before = [e for e in episodes if (e.started_at or e.ended_at or at) < at]
     if before:
         times = "once" if len(before) == 1 else f"{len(before)} times"
-        return f"; they went missing {times} before it"
-    return ""
+        return f"; they went missing {times} before it", before
+    return "", []
 
 
 def detect_child_in_custody(
@@ -49,7 +54,6 @@ def detect_child_in_custody(
 ) -> list[AlertCandidate]:
     """One candidate per custody, raid or seizure report that involves the child."""
     candidates = []
-    priority = raised_priority([child.age], [child.vulnerable])
     by_report: dict[str, Whereabouts] = {}
     for where in seen:
         if is_police_contact(where):
@@ -62,9 +66,15 @@ def detect_child_in_custody(
         actions = [Action.SAFEGUARDING_48H, Action.PHONE_EXAMINATION, Action.NRM_REFERRAL]
         if out_of_area:
             actions.append(Action.CROSS_BORDER_NOTIFICATION)
+        reports = {report_id: where.observed_at}
+        if out_of_area:  # the place's areas, as the report that gives them does
+            reports = cite(reports, where.place.area_reports)
+        missing, said_of = _missing_then(episodes, where.observed_at, now)
+        for episode in said_of:
+            reports |= episode.reports
         summary = (
-            f"{child.name} {WHAT[kind]} at {where.place.name} on {where.observed_at:%d %b %Y}"
-            f"{_missing_then(episodes, where.observed_at, now)}: keep them safe through and after "
+            f"{child.name_in(reports)} {WHAT[kind]} at {where.place.name} on "
+            f"{where.observed_at:%d %b %Y}{missing}: keep them safe through and after "
             "custody for the first 48 hours, review their phones and consider an NRM referral"
             + ("; notify the home area." if out_of_area else ".")
         )
@@ -72,13 +82,13 @@ def detect_child_in_custody(
             AlertCandidate(
                 type=AlertType.CHILD_IN_CUSTODY,
                 fingerprint=f"{AlertType.CHILD_IN_CUSTODY.value}:{child.id}:{report_id}",
-                priority=priority,
+                priority=raised_priority([child.age_in(reports)], [child.vulnerable_in(reports)]),
                 summary=summary,
                 subjects=(
-                    child.subject,
+                    child.subject_in(reports),
                     where.place.subject,
                 ),
-                evidence=evidence_of({report_id: where.observed_at}),
+                evidence=evidence_of(reports),
                 anchor_id=child.id,
                 actions=tuple(actions),
             )

@@ -5,13 +5,14 @@ found location, a found-with person or a collecting vehicle raise `co_missing`; 
 or more is a missing peer cluster, which the summary says.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from schemas.alerts import AlertSubject, AlertType
+from schemas.alerts import AlertType
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
 from services.alerts.detectors.episodes import Child, Episode
+from services.alerts.detectors.provenance import Names, Reports, cite, named
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +23,11 @@ class SharedEpisode:
     other: Child
     other_episode: Episode
     shared_id: str  # the shared location, person or vehicle (or the other child themself)
-    shared_name: str
+    shared_name: str  # what it is called when none of the cited reports names it
+    # Each fact the sharing rests on beyond the episodes (the child in the car, the other child
+    # in the car) with the reports that state it, and what those reports call what is shared.
+    facts: tuple[Reports, ...] = ()
+    names: Names = field(default_factory=dict)
 
 
 def _overlap(a: Episode, b: Episode, now: datetime) -> timedelta:
@@ -50,25 +55,28 @@ def detect_co_missing(
         reports: dict[str, datetime] = {}
         for item in items:
             reports |= item.episode.reports | item.other_episode.reports
+        for item in items:
+            reports = cite(reports, *item.facts)
         first, second = sorted([(child.id, child), (other_id, other)], key=lambda p: p[0])
-        shared_names = ", ".join(sorted({i.shared_name for i in items}))
+        shared_names = ", ".join(
+            sorted({named(i.names, reports, otherwise=i.shared_name) for i in items})
+        )
         cluster = f" {times} times, a missing peer cluster" if times >= 2 else ""
         candidates.append(
             AlertCandidate(
                 type=AlertType.CO_MISSING,
                 fingerprint=f"{AlertType.CO_MISSING.value}:{first[0]}:{second[0]}",
                 priority=raised_priority(
-                    [child.age, other.age], [child.vulnerable, other.vulnerable]
+                    [child.age_in(reports), other.age_in(reports)],
+                    [child.vulnerable_in(reports), other.vulnerable_in(reports)],
                 ),
                 summary=(
-                    f"{first[1].name} and {second[1].name} went missing together{cluster} "
+                    f"{first[1].name_in(reports)} and {second[1].name_in(reports)} went missing "
+                    f"together{cluster} "
                     f"(shared: {shared_names}); disrupt the relationship and hold a strategy "
                     "meeting."
                 ),
-                subjects=(
-                    AlertSubject(kind="person", id=first[0], display_name=first[1].name),
-                    AlertSubject(kind="person", id=second[0], display_name=second[1].name),
-                ),
+                subjects=(first[1].subject_in(reports), second[1].subject_in(reports)),
                 evidence=evidence_of(reports),
                 anchor_id=child.id,
                 actions=(Action.DISRUPT_PEER_CONTACT, Action.STRATEGY_MEETING),

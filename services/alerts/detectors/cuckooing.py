@@ -6,7 +6,7 @@ whom >= 1 is a child or is from outside the address's local authority, are linke
 days raises `cuckooing`. Professionals are not visitors.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -15,20 +15,26 @@ from schemas.entities import PersonRole
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
 from services.alerts.detectors.episodes import normalise_area
+from services.alerts.detectors.provenance import Names, Reports, cite, named
 
 
 @dataclass(frozen=True, slots=True)
 class Tenant:
-    """A person recorded as the tenant of the address."""
+    """A person recorded as the tenant of the address, as the reports that say so describe them
+    (`name` only when none of those the alert cites names them)."""
 
     id: str
     name: str
     role: str
+    reports: Reports = field(default_factory=dict)  # the reports that say they are the tenant
+    names: Names = field(default_factory=dict)
+    role_reports: Reports = field(default_factory=dict)  # those of them that give the role
 
 
 @dataclass(frozen=True, slots=True)
 class Address:
-    """The address being examined, its status flags and tenants."""
+    """The address being examined, its status flags and tenants; each status, and its local
+    authority, with the reports that give it. `name` only when no cited report names it."""
 
     id: str
     name: str
@@ -36,9 +42,10 @@ class Address:
     vulnerable_tenant: bool
     cuckooing_suspected: bool
     tenants: tuple[Tenant, ...] = ()
-    # The latest report that gave the address its status, when one did.
-    status_report: str | None = None
-    status_observed_at: datetime | None = None
+    vulnerable_tenant_reports: Reports = field(default_factory=dict)
+    cuckooing_reports: Reports = field(default_factory=dict)
+    area_reports: Reports = field(default_factory=dict)
+    names: Names = field(default_factory=dict)  # what the status reports call it
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +61,8 @@ class Visit:
     role: str
     report_id: str
     observed_at: datetime
+    place_name: str | None = None  # what the report calls the address
+    home_reports: Reports = field(default_factory=dict)  # the report that gives their home area
 
 
 class CuckooingGraph(Protocol):
@@ -68,12 +77,17 @@ class CuckooingGraph(Protocol):
         ...
 
 
-def _vulnerable(address: Address) -> bool:
-    return (
-        address.vulnerable_tenant
-        or address.cuckooing_suspected
-        or any(t.role == PersonRole.VULNERABLE_ADULT for t in address.tenants)
-    )
+def _vulnerability(address: Address) -> Reports | None:
+    """The reports that make the tenant vulnerable (a status, or a tenant recorded as a
+    vulnerable adult); None when nothing does."""
+    if address.vulnerable_tenant:
+        return address.vulnerable_tenant_reports
+    if address.cuckooing_suspected:
+        return address.cuckooing_reports
+    for tenant in address.tenants:
+        if tenant.role == PersonRole.VULNERABLE_ADULT:
+            return tenant.role_reports
+    return None
 
 
 def _out_of_area(visit: Visit, address: Address) -> bool:
@@ -92,7 +106,8 @@ async def detect_cuckooing(
 ) -> AlertCandidate | None:
     """Raise a candidate when outsiders or children gather at a vulnerable tenant's address."""
     address = await graph.address(location_id)
-    if address is None or not _vulnerable(address):
+    vulnerability = _vulnerability(address) if address is not None else None
+    if address is None or vulnerability is None:
         return None
     residents = {t.id for t in address.tenants}
     visits = [
@@ -105,9 +120,16 @@ async def detect_cuckooing(
     outsiders = {v.person_id for v in visits if _out_of_area(v, address)}
     if len(visitors) < min_visitors or not children | outsiders:
         return None
-    reports = {v.report_id: v.observed_at for v in visits}
-    if address.status_report is not None and address.status_observed_at is not None:
-        reports[address.status_report] = address.status_observed_at
+    reports = cite({v.report_id: v.observed_at for v in visits}, vulnerability)
+    for tenant in address.tenants:  # named as the tenant
+        reports = cite(reports, tenant.reports)
+    if address.local_authority:  # named in the summary
+        reports = cite(reports, address.area_reports)
+    for visit in visits:
+        if visit.person_id in outsiders:  # from elsewhere, as the report that says so does
+            reports = cite(reports, visit.home_reports)
+    place_names = dict(address.names) | {v.report_id: v.place_name or "" for v in visits}
+    name = named(place_names, reports, otherwise=address.name)
     young = [v for v in visits if v.person_id in children]
     actions: tuple[Action, ...] = (Action.ADULT_SOCIAL_CARE, Action.WARRANT_OR_CLOSURE)
     tail = "."
@@ -121,15 +143,20 @@ async def detect_cuckooing(
         fingerprint=f"{AlertType.CUCKOOING.value}:{address.id}",
         priority=raised_priority((v.age for v in young), (v.vulnerable for v in young)),
         summary=(
-            f"Possible cuckooing at {address.name}: the vulnerable tenant's address has had "
+            f"Possible cuckooing at {name}: the vulnerable tenant's address has had "
             f"{len(visitors)} non-resident visitors in the last {window_days} days "
             f"({len(children)} {'child' if len(children) == 1 else 'children'}, "
             f"{len(outsiders)}{where}); refer the tenant to adult "
             f"social care and consider a warrant or closure{tail}"
         ),
         subjects=(
-            AlertSubject(kind="location", id=address.id, display_name=address.name),
-            *(AlertSubject(kind="person", id=t.id, display_name=t.name) for t in address.tenants),
+            AlertSubject(kind="location", id=address.id, display_name=name),
+            *(
+                AlertSubject(
+                    kind="person", id=t.id, display_name=named(t.names, reports, otherwise=t.name)
+                )
+                for t in address.tenants
+            ),
             *(
                 AlertSubject(kind="person", id=v.person_id, display_name=v.person_name)
                 for v in sorted(visitors.values(), key=lambda v: (v.person_name, v.person_id))

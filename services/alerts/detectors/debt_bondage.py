@@ -18,7 +18,7 @@ from services.alerts.detectors.candidate import (
     raised_priority,
 )
 from services.alerts.detectors.episodes import Child, Episode
-from services.alerts.detectors.out_of_area import Whereabouts
+from services.alerts.detectors.out_of_area import Whereabouts, latest_places
 
 DEBT_ITEMS = frozenset({"drugs", "cash"})
 
@@ -42,13 +42,16 @@ def detect_debt_bondage(
         return None
     later = [e for e in episodes if _after(e, seizures, escalation_days)]
     injured = any("injured" in e.condition for e in later)
-    priority = raised_priority([child.age], [child.vulnerable])
+    reports: dict[str, datetime] = {s.report_id: s.observed_at for s in seizures}
+    for episode in later:
+        reports.update(episode.reports)
+    priority = raised_priority([child.age_in(reports)], [child.vulnerable_in(reports)])
     if later:
         priority = escalated(priority)
     items = sorted({item for s in seizures for item in s.items & DEBT_ITEMS})
     last = seizures[-1]
     summary = (
-        f"{child.name} had {' and '.join(items)} seized at {last.place.name} on "
+        f"{child.name_in(reports)} had {' and '.join(items)} seized at {last.place.name} on "
         f"{last.observed_at:%d %b %Y}: they may now owe the exploiters a debt"
     )
     if later:
@@ -57,17 +60,14 @@ def detect_debt_bondage(
         summary += " and come back injured" if injured else ""
         summary += ": the debt may be being collected"
     summary += "; plan their safety now and check whether their family is threatened."
-    reports: dict[str, datetime] = {s.report_id: s.observed_at for s in seizures}
-    for episode in later:
-        reports.update(episode.reports)
-    places = {s.place.id: s.place for s in seizures}
+    places = latest_places(seizures)
     return AlertCandidate(
         type=AlertType.DEBT_BONDAGE,
         fingerprint=f"{AlertType.DEBT_BONDAGE.value}:{child.id}",
         priority=priority,
         summary=summary,
         subjects=(
-            child.subject,
+            child.subject_in(reports),
             *(places[pid].subject for pid in sorted(places)),
         ),
         evidence=evidence_of(reports),

@@ -63,7 +63,7 @@ def _at(moment: datetime) -> str:
     return f"{moment.astimezone(UK):%H:%M on %d %b}"
 
 
-def _story(child: Child, d: Departure) -> str:
+def _story(child: Child, d: Departure, reports: dict[str, datetime]) -> str:
     where = f" {d.left_from.name}" if d.left_from else ""
     told = []
     if d.going_to:
@@ -79,7 +79,7 @@ def _story(child: Child, d: Departure) -> str:
         )
     by = f" by {d.transport}" if d.transport else ""
     by += f" from {d.leaving_by.name}" if d.leaving_by else ""
-    return f"{child.name} left{where} at {_at(d.left_at)} with {_took(d)}{by}{said}"
+    return f"{child.name_in(reports)} left{where} at {_at(d.left_at)} with {_took(d)}{by}{said}"
 
 
 def detect_departure_risk(
@@ -92,10 +92,11 @@ def detect_departure_risk(
             continue
         hub = d.leaving_by is not None and d.leaving_by.category in HUB_CATEGORIES
         border = "passport" in d.carrying or hub
-        priority = raised_priority([child.age], [child.vulnerable])
+        reports = {d.report_id: d.left_at}
+        priority = raised_priority([child.age_in(reports)], [child.vulnerable_in(reports)])
         if "passport" in d.carrying:
             priority = Priority.HIGH
-        parts, actions = [_story(child, d)], []
+        parts, actions = [_story(child, d, reports)], []
         if not d.escorted:
             parts.append("escort or follow them if it is safe")
             actions.append(Action.ESCORT_OR_FOLLOW)
@@ -117,10 +118,10 @@ def detect_departure_risk(
                 priority=priority,
                 summary=summary,
                 subjects=(
-                    child.subject,
+                    child.subject_in(reports),
                     *(p.subject for p in dict.fromkeys(places)),
                 ),
-                evidence=evidence_of({d.report_id: d.left_at}),
+                evidence=evidence_of(reports),
                 anchor_id=child.id,
                 actions=tuple(actions),
                 due=due,

@@ -1,45 +1,80 @@
 """What the missing-episode detectors (P04 harbouring, P06b, P07, P08, P09, P15) read."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from schemas.alerts import AlertSubject
+from services.alerts.detectors.provenance import Reports, named
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """What one report says of a person: their name, age, and needs."""
+
+    name: str | None
+    age: int | None = None
+    vulnerable: bool = False  # learning disability or additional needs
 
 
 @dataclass(frozen=True, slots=True)
 class Child:
-    """A young person, with what raises an alert's priority and where they belong."""
+    """A young person (or an adult), with what raises an alert's priority and where they belong.
+
+    An alert names them, and takes their age and needs, only from the reports it cites (`said`,
+    by report id); `name`, `age` and `vulnerable` are what it uses when none of those says it.
+    """
 
     id: str
     name: str
     age: int | None
     vulnerable: bool  # learning disability or additional needs
     known_areas: frozenset[str] = frozenset()  # home authority and the areas of their places
+    said: Mapping[str, Said] = field(default_factory=dict)
 
-    @property
-    def subject(self) -> AlertSubject:
-        """The child as an alert names them."""
-        return AlertSubject(kind="person", id=self.id, display_name=self.name)
+    def name_in(self, cited: Reports) -> str:
+        """What the latest cited report calls them."""
+        names = {rid: s.name for rid, s in self.said.items() if s.name}
+        return named(names, cited, otherwise=self.name)
+
+    def age_in(self, cited: Reports) -> int | None:
+        """The age the latest cited report that gives one gives them."""
+        aged = [rid for rid, s in self.said.items() if rid in cited and s.age is not None]
+        if not aged:
+            return self.age
+        return self.said[max(aged, key=lambda rid: (cited[rid], rid))].age
+
+    def vulnerable_in(self, cited: Reports) -> bool:
+        """Whether a cited report records a learning disability or additional needs."""
+        return self.vulnerable or any(s.vulnerable for r, s in self.said.items() if r in cited)
+
+    def subject_in(self, cited: Reports) -> AlertSubject:
+        """The person as the cited reports name them."""
+        return AlertSubject(kind="person", id=self.id, display_name=self.name_in(cited))
 
 
 @dataclass(frozen=True, slots=True)
 class Companion:
-    """Someone the child was found with, or the tenant of where the child was found."""
+    """Someone the child was found with, or the tenant of where the child was found, named as
+    the reports that say so name them."""
 
     id: str
     name: str
     adult: bool
     tenant: bool = False
+    reports: Reports = field(default_factory=dict)  # the found report, or the tenancy's
 
 
 @dataclass(frozen=True, slots=True)
 class FoundPlace:
-    """Where an episode ended."""
+    """Where an episode ended, or the child was seen, named as that report names it."""
 
     id: str
     name: str
     areas: frozenset[str]  # its local authority and police force area, as reported
     drugs_house: bool = False
+    drugs_house_reports: Reports = field(default_factory=dict)  # the reports that say it is one
+    area_reports: Reports = field(default_factory=dict)  # the report that gives its areas
 
     @property
     def subject(self) -> AlertSubject:

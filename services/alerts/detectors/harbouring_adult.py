@@ -5,13 +5,14 @@ the tenant of the address where the child was found) raises `harbouring_adult` o
 occurrence.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from schemas.alerts import AlertSubject, AlertType
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
 from services.alerts.detectors.episodes import Child, Episode
+from services.alerts.detectors.provenance import Names, Reports, cite, named
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,12 +22,21 @@ class Harboured:
     child: Child
     episode: Episode
     as_tenant: bool
+    # For a tenant: the reports that say the adult is the tenant of where the child was found.
+    tenancy: Reports = field(default_factory=dict)
 
 
 def detect_harbouring_adult(
-    *, adult_id: str, adult_name: str, harboured: list[Harboured]
+    *, adult_id: str, adult_names: Names, harboured: list[Harboured]
 ) -> AlertCandidate | None:
     """One candidate per adult listing every child found with them while missing."""
+    # It cites each episode's reports and, where the adult is only the tenant of where the
+    # child was found, the reports that say so; everyone is named as those reports name them.
+    found_with = {(h.child.id, h.episode.id) for h in harboured if not h.as_tenant}
+    # Found with them: that the adult is also the tenant there adds nothing the alert needs.
+    harboured = [
+        h for h in harboured if not h.as_tenant or (h.child.id, h.episode.id) not in found_with
+    ]
     if not harboured:
         return None
     children = {h.child.id: h.child for h in harboured}
@@ -34,15 +44,19 @@ def detect_harbouring_adult(
     places: set[str] = set()
     for h in harboured:
         reports |= h.episode.reports
+        if h.as_tenant:
+            reports = cite(reports, h.tenancy)
         if h.episode.found_at is not None:
             places.add(h.episode.found_at.id)
+    adult_name = named(adult_names, reports)
     how = "at their address" if all(h.as_tenant for h in harboured) else "with them"
-    names = ", ".join(sorted(c.name for c in children.values()))
+    names = ", ".join(sorted(c.name_in(reports) for c in children.values()))
     return AlertCandidate(
         type=AlertType.HARBOURING_ADULT,
         fingerprint=f"{AlertType.HARBOURING_ADULT.value}:{adult_id}",
         priority=raised_priority(
-            (c.age for c in children.values()), (c.vulnerable for c in children.values())
+            (c.age_in(reports) for c in children.values()),
+            (c.vulnerable_in(reports) for c in children.values()),
         ),
         summary=(
             f"{adult_name} was found {how} while {names} "
@@ -51,9 +65,9 @@ def detect_harbouring_adult(
         ),
         subjects=(
             AlertSubject(kind="person", id=adult_id, display_name=adult_name),
-            *(
-                AlertSubject(kind="person", id=c.id, display_name=c.name)
-                for c in sorted(children.values(), key=lambda c: c.name)
+            *sorted(
+                (c.subject_in(reports) for c in children.values()),
+                key=lambda s: (s.display_name, s.id),
             ),
         ),
         evidence=evidence_of(reports),

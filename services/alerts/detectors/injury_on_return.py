@@ -32,7 +32,10 @@ def detect_injury_on_return(
     ]
     if not injured:
         return None
-    priority = raised_priority([child.age], [child.vulnerable])
+    reports: dict[str, datetime] = {}
+    for episode in injured:
+        reports.update(episode.reports)
+    priority = raised_priority([child.age_in(reports)], [child.vulnerable_in(reports)])
     if len(injured) >= REPEATED:
         priority = escalated(priority)
         what = f"came back injured from {len(injured)} missing episodes"
@@ -41,18 +44,15 @@ def detect_injury_on_return(
         where = f" at {last.found_at.name}" if last.found_at else ""
         what = f"was found injured{where} on {last.ended_at:%d %b %Y}"
     summary = (
-        f"{child.name} {what}: ask how it happened in the return interview, look for exploitation "
-        "(screening S15, T22) and consider a medical examination."
+        f"{child.name_in(reports)} {what}: ask how it happened in the return interview, look for "
+        "exploitation (screening S15, T22) and consider a medical examination."
     )
-    reports: dict[str, datetime] = {}
-    for episode in injured:
-        reports.update(episode.reports)
     return AlertCandidate(
         type=AlertType.INJURY_ON_RETURN,
         fingerprint=f"{AlertType.INJURY_ON_RETURN.value}:{child.id}",
         priority=priority,
         summary=summary,
-        subjects=(child.subject,),
+        subjects=(child.subject_in(reports),),
         evidence=evidence_of(reports),
         anchor_id=child.id,
         actions=(Action.RETURN_INTERVIEW, Action.SCREENING),

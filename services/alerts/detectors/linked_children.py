@@ -14,11 +14,12 @@ from typing import Protocol
 from schemas.alerts import AlertSubject, AlertType
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
+from services.alerts.detectors.provenance import named
 
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
-    """The adult, vehicle or phone being examined."""
+    """The adult, vehicle or phone being examined; `name` only when no cited report names it."""
 
     id: str
     kind: str  # person, vehicle or phone
@@ -28,7 +29,7 @@ class Anchor:
 
 @dataclass(frozen=True, slots=True)
 class ChildLink:
-    """A child linked to the anchor by one report."""
+    """A child linked to the anchor by one report, named both as that report does."""
 
     person_id: str
     person_name: str
@@ -36,6 +37,7 @@ class ChildLink:
     vulnerable: bool  # learning disability or additional needs
     report_id: str
     observed_at: datetime
+    anchor_name: str | None = None
 
 
 class LinkedChildrenGraph(Protocol):
@@ -91,17 +93,18 @@ async def detect_linked_children(
         return None
     alert_type, action = ALERT_OF[anchor.kind]
     reports = {link.report_id: link.observed_at for link in links}
+    name = named({k.report_id: k.anchor_name or "" for k in links}, reports, otherwise=anchor.name)
     what = {"person": "The adult", "vehicle": "Vehicle", "phone": "Phone number"}[anchor.kind]
     return AlertCandidate(
         type=alert_type,
         fingerprint=f"{alert_type.value}:{anchor.id}",
         priority=raised_priority((k.age for k in links), (k.vulnerable for k in links)),
         summary=(
-            f"{what} {anchor.name} has been linked to {len(children)} different young people "
+            f"{what} {name} has been linked to {len(children)} different young people "
             f"in the last {window_days} days; {action}."
         ),
         subjects=(
-            AlertSubject(kind=anchor.kind, id=anchor.id, display_name=anchor.name),
+            AlertSubject(kind=anchor.kind, id=anchor.id, display_name=name),
             *(
                 AlertSubject(kind="person", id=c.person_id, display_name=c.person_name)
                 for c in sorted(children.values(), key=lambda c: c.person_name)

@@ -61,12 +61,12 @@ def detect_missing_escalation(
     return AlertCandidate(
         type=AlertType.MISSING_ESCALATION,
         fingerprint=f"{AlertType.MISSING_ESCALATION.value}:{child.id}",
-        priority=raised_priority([child.age], [child.vulnerable]),
+        priority=raised_priority([child.age_in(reports)], [child.vulnerable_in(reports)]),
         summary=(
-            f"{child.name}'s missing episodes are escalating ({'; '.join(reasons)}) in the "
-            f"last {window_days} days; hold a strategy meeting and review the screening."
+            f"{child.name_in(reports)}'s missing episodes are escalating ({'; '.join(reasons)}) "
+            f"in the last {window_days} days; hold a strategy meeting and review the screening."
         ),
-        subjects=(child.subject,),
+        subjects=(child.subject_in(reports),),
         evidence=evidence_of(reports),
         anchor_id=child.id,
         actions=tuple(actions),

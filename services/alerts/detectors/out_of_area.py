@@ -10,10 +10,11 @@ notification to the home-area police and children's social care.
 from dataclasses import dataclass
 from datetime import datetime
 
-from schemas.alerts import AlertSubject, AlertType
+from schemas.alerts import AlertType
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
 from services.alerts.detectors.episodes import Child, FoundPlace
+from services.alerts.detectors.provenance import cite
 
 EXPLOITATION_ITEMS = frozenset({"drugs", "cash", "sim_card", "weapon"})
 POLICE_ENDINGS = frozenset({"found_in_raid", "in_custody"})
@@ -43,32 +44,39 @@ def _signs(seen: Whereabouts) -> list[str]:
     return signs
 
 
+def latest_places(seen: list[Whereabouts]) -> dict[str, FoundPlace]:
+    """Each place as the latest of the reports that saw the child there names it."""
+    latest = sorted(seen, key=lambda w: (w.observed_at, w.report_id))
+    return {w.place.id: w.place for w in latest}
+
+
 def detect_out_of_area(*, child: Child, seen: list[Whereabouts]) -> list[AlertCandidate]:
     """found_out_of_area per place outside the child's areas; county lines when signs add up."""
     if not child.known_areas:
         return []  # with no home area known, "out of area" cannot be judged
     away = [w for w in seen if w.place.areas and not w.place.areas & child.known_areas]
     candidates = []
-    priority = raised_priority([child.age], [child.vulnerable])
-    subject = child.subject
     for place_id in sorted({w.place.id for w in away}):
         here = [w for w in away if w.place.id == place_id]
-        place = here[0].place
+        place = latest_places(here)[place_id]
         area = ", ".join(sorted(place.areas))
+        reports = cite(
+            {w.report_id: w.observed_at for w in here}, *(w.place.area_reports for w in here)
+        )
         candidates.append(
             AlertCandidate(
                 type=AlertType.FOUND_OUT_OF_AREA,
                 fingerprint=f"{AlertType.FOUND_OUT_OF_AREA.value}:{child.id}:{place_id}",
-                priority=priority,
+                priority=raised_priority([child.age_in(reports)], [child.vulnerable_in(reports)]),
                 summary=(
-                    f"{child.name} was found or seen at {place.name} ({area}), an area with no "
-                    "known connection; notify the home-area police and social care."
+                    f"{child.name_in(reports)} was found or seen at {place.name} ({area}), an "
+                    "area with no known connection; notify the home-area police and social care."
                 ),
                 subjects=(
-                    subject,
+                    child.subject_in(reports),
                     place.subject,
                 ),
-                evidence=evidence_of({w.report_id: w.observed_at for w in here}),
+                evidence=evidence_of(reports),
                 anchor_id=child.id,
                 actions=(Action.CROSS_BORDER_NOTIFICATION, Action.RETURN_INTERVIEW),
             )
@@ -76,8 +84,14 @@ def detect_out_of_area(*, child: Child, seen: list[Whereabouts]) -> list[AlertCa
     signed = [(w, _signs(w)) for w in away]
     signed = [(w, s) for w, s in signed if s]
     if signed:
+        reports = {w.report_id: w.observed_at for w, _ in signed}
+        for w, s in signed:
+            reports = cite(reports, w.place.area_reports)
+            if "a known drugs house" in s:  # a premises status: cite the reports that give it
+                reports = cite(reports, w.place.drugs_house_reports)
         signs = sorted({sign for _, s in signed for sign in s})
-        places = sorted({w.place.name for w, _ in signed})
+        named_places = latest_places([w for w, _ in signed])
+        places = sorted(p.name for p in named_places.values())
         custody = any(w.circumstances in POLICE_ENDINGS for w, _ in signed)
         actions = [Action.NRM_REFERRAL, Action.CROSS_BORDER_NOTIFICATION, Action.STRATEGY_MEETING]
         if custody:
@@ -86,20 +100,17 @@ def detect_out_of_area(*, child: Child, seen: list[Whereabouts]) -> list[AlertCa
             AlertCandidate(
                 type=AlertType.COUNTY_LINES_SUSPECTED,
                 fingerprint=f"{AlertType.COUNTY_LINES_SUSPECTED.value}:{child.id}",
-                priority=priority,
+                priority=raised_priority([child.age_in(reports)], [child.vulnerable_in(reports)]),
                 summary=(
-                    f"{child.name} was found out of area at {', '.join(places)} with "
+                    f"{child.name_in(reports)} was found out of area at {', '.join(places)} with "
                     f"{', '.join(signs)}: county lines suspected; make an NRM referral, notify "
                     "the home area and hold a strategy meeting."
                 ),
                 subjects=(
-                    subject,
-                    *(
-                        AlertSubject(kind="location", id=pid, display_name=name)
-                        for pid, name in sorted({(w.place.id, w.place.name) for w, _ in signed})
-                    ),
+                    child.subject_in(reports),
+                    *(named_places[pid].subject for pid in sorted(named_places)),
                 ),
-                evidence=evidence_of({w.report_id: w.observed_at for w, _ in signed}),
+                evidence=evidence_of(reports),
                 anchor_id=child.id,
                 actions=tuple(actions),
             )

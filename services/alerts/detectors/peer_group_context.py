@@ -9,7 +9,7 @@ approached, unless the place is in the hotspot taxonomy of section 4.0 or a know
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -17,6 +17,7 @@ from schemas.alerts import AlertSubject, AlertType
 from schemas.entities import PlaceCategory
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
+from services.alerts.detectors.provenance import Names, Reports, cite, named
 from services.alerts.detectors.shared_hotspot import HOTSPOT_CATEGORIES, ORDINARY_PLACES
 
 ANCHOR_KINDS = frozenset({"location", "person", "group", "vehicle"})
@@ -24,7 +25,7 @@ ANCHOR_KINDS = frozenset({"location", "person", "group", "vehicle"})
 
 @dataclass(frozen=True, slots=True)
 class Named:
-    """An entity as the cited report names it."""
+    """An entity as the cited report names it ('' when it does not)."""
 
     id: str
     name: str
@@ -32,13 +33,16 @@ class Named:
 
 @dataclass(frozen=True, slots=True)
 class PeerAnchor:
-    """The place, approacher or vehicle being examined."""
+    """The place, approacher or vehicle being examined; `name` only when no cited report names
+    it. A place's category and drugs-house status come with the reports that give them."""
 
     id: str
     kind: str  # location, person, group or vehicle
     name: str
     category: PlaceCategory | None = None  # for a place
     drugs_house: bool = False
+    category_reports: Reports = field(default_factory=dict)
+    drugs_house_reports: Reports = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,10 @@ class PupilLink:
     observed_at: datetime
     # What else the report links: the approachers at the place, or the place of the approach.
     via: tuple[Named, ...] = ()
+    anchor_name: str | None = None  # what the report calls the anchor
+    # The reports that say the pupil attends the school (ATTENDS), and what those call it.
+    enrolment: Reports = field(default_factory=dict)
+    school_names: Names = field(default_factory=dict)
 
 
 class PeerGroupGraph(Protocol):
@@ -77,13 +85,20 @@ def _counts(anchor: PeerAnchor, link: PupilLink) -> bool:
     return link.approached or anchor.drugs_house or anchor.category in HOTSPOT_CATEGORIES
 
 
-def _how(anchor: PeerAnchor, via: list[Named]) -> str:
+def _how(anchor: PeerAnchor, name: str, via: list[Named]) -> str:
     names = ", ".join(sorted({v.name for v in via}))
     if anchor.kind == "location":
-        return f"seen at {anchor.name}" + (f" (approached by {names})" if names else "")
+        return f"seen at {name}" + (f" (approached by {names})" if names else "")
     if anchor.kind == "vehicle":
-        return f"in vehicle {anchor.name}" + (f" (at {names})" if names else "")
-    return f"approached by {anchor.name}" + (f" (at {names})" if names else "")
+        return f"in vehicle {name}" + (f" (at {names})" if names else "")
+    return f"approached by {name}" + (f" (at {names})" if names else "")
+
+
+def _standing(anchor: PeerAnchor) -> Reports:
+    """The reports that make being seen at the place count without an approach."""
+    if anchor.category in HOTSPOT_CATEGORIES:
+        return anchor.category_reports
+    return anchor.drugs_house_reports
 
 
 def _candidate(
@@ -92,24 +107,35 @@ def _candidate(
     pupils = {link.person_id: link for link in links}
     via = {v.id: v for link in links for v in link.via}
     fingerprint = f"{AlertType.PEER_GROUP_CONTEXT.value}:{anchor.id}:{school.id}"
+    reports: dict[str, datetime] = {link.report_id: link.observed_at for link in links}
+    for link in links:
+        reports = cite(reports, link.enrolment)  # that the pupil attends the school
+    if anchor.kind == "location" and not all(link.approached for link in links):
+        reports = cite(reports, _standing(anchor))
+    name = named({k.report_id: k.anchor_name or "" for k in links}, reports, otherwise=anchor.name)
+    school_names: dict[str, str] = {}
+    for link in links:  # what the ATTENDS reports call the school, and the link's own report
+        school_names |= dict(link.school_names) | {link.report_id: link.school.name}
+    school_name = named(school_names, reports)
     return AlertCandidate(
         type=AlertType.PEER_GROUP_CONTEXT,
         fingerprint=fingerprint,
         priority=raised_priority((k.age for k in links), (k.vulnerable for k in links)),
         summary=(
-            f"{len(pupils)} pupils of {school.name} have been {_how(anchor, list(via.values()))} "
-            f"in the last {window_days} days; design a contextual safeguarding plan for the "
-            "peer group with the school and the partnership, and review each pupil's screening."
+            f"{len(pupils)} pupils of {school_name} have been "
+            f"{_how(anchor, name, list(via.values()))} in the last {window_days} days; design a "
+            "contextual safeguarding plan for the peer group with the school and the "
+            "partnership, and review each pupil's screening."
         ),
         subjects=(
-            AlertSubject(kind=anchor.kind, id=anchor.id, display_name=anchor.name),
-            AlertSubject(kind="location", id=school.id, display_name=school.name),
+            AlertSubject(kind=anchor.kind, id=anchor.id, display_name=name),
+            AlertSubject(kind="location", id=school.id, display_name=school_name),
             *(
                 AlertSubject(kind="person", id=p.person_id, display_name=p.person_name)
                 for p in sorted(pupils.values(), key=lambda p: (p.person_name, p.person_id))
             ),
         ),
-        evidence=evidence_of({link.report_id: link.observed_at for link in links}),
+        evidence=evidence_of(reports),
         anchor_id=anchor.id,
         actions=(Action.CONTEXT_PLAN, Action.SCREENING),
         context_ids=tuple(sorted(via)),

@@ -1,6 +1,6 @@
 """P01 contextual hotspot: several distinct young people linked to one place in the window."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -8,6 +8,7 @@ from schemas.alerts import AlertSubject, AlertType
 from schemas.entities import PlaceCategory
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
+from services.alerts.detectors.provenance import Reports, cite, named
 
 # Places in the hotspot taxonomy (domain.md section 4.0) need one young person fewer.
 HOTSPOT_CATEGORIES = frozenset(
@@ -27,22 +28,24 @@ ORDINARY_PLACES = frozenset({PlaceCategory.SCHOOL, PlaceCategory.CARE_HOME})
 
 @dataclass(frozen=True, slots=True)
 class Sighting:
-    """A young person linked to the place by one report."""
+    """A young person linked to the place by one report, named both as that report does."""
 
     person_id: str
     person_name: str
     age: int | None
     report_id: str
     observed_at: datetime
+    place_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """The place being examined."""
+    """The place being examined; `name` only when no cited report names it."""
 
     id: str
     name: str
     category: PlaceCategory
+    category_reports: Reports = field(default_factory=dict)  # the reports that give the category
 
 
 class HotspotGraph(Protocol):
@@ -76,17 +79,22 @@ async def detect_shared_hotspot(
     if len(people) < max(threshold, 2):
         return None
     reports = {s.report_id: s.observed_at for s in sightings}
+    if len(people) < min_young_people:  # enough only because of what kind of place it is
+        reports = cite(reports, place.category_reports)
+    name = named(
+        {s.report_id: s.place_name or "" for s in sightings}, reports, otherwise=place.name
+    )
     return AlertCandidate(
         type=AlertType.SHARED_HOTSPOT,
         fingerprint=f"{AlertType.SHARED_HOTSPOT.value}:{place.id}",
         priority=raised_priority(s.age for s in sightings),
         summary=(
-            f"{len(people)} young people have been linked to {place.name} "
+            f"{len(people)} young people have been linked to {name} "
             f"in the last {window_days} days; consider a contextual safeguarding "
             "response to the place."
         ),
         subjects=(
-            AlertSubject(kind="location", id=place.id, display_name=place.name),
+            AlertSubject(kind="location", id=place.id, display_name=name),
             *(
                 AlertSubject(kind="person", id=p.person_id, display_name=p.person_name)
                 for p in sorted(people.values(), key=lambda s: s.person_name)

@@ -13,22 +13,25 @@ from typing import Protocol
 from schemas.alerts import AlertSubject, AlertType
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
+from services.alerts.detectors.provenance import named
 
 
 @dataclass(frozen=True, slots=True)
 class Premises:
-    """The place being examined, and since when (and by which report) it is a drugs house."""
+    """The place being examined, and since when (and by which report) it is a drugs house;
+    `name` only when no cited report names it."""
 
     id: str
     name: str
     drugs_house: bool
     since: datetime | None = None
     status_report: str | None = None
+    status_name: str | None = None  # what the status report calls it
 
 
 @dataclass(frozen=True, slots=True)
 class ChildAtPremises:
-    """A child found or seen at the premises by one report."""
+    """A child found or seen at the premises by one report, named both as that report does."""
 
     person_id: str
     person_name: str
@@ -36,6 +39,7 @@ class ChildAtPremises:
     vulnerable: bool  # learning disability or additional needs
     report_id: str
     observed_at: datetime
+    place_name: str | None = None
 
 
 class TrapHouseGraph(Protocol):
@@ -68,21 +72,24 @@ async def detect_trap_house(
         return None
     children = {link.person_id: link for link in links}
     reports = {link.report_id: link.observed_at for link in links}
+    names = {link.report_id: link.place_name or "" for link in links}
     if premises.status_report is not None and premises.since is not None:
         reports[premises.status_report] = premises.since
+        names[premises.status_report] = premises.status_name or ""
+    name = named(names, reports, otherwise=premises.name)
     count = len(children)
     return AlertCandidate(
         type=AlertType.TRAP_HOUSE,
         fingerprint=f"{AlertType.TRAP_HOUSE.value}:{premises.id}",
         priority=raised_priority((k.age for k in links), (k.vulnerable for k in links)),
         summary=(
-            f"{premises.name} has been known as a drugs house since {status_at:%d %b %Y} and "
+            f"{name} has been known as a drugs house since {status_at:%d %b %Y} and "
             f"{count} {'child has' if count == 1 else 'children have'} been found or seen "
             f"there since {since:%d %b %Y}; consider NRM referrals, a strategy meeting within "
             "24 hours and a warrant or closure of the premises."
         ),
         subjects=(
-            AlertSubject(kind="location", id=premises.id, display_name=premises.name),
+            AlertSubject(kind="location", id=premises.id, display_name=name),
             *(
                 AlertSubject(kind="person", id=c.person_id, display_name=c.person_name)
                 for c in sorted(children.values(), key=lambda c: (c.person_name, c.person_id))

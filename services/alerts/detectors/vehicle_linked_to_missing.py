@@ -12,6 +12,7 @@ from schemas.alerts import AlertSubject, AlertType
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
 from services.alerts.detectors.episodes import Child, Episode
+from services.alerts.detectors.provenance import named
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,7 @@ class Ride:
     report_id: str
     observed_at: datetime
     episodes: tuple[Episode, ...]  # the child's episodes around that time
+    vehicle_name: str | None = None  # the registration or description, as the report gives it
 
 
 def detect_vehicle_linked_to_missing(
@@ -33,8 +35,10 @@ def detect_vehicle_linked_to_missing(
     hours_before: float,
 ) -> AlertCandidate | None:
     """A candidate when a ride falls in, or shortly before, one of the child's episodes."""
+    # The vehicle is named as the cited ride reports name it; `vehicle_name` only when none does.
     reports: dict[str, datetime] = {}
     children: dict[str, Child] = {}
+    plates: dict[str, str] = {}
     for ride in rides:
         matching = [
             e for e in ride.episodes if e.covers(ride.observed_at, before=hours_before, now=now)
@@ -42,27 +46,31 @@ def detect_vehicle_linked_to_missing(
         if matching:
             children[ride.child.id] = ride.child
             reports[ride.report_id] = ride.observed_at
+            if ride.vehicle_name:
+                plates[ride.report_id] = ride.vehicle_name
             for episode in matching:
                 reports |= episode.reports
     if not children:
         return None
-    names = ", ".join(sorted(c.name for c in children.values()))
+    vehicle = named(plates, reports, otherwise=vehicle_name)
+    people = sorted(
+        (c.subject_in(reports) for c in children.values()), key=lambda s: (s.display_name, s.id)
+    )
+    names = ", ".join(s.display_name for s in people)
     return AlertCandidate(
         type=AlertType.VEHICLE_LINKED_TO_MISSING,
         fingerprint=f"{AlertType.VEHICLE_LINKED_TO_MISSING.value}:{vehicle_id}",
         priority=raised_priority(
-            (c.age for c in children.values()), (c.vulnerable for c in children.values())
+            (c.age_in(reports) for c in children.values()),
+            (c.vulnerable_in(reports) for c in children.values()),
         ),
         summary=(
-            f"Vehicle {vehicle_name} carried {names} within {hours_before:.0f} hours before or "
+            f"Vehicle {vehicle} carried {names} within {hours_before:.0f} hours before or "
             "during a missing episode; share the registration and consider an ANPR marker."
         ),
         subjects=(
-            AlertSubject(kind="vehicle", id=vehicle_id, display_name=vehicle_name),
-            *(
-                AlertSubject(kind="person", id=c.id, display_name=c.name)
-                for c in sorted(children.values(), key=lambda c: c.name)
-            ),
+            AlertSubject(kind="vehicle", id=vehicle_id, display_name=vehicle),
+            *people,
         ),
         evidence=evidence_of(reports),
         anchor_id=vehicle_id,

@@ -1,5 +1,10 @@
-"""The Neo4j adapter the missing-episode detectors read through."""
+"""The Neo4j adapter the missing-episode detectors read through.
 
+Every fact comes with the reports that state it, and every name with the report that gives it,
+so that a detector cites what it uses and names only as its cited reports do.
+"""
+
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,10 +16,25 @@ from services.alerts.detectors.episodes import (
     Companion,
     Episode,
     FoundPlace,
+    Said,
     normalise_area,
 )
 from services.alerts.detectors.out_of_area import Whereabouts
+from services.alerts.detectors.provenance import UNNAMED, Names, Reports, reports_of
 from services.alerts.missing import queries
+
+
+@dataclass(frozen=True, slots=True)
+class SharedLink:
+    """The child's episode and another child's that end at one place, with one person, or in
+    the same car, with the facts that say so beyond the episodes and what they call it."""
+
+    episode_id: str
+    other_id: str
+    other_episode_id: str
+    shared_id: str
+    facts: tuple[Reports, ...]
+    names: Names
 
 
 def _when(value: str | None) -> datetime | None:
@@ -30,16 +50,17 @@ def _place(row: dict[str, Any]) -> FoundPlace | None:
         return None
     return FoundPlace(
         id=row["place_id"],
-        name=row["place_name"],
+        name=row["place_name"] or UNNAMED,
         areas=_areas(row["local_authority"], row["police_force_area"]),
-        drugs_house=bool(row["drugs_house"]),
     )
 
 
 def _whereto(place: dict[str, Any] | None) -> Whereto | None:
     if place is None:
         return None
-    return Whereto(id=place["id"], name=place["name"], category=place["category"] or "other")
+    return Whereto(
+        id=place["id"], name=place["name"] or UNNAMED, category=place["category"] or "other"
+    )
 
 
 def _departure(row: dict[str, Any]) -> Departure:
@@ -72,7 +93,13 @@ def _episode(row: dict[str, Any]) -> Episode:
         reports=reports,
         found_at=_place(row),
         companions=tuple(
-            Companion(id=c["id"], name=c["name"], adult=c["adult"], tenant=c["tenant"])
+            Companion(
+                id=c["id"],
+                name=c["name"] or UNNAMED,
+                adult=c["adult"],
+                tenant=c["tenant"],
+                reports=reports_of(c["reports"]),
+            )
             for c in row["companions"]
         ),
         items=frozenset(row["items"]),
@@ -93,17 +120,22 @@ class Neo4jMissingGraph:
         return [r.data() for r in records]
 
     async def person(self, person_id: str) -> tuple[Child, bool] | None:
-        """The person as a Child, and whether any report calls them a young person."""
+        """The person as a Child (what each report says of them), and whether any report calls
+        them a young person."""
         rows = await self._rows(queries.GET_PERSON, person_id=person_id)
         if not rows:
             return None
         row = rows[0]
         child = Child(
             id=row["id"],
-            name=row["name"],
-            age=row["age"],
-            vulnerable=bool(row["vulnerable"]),
+            name=UNNAMED,
+            age=None,
+            vulnerable=False,
             known_areas=_areas(*row["areas"]),
+            said={
+                s["report_id"]: Said(name=s["name"], age=s["age"], vulnerable=bool(s["vulnerable"]))
+                for s in row["said"]
+            },
         )
         return child, bool(row["young"])
 
@@ -122,45 +154,55 @@ class Neo4jMissingGraph:
         rows = await self._rows(queries.HARBOURERS_OF, person_id=person_id, since=since.isoformat())
         return [row["adult_id"] for row in rows]
 
-    async def harboured_by(self, adult_id: str, *, since: datetime) -> list[tuple[str, str, bool]]:
-        """(child id, episode id, found at the adult's address) for each episode."""
+    async def harboured_by(
+        self, adult_id: str, *, since: datetime
+    ) -> list[tuple[str, str, bool, Reports]]:
+        """(child id, episode id, found at the adult's address, the reports that say the adult
+        is the tenant there) for each episode."""
         rows = await self._rows(queries.HARBOURED_BY, adult_id=adult_id, since=since.isoformat())
-        return [(row["child_id"], row["episode_id"], bool(row["as_tenant"])) for row in rows]
+        return [
+            (row["child_id"], row["episode_id"], bool(row["as_tenant"]), reports_of(row["tenancy"]))
+            for row in rows
+        ]
 
     async def vehicles_of(self, person_id: str, *, since: datetime) -> list[str]:
         """Vehicles the person was in, or got in or out of, since a time."""
         rows = await self._rows(queries.VEHICLES_OF, person_id=person_id, since=since.isoformat())
         return [row["vehicle_id"] for row in rows]
 
-    async def vehicle_name(self, vehicle_id: str) -> str | None:
-        """The vehicle's registration or description."""
-        rows = await self._rows(queries.GET_VEHICLE, vehicle_id=vehicle_id)
-        return str(rows[0]["name"]) if rows else None
+    async def has_vehicle(self, vehicle_id: str) -> bool:
+        """Whether the vehicle is in the graph."""
+        return bool(await self._rows(queries.GET_VEHICLE, vehicle_id=vehicle_id))
 
     async def rides_in(
         self, vehicle_id: str, *, since: datetime
-    ) -> list[tuple[str, str, datetime]]:
-        """(child id, report id, observed at) for each report of a child in the vehicle."""
+    ) -> list[tuple[str, str, datetime, str | None]]:
+        """(child id, report id, observed at, what the report calls the vehicle) for each
+        report of a child in the vehicle."""
         rows = await self._rows(queries.RIDES_IN, vehicle_id=vehicle_id, since=since.isoformat())
         return [
-            (row["person_id"], row["report_id"], datetime.fromisoformat(row["observed_at"]))
+            (
+                row["person_id"],
+                row["report_id"],
+                datetime.fromisoformat(row["observed_at"]),
+                row["vehicle_name"],
+            )
             for row in rows
         ]
 
-    async def shared_episodes(
-        self, person_id: str, *, since: datetime
-    ) -> list[tuple[str, str, str, str, str]]:
-        """(episode, other child, other episode, shared id, shared name) links."""
+    async def shared_episodes(self, person_id: str, *, since: datetime) -> list[SharedLink]:
+        """The other children's episodes that share how the child's ended."""
         rows = await self._rows(
             queries.SHARED_EPISODES, person_id=person_id, since=since.isoformat()
         )
         return [
-            (
-                row["episode_id"],
-                row["other_id"],
-                row["other_episode_id"],
-                row["shared_id"],
-                row["shared_name"],
+            SharedLink(
+                episode_id=row["episode_id"],
+                other_id=row["other_id"],
+                other_episode_id=row["other_episode_id"],
+                shared_id=row["shared_id"],
+                facts=tuple(reports_of(fact) for fact in (row["mine"], row["theirs"]) if fact),
+                names={n["id"]: n["name"] for n in row["names"] if n["name"]},
             )
             for row in rows
         ]
@@ -172,9 +214,11 @@ class Neo4jMissingGraph:
             Whereabouts(
                 place=FoundPlace(
                     id=row["place_id"],
-                    name=row["place_name"],
+                    name=row["place_name"] or UNNAMED,
                     areas=_areas(row["local_authority"], row["police_force_area"]),
-                    drugs_house=bool(row["drugs_house"]),
+                    drugs_house=bool(row["drugs_house_reports"]),
+                    drugs_house_reports=reports_of(row["drugs_house_reports"]),
+                    area_reports=reports_of(row["area_reports"]),
                 ),
                 report_id=row["report_id"],
                 observed_at=datetime.fromisoformat(row["observed_at"]),

@@ -4,28 +4,31 @@ Every query starts from the one person or vehicle it is given and reads only its
 within the window, so its cost does not grow with the size of the graph.
 """
 
-# The person as the latest report names them, whether any report calls them a young person,
-# and the areas they have a known connection with (home, placement, school, places they go).
+# The person, what each report that is not retracted says of them (an alert names them, and
+# takes their age and needs, only from the reports it cites), whether any report calls them a
+# young person, and the areas they have a known connection with (home, placement, school,
+# places they go).
 GET_PERSON = """
 MATCH (p:Person {id: $person_id})
 CALL (p) {
-  MATCH (r:Report)-[m:MENTIONS]->(p)
-  RETURN m ORDER BY r.observed_at DESC LIMIT 1
-}
-CALL (p) {
   OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(p)
-  RETURN any(y IN collect(m.young_person) WHERE y) AS young
+  WHERE NOT coalesce(r.retracted, false)
+  RETURN collect(CASE WHEN r IS NULL THEN null
+                 ELSE {report_id: r.id, name: m.name, age: m.age,
+                       vulnerable: coalesce(m.learning_disability, false)
+                                   OR coalesce(m.additional_needs, false)} END) AS said,
+         any(y IN collect(m.young_person) WHERE y) AS young
 }
 CALL (p) {
   OPTIONAL MATCH (p)-[:PLACED_AT|ATTENDS|FREQUENTS]->(l:Location)
   RETURN collect(l.local_authority) + collect(l.police_force_area) AS areas
 }
-RETURN p.id AS id, coalesce(m.name, p.name) AS name, m.age AS age, young,
-       coalesce(p.learning_disability, false) OR coalesce(p.additional_needs, false)
-         AS vulnerable,
+RETURN p.id AS id, said, young,
        [a IN areas + [p.home_local_authority] WHERE a IS NOT NULL] AS areas
 """
 
+# Each episode with where it ended and with whom, as the report that ended it says (the tenants
+# of where the child was found with the reports that say so); retracted reports are left out.
 EPISODES_OF = """
 MATCH (p:Person {id: $person_id})-[:WENT_MISSING]->(e:MissingEpisode)
 WHERE coalesce(e.started_at, e.ended_at) >= datetime($since)
@@ -38,23 +41,31 @@ CALL (e, closed) {
   OPTIONAL MATCH (e)-[:FOUND_WITH_PERSON]->(c:Person)
   OPTIONAL MATCH (closed)-[cm:MENTIONS]->(c)
   RETURN collect(DISTINCT CASE WHEN c IS NULL THEN null
-                 ELSE {id: c.id, name: coalesce(cm.name, c.name),
-                       adult: NOT coalesce(cm.young_person, false), tenant: false} END)
+                 ELSE {id: c.id, name: cm.name, adult: NOT coalesce(cm.young_person, false),
+                       tenant: false,
+                       reports: [{id: closed.id, observed_at: toString(closed.observed_at)}]} END)
          AS companions
 }
 CALL (l) {
-  OPTIONAL MATCH (t:Person)-[:TENANT_OF]->(l)
-  RETURN collect(DISTINCT CASE WHEN t IS NULL THEN null
-                 ELSE {id: t.id, name: t.name, adult: true, tenant: true} END) AS tenants
+  MATCH (t:Person)-[tl:TENANT_OF]->(l)
+  MATCH (r:Report)-[m:MENTIONS]->(t)
+  WHERE r.id IN tl.report_ids AND NOT coalesce(r.retracted, false)
+  WITH t, r, m ORDER BY r.observed_at DESC, r.id DESC
+  WITH t, collect(m.name)[0] AS name,
+       collect(DISTINCT {id: r.id, observed_at: toString(r.observed_at)}) AS reports
+  RETURN collect({id: t.id, name: name, adult: true, tenant: true, reports: reports}) AS tenants
+}
+CALL (closed, l) {
+  OPTIONAL MATCH (closed)-[ml:MENTIONS]->(l)
+  RETURN collect(ml)[0] AS ml
 }
 RETURN e.id AS id, toString(e.started_at) AS started_at, toString(e.ended_at) AS ended_at,
        coalesce(e.items, []) AS items, e.circumstances AS circumstances,
        coalesce(e.condition, []) AS condition,
        opened.id AS opened_id, toString(opened.observed_at) AS opened_at,
        closed.id AS closed_id, toString(closed.observed_at) AS closed_at,
-       l.id AS place_id, l.name AS place_name, l.local_authority AS local_authority,
-       l.police_force_area AS police_force_area, coalesce(l.drugs_house, false) AS drugs_house,
-       companions + tenants AS companions
+       l.id AS place_id, ml.name AS place_name, ml.local_authority AS local_authority,
+       ml.police_force_area AS police_force_area, companions + tenants AS companions
 ORDER BY coalesce(e.started_at, e.ended_at)
 """
 
@@ -70,17 +81,22 @@ CALL (e) {
 RETURN DISTINCT a.id AS adult_id
 """
 
+# Each episode in which a child was found with the adult, or at the adult's address, with the
+# reports that say the adult is the tenant there (the found report says the rest).
 HARBOURED_BY = """
 MATCH (a:Person {id: $adult_id})
 CALL (a) {
-  MATCH (a)<-[:FOUND_WITH_PERSON]-(e:MissingEpisode) RETURN e, false AS as_tenant
+  MATCH (a)<-[:FOUND_WITH_PERSON]-(e:MissingEpisode) RETURN e, false AS as_tenant, [] AS tenancy
   UNION
-  MATCH (a)-[:TENANT_OF]->(:Location)<-[:FOUND_AT]-(e:MissingEpisode) RETURN e, true AS as_tenant
+  MATCH (a)-[t:TENANT_OF]->(:Location)<-[:FOUND_AT]-(e:MissingEpisode)
+  RETURN e, true AS as_tenant,
+         COLLECT { MATCH (r:Report) WHERE r.id IN t.report_ids AND NOT coalesce(r.retracted, false)
+                   RETURN {id: r.id, observed_at: toString(r.observed_at)} } AS tenancy
 }
-WITH e, as_tenant
+WITH e, as_tenant, tenancy
 WHERE coalesce(e.ended_at, e.started_at) >= datetime($since)
 MATCH (c:Person)-[:WENT_MISSING]->(e)
-RETURN c.id AS child_id, e.id AS episode_id, as_tenant
+RETURN c.id AS child_id, e.id AS episode_id, as_tenant, tenancy
 """
 
 VEHICLES_OF = """
@@ -91,7 +107,7 @@ RETURN DISTINCT v.id AS vehicle_id
 
 GET_VEHICLE = """
 MATCH (v:Vehicle {id: $vehicle_id})
-RETURN v.id AS id, v.name AS name
+RETURN v.id AS id
 """
 
 RIDES_IN = """
@@ -100,36 +116,49 @@ WHERE l.last_seen >= datetime($since)
 UNWIND l.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since) AND m.young_person
-RETURN DISTINCT p.id AS person_id, r.id AS report_id, toString(r.observed_at) AS observed_at
+RETURN DISTINCT p.id AS person_id, r.id AS report_id, toString(r.observed_at) AS observed_at,
+       head([(r)-[mv:MENTIONS]->(v) | mv.name]) AS vehicle_name
 """
 
 # Other children's episodes that share a found place, a found-with person or a vehicle with the
-# child's own, or that the child was found with.
+# child's own, or that the child was found with. A found place or person is stated by the
+# reports that ended the episodes; a vehicle by the reports that put each child in it (`mine`,
+# `theirs`). `names`: what those reports call what is shared.
 SHARED_EPISODES = """
 MATCH (p:Person {id: $person_id})-[:WENT_MISSING]->(e:MissingEpisode)
 WHERE coalesce(e.started_at, e.ended_at) >= datetime($since)
 CALL (p, e) {
   MATCH (e)-[:FOUND_AT]->(x:Location)<-[:FOUND_AT]-(e2:MissingEpisode)<-[:WENT_MISSING]-(o:Person)
-  RETURN x.id AS shared_id, x.name AS shared_name, e2, o
+  RETURN x, e2, o, [] AS mine, [] AS theirs, [e.ended_by, e2.ended_by] AS naming
   UNION
   MATCH (e)-[:FOUND_WITH_PERSON]->(x:Person)<-[:FOUND_WITH_PERSON]-(e2:MissingEpisode)
         <-[:WENT_MISSING]-(o:Person)
-  RETURN x.id AS shared_id, x.name AS shared_name, e2, o
+  RETURN x, e2, o, [] AS mine, [] AS theirs, [e.ended_by, e2.ended_by] AS naming
   UNION
   MATCH (e)-[:FOUND_WITH_PERSON]->(o:Person)-[:WENT_MISSING]->(e2:MissingEpisode)
-  RETURN o.id AS shared_id, o.name AS shared_name, e2, o
+  RETURN o AS x, e2, o, [] AS mine, [] AS theirs, [e.ended_by] AS naming
   UNION
-  MATCH (p)-[:IN_VEHICLE]->(x:Vehicle)<-[:IN_VEHICLE]-(o:Person)
+  MATCH (p)-[a:IN_VEHICLE]->(x:Vehicle)<-[b:IN_VEHICLE]-(o:Person)
         -[:WENT_MISSING]->(e2:MissingEpisode)
-  RETURN x.id AS shared_id, x.name AS shared_name, e2, o
+  RETURN x, e2, o, a.report_ids AS mine, b.report_ids AS theirs,
+         a.report_ids + b.report_ids AS naming
 }
-WITH e, shared_id, shared_name, e2, o
+WITH p, e, x, e2, o, mine, theirs, naming
 WHERE o <> p AND coalesce(e2.started_at, e2.ended_at) >= datetime($since)
 RETURN DISTINCT e.id AS episode_id, o.id AS other_id, e2.id AS other_episode_id,
-       shared_id, shared_name
+       x.id AS shared_id,
+       COLLECT { MATCH (r:Report) WHERE r.id IN mine AND NOT coalesce(r.retracted, false)
+                 RETURN {id: r.id, observed_at: toString(r.observed_at)} } AS mine,
+       COLLECT { MATCH (r:Report) WHERE r.id IN theirs AND NOT coalesce(r.retracted, false)
+                 RETURN {id: r.id, observed_at: toString(r.observed_at)} } AS theirs,
+       COLLECT { MATCH (r:Report)-[m:MENTIONS]->(x)
+                 WHERE r.id IN naming AND NOT coalesce(r.retracted, false)
+                 RETURN {id: r.id, name: m.name} } AS names
 """
 
-# Where the child was found or seen, by each report, with what and whom around them.
+# Where the child was found or seen, by each report, with what and whom around them. The place
+# is named as that report names it, in the areas it gives (else the latest report that gives
+# them: `area_reports`), and its drugs-house status comes with the reports that give it.
 WHEREABOUTS = """
 MATCH (p:Person {id: $person_id})-[s:SEEN_AT]->(l:Location)
 WHERE s.last_seen >= datetime($since)
@@ -147,13 +176,28 @@ CALL (r, p) {
   WHERE e.ended_by = r.id
   RETURN collect(e.circumstances)[0] AS circumstances
 }
-RETURN DISTINCT l.id AS place_id, l.name AS place_name, l.local_authority AS local_authority,
-       l.police_force_area AS police_force_area, coalesce(l.drugs_house, false) AS drugs_house,
+CALL (r, l) {
+  OPTIONAL MATCH (a:Report)-[ma:MENTIONS]->(l)
+  WHERE NOT coalesce(a.retracted, false)
+    AND (ma.local_authority IS NOT NULL OR ma.police_force_area IS NOT NULL)
+  WITH a, ma ORDER BY a = r DESC, a.observed_at DESC, a.id DESC
+  LIMIT 1
+  RETURN ma.local_authority AS local_authority, ma.police_force_area AS police_force_area,
+         CASE WHEN a IS NULL THEN [] ELSE [{id: a.id, observed_at: toString(a.observed_at)}] END
+           AS area_reports
+}
+RETURN DISTINCT l.id AS place_id, head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
+       local_authority, police_force_area, area_reports,
+       COLLECT { MATCH (d:Report)
+                 WHERE d.id IN coalesce(l.drugs_house_reports, [])
+                   AND NOT coalesce(d.retracted, false)
+                 RETURN {id: d.id, observed_at: toString(d.observed_at)} } AS drugs_house_reports,
        r.id AS report_id, toString(r.observed_at) AS observed_at, r.type AS report_type,
        coalesce(r.items, []) AS items, adults, circumstances
 """
 
-# The child's departures since a time, with the places they name; retracted reports are left out.
+# The child's departures since a time, with the places they name as the departure's report names
+# them; retracted reports are left out.
 DEPARTURES_OF = """
 MATCH (p:Person {id: $person_id})-[:DEPARTED]->(d:Departure)
 WHERE d.left_at >= datetime($since)
@@ -166,11 +210,14 @@ RETURN d.id AS id, r.id AS report_id, toString(d.left_at) AS left_at,
        toString(d.expected_back) AS expected_back, coalesce(d.carrying, []) AS carrying,
        d.money_gbp AS money_gbp, d.transport AS transport, coalesce(d.escorted, false) AS escorted,
        coalesce(d.meeting, []) AS meeting,
-       CASE WHEN f IS NULL THEN null ELSE {id: f.id, name: f.name, category: f.category} END
-         AS left_from,
-       CASE WHEN t IS NULL THEN null ELSE {id: t.id, name: t.name, category: t.category} END
-         AS going_to,
-       CASE WHEN b IS NULL THEN null ELSE {id: b.id, name: b.name, category: b.category} END
-         AS leaving_by
+       CASE WHEN f IS NULL THEN null
+            ELSE {id: f.id, name: head([(r)-[m:MENTIONS]->(f) | m.name]),
+                  category: head([(r)-[m:MENTIONS]->(f) | m.category])} END AS left_from,
+       CASE WHEN t IS NULL THEN null
+            ELSE {id: t.id, name: head([(r)-[m:MENTIONS]->(t) | m.name]),
+                  category: head([(r)-[m:MENTIONS]->(t) | m.category])} END AS going_to,
+       CASE WHEN b IS NULL THEN null
+            ELSE {id: b.id, name: head([(r)-[m:MENTIONS]->(b) | m.name]),
+                  category: head([(r)-[m:MENTIONS]->(b) | m.category])} END AS leaving_by
 ORDER BY d.left_at, d.id
 """

@@ -13,6 +13,7 @@ from services.alerts.detectors.harbouring_adult import Harboured, detect_harbour
 from services.alerts.detectors.injury_on_return import detect_injury_on_return
 from services.alerts.detectors.missing_escalation import detect_missing_escalation
 from services.alerts.detectors.out_of_area import detect_out_of_area
+from services.alerts.detectors.provenance import UNNAMED
 from services.alerts.detectors.vehicle_linked_to_missing import (
     Ride,
     detect_vehicle_linked_to_missing,
@@ -51,14 +52,13 @@ async def _harbouring(
         return []  # only adults harbour; a child found with a child is P08
     since = window(ctx, ctx.settings.alerts_missing_window_days)
     harboured = []
-    for child_id, episode_id, as_tenant in await graph.harboured_by(adult_id, since=since):
+    for child_id, episode_id, as_tenant, tenancy in await graph.harboured_by(adult_id, since=since):
         child = await _child(graph, child_id)
         episodes = {e.id: e for e in await graph.episodes(child_id, since=since)}
         if child is not None and episode_id in episodes:
-            harboured.append(Harboured(child, episodes[episode_id], as_tenant))
-    return found(
-        detect_harbouring_adult(adult_id=adult_id, adult_name=adult[0].name, harboured=harboured)
-    )
+            harboured.append(Harboured(child, episodes[episode_id], as_tenant, tenancy))
+    names = {rid: said.name for rid, said in adult[0].said.items() if said.name}
+    return found(detect_harbouring_adult(adult_id=adult_id, adult_names=names, harboured=harboured))
 
 
 async def harbouring_adult(person_id: str, ctx: Context) -> list[AlertCandidate]:
@@ -79,23 +79,22 @@ async def harbouring_adult(person_id: str, ctx: Context) -> list[AlertCandidate]
 async def _vehicle_rides(
     graph: Neo4jMissingGraph, vehicle_id: str, ctx: Context
 ) -> list[AlertCandidate]:
-    name = await graph.vehicle_name(vehicle_id)
-    if name is None:
+    if not await graph.has_vehicle(vehicle_id):
         return []
     since = window(ctx, ctx.settings.alerts_missing_window_days)
     rides = []
     episodes: dict[str, list[Episode]] = {}
-    for child_id, report_id, observed_at in await graph.rides_in(vehicle_id, since=since):
+    for child_id, report_id, observed_at, called in await graph.rides_in(vehicle_id, since=since):
         child = await _child(graph, child_id)
         if child is None:
             continue
         if child_id not in episodes:
             episodes[child_id] = await graph.episodes(child_id, since=since)
-        rides.append(Ride(child, report_id, observed_at, tuple(episodes[child_id])))
+        rides.append(Ride(child, report_id, observed_at, tuple(episodes[child_id]), called))
     return found(
         detect_vehicle_linked_to_missing(
             vehicle_id=vehicle_id,
-            vehicle_name=name,
+            vehicle_name=UNNAMED,
             rides=rides,
             now=ctx.now,
             hours_before=ctx.settings.alerts_vehicle_before_missing_hours,
@@ -127,15 +126,25 @@ async def co_missing(person_id: str, ctx: Context) -> list[AlertCandidate]:
         return []
     own = {e.id: e for e in await graph.episodes(person_id, since=since)}
     shared = []
-    for other_id in sorted({link[1] for link in links}):
+    for other_id in sorted({link.other_id for link in links}):
         other = await _child(graph, other_id)
         if other is None:
             continue
         theirs = {e.id: e for e in await graph.episodes(other_id, since=since)}
         shared += [
-            SharedEpisode(own[mine], other, theirs[their], shared_id, shared_name)
-            for mine, who, their, shared_id, shared_name in links
-            if who == other_id and mine in own and their in theirs
+            SharedEpisode(
+                own[link.episode_id],
+                other,
+                theirs[link.other_episode_id],
+                link.shared_id,
+                UNNAMED,
+                facts=link.facts,
+                names=link.names,
+            )
+            for link in links
+            if link.other_id == other_id
+            and link.episode_id in own
+            and link.other_episode_id in theirs
         ]
     return detect_co_missing(
         child=child,

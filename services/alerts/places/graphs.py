@@ -5,11 +5,12 @@ from typing import Any
 
 from neo4j import AsyncDriver
 
-from schemas.entities import PlaceCategory
+from schemas.entities import PersonRole, PlaceCategory
 from services.alerts.detectors import condition_breach as breach
 from services.alerts.detectors.care_home_targeted import External, Home, ResidentLink
 from services.alerts.detectors.cuckooing import Address, Tenant, Visit
 from services.alerts.detectors.peer_group_context import Named, PeerAnchor, PupilLink
+from services.alerts.detectors.provenance import UNNAMED, Names, reports_of
 from services.alerts.detectors.trap_house import ChildAtPremises, Premises
 from services.alerts.places import queries
 
@@ -28,6 +29,11 @@ def _when(value: str | None) -> datetime | None:
 
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _names(rows: list[dict[str, Any]] | None) -> Names:
+    """What each report of a query's `[{id, name}]` list calls an entity."""
+    return {row["id"]: row["name"] for row in rows or [] if row.get("name")}
 
 
 class _Reader:
@@ -53,9 +59,11 @@ class Neo4jPeerGroupGraph(_Reader):
         return PeerAnchor(
             id=row["id"],
             kind=row["kind"],
-            name=row["name"],
+            name=UNNAMED,
             category=PlaceCategory(category) if category else None,
-            drugs_house=bool(row["drugs_house"]),
+            drugs_house=bool(row["drugs_house_reports"]),
+            category_reports=reports_of(row["category_reports"]),
+            drugs_house_reports=reports_of(row["drugs_house_reports"]),
         )
 
     async def pupils_linked(self, anchor: PeerAnchor, *, since: datetime) -> list[PupilLink]:
@@ -67,14 +75,17 @@ class Neo4jPeerGroupGraph(_Reader):
         return [
             PupilLink(
                 person_id=r["person_id"],
-                person_name=r["person_name"],
+                person_name=r["person_name"] or UNNAMED,
                 age=r["age"],
                 vulnerable=bool(r["vulnerable"]),
-                school=Named(id=r["school_id"], name=r["school_name"]),
+                school=Named(id=r["school_id"], name=r["school_name"] or ""),
                 approached=bool(r["approached"]),
                 report_id=r["report_id"],
                 observed_at=datetime.fromisoformat(r["observed_at"]),
-                via=tuple(Named(id=v["id"], name=v["name"]) for v in r["via"]),
+                via=tuple(Named(id=v["id"], name=v["name"] or UNNAMED) for v in r["via"]),
+                anchor_name=r["anchor_name"],
+                enrolment=reports_of(r["enrolment"]),
+                school_names=_names(r["enrolment"]),
             )
             for r in rows
         ]
@@ -91,10 +102,11 @@ class Neo4jTrapHouseGraph(_Reader):
         row = rows[0]
         return Premises(
             id=row["id"],
-            name=row["name"],
+            name=UNNAMED,
             drugs_house=bool(row["drugs_house"]),
             since=_when(row["since"]),
             status_report=row["status_report"],
+            status_name=row["status_name"],
         )
 
     async def children_at(self, location_id: str, *, since: datetime) -> list[ChildAtPremises]:
@@ -105,11 +117,12 @@ class Neo4jTrapHouseGraph(_Reader):
         return [
             ChildAtPremises(
                 person_id=r["person_id"],
-                person_name=r["person_name"],
+                person_name=r["person_name"] or UNNAMED,
                 age=r["age"],
                 vulnerable=bool(r["vulnerable"]),
                 report_id=r["report_id"],
                 observed_at=datetime.fromisoformat(r["observed_at"]),
+                place_name=r["place_name"],
             )
             for r in rows
         ]
@@ -120,6 +133,21 @@ class Neo4jTrapHouseGraph(_Reader):
             queries.FIND_DRUGS_HOUSES_OF, person_id=person_id, since=since.isoformat()
         )
         return [r["location_id"] for r in rows]
+
+
+def _tenant(row: dict[str, Any]) -> Tenant:
+    """A tenant as the reports that say they are the tenant describe them."""
+    said = sorted(row["said"], key=lambda x: (x["observed_at"], x["id"]), reverse=True)
+    vulnerable = [x for x in said if x["role"] == PersonRole.VULNERABLE_ADULT]
+    roles = [x["role"] for x in said if x["role"] and x["role"] != PersonRole.UNKNOWN]
+    return Tenant(
+        id=row["id"],
+        name=UNNAMED,
+        role=PersonRole.VULNERABLE_ADULT.value if vulnerable else (roles or ["unknown"])[0],
+        reports=reports_of(said),
+        names=_names(said),
+        role_reports=reports_of(vulnerable),
+    )
 
 
 class Neo4jCuckooingGraph(_Reader):
@@ -133,16 +161,15 @@ class Neo4jCuckooingGraph(_Reader):
         row = rows[0]
         return Address(
             id=row["id"],
-            name=row["name"],
+            name=UNNAMED,
             local_authority=row["local_authority"],
             vulnerable_tenant=bool(row["vulnerable_tenant"]),
-            cuckooing_suspected=bool(row["cuckooing_suspected"]),
-            tenants=tuple(
-                Tenant(id=t["id"], name=t["name"], role=t["role"] or "unknown")
-                for t in sorted(row["tenants"], key=lambda t: t["id"])
-            ),
-            status_report=row["status_report"],
-            status_observed_at=_when(row["status_observed_at"]),
+            cuckooing_suspected=bool(row["cuckooing"]),
+            tenants=tuple(_tenant(t) for t in sorted(row["tenants"], key=lambda t: t["id"])),
+            vulnerable_tenant_reports=reports_of(row["vulnerable_tenant"]),
+            cuckooing_reports=reports_of(row["cuckooing"]),
+            area_reports=reports_of(row["area_reports"]),
+            names={**_names(row["vulnerable_tenant"]), **_names(row["cuckooing"])},
         )
 
     async def visits(self, location_id: str, *, since: datetime) -> list[Visit]:
@@ -161,6 +188,8 @@ class Neo4jCuckooingGraph(_Reader):
                 role=r["role"] or "unknown",
                 report_id=r["report_id"],
                 observed_at=datetime.fromisoformat(r["observed_at"]),
+                place_name=r["place_name"],
+                home_reports=reports_of(r["home_reports"]),
             )
             for r in rows
         ]
@@ -176,11 +205,7 @@ class Neo4jCareHomeGraph(_Reader):
             return None
         row = rows[0]
         return External(
-            id=row["id"],
-            kind=row["kind"],
-            name=row["name"],
-            adult=bool(row["adult"]),
-            role=row["role"],
+            id=row["id"], kind=row["kind"], name=UNNAMED, adult=bool(row["adult"]), role=row["role"]
         )
 
     async def residents_linked(
@@ -196,13 +221,16 @@ class Neo4jCareHomeGraph(_Reader):
         return [
             ResidentLink(
                 person_id=r["person_id"],
-                person_name=r["person_name"],
+                person_name=r["person_name"] or UNNAMED,
                 age=r["age"],
                 vulnerable=bool(r["vulnerable"]),
-                home=Home(id=r["home_id"], name=r["home_name"]),
+                home=Home(id=r["home_id"], name=r["home_name"] or ""),
                 link=r["link"],
                 report_id=r["report_id"],
                 observed_at=datetime.fromisoformat(r["observed_at"]),
+                entity_name=r["entity_name"],
+                residency=reports_of(r["residency"]),
+                home_names=_names(r["residency"]),
             )
             for r in rows
         ]
@@ -217,28 +245,28 @@ def _order(row: dict[str, Any]) -> breach.Order:
         id=row["id"],
         kind=row["kind"],
         subject_id=row["subject_id"],
-        subject_name=row["subject_name"],
+        subject_name=row["subject_name"] or UNNAMED,
         issued_on=issued_on,
         expires_on=_day(row["expires_on"]),
         radius_m=row["radius_m"],
         centre=breach.Centre(
-            id=centre["id"], name=centre["name"], lat=centre["lat"], lon=centre["lon"]
+            id=centre["id"], name=centre["name"] or UNNAMED, lat=centre["lat"], lon=centre["lon"]
         )
         if centre
         else None,
         protected=tuple(
-            breach.Named(id=p["id"], name=p["name"])
+            breach.Named(id=p["id"], name=p["name"] or UNNAMED)
             for p in sorted(row["protected"], key=lambda p: p["id"])
         ),
         areas=tuple(
             breach.Area(
                 id=a["id"],
-                name=a["name"],
+                name=a["name"] or UNNAMED,
                 local_authority=a["local_authority"],
                 police_force_area=a["police_force_area"],
                 region=bool(a["region"]),
             )
-            for a in sorted(row["areas"], key=lambda a: a["id"])
+            for a in sorted((a for a in row["areas"] if a), key=lambda a: a["id"])
         ),
         report_id=row["report_id"],
         observed_at=_when(row["observed_at"]),
@@ -261,7 +289,7 @@ class Neo4jOrderGraph(_Reader):
         return [
             breach.PlaceSighting(
                 location_id=r["location_id"],
-                name=r["name"],
+                name=r["name"] or UNNAMED,
                 lat=r["lat"],
                 lon=r["lon"],
                 local_authority=r["local_authority"],

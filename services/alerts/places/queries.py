@@ -2,75 +2,111 @@
 
 Every query starts from the one entity it is given, found by its id, and reads only that entity's
 links within the window, so the cost of an event does not grow with the size of the graph.
-Entities are named as the report that links them names them (MENTIONS.name).
+Entities are named, and their properties given, as the report that links them does (what its
+MENTIONS keeps), never by the node's own properties, which any report may have filled in. A fact
+the linking report does not state (a pupil's school, a resident's home, a tenancy, a premises
+status, a place's category) comes with the reports that do, for the alert to cite.
 """
 
 # ---------------------------------------------------------------- P02 peer group
 
+# For a place: its category as the reports give it (the earliest that is not 'other') and its
+# drugs-house status, each with the reports that give it.
 GET_PEER_ANCHOR = """
 MATCH (e:Entity {id: $entity_id})
-RETURN e.id AS id, e.kind AS kind, e.name AS name, e.category AS category,
-       coalesce(e.drugs_house, false) AS drugs_house
+CALL (e) {
+  MATCH (r:Report)-[m:MENTIONS]->(e)
+  WHERE e:Location AND NOT coalesce(r.retracted, false)
+    AND coalesce(m.category, 'other') <> 'other'
+  WITH r, m ORDER BY r.observed_at, r.id
+  RETURN collect({id: r.id, observed_at: toString(r.observed_at), category: m.category}) AS said
+}
+WITH e, said,
+     CASE WHEN e:Location THEN coalesce(head(said).category, 'other') END AS category
+RETURN e.id AS id, e.kind AS kind, category,
+       [x IN said WHERE x.category = category | {id: x.id, observed_at: x.observed_at}]
+         AS category_reports,
+       COLLECT { MATCH (d:Report)
+                 WHERE d.id IN coalesce(e.drugs_house_reports, [])
+                   AND NOT coalesce(d.retracted, false)
+                 RETURN {id: d.id, observed_at: toString(d.observed_at)} } AS drugs_house_reports
 """
 
 # Pupils seen at the place, with whoever approached them there in the same report.
 FIND_PUPILS_SEEN_AT = """
-MATCH (l:Location {id: $entity_id})<-[s:SEEN_AT]-(p:Person)-[:ATTENDS]->(school:Location)
+MATCH (l:Location {id: $entity_id})<-[s:SEEN_AT]-(p:Person)-[at:ATTENDS]->(school:Location)
 WHERE s.last_seen >= datetime($since) AND school <> l
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since)
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
-       coalesce(p.learning_disability, false) OR coalesce(p.additional_needs, false)
+       coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
-       school.id AS school_id,
-       coalesce(head([(r)-[ms:MENTIONS]->(school) | ms.name]), school.name) AS school_name,
+       school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
+       COLLECT { MATCH (a:Report)-[ma:MENTIONS]->(school)
+                 WHERE a.id IN at.report_ids AND NOT coalesce(a.retracted, false)
+                 RETURN {id: a.id, observed_at: toString(a.observed_at), name: ma.name} }
+         AS enrolment,
+       head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS anchor_name,
        m.part = 'approached' AS approached, r.id AS report_id,
        toString(r.observed_at) AS observed_at,
        [(a:Entity)-[ap:APPROACHED]->(p) WHERE r.id IN ap.report_ids
-        | {id: a.id, name: coalesce(head([(r)-[ma:MENTIONS]->(a) | ma.name]), a.name)}] AS via
+        | {id: a.id, name: head([(r)-[ma:MENTIONS]->(a) | ma.name])}] AS via
 """
 
 # Pupils a person or group approached, with the place of the approach (not a school or home).
 FIND_PUPILS_APPROACHED_BY = """
-MATCH (e:Entity {id: $entity_id})-[ap:APPROACHED]->(p:Person)-[:ATTENDS]->(school:Location)
+MATCH (e:Entity {id: $entity_id})-[ap:APPROACHED]->(p:Person)-[at:ATTENDS]->(school:Location)
 WHERE ap.last_seen >= datetime($since)
 UNWIND ap.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since)
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
-       coalesce(p.learning_disability, false) OR coalesce(p.additional_needs, false)
+       coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
-       school.id AS school_id,
-       coalesce(head([(r)-[ms:MENTIONS]->(school) | ms.name]), school.name) AS school_name,
+       school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
+       COLLECT { MATCH (a:Report)-[ma:MENTIONS]->(school)
+                 WHERE a.id IN at.report_ids AND NOT coalesce(a.retracted, false)
+                 RETURN {id: a.id, observed_at: toString(a.observed_at), name: ma.name} }
+         AS enrolment,
+       head([(r)-[me:MENTIONS]->(e) | me.name]) AS anchor_name,
        true AS approached, r.id AS report_id, toString(r.observed_at) AS observed_at,
        [(p)-[s:SEEN_AT]->(l:Location) WHERE r.id IN s.report_ids AND NOT l:Placement
-        | {id: l.id, name: coalesce(head([(r)-[ml:MENTIONS]->(l) | ml.name]), l.name)}] AS via
+        | {id: l.id, name: head([(r)-[ml:MENTIONS]->(l) | ml.name])}] AS via
 """
 
 # Pupils who were in the vehicle, with where the same report saw them.
 FIND_PUPILS_IN_VEHICLE = """
-MATCH (v:Vehicle {id: $entity_id})<-[iv:IN_VEHICLE]-(p:Person)-[:ATTENDS]->(school:Location)
+MATCH (v:Vehicle {id: $entity_id})<-[iv:IN_VEHICLE]-(p:Person)-[at:ATTENDS]->(school:Location)
 WHERE iv.last_seen >= datetime($since)
 UNWIND iv.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since)
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
-       coalesce(p.learning_disability, false) OR coalesce(p.additional_needs, false)
+       coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
-       school.id AS school_id,
-       coalesce(head([(r)-[ms:MENTIONS]->(school) | ms.name]), school.name) AS school_name,
+       school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
+       COLLECT { MATCH (a:Report)-[ma:MENTIONS]->(school)
+                 WHERE a.id IN at.report_ids AND NOT coalesce(a.retracted, false)
+                 RETURN {id: a.id, observed_at: toString(a.observed_at), name: ma.name} }
+         AS enrolment,
+       head([(r)-[mv:MENTIONS]->(v) | mv.name]) AS anchor_name,
        false AS approached, r.id AS report_id, toString(r.observed_at) AS observed_at,
        [(p)-[s:SEEN_AT]->(l:Location) WHERE r.id IN s.report_ids
-        | {id: l.id, name: coalesce(head([(r)-[ml:MENTIONS]->(l) | ml.name]), l.name)}] AS via
+        | {id: l.id, name: head([(r)-[ml:MENTIONS]->(l) | ml.name])}] AS via
 """
 
 # ---------------------------------------------------------------- P11 trap house
 
+# The premises, and the first report (not retracted) that gave it drugs-house status: a status no
+# report gives is none.
 GET_PREMISES = """
 MATCH (l:Location {id: $location_id})
-RETURN l.id AS id, l.name AS name, coalesce(l.drugs_house, false) AS drugs_house,
-       toString(l.drugs_house_since) AS since, l.drugs_house_report AS status_report
+OPTIONAL MATCH (sr:Report {id: l.drugs_house_report})
+WHERE NOT coalesce(sr.retracted, false)
+RETURN l.id AS id, coalesce(l.drugs_house, false) AND sr IS NOT NULL AS drugs_house,
+       toString(l.drugs_house_since) AS since, sr.id AS status_report,
+       head([(sr)-[m:MENTIONS]->(l) | m.name]) AS status_name
 """
 
 FIND_CHILDREN_AT_PREMISES = """
@@ -80,8 +116,9 @@ UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since) AND m.young_person
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
-       coalesce(p.learning_disability, false) OR coalesce(p.additional_needs, false)
+       coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
+       head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 """
 
@@ -94,33 +131,64 @@ ORDER BY location_id
 
 # ---------------------------------------------------------------- P12 cuckooing
 
-# The address, its tenants, and the latest report that named it as an address of concern.
+# The address: its local authority as the latest report that gives one does; the reports behind
+# its vulnerable-tenant and cuckooing statuses (not retracted), with what each calls it; and each
+# tenant with what the reports that say they are the tenant (TENANT_OF) say of them.
 GET_ADDRESS = """
 MATCH (l:Location {id: $location_id})
 CALL (l) {
-  OPTIONAL MATCH (r:Report)-[:MENTIONS {part: 'address_of_concern'}]->(l)
-  RETURN r.id AS status_report, toString(r.observed_at) AS status_observed_at
-  ORDER BY r.observed_at DESC
+  OPTIONAL MATCH (a:Report)-[ma:MENTIONS]->(l)
+  WHERE NOT coalesce(a.retracted, false) AND ma.local_authority IS NOT NULL
+  WITH a, ma ORDER BY a.observed_at DESC, a.id DESC
   LIMIT 1
+  RETURN ma.local_authority AS local_authority,
+         CASE WHEN a IS NULL THEN [] ELSE [{id: a.id, observed_at: toString(a.observed_at)}] END
+           AS area_reports
 }
-RETURN l.id AS id, l.name AS name, l.local_authority AS local_authority,
-       coalesce(l.vulnerable_tenant, false) AS vulnerable_tenant,
-       coalesce(l.cuckooing_suspected, false) AS cuckooing_suspected,
-       [(t:Person)-[:TENANT_OF]->(l) | {id: t.id, name: t.name, role: t.role}] AS tenants,
-       status_report, status_observed_at
+CALL (l) {
+  MATCH (t:Person)-[tl:TENANT_OF]->(l)
+  MATCH (r:Report)-[m:MENTIONS]->(t)
+  WHERE r.id IN tl.report_ids AND NOT coalesce(r.retracted, false)
+  WITH t, collect({id: r.id, observed_at: toString(r.observed_at), name: m.name, role: m.role})
+         AS said
+  RETURN collect({id: t.id, said: said}) AS tenants
+}
+RETURN l.id AS id, local_authority, area_reports, tenants,
+       COLLECT { MATCH (r:Report)
+                 WHERE r.id IN coalesce(l.vulnerable_tenant_reports, [])
+                   AND NOT coalesce(r.retracted, false)
+                 RETURN {id: r.id, observed_at: toString(r.observed_at),
+                         name: head([(r)-[m:MENTIONS]->(l) | m.name])} } AS vulnerable_tenant,
+       COLLECT { MATCH (r:Report)
+                 WHERE r.id IN coalesce(l.cuckooing_reports, [])
+                   AND NOT coalesce(r.retracted, false)
+                 RETURN {id: r.id, observed_at: toString(r.observed_at),
+                         name: head([(r)-[m:MENTIONS]->(l) | m.name])} } AS cuckooing
 """
 
+# Each report that places a person at the address, as that report names and describes them;
+# where it does not give their home authority, the latest report that does (`home_reports`).
 FIND_VISITS_AT_ADDRESS = """
 MATCH (l:Location {id: $location_id})<-[s:SEEN_AT]-(p:Person)
 WHERE s.last_seen >= datetime($since)
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since)
+CALL (r, p) {
+  OPTIONAL MATCH (h:Report)-[mh:MENTIONS]->(p)
+  WHERE NOT coalesce(h.retracted, false) AND mh.home_local_authority IS NOT NULL
+  WITH h, mh ORDER BY h = r DESC, h.observed_at DESC, h.id DESC
+  LIMIT 1
+  RETURN mh.home_local_authority AS home_local_authority,
+         CASE WHEN h IS NULL THEN [] ELSE [{id: h.id, observed_at: toString(h.observed_at)}] END
+           AS home_reports
+}
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.young_person, false) AS young,
-       coalesce(p.learning_disability, false) OR coalesce(p.additional_needs, false)
+       coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
-       p.home_local_authority AS home_local_authority, p.role AS role,
+       home_local_authority, home_reports, p.role AS role,
+       head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 """
 
@@ -130,23 +198,30 @@ GET_EXTERNAL = """
 MATCH (e:Entity {id: $entity_id})
 WHERE e:Person OR e:Vehicle OR e:Phone OR e:Handle
 OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(e)
+WHERE NOT coalesce(r.retracted, false)
 WITH e, collect(m.young_person) AS young
-RETURN e.id AS id, e.kind AS kind, e.name AS name, e.role AS role,
+RETURN e.id AS id, e.kind AS kind, e.role AS role,
        coalesce(e.role = 'adult' OR (size(young) > 0 AND none(y IN young WHERE y)), false)
          AS adult
 """
 
-# Residents of care homes directly linked to the entity ($links: relationship types).
+# Residents of care homes directly linked to the entity ($links: relationship types), with the
+# reports that say where they are placed (PLACED_AT) and what those reports call the home.
 FIND_RESIDENTS_LINKED = """
-MATCH (e:Entity {id: $entity_id})-[l]-(p:Person)-[:PLACED_AT]->(h:Location)
+MATCH (e:Entity {id: $entity_id})-[l]-(p:Person)-[pl:PLACED_AT]->(h:Location)
 WHERE type(l) IN $links AND h.category = 'care_home' AND l.last_seen >= datetime($since)
 UNWIND l.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since)
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
-       coalesce(p.learning_disability, false) OR coalesce(p.additional_needs, false)
+       coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
-       h.id AS home_id, coalesce(head([(r)-[mh:MENTIONS]->(h) | mh.name]), h.name) AS home_name,
+       h.id AS home_id, head([(r)-[mh:MENTIONS]->(h) | mh.name]) AS home_name,
+       COLLECT { MATCH (a:Report)-[ma:MENTIONS]->(h)
+                 WHERE a.id IN pl.report_ids AND NOT coalesce(a.retracted, false)
+                 RETURN {id: a.id, observed_at: toString(a.observed_at), name: ma.name} }
+         AS residency,
+       head([(r)-[me:MENTIONS]->(e) | me.name]) AS entity_name,
        type(l) AS link, r.id AS report_id, toString(r.observed_at) AS observed_at
 """
 
@@ -161,18 +236,18 @@ WHERE NOT coalesce(ro.retracted, false)
 OPTIONAL MATCH (o)-[:CENTRED_ON]->(c:Location)
 RETURN o.id AS id, o.kind AS kind, toString(o.issued_on) AS issued_on,
        toString(o.expires_on) AS expires_on, o.radius_m AS radius_m, s.id AS subject_id,
-       coalesce(head([(ro)-[ms:MENTIONS]->(s) | ms.name]), s.name) AS subject_name,
+       head([(ro)-[ms:MENTIONS]->(s) | ms.name]) AS subject_name,
        CASE WHEN c IS NULL THEN null
-            ELSE {id: c.id, lat: c.lat, lon: c.lon,
-                  name: coalesce(head([(ro)-[mc:MENTIONS]->(c) | mc.name]), c.name)} END
+            ELSE head([(ro)-[mc:MENTIONS]->(c) | {id: c.id, lat: mc.lat, lon: mc.lon,
+                                                   name: mc.name}]) END
          AS centre,
        [(o)-[:PROTECTS]->(p:Person)
-        | {id: p.id, name: coalesce(head([(ro)-[mp:MENTIONS]->(p) | mp.name]), p.name)}]
-         AS protected,
+        | {id: p.id, name: head([(ro)-[mp:MENTIONS]->(p) | mp.name])}] AS protected,
        [(o)-[:EXCLUDES]->(a:Location)
-        | {id: a.id, name: coalesce(head([(ro)-[ma:MENTIONS]->(a) | ma.name]), a.name),
-           local_authority: a.local_authority, police_force_area: a.police_force_area,
-           region: a.postcode IS NULL AND a.lat IS NULL}] AS areas,
+        | head([(ro)-[ma:MENTIONS]->(a)
+                | {id: a.id, name: ma.name, local_authority: ma.local_authority,
+                   police_force_area: ma.police_force_area,
+                   region: a.postcode IS NULL AND ma.lat IS NULL}])] AS areas,
        ro.id AS report_id, toString(ro.observed_at) AS observed_at
 ORDER BY id
 """
@@ -183,11 +258,13 @@ WHERE l.last_seen >= datetime($since)
 UNWIND l.report_ids AS report_id
 MATCH (r:Report {id: report_id})
 WHERE r.observed_at >= datetime($since)
-RETURN DISTINCT loc.id AS location_id,
-       coalesce(head([(r)-[m:MENTIONS]->(loc) | m.name]), loc.name) AS name,
-       loc.lat AS lat, loc.lon AS lon, loc.local_authority AS local_authority,
-       loc.police_force_area AS police_force_area, r.id AS report_id,
-       toString(r.observed_at) AS observed_at
+CALL (r, loc) {
+  OPTIONAL MATCH (r)-[m:MENTIONS]->(loc)
+  RETURN collect(m)[0] AS m
+}
+RETURN DISTINCT loc.id AS location_id, m.name AS name, m.lat AS lat, m.lon AS lon,
+       m.local_authority AS local_authority, m.police_force_area AS police_force_area,
+       r.id AS report_id, toString(r.observed_at) AS observed_at
 """
 
 # Direct links, and the same place or vehicle in the same report, with each protected person.
