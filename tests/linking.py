@@ -4,6 +4,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
@@ -12,7 +13,8 @@ from schemas.alerts import AlertRaised
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportSubmitted
 from schemas.retractions import ReportRetracted
-from services.alerts.lifecycle import HistoryEntry
+from services.alerts.detectors.candidate import AlertCandidate
+from services.alerts.lifecycle import HistoryEntry, record_alert
 from services.alerts.store import Neo4jAlertStore
 from services.network.graph import Neo4jGraphStore, link_batch
 from services.network.retractions import withdraw_retracted
@@ -83,3 +85,23 @@ def retract(settings: InfraSettings, report_id: str, *, agency: str = "Synthetic
             await withdraw_retracted(event=event, graph=store, now=NOW, new_id=uuid.uuid4)
 
     asyncio.run(run())
+
+
+def record(
+    settings: InfraSettings, candidate: AlertCandidate, *, now: datetime = NOW
+) -> AlertRaised | None:
+    """Raise or update the alert for a candidate with the worker's use case on the real store."""
+
+    async def run() -> AlertRaised | None:
+        async with _driver(settings) as driver:
+            store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
+            return await record_alert(candidate=candidate, store=store, now=now, new_id=uuid.uuid4)
+
+    return asyncio.run(run())
+
+
+def raise_alert(settings: InfraSettings, candidate: AlertCandidate) -> AlertRaised:
+    """The alert the worker would raise for a candidate, with its visibility."""
+    alert = record(settings, candidate)
+    assert alert is not None, "the candidate raised nothing"
+    return alert

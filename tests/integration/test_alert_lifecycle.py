@@ -19,12 +19,11 @@ from schemas.alerts import AlertRaised, AlertStatus, AlertSubject, AlertType, Ev
 from schemas.reports import ReportCreate
 from services.alerts.config import Settings
 from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.lifecycle import record_alert
 from services.alerts.main import create_app
 from services.alerts.store import Neo4jAlertStore
 from tests import queries
 from tests.factories import report_json, sighting_json, submitted
-from tests.linking import link_events, save_alert
+from tests.linking import link_events, record, save_alert
 
 pytestmark = pytest.mark.integration
 HOME, POLICE, OTHER_FORCE = "Synthetic Home A", "Synthetic Police", "Synthetic Other Force"
@@ -122,20 +121,7 @@ def _record_again(settings: InfraSettings, alert: AlertRaised, *, more: bool) ->
         anchor_id=alert.subjects[0].id,
     )
 
-    async def run() -> AlertRaised | None:
-        driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        )
-        try:
-            store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
-            return await record_alert(
-                candidate=candidate, store=store, now=datetime.now(UTC), new_id=uuid.uuid4
-            )
-        finally:
-            await driver.close()
-
-    return asyncio.run(run())
+    return record(settings, candidate, now=datetime.now(UTC))
 
 
 def test_an_alert_goes_through_its_lifecycle_and_keeps_its_history(

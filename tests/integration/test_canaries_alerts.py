@@ -8,9 +8,9 @@ detectors run on everything linked, as the alert worker would, and every alert i
 the worker's own use case. Then:
 
 - outside the conditions (a police user of another force), no alert on any channel shows a
-  canary: the alert API's detail (the list uses the same filter), and the rule every other
-  channel applies to the alert as it travels (the live stream, webhooks and the alerts topic:
-  `may_see` on its `visibility`);
+  canary: the alert API's list and detail, the live stream (the real feed and stream code, one
+  poll), a webhook subscription of that force (the real choice of subscribers), and the alerts
+  topic as its documented rule (`may_see` on `visibility`) lets a consumer pass it on;
 - inside the conditions (a user of the force named), the baseline's alert types are raised and
   visible, and every canary the baseline's alerts showed is shown, so the suite cannot pass by
   showing nothing.
@@ -38,6 +38,9 @@ from schemas.alerts import AlertRaised
 from schemas.linking import EntityKind
 from schemas.reports import ReportCreate
 from services.alerts.config import Settings
+from services.alerts.delivery.notify import Subscription, subscribers
+from services.alerts.delivery.store import Neo4jAlertFeed
+from services.alerts.delivery.stream import Cursor, follow_alerts
 from services.alerts.delivery.visibility import may_see
 from services.alerts.detection import Context, detect
 from services.alerts.lifecycle import record_alert
@@ -473,19 +476,86 @@ def alerts_api(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, dict[str,
         yield client, headers
 
 
+class _Polled(Exception):
+    """Ends the live stream after its first poll."""
+
+
+def _streamed(settings: InfraSettings, who: Principal) -> dict[str, AlertRaised]:
+    """What the live stream sends this receiver: one poll of the real feed and stream code."""
+
+    async def stop(_: float) -> None:
+        raise _Polled
+
+    async def run() -> dict[str, AlertRaised]:
+        driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        )
+        sent: dict[str, AlertRaised] = {}
+        try:
+            async for item in follow_alerts(
+                feed=Neo4jAlertFeed(driver=driver, database=settings.neo4j_database),
+                audiences=audiences_of(who),
+                start=Cursor(NOW - timedelta(seconds=1)),
+                poll_s=0.0,
+                overlap=timedelta(0),
+                batch=5000,
+                sleep=stop,
+            ):
+                sent[str(item.alert.alert_id)] = item.alert
+        except _Polled:
+            pass
+        finally:
+            await driver.close()
+        return sent
+
+    return asyncio.run(run())
+
+
+def _subscription(who: Principal) -> Subscription:
+    return Subscription(
+        id=who.user,
+        name=who.user,
+        url="https://receiver.invalid/tessera",
+        secret="whsec_canary",  # noqa: S106 - a test receiver's secret
+        agency=who.agency,
+        role=who.role.value,
+        active=True,
+        created_at=NOW - timedelta(days=1),
+    )
+
+
 def _seen_by(
-    who: Principal, run: Run, api: tuple[TestClient, dict[str, dict[str, str]]]
+    who: Principal,
+    run: Run,
+    api: tuple[TestClient, dict[str, dict[str, str]]],
+    settings: InfraSettings,
 ) -> list[str]:
-    """Each alert of the run as this receiver gets it on every channel (squeezed JSON)."""
+    """Each alert of the run as this receiver gets it on every channel (squeezed JSON): the
+    alert API's list and detail, the live stream, a webhook subscription of the receiver's
+    agency and role, and the alerts topic as the documented rule lets a consumer pass it on."""
     client, tokens = api
     shown = []
+    streamed = _streamed(settings, who)
     for alert_id, alert in run.alerts.items():
-        if may_see(alert, audiences_of(who)):  # live stream, webhooks, the alerts topic
+        allowed = may_see(alert, audiences_of(who))
+        assert (alert_id in streamed) == allowed, f"the stream and the rule disagree on {alert_id}"
+        if allowed:  # the alerts topic
             shown.append(_squeezed(alert.model_dump_json()))
+        if subscribers(alert, [_subscription(who)]):  # webhooks
+            shown.append(_squeezed(alert.model_dump_json()))
+        if alert_id in streamed:  # the live stream
+            shown.append(_squeezed(streamed[alert_id].model_dump_json()))
         response = client.get(f"/v1/alerts/{alert_id}", headers=tokens[who.user])
         assert response.status_code in {200, 404}, response.text
         if response.status_code == 200:
             shown.append(_squeezed(response.text))
+    for alert_type in {a.type.value for a in run.alerts.values()}:
+        listed = client.get(
+            "/v1/alerts", params={"type": alert_type, "limit": 200}, headers=tokens[who.user]
+        )
+        assert listed.status_code == 200, listed.text
+        shown.append(_squeezed(listed.text))
     return shown
 
 
@@ -506,16 +576,16 @@ def test_no_alert_channel_shows_a_restricted_reports_values_outside_its_conditio
     baseline = _run(settings, reports, None)
     runs.append(baseline)
     assert expected <= _types(baseline, OUTSIDE), f"the scenario raised {_types(baseline, OUTSIDE)}"
-    baseline_text = " ".join(_seen_by(OUTSIDE, baseline, alerts_api))
+    baseline_text = " ".join(_seen_by(OUTSIDE, baseline, alerts_api, settings))
     for index in range(len(baseline.events)):
         run = _run(settings, reports, index)
         runs.append(run)
         canaries = _canaries(run, index)
-        outside = " ".join(_seen_by(OUTSIDE, run, alerts_api))
+        outside = " ".join(_seen_by(OUTSIDE, run, alerts_api, settings))
         leaked = sorted(c for c in canaries if c in outside)
         assert not leaked, f"report {index} restricted: {leaked} reached a receiver outside"
         assert expected <= _types(run, INSIDE), f"report {index} restricted: no alert inside"
-        inside = " ".join(_seen_by(INSIDE, run, alerts_api))
+        inside = " ".join(_seen_by(INSIDE, run, alerts_api, settings))
         shown_before = {c for c in canaries if c.replace(run.tag, baseline.tag) in baseline_text}
         missing = sorted(c for c in shown_before if c not in inside)
         assert not missing, f"report {index} restricted: inside does not see {missing}"

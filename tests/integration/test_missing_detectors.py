@@ -12,7 +12,6 @@ from neo4j import AsyncGraphDatabase, Driver
 from common.auth import Principal, Role
 from common.settings import InfraSettings
 from common.visibility import audiences_of
-from schemas.alerts import AlertRaised
 from schemas.entities import Person
 from schemas.linking import EntityKind
 from schemas.reports import ReportCreate
@@ -20,12 +19,10 @@ from services.alerts.config import Settings
 from services.alerts.delivery.visibility import may_see
 from services.alerts.detection import Context, detect
 from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.lifecycle import record_alert
-from services.alerts.store import Neo4jAlertStore
 from services.network.resolve import new_person_id
 from tests import queries
 from tests.factories import id_key, report_json, run_tag, submitted
-from tests.linking import link_events, retract
+from tests.linking import link_events, raise_alert, retract
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
@@ -196,25 +193,6 @@ def test_a_child_found_in_their_own_area_raises_no_out_of_area_alert(
     assert _detect(settings, EntityKind.PERSON, kid_id) == []
 
 
-def _raise(settings: InfraSettings, candidate: AlertCandidate) -> AlertRaised:
-    """The alert the worker would raise for a candidate, with its visibility."""
-
-    async def run() -> AlertRaised | None:
-        driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        )
-        try:
-            store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
-            return await record_alert(candidate=candidate, store=store, now=NOW, new_id=uuid.uuid4)
-        finally:
-            await driver.close()
-
-    alert = asyncio.run(run())
-    assert alert is not None
-    return alert
-
-
 def _cited(candidate: AlertCandidate) -> set[str]:
     return {str(e.report_id) for e in candidate.evidence}
 
@@ -261,7 +239,7 @@ def test_a_tenant_only_a_police_report_names_makes_the_harbouring_alert_police_o
         if c.type.value == "harbouring_adult"
     ]
     assert harbouring.subjects[0].display_name == f"Ned Tenant{tag}"
-    alert = _raise(settings, harbouring)
+    alert = raise_alert(settings, harbouring)
     other_force = Principal("pc.other", OTHER_FORCE, Role.POLICE)
     named_force = Principal("pc.named", POLICE, Role.POLICE)
     home_staff = Principal("k.worker", HOME, Role.SUBMITTER)

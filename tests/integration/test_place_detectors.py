@@ -11,19 +11,17 @@ import pytest
 from neo4j import AsyncGraphDatabase, Driver
 
 from common.settings import InfraSettings
-from schemas.alerts import AlertRaised, Priority
+from schemas.alerts import Priority
 from schemas.entities import Person, Place
 from schemas.reports import ReportCreate
 from services.alerts.config import Settings
 from services.alerts.detection import Context, Runner, shared_hotspot
 from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.lifecycle import record_alert
 from services.alerts.places import runners
-from services.alerts.store import Neo4jAlertStore
 from services.network.resolve import group_id, location_id, new_person_id
 from tests import queries
 from tests.factories import id_key, report_json, run_tag, submitted
-from tests.linking import link_events, retract
+from tests.linking import link_events, raise_alert, retract
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
@@ -323,25 +321,6 @@ def test_an_expired_order_is_not_breached(settings: InfraSettings, cleanup: list
 # subjects only as the reports it cites name them.
 
 
-def _raise(settings: InfraSettings, candidate: AlertCandidate) -> AlertRaised:
-    """The alert the worker would raise for a candidate."""
-
-    async def run() -> AlertRaised | None:
-        driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        )
-        try:
-            store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
-            return await record_alert(candidate=candidate, store=store, now=NOW, new_id=uuid.uuid4)
-        finally:
-            await driver.close()
-
-    alert = asyncio.run(run())
-    assert alert is not None
-    return alert
-
-
 def test_a_tenant_only_a_police_report_names_is_cited_by_cuckooing(
     settings: InfraSettings, cleanup: list[str]
 ) -> None:
@@ -407,7 +386,7 @@ def test_a_young_person_is_named_as_the_cited_reports_name_them_not_as_first_rep
     assert _cited(hotspot) == set(shared)
     names = {f"Zed Walsh{tag}", f"Ann Synth{tag}", shop["name"]}
     assert {s.display_name for s in hotspot.subjects} == names
-    alert = _raise(settings, hotspot)
+    alert = raise_alert(settings, hotspot)
     assert {s.display_name for s in alert.subjects} == names
     assert {n.label for n in alert.subgraph.nodes} == names
 
