@@ -1,5 +1,6 @@
 """API tokens and passwords: issued or set once, stored only as argon2 hashes, verified into a
-Principal. Tokens may expire (the web's session tokens do) and may be revoked."""
+Principal. Every token expires (API tokens after 90 days unless given another lifetime) and any
+may be revoked; a user given another agency or role loses the tokens of the old one."""
 
 import hashlib
 import json
@@ -16,10 +17,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from schemas.roles import Role
 
 __all__ = [
+    "API_TOKEN_TTL",
     "InvalidCredentials",
     "InvalidToken",
     "Principal",
     "Role",
+    "TokenInfo",
     "TokenStore",
     "UnknownAgency",
     "UnknownUser",
@@ -28,6 +31,7 @@ __all__ = [
 TOKEN_PREFIX = "tsr_"  # noqa: S105 - a public prefix, not a secret
 SESSION_KIND = "session"  # tokens the web issues for a signed-in session
 MIN_PASSWORD_LENGTH = 12
+API_TOKEN_TTL = timedelta(days=90)  # an API token's lifetime unless given another
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,19 @@ class _StoredToken:
 
     def expired(self, now: datetime) -> bool:
         return self.expires_at is not None and datetime.fromisoformat(self.expires_at) <= now
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """What may be shown of a token: never the token or its hash."""
+
+    key_id: str
+    user: str
+    agency: str
+    role: str
+    kind: str
+    created_at: str
+    expires_at: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +131,12 @@ class TokenStore:
     def issue(
         self, *, user: str, agency: str, role: Role, ttl: timedelta | None = None, kind: str = "api"
     ) -> str:
-        """Create a token for a user and return it; only its hash is kept. With a ttl it
-        expires; `kind` tells API tokens from the web's session tokens."""
+        """Create a token for a user and return it; only its hash is kept. It expires after
+        `ttl` (an API token after 90 days by default); `kind` tells API tokens from the web's
+        session tokens. An API token for another agency or role than the user's tokens so far
+        revokes those (sessions too), and the user's password signs in to the new one."""
+        if ttl is None and kind != SESSION_KIND:
+            ttl = API_TOKEN_TTL
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
         now = datetime.now(UTC)
@@ -137,12 +158,48 @@ class TokenStore:
                     f"`tessera agency add {agency!r}`"
                 )
             tokens = {k: t for k, t in tokens.items() if not t.expired(now)}
+            if kind != SESSION_KIND:
+                tokens = {
+                    k: t
+                    for k, t in tokens.items()
+                    if t.user != user or (t.agency, t.role) == (agency, role.value)
+                }
+                if user in passwords:
+                    old = passwords[user]
+                    passwords[user] = _StoredPassword(
+                        user=user,
+                        agency=agency,
+                        role=role.value,
+                        password_hash=old.password_hash,
+                        set_at=old.set_at,
+                    )
             tokens[key_id] = stored
             self._write(agencies, tokens, passwords)
+            self._verified.clear()
         return f"{TOKEN_PREFIX}{key_id}.{secret}"
 
+    def tokens(self) -> list[TokenInfo]:
+        """Every token that has not expired, oldest first: who, what kind, until when."""
+        now = datetime.now(UTC)
+        with self._lock:
+            self._refresh()
+            held = [t for t in self._tokens.values() if not t.expired(now)]
+        return [
+            TokenInfo(
+                key_id=t.key_id,
+                user=t.user,
+                agency=t.agency,
+                role=t.role,
+                kind=t.kind,
+                created_at=t.created_at,
+                expires_at=t.expires_at,
+            )
+            for t in sorted(held, key=lambda t: t.created_at)
+        ]
+
     def revoke(self, token: str) -> bool:
-        """Forget a token at once, in every process; False when it was not known."""
+        """Forget a token (given whole, or by its key id) at once, in every process; False when
+        it was not known."""
         key_id = token.removeprefix(TOKEN_PREFIX).split(".", 1)[0]
         with self._lock:
             agencies, tokens, passwords = self._read()

@@ -4,6 +4,7 @@ import logging
 import signal
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 from typing import Annotated
@@ -15,7 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from common.auth import Role, TokenStore, UnknownAgency, UnknownUser
+from common.auth import API_TOKEN_TTL, Role, TokenStore, UnknownAgency, UnknownUser
 from common.settings import InfraSettings
 from schemas import contracts
 from tessera_cli import demo, graph_setup, importer, local_infra, stack
@@ -33,6 +34,9 @@ infra_app = typer.Typer(help="Local Kafka and Neo4j without Docker.", no_args_is
 demo_app = typer.Typer(help="Synthetic demo data.", no_args_is_help=True)
 user_app = typer.Typer(help="API users and their tokens.", no_args_is_help=True)
 agency_app = typer.Typer(help="Partner agencies.", no_args_is_help=True)
+token_app = typer.Typer(
+    help="Tokens: which are live, until when, and revoking one.", no_args_is_help=True
+)
 schemas_app = typer.Typer(
     help="Published contracts: JSON Schema and AsyncAPI.", no_args_is_help=True
 )
@@ -40,6 +44,7 @@ app.add_typer(infra_app, name="infra")
 app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
 app.add_typer(agency_app, name="agency")
+app.add_typer(token_app, name="token")
 app.add_typer(schemas_app, name="schemas")
 app.add_typer(webhook_app, name="webhook")
 
@@ -331,16 +336,44 @@ def user_add(
     user: Annotated[str, typer.Option(help="User name, e.g. j.smith")],
     agency: Annotated[str, typer.Option(help="The user's agency")],
     role: Annotated[Role, typer.Option(help="What the user may do")],
+    days: Annotated[
+        int, typer.Option(min=1, max=366, help="Days until the token expires")
+    ] = API_TOKEN_TTL.days,
 ) -> None:
-    """Create a token for a user; it is printed once and only its hash is stored."""
+    """Create a token for a user; it is printed once and only its hash is stored. Giving a user
+    another agency or role revokes the tokens of the old one."""
     try:
         token = TokenStore(Path(InfraSettings().tessera_auth_file)).issue(
-            user=user, agency=agency, role=role
+            user=user, agency=agency, role=role, ttl=timedelta(days=days)
         )
     except UnknownAgency as error:
         raise _fail(str(error)) from error
-    console.print(f"token for {user} ({role.value}, {agency}); keep it, it is not shown again:")
+    console.print(
+        f"token for {user} ({role.value}, {agency}), valid for {days} days; "
+        "keep it, it is not shown again:"
+    )
     print(token)
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """List the live tokens: key id, user, agency, role, kind and when each expires."""
+    table = Table("key id", "user", "agency", "role", "kind", "created", "expires")
+    for t in TokenStore(Path(InfraSettings().tessera_auth_file)).tokens():
+        table.add_row(
+            t.key_id, t.user, t.agency, t.role, t.kind, t.created_at[:16], (t.expires_at or "")[:16]
+        )
+    console.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key id `tessera token list` shows")],
+) -> None:
+    """Revoke a token at once: every service refuses it, and open streams end within 30 s."""
+    if not TokenStore(Path(InfraSettings().tessera_auth_file)).revoke(key_id):
+        raise _fail(f"no live token with key id {key_id!r}; see `tessera token list`")
+    console.print(f"token {key_id} revoked")
 
 
 @user_app.command("password")

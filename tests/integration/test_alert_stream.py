@@ -197,3 +197,29 @@ def test_the_stream_replays_since_a_time_resumes_after_its_last_event_and_shows_
     # After the first alert's cursor: the second, then the first again once it changed.
     assert _ids(resumed) == [str(second.alert_id), str(first.alert_id)]
     assert resumed[1].alert.status is AlertStatus.ACKNOWLEDGED
+
+
+def test_an_open_stream_ends_once_its_token_is_revoked(stream: Stream, tmp_path: Path) -> None:
+    """Issue 14: a revoked token's stream stops within 30 s (here: at the next poll)."""
+    store = TokenStore(tmp_path / "users.json")
+    token = store.issue(user="officer.revoked", agency=POLICE, role=Role.POLICE)
+
+    async def scenario() -> float:
+        async with (
+            httpx.AsyncClient(timeout=TIMEOUT_S) as client,
+            client.stream(
+                "GET",
+                f"{stream.url}/v1/alerts/stream",
+                headers={"Authorization": f"Bearer {token}"},
+            ) as response,
+        ):
+            assert response.status_code == 200
+            await asyncio.sleep(0.5)
+            assert store.revoke(token)
+            revoked_at = asyncio.get_running_loop().time()
+            async with asyncio.timeout(TIMEOUT_S):
+                async for _ in response.aiter_lines():
+                    pass  # pings until the server ends the stream
+            return asyncio.get_running_loop().time() - revoked_at
+
+    assert asyncio.run(scenario()) < 30.0

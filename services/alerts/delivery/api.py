@@ -6,10 +6,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, status
+from fastapi.security import HTTPAuthorizationCredentials
 from neo4j.exceptions import ServiceUnavailable
 from pydantic import AwareDatetime, BaseModel
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from common.auth import InvalidToken, Principal, TokenStore
+from common.http_auth import bearer, get_token_store
 from common.visibility import audiences_of
 from services.alerts.api import MAX_OFFSET
 from services.alerts.delivery.deps import AlertFeedDep, WebhookStoreDep, require_admin
@@ -41,6 +44,8 @@ router = APIRouter(
 )
 async def stream_alerts(
     principal: AlertReaderDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    tokens: Annotated[TokenStore, Depends(get_token_store)],
     feed: AlertFeedDep,
     settings: SettingsDep,
     since: Annotated[
@@ -54,8 +59,11 @@ async def stream_alerts(
 ) -> EventSourceResponse:
     """Alerts as they are raised or change, as server-sent events, resumable by Last-Event-ID.
 
-    Police, analysts and admins receive only the alerts they may see (handling code C).
+    Police, analysts and admins receive only the alerts they may see (handling code C). The
+    token is checked again at every poll: once it expires or is revoked, or its user's role or
+    agency changes, the stream ends.
     """
+    token = credentials.credentials if credentials else ""
     try:
         start = Cursor.parse(last_event_id) if last_event_id else Cursor(since or datetime.now(UTC))
     except InvalidCursor as error:
@@ -68,6 +76,7 @@ async def stream_alerts(
         overlap=timedelta(seconds=settings.alerts_stream_overlap_s),
         batch=settings.alerts_stream_batch,
         sleep=asyncio.sleep,
+        still_allowed=lambda: _still(tokens, token, principal),
     )
 
     async def events() -> AsyncIterator[ServerSentEvent]:
@@ -79,6 +88,14 @@ async def stream_alerts(
     return EventSourceResponse(
         events(), ping=settings.alerts_stream_ping_s, send_timeout=SEND_TIMEOUT_S
     )
+
+
+def _still(tokens: TokenStore, token: str, principal: Principal) -> bool:
+    """Whether the token still stands for the same principal."""
+    try:
+        return tokens.verify(token) == principal
+    except InvalidToken:
+        return False
 
 
 class WebhookDelivery(BaseModel):

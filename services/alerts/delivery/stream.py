@@ -90,11 +90,16 @@ async def follow_alerts(
     overlap: timedelta,
     batch: int,
     sleep: Callable[[float], Awaitable[None]],
+    still_allowed: Callable[[], bool] = lambda: True,
 ) -> AsyncIterator[ChangedAlert]:
-    """Every change after start to an alert the audiences may see, polling for ever."""
+    """Every change after start to an alert the audiences may see, polling until the caller
+    is no longer allowed (their token expired or was revoked, or their role changed)."""
     cursor = start
     sent: dict[str, datetime] = {}  # changes already sent that a look-back can find again
     while True:
+        if not still_allowed():
+            log.info("alert stream: the caller's token is no longer valid; the stream ends")
+            return
         floor = max(start, Cursor(cursor.at - overlap))
         try:
             changed = await feed.changed_since(
