@@ -52,7 +52,8 @@ Purpose = Annotated[
         "subjects you saw), e.g. 'ETAC review for case 123'.",
     ),
 ]
-Offset = Annotated[int, Query(ge=0)]
+MAX_OFFSET = 1_000_000  # deeper pages are refused (422), never sent to Neo4j
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 EntityId = Annotated[str, Field(min_length=3, max_length=200)]
 

@@ -277,3 +277,11 @@ def test_an_analyst_confirms_and_then_splits_a_possible_match(
             queries.DELETE_REPORTS_AND_THEIR_ENTITIES,
             report_ids=[str(e.event_id) for e in events],
         )
+
+
+def test_an_offset_beyond_the_last_page_anyone_could_want_is_a_422_naming_it(world: World) -> None:
+    """Issue 14: fuzzing found a 500 for a huge offset (Neo4j refused the integer)."""
+    for path in (f"/v1/persons/{world.ids['ava']}/co-presence", f"/v1/entities/{world.ids['ava']}"):
+        response = world.get("analyst", path, offset=10**19)
+        assert response.status_code == 422, response.text
+        assert "offset" in response.text
