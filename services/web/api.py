@@ -3,6 +3,7 @@ the service APIs with the session's token (so their role checks, audit and handl
 apply unchanged)."""
 
 import logging
+import math
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import uuid4
@@ -31,7 +32,7 @@ from services.web.profiles import ChildProfile, StoredProfile
 from services.web.sessions import (
     Session,
     SessionPolicy,
-    SignInLocked,
+    SignInDelayed,
     SignInRefused,
     resume,
     sign_in,
@@ -114,13 +115,18 @@ def start_session(
             throttle=throttle,
             policy=policy,
             now=datetime.now(UTC),
+            client=request.client.host if request.client else "unknown",
             previous_id=request.cookies.get(COOKIE),
         )
-    except SignInLocked as error:
-        log.warning("sign-in locked out user=%s", body.user)
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(error)) from error
+    except SignInDelayed as error:
+        # No user name in these lines: people type their password into the name field too.
+        log.warning("sign-in delayed after repeated wrong passwords from one client")
+        retry_after = str(max(1, math.ceil(error.retry_after.total_seconds())))
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS, str(error), headers={"Retry-After": retry_after}
+        ) from error
     except SignInRefused as error:
-        log.info("sign-in refused user=%s", body.user)
+        log.info("sign-in refused")
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error)) from error
     secure = settings.web_cookie_secure
     response.set_cookie(

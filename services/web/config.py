@@ -21,8 +21,11 @@ class Settings(InfraSettings):
     web_session_max_hours: float = 12.0
     # Secure cookies: None sends them Secure whenever the request came over https.
     web_cookie_secure: bool | None = None
-    web_sign_in_max_failures: int = 5  # wrong passwords for one user name in the lock-out window
-    web_sign_in_lockout_minutes: float = 15.0
+    # Wrong passwords from one client address: this many are free, then each attempt waits
+    # web_sign_in_first_delay_s, twice as long each time, up to web_sign_in_max_delay_minutes.
+    web_sign_in_free_failures: int = 3
+    web_sign_in_first_delay_s: float = 2.0
+    web_sign_in_max_delay_minutes: float = 15.0
     web_static_dir: str = str(ROOT / "web" / "dist")
     web_profiles_file: str = ".infra/web/profiles.sqlite3"
     web_upstream_timeout_s: float = 30.0

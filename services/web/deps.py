@@ -28,12 +28,13 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def get_policy(settings: SettingsDep) -> SessionPolicy:
-    """Session lengths and the sign-in lock-out, from the settings."""
+    """Session lengths and the sign-in delays, from the settings."""
     return SessionPolicy(
         idle=timedelta(minutes=settings.web_session_idle_minutes),
         max_age=timedelta(hours=settings.web_session_max_hours),
-        max_failures=settings.web_sign_in_max_failures,
-        lockout=timedelta(minutes=settings.web_sign_in_lockout_minutes),
+        free_failures=settings.web_sign_in_free_failures,
+        first_delay=timedelta(seconds=settings.web_sign_in_first_delay_s),
+        max_delay=timedelta(minutes=settings.web_sign_in_max_delay_minutes),
     )
 
 

@@ -40,12 +40,16 @@ class Credentials(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class SessionPolicy:
-    """How long sessions last and how many wrong passwords lock a user name out."""
+    """How long sessions last, and how wrong passwords from one client address slow it down:
+    after `free_failures` each attempt waits, `first_delay` then twice as long each time up to
+    `max_delay`; a quiet `forget_after` clears the count. No user name is ever locked."""
 
     idle: timedelta = timedelta(minutes=30)
     max_age: timedelta = timedelta(hours=12)
-    max_failures: int = 5
-    lockout: timedelta = timedelta(minutes=15)
+    free_failures: int = 3
+    first_delay: timedelta = timedelta(seconds=2)
+    max_delay: timedelta = timedelta(minutes=15)
+    forget_after: timedelta = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,37 +122,47 @@ class MemorySessionStore:
 
 @dataclass(slots=True)
 class SignInThrottle:
-    """Wrong passwords per user name, so that guessing one user's password is slow."""
+    """Wrong passwords per client address, so that guessing is slow from anywhere while no
+    one can lock an officer out by typing their name wrongly on purpose."""
 
-    failures: dict[str, list[datetime]] = field(default_factory=dict)
+    failures: dict[str, tuple[int, datetime]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def locked(self, user: str, *, now: datetime, policy: SessionPolicy) -> bool:
-        """Whether the name had too many recent failures."""
+    def wait(self, client: str, *, now: datetime, policy: SessionPolicy) -> timedelta:
+        """How long this client must still wait before it may try again (zero: now)."""
         with self.lock:
-            recent = [t for t in self.failures.get(user, []) if now - t < policy.lockout]
-            self.failures[user] = recent
-            if not recent:
-                del self.failures[user]
-            return len(recent) >= policy.max_failures
+            count, last = self.failures.get(client, (0, now))
+            if now - last >= policy.forget_after:
+                self.failures.pop(client, None)
+                return timedelta(0)
+            if count < policy.free_failures:
+                return timedelta(0)
+            doublings = count - policy.free_failures
+            delay: timedelta = min(policy.first_delay * (2**doublings), policy.max_delay)
+            return max(last + delay - now, timedelta(0))
 
-    def failed(self, user: str, *, now: datetime) -> None:
-        """Count one wrong password."""
+    def failed(self, client: str, *, now: datetime) -> None:
+        """Count one wrong password from the client."""
         with self.lock:
-            self.failures.setdefault(user, []).append(now)
+            count, _ = self.failures.get(client, (0, now))
+            self.failures[client] = (count + 1, now)
 
-    def succeeded(self, user: str) -> None:
-        """Forget the failures of a name that signed in."""
+    def succeeded(self, client: str) -> None:
+        """Forget the failures of a client that signed in."""
         with self.lock:
-            self.failures.pop(user, None)
+            self.failures.pop(client, None)
 
 
 class SignInRefused(Exception):
     """Wrong user name or password."""
 
 
-class SignInLocked(SignInRefused):
-    """Too many wrong passwords for this user name; try again later."""
+class SignInDelayed(SignInRefused):
+    """Too many wrong passwords from this client address: try again after `retry_after`."""
+
+    def __init__(self, retry_after: timedelta) -> None:
+        super().__init__("too many wrong passwords from here; try again later")
+        self.retry_after = retry_after
 
 
 def session_key(session_id: str) -> str:
@@ -165,21 +179,24 @@ def sign_in(
     throttle: SignInThrottle,
     policy: SessionPolicy,
     now: datetime,
+    client: str,
     previous_id: str | None = None,
 ) -> tuple[str, Session]:
-    """Check the password, issue a session token and start a session; return the new session
-    id (for the cookie) and the session. A session the browser already had is ended first, so
+    """Check the password (unless `client`, the caller's address, must wait after wrong ones),
+    issue a session token and start a session; return the new session id (for the cookie) and
+    the session. A session the browser already had is ended first, so
     an id planted before sign-in is worth nothing after it."""
     if previous_id:
         sign_out(session_id=previous_id, sessions=sessions, credentials=credentials)
-    if throttle.locked(user, now=now, policy=policy):
-        raise SignInLocked("too many wrong passwords for this user; try again later")
+    wait = throttle.wait(client, now=now, policy=policy)
+    if wait > timedelta(0):  # refused before the password costs an argon2 hash
+        raise SignInDelayed(wait)
     try:
         principal = credentials.check_password(user=user, password=password)
     except InvalidCredentials as error:
-        throttle.failed(user, now=now)
+        throttle.failed(client, now=now)
         raise SignInRefused("wrong user name or password") from error
-    throttle.succeeded(user)
+    throttle.succeeded(client)
     token = credentials.issue(
         user=principal.user,
         agency=principal.agency,

@@ -318,3 +318,15 @@ def test_a_forwarded_search_logs_none_of_its_terms(
     assert "Canary" in str(sent[0].url)  # the search did go out, with its terms
     logged = [r.getMessage() for r in caplog.records if r.levelno <= logging.INFO]
     assert [line for line in logged if any(canary in line for canary in CANARIES)] == []
+
+
+def test_repeated_wrong_passwords_are_slowed_down_with_retry_after_not_a_locked_name(
+    client: TestClient,
+) -> None:
+    """Issue 14: sign-in is throttled per client address; no name is ever locked out."""
+    for _ in range(3):
+        wrong = client.post("/api/session", json={"user": "pc.synth", "password": "x" * 12})
+        assert wrong.status_code == 401, wrong.text
+    delayed = client.post("/api/session", json={"user": "pc.synth", "password": PASSWORD})
+    assert delayed.status_code == 429
+    assert int(delayed.headers["Retry-After"]) >= 1

@@ -10,7 +10,7 @@ from common.auth import SESSION_KIND, InvalidCredentials, Principal, Role
 from services.web.sessions import (
     MemorySessionStore,
     SessionPolicy,
-    SignInLocked,
+    SignInDelayed,
     SignInRefused,
     SignInThrottle,
     csrf_valid,
@@ -25,8 +25,9 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 POLICY = SessionPolicy(
     idle=timedelta(minutes=30),
     max_age=timedelta(hours=12),
-    max_failures=3,
-    lockout=timedelta(minutes=15),
+    free_failures=3,
+    first_delay=timedelta(seconds=2),
+    max_delay=timedelta(minutes=15),
 )
 KEY_WORKER = Principal(user="k.worker", agency="Synthetic Home A", role=Role.SUBMITTER)
 
@@ -67,6 +68,7 @@ def _signed_in(
         throttle=SignInThrottle(),
         policy=POLICY,
         now=now,
+        client="127.0.0.1",
     )
     return session_id
 
@@ -89,6 +91,7 @@ def test_sign_in_issues_a_session_token_that_expires_with_the_session() -> None:
         throttle=SignInThrottle(),
         policy=POLICY,
         now=NOW,
+        client="127.0.0.1",
     )
     assert session.principal == KEY_WORKER
     assert credentials.issued == [(session.token, POLICY.max_age, SESSION_KIND)]
@@ -107,6 +110,7 @@ def test_a_wrong_password_is_refused_and_starts_nothing() -> None:
             throttle=SignInThrottle(),
             policy=POLICY,
             now=NOW,
+            client="127.0.0.1",
         )
     assert credentials.issued == []
     assert list(sessions) == []
@@ -173,6 +177,7 @@ def test_signing_in_again_ends_the_session_the_browser_had() -> None:
         throttle=SignInThrottle(),
         policy=POLICY,
         now=NOW,
+        client="127.0.0.1",
         previous_id=planted,
     )
     assert fresh != planted
@@ -195,10 +200,10 @@ def test_the_sweeper_ends_only_idle_sessions() -> None:
     assert _resume(recent, credentials, sessions, NOW + timedelta(minutes=35)) is not None
 
 
-def test_too_many_wrong_passwords_lock_the_name_out_for_a_while() -> None:
+def test_wrong_passwords_from_one_address_slow_it_down_more_each_time() -> None:
     credentials, sessions, throttle = FakeCredentials(), MemorySessionStore(), SignInThrottle()
 
-    def attempt(password: str, at: datetime) -> None:
+    def attempt(password: str, at: datetime, client: str = "198.51.100.7") -> None:
         sign_in(
             user="k.worker",
             password=password,
@@ -207,14 +212,50 @@ def test_too_many_wrong_passwords_lock_the_name_out_for_a_while() -> None:
             throttle=throttle,
             policy=POLICY,
             now=at,
+            client=client,
         )
 
-    for minute in range(3):
+    at = NOW
+    for _ in range(3):  # free
+        with pytest.raises(SignInRefused) as refused:
+            attempt("guess", at)
+        assert not isinstance(refused.value, SignInDelayed)
+    for delay in (2, 4, 8):
         with pytest.raises(SignInRefused):
-            attempt("guess", NOW + timedelta(minutes=minute))
-    with pytest.raises(SignInLocked):
-        attempt(credentials.password, NOW + timedelta(minutes=5))  # even the right one
-    attempt(credentials.password, NOW + timedelta(minutes=17))  # the window has passed
+            attempt("guess", at)  # the fourth, fifth, sixth wrong one are counted...
+        with pytest.raises(SignInDelayed) as delayed:
+            attempt(credentials.password, at + timedelta(seconds=delay - 1))  # ...and wait
+        assert delayed.value.retry_after == timedelta(seconds=1)
+        at += timedelta(seconds=delay)
+    assert credentials.issued == []
+    attempt(credentials.password, at + timedelta(seconds=16))  # waited: the right one works
+    assert len(credentials.issued) == 1
+
+
+def test_no_one_can_lock_an_officer_out_by_name() -> None:
+    credentials, sessions, throttle = FakeCredentials(), MemorySessionStore(), SignInThrottle()
+    for _ in range(20):
+        with pytest.raises(SignInRefused):
+            sign_in(
+                user="k.worker",
+                password="guess",  # noqa: S106 - a wrong guess
+                credentials=credentials,
+                sessions=sessions,
+                throttle=throttle,
+                policy=POLICY,
+                now=NOW,
+                client="203.0.113.9",
+            )
+    sign_in(
+        user="k.worker",
+        password=credentials.password,
+        credentials=credentials,
+        sessions=sessions,
+        throttle=throttle,
+        policy=POLICY,
+        now=NOW,
+        client="192.0.2.1",  # the officer, elsewhere
+    )
     assert len(credentials.issued) == 1
 
 
@@ -232,6 +273,7 @@ def test_csrf_tokens_must_match_exactly(presented: str | None, valid: bool) -> N
         throttle=SignInThrottle(),
         policy=POLICY,
         now=NOW,
+        client="127.0.0.1",
     )
     session = replace(session, csrf_token="right-token")  # noqa: S106
     assert csrf_valid(session, presented) is valid
