@@ -4,10 +4,26 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope
 
 from common.auth import InvalidToken, Principal, Role, TokenStore
 
 bearer = HTTPBearer(auto_error=False)
+SCHEME = b"bearer "
+
+
+async def bearer_admits(scope: Scope) -> bool:
+    """Whether the request carries a valid bearer token (checked before its body is read)."""
+    header = dict(scope["headers"]).get(b"authorization", b"")
+    if not header.lower().startswith(SCHEME):
+        return False
+    store: TokenStore = scope["app"].state.token_store
+    try:
+        await run_in_threadpool(store.verify, header[len(SCHEME) :].decode("latin-1").strip())
+    except InvalidToken:
+        return False
+    return True
 
 
 def authenticate(credentials: HTTPAuthorizationCredentials | None, store: TokenStore) -> Principal:

@@ -23,6 +23,7 @@ class Settings(InfraSettings):
     # Live stream (GET /v1/alerts/stream): how often it polls, how far back each poll looks for
     # alerts committed late, at most how many alerts a poll reads, and the keep-alive interval.
     alerts_stream_poll_s: float = 0.5
+    alerts_max_body_bytes: int = 1_000_000  # notes, reasons and assignees are small
     alerts_stream_overlap_s: float = 5.0
     alerts_stream_batch: int = 100
     alerts_stream_ping_s: float = 15.0

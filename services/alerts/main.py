@@ -8,6 +8,8 @@ from fastapi import FastAPI
 from neo4j import AsyncGraphDatabase
 
 from common.auth import TokenStore
+from common.body_limit import BodySizeLimit
+from common.http_auth import bearer_admits
 from common.logs import configure_logging
 from services.alerts.api import router
 from services.alerts.config import Settings, get_settings
@@ -39,6 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="Explained, de-duplicated contextual-safeguarding alerts for police.",
         lifespan=lifespan,
+    )
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.alerts_max_body_bytes, admits=bearer_admits
     )
     app.include_router(delivery_router)  # first: /v1/alerts/stream is not an alert id
     app.include_router(router)

@@ -12,11 +12,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from common.auth import TokenStore
+from common.body_limit import BodySizeLimit
+from common.http_auth import bearer_admits
 from common.logs import configure_logging
 from services.ingest.api import router
 from services.ingest.config import Settings, get_settings
 from services.ingest.ledger import SqliteLedger
-from services.ingest.limits import BodySizeLimit
 from services.ingest.publisher import KafkaPublisher, KafkaReportReader
 
 
@@ -74,7 +75,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.ingest_max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.ingest_max_body_bytes, admits=bearer_admits
+    )
     app.add_exception_handler(RequestValidationError, refuse_invalid)
     app.include_router(router)
     # Read by the SettingsDep, not set as a dependency override: any override makes FastAPI

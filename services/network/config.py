@@ -22,6 +22,7 @@ class Settings(InfraSettings):
     network_batch_within_s: float = 0.05
     network_publish_timeout_s: float = 10.0
     network_retry_after_s: int = 5
+    network_max_body_bytes: int = 1_000_000  # decisions and splits are small
 
 
 @lru_cache

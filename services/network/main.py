@@ -11,6 +11,8 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
 from common.auth import TokenStore
+from common.body_limit import BodySizeLimit
+from common.http_auth import bearer_admits
 from common.logs import configure_logging
 from services.network.api import router
 from services.network.config import Settings, get_settings
@@ -51,6 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "their conditions, and retracted reports to nobody."
         ),
         lifespan=lifespan,
+    )
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.network_max_body_bytes, admits=bearer_admits
     )
     app.include_router(router)
     app.dependency_overrides[get_settings] = lambda: settings

@@ -29,6 +29,7 @@ class Settings(InfraSettings):
     web_static_dir: str = str(ROOT / "web" / "dist")
     web_profiles_file: str = ".infra/web/profiles.sqlite3"
     web_upstream_timeout_s: float = 30.0
+    web_max_body_bytes: int = 10_000_000  # a report, or a profile with its photo
     web_sweep_s: float = 30.0  # how often idle sessions are ended and their tokens revoked
 
 

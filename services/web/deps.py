@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, status
+from starlette.types import Scope
 
 from common.auth import TokenStore
 from services.web.config import Settings, get_settings
@@ -15,10 +16,12 @@ from services.web.sessions import (
     SignInThrottle,
     csrf_valid,
     resume,
+    session_key,
 )
 from services.web.upstream import Upstream
 
 COOKIE = "tessera_session"
+SIGN_IN_PATH = "/api/session"
 CSRF_HEADER = "X-CSRF-Token"
 # Browsers say where a request came from; anything but this site itself (or a typed address)
 # is refused before a state-changing call, whatever its cookie.
@@ -141,3 +144,15 @@ def changing_session(
 SessionDep = Annotated[Session, Depends(current_session)]
 WatchingDep = Annotated[Session, Depends(watching_session)]
 ChangingDep = Annotated[Session, Depends(changing_session)]
+
+
+async def signed_in_or_signing_in(scope: Scope) -> bool:
+    """Whether a request may send a body: a sign-in, or a request with a live session's cookie
+    (checked before the body is read; the route checks the session fully again)."""
+    if scope["path"] == SIGN_IN_PATH:
+        return True
+    session_id = Request(scope).cookies.get(COOKIE)
+    if not session_id:
+        return False
+    sessions: SessionStore = scope["app"].state.sessions
+    return sessions.get(session_key(session_id)) is not None

@@ -15,10 +15,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.auth import SESSION_KIND, TokenStore
+from common.body_limit import BodySizeLimit
 from common.logs import configure_logging
 from services.web.api import router
 from services.web.config import Settings, get_settings
-from services.web.deps import get_policy
+from services.web.deps import get_policy, signed_in_or_signing_in
 from services.web.profile_store import SqliteProfileStore
 from services.web.sessions import MemorySessionStore, SignInThrottle, end_idle_sessions
 from services.web.upstream import Service, Upstream
@@ -111,6 +112,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
+    )
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.web_max_body_bytes, admits=signed_in_or_signing_in
     )
     app.add_middleware(SecurityHeaders)
     app.include_router(router)

@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from common.auth import Principal, Role, TokenStore
-from common.http_auth import get_token_store
 from schemas.resolution import ResolutionDecided, Verdict
 from services.network import decisions
 from services.network.deps import get_graph, get_publisher
@@ -172,7 +171,7 @@ def client(tmp_path: Path, graph: FakeGraph, kafka: FakeKafka) -> TestClient:
     app = create_app()
     app.dependency_overrides[get_graph] = lambda: graph
     app.dependency_overrides[get_publisher] = lambda: kafka
-    app.dependency_overrides[get_token_store] = lambda: tokens
+    app.state.token_store = tokens  # where the routes and the body guard look
     test_client = TestClient(app)
     test_client.headers["Authorization"] = f"Bearer {token}"
     return test_client

@@ -9,7 +9,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from common.auth import Role, TokenStore
-from common.http_auth import get_token_store
 from services.ingest.deps import get_ledger, get_publisher, get_reader
 from services.ingest.ledger import SqliteLedger
 from services.ingest.main import create_app
@@ -51,7 +50,7 @@ def client(tmp_path: Path, kafka: FakeKafka) -> TestClient:
     app.dependency_overrides[get_publisher] = lambda: kafka
     app.dependency_overrides[get_reader] = lambda: kafka
     app.dependency_overrides[get_ledger] = lambda: ledger
-    app.dependency_overrides[get_token_store] = lambda: tokens
+    app.state.token_store = tokens  # where the routes and the body guard look
     test_client = TestClient(app)
     test_client.tokens = tokens
     return test_client

@@ -8,7 +8,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from common.auth import Role, TokenStore
-from common.http_auth import get_token_store
 from schemas.retractions import ReportRetracted
 from schemas.topics import RETRACTIONS
 from services.ingest.deps import get_ledger, get_publisher, get_reader
@@ -62,7 +61,7 @@ def client(tmp_path: Path, kafka: FakeKafka, tokens: TokenStore) -> TestClient:
     app.dependency_overrides[get_publisher] = lambda: kafka
     app.dependency_overrides[get_reader] = lambda: kafka
     app.dependency_overrides[get_ledger] = lambda: ledger
-    app.dependency_overrides[get_token_store] = lambda: tokens
+    app.state.token_store = tokens  # where the routes and the body guard look
     return TestClient(app)
 
 
