@@ -16,13 +16,30 @@ RETURN l.id AS id, category,
          AS category_reports
 """
 
-# Each report that links a young person to the place, naming both as that report does.
+# Each report that links a young person to the place, naming both as that report does: one that
+# calls them a young person, or leaves their age unknown (no age, no adult role) of someone
+# another report (not retracted) calls one. `said`: what each report that is not retracted says
+# of their age and needs, for the alert to cite the one it relies on (`young_here` false).
 FIND_YOUNG_PEOPLE_AT_PLACE = """
 MATCH (l:Location {id: $location_id})<-[s:SEEN_AT]-(p:Person)
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
-WHERE r.observed_at >= datetime($since) AND m.young_person
+WHERE r.observed_at >= datetime($since)
+  AND (m.young_person OR (m.age IS NULL
+       AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',
+                                                'professional']))
+CALL (p) {
+  MATCH (t:Report)-[mt:MENTIONS]->(p)
+  WHERE NOT coalesce(t.retracted, false)
+  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
+                  young: coalesce(mt.young_person, false), age: mt.age,
+                  needs: coalesce(mt.learning_disability, false)
+                         OR coalesce(mt.additional_needs, false)}) AS said
+}
+WITH l, p, r, m, said
+WHERE m.young_person OR any(x IN said WHERE x.young)
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
+       coalesce(m.young_person, false) AS young_here, said,
        head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 """
@@ -124,6 +141,7 @@ REMOVE a:UnpublishedAlert, a.outbox
 
 # What decides which detectors can apply to an entity, in one read: a detector whose
 # precondition fails (no missing episode, not an order's subject, not a drugs house) is skipped.
+# It only picks what runs: each detector reads the fact again with the reports that state it.
 ENTITY_PROFILE = """
 MATCH (e:Entity {id: $entity_id})
 RETURN e.kind AS kind,
@@ -134,7 +152,8 @@ RETURN e.kind AS kind,
        EXISTS { (e)-[:DEPARTED]->() } AS departed,
        EXISTS { (e)-[:SUBJECT_OF]->() } AS order_subject,
        EXISTS { (e)<-[:FOUND_WITH_PERSON]-() } OR EXISTS { (e)-[:TENANT_OF]->() } AS harbourer,
-       EXISTS { (:Report)-[m:MENTIONS]->(e) WHERE m.young_person } AS young
+       EXISTS { (r:Report)-[m:MENTIONS]->(e)
+                WHERE m.young_person AND NOT coalesce(r.retracted, false) } AS young
 """
 
 # Alerts still open that cite a report, with the entity each is about (to detect again).
@@ -168,6 +187,8 @@ WHERE ($status IS NULL OR a.status = $status) AND ($type IS NULL OR a.type = $ty
 RETURN count(a) AS total
 """
 
+# A person is an adult when reports (not retracted) mention them and none calls them a young
+# person: never from the node's role, which any report (a retracted one too) may have given.
 GET_ANCHOR = """
 MATCH (e:Entity {id: $entity_id})
 WHERE e:Person OR e:Vehicle OR e:Phone
@@ -175,7 +196,7 @@ OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(e)
 WHERE NOT coalesce(r.retracted, false)
 WITH e, collect(m.young_person) AS young
 RETURN e.id AS id, e.kind AS kind,
-       (e.role = 'adult' OR (size(young) > 0 AND none(y IN young WHERE y))) AS adult
+       (size(young) > 0 AND none(y IN young WHERE y)) AS adult
 """
 
 # Direct links only (association, approach, found-with, vehicle, phone, online), never
@@ -187,10 +208,24 @@ WHERE type(l) IN ['ASSOCIATES_WITH', 'APPROACHED', 'FOUND_WITH', 'IN_VEHICLE', '
                   'CONTACTED_BY', 'LINKED_ONLINE', 'NO_CONTACT_WITH']
 UNWIND l.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
-WHERE r.observed_at >= datetime($since) AND m.young_person
+WHERE r.observed_at >= datetime($since)
+  AND (m.young_person OR (m.age IS NULL
+       AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',
+                                                'professional']))
+CALL (p) {
+  MATCH (t:Report)-[mt:MENTIONS]->(p)
+  WHERE NOT coalesce(t.retracted, false)
+  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
+                  young: coalesce(mt.young_person, false), age: mt.age,
+                  needs: coalesce(mt.learning_disability, false)
+                         OR coalesce(mt.additional_needs, false)}) AS said
+}
+WITH e, p, r, m, said
+WHERE m.young_person OR any(x IN said WHERE x.young)
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
+       coalesce(m.young_person, false) AS young_here, said,
        head([(r)-[me:MENTIONS]->(e) | me.name]) AS anchor_name,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 """

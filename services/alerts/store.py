@@ -18,7 +18,7 @@ from schemas.alerts import (
 from schemas.entities import PlaceCategory
 from services.alerts import queries
 from services.alerts.detectors.linked_children import Anchor, ChildLink
-from services.alerts.detectors.provenance import UNNAMED, reports_of
+from services.alerts.detectors.provenance import UNNAMED, reports_of, traits_of
 from services.alerts.detectors.shared_hotspot import Place, Sighting
 from services.alerts.lifecycle import AlertChanged, HistoryEntry
 
@@ -61,6 +61,8 @@ class Neo4jHotspotGraph:
                 report_id=r["report_id"],
                 observed_at=datetime.fromisoformat(r["observed_at"]),
                 place_name=r["place_name"],
+                young_here=bool(r["young_here"]),
+                traits=traits_of(r["said"]),
             )
             for r in records
         ]
@@ -278,6 +280,8 @@ class Neo4jLinkedChildrenGraph:
                 report_id=r["report_id"],
                 observed_at=datetime.fromisoformat(r["observed_at"]),
                 anchor_name=r["anchor_name"],
+                young_here=bool(r["young_here"]),
+                traits=traits_of(r["said"]),
             )
             for r in records
         ]

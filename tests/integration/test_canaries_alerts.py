@@ -136,6 +136,29 @@ def shared_hotspot(tag: str) -> list[tuple[datetime, dict[str, Any]]]:
     ]
 
 
+def hotspot_dated(tag: str) -> list[tuple[datetime, dict[str, Any]]]:
+    """Three seen at one take-away; one of them a young person only as another report (her date
+    of birth, where she was seen before) says."""
+    shop = {"name": f"Synthetic Grill {tag}", "postcode": "ZZ99 1AB", "category": "take_away"}
+    fay = f"Fay Synth{tag}"
+    dated = {"name": fay, "date_of_birth": "2011-08-08"}
+    return [
+        (
+            NOW - timedelta(days=6),
+            {"type": "sighting", "persons": [dated], "place": {"name": f"Synthetic Park {tag}"}},
+        ),
+        (
+            NOW - timedelta(days=5),
+            {"type": "sighting", "persons": [_child(f"Cal Synth{tag}")], "place": shop},
+        ),
+        (NOW - timedelta(days=4), {"type": "sighting", "persons": [{"name": fay}], "place": shop}),
+        (
+            NOW - timedelta(days=3),
+            {"type": "sighting", "persons": [_child(f"Gus Synth{tag}")], "place": shop},
+        ),
+    ]
+
+
 def linked_adult(tag: str) -> list[tuple[datetime, dict[str, Any]]]:
     """One adult associating with two children, a report each."""
     adult = _adult(f"Vic Groomer{tag}", phones=["07700 900777"])
@@ -367,6 +390,7 @@ SCENARIOS: dict[str, tuple[Reports, set[str]]] = {
     "harbouring_adult": (harbouring, {"harbouring_adult"}),
     "co_missing": (co_missing, {"co_missing"}),
     "shared_hotspot": (shared_hotspot, {"shared_hotspot"}),
+    "hotspot_dated": (hotspot_dated, {"shared_hotspot"}),
     "adult_linked_to_children": (linked_adult, {"adult_linked_to_children"}),
     "vehicle_linked_to_children": (vehicle_children, {"vehicle_linked_to_children"}),
 }

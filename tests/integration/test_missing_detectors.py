@@ -327,3 +327,96 @@ def test_a_retracted_report_never_names_the_child(
     ]
     assert [s.display_name for s in escalation.subjects] == [f"Kai Walsh{tag}"]
     assert f"Kai Walsh{tag}'s missing episodes" in escalation.summary
+
+
+def test_a_learning_disability_only_a_police_report_records_is_cited_by_the_high_alert(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    """Issue 13, finding 1's class: the home's P reports give three missing episodes; only a C
+    sighting of Synthetic Police records a learning disability. The alert it makes high cites it."""
+    tag = run_tag()
+    child = _person(f"Lu Synth{tag}", "2011-05-05")
+    home = _link(
+        settings,
+        cleanup,
+        [
+            event
+            for days in (40, 20, 5)
+            for event in (
+                _missing(child, NOW - timedelta(days=days)),
+                _found(child, NOW - timedelta(days=days) + timedelta(hours=3)),
+            )
+        ],
+    )
+    [flagged] = _link(
+        settings,
+        cleanup,
+        [
+            (
+                NOW - timedelta(days=30),
+                {
+                    "type": "sighting",
+                    "persons": [child | {"flags": {"learning_disability": True}}],
+                    "place": {"name": f"Synthetic Park {tag}"},
+                },
+            )
+        ],
+        agency=POLICE,
+        grading=POLICE_ONLY,
+    )
+    [escalation] = [
+        c
+        for c in _detect(settings, EntityKind.PERSON, _pid(f"Lu Synth{tag}", "2011-05-05"))
+        if c.type.value == "missing_escalation"
+    ]
+    assert escalation.priority.value == "high"
+    assert _cited(escalation) == set(home) | {flagged}
+    alert = raise_alert(settings, escalation)
+    assert not may_see(alert, audiences_of(Principal("pc.other", OTHER_FORCE, Role.POLICE)))
+    assert may_see(alert, audiences_of(Principal("pc.named", POLICE, Role.POLICE)))
+
+
+def test_a_child_only_a_police_report_dates_the_birth_of_is_cited_as_one(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    """The home's P reports give missing episodes of someone whose age they do not give; only a
+    C report of Synthetic Police gives the date of birth that makes them a child."""
+    tag = run_tag()
+    unknown = {"name": f"Jo Synth{tag}", "home_local_authority": "Synth Borough"}
+    home = _link(
+        settings,
+        cleanup,
+        [
+            event
+            for days in (40, 20, 5)
+            for event in (
+                _missing(unknown, NOW - timedelta(days=days)),
+                _found(unknown, NOW - timedelta(days=days) + timedelta(hours=3)),
+            )
+        ],
+    )
+    [born] = _link(
+        settings,
+        cleanup,
+        [
+            (
+                NOW - timedelta(days=30),
+                {
+                    "type": "sighting",
+                    "persons": [{"name": f"Jo Synth{tag}", "date_of_birth": "2011-05-05"}],
+                    "place": {"name": f"Synthetic Park {tag}"},
+                },
+            )
+        ],
+        agency=POLICE,
+        grading=POLICE_ONLY,
+    )
+    person_id = new_person_id(
+        Person.model_validate(unknown), report_id=uuid.uuid4(), index=0, key=id_key()
+    )
+    [escalation] = [
+        c
+        for c in _detect(settings, EntityKind.PERSON, person_id)
+        if c.type.value == "missing_escalation"
+    ]
+    assert _cited(escalation) == set(home) | {born}

@@ -10,11 +10,14 @@ from typing import Any
 import pytest
 from neo4j import AsyncGraphDatabase, Driver
 
+from common.auth import Principal, Role
 from common.settings import InfraSettings
+from common.visibility import audiences_of
 from schemas.alerts import Priority
 from schemas.entities import Person, Place
 from schemas.reports import ReportCreate
 from services.alerts.config import Settings
+from services.alerts.delivery.visibility import may_see
 from services.alerts.detection import Context, Runner, shared_hotspot
 from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.places import runners
@@ -432,3 +435,61 @@ def test_a_school_only_a_police_report_gives_is_cited_by_the_peer_group_alert(
     [peer] = _run(settings, runners.peer_group_context, _lid(shop))
     assert peer.summary.startswith(f"2 pupils of Synth Academy {tag}")
     assert _cited(peer) == set(approached) | set(enrolled)
+
+
+# ---- issue 13, finding 1's class: a fact that only decides whether an alert is raised (that
+# someone is a young person) comes with the report that states it, and the alert cites it.
+
+
+def test_a_young_person_only_a_police_report_dates_the_birth_of_is_cited_by_the_hotspot(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    tag = run_tag()
+    shop = {"name": f"Synth Take-away {tag}", "postcode": "ZZ99 8TA", "category": "take_away"}
+    names = [f"Ann Synth{tag}", f"Bo Synth{tag}", f"Cy Synth{tag}"]
+    dated = _link(  # Ann and Bo are young people as a report everyone may see says
+        settings,
+        cleanup,
+        (
+            timedelta(days=20),
+            {
+                "type": "sighting",
+                "persons": [_child(names[0]), _child(names[1])],
+                "place": {"name": f"Synth Park {tag}"},
+            },
+        ),
+    )
+    [born] = _link(  # Cy is one only as the police say
+        settings,
+        cleanup,
+        (
+            timedelta(days=15),
+            {
+                "type": "sighting",
+                "persons": [{"name": names[2], "date_of_birth": BORN}],
+                "place": {"name": f"Synth Station {tag}"},
+            },
+        ),
+        agency=POLICE,
+        grading=POLICE_ONLY,
+    )
+    seen = _link(  # all three at the take-away, their ages not given
+        settings,
+        cleanup,
+        (
+            timedelta(days=2),
+            {"type": "sighting", "persons": [{"name": n} for n in names], "place": shop},
+        ),
+    )
+    [hotspot] = _run(settings, shared_hotspot, _lid(shop))
+    assert hotspot.summary.startswith("3 young people have been linked to")
+    assert _cited(hotspot) == set(seen) | set(dated) | {born}
+    alert = raise_alert(settings, hotspot)
+    assert not may_see(alert, audiences_of(Principal("pc.other", "Synthetic Other", Role.POLICE)))
+    assert may_see(alert, audiences_of(Principal("pc.named", POLICE, Role.POLICE)))
+    # Retracted, the police report says nothing: Cy is no longer counted, nor the report cited.
+    retract(settings, born, agency=POLICE)
+    [again] = _run(settings, shared_hotspot, _lid(shop))
+    assert again.summary.startswith("2 young people have been linked to")
+    assert born not in _cited(again)
+    assert names[2] not in {s.display_name for s in again.subjects}

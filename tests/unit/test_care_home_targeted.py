@@ -160,3 +160,15 @@ def test_the_entity_is_named_only_as_the_cited_reports_name_it() -> None:
     candidate = _detect(car, links)
     assert candidate is not None and candidate.subjects[0].display_name == "ZZ51 CHT"
     assert candidate.summary.startswith("Vehicle ZZ51 CHT has been linked")
+
+
+def test_a_home_only_another_report_calls_a_care_home_cites_it() -> None:
+    """Issue 13, finding 1's class: the home's category decides the alert."""
+    police = "00000000-0000-0000-0000-0000000000aa"
+    links = [
+        replace(_link(i, HOME_A), category_reports={police: NOW - timedelta(days=30)})
+        for i in (1, 2)
+    ]
+    candidate = _detect(CAR, links)
+    assert candidate is not None
+    assert {str(e.report_id) for e in candidate.evidence} == {RID.format(1), RID.format(2), police}

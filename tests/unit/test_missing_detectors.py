@@ -1,5 +1,6 @@
 """The missing-episode rules (P04 harbouring, P06b, P07, P08, P09) on hand-made episodes."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 from schemas.alerts import AlertType, Priority
@@ -306,3 +307,57 @@ def test_an_area_only_another_report_gives_is_cited_with_the_sighting() -> None:
     (away,) = detect_out_of_area(child=CHILD, seen=[seen])
     assert "(synthshire)" in away.summary
     assert _cited(away) == {RID.format(3), POLICE_RID}
+
+
+# Issue 13, finding 1's class: what only decides an alert or its priority (that the person is a
+# young person, an age under 13, needs, a known area) is cited with the report that states it.
+
+
+def test_a_child_only_an_uncited_report_calls_a_young_person_is_cited_as_one() -> None:
+    from services.alerts.detectors.provenance import Traits  # new with the fix
+
+    child = replace(
+        CHILD,
+        traits=Traits(young={UNCITED_RID: NOW - timedelta(days=40), POLICE_RID: NOW}),
+    )
+    found = detect_missing_escalation(
+        child=child, episodes=[_episode(1, 3, 30)], now=NOW, window_days=90
+    )
+    assert found is not None
+    assert _cited(found) == {RID.format(1), UNCITED_RID}  # the earliest that says so
+    cited_already = replace(CHILD, traits=Traits(young={RID.format(1): NOW, POLICE_RID: NOW}))
+    found = detect_missing_escalation(
+        child=cited_already, episodes=[_episode(1, 3, 30)], now=NOW, window_days=90
+    )
+    assert found is not None
+    assert _cited(found) == {RID.format(1)}
+
+
+def test_needs_or_an_age_under_13_only_an_uncited_report_gives_raise_it_and_are_cited() -> None:
+    from services.alerts.detectors.provenance import Traits
+
+    for traits in (Traits(needs={POLICE_RID: NOW}), Traits(under_13={POLICE_RID: NOW})):
+        found = detect_missing_escalation(
+            child=replace(CHILD, traits=traits),
+            episodes=[_episode(1, 3, 30)],
+            now=NOW,
+            window_days=90,
+        )
+        assert found is not None
+        assert found.priority is Priority.HIGH
+        assert _cited(found) == {RID.format(1), POLICE_RID}
+
+
+def test_a_known_area_only_an_uncited_report_gives_is_cited_by_out_of_area() -> None:
+    child = replace(
+        CHILD,
+        area_statements=(
+            {POLICE_RID: NOW - timedelta(days=5), UNCITED_RID: NOW - timedelta(days=50)},
+            {RID.format(9): NOW - timedelta(days=20)},
+        ),
+    )
+    (away,) = detect_out_of_area(child=child, seen=[_seen({"synthshire"})])
+    assert _cited(away) == {RID.format(3), RID.format(9)}  # the statement made the earliest
+    stated = replace(CHILD, area_statements=({RID.format(3): NOW},))
+    (away,) = detect_out_of_area(child=stated, seen=[_seen({"synthshire"})])
+    assert _cited(away) == {RID.format(3)}

@@ -142,3 +142,52 @@ def test_two_young_people_are_enough_only_with_the_reports_that_say_what_the_pla
     assert two is not None and POLICE_RID in _cited(two)
     three = _detect_at(shop, _sightings(3))  # enough at any place: the category is not needed
     assert three is not None and POLICE_RID not in _cited(three)
+
+
+# Issue 13, finding 1's class: what only decides the alert (that someone is a young person, their
+# needs) comes with the reports that state it, and the alert cites the earliest of them.
+POLICE_RID = "00000000-0000-0000-0000-0000000000aa"
+LATER_RID = "00000000-0000-0000-0000-0000000000bb"
+
+
+def test_a_young_person_only_another_report_calls_one_cites_the_earliest_that_does() -> None:
+    from services.alerts.detectors.provenance import Traits  # new with the fix
+
+    unknown = replace(
+        _sightings(3)[2],
+        age=None,
+        young_here=False,
+        traits=Traits(
+            young={LATER_RID: NOW - timedelta(days=2), POLICE_RID: NOW - timedelta(days=9)}
+        ),
+    )
+    candidate = _detect(PlaceCategory.PARK, [*_sightings(2), unknown])
+    assert candidate is not None
+    assert candidate.summary.startswith("3 young people")
+    assert {str(e.report_id) for e in candidate.evidence} == {
+        *(RID.format(i) for i in range(3)),
+        POLICE_RID,
+    }
+
+
+def test_a_young_person_a_cited_report_calls_one_needs_no_other_report() -> None:
+    from services.alerts.detectors.provenance import Traits
+
+    unknown = replace(
+        _sightings(3)[2],
+        young_here=False,
+        traits=Traits(young={RID.format(0): NOW, POLICE_RID: NOW - timedelta(days=9)}),
+    )
+    candidate = _detect(PlaceCategory.PARK, [*_sightings(2), unknown])
+    assert candidate is not None
+    assert {str(e.report_id) for e in candidate.evidence} == {RID.format(i) for i in range(3)}
+
+
+def test_needs_only_another_report_records_make_it_high_and_are_cited() -> None:
+    from services.alerts.detectors.provenance import Traits
+
+    flagged = replace(_sightings(3)[2], traits=Traits(needs={POLICE_RID: NOW - timedelta(days=9)}))
+    candidate = _detect(PlaceCategory.PARK, [*_sightings(2), flagged])
+    assert candidate is not None
+    assert candidate.priority is Priority.HIGH
+    assert POLICE_RID in {str(e.report_id) for e in candidate.evidence}

@@ -1,14 +1,13 @@
 """What every detector returns: a pattern found in the graph, before de-duplication."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
 from schemas.alerts import AlertSubject, AlertType, Evidence, Priority
 from services.alerts.actions import Action
-
-UNDER_13 = 13
+from services.alerts.detectors.provenance import UNDER_13, Traits, earliest
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +32,23 @@ def raised_priority(ages: Iterable[int | None], vulnerable: Iterable[bool] = ())
     """High for a child under 13 or with a learning disability or additional needs (R4-R6)."""
     young = any(age is not None and age < UNDER_13 for age in ages)
     return Priority.HIGH if young or any(vulnerable) else Priority.MEDIUM
+
+
+def priority_of(
+    cited: Mapping[str, datetime], base: Priority, traits: Iterable[Traits]
+) -> tuple[Priority, dict[str, datetime]]:
+    """The priority R4-R6 give and what the alert then cites: `base`, from what the cited reports
+    say, unless it is medium and a report (not retracted) gives a child's age as under 13 or
+    records their needs; then high, citing the earliest such report unless one is cited already."""
+    reports = dict(cited)
+    if base is not Priority.MEDIUM:
+        return base, reports
+    facts = [fact for t in traits for fact in (t.under_13, t.needs) if fact]
+    if not facts:
+        return base, reports
+    if all(fact.keys().isdisjoint(reports) for fact in facts):
+        reports.update(earliest({rid: at for fact in facts for rid, at in fact.items()}))
+    return Priority.HIGH, reports
 
 
 def escalated(priority: Priority) -> Priority:

@@ -13,8 +13,13 @@ from typing import Protocol
 from schemas.alerts import AlertSubject, AlertType
 from schemas.entities import PersonRole
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
-from services.alerts.detectors.provenance import Names, Reports, cite, named
+from services.alerts.detectors.candidate import (
+    AlertCandidate,
+    evidence_of,
+    priority_of,
+    raised_priority,
+)
+from services.alerts.detectors.provenance import Names, Reports, Traits, cite, cite_first, named
 
 DIRECT_LINKS = (
     "IN_VEHICLE",
@@ -65,6 +70,9 @@ class ResidentLink:
     # The reports that say the resident is placed at the home (PLACED_AT), and what they call it.
     residency: Reports = field(default_factory=dict)
     home_names: Names = field(default_factory=dict)
+    # The reports that give the home's category as a care home, and the resident's age and needs.
+    category_reports: Reports = field(default_factory=dict)
+    traits: Traits = field(default_factory=Traits)
 
 
 class CareHomeGraph(Protocol):
@@ -111,6 +119,13 @@ async def detect_care_home_targeted(
     reports: dict[str, datetime] = {link.report_id: link.observed_at for link in links}
     for link in links:
         reports = cite(reports, link.residency)  # that the resident lives at the home
+    for link in links:  # that the home is a care home
+        reports = cite_first(reports, link.category_reports)
+    priority, reports = priority_of(
+        reports,
+        raised_priority((k.age for k in links), (k.vulnerable for k in links)),
+        (k.traits for k in links),
+    )
     homes: dict[str, Home] = {}
     for home_id in sorted({link.home.id for link in links}):
         called: dict[str, str] = {}
@@ -128,7 +143,7 @@ async def detect_care_home_targeted(
     return AlertCandidate(
         type=AlertType.CARE_HOME_TARGETED,
         fingerprint=f"{AlertType.CARE_HOME_TARGETED.value}:{entity.id}",
-        priority=raised_priority((k.age for k in links), (k.vulnerable for k in links)),
+        priority=priority,
         summary=(
             f"{WHAT[entity.kind]} {name} has been linked to {len(residents)} residents "
             f"of {count} care {'home' if count == 1 else 'homes'} ({names}) in the last "

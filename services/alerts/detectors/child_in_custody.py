@@ -12,8 +12,8 @@ from datetime import datetime
 
 from schemas.alerts import AlertType
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
-from services.alerts.detectors.episodes import Child, Episode
+from services.alerts.detectors.candidate import AlertCandidate, evidence_of
+from services.alerts.detectors.episodes import Child, Episode, vouched
 from services.alerts.detectors.out_of_area import POLICE_ENDINGS, Whereabouts
 from services.alerts.detectors.provenance import cite
 
@@ -68,10 +68,11 @@ def detect_child_in_custody(
             actions.append(Action.CROSS_BORDER_NOTIFICATION)
         reports = {report_id: where.observed_at}
         if out_of_area:  # the place's areas, as the report that gives them does
-            reports = cite(reports, where.place.area_reports)
+            reports = child.with_known_area(cite(reports, where.place.area_reports))
         missing, said_of = _missing_then(episodes, where.observed_at, now)
         for episode in said_of:
             reports |= episode.reports
+        priority, reports = vouched(reports, child)
         summary = (
             f"{child.name_in(reports)} {WHAT[kind]} at {where.place.name} on "
             f"{where.observed_at:%d %b %Y}{missing}: keep them safe through and after "
@@ -82,7 +83,7 @@ def detect_child_in_custody(
             AlertCandidate(
                 type=AlertType.CHILD_IN_CUSTODY,
                 fingerprint=f"{AlertType.CHILD_IN_CUSTODY.value}:{child.id}:{report_id}",
-                priority=raised_priority([child.age_in(reports)], [child.vulnerable_in(reports)]),
+                priority=priority,
                 summary=summary,
                 subjects=(
                     child.subject_in(reports),

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from schemas.alerts import AlertType
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
-from services.alerts.detectors.episodes import Child, Episode
+from services.alerts.detectors.candidate import AlertCandidate, evidence_of
+from services.alerts.detectors.episodes import Child, Episode, vouched
 from services.alerts.detectors.provenance import Names, Reports, cite, named
 
 
@@ -57,6 +57,7 @@ def detect_co_missing(
             reports |= item.episode.reports | item.other_episode.reports
         for item in items:
             reports = cite(reports, *item.facts)
+        priority, reports = vouched(reports, child, other)
         first, second = sorted([(child.id, child), (other_id, other)], key=lambda p: p[0])
         shared_names = ", ".join(
             sorted({named(i.names, reports, otherwise=i.shared_name) for i in items})
@@ -66,10 +67,7 @@ def detect_co_missing(
             AlertCandidate(
                 type=AlertType.CO_MISSING,
                 fingerprint=f"{AlertType.CO_MISSING.value}:{first[0]}:{second[0]}",
-                priority=raised_priority(
-                    [child.age_in(reports), other.age_in(reports)],
-                    [child.vulnerable_in(reports), other.vulnerable_in(reports)],
-                ),
+                priority=priority,
                 summary=(
                     f"{first[1].name_in(reports)} and {second[1].name_in(reports)} went missing "
                     f"together{cluster} "

@@ -13,9 +13,14 @@ from typing import Protocol
 from schemas.alerts import AlertSubject, AlertType
 from schemas.entities import PersonRole
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
+from services.alerts.detectors.candidate import (
+    AlertCandidate,
+    evidence_of,
+    priority_of,
+    raised_priority,
+)
 from services.alerts.detectors.episodes import normalise_area
-from services.alerts.detectors.provenance import Names, Reports, cite, named
+from services.alerts.detectors.provenance import Names, Reports, Traits, cite, cite_first, named
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,15 @@ class Visit:
     observed_at: datetime
     place_name: str | None = None  # what the report calls the address
     home_reports: Reports = field(default_factory=dict)  # the report that gives their home area
+    # The report leaves their age unknown (no age, no adult role): a child if another report
+    # (in `traits`, with their age and needs) calls them a young person, which the alert cites.
+    age_unknown: bool = False
+    traits: Traits = field(default_factory=Traits)
+
+    @property
+    def child(self) -> bool:
+        """A young person as this report, or (when it does not say) another report says."""
+        return self.young or (self.age_unknown and bool(self.traits.young))
 
 
 class CuckooingGraph(Protocol):
@@ -116,11 +130,14 @@ async def detect_cuckooing(
         if v.person_id not in residents and v.role != PersonRole.PROFESSIONAL
     ]
     visitors = {v.person_id: v for v in visits}
-    children = {v.person_id for v in visits if v.young}
+    children = {v.person_id for v in visits if v.child}
     outsiders = {v.person_id for v in visits if _out_of_area(v, address)}
     if len(visitors) < min_visitors or not children | outsiders:
         return None
     reports = cite({v.report_id: v.observed_at for v in visits}, vulnerability)
+    for visit in visits:  # a child as another report says, when the visit's report does not
+        if visit.person_id in children and not visit.young:
+            reports = cite_first(reports, visit.traits.young)
     for tenant in address.tenants:  # named as the tenant
         reports = cite(reports, tenant.reports)
     if address.local_authority:  # named in the summary
@@ -131,6 +148,11 @@ async def detect_cuckooing(
     place_names = dict(address.names) | {v.report_id: v.place_name or "" for v in visits}
     name = named(place_names, reports, otherwise=address.name)
     young = [v for v in visits if v.person_id in children]
+    priority, reports = priority_of(
+        reports,
+        raised_priority((v.age for v in young), (v.vulnerable for v in young)),
+        (v.traits for v in young),
+    )
     actions: tuple[Action, ...] = (Action.ADULT_SOCIAL_CARE, Action.WARRANT_OR_CLOSURE)
     tail = "."
     if children:
@@ -141,7 +163,7 @@ async def detect_cuckooing(
     return AlertCandidate(
         type=AlertType.CUCKOOING,
         fingerprint=f"{AlertType.CUCKOOING.value}:{address.id}",
-        priority=raised_priority((v.age for v in young), (v.vulnerable for v in young)),
+        priority=priority,
         summary=(
             f"Possible cuckooing at {name}: the vulnerable tenant's address has had "
             f"{len(visitors)} non-resident visitors in the last {window_days} days "

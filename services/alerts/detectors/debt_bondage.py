@@ -15,9 +15,8 @@ from services.alerts.detectors.candidate import (
     AlertCandidate,
     escalated,
     evidence_of,
-    raised_priority,
 )
-from services.alerts.detectors.episodes import Child, Episode
+from services.alerts.detectors.episodes import Child, Episode, vouched
 from services.alerts.detectors.out_of_area import Whereabouts, latest_places
 
 DEBT_ITEMS = frozenset({"drugs", "cash"})
@@ -45,7 +44,7 @@ def detect_debt_bondage(
     reports: dict[str, datetime] = {s.report_id: s.observed_at for s in seizures}
     for episode in later:
         reports.update(episode.reports)
-    priority = raised_priority([child.age_in(reports)], [child.vulnerable_in(reports)])
+    priority, reports = vouched(reports, child)
     if later:
         priority = escalated(priority)
     items = sorted({item for s in seizures for item in s.items & DEBT_ITEMS})

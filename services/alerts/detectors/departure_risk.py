@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from schemas.alerts import AlertSubject, AlertType, Priority
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
-from services.alerts.detectors.episodes import Child
+from services.alerts.detectors.candidate import AlertCandidate, evidence_of
+from services.alerts.detectors.episodes import Child, vouched
 
 HUB_CATEGORIES = frozenset({"bus_or_train_station", "taxi_rank"})
 UK = ZoneInfo("Europe/London")  # staff read times as the clock on the wall says them
@@ -92,8 +92,7 @@ def detect_departure_risk(
             continue
         hub = d.leaving_by is not None and d.leaving_by.category in HUB_CATEGORIES
         border = "passport" in d.carrying or hub
-        reports = {d.report_id: d.left_at}
-        priority = raised_priority([child.age_in(reports)], [child.vulnerable_in(reports)])
+        priority, reports = vouched({d.report_id: d.left_at}, child)
         if "passport" in d.carrying:
             priority = Priority.HIGH
         parts, actions = [_story(child, d, reports)], []

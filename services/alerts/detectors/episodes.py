@@ -4,8 +4,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from schemas.alerts import AlertSubject
-from services.alerts.detectors.provenance import Reports, named
+from schemas.alerts import AlertSubject, Priority
+from services.alerts.detectors.candidate import priority_of, raised_priority
+from services.alerts.detectors.provenance import Reports, Traits, cite_any, cite_first, named
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,9 @@ class Child:
 
     An alert names them, and takes their age and needs, only from the reports it cites (`said`,
     by report id); `name`, `age` and `vulnerable` are what it uses when none of those says it.
+    What decides an alert about them comes with the reports that state it: that they are a young
+    person, an age under 13 or needs (`traits`), and each known area (`area_statements`: the
+    reports that together state one, such as a placement's report and the one giving its area).
     """
 
     id: str
@@ -31,6 +35,13 @@ class Child:
     vulnerable: bool  # learning disability or additional needs
     known_areas: frozenset[str] = frozenset()  # home authority and the areas of their places
     said: Mapping[str, Said] = field(default_factory=dict)
+    traits: Traits = field(default_factory=Traits)
+    area_statements: tuple[Reports, ...] = ()
+
+    def with_known_area(self, cited: Reports) -> dict[str, datetime]:
+        """The cited reports and, unless they state one of the child's known areas, the reports
+        that state the first known one (an alert that judges "out of area" relies on it)."""
+        return cite_any(cited, self.area_statements)
 
     def name_in(self, cited: Reports) -> str:
         """What the latest cited report calls them."""
@@ -51,6 +62,17 @@ class Child:
     def subject_in(self, cited: Reports) -> AlertSubject:
         """The person as the cited reports name them."""
         return AlertSubject(kind="person", id=self.id, display_name=self.name_in(cited))
+
+
+def vouched(cited: Reports, *children: Child) -> tuple[Priority, dict[str, datetime]]:
+    """The priority (R4-R6) of an alert about these children, and what it cites: the cited
+    reports, the earliest report that calls each child a young person when none of them does,
+    and a report that gives an age under 13 or records needs when it raises the priority."""
+    reports = cite_first(cited, *(c.traits.young for c in children))
+    base = raised_priority(
+        [c.age_in(reports) for c in children], [c.vulnerable_in(reports) for c in children]
+    )
+    return priority_of(reports, base, (c.traits for c in children))
 
 
 @dataclass(frozen=True, slots=True)

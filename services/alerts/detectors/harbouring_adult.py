@@ -10,8 +10,8 @@ from datetime import datetime
 
 from schemas.alerts import AlertSubject, AlertType
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
-from services.alerts.detectors.episodes import Child, Episode
+from services.alerts.detectors.candidate import AlertCandidate, evidence_of
+from services.alerts.detectors.episodes import Child, Episode, vouched
 from services.alerts.detectors.provenance import Names, Reports, cite, named
 
 
@@ -48,16 +48,14 @@ def detect_harbouring_adult(
             reports = cite(reports, h.tenancy)
         if h.episode.found_at is not None:
             places.add(h.episode.found_at.id)
+    priority, reports = vouched(reports, *children.values())
     adult_name = named(adult_names, reports)
     how = "at their address" if all(h.as_tenant for h in harboured) else "with them"
     names = ", ".join(sorted(c.name_in(reports) for c in children.values()))
     return AlertCandidate(
         type=AlertType.HARBOURING_ADULT,
         fingerprint=f"{AlertType.HARBOURING_ADULT.value}:{adult_id}",
-        priority=raised_priority(
-            (c.age_in(reports) for c in children.values()),
-            (c.vulnerable_in(reports) for c in children.values()),
-        ),
+        priority=priority,
         summary=(
             f"{adult_name} was found {how} while {names} "
             f"{'was' if len(children) == 1 else 'were'} missing; consider a Child Abduction "

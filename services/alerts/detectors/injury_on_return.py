@@ -14,9 +14,8 @@ from services.alerts.detectors.candidate import (
     AlertCandidate,
     escalated,
     evidence_of,
-    raised_priority,
 )
-from services.alerts.detectors.episodes import Child, Episode
+from services.alerts.detectors.episodes import Child, Episode, vouched
 
 REPEATED = 2
 
@@ -35,7 +34,7 @@ def detect_injury_on_return(
     reports: dict[str, datetime] = {}
     for episode in injured:
         reports.update(episode.reports)
-    priority = raised_priority([child.age_in(reports)], [child.vulnerable_in(reports)])
+    priority, reports = vouched(reports, child)
     if len(injured) >= REPEATED:
         priority = escalated(priority)
         what = f"came back injured from {len(injured)} missing episodes"

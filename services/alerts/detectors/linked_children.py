@@ -7,14 +7,19 @@ the same number in contact with or used by >= 2 children, a possible "line" phon
 entity but co-presence at a place, which P01 and P14 weigh.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from schemas.alerts import AlertSubject, AlertType
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
-from services.alerts.detectors.provenance import named
+from services.alerts.detectors.candidate import (
+    AlertCandidate,
+    evidence_of,
+    priority_of,
+    raised_priority,
+)
+from services.alerts.detectors.provenance import Traits, cite_first, named
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +34,10 @@ class Anchor:
 
 @dataclass(frozen=True, slots=True)
 class ChildLink:
-    """A child linked to the anchor by one report, named both as that report does."""
+    """A child linked to the anchor by one report, named both as that report does.
+
+    `young_here` false: the report leaves their age unknown and only another report calls them a
+    young person (in `traits`, with their age and needs), which the alert then cites."""
 
     person_id: str
     person_name: str
@@ -38,6 +46,8 @@ class ChildLink:
     report_id: str
     observed_at: datetime
     anchor_name: str | None = None
+    young_here: bool = True
+    traits: Traits = field(default_factory=Traits)
 
 
 class LinkedChildrenGraph(Protocol):
@@ -93,12 +103,20 @@ async def detect_linked_children(
         return None
     alert_type, action = ALERT_OF[anchor.kind]
     reports = {link.report_id: link.observed_at for link in links}
+    for link in links:  # a young person as another report says, when this one does not
+        if not link.young_here:
+            reports = cite_first(reports, link.traits.young)
+    priority, reports = priority_of(
+        reports,
+        raised_priority((k.age for k in links), (k.vulnerable for k in links)),
+        (k.traits for k in links),
+    )
     name = named({k.report_id: k.anchor_name or "" for k in links}, reports, otherwise=anchor.name)
     what = {"person": "The adult", "vehicle": "Vehicle", "phone": "Phone number"}[anchor.kind]
     return AlertCandidate(
         type=alert_type,
         fingerprint=f"{alert_type.value}:{anchor.id}",
-        priority=raised_priority((k.age for k in links), (k.vulnerable for k in links)),
+        priority=priority,
         summary=(
             f"{what} {name} has been linked to {len(children)} different young people "
             f"in the last {window_days} days; {action}."

@@ -11,8 +11,8 @@ from statistics import median
 
 from schemas.alerts import AlertType
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
-from services.alerts.detectors.episodes import Child, Episode
+from services.alerts.detectors.candidate import AlertCandidate, evidence_of
+from services.alerts.detectors.episodes import Child, Episode, vouched
 
 GONE_FOR_DAYS_H = 24.0
 FREQUENT = 3
@@ -57,11 +57,11 @@ def detect_missing_escalation(
     still_missing = any(e.ended_at is None and e.started_at is not None for e in current)
     actions = [Action.STRATEGY_MEETING, Action.SCREENING]
     actions.append(Action.DAILY_CONTACT if still_missing else Action.RETURN_INTERVIEW)
-    reports = {rid: at for e in current for rid, at in e.reports.items()}
+    priority, reports = vouched({rid: at for e in current for rid, at in e.reports.items()}, child)
     return AlertCandidate(
         type=AlertType.MISSING_ESCALATION,
         fingerprint=f"{AlertType.MISSING_ESCALATION.value}:{child.id}",
-        priority=raised_priority([child.age_in(reports)], [child.vulnerable_in(reports)]),
+        priority=priority,
         summary=(
             f"{child.name_in(reports)}'s missing episodes are escalating ({'; '.join(reasons)}) "
             f"in the last {window_days} days; hold a strategy meeting and review the screening."

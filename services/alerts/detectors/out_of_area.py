@@ -12,8 +12,8 @@ from datetime import datetime
 
 from schemas.alerts import AlertType
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
-from services.alerts.detectors.episodes import Child, FoundPlace
+from services.alerts.detectors.candidate import AlertCandidate, evidence_of
+from services.alerts.detectors.episodes import Child, FoundPlace, vouched
 from services.alerts.detectors.provenance import cite
 
 EXPLOITATION_ITEMS = frozenset({"drugs", "cash", "sim_card", "weapon"})
@@ -63,11 +63,12 @@ def detect_out_of_area(*, child: Child, seen: list[Whereabouts]) -> list[AlertCa
         reports = cite(
             {w.report_id: w.observed_at for w in here}, *(w.place.area_reports for w in here)
         )
+        priority, reports = vouched(child.with_known_area(reports), child)
         candidates.append(
             AlertCandidate(
                 type=AlertType.FOUND_OUT_OF_AREA,
                 fingerprint=f"{AlertType.FOUND_OUT_OF_AREA.value}:{child.id}:{place_id}",
-                priority=raised_priority([child.age_in(reports)], [child.vulnerable_in(reports)]),
+                priority=priority,
                 summary=(
                     f"{child.name_in(reports)} was found or seen at {place.name} ({area}), an "
                     "area with no known connection; notify the home-area police and social care."
@@ -89,6 +90,7 @@ def detect_out_of_area(*, child: Child, seen: list[Whereabouts]) -> list[AlertCa
             reports = cite(reports, w.place.area_reports)
             if "a known drugs house" in s:  # a premises status: cite the reports that give it
                 reports = cite(reports, w.place.drugs_house_reports)
+        priority, reports = vouched(child.with_known_area(reports), child)
         signs = sorted({sign for _, s in signed for sign in s})
         named_places = latest_places([w for w, _ in signed])
         places = sorted(p.name for p in named_places.values())
@@ -100,7 +102,7 @@ def detect_out_of_area(*, child: Child, seen: list[Whereabouts]) -> list[AlertCa
             AlertCandidate(
                 type=AlertType.COUNTY_LINES_SUSPECTED,
                 fingerprint=f"{AlertType.COUNTY_LINES_SUSPECTED.value}:{child.id}",
-                priority=raised_priority([child.age_in(reports)], [child.vulnerable_in(reports)]),
+                priority=priority,
                 summary=(
                     f"{child.name_in(reports)} was found out of area at {', '.join(places)} with "
                     f"{', '.join(signs)}: county lines suspected; make an NRM referral, notify "

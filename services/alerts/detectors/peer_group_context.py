@@ -16,8 +16,13 @@ from typing import Protocol
 from schemas.alerts import AlertSubject, AlertType
 from schemas.entities import PlaceCategory
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
-from services.alerts.detectors.provenance import Names, Reports, cite, named
+from services.alerts.detectors.candidate import (
+    AlertCandidate,
+    evidence_of,
+    priority_of,
+    raised_priority,
+)
+from services.alerts.detectors.provenance import Names, Reports, Traits, cite, named
 from services.alerts.detectors.shared_hotspot import HOTSPOT_CATEGORIES, ORDINARY_PLACES
 
 ANCHOR_KINDS = frozenset({"location", "person", "group", "vehicle"})
@@ -63,6 +68,7 @@ class PupilLink:
     # The reports that say the pupil attends the school (ATTENDS), and what those call it.
     enrolment: Reports = field(default_factory=dict)
     school_names: Names = field(default_factory=dict)
+    traits: Traits = field(default_factory=Traits)  # the pupil's age and needs, by any report
 
 
 class PeerGroupGraph(Protocol):
@@ -112,6 +118,11 @@ def _candidate(
         reports = cite(reports, link.enrolment)  # that the pupil attends the school
     if anchor.kind == "location" and not all(link.approached for link in links):
         reports = cite(reports, _standing(anchor))
+    priority, reports = priority_of(
+        reports,
+        raised_priority((k.age for k in links), (k.vulnerable for k in links)),
+        (k.traits for k in links),
+    )
     name = named({k.report_id: k.anchor_name or "" for k in links}, reports, otherwise=anchor.name)
     school_names: dict[str, str] = {}
     for link in links:  # what the ATTENDS reports call the school, and the link's own report
@@ -120,7 +131,7 @@ def _candidate(
     return AlertCandidate(
         type=AlertType.PEER_GROUP_CONTEXT,
         fingerprint=fingerprint,
-        priority=raised_priority((k.age for k in links), (k.vulnerable for k in links)),
+        priority=priority,
         summary=(
             f"{len(pupils)} pupils of {school_name} have been "
             f"{_how(anchor, name, list(via.values()))} in the last {window_days} days; design a "

@@ -7,8 +7,13 @@ from typing import Protocol
 from schemas.alerts import AlertSubject, AlertType
 from schemas.entities import PlaceCategory
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
-from services.alerts.detectors.provenance import Reports, cite, named
+from services.alerts.detectors.candidate import (
+    AlertCandidate,
+    evidence_of,
+    priority_of,
+    raised_priority,
+)
+from services.alerts.detectors.provenance import Reports, Traits, cite, cite_first, named
 
 # Places in the hotspot taxonomy (domain.md section 4.0) need one young person fewer.
 HOTSPOT_CATEGORIES = frozenset(
@@ -28,7 +33,10 @@ ORDINARY_PLACES = frozenset({PlaceCategory.SCHOOL, PlaceCategory.CARE_HOME})
 
 @dataclass(frozen=True, slots=True)
 class Sighting:
-    """A young person linked to the place by one report, named both as that report does."""
+    """A young person linked to the place by one report, named both as that report does.
+
+    `young_here` false: the report leaves their age unknown and only another report calls them a
+    young person (in `traits`, with their age and needs), which the alert then cites."""
 
     person_id: str
     person_name: str
@@ -36,6 +44,8 @@ class Sighting:
     report_id: str
     observed_at: datetime
     place_name: str | None = None
+    young_here: bool = True
+    traits: Traits = field(default_factory=Traits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,15 +89,21 @@ async def detect_shared_hotspot(
     if len(people) < max(threshold, 2):
         return None
     reports = {s.report_id: s.observed_at for s in sightings}
+    for s in sightings:  # a young person as another report says, when this one does not
+        if not s.young_here:
+            reports = cite_first(reports, s.traits.young)
     if len(people) < min_young_people:  # enough only because of what kind of place it is
         reports = cite(reports, place.category_reports)
+    priority, reports = priority_of(
+        reports, raised_priority(s.age for s in sightings), (s.traits for s in sightings)
+    )
     name = named(
         {s.report_id: s.place_name or "" for s in sightings}, reports, otherwise=place.name
     )
     return AlertCandidate(
         type=AlertType.SHARED_HOTSPOT,
         fingerprint=f"{AlertType.SHARED_HOTSPOT.value}:{place.id}",
-        priority=raised_priority(s.age for s in sightings),
+        priority=priority,
         summary=(
             f"{len(people)} young people have been linked to {name} "
             f"in the last {window_days} days; consider a contextual safeguarding "

@@ -6,14 +6,19 @@ in the 12 months before is included (back-propagation). One alert per premises l
 children, and is updated as more are found there.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from schemas.alerts import AlertSubject, AlertType
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
-from services.alerts.detectors.provenance import named
+from services.alerts.detectors.candidate import (
+    AlertCandidate,
+    evidence_of,
+    priority_of,
+    raised_priority,
+)
+from services.alerts.detectors.provenance import Traits, cite_first, named
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +36,10 @@ class Premises:
 
 @dataclass(frozen=True, slots=True)
 class ChildAtPremises:
-    """A child found or seen at the premises by one report, named both as that report does."""
+    """A child found or seen at the premises by one report, named both as that report does.
+
+    `young_here` false: the report leaves their age unknown and only another report calls them a
+    young person (in `traits`, with their age and needs), which the alert then cites."""
 
     person_id: str
     person_name: str
@@ -40,6 +48,8 @@ class ChildAtPremises:
     report_id: str
     observed_at: datetime
     place_name: str | None = None
+    young_here: bool = True
+    traits: Traits = field(default_factory=Traits)
 
 
 class TrapHouseGraph(Protocol):
@@ -76,12 +86,20 @@ async def detect_trap_house(
     if premises.status_report is not None and premises.since is not None:
         reports[premises.status_report] = premises.since
         names[premises.status_report] = premises.status_name or ""
+    for link in links:  # a young person as another report says, when this one does not
+        if not link.young_here:
+            reports = cite_first(reports, link.traits.young)
+    priority, reports = priority_of(
+        reports,
+        raised_priority((k.age for k in links), (k.vulnerable for k in links)),
+        (k.traits for k in links),
+    )
     name = named(names, reports, otherwise=premises.name)
     count = len(children)
     return AlertCandidate(
         type=AlertType.TRAP_HOUSE,
         fingerprint=f"{AlertType.TRAP_HOUSE.value}:{premises.id}",
-        priority=raised_priority((k.age for k in links), (k.vulnerable for k in links)),
+        priority=priority,
         summary=(
             f"{name} has been known as a drugs house since {status_at:%d %b %Y} and "
             f"{count} {'child has' if count == 1 else 'children have'} been found or seen "

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from schemas.alerts import AlertSubject, AlertType
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate, evidence_of, raised_priority
-from services.alerts.detectors.episodes import Child, Episode
+from services.alerts.detectors.candidate import AlertCandidate, evidence_of
+from services.alerts.detectors.episodes import Child, Episode, vouched
 from services.alerts.detectors.provenance import named
 
 
@@ -52,6 +52,7 @@ def detect_vehicle_linked_to_missing(
                 reports |= episode.reports
     if not children:
         return None
+    priority, reports = vouched(reports, *children.values())
     vehicle = named(plates, reports, otherwise=vehicle_name)
     people = sorted(
         (c.subject_in(reports) for c in children.values()), key=lambda s: (s.display_name, s.id)
@@ -60,10 +61,7 @@ def detect_vehicle_linked_to_missing(
     return AlertCandidate(
         type=AlertType.VEHICLE_LINKED_TO_MISSING,
         fingerprint=f"{AlertType.VEHICLE_LINKED_TO_MISSING.value}:{vehicle_id}",
-        priority=raised_priority(
-            (c.age_in(reports) for c in children.values()),
-            (c.vulnerable_in(reports) for c in children.values()),
-        ),
+        priority=priority,
         summary=(
             f"Vehicle {vehicle} carried {names} within {hours_before:.0f} hours before or "
             "during a missing episode; share the registration and consider an ANPR marker."

@@ -20,7 +20,7 @@ from services.alerts.detectors.episodes import (
     normalise_area,
 )
 from services.alerts.detectors.out_of_area import Whereabouts
-from services.alerts.detectors.provenance import UNNAMED, Names, Reports, reports_of
+from services.alerts.detectors.provenance import UNNAMED, Names, Reports, reports_of, traits_of
 from services.alerts.missing import queries
 
 
@@ -131,11 +131,13 @@ class Neo4jMissingGraph:
             name=UNNAMED,
             age=None,
             vulnerable=False,
-            known_areas=_areas(*row["areas"]),
+            known_areas=_areas(*(a for known in row["known"] for a in known["areas"])),
             said={
-                s["report_id"]: Said(name=s["name"], age=s["age"], vulnerable=bool(s["vulnerable"]))
+                s["id"]: Said(name=s["name"], age=s["age"], vulnerable=bool(s["needs"]))
                 for s in row["said"]
             },
+            traits=traits_of(row["said"]),
+            area_statements=tuple(reports_of(known["reports"]) for known in row["known"]),
         )
         return child, bool(row["young"])
 

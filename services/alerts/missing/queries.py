@@ -5,26 +5,53 @@ within the window, so its cost does not grow with the size of the graph.
 """
 
 # The person, what each report that is not retracted says of them (an alert names them, and
-# takes their age and needs, only from the reports it cites), whether any report calls them a
-# young person, and the areas they have a known connection with (home, placement, school,
-# places they go).
+# takes their age and needs, only from the reports it cites, or cites the report it relies on),
+# whether any such report calls them a young person, and their known areas (home, placement,
+# school, places they go), each with the reports that state it: the report that gives the home
+# authority, or the report that links them to the place with, unless it gives the place's areas
+# itself, the earliest that does. Nothing only a retracted report says counts.
 GET_PERSON = """
 MATCH (p:Person {id: $person_id})
 CALL (p) {
   OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(p)
   WHERE NOT coalesce(r.retracted, false)
   RETURN collect(CASE WHEN r IS NULL THEN null
-                 ELSE {report_id: r.id, name: m.name, age: m.age,
-                       vulnerable: coalesce(m.learning_disability, false)
-                                   OR coalesce(m.additional_needs, false)} END) AS said,
+                 ELSE {id: r.id, observed_at: toString(r.observed_at), name: m.name,
+                       age: m.age, young: coalesce(m.young_person, false),
+                       needs: coalesce(m.learning_disability, false)
+                              OR coalesce(m.additional_needs, false)} END) AS said,
          any(y IN collect(m.young_person) WHERE y) AS young
 }
 CALL (p) {
-  OPTIONAL MATCH (p)-[:PLACED_AT|ATTENDS|FREQUENTS]->(l:Location)
-  RETURN collect(l.local_authority) + collect(l.police_force_area) AS areas
+  MATCH (h:Report)-[mh:MENTIONS]->(p)
+  WHERE NOT coalesce(h.retracted, false) AND mh.home_local_authority IS NOT NULL
+  RETURN collect({areas: [mh.home_local_authority],
+                  reports: [{id: h.id, observed_at: toString(h.observed_at)}]}) AS homes
 }
-RETURN p.id AS id, said, young,
-       [a IN areas + [p.home_local_authority] WHERE a IS NOT NULL] AS areas
+CALL (p) {
+  MATCH (p)-[k:PLACED_AT|ATTENDS|FREQUENTS]->(l:Location)
+  CALL (l) {
+    MATCH (a:Report)-[ma:MENTIONS]->(l)
+    WHERE NOT coalesce(a.retracted, false)
+      AND (ma.local_authority IS NOT NULL OR ma.police_force_area IS NOT NULL)
+    WITH a, ma ORDER BY a.observed_at, a.id
+    RETURN collect({id: a.id, observed_at: toString(a.observed_at),
+                    areas: [x IN [ma.local_authority, ma.police_force_area]
+                            WHERE x IS NOT NULL]}) AS given
+  }
+  WITH k, given
+  WHERE size(given) > 0
+  UNWIND coalesce(k.report_ids, []) AS report_id
+  MATCH (r:Report {id: report_id})
+  WHERE NOT coalesce(r.retracted, false)
+  RETURN collect({areas: reduce(acc = [], x IN given | acc + x.areas),
+                  reports: [{id: r.id, observed_at: toString(r.observed_at)}]
+                           + CASE WHEN any(x IN given WHERE x.id = r.id) THEN []
+                                  ELSE [{id: head(given).id,
+                                         observed_at: head(given).observed_at}] END})
+    AS places
+}
+RETURN p.id AS id, said, young, homes + places AS known
 """
 
 # Each episode with where it ended and with whom, as the report that ended it says (the tenants
@@ -110,12 +137,17 @@ MATCH (v:Vehicle {id: $vehicle_id})
 RETURN v.id AS id
 """
 
+# Each report of a child in the vehicle: one that calls them a young person, or leaves their age
+# unknown (the runner keeps only a child some report calls one, and the alert cites it).
 RIDES_IN = """
 MATCH (v:Vehicle {id: $vehicle_id})<-[l:IN_VEHICLE]-(p:Person)
 WHERE l.last_seen >= datetime($since)
 UNWIND l.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
-WHERE r.observed_at >= datetime($since) AND m.young_person
+WHERE r.observed_at >= datetime($since)
+  AND (m.young_person OR (m.age IS NULL
+       AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',
+                                                'professional']))
 RETURN DISTINCT p.id AS person_id, r.id AS report_id, toString(r.observed_at) AS observed_at,
        head([(r)-[mv:MENTIONS]->(v) | mv.name]) AS vehicle_name
 """

@@ -10,7 +10,7 @@ from services.alerts.detectors import condition_breach as breach
 from services.alerts.detectors.care_home_targeted import External, Home, ResidentLink
 from services.alerts.detectors.cuckooing import Address, Tenant, Visit
 from services.alerts.detectors.peer_group_context import Named, PeerAnchor, PupilLink
-from services.alerts.detectors.provenance import UNNAMED, Names, reports_of
+from services.alerts.detectors.provenance import UNNAMED, Names, reports_of, traits_of
 from services.alerts.detectors.trap_house import ChildAtPremises, Premises
 from services.alerts.places import queries
 
@@ -86,6 +86,7 @@ class Neo4jPeerGroupGraph(_Reader):
                 anchor_name=r["anchor_name"],
                 enrolment=reports_of(r["enrolment"]),
                 school_names=_names(r["enrolment"]),
+                traits=traits_of(r["said"]),
             )
             for r in rows
         ]
@@ -123,6 +124,8 @@ class Neo4jTrapHouseGraph(_Reader):
                 report_id=r["report_id"],
                 observed_at=datetime.fromisoformat(r["observed_at"]),
                 place_name=r["place_name"],
+                young_here=bool(r["young_here"]),
+                traits=traits_of(r["said"]),
             )
             for r in rows
         ]
@@ -190,6 +193,8 @@ class Neo4jCuckooingGraph(_Reader):
                 observed_at=datetime.fromisoformat(r["observed_at"]),
                 place_name=r["place_name"],
                 home_reports=reports_of(r["home_reports"]),
+                age_unknown=bool(r["age_unknown"]),
+                traits=traits_of(r["said"]),
             )
             for r in rows
         ]
@@ -231,6 +236,8 @@ class Neo4jCareHomeGraph(_Reader):
                 entity_name=r["entity_name"],
                 residency=reports_of(r["residency"]),
                 home_names=_names(r["residency"]),
+                category_reports=reports_of(r["category_reports"]),
+                traits=traits_of(r["said"]),
             )
             for r in rows
         ]

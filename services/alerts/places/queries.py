@@ -32,16 +32,25 @@ RETURN e.id AS id, e.kind AS kind, category,
                  RETURN {id: d.id, observed_at: toString(d.observed_at)} } AS drugs_house_reports
 """
 
-# Pupils seen at the place, with whoever approached them there in the same report.
+# Pupils seen at the place, with whoever approached them there in the same report. In these
+# three, `said`: what each report (not retracted) says of the pupil's age and needs.
 FIND_PUPILS_SEEN_AT = """
 MATCH (l:Location {id: $entity_id})<-[s:SEEN_AT]-(p:Person)-[at:ATTENDS]->(school:Location)
 WHERE s.last_seen >= datetime($since) AND school <> l
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since)
+CALL (p) {
+  MATCH (t:Report)-[mt:MENTIONS]->(p)
+  WHERE NOT coalesce(t.retracted, false)
+  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
+                  young: coalesce(mt.young_person, false), age: mt.age,
+                  needs: coalesce(mt.learning_disability, false)
+                         OR coalesce(mt.additional_needs, false)}) AS said
+}
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
-         AS vulnerable,
+         AS vulnerable, said,
        school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
        COLLECT { MATCH (a:Report)-[ma:MENTIONS]->(school)
                  WHERE a.id IN at.report_ids AND NOT coalesce(a.retracted, false)
@@ -61,9 +70,17 @@ WHERE ap.last_seen >= datetime($since)
 UNWIND ap.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since)
+CALL (p) {
+  MATCH (t:Report)-[mt:MENTIONS]->(p)
+  WHERE NOT coalesce(t.retracted, false)
+  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
+                  young: coalesce(mt.young_person, false), age: mt.age,
+                  needs: coalesce(mt.learning_disability, false)
+                         OR coalesce(mt.additional_needs, false)}) AS said
+}
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
-         AS vulnerable,
+         AS vulnerable, said,
        school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
        COLLECT { MATCH (a:Report)-[ma:MENTIONS]->(school)
                  WHERE a.id IN at.report_ids AND NOT coalesce(a.retracted, false)
@@ -82,9 +99,17 @@ WHERE iv.last_seen >= datetime($since)
 UNWIND iv.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since)
+CALL (p) {
+  MATCH (t:Report)-[mt:MENTIONS]->(p)
+  WHERE NOT coalesce(t.retracted, false)
+  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
+                  young: coalesce(mt.young_person, false), age: mt.age,
+                  needs: coalesce(mt.learning_disability, false)
+                         OR coalesce(mt.additional_needs, false)}) AS said
+}
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
-         AS vulnerable,
+         AS vulnerable, said,
        school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
        COLLECT { MATCH (a:Report)-[ma:MENTIONS]->(school)
                  WHERE a.id IN at.report_ids AND NOT coalesce(a.retracted, false)
@@ -109,15 +134,30 @@ RETURN l.id AS id, coalesce(l.drugs_house, false) AND sr IS NOT NULL AS drugs_ho
        head([(sr)-[m:MENTIONS]->(l) | m.name]) AS status_name
 """
 
+# Each report that links a young person to the premises, as FIND_YOUNG_PEOPLE_AT_PLACE (alerts).
 FIND_CHILDREN_AT_PREMISES = """
 MATCH (l:Location {id: $location_id})<-[s:SEEN_AT|FREQUENTS]-(p:Person)
 WHERE s.last_seen >= datetime($since)
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
-WHERE r.observed_at >= datetime($since) AND m.young_person
+WHERE r.observed_at >= datetime($since)
+  AND (m.young_person OR (m.age IS NULL
+       AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',
+                                                'professional']))
+CALL (p) {
+  MATCH (t:Report)-[mt:MENTIONS]->(p)
+  WHERE NOT coalesce(t.retracted, false)
+  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
+                  young: coalesce(mt.young_person, false), age: mt.age,
+                  needs: coalesce(mt.learning_disability, false)
+                         OR coalesce(mt.additional_needs, false)}) AS said
+}
+WITH l, p, r, m, said
+WHERE m.young_person OR any(x IN said WHERE x.young)
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
+       coalesce(m.young_person, false) AS young_here, said,
        head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 """
@@ -167,7 +207,9 @@ RETURN l.id AS id, local_authority, area_reports, tenants,
 """
 
 # Each report that places a person at the address, as that report names and describes them;
-# where it does not give their home authority, the latest report that does (`home_reports`).
+# where it does not give their home authority, the latest report that does (`home_reports`);
+# `said`: what each report (not retracted) says of their age and needs; a professional as any
+# report (not retracted) says (a professional is no visitor: that can only keep an alert back).
 FIND_VISITS_AT_ADDRESS = """
 MATCH (l:Location {id: $location_id})<-[s:SEEN_AT]-(p:Person)
 WHERE s.last_seen >= datetime($since)
@@ -183,39 +225,75 @@ CALL (r, p) {
          CASE WHEN h IS NULL THEN [] ELSE [{id: h.id, observed_at: toString(h.observed_at)}] END
            AS home_reports
 }
+CALL (p) {
+  MATCH (t:Report)-[mt:MENTIONS]->(p)
+  WHERE NOT coalesce(t.retracted, false)
+  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
+                  young: coalesce(mt.young_person, false), age: mt.age,
+                  needs: coalesce(mt.learning_disability, false)
+                         OR coalesce(mt.additional_needs, false)}) AS said
+}
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.young_person, false) AS young,
+       m.age IS NULL AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer',
+                                                             'vulnerable_adult', 'professional']
+         AS age_unknown, said,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
-       home_local_authority, home_reports, p.role AS role,
+       home_local_authority, home_reports,
+       CASE WHEN EXISTS { (x:Report)-[mx:MENTIONS]->(p)
+                          WHERE mx.role = 'professional' AND NOT coalesce(x.retracted, false) }
+            THEN 'professional' ELSE coalesce(m.role, 'unknown') END AS role,
        head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 """
 
 # ---------------------------------------------------------------- P14 care home targeted
 
+# An adult as GET_ANCHOR (alerts) says; a professional as any report (not retracted) says.
 GET_EXTERNAL = """
 MATCH (e:Entity {id: $entity_id})
 WHERE e:Person OR e:Vehicle OR e:Phone OR e:Handle
 OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(e)
 WHERE NOT coalesce(r.retracted, false)
-WITH e, collect(m.young_person) AS young
-RETURN e.id AS id, e.kind AS kind, e.role AS role,
-       coalesce(e.role = 'adult' OR (size(young) > 0 AND none(y IN young WHERE y)), false)
-         AS adult
+WITH e, collect(m.young_person) AS young, collect(m.role) AS roles
+RETURN e.id AS id, e.kind AS kind,
+       CASE WHEN 'professional' IN roles THEN 'professional' ELSE head(roles) END AS role,
+       size(young) > 0 AND none(y IN young WHERE y) AS adult
 """
 
 # Residents of care homes directly linked to the entity ($links: relationship types), with the
-# reports that say where they are placed (PLACED_AT) and what those reports call the home.
+# reports that say where they are placed (PLACED_AT) and what those reports call the home. A care
+# home as the reports that are not retracted give its category (the earliest that is not
+# 'other', as GET_PLACE), with the reports that give it; `said` as in the pupils' queries.
 FIND_RESIDENTS_LINKED = """
 MATCH (e:Entity {id: $entity_id})-[l]-(p:Person)-[pl:PLACED_AT]->(h:Location)
-WHERE type(l) IN $links AND h.category = 'care_home' AND l.last_seen >= datetime($since)
+WHERE type(l) IN $links AND l.last_seen >= datetime($since)
+CALL (h) {
+  MATCH (c:Report)-[mc:MENTIONS]->(h)
+  WHERE NOT coalesce(c.retracted, false) AND coalesce(mc.category, 'other') <> 'other'
+  WITH c, mc ORDER BY c.observed_at, c.id
+  RETURN collect({id: c.id, observed_at: toString(c.observed_at), category: mc.category})
+    AS categorised
+}
+WITH e, l, p, pl, h, categorised
+WHERE head(categorised).category = 'care_home'
 UNWIND l.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since)
+CALL (p) {
+  MATCH (t:Report)-[mt:MENTIONS]->(p)
+  WHERE NOT coalesce(t.retracted, false)
+  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
+                  young: coalesce(mt.young_person, false), age: mt.age,
+                  needs: coalesce(mt.learning_disability, false)
+                         OR coalesce(mt.additional_needs, false)}) AS said
+}
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
-         AS vulnerable,
+         AS vulnerable, said,
+       [x IN categorised WHERE x.category = 'care_home' | {id: x.id, observed_at: x.observed_at}]
+         AS category_reports,
        h.id AS home_id, head([(r)-[mh:MENTIONS]->(h) | mh.name]) AS home_name,
        COLLECT { MATCH (a:Report)-[ma:MENTIONS]->(h)
                  WHERE a.id IN pl.report_ids AND NOT coalesce(a.retracted, false)
