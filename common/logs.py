@@ -5,9 +5,13 @@ No personal data is logged at INFO or below, only ids: request lines lose their 
 whole requests or messages when asked for detail are held above that detail.
 """
 
+import hashlib
+import hmac
 import logging
 
 import structlog
+
+from common.keys import installation_key
 
 # Loggers that write request or message content: httpx every URL (query string and all) at
 # INFO; httpcore, the Neo4j driver (each query's parameters) and the Kafka clients (each
@@ -19,6 +23,8 @@ CONTENT_LOGGERS = {
     "aiokafka": logging.INFO,
     "kafka": logging.INFO,
 }
+# Entity ids that are the identifier itself (a registration, a phone number, a handle).
+SPELLED_OUT_IDS = ("vehicle:", "phone:", "handle:")
 # uvicorn's lines that carry a request's path with its query string.
 REQUEST_LINE_LOGGERS = ("uvicorn.access", "uvicorn.error")
 
@@ -76,3 +82,14 @@ def drop_query_strings() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, QueryStringDropped) for f in logger.filters):
             logger.addFilter(QueryStringDropped())
+
+
+def loggable_id(entity_id: str) -> str:
+    """An entity id fit for a log line: person and place ids are keyed digests already; a
+    vehicle, phone or handle id spells out the registration, number or handle, so it is logged
+    as its kind and a keyed digest (the same entity always logs the same way)."""
+    if not entity_id.startswith(SPELLED_OUT_IDS):
+        return entity_id
+    kind = entity_id.split(":", 1)[0]
+    digest = hmac.new(installation_key(), entity_id.encode(), hashlib.sha256).hexdigest()[:12]
+    return f"{kind}#{digest}"

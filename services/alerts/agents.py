@@ -11,6 +11,7 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
 
+from common.logs import loggable_id
 from common.streaming import Neo4jConnection
 from common.validation import field_errors
 from schemas.alerts import AlertRaised
@@ -90,7 +91,9 @@ async def around_each(
         except RETRYABLE:
             raise
         except Exception:
-            log.exception("detection failed around %s; its alerts are skipped", entity_id)
+            log.exception(
+                "detection failed around %s; its alerts are skipped", loggable_id(entity_id)
+            )
             return []
 
     try:

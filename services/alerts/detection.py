@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from neo4j import AsyncDriver
 
+from common.logs import loggable_id
 from schemas.linking import EntityKind
 from services.alerts.config import Settings
 from services.alerts.detectors.candidate import AlertCandidate
@@ -124,7 +125,12 @@ async def _timed(runner: Runner, entity_id: str, ctx: Context) -> list[AlertCand
     finally:
         took = time.perf_counter() - started
         if took > SLOW_S:
-            log.info("slow detector %s on %s: %.0f ms", runner.__name__, entity_id, took * 1000)
+            log.info(
+                "slow detector %s on %s: %.0f ms",
+                runner.__name__,
+                loggable_id(entity_id),
+                took * 1000,
+            )
 
 
 async def detect(kind: EntityKind, entity_id: str, ctx: Context) -> list[AlertCandidate]:

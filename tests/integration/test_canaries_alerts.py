@@ -37,6 +37,7 @@ from common.visibility import audiences_of
 from schemas.alerts import AlertRaised
 from schemas.linking import EntityKind
 from schemas.reports import ReportCreate
+from services.alerts import detection
 from services.alerts.config import Settings
 from services.alerts.delivery.notify import Subscription, subscribers
 from services.alerts.delivery.store import Neo4jAlertFeed
@@ -594,8 +595,10 @@ def test_no_alert_channel_shows_a_restricted_reports_values_outside_its_conditio
     runs: list[Run],
     alerts_api: tuple[TestClient, dict[str, dict[str, str]]],
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    monkeypatch.setattr(detection, "SLOW_S", 0.0)  # every detector run logs its entity
     reports, expected = SCENARIOS[name]
     baseline = _run(settings, reports, None)
     runs.append(baseline)

@@ -62,3 +62,15 @@ def test_libraries_that_log_request_content_stay_quiet_even_at_debug(
     assert not logging.getLogger(name).isEnabledFor(logging.DEBUG)
     if name.startswith("http"):  # httpx logs each URL, query string and all, at INFO
         assert not logging.getLogger(name).isEnabledFor(logging.INFO)
+
+
+def test_an_id_that_spells_out_an_identifier_is_logged_as_a_keyed_digest() -> None:
+    """Issue 13: the canary suite found a registration in a slow-detector line (vehicle ids
+    are the registration)."""
+    from common.logs import loggable_id
+
+    for entity_id in ("vehicle:ZZ51SYN", "phone:+447700900123", "handle:instagram:synth.x"):
+        logged = loggable_id(entity_id)
+        assert entity_id.split(":", 1)[1] not in logged
+        assert logged == loggable_id(entity_id) and logged.startswith(entity_id.split(":")[0])
+    assert loggable_id("person:3f57cbdd6c598c48feb8") == "person:3f57cbdd6c598c48feb8"
