@@ -35,6 +35,9 @@ class Settings(InfraSettings):
     alerts_webhook_max_wait_s: float = 30.0
     alerts_webhook_timeout_s: float = 10.0
     alerts_webhook_sweep_s: float = 60.0
+    # Hosts a webhook may reach although they resolve to this machine or a private network
+    # (checked at every delivery; none by default: an admin names them).
+    alerts_webhook_allowed_hosts: list[str] = []
     # A closed alert is not raised again for its pattern within the cool-down.
     alerts_cool_down_days: int = 7
     # P01 contextual hotspot: N distinct young people at one place within the window;

@@ -145,6 +145,7 @@ def running_stack(
         "ALERTS_APP_ID": f"test-{run}-alerts",
         "ALERTS_ENTITIES_LINKED_TOPIC": names["linked"],
         "ALERTS_TOPIC": names["alerts"],
+        "ALERTS_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',  # the tests' own webhook receivers
     }
     ARTIFACTS.mkdir(exist_ok=True)
     started: list[tuple[stack.Service, subprocess.Popen[bytes], Path]] = []

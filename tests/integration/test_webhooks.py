@@ -160,7 +160,7 @@ async def _deliver(
 ) -> JobStatus:
     return await deliver(
         job=job,
-        poster=HttpxPoster(client),
+        poster=HttpxPoster(client, allowed_hosts=["127.0.0.1"]),  # the test's own receiver
         store=store,
         policy=RetryPolicy(max_attempts=5, base_wait_s=0.01, max_wait_s=0.05),
         clock=lambda: datetime.now(UTC),

@@ -93,6 +93,7 @@ class PostResult:
 
     status_code: int | None = None
     error: str | None = None
+    refused: bool = False  # never sent: the destination is not allowed (final)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +209,8 @@ async def enqueue_alert(
 
 def _settles(result: PostResult) -> JobStatus | None:
     """The status an answer settles the job with, or None when it is worth another attempt."""
+    if result.refused:
+        return JobStatus.REJECTED
     code = result.status_code
     if code is None or code == 429 or code >= 500:
         return None

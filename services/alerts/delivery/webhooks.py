@@ -3,9 +3,11 @@ subscription, and a service POSTs the jobs with one HTTP client for the process'
 
 import asyncio
 import logging
-from collections.abc import Mapping
+import socket
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import faust
 import httpx
@@ -16,6 +18,7 @@ from common.streaming import Neo4jConnection
 from common.validation import field_errors
 from schemas.alerts import AlertRaised
 from services.alerts.config import Settings
+from services.alerts.delivery.destinations import refusal
 from services.alerts.delivery.notify import (
     DeliveryJob,
     Dispatcher,
@@ -31,13 +34,27 @@ log = logging.getLogger(__name__)
 
 
 class HttpxPoster:
-    """POSTs with a shared httpx client; redirects are not followed (a 3xx is the answer)."""
+    """POSTs with a shared httpx client; redirects are not followed (a 3xx is the answer). The
+    destination is checked first, against the addresses its host resolves to now."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, allowed_hosts: Collection[str]) -> None:
         self._client = client
+        self._allowed_hosts = allowed_hosts
 
     async def post(self, url: str, *, body: bytes, headers: Mapping[str, str]) -> PostResult:
-        """POST the body; a transport error or a timeout is a result with an error."""
+        """POST the body; a refused destination, a transport error or a timeout is a result
+        with an error."""
+        parts = urlsplit(url)
+        try:
+            found = await asyncio.get_running_loop().getaddrinfo(
+                parts.hostname or "", parts.port or 443, proto=socket.IPPROTO_TCP
+            )
+        except OSError as error:
+            return PostResult(error=f"the host does not resolve: {error}"[:500])
+        addresses = sorted({str(info[4][0]) for info in found})
+        why = refusal(url, addresses=addresses, allowed_hosts=self._allowed_hosts)
+        if why is not None:
+            return PostResult(error=f"refused: {why}"[:500], refused=True)
         try:
             response = await self._client.post(url, content=body, headers=dict(headers))
         except httpx.TransportError as error:
@@ -86,7 +103,9 @@ class WebhookService(faust.Service):
             raise RuntimeError("the HTTP client opens when the service starts")
         return await deliver(
             job=job,
-            poster=HttpxPoster(self._client),
+            poster=HttpxPoster(
+                self._client, allowed_hosts=self._settings.alerts_webhook_allowed_hosts
+            ),
             store=self.store(),
             policy=self._policy,
             clock=lambda: datetime.now(UTC),
