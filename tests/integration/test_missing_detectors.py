@@ -329,6 +329,32 @@ def test_a_retracted_report_never_names_the_child(
     assert f"Kai Walsh{tag}'s missing episodes" in escalation.summary
 
 
+def _three_short_episodes(child: dict[str, Any]) -> list[tuple[datetime, dict[str, Any]]]:
+    """Missing 40, 20 and 5 days ago, back after three hours each time."""
+    return [
+        event
+        for days in (40, 20, 5)
+        for event in (
+            _missing(child, NOW - timedelta(days=days)),
+            _found(child, NOW - timedelta(days=days) + timedelta(hours=3)),
+        )
+    ]
+
+
+def _police_only_sighting(
+    settings: InfraSettings, cleanup: list[str], person: dict[str, Any], tag: str
+) -> list[str]:
+    """A sighting 30 days ago that only Synthetic Police may see."""
+    sighting = {"type": "sighting", "persons": [person], "place": {"name": f"Synthetic Park {tag}"}}
+    return _link(
+        settings,
+        cleanup,
+        [(NOW - timedelta(days=30), sighting)],
+        agency=POLICE,
+        grading=POLICE_ONLY,
+    )
+
+
 def test_a_learning_disability_only_a_police_report_records_is_cited_by_the_high_alert(
     settings: InfraSettings, cleanup: list[str]
 ) -> None:
@@ -336,33 +362,9 @@ def test_a_learning_disability_only_a_police_report_records_is_cited_by_the_high
     sighting of Synthetic Police records a learning disability. The alert it makes high cites it."""
     tag = run_tag()
     child = _person(f"Lu Synth{tag}", "2011-05-05")
-    home = _link(
-        settings,
-        cleanup,
-        [
-            event
-            for days in (40, 20, 5)
-            for event in (
-                _missing(child, NOW - timedelta(days=days)),
-                _found(child, NOW - timedelta(days=days) + timedelta(hours=3)),
-            )
-        ],
-    )
-    [flagged] = _link(
-        settings,
-        cleanup,
-        [
-            (
-                NOW - timedelta(days=30),
-                {
-                    "type": "sighting",
-                    "persons": [child | {"flags": {"learning_disability": True}}],
-                    "place": {"name": f"Synthetic Park {tag}"},
-                },
-            )
-        ],
-        agency=POLICE,
-        grading=POLICE_ONLY,
+    home = _link(settings, cleanup, _three_short_episodes(child))
+    [flagged] = _police_only_sighting(
+        settings, cleanup, child | {"flags": {"learning_disability": True}}, tag
     )
     [escalation] = [
         c
@@ -383,33 +385,9 @@ def test_a_child_only_a_police_report_dates_the_birth_of_is_cited_as_one(
     C report of Synthetic Police gives the date of birth that makes them a child."""
     tag = run_tag()
     unknown = {"name": f"Jo Synth{tag}", "home_local_authority": "Synth Borough"}
-    home = _link(
-        settings,
-        cleanup,
-        [
-            event
-            for days in (40, 20, 5)
-            for event in (
-                _missing(unknown, NOW - timedelta(days=days)),
-                _found(unknown, NOW - timedelta(days=days) + timedelta(hours=3)),
-            )
-        ],
-    )
-    [born] = _link(
-        settings,
-        cleanup,
-        [
-            (
-                NOW - timedelta(days=30),
-                {
-                    "type": "sighting",
-                    "persons": [{"name": f"Jo Synth{tag}", "date_of_birth": "2011-05-05"}],
-                    "place": {"name": f"Synthetic Park {tag}"},
-                },
-            )
-        ],
-        agency=POLICE,
-        grading=POLICE_ONLY,
+    home = _link(settings, cleanup, _three_short_episodes(unknown))
+    [born] = _police_only_sighting(
+        settings, cleanup, {"name": f"Jo Synth{tag}", "date_of_birth": "2011-05-05"}, tag
     )
     person_id = new_person_id(
         Person.model_validate(unknown), report_id=uuid.uuid4(), index=0, key=id_key()
