@@ -11,6 +11,8 @@ import threading
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+from common.kafka_access import KafkaAccess
+
 SETTLE_MARGIN_S = 2.0  # beyond the delivery timeout, for the producer's expiry sweep
 
 
@@ -18,9 +20,9 @@ class AckedProducer:
     """Sends keyed records and waits until Kafka acknowledged each, or raises KafkaError."""
 
     def __init__(
-        self, *, bootstrap_servers: str, timeout_s: float, client_id: str, linger_ms: int = 0
+        self, *, access: KafkaAccess, timeout_s: float, client_id: str, linger_ms: int = 0
     ) -> None:
-        self._bootstrap_servers = bootstrap_servers
+        self._access = access
         self._timeout_s = timeout_s
         self._settle_s = timeout_s + SETTLE_MARGIN_S
         self._client_id = client_id
@@ -33,7 +35,7 @@ class AckedProducer:
             if self._producer is None:
                 timeout_ms = int(self._timeout_s * 1000)
                 self._producer = KafkaProducer(
-                    bootstrap_servers=self._bootstrap_servers,
+                    **self._access.client_options(),
                     acks="all",
                     enable_idempotence=True,
                     linger_ms=self._linger_ms,
@@ -92,7 +94,7 @@ class AckedProducer:
         timeout_ms = int(min(self._timeout_s, 2.0) * 1000)
         try:
             probe = KafkaConsumer(
-                bootstrap_servers=self._bootstrap_servers,
+                **self._access.client_options(),
                 client_id=f"{self._client_id}-readyz",
                 request_timeout_ms=timeout_ms,
                 bootstrap_timeout_ms=timeout_ms,

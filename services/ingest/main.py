@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from common.auth import TokenStore
 from common.body_limit import BodySizeLimit
 from common.http_auth import bearer_admits
+from common.kafka_access import kafka_access
 from common.logs import configure_logging
 from services.ingest.api import router
 from services.ingest.config import Settings, get_settings
@@ -52,11 +53,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(service="ingest")
         timeout = settings.ingest_publish_timeout_s
-        bootstrap = settings.kafka_bootstrap_servers
+        access = kafka_access(settings)
         app.state.publisher = KafkaPublisher(
-            bootstrap_servers=bootstrap, timeout_s=timeout, linger_ms=settings.ingest_linger_ms
+            access=access, timeout_s=timeout, linger_ms=settings.ingest_linger_ms
         )
-        app.state.reader = KafkaReportReader(bootstrap_servers=bootstrap, timeout_s=timeout)
+        app.state.reader = KafkaReportReader(access=access, timeout_s=timeout)
         app.state.ledger = SqliteLedger(Path(settings.ingest_ledger_file))
         app.state.token_store = TokenStore(Path(settings.tessera_auth_file))
         try:

@@ -5,6 +5,7 @@ import threading
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
+from common.kafka_access import KafkaAccess
 from common.kafka_publishing import AckedProducer
 from services.ingest.ports import Delivered, Message, PublishFailed
 
@@ -16,10 +17,10 @@ class KafkaPublisher:
     """Ingest's Publisher port on an acks=all idempotent producer (common.kafka_publishing)."""
 
     def __init__(
-        self, *, bootstrap_servers: str, timeout_s: float, linger_ms: int = LINGER_MS
+        self, *, access: KafkaAccess, timeout_s: float, linger_ms: int = LINGER_MS
     ) -> None:
         self._producer = AckedProducer(
-            bootstrap_servers=bootstrap_servers,
+            access=access,
             timeout_s=timeout_s,
             client_id="tessera-ingest",
             linger_ms=linger_ms,
@@ -48,8 +49,8 @@ class KafkaPublisher:
 class KafkaReportReader:
     """Fetches single messages by partition and offset with one group-less consumer."""
 
-    def __init__(self, *, bootstrap_servers: str, timeout_s: float) -> None:
-        self._bootstrap_servers = bootstrap_servers
+    def __init__(self, *, access: KafkaAccess, timeout_s: float) -> None:
+        self._access = access
         self._timeout_ms = int(timeout_s * 1000)
         self._lock = threading.Lock()
         self._consumer: KafkaConsumer | None = None
@@ -60,7 +61,7 @@ class KafkaReportReader:
             try:
                 if self._consumer is None:
                     self._consumer = KafkaConsumer(
-                        bootstrap_servers=self._bootstrap_servers,
+                        **self._access.client_options(),
                         group_id=None,
                         enable_auto_commit=False,
                         request_timeout_ms=max(self._timeout_ms, 1000) + 500,

@@ -13,6 +13,7 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from common.auth import TokenStore
 from common.body_limit import BodySizeLimit
 from common.http_auth import bearer_admits
+from common.kafka_access import kafka_access
 from common.logs import configure_logging
 from services.network.api import router
 from services.network.config import Settings, get_settings
@@ -33,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.analyst_graph = Neo4jAnalystGraph(driver=driver, database=settings.neo4j_database)
         app.state.publisher = KafkaPublisher(
-            bootstrap_servers=settings.kafka_bootstrap_servers,
+            access=kafka_access(settings),
             timeout_s=settings.network_publish_timeout_s,
         )
         app.state.token_store = TokenStore(Path(settings.tessera_auth_file))

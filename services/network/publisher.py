@@ -6,6 +6,7 @@ Kafka is down; a decision then gets a 503 and is not applied.
 
 from kafka.errors import KafkaError
 
+from common.kafka_access import KafkaAccess
 from common.kafka_publishing import AckedProducer
 from services.network.ports import PublishFailed
 
@@ -13,9 +14,9 @@ from services.network.ports import PublishFailed
 class KafkaPublisher:
     """Publishes one keyed message and returns once Kafka acknowledged it."""
 
-    def __init__(self, *, bootstrap_servers: str, timeout_s: float) -> None:
+    def __init__(self, *, access: KafkaAccess, timeout_s: float) -> None:
         self._producer = AckedProducer(
-            bootstrap_servers=bootstrap_servers,
+            access=access,
             timeout_s=timeout_s,
             client_id="tessera-network-api",
         )

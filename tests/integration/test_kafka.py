@@ -8,6 +8,7 @@ import pytest
 from kafka import KafkaAdminClient, KafkaConsumer
 from kafka.admin import ConfigResource, ConfigResourceType
 
+from common.kafka_access import KafkaAccess
 from schemas import topics
 from schemas.topics import TopicSpec
 from services.ingest.ports import Message, PublishFailed
@@ -26,7 +27,7 @@ def fresh_topic(kafka: str) -> Iterator[str]:
 
 
 def test_published_report_is_on_the_topic_with_its_key(kafka: str, fresh_topic: str) -> None:
-    publisher = KafkaPublisher(bootstrap_servers=kafka, timeout_s=10)
+    publisher = KafkaPublisher(access=KafkaAccess(kafka), timeout_s=10)
     try:
         [delivered] = publisher.publish(
             topic=fresh_topic, messages=[Message(key=b"ZZ999ZZ|synthetic park", value=b'{"n": 1}')]
@@ -68,7 +69,7 @@ def test_an_unreachable_broker_is_a_publish_failure_not_a_hang() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    publisher = KafkaPublisher(bootstrap_servers=f"127.0.0.1:{port}", timeout_s=1.0)
+    publisher = KafkaPublisher(access=KafkaAccess(f"127.0.0.1:{port}"), timeout_s=1.0)
     assert publisher.ready() is False
     with pytest.raises(PublishFailed):
         publisher.publish(topic="intel.reports.v1", messages=[Message(key=b"k", value=b"{}")])

@@ -12,6 +12,7 @@ from kafka import KafkaProducer
 from neo4j import Driver
 
 from common.auth import Principal, Role
+from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
 from schemas.entities import Person
 from schemas.reports import ReportCreate, ReportSubmitted
@@ -125,7 +126,7 @@ def _confirm_dean(
     (candidate,) = graph.possible_matches(
         audiences=["all"], status="pending", person_id=dean, offset=0, limit=10
     )
-    publisher = KafkaPublisher(bootstrap_servers=kafka, timeout_s=10.0)
+    publisher = KafkaPublisher(access=KafkaAccess(kafka), timeout_s=10.0)
     try:
         decided = decide_candidate(
             candidate_id=candidate["id"],

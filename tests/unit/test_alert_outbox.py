@@ -11,6 +11,7 @@ from uuid import UUID
 import pytest
 from neo4j.exceptions import ServiceUnavailable
 
+from common.kafka_access import KafkaAccess
 from common.kafka_publishing import AckedProducer
 from schemas.alerts import AlertRaised
 from schemas.linking import EntityKind
@@ -178,7 +179,7 @@ def _closed_port() -> int:
 
 def test_readiness_is_false_quickly_when_kafka_does_not_answer() -> None:
     producer = AckedProducer(
-        bootstrap_servers=f"127.0.0.1:{_closed_port()}", timeout_s=0.5, client_id="test"
+        access=KafkaAccess(f"127.0.0.1:{_closed_port()}"), timeout_s=0.5, client_id="test"
     )
     started = time.monotonic()
     assert producer.ready() is False
