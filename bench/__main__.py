@@ -19,13 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ("ingest", "linking", "latency", "analyst", "growth")
+ORDER = ("ingest", "linking", "latency", "analyst", "growth", "kafka_security")
 FULL = {
     "ingest": ["--reports", "20000", "--batch-sizes", "1,100,500"],
     "linking": ["--reports", "10000"],
     "latency": ["--rate", "200", "--duration", "120", "--wait", "900"],
     "analyst": ["--reports", "1000000"],
     "growth": ["--large", "1000000"],
+    "kafka_security": ["--messages", "50000", "--rounds", "3"],
 }
 PROFILED = ("ingest", "linking", "latency")
 

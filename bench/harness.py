@@ -33,6 +33,7 @@ from services.alerts.config import Settings as AlertSettings
 from services.ingest.config import Settings as IngestSettings
 from services.network.config import Settings as NetworkSettings
 from tessera_cli import stack
+from tessera_cli.kafka_principals import TopicNames, admin_access, secure_services
 from tessera_cli.topics import ensure_topics
 
 READY_TIMEOUT_S = 120.0
@@ -106,6 +107,7 @@ class PrivateStack:
         self.workdir = workdir
         self.wanted = services
         self.run = uuid.uuid4().hex[:8]
+        self.prefix = prefix
         # Every topic Tessera has, under a name of this run's; the short names for the four the
         # benchmarks and fault tests read.
         self.private = {spec.name: f"{prefix}.{self.run}.{spec.name}" for spec in TOPIC_SPECS}
@@ -129,6 +131,7 @@ class PrivateStack:
         self.env = {
             **os.environ,
             "TESSERA_AUTH_FILE": str(auth_file),
+            "KAFKA_SECRETS_DIR": str(Path(settings.kafka_secrets_dir).resolve()),
             "TESSERA_PERSON_ID_KEY": person_id_key(InfraSettings()).hex(),
             "INGEST_LEDGER_FILE": str(workdir / "ledger.sqlite3"),
             "NETWORK_APP_ID": f"{prefix}-{self.run}-network",
@@ -157,12 +160,19 @@ class PrivateStack:
 
     def create_topics(self) -> None:
         """Create the run's topics with the partitions and retention the real ones have."""
+        admin = admin_access(self.settings)
         ensure_topics(
-            bootstrap=self.settings.kafka_bootstrap_servers,
+            access=admin,
             specs=tuple(
                 replace(spec, name=self.private[spec.name], retention_ms=-1) for spec in TOPIC_SPECS
             ),
         )
+        # The services connect as themselves, with the ACLs they have on the real topics.
+        names = TopicNames.renamed(
+            lambda topic: f"{self.prefix}.{self.run}.{topic}",
+            group_prefix=f"{self.prefix}-{self.run}",
+        )
+        secure_services(admin, Path(self.settings.kafka_secrets_dir), names)
 
     def start(self) -> None:
         """Create the topics and start every wanted service, waiting until each is ready."""
@@ -262,7 +272,7 @@ class PrivateStack:
     def delete_topics(self, *, attempts: int = 10) -> None:
         """Delete the run's topics, again until none is listed (a delete right after a worker
         stopped can leave a topic or two behind)."""
-        admin = KafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap_servers)
+        admin = KafkaAdminClient(**admin_access(self.settings).client_options())
         try:
             left = list(self.private.values())
             for _ in range(attempts):

@@ -30,6 +30,7 @@ def main() -> None:
 
     from common.settings import InfraSettings
     from tessera_cli import graph_setup, local_infra
+    from tessera_cli.kafka_principals import admin_access
     from tessera_cli.processes import port_open
 
     settings = InfraSettings()
@@ -46,7 +47,9 @@ def main() -> None:
 
     def start_both() -> tuple[float, float]:
         began = time.monotonic()
-        local_infra.start_kafka(bootstrap=settings.kafka_bootstrap_servers)
+        local_infra.start_kafka(
+            secrets=Path(settings.kafka_secrets_dir), access=lambda: admin_access(settings)
+        )
         kafka_s = time.monotonic() - began
         began = time.monotonic()
         local_infra.start_neo4j(connected=lambda: graph_setup.connected(settings))

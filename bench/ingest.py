@@ -26,9 +26,11 @@ from kafka import KafkaProducer
 from bench.harness import PrivateStack
 from bench.population import AGENCIES, BENCH_USER, Population, run_tag
 from bench.profiling import Profiler
+from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
 from schemas.reports import ReportSubmitted
 from schemas.topics import TopicSpec
+from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import delete_topics, ensure_topics, topic_end
 
 WARM_UP = 50
@@ -68,10 +70,10 @@ def _payloads(bodies: list[dict[str, object]], batch: int) -> list[tuple[bytes, 
     return [(json.dumps({"reports": c}).encode(), len(c)) for c in chunks]
 
 
-def bare_producer(*, bootstrap: str, topic: str, messages: list[tuple[bytes, bytes]]) -> float:
+def bare_producer(*, access: KafkaAccess, topic: str, messages: list[tuple[bytes, bytes]]) -> float:
     """Seconds a bare acks=all idempotent producer takes to send and flush every message."""
     producer = KafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5
+        **access.client_options(), acks="all", enable_idempotence=True, linger_ms=5
     )
     try:
         producer.send(topic, key=b"warm-up", value=b"{}").get(timeout=30)
@@ -94,7 +96,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="sample ingest with py-spy")
     args = parser.parse_args()
     settings = InfraSettings()
-    bootstrap = settings.kafka_bootstrap_servers
+    kafka = admin_access(settings)
     population = Population(reports=args.reports, seed=args.seed, tag=run_tag())
     reports = list(population.reports())
     bodies: list[dict[str, object]] = [r.body for r in reports]
@@ -117,12 +119,12 @@ def main() -> None:
         with PrivateStack(settings=settings, workdir=workdir, services=("ingest-api",)) as st:
             bare_topic = f"bench.{st.run}.bare"
             ensure_topics(
-                bootstrap=bootstrap, specs=(TopicSpec(bare_topic, partitions=6, retention_ms=-1),)
+                access=kafka, specs=(TopicSpec(bare_topic, partitions=6, retention_ms=-1),)
             )
             try:
-                bare_s = bare_producer(bootstrap=bootstrap, topic=bare_topic, messages=messages)
+                bare_s = bare_producer(access=kafka, topic=bare_topic, messages=messages)
             finally:
-                delete_topics(bootstrap=bootstrap, names=[bare_topic])
+                delete_topics(access=kafka, names=[bare_topic])
             bare_rate = len(messages) / bare_s
             print(f"baseline bare producer (acks=all): {bare_rate:,.0f} reports/s ({bare_s:.1f}s)")
 
@@ -155,7 +157,7 @@ def main() -> None:
                 )
                 if args.profile:
                     print("\n".join("    " + line for line in profiler.summary()))
-            on_topic = topic_end(bootstrap, st.topics["reports"])
+            on_topic = topic_end(kafka, st.topics["reports"])
             print(f"acknowledged {acknowledged}, on the topic {on_topic}")
             if on_topic != acknowledged:
                 raise SystemExit("the topic does not hold exactly the acknowledged reports")

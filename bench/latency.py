@@ -30,7 +30,9 @@ from bench import bulk
 from bench.harness import PrivateStack, neo4j_driver, percentile
 from bench.population import ExpectedAlert, Population, SyntheticReport, run_tag
 from bench.profiling import Profiler
+from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
+from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import group_lag, topic_end
 
 SERVICES = ("network-worker", "alerts-worker", "ingest-api")
@@ -39,9 +41,9 @@ SERVICES = ("network-worker", "alerts-worker", "ingest-api")
 class AlertListener:
     """Reads the alerts topic in a thread and keeps each message with the time it arrived."""
 
-    def __init__(self, *, bootstrap: str, topic: str) -> None:
+    def __init__(self, *, access: KafkaAccess, topic: str) -> None:
         self._consumer = KafkaConsumer(
-            bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
+            **access.client_options(), group_id=None, enable_auto_commit=False
         )
         partitions = [TopicPartition(topic, p) for p in self._consumer.partitions_for_topic(topic)]
         self._consumer.assign(partitions)
@@ -173,9 +175,7 @@ def main() -> None:
             PrivateStack(settings=settings, workdir=Path(tmp), services=SERVICES) as st,
         ):
             url = f"{st.ingest_url}/v1/reports"
-            listener = AlertListener(
-                bootstrap=settings.kafka_bootstrap_servers, topic=st.topics["alerts"]
-            )
+            listener = AlertListener(access=admin_access(settings), topic=st.topics["alerts"])
             try:
                 planted = [r for r in idle.reports() if r.pattern is not None]
                 done, _ = asyncio.run(
@@ -203,7 +203,7 @@ def main() -> None:
                 ]
                 for profiler in profilers:
                     profiler.__enter__()
-                linked_before = topic_end(settings.kafka_bootstrap_servers, st.topics["linked"])
+                linked_before = topic_end(admin_access(settings), st.topics["linked"])
                 try:
                     done, achieved = asyncio.run(
                         submit(
@@ -215,10 +215,10 @@ def main() -> None:
                         )
                     )
                     ids += done.ids.values()
-                    linked = topic_end(settings.kafka_bootstrap_servers, st.topics["linked"])
+                    linked = topic_end(admin_access(settings), st.topics["linked"])
                     behind = len(done.ids) - (linked - linked_before)
                     undetected = group_lag(
-                        settings.kafka_bootstrap_servers,
+                        admin_access(settings),
                         st.env["ALERTS_APP_ID"],
                         st.topics["linked"],
                     )

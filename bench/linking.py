@@ -29,18 +29,20 @@ from bench import bulk
 from bench.harness import PrivateStack, neo4j_driver
 from bench.population import Population, run_tag
 from bench.profiling import Profiler
+from common.kafka_access import KafkaAccess
 from common.keys import person_id_key
 from common.settings import InfraSettings
 from services.network.graph import Neo4jGraphStore
 from services.network.linking import ReportGraph, build_report_graph
+from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import topic_end
 
 POLL_S = 0.2
 
 
-def publish(*, bootstrap: str, topic: str, messages: list[tuple[bytes, bytes]]) -> None:
+def publish(*, access: KafkaAccess, topic: str, messages: list[tuple[bytes, bytes]]) -> None:
     """Put the events on the topic (acks=all) before the worker starts."""
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=20)
+    producer = KafkaProducer(**access.client_options(), acks="all", linger_ms=20)
     try:
         for key, value in messages:
             producer.send(topic, key=key, value=value)
@@ -60,7 +62,7 @@ def run_worker(
     try:
         st.create_topics()
         publish(
-            bootstrap=settings.kafka_bootstrap_servers,
+            access=admin_access(settings),
             topic=st.topics["reports"],
             messages=[(e.partition_key(), e.model_dump_json().encode()) for e in events],
         )
@@ -69,7 +71,7 @@ def run_worker(
         with Profiler(st.pid("network-worker"), workdir / "worker.raw", enabled=profile) as prof:
             began = time.monotonic()
             tenth_at = None
-            while (done := topic_end(settings.kafka_bootstrap_servers, linked)) < n:
+            while (done := topic_end(admin_access(settings), linked)) < n:
                 if tenth_at is None and done >= n // 10:
                     tenth_at = (time.monotonic(), done)
                 if time.monotonic() - began > 30 + n:  # far below one report a second: stuck
@@ -84,7 +86,7 @@ def run_worker(
             f"network worker: {rate:,.0f} reports/s ({n} linked; {finished - began:.1f}s after "
             "the worker was ready)"
         )
-        dead = topic_end(settings.kafka_bootstrap_servers, st.topics["dead_letters"])
+        dead = topic_end(admin_access(settings), st.topics["dead_letters"])
         if dead:
             raise SystemExit(f"{dead} reports went to the dead-letter topic")
         if profile:

@@ -6,6 +6,9 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from common.settings import InfraSettings
 
 KEY_HEX_DIGITS = 64
@@ -16,6 +19,13 @@ def person_id_key(settings: InfraSettings) -> bytes:
     if settings.tessera_person_id_key is not None:
         return _parsed(settings.tessera_person_id_key.get_secret_value(), "TESSERA_PERSON_ID_KEY")
     return _read_or_create(Path(settings.tessera_person_id_key_file))
+
+
+def derived_key(settings: InfraSettings, *, purpose: bytes) -> bytes:
+    """A 32-byte key for one purpose, derived from the installation's secret with HKDF-SHA256:
+    each purpose (its label) gets a key of its own, and none reveals the secret or another."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose)
+    return hkdf.derive(person_id_key(settings))
 
 
 def _parsed(text: str, where: str) -> bytes:

@@ -1,7 +1,11 @@
 """Infrastructure settings every process shares, under the same names everywhere."""
 
+from typing import Literal
+
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from schemas import topics
 
 DEV_NEO4J_PASSWORD = "tessera-dev-password"  # noqa: S105 - local development default only
 
@@ -12,6 +16,13 @@ class InfraSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    # Kafka accepts SASL over TLS only. Each process connects as its own principal; unset, the
+    # password is read from `<KAFKA_SECRETS_DIR>/<username>.json`, which `tessera infra up` writes.
+    kafka_username: str | None = None
+    kafka_password: SecretStr | None = None
+    kafka_sasl_mechanism: str = "SCRAM-SHA-512"
+    kafka_secrets_dir: str = ".infra/secrets/kafka"
+    kafka_ssl_cafile: str | None = None  # default: ca.pem in KAFKA_SECRETS_DIR
     neo4j_uri: str = "bolt://127.0.0.1:7687"
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr(DEV_NEO4J_PASSWORD)
@@ -21,3 +32,25 @@ class InfraSettings(BaseSettings):
     # or date of birth. Unset, the key is read from the file, which the first process creates.
     tessera_person_id_key: SecretStr | None = None
     tessera_person_id_key_file: str = ".infra/secrets/person-id.key"
+    # Every read of personal data is recorded on this append-only topic (and copied to Neo4j);
+    # a read whose entry Kafka has not acknowledged within the timeout fails with 503.
+    tessera_audit_topic: str = topics.AUDIT
+    tessera_audit_timeout_s: float = 5.0
+    # `production` makes every process refuse to start with a development default (below).
+    tessera_env: Literal["development", "production"] = "development"
+
+
+class UnsafeSettings(RuntimeError):
+    """A production process was given a development default it must not run with."""
+
+
+def refuse_development_defaults(settings: InfraSettings) -> None:
+    """Raise UnsafeSettings, naming the setting to change, when TESSERA_ENV=production and
+    NEO4J_PASSWORD is still the development default; every process calls this as it starts."""
+    if settings.tessera_env != "production":
+        return
+    if settings.neo4j_password.get_secret_value() == DEV_NEO4J_PASSWORD:
+        raise UnsafeSettings(
+            "NEO4J_PASSWORD is the development default, which TESSERA_ENV=production refuses: "
+            "set NEO4J_PASSWORD to this installation's own Neo4j password"
+        )

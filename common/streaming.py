@@ -6,7 +6,8 @@ import faust
 from neo4j import AsyncDriver, AsyncGraphDatabase
 from neo4j.exceptions import ServiceUnavailable
 
-from common.settings import InfraSettings
+from common.kafka_access import kafka_access
+from common.settings import InfraSettings, refuse_development_defaults
 
 
 class Neo4jConnection(faust.Service):
@@ -40,11 +41,30 @@ class Neo4jConnection(faust.Service):
             await self._driver.close()
 
 
-def create_stream_app(*, app_id: str, settings: InfraSettings) -> tuple[faust.App, Neo4jConnection]:
-    """A faust app with at-least-once processing, acks=all on what it sends, and no web server."""
+def create_stream_app(
+    *, app_id: str, settings: InfraSettings, principal: str
+) -> tuple[faust.App, Neo4jConnection]:
+    """A faust app with at-least-once processing, acks=all on what it sends, and no web server;
+    refused (UnsafeSettings) when the settings keep a development default in production.
+
+    It connects to Kafka as `principal` (SASL SCRAM over TLS) and never creates topics: they are
+    made by `tessera infra up` with their retention, and no service principal may create one.
+    """
+    refuse_development_defaults(settings)
+    access = kafka_access(settings, default_user=principal)
+    credential = access.credential
+    if credential is None:
+        raise ValueError("a stream worker needs Kafka credentials")
     app = faust.App(
         app_id,
-        broker=f"kafka://{settings.kafka_bootstrap_servers}",
+        broker=[f"kafka://{server}" for server in access.bootstrap_servers.split(",")],
+        broker_credentials=faust.SASLCredentials(
+            username=credential.username,
+            password=credential.password.get_secret_value(),
+            mechanism=credential.mechanism,
+            ssl_context=access.ssl_context(),
+        ),
+        topic_allow_declare=False,
         store="memory://",
         web_enabled=False,
         producer_acks=-1,

@@ -8,15 +8,19 @@ from common.auth import Principal
 from common.keys import installation_key
 from schemas.graph import EVERYONE, agency_audience, role_audience, sealed_audience
 
-__all__ = ["EVERYONE", "audiences_of"]
+__all__ = ["EVERYONE", "agency_audiences_of", "audiences_of"]
+
+
+def agency_audiences_of(principal: Principal) -> list[str]:
+    """The audiences that name the caller's agency itself: plain, and sealed (source-protected
+    reports)."""
+    return [
+        agency_audience(principal.agency),
+        sealed_audience(principal.agency, installation_key()),
+    ]
 
 
 def audiences_of(principal: Principal) -> list[str]:
     """What the caller may see: shared reports, their agency's (source-protected ones too),
     and their role's."""
-    return [
-        EVERYONE,
-        agency_audience(principal.agency),
-        sealed_audience(principal.agency, installation_key()),
-        role_audience(principal.role.value),
-    ]
+    return [EVERYONE, *agency_audiences_of(principal), role_audience(principal.role.value)]

@@ -41,6 +41,18 @@ class AlertStatus(StrEnum):
     CLOSED = "closed"
 
 
+class AlertChange(StrEnum):
+    """What an event on the alerts topic records: the alert raised, or how it changed."""
+
+    RAISED = "raised"
+    UPDATED = "updated"  # new evidence, or evidence withdrawn that left the pattern standing
+    ACKNOWLEDGED = "acknowledged"
+    ASSIGNED = "assigned"
+    ACTIONED = "actioned"
+    CLOSED = "closed"  # by a user with a reason, or by the worker when its evidence is withdrawn
+    FEEDBACK = "feedback"  # marked a false positive or not
+
+
 class Priority(StrEnum):
     """How quickly a receiver should look at an alert."""
 
@@ -112,6 +124,9 @@ class Subgraph(BaseModel):
 class AlertRaised(BaseModel):
     """An alert was raised, updated with new evidence, or moved along its lifecycle.
 
+    Every change is a new event (a new `event_id`, the same `alert_id`) carrying the whole alert
+    as it now stands; `change` says which change it was (None in events from before it did).
+
     `visibility` lists, per cited report, the audiences that may see it (`all`, `agency:X`,
     `role:Y`): a receiver may see the alert only when it is in one audience of every list.
     Every channel (the API, the live stream, webhooks and readers of the alerts topic) applies
@@ -140,3 +155,4 @@ class AlertRaised(BaseModel):
     assignee: str | None = None
     closure_reason: str | None = None
     false_positive: bool | None = None
+    change: AlertChange | None = None

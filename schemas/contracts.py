@@ -43,7 +43,9 @@ MESSAGES: dict[str, tuple[type[BaseModel], str, str, str]] = {
         AlertRaised,
         "alert-raised.v1.json",
         topics.ALERTS,
-        "A safeguarding alert raised, or updated with new evidence. Key: its fingerprint.",
+        "A safeguarding alert raised, updated with new evidence, or changed by a user "
+        "(acknowledged, assigned, actioned, closed, feedback): `change` says which. Every "
+        "change is one event, in order. Key: its fingerprint.",
     ),
     "ResolutionDecided": (
         ResolutionDecided,

@@ -22,9 +22,14 @@ from schemas.identifiers.handles import Platform, normalise_handle
 from schemas.identifiers.phone import to_e164
 from schemas.identifiers.postcode import parse_postcode
 from schemas.identifiers.vrm import VrmFormat, parse_vrm
+from schemas.text import at_most
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), at_most(200)
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=10_000), at_most(10_000)
+]
 PhoneNumber = Annotated[str, AfterValidator(to_e164)]
 UkPostcode = Annotated[str, AfterValidator(lambda raw: parse_postcode(raw).value)]
 VehicleRegistration = Annotated[str, AfterValidator(lambda raw: parse_vrm(raw).mark)]
@@ -160,7 +165,9 @@ class Place(Input):
     """A place; any one of name, address, postcode or coordinates."""
 
     name: Text | None = None
-    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    address: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=500), at_most(500)
+    ] = ""
     postcode: UkPostcode | None = None
     category: PlaceCategory = PlaceCategory.OTHER
     local_authority: Text | None = None
@@ -214,5 +221,7 @@ class Officer(Input):
     """A police officer, identified as the guidance asks: name and shoulder number."""
 
     name: Text
-    shoulder_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+    shoulder_number: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=20), at_most(20)
+    ]
     force: Text | None = None

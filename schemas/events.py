@@ -24,12 +24,15 @@ from schemas.entities import (
 from schemas.identifiers.handles import Platform, normalise_handle
 from schemas.identifiers.names import normalise_name
 from schemas.screening import Screening
+from schemas.text import at_most
 
 People = Annotated[list[Person], Field(max_length=50)]
 SomePeople = Annotated[list[Person], Field(min_length=1, max_length=50)]
 Places = Annotated[list[Place], Field(max_length=50)]
 Notes = Annotated[list[LongText], Field(max_length=50)]
-Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Reference = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), at_most(60)
+]
 
 
 def person_key(person: Person) -> str:

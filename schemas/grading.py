@@ -6,6 +6,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from schemas.roles import Role
+from schemas.text import at_most
 
 
 class SourceEvaluation(IntEnum):
@@ -33,7 +34,9 @@ class HandlingCode(StrEnum):
     C = "C"
 
 
-AgencyName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+AgencyName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), at_most(200)
+]
 
 
 class HandlingConditions(BaseModel):

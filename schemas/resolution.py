@@ -8,11 +8,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from schemas.entities import Text
 from schemas.reports import AwareDatetime
+from schemas.text import at_most
 
 SCHEMA_VERSION = 1
 
 EntityRef = Annotated[str, StringConstraints(min_length=3, max_length=200)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=2000)]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=5, max_length=2000), at_most(2000)
+]
 
 
 class Verdict(StrEnum):

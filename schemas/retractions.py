@@ -8,10 +8,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from schemas.entities import Input, Text
 from schemas.reports import AwareDatetime
+from schemas.text import at_most
 
 SCHEMA_VERSION = 1
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=2000)]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=5, max_length=2000), at_most(2000)
+]
 
 
 class RetractionCreate(Input):

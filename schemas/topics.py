@@ -1,5 +1,6 @@
 """Kafka topic names and their settings, the one source both the services and infra use."""
 
+import re
 from dataclasses import dataclass
 
 REPORTS = "intel.reports.v1"
@@ -8,6 +9,11 @@ ENTITIES_LINKED = "intel.entities-linked.v1"
 ALERTS = "intel.alerts.v1"
 RESOLUTION_DECISIONS = "intel.resolution-decisions.v1"
 RETRACTIONS = "intel.retractions.v1"
+AUDIT = "intel.audit.v1"
+# Each partner agency publishes to its own inbound topic, which only its principal may write:
+# intel.partner.<agency slug>.reports.v1 (partner_reports_topic).
+PARTNER_PREFIX = "intel.partner."
+PARTNER_SUFFIX = ".reports.v1"
 
 KEEP_FOREVER = -1
 DAY_MS = 24 * 60 * 60 * 1000
@@ -58,6 +64,13 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
         "rebuilt graph gets them back.",
     ),
     TopicSpec(
+        AUDIT,
+        partitions=1,
+        retention_ms=KEEP_FOREVER,
+        purpose="Append-only audit trail of every read of personal data, hash-chained per "
+        "writer, kept forever; `tessera audit verify` checks it.",
+    ),
+    TopicSpec(
         RETRACTIONS,
         partitions=1,
         retention_ms=KEEP_FOREVER,
@@ -65,3 +78,24 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
         "and a rebuilt graph withdraws them again.",
     ),
 )
+
+
+def agency_slug(agency: str) -> str:
+    """An agency's name as its topic and principal spell it: 'North Home (A)' -> north-home-a."""
+    slug = re.sub(r"[^a-z0-9]+", "-", agency.lower()).strip("-")
+    if not slug:
+        raise ValueError(f"agency name {agency!r} has no letters or digits")
+    return slug
+
+
+def partner_reports_topic(agency: str, prefix: str = PARTNER_PREFIX) -> str:
+    """The inbound topic only the agency's principal may write."""
+    return prefix + agency_slug(agency) + PARTNER_SUFFIX
+
+
+def partner_slug_of_topic(topic: str, prefix: str = PARTNER_PREFIX) -> str | None:
+    """The agency slug of a partner inbound topic, or None for any other topic."""
+    if topic.startswith(prefix) and topic.endswith(PARTNER_SUFFIX):
+        slug = topic[len(prefix) : -len(PARTNER_SUFFIX)]
+        return slug or None
+    return None

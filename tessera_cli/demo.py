@@ -194,7 +194,7 @@ def wait_for_alert(
         while time.monotonic() < deadline:
             response = client.get(
                 "/v1/alerts",
-                params={"type": "shared_hotspot"},
+                params={"type": "shared_hotspot", "purpose": "loading the demo data"},
                 headers={"Authorization": f"Bearer {token}"},
             )
             if response.status_code == httpx.codes.OK:

@@ -12,6 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.kafka_access import KafkaAccess
+from tessera_cli.kafka_certificates import ensure_certificates
+from tessera_cli.kafka_principals import ensure_broker_credentials
 from tessera_cli.paths import INFRA, LOGS, STATE, ensure_state_dirs
 from tessera_cli.processes import ManagedProcess, port_open, wait_until
 
@@ -137,11 +140,75 @@ def fetch(server: Server, *, force: bool = False, echo: Callable[[str], None] = 
 # ---- Kafka -----------------------------------------------------------------------------------
 
 
-def _kafka_config() -> Path:
-    config = STATE / "kafka-server.properties"
-    template = (KAFKA.recipe / "server.properties").read_text()
-    config.write_text(template.replace("@DATA_DIR@", str(KAFKA.data)))
-    return config
+def render_kafka_config(
+    secrets: Path,
+    *,
+    template: Path,
+    out: Path,
+    data_dir: str,
+    secrets_in_broker: str | None = None,
+) -> Path:
+    """A broker configuration from a template, with its data folder, certificates and passwords.
+
+    The certificates and the broker's and administrator's passwords are made in `secrets` the
+    first time; the file is written readable by its owner only, as it holds passwords.
+    `secrets_in_broker` is where the broker sees that folder (a container's mount).
+    """
+    broker, admin = ensure_broker_credentials(secrets)
+    ensure_certificates(secrets)
+    text = template.read_text()
+    for placeholder, value in (
+        ("@DATA_DIR@", data_dir),
+        ("@SECRETS_DIR@", secrets_in_broker or str(secrets.resolve())),
+        ("@BROKER_PASSWORD@", broker.password.get_secret_value()),
+        ("@ADMIN_PASSWORD@", admin.password.get_secret_value()),
+    ):
+        text = text.replace(placeholder, value)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as written:
+        written.write(text)
+    return out
+
+
+def _kafka_config(secrets: Path) -> Path:
+    """The local broker's configuration (infra/local/kafka/server.properties, rendered)."""
+    return render_kafka_config(
+        secrets,
+        template=KAFKA.recipe / "server.properties",
+        out=STATE / "kafka-server.properties",
+        data_dir=str(KAFKA.data),
+    )
+
+
+def kafka_version() -> str:
+    """The Kafka version the recipe fetches (from its pom)."""
+    match = re.search(r"<kafka.version>([^<]+)<", (KAFKA.recipe / "pom.xml").read_text())
+    if match is None:
+        raise InfraError(f"{KAFKA.recipe / 'pom.xml'} names no kafka.version")
+    return match.group(1)
+
+
+def _version_stamp() -> Path:
+    """Which Kafka version formatted the data folder (kept beside it)."""
+    return KAFKA.data.with_name(f"{KAFKA.data.name}.version")
+
+
+def _set_aside_newer_data(echo: Callable[[str], None]) -> None:
+    """Move away a data folder another Kafka version formatted (4.4's cannot be read by 3.9)."""
+    stamp = _version_stamp()
+    version = kafka_version()
+    if not (KAFKA.data / "meta.properties").exists():
+        return
+    if stamp.exists() and stamp.read_text().strip() == version:
+        return
+    aside = KAFKA.data.with_name(f"{KAFKA.data.name}.before-{version}-{int(time.time())}")
+    KAFKA.data.rename(aside)
+    echo(
+        f"kafka: the data in {KAFKA.data} was written by another Kafka version and cannot be "
+        f"read by {version}; it was moved to {aside} and the broker starts empty "
+        "(re-import the reports, then `tessera replay --wipe` rebuilds the graph)"
+    )
 
 
 def _format_kafka(config: Path) -> None:
@@ -168,13 +235,14 @@ def _format_kafka(config: Path) -> None:
     )
     if result.returncode != 0:
         raise InfraError(f"formatting Kafka's storage failed:\n{result.stdout}{result.stderr}")
+    _version_stamp().write_text(kafka_version())
 
 
-def _kafka_healthy(bootstrap: str) -> Callable[[], bool]:
+def _kafka_healthy(access: Callable[[], KafkaAccess]) -> Callable[[], bool]:
     def check() -> bool:
         from kafka import KafkaAdminClient
 
-        admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000)
+        admin = KafkaAdminClient(**access().client_options(), request_timeout_ms=3000)
         try:
             return bool(admin.describe_cluster()["brokers"])
         finally:
@@ -183,14 +251,21 @@ def _kafka_healthy(bootstrap: str) -> Callable[[], bool]:
     return check
 
 
-def start_kafka(*, bootstrap: str) -> str:
-    """Start the broker unless ours is already running; wait until it serves metadata."""
+def start_kafka(
+    *, secrets: Path, access: Callable[[], KafkaAccess], echo: Callable[[str], None] = print
+) -> str:
+    """Start the broker unless ours is already running; wait until it serves metadata.
+
+    The broker's certificates and its own and the administrator's passwords are made in
+    `secrets` the first time; `access` is how the administrator reaches it then.
+    """
     stale = KAFKA.process.clear_stale()
     if KAFKA.process.pid() is not None:
         return "kafka: already running"
     _refuse_busy_ports(KAFKA)
     fetch(KAFKA)
-    config = _kafka_config()
+    config = _kafka_config(secrets)
+    _set_aside_newer_data(echo)
     _format_kafka(config)
     KAFKA.process.start(
         [
@@ -200,7 +275,7 @@ def start_kafka(*, bootstrap: str) -> str:
             "-XX:+UseG1GC",
             "-Djava.awt.headless=true",
             f"-Dkafka.logs.dir={LOGS}",
-            f"-Dlog4j2.configurationFile={KAFKA.recipe / 'log4j2.properties'}",
+            f"-Dlog4j.configuration=file:{KAFKA.recipe / 'log4j.properties'}",
             "-cp",
             f"{KAFKA.lib}/*",
             KAFKA.main_class,
@@ -208,7 +283,7 @@ def start_kafka(*, bootstrap: str) -> str:
         ]
     )
     took = wait_until(
-        _kafka_healthy(bootstrap), process=KAFKA.process, timeout_s=HEALTH_TIMEOUT_S, what="Kafka"
+        _kafka_healthy(access), process=KAFKA.process, timeout_s=HEALTH_TIMEOUT_S, what="Kafka"
     )
     return _started(stale, f"kafka: started on 127.0.0.1:9092 in {took:.1f}s")
 

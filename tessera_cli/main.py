@@ -1,6 +1,7 @@
 """The `tessera` command line: infrastructure, the running stack, demo data and users."""
 
 import logging
+import os
 import signal
 import sys
 import time
@@ -17,9 +18,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from common.auth import API_TOKEN_TTL, Role, TokenStore, UnknownAgency, UnknownUser
+from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
-from schemas import contracts
-from tessera_cli import demo, graph_setup, importer, local_infra, stack
+from schemas import contracts, topics
+from tessera_cli import demo, graph_setup, importer, kafka_principals, local_infra, stack
+from tessera_cli.audit import audit_app
 from tessera_cli.local_infra import InfraError
 from tessera_cli.paths import ROOT
 from tessera_cli.processes import StartFailed, exclusive
@@ -34,6 +37,10 @@ infra_app = typer.Typer(help="Local Kafka and Neo4j without Docker.", no_args_is
 demo_app = typer.Typer(help="Synthetic demo data.", no_args_is_help=True)
 user_app = typer.Typer(help="API users and their tokens.", no_args_is_help=True)
 agency_app = typer.Typer(help="Partner agencies.", no_args_is_help=True)
+partner_app = typer.Typer(
+    help="Partners publishing straight onto Kafka: credentials and inbound topics.",
+    no_args_is_help=True,
+)
 token_app = typer.Typer(
     help="Tokens: which are live, until when, and revoking one.", no_args_is_help=True
 )
@@ -44,9 +51,11 @@ app.add_typer(infra_app, name="infra")
 app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
 app.add_typer(agency_app, name="agency")
+app.add_typer(partner_app, name="partner")
 app.add_typer(token_app, name="token")
 app.add_typer(schemas_app, name="schemas")
 app.add_typer(webhook_app, name="webhook")
+app.add_typer(audit_app, name="audit")
 
 console = Console(soft_wrap=True)
 # The CLI reports outcomes itself; the driver's retry chatter and schema notices are noise here.
@@ -63,13 +72,19 @@ def _infra_up() -> bool:
     """Start what is not running; return whether anything was started."""
     settings = InfraSettings()
     was_running = local_infra.running()
+    secrets = Path(settings.kafka_secrets_dir)
     for line in (
-        local_infra.start_kafka(bootstrap=settings.kafka_bootstrap_servers),
+        local_infra.start_kafka(
+            secrets=secrets, access=lambda: kafka_principals.admin_access(settings)
+        ),
         local_infra.start_neo4j(connected=lambda: graph_setup.connected(settings)),
     ):
         console.print(line)
-    for line in ensure_topics(bootstrap=settings.kafka_bootstrap_servers):
+    admin = kafka_principals.admin_access(settings)
+    for line in ensure_topics(access=admin):
         console.print(f"  topic {line}")
+    for line in kafka_principals.secure_services(admin, secrets):
+        console.print(f"  {line}")
     applied = graph_setup.migrate(settings)
     console.print(f"  neo4j schema: {', '.join(applied) if applied else 'up to date'}")
     return not was_running
@@ -129,8 +144,50 @@ def infra_status(
 @infra_app.command("topics")
 def infra_topics() -> None:
     """Create the Kafka topics that are missing."""
-    for line in ensure_topics(bootstrap=InfraSettings().kafka_bootstrap_servers):
+    for line in ensure_topics(access=kafka_principals.admin_access(InfraSettings())):
         console.print(line)
+
+
+@infra_app.command("principals")
+def infra_principals() -> None:
+    """Create the services' Kafka principals (once) and grant their ACLs (safe to re-run)."""
+    settings = InfraSettings()
+    for line in kafka_principals.secure_services(
+        kafka_principals.admin_access(settings), Path(settings.kafka_secrets_dir)
+    ):
+        console.print(line)
+
+
+@infra_app.command("kafka-config")
+def infra_kafka_config(
+    template: Annotated[Path, typer.Option(help="A broker configuration with @...@ blanks")],
+    out: Annotated[Path, typer.Option(help="Where to write it (mode 0600)")],
+    data_dir: Annotated[str, typer.Option(help="The broker's log.dirs")],
+    secrets_in_broker: Annotated[
+        str | None, typer.Option(help="Where the broker sees the secrets folder (a mount)")
+    ] = None,
+) -> None:
+    """Make the certificates and passwords (once) and render a broker's configuration.
+
+    `tessera infra up` does this for the local broker; infra/compose.yaml runs it for its own.
+    """
+    settings = InfraSettings()
+    secrets = Path(settings.kafka_secrets_dir)
+    local_infra.render_kafka_config(
+        secrets, template=template, out=out, data_dir=data_dir, secrets_in_broker=secrets_in_broker
+    )
+    _, admin = kafka_principals.ensure_broker_credentials(secrets)
+    where = secrets_in_broker or str(secrets.resolve())
+    client = out.with_name("admin-client.properties")
+    fd = os.open(client, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as written:  # for the broker's own tools (its health check)
+        written.write(
+            "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\n"
+            "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required "
+            f'username="{admin.username}" password="{admin.password.get_secret_value()}";\n'
+            f"ssl.truststore.type=PEM\nssl.truststore.location={where}/ca.pem\n"
+        )
+    console.print(f"broker configuration {out}; administrator's client configuration {client}")
 
 
 @infra_app.command("migrate")
@@ -178,7 +235,8 @@ def demo_load() -> None:
     for user, password in passwords.items():
         console.print(f"  {user:<16} {password}")
     console.print(
-        f"try: curl -H 'Authorization: Bearer {tokens.police}' {urls['alerts']}/v1/alerts"
+        f"try: curl -H 'Authorization: Bearer {tokens.police}' "
+        f"'{urls['alerts']}/v1/alerts?purpose=trying+Tessera'"
     )
 
 
@@ -320,6 +378,47 @@ def agency_list() -> None:
     """List the registered agencies."""
     for name in TokenStore(Path(InfraSettings().tessera_auth_file)).agencies():
         print(name)
+
+
+@partner_app.command("add")
+def partner_add(
+    agency: Annotated[str, typer.Argument(help="A registered agency (`tessera agency add`)")],
+) -> None:
+    """Give an agency a Kafka principal and an inbound topic that only it may write.
+
+    Writes a kcat (librdkafka) configuration file with its credentials for the partner; running
+    it again for the same agency gives the same credentials.
+    """
+    settings = InfraSettings()
+    known = TokenStore(Path(settings.tessera_auth_file)).agencies()
+    if agency not in known:
+        raise _fail(f"unknown agency {agency!r}: register it first with `tessera agency add`")
+    slug = topics.agency_slug(agency)
+    if clash := [a for a in known if a != agency and topics.agency_slug(a) == slug]:
+        raise _fail(f"{agency!r} and {clash[0]!r} would share the Kafka name {slug!r}")
+    secrets = Path(settings.kafka_secrets_dir)
+    admin = kafka_principals.admin_access(settings)
+    credential, topic = kafka_principals.add_partner(admin, secrets, agency)
+    partner = KafkaAccess(admin.bootstrap_servers, credential, admin.cafile)
+    config = secrets / f"{credential.username}.kcat.conf"
+    fd = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.writelines(f"{k}={v}\n" for k, v in partner.librdkafka_options().items())
+    console.print(f"partner {agency!r}: principal {credential.username}, inbound topic {topic}")
+    console.print(
+        f"credentials for kcat and other librdkafka clients: {config} (give it only to them)"
+    )
+    console.print(f"publish a report:  kcat -F {config} -P -t {topic} -k REPORT_ID report.json")
+
+
+@partner_app.command("remove")
+def partner_remove(agency: Annotated[str, typer.Argument(help="The partner's agency")]) -> None:
+    """Revoke a partner's Kafka credentials and ACLs (its inbound topic and reports stay)."""
+    settings = InfraSettings()
+    for line in kafka_principals.remove_partner(
+        kafka_principals.admin_access(settings), Path(settings.kafka_secrets_dir), agency
+    ):
+        console.print(line)
 
 
 @user_app.command("list")

@@ -81,6 +81,11 @@ def services(
             None,
         ),
         Service(
+            "partner-bridge",
+            (sys.executable, "-m", "services.network.partner_bridge"),
+            None,
+        ),
+        Service(
             "ingest-api",
             _uvicorn("services.ingest.main:create_app", ingest_port),
             f"http://127.0.0.1:{ingest_port}/healthz",

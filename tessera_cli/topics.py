@@ -3,6 +3,7 @@
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.admin import NewTopic
 
+from common.kafka_access import KafkaAccess
 from schemas.topics import TOPIC_SPECS, TopicSpec
 
 
@@ -13,12 +14,12 @@ def topic_config(spec: TopicSpec) -> dict[str, str]:
 
 def ensure_topics(
     *,
-    bootstrap: str,
+    access: KafkaAccess,
     specs: tuple[TopicSpec, ...] = TOPIC_SPECS,
     replication_factor: int = 1,
 ) -> list[str]:
     """Create the topics that are missing; say what was created and what was already there."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="tessera-cli")
+    admin = KafkaAdminClient(**access.client_options(), client_id="tessera-cli")
     try:
         existing = set(admin.list_topics())
         missing = [spec for spec in specs if spec.name not in existing]
@@ -45,18 +46,18 @@ def ensure_topics(
         admin.close()
 
 
-def delete_topics(*, bootstrap: str, names: list[str]) -> None:
+def delete_topics(*, access: KafkaAccess, names: list[str]) -> None:
     """Delete topics (used by tests to clean up their own)."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="tessera-cli")
+    admin = KafkaAdminClient(**access.client_options(), client_id="tessera-cli")
     try:
         admin.delete_topics(names)
     finally:
         admin.close()
 
 
-def topic_end(bootstrap: str, topic: str) -> int:
+def topic_end(access: KafkaAccess, topic: str) -> int:
     """How many messages the topic holds (the sum of its partitions' end offsets)."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    consumer = KafkaConsumer(**access.client_options(), group_id=None, enable_auto_commit=False)
     try:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
         return sum(consumer.end_offsets(partitions).values())
@@ -64,16 +65,16 @@ def topic_end(bootstrap: str, topic: str) -> int:
         consumer.close()
 
 
-def group_lag(bootstrap: str, group: str, topic: str) -> int:
+def group_lag(access: KafkaAccess, group: str, topic: str) -> int:
     """How many messages of the topic the consumer group has not committed yet.
 
     The workers commit an offset only once what came before it is in the graph (or examined by
     the detectors), so a lag of 0 means everything on the topic so far was handled.
     """
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="tessera-cli")
+    admin = KafkaAdminClient(**access.client_options(), client_id="tessera-cli")
     try:
         committed = admin.list_group_offsets(group).get(group, {})
     finally:
         admin.close()
     done = sum(max(int(meta.offset), 0) for tp, meta in committed.items() if tp.topic == topic)
-    return topic_end(bootstrap, topic) - done
+    return topic_end(access, topic) - done

@@ -13,13 +13,16 @@ from urllib.parse import urlsplit
 import typer
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from common.auth import Role, TokenStore
 from common.settings import InfraSettings
+from services.alerts.config import Settings as AlertSettings
 from services.alerts.delivery import queries
+from services.alerts.delivery.sealing import secret_box
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a public prefix, not a secret
 
@@ -81,7 +84,9 @@ def webhook_add(
     agency: Annotated[str, typer.Option(help="The agency it receives alerts as")],
     role: Annotated[Role, typer.Option(help="The role it receives alerts as")],
 ) -> None:
-    """Add a subscription; its signing secret is printed once and never shown again.
+    """Add a subscription; its signing secret is printed once and never shown again (Neo4j
+    keeps it sealed with ALERTS_WEBHOOK_SECRETS_KEY, or the key derived from the installation's
+    secret).
 
     It receives the alerts a user of that agency and role may see, raised or changed from now on.
     """
@@ -94,15 +99,20 @@ def webhook_add(
             f"agency {agency!r} is not registered; "
             f"add it first with `tessera agency add {agency!r}`"
         )
+    try:
+        box = secret_box(AlertSettings())
+    except ValidationError as error:  # a malformed ALERTS_WEBHOOK_SECRETS_KEY (not echoed)
+        raise _fail(str(error)) from error
     subscription_id = str(uuid.uuid4())
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    sealed = box.seal(secret)  # Neo4j keeps only the sealed form
     with _driver() as (driver, database):
         driver.execute_query(
             queries.ADD_WEBHOOK_SUBSCRIPTION,
             id=subscription_id,
             name=name,
             url=url,
-            secret=secret,
+            secret=sealed,
             agency=agency,
             role=role.value,
             created_at=datetime.now(UTC).isoformat(),

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from neo4j import Driver, GraphDatabase
 
+from common.kafka_access import ADMIN, KafkaAccess, kafka_access
 from common.logs import quiet_neo4j_notifications
 from common.settings import InfraSettings
+from tests.kafka_reading import grant_test_topics
 
 quiet_neo4j_notifications()
 
@@ -30,12 +32,18 @@ def settings() -> InfraSettings:
 
 
 @pytest.fixture(scope="session")
-def kafka(settings: InfraSettings) -> str:
-    """Kafka's bootstrap address; fails the test when the broker is not up."""
+def kafka(settings: InfraSettings) -> KafkaAccess:
+    """Kafka as the administrator; fails the test when the broker is not up.
+
+    The service principals may also use the tests' private topics and groups (test.*, test-*),
+    so a service built in a test connects as itself, as in production.
+    """
     bootstrap = settings.kafka_bootstrap_servers.split(",")[0]
     if not _reachable(bootstrap):
         pytest.fail(f"Kafka is not reachable at {bootstrap}: run `make infra-up` (or `make test`)")
-    return settings.kafka_bootstrap_servers
+    access = kafka_access(settings, default_user=ADMIN)
+    grant_test_topics(access)
+    return access
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,39 @@
-"""Read back what landed on a test's private Kafka topic."""
+"""Read back what landed on a test's private Kafka topic; let services use such topics."""
 
 import time
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+from kafka.admin import ACLOperation, ResourceType
 
+from common.kafka_access import SERVICES, KafkaAccess
 from schemas.reports import ReportSubmitted
+from tessera_cli.kafka_principals import Grant, apply_grants
+
+TEST_TOPICS = "test."
+TEST_GROUPS = "test-"
 
 
-def read_reports(kafka: str, topic: str, expected: int) -> list[ReportSubmitted]:
+def grant_test_topics(kafka: KafkaAccess) -> None:
+    """Let every service principal read and write the tests' topics and join their groups."""
+    grants = [
+        Grant(principal, operation, resource, name, prefixed=True)
+        for principal in SERVICES
+        for operation, resource, name in (
+            (ACLOperation.READ, ResourceType.TOPIC, TEST_TOPICS),
+            (ACLOperation.WRITE, ResourceType.TOPIC, TEST_TOPICS),
+            (ACLOperation.READ, ResourceType.GROUP, TEST_GROUPS),
+        )
+    ]
+    admin = KafkaAdminClient(**kafka.client_options(), client_id="tessera-tests")
+    try:
+        apply_grants(admin, grants)
+    finally:
+        admin.close()
+
+
+def read_reports(kafka: KafkaAccess, topic: str, expected: int) -> list[ReportSubmitted]:
     """Everything on the topic: until `expected` arrived and a quiet second passed, or 30 s."""
-    consumer = KafkaConsumer(bootstrap_servers=kafka, group_id=None, enable_auto_commit=False)
+    consumer = KafkaConsumer(**kafka.client_options(), group_id=None, enable_auto_commit=False)
     try:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
         consumer.assign(partitions)
@@ -27,9 +51,9 @@ def read_reports(kafka: str, topic: str, expected: int) -> list[ReportSubmitted]
         consumer.close()
 
 
-def read_values(kafka: str, topic: str, expected: int) -> list[bytes]:
+def read_values(kafka: KafkaAccess, topic: str, expected: int) -> list[bytes]:
     """Every value on the topic, in offset order per partition, as read_reports waits for them."""
-    consumer = KafkaConsumer(bootstrap_servers=kafka, group_id=None, enable_auto_commit=False)
+    consumer = KafkaConsumer(**kafka.client_options(), group_id=None, enable_auto_commit=False)
     try:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
         consumer.assign(partitions)

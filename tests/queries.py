@@ -2,6 +2,8 @@
 
 COUNT_REPORTS = "MATCH (r:Report {id: $report_id}) RETURN count(r) AS n"
 
+REPORT_AGENCY = "MATCH (r:Report {id: $report_id}) RETURN r.source_agency AS agency"
+
 READ_SEEN_AT = """
 MATCH (p:Person {id: $person_id})-[s:SEEN_AT]->(l:Location {id: $location_id})
 RETURN s.count AS count, s.report_ids AS report_ids
@@ -128,4 +130,29 @@ RETURN coalesce(l.drugs_house, false) AS drugs_house,
        coalesce(l.vulnerable_tenant, false) AS vulnerable_tenant,
        l.drugs_house_report AS drugs_house_report,
        toString(l.drugs_house_since) AS drugs_house_since
+"""
+
+CANDIDATES_AMONG = """
+MATCH (a:Person)-[c:POSSIBLE_SAME_AS]->(b:Person)
+WHERE a.id IN $person_ids OR b.id IN $person_ids
+RETURN c.id AS id
+ORDER BY id
+"""
+
+# Decisions name the people they are about; a split's new person is mentioned by the reports
+# moved to it, so the reports find every person a decision could name.
+DELETE_DECISIONS_ABOUT_REPORTS = """
+MATCH (r:Report)-[:MENTIONS]->(p:Person)
+WHERE r.id IN $report_ids
+WITH collect(DISTINCT p.id) AS person_ids
+MATCH (d:ResolutionDecision)
+WHERE d.person_a IN person_ids OR d.person_b IN person_ids
+DETACH DELETE d
+"""
+
+# The audit's Neo4j copy is only read here: nothing, tests included, deletes an audit entry.
+AUDIT_COPIES_WITH_PURPOSE = """
+MATCH (a:AuditEntry)
+WHERE a.purpose = $purpose
+RETURN properties(a) AS entry
 """

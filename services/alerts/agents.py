@@ -164,13 +164,14 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
         await sent  # Kafka acknowledged it (acks=all)
 
     async def drain_outbox() -> None:
-        """Publish every alert change saved and not yet acknowledged, this batch's and older."""
+        """Publish every alert change saved and not yet acknowledged: this batch's, older
+        ones, and those users made through the API."""
         store = Neo4jAlertStore(
             driver=neo4j.driver, database=settings.neo4j_database, outbox=settings.alerts_topic
         )
         async with draining:
             for alert in await publish_unpublished(outbox=store, publish=publish):
-                log.info("alert %s id=%s type=%s", "raised", alert.alert_id, alert.type)
+                log.info("alert %s id=%s type=%s", alert.change, alert.alert_id, alert.type)
 
     @app.agent(linked_topic)
     async def detect_patterns(stream: faust.StreamT[bytes]) -> None:

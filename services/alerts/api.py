@@ -1,21 +1,27 @@
 """HTTP adapter of the alert service: list and read alerts, and move them along their lifecycle."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, HTTPException, Query, status
 from neo4j.exceptions import ServiceUnavailable
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
-from common.visibility import audiences_of
+from common.audit.http import AUDIT_UNAVAILABLE, AuditDep, Purpose
+from common.audit.trail import record_off_loop
+from common.auth import Principal, Role
+from common.visibility import agency_audiences_of, audiences_of
 from schemas.alerts import AlertRaised, AlertStatus, AlertType, Priority
+from schemas.text import at_most
 from services.alerts import workflow
+from services.alerts.audited import alert_subject_ids
 from services.alerts.deps import AlertHandlerDep, AlertReaderDep, AlertStoreDep
 from services.alerts.lifecycle import AlertChanged
+from services.alerts.responsibility import Changer
 
 # Far past any real number of alerts. Unbounded, a large offset overflowed Neo4j's 64-bit
 # SKIP + LIMIT (or the driver's integer) and the caller got a 500 instead of a 422.
@@ -23,8 +29,22 @@ MAX_OFFSET = 1_000_000
 
 UNAVAILABLE = "The graph database is unavailable; retry after Retry-After seconds."
 NOT_FOUND = "No such alert, or it cites a report you may not see."
+# Who may change an alert (services/alerts/responsibility.py; README "Who may change an alert").
+CHANGE_RULE = (
+    "Only police of the agencies the alert is for, and admins, may change it. It is for the home "
+    "forces of its subjects (the police force area a report it cites gives for a place it is "
+    "about, or for the placement or address a person it is about lives at, matched to the "
+    "agency's name ignoring case and punctuation) and for the agencies its visibility names (an "
+    "agency whose restricted report it cites, or one a C report it cites was shared with by "
+    "name). An alert none of whose subjects has a home force is for every force that may see it. "
+    "Every change is published as an `AlertRaised` event (`change` says which) on the alerts "
+    "topic, the live stream and webhooks, to those who may see the alert."
+)
 CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    403: {"description": "Your role may not change alerts: police and admins may."},
+    403: {
+        "description": "Your role may not change alerts (police and admins may), or you may see "
+        "the alert but it is not for your force; the alert is unchanged."
+    },
     404: {"description": NOT_FOUND},
     409: {
         "description": "The alert's status does not allow this change; the detail says which do."
@@ -51,16 +71,28 @@ def _well_formed(value: object) -> object:
 
 
 WellFormed = BeforeValidator(_well_formed)
+# at_most: the length as sent, as the description says (pydantic counts after stripping).
 UserName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), WellFormed
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    WellFormed,
+    at_most(200),
 ]
 Note = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), WellFormed
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+    WellFormed,
+    at_most(2000),
 ]
 Reason = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), WellFormed
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    WellFormed,
+    at_most(500),
 ]
-Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), WellFormed]
+Comment = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000), WellFormed, at_most(2000)
+]
 
 
 class AlertPage(BaseModel):
@@ -131,6 +163,8 @@ def _answering() -> Iterator[None]:
         yield
     except workflow.AlertNotFound as error:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such alert") from error
+    except workflow.AlertNotForCaller as error:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, str(error)) from error
     except workflow.AlertChangeRefused as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     except AlertChanged as error:
@@ -146,10 +180,37 @@ def _answering() -> Iterator[None]:
         ) from error
 
 
-@router.get("/alerts", response_model=AlertPage, responses={503: {"description": UNAVAILABLE}})
+Route = TypeVar("Route", bound=Callable[..., Any])
+
+
+def _with_change_rule(route: Route) -> Route:
+    """The route, its OpenAPI description (its docstring) followed by who may change alerts."""
+    route.__doc__ = f"{route.__doc__}\n\n{CHANGE_RULE}"
+    return route
+
+
+def _changer(principal: Principal) -> Changer:
+    """The caller as the lifecycle sees them: who, for which agency, seeing what."""
+    return Changer(
+        user=principal.user,
+        agency=principal.agency,
+        audiences=tuple(audiences_of(principal)),
+        agency_audiences=tuple(agency_audiences_of(principal)),
+        admin=principal.role is Role.ADMIN,
+    )
+
+
+READ_UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"description": f"{UNAVAILABLE} {AUDIT_UNAVAILABLE[503]['description']}"}
+}
+
+
+@router.get("/alerts", response_model=AlertPage, responses=READ_UNAVAILABLE)
 async def list_alerts(
     principal: AlertReaderDep,
     store: AlertStoreDep,
+    audit: AuditDep,
+    purpose: Purpose,
     status_: Annotated[AlertStatus | None, Query(alias="status")] = None,
     type_: Annotated[AlertType | None, Query(alias="type")] = None,
     priority: Priority | None = None,
@@ -160,6 +221,7 @@ async def list_alerts(
     """Alerts, newest first, filtered by status, type, priority and assignee.
 
     An alert citing a report with handling code C is shown only to those its conditions allow.
+    The read is audited (`alerts.list`) with its purpose and every subject the alerts show.
     """
     with _answering():
         items, total = await store.list_alerts(
@@ -171,6 +233,21 @@ async def list_alerts(
             offset=offset,
             limit=limit,
         )
+    await record_off_loop(
+        audit,
+        reader=principal,
+        action="alerts.list",
+        purpose=purpose,
+        subject_ids=alert_subject_ids(items),
+        parameters={
+            "status": status_,
+            "type": type_,
+            "priority": priority,
+            "assignee": assignee,
+            "offset": offset,
+            "limit": limit,
+        },
+    )
     next_offset = offset + limit if offset + limit < total else None
     return AlertPage(items=items, total=total, offset=offset, limit=limit, next_offset=next_offset)
 
@@ -178,14 +255,29 @@ async def list_alerts(
 @router.get(
     "/alerts/{alert_id}",
     response_model=AlertDetail,
-    responses={404: {"description": NOT_FOUND}, 503: {"description": UNAVAILABLE}},
+    responses={404: {"description": NOT_FOUND}, **READ_UNAVAILABLE},
 )
-async def get_alert(alert_id: UUID, principal: AlertReaderDep, store: AlertStoreDep) -> AlertDetail:
-    """One alert and its history, oldest first; 404 also when it cites a report you may not see."""
+async def get_alert(
+    alert_id: UUID,
+    principal: AlertReaderDep,
+    store: AlertStoreDep,
+    audit: AuditDep,
+    purpose: Purpose,
+) -> AlertDetail:
+    """One alert and its history, oldest first; 404 also when it cites a report you may not see.
+    The read is audited (`alert.read`) with its purpose and every subject the alert shows."""
     with _answering():
         alert, history = await workflow.show_alert(
             alert_id=alert_id, audiences=audiences_of(principal), store=store
         )
+    await record_off_loop(
+        audit,
+        reader=principal,
+        action="alert.read",
+        purpose=purpose,
+        subject_ids=alert_subject_ids([alert]),
+        parameters={"alert_id": alert_id},
+    )
     return AlertDetail(
         alert=alert,
         history=[
@@ -196,6 +288,7 @@ async def get_alert(alert_id: UUID, principal: AlertReaderDep, store: AlertStore
 
 
 @router.post("/alerts/{alert_id}/acknowledge", responses=CHANGE_RESPONSES)
+@_with_change_rule
 async def acknowledge_alert(
     alert_id: UUID, principal: AlertHandlerDep, store: AlertStoreDep
 ) -> AlertRaised:
@@ -203,8 +296,7 @@ async def acknowledge_alert(
     with _answering():
         return await workflow.acknowledge_alert(
             alert_id=alert_id,
-            by=principal.user,
-            audiences=audiences_of(principal),
+            changer=_changer(principal),
             store=store,
             now=datetime.now(UTC),
             new_id=uuid4,
@@ -212,6 +304,7 @@ async def acknowledge_alert(
 
 
 @router.post("/alerts/{alert_id}/assign", responses=WITH_BODY_RESPONSES)
+@_with_change_rule
 async def assign_alert(
     alert_id: UUID, body: AlertAssign, principal: AlertHandlerDep, store: AlertStoreDep
 ) -> AlertRaised:
@@ -220,8 +313,7 @@ async def assign_alert(
         return await workflow.assign_alert(
             alert_id=alert_id,
             assignee=body.assignee,
-            by=principal.user,
-            audiences=audiences_of(principal),
+            changer=_changer(principal),
             store=store,
             now=datetime.now(UTC),
             new_id=uuid4,
@@ -229,6 +321,7 @@ async def assign_alert(
 
 
 @router.post("/alerts/{alert_id}/action", responses=WITH_BODY_RESPONSES)
+@_with_change_rule
 async def action_alert(
     alert_id: UUID, body: AlertAction, principal: AlertHandlerDep, store: AlertStoreDep
 ) -> AlertRaised:
@@ -237,8 +330,7 @@ async def action_alert(
         return await workflow.action_alert(
             alert_id=alert_id,
             note=body.note,
-            by=principal.user,
-            audiences=audiences_of(principal),
+            changer=_changer(principal),
             store=store,
             now=datetime.now(UTC),
             new_id=uuid4,
@@ -246,6 +338,7 @@ async def action_alert(
 
 
 @router.post("/alerts/{alert_id}/close", responses=WITH_BODY_RESPONSES)
+@_with_change_rule
 async def close_alert(
     alert_id: UUID, body: AlertClose, principal: AlertHandlerDep, store: AlertStoreDep
 ) -> AlertRaised:
@@ -255,8 +348,7 @@ async def close_alert(
             alert_id=alert_id,
             reason=body.reason,
             false_positive=body.false_positive,
-            by=principal.user,
-            audiences=audiences_of(principal),
+            changer=_changer(principal),
             store=store,
             now=datetime.now(UTC),
             new_id=uuid4,
@@ -264,6 +356,7 @@ async def close_alert(
 
 
 @router.post("/alerts/{alert_id}/feedback", responses=WITH_BODY_RESPONSES)
+@_with_change_rule
 async def give_feedback(
     alert_id: UUID, body: AlertFeedback, principal: AlertHandlerDep, store: AlertStoreDep
 ) -> AlertRaised:
@@ -273,8 +366,7 @@ async def give_feedback(
             alert_id=alert_id,
             false_positive=body.false_positive,
             comment=body.comment,
-            by=principal.user,
-            audiences=audiences_of(principal),
+            changer=_changer(principal),
             store=store,
             now=datetime.now(UTC),
             new_id=uuid4,

@@ -2,6 +2,10 @@
 
 from functools import lru_cache
 
+from cryptography.fernet import Fernet
+from pydantic import SecretStr, field_validator
+from pydantic_settings import SettingsConfigDict
+
 from common.settings import InfraSettings
 from schemas import topics
 
@@ -9,6 +13,8 @@ from schemas import topics
 class Settings(InfraSettings):
     """Settings of the alert worker and API; knobs carry the ALERTS_ prefix."""
 
+    # A refused value is not echoed: it may be a key.
+    model_config = SettingsConfigDict(hide_input_in_errors=True)
     alerts_app_id: str = "tessera-alerts"
     alerts_entities_linked_topic: str = topics.ENTITIES_LINKED
     alerts_topic: str = topics.ALERTS
@@ -38,6 +44,10 @@ class Settings(InfraSettings):
     # Hosts a webhook may reach although they resolve to this machine or a private network
     # (checked at every delivery; none by default: an admin names them).
     alerts_webhook_allowed_hosts: list[str] = []
+    # The Fernet key webhook signing secrets are sealed with in Neo4j (44 characters, url-safe
+    # base64: `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key())"`).
+    # Unset, a key is derived from the installation's secret (TESSERA_PERSON_ID_KEY).
+    alerts_webhook_secrets_key: SecretStr | None = None
     # A closed alert is not raised again for its pattern within the cool-down.
     alerts_cool_down_days: int = 7
     # P01 contextual hotspot: N distinct young people at one place within the window;
@@ -77,6 +87,16 @@ class Settings(InfraSettings):
     alerts_care_home_window_days: int = 90
     # P22 breach: the radius when an order has a centre but gives none (1 mile).
     alerts_breach_default_radius_m: int = 1609
+
+    @field_validator("alerts_webhook_secrets_key")
+    @classmethod
+    def _a_fernet_key(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is not None:
+            try:
+                Fernet(key.get_secret_value())
+            except ValueError as error:
+                raise ValueError("must be a Fernet key: 32 bytes in url-safe base64") from error
+        return key
 
 
 @lru_cache

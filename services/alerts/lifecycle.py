@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
-from schemas.alerts import AlertRaised, AlertStatus, AlertSubject, Subgraph
+from schemas.alerts import AlertChange, AlertRaised, AlertStatus, AlertSubject, Subgraph
 from services.alerts.actions import deadlines, describe
 from services.alerts.detectors.candidate import AlertCandidate
 
@@ -137,6 +137,7 @@ async def _record_once(
     entity_ids = [s.id for s in candidate.subjects] + list(candidate.context_ids)
     subgraph = await store.explain(entity_ids, report_ids)
     raised_at = existing.raised_at if existing else now
+    change = AlertChange.UPDATED if existing else AlertChange.RAISED
     alert = AlertRaised(
         event_id=new_id(),
         occurred_at=now,
@@ -156,12 +157,13 @@ async def _record_once(
         visibility=await store.visibility(report_ids),
         assignee=existing.assignee if existing else None,
         false_positive=existing.false_positive if existing else None,
+        change=change,
     )
     added = len(set(candidate.evidence) - set(existing.evidence)) if existing else 0
     history = HistoryEntry(
         at=now,
         by=SYSTEM,
-        action="updated" if existing else "raised",
+        action=change.value,
         status=alert.status,
         note=f"{added} new report(s)" if existing else f"{len(report_ids)} report(s)",
     )
@@ -195,8 +197,11 @@ async def withdraw_evidence(
             "updated_at": now,
             "status": AlertStatus.CLOSED,
             "closure_reason": reason,
+            "change": AlertChange.CLOSED,
         }
     )
-    history = HistoryEntry(at=now, by=SYSTEM, action="closed", status=closed.status, note=reason)
+    history = HistoryEntry(
+        at=now, by=SYSTEM, action=AlertChange.CLOSED.value, status=closed.status, note=reason
+    )
     await store.save(closed, anchor_id=None, history=history, replaces=alert.event_id)
     return closed

@@ -1,10 +1,13 @@
-"""Use case: publish every alert change the worker saved, until Kafka has acknowledged it.
+"""Use case: publish every alert change saved, until Kafka has acknowledged it.
 
-The worker saves a new or updated alert already marked unpublished (one write), publishes it
-afterwards and removes the mark only once Kafka acknowledged the event. A send that failed
-(the broker restarting) leaves the mark, so the change is published by the next drain. Without
-it the change was lost for good: faust acks a batch whose agent crashed, and were the event
-redelivered, de-duplication would find the saved alert unchanged and raise nothing.
+Every change (the worker's new or updated alert, a user's acknowledgement, assignment, action,
+closure or feedback through the API) is saved with its event marked unpublished (one write);
+the worker publishes it afterwards and removes the mark only once Kafka acknowledged the event.
+Each change is its own entry, so two changes made before a drain are both published, in order.
+A send that failed (the broker restarting) leaves the mark, so the change is published by the
+next drain. Without it the change was lost for good: faust acks a batch whose agent crashed,
+and were the event redelivered, de-duplication would find the saved alert unchanged and raise
+nothing.
 """
 
 from collections.abc import Awaitable, Callable
@@ -19,11 +22,11 @@ class AlertOutbox(Protocol):
     """The alert changes saved but not yet published."""
 
     async def unpublished(self, *, limit: int) -> list[AlertRaised]:
-        """The alerts saved with a change Kafka has not acknowledged yet, oldest first."""
+        """The alert changes saved that Kafka has not acknowledged yet, oldest first."""
         ...
 
     async def mark_published(self, alert: AlertRaised) -> None:
-        """Take the alert out of the outbox, unless it changed again since this version."""
+        """Take this change of the alert (its event) out of the outbox."""
         ...
 
 

@@ -106,13 +106,13 @@ SET a.event_id = $alert.event_id,
     a.assignee = $alert.assignee,
     a.closed_at = CASE WHEN $alert.status = 'closed'
                        THEN coalesce(a.closed_at, datetime($alert.updated_at)) END
-// The worker's changes wait in the outbox of the topic they go to until Kafka acknowledged
-// them (outbox.py).
-FOREACH (_ IN CASE WHEN $outbox IS NULL THEN [] ELSE [1] END |
-  SET a:UnpublishedAlert, a.outbox = $outbox)
+// Each change (this event) waits in the outbox of the topic it goes to, with its body, until
+// Kafka acknowledged it (outbox.py); only when first saved, so a retried write of a change
+// already published does not publish it again.
 MERGE (h:AlertHistory {event_id: $alert.event_id})
 ON CREATE SET h.alert_id = $alert.alert_id, h.at = datetime($history.at), h.by = $history.by,
-              h.action = $history.action, h.status = $history.status, h.note = $history.note
+              h.action = $history.action, h.status = $history.status, h.note = $history.note,
+              h.outbox = $outbox, h.body = CASE WHEN $outbox IS NULL THEN null ELSE $body END
 MERGE (a)-[:HAS_HISTORY]->(h)
 WITH a
 OPTIONAL MATCH (e:Entity {id: $anchor_id})
@@ -123,20 +123,21 @@ MATCH (r:Report {id: report_id})
 MERGE (a)-[:CITES]->(r)
 """
 
-# The alert changes the worker saved that Kafka has not acknowledged yet, oldest first.
+# The alert changes saved that Kafka has not acknowledged yet, every one, oldest first (one
+# alert's changes in the order they were made); none of an alert since deleted.
 UNPUBLISHED_ALERTS = """
-MATCH (a:UnpublishedAlert)
-WHERE a.outbox = $outbox
-RETURN a.body AS body
-ORDER BY a.updated_at, a.id
+MATCH (h:AlertHistory)
+WHERE h.outbox = $outbox
+MATCH (:Alert)-[:HAS_HISTORY]->(h)
+RETURN h.body AS body
+ORDER BY h.at, h.event_id
 LIMIT $limit
 """
 
-# Out of the outbox, unless the alert changed again since the version that was published.
+# One change out of the outbox, once Kafka acknowledged it.
 MARK_ALERT_PUBLISHED = """
-MATCH (a:UnpublishedAlert {id: $alert_id})
-WHERE a.event_id = $event_id
-REMOVE a:UnpublishedAlert, a.outbox
+MATCH (h:AlertHistory {event_id: $event_id})
+REMOVE h.outbox, h.body
 """
 
 # What decides which detectors can apply to an entity, in one read: a detector whose
@@ -238,6 +239,24 @@ MATCH (a:Alert {id: $alert_id})
 WHERE all(r IN [(a)-[:CITES]->(cited:Report) | cited]
           WHERE any(x IN coalesce(r.audiences, ['all']) WHERE x IN $audiences))
 RETURN a.body AS body
+"""
+
+# The police force areas that the alert's cited reports (not retracted) give for where its
+# subjects are: a place it is about, or the placement or address a cited report says a person
+# it is about lives at (README "Who may change an alert").
+HOME_FORCES = """
+OPTIONAL MATCH (r:Report)
+WHERE r.id IN $report_ids AND NOT coalesce(r.retracted, false)
+WITH collect(r.id) AS cited
+MATCH (s:Entity)
+WHERE s.id IN $subject_ids
+OPTIONAL MATCH (s)-[lives:PLACED_AT|TENANT_OF]->(home:Location)
+WHERE any(x IN lives.report_ids WHERE x IN cited)
+WITH cited, collect(DISTINCT home) + collect(DISTINCT CASE WHEN s:Location THEN s END) AS places
+UNWIND places AS place
+MATCH (r:Report)-[m:MENTIONS]->(place)
+WHERE r.id IN cited AND m.police_force_area IS NOT NULL
+RETURN collect(DISTINCT m.police_force_area) AS forces
 """
 
 GET_ALERT_HISTORY = """

@@ -71,9 +71,10 @@ class Neo4jHotspotGraph:
 class Neo4jAlertStore:
     """Keeps alerts as nodes linked to their place and the reports they cite.
 
-    With `outbox` (the alerts topic), every save also leaves the alert in that topic's outbox
-    until `mark_published`: the worker's store. The API's changes are not published, so its
-    store leaves the outbox alone; a worker on another topic (a test's) never takes them.
+    With `outbox` (the alerts topic), every save also leaves that change in the topic's outbox
+    until `mark_published`. The worker's store and the API's both name the topic (a user's
+    change is published like a raised alert); a worker on another topic (a test's) never takes
+    them, and only the worker publishes.
     """
 
     def __init__(self, *, driver: AsyncDriver, database: str, outbox: str | None = None) -> None:
@@ -171,7 +172,7 @@ class Neo4jAlertStore:
             raise AlertChanged(f"alert {alert.alert_id} changed since event {replaces}")
 
     async def unpublished(self, *, limit: int) -> list[AlertRaised]:
-        """The alerts saved with a change Kafka has not acknowledged yet, oldest first."""
+        """The alert changes saved that Kafka has not acknowledged yet, oldest first."""
         records, _, _ = await self._driver.execute_query(
             queries.UNPUBLISHED_ALERTS,
             limit=limit,
@@ -181,12 +182,9 @@ class Neo4jAlertStore:
         return [AlertRaised.model_validate_json(r["body"]) for r in records]
 
     async def mark_published(self, alert: AlertRaised) -> None:
-        """Take the alert out of the outbox, unless it changed again since this version."""
+        """Take this change of the alert (its event) out of the outbox."""
         await self._driver.execute_query(
-            queries.MARK_ALERT_PUBLISHED,
-            alert_id=str(alert.alert_id),
-            event_id=str(alert.event_id),
-            database_=self._database,
+            queries.MARK_ALERT_PUBLISHED, event_id=str(alert.event_id), database_=self._database
         )
 
     async def list_alerts(
@@ -228,6 +226,16 @@ class Neo4jAlertStore:
             database_=self._database,
         )
         return AlertRaised.model_validate_json(records[0]["body"]) if records else None
+
+    async def home_forces(self, alert: AlertRaised) -> tuple[str, ...]:
+        """The police force areas the alert's cited reports give for where its subjects are."""
+        records, _, _ = await self._driver.execute_query(
+            queries.HOME_FORCES,
+            subject_ids=[s.id for s in alert.subjects],
+            report_ids=[str(e.report_id) for e in alert.evidence],
+            database_=self._database,
+        )
+        return tuple(sorted(records[0]["forces"])) if records else ()
 
     async def history(self, alert_id: UUID) -> list[HistoryEntry]:
         """The alert's history, oldest first."""

@@ -2,8 +2,10 @@
 
 open -> acknowledged -> actioned, and any of them -> closed with a reason. An alert that is not
 closed can be assigned to a named user; feedback (false positive or not) is taken at any time,
-after closing too. Every change is a new `AlertRaised` (a new event id, the same alert id) saved
-with a history entry naming who made it.
+after closing too. Every change is a new `AlertRaised` (a new event id, the same alert id, and
+`change` saying which) saved with a history entry naming who made it; saved into the outbox, it
+is published on the alerts topic like a raised alert. Only police of the agencies the alert is
+for, and admins, may change it (responsibility.py).
 """
 
 from collections.abc import Callable, Sequence
@@ -12,8 +14,9 @@ from enum import StrEnum
 from typing import Protocol
 from uuid import UUID
 
-from schemas.alerts import AlertRaised, AlertStatus
+from schemas.alerts import AlertChange, AlertRaised, AlertStatus
 from services.alerts.lifecycle import HistoryEntry
+from services.alerts.responsibility import Changer, may_change
 
 
 class Change(StrEnum):
@@ -43,6 +46,16 @@ class AlertNotFound(Exception):
     """No alert has this id, or the caller may not see it: the two are not told apart."""
 
 
+class AlertNotForCaller(Exception):
+    """The caller may see the alert, but it is not for their force: they may not change it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this alert is not for your force: only police of the agencies it is for (the home "
+            "force of one of its subjects, or an agency its reports name) and admins may change it"
+        )
+
+
 class AlertChangeRefused(Exception):
     """The change is not allowed while the alert is in its current status."""
 
@@ -65,6 +78,10 @@ class AlertWorkflowStore(Protocol):
 
     async def history(self, alert_id: UUID) -> list[HistoryEntry]:
         """The alert's history, oldest first."""
+        ...
+
+    async def home_forces(self, alert: AlertRaised) -> tuple[str, ...]:
+        """The police force areas the alert's cited reports give for where its subjects are."""
         ...
 
     async def save(
@@ -90,21 +107,20 @@ async def show_alert(
 async def acknowledge_alert(
     *,
     alert_id: UUID,
-    by: str,
-    audiences: Sequence[str],
+    changer: Changer,
     store: AlertWorkflowStore,
     now: datetime,
     new_id: Callable[[], UUID],
 ) -> AlertRaised:
     """Acknowledge an open alert: someone has seen it and is looking."""
-    alert = await _visible(alert_id, audiences=audiences, store=store)
+    alert = await _changeable(alert_id, changer=changer, store=store)
     _check(Change.ACKNOWLEDGE, alert)
     return await _save(
         alert,
         {"status": AlertStatus.ACKNOWLEDGED},
-        action="acknowledged",
+        action=AlertChange.ACKNOWLEDGED,
         note="",
-        by=by,
+        by=changer.user,
         store=store,
         now=now,
         new_id=new_id,
@@ -115,22 +131,21 @@ async def assign_alert(
     *,
     alert_id: UUID,
     assignee: str,
-    by: str,
-    audiences: Sequence[str],
+    changer: Changer,
     store: AlertWorkflowStore,
     now: datetime,
     new_id: Callable[[], UUID],
 ) -> AlertRaised:
     """Give an alert that is not closed to a named user; its status does not change."""
-    alert = await _visible(alert_id, audiences=audiences, store=store)
+    alert = await _changeable(alert_id, changer=changer, store=store)
     _check(Change.ASSIGN, alert)
     assignee = _required(assignee, "assignee")
     return await _save(
         alert,
         {"assignee": assignee},
-        action="assigned",
+        action=AlertChange.ASSIGNED,
         note=f"to {assignee}",
-        by=by,
+        by=changer.user,
         store=store,
         now=now,
         new_id=new_id,
@@ -141,21 +156,20 @@ async def action_alert(
     *,
     alert_id: UUID,
     note: str,
-    by: str,
-    audiences: Sequence[str],
+    changer: Changer,
     store: AlertWorkflowStore,
     now: datetime,
     new_id: Callable[[], UUID],
 ) -> AlertRaised:
     """Record what was done about an acknowledged (or already actioned) alert."""
-    alert = await _visible(alert_id, audiences=audiences, store=store)
+    alert = await _changeable(alert_id, changer=changer, store=store)
     _check(Change.ACTION, alert)
     return await _save(
         alert,
         {"status": AlertStatus.ACTIONED},
-        action="actioned",
+        action=AlertChange.ACTIONED,
         note=_required(note, "note"),
-        by=by,
+        by=changer.user,
         store=store,
         now=now,
         new_id=new_id,
@@ -167,21 +181,27 @@ async def close_alert(
     alert_id: UUID,
     reason: str,
     false_positive: bool | None,
-    by: str,
-    audiences: Sequence[str],
+    changer: Changer,
     store: AlertWorkflowStore,
     now: datetime,
     new_id: Callable[[], UUID],
 ) -> AlertRaised:
     """Close an alert with a reason; its pattern then stays quiet for the cool-down."""
-    alert = await _visible(alert_id, audiences=audiences, store=store)
+    alert = await _changeable(alert_id, changer=changer, store=store)
     _check(Change.CLOSE, alert)
     reason = _required(reason, "reason")
     update: dict[str, object] = {"status": AlertStatus.CLOSED, "closure_reason": reason}
     if false_positive is not None:
         update["false_positive"] = false_positive
     return await _save(
-        alert, update, action="closed", note=reason, by=by, store=store, now=now, new_id=new_id
+        alert,
+        update,
+        action=AlertChange.CLOSED,
+        note=reason,
+        by=changer.user,
+        store=store,
+        now=now,
+        new_id=new_id,
     )
 
 
@@ -190,23 +210,22 @@ async def give_feedback(
     alert_id: UUID,
     false_positive: bool,
     comment: str,
-    by: str,
-    audiences: Sequence[str],
+    changer: Changer,
     store: AlertWorkflowStore,
     now: datetime,
     new_id: Callable[[], UUID],
 ) -> AlertRaised:
     """Mark an alert, closed or not, as a false positive or not, with an optional comment."""
-    alert = await _visible(alert_id, audiences=audiences, store=store)
+    alert = await _changeable(alert_id, changer=changer, store=store)
     _check(Change.FEEDBACK, alert)
     verdict = "false positive" if false_positive else "not a false positive"
     comment = comment.strip()
     return await _save(
         alert,
         {"false_positive": false_positive},
-        action="feedback",
+        action=AlertChange.FEEDBACK,
         note=f"{verdict}: {comment}" if comment else verdict,
-        by=by,
+        by=changer.user,
         store=store,
         now=now,
         new_id=new_id,
@@ -219,6 +238,17 @@ async def _visible(
     alert = await store.get_alert(alert_id, audiences=audiences)
     if alert is None:
         raise AlertNotFound(f"no alert {alert_id}")
+    return alert
+
+
+async def _changeable(
+    alert_id: UUID, *, changer: Changer, store: AlertWorkflowStore
+) -> AlertRaised:
+    """The alert, if the changer may see it (else AlertNotFound) and it is for their force."""
+    alert = await _visible(alert_id, audiences=changer.audiences, store=store)
+    home_forces = () if changer.admin else await store.home_forces(alert)
+    if not may_change(alert, changer=changer, home_forces=home_forces):
+        raise AlertNotForCaller
     return alert
 
 
@@ -237,7 +267,7 @@ async def _save(
     alert: AlertRaised,
     update: dict[str, object],
     *,
-    action: str,
+    action: AlertChange,
     note: str,
     by: str,
     store: AlertWorkflowStore,
@@ -245,9 +275,10 @@ async def _save(
     new_id: Callable[[], UUID],
 ) -> AlertRaised:
     changed = alert.model_copy(
-        update=update | {"event_id": new_id(), "occurred_at": now, "updated_at": now}
+        update=update
+        | {"event_id": new_id(), "occurred_at": now, "updated_at": now, "change": action}
     )
-    entry = HistoryEntry(at=now, by=by, action=action, status=changed.status, note=note)
+    entry = HistoryEntry(at=now, by=by, action=action.value, status=changed.status, note=note)
     # The alert is already ABOUT its entity; None leaves that link as it is.
     await store.save(changed, anchor_id=None, history=entry, replaces=alert.event_id)
     return changed

@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Header, HTTPException, status
 from pydantic import BaseModel, Field
 
+from common.audit.http import AuditDep, Purpose
 from schemas.reports import ReportCreate, ReportSubmitted
 from schemas.retractions import RetractionCreate
 from services.ingest.deps import (
@@ -178,7 +179,13 @@ def post_batch(
 @router.get(
     "/reports/{report_id}",
     response_model=StoredReport,
-    responses={404: {"description": "No report of your agency has this id."}, **UNAVAILABLE},
+    responses={
+        404: {"description": "No report of your agency has this id."},
+        503: {
+            "description": "Kafka is unavailable, or the read could not be recorded in the "
+            "audit; nothing is returned. Retry after Retry-After seconds."
+        },
+    },
 )
 def get_report(
     report_id: UUID,
@@ -186,8 +193,11 @@ def get_report(
     ledger: LedgerDep,
     reader: ReaderDep,
     settings: SettingsDep,
+    audit: AuditDep,
+    purpose: Purpose,
 ) -> StoredReport:
-    """One of your agency's own reports, as it was accepted."""
+    """One of your agency's own reports, as it was accepted. The read is audited
+    (`report.read`, the subject `report:<id>`) with its purpose."""
     try:
         event: ReportSubmitted | None = read_own_report(
             report_id=report_id, principal=principal, ledger=ledger, reader=reader
@@ -200,6 +210,13 @@ def get_report(
         ) from error
     if event is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no report of your agency has this id")
+    audit.record(
+        reader=principal,
+        action="report.read",
+        purpose=purpose,
+        subject_ids=[f"report:{event.event_id}"],
+        parameters={"report_id": report_id},
+    )
     return StoredReport(
         report_id=event.event_id,
         reported_at=event.occurred_at,

@@ -1,71 +1,51 @@
 """The ingest process: builds the FastAPI app and opens its Kafka clients and ledger."""
 
-import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
-from fastapi import FastAPI, Request, Response
-from fastapi.encoders import jsonable_encoder
+from fastapi import FastAPI, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 
+from common.audit.http import refuse_unaudited_reads
+from common.audit.wiring import open_audit_trail
 from common.auth import TokenStore
 from common.body_limit import BodySizeLimit
 from common.http_auth import bearer_admits
-from common.kafka_access import kafka_access
+from common.invalid_requests import refuse_invalid
+from common.kafka_access import INGEST, kafka_access
 from common.logs import configure_logging
+from common.settings import refuse_development_defaults
 from services.ingest.api import router
 from services.ingest.config import Settings, get_settings
 from services.ingest.ledger import SqliteLedger
 from services.ingest.publisher import KafkaPublisher, KafkaReportReader
 
 
-def _json_safe(value: Any) -> Any:
-    """The value with what JSON cannot carry spelled out: infinite numbers, lone surrogates."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, str):
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-    if isinstance(value, dict):
-        return {_json_safe(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    return value
-
-
-async def refuse_invalid(request: Request, error: Exception) -> JSONResponse:  # noqa: ARG001
-    """422 naming each invalid field; the input it echoes is made JSON-safe first.
-
-    A body may hold what JSON text cannot (`1e999` parses to infinity, `"\\ud800"` to a lone
-    surrogate); echoed as sent, the 422 itself failed to render and the caller got a 500.
-    """
-    errors = error.errors() if isinstance(error, RequestValidationError) else []
-    return JSONResponse(status_code=422, content={"detail": _json_safe(jsonable_encoder(errors))})
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the ingest app; clients open at start-up, not at import."""
     settings = settings or get_settings()
+    refuse_development_defaults(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(service="ingest")
         timeout = settings.ingest_publish_timeout_s
-        access = kafka_access(settings)
+        access = kafka_access(settings, default_user=INGEST)
         app.state.publisher = KafkaPublisher(
             access=access, timeout_s=timeout, linger_ms=settings.ingest_linger_ms
         )
         app.state.reader = KafkaReportReader(access=access, timeout_s=timeout)
         app.state.ledger = SqliteLedger(Path(settings.ingest_ledger_file))
         app.state.token_store = TokenStore(Path(settings.tessera_auth_file))
+        app.state.audit_trail = open_audit_trail(settings, principal=INGEST, service="ingest")
         try:
             yield
         finally:
             app.state.publisher.close()
             app.state.reader.close()
             app.state.ledger.close()
+            app.state.audit_trail.close()
 
     app = FastAPI(
         title="Tessera ingest",
@@ -80,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodySizeLimit, max_bytes=settings.ingest_max_body_bytes, admits=bearer_admits
     )
     app.add_exception_handler(RequestValidationError, refuse_invalid)
+    refuse_unaudited_reads(app)
     app.include_router(router)
     # Read by the SettingsDep, not set as a dependency override: any override makes FastAPI
     # analyse every dependency's signature again on every request.

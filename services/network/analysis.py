@@ -36,7 +36,16 @@ BUSY_CATEGORIES = (
 BUSY_WEIGHT = 0.2
 BUSY_CAP = 10
 NEIGHBOUR_CAP = 100
+MAX_PATH_DEPTH = 6  # the longest chain of links a path search looks for
 EARLIEST, LATEST = "0000", "9999"
+
+
+class QueryTimedOut(Exception):
+    """The graph stopped a query that ran longer than the time it was given."""
+
+    def __init__(self, timeout_s: float) -> None:
+        super().__init__(f"the query ran out of time after {timeout_s:g} s")
+        self.timeout_s = timeout_s
 
 
 class Node(BaseModel):
@@ -104,7 +113,8 @@ class NetworkFilter(BaseModel):
 
 
 class AnalystGraph(Protocol):
-    """The reads the analyst use cases need; every call is filtered by audiences."""
+    """The reads the analyst use cases need; every call is filtered by audiences, and raises
+    QueryTimedOut when the graph stops it for running too long."""
 
     def expand(self, ids: list[str], **params: Any) -> list[dict[str, Any]]:
         """Visible links of the given entities, with the entity at the other end."""
@@ -114,8 +124,8 @@ class AnalystGraph(Protocol):
         """The visible entities among ids, labelled as a visible report named them."""
         ...
 
-    def path(self, **params: Any) -> dict[str, Any] | None:
-        """The shortest visible path, or None."""
+    def path(self, *, max_depth: int, **params: Any) -> dict[str, Any] | None:
+        """The shortest visible path within max_depth links (1 to MAX_PATH_DEPTH), or None."""
         ...
 
     def search_keys(self, keys: list[str], *, audiences: list[str], limit: int) -> list[str]:
@@ -223,15 +233,22 @@ def explore_network(
 def shortest_path(
     *, source: str, target: str, max_depth: int, principal: Principal, graph: AnalystGraph
 ) -> Network | None:
-    """The shortest chain of visible links between two entities, or None."""
+    """The shortest chain of visible links between two entities, or None; from an entity to
+    itself, the entity alone (no links)."""
     audiences = audiences_of(principal)
-    found = graph.path(source=source, target=target, max_depth=max_depth, audiences=audiences)
+    found: dict[str, Any] | None = (
+        {"node_ids": [source], "links": []}  # Neo4j refuses a shortest path to its own start
+        if source == target
+        else graph.path(source=source, target=target, max_depth=max_depth, audiences=audiences)
+    )
     if found is None:
         return None
     nodes = [
         Node(**{**n, "label": n["label"] or n["id"]})
         for n in graph.nodes(found["node_ids"], audiences=audiences)
     ]
+    if not nodes:  # an entity the caller may not see, on its own
+        return None
     order = {node_id: i for i, node_id in enumerate(found["node_ids"])}
     nodes.sort(key=lambda n: order[n.id])
     edges = [_edge({**link, "details": []}, set()) for link in found["links"]]

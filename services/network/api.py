@@ -6,8 +6,11 @@ from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
+from common.audit.http import AuditDep, Purpose
+from common.audit.trail import Auditor
 from common.auth import Principal
 from common.visibility import audiences_of
 from schemas.grading import IntelligenceAssessment, SourceEvaluation
@@ -17,6 +20,7 @@ from services.network import decisions
 from services.network.analysis import (
     BUSY_CATEGORIES,
     BUSY_WEIGHT,
+    MAX_PATH_DEPTH,
     Network,
     NetworkFilter,
     PersonHit,
@@ -39,19 +43,20 @@ router = APIRouter(
     responses={
         401: {"description": "The bearer token is missing, malformed, unknown or wrong."},
         403: {"description": "Your role may not do this."},
-        503: {"description": "The graph database is unavailable; retry after Retry-After."},
+        503: {
+            "description": "The graph database is unavailable (retry after Retry-After), or the "
+            "query ran out of time (NETWORK_QUERY_TIMEOUT_S, 10 s by default): the detail says "
+            "so and how to narrow it. Also when the read could not be recorded in the audit: "
+            "then nothing is returned."
+        },
     },
 )
+# What a caller can do about a query that ran out of time.
+NARROW_THE_QUERY = (
+    "narrow it and try again: a smaller depth or max_depth, a shorter since/until window, "
+    "fewer types, a higher min_grading, or a smaller limit"
+)
 
-Purpose = Annotated[
-    str,
-    Query(
-        min_length=5,
-        max_length=500,
-        description="Why you are looking (recorded in the audit log with your user and the "
-        "subjects you saw), e.g. 'ETAC review for case 123'.",
-    ),
-]
 MAX_OFFSET = 1_000_000  # deeper pages are refused (422), never sent to Neo4j
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 Limit = Annotated[int, Query(ge=1, le=200)]
@@ -59,7 +64,7 @@ EntityId = Annotated[str, Field(min_length=3, max_length=200)]
 
 
 def _audit(
-    graph: Neo4jAnalystGraph,
+    audit: Auditor,
     principal: Principal,
     *,
     action: str,
@@ -67,18 +72,13 @@ def _audit(
     subjects: list[str],
     parameters: dict[str, Any],
 ) -> None:
-    graph.record_audit(
-        {
-            "id": str(uuid4()),
-            "at": datetime.now(UTC).isoformat(),
-            "user": principal.user,
-            "agency": principal.agency,
-            "role": principal.role.value,
-            "action": action,
-            "purpose": purpose,
-            "subject_ids": sorted(set(subjects)),
-            "parameters": [f"{k}={v}" for k, v in sorted(parameters.items()) if v is not None],
-        }
+    """Record the read before it answers; AuditUnavailable makes it a 503 that returns nothing."""
+    audit.record(
+        reader=principal,
+        action=action,
+        purpose=purpose,
+        subject_ids=subjects,
+        parameters=parameters,
     )
 
 
@@ -89,6 +89,11 @@ class Page(BaseModel):
     offset: int
     limit: int
     next_offset: int | None
+
+
+def _invalid(loc: tuple[str, ...], message: str) -> RequestValidationError:
+    """A 422 shaped as FastAPI's own (the one the description declares), naming the field."""
+    return RequestValidationError([{"type": "value_error", "loc": loc, "msg": message}])
 
 
 def _page(*, offset: int, limit: int, got: int, total: int | None = None) -> Page:
@@ -107,6 +112,7 @@ class PersonSearch(BaseModel):
 def find_persons(
     principal: AnalystDep,
     graph: GraphDep,
+    audit: AuditDep,
     purpose: Purpose,
     name: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     date_of_birth: date | None = None,
@@ -119,14 +125,12 @@ def find_persons(
 ) -> PersonSearch:
     """Search people by fuzzy name, alias or nickname, date of birth, phone, handle or VRM."""
     if not (name or date_of_birth or phone or handle or vrm):
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY,
-            "give at least one of name, date_of_birth, phone, handle or vrm",
-        )
+        raise _invalid(("query",), "give at least one of name, date_of_birth, phone, handle or vrm")
     try:
         identifier = identifier_id(phone=phone, handle=handle, vrm=vrm)
     except ValueError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(error)) from error
+        field = "phone" if phone else "vrm" if vrm else "handle"  # the one identifier_id read
+        raise _invalid(("query", field), str(error)) from error
     hits = search_persons(
         name=name,
         date_of_birth=date_of_birth,
@@ -137,9 +141,9 @@ def find_persons(
         today=lambda: datetime.now(UTC).date(),
     )
     _audit(
-        graph,
+        audit,
         principal,
-        action="search_persons",
+        action="persons.search",
         purpose=purpose,
         subjects=[h.id for h in hits],
         parameters={"name": name, "date_of_birth": date_of_birth, "identifier": identifier},
@@ -190,36 +194,47 @@ def _not_found(entity_id: str) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, f"no entity {entity_id} that you may see")
 
 
-@router.get("/entities/{entity_id}", response_model=EntityProfile)
+NOT_FOUND_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No entity with this id that you may see."}
+}
+
+
+@router.get("/entities/{entity_id}", response_model=EntityProfile, responses=NOT_FOUND_RESPONSES)
 def entity_profile(
     entity_id: str,
     principal: AnalystDep,
     graph: GraphDep,
+    audit: AuditDep,
     purpose: Purpose,
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> EntityProfile:
-    """Profile of a person, place, vehicle, phone, handle or group, a page of its timeline."""
+    """Profile of a person, place, vehicle, phone, handle or group, a page of its timeline.
+
+    Audited as `person.read` (a person) or `entity.read`, with the entity, the young people
+    linked to it and the identifiers and placements shown; a refusal is audited too."""
     audiences = audiences_of(principal)
     nodes = graph.nodes([entity_id], audiences=audiences)
-    _audit(
-        graph,
-        principal,
-        action="entity_profile",
-        purpose=purpose,
-        subjects=[entity_id],
-        parameters={"offset": offset, "limit": limit},
-    )
-    if not nodes:
-        raise _not_found(entity_id)
     is_person = entity_id.startswith("person:")
+    action = "person.read" if is_person else "entity.read"
+    parameters = {"offset": offset, "limit": limit}
+    if not nodes:
+        _audit(
+            audit,
+            principal,
+            action=action,
+            purpose=purpose,
+            subjects=[entity_id],
+            parameters=parameters,
+        )
+        raise _not_found(entity_id)
     facts = graph.person_facts([entity_id], audiences=audiences) if is_person else []
     detail = graph.person_detail(entity_id, audiences=audiences) if is_person else None
     timeline, total = graph.timeline(
         id=entity_id, audiences=audiences, agency=principal.agency, offset=offset, limit=limit
     )
     young = graph.young_people_linked(id=entity_id, audiences=audiences, offset=offset, limit=limit)
-    return EntityProfile(
+    profile = EntityProfile(
         entity=nodes[0],
         person=facts[0] if facts else None,
         person_detail=person_detail(detail, today=date.today()) if detail else None,
@@ -227,6 +242,21 @@ def entity_profile(
         young_people=[LinkedYoungPerson(**row) for row in young],
         page=_page(offset=offset, limit=limit, got=len(timeline), total=total),
     )
+    shown = profile.person_detail
+    _audit(
+        audit,
+        principal,
+        action=action,
+        purpose=purpose,
+        subjects=[
+            entity_id,
+            *(y.person_id for y in profile.young_people),
+            *(i.id for i in (shown.identifiers if shown else [])),
+            *(p.id for p in (shown.placements if shown else [])),
+        ],
+        parameters=parameters,
+    )
+    return profile
 
 
 class CoPresence(BaseModel):
@@ -254,6 +284,7 @@ def co_presence(
     person_id: str,
     principal: AnalystDep,
     graph: GraphDep,
+    audit: AuditDep,
     purpose: Purpose,
     offset: Offset = 0,
     limit: Limit = 50,
@@ -267,11 +298,11 @@ def co_presence(
         for row in rows
     ]
     _audit(
-        graph,
+        audit,
         principal,
-        action="co_presence",
+        action="co_presence.read",
         purpose=purpose,
-        subjects=[person_id, *(i.person_id for i in items)],
+        subjects=[person_id, *(i.person_id for i in items), *(i.location_id for i in items)],
         parameters={"offset": offset, "limit": limit},
     )
     return CoPresencePage(items=items, page=_page(offset=offset, limit=limit, got=len(items)))
@@ -327,13 +358,14 @@ def _network(
     entity_id: str,
     principal: Principal,
     graph: Neo4jAnalystGraph,
+    audit: Auditor,
     purpose: str,
     filters: NetworkFilter,
     action: str,
 ) -> Network:
     network = explore_network(centre=entity_id, filters=filters, principal=principal, graph=graph)
     _audit(
-        graph,
+        audit,
         principal,
         action=action,
         purpose=purpose,
@@ -345,32 +377,36 @@ def _network(
     return network
 
 
-@router.get("/entities/{entity_id}/network", response_model=Network)
+@router.get("/entities/{entity_id}/network", response_model=Network, responses=NOT_FOUND_RESPONSES)
 def entity_network(
     entity_id: str,
     principal: AnalystDep,
     graph: GraphDep,
+    audit: AuditDep,
     purpose: Purpose,
     filters: FilterDep,
 ) -> Network:
     """The network around any entity: time window, relationship types and minimum grading."""
-    return _network(entity_id, principal, graph, purpose, filters, "network")
+    return _network(entity_id, principal, graph, audit, purpose, filters, "network.read")
 
 
 @router.get(
     "/entities/{entity_id}/export",
-    responses={200: {"content": {"application/xml": {}, "text/csv": {}}}},
+    responses={200: {"content": {"application/xml": {}, "text/csv": {}}}, **NOT_FOUND_RESPONSES},
 )
 def export_network(
     entity_id: str,
     principal: AnalystDep,
     graph: GraphDep,
+    audit: AuditDep,
     purpose: Purpose,
     filters: FilterDep,
     format_: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.GRAPHML,
 ) -> Response:
-    """The same subgraph as GraphML (Gephi, yEd) or CSV for i2 Analyst's Notebook."""
-    network = _network(entity_id, principal, graph, purpose, filters, f"export_{format_.value}")
+    """The same subgraph as GraphML (Gephi, yEd) or CSV for i2 Analyst's Notebook; audited as
+    export.graphml or export.csv with every entity in it."""
+    action = f"export.{format_.value}"
+    network = _network(entity_id, principal, graph, audit, purpose, filters, action)
     safe = entity_id.replace(":", "_")
     if format_ is ExportFormat.GRAPHML:
         return Response(
@@ -385,23 +421,31 @@ def export_network(
     )
 
 
-@router.get("/paths", response_model=Network)
+@router.get(
+    "/paths",
+    response_model=Network,
+    responses={404: {"description": "No path you may see within max_depth links."}},
+)
 def path_between(
     source: Annotated[str, Query(min_length=3, max_length=200)],
     target: Annotated[str, Query(min_length=3, max_length=200)],
     principal: AnalystDep,
     graph: GraphDep,
+    audit: AuditDep,
     purpose: Purpose,
-    max_depth: Annotated[int, Query(ge=1, le=6)] = 4,
+    max_depth: Annotated[
+        int,
+        Query(ge=1, le=MAX_PATH_DEPTH, description="Links at most; the search stops there."),
+    ] = 4,
 ) -> Network:
-    """The shortest chain of links you may see between two entities."""
+    """The shortest chain of links you may see between two entities, within max_depth."""
     found = shortest_path(
         source=source, target=target, max_depth=max_depth, principal=principal, graph=graph
     )
     _audit(
-        graph,
+        audit,
         principal,
-        action="shortest_path",
+        action="path.read",
         purpose=purpose,
         subjects=[source, target, *(n.id for n in (found.nodes if found else []))],
         parameters={"max_depth": max_depth},
@@ -443,6 +487,7 @@ class CandidatePage(BaseModel):
 def list_candidates(
     principal: AnalystDep,
     graph: GraphDep,
+    audit: AuditDep,
     purpose: Purpose,
     status_: Annotated[CandidateStatus | None, Query(alias="status")] = CandidateStatus.PENDING,
     person_id: str | None = None,
@@ -459,9 +504,9 @@ def list_candidates(
     )
     items = [Candidate(**row) for row in rows]
     _audit(
-        graph,
+        audit,
         principal,
-        action="list_candidates",
+        action="candidates.list",
         purpose=purpose,
         subjects=[p for c in items for p in (c.person_a, c.person_b)],
         parameters={"status": status_, "person_id": person_id},
@@ -495,6 +540,7 @@ class DecisionRecorded(BaseModel):
 
 
 DECISION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The body could not be parsed as JSON text (for example, not UTF-8)."},
     503: {
         "description": "Kafka did not acknowledge the decision, so nothing was recorded (or the "
         "graph database is unavailable); retry after Retry-After."
@@ -526,6 +572,7 @@ def decide_candidate(
     graph: GraphDep,
     publisher: PublisherDep,
     settings: SettingsDep,
+    audit: AuditDep,
     purpose: Purpose,
 ) -> DecisionRecorded:
     """Record a decision: `same` links the two as SAME_AS; `different` rejects the candidate."""
@@ -544,9 +591,9 @@ def decide_candidate(
     except PublishFailed as error:
         raise _kafka_down(settings) from error
     _audit(
-        graph,
+        audit,
         principal,
-        action="decide_candidate",
+        action="candidate.decide",
         purpose=purpose,
         subjects=[decided.person_a, decided.person_b] if decided else [],
         parameters={"candidate_id": candidate_id, "decision": body.decision.value},
@@ -603,6 +650,7 @@ def split_person(
     graph: GraphDep,
     publisher: PublisherDep,
     settings: SettingsDep,
+    audit: AuditDep,
     purpose: Purpose,
 ) -> SplitRecorded:
     """Split a merge: the reports' mentions of the person move to a new person, with the
@@ -626,15 +674,15 @@ def split_person(
     except PublishFailed as error:
         raise _kafka_down(settings) from error
     _audit(
-        graph,
+        audit,
         principal,
-        action="split_person",
+        action="person.split",
         purpose=purpose,
         subjects=[person_id, split.person_b] if split else [person_id],
         parameters={"report_ids": ",".join(sorted(str(r) for r in body.report_ids))},
     )
     if refused is not None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, refused)
+        raise _invalid(("body", "report_ids"), refused)
     if split is None:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND, f"no person {person_id} with those reports that you may see"
@@ -647,37 +695,63 @@ def split_person(
     )
 
 
-class AuditEntry(BaseModel):
-    """One audited read."""
+class AuditLogEntry(BaseModel):
+    """One audited read, as the Neo4j copy of the audit topic holds it."""
 
     id: str
     at: str
+    service: str | None = Field(description="The process that recorded it (unset before 2026-12).")
     user: str
     agency: str
     role: str
-    action: str
+    action: str = Field(description="What was read, e.g. alerts.list, person.read, audit.read.")
     purpose: str
     subject_ids: list[str]
     parameters: list[str]
+    chain_id: str | None = Field(description="The writer's hash chain; unset on older entries.")
+    sequence: int | None
+    prev_hash: str | None
+    hash: str | None
 
 
 class AuditPage(BaseModel):
     """Audit entries, newest first."""
 
-    items: list[AuditEntry]
+    items: list[AuditLogEntry]
     page: Page
 
 
 @router.get("/audit", response_model=AuditPage)
 def audit_log(
-    principal: AdminDep,  # noqa: ARG001 - the dependency authorises the caller
+    principal: AdminDep,
     graph: GraphDep,
-    user: str | None = None,
-    subject_id: str | None = None,
+    audit: AuditDep,
+    purpose: Purpose,
+    user: Annotated[str | None, Query(max_length=200)] = None,
+    subject_id: Annotated[str | None, Query(max_length=200)] = None,
+    action: Annotated[str | None, Query(max_length=100)] = None,
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> AuditPage:
-    """Who looked at what, when and why (admins only)."""
-    rows = graph.audit_entries(user=user, subject_id=subject_id, offset=offset, limit=limit)
-    items = [AuditEntry(**row) for row in rows]
+    """Who looked at what, when and why (admins only), from the audit's copy in Neo4j;
+    `tessera audit verify` checks it against the topic. This read is audited too (`audit.read`,
+    with the subjects of the entries returned)."""
+    rows = graph.audit_entries(
+        user=user, subject_id=subject_id, action=action, offset=offset, limit=limit
+    )
+    items = [AuditLogEntry(**row) for row in rows]
+    _audit(
+        audit,
+        principal,
+        action="audit.read",
+        purpose=purpose,
+        subjects=[s for item in items for s in item.subject_ids],
+        parameters={
+            "user": user,
+            "subject_id": subject_id,
+            "action": action,
+            "offset": offset,
+            "limit": limit,
+        },
+    )
     return AuditPage(items=items, page=_page(offset=offset, limit=limit, got=len(items)))

@@ -1,5 +1,6 @@
 """The network worker process: a faust app that links reports into Neo4j."""
 
+from common import kafka_access as kafka_principal
 from common.logs import configure_logging
 from common.streaming import create_stream_app
 from services.network.agents import register_agents
@@ -10,7 +11,9 @@ def main() -> None:
     """Run the worker until interrupted (arguments as faust's `worker` command takes them)."""
     configure_logging(service="network")
     settings = get_settings()
-    app, neo4j = create_stream_app(app_id=settings.network_app_id, settings=settings)
+    app, neo4j = create_stream_app(
+        app_id=settings.network_app_id, settings=settings, principal=kafka_principal.NETWORK
+    )
     register_agents(app=app, settings=settings, neo4j=neo4j)
     app.main()
 

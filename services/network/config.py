@@ -2,8 +2,12 @@
 
 from functools import lru_cache
 
+from pydantic import Field
+
 from common.settings import InfraSettings
 from schemas import topics
+
+DEFAULT_QUERY_TIMEOUT_S = 10.0
 
 
 class Settings(InfraSettings):
@@ -15,6 +19,9 @@ class Settings(InfraSettings):
     network_entities_linked_topic: str = topics.ENTITIES_LINKED
     network_retractions_topic: str = topics.RETRACTIONS
     network_decisions_topic: str = topics.RESOLUTION_DECISIONS
+    # The partner bridge reads every topic named <prefix><agency>.reports.v1, as this group.
+    network_partner_topic_prefix: str = topics.PARTNER_PREFIX
+    network_bridge_group: str = "tessera-partner-bridge"
     network_retry_max_wait_s: float = 30.0
     # Reports are linked in batches, one transaction each: up to this many, or whatever has
     # arrived within this many seconds.
@@ -23,6 +30,9 @@ class Settings(InfraSettings):
     network_publish_timeout_s: float = 10.0
     network_retry_after_s: int = 5
     network_max_body_bytes: int = 1_000_000  # decisions and splits are small
+    # Every analyst query's transaction is ended after this many seconds, and the call answered
+    # 503 saying how to narrow it (0 would mean no limit, so it must be more).
+    network_query_timeout_s: float = Field(default=DEFAULT_QUERY_TIMEOUT_S, gt=0)
 
 
 @lru_cache

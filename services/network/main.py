@@ -6,16 +6,22 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from neo4j import GraphDatabase
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
+from common.audit.http import refuse_unaudited_reads
+from common.audit.wiring import open_audit_trail
 from common.auth import TokenStore
 from common.body_limit import BodySizeLimit
 from common.http_auth import bearer_admits
-from common.kafka_access import kafka_access
+from common.invalid_requests import refuse_invalid
+from common.kafka_access import ANALYST, kafka_access
 from common.logs import configure_logging
-from services.network.api import router
+from common.settings import refuse_development_defaults
+from services.network.analysis import QueryTimedOut
+from services.network.api import NARROW_THE_QUERY, router
 from services.network.config import Settings, get_settings
 from services.network.publisher import KafkaPublisher
 from services.network.reads import Neo4jAnalystGraph
@@ -24,6 +30,7 @@ from services.network.reads import Neo4jAnalystGraph
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the analyst API; the driver opens at start-up, not at import."""
     settings = settings or get_settings()
+    refuse_development_defaults(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -32,16 +39,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
         )
-        app.state.analyst_graph = Neo4jAnalystGraph(driver=driver, database=settings.neo4j_database)
+        app.state.analyst_graph = Neo4jAnalystGraph(
+            driver=driver,
+            database=settings.neo4j_database,
+            timeout_s=settings.network_query_timeout_s,
+        )
         app.state.publisher = KafkaPublisher(
-            access=kafka_access(settings),
+            access=kafka_access(settings, default_user=ANALYST),
             timeout_s=settings.network_publish_timeout_s,
         )
+        app.state.audit_trail = open_audit_trail(settings, principal=ANALYST, service="network-api")
         app.state.token_store = TokenStore(Path(settings.tessera_auth_file))
         try:
             yield
         finally:
             app.state.publisher.close()
+            app.state.audit_trail.close()
             driver.close()
 
     app = FastAPI(
@@ -59,7 +72,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodySizeLimit, max_bytes=settings.network_max_body_bytes, admits=bearer_admits
     )
     app.include_router(router)
+    app.add_exception_handler(RequestValidationError, refuse_invalid)
     app.dependency_overrides[get_settings] = lambda: settings
+    refuse_unaudited_reads(app)
 
     @app.exception_handler(ServiceUnavailable)
     @app.exception_handler(SessionExpired)
@@ -68,6 +83,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"detail": "the graph database is unavailable; retry later"},
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "5"},
+        )
+
+    @app.exception_handler(QueryTimedOut)
+    async def query_too_slow(request: Request, error: Exception) -> JSONResponse:  # noqa: ARG001
+        return JSONResponse(
+            {"detail": f"{error}; {NARROW_THE_QUERY}"},
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
         )
 
     @app.get("/healthz", include_in_schema=False)

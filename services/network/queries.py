@@ -383,15 +383,81 @@ RETURN n.id AS id, n.kind AS kind, label, category,
        coordinates[0] AS lat, coordinates[1] AS lon
 """
 
-SHORTEST_PATH = """
+# The shortest visible path within N links, one statement per N from 1 to 6: a variable-length
+# bound cannot be a parameter, and the search must stop at max_depth, not look further and drop
+# what it found. They differ only in the bound; reads.py picks one by max_depth. No predicate on
+# the whole path (length(p)): it would make Neo4j fall back to an exhaustive search when no path
+# qualifies (seconds on a big graph).
+SHORTEST_PATH_WITHIN_1 = """
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = shortestPath((a)-[*..1]-(b))
+WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
+  AND all(l IN relationships(p) WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences))
+RETURN [n IN nodes(p) | n.id] AS node_ids,
+       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
+         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         evidence: [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
+                    | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
+                      + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END]}] AS links
+"""
+
+SHORTEST_PATH_WITHIN_2 = """
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = shortestPath((a)-[*..2]-(b))
+WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
+  AND all(l IN relationships(p) WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences))
+RETURN [n IN nodes(p) | n.id] AS node_ids,
+       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
+         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         evidence: [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
+                    | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
+                      + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END]}] AS links
+"""
+
+SHORTEST_PATH_WITHIN_3 = """
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = shortestPath((a)-[*..3]-(b))
+WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
+  AND all(l IN relationships(p) WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences))
+RETURN [n IN nodes(p) | n.id] AS node_ids,
+       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
+         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         evidence: [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
+                    | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
+                      + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END]}] AS links
+"""
+
+SHORTEST_PATH_WITHIN_4 = """
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = shortestPath((a)-[*..4]-(b))
+WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
+  AND all(l IN relationships(p) WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences))
+RETURN [n IN nodes(p) | n.id] AS node_ids,
+       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
+         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         evidence: [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
+                    | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
+                      + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END]}] AS links
+"""
+
+SHORTEST_PATH_WITHIN_5 = """
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = shortestPath((a)-[*..5]-(b))
+WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
+  AND all(l IN relationships(p) WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences))
+RETURN [n IN nodes(p) | n.id] AS node_ids,
+       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
+         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         evidence: [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
+                    | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
+                      + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END]}] AS links
+"""
+
+SHORTEST_PATH_WITHIN_6 = """
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
 MATCH p = shortestPath((a)-[*..6]-(b))
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
   AND all(l IN relationships(p) WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences))
-// The depth is checked after the search: a predicate on the whole path (length(p)) would make
-// Neo4j fall back to an exhaustive search when no path qualifies (seconds on a big graph).
-WITH p
-WHERE length(p) <= $max_depth
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
          count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
@@ -596,19 +662,15 @@ ON CREATE SET d.event_id = $decision.event_id, d.candidate_id = $decision.candid
 RETURN d.id AS id
 """
 
-RECORD_AUDIT = """
-CREATE (a:AuditEntry {id: $entry.id})
-SET a.at = datetime($entry.at), a.user = $entry.user, a.agency = $entry.agency,
-    a.role = $entry.role, a.action = $entry.action, a.purpose = $entry.purpose,
-    a.subject_ids = $entry.subject_ids, a.parameters = $entry.parameters
-"""
-
+# The audit's Neo4j copy (written by common.audit; entries are never changed or deleted).
 LIST_AUDIT = """
 MATCH (a:AuditEntry)
 WHERE ($user IS NULL OR a.user = $user) AND ($subject_id IS NULL OR $subject_id IN a.subject_ids)
-RETURN a.id AS id, toString(a.at) AS at, a.user AS user, a.agency AS agency, a.role AS role,
-       a.action AS action, a.purpose AS purpose, a.subject_ids AS subject_ids,
-       a.parameters AS parameters
+  AND ($action IS NULL OR a.action = $action)
+RETURN a.id AS id, toString(a.at) AS at, a.service AS service, a.user AS user,
+       a.agency AS agency, a.role AS role, a.action AS action, a.purpose AS purpose,
+       a.subject_ids AS subject_ids, a.parameters AS parameters, a.chain_id AS chain_id,
+       a.sequence AS sequence, a.prev_hash AS prev_hash, a.hash AS hash
 ORDER BY a.at DESC, a.id
 SKIP $offset LIMIT $limit
 """

@@ -1,29 +1,84 @@
-"""Neo4j adapter of the analyst reads, the audit log and resolution decisions (sync driver)."""
+"""Neo4j adapter of the analyst reads, the audit log and resolution decisions (sync driver).
 
-from collections.abc import Mapping
+Every transaction is given a timeout, after which Neo4j ends it; one ended so is QueryTimedOut.
+"""
+
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import Driver, ManagedTransaction, Query, unit_of_work
+from neo4j.exceptions import ClientError
 
 from services.network import queries
+from services.network.analysis import MAX_PATH_DEPTH, QueryTimedOut
+from services.network.config import DEFAULT_QUERY_TIMEOUT_S
 from services.network.graph import decision_writes
+
+# The path search for each max_depth (a variable-length bound cannot be a parameter).
+SHORTEST_PATHS = {
+    1: queries.SHORTEST_PATH_WITHIN_1,
+    2: queries.SHORTEST_PATH_WITHIN_2,
+    3: queries.SHORTEST_PATH_WITHIN_3,
+    4: queries.SHORTEST_PATH_WITHIN_4,
+    5: queries.SHORTEST_PATH_WITHIN_5,
+    6: queries.SHORTEST_PATH_WITHIN_6,
+}
+# What Neo4j answers for a transaction that outlived its timeout; one that was waiting for a lock
+# is only said to be stopped (by its timeout, an operator or a shutdown), so the time tells.
+TIMED_OUT = frozenset(
+    {
+        "Neo.ClientError.Transaction.TransactionTimedOut",
+        "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+    }
+)
+STOPPED_WAITING_FOR_LOCK = "Neo.ClientError.Transaction.LockClientStopped"
 
 
 class Neo4jAnalystGraph:
-    """The analyst API's window on the graph; every query filters by the caller's audiences."""
+    """The analyst API's window on the graph; every query filters by the caller's audiences
+    and runs for at most timeout_s seconds (NETWORK_QUERY_TIMEOUT_S)."""
 
-    def __init__(self, *, driver: Driver, database: str) -> None:
+    def __init__(
+        self, *, driver: Driver, database: str, timeout_s: float = DEFAULT_QUERY_TIMEOUT_S
+    ) -> None:
         self._driver = driver
         self._database = database
+        self._timeout_s = timeout_s
+        self._apply = unit_of_work(timeout=timeout_s)(_record_and_apply)
+
+    @contextmanager
+    def _time_limited(self) -> Iterator[None]:
+        """Turn Neo4j's ending a transaction for its timeout into QueryTimedOut."""
+        started = time.monotonic()
+        try:
+            yield
+        except ClientError as error:
+            waited_out = error.code == STOPPED_WAITING_FOR_LOCK and (
+                time.monotonic() - started >= self._timeout_s
+            )
+            if error.code in TIMED_OUT or waited_out:
+                raise QueryTimedOut(self._timeout_s) from error
+            raise
 
     def _rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        records, _, _ = self._driver.execute_query(
-            query, params, database_=self._database, routing_="r"
-        )
+        with self._time_limited():
+            records, _, _ = self._driver.execute_query(
+                Query(query, timeout=self._timeout_s),
+                params,
+                database_=self._database,
+                routing_="r",
+            )
         return [record.data() for record in records]
 
     def _write(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        records, _, _ = self._driver.execute_query(query, params, database_=self._database)
+        with self._time_limited():
+            records, _, _ = self._driver.execute_query(
+                Query(query, timeout=self._timeout_s),
+                params,
+                database_=self._database,
+            )
         return [record.data() for record in records]
 
     def expand(self, ids: list[str], **params: Any) -> list[dict[str, Any]]:
@@ -39,9 +94,11 @@ class Neo4jAnalystGraph:
         rows = self._rows(queries.PERSON_DETAIL, id=person_id, audiences=audiences)
         return rows[0] if rows else None
 
-    def path(self, **params: Any) -> dict[str, Any] | None:
-        """The shortest visible path, or None."""
-        rows = self._rows(queries.SHORTEST_PATH, **params)
+    def path(self, *, max_depth: int, **params: Any) -> dict[str, Any] | None:
+        """The shortest visible path within max_depth links (1 to MAX_PATH_DEPTH), or None."""
+        if max_depth not in SHORTEST_PATHS:
+            raise ValueError(f"max_depth must be 1 to {MAX_PATH_DEPTH}, not {max_depth}")
+        rows = self._rows(SHORTEST_PATHS[max_depth], **params)
         return rows[0] if rows else None
 
     def search_keys(self, keys: list[str], *, audiences: list[str], limit: int) -> list[str]:
@@ -103,12 +160,8 @@ class Neo4jAnalystGraph:
 
         Applied by the same statements replay uses, so a replay applies it identically.
         """
-        with self._driver.session(database=self._database) as session:
-            session.execute_write(_record_and_apply, decision)
-
-    def record_audit(self, entry: dict[str, Any]) -> None:
-        """Append one audit entry."""
-        self._write(queries.RECORD_AUDIT, entry=entry)
+        with self._time_limited(), self._driver.session(database=self._database) as session:
+            session.execute_write(self._apply, decision)
 
     def audit_entries(self, **params: Any) -> list[dict[str, Any]]:
         """Audit entries, newest first."""

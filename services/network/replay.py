@@ -14,7 +14,7 @@ from kafka import KafkaConsumer, TopicPartition
 from neo4j import AsyncDriver, AsyncGraphDatabase
 from pydantic import ValidationError
 
-from common.kafka_access import kafka_access
+from common.kafka_access import NETWORK, kafka_access
 from common.keys import person_id_key
 from common.settings import InfraSettings
 from schemas import topics
@@ -144,7 +144,7 @@ async def replay(
         auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
     )
     consumer = KafkaConsumer(
-        **kafka_access(settings).client_options(),
+        **kafka_access(settings, default_user=NETWORK).client_options(),
         group_id=None,
         enable_auto_commit=False,
         client_id="tessera-replay",

@@ -2,6 +2,7 @@
 the service APIs with the session's token (so their role checks, audit and handling codes
 apply unchanged)."""
 
+import json
 import logging
 import math
 from datetime import UTC, datetime
@@ -9,10 +10,13 @@ from typing import Annotated, Any
 from uuid import uuid4
 
 import httpx
-from fastapi import APIRouter, Header, HTTPException, Request, Response, status
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from starlette.convertors import Convertor, register_url_convertor
 
+from common.audit.http import AUDIT_UNAVAILABLE, AuditDep
+from schemas.text import at_most
 from services.web import profiles as profile_cases
 from services.web.deps import (
     COOKIE,
@@ -46,7 +50,46 @@ MAX_FORWARDED_BODY = 1_000_000
 MAX_REPORTS = 10  # a form sends one report, or two (collected by a car, then missing)
 PASSED_RESPONSE_HEADERS = ("retry-after", "content-disposition")
 
-router = APIRouter(prefix="/api")
+router = APIRouter(
+    prefix="/api",
+    responses={
+        401: {
+            "description": "Not signed in, or the session ended (signed out or timed out): sign in "
+            "again. (Signing in: a wrong user name or password.)"
+        }
+    },
+)
+# What the answers below may also be, beside the declared success and 422.
+Responses = dict[int | str, dict[str, Any]]
+UNPARSABLE: Responses = {
+    400: {"description": "The body could not be parsed as JSON text (for example, not UTF-8)."}
+}
+CHANGE: Responses = {
+    403: {
+        "description": "The request came from another site, or without the session's "
+        "X-CSRF-Token: nothing changed."
+    }
+}
+TOO_LARGE: Responses = {
+    413: {"description": "The body is larger than the web takes (WEB_MAX_BODY_BYTES)."}
+}
+WITH_BODY: Responses = UNPARSABLE | CHANGE | TOO_LARGE
+SERVICE_DOWN: Responses = {
+    503: {"description": "The service did not answer; retry after Retry-After."}
+}
+PASSED_ON: Responses = {
+    200: {
+        "description": "The service's own answer, passed on with its status, Content-Type, "
+        "Retry-After and Content-Disposition (see the service's /docs).",
+        "content": {"application/json": {}, "text/csv": {}, "application/xml": {}},
+    },
+    "default": {"description": "The service's own answer (any status it gives), passed on."},
+    404: {
+        "description": "The path is not one of the service's /v1 API (or the service has no such "
+        "resource)."
+    },
+    **SERVICE_DOWN,
+}
 
 
 class SignIn(BaseModel):
@@ -54,7 +97,9 @@ class SignIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    user: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    user: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), at_most(200)
+    ]
     password: Annotated[str, Field(min_length=1, max_length=1000)]
 
 
@@ -93,7 +138,19 @@ def session_status(session: WatchingDep, policy: PolicyDep) -> SessionInfo:
     return _info(session, policy)
 
 
-@router.post("/session", response_model=SessionInfo)
+@router.post(
+    "/session",
+    response_model=SessionInfo,
+    responses={
+        **UNPARSABLE,
+        **TOO_LARGE,
+        403: {"description": "The request came from another site."},
+        429: {
+            "description": "Too many wrong passwords from this address: try again after "
+            "Retry-After seconds (no user name is ever locked)."
+        },
+    },
+)
 def start_session(
     body: SignIn,
     request: Request,
@@ -142,7 +199,7 @@ def start_session(
     return _info(session, policy)
 
 
-@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT, responses=CHANGE)
 def end_session(
     session: ChangingDep,  # noqa: ARG001 - only a signed-in page may sign out (CSRF)
     request: Request,
@@ -155,12 +212,28 @@ def end_session(
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
 
 
+def _sendable(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Reports that can be sent on as JSON text (ingest checks the rest): a lone surrogate or
+    an infinite number made the call to ingest fail, and the page got a 500."""
+    try:
+        json.dumps(reports, ensure_ascii=False, allow_nan=False).encode()
+    except ValueError as error:  # UnicodeEncodeError is one
+        raise ValueError(
+            "the reports hold what JSON text cannot (a lone surrogate or an infinite number)"
+        ) from error
+    return reports
+
+
 class ReportsCreate(BaseModel):
     """The reports a form sends, and the child's profile when they are about a profiled child."""
 
     model_config = ConfigDict(extra="forbid")
 
-    reports: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_REPORTS)]
+    reports: Annotated[
+        list[dict[str, Any]],
+        Field(min_length=1, max_length=MAX_REPORTS),
+        AfterValidator(_sendable),
+    ]
     profile_id: Annotated[str | None, Field(max_length=100)] = None
 
 
@@ -187,7 +260,19 @@ def _passed(upstream: httpx.Response) -> Response:
     )
 
 
-@router.post("/reports", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/reports",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={
+        **WITH_BODY,
+        **SERVICE_DOWN,
+        "default": {
+            "description": "Ingest's own answer, passed on (403: your role may not submit; 409: "
+            "the Idempotency-Key was used for other reports; 422: a report is invalid)."
+        },
+        404: {"description": "No profile with this profile_id that your home keeps."},
+    },
+)
 async def submit_reports(
     body: ReportsCreate,
     session: ChangingDep,
@@ -269,15 +354,43 @@ def _out(stored: StoredProfile) -> ProfileOut:
 def _profile_errors(error: Exception) -> HTTPException:
     if isinstance(error, profile_cases.ProfileForbidden):
         return HTTPException(status.HTTP_403_FORBIDDEN, str(error))
+    if isinstance(error, profile_cases.PurposeRequired):
+        # shaped as FastAPI's own 422, so the page names the field
+        missing = {"loc": ["query", "purpose"], "msg": str(error), "type": "missing"}
+        return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [missing])
     return HTTPException(status.HTTP_404_NOT_FOUND, "no such profile that you may see")
 
 
-@router.get("/profiles", response_model=list[ProfileSummary])
-def list_profiles(session: SessionDep, profiles: ProfilesDep) -> list[ProfileSummary]:
-    """Staff: their home's children's profiles. Police: those shared while a child is missing."""
+ProfilePurpose = Annotated[
+    str | None,
+    Query(
+        min_length=5,
+        max_length=500,
+        description="Police: why you are reading children's profiles (required of police, and "
+        "recorded in the audit with your user and the profiles you saw).",
+    ),
+]
+PROFILE_READ_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Police gave no purpose (or the query is invalid)."},
+    **AUDIT_UNAVAILABLE,
+}
+
+
+@router.get(
+    "/profiles",
+    response_model=list[ProfileSummary],
+    responses={**PROFILE_READ_RESPONSES, 403: {"description": "Your role keeps no profiles."}},
+)
+def list_profiles(
+    session: SessionDep, profiles: ProfilesDep, audit: AuditDep, purpose: ProfilePurpose = None
+) -> list[ProfileSummary]:
+    """Staff: their home's children's profiles. Police: those shared while a child is missing,
+    for a stated purpose, audited (`profiles.list`) with every profile listed."""
     try:
-        found = profile_cases.list_profiles(principal=session.principal, store=profiles)
-    except profile_cases.ProfileForbidden as error:
+        found = profile_cases.list_profiles(
+            principal=session.principal, store=profiles, audit=audit, purpose=purpose
+        )
+    except (profile_cases.ProfileForbidden, profile_cases.PurposeRequired) as error:
         raise _profile_errors(error) from error
     return [
         ProfileSummary(
@@ -293,29 +406,64 @@ def list_profiles(session: SessionDep, profiles: ProfilesDep) -> list[ProfileSum
     ]
 
 
-@router.get("/profiles/{profile_id}", response_model=ProfileOut)
-def read_profile(profile_id: str, session: SessionDep, profiles: ProfilesDep) -> ProfileOut:
-    """One profile; a police read of a shared profile is recorded."""
+@router.get(
+    "/profiles/{profile_id}",
+    response_model=ProfileOut,
+    responses={
+        **PROFILE_READ_RESPONSES,
+        403: {"description": "Your role keeps no profiles."},
+        404: {"description": "No profile with this id that you may see."},
+    },
+)
+def read_profile(
+    profile_id: str,
+    session: SessionDep,
+    profiles: ProfilesDep,
+    audit: AuditDep,
+    purpose: ProfilePurpose = None,
+) -> ProfileOut:
+    """One profile; police read a shared one for a stated purpose, audited (`profile.read`)."""
     try:
         return _out(
             profile_cases.read_profile(
                 profile_id=profile_id,
                 principal=session.principal,
                 store=profiles,
-                now=datetime.now(UTC),
+                audit=audit,
+                purpose=purpose,
             )
         )
-    except (profile_cases.ProfileNotFound, profile_cases.ProfileForbidden) as error:
+    except (
+        profile_cases.ProfileNotFound,
+        profile_cases.ProfileForbidden,
+        profile_cases.PurposeRequired,
+    ) as error:
         raise _profile_errors(error) from error
 
 
-@router.post("/profiles", response_model=ProfileOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/profiles",
+    response_model=ProfileOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        **WITH_BODY,
+        403: {"description": "Only a home's staff keep profiles; or CSRF, as for every change."},
+    },
+)
 def create_profile(body: ChildProfile, session: ChangingDep, profiles: ProfilesDep) -> ProfileOut:
     """A new child's profile, kept by the caller's home."""
     return _save(None, body, session, profiles)
 
 
-@router.put("/profiles/{profile_id}", response_model=ProfileOut)
+@router.put(
+    "/profiles/{profile_id}",
+    response_model=ProfileOut,
+    responses={
+        **WITH_BODY,
+        403: {"description": "Only a home's staff keep profiles; or CSRF, as for every change."},
+        404: {"description": "No profile with this id that your home keeps."},
+    },
+)
 def update_profile(
     profile_id: str, body: ChildProfile, session: ChangingDep, profiles: ProfilesDep
 ) -> ProfileOut:
@@ -398,6 +546,24 @@ async def alert_stream(
     )
 
 
+class ServiceConvertor(Convertor[Service]):
+    """Matches only the three services' names, so a path such as /api/session/status is never
+    taken for a forwarded call (a POST there is a 405, not a 422 about `service`)."""
+
+    regex = "|".join(service.value for service in Service)
+
+    def convert(self, value: str) -> Service:
+        """The service a path segment names."""
+        return Service(value)
+
+    def to_string(self, value: Service) -> str:
+        """The path segment of a service."""
+        return value.value
+
+
+register_url_convertor("service", ServiceConvertor())
+
+
 def _path(path: str) -> str:
     try:
         v1_path(path)  # checked here for a clear 404; the client checks again before it sends
@@ -406,7 +572,7 @@ def _path(path: str) -> str:
     return path
 
 
-@router.get("/{service}/{path:path}")
+@router.get("/{service:service}/{path:path}", responses=PASSED_ON)
 async def read_through(
     service: Service, path: str, request: Request, session: SessionDep, upstream: UpstreamDep
 ) -> Response:
@@ -424,7 +590,7 @@ async def read_through(
     return _passed(answer)
 
 
-@router.post("/{service}/{path:path}")
+@router.post("/{service:service}/{path:path}", responses={**PASSED_ON, **CHANGE, **TOO_LARGE})
 async def change_through(
     service: Service, path: str, request: Request, session: ChangingDep, upstream: UpstreamDep
 ) -> Response:

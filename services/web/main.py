@@ -10,13 +10,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from common.audit.http import refuse_unaudited_reads
+from common.audit.wiring import open_audit_trail
 from common.auth import SESSION_KIND, TokenStore
 from common.body_limit import BodySizeLimit
+from common.invalid_requests import refuse_invalid
+from common.kafka_access import WEB
 from common.logs import configure_logging
+from common.method_not_allowed import method_not_allowed
+from common.settings import refuse_development_defaults
 from services.web.api import router
 from services.web.config import Settings, get_settings
 from services.web.deps import get_policy, signed_in_or_signing_in
@@ -69,6 +76,7 @@ class SecurityHeaders:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web app; stores and clients open at start-up, not at import."""
     settings = settings or get_settings()
+    refuse_development_defaults(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -82,6 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessions = MemorySessionStore()
         app.state.throttle = SignInThrottle()
         app.state.profiles = SqliteProfileStore(Path(settings.web_profiles_file))
+        # Police reads of children's profiles are audited by the web itself (the profiles
+        # live here); everything else is audited by the service that answers it.
+        app.state.audit_trail = open_audit_trail(settings, principal=WEB, service="web")
         app.state.upstream = Upstream(
             urls={
                 Service.INGEST: settings.web_ingest_url,
@@ -99,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await sweeper
             await app.state.upstream.aclose()
             app.state.profiles.close()
+            app.state.audit_trail.close()
 
     app = FastAPI(
         title="Tessera web",
@@ -118,7 +130,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeaders)
     app.include_router(router)
+    app.add_exception_handler(405, method_not_allowed)  # /api/session takes three methods
+    app.add_exception_handler(RequestValidationError, refuse_invalid)
     app.dependency_overrides[get_settings] = lambda: settings
+    refuse_unaudited_reads(app)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

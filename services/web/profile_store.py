@@ -19,12 +19,6 @@ CREATE TABLE IF NOT EXISTS profiles (
     shared_report_id TEXT
 );
 CREATE INDEX IF NOT EXISTS profiles_agency ON profiles (agency, name);
-CREATE TABLE IF NOT EXISTS profile_views (
-    profile_id TEXT NOT NULL,
-    at TEXT NOT NULL,
-    user TEXT NOT NULL,
-    agency TEXT NOT NULL
-);
 """
 COLUMNS = "id, agency, body, updated_at, updated_by, shared_since, shared_report_id"
 
@@ -85,23 +79,6 @@ class SqliteProfileStore:
                 "ORDER BY shared_since"
             ).fetchall()
         return [_stored(r) for r in rows]
-
-    def record_view(self, *, profile_id: str, user: str, agency: str, at: datetime) -> None:
-        """Record that a user read a shared profile."""
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO profile_views VALUES (?, ?, ?, ?)",
-                (profile_id, at.isoformat(), user, agency),
-            )
-
-    def views(self, profile_id: str) -> list[tuple[str, str, str]]:
-        """Who read a profile while it was shared, and when: (at, user, agency), oldest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT at, user, agency FROM profile_views WHERE profile_id = ? ORDER BY at",
-                (profile_id,),
-            ).fetchall()
-        return [(str(a), str(u), str(g)) for a, u, g in rows]
 
 
 def _stored(row: tuple[str, str, str, str, str, str | None, str | None]) -> StoredProfile:

@@ -5,7 +5,7 @@ A home's staff (submitters of its agency) create and update their children's pro
 report a child missing through the form, the report carries the profile's description,
 associates, places and phone numbers into the intelligence graph, and the profile (with the
 photo, which no report carries) becomes readable by police until the child is reported found.
-Every police read is recorded.
+Every police read (the list and each profile) states a purpose and is recorded in the audit.
 """
 
 import re
@@ -16,6 +16,7 @@ from typing import Annotated, Protocol
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from common.audit.trail import Auditor
 from common.auth import Principal, Role
 from schemas.entities import Gender, LongText, Person, PersonFlags, PhoneNumber, Place, Text
 
@@ -68,7 +69,7 @@ class StoredProfile:
 
 
 class ProfileStore(Protocol):
-    """Where profiles and the record of police reads are kept."""
+    """Where profiles are kept."""
 
     def get(self, profile_id: str) -> StoredProfile | None:
         """One profile."""
@@ -86,10 +87,6 @@ class ProfileStore(Protocol):
         """The profiles shared with police now, longest missing first."""
         ...
 
-    def record_view(self, *, profile_id: str, user: str, agency: str, at: datetime) -> None:
-        """Record that a user read a shared profile."""
-        ...
-
 
 class ProfileNotFound(Exception):
     """No such profile, or not one the caller may see (the two are not told apart)."""
@@ -97,6 +94,20 @@ class ProfileNotFound(Exception):
 
 class ProfileForbidden(Exception):
     """The caller's role does not keep or read profiles."""
+
+
+class PurposeRequired(ValueError):
+    """Police read a shared profile only for a stated purpose, which the audit records."""
+
+
+def _subject(stored: StoredProfile) -> str:
+    return f"profile:{stored.id}"
+
+
+def _purpose(purpose: str | None) -> str:
+    if not purpose:
+        raise PurposeRequired("say why you are reading children's profiles (purpose)")
+    return purpose
 
 
 def _keeper(principal: Principal) -> None:
@@ -131,27 +142,48 @@ def save_profile(
     return stored
 
 
-def list_profiles(*, principal: Principal, store: ProfileStore) -> list[StoredProfile]:
-    """A home's staff: their agency's profiles. Police: those shared now (children missing)."""
+def list_profiles(
+    *, principal: Principal, store: ProfileStore, audit: Auditor, purpose: str | None
+) -> list[StoredProfile]:
+    """A home's staff: their agency's profiles. Police: those shared now (children missing),
+    for a stated purpose, recorded in the audit (`profiles.list`) with every profile listed."""
     if principal.role in KEEPERS:
         return store.of_agency(principal.agency)
     if principal.role in SHARED_WITH:
-        return store.shared()
+        stated = _purpose(purpose)
+        shared = store.shared()
+        audit.record(
+            reader=principal,
+            action="profiles.list",
+            purpose=stated,
+            subject_ids=[_subject(p) for p in shared],
+        )
+        return shared
     raise ProfileForbidden("your role does not read children's profiles")
 
 
 def read_profile(
-    *, profile_id: str, principal: Principal, store: ProfileStore, now: datetime
+    *,
+    profile_id: str,
+    principal: Principal,
+    store: ProfileStore,
+    audit: Auditor,
+    purpose: str | None,
 ) -> StoredProfile:
-    """One profile: the home's own, or, for police, one shared while the child is missing."""
+    """One profile: the home's own, or, for police, one shared while the child is missing, for
+    a stated purpose, recorded in the audit (`profile.read`)."""
     stored = store.get(profile_id)
     if stored is None:
         raise ProfileNotFound(profile_id)
     if principal.role in KEEPERS and stored.agency == principal.agency:
         return stored
     if principal.role in SHARED_WITH and stored.shared_since is not None:
-        store.record_view(
-            profile_id=profile_id, user=principal.user, agency=principal.agency, at=now
+        audit.record(
+            reader=principal,
+            action="profile.read",
+            purpose=_purpose(purpose),
+            subject_ids=[_subject(stored)],
+            parameters={"shared_report_id": stored.shared_report_id},
         )
         return stored
     raise ProfileNotFound(profile_id)

@@ -12,13 +12,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import BrowserContext, FilePayload, Page, expect
 
+from schemas.audit import AuditEntry
 from tests.browser.conftest import TIMEZONE, WebUsers, screenshot, sign_in
 from tests.e2e.conftest import RunningStack
 from tests.factories import report_json, run_tag
+from tests.kafka_reading import read_values
 
 pytestmark = pytest.mark.browser
 
 ALERT_TIMEOUT_MS = 90_000
+WATCHING = "Synthetic test: watching for new alerts"  # the purpose the officer types
 NewContext = Callable[[], BrowserContext]
 
 
@@ -99,6 +102,11 @@ def test_a_missing_report_through_the_form_reaches_police_live_and_the_analyst(
     police = new_context().new_page()
     sign_in(police, web_users.police)
     expect(police.get_by_role("heading", name="Alerts")).to_be_visible()
+    # Every read of alerts states a purpose (audited): the page offers one the officer can change.
+    why = police.get_by_label("Why are you looking?")
+    expect(why).to_have_value("Monitoring and acting on safeguarding alerts")
+    why.fill(WATCHING)
+    why.blur()
     expect(police.get_by_text("Live: new alerts appear here")).to_be_visible()
     police.evaluate("window.__notReloaded = true")
 
@@ -118,6 +126,13 @@ def test_a_missing_report_through_the_form_reaches_police_live_and_the_analyst(
     expect(item).to_be_visible(timeout=ALERT_TIMEOUT_MS)
     assert police.evaluate("window.__notReloaded") is True
     expect(item.locator(".badge.new")).to_be_visible()
+    # The stream recorded the alerts it sent in the audit first, with the officer's purpose.
+    audit = read_values(running_stack.kafka(), running_stack.topics["audit"], 0)
+    entries = [AuditEntry.model_validate_json(value) for value in audit]
+    assert any(
+        (e.action, e.user, e.purpose) == ("alerts.stream", web_users.police.name, WATCHING)
+        for e in entries
+    )
     screenshot(police, "03-dashboard-live-alert")
 
     item.click()
@@ -204,6 +219,9 @@ def test_a_profile_is_shared_with_police_only_while_the_child_is_missing(
     police = new_context().new_page()
     sign_in(police, web_users.police)
     police.get_by_role("link", name="Missing children").click()
+    expect(police.get_by_label("Why are you looking?")).to_have_value(
+        "Finding a child reported missing"
+    )
     expect(police.get_by_role("heading", name=child)).to_have_count(0)
 
     # A draft survives a reload (and a time-out): the form comes back as it was left.

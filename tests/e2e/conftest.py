@@ -14,6 +14,8 @@ import pytest
 from neo4j import Driver
 
 from common.auth import Role, TokenStore
+from common.kafka_access import KafkaAccess
+from common.settings import InfraSettings
 from schemas import topics
 from schemas.topics import TopicSpec
 from tessera_cli import stack
@@ -44,8 +46,15 @@ class RunningStack:
     network_url: str = ""
     web_url: str = ""
     auth_file: Path | None = None
-    bootstrap: str = ""
+    access: KafkaAccess | None = None
     groups: dict[str, str] = field(default_factory=dict)  # worker -> its consumer group
+    partner_prefix: str = ""  # the partner bridge reads <prefix><agency>.reports.v1
+
+    def kafka(self) -> KafkaAccess:
+        """Kafka as the administrator."""
+        if self.access is None:
+            raise RuntimeError("the stack was built without Kafka access")
+        return self.access
 
     def submit(self, body: dict[str, object]) -> str:
         """POST a report as the submitter and remember its id for clean-up."""
@@ -77,7 +86,7 @@ class RunningStack:
         while offset is not None:
             response = httpx.get(
                 f"{self.alerts_url}/v1/alerts",
-                params={"limit": 200, "offset": offset},
+                params={"limit": 200, "offset": offset, "purpose": "end-to-end test"},
                 headers={"Authorization": f"Bearer {self.police_token}"},
                 timeout=10.0,
             )
@@ -107,7 +116,7 @@ def _wait_ready(service: stack.Service, process: subprocess.Popen[bytes], log: P
 
 @pytest.fixture(scope="session")
 def running_stack(
-    kafka: str, neo4j_driver: Driver, tmp_path_factory: pytest.TempPathFactory
+    kafka: KafkaAccess, neo4j_driver: Driver, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningStack]:
     """Start ingest, the network and alert workers and the alert API on a private set of topics."""
     run = uuid.uuid4().hex[:8]
@@ -118,9 +127,10 @@ def running_stack(
         "alerts": f"test.{run}.{topics.ALERTS}",
         "retractions": f"test.{run}.{topics.RETRACTIONS}",
         "decisions": f"test.{run}.{topics.RESOLUTION_DECISIONS}",
+        "audit": f"test.{run}.{topics.AUDIT}",
     }
     ensure_topics(
-        bootstrap=kafka,
+        access=kafka,
         specs=tuple(TopicSpec(n, partitions=3, retention_ms=-1) for n in names.values()),
     )
     workdir = tmp_path_factory.mktemp("stack")
@@ -133,7 +143,9 @@ def running_stack(
     env = {
         **os.environ,
         "TESSERA_AUTH_FILE": str(auth_file),
+        "KAFKA_SECRETS_DIR": str(Path(InfraSettings().kafka_secrets_dir).resolve()),
         "TESSERA_PERSON_ID_KEY": id_key().hex(),
+        "TESSERA_AUDIT_TOPIC": names["audit"],  # every service records its reads there
         "INGEST_REPORTS_TOPIC": names["reports"],
         "INGEST_RETRACTIONS_TOPIC": names["retractions"],
         "NETWORK_RETRACTIONS_TOPIC": names["retractions"],
@@ -143,6 +155,8 @@ def running_stack(
         "NETWORK_DEAD_LETTER_TOPIC": names["dead_letters"],
         "NETWORK_ENTITIES_LINKED_TOPIC": names["linked"],
         "ALERTS_APP_ID": f"test-{run}-alerts",
+        "NETWORK_PARTNER_TOPIC_PREFIX": f"test.{run}.{topics.PARTNER_PREFIX}",
+        "NETWORK_BRIDGE_GROUP": f"test-{run}-bridge",
         "ALERTS_ENTITIES_LINKED_TOPIC": names["linked"],
         "ALERTS_TOPIC": names["alerts"],
         "ALERTS_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',  # the tests' own webhook receivers
@@ -179,8 +193,9 @@ def running_stack(
             network_url=f"http://127.0.0.1:{network_port}",
             web_url=f"http://127.0.0.1:{web_port}",
             auth_file=auth_file,
-            bootstrap=kafka,
+            access=kafka,
             groups={"network": env["NETWORK_APP_ID"], "alerts": env["ALERTS_APP_ID"]},
+            partner_prefix=env["NETWORK_PARTNER_TOPIC_PREFIX"],
         )
         yield running
     finally:
@@ -195,4 +210,4 @@ def running_stack(
             neo4j_driver.execute_query(
                 queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=running.report_ids
             )
-        delete_topics(bootstrap=kafka, names=list(names.values()))
+        delete_topics(access=kafka, names=list(names.values()))

@@ -81,6 +81,6 @@ def processed(stack: RunningStack) -> None:
         group, name = stack.groups[worker], stack.topics[topic]
 
         def caught_up(group: str = group, name: str = name) -> bool | None:
-            return True if group_lag(stack.bootstrap, group, name) == 0 else None
+            return True if group_lag(stack.kafka(), group, name) == 0 else None
 
         eventually(caught_up, what=f"the {worker} worker to commit everything on {name}")

@@ -1,5 +1,6 @@
 """Alert delivery through the real processes: a raised alert reaches an open live stream and a
-webhook subscription, POSTed signed by the alert worker's faust agent."""
+webhook subscription, POSTed signed by the alert worker's faust agent; an officer's closing of it
+goes the same way, through the alerts topic."""
 
 import asyncio
 import json
@@ -17,10 +18,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from services.alerts.config import Settings
 from services.alerts.delivery import queries as delivery_queries
 from services.alerts.delivery.notify import verify
+from services.alerts.delivery.sealing import secret_box
 from tests.e2e.conftest import RunningStack
+from tests.e2e.polling import eventually
 from tests.factories import run_tag, sighting_json
+from tests.kafka_reading import read_values
 from tests.serving import serving
 
 pytestmark = pytest.mark.e2e
@@ -61,7 +66,7 @@ def webhook(neo4j_driver: Driver) -> Iterator[tuple[str, Receiver]]:
             id=subscription_id,
             name=f"e2e {run_tag()}",
             url=f"{url}/hook",
-            secret=SECRET,
+            secret=secret_box(Settings()).seal(SECRET),  # as `tessera webhook add` keeps it
             agency="Synthetic Police",
             role="police",
             created_at=datetime.now(UTC).isoformat(),
@@ -78,7 +83,12 @@ async def _first_alert_citing(
     headers = {"Authorization": f"Bearer {running_stack.police_token}"}
     async with (
         httpx.AsyncClient(timeout=TIMEOUT_S) as client,
-        client.stream("GET", f"{running_stack.alerts_url}/v1/alerts/stream", headers=headers) as r,
+        client.stream(
+            "GET",
+            f"{running_stack.alerts_url}/v1/alerts/stream",
+            params={"purpose": "end-to-end test"},
+            headers=headers,
+        ) as r,
     ):
         assert r.status_code == 200
         connected.set()
@@ -139,3 +149,52 @@ def test_a_raised_alert_reaches_the_live_stream_and_a_signed_webhook(
     while not logged() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert logged() == [(204, "delivered")]
+
+
+def test_an_officers_closing_of_an_alert_is_published_on_the_topic_and_posted_to_the_webhook(
+    running_stack: RunningStack, webhook: tuple[str, Receiver]
+) -> None:
+    """Issue 14: the API saves the change into the outbox; the worker publishes it (acks=all)
+    on the alerts topic, whose webhook agent POSTs it like a raised alert."""
+    _, receiver = webhook
+    tag = run_tag()
+    ids = {
+        running_stack.submit(sighting_json(f"{name} Synth {tag}", place=f"Synthetic Pier {tag}"))
+        for name in ("Ava", "Ben", "Cai")
+    }
+
+    def raised() -> dict[str, object] | None:
+        return next(
+            (
+                a
+                for a in running_stack.alerts()
+                if ids <= {e["report_id"] for e in a["evidence"]}  # type: ignore[attr-defined]
+            ),
+            None,
+        )
+
+    alert = eventually(raised, timeout_s=TIMEOUT_S, what="the hotspot alert")
+    response = httpx.post(
+        f"{running_stack.alerts_url}/v1/alerts/{alert['alert_id']}/close",
+        json={"reason": "strategy meeting held (synthetic)"},
+        headers={"Authorization": f"Bearer {running_stack.police_token}"},
+        timeout=10.0,
+    )
+    assert response.status_code == 200, response.text
+    closed = response.json()
+    assert (closed["status"], closed["change"]) == ("closed", "closed")
+
+    def posted() -> bytes | None:
+        return next(
+            (b for h, b in receiver.received if h["tessera-event-id"] == closed["event_id"]), None
+        )
+
+    body = eventually(posted, timeout_s=TIMEOUT_S, what="the closing POSTed to the webhook")
+    assert json.loads(body) == closed
+    on_topic = [
+        json.loads(v)
+        for v in read_values(running_stack.kafka(), running_stack.topics["alerts"], 1)
+        if json.loads(v)["alert_id"] == closed["alert_id"]
+    ]
+    assert [e["event_id"] for e in on_topic][-1] == closed["event_id"]
+    assert [e["change"] for e in on_topic].count("closed") == 1  # published once

@@ -110,8 +110,8 @@ def test_a_police_only_tenant_reaches_no_one_outside_through_the_web_pages_or_th
     (child_id,) = {hit["id"] for hit in child_hits.json()["items"]}
     outside = _texts(
         officer,
-        (f"/api/alerts/alerts/{alert['alert_id']}", {}),
-        ("/api/alerts/alerts", {"type": "harbouring_adult", "limit": 200}),
+        (f"/api/alerts/alerts/{alert['alert_id']}", {"purpose": PURPOSE}),
+        ("/api/alerts/alerts", {"type": "harbouring_adult", "limit": 200, "purpose": PURPOSE}),
     ) + _texts(
         analyst,
         ("/api/network/persons", search),
@@ -119,7 +119,7 @@ def test_a_police_only_tenant_reaches_no_one_outside_through_the_web_pages_or_th
         (f"/api/network/entities/{child_id}", {"purpose": PURPOSE}),
         (f"/api/network/entities/{child_id}/network", {"depth": 2, "purpose": PURPOSE}),
         (f"/api/network/entities/{child_id}/export", {"format": "csv", "purpose": PURPOSE}),
-        (f"/api/alerts/alerts/{alert['alert_id']}", {}),
+        (f"/api/alerts/alerts/{alert['alert_id']}", {"purpose": PURPOSE}),
     )
     assert outside[0] == "404", "the alert citing a police-only report reached another force"
     leaked = [c for c in canaries for text in outside if c.lower() in text.lower()]

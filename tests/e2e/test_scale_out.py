@@ -15,6 +15,7 @@ import pytest
 from kafka import KafkaProducer
 from neo4j import Driver
 
+from common.kafka_access import KafkaAccess
 from schemas import topics
 from schemas.topics import TopicSpec
 from tessera_cli import stack
@@ -46,7 +47,7 @@ def _worker(name: str, env: dict[str, str], workdir: Path) -> tuple[subprocess.P
 
 @pytest.fixture
 def two_workers(
-    kafka: str, tmp_path: Path
+    kafka: KafkaAccess, tmp_path: Path
 ) -> Iterator[tuple[str, list[tuple[subprocess.Popen[bytes], Path]]]]:
     run = uuid.uuid4().hex[:8]
     names = {
@@ -60,7 +61,7 @@ def two_workers(
         )
     }
     ensure_topics(
-        bootstrap=kafka,
+        access=kafka,
         specs=tuple(TopicSpec(n, partitions=4, retention_ms=-1) for n in names.values()),
     )
     env = {
@@ -88,17 +89,17 @@ def two_workers(
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
-        delete_topics(bootstrap=kafka, names=list(names.values()))
+        delete_topics(access=kafka, names=list(names.values()))
 
 
-def _publish(kafka: str, topic: str, tag: str, first: int, count: int) -> list[str]:
+def _publish(kafka: KafkaAccess, topic: str, tag: str, first: int, count: int) -> list[str]:
     events = [
         # A different first name each: "Synth{tag}x1" and "x2" are one typo apart, so the
         # same first name would make all of them one person.
         submitted(sighting(f"Yan{i} Synth{tag}", place=f"Synthetic Corner {tag} {i}"))
         for i in range(first, first + count)
     ]
-    producer = KafkaProducer(bootstrap_servers=kafka, acks="all")
+    producer = KafkaProducer(**kafka.client_options(), acks="all")
     for event in events:
         producer.send(topic, key=event.partition_key(), value=event.model_dump_json().encode())
     producer.flush()
@@ -114,7 +115,7 @@ def _all_linked(neo4j_driver: Driver, ids: list[str]) -> bool | None:
 
 
 def test_two_workers_share_the_partitions_and_one_leaving_loses_nothing(
-    kafka: str,
+    kafka: KafkaAccess,
     neo4j_driver: Driver,
     two_workers: tuple[str, list[tuple[subprocess.Popen[bytes], Path]]],
 ) -> None:

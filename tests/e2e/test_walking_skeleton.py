@@ -3,11 +3,15 @@
 import json
 import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 from kafka import KafkaConsumer
 from neo4j import Driver
 
+from common.kafka_access import KafkaAccess
+from common.settings import InfraSettings
+from tessera_cli.kafka_principals import TopicNames, add_partner
 from tests import queries
 from tests.e2e.conftest import RunningStack
 from tests.e2e.polling import eventually
@@ -64,15 +68,18 @@ def test_two_young_people_raise_nothing(running_stack: RunningStack, neo4j_drive
 
 
 def test_a_malformed_message_goes_to_dead_letters_and_the_stream_goes_on(
-    running_stack: RunningStack, kafka: str, neo4j_driver: Driver
+    running_stack: RunningStack, kafka: KafkaAccess, neo4j_driver: Driver, tmp_path: Path
 ) -> None:
-    _kcat_produce(kafka, running_stack.topics["reports"], "bad", "{not json")
+    sent = _kcat_produce(
+        _kcat_config(kafka, tmp_path / "admin.conf"), running_stack.topics["reports"], "bad", "{not"
+    )
+    assert sent.returncode == 0, sent.stderr
     tag = run_tag()
     good = running_stack.submit(sighting_json(f"Fay Synth {tag}", place=f"Synthetic Park {tag}"))
 
     consumer = KafkaConsumer(
         running_stack.topics["dead_letters"],
-        bootstrap_servers=kafka,
+        **kafka.client_options(),
         group_id=f"test-{uuid.uuid4().hex}",
         auto_offset_reset="earliest",
         consumer_timeout_ms=30_000,
@@ -82,7 +89,7 @@ def test_a_malformed_message_goes_to_dead_letters_and_the_stream_goes_on(
     finally:
         consumer.close()
     rejected = json.loads(parked.value)
-    assert rejected["original"] == "{not json"
+    assert rejected["original"] == "{not"
     assert "Invalid JSON" in rejected["reason"]
 
     def good_one_linked() -> bool | None:
@@ -92,28 +99,47 @@ def test_a_malformed_message_goes_to_dead_letters_and_the_stream_goes_on(
     eventually(good_one_linked, what="the good report after the bad one to reach Neo4j")
 
 
-def _kcat_produce(kafka: str, topic: str, key: str, value: str) -> None:
-    subprocess.run(
-        ["kcat", "-P", "-b", kafka, "-t", topic, "-k", key, "-X", "acks=all"],
-        input=value.encode(),
-        check=True,
+def _kcat_config(access: KafkaAccess, path: Path) -> Path:
+    """A librdkafka properties file with the access's credentials, for `kcat -F`."""
+    path.write_text("".join(f"{k}={v}\n" for k, v in access.librdkafka_options().items()))
+    return path
+
+
+def _kcat_produce(
+    config: Path, topic: str, key: str, value: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["kcat", "-F", str(config), "-P", "-t", topic, "-k", key, "-X", "acks=all"],
+        input=value,
+        capture_output=True,
+        text=True,
+        check=False,
         timeout=30,
     )
 
 
-def test_a_partner_publishing_with_kcat_is_linked(
-    running_stack: RunningStack, kafka: str, neo4j_driver: Driver
+def test_a_partner_publishing_with_kcat_is_linked_under_its_own_agency(
+    running_stack: RunningStack, kafka: KafkaAccess, neo4j_driver: Driver, tmp_path: Path
 ) -> None:
-    """A non-Python client (librdkafka) publishes straight onto the reports topic."""
+    """A partner's librdkafka client, with its own credentials, publishes to its inbound topic
+    a report that claims another agency; it is linked under the partner's own agency."""
+    agency = "Synthetic Home A"
+    names = TopicNames(partner_prefix=running_stack.partner_prefix)
+    credential, topic = add_partner(kafka, Path(InfraSettings().kafka_secrets_dir), agency, names)
+    partner = KafkaAccess(kafka.bootstrap_servers, credential, kafka.cafile)
+    config = _kcat_config(partner, tmp_path / "partner.conf")
     tag = run_tag()
     event = submitted(sighting(f"Gus Synth {tag}", place=f"Synthetic Arcade {tag}"))
+    forged = event.model_copy(update={"source_agency": "Synthetic Police"})
     running_stack.report_ids.append(str(event.event_id))
-    _kcat_produce(kafka, running_stack.topics["reports"], "partner", event.model_dump_json())
 
-    def linked() -> bool | None:
+    sent = _kcat_produce(config, topic, "partner", forged.model_dump_json())
+    assert sent.returncode == 0, sent.stderr
+
+    def linked_as() -> str | None:
         records, _, _ = neo4j_driver.execute_query(
-            queries.COUNT_REPORTS, report_id=str(event.event_id)
+            queries.REPORT_AGENCY, report_id=str(event.event_id)
         )
-        return True if records[0]["n"] == 1 else None
+        return str(records[0]["agency"]) if records else None
 
-    eventually(linked, what="the kcat-published report to be read back from Neo4j")
+    assert eventually(linked_as, what="the partner's report to be linked") == agency

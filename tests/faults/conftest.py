@@ -14,6 +14,7 @@ from neo4j import Driver
 
 from bench.bulk import delete_reports
 from bench.harness import PrivateStack
+from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -40,7 +41,7 @@ class FaultStack(PrivateStack):
 def fault_stack(
     request: pytest.FixtureRequest,
     settings: InfraSettings,
-    kafka: str,
+    kafka: KafkaAccess,
     neo4j_driver: Driver,
     tmp_path: Path,
 ) -> Iterator[FaultStack]:

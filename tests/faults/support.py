@@ -20,9 +20,11 @@ from neo4j import Driver
 
 from bench.harness import PrivateStack
 from bench.population import ExpectedAlert, Population, SyntheticReport
+from common.kafka_access import KafkaAccess
 from schemas.alerts import AlertRaised
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportSubmitted
+from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import group_lag
 from tests.e2e.polling import eventually
 from tests.faults import queries
@@ -114,36 +116,35 @@ class Submitter:
         return dict(self.acknowledged)
 
 
-def consumed_everything(bootstrap: str, group: str, topic: str) -> bool:
+def consumed_everything(kafka: KafkaAccess, group: str, topic: str) -> bool:
     """Whether the consumer group has committed the end of every partition of the topic."""
-    return group_lag(bootstrap, group, topic) <= 0
+    return group_lag(kafka, group, topic) <= 0
 
 
 def wait_until_settled(stack: PrivateStack, *, timeout_s: float = 300.0) -> None:
     """Wait until both workers committed everything on the topics they read."""
-    bootstrap = stack.settings.kafka_bootstrap_servers
+    kafka = admin_access(stack.settings)
     for group, topic in (
         (stack.env["NETWORK_APP_ID"], stack.topics["reports"]),
         (stack.env["ALERTS_APP_ID"], stack.topics["linked"]),
     ):
         eventually(
-            lambda g=group, t=topic: True if consumed_everything(bootstrap, g, t) else None,  # type: ignore[misc]
+            lambda g=group, t=topic: True if consumed_everything(kafka, g, t) else None,  # type: ignore[misc]
             timeout_s=timeout_s,
             what=f"consumer group {group} to commit the end of {topic}",
         )
 
 
-def ids_on_topic(bootstrap: str, topic: str) -> list[str]:
+def ids_on_topic(kafka: KafkaAccess, topic: str) -> list[str]:
     """The report id of every message on the topic, duplicates included."""
     return [
-        str(ReportSubmitted.from_wire(value).event_id)
-        for value in values_on_topic(bootstrap, topic)
+        str(ReportSubmitted.from_wire(value).event_id) for value in values_on_topic(kafka, topic)
     ]
 
 
-def values_on_topic(bootstrap: str, topic: str) -> list[bytes]:
+def values_on_topic(kafka: KafkaAccess, topic: str) -> list[bytes]:
     """Every message value on the topic, from the beginning to the end it has now."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    consumer = KafkaConsumer(**kafka.client_options(), group_id=None, enable_auto_commit=False)
     try:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
         consumer.assign(partitions)
@@ -164,7 +165,7 @@ def values_on_topic(bootstrap: str, topic: str) -> list[bytes]:
 def assert_each_report_announced(stack: PrivateStack, report_ids: list[str]) -> None:
     """Every report in the graph was announced on the linked topic: none was written and then
     left without the EntitiesLinked event its detection waits for."""
-    linked = values_on_topic(stack.settings.kafka_bootstrap_servers, stack.topics["linked"])
+    linked = values_on_topic(admin_access(stack.settings), stack.topics["linked"])
     announced = {str(EntitiesLinked.model_validate_json(v).report_id) for v in linked}
     silent = [i for i in report_ids if i not in announced]
     assert not silent, f"{len(silent)} linked reports never announced on the topic: {silent[:5]}"
@@ -172,7 +173,7 @@ def assert_each_report_announced(stack: PrivateStack, report_ids: list[str]) -> 
 
 def assert_alerts_published(stack: PrivateStack, fingerprints: list[str]) -> None:
     """Each expected alert is on the alerts topic too: saved in the graph is not enough."""
-    published = values_on_topic(stack.settings.kafka_bootstrap_servers, stack.topics["alerts"])
+    published = values_on_topic(admin_access(stack.settings), stack.topics["alerts"])
     on_topic = {AlertRaised.model_validate_json(v).fingerprint for v in published}
     unpublished = [f for f in fingerprints if f not in on_topic]
     assert not unpublished, f"alerts saved but never published: {unpublished}"

@@ -6,6 +6,7 @@ import pytest
 from neo4j import Driver
 
 from bench.population import Population, run_tag
+from tessera_cli.kafka_principals import admin_access
 from tests.e2e.polling import eventually
 from tests.faults.conftest import FaultStack
 from tests.faults.support import (
@@ -44,9 +45,7 @@ def test_ingest_killed_under_load(fault_stack: FaultStack, neo4j_driver: Driver)
 
     # A request killed between Kafka's ack and the 202 was retried with the same key, so it was
     # published again with the same id: duplicates on the topic, never an id nobody was told of.
-    on_topic = ids_on_topic(
-        fault_stack.settings.kafka_bootstrap_servers, fault_stack.topics["reports"]
-    )
+    on_topic = ids_on_topic(admin_access(fault_stack.settings), fault_stack.topics["reports"])
     assert set(on_topic) == set(ids.values())
 
     check_nothing_lost_or_doubled(

@@ -5,6 +5,7 @@ uses that broker (`make test-faults` on its own).
 """
 
 import time
+from pathlib import Path
 
 import pytest
 from neo4j import Driver
@@ -12,6 +13,7 @@ from neo4j import Driver
 from bench.population import Population, run_tag
 from common.settings import InfraSettings
 from tessera_cli import local_infra
+from tessera_cli.kafka_principals import admin_access
 from tests.e2e.polling import eventually
 from tests.faults.conftest import FaultStack
 from tests.faults.support import (
@@ -47,12 +49,14 @@ def test_kafka_restarted_mid_stream(
     try:
         time.sleep(OUTAGE_S)  # ingest answers 503 meanwhile; the clients retry with their keys
     finally:
-        local_infra.start_kafka(bootstrap=settings.kafka_bootstrap_servers)
+        local_infra.start_kafka(
+            secrets=Path(settings.kafka_secrets_dir), access=lambda: admin_access(settings)
+        )
     ids = submitter.join()
     fault_stack.report_ids += ids.values()
     assert submitter.retried, "no submission met the outage: it did not happen under load"
 
-    on_topic = ids_on_topic(settings.kafka_bootstrap_servers, fault_stack.topics["reports"])
+    on_topic = ids_on_topic(admin_access(settings), fault_stack.topics["reports"])
     assert set(on_topic) == set(ids.values())
     check_nothing_lost_or_doubled(
         stack=fault_stack, driver=neo4j_driver, population=population, ids=ids

@@ -12,6 +12,7 @@ from neo4j import Driver
 from bench.population import Population, run_tag
 from common.settings import InfraSettings
 from tessera_cli import graph_setup, local_infra
+from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import topic_end
 from tests.e2e.polling import eventually
 from tests.faults.conftest import FaultStack
@@ -35,10 +36,10 @@ def test_neo4j_restarted_mid_stream(
         reports=reports,
         pause_s=0.02,
     ).start()
-    bootstrap = settings.kafka_bootstrap_servers
+    kafka = admin_access(settings)
     linked = fault_stack.topics["linked"]
     eventually(
-        lambda: True if topic_end(bootstrap, linked) >= len(reports) // 4 else None,
+        lambda: True if topic_end(kafka, linked) >= len(reports) // 4 else None,
         timeout_s=120,
         what="a quarter of the reports to be linked",
     )
@@ -49,7 +50,7 @@ def test_neo4j_restarted_mid_stream(
         local_infra.start_neo4j(connected=lambda: graph_setup.connected(settings))
     ids = submitter.join()
     fault_stack.report_ids += ids.values()
-    assert topic_end(bootstrap, linked) <= len(ids)
+    assert topic_end(kafka, linked) <= len(ids)
 
     check_nothing_lost_or_doubled(
         stack=fault_stack, driver=neo4j_driver, population=population, ids=ids

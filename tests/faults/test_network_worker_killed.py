@@ -6,6 +6,7 @@ import pytest
 from neo4j import Driver
 
 from bench.population import Population, run_tag
+from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import topic_end
 from tests.e2e.polling import eventually
 from tests.faults.conftest import FaultStack
@@ -24,18 +25,18 @@ def test_network_worker_killed_mid_stream(fault_stack: FaultStack, neo4j_driver:
         reports=reports,
         pause_s=0.1,  # about 40 reports a second: the stream lasts about six seconds
     ).start()
-    bootstrap = fault_stack.settings.kafka_bootstrap_servers
+    kafka = admin_access(fault_stack.settings)
     linked = fault_stack.topics["linked"]
 
     # Killed while reports are still arriving: had they all been on the topic first, the worker
     # could take them in one batch and be done before a quarter showed as linked.
     eventually(
-        lambda: True if topic_end(bootstrap, linked) >= REPORTS // 4 else None,
+        lambda: True if topic_end(kafka, linked) >= REPORTS // 4 else None,
         timeout_s=120,
         what="a quarter of the reports to be linked",
     )
     fault_stack.kill("network-worker")
-    at_kill = topic_end(bootstrap, linked)
+    at_kill = topic_end(kafka, linked)
     assert at_kill < REPORTS, "the worker finished before it was killed: make the stream longer"
     time.sleep(1.0)
     fault_stack.restart("network-worker")

@@ -1,7 +1,9 @@
 """The live alert stream over real HTTP (uvicorn) and the real Neo4j: only what the caller may
-see, in order, resumable by Last-Event-ID, with lifecycle changes."""
+see, in order, resumable by Last-Event-ID, with lifecycle changes (users' changes through the API
+too, to those who may see the alert only)."""
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,7 +15,7 @@ from neo4j import Driver
 
 from common.auth import Role, TokenStore
 from common.settings import InfraSettings
-from schemas.alerts import AlertRaised, AlertStatus
+from schemas.alerts import AlertChange, AlertRaised, AlertStatus
 from services.alerts.config import Settings
 from services.alerts.main import create_app
 from tests.delivery import LinkedReport, acknowledge, alert_citing, delete, linked_report
@@ -60,7 +62,14 @@ def stream(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Ite
     for i, agency in enumerate((POLICE, OTHER_FORCE)):
         store.add_agency(agency)
         tokens[agency] = store.issue(user=f"officer.{i}", agency=agency, role=Role.POLICE)
-    app = create_app(Settings(tessera_auth_file=str(auth), alerts_stream_poll_s=0.1))
+    # Users' changes wait in the outbox of a topic no worker reads, never the real one's.
+    app = create_app(
+        Settings(
+            tessera_auth_file=str(auth),
+            alerts_stream_poll_s=0.1,
+            alerts_topic=f"test.{uuid.uuid4().hex[:8]}.alerts",
+        )
+    )
     restricted = linked_report(settings, neo4j_driver, only_for=POLICE)
     shared = linked_report(settings, neo4j_driver)
     assert restricted.audiences != ("all",) and shared.audiences == ("all",)
@@ -101,6 +110,7 @@ async def _collect(
     """The events about our alerts, up to the one `until` accepts."""
     got: list[Event] = []
     auth = {"Authorization": f"Bearer {stream.tokens[agency]}"} | (headers or {})
+    params = {"purpose": "synthetic stream test"} | (params or {})  # reads state a purpose
     async with (
         httpx.AsyncClient(timeout=TIMEOUT_S) as client,
         client.stream(
@@ -199,6 +209,52 @@ def test_the_stream_replays_since_a_time_resumes_after_its_last_event_and_shows_
     assert resumed[1].alert.status is AlertStatus.ACKNOWLEDGED
 
 
+def test_a_change_made_through_the_api_reaches_only_the_streams_that_may_see_the_alert(
+    stream: Stream,
+) -> None:
+    restricted = stream.save(alert_citing(stream.restricted, summary="C"), stream.restricted)
+    shared = stream.save(alert_citing(stream.shared, summary="shared"), stream.shared)
+    ours = {str(restricted.alert_id), str(shared.alert_id)}
+
+    def change(alert: AlertRaised, action: str, body: dict[str, str] | None = None) -> None:
+        response = httpx.post(
+            f"{stream.url}/v1/alerts/{alert.alert_id}/{action}",
+            json=body,
+            headers={"Authorization": f"Bearer {stream.tokens[POLICE]}"},
+            timeout=TIMEOUT_S,
+        )
+        assert response.status_code == 200, response.text
+
+    def is_shared(alert: AlertRaised) -> bool:
+        return alert.alert_id == shared.alert_id
+
+    async def scenario() -> tuple[list[Event], list[Event]]:
+        ready = {POLICE: asyncio.Event(), OTHER_FORCE: asyncio.Event()}
+        tasks = {
+            agency: asyncio.create_task(
+                _collect(stream, agency, ours=ours, until=is_shared, connected=ready[agency])
+            )
+            for agency in ready
+        }
+        await asyncio.wait_for(asyncio.gather(*(e.wait() for e in ready.values())), TIMEOUT_S)
+        # Both were raised before the streams started (they start from now): only changes come.
+        await asyncio.to_thread(change, restricted, "close", {"reason": "plan agreed (synthetic)"})
+        await asyncio.to_thread(change, shared, "acknowledge")
+        return await tasks[POLICE], await tasks[OTHER_FORCE]
+
+    police, other = asyncio.run(scenario())
+    assert [(str(e.alert.alert_id), e.alert.change) for e in police] == [
+        (str(restricted.alert_id), AlertChange.CLOSED),
+        (str(shared.alert_id), AlertChange.ACKNOWLEDGED),
+    ]
+    assert police[0].alert.status is AlertStatus.CLOSED
+    assert police[0].alert.visibility == (stream.restricted.audiences,)
+    # The other force may not see the C alert, so it never hears that it was closed.
+    assert [(str(e.alert.alert_id), e.alert.change) for e in other] == [
+        (str(shared.alert_id), AlertChange.ACKNOWLEDGED)
+    ]
+
+
 def test_an_open_stream_ends_once_its_token_is_revoked(stream: Stream, tmp_path: Path) -> None:
     """Issue 14: a revoked token's stream stops within 30 s (here: at the next poll)."""
     store = TokenStore(tmp_path / "users.json")
@@ -210,6 +266,7 @@ def test_an_open_stream_ends_once_its_token_is_revoked(stream: Stream, tmp_path:
             client.stream(
                 "GET",
                 f"{stream.url}/v1/alerts/stream",
+                params={"purpose": "synthetic stream test"},
                 headers={"Authorization": f"Bearer {token}"},
             ) as response,
         ):

@@ -78,7 +78,7 @@ def test_an_alert_citing_a_c_report_reaches_only_its_audience(
         def visible(agency: str) -> set[str]:
             response = client.get(
                 "/v1/alerts",
-                params={"limit": 200},
+                params={"limit": 200, "purpose": "synthetic visibility test"},
                 headers={"Authorization": f"Bearer {tokens[agency]}"},
             )
             assert response.status_code == 200, response.text

@@ -150,11 +150,13 @@ def test_fuzzy_search_finds_a_misspelt_name(world: World) -> None:
 def test_every_read_is_audited_with_user_purpose_and_subjects(world: World) -> None:
     world.get("analyst", f"/v1/entities/{world.ids['ava']}/network")
     log = world.client.get(
-        "/v1/audit", params={"subject_id": world.ids["ava"]}, headers=world.tokens["admin"]
+        "/v1/audit",
+        params={**PURPOSE, "subject_id": world.ids["ava"]},
+        headers=world.tokens["admin"],
     )
     assert log.status_code == 200, log.text
     entries = [e for e in log.json()["items"] if e["user"] == "a.analyst"]
-    assert entries and entries[0]["action"] == "network"
+    assert entries and entries[0]["action"] == "network.read"
     assert entries[0]["purpose"] == PURPOSE["purpose"]
     assert world.ids["park"] in entries[0]["subject_ids"]
 
@@ -185,6 +187,19 @@ def test_shortest_path_respects_visibility(world: World) -> None:
     assert path.status_code == 200, path.text
     assert [n["id"] for n in path.json()["nodes"]][0] == world.ids["ben"]
     assert len(path.json()["edges"]) == 4
+
+
+def test_a_shortest_path_is_found_within_max_depth_and_not_beyond_it(world: World) -> None:
+    """Issue 14: the search looked six links deep whatever max_depth said."""
+    ben = world.ids["ben"]
+    for target, links in ((world.ids["flat"], 3), (world.ids["carl"], 4)):
+        params = {"source": ben, "target": target}
+        too_far = world.get("police_analyst", "/v1/paths", max_depth=links - 1, **params)
+        assert too_far.status_code == 404, too_far.text
+        assert f"within {links - 1} links" in too_far.json()["detail"]
+        found = world.get("police_analyst", "/v1/paths", max_depth=links, **params)
+        assert found.status_code == 200, found.text
+        assert len(found.json()["edges"]) == links
 
 
 def test_co_presence_names_who_was_seen_together(world: World) -> None:
@@ -285,3 +300,32 @@ def test_an_offset_beyond_the_last_page_anyone_could_want_is_a_422_naming_it(wor
         response = world.get("analyst", path, offset=10**19)
         assert response.status_code == 422, response.text
         assert "offset" in response.text
+
+
+def test_a_path_from_an_entity_to_itself_is_the_entity_alone(world: World) -> None:
+    """Issue 14: fuzzing found a 500 (Neo4j refuses a shortest path that ends where it starts)."""
+    ava, carl = world.ids["ava"], world.ids["carl"]
+    path = world.get("analyst", "/v1/paths", source=ava, target=ava)
+    assert path.status_code == 200, path.text
+    assert [n["id"] for n in path.json()["nodes"]] == [ava]
+    assert path.json()["edges"] == []
+    # Carl is named only in a report with handling code C that this analyst may not see.
+    assert world.get("analyst", "/v1/paths", source=carl, target=carl).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("params", "loc"),
+    [
+        ({}, ["query"]),
+        ({"handle": "myspace:synth.ava"}, ["query", "handle"]),
+        ({"name": "Ava", "phone": "not a phone"}, ["query", "phone"]),
+    ],
+)
+def test_a_search_it_cannot_run_is_a_422_naming_the_field(
+    world: World, params: dict[str, str], loc: list[str]
+) -> None:
+    """Shaped as FastAPI's own 422, as the description declares (fuzzing found a bare string)."""
+    response = world.get("analyst", "/v1/persons", **params)
+    assert response.status_code == 422, response.text
+    (error,) = response.json()["detail"]
+    assert error["loc"] == loc and error["msg"]

@@ -20,7 +20,7 @@ import asyncio
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from logging import INFO
@@ -63,6 +63,7 @@ RESTRICTED = {
 }
 OUTSIDE = Principal("pc.outside", OTHER, Role.POLICE)
 INSIDE = Principal("pc.inside", FORCE, Role.POLICE)
+PURPOSE = {"purpose": "review of synthetic alerts"}  # every alert read states one
 
 Reports = Callable[[str], list[tuple[datetime, dict[str, Any]]]]
 
@@ -511,6 +512,9 @@ def _streamed(settings: InfraSettings, who: Principal) -> dict[str, AlertRaised]
     async def stop(_: float) -> None:
         raise _Polled
 
+    async def _audited(alerts: Sequence[AlertRaised]) -> None:
+        return None  # the audit of the stream is tested in test_audit_reads.py
+
     async def run() -> dict[str, AlertRaised]:
         driver = AsyncGraphDatabase.driver(
             settings.neo4j_uri,
@@ -526,6 +530,7 @@ def _streamed(settings: InfraSettings, who: Principal) -> dict[str, AlertRaised]
                 overlap=timedelta(0),
                 batch=5000,
                 sleep=stop,
+                record=_audited,
             ):
                 sent[str(item.alert.alert_id)] = item.alert
         except _Polled:
@@ -571,13 +576,15 @@ def _seen_by(
             shown.append(_squeezed(alert.model_dump_json()))
         if alert_id in streamed:  # the live stream
             shown.append(_squeezed(streamed[alert_id].model_dump_json()))
-        response = client.get(f"/v1/alerts/{alert_id}", headers=tokens[who.user])
+        response = client.get(f"/v1/alerts/{alert_id}", params=PURPOSE, headers=tokens[who.user])
         assert response.status_code in {200, 404}, response.text
         if response.status_code == 200:
             shown.append(_squeezed(response.text))
     for alert_type in {a.type.value for a in run.alerts.values()}:
         listed = client.get(
-            "/v1/alerts", params={"type": alert_type, "limit": 200}, headers=tokens[who.user]
+            "/v1/alerts",
+            params={"type": alert_type, "limit": 200, **PURPOSE},
+            headers=tokens[who.user],
         )
         assert listed.status_code == 200, listed.text
         shown.append(_squeezed(listed.text))

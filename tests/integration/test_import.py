@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from common.auth import Role, TokenStore
+from common.kafka_access import KafkaAccess
 from schemas.events import Sighting
 from schemas.reports import ReportSubmitted
 from services.ingest.config import Settings
@@ -24,10 +25,10 @@ AGENCY = "Synthetic Home A"
 
 
 @pytest.fixture
-def sender(kafka: str, topic: str, tmp_path: Path) -> Iterator[importer.HttpSender]:
+def sender(kafka: KafkaAccess, topic: str, tmp_path: Path) -> Iterator[importer.HttpSender]:
     """The real ingest app on a private topic, and a sender holding a submitter's token."""
     settings = Settings(
-        kafka_bootstrap_servers=kafka,
+        kafka_bootstrap_servers=kafka.bootstrap_servers,
         ingest_reports_topic=topic,
         ingest_publish_timeout_s=3.0,
         ingest_ledger_file=str(tmp_path / "ledger.sqlite3"),
@@ -66,7 +67,7 @@ def _import(path: Path, sender: importer.Sender) -> importer.Summary:
 
 
 def test_import_lands_good_rows_once_and_lists_the_bad_one(
-    sender: importer.HttpSender, kafka: str, topic: str, tmp_path: Path
+    sender: importer.HttpSender, kafka: KafkaAccess, topic: str, tmp_path: Path
 ) -> None:
     observed = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     place = "Synthetic Fryer,ZZ99 1AA,take_away"

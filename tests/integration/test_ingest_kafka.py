@@ -8,6 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from common.auth import Role, TokenStore
+from common.kafka_access import KafkaAccess
+from common.settings import InfraSettings
 from schemas.reports import ReportCreate
 from services.ingest.config import Settings
 from services.ingest.main import create_app
@@ -20,9 +22,11 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def ingest(kafka: str, topic: str, tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
+def ingest(
+    kafka: KafkaAccess, topic: str, tmp_path: Path
+) -> Iterator[tuple[TestClient, dict[str, str]]]:
     settings = Settings(
-        kafka_bootstrap_servers=kafka,
+        kafka_bootstrap_servers=kafka.bootstrap_servers,
         ingest_reports_topic=topic,
         ingest_publish_timeout_s=3.0,
         ingest_ledger_file=str(tmp_path / "ledger.sqlite3"),
@@ -36,7 +40,7 @@ def ingest(kafka: str, topic: str, tmp_path: Path) -> Iterator[tuple[TestClient,
 
 
 def test_every_event_type_round_trips_api_kafka_consumer(
-    ingest: tuple[TestClient, dict[str, str]], kafka: str, topic: str
+    ingest: tuple[TestClient, dict[str, str]], kafka: KafkaAccess, topic: str
 ) -> None:
     client, auth = ingest
     bodies = [report_json(EVENTS[kind]) for kind in sorted(EVENTS)]
@@ -50,13 +54,15 @@ def test_every_event_type_round_trips_api_kafka_consumer(
         event = events[report_id]
         assert event.report == ReportCreate.model_validate(body)
         assert (event.source_agency, event.submitted_by) == ("Synthetic Home A", "k.worker")
-    read_back = client.get(f"/v1/reports/{ids[0]}", headers=auth)
+    read_back = client.get(
+        f"/v1/reports/{ids[0]}", params={"purpose": "checking a report we sent"}, headers=auth
+    )
     assert read_back.status_code == 200
     assert read_back.json()["report"]["event"]["type"] == sorted(EVENTS)[0]
 
 
 def test_kafka_down_is_a_503_then_the_retry_lands_once(
-    ingest: tuple[TestClient, dict[str, str]], kafka: str, topic: str
+    ingest: tuple[TestClient, dict[str, str]], kafka: KafkaAccess, topic: str
 ) -> None:
     if local_infra.KAFKA.process.pid() is None:
         pytest.fail("this test restarts the broker: it needs the one `tessera infra up` started")
@@ -76,7 +82,9 @@ def test_kafka_down_is_a_503_then_the_retry_lands_once(
         assert refused.status_code == 503
         assert int(refused.headers["Retry-After"]) > 0
     finally:
-        local_infra.start_kafka(bootstrap=kafka)
+        local_infra.start_kafka(
+            secrets=Path(InfraSettings().kafka_secrets_dir), access=lambda: kafka
+        )
 
     accepted = client.post("/v1/reports", json=body, headers=retry)
     for _ in range(10):  # the producer reconnects on its own; a client retries after Retry-After

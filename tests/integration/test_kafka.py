@@ -19,15 +19,17 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def fresh_topic(kafka: str) -> Iterator[str]:
+def fresh_topic(kafka: KafkaAccess) -> Iterator[str]:
     name = f"test.{uuid.uuid4().hex[:8]}.reports"
-    ensure_topics(bootstrap=kafka, specs=(TopicSpec(name, partitions=2, retention_ms=-1),))
+    ensure_topics(access=kafka, specs=(TopicSpec(name, partitions=2, retention_ms=-1),))
     yield name
-    delete_topics(bootstrap=kafka, names=[name])
+    delete_topics(access=kafka, names=[name])
 
 
-def test_published_report_is_on_the_topic_with_its_key(kafka: str, fresh_topic: str) -> None:
-    publisher = KafkaPublisher(access=KafkaAccess(kafka), timeout_s=10)
+def test_published_report_is_on_the_topic_with_its_key(
+    kafka: KafkaAccess, fresh_topic: str
+) -> None:
+    publisher = KafkaPublisher(access=kafka, timeout_s=10)
     try:
         [delivered] = publisher.publish(
             topic=fresh_topic, messages=[Message(key=b"ZZ999ZZ|synthetic park", value=b'{"n": 1}')]
@@ -36,7 +38,7 @@ def test_published_report_is_on_the_topic_with_its_key(kafka: str, fresh_topic: 
         publisher.close()
     consumer = KafkaConsumer(
         fresh_topic,
-        bootstrap_servers=kafka,
+        **kafka.client_options(),
         group_id=f"test-{uuid.uuid4().hex}",
         auto_offset_reset="earliest",
         consumer_timeout_ms=10_000,
@@ -49,12 +51,12 @@ def test_published_report_is_on_the_topic_with_its_key(kafka: str, fresh_topic: 
     assert (message.partition, message.offset) == (delivered.partition, delivered.offset)
 
 
-def test_topic_script_is_idempotent_and_reports_keep_everything(kafka: str) -> None:
-    first = ensure_topics(bootstrap=kafka)
-    second = ensure_topics(bootstrap=kafka)
+def test_topic_script_is_idempotent_and_reports_keep_everything(kafka: KafkaAccess) -> None:
+    first = ensure_topics(access=kafka)
+    second = ensure_topics(access=kafka)
     assert all("exists" in line for line in second), second
     assert len(first) == len(second) == len(topics.TOPIC_SPECS)
-    admin = KafkaAdminClient(bootstrap_servers=kafka)
+    admin = KafkaAdminClient(**kafka.client_options())
     try:
         described = admin.describe_topics([topics.REPORTS])
         configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topics.REPORTS)])

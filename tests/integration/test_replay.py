@@ -93,8 +93,8 @@ def _graph(driver: Driver, report_ids: list[str]) -> tuple[list[tuple[Any, ...]]
 ANALYST = Principal(user="a.analyst", agency="Synthetic Analysts", role=Role.ANALYST)
 
 
-def _publish(kafka: str, topic: str, events: list[ReportSubmitted]) -> None:
-    producer = KafkaProducer(bootstrap_servers=kafka, acks="all")
+def _publish(kafka: KafkaAccess, topic: str, events: list[ReportSubmitted]) -> None:
+    producer = KafkaProducer(**kafka.client_options(), acks="all")
     for event in events:
         producer.send(topic, key=event.partition_key(), value=event.model_dump_json().encode())
     producer.flush()
@@ -116,7 +116,7 @@ def _replay(
 
 
 def _confirm_dean(
-    settings: InfraSettings, kafka: str, decisions_topic: str, driver: Driver, tag: str
+    settings: InfraSettings, kafka: KafkaAccess, decisions_topic: str, driver: Driver, tag: str
 ) -> ResolutionDecided:
     """An analyst confirms that "D. Walsh" is Dean Walsh, as the API does it."""
     graph = Neo4jAnalystGraph(driver=driver, database=settings.neo4j_database)
@@ -126,7 +126,7 @@ def _confirm_dean(
     (candidate,) = graph.possible_matches(
         audiences=["all"], status="pending", person_id=dean, offset=0, limit=10
     )
-    publisher = KafkaPublisher(access=KafkaAccess(kafka), timeout_s=10.0)
+    publisher = KafkaPublisher(access=kafka, timeout_s=10.0)
     try:
         decided = decide_candidate(
             candidate_id=candidate["id"],
@@ -147,7 +147,7 @@ def _confirm_dean(
 
 def test_replay_into_a_graph_without_the_reports_gives_the_same_graph(
     settings: InfraSettings,
-    kafka: str,
+    kafka: KafkaAccess,
     topic: str,
     decisions_topic: str,
     retractions_topic: str,
@@ -178,7 +178,7 @@ def test_replay_into_a_graph_without_the_reports_gives_the_same_graph(
 
 def test_decisions_come_back_from_their_topic_into_a_graph_that_lost_them(
     settings: InfraSettings,
-    kafka: str,
+    kafka: KafkaAccess,
     topic: str,
     decisions_topic: str,
     retractions_topic: str,

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from neo4j import AsyncDriver, AsyncGraphDatabase, Driver
 
 from common.auth import Role, TokenStore
+from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
 from schemas.entities import Person, Place
 from schemas.reports import ReportCreate
@@ -28,6 +29,7 @@ from services.network.main import create_app as create_network_app
 from services.network.replay import replay
 from services.network.resolve import location_id, new_person_id
 from services.network.retractions import withdraw_retracted
+from tessera_cli.kafka_principals import admin_access
 from tests import queries
 from tests.factories import id_key, run_tag, sighting_json, submitted
 from tests.kafka_reading import read_values
@@ -60,9 +62,7 @@ class Stack:
 
     def withdraw_what_was_published(self, expected: int) -> list[ReportRetracted]:
         """What the network worker's agent does with each message on the retractions topic."""
-        values = read_values(
-            self.settings.kafka_bootstrap_servers, self.topics["retractions"], expected
-        )
+        values = read_values(admin_access(self.settings), self.topics["retractions"], expected)
         events = [ReportRetracted.from_wire(v) for v in values]
 
         async def run() -> None:
@@ -95,7 +95,7 @@ async def _driver(settings: InfraSettings) -> AsyncIterator[AsyncDriver]:
 @pytest.fixture
 def stack(
     settings: InfraSettings,
-    kafka: str,
+    kafka: KafkaAccess,
     topic: str,
     retractions_topic: str,
     decisions_topic: str,
@@ -120,7 +120,7 @@ def stack(
         "analyst": bearer("a.analyst", ADMINS, Role.ANALYST),
     }
     ingest_settings = IngestSettings(
-        kafka_bootstrap_servers=kafka,
+        kafka_bootstrap_servers=kafka.bootstrap_servers,
         ingest_reports_topic=topic,
         ingest_retractions_topic=retractions_topic,
         ingest_publish_timeout_s=5.0,

@@ -24,11 +24,11 @@ from tests.unit.test_lifecycle import FakeAlertStore, _candidate
 
 
 class FakeOutboxStore(FakeAlertStore):
-    """The lifecycle's fake store, with the worker's outbox: every save waits in it."""
+    """The lifecycle's fake store, with the outbox: every change saved waits in it."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.outbox: dict[str, AlertRaised] = {}
+        self.outbox: dict[str, AlertRaised] = {}  # event id -> the change
 
     async def save(
         self,
@@ -39,15 +39,13 @@ class FakeOutboxStore(FakeAlertStore):
         replaces: UUID | None = None,
     ) -> None:
         await super().save(alert, anchor_id=anchor_id, history=history, replaces=replaces)
-        self.outbox[str(alert.alert_id)] = alert
+        self.outbox[str(alert.event_id)] = alert
 
     async def unpublished(self, *, limit: int) -> list[AlertRaised]:
-        waiting = sorted(self.outbox.values(), key=lambda a: (a.updated_at, str(a.alert_id)))
-        return [self.alerts[str(a.alert_id)] for a in waiting][:limit]
+        return sorted(self.outbox.values(), key=lambda a: (a.updated_at, str(a.event_id)))[:limit]
 
     async def mark_published(self, alert: AlertRaised) -> None:
-        if self.alerts[str(alert.alert_id)].event_id == alert.event_id:
-            self.outbox.pop(str(alert.alert_id), None)
+        self.outbox.pop(str(alert.event_id), None)
 
 
 class FlakyTopic:
@@ -100,11 +98,11 @@ def test_a_published_alert_is_not_published_again() -> None:
     assert len(topic.sent) == 1
 
 
-def test_the_latest_version_is_published_when_it_changed_while_waiting() -> None:
+def test_every_change_that_waited_is_published_in_order() -> None:
     store, topic = FakeOutboxStore(), FlakyTopic()
-    _record(store, 3, 0)
+    raised = _record(store, 3, 0)
     updated = _record(store, 4, 5)
-    assert _drain(store, topic) == [updated]
+    assert _drain(store, topic) == [raised, updated]
 
 
 def test_a_failed_send_leaves_that_alert_and_the_later_ones_for_the_next_drain() -> None:
@@ -133,9 +131,12 @@ def test_a_failed_send_leaves_that_alert_and_the_later_ones_for_the_next_drain()
     assert list(store.outbox.values()) == [second]
 
 
-def test_the_worker_saves_into_the_outbox_and_the_api_does_not() -> None:
-    assert "$outbox" in queries.SAVE_ALERT and "SET a:UnpublishedAlert" in queries.SAVE_ALERT
-    assert "WHERE a.event_id = $event_id" in queries.MARK_ALERT_PUBLISHED
+def test_each_change_waits_in_the_outbox_once_and_leaves_it_alone() -> None:
+    # Marked only when the change's history entry is created: a retried write of a change
+    # already published is not published again.
+    created = queries.SAVE_ALERT.split("ON CREATE SET h.")[1].split("MERGE (a)-[:HAS_HISTORY]")[0]
+    assert "h.outbox = $outbox" in created and "$body" in created
+    assert "{event_id: $event_id}" in queries.MARK_ALERT_PUBLISHED
 
 
 def _entities(*ids: str) -> list[tuple[EntityKind, str]]:

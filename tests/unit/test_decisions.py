@@ -16,6 +16,7 @@ from services.network.deps import get_graph, get_publisher
 from services.network.main import create_app
 from services.network.ports import PublishFailed
 from services.network.resolve import split_person_id
+from tests.auditing import FakeAudit
 from tests.factories import NOW
 
 ANALYST = Principal(user="a.analyst", agency="Synthetic Analysts", role=Role.ANALYST)
@@ -42,7 +43,6 @@ class FakeGraph:
 
     def __init__(self, log: list[str]) -> None:
         self.applied: list[dict[str, Any]] = []
-        self.audit: list[dict[str, Any]] = []
         self.log = log
 
     def candidate(self, *, candidate_id: str, audiences: list[str]) -> dict[str, Any] | None:
@@ -61,9 +61,6 @@ class FakeGraph:
     def apply_decision(self, decision: dict[str, Any]) -> None:
         self.log.append("applied")
         self.applied.append(decision)
-
-    def record_audit(self, entry: dict[str, Any]) -> None:
-        self.audit.append(entry)
 
 
 @pytest.fixture
@@ -164,7 +161,12 @@ def test_a_decision_event_must_fit_its_verdict() -> None:
 
 
 @pytest.fixture
-def client(tmp_path: Path, graph: FakeGraph, kafka: FakeKafka) -> TestClient:
+def audit() -> FakeAudit:
+    return FakeAudit()
+
+
+@pytest.fixture
+def client(tmp_path: Path, graph: FakeGraph, kafka: FakeKafka, audit: FakeAudit) -> TestClient:
     tokens = TokenStore(tmp_path / "users.json")
     tokens.add_agency("Synthetic Analysts")
     token = tokens.issue(user="a.analyst", agency="Synthetic Analysts", role=Role.ANALYST)
@@ -172,6 +174,7 @@ def client(tmp_path: Path, graph: FakeGraph, kafka: FakeKafka) -> TestClient:
     app.dependency_overrides[get_graph] = lambda: graph
     app.dependency_overrides[get_publisher] = lambda: kafka
     app.state.token_store = tokens  # where the routes and the body guard look
+    app.state.audit_trail = audit.trail
     test_client = TestClient(app)
     test_client.headers["Authorization"] = f"Bearer {token}"
     return test_client
@@ -201,7 +204,7 @@ def test_the_api_answers_503_with_retry_after_when_kafka_is_down(
 
 
 def test_the_split_call_answers_201_404_and_422_and_audits_each(
-    client: TestClient, graph: FakeGraph
+    client: TestClient, audit: FakeAudit
 ) -> None:
     body = {"report_ids": [R2], "reason": "two boys of the same name"}
     made = client.post("/v1/persons/person:a/split", params=PURPOSE, json=body)
@@ -211,8 +214,25 @@ def test_the_split_call_answers_201_404_and_422_and_audits_each(
     assert missing.status_code == 404
     everything = {**body, "report_ids": [R1, R2, R3]}
     refused = client.post("/v1/persons/person:a/split", params=PURPOSE, json=everything)
-    assert refused.status_code == 422 and "must stay" in refused.json()["detail"]
+    assert refused.status_code == 422
+    (error,) = refused.json()["detail"]  # shaped as FastAPI's own 422, naming the field
+    assert error["loc"] == ["body", "report_ids"] and "must stay" in error["msg"]
     assert client.post("/v1/persons/person:a/split", json=body).status_code == 422  # no purpose
-    assert [a["action"] for a in graph.audit] == ["split_person"] * 3
-    assert graph.audit[0]["purpose"] == PURPOSE["purpose"]
-    assert f"report_ids={R2}" in graph.audit[0]["parameters"]
+    assert audit.actions() == ["person.split"] * 3
+    assert audit.entries[0].purpose == PURPOSE["purpose"]
+    assert f"report_ids={R2}" in audit.entries[0].parameters
+
+
+@pytest.mark.parametrize(
+    "path", ["/v1/persons/person:a/split", "/v1/resolution/candidates/candidate:a:b/decision"]
+)
+def test_a_body_json_text_cannot_echo_is_a_422_naming_the_field(
+    client: TestClient, path: str
+) -> None:
+    """Fuzzing: the 422 echoed a lone surrogate it could not write, so the caller got a 500."""
+    body = f'{{"report_ids": ["{R2}"], "decision": "same", "reason": "\\ud800 synthetic"}}'
+    answer = client.post(
+        path, params=PURPOSE, content=body, headers={"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 422, answer.text
+    assert ["body", "reason"] in [error["loc"] for error in answer.json()["detail"]]

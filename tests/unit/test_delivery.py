@@ -1,5 +1,6 @@
 """Alert delivery without a network: who may see an alert, signatures, the stream's cursor and
-polling, webhook retries and concurrency, and the HTTP adapter's guards."""
+polling, webhook retries and concurrency, the audit of every delivery and streamed batch, and
+the HTTP adapter's guards."""
 
 import asyncio
 import hashlib
@@ -12,8 +13,10 @@ from uuid import UUID, uuid4
 import pytest
 from fastapi.testclient import TestClient
 
+from common.audit.trail import AuditUnavailable
 from common.auth import Role, TokenStore
-from schemas.alerts import AlertRaised, AlertStatus, AlertType, Evidence, Priority
+from schemas.alerts import AlertRaised, AlertStatus, AlertSubject, AlertType, Evidence, Priority
+from services.alerts.audited import AuditedDeliveries
 from services.alerts.delivery.deps import get_alert_feed, get_webhook_store
 from services.alerts.delivery.notify import (
     Attempt,
@@ -40,9 +43,11 @@ from services.alerts.delivery.stream import (
 from services.alerts.delivery.visibility import may_see
 from services.alerts.main import create_app
 from tessera_cli.webhooks import InvalidWebhookUrl, check_url
+from tests.auditing import FakeAudit
 from tests.factories import NOW
 
 POLICE = ["all", "agency:Synthetic Police", "role:police"]
+PURPOSE = {"purpose": "unit test of the alert stream"}
 OTHER_FORCE = ["all", "agency:Synthetic Other Force", "role:police"]
 SECRET = "whsec_test"  # noqa: S105 - a test value
 
@@ -181,8 +186,21 @@ class FakeStore:
         self.attempts.append((attempt, settles))
 
 
+class FakeDeliveryAudit:
+    """Records each attempt it is told of; `down` refuses like an audit that cannot be written."""
+
+    def __init__(self) -> None:
+        self.recorded: list[tuple[str, int]] = []
+        self.down = False
+
+    async def record_delivery(self, job: DeliveryJob, *, attempt: int) -> None:
+        if self.down:
+            raise AuditUnavailable("the audit is down (fake)")
+        self.recorded.append((job.event_id, attempt))
+
+
 async def _deliver(
-    answers: list[PostResult], *, attempts: int = 0
+    answers: list[PostResult], *, attempts: int = 0, audit: FakeDeliveryAudit | None = None
 ) -> tuple[JobStatus, FakeStore, list[float]]:
     store, waits = FakeStore(), []
 
@@ -196,11 +214,57 @@ async def _deliver(
         job=job,
         poster=FakePoster(answers),
         store=store,
+        audit=audit or FakeDeliveryAudit(),
         policy=RetryPolicy(max_attempts=5, base_wait_s=0.5, max_wait_s=3.0),
         clock=lambda: NOW,
         sleep=sleep,
     )
     return status, store, waits
+
+
+def test_every_attempt_is_audited_before_it_is_made() -> None:
+    audit = FakeDeliveryAudit()
+    status, store, _ = asyncio.run(_deliver([PostResult(503), PostResult(200)], audit=audit))
+    assert status is JobStatus.DELIVERED
+    assert audit.recorded == [("e1", 1), ("e1", 2)]
+
+
+def test_an_attempt_that_cannot_be_audited_is_not_made_and_the_job_stays_pending() -> None:
+    audit, poster, store = FakeDeliveryAudit(), FakePoster([PostResult(200)]), FakeStore()
+    audit.down = True
+    job = DeliveryJob(subscription=_subscription(), event_id="e1", alert_id="a1", body=b"{}")
+    with pytest.raises(AuditUnavailable):
+        asyncio.run(
+            deliver(
+                job=job,
+                poster=poster,
+                store=store,
+                audit=audit,
+                policy=RetryPolicy(),
+                clock=lambda: NOW,
+                sleep=asyncio.sleep,
+            )
+        )
+    assert poster.sent == [] and store.attempts == []  # nothing sent, nothing settled
+
+
+def test_a_delivery_is_audited_as_read_by_the_subscriptions_agency() -> None:
+    audit = FakeAudit()
+    alert = _alert(("all",)).model_copy(
+        update={"subjects": (AlertSubject(kind="person", id="person:ava", display_name="Ava"),)}
+    )
+    job = DeliveryJob(
+        subscription=_subscription("Synthetic MASH", sid="s7"),
+        event_id=str(alert.event_id),
+        alert_id=str(alert.alert_id),
+        body=alert.model_dump_json().encode(),
+    )
+    asyncio.run(AuditedDeliveries(audit.trail).record_delivery(job, attempt=2))
+    (entry,) = audit.entries
+    assert (entry.user, entry.agency, entry.role) == ("webhook:s7", "Synthetic MASH", "police")
+    assert (entry.action, entry.subject_ids) == ("webhook.delivery", ("person:ava",))
+    assert "receiver s7" in entry.purpose
+    assert {"attempt=2", "subscription=s7", f"event_id={alert.event_id}"} <= set(entry.parameters)
 
 
 def test_5xx_and_connection_errors_are_retried_with_exponential_backoff() -> None:
@@ -331,10 +395,19 @@ class FakeFeed:
 
 
 async def _follow(
-    feed: FakeFeed, start: Cursor, *, polls: int, between: list[AlertRaised] | None = None
+    feed: FakeFeed,
+    start: Cursor,
+    *,
+    polls: int,
+    between: list[AlertRaised] | None = None,
+    recorded: list[list[str]] | None = None,
 ) -> list[str]:
     got: list[str] = []
     count = 0
+
+    async def record(alerts: Sequence[AlertRaised]) -> None:
+        if recorded is not None:
+            recorded.append([str(a.alert_id) for a in alerts])
 
     async def sleep(_: float) -> None:
         nonlocal count
@@ -353,6 +426,7 @@ async def _follow(
             overlap=timedelta(seconds=5),
             batch=2,
             sleep=sleep,
+            record=record,
         ):
             got.append(str(change.cursor))
     return got
@@ -381,6 +455,39 @@ def test_an_alert_committed_late_with_an_earlier_time_still_arrives_once() -> No
     assert got == [str(Cursor(a.updated_at, str(a.alert_id))) for a in (first, late)]
 
 
+def test_each_batch_the_stream_sends_is_recorded_first_with_only_what_it_sends() -> None:
+    seen = [_alert(("all",), at=NOW + timedelta(seconds=n), i=10 + n) for n in range(3)]
+    hidden = _alert(("agency:Synthetic Home A",), at=NOW + timedelta(seconds=1), i=5)
+    recorded: list[list[str]] = []
+    got = asyncio.run(_follow(FakeFeed([hidden, *seen]), Cursor(NOW), polls=2, recorded=recorded))
+    assert len(got) == 3
+    # batches of 2 as the store answers them; the hidden alert is neither sent nor recorded
+    assert recorded == [[str(UUID(int=10))], [str(UUID(int=11)), str(UUID(int=12))]]
+
+
+def test_the_stream_ends_unsent_when_a_batch_cannot_be_recorded() -> None:
+    async def refuse(alerts: Sequence[AlertRaised]) -> None:
+        raise AuditUnavailable("the audit is down (fake)")
+
+    async def follow() -> list[ChangedAlert]:
+        return [
+            change
+            async for change in follow_alerts(
+                feed=FakeFeed([_alert(("all",), at=NOW + timedelta(seconds=1))]),
+                audiences=POLICE,
+                start=Cursor(NOW),
+                poll_s=0.5,
+                overlap=timedelta(seconds=5),
+                batch=2,
+                sleep=asyncio.sleep,
+                record=refuse,
+            )
+        ]
+
+    with pytest.raises(AuditUnavailable):
+        asyncio.run(follow())
+
+
 def test_the_stream_survives_an_outage_of_the_store() -> None:
     feed = FakeFeed([_alert(("all",), at=NOW + timedelta(seconds=1))])
     feed.outage = 2
@@ -394,6 +501,7 @@ def _client(tmp_path: Path, role: Role) -> tuple[TestClient, dict[str, str]]:
     tokens = TokenStore(tmp_path / "users.json")
     app = create_app()
     app.state.token_store = tokens
+    app.state.audit_trail = FakeAudit().trail
     app.dependency_overrides[get_webhook_store] = lambda: FakeDeliveryLog()
     app.dependency_overrides[get_alert_feed] = lambda: FakeFeed([])
     tokens.add_agency("Synthetic Police")
@@ -420,14 +528,23 @@ class FakeDeliveryLog:
 
 def test_submitters_may_not_open_the_stream(tmp_path: Path) -> None:
     client, auth = _client(tmp_path, Role.SUBMITTER)
-    assert client.get("/v1/alerts/stream", headers=auth).status_code == 403
+    assert client.get("/v1/alerts/stream", params=PURPOSE, headers=auth).status_code == 403
 
 
 def test_a_last_event_id_we_did_not_write_is_a_422(tmp_path: Path) -> None:
     client, auth = _client(tmp_path, Role.POLICE)
-    response = client.get("/v1/alerts/stream", headers=auth | {"Last-Event-ID": "42"})
+    response = client.get(
+        "/v1/alerts/stream", params=PURPOSE, headers=auth | {"Last-Event-ID": "42"}
+    )
     assert response.status_code == 422
     assert "cursor" in response.text
+
+
+def test_the_stream_needs_a_purpose(tmp_path: Path) -> None:
+    client, auth = _client(tmp_path, Role.POLICE)
+    response = client.get("/v1/alerts/stream", headers=auth)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "purpose"]
 
 
 def test_only_admins_read_the_delivery_log_a_page_at_a_time(tmp_path: Path) -> None:

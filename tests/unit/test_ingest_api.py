@@ -1,5 +1,5 @@
 """The ingest HTTP adapter: authentication and roles, validation, idempotency, 202 only after
-the ack, 503 otherwise, 413 for oversized bodies, and reading back one's own reports."""
+the ack, 503 otherwise, 413 for oversized bodies, and reading back one's own reports (audited)."""
 
 import json
 from pathlib import Path
@@ -13,6 +13,7 @@ from services.ingest.deps import get_ledger, get_publisher, get_reader
 from services.ingest.ledger import SqliteLedger
 from services.ingest.main import create_app
 from services.ingest.ports import Delivered, Message, PublishFailed
+from tests.auditing import FakeAudit
 from tests.examples import EVENTS
 from tests.factories import report_json, sighting_json
 
@@ -41,7 +42,15 @@ def kafka() -> FakeKafka:
 
 
 @pytest.fixture
-def client(tmp_path: Path, kafka: FakeKafka) -> TestClient:
+def audit() -> FakeAudit:
+    return FakeAudit()
+
+
+PURPOSE = {"purpose": "checking what we sent about a child"}
+
+
+@pytest.fixture
+def client(tmp_path: Path, kafka: FakeKafka, audit: FakeAudit) -> TestClient:
     tokens = TokenStore(tmp_path / "users.json")
     for agency in ("Synthetic Home A", "Synthetic Home B"):
         tokens.add_agency(agency)
@@ -51,6 +60,7 @@ def client(tmp_path: Path, kafka: FakeKafka) -> TestClient:
     app.dependency_overrides[get_reader] = lambda: kafka
     app.dependency_overrides[get_ledger] = lambda: ledger
     app.state.token_store = tokens  # where the routes and the body guard look
+    app.state.audit_trail = audit.trail
     test_client = TestClient(app)
     test_client.tokens = tokens
     return test_client
@@ -89,7 +99,7 @@ def test_role_matrix_for_submitting_and_reading(
     batch = client.post("/v1/reports:batch", json={"reports": [BODY]}, headers=auth)
     assert batch.status_code == (202 if allowed else 403)
     if allowed:
-        got = client.get(f"/v1/reports/{posted.json()['report_id']}", headers=auth)
+        got = client.get(f"/v1/reports/{posted.json()['report_id']}", params=PURPOSE, headers=auth)
         assert got.status_code == 200
 
 
@@ -212,13 +222,45 @@ def test_oversized_bodies_are_a_413(
 
 def test_an_agency_reads_its_own_report_and_no_other(client: TestClient) -> None:
     report_id = client.post("/v1/reports", json=BODY, headers=_auth(client)).json()["report_id"]
-    mine = client.get(f"/v1/reports/{report_id}", headers=_auth(client))
+    mine = client.get(f"/v1/reports/{report_id}", params=PURPOSE, headers=_auth(client))
     assert mine.status_code == 200
     assert mine.json()["report"]["event"]["type"] == "sighting"
     assert mine.json()["source_agency"] == "Synthetic Home A"
     theirs = client.get(
-        f"/v1/reports/{report_id}", headers=_auth(client, agency="Synthetic Home B")
+        f"/v1/reports/{report_id}",
+        params=PURPOSE,
+        headers=_auth(client, agency="Synthetic Home B"),
     )
     assert theirs.status_code == 404
-    unknown = client.get(f"/v1/reports/{UUID(int=7)}", headers=_auth(client))
+    unknown = client.get(f"/v1/reports/{UUID(int=7)}", params=PURPOSE, headers=_auth(client))
     assert unknown.status_code == 404
+
+
+def test_reading_a_report_needs_a_purpose_and_is_audited(
+    client: TestClient, audit: FakeAudit
+) -> None:
+    auth = _auth(client)
+    report_id = client.post("/v1/reports", json=BODY, headers=auth).json()["report_id"]
+    missing = client.get(f"/v1/reports/{report_id}", headers=auth)
+    assert missing.status_code == 422
+    assert missing.json()["detail"][0]["loc"] == ["query", "purpose"]
+    assert client.get(f"/v1/reports/{report_id}", params=PURPOSE, headers=auth).status_code == 200
+    (entry,) = audit.entries
+    assert (entry.action, entry.subject_ids) == ("report.read", (f"report:{report_id}",))
+    assert (entry.user, entry.agency, entry.purpose) == (
+        "user.submitter",
+        "Synthetic Home A",
+        PURPOSE["purpose"],
+    )
+
+
+def test_a_report_read_that_cannot_be_audited_is_a_503_that_returns_nothing(
+    client: TestClient, audit: FakeAudit
+) -> None:
+    auth = _auth(client)
+    report_id = client.post("/v1/reports", json=BODY, headers=auth).json()["report_id"]
+    audit.copy.down = True
+    response = client.get(f"/v1/reports/{report_id}", params=PURPOSE, headers=auth)
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Ava" not in response.text and "sighting" not in response.text

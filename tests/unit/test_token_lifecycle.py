@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from common.auth import API_TOKEN_TTL, SESSION_KIND, InvalidToken, Role, TokenStore
+from schemas.alerts import AlertRaised
 from services.alerts.delivery.stream import ChangedAlert, Cursor, follow_alerts
 from tessera_cli.main import app
 
@@ -95,6 +96,9 @@ def test_an_open_stream_ends_once_its_caller_is_no_longer_allowed() -> None:
     polls: list[float] = []
     allowed = iter([True, True, True, False])
 
+    async def _unrecorded(alerts: Sequence[AlertRaised]) -> None:
+        raise AssertionError("nothing changed, so nothing is sent or audited")
+
     async def sleep(seconds: float) -> None:
         polls.append(seconds)
 
@@ -109,6 +113,7 @@ def test_an_open_stream_ends_once_its_caller_is_no_longer_allowed() -> None:
                 overlap=timedelta(seconds=5),
                 batch=10,
                 sleep=sleep,
+                record=_unrecorded,
                 still_allowed=lambda: next(allowed),
             )
         ]

@@ -18,8 +18,15 @@ def test_every_topic_has_explicit_partitions_and_a_purpose() -> None:
         topics.ALERTS,
         topics.RESOLUTION_DECISIONS,
         topics.RETRACTIONS,
+        topics.AUDIT,
     }
     assert all(s.partitions >= 1 and s.purpose for s in topics.TOPIC_SPECS)
+
+
+def test_the_audit_is_kept_forever_and_only_appended_to() -> None:
+    spec = next(s for s in topics.TOPIC_SPECS if s.name == topics.AUDIT)
+    config = topic_config(spec)
+    assert config == {"retention.ms": "-1", "cleanup.policy": "delete"}  # never compacted
 
 
 def test_decisions_and_retractions_are_kept_forever_in_order() -> None:

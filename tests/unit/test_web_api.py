@@ -17,6 +17,7 @@ from common.auth import InvalidToken, Role, TokenStore
 from services.web.config import Settings
 from services.web.main import create_app
 from services.web.upstream import Service, Upstream
+from tests.auditing import FakeAudit
 
 PASSWORD = "a long synthetic password"  # noqa: S105 - synthetic
 # An analyst's search for an invented child: none of it may reach a log at INFO or below.
@@ -87,7 +88,17 @@ def upstream() -> FakeUpstream:
 
 
 @pytest.fixture
-def client(tmp_path: Path, store: TokenStore, upstream: FakeUpstream) -> Iterator[TestClient]:
+def audit() -> FakeAudit:
+    return FakeAudit()
+
+
+POLICE_PURPOSE = {"purpose": "looking for a missing child (synthetic)"}
+
+
+@pytest.fixture
+def client(
+    tmp_path: Path, store: TokenStore, upstream: FakeUpstream, audit: FakeAudit
+) -> Iterator[TestClient]:
     settings = Settings(
         tessera_auth_file=str(tmp_path / "users.json"),
         web_profiles_file=str(tmp_path / "profiles.sqlite3"),
@@ -95,6 +106,8 @@ def client(tmp_path: Path, store: TokenStore, upstream: FakeUpstream) -> Iterato
     )
     with TestClient(create_app(settings), base_url="http://testserver") as test_client:
         test_client.app.state.upstream = upstream  # type: ignore[attr-defined]
+        test_client.app.state.audit_trail.close()  # type: ignore[attr-defined]
+        test_client.app.state.audit_trail = audit.trail  # type: ignore[attr-defined]
         yield test_client
 
 
@@ -220,7 +233,7 @@ def _missing_report(event_type: str = "missing_reported") -> dict[str, Any]:
 
 
 def test_a_profile_reaches_police_only_while_the_child_is_missing(
-    client: TestClient, upstream: FakeUpstream
+    client: TestClient, upstream: FakeUpstream, audit: FakeAudit
 ) -> None:
     csrf = _sign_in(client, "k.worker")
     created = client.post("/api/profiles", json=_profile(), headers={"X-CSRF-Token": csrf})
@@ -229,8 +242,8 @@ def test_a_profile_reaches_police_only_while_the_child_is_missing(
     assert created.json()["profile"]["phones"] == ["+447700900123"]
 
     csrf = _sign_in(client, "pc.synth")
-    assert client.get("/api/profiles").json() == []
-    assert client.get(f"/api/profiles/{profile_id}").status_code == 404
+    assert client.get("/api/profiles", params=POLICE_PURPOSE).json() == []
+    assert client.get(f"/api/profiles/{profile_id}", params=POLICE_PURPOSE).status_code == 404
 
     csrf = _sign_in(client, "k.worker")
     sent = client.post(
@@ -242,11 +255,16 @@ def test_a_profile_reaches_police_only_while_the_child_is_missing(
     assert upstream.calls[-1][:3] == (Service.INGEST, "POST", "reports:batch")
 
     _sign_in(client, "pc.synth")
-    shared = client.get("/api/profiles").json()
+    shared = client.get("/api/profiles", params=POLICE_PURPOSE).json()
     assert [p["id"] for p in shared] == [profile_id]
-    seen = client.get(f"/api/profiles/{profile_id}").json()
+    seen = client.get(f"/api/profiles/{profile_id}", params=POLICE_PURPOSE).json()
     assert seen["profile"]["photo"].startswith("data:image/png")
     assert seen["shared_report_id"] == "00000000-0000-0000-0000-000000000000"
+    # every police read is audited, the empty list before the child went missing too
+    assert audit.actions() == ["profiles.list", "profiles.list", "profile.read"]
+    assert audit.entries[1].subject_ids == (f"profile:{profile_id}",)
+    assert {e.user for e in audit.entries} == {"pc.synth"}
+    assert {e.purpose for e in audit.entries} == {POLICE_PURPOSE["purpose"]}
 
     csrf = _sign_in(client, "k.worker")
     found = client.post(
@@ -256,8 +274,35 @@ def test_a_profile_reaches_police_only_while_the_child_is_missing(
     )
     assert found.status_code == 202
     _sign_in(client, "pc.synth")
-    assert client.get("/api/profiles").json() == []
-    assert client.get(f"/api/profiles/{profile_id}").status_code == 404
+    assert client.get("/api/profiles", params=POLICE_PURPOSE).json() == []
+    assert client.get(f"/api/profiles/{profile_id}", params=POLICE_PURPOSE).status_code == 404
+
+
+def test_police_read_profiles_only_for_a_purpose_and_never_unaudited(
+    client: TestClient, audit: FakeAudit
+) -> None:
+    csrf = _sign_in(client, "k.worker")
+    profile_id = client.post(
+        "/api/profiles", json=_profile(), headers={"X-CSRF-Token": csrf}
+    ).json()["id"]
+    sent = client.post(
+        "/api/reports",
+        json={"reports": [_missing_report()], "profile_id": profile_id},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert sent.status_code == 202
+    assert client.get("/api/profiles").status_code == 200  # the home's own: no purpose asked
+    _sign_in(client, "pc.synth")
+    for path in ("/api/profiles", f"/api/profiles/{profile_id}"):
+        missing = client.get(path)
+        assert missing.status_code == 422
+        assert missing.json()["detail"][0]["loc"] == ["query", "purpose"]
+    assert audit.entries == []
+    audit.log.down = True
+    for path in ("/api/profiles", f"/api/profiles/{profile_id}"):
+        refused = client.get(path, params=POLICE_PURPOSE)
+        assert refused.status_code == 503
+        assert "Ava" not in refused.text and profile_id not in refused.text
 
 
 def test_a_home_sees_and_reports_on_only_its_own_childrens_profiles(
@@ -330,3 +375,43 @@ def test_repeated_wrong_passwords_are_slowed_down_with_retry_after_not_a_locked_
     delayed = client.post("/api/session", json={"user": "pc.synth", "password": PASSWORD})
     assert delayed.status_code == 429
     assert int(delayed.headers["Retry-After"]) >= 1
+
+
+def test_a_405_names_every_method_the_path_takes(client: TestClient) -> None:
+    """Starlette named only its first route's (`Allow: GET` on /api/session); fuzzing found it."""
+    answer = client.request("OPTIONS", "/api/session")
+    assert answer.status_code == 405
+    assert answer.headers["allow"] == "GET, POST, DELETE"
+
+
+def test_only_the_three_services_are_forwarded(client: TestClient, upstream: FakeUpstream) -> None:
+    """A POST to one of the web's own paths is a 405, not a call to a service named `session`."""
+    csrf = _sign_in(client)
+    answer = client.post("/api/session/status", headers={"X-CSRF-Token": csrf})
+    assert answer.status_code == 405, answer.text
+    assert answer.headers["allow"] == "GET"
+    assert client.get("/api/nowhere/persons").status_code == 404
+    assert upstream.calls == []
+
+
+def test_what_json_text_cannot_carry_is_a_422_never_a_500(client: TestClient) -> None:
+    """Fuzzing: a lone surrogate in a report failed the call to ingest, and the 422 echoing one
+    failed to render; both were 500s."""
+    client.app.state.upstream = Upstream(  # type: ignore[attr-defined]
+        urls=dict.fromkeys(Service, "http://service.invalid"),
+        timeout_s=1.0,
+        transport=httpx.MockTransport(lambda _: httpx.Response(202, json={"report_ids": []})),
+    )
+    json_text = {"Content-Type": "application/json"}
+    signing_in = client.post(
+        "/api/session", content='{"user": "\\ud800", "password": "x"}', headers=json_text
+    )
+    assert signing_in.status_code == 422, signing_in.text
+    csrf = _sign_in(client)
+    sent = client.post(
+        "/api/reports",
+        content='{"reports": [{"narrative": "\\ud800"}]}',
+        headers=json_text | {"X-CSRF-Token": csrf},
+    )
+    assert sent.status_code == 422, sent.text
+    assert sent.json()["detail"][0]["loc"] == ["body", "reports"]

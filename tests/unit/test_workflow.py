@@ -9,20 +9,43 @@ from uuid import UUID
 
 import pytest
 
-from schemas.alerts import AlertRaised, AlertStatus, AlertType, Evidence, Priority
+from schemas.alerts import AlertChange, AlertRaised, AlertStatus, AlertType, Evidence, Priority
 from services.alerts import workflow
 from services.alerts.lifecycle import AlertChanged, HistoryEntry
-from services.alerts.workflow import AlertChangeRefused, AlertNotFound, Change
+from services.alerts.responsibility import Changer
+from services.alerts.workflow import AlertChangeRefused, AlertNotForCaller, AlertNotFound, Change
 from tests.factories import NOW
 
 EVERYONE = ["all", "agency:Synthetic Police", "role:police"]
 LATER = NOW + timedelta(minutes=5)
+POLICE = Changer(
+    user="pc.synth",
+    agency="Synthetic Police",
+    audiences=tuple(EVERYONE),
+    agency_audiences=("agency:Synthetic Police", "sealed:synthetic-police"),
+)
+OTHER_FORCE = Changer(
+    user="pc.other",
+    agency="Synthetic Other Force",
+    audiences=("all", "agency:Synthetic Other Force", "role:police"),
+    agency_audiences=("agency:Synthetic Other Force", "sealed:synthetic-other"),
+)
+ADMIN = Changer(
+    user="admin.synth",
+    agency="Synthetic Other Force",
+    audiences=("all", "agency:Synthetic Other Force", "role:admin"),
+    agency_audiences=("agency:Synthetic Other Force",),
+    admin=True,
+)
 
 
 class FakeWorkflowStore:
-    def __init__(self, alert: AlertRaised, *, audience: str = "all") -> None:
+    def __init__(
+        self, alert: AlertRaised, *, audience: str = "all", home_forces: tuple[str, ...] = ()
+    ) -> None:
         self.alerts = {alert.alert_id: alert}
         self.audience = audience
+        self.forces = home_forces
         self.entries: list[HistoryEntry] = []
         self.anchors: list[str | None] = []
 
@@ -32,6 +55,9 @@ class FakeWorkflowStore:
 
     async def history(self, alert_id: UUID) -> list[HistoryEntry]:
         return list(self.entries)
+
+    async def home_forces(self, alert: AlertRaised) -> tuple[str, ...]:
+        return self.forces
 
     async def save(
         self,
@@ -72,18 +98,16 @@ Step = Callable[[FakeWorkflowStore], Coroutine[Any, Any, AlertRaised]]
 
 class Common(TypedDict):
     alert_id: UUID
-    by: str
-    audiences: list[str]
+    changer: Changer
     store: FakeWorkflowStore
     now: datetime
     new_id: Callable[[], UUID]
 
 
-def _common(store: FakeWorkflowStore) -> Common:
+def _common(store: FakeWorkflowStore, changer: Changer = POLICE) -> Common:
     return Common(
         alert_id=UUID(int=1),
-        by="pc.synth",
-        audiences=EVERYONE,
+        changer=changer,
         store=store,
         now=LATER,
         new_id=uuid.uuid4,
@@ -102,8 +126,10 @@ def _action(store: FakeWorkflowStore) -> Coroutine[Any, Any, AlertRaised]:
     return workflow.action_alert(note="strategy meeting held", **_common(store))
 
 
-def _close(store: FakeWorkflowStore) -> Coroutine[Any, Any, AlertRaised]:
-    return workflow.close_alert(reason="disruption complete", false_positive=None, **_common(store))
+def _close(store: FakeWorkflowStore, changer: Changer = POLICE) -> Coroutine[Any, Any, AlertRaised]:
+    return workflow.close_alert(
+        reason="disruption complete", false_positive=None, **_common(store, changer)
+    )
 
 
 def _feedback(store: FakeWorkflowStore) -> Coroutine[Any, Any, AlertRaised]:
@@ -162,6 +188,7 @@ def test_transitions(change: Change, before: AlertStatus, after: AlertStatus | N
     assert changed.status is after
     assert store.alerts[UUID(int=1)] == changed
     assert [h.status for h in store.entries] == [after]
+    assert changed.change == store.entries[0].action  # the event says which change it is
 
 
 def test_a_change_is_a_new_event_of_the_same_alert() -> None:
@@ -171,6 +198,7 @@ def test_a_change_is_a_new_event_of_the_same_alert() -> None:
     assert changed.alert_id == original.alert_id and changed.event_id != original.event_id
     assert (changed.occurred_at, changed.updated_at, changed.raised_at) == (LATER, LATER, NOW)
     assert changed.evidence == original.evidence
+    assert changed.change is AlertChange.ACKNOWLEDGED
     assert store.entries == [
         HistoryEntry(at=LATER, by="pc.synth", action="acknowledged", status=ACKNOWLEDGED)
     ]
@@ -256,3 +284,31 @@ def test_show_alert_gives_the_alert_and_its_history() -> None:
     )
     assert alert.status is ACKNOWLEDGED
     assert [h.action for h in history] == ["acknowledged"]
+
+
+def test_a_police_user_of_another_force_may_not_close_an_alert_for_a_home_force() -> None:
+    """Issue 14: seeing the alert is not enough; nothing is saved, so no cool-down starts."""
+    original = _alert()
+    store = FakeWorkflowStore(original, home_forces=("synthetic  POLICE",))
+    with pytest.raises(AlertNotForCaller, match="not for your force"):
+        asyncio.run(_close(store, OTHER_FORCE))
+    assert store.entries == [] and store.alerts[UUID(int=1)] == original
+
+
+@pytest.mark.parametrize("changer", [POLICE, ADMIN], ids=["home force", "admin"])
+def test_the_home_force_and_admins_may_close_it(changer: Changer) -> None:
+    store = FakeWorkflowStore(_alert(), home_forces=("Synthetic Police",))
+    closed = asyncio.run(_close(store, changer))
+    assert (closed.status, closed.change) == (CLOSED, AlertChange.CLOSED)
+    assert store.entries[0].by == changer.user
+
+
+def test_visibility_naming_a_force_lets_it_change_an_alert_for_another_home_force() -> None:
+    shared_by_name = _alert(visibility=(("agency:Synthetic Home A", "agency:Synthetic Police"),))
+    store = FakeWorkflowStore(shared_by_name, home_forces=("Synthetic Other Force",))
+    assert asyncio.run(_acknowledge(store)).status is ACKNOWLEDGED
+
+
+def test_an_alert_without_a_home_force_may_be_changed_by_any_police_who_may_see_it() -> None:
+    store = FakeWorkflowStore(_alert())
+    assert asyncio.run(_close(store, OTHER_FORCE)).status is CLOSED

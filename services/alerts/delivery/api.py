@@ -1,7 +1,8 @@
 """HTTP adapter of alert delivery: the live stream of alerts and the webhook delivery log."""
 
 import asyncio
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -11,13 +12,19 @@ from neo4j.exceptions import ServiceUnavailable
 from pydantic import AwareDatetime, BaseModel
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from common.audit.http import AuditDep, Purpose
+from common.audit.trail import AuditUnavailable, record_off_loop
 from common.auth import InvalidToken, Principal, TokenStore
 from common.http_auth import bearer, get_token_store
 from common.visibility import audiences_of
+from schemas.alerts import AlertRaised
 from services.alerts.api import MAX_OFFSET
+from services.alerts.audited import alert_subject_ids
 from services.alerts.delivery.deps import AlertFeedDep, WebhookStoreDep, require_admin
 from services.alerts.delivery.stream import Cursor, InvalidCursor, follow_alerts
 from services.alerts.deps import AlertReaderDep, SettingsDep
+
+log = logging.getLogger(__name__)
 
 SEND_TIMEOUT_S = 30.0  # a client that reads nothing for this long is dropped
 
@@ -48,6 +55,8 @@ async def stream_alerts(
     tokens: Annotated[TokenStore, Depends(get_token_store)],
     feed: AlertFeedDep,
     settings: SettingsDep,
+    audit: AuditDep,
+    purpose: Purpose,
     since: Annotated[
         AwareDatetime | None,
         Query(description="Replay the alerts changed after this time; by default, from now."),
@@ -61,13 +70,26 @@ async def stream_alerts(
 
     Police, analysts and admins receive only the alerts they may see (handling code C). The
     token is checked again at every poll: once it expires or is revoked, or its user's role or
-    agency changes, the stream ends.
+    agency changes, the stream ends. Each batch of alerts is recorded in the audit
+    (`alerts.stream`, with its purpose and every subject the alerts show) before it is sent;
+    when it cannot be, the stream ends and the client resumes later with Last-Event-ID.
     """
     token = credentials.credentials if credentials else ""
     try:
         start = Cursor.parse(last_event_id) if last_event_id else Cursor(since or datetime.now(UTC))
     except InvalidCursor as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+
+    async def record(alerts: Sequence[AlertRaised]) -> None:
+        await record_off_loop(
+            audit,
+            reader=principal,
+            action="alerts.stream",
+            purpose=purpose,
+            subject_ids=alert_subject_ids(alerts),
+            parameters={"alert_ids": ",".join(sorted(str(a.alert_id) for a in alerts))},
+        )
+
     changes = follow_alerts(
         feed=feed,
         audiences=audiences_of(principal),
@@ -76,14 +98,18 @@ async def stream_alerts(
         overlap=timedelta(seconds=settings.alerts_stream_overlap_s),
         batch=settings.alerts_stream_batch,
         sleep=asyncio.sleep,
+        record=record,
         still_allowed=lambda: _still(tokens, token, principal),
     )
 
     async def events() -> AsyncIterator[ServerSentEvent]:
-        async for change in changes:
-            yield ServerSentEvent(
-                data=change.alert.model_dump_json(), event="alert", id=str(change.cursor)
-            )
+        try:
+            async for change in changes:
+                yield ServerSentEvent(
+                    data=change.alert.model_dump_json(), event="alert", id=str(change.cursor)
+                )
+        except AuditUnavailable:
+            log.warning("alert stream ended: its next alerts could not be recorded in the audit")
 
     return EventSourceResponse(
         events(), ping=settings.alerts_stream_ping_s, send_timeout=SEND_TIMEOUT_S

@@ -7,6 +7,7 @@ from neo4j import AsyncDriver
 
 from common.auth import Principal, Role
 from common.http_auth import PrincipalDep, authorise
+from services.alerts.delivery.sealing import secret_box
 from services.alerts.delivery.store import Neo4jAlertFeed, Neo4jWebhookStore
 from services.alerts.deps import SettingsDep
 
@@ -25,7 +26,9 @@ def get_alert_feed(request: Request, settings: SettingsDep) -> Neo4jAlertFeed:
 
 def get_webhook_store(request: Request, settings: SettingsDep) -> Neo4jWebhookStore:
     """The webhook store on the process's driver, opened in the lifespan."""
-    return Neo4jWebhookStore(driver=_driver(request), database=settings.neo4j_database)
+    return Neo4jWebhookStore(
+        driver=_driver(request), database=settings.neo4j_database, secrets=secret_box(settings)
+    )
 
 
 def require_admin(principal: PrincipalDep) -> Principal:

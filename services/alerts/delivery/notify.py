@@ -8,6 +8,9 @@ most once per subscription however often the alerts topic is read. Every attempt
 
 Jobs run concurrently across subscriptions and one at a time, in order, within each, so a slow
 or failing receiver delays only itself.
+
+Every attempt is recorded in the audit before the alert is sent; an attempt that cannot be
+recorded is not made, and the job stays pending for the next sweep.
 """
 
 import asyncio
@@ -40,12 +43,15 @@ USER_AGENT = "tessera-webhooks/1"
 @dataclass(frozen=True, slots=True)
 class Subscription:
     """A receiver of alerts: where to POST them, the secret that signs them, and whose
-    audiences (an agency and a role) decide which alerts it may receive."""
+    audiences (an agency and a role) decide which alerts it may receive.
+
+    `secret` is None when the stored secret could not be opened (sealed with another key):
+    nothing is sent to the subscription, and its jobs wait, until it can be."""
 
     id: str
     name: str
     url: str
-    secret: str = field(repr=False)
+    secret: str | None = field(repr=False)
     agency: str
     role: str
     active: bool
@@ -137,6 +143,14 @@ class DeliveryLog(Protocol):
         ...
 
 
+class DeliveryAudit(Protocol):
+    """Where each delivery is recorded, with the subscription's agency as the reader."""
+
+    async def record_delivery(self, job: DeliveryJob, *, attempt: int) -> None:
+        """Record the attempt before it is made, or raise: an unrecorded attempt is not made."""
+        ...
+
+
 class WebhookStore(DeliveryLog, Protocol):
     """Where subscriptions, jobs and the delivery log are kept."""
 
@@ -174,6 +188,8 @@ def verify(
 
 def headers(job: DeliveryJob, *, timestamp: int) -> dict[str, str]:
     """The headers of one attempt, signed at its own time."""
+    if job.subscription.secret is None:
+        raise ValueError(f"webhook {job.subscription.id} has no secret to sign with")
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
@@ -222,17 +238,25 @@ async def deliver(
     job: DeliveryJob,
     poster: Poster,
     store: DeliveryLog,
+    audit: DeliveryAudit,
     policy: RetryPolicy,
     clock: Callable[[], datetime],
     sleep: Callable[[float], Awaitable[None]],
 ) -> JobStatus:
-    """POST the job until it is delivered, rejected, or out of attempts; log every attempt."""
+    """POST the job until it is delivered, rejected, or out of attempts; audit and log every
+    attempt (what the audit raises stops the job, unsent and still pending).
+
+    A job whose subscription's secret could not be opened is not attempted: it stays pending,
+    and is sent once the secret opens again (the store logged why it did not)."""
+    if job.subscription.secret is None:
+        return JobStatus.PENDING
     last = max(policy.max_attempts, job.attempts + 1)
     number = job.attempts
 
     async def attempt() -> JobStatus | None:
         nonlocal number
         number += 1
+        await audit.record_delivery(job, attempt=number)
         at = clock()
         result = await poster.post(
             job.subscription.url, body=job.body, headers=headers(job, timestamp=int(at.timestamp()))

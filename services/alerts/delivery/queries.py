@@ -19,6 +19,7 @@ LIMIT $limit
 
 # ---- webhook subscriptions (written by `tessera webhook`)
 
+# $secret is sealed (services/alerts/delivery/sealing.py): Neo4j never holds it in plain text.
 ADD_WEBHOOK_SUBSCRIPTION = """
 CREATE (s:WebhookSubscription {
   id: $id, name: $name, url: $url, secret: $secret, agency: $agency, role: $role,
@@ -46,6 +47,22 @@ WHERE s.active
 RETURN s.id AS id, s.name AS name, s.url AS url, s.secret AS secret, s.agency AS agency,
        s.role AS role, s.active AS active, toString(s.created_at) AS created_at
 ORDER BY s.created_at, s.id
+"""
+
+# Secrets stored in plain text before they were sealed, and sealing them (only if unchanged, so
+# two workers sealing at once agree). A sealed secret starts with $sealed_prefix.
+PLAIN_WEBHOOK_SECRETS = """
+MATCH (s:WebhookSubscription)
+WHERE NOT s.secret STARTS WITH $sealed_prefix
+RETURN s.id AS id, s.secret AS secret
+"""
+
+SEAL_WEBHOOK_SECRETS = """
+UNWIND $rows AS row
+MATCH (s:WebhookSubscription {id: row.id})
+WHERE s.secret = row.plain
+SET s.secret = row.sealed
+RETURN count(s) AS sealed
 """
 
 # ---- webhook jobs and the delivery log

@@ -1,5 +1,6 @@
 """Neo4j adapters of alert delivery: the feed of changed alerts, and webhook jobs and their log."""
 
+import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,10 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 from schemas.alerts import AlertRaised
 from services.alerts.delivery import queries
 from services.alerts.delivery.notify import Attempt, DeliveryJob, JobStatus, Subscription
+from services.alerts.delivery.sealing import SEALED_PREFIX, SecretBox, SecretUnreadable
 from services.alerts.delivery.stream import ChangedAlert, Cursor, FeedUnavailable
+
+log = logging.getLogger(__name__)
 
 UNAVAILABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
 PENDING_BATCH = 1000
@@ -65,32 +69,62 @@ class DeliveryRecord:
     at: datetime
 
 
-def _subscription(row: Any) -> Subscription:
-    return Subscription(
-        id=row["id"],
-        name=row["name"],
-        url=row["url"],
-        secret=row["secret"],
-        agency=row["agency"],
-        role=row["role"],
-        active=bool(row["active"]),
-        created_at=datetime.fromisoformat(row["created_at"]),
-    )
-
-
 class Neo4jWebhookStore:
-    """Keeps webhook subscriptions, one job per subscription and event, and every attempt."""
+    """Keeps webhook subscriptions, one job per subscription and event, and every attempt.
 
-    def __init__(self, *, driver: AsyncDriver, database: str) -> None:
+    Signing secrets are stored sealed by `secrets`; one it cannot open is logged, with what to
+    do, and its subscription's secret is None (nothing is sent to it)."""
+
+    def __init__(self, *, driver: AsyncDriver, database: str, secrets: SecretBox) -> None:
         self._driver = driver
         self._database = database
+        self._secrets = secrets
+
+    def _subscriptions(self, rows: Sequence[Any]) -> dict[str, Subscription]:
+        """The subscriptions in the rows by id, each secret opened (and a failure logged) once."""
+        found: dict[str, Subscription] = {}
+        for row in rows:
+            if row["id"] in found:
+                continue
+            try:
+                secret: str | None = self._secrets.open(row["secret"])
+            except SecretUnreadable as error:
+                log.error("webhook %s (%s) is not delivered to: %s", row["id"], row["name"], error)
+                secret = None
+            found[row["id"]] = Subscription(
+                id=row["id"],
+                name=row["name"],
+                url=row["url"],
+                secret=secret,
+                agency=row["agency"],
+                role=row["role"],
+                active=bool(row["active"]),
+                created_at=datetime.fromisoformat(row["created_at"]),
+            )
+        return found
 
     async def active_subscriptions(self) -> list[Subscription]:
         """Every subscription that is active."""
         records, _, _ = await self._driver.execute_query(
             queries.ACTIVE_WEBHOOK_SUBSCRIPTIONS, database_=self._database
         )
-        return [_subscription(r) for r in records]
+        return list(self._subscriptions(records).values())
+
+    async def seal_plain_secrets(self) -> int:
+        """Seal the secrets stored in plain text before sealing; how many were sealed."""
+        records, _, _ = await self._driver.execute_query(
+            queries.PLAIN_WEBHOOK_SECRETS, sealed_prefix=SEALED_PREFIX, database_=self._database
+        )
+        if not records:
+            return 0
+        rows = [
+            {"id": r["id"], "plain": r["secret"], "sealed": self._secrets.seal(r["secret"])}
+            for r in records
+        ]
+        sealed, _, _ = await self._driver.execute_query(
+            queries.SEAL_WEBHOOK_SECRETS, rows=rows, database_=self._database
+        )
+        return int(sealed[0]["sealed"])
 
     async def enqueue(self, jobs: Sequence[DeliveryJob], *, at: datetime) -> list[DeliveryJob]:
         """Keep the jobs not kept before; return those still pending, with their attempts."""
@@ -125,9 +159,10 @@ class Neo4jWebhookStore:
         records, _, _ = await self._driver.execute_query(
             queries.PENDING_WEBHOOK_JOBS, limit=PENDING_BATCH, database_=self._database
         )
+        subscriptions = self._subscriptions(records)
         return [
             DeliveryJob(
-                subscription=_subscription(r),
+                subscription=subscriptions[r["id"]],
                 event_id=r["event_id"],
                 alert_id=r["alert_id"],
                 body=r["body"].encode(),

@@ -8,6 +8,9 @@ A writer stamps updated_at before it commits, so an alert can commit with a time
 behind one already sent. While connected, each poll therefore looks `overlap` back from the
 cursor and sends what it has not sent yet: such an alert arrives late rather than never, with
 its own (earlier) cursor as id. A resumed stream starts exactly after its cursor.
+
+Each poll's alerts are recorded in the audit before any of them is sent; if they cannot be, the
+stream ends there (a client resumes after the last event it received).
 """
 
 import logging
@@ -90,10 +93,14 @@ async def follow_alerts(
     overlap: timedelta,
     batch: int,
     sleep: Callable[[float], Awaitable[None]],
+    record: Callable[[Sequence[AlertRaised]], Awaitable[None]],
     still_allowed: Callable[[], bool] = lambda: True,
 ) -> AsyncIterator[ChangedAlert]:
     """Every change after start to an alert the audiences may see, polling until the caller
-    is no longer allowed (their token expired or was revoked, or their role changed)."""
+    is no longer allowed (their token expired or was revoked, or their role changed).
+
+    Each batch is given to `record` (the audit) before it is sent; what `record` raises ends
+    the stream with nothing of that batch sent."""
     cursor = start
     sent: dict[str, datetime] = {}  # changes already sent that a look-back can find again
     while True:
@@ -109,14 +116,20 @@ async def follow_alerts(
             log.warning("alert stream: the store is unavailable, polling again: %s", error)
             await sleep(poll_s)
             continue
+        visible: list[ChangedAlert] = []
+        for item in changed:
+            # The store filtered by the graph; the event's own visibility must agree as well.
+            if may_see(item.alert, audiences):
+                visible.append(item)
+            else:
+                log.info("alert %s withheld from the stream by its visibility", item.cursor)
+        if visible:
+            await record([item.alert for item in visible])
         for item in changed:
             sent[item.key] = item.cursor.at
             cursor = max(cursor, item.cursor)
-            # The store filtered by the graph; the event's own visibility must agree as well.
-            if may_see(item.alert, audiences):
-                yield item
-            else:
-                log.info("alert %s withheld from the stream by its visibility", item.cursor)
+        for item in visible:
+            yield item
         horizon = cursor.at - overlap
         sent = {key: at for key, at in sent.items() if at >= horizon}
         if len(changed) < batch:

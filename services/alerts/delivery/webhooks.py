@@ -14,9 +14,13 @@ import httpx
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
 
+from common.audit.trail import AuditTrail
+from common.audit.wiring import open_audit_trail
+from common.kafka_access import ALERTS
 from common.streaming import Neo4jConnection
 from common.validation import field_errors
 from schemas.alerts import AlertRaised
+from services.alerts.audited import AuditedDeliveries
 from services.alerts.config import Settings
 from services.alerts.delivery.destinations import refusal
 from services.alerts.delivery.notify import (
@@ -28,6 +32,7 @@ from services.alerts.delivery.notify import (
     deliver,
     enqueue_alert,
 )
+from services.alerts.delivery.sealing import secret_box
 from services.alerts.delivery.store import UNAVAILABLE, Neo4jWebhookStore
 
 log = logging.getLogger(__name__)
@@ -75,48 +80,61 @@ class WebhookService(faust.Service):
             max_wait_s=settings.alerts_webhook_max_wait_s,
         )
         self._client: httpx.AsyncClient | None = None
+        self._audit: AuditTrail | None = None
         self._dispatcher = Dispatcher(run=self._deliver)
+        self._secrets = secret_box(settings)
 
     def store(self) -> Neo4jWebhookStore:
         """The webhook store on the process's driver (ServiceUnavailable before it opens)."""
-        return Neo4jWebhookStore(driver=self._neo4j.driver, database=self._settings.neo4j_database)
+        return Neo4jWebhookStore(
+            driver=self._neo4j.driver,
+            database=self._settings.neo4j_database,
+            secrets=self._secrets,
+        )
 
     def submit(self, job: DeliveryJob) -> None:
         """Queue a job behind the others of its subscription."""
         self._dispatcher.submit(job)
 
     async def on_start(self) -> None:
-        """Open the HTTP client and start sweeping for pending jobs."""
+        """Open the HTTP client and the audit trail, and start sweeping for pending jobs."""
         self._client = httpx.AsyncClient(
             timeout=self._settings.alerts_webhook_timeout_s, follow_redirects=False
         )
+        self._audit = open_audit_trail(self._settings, principal=ALERTS, service="alerts-worker")
         self.add_future(self._sweep())
 
     async def on_stop(self) -> None:
-        """Stop delivering (unsettled jobs stay pending) and close the client."""
+        """Stop delivering (unsettled jobs stay pending), close the client and the audit."""
         await self._dispatcher.close()
         if self._client is not None:
             await self._client.aclose()
+        if self._audit is not None:
+            await asyncio.to_thread(self._audit.close)
 
     async def _deliver(self, job: DeliveryJob) -> JobStatus:
-        if self._client is None:
-            raise RuntimeError("the HTTP client opens when the service starts")
+        if self._client is None or self._audit is None:
+            raise RuntimeError("the HTTP client and the audit open when the service starts")
         return await deliver(
             job=job,
             poster=HttpxPoster(
                 self._client, allowed_hosts=self._settings.alerts_webhook_allowed_hosts
             ),
             store=self.store(),
+            audit=AuditedDeliveries(self._audit),
             policy=self._policy,
             clock=lambda: datetime.now(UTC),
             sleep=asyncio.sleep,
         )
 
     async def _sweep(self) -> None:
-        """Queue the pending jobs: at start (those a restart left) and then now and again."""
+        """Seal secrets still stored in plain text, and queue the pending jobs: at start (those
+        a restart left) and then now and again."""
         await asyncio.sleep(1.0)  # let the Neo4j connection open first
         while not self.should_stop:
             try:
+                if sealed := await self.store().seal_plain_secrets():
+                    log.info("sealed %d webhook secrets stored in plain text", sealed)
                 for job in await self.store().pending():
                     self._dispatcher.submit(job)
             except UNAVAILABLE as error:

@@ -2,10 +2,14 @@
 // its explanation, evidence and history, and can be acknowledged, assigned, actioned and closed.
 
 import type cytoscape from "cytoscape";
-import { api, ApiError, PEEK, SessionInfo } from "../api";
+import { api, ApiError, PEEK, query, SessionInfo } from "../api";
 import { announce, fill, h, when, words } from "../dom";
 import { drawGraph, GEdge, GNode } from "../graph";
 import type { View } from "../main";
+import { purposeField } from "../purpose";
+
+// Every read of alerts (the list, each alert, the live stream) states why, and is audited.
+const DEFAULT_PURPOSE = "Monitoring and acting on safeguarding alerts";
 
 interface Alert {
   event_id: string;
@@ -60,6 +64,7 @@ export const alertsView: View = {
     let closed = false;
 
     const live = h("p", { class: "live", role: "status" }, "Connecting…");
+    const why = purposeField("alert-purpose", "tessera.purpose.alerts", DEFAULT_PURPOSE);
     const show = h(
       "select",
       { id: "alert-filter" },
@@ -75,6 +80,7 @@ export const alertsView: View = {
     fill(
       main,
       h("h1", {}, "Alerts"),
+      why.element,
       h("div", { class: "toolbar" }, live, h("div", { class: "field inline" }, h("label", { for: "alert-filter" }, "Show"), show)),
       alertRegion,
       h("div", { class: "dashboard" }, h("section", { "aria-label": "Alert list" }, list), detail),
@@ -136,8 +142,10 @@ export const alertsView: View = {
     }
 
     async function load(): Promise<void> {
+      const purpose = why.value();
+      if (purpose === null) return;
       try {
-        const page = await api<{ items: Alert[] }>("GET", "/api/alerts/alerts?limit=200");
+        const page = await api<{ items: Alert[] }>("GET", `/api/alerts/alerts${query({ limit: 200, purpose })}`);
         page.items.forEach((a) => upsert(a, false));
         renderList();
         if (selected) void select(selected);
@@ -147,11 +155,12 @@ export const alertsView: View = {
     }
 
     function connect(): void {
-      if (closed) return;
+      const purpose = why.value();
+      if (closed || purpose === null) return;
       // From a minute before the last change seen: the list and the stream overlap, and
       // duplicates are dropped on event_id.
       const since = new Date(new Date(lastUpdate).getTime() - 60_000).toISOString();
-      source = new EventSource(`/api/alerts/stream?since=${encodeURIComponent(since)}`);
+      source = new EventSource(`/api/alerts/stream${query({ since, purpose })}`);
       source.addEventListener("open", () => {
         retry = 0;
         live.textContent = "Live: new alerts appear here as they are raised.";
@@ -255,7 +264,9 @@ export const alertsView: View = {
       let a = alerts.get(id);
       let history: History[] = [];
       try {
-        const answer = await api<{ alert: Alert; history: History[] }>("GET", `/api/alerts/alerts/${encodeURIComponent(id)}`);
+        const purpose = why.value();
+        if (purpose === null) throw new Error("Say why you are looking before you open an alert.");
+        const answer = await api<{ alert: Alert; history: History[] }>("GET", `/api/alerts/alerts/${encodeURIComponent(id)}${query({ purpose })}`);
         a = answer.alert;
         history = answer.history;
         alerts.set(id, a);
@@ -362,6 +373,12 @@ export const alertsView: View = {
       if (focus) detail.focus();
     }
 
+    // A new purpose applies to what is read from now on: the stream reconnects with it.
+    why.onChange(() => {
+      source?.close();
+      if (alerts.size) connect();
+      else void load().then(connect);
+    });
     void load().then(connect);
     return () => {
       closed = true;

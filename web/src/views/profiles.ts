@@ -1,11 +1,12 @@
 // Children's profiles (the Philomena protocol): kept by the home, shared with police only while
 // the child is reported missing.
 
-import { api, ApiError, SessionInfo } from "../api";
+import { api, ApiError, query, SessionInfo } from "../api";
 import { announce, fill, h, uid, when, words } from "../dom";
 import { Form, section } from "../form";
 import { maxLength, pastDate, phone, postcode } from "../validate";
 import type { View } from "../main";
+import { purposeField } from "../purpose";
 
 type Json = Record<string, unknown>;
 
@@ -397,59 +398,70 @@ function describePlace(p: Json): string {
   return [p.name, p.postcode, p.category && p.category !== "other" ? words(String(p.category)) : ""].filter(Boolean).join(", ");
 }
 
+// Police read shared profiles for a stated purpose, recorded in the audit with each child.
+const MISSING_PURPOSE = "Finding a child reported missing";
+
 export const sharedProfilesView: View = {
   title: "Missing children",
   render(main) {
     const list = h("div", { class: "shared-list" });
+    const why = purposeField("missing-purpose", "tessera.purpose.missing", MISSING_PURPOSE);
     fill(
       main,
       h("h1", {}, "Missing children: profiles shared by their homes"),
-      h("p", { class: "intro" }, "Shared while the child is reported missing; every time you open one it is recorded."),
+      h("p", { class: "intro" }, "Shared while the child is reported missing; every time you open them it is recorded in the audit log."),
+      why.element,
       list,
     );
-    api<ProfileSummary[]>("GET", "/api/profiles")
-      .then(async (summaries) => {
-        if (!summaries.length) {
-          fill(list, h("p", {}, "No child is reported missing by a home right now."));
-          return;
-        }
-        const profiles = await Promise.all(
-          summaries.map((s) => api<Profile>("GET", `/api/profiles/${encodeURIComponent(s.id)}`)),
-        );
-        fill(
-          list,
-          ...profiles.map(({ profile: c, shared_since, shared_report_id, agency }) =>
-            h(
-              "article",
-              { class: "shared-profile" },
-              h("h2", {}, c.name),
-              c.photo ? h("img", { class: "photo", src: c.photo, alt: `Photo of ${c.name}` }) : h("p", {}, "No photo given."),
+    why.onChange(show);
+    const initial = why.value();
+    if (initial !== null) show(initial);
+
+    function show(purpose: string): void {
+      api<ProfileSummary[]>("GET", `/api/profiles${query({ purpose })}`)
+        .then(async (summaries) => {
+          if (!summaries.length) {
+            fill(list, h("p", {}, "No child is reported missing by a home right now."));
+            return;
+          }
+          const profiles = await Promise.all(
+            summaries.map((s) => api<Profile>("GET", `/api/profiles/${encodeURIComponent(s.id)}${query({ purpose })}`)),
+          );
+          fill(
+            list,
+            ...profiles.map(({ profile: c, shared_since, shared_report_id, agency }) =>
               h(
-                "dl",
-                {},
-                h("dt", {}, "Missing from"),
-                h("dd", {}, agency),
-                h("dt", {}, "Reported missing"),
-                h("dd", {}, `${when(shared_since)} (report ${shared_report_id ?? ""})`),
-                h("dt", {}, "Date of birth"),
-                h("dd", {}, c.date_of_birth ?? "Not known"),
-                h("dt", {}, "Nicknames"),
-                h("dd", {}, c.nicknames.join(", ") || "None given"),
-                h("dt", {}, "Description"),
-                h("dd", {}, c.description || "None given"),
-                h("dt", {}, "Phones"),
-                h("dd", {}, c.phones.join(", ") || "None given"),
-                h("dt", {}, "Associates"),
-                h("dd", {}, c.associates.length ? h("ul", {}, ...c.associates.map((a) => h("li", {}, describePerson(a)))) : "None given"),
-                h("dt", {}, "Places they go"),
-                h("dd", {}, c.places.length ? h("ul", {}, ...c.places.map((p) => h("li", {}, describePlace(p)))) : "None given"),
-                h("dt", {}, "Notes"),
-                h("dd", {}, c.notes || "None"),
+                "article",
+                { class: "shared-profile" },
+                h("h2", {}, c.name),
+                c.photo ? h("img", { class: "photo", src: c.photo, alt: `Photo of ${c.name}` }) : h("p", {}, "No photo given."),
+                h(
+                  "dl",
+                  {},
+                  h("dt", {}, "Missing from"),
+                  h("dd", {}, agency),
+                  h("dt", {}, "Reported missing"),
+                  h("dd", {}, `${when(shared_since)} (report ${shared_report_id ?? ""})`),
+                  h("dt", {}, "Date of birth"),
+                  h("dd", {}, c.date_of_birth ?? "Not known"),
+                  h("dt", {}, "Nicknames"),
+                  h("dd", {}, c.nicknames.join(", ") || "None given"),
+                  h("dt", {}, "Description"),
+                  h("dd", {}, c.description || "None given"),
+                  h("dt", {}, "Phones"),
+                  h("dd", {}, c.phones.join(", ") || "None given"),
+                  h("dt", {}, "Associates"),
+                  h("dd", {}, c.associates.length ? h("ul", {}, ...c.associates.map((a) => h("li", {}, describePerson(a)))) : "None given"),
+                  h("dt", {}, "Places they go"),
+                  h("dd", {}, c.places.length ? h("ul", {}, ...c.places.map((p) => h("li", {}, describePlace(p)))) : "None given"),
+                  h("dt", {}, "Notes"),
+                  h("dd", {}, c.notes || "None"),
+                ),
               ),
             ),
-          ),
-        );
-      })
-      .catch((e) => fill(list, h("p", { role: "alert" }, e instanceof Error ? e.message : String(e))));
+          );
+        })
+        .catch((e) => fill(list, h("p", { role: "alert" }, e instanceof Error ? e.message : String(e))));
+    }
   },
 };

@@ -1,0 +1,157 @@
+"""The analyst API's limits on the graph: a path search stops at max_depth, and every query runs
+with a transaction timeout whose expiry is a 503 saying how to narrow the query."""
+
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from neo4j import Driver
+from neo4j.exceptions import ClientError, Neo4jError
+
+from services.network.analysis import MAX_PATH_DEPTH, QueryTimedOut
+from services.network.config import Settings
+from services.network.main import create_app
+from services.network.reads import SHORTEST_PATHS, Neo4jAnalystGraph
+
+TIMEOUT_S = 2.5
+AUDIENCES = ["all"]
+
+
+class Row:
+    """A record as the driver returns it."""
+
+    def data(self) -> dict[str, Any]:
+        return {"id": "person:a", "total": 0, "node_ids": [], "links": []}
+
+
+class FakeSession:
+    def __init__(self, driver: "FakeDriver") -> None:
+        self._driver = driver
+
+    def __enter__(self) -> "FakeSession":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+    def execute_write(self, work: Callable[..., Any], *args: Any) -> None:
+        self._driver.sent.append(("transaction function", getattr(work, "timeout", None)))
+
+
+class FakeDriver:
+    """Records each statement with the timeout it was sent with; raises `error` if set."""
+
+    def __init__(self, error: Exception | None = None, *, after_s: float = 0.0) -> None:
+        self.sent: list[tuple[str, float | None]] = []
+        self.error = error
+        self.after_s = after_s
+
+    def execute_query(self, query: Any, parameters: Any = None, **_: Any) -> Any:
+        if self.error is not None:
+            time.sleep(self.after_s)
+            raise self.error
+        self.sent.append((query.text, query.timeout))
+        return [Row()], None, []
+
+    def session(self, **_: Any) -> FakeSession:
+        return FakeSession(self)
+
+
+def _graph(driver: FakeDriver, timeout_s: float = TIMEOUT_S) -> Neo4jAnalystGraph:
+    fake: Driver = driver  # type: ignore[assignment]  # the calls the adapter makes
+    return Neo4jAnalystGraph(driver=fake, database="neo4j", timeout_s=timeout_s)
+
+
+def _neo4j_error(code: str) -> Neo4jError:
+    """An error as the driver makes it from the server's answer."""
+    return Neo4jError._hydrate_neo4j(code=code, message="synthetic")  # noqa: SLF001
+
+
+@pytest.mark.parametrize("depth", range(1, MAX_PATH_DEPTH + 1))
+def test_each_max_depth_has_a_search_that_stops_at_it(depth: int) -> None:
+    assert set(SHORTEST_PATHS) == set(range(1, MAX_PATH_DEPTH + 1))
+    assert re.findall(r"\[\*\.\.(\d+)\]", SHORTEST_PATHS[depth]) == [str(depth)]
+
+
+def test_the_path_search_runs_the_statement_bounded_by_its_max_depth() -> None:
+    driver = FakeDriver()
+    _graph(driver).path(max_depth=2, source="person:a", target="person:b", audiences=AUDIENCES)
+    assert driver.sent == [(SHORTEST_PATHS[2], TIMEOUT_S)]
+    with pytest.raises(ValueError, match="max_depth"):
+        _graph(driver).path(max_depth=MAX_PATH_DEPTH + 1, source="a", target="b", audiences=[])
+
+
+def test_every_read_and_write_of_the_analyst_api_carries_the_timeout() -> None:
+    driver = FakeDriver()
+    graph = _graph(driver)
+    page = {"offset": 0, "limit": 10}
+    graph.expand(["person:a"], audiences=AUDIENCES)
+    graph.nodes(["person:a"], audiences=AUDIENCES)
+    graph.person_detail("person:a", audiences=AUDIENCES)
+    graph.path(max_depth=4, source="person:a", target="person:b", audiences=AUDIENCES)
+    graph.search_keys(["k"], audiences=AUDIENCES, limit=10)
+    graph.search_identifier("phone:+447700900001", audiences=AUDIENCES, limit=10)
+    graph.person_facts(["person:a"], audiences=AUDIENCES)
+    graph.timeline(id="person:a", audiences=AUDIENCES, agency="Synthetic Analysts", **page)
+    graph.young_people_linked(id="person:a", audiences=AUDIENCES, **page)
+    graph.co_presence(id="person:a", audiences=AUDIENCES, **page)
+    graph.possible_matches(audiences=AUDIENCES, status=None, person_id=None, **page)
+    graph.candidate(candidate_id="candidate:a:b", audiences=AUDIENCES)
+    graph.split_check(person_id="person:a", report_ids=[], audiences=AUDIENCES)
+    graph.apply_decision({"decision": "same"})
+    graph.audit_entries(user=None, subject_id=None, **page)
+    assert len(driver.sent) == 16  # the timeline counts, then reads a page
+    assert {timeout for _, timeout in driver.sent} == {TIMEOUT_S}
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "Neo.ClientError.Transaction.TransactionTimedOut",
+        "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+    ],
+)
+def test_a_transaction_neo4j_ended_for_its_timeout_is_query_timed_out(code: str) -> None:
+    graph = _graph(FakeDriver(error=_neo4j_error(code)))
+    with pytest.raises(QueryTimedOut, match=r"ran out of time after 2\.5 s"):
+        graph.nodes(["person:a"], audiences=AUDIENCES)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "Neo.ClientError.Statement.SyntaxError",
+        # stopped while waiting for a lock before its timeout: an operator or a shutdown did it
+        "Neo.ClientError.Transaction.LockClientStopped",
+    ],
+)
+def test_other_client_errors_are_not_taken_for_a_timeout(code: str) -> None:
+    graph = _graph(FakeDriver(error=_neo4j_error(code)))
+    with pytest.raises(ClientError) as raised:
+        graph.nodes(["person:a"], audiences=AUDIENCES)
+    assert raised.value.code == code
+
+
+def test_a_transaction_stopped_waiting_for_a_lock_past_its_timeout_is_query_timed_out() -> None:
+    stopped = _neo4j_error("Neo.ClientError.Transaction.LockClientStopped")
+    graph = _graph(FakeDriver(error=stopped, after_s=0.05), timeout_s=0.05)
+    with pytest.raises(QueryTimedOut):
+        graph.nodes(["person:a"], audiences=AUDIENCES)
+
+
+def test_a_query_that_runs_out_of_time_is_a_503_that_says_how_to_narrow_it() -> None:
+    app = create_app(Settings())
+
+    def slow_read() -> None:
+        raise QueryTimedOut(TIMEOUT_S)
+
+    app.add_api_route("/v1/slow-read", slow_read)  # any route whose query runs out of time
+    response = TestClient(app).get("/v1/slow-read")
+    assert response.status_code == 503, response.text
+    detail = response.json()["detail"]
+    assert "ran out of time after 2.5 s" in detail
+    assert "max_depth" in detail
+    assert "limit" in detail
