@@ -12,7 +12,7 @@ from neo4j.exceptions import ServiceUnavailable
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
 from common.audit.http import AUDIT_UNAVAILABLE, AuditDep, Purpose
-from common.audit.trail import record_off_loop
+from common.audit.trail import Auditor, record_off_loop
 from common.auth import Principal, Role
 from common.visibility import agency_audiences_of, audiences_of
 from schemas.alerts import AlertRaised, AlertStatus, AlertType, Priority
@@ -49,7 +49,10 @@ CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: {
         "description": "The alert's status does not allow this change; the detail says which do."
     },
-    503: {"description": UNAVAILABLE},
+    503: {
+        "description": UNAVAILABLE + " Also when the audit entry of the changed alert you are "
+        "shown (`alert.<change>`) cannot be written: the change itself is then already made."
+    },
 }
 WITH_BODY_RESPONSES = CHANGE_RESPONSES | {
     400: {"description": "The body could not be parsed as JSON text (for example, not UTF-8)."}
@@ -287,30 +290,57 @@ async def get_alert(
     )
 
 
+async def _audited_change(
+    audit: Auditor, principal: Principal, alert: AlertRaised, change: str
+) -> AlertRaised:
+    """Record that the changer was shown the changed alert (`alert.<change>`), then return it.
+
+    The change is made first: if the entry cannot be written the answer is 503, and the change
+    stands (the alert's history records who made it).
+    """
+    await record_off_loop(
+        audit,
+        reader=principal,
+        action=f"alert.{change}",
+        purpose=f"{change} the alert",
+        subject_ids=alert_subject_ids([alert]),
+        parameters={"alert_id": alert.alert_id},
+    )
+    return alert
+
+
 @router.post("/alerts/{alert_id}/acknowledge", responses=CHANGE_RESPONSES)
 @_with_change_rule
 async def acknowledge_alert(
-    alert_id: UUID, principal: AlertHandlerDep, store: AlertStoreDep
+    alert_id: UUID,
+    principal: AlertHandlerDep,
+    store: AlertStoreDep,
+    audit: AuditDep,
 ) -> AlertRaised:
     """Acknowledge an open alert."""
     with _answering():
-        return await workflow.acknowledge_alert(
+        changed = await workflow.acknowledge_alert(
             alert_id=alert_id,
             changer=_changer(principal),
             store=store,
             now=datetime.now(UTC),
             new_id=uuid4,
         )
+    return await _audited_change(audit, principal, changed, "acknowledge")
 
 
 @router.post("/alerts/{alert_id}/assign", responses=WITH_BODY_RESPONSES)
 @_with_change_rule
 async def assign_alert(
-    alert_id: UUID, body: AlertAssign, principal: AlertHandlerDep, store: AlertStoreDep
+    alert_id: UUID,
+    body: AlertAssign,
+    principal: AlertHandlerDep,
+    store: AlertStoreDep,
+    audit: AuditDep,
 ) -> AlertRaised:
     """Give an alert that is not closed to a named user."""
     with _answering():
-        return await workflow.assign_alert(
+        changed = await workflow.assign_alert(
             alert_id=alert_id,
             assignee=body.assignee,
             changer=_changer(principal),
@@ -318,16 +348,21 @@ async def assign_alert(
             now=datetime.now(UTC),
             new_id=uuid4,
         )
+    return await _audited_change(audit, principal, changed, "assign")
 
 
 @router.post("/alerts/{alert_id}/action", responses=WITH_BODY_RESPONSES)
 @_with_change_rule
 async def action_alert(
-    alert_id: UUID, body: AlertAction, principal: AlertHandlerDep, store: AlertStoreDep
+    alert_id: UUID,
+    body: AlertAction,
+    principal: AlertHandlerDep,
+    store: AlertStoreDep,
+    audit: AuditDep,
 ) -> AlertRaised:
     """Record what was done about an acknowledged or already actioned alert."""
     with _answering():
-        return await workflow.action_alert(
+        changed = await workflow.action_alert(
             alert_id=alert_id,
             note=body.note,
             changer=_changer(principal),
@@ -335,16 +370,21 @@ async def action_alert(
             now=datetime.now(UTC),
             new_id=uuid4,
         )
+    return await _audited_change(audit, principal, changed, "action")
 
 
 @router.post("/alerts/{alert_id}/close", responses=WITH_BODY_RESPONSES)
 @_with_change_rule
 async def close_alert(
-    alert_id: UUID, body: AlertClose, principal: AlertHandlerDep, store: AlertStoreDep
+    alert_id: UUID,
+    body: AlertClose,
+    principal: AlertHandlerDep,
+    store: AlertStoreDep,
+    audit: AuditDep,
 ) -> AlertRaised:
     """Close an alert that is not closed, with a reason; its pattern then stays quiet a while."""
     with _answering():
-        return await workflow.close_alert(
+        changed = await workflow.close_alert(
             alert_id=alert_id,
             reason=body.reason,
             false_positive=body.false_positive,
@@ -353,16 +393,21 @@ async def close_alert(
             now=datetime.now(UTC),
             new_id=uuid4,
         )
+    return await _audited_change(audit, principal, changed, "close")
 
 
 @router.post("/alerts/{alert_id}/feedback", responses=WITH_BODY_RESPONSES)
 @_with_change_rule
 async def give_feedback(
-    alert_id: UUID, body: AlertFeedback, principal: AlertHandlerDep, store: AlertStoreDep
+    alert_id: UUID,
+    body: AlertFeedback,
+    principal: AlertHandlerDep,
+    store: AlertStoreDep,
+    audit: AuditDep,
 ) -> AlertRaised:
     """Mark an alert, closed or not, as a false positive or not, with an optional comment."""
     with _answering():
-        return await workflow.give_feedback(
+        changed = await workflow.give_feedback(
             alert_id=alert_id,
             false_positive=body.false_positive,
             comment=body.comment,
@@ -371,3 +416,4 @@ async def give_feedback(
             now=datetime.now(UTC),
             new_id=uuid4,
         )
+    return await _audited_change(audit, principal, changed, "feedback")

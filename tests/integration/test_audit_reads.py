@@ -387,3 +387,24 @@ def test_the_webs_list_of_shared_profiles_is_recorded(
     entry, _ = _one(kafka, audit_topic, neo4j_driver, readers.purpose, "profiles.list")
     assert entry.subject_ids == (f"profile:{profile_id}",)
     assert (entry.user, entry.agency, entry.service) == ("pc.synth", POLICE, "web")
+
+
+def test_a_change_records_the_alert_it_shows_the_officer(
+    kafka: KafkaAccess,
+    audit_topic: str,
+    neo4j_driver: Driver,
+    readers: Readers,
+    alert: AlertRaised,
+) -> None:
+    settings = AlertSettings(tessera_auth_file=str(readers.auth_file))
+    with serving(alerts_app(settings)) as url:
+        changed = httpx.post(
+            f"{url}/v1/alerts/{alert.alert_id}/acknowledge", headers=readers.bearer("police")
+        )
+        assert changed.status_code == 200, changed.text
+
+    entries, copies = audited(kafka, audit_topic, neo4j_driver, purpose="acknowledge the alert")
+    (entry,) = [e for e in entries if f"alert_id={alert.alert_id}" in e.parameters]
+    assert (entry.action, entry.user, entry.agency) == ("alert.acknowledge", "pc.synth", POLICE)
+    assert set(entry.subject_ids) == _subject_ids(alert)
+    assert copies[entry.id]["hash"] == entry.hash
