@@ -20,7 +20,8 @@ MATCH (r:Report {id: report_id})
 OPTIONAL MATCH (r)-[:MENTIONS]->(e)
 OPTIONAL MATCH (e)-[:WENT_MISSING|SUBJECT_OF|DEPARTED]->(f)
 OPTIONAL MATCH (a:Alert)-[:CITES]->(r)
-DETACH DELETE r, e, f, a
+OPTIONAL MATCH (g:Person)-[:MERGED_INTO*]->(e)
+DETACH DELETE r, e, f, a, g
 """
 
 LIST_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names"
@@ -155,4 +156,17 @@ AUDIT_COPIES_WITH_PURPOSE = """
 MATCH (a:AuditEntry)
 WHERE a.purpose = $purpose
 RETURN properties(a) AS entry
+"""
+
+# An alert a test saved, with its history (each change, and its outbox entry if unpublished).
+DELETE_ALERT_AND_HISTORY = """
+MATCH (a:Alert {id: $alert_id})
+OPTIONAL MATCH (a)-[:HAS_HISTORY]->(h:AlertHistory)
+DETACH DELETE a, h
+"""
+
+# What one report's MENTIONS of a person kept, and what the person node holds for matching.
+MENTION_AND_PERSON = """
+MATCH (r:Report {id: $report_id})-[m:MENTIONS]->(p:Person {id: $person_id})
+RETURN properties(m) AS said, properties(p) AS node
 """

@@ -24,6 +24,7 @@ from services.alerts.main import create_app as create_alerts_app
 from services.ingest.config import Settings as IngestSettings
 from services.ingest.main import create_app as create_ingest_app
 from tessera_cli.topics import delete_topics, ensure_topics
+from tests import queries
 from tests.factories import run_tag
 from tests.fuzzing import (
     EXCLUDED,
@@ -36,9 +37,6 @@ from tests.fuzzing import (
 from tests.linking import save_alert
 
 pytestmark = pytest.mark.integration
-
-DELETE_ALERT = "MATCH (a:Alert {id: $alert_id}) DETACH DELETE a"
-
 
 INGEST = AppUnderTest()
 ingest_api = schemathesis.openapi.from_dict(create_ingest_app(IngestSettings()).openapi())
@@ -105,7 +103,7 @@ def alert(settings: InfraSettings, neo4j_driver: Driver) -> Iterator[AlertRaised
     )
     save_alert(settings, alert, anchor_id=f"location:fuzz-{run_tag()}")
     yield alert
-    neo4j_driver.execute_query(DELETE_ALERT, alert_id=str(alert.alert_id))
+    neo4j_driver.execute_query(queries.DELETE_ALERT_AND_HISTORY, alert_id=str(alert.alert_id))
 
 
 @pytest.fixture
