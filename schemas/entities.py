@@ -19,8 +19,12 @@ from pydantic import (
 )
 
 from schemas.identifiers.handles import Platform, normalise_handle
+from schemas.identifiers.names import normalise_name
+from schemas.identifiers.nhs import normalise_nhs_number
 from schemas.identifiers.phone import to_e164
+from schemas.identifiers.police import normalise_pnc_id, normalise_pnd_id
 from schemas.identifiers.postcode import parse_postcode
+from schemas.identifiers.upn import normalise_upn
 from schemas.identifiers.vrm import VrmFormat, parse_vrm
 from schemas.text import at_most
 
@@ -33,6 +37,17 @@ LongText = Annotated[
 PhoneNumber = Annotated[str, AfterValidator(to_e164)]
 UkPostcode = Annotated[str, AfterValidator(lambda raw: parse_postcode(raw).value)]
 VehicleRegistration = Annotated[str, AfterValidator(lambda raw: parse_vrm(raw).mark)]
+NhsNumber = Annotated[str, AfterValidator(normalise_nhs_number)]
+PupilNumber = Annotated[str, AfterValidator(normalise_upn)]
+PncId = Annotated[str, AfterValidator(normalise_pnc_id)]
+PndId = Annotated[str, AfterValidator(normalise_pnd_id)]
+LA_CHILD_ID_MAX_LENGTH = 50
+LocalChildId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=LA_CHILD_ID_MAX_LENGTH),
+    at_most(LA_CHILD_ID_MAX_LENGTH),
+]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), at_most(500)]
 
 
 def _constant_type_required(schema: dict[str, Any]) -> None:
@@ -115,6 +130,39 @@ class Person(Input):
     handles: Annotated[list[Handle], Field(max_length=20)] = []
     school: "Place | None" = None  # the school the child attends
     placement: "Place | None" = None  # the care home or foster placement the child lives in
+    home_address: Address | None = Field(
+        default=None, description="Where the person lives, as the partner records it."
+    )
+    home_postcode: UkPostcode | None = Field(
+        default=None,
+        description='The home postcode, normalised ("sw1a1aa" -> "SW1A 1AA"); the district '
+        "alone (e.g. ZZ99) is accepted.",
+    )
+    nhs_number: NhsNumber | None = Field(
+        default=None,
+        description="NHS number: 10 digits, the last a modulus-11 check digit; kept without "
+        "spaces.",
+    )
+    upn: PupilNumber | None = Field(
+        default=None,
+        description="Unique Pupil Number (DfE): 13 characters, the first a check letter; kept "
+        "upper case without spaces.",
+    )
+    pnc_id: PncId | None = Field(
+        default=None,
+        description="Police National Computer id, e.g. 2001/0123456F: year, serial and check "
+        "letter; kept with the full year and a 7-digit serial.",
+    )
+    pnd_id: PndId | None = Field(
+        default=None,
+        description="Police National Database id: letters, digits, / and -; kept upper case "
+        "without spaces.",
+    )
+    la_child_id: LocalChildId | None = Field(
+        default=None,
+        description="The local authority's own id for the child (its case-management system), "
+        "as written. Matched only with home_local_authority, the authority that issued it.",
+    )
 
     @model_validator(mode="after")
     def _identifiable(self) -> Self:
@@ -123,6 +171,27 @@ class Person(Input):
         if self.date_of_birth is not None and self.date_of_birth > date.today():
             raise ValueError("date_of_birth is in the future")
         return self
+
+    def identifier_keys(self) -> list[str]:
+        """The identifiers partners hold, as `scheme:value` for matching, e.g. `nhs:<number>`.
+
+        A local authority's child id is `la_child:<authority>:<id>` and only when the issuing
+        authority (home_local_authority) is given: two authorities may issue the same id.
+        """
+        keys = [
+            f"{scheme}:{value}"
+            for scheme, value in (
+                ("nhs", self.nhs_number),
+                ("upn", self.upn),
+                ("pnc", self.pnc_id),
+                ("pnd", self.pnd_id),
+            )
+            if value
+        ]
+        if self.la_child_id and self.home_local_authority:
+            local = "".join(self.la_child_id.split()).casefold()
+            keys.append(f"la_child:{normalise_name(self.home_local_authority)}:{local}")
+        return keys
 
     def age_on(self, day: date) -> int | None:
         """Age in whole years on a day, from the date of birth or else the estimate."""

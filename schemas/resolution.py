@@ -21,8 +21,8 @@ Reason = Annotated[
 class Verdict(StrEnum):
     """What an analyst decided."""
 
-    SAME = "same"  # the candidate's two people are one: a SAME_AS link
-    DIFFERENT = "different"  # they are not: the candidate is rejected, any SAME_AS removed
+    SAME = "same"  # the candidate's two people are one: merged into one, with a SAME_AS link
+    DIFFERENT = "different"  # they are not: the candidate is rejected, a `same` undone
     SPLIT = "split"  # some reports' mentions of a person are someone else: a new person
 
 

@@ -1,5 +1,6 @@
 """The `tessera` command line: infrastructure, the running stack, demo data and users."""
 
+import json
 import logging
 import os
 import signal
@@ -12,16 +13,25 @@ from typing import Annotated
 
 import httpx
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from common.auth import API_TOKEN_TTL, Role, TokenStore, UnknownAgency, UnknownUser
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
 from schemas import contracts, topics
-from tessera_cli import demo, graph_setup, importer, kafka_principals, local_infra, stack
+from tessera_cli import (
+    demo,
+    graph_setup,
+    importer,
+    kafka_principals,
+    local_infra,
+    resolution_evaluation,
+    stack,
+)
 from tessera_cli.audit import audit_app
 from tessera_cli.local_infra import InfraError
 from tessera_cli.paths import ROOT
@@ -47,6 +57,9 @@ token_app = typer.Typer(
 schemas_app = typer.Typer(
     help="Published contracts: JSON Schema and AsyncAPI.", no_args_is_help=True
 )
+resolution_app = typer.Typer(
+    help="Person resolution: measure it on labelled records.", no_args_is_help=True
+)
 app.add_typer(infra_app, name="infra")
 app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
@@ -56,6 +69,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(schemas_app, name="schemas")
 app.add_typer(webhook_app, name="webhook")
 app.add_typer(audit_app, name="audit")
+app.add_typer(resolution_app, name="resolution")
 
 console = Console(soft_wrap=True)
 # The CLI reports outcomes itself; the driver's retry chatter and schema notices are noise here.
@@ -342,6 +356,83 @@ def _print_import_summary(summary: importer.Summary) -> None:
             f"in total: {summary.total_accepted} accepted, {summary.total_rejected} rejected, "
             f"of {summary.rows} rows"
         )
+
+
+RESOLUTION_EVALUATE_HELP = "\n\n".join(
+    (
+        "Stream labelled person records through the production resolver, in memory and in file "
+        "order, and print pairwise precision, recall and F1 for certain merges and for merges "
+        "plus candidates (as if an analyst confirmed every candidate).",
+        "FILE is a CSV with the columns "
+        + ", ".join(resolution_evaluation.REQUIRED_COLUMNS)
+        + " and optionally "
+        + ", ".join(resolution_evaluation.OPTIONAL_COLUMNS)
+        + ". Records with one entity_id are one real person; an empty cell is a missing value; "
+        "date_of_birth is YYYY-MM-DD; every value is checked as a report's would be. Nothing is "
+        "written to Kafka or Neo4j.",
+    )
+)
+
+
+@resolution_app.command("evaluate", help=RESOLUTION_EVALUATE_HELP)
+def resolution_evaluate(
+    file: Annotated[
+        Path, typer.Argument(help="A CSV of labelled records.", exists=True, dir_okay=False)
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the figures as one JSON object.")
+    ] = False,
+) -> None:
+    """Score the production resolver on a labelled CSV file."""
+    columns = (TextColumn("resolving"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    try:
+        total = resolution_evaluation.count_records(file)
+        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("records", total=total)
+            result = resolution_evaluation.evaluate_file(
+                file,
+                resolver=resolution_evaluation.ProductionResolver(),
+                on_record=lambda: progress.advance(task),
+            )
+    except (resolution_evaluation.RecordError, UnicodeDecodeError) as error:
+        raise _fail(escape(str(error))) from error
+    if as_json:
+        print(json.dumps({"file": str(file), **result.as_dict()}, indent=2))
+        return
+    console.print(
+        f"{result.records} records of {result.entities} labelled people; "
+        f"the resolver made {result.people} people"
+    )
+    headers = ("precision", "recall", "F1", "true pairs", "predicted", "correct")
+    table = Table(
+        Column("", no_wrap=True), *headers, box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False
+    )
+    for label, figures in (
+        ("certain merges", result.certain),
+        ("merges + candidates", result.with_candidates),
+    ):
+        table.add_row(
+            label,
+            *(_share(x) for x in (figures.precision, figures.recall, figures.f1)),
+            *(
+                f"{n:,}"
+                for n in (figures.true_pairs, figures.predicted_pairs, figures.correct_pairs)
+            ),
+        )
+    console.print(table)
+    console.print(
+        f"candidates put to analysts: {result.candidates:,}, of which {result.true_candidates:,} "
+        "name the record's own person"
+    )
+    if result.unused_columns:
+        console.print(
+            f"not used: {', '.join(result.unused_columns)} (a local authority's child id "
+            "counts only with the home_local_authority that issued it)"
+        )
+
+
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
 
 
 @schemas_app.command("export")

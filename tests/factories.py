@@ -1,11 +1,14 @@
 """Synthetic test data: invented people and places only, never real ones.
 
-Postcodes use the ZZ99 pseudo-area and phones Ofcom's drama range (07700 900xxx).
+Postcodes use the ZZ99 pseudo-area, phones Ofcom's drama range (07700 900xxx) and NHS numbers
+the 999 range, never issued to a patient.
 """
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+from stdnum.gb import nhs, upn
 
 from common.auth import Principal, Role
 from common.keys import person_id_key
@@ -13,6 +16,7 @@ from common.settings import InfraSettings
 from schemas.entities import Person, PersonRole, Place, PlaceCategory
 from schemas.events import Sighting
 from schemas.grading import Grading, HandlingCode, IntelligenceAssessment, SourceEvaluation
+from schemas.identifiers.police import pnc_check_character
 from schemas.reports import ReportCreate, ReportSubmitted
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -94,3 +98,24 @@ def submitted(report: ReportCreate, *, agency: str = "Synthetic Home A") -> Repo
 def id_key() -> bytes:
     """The key the services' person ids are made with here (the installation's key file)."""
     return person_id_key(InfraSettings())
+
+
+def synthetic_nhs_number(serial: int) -> str:
+    """A valid NHS number in the 999 range, which the NHS never issues to a patient."""
+    for step in range(100):  # a body whose check would be 10 has no number: take the next
+        body = f"999{(serial + step) % 1_000_000:06d}"
+        for digit in "0123456789":
+            if nhs.is_valid(body + digit):
+                return body + digit
+    raise AssertionError("unreachable: most bodies have a check digit")
+
+
+def synthetic_upn(serial: int) -> str:
+    """A valid Unique Pupil Number of a made-up school (establishment 9999) with its letter."""
+    rest = f"801999926{serial % 1000:03d}"
+    return upn.calc_check_digit(rest) + rest
+
+
+def synthetic_pnc_id(serial: int, *, year: int = 2009) -> str:
+    """A valid PNC id for a made-up serial, with its check letter."""
+    return f"{year}/{serial % 10_000_000:07d}{pnc_check_character(year, serial % 10_000_000)}"

@@ -19,7 +19,6 @@ from schemas.identifiers.names import normalise_name
 from schemas.identifiers.phone import to_e164
 from schemas.identifiers.vrm import parse_vrm
 from services.network.matching import (
-    POSSIBLE_SCORE,
     PersonFacts,
     blocking_keys,
     facts_of,
@@ -310,10 +309,12 @@ def search_persons(
         born = date.fromisoformat(row["date_of_birth"]) if row["date_of_birth"] else None
         nicknames = [n for names in row["nickname_lists"] for n in (names or [])]
         known = _visible_facts([*row["labels"], *nicknames], born)
-        value = score(mention, known).value if searched else 1.0
+        result = score(mention, known) if searched else None
+        value = result.value if result is not None else 1.0
         if date_of_birth is not None and not searched:
             value = 1.0 if born == date_of_birth else 0.0
-        if value < POSSIBLE_SCORE and not identifier:
+        found = (result.candidate or result.certain) if result is not None else value > 0
+        if not found and not identifier:
             continue
         hits.append(
             PersonHit(

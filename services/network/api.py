@@ -179,7 +179,11 @@ class EntityProfile(BaseModel):
     """An entity, the reports behind it and the young people linked to it over time."""
 
     entity: dict[str, Any]
-    person: dict[str, Any] | None
+    person: dict[str, Any] | None = Field(
+        description="For a person: what the reports the caller may see state (names, date of "
+        "birth, role, flags, home local authority; the latest home_address and home_postcode; "
+        "nhs_numbers, upns, pnc_ids, pnd_ids and la_child_ids, every value given)."
+    )
     person_detail: PersonDetail | None = Field(
         default=None,
         description="For a person: phones and handles, placements and schools, missing episodes, "
@@ -575,7 +579,7 @@ def decide_candidate(
     audit: AuditDep,
     purpose: Purpose,
 ) -> DecisionRecorded:
-    """Record a decision: `same` links the two as SAME_AS; `different` rejects the candidate."""
+    """Record a decision: `same` merges the two into one person; `different` rejects it."""
     try:
         decided: ResolutionDecided | None = decisions.decide_candidate(
             candidate_id=candidate_id,

@@ -26,14 +26,20 @@ ENTITY_WRITES = (
     ("groups", queries.MERGE_GROUPS),
 )
 
-SPLIT_WRITES = (
-    queries.SPLIT_NEW_PERSON,
-    queries.SPLIT_MENTIONS,
-    queries.SPLIT_OUTGOING_LINKS,
-    queries.SPLIT_INCOMING_LINKS,
-    queries.SPLIT_FACTS,
-    queries.REFRESH_AUDIENCES,
+# A decision's first statements write its plan (which reports' mentions move from whom to
+# whom); these then move them, with the links and facts those reports support.
+MOVE_WRITES = (
+    queries.MOVE_MENTIONS,
+    queries.MOVE_OUTGOING_LINKS,
+    queries.MOVE_INCOMING_LINKS,
+    queries.MOVE_FACTS,
+    queries.REFRESH_MOVED_AUDIENCES,
 )
+DECISION_WRITES = {
+    Verdict.SAME.value: (queries.REAPPLY_DECISION, queries.MERGE_CONFIRMED, *MOVE_WRITES),
+    Verdict.DIFFERENT.value: (queries.REAPPLY_DECISION, queries.UNMERGE_REJECTED, *MOVE_WRITES),
+    Verdict.SPLIT.value: (queries.SPLIT_NEW_PERSON, *MOVE_WRITES),
+}
 
 
 def decision_writes(decision: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -41,17 +47,12 @@ def decision_writes(decision: Mapping[str, Any]) -> list[tuple[str, dict[str, An
 
     The analyst API (sync driver) and replay (async driver) both run exactly these, in one
     transaction, so a replayed decision does what the live one did. The first returns
-    `applied`: 0 when the decision's people are not in the graph.
+    `applied`: 0 when the decision's people are not in the graph. A `same` merges the two
+    people into one; a `different` undoes the `same` of the same candidate; a split moves its
+    reports' part of a person to a new one.
     """
-    params = {
-        "decision_id": decision["id"],
-        "candidate_id": decision["candidate_id"],
-        "ids": [decision["person_a"], decision["person_b"]],
-    }
-    statements = (
-        SPLIT_WRITES if decision["decision"] == Verdict.SPLIT.value else (queries.REAPPLY_DECISION,)
-    )
-    return [(query, params) for query in statements]
+    params = {"decision_id": decision["id"], "candidate_id": decision["candidate_id"]}
+    return [(query, params) for query in DECISION_WRITES[decision["decision"]]]
 
 
 class Neo4jGraphStore:
@@ -185,7 +186,11 @@ def _known(r: Any) -> SharingPerson:
                 birth_year=r["birth_year"],
                 phones=frozenset(r["phones"] or ()),
                 handles=frozenset(r["handles"] or ()),
+                identifiers=frozenset(r["identifiers"] or ()),
+                postcodes=frozenset(r["home_postcodes"] or ()),
+                addresses=tuple(r["home_addresses"] or ()),
             ),
+            different_from=frozenset(r["different_from"] or ()),
         ),
         keys=frozenset(r["keys"]),
     )

@@ -95,6 +95,9 @@ def _facts(person: Person, event: ReportSubmitted) -> PersonFacts:
         observed_on=event.report.observed_at.date(),
         phones=list(person.phones),
         handles=[f"{h.platform.value}:{h.handle}" for h in person.handles],
+        identifiers=person.identifier_keys(),
+        home_postcode=person.home_postcode,
+        home_address=person.home_address,
     )
 
 
@@ -132,10 +135,21 @@ def _person_row(
         "birth_year": facts.birth_year,
         "phones": sorted(facts.phones),
         "handles": sorted(facts.handles),
+        "identifiers": sorted(facts.identifiers),
+        "home_postcodes": sorted(facts.postcodes),
+        "home_addresses": list(facts.addresses),
         "keys": blocking_keys(facts),
         "role": person.role.value,
         "gender": person.gender.value,
         "home_local_authority": person.home_local_authority,
+        # What this report said, kept on its MENTIONS and shown only to who may see the report.
+        "home_address": person.home_address,
+        "home_postcode": person.home_postcode,
+        "nhs_number": person.nhs_number,
+        "upn": person.upn,
+        "pnc_id": person.pnc_id,
+        "pnd_id": person.pnd_id,
+        "la_child_id": person.la_child_id,
         "learning_disability": person.flags.learning_disability,
         "looked_after": person.flags.looked_after,
         "additional_needs": person.flags.additional_needs,

@@ -1,11 +1,17 @@
 """Use case: decide whether a person mention is someone already in the graph.
 
-Certain matches merge; uncertain ones become POSSIBLE_SAME_AS candidates for an analyst. A mention
-is compared with what the known person's own reports said (names, nicknames, date of birth,
-phones, handles), never with people merged into it later, so one loose match cannot chain into
-another. A false merge would make patterns that are not there, so the rules lean towards asking.
+Fellegi-Sunter: each candidate pair gets a comparison vector (a level per field: given name,
+surname, date of birth, identifiers, phones, handles, postcode, address, nickname) and a match
+weight, the sum of each level's log2(m/u) from the versioned model (resolution_model.json).
+A pair over the merge threshold merges; one over the candidate threshold becomes a
+POSSIBLE_SAME_AS candidate for an analyst. Some things no weight overrides (vetoes): conflicting
+identifiers, a date of birth no error pattern explains, twins, an analyst's NOT_SAME_AS, and a
+name with a date of birth on one side only and nothing else agreeing. A mention is compared with
+what the known person's own reports said, never with people merged into it later, so one loose
+match cannot chain into another. Pure: the model is data passed in (or the shipped one).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,25 +19,30 @@ import jellyfish
 from rapidfuzz import fuzz
 
 from schemas.identifiers.names import name_tokens, normalise_name
+from services.network.resolution_model import MatchModel, default_model, related_names
 
-CERTAIN_NAME = 0.90
-POSSIBLE_SCORE = 0.75
-IDENTIFIER_BONUS = 0.10
-DOB_BONUS = 0.10
-AGE_TOLERANCE_YEARS = 2
-NICKNAME_SCORE = 0.80
-INITIAL_SCORE = 0.85
 MAX_CANDIDATES = 50
 # A blocking key more people have than this finds no one: it is too common to tell anyone apart
 # (a date of birth, or an initial and a surname sound, in a large population), and reading all
 # of them for every mention would make linking slower the bigger the graph grows.
 MAX_KEY_SHARING = 200
 MAX_POSSIBLE = 3  # candidates put to analysts per mention, most likely first
+AGE_TOLERANCE_YEARS = 2
 TYPO_JW = 0.85
 # A typo is a slip of a key or two. Jaro-Winkler alone rewards a long shared beginning, so
 # "Synth0d155636" and "Synth6800055c" (0.85, seven edits) would pass; the edit count keeps them
 # apart.
 TYPO_MAX_EDITS = 2
+SIMILAR_MAX_EDITS = 3  # a surname spelt another way (Richards, Richardson), not just mistyped
+ADDRESS_SIMILAR = 90  # rapidfuzz token set ratio
+# What agreeing makes a name with a date of birth on one side only enough to merge.
+CORROBORATING = {
+    "identifiers": {"agree"},
+    "phones": {"agree"},
+    "handles": {"agree"},
+    "postcode": {"exact"},
+    "address": {"exact", "similar"},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +55,11 @@ class PersonFacts:
     birth_year: int | None = None  # from an estimated age when no date of birth is known
     phones: frozenset[str] = frozenset()
     handles: frozenset[str] = frozenset()
+    # Identifiers partners hold, `scheme:value` (Person.identifier_keys): nhs:, upn:, pnc:, pnd:,
+    # la_child:<authority>:<id>. One scheme with two values on two sides is a conflict.
+    identifiers: frozenset[str] = frozenset()
+    postcodes: frozenset[str] = frozenset()  # home postcodes, canonical ("ZZ99 1AA" or "ZZ99")
+    addresses: tuple[str, ...] = ()  # home addresses, normal form
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +68,34 @@ class KnownPerson:
 
     id: str
     facts: PersonFacts
+    # People analysts said this one is not (NOT_SAME_AS, a rejected candidate).
+    different_from: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class FieldLevel:
+    """One field's comparison: its level and the match weight it adds."""
+
+    field: str
+    level: str
+    weight: float
 
 
 @dataclass(frozen=True, slots=True)
 class Score:
-    """How well a mention matches a known person, and why."""
+    """How well a mention matches a known person, and why.
+
+    `value` is the match probability; `weight` the match weight it comes from; `levels` each
+    field's part of it; `veto` the rule that stopped a merge (and, for a conflict, a candidate).
+    """
 
     value: float
     certain: bool
     reasons: tuple[str, ...]
+    weight: float = 0.0
+    levels: tuple[FieldLevel, ...] = ()
+    candidate: bool = False
+    veto: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +105,8 @@ class Possible:
     person_id: str
     score: float
     reasons: tuple[str, ...]
+    weight: float = 0.0
+    levels: tuple[FieldLevel, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +128,11 @@ def facts_of(
     observed_on: date,
     phones: list[str],
     handles: list[str],
+    identifiers: Iterable[str] = (),
+    home_postcode: str | None = None,
+    home_address: str | None = None,
 ) -> PersonFacts:
-    """The comparable facts of one mention."""
+    """The comparable facts of one mention; `identifiers` as Person.identifier_keys gives them."""
     full = tuple(dict.fromkeys(n for n in [normalise_name(name or "")] if len(n.split()) >= 2))
     short = [normalise_name(x) for x in [*aliases, *nicknames]]
     if name and len(normalise_name(name).split()) == 1:
@@ -107,127 +147,384 @@ def facts_of(
         birth_year=birth_year,
         phones=frozenset(phones),
         handles=frozenset(handles),
+        identifiers=frozenset(identifiers),
+        postcodes=frozenset([home_postcode] if home_postcode else []),
+        addresses=tuple(a for a in [normalise_name(home_address or "")] if a),
     )
+
+
+def _sound(token: str) -> str:
+    return jellyfish.metaphone(token) or token
+
+
+def _name_keys(tokens: list[str], birth: date | None) -> set[str]:
+    """Keys of one name that survive a typo in either part, spacing and swapped parts."""
+    keys: set[str] = set()
+    joined = "".join(tokens)
+    keys.add(f"joined:{joined}")  # "Mary Ann" meets "Maryann"
+    if len(tokens) == 1:
+        if birth is not None:
+            keys.add(f"sound_dob:{_sound(joined)}:{birth.isoformat()}")
+        return keys
+    first, last = tokens[0], tokens[-1]
+    sounds = [_sound(t) for t in tokens]
+    keys.add("name:" + " ".join(sorted(sounds)))
+    keys.add(f"joined:{last}{''.join(tokens[:-1])}")  # written surname first
+    # "D. Walsh" and "Walsh, Dean" meet "Dean Walsh" on surname sound plus first initial.
+    keys.add(f"initial:{first[0]}:{sounds[-1]}")
+    keys.add(f"initial:{last[0]}:{sounds[0]}")
+    # A typo that changes one part's sound leaves the other part and this one's sound.
+    keys.add(f"part:{first}:{_sound(last)}")
+    keys.add(f"part:{last}:{_sound(first)}")
+    if birth is not None:
+        day_month = "-".join(sorted((f"{birth.month:02}", f"{birth.day:02}")))
+        for sound in {sounds[0], sounds[-1]}:
+            keys.add(f"sound_dob:{sound}:{birth.isoformat()}")
+            # Survive a date of birth with a digit wrong or day and month swapped.
+            keys.add(f"sound_year:{sound}:{birth.year}")
+            keys.add(f"sound_daymonth:{sound}:{birth.year}:{day_month}")
+    return keys
 
 
 def blocking_keys(facts: PersonFacts) -> list[str]:
-    """Keys that find candidates cheaply: name sounds, initial+surname, nickname, DOB, ids."""
+    """Keys that find candidates cheaply and survive typos, spacing and swapped names: name
+    sounds, each part with the other's sound, sounds with the date of birth, its variants,
+    initial+surname, nickname, date of birth, phones, handles, identifiers, postcodes."""
     keys: set[str] = set()
+    birth = facts.date_of_birth
     for name in facts.names:
-        tokens = name_tokens(name)
-        sounds = [jellyfish.metaphone(t) for t in tokens]
-        keys.add("name:" + " ".join(sorted(sounds)))
-        # "D. Walsh" and "Walsh, Dean" meet "Dean Walsh" on surname sound plus first initial.
-        keys.add(f"initial:{tokens[0][0]}:{sounds[-1]}")
-        keys.add(f"initial:{tokens[-1][0]}:{sounds[0]}")
+        if tokens := name_tokens(name):
+            keys |= _name_keys(tokens, birth)
     for nick in facts.nicknames:
         keys.add(f"nick:{nick}")
-    if facts.date_of_birth is not None:
-        keys.add(f"dob:{facts.date_of_birth.isoformat()}")
+        if tokens := name_tokens(nick):
+            keys |= _name_keys(["".join(tokens)], birth)
+    if birth is not None:
+        keys.add(f"dob:{birth.isoformat()}")
     keys.update(f"phone:{p}" for p in facts.phones)
     keys.update(f"handle:{h}" for h in facts.handles)
+    keys.update(f"id:{i}" for i in facts.identifiers)
+    keys.update(f"postcode:{p}" for p in facts.postcodes if " " in p)  # not a district alone
     return sorted(keys)
 
 
-def _initial_match(a: str, b: str) -> bool:
-    """'d walsh' and 'dean walsh': same surname, and one first name is the other's initial."""
-    ta, tb = name_tokens(a), name_tokens(b)
-    if len(ta) < 2 or len(tb) < 2 or ta[-1] != tb[-1]:
-        return False
-    fa, fb = ta[0], tb[0]
-    return (len(fa) == 1 or len(fb) == 1) and fa[0] == fb[0]
+# ---------------------------------------------------------------- comparison levels
 
 
-def _surname_typo(a: str, b: str) -> bool:
-    """Every part the same but one later part, and that one only mistyped ("Welsh", "Walsh").
+@dataclass(frozen=True, slots=True)
+class _Form:
+    """One way to read a name: a given name, a surname (None for a one-part name)."""
 
-    Mistyped means alike by Jaro-Winkler and at most two edits apart. A different first name is
-    never a typo here: twins share a surname and a birthday.
-    """
-    ta, tb = name_tokens(a), name_tokens(b)
-    if len(ta) != len(tb) or ta[0] != tb[0]:
-        return False
-    differing = [(x, y) for x, y in zip(ta, tb, strict=True) if x != y]
-    if len(differing) != 1:
-        return False
-    x, y = differing[0]
-    return (
-        jellyfish.jaro_winkler_similarity(x, y) >= TYPO_JW
-        and jellyfish.damerau_levenshtein_distance(x, y) <= TYPO_MAX_EDITS
-    )
+    given: str
+    surname: str | None
+    joined: frozenset[str]  # all parts without spaces, as written and surname first
 
 
-def _name_score(mention: PersonFacts, known: PersonFacts) -> tuple[float, str]:
-    best, why = 0.0, ""
-    for a in mention.names:
-        for b in known.names:
-            tokens = sorted(name_tokens(a))
-            if tokens == sorted(name_tokens(b)) and min(len(t) for t in tokens) > 1:
-                return 1.0, "same name"
-            ratio = fuzz.token_sort_ratio(a, b) / 100
-            if _surname_typo(a, b):
-                best, why = max(best, ratio, CERTAIN_NAME), "surname spelt differently"
-            elif ratio > best:
-                best, why = min(ratio, CERTAIN_NAME - 0.01), f"similar name ({ratio:.2f})"
-            if _initial_match(a, b) and INITIAL_SCORE > best:
-                best, why = INITIAL_SCORE, "initial and surname"
-    mention_short = set(mention.nicknames)
-    known_short = set(known.nicknames) | {n.split()[0] for n in known.names}
-    if mention_short & set(known.nicknames) and NICKNAME_SCORE > best:
-        best, why = NICKNAME_SCORE, "same nickname"
-    elif mention_short & known_short and NICKNAME_SCORE - 0.1 > best:
-        best, why = NICKNAME_SCORE - 0.1, "nickname is a first name"
-    return best, why
+def _forms(facts: PersonFacts) -> list[_Form]:
+    forms: list[_Form] = []
+    for name in facts.names:
+        t = name_tokens(name)
+        if len(t) < 2:
+            continue
+        joined = frozenset({"".join(t), t[-1] + "".join(t[:-1]), "".join(t[1:]) + t[0]})
+        forms.append(_Form(t[0], t[-1], joined))
+        if len(t) > 2:  # "Mary Ann Smith" is "Maryann Smith"; "Dean Mc Donald" "Dean McDonald"
+            forms.append(_Form("".join(t[:-1]), t[-1], joined))
+            forms.append(_Form(t[0], "".join(t[1:]), joined))
+    if forms:  # a full name says more than a nickname: it is not outvoted by one
+        return forms
+    for nick in facts.nicknames:
+        t = name_tokens(nick)
+        if len(t) == 1:
+            forms.append(_Form(t[0], None, frozenset(t)))
+    return forms
 
 
-def _birth_conflict(mention: PersonFacts, known: PersonFacts) -> str | None:
-    a, b = mention.date_of_birth, known.date_of_birth
-    if a is not None and b is not None:
-        return None if a == b else "different dates of birth"
-    years = [
-        d.year if d is not None else y for d, y in ((a, mention.birth_year), (b, known.birth_year))
-    ]
-    if years[0] is not None and years[1] is not None:
-        if abs(years[0] - years[1]) > AGE_TOLERANCE_YEARS:
-            return "ages too far apart"
+def given_level(
+    a: str, b: str, *, a_nicknames: Iterable[str] = (), b_nicknames: Iterable[str] = ()
+) -> str:
+    """exact, nickname (the table, or a nickname either side recorded), initial, typo
+    (Jaro-Winkler >= 0.85 and at most two edits), or different."""
+    if a == b:
+        return "exact"
+    if b in related_names(a) or a in b_nicknames or b in a_nicknames:
+        return "nickname"
+    if min(len(a), len(b)) == 1:
+        return "initial" if a[0] == b[0] else "different"
+    if _numbered(a, b):
+        return "different"
+    if _edits(a, b) <= TYPO_MAX_EDITS and jellyfish.jaro_winkler_similarity(a, b) >= TYPO_JW:
+        return "typo"
+    return "different"
+
+
+def surname_level(a: str | None, b: str | None) -> str:
+    """exact, typo1 (one edit), typo2 (two), similar (three, alike by Jaro-Winkler or sound),
+    different; missing for a one-part name."""
+    if a is None or b is None:
+        return "missing"
+    if a == b:
+        return "exact"
+    if min(len(a), len(b)) == 1 or _numbered(a, b):
+        return "different"
+    edits = _edits(a, b)
+    alike = jellyfish.jaro_winkler_similarity(a, b) >= TYPO_JW
+    if edits == 1 and alike:
+        return "typo1"
+    if edits <= TYPO_MAX_EDITS and alike:
+        return "typo2"
+    if edits <= SIMILAR_MAX_EDITS and (alike or _sound(a) == _sound(b)):
+        return "similar"
+    return "different"
+
+
+def _numbered(a: str, b: str) -> bool:
+    """Names whose digits differ ("Child0", "Child1": a system's placeholders) are two labels,
+    not a slip of a key."""
+    return [c for c in a if c.isdigit()] != [c for c in b if c.isdigit()]
+
+
+def _edits(a: str, b: str) -> int:
+    return int(jellyfish.damerau_levenshtein_distance(a, b))
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    given: str
+    surname: str
+    how: str  # as written, swapped, or joined
+
+
+def _name_levels(mention: PersonFacts, known: PersonFacts, model: MatchModel) -> _Names:
+    """The best-scoring alignment of any of the mention's names with any of the known's."""
+    best, best_weight = _Names("missing", "missing", ""), float("-inf")
+    mine, theirs = set(mention.nicknames), set(known.nicknames)
+
+    def given(a: str, b: str) -> str:
+        return given_level(a, b, a_nicknames=mine, b_nicknames=theirs)
+
+    for a in _forms(mention):
+        for b in _forms(known):
+            if a.surname is None and b.surname is None:
+                continue  # two one-part names: the nickname comparison
+            options = [_Names(given(a.given, b.given), surname_level(a.surname, b.surname), "")]
+            if a.surname is not None and b.surname is not None:
+                options.append(
+                    _Names(given(a.given, b.surname), surname_level(a.surname, b.given), "swapped")
+                )
+            elif a.surname is None:  # a one-part name may be the surname
+                options.append(_Names("missing", surname_level(a.given, b.surname), ""))
+            else:
+                options.append(_Names("missing", surname_level(a.surname, b.given), ""))
+            if a.joined & b.joined:
+                options.append(_Names("exact", "exact", "joined"))
+            for option in options:
+                weight = model.weight("given_name", option.given) + model.weight(
+                    "surname", option.surname
+                )
+                if weight > best_weight:
+                    best, best_weight = option, weight
+    return best
+
+
+def date_of_birth_level(a: PersonFacts, b: PersonFacts) -> str:
+    """exact, day_month_swapped, one_digit, transposed, same_year (an age on one side),
+    missing; conflict when no error pattern explains the difference."""
+    da, db = a.date_of_birth, b.date_of_birth
+    if da is not None and db is not None:
+        if da == db:
+            return "exact"
+        if da.year == db.year and (da.month, da.day) == (db.day, db.month):
+            return "day_month_swapped"
+        x, y = da.strftime("%Y%m%d"), db.strftime("%Y%m%d")
+        diff = [i for i in range(len(x)) if x[i] != y[i]]
+        if len(diff) == 1:
+            return "one_digit"
+        i = diff[0]
+        if diff == [i, i + 1] and (x[i], x[i + 1]) == (y[i + 1], y[i]):
+            return "transposed"
+        return "conflict"
+    ya = da.year if da is not None else a.birth_year
+    yb = db.year if db is not None else b.birth_year
+    if ya is None or yb is None:
+        return "missing"
+    return "same_year" if abs(ya - yb) <= AGE_TOLERANCE_YEARS else "conflict"
+
+
+def _by_scheme(identifiers: Iterable[str]) -> dict[str, set[str]]:
+    schemes: dict[str, set[str]] = {}
+    for identifier in identifiers:
+        scheme, _, value = identifier.rpartition(":")
+        schemes.setdefault(scheme, set()).add(value)
+    return schemes
+
+
+def identifier_level(a: PersonFacts, b: PersonFacts) -> str:
+    """agree (a scheme both hold shares a value), conflict (one they hold differs), missing."""
+    sa, sb = _by_scheme(a.identifiers), _by_scheme(b.identifiers)
+    shared = sa.keys() & sb.keys()
+    if any(not sa[s] & sb[s] for s in shared):
+        return "conflict"
+    return "agree" if shared else "missing"
+
+
+def _set_level(a: Iterable[str], b: Iterable[str]) -> str:
+    left, right = set(a), set(b)
+    if not left or not right:
+        return "missing"
+    return "agree" if left & right else "disagree"
+
+
+def postcode_level(a: PersonFacts, b: PersonFacts) -> str:
+    """exact, district (the same outward code), different, missing."""
+    if not a.postcodes or not b.postcodes:
+        return "missing"
+    if any(" " in p for p in a.postcodes & b.postcodes):
+        return "exact"
+    if {p.split()[0] for p in a.postcodes} & {p.split()[0] for p in b.postcodes}:
+        return "district"
+    return "different"
+
+
+def address_level(a: PersonFacts, b: PersonFacts) -> str:
+    """exact, similar (token set ratio >= 90), different, missing."""
+    if not a.addresses or not b.addresses:
+        return "missing"
+    if set(a.addresses) & set(b.addresses):
+        return "exact"
+    best = max(fuzz.token_set_ratio(x, y) for x in a.addresses for y in b.addresses)
+    return "similar" if best >= ADDRESS_SIMILAR else "different"
+
+
+def compare(
+    mention: PersonFacts, known: PersonFacts, *, model: MatchModel | None = None
+) -> dict[str, str]:
+    """The comparison vector: each field's level (a conflict is a level no model weighs), and
+    under `names` how the names were aligned ("", "swapped" or "joined")."""
+    model = model or default_model()
+    names = _name_levels(mention, known, model)
+    # The postcode is part of the address: counted only when there is no address to compare,
+    # or one household would count twice (and siblings share both).
+    address = address_level(mention, known)
+    return {
+        "given_name": names.given,
+        "surname": names.surname,
+        "date_of_birth": date_of_birth_level(mention, known),
+        "identifiers": identifier_level(mention, known),
+        "phones": _set_level(mention.phones, known.phones),
+        "handles": _set_level(mention.handles, known.handles),
+        "postcode": postcode_level(mention, known) if address == "missing" else "missing",
+        "address": address,
+        "nickname": "agree" if set(mention.nicknames) & set(known.nicknames) else "missing",
+        "names": names.how,
+    }
+
+
+# ---------------------------------------------------------------- vetoes and the score
+
+
+def _veto(
+    levels: dict[str, str], mention: PersonFacts, known: PersonFacts
+) -> tuple[str, bool] | None:
+    """The rule that stops a merge, and whether it also rules out a candidate."""
+    if levels["identifiers"] == "conflict":
+        return "conflicting identifiers", True
+    if levels["date_of_birth"] == "conflict":
+        dated = mention.date_of_birth is not None and known.date_of_birth is not None
+        return ("different dates of birth" if dated else "ages too far apart"), True
+    if levels["surname"] in {"exact", "typo1"} and levels["given_name"] == "different":
+        # Twins share a surname and a birthday, siblings a surname and a home: a given name
+        # that is no nickname, typo or initial of the other is another child until an analyst
+        # says not. (An initial, or no given name, may be either twin: when both are in the
+        # graph, the mention is ambiguous and merges with neither.)
+        return "may be a twin or sibling: same surname, other given name", False
+    if levels["given_name"] == "initial" and not any(
+        levels[f] == "agree" for f in ("identifiers", "phones", "handles")
+    ):
+        # "D. Walsh" born that day may be Dean or his twin Dan, even when only one of them is
+        # in the graph yet: an analyst decides, unless an identifier, phone or handle agrees.
+        return "only an initial: any child of that surname and birthday", False
+    corroborated = any(levels[f] in agreeing for f, agreeing in CORROBORATING.items())
+    if (mention.date_of_birth is None) != (known.date_of_birth is None) and not corroborated:
+        return "a date of birth on one side only, and nothing else agrees", False
     return None
 
 
-def score(mention: PersonFacts, known: PersonFacts) -> Score:
-    """Score a mention against a known person; a conflict of birth rules a match out."""
-    if conflict := _birth_conflict(mention, known):
-        return Score(0.0, False, (conflict,))
-    name, why = _name_score(mention, known)
-    reasons = [why] if why else []
-    value = name
-    same_dob = mention.date_of_birth is not None and mention.date_of_birth == known.date_of_birth
-    if same_dob:
-        value += DOB_BONUS
-        reasons.append("same date of birth")
-    shared = (mention.phones & known.phones) | (mention.handles & known.handles)
-    if shared:
-        value += IDENTIFIER_BONUS
-        reasons.append(f"shared identifier ({', '.join(sorted(shared))})")
-    exact_full_name = why == "same name"
-    typo = why == "surname spelt differently"
-    certain = exact_full_name or (typo and (same_dob or bool(shared)))
-    return Score(round(min(value, 1.0), 3), certain, tuple(reasons))
+_LABELS = {"given_name": "given name", "date_of_birth": "date of birth"}
 
 
-def resolve(*, mention: PersonFacts, candidates: list[KnownPerson], new_id: str) -> Resolution:
-    """The best certain candidate, else a new person with the possible candidates listed."""
+def score(mention: PersonFacts, known: PersonFacts, *, model: MatchModel | None = None) -> Score:
+    """The match weight of a mention against a known person, its levels, and any veto."""
+    model = model or default_model()
+    levels = compare(mention, known, model=model)
+    how = levels.pop("names")
+    veto = _veto(levels, mention, known)
+    parts = tuple(
+        FieldLevel(f, lv, 0.0 if lv == "conflict" else round(model.weight(f, lv), 2))
+        for f, lv in levels.items()
+    )
+    weight = round(sum(p.weight for p in parts), 2)
+    reasons = [
+        f"{_LABELS.get(p.field, p.field)}: {p.level} ({p.weight:+.1f})"
+        for p in parts
+        if p.level != "missing"
+    ]
+    if how:
+        reasons.insert(0, f"names compared {how}")
+    if veto is not None:
+        reasons.insert(0, veto[0])
+        if veto[1]:
+            return Score(0.0, False, tuple(reasons), weight, parts, False, veto[0])
+    limits = model.thresholds
+    # The same full name, in any order, with no date of birth either side is one person, as
+    # the same name written the same way is by its id (resolve.new_person_id).
+    undated_namesake = (
+        levels["given_name"] == levels["surname"] == "exact"
+        and mention.date_of_birth is None
+        and known.date_of_birth is None
+    )
+    return Score(
+        value=round(model.probability(weight), 3),
+        certain=veto is None and (weight >= limits.merge or undated_namesake),
+        reasons=tuple(reasons),
+        weight=weight,
+        levels=parts,
+        candidate=weight >= limits.candidate,
+        veto=veto[0] if veto else None,
+    )
+
+
+def resolve(
+    *,
+    mention: PersonFacts,
+    candidates: list[KnownPerson],
+    new_id: str,
+    model: MatchModel | None = None,
+) -> Resolution:
+    """The best certain candidate, else a new person with the possible candidates listed.
+
+    A candidate an analyst said the mention's own person is not is left out. Two certain
+    candidates of equal weight, or two analysts said are different people, are ambiguous: the
+    mention stays apart and both are put to an analyst.
+    """
+    model = model or default_model()
     scored = sorted(
-        ((score(mention, c.facts), c) for c in candidates),
-        key=lambda pair: (-pair[0].certain, -pair[0].value, pair[1].id),
+        (
+            (score(mention, c.facts, model=model), c)
+            for c in candidates
+            if new_id not in c.different_from
+        ),
+        key=lambda pair: (-pair[0].certain, -pair[0].weight, pair[1].id),
     )
     certain = [(s, c) for s, c in scored if s.certain]
-    # Two people the mention could equally be (namesakes, and it gives no date of birth):
-    # merging with either could be wrong, so it stays apart and an analyst decides.
-    ambiguous = len(certain) > 1 and certain[0][0].value == certain[1][0].value
+    ambiguous = len(certain) > 1 and (
+        certain[0][0].weight == certain[1][0].weight
+        or any(c.id in certain[0][1].different_from for _, c in certain[1:])
+    )
     chosen = certain[0][1].id if certain and not ambiguous else new_id
     possible = tuple(
-        Possible(person_id=c.id, score=s.value, reasons=s.reasons)
+        Possible(person_id=c.id, score=s.value, reasons=s.reasons, weight=s.weight, levels=s.levels)
         for s, c in scored
-        if c.id != chosen and s.value >= POSSIBLE_SCORE
+        if c.id != chosen and (s.candidate or s.certain)
     )[:MAX_POSSIBLE]
     return Resolution(person_id=chosen, matched=chosen != new_id, possible=possible)

@@ -30,6 +30,9 @@ def merged(known: PersonFacts, said: PersonFacts) -> PersonFacts:
         birth_year=known.birth_year if known.birth_year is not None else said.birth_year,
         phones=known.phones | said.phones,
         handles=known.handles | said.handles,
+        identifiers=known.identifiers | said.identifiers,
+        postcodes=known.postcodes | said.postcodes,
+        addresses=known.addresses + tuple(a for a in said.addresses if a not in known.addresses),
     )
 
 
@@ -44,8 +47,10 @@ class PersonPool:
         self._facts: dict[str, PersonFacts] = {}
         self._by_key: dict[str, set[str]] = defaultdict(set)
         self._common = set(common)
+        self._different: dict[str, frozenset[str]] = {}
         for sharing in people:
             self._facts[sharing.person.id] = sharing.person.facts
+            self._different[sharing.person.id] = sharing.person.different_from
             for key in sharing.keys:
                 self._by_key[key].add(sharing.person.id)
 
@@ -61,7 +66,12 @@ class PersonPool:
         )
         shared = Counter(pid for people in usable for pid in people)
         ranked = sorted(shared.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
-        return [KnownPerson(id=pid, facts=self._facts[pid]) for pid, _ in ranked]
+        return [
+            KnownPerson(
+                id=pid, facts=self._facts[pid], different_from=self._different.get(pid, frozenset())
+            )
+            for pid, _ in ranked
+        ]
 
     def learn(self, person_id: str, facts: PersonFacts, keys: list[str]) -> None:
         """A written mention: the person has these facts and keys too."""

@@ -53,6 +53,12 @@ SET p.names = p.names + [n IN row.names WHERE NOT n IN p.names],
     p.nicknames = p.nicknames + [n IN row.nicknames WHERE NOT n IN p.nicknames],
     p.phones = p.phones + [n IN row.phones WHERE NOT n IN p.phones],
     p.handles = p.handles + [n IN row.handles WHERE NOT n IN p.handles],
+    p.identifiers = coalesce(p.identifiers, [])
+      + [n IN row.identifiers WHERE NOT n IN coalesce(p.identifiers, [])],
+    p.home_postcodes = coalesce(p.home_postcodes, [])
+      + [n IN row.home_postcodes WHERE NOT n IN coalesce(p.home_postcodes, [])],
+    p.home_addresses = coalesce(p.home_addresses, [])
+      + [n IN row.home_addresses WHERE NOT n IN coalesce(p.home_addresses, [])],
     p.audiences = p.audiences + [a IN r.audiences WHERE NOT a IN p.audiences],
     p.date_of_birth = coalesce(p.date_of_birth, row.date_of_birth),
     p.birth_year = coalesce(p.birth_year, row.birth_year),
@@ -66,6 +72,9 @@ ON CREATE SET m.young_person = row.young_person, m.age = row.age, m.name = row.n
               m.nicknames = row.nicknames, m.date_of_birth = row.date_of_birth,
               m.role = row.role, m.gender = row.gender,
               m.home_local_authority = row.home_local_authority,
+              m.home_address = row.home_address, m.home_postcode = row.home_postcode,
+              m.nhs_number = row.nhs_number, m.upn = row.upn, m.pnc_id = row.pnc_id,
+              m.pnd_id = row.pnd_id, m.la_child_id = row.la_child_id,
               m.learning_disability = row.learning_disability,
               m.looked_after = row.looked_after, m.additional_needs = row.additional_needs
 WITH p, row
@@ -308,13 +317,22 @@ RETURN key
 """
 
 # Everyone sharing a blocking key with any mention of the batch, with the keys they share:
-# the linker ranks them per mention as one query per mention would.
+# the linker ranks them per mention as one query per mention would. `different_from`: the people
+# analysts said each is not (a split's NOT_SAME_AS, a candidate rejected as `different`).
+# A person an analyst's
+# `same` merged into another is no one: the one it was merged into has its names and keys.
 PEOPLE_SHARING_KEYS = """
 UNWIND $keys AS key
 MATCH (:MatchKey {key: key})<-[:HAS_KEY]-(p:Person)
+WHERE NOT (p)-[:MERGED_INTO]->()
 RETURN p.id AS id, p.names AS names, p.nicknames AS nicknames,
        p.date_of_birth AS date_of_birth, p.birth_year AS birth_year,
-       p.phones AS phones, p.handles AS handles, collect(key) AS keys
+       p.phones AS phones, p.handles AS handles,
+       coalesce(p.identifiers, []) AS identifiers,
+       coalesce(p.home_postcodes, []) AS home_postcodes,
+       coalesce(p.home_addresses, []) AS home_addresses, collect(key) AS keys,
+       [(p)-[:NOT_SAME_AS]-(o:Person) | o.id]
+         + [(p)-[:POSSIBLE_SAME_AS {status: 'rejected'}]-(o:Person) | o.id] AS different_from
 """
 
 # What reports written before mention, for their entities.linked events again.
@@ -484,6 +502,8 @@ RETURN DISTINCT p.id AS id
 LIMIT $limit
 """
 
+# The home is the latest visible report's (address and postcode together: people move); each
+# identifier scheme lists every value visible reports gave, so a conflict shows.
 PERSON_FACTS = """
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
@@ -497,12 +517,19 @@ CALL (p) {
          head(collect(m.date_of_birth)) AS date_of_birth,
          head([x IN collect(m.role) WHERE x <> 'unknown']) AS role,
          head(collect(m.home_local_authority)) AS home_local_authority,
+         last([x IN collect(m) WHERE x.home_address IS NOT NULL
+                                  OR x.home_postcode IS NOT NULL]) AS home,
+         collect(DISTINCT m.nhs_number) AS nhs_numbers, collect(DISTINCT m.upn) AS upns,
+         collect(DISTINCT m.pnc_id) AS pnc_ids, collect(DISTINCT m.pnd_id) AS pnd_ids,
+         collect(DISTINCT m.la_child_id) AS la_child_ids,
          any(x IN collect(m.learning_disability) WHERE x) AS learning_disability,
          any(x IN collect(m.looked_after) WHERE x) AS looked_after,
          any(x IN collect(m.additional_needs) WHERE x) AS additional_needs
 }
 RETURN p.id AS id, labels, nickname_lists, date_of_birth, coalesce(role, 'unknown') AS role,
        learning_disability, looked_after, additional_needs, home_local_authority,
+       home.home_address AS home_address, home.home_postcode AS home_postcode,
+       nhs_numbers, upns, pnc_ids, pnd_ids, la_child_ids,
        ages, toString(last_reported) AS last_reported
 """
 
@@ -717,10 +744,86 @@ CALL (a, b, d) {
 RETURN count(*) AS applied
 """
 
+# ---------------------------------------------------------------- same: one person (one tx)
+# An analyst's `same` merges the two: the person_b side's mentions, links and facts move to the
+# person_a side (the MOVE_ statements below), so every detector, read and later mention sees one
+# person. Each side is the person it was merged into, if it was (a chain of merges). The merged
+# person stays, empty, with MERGED_INTO (the decision, and the survivor's matching facts before
+# it took the merged one's), so `different` can undo it; the resolver skips it. Each of these
+# two first writes the decision's plan (moved_from, moved_to, moved_reports), or clears it when
+# there is nothing to move (applied again, or already one person).
+MERGE_CONFIRMED = """
+MATCH (d:ResolutionDecision {id: $decision_id})
+SET d.moved_from = null, d.moved_to = null, d.moved_reports = null
+WITH d WHERE d.decision = 'same'
+MATCH (:Person {id: d.person_a})-[:MERGED_INTO*0..]->(keep:Person)
+WHERE NOT (keep)-[:MERGED_INTO]->()
+MATCH (:Person {id: d.person_b})-[:MERGED_INTO*0..]->(gone:Person)
+WHERE NOT (gone)-[:MERGED_INTO]->() AND gone <> keep
+MERGE (gone)-[x:MERGED_INTO]->(keep)
+SET x.decision_id = d.id, x.names = keep.names, x.nicknames = keep.nicknames,
+    x.phones = keep.phones, x.handles = keep.handles,
+    x.identifiers = coalesce(keep.identifiers, []),
+    x.home_postcodes = coalesce(keep.home_postcodes, []),
+    x.home_addresses = coalesce(keep.home_addresses, []),
+    x.date_of_birth = keep.date_of_birth, x.birth_year = keep.birth_year,
+    d.moved_from = gone.id, d.moved_to = keep.id,
+    d.moved_reports = COLLECT { MATCH (r:Report)-[:MENTIONS]->(gone) RETURN DISTINCT r.id }
+SET keep.names = keep.names + [n IN gone.names WHERE NOT n IN keep.names],
+    keep.nicknames = keep.nicknames + [n IN gone.nicknames WHERE NOT n IN keep.nicknames],
+    keep.phones = keep.phones + [n IN gone.phones WHERE NOT n IN keep.phones],
+    keep.handles = keep.handles + [n IN gone.handles WHERE NOT n IN keep.handles],
+    keep.identifiers = x.identifiers
+      + [n IN coalesce(gone.identifiers, []) WHERE NOT n IN x.identifiers],
+    keep.home_postcodes = x.home_postcodes
+      + [n IN coalesce(gone.home_postcodes, []) WHERE NOT n IN x.home_postcodes],
+    keep.home_addresses = x.home_addresses
+      + [n IN coalesce(gone.home_addresses, []) WHERE NOT n IN x.home_addresses],
+    keep.date_of_birth = coalesce(keep.date_of_birth, gone.date_of_birth),
+    keep.birth_year = coalesce(keep.birth_year, gone.birth_year)
+WITH keep, gone
+CALL (keep, gone) {
+  MATCH (gone)-[:HAS_KEY]->(k:MatchKey)
+  MERGE (keep)-[:HAS_KEY]->(k)
+}
+"""
+
+# `different` after a `same` of the same candidate: the reports that merge moved go back to the
+# merged person (those still with the survivor), and the survivor loses the matching facts only
+# the merged person gave it. Match keys it gained stay, as after a split.
+UNMERGE_REJECTED = """
+MATCH (d:ResolutionDecision {id: $decision_id})
+SET d.moved_from = null, d.moved_to = null, d.moved_reports = null
+WITH d WHERE d.decision = 'different'
+MATCH (s:ResolutionDecision {candidate_id: d.candidate_id, decision: 'same'})
+MATCH (gone:Person)-[x:MERGED_INTO {decision_id: s.id}]->(:Person)-[:MERGED_INTO*0..]->(keep)
+WHERE NOT (keep)-[:MERGED_INTO]->()
+SET d.moved_from = keep.id, d.moved_to = gone.id, d.moved_reports = s.moved_reports,
+    keep.names = [n IN keep.names WHERE n IN x.names OR NOT n IN gone.names],
+    keep.nicknames = [n IN keep.nicknames WHERE n IN x.nicknames OR NOT n IN gone.nicknames],
+    keep.phones = [n IN keep.phones WHERE n IN x.phones OR NOT n IN gone.phones],
+    keep.handles = [n IN keep.handles WHERE n IN x.handles OR NOT n IN gone.handles],
+    keep.identifiers = [n IN coalesce(keep.identifiers, [])
+                        WHERE n IN x.identifiers OR NOT n IN coalesce(gone.identifiers, [])],
+    keep.home_postcodes = [n IN coalesce(keep.home_postcodes, [])
+                           WHERE n IN x.home_postcodes
+                              OR NOT n IN coalesce(gone.home_postcodes, [])],
+    keep.home_addresses = [n IN coalesce(keep.home_addresses, [])
+                           WHERE n IN x.home_addresses
+                              OR NOT n IN coalesce(gone.home_addresses, [])],
+    keep.date_of_birth = CASE WHEN x.date_of_birth IS NULL
+                               AND keep.date_of_birth = gone.date_of_birth
+                              THEN null ELSE keep.date_of_birth END,
+    keep.birth_year = CASE WHEN x.birth_year IS NULL AND keep.birth_year = gone.birth_year
+                           THEN null ELSE keep.birth_year END
+DELETE x
+"""
+
 # ---------------------------------------------------------------- split (one transaction)
 # Each statement reads the recorded ResolutionDecision (person_a is split, its mentions in
 # report_ids move to person_b), so the API and replay apply a split identically, and applying
-# it again moves nothing more. The first says whether the person is there (`applied`).
+# it again moves nothing more. The first says whether the person is there (`applied`), and
+# writes the plan the MOVE_ statements follow.
 # The new person is findable by the old one's match keys, but starts with no names of its own,
 # so the resolver never merges a mention into it with certainty: it only proposes candidates.
 
@@ -734,6 +837,7 @@ ON CREATE SET n:Entity, n.kind = 'person', n.split_from = p.id, n.split_by = d.i
               n.looked_after = false, n.additional_needs = false
 MERGE (p)-[x:NOT_SAME_AS]->(n)
 ON CREATE SET x.decision_id = d.id, x.reason = d.reason, x.decided_at = d.decided_at
+SET d.moved_from = p.id, d.moved_to = n.id, d.moved_reports = d.report_ids
 WITH p, n
 CALL (p, n) {
   MATCH (p)-[:HAS_KEY]->(k:MatchKey)
@@ -742,11 +846,16 @@ CALL (p, n) {
 RETURN count(*) AS applied
 """
 
-SPLIT_MENTIONS = """
+# ---------------------------------------------------------------- moving reports between people
+# A decision's plan, written by its first statements: the mentions of person moved_from in the
+# reports moved_reports, and the links and facts those reports support, move to moved_to
+# (a split, a merge, and the undoing of a merge). No plan: nothing moves.
+
+MOVE_MENTIONS = """
 MATCH (d:ResolutionDecision {id: $decision_id})
-MATCH (p:Person {id: d.person_a})
-MATCH (n:Person {id: d.person_b})
-UNWIND d.report_ids AS report_id
+MATCH (p:Person {id: d.moved_from})
+MATCH (n:Person {id: d.moved_to})
+UNWIND d.moved_reports AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 MERGE (r)-[moved:MENTIONS {part: m.part}]->(n)
 SET moved = properties(m),
@@ -757,12 +866,12 @@ DELETE m
 
 # Links whose every report moves, move whole; shared ones are divided. The count is the number
 # of reports behind a link, and first and last seen are recomputed from them.
-SPLIT_OUTGOING_LINKS = """
+MOVE_OUTGOING_LINKS = """
 MATCH (d:ResolutionDecision {id: $decision_id})
-MATCH (p:Person {id: d.person_a})-[l]->(o:Entity)
-MATCH (n:Person {id: d.person_b})
-WHERE o <> n AND any(x IN coalesce(l.report_ids, []) WHERE x IN d.report_ids)
-WITH n, o, l, type(l) AS kind, [x IN l.report_ids WHERE x IN d.report_ids] AS moving
+MATCH (p:Person {id: d.moved_from})-[l]->(o:Entity)
+MATCH (n:Person {id: d.moved_to})
+WHERE o <> n AND any(x IN coalesce(l.report_ids, []) WHERE x IN d.moved_reports)
+WITH n, o, l, type(l) AS kind, [x IN l.report_ids WHERE x IN d.moved_reports] AS moving
 MERGE (n)-[k:$(kind)]->(o)
 ON CREATE SET k.report_ids = [], k.evidence = [], k.detail_entries = [], k.count = 0
 SET k.report_ids = k.report_ids + [x IN moving WHERE NOT x IN k.report_ids],
@@ -789,12 +898,12 @@ WITH l WHERE l.count = 0
 DELETE l
 """
 
-SPLIT_INCOMING_LINKS = """
+MOVE_INCOMING_LINKS = """
 MATCH (d:ResolutionDecision {id: $decision_id})
-MATCH (o:Entity)-[l]->(p:Person {id: d.person_a})
-MATCH (n:Person {id: d.person_b})
-WHERE o <> n AND any(x IN coalesce(l.report_ids, []) WHERE x IN d.report_ids)
-WITH n, o, l, type(l) AS kind, [x IN l.report_ids WHERE x IN d.report_ids] AS moving
+MATCH (o:Entity)-[l]->(p:Person {id: d.moved_from})
+MATCH (n:Person {id: d.moved_to})
+WHERE o <> n AND any(x IN coalesce(l.report_ids, []) WHERE x IN d.moved_reports)
+WITH n, o, l, type(l) AS kind, [x IN l.report_ids WHERE x IN d.moved_reports] AS moving
 MERGE (o)-[k:$(kind)]->(n)
 ON CREATE SET k.report_ids = [], k.evidence = [], k.detail_entries = [], k.count = 0
 SET k.report_ids = k.report_ids + [x IN moving WHERE NOT x IN k.report_ids],
@@ -821,38 +930,38 @@ WITH l WHERE l.count = 0
 DELETE l
 """
 
-# Missing episodes, departures and orders the moved reports stated follow them to the new person.
-SPLIT_FACTS = """
+# Missing episodes, departures and orders the moved reports stated follow them.
+MOVE_FACTS = """
 MATCH (d:ResolutionDecision {id: $decision_id})
-MATCH (p:Person {id: d.person_a})
-MATCH (n:Person {id: d.person_b})
+MATCH (p:Person {id: d.moved_from})
+MATCH (n:Person {id: d.moved_to})
 CALL (d, p, n) {
   MATCH (p)-[w:WENT_MISSING]->(e:MissingEpisode)
-  WHERE coalesce(e.reported_by, e.ended_by) IN d.report_ids
+  WHERE coalesce(e.reported_by, e.ended_by) IN d.moved_reports
   MERGE (n)-[:WENT_MISSING]->(e)
   DELETE w
 }
 CALL (d, p, n) {
   MATCH (p)-[w:DEPARTED]->(x:Departure)
-  WHERE x.report_id IN d.report_ids
+  WHERE x.report_id IN d.moved_reports
   MERGE (n)-[:DEPARTED]->(x)
   DELETE w
 }
 CALL (d, p, n) {
   MATCH (e:MissingEpisode)-[w:FOUND_WITH_PERSON]->(p)
-  WHERE e.ended_by IN d.report_ids
+  WHERE e.ended_by IN d.moved_reports
   MERGE (e)-[:FOUND_WITH_PERSON]->(n)
   DELETE w
 }
 CALL (d, p, n) {
   MATCH (p)-[s:SUBJECT_OF]->(o:ProtectiveOrder)
-  WHERE o.report_id IN d.report_ids
+  WHERE o.report_id IN d.moved_reports
   MERGE (n)-[:SUBJECT_OF]->(o)
   DELETE s
 }
 CALL (d, p, n) {
   MATCH (o:ProtectiveOrder)-[s:PROTECTS]->(p)
-  WHERE o.report_id IN d.report_ids
+  WHERE o.report_id IN d.moved_reports
   MERGE (o)-[:PROTECTS]->(n)
   DELETE s
 }
@@ -862,6 +971,22 @@ CALL (d, p, n) {
 # (none left: nobody). Run for the entities a split or a retraction touched.
 REFRESH_AUDIENCES = """
 UNWIND $ids AS id
+MATCH (x:Entity {id: id})
+CALL (x) {
+  OPTIONAL MATCH (r:Report)-[:MENTIONS]->(x)
+  WHERE r.retracted IS NULL
+  WITH collect(r.audiences) AS lists
+  RETURN reduce(acc = [], a IN reduce(flat = [], l IN lists | flat + l)
+                | CASE WHEN a IN acc THEN acc ELSE acc + a END) AS audiences
+}
+SET x.audiences = audiences
+"""
+
+# The same, for the people a decision's plan moved reports between. A merged person keeps who
+# could see it, so the candidate it was confirmed by stays visible for a `different`.
+REFRESH_MOVED_AUDIENCES = """
+MATCH (d:ResolutionDecision {id: $decision_id})
+UNWIND CASE d.decision WHEN 'same' THEN [d.moved_to] ELSE [d.moved_from, d.moved_to] END AS id
 MATCH (x:Entity {id: id})
 CALL (x) {
   OPTIONAL MATCH (r:Report)-[:MENTIONS]->(x)

@@ -16,6 +16,7 @@ from kafka import KafkaProducer
 from neo4j import Driver
 
 from common.kafka_access import KafkaAccess
+from common.settings import InfraSettings
 from schemas import topics
 from schemas.topics import TopicSpec
 from tessera_cli import stack
@@ -67,6 +68,7 @@ def two_workers(
     env = {
         **os.environ,
         "PYTHONUNBUFFERED": "1",  # the test counts each worker's log lines as they are written
+        "KAFKA_SECRETS_DIR": str(Path(InfraSettings().kafka_secrets_dir).resolve()),
         "NETWORK_APP_ID": f"test-{run}-network",
         "NETWORK_REPORTS_TOPIC": names["reports"],
         "NETWORK_DEAD_LETTER_TOPIC": names["dead_letters"],

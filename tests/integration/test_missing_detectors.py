@@ -384,11 +384,16 @@ def test_a_child_only_a_police_report_dates_the_birth_of_is_cited_as_one(
     """The home's P reports give missing episodes of someone whose age they do not give; only a
     C report of Synthetic Police gives the date of birth that makes them a child."""
     tag = run_tag()
-    unknown = {"name": f"Jo Synth{tag}", "home_local_authority": "Synth Borough"}
+    # One home address, so the police's dated mention is the same child, not a candidate
+    home_address = f"1 Synthetic Row {tag}"
+    unknown = {
+        "name": f"Jo Synth{tag}",
+        "home_local_authority": "Synth Borough",
+        "home_address": home_address,
+    }
     home = _link(settings, cleanup, _three_short_episodes(unknown))
-    [born] = _police_only_sighting(
-        settings, cleanup, {"name": f"Jo Synth{tag}", "date_of_birth": "2011-05-05"}, tag
-    )
+    dated = {"name": f"Jo Synth{tag}", "date_of_birth": "2011-05-05", "home_address": home_address}
+    [born] = _police_only_sighting(settings, cleanup, dated, tag)
     person_id = new_person_id(
         Person.model_validate(unknown), report_id=uuid.uuid4(), index=0, key=id_key()
     )

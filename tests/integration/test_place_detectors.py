@@ -447,6 +447,7 @@ def test_a_young_person_only_a_police_report_dates_the_birth_of_is_cited_by_the_
     tag = run_tag()
     shop = {"name": f"Synth Take-away {tag}", "postcode": "ZZ99 8TA", "category": "take_away"}
     names = [f"Ann Synth{tag}", f"Bo Synth{tag}", f"Cy Synth{tag}"]
+    homes = {name: f"{i} Synthetic Row {tag}" for i, name in enumerate(names, start=1)}
     dated = _link(  # Ann and Bo are young people as a report everyone may see says
         settings,
         cleanup,
@@ -454,7 +455,7 @@ def test_a_young_person_only_a_police_report_dates_the_birth_of_is_cited_by_the_
             timedelta(days=20),
             {
                 "type": "sighting",
-                "persons": [_child(names[0]), _child(names[1])],
+                "persons": [_child(n, home_address=homes[n]) for n in names[:2]],
                 "place": {"name": f"Synth Park {tag}"},
             },
         ),
@@ -466,7 +467,9 @@ def test_a_young_person_only_a_police_report_dates_the_birth_of_is_cited_by_the_
             timedelta(days=15),
             {
                 "type": "sighting",
-                "persons": [{"name": names[2], "date_of_birth": BORN}],
+                "persons": [
+                    {"name": names[2], "date_of_birth": BORN, "home_address": homes[names[2]]}
+                ],
                 "place": {"name": f"Synth Station {tag}"},
             },
         ),
@@ -478,7 +481,12 @@ def test_a_young_person_only_a_police_report_dates_the_birth_of_is_cited_by_the_
         cleanup,
         (
             timedelta(days=2),
-            {"type": "sighting", "persons": [{"name": n} for n in names], "place": shop},
+            {
+                "type": "sighting",
+                # their home addresses say they are the children dated above, not namesakes
+                "persons": [{"name": n, "home_address": homes[n]} for n in names],
+                "place": shop,
+            },
         ),
     )
     [hotspot] = _run(settings, shared_hotspot, _lid(shop))

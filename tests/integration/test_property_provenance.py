@@ -49,8 +49,14 @@ def world(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Iter
     tag = uuid.uuid4().hex[:6]
     name = f"Cara Synth{tag}"
     place = {"name": f"Synthetic Rec {tag}", "postcode": "ZZ99 9ZZ"}
+    # One home address in every report: the dated mention is this child, not a namesake.
+    home = {"home_address": f"4 Synthetic Row {tag}"}
     shared = report_json(
-        {"type": "sighting", "persons": [{"name": name, "role": "young_person"}], "place": place}
+        {
+            "type": "sighting",
+            "persons": [{"name": name, "role": "young_person", **home}],
+            "place": place,
+        }
     )
     restricted = report_json(
         {
@@ -59,6 +65,7 @@ def world(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Iter
                 {
                     "name": name,
                     "role": "young_person",
+                    **home,
                     "date_of_birth": CANARY_DOB,
                     "home_local_authority": CANARY_AUTHORITY,
                     "flags": {"learning_disability": True, "additional_needs": True},
@@ -80,7 +87,7 @@ def world(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Iter
     found = report_json(
         {
             "type": "missing_ended",
-            "child": {"name": name, "role": "young_person"},
+            "child": {"name": name, "role": "young_person", **home},
             "found_at": "2026-11-21T09:00:00Z",
             "found_place": place,
             "circumstances": "found_by_police",

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from schemas.reports import ReportCreate
 from tessera_cli import importer
 from tessera_cli.importer import (
     Accepted,
@@ -20,6 +21,7 @@ from tessera_cli.importer import (
     Refused,
     Unavailable,
 )
+from tests.factories import synthetic_nhs_number, synthetic_upn
 
 OBSERVED = (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
 TOKEN = "tsr_synthetic"  # noqa: S105 - a made-up token for a fake ingest
@@ -214,6 +216,31 @@ def test_reasons_name_the_field_as_the_file_writes_it() -> None:
 
     assert reason is not None
     assert reason.startswith("grading.source: Input should be 1, 2 or 3; event.place.category: ")
+
+
+def test_identifiers_and_home_are_columns_checked_and_normalised() -> None:
+    nhs = synthetic_nhs_number(11)
+    header = HEADER.split(",") + [
+        "event.persons.0.nhs_number",
+        "event.persons.0.upn",
+        "event.persons.0.home_postcode",
+        "event.persons.0.home_address",
+    ]
+    columns = importer.parse_header(header)
+    cells = [*good("Ava Synth").split(","), f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}", "", "zz991aa", ""]
+    row = importer.csv_row(1, columns, cells)
+    assert row.report is not None
+    assert importer.check(row.report) is None
+    person = ReportCreate.model_validate(row.report).event.model_dump()["persons"][0]
+    assert (person["nhs_number"], person["home_postcode"]) == (nhs, "ZZ99 1AA")
+
+    cells[-3] = synthetic_upn(3)[:-1]  # one character short
+    cells[-4] = nhs[:-1] + str((int(nhs[-1]) + 1) % 10)  # wrong check digit
+    reason = importer.check(importer.csv_row(2, columns, cells).report or {})
+    assert reason is not None
+    assert "event.persons.0.nhs_number: not a valid NHS number" in reason
+    assert "event.persons.0.upn: not a Unique Pupil Number" in reason
+    assert nhs[:-1] not in reason
 
 
 # --- importing ---------------------------------------------------------------------------------

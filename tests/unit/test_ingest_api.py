@@ -15,7 +15,7 @@ from services.ingest.main import create_app
 from services.ingest.ports import Delivered, Message, PublishFailed
 from tests.auditing import FakeAudit
 from tests.examples import EVENTS
-from tests.factories import report_json, sighting_json
+from tests.factories import report_json, sighting_json, synthetic_nhs_number
 
 
 class FakeKafka:
@@ -133,6 +133,30 @@ def test_names_every_bad_field(client: TestClient) -> None:
     locations = [tuple(e["loc"]) for e in response.json()["detail"]]
     assert ("body", "event", "sighting", "persons", 0, "date_of_birth") in locations
     assert ("body", "grading", "source") in locations
+
+
+def test_a_malformed_identifier_is_a_422_naming_its_field_and_nothing_is_sent(
+    client: TestClient, kafka: FakeKafka
+) -> None:
+    good = synthetic_nhs_number(7)
+    wrong = good[:-1] + str((int(good[-1]) + 1) % 10)  # the check digit no longer matches
+    body = json.loads(json.dumps(BODY))
+    body["event"]["persons"][0] |= {"nhs_number": wrong, "pnc_id": "2009/0123456X"}
+    response = client.post("/v1/reports", json=body, headers=_auth(client))
+    assert response.status_code == 422
+    errors = {tuple(e["loc"]): e["msg"] for e in response.json()["detail"]}
+    person = ("body", "event", "sighting", "persons", 0)
+    assert "not a valid NHS number" in errors[(*person, "nhs_number")]
+    assert "check letter does not match" in errors[(*person, "pnc_id")]
+    assert wrong not in errors[(*person, "nhs_number")]
+    assert kafka.messages == []
+    body["event"]["persons"][0] |= {"nhs_number": f"{good[:3]} {good[3:6]} {good[6:]}"}
+    del body["event"]["persons"][0]["pnc_id"]
+    assert client.post("/v1/reports", json=body, headers=_auth(client)).status_code == 202
+    assert (
+        json.loads(kafka.messages[0][1].value)["report"]["event"]["persons"][0]["nhs_number"]
+        == good
+    )
 
 
 def test_kafka_outage_is_a_503_with_retry_after_and_nothing_recorded(

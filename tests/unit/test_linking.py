@@ -2,6 +2,7 @@
 
 import asyncio
 import uuid
+from datetime import date
 from typing import Any
 
 import pytest
@@ -48,12 +49,12 @@ class FakeStore:
         return {rid: [(EntityKind.PERSON, "person:earlier")] for rid in report_ids}
 
 
-def _named(name: str) -> PersonFacts:
+def _named(name: str, born: date | None = None) -> PersonFacts:
     return facts_of(
         name=name,
         aliases=[],
         nicknames=[],
-        date_of_birth=None,
+        date_of_birth=born,
         estimated_age=None,
         observed_on=NOW.date(),
         phones=[],
@@ -92,10 +93,7 @@ def test_link_report_writes_once_and_names_every_entity() -> None:
 
 
 def test_a_certain_match_reuses_the_known_person() -> None:
-    known = KnownPerson(
-        "person:known",
-        _named("Ava Synth"),
-    )
+    known = KnownPerson("person:known", _named("Ava Synth", date(2010, 5, 1)))
     graph, _ = _link(sighting("Ava Synth"), FakeStore(known))
     assert graph.written[0].persons[0]["id"] == "person:known"
     assert graph.written[0].possible == []

@@ -57,3 +57,10 @@ def test_a_key_too_many_people_have_finds_no_one() -> None:
 def test_a_key_the_graph_says_is_common_finds_no_one() -> None:
     pool = PersonPool([_person("person:a", {"dob:2010-01-01"})], common={"dob:2010-01-01"})
     assert pool.candidates(["dob:2010-01-01"], limit=5) == []
+
+
+def test_candidates_keep_whom_analysts_said_they_are_not() -> None:
+    person = KnownPerson("person:a", PersonFacts(), different_from=frozenset({"person:b"}))
+    pool = PersonPool([SharingPerson(person=person, keys=frozenset({"k1"}))])
+    (found,) = pool.candidates(["k1"], limit=5)
+    assert found.different_from == frozenset({"person:b"})

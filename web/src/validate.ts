@@ -62,3 +62,44 @@ export function age(v: string): string | null {
   const n = Number(v);
   return Number.isInteger(n) && n >= 0 && n <= 120 ? null : "Enter an age in years, 0 to 120";
 }
+
+// Identifiers partners hold. The same checks as ingest (schemas/identifiers/), so a typing
+// slip is caught here; ingest checks again.
+
+// NHS number: 10 digits, the last a modulus-11 check digit.
+export const nhsNumber: Check = (v) => {
+  const digits = v.replace(/[\s-]/g, "");
+  if (!digits) return null;
+  if (!/^[0-9]{10}$/.test(digits)) return "An NHS number is 10 digits, like 999 000 0018";
+  const sum = [...digits].reduce((total, d, i) => total + Number(d) * (10 - i), 0);
+  return sum % 11 === 0 ? null : "This is not a valid NHS number: check each digit";
+};
+
+// Unique Pupil Number: a check letter, then 12 characters (the last may be a letter).
+const UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ";
+export const pupilNumber: Check = (v) => {
+  const upn = v.replace(/\s/g, "").toUpperCase();
+  if (!upn) return null;
+  if (!/^[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]$/.test(upn)) {
+    return "A Unique Pupil Number is a letter and 12 more characters, as on the school record";
+  }
+  const value = (c: string): number => (/[0-9]/.test(c) ? Number(c) : UPN_LETTERS.indexOf(c));
+  const sum = [...upn.slice(1)].reduce((total, c, i) => total + value(c) * (i + 2), 0);
+  return UPN_LETTERS[sum % 23] === upn[0] ? null : "This is not a valid Unique Pupil Number: check each character";
+};
+
+// PNC id: year (2 or 4 digits), /, a serial of up to 7 digits, and the check letter.
+const PNC_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY";
+export const pncId: Check = (v) => {
+  const pnc = v.replace(/\s/g, "").toUpperCase();
+  if (!pnc) return null;
+  const m = /^([0-9]{2}|[0-9]{4})\/?([0-9]{1,7})([A-Z])$/.exec(pnc);
+  if (!m) return "A PNC id is the year, /, up to 7 digits and a letter, like 2009/0123456C";
+  const number = BigInt(`${m[1].slice(-2)}${m[2].padStart(7, "0")}`);
+  return PNC_LETTERS[Number(number % 23n)] === m[3] ? null : "This is not a valid PNC id: check the letter and digits";
+};
+
+export const pndId: Check = (v) => {
+  const pnd = v.replace(/\s/g, "");
+  return !pnd || /^[A-Za-z0-9][A-Za-z0-9/-]{0,29}$/.test(pnd) ? null : "Use letters, numbers, / and - only (up to 30)";
+};

@@ -343,7 +343,7 @@ export const explorerView: View = {
         if (!profile) return;
         fill(
           timelineBox,
-          profile.person_detail ? personFacts(profile.person_detail) : null,
+          profile.person_detail ? personFacts(profile.person_detail, profile.person ?? {}) : null,
           h("h3", {}, `Reports about ${label}`),
           timeline(profile.timeline),
           profile.young_people.length
@@ -360,8 +360,18 @@ export const explorerView: View = {
       }
     }
 
-    function personFacts(d: PersonDetail): HTMLElement {
+    function personFacts(d: PersonDetail, facts: Record<string, unknown>): HTMLElement {
       const s = d.screening;
+      // Only what reports the analyst may see state: the API leaves the rest out.
+      const list = (key: string): string[] => (Array.isArray(facts[key]) ? (facts[key] as string[]) : []);
+      const home = [facts.home_address, facts.home_postcode].filter((x): x is string => typeof x === "string" && x !== "");
+      const held = [
+        ...list("nhs_numbers").map((x) => `NHS ${x}`),
+        ...list("upns").map((x) => `UPN ${x}`),
+        ...list("pnc_ids").map((x) => `PNC ${x}`),
+        ...list("pnd_ids").map((x) => `PND ${x}`),
+        ...list("la_child_ids").map((x) => `Local authority ${x}`),
+      ];
       const flag = { current: "Current", historic: "Historic", none: "None" }[s.exp_flag];
       const screening = s.screened_on
         ? `${flag} (screened ${s.screened_on}: ${s.outcome}${s.review_date ? `; review ${s.review_date}` : ""})`
@@ -386,6 +396,10 @@ export const explorerView: View = {
           h("dd", {}, d.placements.length ? d.placements.map((p) => `${p.name} (${words(p.category ?? p.link)})`).join("; ") : "None known"),
           h("dt", {}, "Phones and handles"),
           h("dd", {}, d.identifiers.length ? d.identifiers.map((i) => i.name).join("; ") : "None known"),
+          h("dt", {}, "Home"),
+          h("dd", {}, home.length ? home.join(", ") : "Not known"),
+          h("dt", {}, "Identifiers partners hold"),
+          h("dd", {}, held.length ? held.join("; ") : "None known"),
         ),
         d.missing_episodes.length
           ? h("div", {}, h("h4", {}, `Missing episodes (${d.missing_episodes.length})`), h("ul", {}, ...d.missing_episodes.map((e) => h("li", {}, episode(e)))))

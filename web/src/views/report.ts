@@ -7,10 +7,14 @@ import {
   age,
   Check,
   maxLength,
+  nhsNumber,
   notFuture,
   pastDate,
   phone,
+  pncId,
+  pndId,
   postcode,
+  pupilNumber,
   registration,
   shoulderNumber,
 } from "../validate";
@@ -115,6 +119,32 @@ export const reportView: View = {
         form.checkbox("child.looked_after", "Looked after (in care)"),
         form.checkbox("child.learning_disability", "Has a learning disability"),
         form.checkbox("child.additional_needs", "Has additional needs"),
+      ),
+      h(
+        "fieldset",
+        {},
+        h("legend", {}, "Their home and identifiers, if you have them"),
+        h("p", { class: "hint" }, "Only what your records hold. These tell two children with the same name apart."),
+        h(
+          "div",
+          { class: "row" },
+          form.field({ name: "child.home_address", label: "Home address", checks: [maxLength(500)], autocomplete: "off" }),
+          form.field({ name: "child.home_postcode", label: "Home postcode", checks: [postcode], autocomplete: "off" }),
+          form.field({ name: "child.home_local_authority", label: "Home local authority", checks: [maxLength(200)] }),
+        ),
+        h(
+          "div",
+          { class: "row" },
+          form.field({ name: "child.nhs_number", label: "NHS number", inputmode: "numeric", checks: [nhsNumber], autocomplete: "off" }),
+          form.field({ name: "child.upn", label: "Unique Pupil Number", hint: "13 characters, from the school record", checks: [pupilNumber], autocomplete: "off" }),
+        ),
+        h(
+          "div",
+          { class: "row" },
+          form.field({ name: "child.pnc_id", label: "Police PNC id", hint: "Like 2009/0123456C", checks: [pncId], autocomplete: "off" }),
+          form.field({ name: "child.pnd_id", label: "Police PND id", checks: [pndId], autocomplete: "off" }),
+          form.field({ name: "child.la_child_id", label: "Local authority's child id", hint: "The id in the home local authority's records", checks: [maxLength(50)], autocomplete: "off" }),
+        ),
       ),
     );
 
@@ -550,6 +580,13 @@ export const reportView: View = {
         learning_disability: form.checked("child.learning_disability"),
         additional_needs: form.checked("child.additional_needs"),
       };
+      for (const key of ["home_address", "home_local_authority", "nhs_number", "upn", "pnc_id", "pnd_id", "la_child_id"]) {
+        text(`child.${key}`, `${base}.${key}`, c, key);
+      }
+      if (form.value("child.home_postcode")) {
+        c.home_postcode = form.value("child.home_postcode").toUpperCase();
+        paths.set(`${base}.home_postcode`, "child.home_postcode");
+      }
       if (profile?.profile.phones.length) c.phones = profile.profile.phones;
       void at;
       return c;

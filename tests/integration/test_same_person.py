@@ -1,0 +1,262 @@
+"""An analyst's `same` makes two people one for every detector (issue 15), on the real Neo4j and
+Kafka through the analyst API: two spellings of one boy's given name and the same surname, one
+mention without his date of birth (so the resolver asks an analyst rather than merging), stay two
+people when linked, and count as two young people at a place and two children of one adult; once
+an analyst says they are the same, later sightings by either name resolve to one person and every
+detector counts him once, until a `different` or a split says otherwise."""
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from neo4j import AsyncGraphDatabase, Driver
+
+from common.auth import Role, TokenStore
+from common.settings import InfraSettings
+from schemas.entities import Person, Place
+from schemas.linking import EntityKind
+from schemas.reports import ReportCreate
+from services.alerts.config import Settings as AlertSettings
+from services.alerts.detection import Context, Runner, linked_children, shared_hotspot
+from services.alerts.detectors.candidate import AlertCandidate
+from services.network.config import Settings
+from services.network.main import create_app
+from services.network.resolve import location_id, new_person_id, split_person_id
+from tests import queries
+from tests.factories import id_key, report_json, run_tag, submitted
+from tests.linking import link_events
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime.now(UTC)
+PURPOSE = {"purpose": "integration test of confirming a possible match"}
+BORN = "2011-06-02"
+
+
+@dataclass
+class Boy:
+    """One boy named two ways in five reports; what the detectors and the analyst API see."""
+
+    settings: InfraSettings
+    client: TestClient
+    auth: dict[str, str]
+    tag: str
+    place: dict[str, Any]
+    place_id: str
+    adult: dict[str, Any]
+    adult_id: str
+    named: dict[str, dict[str, Any]]  # person id: how the first reports named him, one a spelling
+    reports: dict[str, list[str]]  # person id: the reports naming him that way
+    report_ids: list[str] = field(default_factory=list)
+    decision_ids: list[str] = field(default_factory=list)
+
+    def link(self, *events: dict[str, Any], ago: timedelta) -> list[set[str]]:
+        """Link events observed `ago`; the people each one's mentions resolved to."""
+        reports = [
+            submitted(
+                ReportCreate.model_validate(report_json(e, observed_at=(NOW - ago).isoformat()))
+            )
+            for e in events
+        ]
+        self.report_ids.extend(str(r.event_id) for r in reports)
+        linked = link_events(self.settings, reports)
+        return [{x.id for x in e.entities if x.kind is EntityKind.PERSON} for e in linked]
+
+    def decide(self, candidate_id: str, decision: str) -> dict[str, Any]:
+        """An analyst's decision on the candidate, through the analyst API."""
+        response = self.client.post(
+            f"/v1/resolution/candidates/{candidate_id}/decision",
+            params=PURPOSE,
+            json={"decision": decision, "reason": "same school, placement and social worker"},
+            headers=self.auth,
+        )
+        assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        self.decision_ids.append(body["id"])
+        return body
+
+    def candidate(self) -> dict[str, Any]:
+        """The possible match between the two spellings."""
+        first = next(iter(self.named))
+        response = self.client.get(
+            "/v1/resolution/candidates",
+            params={**PURPOSE, "person_id": first},
+            headers=self.auth,
+        )
+        assert response.status_code == 200, response.text
+        (found,) = [
+            c for c in response.json()["items"] if {c["person_a"], c["person_b"]} == set(self.named)
+        ]
+        return dict(found)
+
+
+def _child(name: str, born: str | None = BORN) -> dict[str, Any]:
+    return {"name": name, "date_of_birth": born, "role": "young_person"}
+
+
+def _sighting(person: dict[str, Any], place: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "sighting", "persons": [person], "place": place}
+
+
+def _association(child: dict[str, Any], adult: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "association", "person_a": child, "person_b": adult, "nature": "risky_adult"}
+
+
+def _pid(person: dict[str, Any]) -> str:
+    return new_person_id(
+        Person.model_validate(person), report_id=uuid.uuid4(), index=0, key=id_key()
+    )
+
+
+def _run(settings: InfraSettings, runner: Runner, entity_id: str) -> list[AlertCandidate]:
+    async def run() -> list[AlertCandidate]:
+        driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        )
+        try:
+            ctx = Context(
+                driver=driver, database=settings.neo4j_database, settings=AlertSettings(), now=NOW
+            )
+            return await runner(entity_id, ctx)
+        finally:
+            await driver.close()
+
+    return asyncio.run(run())
+
+
+def _people(candidates: list[AlertCandidate]) -> set[str]:
+    """The people an alert candidate names (none when nothing was raised)."""
+    return {s.id for c in candidates for s in c.subjects if s.kind == "person"}
+
+
+def _counted(boy: Boy) -> tuple[set[str], set[str]]:
+    """Young people the hotspot counts at the place; children the adult is linked to."""
+    return (
+        _people(_run(boy.settings, shared_hotspot, boy.place_id)),
+        _people(_run(boy.settings, linked_children, boy.adult_id)) - {boy.adult_id},
+    )
+
+
+@pytest.fixture
+def boy(
+    settings: InfraSettings, decisions_topic: str, neo4j_driver: Driver, tmp_path: Path
+) -> Iterator[Boy]:
+    """Jayden (or Jaden, no date of birth) seen at an arcade and with one adult, a report for
+    each spelling, and Ava seen there too: three names, two children."""
+    tag = run_tag()
+    auth_file = tmp_path / "users.json"
+    store = TokenStore(auth_file)
+    store.add_agency("Synthetic Analysts")
+    token = store.issue(user="a.analyst", agency="Synthetic Analysts", role=Role.ANALYST)
+    app = create_app(
+        Settings(
+            tessera_auth_file=str(auth_file),
+            network_decisions_topic=decisions_topic,
+            network_publish_timeout_s=3.0,
+        )
+    )
+    place = {"name": f"Synthetic Arcade {tag}", "postcode": "ZZ99 5SA"}
+    adult = {"name": f"Vic Synthadult{tag}", "role": "adult", "estimated_age": 34}
+    jayden, jaden = _child(f"Jayden Smith{tag}"), _child(f"Jaden Smith{tag}", born=None)
+    boy = Boy(
+        settings=settings,
+        client=TestClient(app),
+        auth={"Authorization": f"Bearer {token}"},
+        tag=tag,
+        place=place,
+        place_id=location_id(Place.model_validate(place), key=id_key()),
+        adult=adult,
+        adult_id=_pid(adult),
+        named={_pid(jayden): jayden, _pid(jaden): jaden},
+        reports={},
+    )
+    try:
+        with boy.client:
+            for person in (jayden, jaden):
+                seen, met = boy.link(
+                    _sighting(person, place), _association(person, adult), ago=timedelta(days=5)
+                )
+                assert seen == met - {boy.adult_id} == {_pid(person)}, "each is its own person"
+                boy.reports[_pid(person)] = boy.report_ids[-2:]
+            boy.link(
+                _sighting(_child(f"Ava Synth{tag}", "2010-01-09"), place), ago=timedelta(days=3)
+            )
+            yield boy
+    finally:
+        neo4j_driver.execute_query(
+            queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=boy.report_ids
+        )
+        neo4j_driver.execute_query(queries.DELETE_DECISIONS, ids=boy.decision_ids)
+
+
+def _confirm(boy: Boy) -> tuple[str, str, str]:
+    """The analyst says the two spellings are one boy: the candidate, who stays, who went."""
+    candidate = boy.candidate()
+    decided = boy.decide(candidate["id"], "same")
+    # The candidate's first person stays; the second's reports move to him.
+    return candidate["id"], decided["person_a"], decided["person_b"]
+
+
+def test_two_spellings_of_one_boy_count_once_for_every_detector_after_same(
+    boy: Boy, neo4j_driver: Driver
+) -> None:
+    jayden, jaden = boy.named
+    hotspot, children = _counted(boy)
+    assert {jayden, jaden} <= hotspot and len(hotspot) == 3, "before: one boy counted twice"
+    assert children == {jayden, jaden}, "before: one boy is two children of the adult"
+
+    _, kept, gone = _confirm(boy)
+    # A further sighting by either spelling resolves to him, not to a third person.
+    for named in boy.named.values():
+        sighting = _sighting(_child(named["name"]), boy.place)  # with his date of birth
+        assert boy.link(sighting, ago=timedelta(days=1)) == [{kept}]
+    hotspot, children = _counted(boy)
+    assert hotspot == set(), "two young people at an ordinary place are not a hotspot"
+    assert children == set(), "one child is not several"
+    seen = {
+        (r["type"], r["other"]): r["report_ids"]
+        for r in neo4j_driver.execute_query(queries.LINKS_OF, id=kept)[0]
+    }
+    assert len(seen[("SEEN_AT", boy.place_id)]) == 4
+    assert len(seen[("ASSOCIATES_WITH", boy.adult_id)]) == 2
+    mentioned = neo4j_driver.execute_query(queries.MENTIONED_BY, id=kept)[0][0]["report_ids"]
+    assert set(boy.reports[gone]) <= set(mentioned)
+    assert neo4j_driver.execute_query(queries.MENTIONED_BY, id=gone)[0][0]["report_ids"] == []
+
+
+def test_different_after_same_makes_them_two_again(boy: Boy, neo4j_driver: Driver) -> None:
+    candidate, kept, gone = _confirm(boy)
+    assert _counted(boy) == (set(), set())
+
+    boy.decide(candidate, "different")
+    mentioned = neo4j_driver.execute_query(queries.MENTIONED_BY, id=gone)[0][0]["report_ids"]
+    assert set(mentioned) == set(boy.reports[gone])
+    hotspot, children = _counted(boy)
+    assert {kept, gone} <= hotspot and len(hotspot) == 3
+    assert children == {kept, gone}
+    # The merged person is someone the resolver finds again: his own name, as he was named.
+    assert boy.link(_sighting(boy.named[gone], boy.place), ago=timedelta(days=1)) == [{gone}]
+
+
+def test_a_split_of_the_merged_person_counts_the_reports_split_off_apart(boy: Boy) -> None:
+    _, kept, gone = _confirm(boy)
+    moved = boy.reports[gone]
+    response = boy.client.post(
+        f"/v1/persons/{kept}/split",
+        params=PURPOSE,
+        json={"report_ids": moved, "reason": "two boys after all"},
+        headers=boy.auth,
+    )
+    assert response.status_code == 201, response.text
+    boy.decision_ids.append(response.json()["id"])
+    new = split_person_id(kept, moved)
+    hotspot, children = _counted(boy)
+    assert {kept, new} <= hotspot and len(hotspot) == 3
+    assert children == {kept, new}
