@@ -173,25 +173,15 @@ class Person(Input):
         return self
 
     def identifier_keys(self) -> list[str]:
-        """The identifiers partners hold, as `scheme:value` for matching, e.g. `nhs:<number>`.
-
-        A local authority's child id is `la_child:<authority>:<id>` and only when the issuing
-        authority (home_local_authority) is given: two authorities may issue the same id.
-        """
-        keys = [
-            f"{scheme}:{value}"
-            for scheme, value in (
-                ("nhs", self.nhs_number),
-                ("upn", self.upn),
-                ("pnc", self.pnc_id),
-                ("pnd", self.pnd_id),
-            )
-            if value
-        ]
-        if self.la_child_id and self.home_local_authority:
-            local = "".join(self.la_child_id.split()).casefold()
-            keys.append(f"la_child:{normalise_name(self.home_local_authority)}:{local}")
-        return keys
+        """The identifiers partners hold, as `scheme:value` for matching (`identifier_keys`)."""
+        return identifier_keys(
+            nhs_number=self.nhs_number,
+            upn=self.upn,
+            pnc_id=self.pnc_id,
+            pnd_id=self.pnd_id,
+            la_child_id=self.la_child_id,
+            home_local_authority=self.home_local_authority,
+        )
 
     def age_on(self, day: date) -> int | None:
         """Age in whole years on a day, from the date of birth or else the estimate."""
@@ -294,3 +284,28 @@ class Officer(Input):
         str, StringConstraints(strip_whitespace=True, max_length=20), at_most(20)
     ]
     force: Text | None = None
+
+
+def identifier_keys(
+    *,
+    nhs_number: str | None = None,
+    upn: str | None = None,
+    pnc_id: str | None = None,
+    pnd_id: str | None = None,
+    la_child_id: str | None = None,
+    home_local_authority: str | None = None,
+) -> list[str]:
+    """Identifiers as `scheme:value` for matching, e.g. `nhs:<number>`.
+
+    A local authority's child id is `la_child:<authority>:<id>` and only when the issuing
+    authority (home_local_authority) is given: two authorities may issue the same id.
+    """
+    keys = [
+        f"{scheme}:{value}"
+        for scheme, value in (("nhs", nhs_number), ("upn", upn), ("pnc", pnc_id), ("pnd", pnd_id))
+        if value
+    ]
+    if la_child_id and home_local_authority:
+        local = "".join(la_child_id.split()).casefold()
+        keys.append(f"la_child:{normalise_name(home_local_authority)}:{local}")
+    return keys

@@ -29,6 +29,7 @@ from services.network.analysis import (
     search_persons,
     shortest_path,
 )
+from services.network.comparison import Comparison, NotVisible, compare_people
 from services.network.config import Settings
 from services.network.deps import AdminDep, AnalystDep, GraphDep, PublisherDep, SettingsDep
 from services.network.exports import to_graphml, to_i2_csv
@@ -516,6 +517,46 @@ def list_candidates(
         parameters={"status": status_, "person_id": person_id},
     )
     return CandidatePage(items=items, page=_page(offset=offset, limit=limit, got=len(items)))
+
+
+@router.get(
+    "/persons/{person_id}/compare/{other_id}",
+    response_model=Comparison,
+    responses=NOT_FOUND_RESPONSES,
+)
+def compare_persons(
+    person_id: str,
+    other_id: str,
+    principal: AnalystDep,
+    graph: GraphDep,
+    audit: AuditDep,
+    purpose: Purpose,
+) -> Comparison:
+    """Why two people are, or are not, one person: each field's comparison level and the
+    weight it adds, any rule that stops a merge, and whether the worker would merge them, put
+    them to an analyst or keep them apart. Scored as the worker scores, on what the reports you
+    may see say of each; 404 when either is not visible to you. Audited (`persons.compare`)."""
+    try:
+        comparison = compare_people(graph, principal, person_a=person_id, person_b=other_id)
+    except NotVisible:
+        _audit(
+            audit,
+            principal,
+            action="persons.compare",
+            purpose=purpose,
+            subjects=[],
+            parameters={"person_id": person_id, "other_id": other_id},
+        )
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such person visible to you") from None
+    _audit(
+        audit,
+        principal,
+        action="persons.compare",
+        purpose=purpose,
+        subjects=[person_id, other_id],
+        parameters={"person_id": person_id, "other_id": other_id},
+    )
+    return comparison
 
 
 class Verdict(StrEnum):

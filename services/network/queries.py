@@ -533,6 +533,30 @@ RETURN p.id AS id, labels, nickname_lists, date_of_birth, coalesce(role, 'unknow
        ages, toString(last_reported) AS last_reported
 """
 
+# What matching compares, from only the mentions and links of reports the caller may see: each
+# visible mention as its report said it, and the phones and handles visible evidence links.
+PERSON_MATCH_FACTS = """
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+WHERE any(a IN p.audiences WHERE a IN $audiences)
+CALL (p) {
+  MATCH (r:Report)-[m:MENTIONS]->(p)
+  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+  RETURN collect({name: m.name, nicknames: m.nicknames, date_of_birth: m.date_of_birth,
+                  age: m.age, observed_on: toString(date(r.observed_at)),
+                  home_address: m.home_address, home_postcode: m.home_postcode,
+                  nhs_number: m.nhs_number, upn: m.upn, pnc_id: m.pnc_id, pnd_id: m.pnd_id,
+                  la_child_id: m.la_child_id,
+                  home_local_authority: m.home_local_authority}) AS mentions
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[l:USES_PHONE|HAS_HANDLE]->(x:Entity)
+  WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences)
+  RETURN collect(DISTINCT x.id) AS contacts
+}
+RETURN p.id AS id, mentions, contacts
+"""
+
 # A person's identifiers, placements, missing episodes, departures and screenings, each as far
 # as the reports the caller may see state it.
 PERSON_DETAIL = """

@@ -118,6 +118,10 @@ class Neo4jAnalystGraph:
         )
         return [r["id"] for r in rows]
 
+    def person_match_facts(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
+        """Each person's visible mentions and visible phones and handles, as matching reads."""
+        return self._rows(queries.PERSON_MATCH_FACTS, ids=ids, audiences=audiences)
+
     def person_facts(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
         """What visible reports say of each person."""
         return self._rows(queries.PERSON_FACTS, ids=ids, audiences=audiences)
