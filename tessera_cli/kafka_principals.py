@@ -140,8 +140,9 @@ def service_grants(names: TopicNames) -> list[Grant]:
         _group(NETWORK, n.network_group),
         # the analyst API publishes resolution decisions
         *_write(ANALYST, n.decisions, n.audit),
-        # the alert worker and API read what was linked and publish alerts and their changes
-        *_read(ALERTS, n.linked),
+        # the alert worker and API read what was linked and publish alerts and their changes;
+        # the worker reads the alerts back to deliver each to the webhooks that may see it
+        *_read(ALERTS, n.linked, n.alerts),
         *_write(ALERTS, n.alerts, n.audit),
         _group(ALERTS, n.alerts_group),
         # the web writes its own audit entries; everything else goes through the services

@@ -19,6 +19,12 @@ from common.settings import InfraSettings
 from schemas import topics
 from schemas.topics import TopicSpec
 from tessera_cli import stack
+from tessera_cli.kafka_principals import (
+    TopicNames,
+    revoke_grants,
+    secure_services,
+    service_grants,
+)
 from tessera_cli.topics import delete_topics, ensure_topics
 from tests import queries
 from tests.factories import id_key
@@ -121,18 +127,22 @@ def running_stack(
     """Start ingest, the network and alert workers and the alert API on a private set of topics."""
     run = uuid.uuid4().hex[:8]
     names = {
-        "reports": f"test.{run}.{topics.REPORTS}",
-        "dead_letters": f"test.{run}.{topics.REPORTS_DEAD_LETTER}",
-        "linked": f"test.{run}.{topics.ENTITIES_LINKED}",
-        "alerts": f"test.{run}.{topics.ALERTS}",
-        "retractions": f"test.{run}.{topics.RETRACTIONS}",
-        "decisions": f"test.{run}.{topics.RESOLUTION_DECISIONS}",
-        "audit": f"test.{run}.{topics.AUDIT}",
+        "reports": f"e2e.{run}.{topics.REPORTS}",
+        "dead_letters": f"e2e.{run}.{topics.REPORTS_DEAD_LETTER}",
+        "linked": f"e2e.{run}.{topics.ENTITIES_LINKED}",
+        "alerts": f"e2e.{run}.{topics.ALERTS}",
+        "retractions": f"e2e.{run}.{topics.RETRACTIONS}",
+        "decisions": f"e2e.{run}.{topics.RESOLUTION_DECISIONS}",
+        "audit": f"e2e.{run}.{topics.AUDIT}",
     }
     ensure_topics(
         access=kafka,
         specs=tuple(TopicSpec(n, partitions=3, retention_ms=-1) for n in names.values()),
     )
+    # Outside the tests' own prefix (test.*): the services get exactly the grants they have in
+    # production, on this run's names, so a grant the stack lacks fails here as it would there.
+    grants = TopicNames.renamed(lambda topic: f"e2e.{run}.{topic}", group_prefix=f"e2e-{run}")
+    secure_services(kafka, Path(InfraSettings().kafka_secrets_dir), grants)
     workdir = tmp_path_factory.mktemp("stack")
     auth_file = workdir / "users.json"
     tokens = TokenStore(auth_file)
@@ -150,13 +160,13 @@ def running_stack(
         "INGEST_RETRACTIONS_TOPIC": names["retractions"],
         "NETWORK_RETRACTIONS_TOPIC": names["retractions"],
         "NETWORK_DECISIONS_TOPIC": names["decisions"],
-        "NETWORK_APP_ID": f"test-{run}-network",
+        "NETWORK_APP_ID": f"e2e-{run}-network",
         "NETWORK_REPORTS_TOPIC": names["reports"],
         "NETWORK_DEAD_LETTER_TOPIC": names["dead_letters"],
         "NETWORK_ENTITIES_LINKED_TOPIC": names["linked"],
-        "ALERTS_APP_ID": f"test-{run}-alerts",
-        "NETWORK_PARTNER_TOPIC_PREFIX": f"test.{run}.{topics.PARTNER_PREFIX}",
-        "NETWORK_BRIDGE_GROUP": f"test-{run}-bridge",
+        "ALERTS_APP_ID": f"e2e-{run}-alerts",
+        "NETWORK_PARTNER_TOPIC_PREFIX": f"e2e.{run}.{topics.PARTNER_PREFIX}",
+        "NETWORK_BRIDGE_GROUP": f"e2e-{run}-bridge",
         "ALERTS_ENTITIES_LINKED_TOPIC": names["linked"],
         "ALERTS_TOPIC": names["alerts"],
         "ALERTS_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',  # the tests' own webhook receivers
@@ -210,4 +220,5 @@ def running_stack(
             neo4j_driver.execute_query(
                 queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=running.report_ids
             )
+        revoke_grants(kafka, service_grants(grants))
         delete_topics(access=kafka, names=list(names.values()))
