@@ -20,9 +20,9 @@ from rich.table import Table
 from common.audit.neo4j_copy import count_unchained, read_copies
 from common.audit.verification import AuditVerifier, TopicRecord, Verdict
 from common.kafka_access import KafkaAccess, KafkaCredentialsMissing
-from common.settings import InfraSettings
 from schemas import topics
 from tessera_cli import kafka_principals
+from tessera_cli.settings import cli_settings
 
 POLL_MS = 1000
 STALL_S = 60.0  # no record for this long while some are still due: Kafka is not answering
@@ -125,7 +125,7 @@ def verify(
     """Read the whole audit topic from the beginning, check every writer's hash chain (each
     entry's hash, a sequence without gaps, each entry linked to the one before) and the Neo4j
     copy against the topic. Names every entry changed, removed or added; exits 1 if any."""
-    settings = InfraSettings()
+    settings = cli_settings()
     started = datetime.now(UTC)
     verifier = AuditVerifier()
     columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn())

@@ -27,16 +27,18 @@ class DemoTokens:
 
     submitter: str
     police: str
+    analyst: str
 
 
 def issue_demo_tokens(store_path: Path) -> DemoTokens:
-    """Issue a token for a home's key worker and one for a police officer."""
+    """Issue a token for a home's key worker, one for a police officer and one for an analyst."""
     store = TokenStore(store_path)
     store.add_agency(DEMO_HOME)
     store.add_agency(DEMO_POLICE)
     return DemoTokens(
         submitter=store.issue(user="demo.keyworker", agency=DEMO_HOME, role=Role.SUBMITTER),
         police=store.issue(user="demo.officer", agency=DEMO_POLICE, role=Role.POLICE),
+        analyst=store.issue(user="demo.analyst", agency=DEMO_POLICE, role=Role.ANALYST),
     )
 
 

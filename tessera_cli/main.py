@@ -5,7 +5,9 @@ import logging
 import os
 import signal
 import sys
-import time
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from types import FrameType
@@ -21,7 +23,6 @@ from rich.table import Column, Table
 
 from common.auth import API_TOKEN_TTL, Role, TokenStore, UnknownAgency, UnknownUser
 from common.kafka_access import KafkaAccess
-from common.settings import InfraSettings
 from schemas import contracts, topics
 from tessera_cli import (
     demo,
@@ -33,10 +34,12 @@ from tessera_cli import (
     stack,
 )
 from tessera_cli.audit import audit_app
+from tessera_cli.commands import unknown_agency
 from tessera_cli.local_infra import InfraError
-from tessera_cli.paths import ROOT
+from tessera_cli.paths import LOGS, ROOT
 from tessera_cli.processes import StartFailed, exclusive
 from tessera_cli.replay import replay_command
+from tessera_cli.settings import cli_settings
 from tessera_cli.topics import ensure_topics
 from tessera_cli.webhooks import webhook_app
 
@@ -82,9 +85,14 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+def _auth_file() -> Path:
+    """The token store the services read, wherever the CLI is run from."""
+    return Path(cli_settings().tessera_auth_file)
+
+
 def _infra_up() -> bool:
     """Start what is not running; return whether anything was started."""
-    settings = InfraSettings()
+    settings = cli_settings()
     was_running = local_infra.running()
     secrets = Path(settings.kafka_secrets_dir)
     for line in (
@@ -158,14 +166,14 @@ def infra_status(
 @infra_app.command("topics")
 def infra_topics() -> None:
     """Create the Kafka topics that are missing."""
-    for line in ensure_topics(access=kafka_principals.admin_access(InfraSettings())):
+    for line in ensure_topics(access=kafka_principals.admin_access(cli_settings())):
         console.print(line)
 
 
 @infra_app.command("principals")
 def infra_principals() -> None:
     """Create the services' Kafka principals (once) and grant their ACLs (safe to re-run)."""
-    settings = InfraSettings()
+    settings = cli_settings()
     for line in kafka_principals.secure_services(
         kafka_principals.admin_access(settings), Path(settings.kafka_secrets_dir)
     ):
@@ -185,7 +193,7 @@ def infra_kafka_config(
 
     `tessera infra up` does this for the local broker; infra/compose.yaml runs it for its own.
     """
-    settings = InfraSettings()
+    settings = cli_settings()
     secrets = Path(settings.kafka_secrets_dir)
     local_infra.render_kafka_config(
         secrets, template=template, out=out, data_dir=data_dir, secrets_in_broker=secrets_in_broker
@@ -207,7 +215,7 @@ def infra_kafka_config(
 @infra_app.command("migrate")
 def infra_migrate() -> None:
     """Apply the Neo4j constraints and indexes (safe to re-run)."""
-    applied = graph_setup.migrate(InfraSettings())
+    applied = graph_setup.migrate(cli_settings())
     console.print(f"applied: {', '.join(applied)}" if applied else "schema up to date")
 
 
@@ -218,6 +226,7 @@ def _web_url() -> str:
 def _urls() -> dict[str, str]:
     return {
         "ingest": f"http://127.0.0.1:{stack.INGEST_PORT}",
+        "analyst": f"http://127.0.0.1:{stack.NETWORK_PORT}",
         "alerts": f"http://127.0.0.1:{stack.ALERTS_PORT}",
     }
 
@@ -226,7 +235,7 @@ def _urls() -> dict[str, str]:
 def demo_load() -> None:
     """Submit the synthetic demo reports and wait for the alert they raise."""
     urls = _urls()
-    tokens = demo.issue_demo_tokens(Path(InfraSettings().tessera_auth_file))
+    tokens = demo.issue_demo_tokens(_auth_file())
     with console.status("submitting synthetic demo reports..."):
         report_ids = demo.load(ingest_url=urls["ingest"], tokens=tokens)
     console.print(f"submitted the demo reports; take-away sightings: {', '.join(report_ids)}")
@@ -242,15 +251,20 @@ def demo_load() -> None:
         "found_out_of_area, county_lines_suspected, harbouring_adult, debt_bondage and "
         "child_in_custody alerts too"
     )
-    console.print(f"demo submitter token: {tokens.submitter}")
-    console.print(f"demo police token:    {tokens.police}")
-    passwords = demo.set_demo_passwords(Path(InfraSettings().tessera_auth_file))
+    console.print(f"demo submitter token: {tokens.submitter}  (ingest API, {urls['ingest']})")
+    console.print(f"demo police token:    {tokens.police}  (alerts API, {urls['alerts']})")
+    console.print(f"demo analyst token:   {tokens.analyst}  (analyst API, {urls['analyst']})")
+    passwords = demo.set_demo_passwords(_auth_file())
     console.print(f"web front end: {_web_url()}  sign in as (new passwords on every run):")
     for user, password in passwords.items():
         console.print(f"  {user:<16} {password}")
     console.print(
         f"try: curl -H 'Authorization: Bearer {tokens.police}' "
         f"'{urls['alerts']}/v1/alerts?purpose=trying+Tessera'"
+    )
+    console.print(
+        f"     curl -H 'Authorization: Bearer {tokens.analyst}' "
+        f"'{urls['analyst']}/v1/persons?name=Alex+Demo-Rowan&purpose=trying+Tessera'"
     )
 
 
@@ -460,14 +474,14 @@ def schemas_export(
 @agency_app.command("add")
 def agency_add(name: Annotated[str, typer.Argument(help="The agency's name")]) -> None:
     """Register a partner agency; its users are added with `tessera user add`."""
-    added = TokenStore(Path(InfraSettings().tessera_auth_file)).add_agency(name)
+    added = TokenStore(_auth_file()).add_agency(name)
     console.print(f"agency {name!r} {'registered' if added else 'was already registered'}")
 
 
 @agency_app.command("list")
 def agency_list() -> None:
     """List the registered agencies."""
-    for name in TokenStore(Path(InfraSettings().tessera_auth_file)).agencies():
+    for name in TokenStore(_auth_file()).agencies():
         print(name)
 
 
@@ -480,10 +494,10 @@ def partner_add(
     Writes a kcat (librdkafka) configuration file with its credentials for the partner; running
     it again for the same agency gives the same credentials.
     """
-    settings = InfraSettings()
+    settings = cli_settings()
     known = TokenStore(Path(settings.tessera_auth_file)).agencies()
     if agency not in known:
-        raise _fail(f"unknown agency {agency!r}: register it first with `tessera agency add`")
+        raise _fail(escape(unknown_agency(agency)))
     slug = topics.agency_slug(agency)
     if clash := [a for a in known if a != agency and topics.agency_slug(a) == slug]:
         raise _fail(f"{agency!r} and {clash[0]!r} would share the Kafka name {slug!r}")
@@ -505,7 +519,7 @@ def partner_add(
 @partner_app.command("remove")
 def partner_remove(agency: Annotated[str, typer.Argument(help="The partner's agency")]) -> None:
     """Revoke a partner's Kafka credentials and ACLs (its inbound topic and reports stay)."""
-    settings = InfraSettings()
+    settings = cli_settings()
     for line in kafka_principals.remove_partner(
         kafka_principals.admin_access(settings), Path(settings.kafka_secrets_dir), agency
     ):
@@ -516,7 +530,7 @@ def partner_remove(agency: Annotated[str, typer.Argument(help="The partner's age
 def user_list() -> None:
     """List users: name, agency and role (tokens are never shown again)."""
     table = Table("user", "agency", "role")
-    for principal in TokenStore(Path(InfraSettings().tessera_auth_file)).users():
+    for principal in TokenStore(_auth_file()).users():
         table.add_row(principal.user, principal.agency, principal.role.value)
     console.print(table)
 
@@ -533,11 +547,11 @@ def user_add(
     """Create a token for a user; it is printed once and only its hash is stored. Giving a user
     another agency or role revokes the tokens of the old one."""
     try:
-        token = TokenStore(Path(InfraSettings().tessera_auth_file)).issue(
+        token = TokenStore(_auth_file()).issue(
             user=user, agency=agency, role=role, ttl=timedelta(days=days)
         )
     except UnknownAgency as error:
-        raise _fail(str(error)) from error
+        raise _fail(escape(unknown_agency(agency))) from error
     console.print(
         f"token for {user} ({role.value}, {agency}), valid for {days} days; "
         "keep it, it is not shown again:"
@@ -549,7 +563,7 @@ def user_add(
 def token_list() -> None:
     """List the live tokens: key id, user, agency, role, kind and when each expires."""
     table = Table("key id", "user", "agency", "role", "kind", "created", "expires")
-    for t in TokenStore(Path(InfraSettings().tessera_auth_file)).tokens():
+    for t in TokenStore(_auth_file()).tokens():
         table.add_row(
             t.key_id, t.user, t.agency, t.role, t.kind, t.created_at[:16], (t.expires_at or "")[:16]
         )
@@ -561,7 +575,7 @@ def token_revoke(
     key_id: Annotated[str, typer.Argument(help="The key id `tessera token list` shows")],
 ) -> None:
     """Revoke a token at once: every service refuses it, and open streams end within 30 s."""
-    if not TokenStore(Path(InfraSettings().tessera_auth_file)).revoke(key_id):
+    if not TokenStore(_auth_file()).revoke(key_id):
         raise _fail(f"no live token with key id {key_id!r}; see `tessera token list`")
     console.print(f"token {key_id} revoked")
 
@@ -583,9 +597,7 @@ def user_password(
     if password is None:
         password = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
     try:
-        principal = TokenStore(Path(InfraSettings().tessera_auth_file)).set_password(
-            user=user, password=password
-        )
+        principal = TokenStore(_auth_file()).set_password(user=user, password=password)
     except (UnknownUser, ValueError) as error:
         raise _fail(str(error)) from error
     console.print(f"password set for {principal.user} ({principal.role.value}, {principal.agency})")
@@ -608,20 +620,37 @@ def run(
     detach: Annotated[bool, typer.Option(help="Start everything and return.")] = False,
     load_demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Load demo data.")] = True,
 ) -> None:
-    """Start Kafka, Neo4j and the services, load demo data; Ctrl-C stops everything."""
+    """Start Kafka, Neo4j and the services, load demo data; Ctrl-C (or `tessera stop` from
+    another terminal) stops everything."""
     try:
         if not _start_stack(load_demo=load_demo):
             return
     except KeyboardInterrupt:
         console.print("interrupted: stopping what was started")
-        stop()
+        _stop_everything()
         raise typer.Exit(code=130) from None
     if detach:
         console.print("running in the background; `make stop` stops everything")
         return
-    console.print("[bold]Tessera is running.[/] Press Ctrl-C to stop everything.")
-    _wait_for_signal()
-    stop()
+    console.print(
+        "[bold]Tessera is running.[/] Press Ctrl-C, or run `make stop` in another terminal, "
+        "to stop everything."
+    )
+    with _stop_requests() as asked:
+        stack.FOREGROUND_RUN.record(os.getpid())
+        try:
+            requested = _wait_for_stop(asked)
+            if not requested:
+                console.print(
+                    f"[red]the services have stopped by themselves[/]; their logs are in {LOGS}"
+                )
+            console.print("stopping everything...")
+            _stop_everything()
+        finally:
+            stack.FOREGROUND_RUN.forget(os.getpid())
+    if not requested:
+        raise typer.Exit(code=1)
+    console.print("[bold]Tessera stopped.[/]")
 
 
 def _start_stack(*, load_demo: bool) -> bool:
@@ -648,32 +677,55 @@ def _start_stack(*, load_demo: bool) -> bool:
     return True
 
 
-def _wait_for_signal() -> None:
-    stopping = False
+@contextmanager
+def _stop_requests() -> Iterator[threading.Event]:
+    """An event set by Ctrl-C (SIGINT) or `tessera stop` (SIGTERM); while it is held, neither
+    signal interrupts the stopping, and the handlers before are restored after it."""
+    asked = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001
-        nonlocal stopping
-        stopping = True
+        asked.set()
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    while not stopping:
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield asked
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _wait_for_stop(asked: threading.Event, *, poll_s: float = 1.0) -> bool:
+    """Wait until a stop is asked for (True) or every service has stopped by itself (False)."""
+    while not asked.wait(poll_s):
         if not stack.running_services():
-            console.print("[red]the services have stopped[/]")
-            return
-        time.sleep(1.0)
+            return False
+    return True
 
 
-@app.command("stop")
-def stop() -> None:
-    """Stop the services, then Kafka and Neo4j."""
+def _stop_everything(*, quiet: bool = False) -> None:
+    """Stop the services, then Kafka and Neo4j; quiet leaves out what was not running."""
     try:
         with exclusive("stack"):
             lines = stack.stop_services() + local_infra.stop_all()
     except StartFailed as error:
         raise _fail(str(error)) from error
     for line in lines:
-        console.print(line)
+        if not (quiet and line.endswith(": not running")):
+            console.print(line)
+
+
+@app.command("stop")
+def stop() -> None:
+    """Stop the services, then Kafka and Neo4j. A `tessera run` (`make run`) waiting in the
+    foreground is asked to stop them itself, and ends with exit status 0."""
+    foreground = stack.FOREGROUND_RUN.pid()
+    if foreground is not None and foreground != os.getpid():
+        console.print(
+            f"asking the `tessera run` in the foreground (pid {foreground}) to stop everything"
+        )
+        console.print(stack.FOREGROUND_RUN.stop(timeout_s=stack.FOREGROUND_STOP_TIMEOUT_S))
+    _stop_everything(quiet=foreground is not None)
+    console.print("Tessera stopped")
 
 
 @app.command("status")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tessera_cli.paths import LOGS, RUN, ensure_state_dirs
+from tessera_cli.paths import LOGS, ROOT, RUN, ensure_state_dirs
 
 
 class StartFailed(Exception):
@@ -56,8 +56,20 @@ class ManagedProcess:
             return None
         return f"{self.name}: removed a stale pid file (pid {recorded} is not {self.name})"
 
+    def record(self, pid: int) -> None:
+        """Name a process that was not started here (such as this one) in the pid file."""
+        self.pid_file.parent.mkdir(parents=True, exist_ok=True)
+        self.pid_file.write_text(str(pid))
+
+    def forget(self, pid: int) -> None:
+        """Remove the pid file if it still names this pid."""
+        with contextlib.suppress(FileNotFoundError):
+            if self.pid_file.read_text().strip() == str(pid):
+                self.pid_file.unlink()
+
     def start(self, command: list[str], *, env: dict[str, str] | None = None) -> int:
-        """Start the command detached, its output appended to the log file."""
+        """Start the command detached in the project's folder (where the services' relative
+        default paths point), its output appended to the log file."""
         ensure_state_dirs()
         with self.log_file.open("ab") as log:
             process = subprocess.Popen(
@@ -66,6 +78,7 @@ class ManagedProcess:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 env={**os.environ, **(env or {})},
+                cwd=ROOT,
                 start_new_session=True,
             )
         self.pid_file.write_text(str(process.pid))

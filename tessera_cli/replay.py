@@ -7,9 +7,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from common.settings import InfraSettings
 from schemas import topics
 from services.network.replay import replay
+from tessera_cli.settings import cli_settings
 
 
 def replay_command(
@@ -45,7 +45,7 @@ def replay_command(
         task = progress.add_task("replaying reports", total=None)
         outcome = asyncio.run(
             replay(
-                settings=InfraSettings(),
+                settings=cli_settings(),
                 topic=topic,
                 wipe_first=wipe,
                 retractions_topic=retractions_topic,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import httpx
 
 from tessera_cli.processes import ManagedProcess, StartFailed, wait_until
+from tessera_cli.settings import state_path_environment
 
 INGEST_PORT = int(os.environ.get("TESSERA_INGEST_PORT", "8001"))
 NETWORK_PORT = int(os.environ.get("TESSERA_NETWORK_PORT", "8002"))
@@ -14,6 +15,10 @@ ALERTS_PORT = int(os.environ.get("TESSERA_ALERTS_PORT", "8003"))
 WEB_PORT = int(os.environ.get("TESSERA_WEB_PORT", "8004"))
 HEALTH_TIMEOUT_S = 90.0
 WORKER_READY = "Ready"  # what faust's worker logs once its agents have started
+# The `tessera run` waiting in the foreground: `tessera stop` asks it (SIGTERM) to stop
+# everything itself, so that it ends cleanly, and waits this long for it before stopping the rest.
+FOREGROUND_RUN = ManagedProcess(name="tessera-run", marker="tessera")
+FOREGROUND_STOP_TIMEOUT_S = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +149,9 @@ def start_services() -> list[str]:
             continue
         log = service.process.log_file
         offset = log.stat().st_size if log.exists() else 0
-        service.process.start(list(service.command), env=dict(service.env))
+        # The state paths as the CLI resolved them, so every process reads the same files.
+        env = {**state_path_environment(), **dict(service.env)}
+        service.process.start(list(service.command), env=env)
         try:
             took = wait_until(
                 lambda s=service, o=offset: ready(s, log_offset=o),  # type: ignore[misc]

@@ -16,13 +16,14 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 from common.auth import Role, TokenStore
-from common.settings import InfraSettings
 from services.alerts.config import Settings as AlertSettings
 from services.alerts.delivery import queries
 from services.alerts.delivery.sealing import secret_box
+from tessera_cli.commands import unknown_agency
+from tessera_cli.settings import cli_settings
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a public prefix, not a secret
 
@@ -30,6 +31,31 @@ webhook_app = typer.Typer(
     help="Webhook subscriptions: where alerts are POSTed, signed.", no_args_is_help=True
 )
 console = Console(soft_wrap=True)
+
+
+class NoSuchSubscription(LookupError):
+    """No subscription's id starts with what was given, or more than one does."""
+
+
+def match_subscription(given: str, ids: list[str]) -> str:
+    """The one id that is `given` or starts with it (as `webhook list` may show it shortened);
+    NoSuchSubscription, naming the matches, when none or several do."""
+    wanted = given.strip().rstrip("…").lower()  # an id copied with a table's ellipsis
+    if not wanted:
+        raise NoSuchSubscription("give a subscription id, or its first characters")
+    if exact := [i for i in ids if i.lower() == wanted]:
+        return exact[0]
+    matches = sorted(i for i in ids if i.lower().startswith(wanted))
+    if not matches:
+        raise NoSuchSubscription(
+            f"no webhook subscription's id starts with {given!r}; see `tessera webhook list`"
+        )
+    if len(matches) > 1:
+        raise NoSuchSubscription(
+            f"{given!r} is the start of {len(matches)} subscriptions' ids "
+            f"({', '.join(matches)}); give more of the id"
+        )
+    return matches[0]
 
 
 class InvalidWebhookUrl(ValueError):
@@ -64,7 +90,7 @@ def _fail(message: str) -> typer.Exit:
 
 @contextmanager
 def _driver() -> Iterator[tuple[Driver, str]]:
-    settings = InfraSettings()
+    settings = cli_settings()
     driver = GraphDatabase.driver(
         settings.neo4j_uri,
         auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
@@ -94,13 +120,10 @@ def webhook_add(
         check_url(url)
     except InvalidWebhookUrl as error:
         raise _fail(str(error)) from error
-    if agency not in TokenStore(Path(InfraSettings().tessera_auth_file)).agencies():
-        raise _fail(
-            f"agency {agency!r} is not registered; "
-            f"add it first with `tessera agency add {agency!r}`"
-        )
+    if agency not in TokenStore(Path(cli_settings().tessera_auth_file)).agencies():
+        raise _fail(unknown_agency(agency))
     try:
-        box = secret_box(AlertSettings())
+        box = secret_box(cli_settings(AlertSettings))
     except ValidationError as error:  # a malformed ALERTS_WEBHOOK_SECRETS_KEY (not echoed)
         raise _fail(str(error)) from error
     subscription_id = str(uuid.uuid4())
@@ -130,7 +153,16 @@ def webhook_list() -> None:
     """List subscriptions (secrets are never shown again)."""
     with _driver() as (driver, database):
         records, _, _ = driver.execute_query(queries.LIST_WEBHOOK_SUBSCRIPTIONS, database_=database)
-    table = Table("id", "name", "url", "agency", "role", "active", "created")
+    # The id in full, so that it can be copied: the other columns wrap instead.
+    table = Table(
+        Column("id", no_wrap=True, min_width=36),
+        "name",
+        "url",
+        "agency",
+        "role",
+        "active",
+        "created",
+    )
     for r in records:
         table.add_row(
             r["id"],
@@ -144,8 +176,13 @@ def webhook_list() -> None:
     console.print(table)
 
 
-def _set_active(subscription_id: str, *, active: bool) -> None:
+def _set_active(given: str, *, active: bool) -> None:
     with _driver() as (driver, database):
+        listed, _, _ = driver.execute_query(queries.LIST_WEBHOOK_SUBSCRIPTIONS, database_=database)
+        try:
+            subscription_id = match_subscription(given, [str(r["id"]) for r in listed])
+        except NoSuchSubscription as error:
+            raise _fail(str(error)) from error
         records, _, _ = driver.execute_query(
             queries.SET_WEBHOOK_ACTIVE, id=subscription_id, active=active, database_=database
         )
@@ -154,13 +191,20 @@ def _set_active(subscription_id: str, *, active: bool) -> None:
     console.print(f"webhook {subscription_id} {'enabled' if active else 'disabled'}")
 
 
+SUBSCRIPTION_ID_HELP = "Its id, or the first characters of it (as `webhook list` shows)"
+
+
 @webhook_app.command("disable")
-def webhook_disable(subscription_id: Annotated[str, typer.Argument(help="Its id")]) -> None:
+def webhook_disable(
+    subscription_id: Annotated[str, typer.Argument(help=SUBSCRIPTION_ID_HELP)],
+) -> None:
     """Stop delivering to a subscription (its delivery log is kept)."""
     _set_active(subscription_id, active=False)
 
 
 @webhook_app.command("enable")
-def webhook_enable(subscription_id: Annotated[str, typer.Argument(help="Its id")]) -> None:
+def webhook_enable(
+    subscription_id: Annotated[str, typer.Argument(help=SUBSCRIPTION_ID_HELP)],
+) -> None:
     """Deliver to a subscription again."""
     _set_active(subscription_id, active=True)
