@@ -5,6 +5,7 @@ import { api, ApiError, lastActive, PEEK, SessionInfo, setCsrf } from "./api";
 import { fill, h } from "./dom";
 import { alertsView } from "./views/alerts";
 import { explorerView } from "./views/explorer";
+import { matchesView } from "./views/matches";
 import { profilesView, sharedProfilesView } from "./views/profiles";
 import { reportView } from "./views/report";
 
@@ -26,6 +27,7 @@ const ROUTES: Route[] = [
   { path: "alerts", label: "Alerts", roles: ["police", "analyst", "admin"], view: alertsView },
   { path: "missing", label: "Missing children", roles: ["police"], view: sharedProfilesView },
   { path: "explore", label: "Network explorer", roles: ["analyst", "admin"], view: explorerView },
+  { path: "matches", label: "Possible matches", roles: ["analyst", "admin"], view: matchesView },
 ];
 
 const HOME: Record<SessionInfo["role"], string> = {

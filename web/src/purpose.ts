@@ -5,6 +5,10 @@ import { h } from "./dom";
 
 export const MIN_PURPOSE = 5;
 
+// The analyst's purpose, shared by the network explorer and the review of possible matches, so
+// what they typed on one page carries over to the other (for the browser tab).
+export const ANALYST_PURPOSE_KEY = "tessera.purpose";
+
 export interface PurposeField {
   /** The label, hint, error and input, ready to place on the page. */
   element: HTMLElement;

@@ -6,6 +6,7 @@ import { api, ApiError, query } from "../api";
 import { fill, h, when, words } from "../dom";
 import { drawGraph, edgeId, GEdge, GNode, kindName, legend, placeMap, reportTable, timeline, TimelineEntry } from "../graph";
 import type { View } from "../main";
+import { ANALYST_PURPOSE_KEY as PURPOSE_KEY } from "../purpose";
 
 interface PersonHit {
   id: string;
@@ -52,8 +53,6 @@ interface EntityProfile {
   timeline: TimelineEntry[];
   young_people: { person_id: string; named_as: string | null; age: number | null; observed_at: string }[];
 }
-
-const PURPOSE_KEY = "tessera.purpose";
 
 function labelled(id: string, label: string, control: HTMLElement, hint?: string): HTMLElement {
   control.id = id;
