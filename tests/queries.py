@@ -170,3 +170,9 @@ MENTION_AND_PERSON = """
 MATCH (r:Report {id: $report_id})-[m:MENTIONS]->(p:Person {id: $person_id})
 RETURN properties(m) AS said, properties(p) AS node
 """
+
+PEOPLE_NAMED = """
+MATCH (:Report)-[m:MENTIONS]->(p:Person)
+WHERE m.name = $name
+RETURN DISTINCT p.id AS id
+"""
