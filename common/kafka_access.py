@@ -10,7 +10,6 @@ the file `tessera infra up` wrote for it under KAFKA_SECRETS_DIR (`<username>.js
 """
 
 import json
-import os
 import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from common.private_files import write_private
 from common.settings import InfraSettings
 
 # Each process connects as its own principal (tessera_cli/kafka_principals.py grants their ACLs).
@@ -50,8 +50,6 @@ class Credential:
 
     def save(self, folder: Path) -> Path:
         """Write it as `<folder>/<username>.json`, readable by its owner only."""
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{self.username}.json"
         text = json.dumps(
             {
                 "username": self.username,
@@ -59,10 +57,7 @@ class Credential:
                 "mechanism": self.mechanism,
             }
         )
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(text)
-        return path
+        return write_private(folder / f"{self.username}.json", text)
 
 
 def read_credential(folder: Path, username: str) -> Credential:
@@ -116,6 +111,12 @@ class KafkaAccess:
     def ssl_context(self) -> ssl.SSLContext:
         """A TLS context that trusts the installation's CA (for faust and aiokafka)."""
         return ssl.create_default_context(cafile=self.cafile)
+
+    def write_librdkafka_config(self, path: Path) -> Path:
+        """The librdkafka options as a properties file (0600), for `kcat -F` and its kin."""
+        return write_private(
+            path, "".join(f"{k}={v}\n" for k, v in self.librdkafka_options().items())
+        )
 
     def librdkafka_options(self) -> dict[str, str]:
         """The same access as librdkafka (kcat) properties."""

@@ -7,13 +7,14 @@ certificate from one PEM file, which Kafka reads directly (ssl.keystore.type=PEM
 
 import datetime
 import ipaddress
-import os
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from common.private_files import write_private
 
 CA_FILE = "ca.pem"
 CA_KEY_FILE = "ca-key.pem"
@@ -43,13 +44,6 @@ def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
         serialization.PrivateFormat.PKCS8,  # what Kafka's PEM keystore reads
         serialization.NoEncryption(),
     )
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
 
 
 def _now() -> datetime.datetime:
@@ -85,7 +79,7 @@ def _write_ca(folder: Path) -> None:
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    _write_private(folder / CA_KEY_FILE, _key_pem(key))
+    write_private(folder / CA_KEY_FILE, _key_pem(key))
     (folder / CA_FILE).write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
 
 
@@ -122,7 +116,7 @@ def _write_broker(folder: Path) -> None:
     chain = certificate.public_bytes(serialization.Encoding.PEM) + ca_certificate.public_bytes(
         serialization.Encoding.PEM
     )
-    _write_private(folder / BROKER_FILE, _key_pem(key) + chain)
+    write_private(folder / BROKER_FILE, _key_pem(key) + chain)
 
 
 def _expires_within(path: Path, *, days: int) -> bool:

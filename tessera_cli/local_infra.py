@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common.kafka_access import KafkaAccess
+from common.private_files import write_private
 from tessera_cli.kafka_certificates import ensure_certificates
 from tessera_cli.kafka_principals import ensure_broker_credentials
 from tessera_cli.paths import INFRA, LOGS, STATE, ensure_state_dirs
@@ -164,11 +165,7 @@ def render_kafka_config(
         ("@ADMIN_PASSWORD@", admin.password.get_secret_value()),
     ):
         text = text.replace(placeholder, value)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as written:
-        written.write(text)
-    return out
+    return write_private(out, text)
 
 
 def _kafka_config(secrets: Path) -> Path:

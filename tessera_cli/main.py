@@ -23,6 +23,7 @@ from rich.table import Column, Table
 
 from common.auth import API_TOKEN_TTL, Role, TokenStore, UnknownAgency, UnknownUser
 from common.kafka_access import KafkaAccess
+from common.private_files import write_private
 from schemas import contracts, topics
 from tessera_cli import (
     demo,
@@ -201,14 +202,13 @@ def infra_kafka_config(
     _, admin = kafka_principals.ensure_broker_credentials(secrets)
     where = secrets_in_broker or str(secrets.resolve())
     client = out.with_name("admin-client.properties")
-    fd = os.open(client, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as written:  # for the broker's own tools (its health check)
-        written.write(
-            "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\n"
-            "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required "
-            f'username="{admin.username}" password="{admin.password.get_secret_value()}";\n'
-            f"ssl.truststore.type=PEM\nssl.truststore.location={where}/ca.pem\n"
-        )
+    write_private(  # for the broker's own tools (its health check)
+        client,
+        "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\n"
+        "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required "
+        f'username="{admin.username}" password="{admin.password.get_secret_value()}";\n'
+        f"ssl.truststore.type=PEM\nssl.truststore.location={where}/ca.pem\n",
+    )
     console.print(f"broker configuration {out}; administrator's client configuration {client}")
 
 
@@ -505,10 +505,7 @@ def partner_add(
     admin = kafka_principals.admin_access(settings)
     credential, topic = kafka_principals.add_partner(admin, secrets, agency)
     partner = KafkaAccess(admin.bootstrap_servers, credential, admin.cafile)
-    config = secrets / f"{credential.username}.kcat.conf"
-    fd = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.writelines(f"{k}={v}\n" for k, v in partner.librdkafka_options().items())
+    config = partner.write_librdkafka_config(secrets / f"{credential.username}.kcat.conf")
     console.print(f"partner {agency!r}: principal {credential.username}, inbound topic {topic}")
     console.print(
         f"credentials for kcat and other librdkafka clients: {config} (give it only to them)"

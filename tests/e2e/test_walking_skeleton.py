@@ -71,7 +71,10 @@ def test_a_malformed_message_goes_to_dead_letters_and_the_stream_goes_on(
     running_stack: RunningStack, kafka: KafkaAccess, neo4j_driver: Driver, tmp_path: Path
 ) -> None:
     sent = _kcat_produce(
-        _kcat_config(kafka, tmp_path / "admin.conf"), running_stack.topics["reports"], "bad", "{not"
+        kafka.write_librdkafka_config(tmp_path / "admin.conf"),
+        running_stack.topics["reports"],
+        "bad",
+        "{not",
     )
     assert sent.returncode == 0, sent.stderr
     tag = run_tag()
@@ -99,12 +102,6 @@ def test_a_malformed_message_goes_to_dead_letters_and_the_stream_goes_on(
     eventually(good_one_linked, what="the good report after the bad one to reach Neo4j")
 
 
-def _kcat_config(access: KafkaAccess, path: Path) -> Path:
-    """A librdkafka properties file with the access's credentials, for `kcat -F`."""
-    path.write_text("".join(f"{k}={v}\n" for k, v in access.librdkafka_options().items()))
-    return path
-
-
 def _kcat_produce(
     config: Path, topic: str, key: str, value: str
 ) -> subprocess.CompletedProcess[str]:
@@ -127,7 +124,7 @@ def test_a_partner_publishing_with_kcat_is_linked_under_its_own_agency(
     names = TopicNames(partner_prefix=running_stack.partner_prefix)
     credential, topic = add_partner(kafka, Path(InfraSettings().kafka_secrets_dir), agency, names)
     partner = KafkaAccess(kafka.bootstrap_servers, credential, kafka.cafile)
-    config = _kcat_config(partner, tmp_path / "partner.conf")
+    config = partner.write_librdkafka_config(tmp_path / "partner.conf")
     tag = run_tag()
     event = submitted(sighting(f"Gus Synth {tag}", place=f"Synthetic Arcade {tag}"))
     forged = event.model_copy(update={"source_agency": "Synthetic Police"})

@@ -43,11 +43,6 @@ def names(kafka: KafkaAccess) -> Iterator[TopicNames]:
     delete_topics(access=kafka, names=[spec.name for spec in private])
 
 
-def _config(access: KafkaAccess, path: Path) -> Path:
-    path.write_text("".join(f"{k}={v}\n" for k, v in access.librdkafka_options().items()))
-    return path
-
-
 def _kcat(*args: str, value: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["kcat", *args], input=value, capture_output=True, text=True, check=False, timeout=60
@@ -85,7 +80,9 @@ def test_anonymous_clients_can_neither_read_nor_write(kafka: KafkaAccess) -> Non
 def test_a_wrong_password_is_refused(kafka: KafkaAccess, tmp_path: Path) -> None:
     ingest = read_credential(SECRETS, principals.INGEST)
     wrong = Credential(ingest.username, ingest.password.__class__("not-the-password"))
-    config = _config(KafkaAccess(kafka.bootstrap_servers, wrong, kafka.cafile), tmp_path / "w")
+    config = KafkaAccess(kafka.bootstrap_servers, wrong, kafka.cafile).write_librdkafka_config(
+        tmp_path / "w"
+    )
     refused = _kcat("-F", str(config), "-L", "-m", "5")
     assert refused.returncode != 0
     assert "Authentication failed" in refused.stderr
@@ -95,7 +92,7 @@ def test_a_partner_writes_only_to_its_own_inbound_topic(
     partner: tuple[KafkaAccess, str], names: TopicNames, tmp_path: Path
 ) -> None:
     access, inbound = partner
-    config = _config(access, tmp_path / "partner.conf")
+    config = access.write_librdkafka_config(tmp_path / "partner.conf")
     own = _produce(config, inbound)
     assert own.returncode == 0, own.stderr
     others = (names.reports, names.retractions, names.decisions, names.alerts, names.linked)
@@ -115,7 +112,7 @@ def test_a_removed_partner_can_no_longer_sign_in(
     credential, topic = add_partner(kafka, SECRETS, agency, names)
     try:
         partner = KafkaAccess(kafka.bootstrap_servers, credential, kafka.cafile)
-        config = _config(partner, tmp_path / "partner.conf")
+        config = partner.write_librdkafka_config(tmp_path / "partner.conf")
         assert _produce(config, topic).returncode == 0
         remove_partner(kafka, SECRETS, agency)
         refused = _produce(config, topic)
@@ -142,7 +139,7 @@ def _can_write(access: KafkaAccess, topic: str) -> bool:
 def _can_read(access: KafkaAccess, topic: str, folder: Path) -> bool:
     """Whether kcat, as this principal, reads the topic to its end without an error."""
     folder.mkdir(parents=True, exist_ok=True)
-    read = _consume(_config(access, folder / f"{access.username}.conf"), topic)
+    read = _consume(access.write_librdkafka_config(folder / f"{access.username}.conf"), topic)
     return read.returncode == 0 and "authorization failed" not in read.stderr.lower()
 
 
