@@ -57,6 +57,7 @@ export const alertsView: View = {
     const seenEvents = new Set<string>();
     const fresh = new Set<string>();
     let selected: string | null = params.get("alert");
+    let shownUpdatedAt = ""; // the version of the selected alert the detail shows
     let source: EventSource | null = null;
     let retry = 0;
     let lastUpdate = new Date(Date.now() - 60_000).toISOString();
@@ -138,7 +139,10 @@ export const alertsView: View = {
         alertRegion.textContent = `New ${a.priority} alert: ${a.summary}`;
       }
       renderList();
-      if (a.alert_id === selected && before) void select(a.alert_id, false);
+      // Redraw the open alert only for a change it does not show yet: the officer's own change
+      // comes back on the stream after the page has drawn it, and redrawing then would wipe
+      // what they are typing.
+      if (a.alert_id === selected && before && a.updated_at > shownUpdatedAt) void select(a.alert_id, false);
     }
 
     async function load(): Promise<void> {
@@ -278,6 +282,7 @@ export const alertsView: View = {
       }
       if (!a) return;
       const alert = a;
+      shownUpdatedAt = alert.updated_at;
       const graph = h("div", { class: "graph small", role: "img", "aria-label": "The links that explain this alert; listed below too" });
       fill(
         detail,
