@@ -58,6 +58,7 @@ export const alertsView: View = {
     const fresh = new Set<string>();
     let selected: string | null = params.get("alert");
     let shownUpdatedAt = ""; // the version of the selected alert the detail shows
+    let selectSeq = 0;
     let source: EventSource | null = null;
     let retry = 0;
     let lastUpdate = new Date(Date.now() - 60_000).toISOString();
@@ -262,6 +263,7 @@ export const alertsView: View = {
     }
 
     async function select(id: string, focus = true): Promise<void> {
+      const mine = ++selectSeq; // only the latest selection draws: an earlier read may be stale
       selected = id;
       fresh.delete(id);
       renderList();
@@ -271,6 +273,7 @@ export const alertsView: View = {
         const purpose = why.value();
         if (purpose === null) throw new Error("Say why you are looking before you open an alert.");
         const answer = await api<{ alert: Alert; history: History[] }>("GET", `/api/alerts/alerts/${encodeURIComponent(id)}${query({ purpose })}`);
+        if (mine !== selectSeq) return;
         a = answer.alert;
         history = answer.history;
         alerts.set(id, a);
