@@ -70,14 +70,16 @@ async def probe(
             event = population.submitted(report, at=datetime.now(UTC))
             ids.append(str(event.event_id))
             began = time.perf_counter()
-            (linked,) = await link_batch(
-                driver=driver,
-                database=database,
-                events=[event],
-                now=datetime.now(UTC),
-                new_id=uuid.uuid4,
-                id_key=person_id_key(settings),
-            )
+            (linked,) = (
+                await link_batch(
+                    driver=driver,
+                    database=database,
+                    events=[event],
+                    now=datetime.now(UTC),
+                    new_id=uuid.uuid4,
+                    id_key=person_id_key(settings),
+                )
+            ).linked
             written = time.perf_counter()
             now = datetime.now(UTC)
             ctx = Context(driver=driver, database=database, settings=alerts, now=now)

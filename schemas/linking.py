@@ -41,3 +41,6 @@ class EntitiesLinked(BaseModel):
     entities: tuple[LinkedEntity, ...]
     # The report was retracted and withdrawn from the graph: alerts citing it are re-checked.
     retracted: bool = False
+    # Not a report but a resolution decision (same, different, split) changed these people:
+    # report_id and observed_at are then the decision's event id and time.
+    decision_id: str | None = None

@@ -27,7 +27,8 @@ class Verdict(StrEnum):
 
 
 class ResolutionDecided(BaseModel):
-    """An analyst confirmed or rejected a possible match, or split a merged person in two.
+    """An analyst confirmed or rejected a possible match, or split a merged person in two; or
+    the resolver merged two people automatically (`automatic`) when one gained evidence.
 
     Published (acks=all) before the decision is applied to the graph, so `tessera replay`
     gets every decision back even into an empty database. Consumers ignore unknown fields.
@@ -53,6 +54,13 @@ class ResolutionDecided(BaseModel):
     )
     report_ids: tuple[UUID, ...] = Field(
         default=(), description="Split only: the reports whose mentions moved to person_b."
+    )
+    automatic: bool = Field(
+        default=False,
+        description=(
+            "Made by the resolver, not an analyst: person_a gained evidence (from a report named "
+            "in the reason) and then passed the merge threshold with person_b."
+        ),
     )
 
     @model_validator(mode="after")

@@ -60,8 +60,8 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
         RESOLUTION_DECISIONS,
         partitions=1,
         retention_ms=KEEP_FOREVER,
-        purpose="Analysts' resolution decisions (same, different, split), kept forever so a "
-        "rebuilt graph gets them back.",
+        purpose="Resolution decisions (same, different, split) by analysts, and the "
+        "resolver's automatic merges, kept forever so a rebuilt graph gets them back.",
     ),
     TopicSpec(
         AUDIT,

@@ -134,12 +134,14 @@ def service_grants(names: TopicNames) -> list[Grant]:
         # ingest publishes reports and retractions, and reads a report back by its offset
         *_write(INGEST, n.reports, n.retractions, n.audit),
         *_read(INGEST, n.reports),
-        # the network worker links reports, retractions and decisions into the graph
+        # the network worker links reports, retractions and decisions into the graph, and
+        # publishes the resolver's automatic decisions (two people found to be one)
         *_read(NETWORK, n.reports, n.retractions, n.decisions),
-        *_write(NETWORK, n.linked, n.dead_letters, n.audit),
+        *_write(NETWORK, n.linked, n.dead_letters, n.audit, n.decisions),
         _group(NETWORK, n.network_group),
-        # the analyst API publishes resolution decisions
-        *_write(ANALYST, n.decisions, n.audit),
+        # the analyst API publishes resolution decisions, and announces the people they
+        # changed to the alert worker
+        *_write(ANALYST, n.decisions, n.audit, n.linked),
         # the alert worker and API read what was linked and publish alerts and their changes;
         # the worker reads the alerts back to deliver each to the webhooks that may see it
         *_read(ALERTS, n.linked, n.alerts),

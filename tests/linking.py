@@ -40,7 +40,7 @@ def link_events(settings: InfraSettings, events: list[ReportSubmitted]) -> list[
         async with _driver(settings) as driver:
             linked: list[EntitiesLinked] = []
             for event in events:
-                linked += await link_batch(
+                batch = await link_batch(
                     driver=driver,
                     database=settings.neo4j_database,
                     events=[event],
@@ -48,6 +48,7 @@ def link_events(settings: InfraSettings, events: list[ReportSubmitted]) -> list[
                     new_id=uuid.uuid4,
                     id_key=id_key(),
                 )
+                linked += batch.linked
             return linked
 
     return asyncio.run(run())

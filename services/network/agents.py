@@ -21,9 +21,11 @@ from common.streaming import Neo4jConnection
 from common.validation import field_errors
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportRejected, ReportSubmitted
+from schemas.resolution import ResolutionDecided
 from schemas.retractions import ReportRetracted
 from services.network.config import Settings
 from services.network.graph import Neo4jGraphStore, link_batch
+from services.network.linking import BatchLinked
 from services.network.retractions import withdraw_retracted
 
 log = logging.getLogger(__name__)
@@ -76,14 +78,14 @@ async def _retrying(
     raise AssertionError("unreachable: tenacity re-raises the last error")
 
 
-async def _link(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> EntitiesLinked:
+async def _link(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> BatchLinked:
     try:
         report = ReportSubmitted.from_wire(value)
     except ValidationError as error:
         raise PoisonMessage(f"not a valid ReportSubmitted event: {field_errors(error)}") from None
 
-    async def write() -> EntitiesLinked:
-        (linked,) = await link_batch(
+    async def write() -> BatchLinked:
+        return await link_batch(
             driver=neo4j.driver,
             database=settings.neo4j_database,
             events=[report],
@@ -91,7 +93,6 @@ async def _link(value: bytes, *, neo4j: Neo4jConnection, settings: Settings) -> 
             new_id=uuid4,
             id_key=person_id_key(settings),
         )
-        return linked
 
     return await _retrying(write, settings=settings)
 
@@ -140,16 +141,17 @@ async def _or_reason(
 
 async def _link_batch_or_each(
     values: list[bytes], *, neo4j: Neo4jConnection, settings: Settings
-) -> list[EntitiesLinked | str]:
+) -> tuple[list[EntitiesLinked | str], list[ResolutionDecided]]:
     """Link the batch in one transaction; if that fails for any reason but an outage, link
-    each message alone, so one poison message costs its batch a slower path, not its reports."""
+    each message alone, so one poison message costs its batch a slower path, not its reports.
+    Each message's outcome, and the automatic decisions linking made."""
     try:
         events = [ReportSubmitted.from_wire(value) for value in values]
     except ValidationError:
         events = []
     if events:
 
-        async def write() -> list[EntitiesLinked]:
+        async def write() -> BatchLinked:
             return await link_batch(
                 driver=neo4j.driver,
                 database=settings.neo4j_database,
@@ -160,15 +162,25 @@ async def _link_batch_or_each(
             )
 
         try:
-            return list(await _retrying(write, settings=settings))
+            batch = await _retrying(write, settings=settings)
+            return list(batch.linked), batch.decided
         except Exception:  # noqa: BLE001 - the message-by-message path below names the culprit
             log.warning("batch of %d failed; linking its messages one by one", len(values))
-    return [await _link_or_reason(value, neo4j=neo4j, settings=settings) for value in values]
+    outcomes: list[EntitiesLinked | str] = []
+    decided: list[ResolutionDecided] = []
+    for value in values:
+        outcome = await _link_or_reason(value, neo4j=neo4j, settings=settings)
+        if isinstance(outcome, str):
+            outcomes.append(outcome)
+        else:
+            outcomes += outcome.linked
+            decided += outcome.decided
+    return outcomes, decided
 
 
 async def _link_or_reason(
     value: bytes, *, neo4j: Neo4jConnection, settings: Settings
-) -> EntitiesLinked | str:
+) -> BatchLinked | str:
     """Link the message, or say why it can never be linked."""
     return await _or_reason(_link, value, neo4j=neo4j, settings=settings)
 
@@ -184,6 +196,9 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
     )
     linked = app.topic(
         settings.network_entities_linked_topic, value_type=bytes, value_serializer="raw"
+    )
+    decisions = app.topic(
+        settings.network_decisions_topic, value_type=bytes, value_serializer="raw"
     )
 
     async def send(*messages: tuple[faust.TopicT, bytes | None, bytes]) -> None:
@@ -206,8 +221,10 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
         )
         async for batch in batches:
             values: list[bytes] = [event.value for event in batch]
-            outcomes = await _link_batch_or_each(values, neo4j=neo4j, settings=settings)
+            outcomes, decided = await _link_batch_or_each(values, neo4j=neo4j, settings=settings)
             await send(
+                # Automatic merges (already in the graph) on the decisions topic, for replays
+                *((decisions, d.partition_key(), d.model_dump_json().encode()) for d in decided),
                 *(
                     (dead_letters, event.key, dead_letter(value=event.value, reason=outcome))
                     if isinstance(outcome, str)
@@ -217,7 +234,7 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
                         outcome.model_dump_json().encode(),
                     )
                     for event, outcome in zip(batch, outcomes, strict=True)
-                )
+                ),
             )
             for outcome in outcomes:
                 if not isinstance(outcome, str):

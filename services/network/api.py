@@ -632,6 +632,7 @@ def decide_candidate(
             topic=settings.network_decisions_topic,
             now=datetime.now(UTC),
             new_id=uuid4,
+            linked_topic=settings.network_entities_linked_topic,
         )
     except PublishFailed as error:
         raise _kafka_down(settings) from error
@@ -713,6 +714,7 @@ def split_person(
             topic=settings.network_decisions_topic,
             now=datetime.now(UTC),
             new_id=uuid4,
+            linked_topic=settings.network_entities_linked_topic,
         )
     except decisions.SplitRefused as error:
         refused = str(error)

@@ -1,17 +1,22 @@
 """Use cases of analysts' resolution decisions: confirm or reject a possible match, split a
 merged person. Each is published (acks=all) before it is applied to the graph, so a graph
-rebuilt from Kafka gets every decision back, in order."""
+rebuilt from Kafka gets every decision back, in order; once applied, the people it changed are
+announced on the entities-linked topic, so the alert worker runs detection around them again."""
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from common.auth import Principal
 from common.visibility import audiences_of
+from schemas.linking import EntitiesLinked, EntityKind, LinkedEntity
 from schemas.resolution import ResolutionDecided, Verdict
-from services.network.ports import Publisher
+from services.network.ports import Publisher, PublishFailed
 from services.network.resolve import split_person_id
+
+log = logging.getLogger(__name__)
 
 
 class ResolutionGraph(Protocol):
@@ -53,8 +58,27 @@ def decision_row(event: ResolutionDecided) -> dict[str, Any]:
     }
 
 
+def announcement(event: ResolutionDecided) -> EntitiesLinked:
+    """The entities-linked event that tells the alert worker a decision changed two people."""
+    return EntitiesLinked(
+        event_id=uuid5(event.event_id, "announced"),
+        occurred_at=event.occurred_at,
+        report_id=event.event_id,
+        observed_at=event.occurred_at,
+        entities=tuple(
+            LinkedEntity(kind=EntityKind.PERSON, id=pid) for pid in (event.person_a, event.person_b)
+        ),
+        decision_id=event.decision_id,
+    )
+
+
 def _publish_then_apply(
-    event: ResolutionDecided, *, graph: ResolutionGraph, publisher: Publisher, topic: str
+    event: ResolutionDecided,
+    *,
+    graph: ResolutionGraph,
+    publisher: Publisher,
+    topic: str,
+    linked_topic: str | None,
 ) -> ResolutionDecided:
     # Kafka first: if it fails (PublishFailed) nothing is applied; once it holds the decision,
     # a graph that fails to apply it still gets it back from the next replay.
@@ -62,6 +86,17 @@ def _publish_then_apply(
         topic=topic, key=event.partition_key(), value=event.model_dump_json().encode()
     )
     graph.apply_decision(decision_row(event))
+    if linked_topic is not None:
+        announced = announcement(event)
+        try:
+            publisher.publish(
+                topic=linked_topic,
+                key=event.partition_key(),
+                value=announced.model_dump_json().encode(),
+            )
+        except PublishFailed:
+            # The decision holds; its alerts change when detection next runs around them.
+            log.warning("decision %s applied but not announced to detection", event.decision_id)
     return event
 
 
@@ -76,6 +111,7 @@ def decide_candidate(
     topic: str,
     now: datetime,
     new_id: Callable[[], UUID],
+    linked_topic: str | None = None,
 ) -> ResolutionDecided | None:
     """Confirm (same) or reject (different) a candidate; None when the caller may not see it."""
     if verdict is Verdict.SPLIT:
@@ -94,7 +130,9 @@ def decide_candidate(
         person_b=found["person_b"],
         candidate_id=candidate_id,
     )
-    return _publish_then_apply(event, graph=graph, publisher=publisher, topic=topic)
+    return _publish_then_apply(
+        event, graph=graph, publisher=publisher, topic=topic, linked_topic=linked_topic
+    )
 
 
 def split_person(
@@ -108,6 +146,7 @@ def split_person(
     topic: str,
     now: datetime,
     new_id: Callable[[], UUID],
+    linked_topic: str | None = None,
 ) -> ResolutionDecided | None:
     """Move the reports' mentions of a person to a new person, kept apart from it for good.
 
@@ -137,4 +176,6 @@ def split_person(
         person_b=split_person_id(person_id, wanted),
         report_ids=tuple(UUID(r) for r in wanted),
     )
-    return _publish_then_apply(event, graph=graph, publisher=publisher, topic=topic)
+    return _publish_then_apply(
+        event, graph=graph, publisher=publisher, topic=topic, linked_topic=linked_topic
+    )

@@ -8,11 +8,11 @@ from uuid import UUID
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
-from schemas.linking import EntitiesLinked, EntityKind
+from schemas.linking import EntityKind
 from schemas.reports import ReportSubmitted
 from schemas.resolution import Verdict
 from services.network import queries
-from services.network.linking import ReportGraph, link_reports
+from services.network.linking import BatchLinked, ReportGraph, link_reports
 from services.network.matching import KnownPerson, PersonFacts
 from services.network.mentions import LinkType
 from services.network.pool import SharingPerson
@@ -193,6 +193,7 @@ def _known(r: Any) -> SharingPerson:
             different_from=frozenset(r["different_from"] or ()),
         ),
         keys=frozenset(r["keys"]),
+        pending=frozenset(r["pending"] or ()),
     )
 
 
@@ -210,12 +211,21 @@ class TransactionGraph:
         self, keys: list[str], *, max_sharing: int
     ) -> tuple[list[SharingPerson], set[str]]:
         """Everyone with any of the keys few enough share, as the open transaction sees them;
-        and the keys too many share."""
+        and the keys too many share. The rare keys stay locked until the transaction ends, so
+        two workers resolving one new person take turns and make one person."""
         found = await self._tx.run(queries.COMMON_KEYS, keys=keys, max_sharing=max_sharing)
         common = {r["key"] async for r in found}
-        rare = [k for k in keys if k not in common]
+        rare = sorted(k for k in keys if k not in common)
+        await (await self._tx.run(queries.LOCK_MATCH_KEYS, keys=rare)).consume()
         result = await self._tx.run(queries.PEOPLE_SHARING_KEYS, keys=rare)
-        return [_known(r) async for r in result], common
+        people = [_known(r) async for r in result]
+        sharing = {p.person.id for p in people}
+        # Their open candidates too, to be scored again should one of them gain evidence.
+        pending = sorted({pid for p in people for pid in p.pending} - sharing)
+        if pending:
+            result = await self._tx.run(queries.PEOPLE_BY_IDS, ids=pending)
+            people += [_known(r) async for r in result]
+        return people, common
 
     async def write_reports(self, graphs: list[ReportGraph]) -> None:
         """Write the reports' rows in the open transaction."""
@@ -229,6 +239,12 @@ class TransactionGraph:
             async for r in result
         }
 
+    async def merge_people(self, decisions: list[dict[str, Any]]) -> None:
+        """Record automatic decisions and apply them in the open transaction, in order."""
+        for decision in decisions:
+            await (await self._tx.run(queries.RECORD_DECISION, decision=decision)).consume()
+            await _apply_decision_tx(self._tx, decision)
+
 
 async def link_batch(
     *,
@@ -238,14 +254,14 @@ async def link_batch(
     now: datetime,
     new_id: Callable[[], UUID],
     id_key: bytes,
-) -> list[EntitiesLinked]:
+) -> BatchLinked:
     """Link reports in order in one transaction: all of them, or (on an error) none."""
 
-    async def work(tx: AsyncManagedTransaction) -> list[EntitiesLinked]:
+    async def work(tx: AsyncManagedTransaction) -> BatchLinked:
         return await link_reports(
             events=events, store=TransactionGraph(tx), now=now, new_id=new_id, id_key=id_key
         )
 
     async with driver.session(database=database) as session:
-        linked: list[EntitiesLinked] = await session.execute_write(work)
+        linked: BatchLinked = await session.execute_write(work)
         return linked

@@ -11,6 +11,8 @@ from schemas.entities import Person
 from schemas.events import ScreeningCompleted
 from schemas.linking import EntitiesLinked, EntityKind, LinkedEntity
 from schemas.reports import ReportSubmitted
+from schemas.resolution import ResolutionDecided
+from services.network.decisions import decision_row
 from services.network.matching import (
     MAX_CANDIDATES,
     MAX_KEY_SHARING,
@@ -23,6 +25,7 @@ from services.network.matching import (
 )
 from services.network.mentions import Mentions, Ref, mentions_of
 from services.network.pool import PersonPool, SharingPerson
+from services.network.rescoring import AutoMerge, automatic_decision, merges_after_gain
 from services.network.resolve import (
     audiences,
     evidence_entries,
@@ -84,6 +87,18 @@ class LinkingStore(Protocol):
         """What reports written before mention."""
         ...
 
+    async def merge_people(self, decisions: list[dict[str, Any]]) -> None:
+        """Record automatic `same` decisions and apply them, in order, after the reports."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class BatchLinked:
+    """What linking a batch did: each report's entities, and the people it found to be one."""
+
+    linked: list[EntitiesLinked]
+    decided: list[ResolutionDecided] = field(default_factory=list)
+
 
 def _facts(person: Person, event: ReportSubmitted) -> PersonFacts:
     return facts_of(
@@ -107,7 +122,8 @@ def resolve_persons(
     """Resolve each person mention of one report, in order; a person named twice is one."""
     resolved: list[Resolution] = []
     this_report: list[KnownPerson] = []
-    for mention, fresh in zip(facts, new_ids, strict=True):
+    for mention, id_if_new in zip(facts, new_ids, strict=True):
+        fresh = pool.survivor(id_if_new)  # a name and birthday merged away earlier in the batch
         keys = blocking_keys(mention)
         known = pool.candidates(keys, limit=MAX_CANDIDATES) if keys else []
         if fresh in pool or any(k.id == fresh for k in this_report):
@@ -388,20 +404,46 @@ def build_report_graph(
     )
 
 
-def _possible_rows(resolutions: list[Resolution], event: ReportSubmitted) -> list[dict[str, Any]]:
+def _possible_rows(
+    resolutions: list[Resolution], merges: list[AutoMerge], event: ReportSubmitted
+) -> list[dict[str, Any]]:
     seen: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def add(one: str, other: str, score: float, reasons: tuple[str, ...]) -> None:
+        a, b = sorted((one, other))
+        seen[(a, b)] = {
+            "id": f"candidate:{a}:{b}",
+            "source": a,
+            "target": b,
+            "score": score,
+            "reasons": list(reasons),
+            "report_id": str(event.event_id),
+        }
+
     for resolution in resolutions:
         for candidate in resolution.possible:
-            a, b = sorted((resolution.person_id, candidate.person_id))
-            seen[(a, b)] = {
-                "id": f"candidate:{a}:{b}",
-                "source": a,
-                "target": b,
-                "score": candidate.score,
-                "reasons": list(candidate.reasons),
-                "report_id": str(event.event_id),
-            }
+            add(resolution.person_id, candidate.person_id, candidate.score, candidate.reasons)
+    # An automatic merge is decided on a candidate, as an analyst's is.
+    for merge in merges:
+        add(merge.keep, merge.gone, merge.probability, merge.reasons)
     return list(seen.values())
+
+
+def _rescored(
+    pool: PersonPool, facts: list[PersonFacts], resolutions: list[Resolution]
+) -> list[AutoMerge]:
+    """Learn what a report said of its people; score again each known person it added to."""
+    gained = [
+        resolution.person_id
+        for mention, resolution in zip(facts, resolutions, strict=True)
+        if pool.learn(resolution.person_id, mention, blocking_keys(mention))
+    ]
+    # Two people one report mentions are two children seen together, not one.
+    mentioned = frozenset(r.person_id for r in resolutions)
+    merges: list[AutoMerge] = []
+    for person_id in dict.fromkeys(gained):
+        merges += merges_after_gain(pool, person_id, apart=mentioned - {person_id})
+    return merges
 
 
 async def link_reports(
@@ -411,11 +453,13 @@ async def link_reports(
     now: datetime,
     new_id: Callable[[], UUID],
     id_key: bytes,
-) -> list[EntitiesLinked]:
+) -> BatchLinked:
     """Resolve a batch of reports in order, write them, and say what each linked.
 
     One read finds everyone the batch's mentions may be; each report then sees the people the
-    reports before it created or added to. A report written before (a redelivery) is not
+    reports before it created or added to. A person a report added to is scored again against
+    their neighbours (rescoring.py): two people now certainly one are merged by an automatic
+    decision, returned to be published. A report written before (a redelivery) is not
     written again: its event names what it mentions in the graph.
     """
     unique = {str(e.event_id): e for e in events}
@@ -434,6 +478,7 @@ async def link_reports(
     )
     pool = PersonPool(people, common=common)
     graphs: dict[str, ReportGraph] = {}
+    decided: list[ResolutionDecided] = []
     for rid, facts in said.items():
         event = unique[rid]
         new_ids = [
@@ -443,23 +488,28 @@ async def link_reports(
         resolutions = resolve_persons(facts=facts, new_ids=new_ids, pool=pool)
         ids = [r.person_id for r in resolutions]
         rows = build_report_graph(event, found=found[rid], people=ids, facts=facts, id_key=id_key)
-        graphs[rid] = replace(rows, possible=_possible_rows(resolutions, event))
-        for mention, resolution in zip(facts, resolutions, strict=True):
-            pool.learn(resolution.person_id, mention, blocking_keys(mention))
+        merges = _rescored(pool, facts, resolutions)
+        graphs[rid] = replace(rows, possible=_possible_rows(resolutions, merges, event))
+        decided += [automatic_decision(m, report_id=rid, now=now) for m in merges]
     if graphs:
         await store.write_reports(list(graphs.values()))
+    if decided:
+        await store.merge_people([decision_row(d) for d in decided])
     earlier = [rid for rid in unique if rid not in graphs]
     mentioned = await store.entities_of(earlier) if earlier else {}
-    return [
-        _linked(
-            event,
-            _entities(graphs[rid]) if rid in graphs else mentioned.get(rid, []),
-            now=now,
-            new_id=new_id,
-        )
-        for event in events
-        for rid in (str(event.event_id),)
-    ]
+    return BatchLinked(
+        linked=[
+            _linked(
+                event,
+                _entities(graphs[rid]) if rid in graphs else mentioned.get(rid, []),
+                now=now,
+                new_id=new_id,
+            )
+            for event in events
+            for rid in (str(event.event_id),)
+        ],
+        decided=decided,
+    )
 
 
 async def link_report(
@@ -471,9 +521,8 @@ async def link_report(
     id_key: bytes,
 ) -> EntitiesLinked:
     """Link one report (a batch of one)."""
-    (linked,) = await link_reports(
-        events=[event], store=store, now=now, new_id=new_id, id_key=id_key
-    )
+    batch = await link_reports(events=[event], store=store, now=now, new_id=new_id, id_key=id_key)
+    (linked,) = batch.linked
     return linked
 
 

@@ -15,10 +15,12 @@ from services.network.matching import MAX_KEY_SHARING, KnownPerson, PersonFacts
 
 @dataclass(frozen=True, slots=True)
 class SharingPerson:
-    """A person in the graph and which of the asked-for blocking keys they have."""
+    """A person in the graph, which of the asked-for blocking keys they have, and the people
+    they are an open (pending) candidate with."""
 
     person: KnownPerson
     keys: frozenset[str]
+    pending: frozenset[str] = frozenset()
 
 
 def merged(known: PersonFacts, said: PersonFacts) -> PersonFacts:
@@ -40,22 +42,47 @@ class PersonPool:
     """Candidates by shared blocking keys, most keys shared first, as the graph would rank them.
 
     A key more than MAX_KEY_SHARING people have (in the graph: `common`; or once the pool
-    learnt that many) finds no one.
+    learnt that many) finds no one. The pool also keeps who is an open candidate with whom,
+    and follows merges made while the batch is resolved: a merged person is no one, and their
+    facts, keys and candidates are the survivor's.
     """
 
     def __init__(self, people: Iterable[SharingPerson], *, common: Iterable[str] = ()) -> None:
         self._facts: dict[str, PersonFacts] = {}
         self._by_key: dict[str, set[str]] = defaultdict(set)
+        self._keys: dict[str, set[str]] = defaultdict(set)
         self._common = set(common)
         self._different: dict[str, frozenset[str]] = {}
+        self._pending: dict[str, set[str]] = defaultdict(set)
+        self._merged: dict[str, str] = {}
         for sharing in people:
-            self._facts[sharing.person.id] = sharing.person.facts
-            self._different[sharing.person.id] = sharing.person.different_from
+            pid = sharing.person.id
+            self._facts[pid] = sharing.person.facts
+            self._different[pid] = sharing.person.different_from
+            self._pending[pid] |= sharing.pending
+            for other in sharing.pending:
+                self._pending[other].add(pid)
             for key in sharing.keys:
-                self._by_key[key].add(sharing.person.id)
+                self._by_key[key].add(pid)
+                self._keys[pid].add(key)
 
     def __contains__(self, person_id: object) -> bool:
         return person_id in self._facts
+
+    def survivor(self, person_id: str) -> str:
+        """The person a merge in this batch made of this one (itself when none)."""
+        while person_id in self._merged:
+            person_id = self._merged[person_id]
+        return person_id
+
+    def facts(self, person_id: str) -> PersonFacts:
+        """What the pool knows of a person."""
+        return self._facts[person_id]
+
+    def _known(self, pid: str) -> KnownPerson:
+        return KnownPerson(
+            id=pid, facts=self._facts[pid], different_from=self._different.get(pid, frozenset())
+        )
 
     def candidates(self, keys: list[str], *, limit: int) -> list[KnownPerson]:
         """People sharing any of the keys, those sharing most first, then by id."""
@@ -66,16 +93,50 @@ class PersonPool:
         )
         shared = Counter(pid for people in usable for pid in people)
         ranked = sorted(shared.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
-        return [
-            KnownPerson(
-                id=pid, facts=self._facts[pid], different_from=self._different.get(pid, frozenset())
-            )
-            for pid, _ in ranked
-        ]
+        return [self._known(pid) for pid, _ in ranked]
 
-    def learn(self, person_id: str, facts: PersonFacts, keys: list[str]) -> None:
-        """A written mention: the person has these facts and keys too."""
+    def neighbours(self, person_id: str, *, limit: int) -> list[KnownPerson]:
+        """The people a person may be: those sharing their keys, and their open candidates."""
+        by_keys = [
+            k
+            for k in self.candidates(sorted(self._keys[person_id]), limit=limit + 1)
+            if k.id != person_id
+        ][:limit]
+        found = {k.id for k in by_keys}
+        pending = sorted(
+            pid
+            for pid in self._pending.get(person_id, ())
+            if pid in self._facts and pid not in found and pid != person_id
+        )
+        return by_keys + [self._known(pid) for pid in pending]
+
+    def learn(self, person_id: str, facts: PersonFacts, keys: list[str]) -> bool:
+        """A written mention: the person has these facts and keys too. True when the person
+        was known and gained something they did not have."""
         known = self._facts.get(person_id)
         self._facts[person_id] = facts if known is None else merged(known, facts)
         for key in keys:
             self._by_key[key].add(person_id)
+            self._keys[person_id].add(key)
+        return known is not None and self._facts[person_id] != known
+
+    def merge(self, *, keep: str, gone: str) -> None:
+        """Two people are one: `gone`'s facts, keys and candidates become `keep`'s."""
+        self._facts[keep] = merged(self._facts[keep], self._facts.pop(gone))
+        for key in self._keys.pop(gone, set()):
+            self._by_key[key].discard(gone)
+            self._by_key[key].add(keep)
+            self._keys[keep].add(key)
+        self._different[keep] = self._different.get(keep, frozenset()) | self._different.pop(
+            gone, frozenset()
+        )
+        for other in self._pending.pop(gone, set()):
+            self._pending[other].discard(gone)
+            if other != keep:
+                self._pending[other].add(keep)
+                self._pending[keep].add(other)
+        self._pending[keep].discard(gone)
+        for pid, apart in self._different.items():
+            if gone in apart:
+                self._different[pid] = apart | {keep}
+        self._merged[gone] = keep

@@ -316,6 +316,15 @@ WHERE COUNT { (k)<-[:HAS_KEY]-() } > $max_sharing
 RETURN key
 """
 
+# The batch's rare match keys, locked until its transaction ends (in sorted order, so workers
+# take them in one order): a worker given a mention of the same new person on another partition
+# waits, then reads the person this batch wrote, instead of creating a second one.
+LOCK_MATCH_KEYS = """
+UNWIND $keys AS key
+MERGE (k:MatchKey {key: key})
+SET k.locked = true
+"""
+
 # Everyone sharing a blocking key with any mention of the batch, with the keys they share:
 # the linker ranks them per mention as one query per mention would. `different_from`: the people
 # analysts said each is not (a split's NOT_SAME_AS, a candidate rejected as `different`).
@@ -332,7 +341,27 @@ RETURN p.id AS id, p.names AS names, p.nicknames AS nicknames,
        coalesce(p.home_postcodes, []) AS home_postcodes,
        coalesce(p.home_addresses, []) AS home_addresses, collect(key) AS keys,
        [(p)-[:NOT_SAME_AS]-(o:Person) | o.id]
-         + [(p)-[:POSSIBLE_SAME_AS {status: 'rejected'}]-(o:Person) | o.id] AS different_from
+         + [(p)-[:POSSIBLE_SAME_AS {status: 'rejected'}]-(o:Person) | o.id] AS different_from,
+       [(p)-[:POSSIBLE_SAME_AS {status: 'pending'}]-(o:Person)
+        WHERE NOT (o)-[:MERGED_INTO]->() | o.id] AS pending
+"""
+
+# People by id (open candidates of the people above that share none of the batch's keys), in
+# the columns PEOPLE_SHARING_KEYS gives.
+PEOPLE_BY_IDS = """
+UNWIND $ids AS person_id
+MATCH (p:Person {id: person_id})
+WHERE NOT (p)-[:MERGED_INTO]->()
+RETURN p.id AS id, p.names AS names, p.nicknames AS nicknames,
+       p.date_of_birth AS date_of_birth, p.birth_year AS birth_year,
+       p.phones AS phones, p.handles AS handles,
+       coalesce(p.identifiers, []) AS identifiers,
+       coalesce(p.home_postcodes, []) AS home_postcodes,
+       coalesce(p.home_addresses, []) AS home_addresses, [] AS keys,
+       [(p)-[:NOT_SAME_AS]-(o:Person) | o.id]
+         + [(p)-[:POSSIBLE_SAME_AS {status: 'rejected'}]-(o:Person) | o.id] AS different_from,
+       [(p)-[:POSSIBLE_SAME_AS {status: 'pending'}]-(o:Person)
+        WHERE NOT (o)-[:MERGED_INTO]->() | o.id] AS pending
 """
 
 # What reports written before mention, for their entities.linked events again.

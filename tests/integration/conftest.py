@@ -41,6 +41,12 @@ def retractions_topic(kafka: KafkaAccess) -> Iterator[str]:
 
 
 @pytest.fixture
+def linked_topic(kafka: KafkaAccess) -> Iterator[str]:
+    """A private entities-linked topic (one partition), deleted after."""
+    yield from _private_topic(kafka, "entities-linked")
+
+
+@pytest.fixture
 def alerts_topic(kafka: KafkaAccess) -> Iterator[str]:
     """A private alerts topic (one partition, so its events read back in order), deleted after."""
     yield from _private_topic(kafka, "alerts")

@@ -26,7 +26,7 @@ def _link(settings: InfraSettings, events: list[ReportSubmitted]) -> list[Entiti
             auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
         )
         try:
-            return await link_batch(
+            batch = await link_batch(
                 driver=driver,
                 database=settings.neo4j_database,
                 events=events,
@@ -34,6 +34,7 @@ def _link(settings: InfraSettings, events: list[ReportSubmitted]) -> list[Entiti
                 new_id=uuid.uuid4,
                 id_key=id_key(),
             )
+            return batch.linked
         finally:
             await driver.close()
 

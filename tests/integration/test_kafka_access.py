@@ -166,8 +166,9 @@ def test_a_service_cannot_read_what_is_not_its_job(
     [
         (principals.INGEST, "alerts"),
         (principals.NETWORK, "retractions"),  # only ingest retracts
-        (principals.NETWORK, "decisions"),  # only analysts decide
+        (principals.NETWORK, "alerts"),  # only the alert service raises alerts
         (principals.ANALYST, "retractions"),
+        (principals.ANALYST, "alerts"),
         (principals.ALERTS, "reports"),
         (principals.WEB, "reports"),  # the web goes through ingest
         (principals.BRIDGE, "retractions"),
@@ -186,7 +187,9 @@ def test_a_service_cannot_write_what_is_not_its_job(
         (principals.INGEST, "retractions"),
         (principals.NETWORK, "linked"),
         (principals.NETWORK, "dead_letters"),
+        (principals.NETWORK, "decisions"),  # the resolver's automatic merges
         (principals.ANALYST, "decisions"),
+        (principals.ANALYST, "linked"),  # people a decision changed, for detection
         (principals.ALERTS, "alerts"),
         (principals.WEB, "audit"),
         (principals.BRIDGE, "reports"),

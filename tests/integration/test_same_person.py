@@ -18,9 +18,10 @@ from fastapi.testclient import TestClient
 from neo4j import AsyncGraphDatabase, Driver
 
 from common.auth import Role, TokenStore
+from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
 from schemas.entities import Person, Place
-from schemas.linking import EntityKind
+from schemas.linking import EntitiesLinked, EntityKind
 from schemas.reports import ReportCreate
 from services.alerts.config import Settings as AlertSettings
 from services.alerts.detection import Context, Runner, linked_children, shared_hotspot
@@ -30,6 +31,7 @@ from services.network.main import create_app
 from services.network.resolve import location_id, new_person_id, split_person_id
 from tests import queries
 from tests.factories import id_key, report_json, run_tag, submitted
+from tests.kafka_reading import read_values
 from tests.linking import link_events
 
 pytestmark = pytest.mark.integration
@@ -146,7 +148,11 @@ def _counted(boy: Boy) -> tuple[set[str], set[str]]:
 
 @pytest.fixture
 def boy(
-    settings: InfraSettings, decisions_topic: str, neo4j_driver: Driver, tmp_path: Path
+    settings: InfraSettings,
+    decisions_topic: str,
+    linked_topic: str,
+    neo4j_driver: Driver,
+    tmp_path: Path,
 ) -> Iterator[Boy]:
     """Jayden (or Jaden, no date of birth) seen at an arcade and with one adult, a report for
     each spelling, and Ava seen there too: three names, two children."""
@@ -159,6 +165,7 @@ def boy(
         Settings(
             tessera_auth_file=str(auth_file),
             network_decisions_topic=decisions_topic,
+            network_entities_linked_topic=linked_topic,
             network_publish_timeout_s=3.0,
         )
     )
@@ -229,6 +236,19 @@ def test_two_spellings_of_one_boy_count_once_for_every_detector_after_same(
     mentioned = neo4j_driver.execute_query(queries.MENTIONED_BY, id=kept)[0][0]["report_ids"]
     assert set(boy.reports[gone]) <= set(mentioned)
     assert neo4j_driver.execute_query(queries.MENTIONED_BY, id=gone)[0][0]["report_ids"] == []
+
+
+def test_same_is_announced_so_detection_runs_around_the_merged_person(
+    boy: Boy, kafka: KafkaAccess, linked_topic: str
+) -> None:
+    _, kept, gone = _confirm(boy)
+    (value,) = read_values(kafka, linked_topic, expected=1)
+    announced = EntitiesLinked.model_validate_json(value)
+    assert announced.decision_id is not None and announced.decision_id.startswith("decision:")
+    assert [(e.kind, e.id) for e in announced.entities] == [
+        (EntityKind.PERSON, kept),
+        (EntityKind.PERSON, gone),
+    ]
 
 
 def test_different_after_same_makes_them_two_again(boy: Boy, neo4j_driver: Driver) -> None:

@@ -29,6 +29,7 @@ class FakeStore:
         self.earlier = set(written)
         self.written: list[ReportGraph] = []
         self.asked: list[list[str]] = []
+        self.merged: list[dict[str, Any]] = []
 
     async def open_reports(self, reports: list[dict[str, Any]]) -> set[str]:
         return {r["id"] for r in reports if r["id"] not in self.earlier}
@@ -47,6 +48,9 @@ class FakeStore:
 
     async def entities_of(self, report_ids: list[str]) -> dict[str, list[tuple[EntityKind, str]]]:
         return {rid: [(EntityKind.PERSON, "person:earlier")] for rid in report_ids}
+
+    async def merge_people(self, decisions: list[dict[str, Any]]) -> None:
+        self.merged += decisions
 
 
 def _named(name: str, born: date | None = None) -> PersonFacts:
@@ -73,7 +77,7 @@ def _link(report: ReportCreate, store: FakeStore) -> tuple[FakeStore, EntitiesLi
 def _link_all(events: list[ReportSubmitted], store: FakeStore) -> list[EntitiesLinked]:
     return asyncio.run(
         link_reports(events=events, store=store, now=NOW, new_id=uuid.uuid4, id_key=id_key())
-    )
+    ).linked
 
 
 def test_a_person_named_twice_in_one_report_is_one_row() -> None:
