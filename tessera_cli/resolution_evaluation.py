@@ -5,7 +5,9 @@ Each record is one mention, resolved as the network worker resolves a report's p
 as a `Person` (as ingest would), its facts by `facts_of` (names, date of birth, home address and
 postcode, identifiers), its candidates from a `PersonPool` by `blocking_keys`, then
 `resolve_persons` (so an exact full name and date of birth converge on one id, as in the graph),
-and the pool learns it. Two scores: certain merges (the people the resolver made), and merges
+and the pool learns it, scoring again a person the record added to (`learn_and_rescore`: two
+people it then finds to be one merge, as the worker's automatic decisions merge them). Two
+scores: certain merges (the people the resolver made, automatic merges included), and merges
 plus candidates (as if an analyst confirmed every POSSIBLE_SAME_AS candidate, which joins both
 people, transitively).
 """
@@ -22,8 +24,8 @@ from uuid import UUID
 from pydantic import ValidationError
 
 from schemas.entities import Person
-from services.network.linking import resolve_persons
-from services.network.matching import PersonFacts, blocking_keys, facts_of
+from services.network.linking import learn_and_rescore, resolve_persons
+from services.network.matching import PersonFacts, facts_of
 from services.network.pool import PersonPool
 from services.network.resolve import new_person_id
 
@@ -91,6 +93,7 @@ class Outcome:
 
     person_id: str
     candidates: tuple[str, ...] = ()
+    merged: tuple[tuple[str, str], ...] = ()  # (kept, merged into it) by automatic decisions
 
 
 class Resolver(Protocol):
@@ -135,10 +138,11 @@ class ProductionResolver:
         fresh = new_person_id(person, report_id=UUID(int=self._count), index=0, key=self._key)
         self._count += 1
         (resolution,) = resolve_persons(facts=[facts], new_ids=[fresh], pool=self._pool)
-        self._pool.learn(resolution.person_id, facts, blocking_keys(facts))
+        merges = learn_and_rescore(self._pool, [facts], [resolution])
         return Outcome(
             person_id=resolution.person_id,
             candidates=tuple(p.person_id for p in resolution.possible),
+            merged=tuple((m.keep, m.gone) for m in merges),
         )
 
 
@@ -218,16 +222,16 @@ def pair_figures(truth: list[int], clusters: list[int]) -> PairFigures:
 
 
 class _Joined:
-    """Union-find over people: a confirmed candidate makes two people one."""
+    """Union-find over people: a merge or a confirmed candidate makes two people one."""
 
-    def __init__(self, size: int) -> None:
-        self._parent = list(range(size))
+    def __init__(self) -> None:
+        self._parent: dict[int, int] = {}
 
     def find(self, x: int) -> int:
         root = x
-        while self._parent[root] != root:
+        while self._parent.get(root, root) != root:
             root = self._parent[root]
-        while self._parent[x] != root:
+        while self._parent.get(x, x) != root:
             self._parent[x], x = root, self._parent[x]
         return root
 
@@ -249,6 +253,7 @@ def evaluate(
     truth: list[int] = []
     people: list[int] = []
     edges: list[tuple[int, int]] = []
+    merged = _Joined()  # automatic merges: certain
     true_candidates = 0
     for record in records:
         outcome = resolver.resolve(record)
@@ -264,15 +269,18 @@ def evaluate(
                 raise RecordError(f"record {record.record_id}: unknown candidate {candidate}")
             edges.append((person, other))
             true_candidates += first_entity[other] == entity
+        for kept, gone in outcome.merged:
+            merged.join(person_index[gone], person_index[kept])
+            edges.append((person_index[gone], person_index[kept]))
         on_record()
-    joined = _Joined(len(person_index))
+    joined = _Joined()
     for a, b in edges:
         joined.join(a, b)
     return Evaluation(
         records=len(truth),
         entities=len(entity_index),
-        people=len(person_index),
-        certain=pair_figures(truth, people),
+        people=len({merged.find(p) for p in person_index.values()}),
+        certain=pair_figures(truth, [merged.find(p) for p in people]),
         with_candidates=pair_figures(truth, [joined.find(p) for p in people]),
         candidates=len(edges),
         true_candidates=true_candidates,

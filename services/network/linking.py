@@ -429,7 +429,7 @@ def _possible_rows(
     return list(seen.values())
 
 
-def _rescored(
+def learn_and_rescore(
     pool: PersonPool, facts: list[PersonFacts], resolutions: list[Resolution]
 ) -> list[AutoMerge]:
     """Learn what a report said of its people; score again each known person it added to."""
@@ -488,7 +488,7 @@ async def link_reports(
         resolutions = resolve_persons(facts=facts, new_ids=new_ids, pool=pool)
         ids = [r.person_id for r in resolutions]
         rows = build_report_graph(event, found=found[rid], people=ids, facts=facts, id_key=id_key)
-        merges = _rescored(pool, facts, resolutions)
+        merges = learn_and_rescore(pool, facts, resolutions)
         graphs[rid] = replace(rows, possible=_possible_rows(resolutions, merges, event))
         decided += [automatic_decision(m, report_id=rid, now=now) for m in merges]
     if graphs:

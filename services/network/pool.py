@@ -38,6 +38,18 @@ def merged(known: PersonFacts, said: PersonFacts) -> PersonFacts:
     )
 
 
+def _evidence(facts: PersonFacts) -> tuple[object, ...]:
+    """What, gained, makes a person worth scoring again against their neighbours."""
+    return (
+        facts.date_of_birth,
+        facts.identifiers,
+        facts.postcodes,
+        facts.addresses,
+        facts.phones,
+        facts.handles,
+    )
+
+
 class PersonPool:
     """Candidates by shared blocking keys, most keys shared first, as the graph would rank them.
 
@@ -112,13 +124,15 @@ class PersonPool:
 
     def learn(self, person_id: str, facts: PersonFacts, keys: list[str]) -> bool:
         """A written mention: the person has these facts and keys too. True when the person
-        was known and gained something they did not have."""
+        was known and gained evidence: a date of birth, identifier, home, phone or handle they
+        did not have (another spelling of a name is no new evidence: scoring a person again
+        for one let loose spellings chain, and cost the bench precision)."""
         known = self._facts.get(person_id)
         self._facts[person_id] = facts if known is None else merged(known, facts)
         for key in keys:
             self._by_key[key].add(person_id)
             self._keys[person_id].add(key)
-        return known is not None and self._facts[person_id] != known
+        return known is not None and _evidence(self._facts[person_id]) != _evidence(known)
 
     def merge(self, *, keep: str, gone: str) -> None:
         """Two people are one: `gone`'s facts, keys and candidates become `keep`'s."""

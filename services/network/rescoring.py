@@ -1,10 +1,11 @@
 """Use case: a person who gained evidence is scored again (resolution that is sequence neutral).
 
-Mentions arrive in any order. "Jayden Smith" and "Jaydon Smith", born the same day, may be two
-people until a report gives one of them the home address the other has, or "Jaydn Smith" links
-the two spellings. Whenever a mention adds something to a person (a name, date of birth,
-identifier, address, postcode, phone or handle), the person's block neighbours and open
-candidates are scored again with everything now known of them; a pair that now passes the
+Mentions arrive in any order. "Jayden Smith" with his date of birth and "Jayden Smith" with
+none are two people (a candidate) until a report gives the undated one the home address or NHS
+number the other has. Whenever a mention adds evidence to a person (a date of birth,
+identifier, address, postcode, phone or handle; another spelling of a name is not evidence
+enough, see PersonPool.learn), the person's block neighbours and open candidates are scored
+again with everything now known of them; a pair that now passes the
 merge threshold, with no veto, is one person. Each such merge becomes an automatic `same`
 decision, published on the decisions topic like an analyst's, so a replay reproduces it and a
 `different` or a split undoes it. Pure: the pool holds the people.
