@@ -7,7 +7,10 @@ order) and written to CSV in the format of `tessera resolution evaluate`, and th
 records are scored three times, by what partners hold: name, date of birth and address; name and
 date of birth (address and postcode dropped); name only (date of birth dropped too). Beside each,
 in the same run, the baseline: the first version's exact rule (normalised full name plus date of
-birth are one person, anything else a new one).
+birth are one person, anything else a new one); and, unless --no-train, the figures of a model
+trained on the same records (all of them, with every field) by `tessera resolution train
+--from-csv`'s own code (Splink: u by random sampling, m by expectation-maximisation, term
+frequencies), beside the hand-set model's.
 
 The population (everything invented; postcodes in the ZZ99 pseudo-area):
 - given names from the `nicknames` package's table of English names (so each has nicknames),
@@ -49,6 +52,11 @@ from nicknames import NickNamer, name_triplets
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from schemas.identifiers.names import normalise_name  # noqa: E402
+from services.network.resolution_model import (  # noqa: E402
+    MatchModel,
+    default_model,
+    model_in_use,
+)
 from tessera_cli.resolution_evaluation import (  # noqa: E402
     Evaluation,
     LabelledRecord,
@@ -57,6 +65,12 @@ from tessera_cli.resolution_evaluation import (  # noqa: E402
     ProductionResolver,
     evaluate_file,
     write_records,
+)
+from tessera_cli.resolution_training import (  # noqa: E402
+    model_file_name,
+    records_from_csv,
+    train,
+    write_model,
 )
 
 TODAY = date(2026, 11, 23)
@@ -344,24 +358,83 @@ def _row(label: str, figures: PairFigures) -> str:
     )
 
 
-def _targets(subset: str, result: Evaluation) -> str | None:
+def _targets(subset: str, results: dict[str, Evaluation]) -> str | None:
     if subset not in TARGETS:
         return None
     precision_at_least, recall_at_least = TARGETS[subset]
-    p, r = result.certain.precision or 0.0, result.certain.recall or 0.0
-    met = p >= precision_at_least and (recall_at_least is None or r >= recall_at_least)
+    verdicts = []
+    for label, result in results.items():
+        p, r = result.certain.precision or 0.0, result.certain.recall or 0.0
+        met = p >= precision_at_least and (recall_at_least is None or r >= recall_at_least)
+        verdicts.append(f"{label} {'met' if met else 'NOT met'}")
     wanted = f"precision >= {precision_at_least}" + (
         f" and recall >= {recall_at_least}" if recall_at_least is not None else ""
     )
-    return f"  target (certain merges): {wanted}: {'met' if met else 'NOT met'}"
+    return f"  target (certain merges): {wanted}: {'; '.join(verdicts)}"
+
+
+def _trained_model(path: Path, *, pairs: int, seed: int, keep: Path | None) -> MatchModel:
+    """Train on the CSV as `tessera resolution train --from-csv` does; keep the file if asked."""
+    started = time.perf_counter()
+    trained = train(
+        records_from_csv(path),
+        base=default_model(),
+        version=f"bench.splink.{seed}",
+        written_by=f"bench/resolution_quality.py: {path.name}, seed {seed}, {pairs:,} pairs",
+        max_pairs=pairs,
+        seed=seed,
+    )
+    tf = trained.term_frequencies
+    print(
+        f"trained on {path.name} in {time.perf_counter() - started:.0f} s: EM blocked on "
+        f"{', '.join(trained.sessions) or 'nothing'}; {len(trained.kept)} levels kept from "
+        f"the hand-set model; term frequencies of {tf['given_name']} given names and "
+        f"{tf['surname']} surnames"
+    )
+    if keep is not None:
+        write_model(trained.model, keep / model_file_name(trained.model.version))
+    return trained.model
+
+
+def _evaluate(path: Path, title: str, models: dict[str, MatchModel]) -> dict[str, Evaluation]:
+    results: dict[str, Evaluation] = {}
+    timings = []
+    for label, model in models.items():
+        started = time.perf_counter()
+        with model_in_use(model):
+            results[label] = evaluate_file(path, resolver=ProductionResolver())
+        timings.append(
+            f"{label} {(time.perf_counter() - started) * 1000 / results[label].records:.2f}"
+        )
+    base = evaluate_file(path, resolver=ExactRule())
+    print(f"{title} ({path.name}; ms a record: {', '.join(timings)})")
+    print(_row("baseline exact name+dob", base.certain))
+    for label, result in results.items():
+        print(_row(f"{label} certain merges", result.certain))
+        print(_row(f"{label} merges + candidates", result.with_candidates))
+    for label, result in results.items():
+        print(
+            f"  {label}: candidates put to analysts: {result.candidates:,}, of which "
+            f"{result.true_candidates:,} true"
+        )
+    return results
 
 
 def main() -> None:
-    """Generate, write, evaluate and print the figures by subset."""
+    """Generate, write, train, evaluate and print the figures by subset."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", type=Path, help="keep the CSV files in this directory")
+    parser.add_argument("--out", type=Path, help="keep the CSV files (and trained model) here")
+    parser.add_argument(
+        "--no-train", action="store_true", help="only the hand-set model, no trained one"
+    )
+    parser.add_argument(
+        "--train-pairs",
+        type=int,
+        default=300_000,
+        help="pairs Splink samples for u, and at most per EM session",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)  # noqa: S311 - synthetic data
     people = population(args.people, rng)
@@ -371,26 +444,26 @@ def main() -> None:
         f"{len(people):,} synthetic people (seed {args.seed}), {len(labelled):,} records; "
         f"the commonest surname is {top / len(people):.1%} of people"
     )
-    print(f"  {'':<32} {'precision':>6}  {'recall':>6}  {'F1':>6}  {'true pairs':>10}  predicted")
     with tempfile.TemporaryDirectory() as scratch:
         out = args.out or Path(scratch)
         out.mkdir(parents=True, exist_ok=True)
-        for subset, title in SUBSETS.items():
-            path = out / f"{subset}.csv"
+        paths = {subset: out / f"{subset}.csv" for subset in SUBSETS}
+        for subset, path in paths.items():
             write_records(path, (project(r, subset) for r in labelled))
-            started = time.perf_counter()
-            result = evaluate_file(path, resolver=ProductionResolver())
-            per_record_ms = (time.perf_counter() - started) * 1000 / result.records
-            base = evaluate_file(path, resolver=ExactRule())
-            print(f"{title} ({path.name}; {per_record_ms:.2f} ms a record)")
-            print(_row("baseline exact name+dob", base.certain))
-            print(_row("tessera certain merges", result.certain))
-            print(_row("tessera merges + candidates", result.with_candidates))
-            print(
-                f"  candidates put to analysts: {result.candidates:,}, of which "
-                f"{result.true_candidates:,} true"
+        models = {"hand-set": default_model()}
+        if not args.no_train:
+            models["trained"] = _trained_model(
+                paths["with_dob_and_address"],
+                pairs=args.train_pairs,
+                seed=args.seed,
+                keep=args.out,
             )
-            if line := _targets(subset, result):
+        print(
+            f"  {'':<32} {'precision':>6}  {'recall':>6}  {'F1':>6}  {'true pairs':>10}  predicted"
+        )
+        for subset, title in SUBSETS.items():
+            results = _evaluate(paths[subset], title, models)
+            if line := _targets(subset, results):
                 print(line)
 
 

@@ -78,7 +78,8 @@ class Evidence(BaseModel):
 
     report_id: UUID
     observed_at: AwareDatetime
-    grading: str | None = None  # e.g. "B2P": source, intelligence and handling codes
+    # 3x5x2 as police write it, e.g. "2B P": source 1-3, intelligence A-E, handling P or C
+    grading: str | None = None
 
 
 class Deadline(BaseModel):

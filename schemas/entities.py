@@ -197,7 +197,10 @@ class Person(Input):
 
 
 class PlaceCategory(StrEnum):
-    """Premises categories (domain.md section 4.0)."""
+    """Premises categories (domain.md section 4.0): the hotspot list, the protective places
+    children go to be safe, and the rest. What each takes part in is one table in
+    services/alerts/detectors/place_rules.py (README "Places and the patterns they take part in").
+    """
 
     TAKE_AWAY = "take_away"
     TAXI_RANK = "taxi_rank"
@@ -205,11 +208,18 @@ class PlaceCategory(StrEnum):
     OFF_LICENCE = "off_licence"
     HOTEL = "hotel"
     SEASIDE_OR_RURAL_TOWN = "seaside_or_rural_town"
+    TOWN_CENTRE = "town_centre"  # town centres, retail areas, neighbourhood spaces
+    SHOPPING_CENTRE = "shopping_centre"
     SCHOOL = "school"
+    YOUTH_CLUB = "youth_club"  # youth clubs and centres (a Youth Zone safe space)
+    SPORTS_CLUB = "sports_club"
+    LIBRARY = "library"
+    PLACE_OF_WORSHIP = "place_of_worship"
+    HEALTH_SERVICE = "health_service"  # GP, clinic, hospital, sexual-health service
+    FAMILY_SERVICE = "family_service"  # family hub, children's centre, social care office
     CARE_HOME = "care_home"
     PRIVATE_ADDRESS = "private_address"
     PARK = "park"
-    SHOPPING_CENTRE = "shopping_centre"
     OTHER = "other"
 
 

@@ -8,13 +8,15 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from types import FrameType
 from typing import Annotated
 
 import httpx
 import typer
+from neo4j import GraphDatabase
+from neo4j.exceptions import DriverError, Neo4jError
 from rich import box
 from rich.console import Console
 from rich.markup import escape
@@ -25,6 +27,8 @@ from common.auth import API_TOKEN_TTL, Role, TokenStore, UnknownAgency, UnknownU
 from common.kafka_access import KafkaAccess
 from common.private_files import write_private
 from schemas import contracts, topics
+from services.network import resolution_model
+from services.network.resolution_model import default_model
 from tessera_cli import (
     demo,
     graph_setup,
@@ -32,12 +36,15 @@ from tessera_cli import (
     kafka_principals,
     local_infra,
     resolution_evaluation,
+    resolution_training,
     stack,
 )
 from tessera_cli.audit import audit_app
 from tessera_cli.commands import unknown_agency
+from tessera_cli.geo import SYNTHETIC_FILE, geo_app, locate_places
+from tessera_cli.geo import load as load_centroids
 from tessera_cli.local_infra import InfraError
-from tessera_cli.paths import LOGS, ROOT
+from tessera_cli.paths import LOGS, ROOT, STATE
 from tessera_cli.processes import StartFailed, exclusive
 from tessera_cli.replay import replay_command
 from tessera_cli.settings import cli_settings
@@ -62,7 +69,8 @@ schemas_app = typer.Typer(
     help="Published contracts: JSON Schema and AsyncAPI.", no_args_is_help=True
 )
 resolution_app = typer.Typer(
-    help="Person resolution: measure it on labelled records.", no_args_is_help=True
+    help="Person resolution: train its model, measure it on labelled records.",
+    no_args_is_help=True,
 )
 app.add_typer(infra_app, name="infra")
 app.add_typer(demo_app, name="demo")
@@ -74,6 +82,7 @@ app.add_typer(schemas_app, name="schemas")
 app.add_typer(webhook_app, name="webhook")
 app.add_typer(audit_app, name="audit")
 app.add_typer(resolution_app, name="resolution")
+app.add_typer(geo_app, name="geo")
 
 console = Console(soft_wrap=True)
 # The CLI reports outcomes itself; the driver's retry chatter and schema notices are noise here.
@@ -236,6 +245,8 @@ def demo_load() -> None:
     """Submit the synthetic demo reports and wait for the alert they raise."""
     urls = _urls()
     tokens = demo.issue_demo_tokens(_auth_file())
+    centroids = load_centroids(cli_settings(), SYNTHETIC_FILE)  # the map's synthetic postcodes
+    console.print(f"loaded {centroids.centroids} synthetic postcode centroids for the map")
     with console.status("submitting synthetic demo reports..."):
         report_ids = demo.load(ingest_url=urls["ingest"], tokens=tokens)
     console.print(f"submitted the demo reports; take-away sightings: {', '.join(report_ids)}")
@@ -246,6 +257,7 @@ def demo_load() -> None:
     if alert is None:
         raise _fail("no alert within 60s; see .infra/logs/network-worker.log and alerts-worker.log")
     console.print(f"[green]alert raised:[/] {alert['summary']}")
+    locate_places(cli_settings())  # the places linked so far; the worker locates later ones
     console.print(
         "the missing-child story raises missing_escalation, vehicle_linked_to_missing, "
         "found_out_of_area, county_lines_suspected, harbouring_adult, debt_bondage and "
@@ -396,12 +408,29 @@ def resolution_evaluate(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the figures as one JSON object.")
     ] = False,
+    model_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            help="Resolve with this model file (one `tessera resolution train` wrote) instead "
+            "of the one the worker uses.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Score the production resolver on a labelled CSV file."""
     columns = (TextColumn("resolving"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
+        model = resolution_model.load_model(model_file) if model_file else default_model()
+    except (OSError, ValueError) as error:
+        raise _fail(f"{model_file}: not a model file: {escape(str(error))}") from error
+    try:
         total = resolution_evaluation.count_records(file)
-        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        with (
+            resolution_model.model_in_use(model),
+            Progress(*columns, console=Console(stderr=True), transient=True) as progress,
+        ):
             task = progress.add_task("records", total=total)
             result = resolution_evaluation.evaluate_file(
                 file,
@@ -411,11 +440,11 @@ def resolution_evaluate(
     except (resolution_evaluation.RecordError, UnicodeDecodeError) as error:
         raise _fail(escape(str(error))) from error
     if as_json:
-        print(json.dumps({"file": str(file), **result.as_dict()}, indent=2))
+        print(json.dumps({"file": str(file), "model": model.version, **result.as_dict()}, indent=2))
         return
     console.print(
         f"{result.records} records of {result.entities} labelled people; "
-        f"the resolver made {result.people} people"
+        f"the resolver made {result.people} people (model {escape(model.version)})"
     )
     headers = ("precision", "recall", "F1", "true pairs", "predicted", "correct")
     table = Table(
@@ -447,6 +476,162 @@ def resolution_evaluate(
 
 def _share(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.4f}"
+
+
+RESOLUTION_TRAIN_HELP = "\n\n".join(
+    (
+        "Estimate the person-matching model's m and u probabilities with Splink from person "
+        "mentions: u by random sampling of pairs, m by expectation-maximisation on pairs "
+        "blocked by date of birth and by full name; term frequencies of first given names and "
+        "surnames. Write them as a new versioned model file (the base model's prior, thresholds "
+        "and the values of levels the mentions never show are kept, and their notes say so).",
+        "By default the mentions are the graph's own, read from Neo4j (NEO4J_URI, ...); "
+        "--from-csv reads a labelled CSV in the layout `tessera resolution evaluate` reads "
+        "instead (its labels only count people). The file is written under "
+        f"{STATE / 'resolution'} unless --out says where; the worker uses it when "
+        "NETWORK_RESOLUTION_MODEL names it. No name fewer than --min-people people share is "
+        "written.",
+    )
+)
+
+
+@resolution_app.command("train", help=RESOLUTION_TRAIN_HELP)
+def resolution_train(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where to write the model file (an existing file is replaced).", dir_okay=False
+        ),
+    ] = None,
+    from_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-csv",
+            help="Train on this labelled CSV instead of the graph's mentions.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    base: Annotated[
+        Path,
+        typer.Option(
+            help="The model whose prior, thresholds and unseen levels are kept.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = resolution_model.MODEL_FILE,
+    max_pairs: Annotated[
+        int,
+        typer.Option(
+            min=1_000, help="Pairs compared to estimate u, and at most in each EM session."
+        ),
+    ] = resolution_training.MAX_PAIRS,
+    max_mentions: Annotated[
+        int, typer.Option(min=10, help="Read at most this many of the graph's latest mentions.")
+    ] = resolution_training.MAX_MENTIONS,
+    min_people: Annotated[
+        int, typer.Option(min=2, help="Keep the term frequency of names this many people share.")
+    ] = resolution_training.MIN_PEOPLE,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the random sampling.")
+    ] = resolution_training.SEED,
+) -> None:
+    """Train the person-matching model and write it as a new versioned file."""
+    try:
+        base_model = resolution_model.load_model(base)
+    except (OSError, ValueError) as error:
+        raise _fail(f"{base}: not a model file: {escape(str(error))}") from error
+    try:
+        if from_csv is not None:
+            with console.status("reading the records..."):
+                records = resolution_training.records_from_csv(from_csv)
+            source = f"--from-csv {from_csv.name}"
+        else:
+            settings = cli_settings()
+            with (
+                console.status("reading the graph's person mentions..."),
+                GraphDatabase.driver(
+                    settings.neo4j_uri,
+                    auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+                ) as driver,
+            ):
+                records = resolution_training.records_from_graph(
+                    driver, database=settings.neo4j_database, limit=max_mentions
+                )
+            source = f"the graph's latest {max_mentions:,} person mentions at most"
+    except (resolution_evaluation.RecordError, UnicodeDecodeError) as error:
+        raise _fail(escape(str(error))) from error
+    except (Neo4jError, DriverError) as error:
+        raise _fail(f"Neo4j could not be read: {escape(str(error))}") from error
+    target = out or STATE / "resolution" / "model.json"
+    version = resolution_training.next_version(target.parent, today=date.today())
+    path = out or target.with_name(resolution_training.model_file_name(version))
+    written_by = (
+        f"`tessera resolution train` on {source} ({len(records):,} mentions), "
+        f"base {base_model.version}, {max_pairs:,} pairs, seed {seed}"
+    )
+    try:
+        with console.status(f"training on {len(records):,} mentions with Splink..."):
+            trained = resolution_training.train(
+                records,
+                base=base_model,
+                version=version,
+                written_by=written_by,
+                max_pairs=max_pairs,
+                seed=seed,
+                min_people=min_people,
+            )
+    except resolution_training.TrainingError as error:
+        raise _fail(escape(str(error))) from error
+    resolution_training.write_model(trained.model, path)
+    _print_training(trained, base_model, path)
+
+
+def _print_training(
+    trained: resolution_training.Trained, base: resolution_model.MatchModel, path: Path
+) -> None:
+    console.print(
+        f"{trained.records:,} mentions of {trained.people:,} people; EM sessions blocked on: "
+        + (", ".join(trained.sessions) or "none")
+    )
+    for skipped in trained.skipped_sessions:
+        console.print(f"  [yellow]EM session not run:[/] {escape(skipped)}")
+    table = Table(
+        Column("comparison", no_wrap=True),
+        Column("level", no_wrap=True),
+        Column("weight", justify="right"),
+        Column("base", justify="right"),
+        Column("", no_wrap=True),
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
+    )
+    kept = {(s.comparison, s.level): s for s in trained.kept}
+    old = resolution_training.level_weights(base)
+    for name, levels in resolution_training.level_weights(trained.model).items():
+        for level, weight in levels.items():
+            if level == resolution_training.MISSING:
+                continue
+            source = kept.get((name, level))
+            if source is None:
+                note = ""
+            elif source.m_estimated or source.u_estimated:
+                note = f"{'u' if source.m_estimated else 'm'} kept from the base"
+            else:
+                note = "kept from the base: never seen"
+            table.add_row(name, level, f"{weight:+.2f}", f"{old[name][level]:+.2f}", note)
+    console.print(f"match weights, log2(m/u), beside the base model {escape(base.version)}:")
+    console.print(table)
+    tf = trained.term_frequencies
+    console.print(
+        f"term frequencies kept: {tf['given_name']:,} given names and {tf['surname']:,} surnames "
+        f"(each shared by at least {trained.min_people} people)"
+    )
+    console.print(f"model {trained.model.version} written to {escape(str(path))}")
+    console.print(
+        f"the worker uses it with NETWORK_RESOLUTION_MODEL={escape(str(path))}; measure it first "
+        f"with `tessera resolution evaluate FILE.csv --model {escape(str(path))}`"
+    )
 
 
 @schemas_app.command("export")

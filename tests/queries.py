@@ -176,3 +176,8 @@ MATCH (:Report)-[m:MENTIONS]->(p:Person)
 WHERE m.name = $name
 RETURN DISTINCT p.id AS id
 """
+
+CENTROID_OF = """
+MATCH (c:PostcodeCentroid {postcode: $postcode})
+RETURN c.lat AS lat, c.lon AS lon
+"""

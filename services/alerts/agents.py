@@ -17,11 +17,12 @@ from common.validation import field_errors
 from schemas.alerts import AlertRaised
 from schemas.linking import EntitiesLinked, EntityKind
 from services.alerts.config import Settings
+from services.alerts.delivery.store import PROCESS_WORKER
 from services.alerts.delivery.webhooks import register_webhook_agent
 from services.alerts.detection import Context, detect
 from services.alerts.lifecycle import AlertChanged, record_alert, withdraw_evidence
-from services.alerts.outbox import publish_unpublished
-from services.alerts.store import Neo4jAlertStore
+from services.alerts.outbox import drain_leased
+from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease
 
 log = logging.getLogger(__name__)
 
@@ -107,19 +108,22 @@ async def around_each(
 async def _recheck_retracted(
     linked: EntitiesLinked, neo4j: Neo4jConnection, settings: Settings, alerts: Neo4jAlertStore
 ) -> list[AlertRaised]:
-    """Each open alert citing the retracted report: detected again without it, or closed."""
+    """Each open alert citing the retracted report: detected again without it, around each
+    entity it is about until one finds its pattern, or closed."""
     changed = []
     report_id = str(linked.report_id)
-    for alert, anchor_id in await alerts.open_alerts_citing(report_id):
+    for alert, anchor_ids in await alerts.open_alerts_citing(report_id):
         now = datetime.now(UTC)
         ctx = Context(
             driver=neo4j.driver, database=settings.neo4j_database, settings=settings, now=now
         )
         fresh = None
-        if anchor_id is not None:
+        for anchor_id in anchor_ids:
             kind = EntityKind(anchor_id.split(":", 1)[0])
             found = await detect(kind, anchor_id, ctx)
             fresh = next((c for c in found if c.fingerprint == alert.fingerprint), None)
+            if fresh is not None:
+                break
         update = await withdraw_evidence(
             alert=alert, fresh=fresh, report_id=report_id, store=alerts, now=now, new_id=uuid4
         )
@@ -128,10 +132,11 @@ async def _recheck_retracted(
     return changed
 
 
-async def _detect_with_retry(
+async def detect_batch(
     batch: list[EntitiesLinked], neo4j: Neo4jConnection, settings: Settings
 ) -> list[AlertRaised]:
-    """Retry outages for as long as they last; log and skip only a genuine bug."""
+    """Detect around what a batch linked and save the alerts (into the outbox); retry outages
+    and conflicting writers for as long as they last; log and skip only a genuine bug."""
     try:
         async for attempt in AsyncRetrying(
             retry=retry_if_exception_type(RETRYABLE),
@@ -149,13 +154,19 @@ async def _detect_with_retry(
 
 
 def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnection) -> None:
-    """Attach the detection agent, and the webhook agent that delivers what it raises."""
-    register_webhook_agent(app=app, settings=settings, neo4j=neo4j)
+    """Attach the detection agent, and the webhook agent that delivers what it raises.
+
+    Several workers with one app id share the work: Kafka splits the topics' partitions among
+    them, one open alert per fingerprint is enforced by the store, the outbox is drained under a
+    lease, and each webhook job is claimed with one before it is sent.
+    """
+    owner = PROCESS_WORKER
+    register_webhook_agent(app=app, settings=settings, neo4j=neo4j, owner=owner)
     linked_topic = app.topic(
         settings.alerts_entities_linked_topic, value_type=bytes, value_serializer="raw"
     )
     alerts_topic = app.topic(settings.alerts_topic, value_type=bytes, value_serializer="raw")
-    draining = asyncio.Lock()  # one drain at a time: the agent's and the timer's
+    draining = asyncio.Lock()  # one drain at a time in this process: the agent's and the timer's
 
     async def publish(alert: AlertRaised) -> None:
         sent = await alerts_topic.send(
@@ -165,12 +176,24 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
 
     async def drain_outbox() -> None:
         """Publish every alert change saved and not yet acknowledged: this batch's, older
-        ones, and those users made through the API."""
+        ones, those users made through the API, and other workers'; under the outbox's lease."""
         store = Neo4jAlertStore(
             driver=neo4j.driver, database=settings.neo4j_database, outbox=settings.alerts_topic
         )
+        lease = Neo4jOutboxLease(
+            driver=neo4j.driver,
+            database=settings.neo4j_database,
+            outbox=settings.alerts_topic,
+            owner=owner,
+            lease_s=settings.alerts_outbox_lease_s,
+        )
         async with draining:
-            for alert in await publish_unpublished(outbox=store, publish=publish):
+            published = await drain_leased(
+                outbox=store, lease=lease, publish=publish, wait_s=settings.alerts_outbox_lease_s
+            )
+            if published is None:
+                log.warning("alert outbox: another worker held its lease throughout; next sweep")
+            for alert in published or []:
                 log.info("alert %s id=%s type=%s", alert.change, alert.alert_id, alert.type)
 
     @app.agent(linked_topic)
@@ -185,7 +208,10 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
                     batch.append(EntitiesLinked.model_validate_json(value))
                 except ValidationError as error:
                     log.error("unreadable entities.linked event skipped: %s", field_errors(error))
-            await _detect_with_retry(batch, neo4j, settings)
+            changed = await detect_batch(batch, neo4j, settings)
+            log.info(
+                "detected around %d linked reports: %d alert changes", len(batch), len(changed)
+            )
             await drain_outbox()
 
     @app.timer(settings.alerts_outbox_sweep_s)  # type: ignore[untyped-decorator]  # faust

@@ -9,7 +9,14 @@ from uuid import UUID, uuid4
 
 from fastapi import APIRouter, HTTPException, Query, status
 from neo4j.exceptions import ServiceUnavailable
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from common.audit.http import AUDIT_UNAVAILABLE, AuditDep, Purpose
 from common.audit.trail import Auditor, record_off_loop
@@ -19,8 +26,10 @@ from schemas.alerts import AlertRaised, AlertStatus, AlertType, Priority
 from schemas.text import at_most
 from services.alerts import workflow
 from services.alerts.audited import alert_subject_ids
-from services.alerts.deps import AlertHandlerDep, AlertReaderDep, AlertStoreDep
+from services.alerts.deps import AlertHandlerDep, AlertReaderDep, AlertStoreDep, EvidenceDep
+from services.alerts.evidence import CitedReport
 from services.alerts.lifecycle import AlertChanged
+from services.alerts.listing import AlertFilter, AlertSort
 from services.alerts.responsibility import Changer
 
 # Far past any real number of alerts. Unbounded, a large offset overflowed Neo4j's 64-bit
@@ -98,10 +107,20 @@ Comment = Annotated[
 ]
 
 
+class AlertListItem(AlertRaised):
+    """An alert in the list, with the areas its cited reports place it in."""
+
+    areas: list[str] = Field(
+        default=[],
+        description="The local authorities and police force areas the alert's cited reports give "
+        "for the places they mention.",
+    )
+
+
 class AlertPage(BaseModel):
     """One page of alerts."""
 
-    items: list[AlertRaised]
+    items: list[AlertListItem]
     total: int
     offset: int
     limit: int
@@ -118,10 +137,38 @@ class HistoryItem(BaseModel):
     note: str
 
 
+class EvidenceItem(BaseModel):
+    """A report the alert cites, and what it said, as far as you may see it."""
+
+    report_id: UUID
+    observed_at: AwareDatetime
+    grading: str | None = Field(
+        default=None,
+        description="3x5x2 as police write it, e.g. `2B P`: source 1-3, intelligence A-E, "
+        "handling P or C.",
+    )
+    event_type: str | None = Field(
+        default=None, description="What the report is: `sighting`, `approach`, ..."
+    )
+    place: str | None = Field(
+        default=None, description="Where its event happened, as the report names the place."
+    )
+    narrative: str | None = Field(default=None, description="What the reporter wrote.")
+    retracted: bool = Field(
+        default=False, description="Retracted since: it says nothing more (no event, narrative)."
+    )
+
+
 class AlertDetail(BaseModel):
-    """An alert and its history, oldest first."""
+    """An alert, the reports it cites with what each said, and its history, oldest first."""
 
     alert: AlertRaised
+    evidence: list[EvidenceItem] = Field(
+        default=[],
+        description="The alert's evidence, oldest first, each entry with what its report said. "
+        "Only reports you may see (their handling code and conditions) are here: one you may not "
+        "see gives nothing of itself, not even its id.",
+    )
     history: list[HistoryItem]
 
 
@@ -208,51 +255,122 @@ READ_UNAVAILABLE: dict[int | str, dict[str, Any]] = {
 }
 
 
+Search = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), at_most(200)]
+
+
 @router.get("/alerts", response_model=AlertPage, responses=READ_UNAVAILABLE)
 async def list_alerts(
     principal: AlertReaderDep,
     store: AlertStoreDep,
     audit: AuditDep,
     purpose: Purpose,
-    status_: Annotated[AlertStatus | None, Query(alias="status")] = None,
+    status_: Annotated[
+        list[AlertStatus] | None,
+        Query(
+            alias="status",
+            description="One status, or several (`status=open&status=acknowledged`): any of them.",
+        ),
+    ] = None,
     type_: Annotated[AlertType | None, Query(alias="type")] = None,
     priority: Priority | None = None,
     assignee: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    area: Annotated[
+        Search | None,
+        Query(description="Part of a local authority or police force area its reports give."),
+    ] = None,
+    subject: Annotated[
+        Search | None, Query(description="Part of a subject's name (any case), or its id.")
+    ] = None,
+    q: Annotated[
+        Search | None,
+        Query(description="Text in the summary, a subject's name or id, an area, or the alert id."),
+    ] = None,
+    raised_from: Annotated[
+        AwareDatetime | None, Query(description="Raised at or after (with a time zone).")
+    ] = None,
+    raised_to: Annotated[
+        AwareDatetime | None, Query(description="Raised before (with a time zone).")
+    ] = None,
+    sort: Annotated[
+        AlertSort,
+        Query(
+            description="`updated`: newest change first (the default); `priority`: urgent, high, "
+            "medium, each newest change first; `raised`: newest raised first; `oldest`: oldest "
+            "raised first."
+        ),
+    ] = AlertSort.UPDATED,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> AlertPage:
-    """Alerts, newest first, filtered by status, type, priority and assignee.
+    """Alerts, a page at a time, filtered by status, type, priority, assignee, area, subject,
+    when raised and a text search, in the order `sort` names.
 
-    An alert citing a report with handling code C is shown only to those its conditions allow.
-    The read is audited (`alerts.list`) with its purpose and every subject the alerts show.
+    An alert citing a report with handling code C is shown only to those its conditions allow;
+    the filters only narrow what you may see. The read is audited (`alerts.list`) with its
+    purpose, the filters, and every subject the alerts show.
     """
+    filters = AlertFilter(
+        statuses=tuple(dict.fromkeys(status_ or ())),
+        type=type_,
+        priority=priority,
+        assignee=assignee,
+        area=area,
+        subject=subject,
+        text=q,
+        raised_from=raised_from,
+        raised_to=raised_to,
+        sort=sort,
+    )
     with _answering():
-        items, total = await store.list_alerts(
-            status=status_,
-            type_=type_,
-            priority=priority,
-            assignee=assignee,
-            audiences=audiences_of(principal),
-            offset=offset,
-            limit=limit,
+        listed, total = await store.list_alerts(
+            filters=filters, audiences=audiences_of(principal), offset=offset, limit=limit
         )
+    items = [AlertListItem(**item.alert.model_dump(), areas=list(item.areas)) for item in listed]
     await record_off_loop(
         audit,
         reader=principal,
         action="alerts.list",
         purpose=purpose,
-        subject_ids=alert_subject_ids(items),
+        subject_ids=alert_subject_ids(item.alert for item in listed),
         parameters={
-            "status": status_,
+            "status": ",".join(s.value for s in status_) if status_ else None,
             "type": type_,
             "priority": priority,
             "assignee": assignee,
+            "area": area,
+            "subject": subject,
+            "q": q,
+            "raised_from": raised_from,
+            "raised_to": raised_to,
+            "sort": sort,
             "offset": offset,
             "limit": limit,
         },
     )
     next_offset = offset + limit if offset + limit < total else None
     return AlertPage(items=items, total=total, offset=offset, limit=limit, next_offset=next_offset)
+
+
+def _evidence_items(alert: AlertRaised, said: dict[str, CitedReport]) -> list[EvidenceItem]:
+    """The alert's evidence with what each report said; a report not in `said` (one the reader
+    may not see) is left out altogether."""
+    items = []
+    for entry in alert.evidence:
+        report = said.get(str(entry.report_id))
+        if report is None:
+            continue
+        items.append(
+            EvidenceItem(
+                report_id=entry.report_id,
+                observed_at=entry.observed_at,
+                grading=entry.grading or report.grading,
+                event_type=report.event_type,
+                place=report.place,
+                narrative=report.narrative,
+                retracted=report.retracted,
+            )
+        )
+    return items
 
 
 @router.get(
@@ -264,25 +382,38 @@ async def get_alert(
     alert_id: UUID,
     principal: AlertReaderDep,
     store: AlertStoreDep,
+    reports: EvidenceDep,
     audit: AuditDep,
     purpose: Purpose,
 ) -> AlertDetail:
-    """One alert and its history, oldest first; 404 also when it cites a report you may not see.
-    The read is audited (`alert.read`) with its purpose and every subject the alert shows."""
+    """One alert, what each report it cites said (its event, place, time, grading and
+    narrative), and its history, oldest first; 404 also when it cites a report you may not see.
+    Each report is read through your own audiences too: one you may not see gives nothing.
+    The read is audited (`alert.read`) with its purpose, every subject the alert shows and the
+    reports whose content it shows."""
+    audiences = audiences_of(principal)
     with _answering():
         alert, history = await workflow.show_alert(
-            alert_id=alert_id, audiences=audiences_of(principal), store=store
+            alert_id=alert_id, audiences=audiences, store=store
         )
+        said = await reports.cited_reports(
+            [str(e.report_id) for e in alert.evidence], audiences=audiences
+        )
+    evidence = _evidence_items(alert, said)
     await record_off_loop(
         audit,
         reader=principal,
         action="alert.read",
         purpose=purpose,
         subject_ids=alert_subject_ids([alert]),
-        parameters={"alert_id": alert_id},
+        parameters={
+            "alert_id": alert_id,
+            "reports": ",".join(str(e.report_id) for e in evidence) or None,
+        },
     )
     return AlertDetail(
         alert=alert,
+        evidence=evidence,
         history=[
             HistoryItem(at=h.at, by=h.by, action=h.action, status=h.status, note=h.note)
             for h in history

@@ -3,7 +3,7 @@
 from functools import lru_cache
 
 from cryptography.fernet import Fernet
-from pydantic import SecretStr, field_validator
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import InfraSettings
@@ -26,6 +26,10 @@ class Settings(InfraSettings):
     alerts_detection_concurrency: int = 4
     # How often alert changes a failed send left in the outbox are published again.
     alerts_outbox_sweep_s: float = 5.0
+    # Several workers drain one outbox, one at a time: a drain holds the outbox's lease, renewed
+    # as it goes, for at most this long (a dead worker's is taken over once it expires), and a
+    # drain waits up to this long for another worker's to end.
+    alerts_outbox_lease_s: float = 30.0
     # Live stream (GET /v1/alerts/stream): how often it polls, how far back each poll looks for
     # alerts committed late, at most how many alerts a poll reads, and the keep-alive interval.
     alerts_stream_poll_s: float = 0.5
@@ -41,6 +45,11 @@ class Settings(InfraSettings):
     alerts_webhook_max_wait_s: float = 30.0
     alerts_webhook_timeout_s: float = 10.0
     alerts_webhook_sweep_s: float = 60.0
+    # Each attempt at a webhook job first claims the job for this long (renewed before every
+    # attempt), so no other worker sends it meanwhile; a dead worker's jobs are taken over by the
+    # next sweep after their lease expired. Longer than an attempt (its audit and its POST) and
+    # the longest wait before the next one.
+    alerts_webhook_lease_s: float = 90.0
     # Hosts a webhook may reach although they resolve to this machine or a private network
     # (checked at every delivery; none by default: an admin names them).
     alerts_webhook_allowed_hosts: list[str] = []
@@ -87,6 +96,21 @@ class Settings(InfraSettings):
     alerts_care_home_window_days: int = 90
     # P22 breach: the radius when an order has a centre but gives none (1 mile).
     alerts_breach_default_radius_m: int = 1609
+
+    @model_validator(mode="after")
+    def _a_lease_outlasts_an_attempt(self) -> "Settings":
+        least = (
+            self.tessera_audit_timeout_s
+            + self.alerts_webhook_timeout_s
+            + self.alerts_webhook_max_wait_s
+        )
+        if self.alerts_webhook_lease_s <= least:
+            raise ValueError(
+                "ALERTS_WEBHOOK_LEASE_S must be longer than TESSERA_AUDIT_TIMEOUT_S, "
+                f"ALERTS_WEBHOOK_TIMEOUT_S and ALERTS_WEBHOOK_MAX_WAIT_S together ({least:g} s), "
+                "or a job could be sent twice"
+            )
+        return self
 
     @field_validator("alerts_webhook_secrets_key")
     @classmethod

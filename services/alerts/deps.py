@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 from common.auth import Principal, Role
 from common.http_auth import PrincipalDep, authorise
 from services.alerts.config import Settings, get_settings
+from services.alerts.evidence import Neo4jEvidence
 from services.alerts.store import Neo4jAlertStore
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -21,6 +22,12 @@ def get_alert_store(request: Request) -> Neo4jAlertStore:
     return store
 
 
+def get_evidence(request: Request) -> Neo4jEvidence:
+    """The reader of what an alert's cited reports say, opened in the lifespan."""
+    evidence: Neo4jEvidence = request.app.state.evidence
+    return evidence
+
+
 def require_alert_reader(principal: PrincipalDep) -> Principal:
     """Police, analysts and admins may read alerts."""
     return authorise(principal, allowed=ALERT_READERS, action="read alerts")
@@ -32,5 +39,6 @@ def require_alert_handler(principal: PrincipalDep) -> Principal:
 
 
 AlertStoreDep = Annotated[Neo4jAlertStore, Depends(get_alert_store)]
+EvidenceDep = Annotated[Neo4jEvidence, Depends(get_evidence)]
 AlertReaderDep = Annotated[Principal, Depends(require_alert_reader)]
 AlertHandlerDep = Annotated[Principal, Depends(require_alert_handler)]

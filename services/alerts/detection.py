@@ -20,6 +20,7 @@ from services.alerts.config import Settings
 from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.detectors.linked_children import detect_linked_children
 from services.alerts.detectors.shared_hotspot import detect_shared_hotspot
+from services.alerts.evidence import grade
 from services.alerts.profile import EntityProfile, read_profile
 from services.alerts.store import Neo4jHotspotGraph, Neo4jLinkedChildrenGraph
 
@@ -136,7 +137,8 @@ async def _timed(runner: Runner, entity_id: str, ctx: Context) -> list[AlertCand
 async def detect(kind: EntityKind, entity_id: str, ctx: Context) -> list[AlertCandidate]:
     """Every candidate the detectors for this kind of entity find around it, run together.
 
-    One read of the entity's profile first skips the detectors that cannot apply to it.
+    One read of the entity's profile first skips the detectors that cannot apply to it, and one
+    read of the cited reports grades every evidence entry.
     """
     profile = await read_profile(ctx.driver, ctx.database, entity_id)
     if profile is None:
@@ -145,7 +147,12 @@ async def detect(kind: EntityKind, entity_id: str, ctx: Context) -> list[AlertCa
         runner for kinds, runner, applies in _registry() if kind in kinds and applies(profile)
     ]
     found = await asyncio.gather(*(_timed(runner, entity_id, ctx) for runner in runners))
-    return [candidate for candidates in found for candidate in candidates]
+    # Every evidence entry carries its report's grading (3x5x2), read once for them all.
+    return await grade(
+        [candidate for candidates in found for candidate in candidates],
+        driver=ctx.driver,
+        database=ctx.database,
+    )
 
 
 def window(ctx: Context, days: int) -> datetime:

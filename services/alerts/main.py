@@ -21,6 +21,7 @@ from common.settings import refuse_development_defaults
 from services.alerts.api import router
 from services.alerts.config import Settings, get_settings
 from services.alerts.delivery.api import router as delivery_router
+from services.alerts.evidence import Neo4jEvidence
 from services.alerts.store import Neo4jAlertStore
 
 
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             driver=driver, database=settings.neo4j_database, outbox=settings.alerts_topic
         )
         app.state.neo4j_driver = driver
+        app.state.evidence = Neo4jEvidence(driver=driver, database=settings.neo4j_database)
         app.state.token_store = TokenStore(Path(settings.tessera_auth_file))
         app.state.audit_trail = open_audit_trail(settings, principal=ALERTS, service="alerts-api")
         try:

@@ -16,7 +16,8 @@ RETURN l.id AS id, category,
          AS category_reports
 """
 
-# Each report that links a young person to the place, naming both as that report does: one that
+# Each report that links a young person to the place, naming both as that report does, and
+# whether it says they were approached there (all that counts at a protective place): one that
 # calls them a young person, or leaves their age unknown (no age, no adult role) of someone
 # another report (not retracted) calls one. `said`: what each report that is not retracted says
 # of their age and needs, for the alert to cite the one it relies on (`young_here` false).
@@ -41,12 +42,13 @@ WHERE m.young_person OR any(x IN said WHERE x.young)
 RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.young_person, false) AS young_here, said,
        head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
+       m.part = 'approached' AS approached,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 """
 
+# The alert holding the fingerprint's one open place (migration 011), if any.
 GET_OPEN_ALERT = """
-MATCH (a:Alert {fingerprint: $fingerprint})
-WHERE a.status <> 'closed'
+MATCH (a:Alert {open_fingerprint: $fingerprint})
 RETURN a.body AS body
 """
 
@@ -88,13 +90,30 @@ MATCH (r:Report {id: report_id})
 RETURN r.id AS id, coalesce(r.audiences, ['all']) AS audiences
 """
 
+# One open alert per fingerprint, whatever runs at the same time: a new alert takes its
+# fingerprint's open place (open_fingerprint, unique) with MERGE, which waits for a writer taking
+# it at the same moment and then finds that writer's alert; that is not this alert, so nothing is
+# written (AlertChanged: record_alert reads the open alert and updates it instead). A change to an
+# alert finds it by id; closing it gives the place up.
 # Optimistic: the change is saved only over the version it was made from ($replaces, null for a
 # new alert), or again over itself (a retried write). Otherwise nothing is written.
 SAVE_ALERT = """
-MERGE (a:Alert {id: $alert.alert_id})
+CALL () {
+  WITH 1 AS new
+  WHERE $replaces IS NULL AND $alert.status <> 'closed'
+  MERGE (a:Alert {open_fingerprint: $alert.fingerprint})
+  ON CREATE SET a.id = $alert.alert_id
+  RETURN a
+  UNION
+  WITH 1 AS change
+  WHERE $replaces IS NOT NULL OR $alert.status = 'closed'
+  MERGE (a:Alert {id: $alert.alert_id})
+  RETURN a
+}
 WITH a
-WHERE a.event_id IS NULL AND $replaces IS NULL
-   OR a.event_id = $replaces OR a.event_id = $alert.event_id
+WHERE a.id = $alert.alert_id
+  AND (a.event_id IS NULL AND $replaces IS NULL
+       OR a.event_id = $replaces OR a.event_id = $alert.event_id)
 SET a.event_id = $alert.event_id,
     a.fingerprint = $alert.fingerprint,
     a.type = $alert.type,
@@ -105,7 +124,9 @@ SET a.event_id = $alert.event_id,
     a.body = $body,
     a.assignee = $alert.assignee,
     a.closed_at = CASE WHEN $alert.status = 'closed'
-                       THEN coalesce(a.closed_at, datetime($alert.updated_at)) END
+                       THEN coalesce(a.closed_at, datetime($alert.updated_at)) END,
+    a.open_fingerprint = CASE WHEN $alert.status = 'closed' THEN null
+                              ELSE a.open_fingerprint END
 // Each change (this event) waits in the outbox of the topic it goes to, with its body, until
 // Kafka acknowledged it (outbox.py); only when first saved, so a retried write of a change
 // already published does not publish it again.
@@ -140,6 +161,29 @@ MATCH (h:AlertHistory {event_id: $event_id})
 REMOVE h.outbox, h.body
 """
 
+# The outbox's lease: several alert workers drain one outbox, one at a time, so each change is
+# published once and in order. Taken when free, expired or already this worker's, for $lease_ms
+# from now (the database's clock, the same for every worker). The write lock is taken before the
+# lease is read, so two workers taking it at once queue and the second reads what the first wrote.
+TAKE_OUTBOX_LEASE = """
+MERGE (l:AlertOutboxLease {outbox: $outbox})
+SET l.taking = true
+REMOVE l.taking
+WITH l
+WHERE l.owner IS NULL OR l.owner = $owner OR l.until < datetime()
+SET l.owner = $owner, l.until = datetime() + duration({milliseconds: $lease_ms})
+RETURN l.owner AS owner
+"""
+
+GIVE_BACK_OUTBOX_LEASE = """
+MATCH (l:AlertOutboxLease {outbox: $outbox})
+SET l.taking = true
+REMOVE l.taking
+WITH l
+WHERE l.owner = $owner
+REMOVE l.owner, l.until
+"""
+
 # What decides which detectors can apply to an entity, in one read: a detector whose
 # precondition fails (no missing episode, not an order's subject, not a drugs house) is skipped.
 # It only picks what runs: each detector reads the fact again with the reports that state it.
@@ -157,34 +201,73 @@ RETURN e.kind AS kind,
                 WHERE m.young_person AND NOT coalesce(r.retracted, false) } AS young
 """
 
-# Alerts still open that cite a report, with the entity each is about (to detect again).
+# Alerts still open that cite a report, each once with the entities it is about (to detect
+# again: several entities can find one pattern).
 OPEN_ALERTS_CITING = """
 MATCH (a:Alert)-[:CITES]->(:Report {id: $report_id})
 WHERE a.status <> 'closed'
 OPTIONAL MATCH (a)-[:ABOUT]->(e:Entity)
-RETURN a.body AS body, e.id AS anchor_id
+WITH a, e ORDER BY e.id
+RETURN a.body AS body, collect(e.id) AS anchor_ids
 """
 
-# An alert is shown only to those who may see every report it cites (handling code C).
+# An alert is shown only to those who may see every report it cites (handling code C). Its areas:
+# the local authorities and police force areas its cited reports (not retracted) give for the
+# places they mention. $subject is looked for in its subjects (their names and ids), $text in its
+# summary and subjects, its areas and its id: the body's JSON from "summary" up to "evidence"
+# (AlertRaised's field order, pinned by a unit test). Both are given in lower case.
 LIST_ALERTS = """
 MATCH (a:Alert)
-WHERE ($status IS NULL OR a.status = $status) AND ($type IS NULL OR a.type = $type)
+WHERE ($statuses IS NULL OR a.status IN $statuses) AND ($type IS NULL OR a.type = $type)
   AND ($priority IS NULL OR a.priority = $priority)
   AND ($assignee IS NULL OR a.assignee = $assignee)
+  AND ($raised_from IS NULL OR a.raised_at >= datetime($raised_from))
+  AND ($raised_to IS NULL OR a.raised_at < datetime($raised_to))
   AND all(r IN [(a)-[:CITES]->(cited:Report) | cited]
           WHERE any(x IN coalesce(r.audiences, ['all']) WHERE x IN $audiences))
-RETURN a.body AS body
-ORDER BY a.updated_at DESC, a.id
+WITH a, COLLECT {
+  MATCH (a)-[:CITES]->(r:Report)-[m:MENTIONS]->(:Location)
+  WHERE NOT coalesce(r.retracted, false)
+  UNWIND [m.police_force_area, m.local_authority] AS area
+  WITH area WHERE area IS NOT NULL
+  RETURN DISTINCT area ORDER BY area
+} AS areas
+WHERE ($area IS NULL OR any(x IN areas WHERE toLower(x) CONTAINS $area))
+  AND ($subject IS NULL OR toLower(split(split(a.body, '"subjects":')[1], ',"evidence":')[0])
+                           CONTAINS $subject)
+  AND ($text IS NULL OR a.id = $text OR any(x IN areas WHERE toLower(x) CONTAINS $text)
+       OR toLower(split(split(a.body, '"summary":')[1], ',"evidence":')[0]) CONTAINS $text)
+RETURN a.body AS body, areas
+ORDER BY CASE WHEN $sort = 'priority'
+              THEN CASE a.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END END,
+         CASE WHEN $sort = 'oldest' THEN a.raised_at END,
+         CASE WHEN $sort = 'raised' THEN a.raised_at END DESC,
+         a.updated_at DESC, a.id
 SKIP $offset LIMIT $limit
 """
 
+# The same conditions as LIST_ALERTS.
 COUNT_ALERTS = """
 MATCH (a:Alert)
-WHERE ($status IS NULL OR a.status = $status) AND ($type IS NULL OR a.type = $type)
+WHERE ($statuses IS NULL OR a.status IN $statuses) AND ($type IS NULL OR a.type = $type)
   AND ($priority IS NULL OR a.priority = $priority)
   AND ($assignee IS NULL OR a.assignee = $assignee)
+  AND ($raised_from IS NULL OR a.raised_at >= datetime($raised_from))
+  AND ($raised_to IS NULL OR a.raised_at < datetime($raised_to))
   AND all(r IN [(a)-[:CITES]->(cited:Report) | cited]
           WHERE any(x IN coalesce(r.audiences, ['all']) WHERE x IN $audiences))
+WITH a, COLLECT {
+  MATCH (a)-[:CITES]->(r:Report)-[m:MENTIONS]->(:Location)
+  WHERE NOT coalesce(r.retracted, false)
+  UNWIND [m.police_force_area, m.local_authority] AS area
+  WITH area WHERE area IS NOT NULL
+  RETURN DISTINCT area
+} AS areas
+WHERE ($area IS NULL OR any(x IN areas WHERE toLower(x) CONTAINS $area))
+  AND ($subject IS NULL OR toLower(split(split(a.body, '"subjects":')[1], ',"evidence":')[0])
+                           CONTAINS $subject)
+  AND ($text IS NULL OR a.id = $text OR any(x IN areas WHERE toLower(x) CONTAINS $text)
+       OR toLower(split(split(a.body, '"summary":')[1], ',"evidence":')[0]) CONTAINS $text)
 RETURN count(a) AS total
 """
 
@@ -264,4 +347,31 @@ MATCH (:Alert {id: $alert_id})-[:HAS_HISTORY]->(h:AlertHistory)
 RETURN toString(h.at) AS at, h.by AS by, h.action AS action, h.status AS status,
        h.note AS note
 ORDER BY h.at, h.event_id
+"""
+
+# ---- evidence: what the cited reports say
+
+# Each cited report's 3x5x2 grading as police write it (`2B P`), for the alert's evidence.
+REPORT_GRADINGS = """
+UNWIND $report_ids AS report_id
+MATCH (r:Report {id: report_id})
+RETURN r.id AS id,
+       coalesce(r.grading, toString(r.source_evaluation) + r.intelligence_assessment + ' '
+                + r.handling_code) AS grading
+"""
+
+# What each cited report said, only of the reports one of the reader's $audiences may see (the
+# rule GET_ALERT applies to the whole alert, here to each report): a report outside them is not
+# returned at all, not even its id. A retracted report says nothing any more but that it was.
+CITED_REPORTS = """
+UNWIND $report_ids AS report_id
+MATCH (r:Report {id: report_id})
+WHERE any(x IN coalesce(r.audiences, ['all']) WHERE x IN $audiences)
+WITH r, coalesce(r.retracted, false) AS retracted
+RETURN r.id AS id, toString(r.observed_at) AS observed_at, r.grading AS grading, retracted,
+       CASE WHEN retracted THEN null ELSE r.type END AS event_type,
+       CASE WHEN retracted THEN null ELSE r.narrative END AS narrative,
+       CASE WHEN retracted THEN [] ELSE [(r)-[m:MENTIONS]->(:Location) | {part: m.part,
+                                                                         name: m.name}] END
+         AS places
 """

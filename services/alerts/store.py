@@ -1,16 +1,16 @@
 """Neo4j adapters of the alert service: the detector's graph reads and the alert store."""
 
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
 from neo4j import AsyncDriver
+from neo4j.exceptions import ConstraintError
 
 from schemas.alerts import (
     AlertRaised,
     AlertStatus,
-    AlertType,
-    Priority,
     Subgraph,
     SubgraphEdge,
     SubgraphNode,
@@ -21,6 +21,7 @@ from services.alerts.detectors.linked_children import Anchor, ChildLink
 from services.alerts.detectors.provenance import UNNAMED, reports_of, traits_of
 from services.alerts.detectors.shared_hotspot import Place, Sighting
 from services.alerts.lifecycle import AlertChanged, HistoryEntry
+from services.alerts.listing import AlertFilter, ListedAlert
 
 
 class Neo4jHotspotGraph:
@@ -63,6 +64,7 @@ class Neo4jHotspotGraph:
                 place_name=r["place_name"],
                 young_here=bool(r["young_here"]),
                 traits=traits_of(r["said"]),
+                approached=bool(r["approached"]),
             )
             for r in records
         ]
@@ -89,12 +91,14 @@ class Neo4jAlertStore:
         )
         return AlertRaised.model_validate_json(records[0]["body"]) if records else None
 
-    async def open_alerts_citing(self, report_id: str) -> list[tuple[AlertRaised, str | None]]:
-        """Alerts not closed that cite the report, with the entity each is about."""
+    async def open_alerts_citing(self, report_id: str) -> list[tuple[AlertRaised, list[str]]]:
+        """Alerts not closed that cite the report, each with the entities it is about."""
         records, _, _ = await self._driver.execute_query(
             queries.OPEN_ALERTS_CITING, report_id=report_id, database_=self._database
         )
-        return [(AlertRaised.model_validate_json(r["body"]), r["anchor_id"]) for r in records]
+        return [
+            (AlertRaised.model_validate_json(r["body"]), list(r["anchor_ids"])) for r in records
+        ]
 
     async def last_closed(self, fingerprint: str) -> tuple[AlertRaised, datetime] | None:
         """The most recently closed alert with this fingerprint, and when it was closed."""
@@ -149,25 +153,29 @@ class Neo4jAlertStore:
 
         None as the anchor leaves the entity the alert is ABOUT as it was. `replaces` is the
         event id of the version the change was made from; AlertChanged when another change
-        was saved since.
+        was saved since, or when a new alert's fingerprint already has an open alert (one
+        open alert per fingerprint, enforced by a uniqueness constraint).
         """
-        _, summary, _ = await self._driver.execute_query(
-            queries.SAVE_ALERT,
-            alert=alert.model_dump(mode="json"),
-            body=alert.model_dump_json(),
-            anchor_id=anchor_id,
-            report_ids=[str(e.report_id) for e in alert.evidence],
-            replaces=str(replaces) if replaces else None,
-            outbox=self._outbox,
-            history={
-                "at": history.at.isoformat(),
-                "by": history.by,
-                "action": history.action,
-                "status": history.status.value,
-                "note": history.note,
-            },
-            database_=self._database,
-        )
+        try:
+            _, summary, _ = await self._driver.execute_query(
+                queries.SAVE_ALERT,
+                alert=alert.model_dump(mode="json"),
+                body=alert.model_dump_json(),
+                anchor_id=anchor_id,
+                report_ids=[str(e.report_id) for e in alert.evidence],
+                replaces=str(replaces) if replaces else None,
+                outbox=self._outbox,
+                history={
+                    "at": history.at.isoformat(),
+                    "by": history.by,
+                    "action": history.action,
+                    "status": history.status.value,
+                    "note": history.note,
+                },
+                database_=self._database,
+            )
+        except ConstraintError as error:  # the alert id taken meanwhile by another version
+            raise AlertChanged(f"alert {alert.alert_id} was saved by another writer") from error
         if not summary.counters.contains_updates:
             raise AlertChanged(f"alert {alert.alert_id} changed since event {replaces}")
 
@@ -188,24 +196,10 @@ class Neo4jAlertStore:
         )
 
     async def list_alerts(
-        self,
-        *,
-        status: AlertStatus | None,
-        type_: AlertType | None,
-        priority: Priority | None,
-        assignee: str | None,
-        audiences: list[str],
-        offset: int,
-        limit: int,
-    ) -> tuple[list[AlertRaised], int]:
-        """One page of the alerts the audiences may see, newest first, and their total."""
-        params = {
-            "status": status.value if status else None,
-            "type": type_.value if type_ else None,
-            "priority": priority.value if priority else None,
-            "assignee": assignee,
-            "audiences": audiences,
-        }
+        self, *, filters: AlertFilter, audiences: list[str], offset: int, limit: int
+    ) -> tuple[list[ListedAlert], int]:
+        """One page of the alerts the audiences may see, in the filter's order, and their total."""
+        params = filters.parameters() | {"audiences": audiences}
         records, _, _ = await self._driver.execute_query(
             queries.LIST_ALERTS,
             params | {"offset": offset, "limit": limit},
@@ -214,7 +208,10 @@ class Neo4jAlertStore:
         counted, _, _ = await self._driver.execute_query(
             queries.COUNT_ALERTS, params, database_=self._database
         )
-        alerts = [AlertRaised.model_validate_json(r["body"]) for r in records]
+        alerts = [
+            ListedAlert(AlertRaised.model_validate_json(r["body"]), tuple(r["areas"]))
+            for r in records
+        ]
         return alerts, counted[0]["total"]
 
     async def get_alert(self, alert_id: UUID, *, audiences: Sequence[str]) -> AlertRaised | None:
@@ -252,6 +249,53 @@ class Neo4jAlertStore:
             )
             for r in records
         ]
+
+
+class Neo4jOutboxLease:
+    """The lease on an outbox that lets one alert worker at a time drain it.
+
+    Taken in Neo4j for `lease_s`; taking it again renews it, and a renewal within the first
+    third of the lease is not written (the lease is still well ahead), so draining costs about
+    one write every lease_s / 3 rather than one per change.
+    """
+
+    def __init__(
+        self, *, driver: AsyncDriver, database: str, outbox: str, owner: str, lease_s: float
+    ) -> None:
+        self._driver = driver
+        self._database = database
+        self._outbox = outbox
+        self._owner = owner
+        self._lease_s = lease_s
+        self._renew_after = 0.0  # time.monotonic() from which taking it again is written
+
+    async def take(self) -> bool:
+        """Take or renew the lease; False while another worker holds it."""
+        if time.monotonic() < self._renew_after:
+            return True
+        started = time.monotonic()
+        records, _, _ = await self._driver.execute_query(
+            queries.TAKE_OUTBOX_LEASE,
+            outbox=self._outbox,
+            owner=self._owner,
+            lease_ms=int(self._lease_s * 1000),
+            database_=self._database,
+        )
+        if not records:
+            self._renew_after = 0.0
+            return False
+        self._renew_after = started + self._lease_s / 3
+        return True
+
+    async def give_back(self) -> None:
+        """Let the lease go, if this worker still holds it."""
+        self._renew_after = 0.0
+        await self._driver.execute_query(
+            queries.GIVE_BACK_OUTBOX_LEASE,
+            outbox=self._outbox,
+            owner=self._owner,
+            database_=self._database,
+        )
 
 
 class Neo4jLinkedChildrenGraph:

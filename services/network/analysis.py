@@ -8,14 +8,15 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from pydantic import BaseModel
+import jellyfish
+from pydantic import BaseModel, Field
 
 from common.auth import Principal
 from common.visibility import audiences_of
 from schemas.entities import PlaceCategory
 from schemas.grading import HandlingCode, IntelligenceAssessment, SourceEvaluation
 from schemas.identifiers.handles import Platform, normalise_handle
-from schemas.identifiers.names import normalise_name
+from schemas.identifiers.names import name_tokens, normalise_name
 from schemas.identifiers.phone import to_e164
 from schemas.identifiers.vrm import parse_vrm
 from services.network.matching import (
@@ -97,6 +98,12 @@ class PersonHit(BaseModel):
     role: str | None
     score: float
     last_reported: str | None
+    matched_on: str | None = Field(
+        default=None,
+        description="The name, nickname or alias a report you may see gives that the search "
+        "matched by a word (a given name, a surname or a nickname alone); unset when the whole "
+        "name, the date of birth or an identifier found them.",
+    )
 
 
 class NetworkFilter(BaseModel):
@@ -135,6 +142,11 @@ class AnalystGraph(Protocol):
         self, identifier_id: str, *, audiences: list[str], limit: int
     ) -> list[str]:
         """Visible people linked to a phone, handle or vehicle."""
+        ...
+
+    def search_words(self, words: str, *, audiences: list[str], limit: int) -> list[dict[str, Any]]:
+        """Visible people a visible report calls by the words (a full-text query): each row's
+        `id` and `said`, what only the visible reports call them."""
         ...
 
     def person_facts(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
@@ -282,7 +294,8 @@ def search_persons(
     limit: int,
     today: Callable[[], date],
 ) -> list[PersonHit]:
-    """People matching a name (fuzzy, aliases, nicknames), a date of birth or an identifier.
+    """People matching a name (fuzzy, aliases, nicknames, or one word of any of them: a given
+    name or a surname alone), a date of birth or an identifier.
 
     Names are scored against what visible reports call the person, so a nickname recorded only
     in a report the caller may not see does not find them.
@@ -303,6 +316,12 @@ def search_persons(
         ids += graph.search_keys(keys, audiences=audiences, limit=limit * 5)
     if identifier:
         ids += graph.search_identifier(identifier, audiences=audiences, limit=limit * 5)
+    by_words: dict[str, tuple[float, str]] = {}
+    if name and (words := name_words_query(name)):
+        for row in graph.search_words(words, audiences=audiences, limit=limit * 5):
+            if matched := word_match(name, row["said"]):
+                by_words[row["id"]] = matched
+        ids += list(by_words)
     hits = []
     searched = bool(mention.names or mention.nicknames)
     for row in graph.person_facts(list(dict.fromkeys(ids)), audiences=audiences):
@@ -314,6 +333,11 @@ def search_persons(
         if date_of_birth is not None and not searched:
             value = 1.0 if born == date_of_birth else 0.0
         found = (result.candidate or result.certain) if result is not None else value > 0
+        matched_on = None
+        word_value, word = by_words.get(row["id"], (0.0, None))
+        born_agrees = date_of_birth is None or born is None or born == date_of_birth
+        if word is not None and born_agrees and (not found or word_value > value):
+            found, value, matched_on = True, word_value, word
         if not found and not identifier:
             continue
         hits.append(
@@ -324,10 +348,57 @@ def search_persons(
                 role=row["role"],
                 score=round(value, 3),
                 last_reported=row["last_reported"],
+                matched_on=matched_on,
             )
         )
     hits.sort(key=lambda h: (-h.score, h.id))
     return hits[:limit]
+
+
+WORD_SIMILARITY = 0.85  # Jaro-Winkler of a searched word and a word of a name, at least
+PART_OF_A_NAME = 0.9  # a word matching part of a name counts less than the whole name
+
+
+def _words(text: str) -> list[str]:
+    """The words the full-text index keeps: letters, digits and inner apostrophes ("o'neil"),
+    lower case; nothing Lucene's query syntax would read as an operator."""
+    kept = "".join(c if c.isalnum() or c == "'" else " " for c in text.casefold())
+    return [w for w in (word.strip("'") for word in kept.split()) if w]
+
+
+def name_words_query(name: str) -> str | None:
+    """The full-text query for every word of a searched name: each must occur (a word of four
+    letters or more allows one typo), as written or without its accents."""
+    terms = []
+    for word in _words(name):
+        forms = dict.fromkeys([word, *name_tokens(word)])
+        fuzzy = [f"{form}~1" if len(form) >= 4 else form for form in forms if form]
+        if fuzzy:
+            terms.append(f"+({' '.join(fuzzy)})")
+    return " ".join(terms) or None
+
+
+def word_match(name: str, said: list[str]) -> tuple[float, str] | None:
+    """How well every word of the searched name matches the words of one thing the visible
+    reports call the person (1.0 for the whole of it), and which; None when nothing does."""
+    wanted = name_tokens(name)
+    if not wanted:
+        return None
+    best: tuple[float, str] | None = None
+    for called in said:
+        parts = name_tokens(called)
+        if not parts:
+            continue
+        similarity = min(
+            max(1.0 if w == p else jellyfish.jaro_winkler_similarity(w, p) for p in parts)
+            for w in wanted
+        )
+        if similarity < WORD_SIMILARITY:
+            continue
+        value = similarity if wanted == parts else similarity * PART_OF_A_NAME
+        if best is None or value > best[0]:
+            best = (value, called)
+    return best
 
 
 def _visible_facts(labels: list[str], born: date | None) -> PersonFacts:

@@ -31,9 +31,17 @@ from services.network.analysis import (
 )
 from services.network.comparison import Comparison, NotVisible, compare_people
 from services.network.config import Settings
-from services.network.deps import AdminDep, AnalystDep, GraphDep, PublisherDep, SettingsDep
+from services.network.deps import (
+    AdminDep,
+    AnalystDep,
+    GraphDep,
+    MissingReaderDep,
+    PublisherDep,
+    SettingsDep,
+)
 from services.network.exports import to_graphml, to_i2_csv
 from services.network.mentions import LinkType
+from services.network.missing import MissingChild, missing_children
 from services.network.ports import PublishFailed
 from services.network.profiles import PersonDetail, person_detail
 from services.network.reads import Neo4jAnalystGraph
@@ -311,6 +319,40 @@ def co_presence(
         parameters={"offset": offset, "limit": limit},
     )
     return CoPresencePage(items=items, page=_page(offset=offset, limit=limit, got=len(items)))
+
+
+class MissingPage(BaseModel):
+    """Children missing now, longest missing first."""
+
+    items: list[MissingChild]
+    page: Page
+
+
+@router.get("/missing", response_model=MissingPage)
+def missing_now(
+    principal: MissingReaderDep,
+    graph: GraphDep,
+    audit: AuditDep,
+    purpose: Purpose,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> MissingPage:
+    """Children missing now (police, analysts, admins): each one's latest missing episode that
+    a report you may see started and none you may see ended, whatever channel reported it, with
+    how long they have been missing, where they were last seen and the latest report you may see
+    about them since. Audited (`missing.list`) with every child, place and report shown."""
+    items = missing_children(
+        principal=principal, graph=graph, now=datetime.now(UTC), offset=offset, limit=limit
+    )
+    _audit(
+        audit,
+        principal,
+        action="missing.list",
+        purpose=purpose,
+        subjects=[i.person_id for i in items],
+        parameters={"offset": offset, "limit": limit},
+    )
+    return MissingPage(items=items, page=_page(offset=offset, limit=limit, got=len(items)))
 
 
 class ExportFormat(StrEnum):

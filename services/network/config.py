@@ -33,6 +33,10 @@ class Settings(InfraSettings):
     # Every analyst query's transaction is ended after this many seconds, and the call answered
     # 503 saying how to narrow it (0 would mean no limit, so it must be more).
     network_query_timeout_s: float = Field(default=DEFAULT_QUERY_TIMEOUT_S, gt=0)
+    # The person-matching model file (m and u values, thresholds, term frequencies), one
+    # `tessera resolution train` wrote; unset, the hand-set one shipped beside matching. The
+    # worker and the analyst API's "why" must read the same file.
+    network_resolution_model: str | None = None
 
 
 @lru_cache

@@ -14,6 +14,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 ANALYSTS = frozenset({Role.ANALYST, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
+MISSING_READERS = frozenset({Role.POLICE, Role.ANALYST, Role.ADMIN})
 
 
 def get_graph(request: Request) -> Neo4jAnalystGraph:
@@ -33,6 +34,11 @@ def require_analyst(principal: PrincipalDep) -> Principal:
     return authorise(principal, allowed=ANALYSTS, action="explore the intelligence network")
 
 
+def require_missing_reader(principal: PrincipalDep) -> Principal:
+    """Police, analysts and admins may list the children missing now."""
+    return authorise(principal, allowed=MISSING_READERS, action="list the children missing now")
+
+
 def require_admin(principal: PrincipalDep) -> Principal:
     """Only admins read the audit log."""
     return authorise(principal, allowed=ADMINS, action="read the audit log")
@@ -42,3 +48,4 @@ GraphDep = Annotated[Neo4jAnalystGraph, Depends(get_graph)]
 PublisherDep = Annotated[Publisher, Depends(get_publisher)]
 AnalystDep = Annotated[Principal, Depends(require_analyst)]
 AdminDep = Annotated[Principal, Depends(require_admin)]
+MissingReaderDep = Annotated[Principal, Depends(require_missing_reader)]

@@ -130,6 +130,8 @@ def report_writes(graphs: list[ReportGraph]) -> list[tuple[str, dict[str, Any]]]
 
     for field, query in ENTITY_WRITES:
         add(query, rows_of(field))
+    # A place with a postcode the loaded centroids know is located (`tessera geo load`).
+    add(queries.LOCATE_PLACES_BY_POSTCODE, rows_of("locations"))
     links: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for g in graphs:
         for kind, pairs in g.links.items():

@@ -2,7 +2,9 @@
 
 Fellegi-Sunter: each candidate pair gets a comparison vector (a level per field: given name,
 surname, date of birth, identifiers, phones, handles, postcode, address, nickname) and a match
-weight, the sum of each level's log2(m/u) from the versioned model (resolution_model.json).
+weight, the sum of each level's log2(m/u) from the versioned model (resolution_model.json, or
+the trained file NETWORK_RESOLUTION_MODEL names); an exact given name or surname the model lists
+as common weighs log2(m/tf) instead (term frequencies, resolution_model.MatchModel.value_weight).
 A pair over the merge threshold merges; one over the candidate threshold becomes a
 POSSIBLE_SAME_AS candidate for an analyst. Some things no weight overrides (vetoes): conflicting
 identifiers, a date of birth no error pattern explains, twins, an analyst's NOT_SAME_AS, and a
@@ -18,6 +20,7 @@ from datetime import date
 import jellyfish
 from rapidfuzz import fuzz
 
+from schemas.identifiers.address import normalise_address
 from schemas.identifiers.names import name_tokens, normalise_name
 from services.network.resolution_model import MatchModel, default_model, related_names
 
@@ -149,7 +152,7 @@ def facts_of(
         handles=frozenset(handles),
         identifiers=frozenset(identifiers),
         postcodes=frozenset([home_postcode] if home_postcode else []),
-        addresses=tuple(a for a in [normalise_name(home_address or "")] if a),
+        addresses=tuple(a for a in [normalise_address(home_address or "")] if a),
     )
 
 
@@ -293,10 +296,19 @@ class _Names:
     given: str
     surname: str
     how: str  # as written, swapped, or joined
+    # The names as the mention writes them, for term frequencies when a level is exact.
+    given_value: str | None = None
+    surname_value: str | None = None
+
+    def weight(self, model: MatchModel) -> float:
+        return model.value_weight("given_name", self.given, self.given_value) + model.value_weight(
+            "surname", self.surname, self.surname_value
+        )
 
 
 def _name_levels(mention: PersonFacts, known: PersonFacts, model: MatchModel) -> _Names:
-    """The best-scoring alignment of any of the mention's names with any of the known's."""
+    """The best-scoring alignment of any of the mention's names with any of the known's (a
+    common name's exact match weighing what its term frequency says)."""
     best, best_weight = _Names("missing", "missing", ""), float("-inf")
     mine, theirs = set(mention.nicknames), set(known.nicknames)
 
@@ -307,21 +319,37 @@ def _name_levels(mention: PersonFacts, known: PersonFacts, model: MatchModel) ->
         for b in _forms(known):
             if a.surname is None and b.surname is None:
                 continue  # two one-part names: the nickname comparison
-            options = [_Names(given(a.given, b.given), surname_level(a.surname, b.surname), "")]
+            options = [
+                _Names(
+                    given(a.given, b.given),
+                    surname_level(a.surname, b.surname),
+                    "",
+                    a.given,
+                    a.surname,
+                )
+            ]
             if a.surname is not None and b.surname is not None:
                 options.append(
-                    _Names(given(a.given, b.surname), surname_level(a.surname, b.given), "swapped")
+                    _Names(
+                        given(a.given, b.surname),
+                        surname_level(a.surname, b.given),
+                        "swapped",
+                        a.given,
+                        a.surname,
+                    )
                 )
             elif a.surname is None:  # a one-part name may be the surname
-                options.append(_Names("missing", surname_level(a.given, b.surname), ""))
-            else:
-                options.append(_Names("missing", surname_level(a.surname, b.given), ""))
-            if a.joined & b.joined:
-                options.append(_Names("exact", "exact", "joined"))
-            for option in options:
-                weight = model.weight("given_name", option.given) + model.weight(
-                    "surname", option.surname
+                options.append(
+                    _Names("missing", surname_level(a.given, b.surname), "", None, a.given)
                 )
+            else:
+                options.append(
+                    _Names("missing", surname_level(a.surname, b.given), "", None, a.surname)
+                )
+            if a.joined & b.joined:
+                options.append(_Names("exact", "exact", "joined", a.given, a.surname))
+            for option in options:
+                weight = option.weight(model)
                 if weight > best_weight:
                     best, best_weight = option, weight
     return best
@@ -396,17 +424,14 @@ def address_level(a: PersonFacts, b: PersonFacts) -> str:
     return "similar" if best >= ADDRESS_SIMILAR else "different"
 
 
-def compare(
-    mention: PersonFacts, known: PersonFacts, *, model: MatchModel | None = None
-) -> dict[str, str]:
-    """The comparison vector: each field's level (a conflict is a level no model weighs), and
-    under `names` how the names were aligned ("", "swapped" or "joined")."""
-    model = model or default_model()
+def _compare(
+    mention: PersonFacts, known: PersonFacts, model: MatchModel
+) -> tuple[dict[str, str], _Names]:
     names = _name_levels(mention, known, model)
     # The postcode is part of the address: counted only when there is no address to compare,
     # or one household would count twice (and siblings share both).
     address = address_level(mention, known)
-    return {
+    levels = {
         "given_name": names.given,
         "surname": names.surname,
         "date_of_birth": date_of_birth_level(mention, known),
@@ -416,8 +441,17 @@ def compare(
         "postcode": postcode_level(mention, known) if address == "missing" else "missing",
         "address": address,
         "nickname": "agree" if set(mention.nicknames) & set(known.nicknames) else "missing",
-        "names": names.how,
     }
+    return levels, names
+
+
+def compare(
+    mention: PersonFacts, known: PersonFacts, *, model: MatchModel | None = None
+) -> dict[str, str]:
+    """The comparison vector: each field's level (a conflict is a level no model weighs), and
+    under `names` how the names were aligned ("", "swapped" or "joined")."""
+    levels, names = _compare(mention, known, model or default_model())
+    return {**levels, "names": names.how}
 
 
 # ---------------------------------------------------------------- vetoes and the score
@@ -456,11 +490,14 @@ _LABELS = {"given_name": "given name", "date_of_birth": "date of birth"}
 def score(mention: PersonFacts, known: PersonFacts, *, model: MatchModel | None = None) -> Score:
     """The match weight of a mention against a known person, its levels, and any veto."""
     model = model or default_model()
-    levels = compare(mention, known, model=model)
-    how = levels.pop("names")
+    levels, names = _compare(mention, known, model)
+    how = names.how
     veto = _veto(levels, mention, known)
+    shared = {"given_name": names.given_value, "surname": names.surname_value}
     parts = tuple(
-        FieldLevel(f, lv, 0.0 if lv == "conflict" else round(model.weight(f, lv), 2))
+        FieldLevel(
+            f, lv, 0.0 if lv == "conflict" else round(model.value_weight(f, lv, shared.get(f)), 2)
+        )
         for f, lv in levels.items()
     )
     weight = round(sum(p.weight for p in parts), 2)

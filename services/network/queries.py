@@ -103,6 +103,17 @@ ON CREATE SET m.name = row.name, m.category = row.category, m.lat = row.lat, m.l
               m.police_force_area = row.police_force_area
 """
 
+# A place with a postcode is located at the postcode's centroid (`tessera geo load`), once: for
+# the linking step, with the rows MERGE_LOCATIONS wrote (issue 18). Reference data, so the centroid
+# is kept apart from what reports say (their coordinates stay on their MENTIONS).
+LOCATE_PLACES_BY_POSTCODE = """
+UNWIND $rows AS row
+MATCH (l:Location {id: row.id})
+WHERE l.postcode IS NOT NULL AND l.centroid_lat IS NULL
+MATCH (c:PostcodeCentroid {postcode: l.postcode})
+SET l.centroid_lat = c.lat, l.centroid_lon = c.lon
+"""
+
 MERGE_VEHICLES = """
 UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
@@ -427,7 +438,8 @@ CALL (n) {
 }
 RETURN n.id AS id, n.kind AS kind, label, category,
        CASE WHEN n.kind = 'person' THEN coalesce(role, 'unknown') END AS role,
-       coordinates[0] AS lat, coordinates[1] AS lon
+       coalesce(coordinates[0], n.centroid_lat) AS lat,
+       coalesce(coordinates[1], n.centroid_lon) AS lon
 """
 
 # The shortest visible path within N links, one statement per N from 1 to 6: a variable-length
@@ -528,6 +540,22 @@ MATCH (i:Entity {id: $identifier_id})-[l]-(p:Person)
 WHERE any(a IN p.audiences WHERE a IN $audiences)
   AND any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences)
 RETURN DISTINCT p.id AS id
+LIMIT $limit
+"""
+
+# Any word of a name, nickname or alias (the mention_names full-text index), kept only from
+# reports the caller may see: `said` is what those reports call the person, nothing else.
+SEARCH_BY_NAME_WORDS = """
+CALL db.index.fulltext.queryRelationships('mention_names', $words) YIELD relationship, score
+MATCH (r:Report)-[relationship]->(p:Person)
+WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+WITH p, relationship AS m, score
+LIMIT $scan
+WITH p, max(score) AS score, collect(m.name) AS names, collect(m.nicknames) AS nickname_lists
+RETURN p.id AS id, score,
+       [n IN names + reduce(all = [], k IN nickname_lists | all + coalesce(k, []))
+        WHERE n IS NOT NULL] AS said
+ORDER BY score DESC, id
 LIMIT $limit
 """
 
@@ -660,6 +688,48 @@ RETURN r.id AS report_id, r.type AS type, toString(r.observed_at) AS observed_at
             ELSE r.source_agency END AS source_agency,
        r.police_incident_ref AS police_incident_ref
 ORDER BY r.observed_at DESC, r.id
+SKIP $offset LIMIT $limit
+"""
+
+# Children missing now, as the caller may see it (issue 18): an episode a visible report started
+# and no visible report ended, the latest per child; named, placed and last seen as that report
+# says, and the latest visible report about them since. Every channel's reports, not only forms.
+MISSING_NOW = """
+MATCH (p:Person)-[:WENT_MISSING]->(e:MissingEpisode)
+WHERE e.started_at IS NOT NULL
+MATCH (o:Report {id: e.reported_by})
+WHERE o.retracted IS NULL AND any(a IN o.audiences WHERE a IN $audiences)
+OPTIONAL MATCH (c:Report {id: e.ended_by})
+WHERE c.retracted IS NULL AND any(a IN c.audiences WHERE a IN $audiences)
+WITH p, e, o, c WHERE c IS NULL
+WITH p, e, o ORDER BY e.started_at DESC
+WITH p, head(collect({e: e, o: o})) AS latest
+WITH p, latest.e AS e, latest.o AS o
+MATCH (o)-[m:MENTIONS {part: 'missing'}]->(p)
+CALL (o, e) {
+  OPTIONAL MATCH (o)-[ls:MENTIONS {part: 'last_seen'}]->(seen:Location)
+  OPTIONAL MATCH (e)-[:MISSING_FROM]->(home:Location)<-[hm:MENTIONS]-(o)
+  RETURN ls.name AS last_seen_place, seen.postcode AS last_seen_postcode,
+         hm.name AS missing_from, home.postcode AS missing_from_postcode
+  LIMIT 1
+}
+CALL (p, e) {
+  OPTIONAL MATCH (s:Report)-[:MENTIONS]->(p)
+  WHERE s.retracted IS NULL AND any(a IN s.audiences WHERE a IN $audiences)
+    AND s.observed_at > e.started_at AND s.id <> e.reported_by
+  WITH s ORDER BY s.observed_at DESC, s.id LIMIT 1
+  OPTIONAL MATCH (s)-[sm:MENTIONS]->(:Location)
+  RETURN s.id AS since_report_id, s.type AS since_type, toString(s.observed_at) AS since_at,
+         [x IN collect(sm.name) WHERE x IS NOT NULL] AS since_places
+}
+RETURN p.id AS person_id, m.name AS name, m.date_of_birth AS date_of_birth, m.age AS age,
+       e.id AS episode_id, toString(e.started_at) AS missing_since,
+       e.police_risk_grading AS police_risk_grading, o.id AS report_id,
+       CASE WHEN o.source_protected AND o.source_agency <> $agency THEN null
+            ELSE o.source_agency END AS reported_by,
+       last_seen_place, last_seen_postcode, missing_from, missing_from_postcode,
+       since_report_id, since_type, since_at, since_places
+ORDER BY e.started_at, p.id
 SKIP $offset LIMIT $limit
 """
 

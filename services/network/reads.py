@@ -118,6 +118,26 @@ class Neo4jAnalystGraph:
         )
         return [r["id"] for r in rows]
 
+    def search_words(self, words: str, *, audiences: list[str], limit: int) -> list[dict[str, Any]]:
+        """Visible people a visible report calls by the words (a full-text query), with what
+        the visible reports call them."""
+        rows = self._rows(
+            queries.SEARCH_BY_NAME_WORDS,
+            words=words,
+            audiences=audiences,
+            scan=limit * 20,
+            limit=limit,
+        )
+        return [{"id": r["id"], "said": list(r["said"])} for r in rows]
+
+    def missing_now(
+        self, *, audiences: list[str], agency: str, offset: int, limit: int
+    ) -> list[dict[str, Any]]:
+        """Open missing episodes the caller may see, longest missing first."""
+        return self._rows(
+            queries.MISSING_NOW, audiences=audiences, agency=agency, offset=offset, limit=limit
+        )
+
     def person_match_facts(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
         """Each person's visible mentions and visible phones and handles, as matching reads."""
         return self._rows(queries.PERSON_MATCH_FACTS, ids=ids, audiences=audiences)

@@ -2,12 +2,21 @@
 
 Fellegi-Sunter: for a pair of records, m is how often a true match shows a level (the given
 names are a typo of each other), u how often a random pair of different people does; the level
-adds log2(m / u) to the pair's match weight. The values live in `resolution_model.json`,
-versioned, so `tessera resolution train` can write them from the graph's own mentions and the
-worker load them without a code change. It is read once per process.
+adds log2(m / u) to the pair's match weight. The values live in a versioned model file:
+`resolution_model.json` beside this module (hand-set), or one `tessera resolution train` wrote
+from the graph's own mentions, named by NETWORK_RESOLUTION_MODEL. It is read once per process.
+
+Term frequencies: an exact given name or surname that many people share says less than a rare
+one. A model may list the names at least `min_people` people share, each with its frequency
+(tf); an exact match on a listed name weighs log2(m / tf) instead of log2(m / u), never more
+than the level's own weight and never more than `max_penalty` bits less. A name not listed
+(fewer people have it) keeps the level's weight, so no rare name, which could point to a child,
+is ever written to a model file.
 """
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Self
@@ -15,7 +24,11 @@ from typing import Self
 from nicknames import NickNamer
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.network.config import get_settings
+
 MODEL_FILE = Path(__file__).with_name("resolution_model.json")
+# The comparisons whose exact level term frequencies adjust.
+TF_COMPARISONS = ("given_name", "surname")
 
 # The comparisons and levels matching.py computes: a model file must give each of them.
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -78,6 +91,30 @@ class Thresholds(BaseModel):
         return self
 
 
+class TermFrequencies(BaseModel):
+    """How common each name at least `min_people` people share is, by comparison."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_people: int = Field(ge=2)
+    max_penalty: float = Field(ge=0, description="bits an exact name loses at most")
+    note: str = ""
+    given_name: dict[str, float] = Field(default_factory=dict)
+    surname: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _frequencies(self) -> Self:
+        for comparison in TF_COMPARISONS:
+            if bad := [n for n, f in getattr(self, comparison).items() if not 0 < f <= 1]:
+                raise ValueError(f"{comparison} frequencies must be in (0, 1]: {bad[:3]}")
+        return self
+
+    def frequency(self, comparison: str, value: str) -> float | None:
+        """The share of records naming this value, if it is listed."""
+        table: dict[str, float] = getattr(self, comparison, {})
+        return table.get(value)
+
+
 class MatchModel(BaseModel):
     """A versioned matching model, as resolution_model.json holds it."""
 
@@ -89,6 +126,7 @@ class MatchModel(BaseModel):
     prior_note: str = ""
     thresholds: Thresholds
     comparisons: dict[str, Comparison]
+    term_frequencies: TermFrequencies | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> Self:
@@ -104,6 +142,20 @@ class MatchModel(BaseModel):
         """The match weight a comparison's level adds."""
         return self.comparisons[comparison].levels[level].weight
 
+    def value_weight(self, comparison: str, level: str, value: str | None) -> float:
+        """The weight of a level for the value both sides share: an exact given name or
+        surname that is common weighs log2(m / tf), bounded by the level's weight above and
+        `max_penalty` below; anything else the level's weight."""
+        weight = self.weight(comparison, level)
+        tf = self.term_frequencies
+        if tf is None or level != "exact" or value is None or comparison not in TF_COMPARISONS:
+            return weight
+        frequency = tf.frequency(comparison, value)
+        if frequency is None:
+            return weight
+        m = self.comparisons[comparison].levels[level].m
+        return max(weight - tf.max_penalty, min(weight, math.log2(m / frequency)))
+
     def probability(self, weight: float) -> float:
         """The match probability of a pair with this match weight, after the prior."""
         return 1 / (1 + 2 ** -(weight + self.prior_match_weight))
@@ -114,10 +166,35 @@ def load_model(path: Path) -> MatchModel:
     return MatchModel.model_validate_json(path.read_text(encoding="utf-8"))
 
 
+def model_path() -> Path:
+    """The model file the network processes use: NETWORK_RESOLUTION_MODEL, else the shipped one."""
+    configured = get_settings().network_resolution_model
+    return Path(configured) if configured else MODEL_FILE
+
+
 @lru_cache(maxsize=1)
+def _configured_model() -> MatchModel:
+    return load_model(model_path())
+
+
+_in_use: list[MatchModel] = []
+
+
 def default_model() -> MatchModel:
-    """The model shipped beside the code, read once per process."""
-    return load_model(MODEL_FILE)
+    """The model in use: the file NETWORK_RESOLUTION_MODEL names (else the shipped one), read
+    once per process, unless `model_in_use` lends another."""
+    return _in_use[-1] if _in_use else _configured_model()
+
+
+@contextmanager
+def model_in_use(model: MatchModel) -> Iterator[MatchModel]:
+    """Score with this model instead, within the block (the bench and `tessera resolution
+    evaluate --model` run the production resolver with a model file they were given)."""
+    _in_use.append(model)
+    try:
+        yield model
+    finally:
+        _in_use.pop()
 
 
 @lru_cache(maxsize=1)

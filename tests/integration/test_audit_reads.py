@@ -262,6 +262,9 @@ class Answered:
 
 @dataclass
 class Logged:
+    async def claim(self, job: DeliveryJob) -> int | None:
+        return 0
+
     async def record_attempt(self, attempt: Attempt, *, settles: JobStatus | None) -> None:
         return None
 

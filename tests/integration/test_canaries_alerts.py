@@ -11,9 +11,13 @@ the worker's own use case. Then:
   canary: the alert API's list and detail, the live stream (the real feed and stream code, one
   poll), a webhook subscription of that force (the real choice of subscribers), and the alerts
   topic as its documented rule (`may_see` on `visibility`) lets a consumer pass it on;
+- the alert API's evidence (what each cited report said: event, place, time, narrative) is read
+  report by report through the receiver's own audiences, for every alert of the run, whether or
+  not the alert itself reaches them: outside, the restricted report gives nothing of itself, not
+  its narrative, nor its id;
 - inside the conditions (a user of the force named), the baseline's alert types are raised and
   visible, and every canary the baseline's alerts showed is shown, so the suite cannot pass by
-  showing nothing.
+  showing nothing; an alert citing the restricted report shows its narrative in its evidence.
 """
 
 import asyncio
@@ -21,7 +25,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from logging import INFO
 from pathlib import Path
@@ -44,6 +48,7 @@ from services.alerts.delivery.store import Neo4jAlertFeed
 from services.alerts.delivery.stream import Cursor, follow_alerts
 from services.alerts.delivery.visibility import may_see
 from services.alerts.detection import Context, detect
+from services.alerts.evidence import Neo4jEvidence
 from services.alerts.lifecycle import record_alert
 from services.alerts.main import create_app
 from services.alerts.store import Neo4jAlertStore
@@ -591,6 +596,34 @@ def _seen_by(
     return shown
 
 
+def _cited_ids(alert: AlertRaised) -> set[str]:
+    return {str(e.report_id) for e in alert.evidence}
+
+
+def _evidence_read(settings: InfraSettings, who: Principal, run: Run) -> str:
+    """What the alert API's evidence reader gives this receiver for every alert of the run,
+    each cited report read through the receiver's audiences (squeezed JSON)."""
+
+    async def read() -> list[str]:
+        driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        )
+        try:
+            reader = Neo4jEvidence(driver=driver, database=settings.neo4j_database)
+            shown = []
+            for alert in run.alerts.values():
+                said = await reader.cited_reports(
+                    [str(e.report_id) for e in alert.evidence], audiences=audiences_of(who)
+                )
+                shown.append(json.dumps({k: asdict(v) for k, v in said.items()}, default=str))
+            return shown
+        finally:
+            await driver.close()
+
+    return _squeezed(" ".join(asyncio.run(read())))
+
+
 def _types(run: Run, who: Principal) -> set[str]:
     return {a.type.value for a in run.alerts.values() if may_see(a, audiences_of(who))}
 
@@ -615,11 +648,17 @@ def test_no_alert_channel_shows_a_restricted_reports_values_outside_its_conditio
         run = _run(settings, reports, index)
         runs.append(run)
         canaries = _canaries(run, index)
+        restricted_id = run.report_ids[index]
         outside = " ".join(_seen_by(OUTSIDE, run, alerts_api, settings))
-        leaked = sorted(c for c in canaries if c in outside)
+        outside += " " + _evidence_read(settings, OUTSIDE, run)
+        leaked = sorted(c for c in canaries | {restricted_id} if c in outside)
         assert not leaked, f"report {index} restricted: {leaked} reached a receiver outside"
         assert expected <= _types(run, INSIDE), f"report {index} restricted: no alert inside"
         inside = " ".join(_seen_by(INSIDE, run, alerts_api, settings))
+        narrative = _squeezed(f"Narrwren{run.tag}")
+        citing = [a for a in run.alerts.values() if restricted_id in _cited_ids(a)]
+        if citing:
+            assert narrative in inside, f"report {index} restricted: its narrative is not shown"
         shown_before = {c for c in canaries if c.replace(run.tag, baseline.tag) in baseline_text}
         missing = sorted(c for c in shown_before if c not in inside)
         assert not missing, f"report {index} restricted: inside does not see {missing}"

@@ -1,14 +1,14 @@
 """The canary suite for the analyst API (issue 13): a leak hunt, not a happy path.
 
-One scenario of five reports about the same young people (a sighting, a vehicle, a phone, a
-social-media handle, an association). In each run one of them is coded C for one agency and
-carries canary values no other report has: a name, a nickname, a date of birth, a home
-authority, a phone, a registration, a handle, coordinates and a word of narrative. Every analyst
-read (search by name, nickname, date of birth, phone, registration and handle; profile, network,
-paths, co-presence, exports, resolution candidates) is then made by an analyst outside the
-conditions, and fails on any canary found; and again by one inside, and fails when the canaries
-that read shows are missing, so the suite cannot pass by showing nothing. Log records the
-process wrote at INFO or below are searched too.
+One scenario of six reports about the same young people (a sighting, a vehicle, a phone, a
+social-media handle, an association, a missing report). In each run one of them is coded C for
+one agency and carries canary values no other report has: a name, a nickname, a date of birth, a
+home authority, a phone, a registration, a handle, coordinates and a word of narrative. Every
+analyst read (search by name, surname alone, nickname, date of birth, phone, registration and
+handle; children missing now; profile, network, paths, co-presence, exports, resolution
+candidates) is then made by an analyst outside the conditions, and fails on any canary found;
+and again by one inside, and fails when the canaries that read shows are missing, so the suite
+cannot pass by showing nothing. Log records the process wrote at INFO or below are searched too.
 """
 
 import logging
@@ -16,6 +16,7 @@ import random
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,14 @@ pytestmark = pytest.mark.integration
 
 HOME, POLICE, ANALYSTS = "Synthetic Home A", "Synthetic Police", "Synthetic Analysts"
 PURPOSE = {"purpose": "canary suite: hunting for leaks of restricted intelligence"}
-KINDS = ("sighting", "vehicle_sighting", "phone_contact", "social_media", "association")
+KINDS = (
+    "sighting",
+    "vehicle_sighting",
+    "phone_contact",
+    "social_media",
+    "association",
+    "missing_reported",
+)
 RESTRICTED = {
     "source": 1,
     "intelligence": "A",
@@ -117,6 +125,7 @@ class Canaries:
                 "phone_contact": {"phone"},  # a call names no one but the child
                 "social_media": {"name", "handle"},
                 "association": {"name"},
+                "missing_reported": {"name", "lat"},
             }[kind]
         )
 
@@ -179,6 +188,14 @@ def _event(kind: str, tag: str, canaries: Canaries | None) -> dict[str, Any]:
             "platform": "instagram",
             "handle": handle,
             "linked_persons": [ben, *([quill] if quill else [])],
+        }
+    if kind == "missing_reported":
+        return {
+            "type": "missing_reported",
+            "child": ava,
+            "last_seen_at": (datetime.now(UTC) - timedelta(hours=3)).isoformat(),
+            "last_seen_place": arcade,
+            "known_associates": [quill or ben],
         }
     return {"type": "association", "person_a": ava, "person_b": quill or ben, "nature": "friend"}
 
@@ -257,6 +274,7 @@ def _read_everything(s: Scenario, who: str) -> None:
     hits = s.canary_hits.setdefault(who, {})
     for what, params in (
         ("name", {"name": c.name}),
+        ("surname", {"name": c.name.split()[-1]}),  # one word of a name alone (issue 18)
         ("nickname", {"name": c.nickname}),
         ("date_of_birth", {"date_of_birth": c.date_of_birth}),
         ("phone", {"phone": c.phone_national}),
@@ -267,6 +285,7 @@ def _read_everything(s: Scenario, who: str) -> None:
         if response.status_code == 200 and response.json()["items"]:
             hits[what] = [hit["id"] for hit in response.json()["items"]]
             found |= set(hits[what])
+    s.read(who, "/v1/missing", limit=200)  # children missing now (issue 18)
     visible = set()
     for entity in sorted(found | s.entity_ids):
         if s.read(who, f"/v1/entities/{entity}").status_code == 200:
@@ -309,7 +328,9 @@ def test_no_analyst_read_shows_a_canary_outside_the_conditions_and_each_shows_in
     shown = _leaked(scenario.answers["inside"], scenario.canaries)
     missing = scenario.canaries.shown_by(scenario.kind) - set(shown)
     assert not missing, f"the caller inside the conditions does not see {sorted(missing)}"
-    searchable = scenario.canaries.shown_by(scenario.kind) & {
+    shown_by = scenario.canaries.shown_by(scenario.kind)
+    searchable = (shown_by | ({"surname"} if "name" in shown_by else set())) & {
+        "surname",
         "nickname",
         "date_of_birth",
         "vrm",

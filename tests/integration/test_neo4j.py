@@ -67,7 +67,14 @@ def test_migration_is_safe_to_rerun(settings: InfraSettings, neo4j_driver: Drive
     migrate(settings)
     assert migrate(settings) == []
     records, _, _ = neo4j_driver.execute_query(queries.LIST_CONSTRAINTS)
-    assert {"report_id", "person_id", "location_id", "alert_id"} <= set(records[0]["names"])
+    assert {
+        "report_id",
+        "person_id",
+        "location_id",
+        "alert_id",
+        "alert_open_fingerprint",
+        "alert_outbox_lease",
+    } <= set(records[0]["names"])
 
 
 def test_health_check_passes_on_a_store_whose_password_is_set(settings: InfraSettings) -> None:

@@ -18,7 +18,7 @@ from schemas.linking import EntityKind
 from services.alerts import queries
 from services.alerts.agents import around_each
 from services.alerts.lifecycle import HistoryEntry, record_alert
-from services.alerts.outbox import publish_unpublished
+from services.alerts.outbox import drain_leased, publish_unpublished
 from tests.factories import NOW
 from tests.unit.test_lifecycle import FakeAlertStore, _candidate
 
@@ -137,6 +137,76 @@ def test_each_change_waits_in_the_outbox_once_and_leaves_it_alone() -> None:
     created = queries.SAVE_ALERT.split("ON CREATE SET h.")[1].split("MERGE (a)-[:HAS_HISTORY]")[0]
     assert "h.outbox = $outbox" in created and "$body" in created
     assert "{event_id: $event_id}" in queries.MARK_ALERT_PUBLISHED
+
+
+class FakeLease:
+    """An outbox lease shared by fake workers: held by one name at a time."""
+
+    def __init__(self) -> None:
+        self.holder: str | None = None
+
+    def of(self, worker: str) -> "WorkerLease":
+        return WorkerLease(self, worker)
+
+
+class WorkerLease:
+    def __init__(self, shared: FakeLease, worker: str) -> None:
+        self.shared, self.worker = shared, worker
+
+    async def take(self) -> bool:
+        if self.shared.holder in (None, self.worker):
+            self.shared.holder = self.worker
+            return True
+        return False
+
+    async def give_back(self) -> None:
+        if self.shared.holder == self.worker:
+            self.shared.holder = None
+
+
+def test_two_workers_draining_at_once_publish_each_change_once_and_in_order() -> None:
+    store, topic, lease = FakeOutboxStore(), FlakyTopic(), FakeLease()
+    changes = [_record(store, 3, 0), _record(store, 4, 5), _record(store, 5, 9)]
+
+    async def publish(alert: AlertRaised) -> None:
+        await asyncio.sleep(0.01)  # the other worker asks for the lease meanwhile
+        topic.sent.append(alert)
+
+    async def both() -> list[list[AlertRaised] | None]:
+        return await asyncio.gather(
+            *(
+                drain_leased(outbox=store, lease=lease.of(w), publish=publish, wait_s=5.0)
+                for w in ("a", "b")
+            )
+        )
+
+    first, second = asyncio.run(both())
+    assert first == changes and second == []  # b waited for a, then found nothing left
+    assert topic.sent == changes and lease.holder is None
+
+
+def test_a_drain_that_cannot_take_the_lease_in_time_publishes_nothing() -> None:
+    store, topic, lease = FakeOutboxStore(), FlakyTopic(), FakeLease()
+    _record(store, 3, 0)
+    lease.holder = "a worker that is still draining"
+    drained = asyncio.run(
+        drain_leased(outbox=store, lease=lease.of("b"), publish=topic.publish, wait_s=0.1)
+    )
+    assert drained is None and topic.sent == [] and len(store.outbox) == 1
+
+
+def test_a_drain_that_lost_its_lease_leaves_the_rest_to_the_new_holder() -> None:
+    store, topic, lease = FakeOutboxStore(), FlakyTopic(), FakeLease()
+    first, _ = _record(store, 3, 0), _record(store, 4, 5)
+
+    async def publish(alert: AlertRaised) -> None:
+        topic.sent.append(alert)
+        lease.holder = "b"  # a's lease expired while it published; b took it
+
+    drained = asyncio.run(
+        drain_leased(outbox=store, lease=lease.of("a"), publish=publish, wait_s=1.0)
+    )
+    assert drained == [first] and topic.sent == [first] and lease.holder == "b"
 
 
 def _entities(*ids: str) -> list[tuple[EntityKind, str]]:

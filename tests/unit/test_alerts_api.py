@@ -1,6 +1,7 @@
 """The alert HTTP adapter: who may read, pagination, and the audit of every read."""
 
-from datetime import timedelta
+import json
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -17,7 +18,9 @@ from schemas.alerts import (
     Subgraph,
     SubgraphNode,
 )
-from services.alerts.deps import get_alert_store
+from services.alerts.deps import get_alert_store, get_evidence
+from services.alerts.evidence import CitedReport
+from services.alerts.listing import AlertFilter, AlertSort, ListedAlert
 from services.alerts.main import create_app
 from tests.auditing import FakeAudit
 from tests.factories import NOW
@@ -49,8 +52,10 @@ class FakeAlertStore:
     def __init__(self, alerts: list[AlertRaised]) -> None:
         self._alerts = alerts
 
-    async def list_alerts(self, *, status, type_, priority, assignee, audiences, offset, limit):  # type: ignore[no-untyped-def]
-        return self._alerts[offset : offset + limit], len(self._alerts)
+    async def list_alerts(self, *, filters, audiences, offset, limit):  # type: ignore[no-untyped-def]
+        self.filters = filters
+        page = self._alerts[offset : offset + limit]
+        return [ListedAlert(a, ("Synthshire",)) for a in page], len(self._alerts)
 
     async def get_alert(self, alert_id, *, audiences):  # type: ignore[no-untyped-def]
         return next((a for a in self._alerts if a.alert_id == alert_id), None)
@@ -59,14 +64,42 @@ class FakeAlertStore:
         return []
 
 
+class FakeEvidence:
+    """What the cited reports said: each report is visible or not, as the fake is told."""
+
+    def __init__(self, visible: bool) -> None:
+        self._visible = visible
+
+    async def cited_reports(self, report_ids, *, audiences):  # type: ignore[no-untyped-def]
+        if not self._visible:
+            return {}
+        return {
+            rid: CitedReport(
+                report_id=UUID(rid),
+                observed_at=NOW,
+                grading="2B P",
+                event_type="sighting",
+                place="Synthetic Park",
+                narrative="Seen by the gates (synthetic).",
+            )
+            for rid in report_ids
+        }
+
+
 def _client(
-    tmp_path: Path, role: Role, alerts: list[AlertRaised], audit: FakeAudit | None = None
+    tmp_path: Path,
+    role: Role,
+    alerts: list[AlertRaised],
+    audit: FakeAudit | None = None,
+    *,
+    visible: bool = True,
 ) -> tuple[TestClient, dict[str, str]]:
     tokens = TokenStore(tmp_path / "users.json")
     app = create_app()
     app.state.token_store = tokens
     app.state.audit_trail = (audit or FakeAudit()).trail
     app.dependency_overrides[get_alert_store] = lambda: FakeAlertStore(alerts)
+    app.dependency_overrides[get_evidence] = lambda: FakeEvidence(visible)
     tokens.add_agency("Synthetic Police")
     token = tokens.issue(user="pc.synth", agency="Synthetic Police", role=role)
     return TestClient(app), {"Authorization": f"Bearer {token}"}
@@ -137,3 +170,81 @@ def test_a_body_json_text_cannot_echo_is_a_422_naming_the_field(tmp_path: Path) 
     )
     assert answer.status_code == 422, answer.text
     assert answer.json()["detail"][0]["loc"] == ["body", "false_positive"]
+
+
+def test_the_list_shows_each_alerts_areas(tmp_path: Path) -> None:
+    client, auth = _client(tmp_path, Role.POLICE, [_alert(1)])
+    page = client.get("/v1/alerts", params=PURPOSE, headers=auth).json()
+    assert page["items"][0]["areas"] == ["Synthshire"]
+    assert page["items"][0]["summary"] == "3 young people linked to Synthetic Park"
+
+
+def test_the_lists_filters_reach_the_store_and_the_audit(tmp_path: Path) -> None:
+    audit = FakeAudit()
+    store = FakeAlertStore([_alert(1)])
+    client, auth = _client(tmp_path, Role.POLICE, [], audit)
+    client.app.dependency_overrides[get_alert_store] = lambda: store  # type: ignore[attr-defined]
+    params = {
+        "type": "shared_hotspot",
+        "priority": "high",
+        "area": " Synthshire ",
+        "subject": "Ava",
+        "q": "take-away",
+        "raised_from": "2026-11-01T00:00:00Z",
+        "raised_to": "2026-11-02T00:00:00+01:00",
+        "sort": "priority",
+        **PURPOSE,
+    }
+    assert client.get("/v1/alerts", params=params, headers=auth).status_code == 200
+    f = store.filters
+    assert (f.type, f.priority, f.area, f.subject, f.text, f.sort) == (
+        AlertType.SHARED_HOTSPOT,
+        Priority.HIGH,
+        "Synthshire",
+        "Ava",
+        "take-away",
+        AlertSort.PRIORITY,
+    )
+    assert f.raised_to == datetime(2026, 11, 1, 23, tzinfo=UTC)
+    assert f.parameters()["subject"] == "ava"
+    [entry] = audit.entries
+    assert "q=take-away" in entry.parameters and "sort=priority" in entry.parameters
+
+
+def test_the_list_refuses_an_unknown_sort_and_a_date_without_a_time_zone(tmp_path: Path) -> None:
+    client, auth = _client(tmp_path, Role.POLICE, [])
+    for bad in ({"sort": "name"}, {"raised_from": "2026-11-01T00:00:00"}):
+        answer = client.get("/v1/alerts", params={**bad, **PURPOSE}, headers=auth)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["detail"][0]["loc"] == ["query", next(iter(bad))]
+
+
+def test_an_alerts_evidence_shows_what_each_report_said(tmp_path: Path) -> None:
+    audit = FakeAudit()
+    client, auth = _client(tmp_path, Role.POLICE, [_alert(1)], audit)
+    detail = client.get(f"/v1/alerts/{UUID(int=1)}", params=PURPOSE, headers=auth).json()
+    [entry] = detail["evidence"]
+    assert entry == {
+        "report_id": str(UUID(int=101)),
+        "observed_at": NOW.isoformat().replace("+00:00", "Z"),
+        "grading": "2B P",
+        "event_type": "sighting",
+        "place": "Synthetic Park",
+        "narrative": "Seen by the gates (synthetic).",
+        "retracted": False,
+    }
+    assert f"reports={UUID(int=101)}" in audit.entries[0].parameters
+
+
+def test_a_report_the_reader_may_not_see_gives_nothing_of_itself(tmp_path: Path) -> None:
+    client, auth = _client(tmp_path, Role.POLICE, [_alert(1)], visible=False)
+    detail = client.get(f"/v1/alerts/{UUID(int=1)}", params=PURPOSE, headers=auth).json()
+    assert detail["evidence"] == []
+    assert "Seen by the gates" not in json.dumps(detail)
+
+
+def test_a_date_filter_reaches_the_store_in_utc_whatever_offset_it_was_sent_with() -> None:
+    # Python accepts offsets up to 24 hours; Neo4j refuses those beyond 18 (the fuzz test's 500).
+    far = datetime(2026, 11, 2, 12, 0, tzinfo=timezone(timedelta(hours=23, minutes=59)))
+    sent = AlertFilter(raised_from=far, raised_to=far).parameters()
+    assert sent["raised_from"] == sent["raised_to"] == "2026-11-01T12:01:00+00:00"

@@ -179,8 +179,15 @@ class FakePoster:
 
 
 class FakeStore:
-    def __init__(self) -> None:
+    """The delivery log of one job; `taken` says another worker holds it from then on."""
+
+    def __init__(self, *, made: int = 0) -> None:
         self.attempts: list[tuple[Attempt, JobStatus | None]] = []
+        self.made = made  # attempts the store counted before these
+        self.taken = False
+
+    async def claim(self, job: DeliveryJob) -> int | None:
+        return None if self.taken else self.made + len(self.attempts)
 
     async def record_attempt(self, attempt: Attempt, *, settles: JobStatus | None) -> None:
         self.attempts.append((attempt, settles))
@@ -202,7 +209,7 @@ class FakeDeliveryAudit:
 async def _deliver(
     answers: list[PostResult], *, attempts: int = 0, audit: FakeDeliveryAudit | None = None
 ) -> tuple[JobStatus, FakeStore, list[float]]:
-    store, waits = FakeStore(), []
+    store, waits = FakeStore(made=attempts), []
 
     async def sleep(seconds: float) -> None:
         waits.append(seconds)
@@ -299,6 +306,65 @@ def test_a_job_resumed_after_a_restart_keeps_counting_its_attempts() -> None:
     status, store, _ = asyncio.run(_deliver([PostResult(503), PostResult(503)], attempts=3))
     assert status is JobStatus.FAILED
     assert [a.number for a, _ in store.attempts] == [4, 5]
+
+
+def test_a_job_another_worker_holds_is_not_sent() -> None:
+    store, poster, audit = FakeStore(), FakePoster([PostResult(200)]), FakeDeliveryAudit()
+    store.taken = True
+    job = DeliveryJob(subscription=_subscription(), event_id="e1", alert_id="a1", body=b"{}")
+    status = asyncio.run(
+        deliver(
+            job=job,
+            poster=poster,
+            store=store,
+            audit=audit,
+            policy=RetryPolicy(),
+            clock=lambda: NOW,
+            sleep=asyncio.sleep,
+        )
+    )
+    assert status is JobStatus.PENDING
+    assert poster.sent == [] and audit.recorded == [] and store.attempts == []
+
+
+def test_a_job_taken_over_between_attempts_is_left_to_the_worker_that_took_it() -> None:
+    store, poster = FakeStore(), FakePoster([PostResult(503), PostResult(200)])
+
+    async def sleep(_: float) -> None:
+        store.taken = True  # the lease ran out while this worker waited; another claimed it
+
+    job = DeliveryJob(subscription=_subscription(), event_id="e1", alert_id="a1", body=b"{}")
+    status = asyncio.run(
+        deliver(
+            job=job,
+            poster=poster,
+            store=store,
+            audit=FakeDeliveryAudit(),
+            policy=RetryPolicy(),
+            clock=lambda: NOW,
+            sleep=sleep,
+        )
+    )
+    assert status is JobStatus.PENDING
+    assert len(poster.sent) == 1 and [a.outcome for a, _ in store.attempts] == ["retry"]
+
+
+def test_attempts_are_numbered_as_the_store_counts_them() -> None:
+    """A job read before another worker made attempts at it carries on from the store's count."""
+    store, poster = FakeStore(made=2), FakePoster([PostResult(200)])
+    job = DeliveryJob(subscription=_subscription(), event_id="e1", alert_id="a1", body=b"{}")
+    asyncio.run(
+        deliver(
+            job=job,
+            poster=poster,
+            store=store,
+            audit=FakeDeliveryAudit(),
+            policy=RetryPolicy(),
+            clock=lambda: NOW,
+            sleep=asyncio.sleep,
+        )
+    )
+    assert [(a.number, a.outcome) for a, _ in store.attempts] == [(3, "delivered")]
 
 
 def test_a_slow_receiver_does_not_hold_up_the_others_and_each_keeps_its_order() -> None:

@@ -65,6 +65,10 @@ class FakeGraph:
         """Not used by exports."""
         return []
 
+    def search_words(self, words: str, *, audiences: list[str], limit: int) -> list[dict[str, Any]]:
+        """Not used by exports."""
+        return []
+
     def person_facts(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
         """Not used by exports."""
         return []

@@ -288,3 +288,56 @@ def test_a_report_read_that_cannot_be_audited_is_a_503_that_returns_nothing(
     assert response.status_code == 503
     assert int(response.headers["Retry-After"]) > 0
     assert "Ava" not in response.text and "sighting" not in response.text
+
+
+def test_a_report_the_form_sent_without_its_grading_answered_is_refused_naming_each(
+    client: TestClient, kafka: FakeKafka
+) -> None:
+    """The form asks both grading questions and never answers them for the user (issue 18);
+    the server agrees: nothing is assumed, each unanswered one is named, nothing is sent."""
+    body = json.loads(json.dumps(BODY))
+    body["grading"] = {"handling": "P"}
+    response = client.post("/v1/reports", json=body, headers=_auth(client))
+    assert response.status_code == 422
+    missing = {tuple(e["loc"]) for e in response.json()["detail"] if e["type"] == "missing"}
+    assert missing == {("body", "grading", "source"), ("body", "grading", "intelligence")}
+    assert kafka.messages == []
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {  # young people seen together at a place, as the form sends it
+            "type": "sighting",
+            "persons": [
+                {"name": "Ava Synth", "role": "young_person"},
+                {"name": "Jay", "role": "young_person"},
+                {"description": "two boys about 15, one in a red jacket", "role": "young_person"},
+            ],
+            "place": {"name": "Synthetic Chicken", "postcode": "ZZ99 4CS", "category": "take_away"},
+        },
+        {  # an adult approaching children at a take-away (domain.md AS-1)
+            "type": "approach",
+            "approached": [
+                {"name": "Ava Synth", "role": "young_person"},
+                {"name": "Jay", "role": "young_person"},
+            ],
+            "approachers": [
+                {
+                    "nicknames": ["Tiny"],
+                    "description": "man about 25, grey tracksuit",
+                    "role": "adult",
+                }
+            ],
+            "place": {"name": "Synthetic Chicken", "postcode": "ZZ99 4CS", "category": "take_away"},
+            "purpose": "drug_trafficking",
+            "purpose_detail": "Offered them £50 to carry a bag (synthetic).",
+        },
+    ],
+)
+def test_the_forms_new_reports_are_accepted(
+    client: TestClient, kafka: FakeKafka, event: dict[str, object]
+) -> None:
+    response = client.post("/v1/reports", json=report_json(event), headers=_auth(client))
+    assert response.status_code == 202, response.text
+    assert len(kafka.messages) == 1

@@ -153,6 +153,8 @@ def test_postcode_levels(a: str, b: str | None, level: str) -> None:
     ("a", "b", "level"),
     [
         ("12 Synth Road", "12 synth road", "exact"),
+        ("121 Ulden Close", "121 ULDEN CL.", "exact"),  # a street type abbreviated
+        ("3 Synth Ave", "3 Synth Avenue, Synthton", "similar"),
         ("12 Synth Road", "12 Synth Road, Synthton", "similar"),
         ("12 Synth Road", "40 Other Lane", "different"),
         ("12 Synth Road", None, "missing"),

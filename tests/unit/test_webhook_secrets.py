@@ -84,6 +84,9 @@ class NeverPost:
 
 
 class NoLog:
+    async def claim(self, job: DeliveryJob) -> int | None:
+        raise AssertionError("no attempt is made")
+
     async def record_attempt(self, attempt: Attempt, *, settles: JobStatus | None) -> None:
         raise AssertionError("no attempt is made")
 

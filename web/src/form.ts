@@ -27,11 +27,20 @@ interface Field {
   touched: boolean;
 }
 
+/** A radio group that must be answered: no option is chosen for the user. */
+interface Choice {
+  legend: string;
+  fieldset: HTMLFieldSetElement;
+  error: HTMLElement;
+  message: string;
+}
+
 /** A set of fields: values, checks, and a draft in localStorage. */
 export class Form {
   readonly fields = new Map<string, Field>();
   private readonly boxes = new Map<string, HTMLInputElement>();
   private readonly radios = new Map<string, HTMLInputElement[]>();
+  private readonly choices = new Map<string, Choice>();
   onChange: () => void = () => undefined;
 
   /** A labelled input, select or textarea with its hint and error message. */
@@ -104,14 +113,19 @@ export class Form {
     );
   }
 
-  /** A group of radio buttons under a legend. */
-  radioGroup(name: string, legend: string, options: [string, string, string?][], value?: string): HTMLElement {
+  /** A group of radio buttons under a legend; with `required` (the message when none is
+   * chosen) the user must choose one, and none is chosen for them. */
+  radioGroup(name: string, legend: string, options: [string, string, string?][], value?: string, required?: string): HTMLElement {
     const inputs: HTMLInputElement[] = [];
     const items = options.map(([v, label, hint]) => {
       const id = uid(name);
       const input = h("input", { type: "radio", id, name, value: v });
       if (v === value) input.checked = true;
-      input.addEventListener("change", () => this.onChange());
+      input.addEventListener("change", () => {
+        const choice = this.choices.get(name);
+        if (choice) this.showChoice(choice, "");
+        this.onChange();
+      });
       inputs.push(input);
       return h(
         "div",
@@ -122,7 +136,23 @@ export class Form {
       );
     });
     this.radios.set(name, inputs);
-    return h("fieldset", { class: "radios" }, h("legend", {}, legend), ...items);
+    if (!required) return h("fieldset", { class: "radios" }, h("legend", {}, legend), ...items);
+    const error = h("p", { class: "field-error", id: uid(`${name.replace(/\W/g, "-")}-error`) });
+    const fieldset = h(
+      "fieldset",
+      { class: "radios", "aria-describedby": error.id },
+      h("legend", {}, legend, h("span", { class: "req" }, " (required)")),
+      error,
+      ...items,
+    );
+    this.choices.set(name, { legend, fieldset, error, message: required });
+    return fieldset;
+  }
+
+  private showChoice(choice: Choice, message: string): void {
+    choice.error.textContent = message;
+    if (message) choice.fieldset.setAttribute("aria-invalid", "true");
+    else choice.fieldset.removeAttribute("aria-invalid");
   }
 
   value(name: string): string {
@@ -173,7 +203,8 @@ export class Form {
     return message === null;
   }
 
-  /** Every visible field checked loudly; the ones that fail, in page order. */
+  /** Every visible field, then every visible required choice, checked loudly; the ones that
+   * fail (the report form's choices come after its fields, so in page order there). */
   validate(): { name: string; label: string; message: string; control: Control }[] {
     const failed = [];
     for (const field of this.fields.values()) {
@@ -193,11 +224,25 @@ export class Form {
         });
       }
     }
+    for (const [name, choice] of this.choices) {
+      if (choice.fieldset.closest("[hidden]") || this.value(name)) {
+        this.showChoice(choice, "");
+        continue;
+      }
+      this.showChoice(choice, choice.message);
+      const first = this.radios.get(name)?.[0];
+      if (first) failed.push({ name, label: choice.legend, message: choice.message, control: first as Control });
+    }
     return failed;
   }
 
   /** Show a message the server gave for a field. */
   serverError(name: string, message: string): boolean {
+    const choice = this.choices.get(name);
+    if (choice) {
+      this.showChoice(choice, message);
+      return true;
+    }
     const field = this.fields.get(name);
     if (!field) return false;
     field.error.textContent = message;

@@ -1,7 +1,11 @@
 // The network drawn with Cytoscape.js (bundled by the build), and an offline map of places.
 
 import cytoscape from "cytoscape";
+import fcose from "cytoscape-fcose";
 import { h, s, when, words } from "./dom";
+
+// fCoSE: a force-directed layout made for networks (compound-aware, fast, spreads clusters).
+cytoscape.use(fcose);
 
 export interface GNode {
   id: string;
@@ -70,16 +74,90 @@ export function legend(): HTMLElement {
 export interface GraphHandlers {
   onNode?: (id: string) => void;
   onEdge?: (id: string) => void;
+  /** A crowd of young people at a place was chosen: the place's id. */
+  onCrowd?: (placeId: string) => void;
+  /** A node was dragged and let go: it stays where it was put (pinned). */
+  onMoved?: (id: string, position: Position) => void;
 }
 
-/** Draw (or redraw) a network in a container; the centre is drawn larger. */
+export interface Position {
+  x: number;
+  y: number;
+}
+
+/** What the analyst did to the drawing: kept across redraws and expansions. */
+export interface GraphView {
+  /** Entities taken out of the drawing (still listed in the links table). */
+  hidden: Set<string>;
+  /** Entities fixed where the analyst put them. */
+  pinned: Map<string, Position>;
+  /** Places whose young people are drawn one by one instead of as a crowd. */
+  opened: Set<string>;
+  /** Where each entity was last drawn, so a redraw moves as little as it can. */
+  positions: Map<string, Position>;
+}
+
+export function newView(): GraphView {
+  return { hidden: new Set(), pinned: new Map(), opened: new Set(), positions: new Map() };
+}
+
+// A place linked to this many young people linked to nothing else draws them as one crowd.
+export const CROWD_AT = 5;
+export const CROWD_PREFIX = "crowd|";
+
+export interface Crowd {
+  place: string;
+  members: string[];
+}
+
+/** The crowds to draw: at each place not opened, the young people linked only to it (and
+ * neither the centre nor pinned), when there are CROWD_AT or more. */
+export function crowdsOf(nodes: GNode[], edges: GEdge[], centre: string | null, view: GraphView): Crowd[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const neighbours = new Map<string, Set<string>>();
+  for (const e of edges) {
+    if (!byId.has(e.source) || !byId.has(e.target)) continue;
+    if (!neighbours.has(e.source)) neighbours.set(e.source, new Set());
+    if (!neighbours.has(e.target)) neighbours.set(e.target, new Set());
+    neighbours.get(e.source)?.add(e.target);
+    neighbours.get(e.target)?.add(e.source);
+  }
+  const crowds: Crowd[] = [];
+  for (const place of nodes.filter((n) => n.kind === "location" && !view.opened.has(n.id))) {
+    const members = [...(neighbours.get(place.id) ?? [])].filter((id) => {
+      const n = byId.get(id);
+      const only = neighbours.get(id);
+      return n && kindOf(n) === "young_person" && id !== centre && !view.pinned.has(id) && only?.size === 1;
+    });
+    if (members.length >= CROWD_AT) crowds.push({ place: place.id, members: members.sort() });
+  }
+  return crowds;
+}
+
+// Above this many links, link labels show only for a selected entity's links (they overlap).
+const EDGE_LABELS_UP_TO = 14;
+
+/** Draw (or redraw) a network in a container: the centre larger, hidden entities left out, a
+ * busy place's young people as one crowd, pinned entities where they were put, and the rest
+ * laid out by fCoSE from where they were last drawn. */
 export function drawGraph(
   container: HTMLElement,
-  nodes: GNode[],
-  edges: GEdge[],
+  allNodes: GNode[],
+  allEdges: GEdge[],
   centre: string | null,
   handlers: GraphHandlers = {},
+  view: GraphView = newView(),
 ): cytoscape.Core {
+  const shownNodes = allNodes.filter((n) => !view.hidden.has(n.id) || n.id === centre);
+  const shown = new Set(shownNodes.map((n) => n.id));
+  const shownEdges = allEdges.filter((e) => shown.has(e.source) && shown.has(e.target));
+  const crowds = crowdsOf(shownNodes, shownEdges, centre, view);
+  const inCrowd = new Set(crowds.flatMap((c) => c.members));
+  const nodes = shownNodes.filter((n) => !inCrowd.has(n.id));
+  const edges = shownEdges.filter((e) => !inCrowd.has(e.source) && !inCrowd.has(e.target));
+  const placed = (id: string) => view.pinned.get(id) ?? view.positions.get(id);
+  const known = nodes.filter((n) => placed(n.id)).length;
+  const young = KINDS.young_person;
   const cy = cytoscape({
     container,
     elements: [
@@ -91,18 +169,31 @@ export function drawGraph(
           shape: KINDS[kindOf(n)].shape,
           size: n.id === centre ? 46 : 30,
         },
+        classes: view.pinned.has(n.id) ? "pinned" : "",
+        ...(placed(n.id) ? { position: { ...placed(n.id)! } } : {}),
       })),
-      ...edges
-        .filter((e) => nodes.some((n) => n.id === e.source) && nodes.some((n) => n.id === e.target))
-        .map((e) => ({
-          data: {
-            id: edgeId(e),
-            source: e.source,
-            target: e.target,
-            label: words(e.type.toLowerCase()),
-            width: Math.min(8, 1.5 + (e.count ?? 1)),
-          },
-        })),
+      ...crowds.map((c) => ({
+        data: {
+          id: `${CROWD_PREFIX}${c.place}`,
+          label: `${c.members.length} young people`,
+          colour: young.colour,
+          shape: "round-rectangle",
+          size: Math.min(70, 34 + c.members.length * 2),
+        },
+        classes: "crowd",
+      })),
+      ...edges.map((e) => ({
+        data: {
+          id: edgeId(e),
+          source: e.source,
+          target: e.target,
+          label: words(e.type.toLowerCase()),
+          width: Math.min(8, 1.5 + (e.count ?? 1)),
+        },
+      })),
+      ...crowds.map((c) => ({
+        data: { id: `${CROWD_PREFIX}${c.place}|edge`, source: `${CROWD_PREFIX}${c.place}`, target: c.place, label: "Seen at", width: 6 },
+      })),
     ],
     style: [
       {
@@ -113,12 +204,13 @@ export function drawGraph(
           width: "data(size)",
           height: "data(size)",
           label: "data(label)",
-          "font-size": 12,
+          "font-size": 13,
           color: "#0b0c0c",
           "text-valign": "bottom",
           "text-margin-y": 4,
-          "text-wrap": "ellipsis",
-          "text-max-width": "140px",
+          "text-wrap": "wrap",
+          "text-max-width": "150px",
+          "min-zoomed-font-size": 7,
           "text-background-color": "#ffffff",
           "text-background-opacity": 0.85,
           "text-background-padding": "2px",
@@ -146,12 +238,60 @@ export function drawGraph(
         selector: "edge:selected",
         style: { "line-color": "#1d70b8", width: 6 },
       },
+      {
+        selector: "node.crowd",
+        style: { "background-opacity": 0.35, "border-width": 3, "border-color": young.colour, "border-style": "dashed", "font-weight": "bold" },
+      },
+      {
+        selector: "node.pinned",
+        style: { "border-width": 4, "border-color": "#0b0c0c", "border-style": "double" },
+      },
+      {
+        selector: "node.pinned:selected",
+        style: { "border-color": "#ffdd00" },
+      },
+      // Many links: their labels only on the selected entity's links, and on a selected link.
+      ...(edges.length > EDGE_LABELS_UP_TO
+        ? [
+            { selector: "edge", style: { label: "" } },
+            { selector: "edge:selected, node:selected + edge, edge.near", style: { label: "data(label)" } },
+          ]
+        : []),
     ],
-    layout: { name: "cose", animate: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 110, padding: 30 },
+    layout: {
+      name: "fcose",
+      quality: "proof",
+      // From where entities were last drawn when most were, so an expansion moves little.
+      randomize: known < nodes.length / 2,
+      animate: false,
+      nodeDimensionsIncludeLabels: true,
+      nodeSeparation: 90,
+      idealEdgeLength: () => 130,
+      nodeRepulsion: () => 12000,
+      packComponents: true,
+      padding: 30,
+      fixedNodeConstraint: [...view.pinned].filter(([id]) => nodes.some((n) => n.id === id)).map(([nodeId, position]) => ({ nodeId, position })),
+    } as cytoscape.LayoutOptions,
     wheelSensitivity: 0.3,
   });
-  cy.on("tap", "node", (event) => handlers.onNode?.(event.target.id()));
+  cy.nodes().forEach((n) => {
+    view.positions.set(n.id(), { ...n.position() });
+  });
+  cy.on("tap", "node", (event) => {
+    const id: string = event.target.id();
+    if (id.startsWith(CROWD_PREFIX)) handlers.onCrowd?.(id.slice(CROWD_PREFIX.length));
+    else handlers.onNode?.(id);
+  });
   cy.on("tap", "edge", (event) => handlers.onEdge?.(event.target.id()));
+  cy.on("select", "node", (event) => event.target.connectedEdges().addClass("near"));
+  cy.on("unselect", "node", (event) => event.target.connectedEdges().removeClass("near"));
+  cy.on("dragfree", "node", (event) => {
+    const id: string = event.target.id();
+    if (id.startsWith(CROWD_PREFIX)) return;
+    event.target.addClass("pinned");
+    view.positions.set(id, { ...event.target.position() });
+    handlers.onMoved?.(id, { ...event.target.position() });
+  });
   return cy;
 }
 

@@ -11,6 +11,10 @@ or failing receiver delays only itself.
 
 Every attempt is recorded in the audit before the alert is sent; an attempt that cannot be
 recorded is not made, and the job stays pending for the next sweep.
+
+Several workers may hold the same job (each reads the pending ones): before each attempt a
+worker claims the job with a lease, so only one sends it; a worker that dies holds its jobs
+only until their leases expire.
 """
 
 import asyncio
@@ -136,7 +140,12 @@ class Poster(Protocol):
 
 
 class DeliveryLog(Protocol):
-    """Where every attempt is logged and a job is settled."""
+    """Where jobs are claimed, every attempt is logged and a job is settled."""
+
+    async def claim(self, job: DeliveryJob) -> int | None:
+        """Take or renew this worker's lease on a pending job; the attempts made at it so far,
+        or None when another worker holds it or it is settled."""
+        ...
 
     async def record_attempt(self, attempt: Attempt, *, settles: JobStatus | None) -> None:
         """Log an attempt and, when it settles the job, mark the job so."""
@@ -246,8 +255,10 @@ async def deliver(
     """POST the job until it is delivered, rejected, or out of attempts; audit and log every
     attempt (what the audit raises stops the job, unsent and still pending).
 
-    A job whose subscription's secret could not be opened is not attempted: it stays pending,
-    and is sent once the secret opens again (the store logged why it did not)."""
+    Each attempt first claims the job (its lease, renewed): when another worker holds it, or
+    settled it, this one stops and answers PENDING without sending. A job whose subscription's
+    secret could not be opened is not attempted: it stays pending, and is sent once the secret
+    opens again (the store logged why it did not)."""
     if job.subscription.secret is None:
         return JobStatus.PENDING
     last = max(policy.max_attempts, job.attempts + 1)
@@ -255,7 +266,11 @@ async def deliver(
 
     async def attempt() -> JobStatus | None:
         nonlocal number
-        number += 1
+        made = await store.claim(job)
+        if made is None:
+            log.info("webhook job %s is another worker's or settled; not sent here", job.key)
+            return JobStatus.PENDING
+        number = made + 1  # counted in the store: another worker may have made some
         await audit.record_delivery(job, attempt=number)
         at = clock()
         result = await poster.post(

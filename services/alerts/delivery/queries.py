@@ -82,8 +82,10 @@ WHERE j.status = 'pending'
 RETURN j.key AS key, j.attempts AS attempts
 """
 
+# Pending jobs no other worker holds a live lease on.
 PENDING_WEBHOOK_JOBS = """
 MATCH (j:WebhookJob {status: 'pending'})
+WHERE j.lease_owner IS NULL OR j.lease_owner = $owner OR j.lease_until < datetime()
 MATCH (s:WebhookSubscription {id: j.subscription_id})
 WHERE s.active
 RETURN j.event_id AS event_id, j.alert_id AS alert_id, j.body AS body, j.attempts AS attempts,
@@ -91,6 +93,34 @@ RETURN j.event_id AS event_id, j.alert_id AS alert_id, j.body AS body, j.attempt
        s.role AS role, s.active AS active, toString(s.created_at) AS created_at
 ORDER BY j.created_at, j.key
 LIMIT $limit
+"""
+
+# A worker claims a pending job before each attempt: taken when no one holds it, its lease
+# expired (a dead worker's) or it is already this worker's, for $lease_ms from now by the
+# database's clock. The write lock is taken before the lease is read, so two workers claiming
+# at once queue and the second reads what the first wrote. No row: another worker has it, or it
+# is settled.
+CLAIM_WEBHOOK_JOB = """
+MATCH (j:WebhookJob {key: $key})
+SET j.claiming = true
+REMOVE j.claiming
+WITH j
+WHERE j.status = 'pending'
+  AND (j.lease_owner IS NULL OR j.lease_owner = $owner OR j.lease_until < datetime())
+SET j.lease_owner = $owner, j.lease_until = datetime() + duration({milliseconds: $lease_ms})
+RETURN j.attempts AS attempts
+"""
+
+# A worker that stops lets go of the jobs it holds, for the others' next sweep.
+RELEASE_WEBHOOK_LEASES = """
+MATCH (j:WebhookJob {status: 'pending'})
+WHERE j.lease_owner = $owner
+SET j.claiming = true
+REMOVE j.claiming
+WITH j
+WHERE j.lease_owner = $owner
+REMOVE j.lease_owner, j.lease_until
+RETURN count(j) AS released
 """
 
 RECORD_WEBHOOK_ATTEMPT = """

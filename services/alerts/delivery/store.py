@@ -1,6 +1,9 @@
 """Neo4j adapters of alert delivery: the feed of changed alerts, and webhook jobs and their log."""
 
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +22,16 @@ log = logging.getLogger(__name__)
 
 UNAVAILABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
 PENDING_BATCH = 1000
+LEASE_S = 90.0  # ALERTS_WEBHOOK_LEASE_S's default
+
+
+def worker_name() -> str:
+    """What names a worker process in the leases it takes: host, process and a random part
+    (a restarted process with the same pid is another worker)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+PROCESS_WORKER = worker_name()
 
 
 class Neo4jAlertFeed:
@@ -73,12 +86,23 @@ class Neo4jWebhookStore:
     """Keeps webhook subscriptions, one job per subscription and event, and every attempt.
 
     Signing secrets are stored sealed by `secrets`; one it cannot open is logged, with what to
-    do, and its subscription's secret is None (nothing is sent to it)."""
+    do, and its subscription's secret is None (nothing is sent to it). Jobs are claimed for
+    `owner` (this process, unless told) with a lease of `lease_s`."""
 
-    def __init__(self, *, driver: AsyncDriver, database: str, secrets: SecretBox) -> None:
+    def __init__(
+        self,
+        *,
+        driver: AsyncDriver,
+        database: str,
+        secrets: SecretBox,
+        owner: str = PROCESS_WORKER,
+        lease_s: float = LEASE_S,
+    ) -> None:
         self._driver = driver
         self._database = database
         self._secrets = secrets
+        self._owner = owner
+        self._lease_s = lease_s
 
     def _subscriptions(self, rows: Sequence[Any]) -> dict[str, Subscription]:
         """The subscriptions in the rows by id, each secret opened (and a failure logged) once."""
@@ -155,9 +179,13 @@ class Neo4jWebhookStore:
         ]
 
     async def pending(self) -> list[DeliveryJob]:
-        """The jobs still pending for active subscriptions, oldest first."""
+        """The jobs still pending for active subscriptions that no other worker holds, oldest
+        first."""
         records, _, _ = await self._driver.execute_query(
-            queries.PENDING_WEBHOOK_JOBS, limit=PENDING_BATCH, database_=self._database
+            queries.PENDING_WEBHOOK_JOBS,
+            limit=PENDING_BATCH,
+            owner=self._owner,
+            database_=self._database,
         )
         subscriptions = self._subscriptions(records)
         return [
@@ -170,6 +198,25 @@ class Neo4jWebhookStore:
             )
             for r in records
         ]
+
+    async def claim(self, job: DeliveryJob) -> int | None:
+        """Take or renew this worker's lease on a pending job; the attempts made at it so far,
+        or None when another worker holds it or it is settled."""
+        records, _, _ = await self._driver.execute_query(
+            queries.CLAIM_WEBHOOK_JOB,
+            key=job.key,
+            owner=self._owner,
+            lease_ms=int(self._lease_s * 1000),
+            database_=self._database,
+        )
+        return int(records[0]["attempts"]) if records else None
+
+    async def release_leases(self) -> int:
+        """Let go of the pending jobs this worker holds; how many."""
+        records, _, _ = await self._driver.execute_query(
+            queries.RELEASE_WEBHOOK_LEASES, owner=self._owner, database_=self._database
+        )
+        return int(records[0]["released"]) if records else 0
 
     async def record_attempt(self, attempt: Attempt, *, settles: JobStatus | None) -> None:
         """Log an attempt and, when it settles the job, mark the job so."""

@@ -68,12 +68,16 @@ class HttpxPoster:
 
 
 class WebhookService(faust.Service):
-    """Owns the HTTP client and the dispatcher, and queues again what a restart left pending."""
+    """Owns the HTTP client and the dispatcher, and queues again what a restart (or another
+    worker that stopped) left pending; `owner` names this worker in the jobs it claims."""
 
-    def __init__(self, settings: Settings, neo4j: Neo4jConnection, **kwargs: Any) -> None:
+    def __init__(
+        self, settings: Settings, neo4j: Neo4jConnection, *, owner: str, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self._settings = settings
         self._neo4j = neo4j
+        self._owner = owner
         self._policy = RetryPolicy(
             max_attempts=settings.alerts_webhook_max_attempts,
             base_wait_s=settings.alerts_webhook_base_wait_s,
@@ -90,6 +94,8 @@ class WebhookService(faust.Service):
             driver=self._neo4j.driver,
             database=self._settings.neo4j_database,
             secrets=self._secrets,
+            owner=self._owner,
+            lease_s=self._settings.alerts_webhook_lease_s,
         )
 
     def submit(self, job: DeliveryJob) -> None:
@@ -105,8 +111,14 @@ class WebhookService(faust.Service):
         self.add_future(self._sweep())
 
     async def on_stop(self) -> None:
-        """Stop delivering (unsettled jobs stay pending), close the client and the audit."""
+        """Stop delivering (unsettled jobs stay pending, and are let go for the other workers),
+        close the client and the audit."""
         await self._dispatcher.close()
+        try:
+            if released := await self.store().release_leases():
+                log.info("let go of %d webhook jobs for the other workers", released)
+        except Exception as error:  # noqa: BLE001 - the driver may close first: leases expire
+            log.warning("webhook jobs not let go; their leases expire: %s", error)
         if self._client is not None:
             await self._client.aclose()
         if self._audit is not None:
@@ -162,9 +174,12 @@ async def _enqueue_with_retry(
     return []
 
 
-def register_webhook_agent(*, app: faust.App, settings: Settings, neo4j: Neo4jConnection) -> None:
-    """Attach the webhook service and the agent that feeds it from the alerts topic."""
-    service = WebhookService(settings, neo4j, loop=app.loop, beacon=app.beacon)
+def register_webhook_agent(
+    *, app: faust.App, settings: Settings, neo4j: Neo4jConnection, owner: str
+) -> None:
+    """Attach the webhook service and the agent that feeds it from the alerts topic (its
+    partitions shared with the other workers of the group); `owner` names this worker."""
+    service = WebhookService(settings, neo4j, owner=owner, loop=app.loop, beacon=app.beacon)
     app.service(service)  # type: ignore[arg-type]  # faust also takes an instance
     alerts_topic = app.topic(settings.alerts_topic, value_type=bytes, value_serializer="raw")
 

@@ -4,8 +4,9 @@ domain.md P02: K >= 2 distinct pupils of one school (ATTENDS) linked to one plac
 approacher (a person or group that approached them, or a vehicle they were in), within the
 window raise `peer_group_context`, one per anchor and school, listing the pupils. The school
 itself and care homes are not peer-group places: pupils are together there every day. Nor is
-plain co-presence at an ordinary place (a youth club, a park): there the pupil must have been
-approached, unless the place is in the hotspot taxonomy of section 4.0 or a known drugs house.
+plain co-presence at an everyday or protective place (a park, a youth club): there the pupil must
+have been approached, unless the place is in the hotspot taxonomy of section 4.0 or a known drugs
+house. Which category counts how is the table in place_rules.py.
 """
 
 from collections import defaultdict
@@ -22,8 +23,9 @@ from services.alerts.detectors.candidate import (
     priority_of,
     raised_priority,
 )
+from services.alerts.detectors.place_rules import Counting, peer_group_counts, rule_of
 from services.alerts.detectors.provenance import Names, Reports, Traits, cite, named
-from services.alerts.detectors.shared_hotspot import HOTSPOT_CATEGORIES, ORDINARY_PLACES
+from services.alerts.detectors.shared_hotspot import HOTSPOT_CATEGORIES
 
 ANCHOR_KINDS = frozenset({"location", "person", "group", "vehicle"})
 
@@ -88,7 +90,7 @@ def _counts(anchor: PeerAnchor, link: PupilLink) -> bool:
         return False
     if anchor.kind != "location":
         return True
-    return link.approached or anchor.drugs_house or anchor.category in HOTSPOT_CATEGORIES
+    return anchor.drugs_house or peer_group_counts(anchor.category, approached=link.approached)
 
 
 def _how(anchor: PeerAnchor, name: str, via: list[Named]) -> str:
@@ -163,7 +165,9 @@ async def detect_peer_group_context(
 ) -> list[AlertCandidate]:
     """One candidate per school with enough pupils linked to the place, approacher or car."""
     anchor = await graph.anchor(entity_id)
-    if anchor is None or anchor.kind not in ANCHOR_KINDS or anchor.category in ORDINARY_PLACES:
+    if anchor is None or anchor.kind not in ANCHOR_KINDS:
+        return []
+    if anchor.kind == "location" and rule_of(anchor.category).peer_group is Counting.NOBODY:
         return []
     links = await graph.pupils_linked(anchor, since=now - timedelta(days=window_days))
     by_school: dict[str, list[PupilLink]] = defaultdict(list)

@@ -13,22 +13,20 @@ from services.alerts.detectors.candidate import (
     priority_of,
     raised_priority,
 )
+from services.alerts.detectors.place_rules import (
+    RULES,
+    Counting,
+    PlaceKind,
+    hotspot_counts,
+    rule_of,
+)
 from services.alerts.detectors.provenance import Reports, Traits, cite, cite_first, named
 
-# Places in the hotspot taxonomy (domain.md section 4.0) need one young person fewer.
-HOTSPOT_CATEGORIES = frozenset(
-    {
-        PlaceCategory.TAKE_AWAY,
-        PlaceCategory.TAXI_RANK,
-        PlaceCategory.BUS_OR_TRAIN_STATION,
-        PlaceCategory.OFF_LICENCE,
-        PlaceCategory.HOTEL,
-        PlaceCategory.SEASIDE_OR_RURAL_TOWN,
-        PlaceCategory.SHOPPING_CENTRE,
-    }
-)
-# Children are together at their own school or care home every day: that is not a hotspot.
-ORDINARY_PLACES = frozenset({PlaceCategory.SCHOOL, PlaceCategory.CARE_HOME})
+# Places in the hotspot taxonomy (domain.md section 4.0) need one young person fewer; kept for
+# the detectors and benchmarks that name them. Every category's rule is in place_rules.RULES.
+HOTSPOT_CATEGORIES = frozenset(c for c, r in RULES.items() if r.kind is PlaceKind.HOTSPOT)
+# Where children live or learn every day: never a hotspot, nor a peer group's place.
+ORDINARY_PLACES = frozenset(c for c, r in RULES.items() if r.hotspot is Counting.NOBODY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +44,7 @@ class Sighting:
     place_name: str | None = None
     young_here: bool = True
     traits: Traits = field(default_factory=Traits)
+    approached: bool = False  # the report says they were approached at the place
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +69,13 @@ class HotspotGraph(Protocol):
         ...
 
 
+def _how(place: Place) -> str:
+    """How the young people counted were linked to the place."""
+    if rule_of(place.category).hotspot is Counting.APPROACHED:
+        return "approached at"  # a protective place: being there together does not count
+    return "linked to"
+
+
 async def detect_shared_hotspot(
     *,
     location_id: str,
@@ -80,12 +86,16 @@ async def detect_shared_hotspot(
 ) -> AlertCandidate | None:
     """Raise a hotspot candidate when enough distinct young people were linked to the place."""
     place = await graph.place(location_id)
-    if place is None or place.category in ORDINARY_PLACES:
+    if place is None or rule_of(place.category).hotspot is Counting.NOBODY:
         return None
     since = now - timedelta(days=window_days)
-    sightings = await graph.young_people_at(location_id, since=since)
+    sightings = [
+        s
+        for s in await graph.young_people_at(location_id, since=since)
+        if hotspot_counts(place.category, approached=s.approached)
+    ]
     people = {s.person_id: s for s in sightings}
-    threshold = min_young_people - (1 if place.category in HOTSPOT_CATEGORIES else 0)
+    threshold = min_young_people - rule_of(place.category).hotspot_fewer
     if len(people) < max(threshold, 2):
         return None
     reports = {s.report_id: s.observed_at for s in sightings}
@@ -105,7 +115,7 @@ async def detect_shared_hotspot(
         fingerprint=f"{AlertType.SHARED_HOTSPOT.value}:{place.id}",
         priority=priority,
         summary=(
-            f"{len(people)} young people have been linked to {name} "
+            f"{len(people)} young people have been {_how(place)} {name} "
             f"in the last {window_days} days; consider a contextual safeguarding "
             "response to the place."
         ),

@@ -1,5 +1,7 @@
-// The police alert dashboard: a live list (server-sent events) by priority; each alert opens onto
-// its explanation, evidence and history, and can be acknowledged, assigned, actioned and closed.
+// The police alert dashboard: a compact list, filtered, searched, sorted and paged by the alerts
+// API and kept live by its stream (server-sent events); each alert opens onto its summary,
+// explanation, evidence (what each report said) and history, and can be acknowledged, assigned,
+// actioned and closed.
 
 import type cytoscape from "cytoscape";
 import { api, ApiError, PEEK, query, SessionInfo } from "../api";
@@ -20,6 +22,7 @@ interface Alert {
   summary: string;
   subjects: { kind: string; id: string; display_name: string }[];
   evidence: { report_id: string; observed_at: string; grading: string | null }[];
+  areas?: string[]; // in the list: the areas its cited reports give
   raised_at: string;
   updated_at: string;
   actions: string[];
@@ -30,6 +33,82 @@ interface Alert {
   false_positive: boolean | null;
 }
 
+/** A cited report as the detail gives it: what it said, as far as the reader may see it. */
+interface EvidenceItem {
+  report_id: string;
+  observed_at: string;
+  grading: string | null;
+  event_type: string | null;
+  place: string | null;
+  narrative: string | null;
+  retracted: boolean;
+}
+
+interface Page {
+  items: Alert[];
+  total: number;
+  offset: number;
+  limit: number;
+  next_offset: number | null;
+}
+
+const PAGE_SIZE = 50;
+const TYPES = [
+  "shared_hotspot",
+  "peer_group_context",
+  "adult_linked_to_children",
+  "harbouring_adult",
+  "vehicle_linked_to_children",
+  "vehicle_linked_to_missing",
+  "missing_escalation",
+  "co_missing",
+  "found_out_of_area",
+  "county_lines_suspected",
+  "trap_house",
+  "cuckooing",
+  "care_home_targeted",
+  "debt_bondage",
+  "injury_on_return",
+  "shared_phone",
+  "departure_risk",
+  "protective_condition_breach",
+  "child_in_custody",
+];
+const STATUSES: Record<string, string[]> = {
+  active: ["open", "acknowledged", "actioned"],
+  open: ["open"],
+  closed: ["closed"],
+  all: [],
+};
+
+/** Who or what an alert is about, in a few words: its subjects, places first. */
+function aboutLine(a: Alert): string {
+  const places = a.subjects.filter((x) => x.kind === "location").map((x) => x.display_name);
+  const others = a.subjects.filter((x) => x.kind !== "location").map((x) => x.display_name);
+  return [...places, ...others].join(", ");
+}
+
+/** A time short enough for a list row: "Today 23:10", "Yesterday 02:41", "3 Dec 06:50". */
+function shortWhen(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const time = d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+  const day = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const today = new Date(new Date().setHours(0, 0, 0, 0)).getTime();
+  if (day === today) return `Today ${time}`;
+  if (day === today - 86_400_000) return `Yesterday ${time}`;
+  const sameYear = d.getFullYear() === new Date().getFullYear();
+  return `${d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: sameYear ? undefined : "numeric" })} ${time}`;
+}
+
+/** The start of a day, or of the day after, typed in a date input, as an instant. */
+function dayStart(value: string, after = false): string | undefined {
+  if (!value) return undefined;
+  const d = new Date(`${value}T00:00:00`);
+  if (after) d.setDate(d.getDate() + 1);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
 interface History {
   at: string;
   by: string;
@@ -38,8 +117,6 @@ interface History {
   note: string;
 }
 
-const RANK: Record<Alert["priority"], number> = { urgent: 0, high: 1, medium: 2 };
-const ACTIVE = new Set(["open", "acknowledged", "actioned"]);
 
 /** A deadline passed on an alert not yet acted on; "now" (due as it was raised) is not marked. */
 function overdue(alert: Alert, dueAt: string): boolean {
@@ -53,79 +130,155 @@ const EXPLORERS = new Set(["analyst", "admin"]);
 export const alertsView: View = {
   title: "Alerts",
   render(main, session: SessionInfo, params) {
-    const alerts = new Map<string, Alert>();
+    const alerts = new Map<string, Alert>(); // the alerts this page has seen, by id
     const seenEvents = new Set<string>();
     const fresh = new Set<string>();
     let selected: string | null = params.get("alert");
     let shownUpdatedAt = ""; // the version of the selected alert the detail shows
     let selectSeq = 0;
+    let loadSeq = 0;
     let source: EventSource | null = null;
     let retry = 0;
     let lastUpdate = new Date(Date.now() - 60_000).toISOString();
     let cy: cytoscape.Core | null = null;
     let closed = false;
+    let offset = 0;
+    let page: Page | null = null;
+    let reloadTimer = 0;
 
     const live = h("p", { class: "live", role: "status" }, "Connecting…");
     const why = purposeField("alert-purpose", "tessera.purpose.alerts", DEFAULT_PURPOSE);
     const show = h(
       "select",
       { id: "alert-filter" },
-      h("option", { value: "active" }, "Open, acknowledged and actioned"),
+      h("option", { value: "active" }, "Not closed"),
       h("option", { value: "open" }, "Open only"),
       h("option", { value: "closed" }, "Closed"),
       h("option", { value: "all" }, "All"),
     );
-    const list = h("ol", { class: "alert-list", "aria-label": "Alerts, most urgent first" });
+    const type = h("select", { id: "alert-type" }, h("option", { value: "" }, "Any type"), ...TYPES.map((t) => h("option", { value: t }, words(t))));
+    const priority = h(
+      "select",
+      { id: "alert-priority" },
+      h("option", { value: "" }, "Any priority"),
+      h("option", { value: "urgent" }, "Urgent"),
+      h("option", { value: "high" }, "High"),
+      h("option", { value: "medium" }, "Medium"),
+    );
+    const area = h("input", { id: "alert-area", type: "search", autocomplete: "off", maxlength: 200, placeholder: "e.g. Demoshire" });
+    const subject = h("input", { id: "alert-subject", type: "search", autocomplete: "off", maxlength: 200, placeholder: "a name or place" });
+    const from = h("input", { id: "alert-from", type: "date" });
+    const to = h("input", { id: "alert-to", type: "date" });
+    const search = h("input", { id: "alert-search", type: "search", autocomplete: "off", maxlength: 200, placeholder: "words in the alert" });
+    const sort = h(
+      "select",
+      { id: "alert-sort" },
+      h("option", { value: "updated" }, "Latest change first"),
+      h("option", { value: "priority" }, "Most urgent first"),
+      h("option", { value: "raised" }, "Newest raised first"),
+      h("option", { value: "oldest" }, "Oldest raised first"),
+    );
+    const clear = h("button", { type: "button", class: "secondary" }, "Clear filters");
+    const counter = h("p", { class: "list-count", role: "status" });
+    const previous = h("button", { type: "button", class: "secondary" }, "Previous");
+    const next = h("button", { type: "button", class: "secondary" }, "Next");
+    const list = h("ol", { class: "alert-list alert-rows", "aria-label": "Alerts" });
     const detail = h("section", { class: "alert-detail", "aria-labelledby": "alert-detail-title", tabindex: "-1" });
     const alertRegion = h("div", { class: "visually-hidden", role: "alert" });
 
+    main.classList.add("wide"); // the list and the open alert side by side on a desk's screen
+    const labelled = (id: string, label: string, control: HTMLElement) => h("div", { class: "field filter" }, h("label", { for: id }, label), control);
     fill(
       main,
       h("h1", {}, "Alerts"),
       why.element,
-      h("div", { class: "toolbar" }, live, h("div", { class: "field inline" }, h("label", { for: "alert-filter" }, "Show"), show)),
+      h("div", { class: "toolbar" }, live),
+      h(
+        "form",
+        { class: "alert-filters", role: "search", "aria-label": "Filter alerts" },
+        labelled("alert-filter", "Show", show),
+        labelled("alert-type", "Type", type),
+        labelled("alert-priority", "Priority", priority),
+        labelled("alert-area", "Area", area),
+        labelled("alert-subject", "Subject or place", subject),
+        labelled("alert-from", "Raised from", from),
+        labelled("alert-to", "Raised to", to),
+        labelled("alert-search", "Search", search),
+        labelled("alert-sort", "Sort", sort),
+        h("div", { class: "filter-actions" }, clear),
+      ),
       alertRegion,
-      h("div", { class: "dashboard" }, h("section", { "aria-label": "Alert list" }, list), detail),
+      h(
+        "div",
+        { class: "dashboard" },
+        h("section", { "aria-label": "Alert list", class: "alert-list-pane" }, counter, list, h("div", { class: "pager" }, previous, next)),
+        detail,
+      ),
     );
-    fill(detail, h("h2", { id: "alert-detail-title" }, "Choose an alert"), h("p", { class: "hint" }, "Its explanation, evidence and history appear here."));
-    show.addEventListener("change", renderList);
+    fill(detail, h("h2", { id: "alert-detail-title" }, "Choose an alert"), h("p", { class: "hint" }, "Its summary, evidence and history appear here."));
 
-    function visible(a: Alert): boolean {
-      if (show.value === "active") return ACTIVE.has(a.status);
-      if (show.value === "all") return true;
-      return a.status === show.value;
+    function refilter(): void {
+      offset = 0;
+      void load();
+    }
+    for (const control of [show, type, priority, sort, from, to]) control.addEventListener("change", refilter);
+    let typing = 0;
+    for (const control of [area, subject, search]) {
+      control.addEventListener("input", () => {
+        window.clearTimeout(typing);
+        typing = window.setTimeout(refilter, 350);
+      });
+    }
+    clear.addEventListener("click", () => {
+      show.value = "active";
+      for (const control of [type, priority]) control.value = "";
+      for (const control of [area, subject, search, from, to]) control.value = "";
+      sort.value = "updated";
+      refilter();
+    });
+    previous.addEventListener("click", () => {
+      offset = Math.max(0, offset - PAGE_SIZE);
+      void load();
+    });
+    next.addEventListener("click", () => {
+      if (page?.next_offset != null) offset = page.next_offset;
+      void load();
+    });
+
+    function row(a: Alert): HTMLElement {
+      const about = aboutLine(a);
+      const b = h(
+        "button",
+        {
+          type: "button",
+          class: `alert-item priority-${a.priority}${a.alert_id === selected ? " selected" : ""}`,
+          "aria-current": a.alert_id === selected ? "true" : null,
+          "data-alert-id": a.alert_id,
+          "data-type": a.type,
+        },
+        h("span", { class: "row-priority" }, h("span", { class: `badge priority-${a.priority}` }, a.priority.toUpperCase())),
+        h("span", { class: "row-type" }, fresh.has(a.alert_id) ? h("span", { class: "badge new" }, "NEW") : null, words(a.type)),
+        h("span", { class: `row-status status-${a.status}` }, words(a.status)),
+        h("span", { class: "row-about", title: about }, about),
+        h("span", { class: "row-area" }, (a.areas ?? []).join(", ")),
+        h("time", { class: "row-when", datetime: a.raised_at, title: `Raised ${when(a.raised_at)}, last changed ${when(a.updated_at)}` }, shortWhen(a.raised_at)),
+      );
+      b.addEventListener("click", () => void select(a.alert_id));
+      return h("li", {}, b);
     }
 
     function renderList(): void {
-      const items = [...alerts.values()]
-        .filter(visible)
-        .sort((a, b) => RANK[a.priority] - RANK[b.priority] || b.updated_at.localeCompare(a.updated_at));
+      if (!page) return;
+      const items = page.items.map((a) => alerts.get(a.alert_id) ?? a);
+      const first = page.total ? page.offset + 1 : 0;
+      counter.textContent = page.total ? `Alerts ${first}–${page.offset + items.length} of ${page.total}` : "";
+      previous.disabled = page.offset === 0;
+      next.disabled = page.next_offset == null;
       if (!items.length) {
-        fill(list, h("li", { class: "empty" }, "No alerts to show."));
+        fill(list, h("li", { class: "empty" }, "No alerts match these filters."));
         return;
       }
-      fill(
-        list,
-        ...items.map((a) => {
-          const b = h(
-            "button",
-            {
-              type: "button",
-              class: `alert-item priority-${a.priority}${a.alert_id === selected ? " selected" : ""}`,
-              "aria-current": a.alert_id === selected ? "true" : null,
-              "data-alert-id": a.alert_id,
-              "data-type": a.type,
-            },
-            h("span", { class: `badge priority-${a.priority}` }, a.priority.toUpperCase()),
-            fresh.has(a.alert_id) ? h("span", { class: "badge new" }, "NEW") : null,
-            h("span", { class: "alert-type" }, words(a.type)),
-            h("span", { class: "alert-summary" }, a.summary),
-            h("span", { class: "alert-meta" }, `${words(a.status)}${a.assignee ? ` · assigned to ${a.assignee}` : ""} · updated ${when(a.updated_at)}`),
-          );
-          b.addEventListener("click", () => void select(a.alert_id));
-          return h("li", {}, b);
-        }),
-      );
+      fill(list, ...items.map(row));
     }
 
     function upsert(a: Alert, announceNew: boolean): void {
@@ -133,13 +286,18 @@ export const alertsView: View = {
       seenEvents.add(a.event_id);
       const before = alerts.get(a.alert_id);
       if (before && before.updated_at > a.updated_at) return; // an older event arrived late
-      alerts.set(a.alert_id, a);
+      alerts.set(a.alert_id, { ...a, areas: a.areas ?? before?.areas });
       if (a.updated_at > lastUpdate) lastUpdate = a.updated_at;
       if (announceNew && !before) {
         fresh.add(a.alert_id);
-        alertRegion.textContent = `New ${a.priority} alert: ${a.summary}`;
+        alertRegion.textContent = `New ${a.priority} alert: ${words(a.type)}, ${aboutLine(a)}`;
       }
-      renderList();
+      // What the server lists (filtered, sorted, a page at a time) may have changed: read the
+      // page again, once for a burst of events.
+      if (announceNew) {
+        window.clearTimeout(reloadTimer);
+        reloadTimer = window.setTimeout(() => void load(), 400);
+      } else renderList();
       // Redraw the open alert only for a change it does not show yet: the officer's own change
       // comes back on the stream after the page has drawn it, and redrawing then would wipe
       // what they are typing.
@@ -149,12 +307,37 @@ export const alertsView: View = {
     async function load(): Promise<void> {
       const purpose = why.value();
       if (purpose === null) return;
+      const mine = ++loadSeq; // only the latest read draws the list
       try {
-        const page = await api<{ items: Alert[] }>("GET", `/api/alerts/alerts${query({ limit: 200, purpose })}`);
-        page.items.forEach((a) => upsert(a, false));
+        const answer = await api<Page>(
+          "GET",
+          `/api/alerts/alerts${query({
+            purpose,
+            status: STATUSES[show.value] ?? [],
+            type: type.value,
+            priority: priority.value,
+            area: area.value.trim(),
+            subject: subject.value.trim(),
+            q: search.value.trim(),
+            raised_from: dayStart(from.value),
+            raised_to: dayStart(to.value, true),
+            sort: sort.value,
+            offset,
+            limit: PAGE_SIZE,
+          })}`,
+        );
+        if (mine !== loadSeq) return;
+        for (const a of answer.items) {
+          const known = alerts.get(a.alert_id);
+          if (!known || known.updated_at <= a.updated_at) alerts.set(a.alert_id, a);
+          seenEvents.add(a.event_id);
+          if (a.updated_at > lastUpdate) lastUpdate = a.updated_at;
+        }
+        page = answer;
         renderList();
-        if (selected) void select(selected);
+        if (selected && !shownUpdatedAt) void select(selected);
       } catch (e) {
+        if (mine !== loadSeq) return;
         fill(list, h("li", { role: "alert" }, e instanceof Error ? e.message : String(e)));
       }
     }
@@ -262,6 +445,41 @@ export const alertsView: View = {
       return h("div", { class: "alert-actions" }, h("h3", {}, "Act on it"), h("p", { class: "action-error field-error", role: "alert" }), ...parts);
     }
 
+    /** Each cited report: when, what and where, its grading and what the reporter wrote. */
+    function evidenceTable(alert: Alert, items: EvidenceItem[] | null): HTMLElement {
+      const rows: EvidenceItem[] =
+        items ??
+        alert.evidence.map((e) => ({ ...e, event_type: null, place: null, narrative: null, retracted: false }));
+      return h(
+        "table",
+        { class: "data evidence" },
+        h(
+          "thead",
+          {},
+          h("tr", {}, h("th", { scope: "col" }, "Observed"), h("th", { scope: "col" }, "What and where"), h("th", { scope: "col" }, "Grading"), h("th", { scope: "col" }, "What the report says")),
+        ),
+        h(
+          "tbody",
+          {},
+          ...rows.map((e) =>
+            h(
+              "tr",
+              {},
+              h("td", { class: "observed" }, when(e.observed_at)),
+              h(
+                "td",
+                { class: "what" },
+                e.retracted ? "Retracted" : [e.event_type ? words(e.event_type) : "", e.place ? ` at ${e.place}` : ""].join(""),
+                h("span", { class: "report-id mono", title: "The report's reference" }, e.report_id),
+              ),
+              h("td", { class: "grading" }, e.grading ?? "Not graded"),
+              h("td", { class: "narrative" }, e.retracted ? h("span", { class: "hint" }, "This report was retracted.") : e.narrative || h("span", { class: "hint" }, "No narrative.")),
+            ),
+          ),
+        ),
+      );
+    }
+
     async function select(id: string, focus = true): Promise<void> {
       const mine = ++selectSeq; // only the latest selection draws: an earlier read may be stale
       selected = id;
@@ -269,13 +487,15 @@ export const alertsView: View = {
       renderList();
       let a = alerts.get(id);
       let history: History[] = [];
+      let evidence: EvidenceItem[] | null = null;
       try {
         const purpose = why.value();
         if (purpose === null) throw new Error("Say why you are looking before you open an alert.");
-        const answer = await api<{ alert: Alert; history: History[] }>("GET", `/api/alerts/alerts/${encodeURIComponent(id)}${query({ purpose })}`);
+        const answer = await api<{ alert: Alert; evidence: EvidenceItem[]; history: History[] }>("GET", `/api/alerts/alerts/${encodeURIComponent(id)}${query({ purpose })}`);
         if (mine !== selectSeq) return;
-        a = answer.alert;
+        a = { ...answer.alert, areas: alerts.get(id)?.areas };
         history = answer.history;
+        evidence = answer.evidence;
         alerts.set(id, a);
       } catch (e) {
         if (!a) {
@@ -298,6 +518,8 @@ export const alertsView: View = {
           h("dd", { "data-testid": "alert-status" }, words(alert.status)),
           h("dt", {}, "Assigned to"),
           h("dd", {}, alert.assignee ?? "Nobody yet"),
+          h("dt", {}, "Area"),
+          h("dd", {}, alert.areas?.length ? alert.areas.join(", ") : "Not given"),
           h("dt", {}, "Raised"),
           h("dd", {}, when(alert.raised_at)),
           h("dt", {}, "Updated"),
@@ -357,13 +579,8 @@ export const alertsView: View = {
             return h("li", {}, `${from} – ${words(e.type.toLowerCase())} – ${to} (reports ${e.report_ids.join(", ")})`);
           }),
         ),
-        h("h3", {}, "Evidence"),
-        h(
-          "table",
-          { class: "data" },
-          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Observed"), h("th", { scope: "col" }, "Grading"), h("th", { scope: "col" }, "Report"))),
-          h("tbody", {}, ...alert.evidence.map((e) => h("tr", {}, h("td", {}, when(e.observed_at)), h("td", {}, e.grading ?? ""), h("td", { class: "mono" }, e.report_id)))),
-        ),
+        h("h3", {}, `Evidence: what the ${alert.evidence.length} report${alert.evidence.length === 1 ? "" : "s"} said`),
+        evidenceTable(alert, evidence),
         h("h3", {}, "History"),
         history.length
           ? h("ol", { class: "history" }, ...history.map((x) => h("li", {}, `${when(x.at)}: ${x.by} – ${words(x.action)} (${x.status})${x.note ? `: ${x.note}` : ""}`)))

@@ -4,7 +4,7 @@
 import type cytoscape from "cytoscape";
 import { api, ApiError, query } from "../api";
 import { fill, h, when, words } from "../dom";
-import { drawGraph, edgeId, GEdge, GNode, kindName, legend, placeMap, reportTable, timeline, TimelineEntry } from "../graph";
+import { crowdsOf, drawGraph, edgeId, GEdge, GNode, kindName, legend, newView, placeMap, reportTable, timeline, TimelineEntry } from "../graph";
 import type { View } from "../main";
 import { ANALYST_PURPOSE_KEY as PURPOSE_KEY } from "../purpose";
 
@@ -15,6 +15,14 @@ interface PersonHit {
   role: string | null;
   score: number;
   last_reported: string | null;
+  matched_on: string | null;
+}
+
+/** What a hit was found by, when not its whole name: a nickname, a given name, a surname. */
+function foundBy(hit: PersonHit): string {
+  if (!hit.matched_on) return "";
+  const known = hit.names.some((n) => n.toLowerCase() === hit.matched_on?.toLowerCase());
+  return known && hit.names.length === 1 ? "" : ` · found by “${hit.matched_on}”`;
 }
 
 interface Network {
@@ -66,6 +74,7 @@ export const explorerView: View = {
     const edges = new Map<string, GEdge>();
     let centre: string | null = null;
     let cy: cytoscape.Core | null = null;
+    let view = newView(); // what the analyst hid, pinned and opened: kept until a new centre
 
     // --- Purpose, search and filters -------------------------------------------------------
     const purpose = h("input", { name: "purpose", autocomplete: "off", "aria-required": "true" });
@@ -119,6 +128,7 @@ export const explorerView: View = {
     // --- Results areas ---------------------------------------------------------------------
     const status = h("p", { class: "status", "aria-live": "polite" });
     const graphBox = h("div", { class: "graph", role: "img", "aria-label": "Network graph; the same links are listed in the table below it" });
+    const drawing = h("div", { class: "drawing-state", "aria-live": "polite" });
     const details = h("div", { class: "details", "aria-live": "polite" }, h("p", { class: "hint" }, "Select a person, place or link in the graph or the list."));
     const links = h("div", { class: "links" });
     const timelineBox = h("div", { class: "timeline-box" });
@@ -140,7 +150,15 @@ export const explorerView: View = {
       h(
         "div",
         { class: "explorer" },
-        h("section", { class: "graph-panel", "aria-labelledby": "graph-title" }, h("h2", { id: "graph-title" }, "Network"), graphBox, legend()),
+        h(
+          "section",
+          { class: "graph-panel", "aria-labelledby": "graph-title" },
+          h("h2", { id: "graph-title" }, "Network"),
+          h("p", { class: "hint" }, "Drag an entity to pin it where you want it. Select one to hide it, pin or unpin it; select a crowd to see who is in it."),
+          graphBox,
+          drawing,
+          legend(),
+        ),
         h("section", { class: "detail-panel", "aria-labelledby": "detail-title" }, h("h2", { id: "detail-title" }, "Selected"), details),
       ),
       h("section", { "aria-labelledby": "links-title" }, h("h2", { id: "links-title" }, "Links"), links),
@@ -199,7 +217,7 @@ export const explorerView: View = {
                 "button",
                 { type: "button", class: "card-button" },
                 hit.names.join(" / "),
-                h("span", { class: "hint" }, ` ${hit.date_of_birth ? `born ${hit.date_of_birth}` : ""} ${hit.role ? words(hit.role) : ""} · match ${Math.round(hit.score * 100)}%`),
+                h("span", { class: "hint" }, ` ${hit.date_of_birth ? `born ${hit.date_of_birth}` : ""} ${hit.role ? words(hit.role) : ""} · match ${Math.round(hit.score * 100)}%${foundBy(hit)}`),
               );
               b.addEventListener("click", () => void open(hit.id, true));
               return h("li", {}, b);
@@ -240,6 +258,7 @@ export const explorerView: View = {
           nodes.clear();
           edges.clear();
           centre = id;
+          view = newView();
         }
         network.nodes.forEach((n) => nodes.set(n.id, n));
         network.edges.forEach((e) => edges.set(edgeId(e), e));
@@ -256,10 +275,24 @@ export const explorerView: View = {
 
     function redraw(): void {
       cy?.destroy();
-      cy = drawGraph(graphBox, [...nodes.values()], [...edges.values()], centre, {
-        onNode: (id) => showNode(id),
-        onEdge: (id) => showEdge(id),
-      });
+      cy = drawGraph(
+        graphBox,
+        [...nodes.values()],
+        [...edges.values()],
+        centre,
+        {
+          onNode: (id) => showNode(id),
+          onEdge: (id) => showEdge(id),
+          onCrowd: (place) => showCrowd(place),
+          onMoved: (id, position) => {
+            view.pinned.set(id, position);
+            if (details.dataset.node === id) showNode(id);
+            drawingState();
+          },
+        },
+        view,
+      );
+      drawingState();
       graphBox.setAttribute("aria-label", `Network of ${nodes.size} entities and ${edges.size} links around ${nodes.get(centre ?? "")?.label ?? ""}; the links are listed below`);
       fill(links, linkTable());
       fill(mapBox, placeMap([...nodes.values()], (id) => showNode(id)));
@@ -306,11 +339,87 @@ export const explorerView: View = {
       return api<EntityProfile>("GET", `/api/network/entities/${encodeURIComponent(id)}${query({ purpose: p, limit: 200 })}`);
     }
 
+    /** What is left out of the drawing or fixed in it, with a way back. */
+    function drawingState(): void {
+      const hidden = [...view.hidden].filter((id) => nodes.has(id));
+      const crowds = crowdsOf([...nodes.values()].filter((n) => !view.hidden.has(n.id)), [...edges.values()], centre, view);
+      const parts: (HTMLElement | string)[] = [];
+      if (crowds.length) {
+        parts.push("Drawn as a crowd: ");
+        crowds.forEach((c, i) => {
+          const see = h("button", { type: "button", class: "link-button" }, `${c.members.length} young people at ${nodes.get(c.place)?.label ?? c.place}`);
+          see.addEventListener("click", () => showCrowd(c.place));
+          parts.push(see, i < crowds.length - 1 ? ", " : ". ");
+        });
+      }
+      if (hidden.length) {
+        const show = h("button", { type: "button", class: "link-button" }, `Show the ${hidden.length} hidden`);
+        show.addEventListener("click", () => {
+          view.hidden.clear();
+          redraw();
+        });
+        parts.push(`${hidden.length} hidden: ${hidden.map((h_) => nodes.get(h_)?.label ?? h_).join(", ")}. `, show, " ");
+      }
+      if (view.pinned.size) {
+        const unpin = h("button", { type: "button", class: "link-button" }, "Unpin all");
+        unpin.addEventListener("click", () => {
+          view.pinned.clear();
+          redraw();
+        });
+        parts.push(`${view.pinned.size} pinned. `, unpin);
+      }
+      fill(drawing, ...parts);
+    }
+
+    /** The young people drawn as one crowd at a place: who they are, and a way to draw them. */
+    function showCrowd(placeId: string): void {
+      const place = nodes.get(placeId);
+      const crowd = crowdsOf([...nodes.values()].filter((n) => !view.hidden.has(n.id)), [...edges.values()], centre, view).find((c) => c.place === placeId);
+      if (!place || !crowd) return;
+      delete details.dataset.node;
+      const open = h("button", { type: "button", class: "primary" }, "Draw them one by one");
+      open.addEventListener("click", () => {
+        view.opened.add(placeId);
+        redraw();
+        showNode(placeId);
+      });
+      fill(
+        details,
+        h("h3", {}, `${crowd.members.length} young people at ${place.label}`),
+        h("p", { class: "hint" }, "Linked to nothing else in this drawing, so drawn as one crowd. Select one to read about them."),
+        h("ul", { class: "crowd-list" }, ...crowd.members.map((m) => h("li", {}, nodeButton(m)))),
+        h("div", { class: "actions" }, open),
+      );
+    }
+
     function showNode(id: string): void {
       const n = nodes.get(id);
       if (!n) return;
+      details.dataset.node = id;
       cy?.elements().unselect();
       cy?.getElementById(id).select();
+      const hide = h("button", { type: "button", class: "secondary" }, "Hide from the drawing");
+      hide.addEventListener("click", () => {
+        view.hidden.add(id);
+        view.pinned.delete(id);
+        redraw();
+      });
+      const pinned = view.pinned.has(id);
+      const pin = h("button", { type: "button", class: "secondary" }, pinned ? "Unpin" : "Pin where it is");
+      pin.addEventListener("click", () => {
+        const at = cy?.getElementById(id);
+        if (pinned) view.pinned.delete(id);
+        else if (at && at.length) view.pinned.set(id, { ...at.position() });
+        redraw();
+        showNode(id);
+      });
+      const regroup = view.opened.has(id)
+        ? h("button", { type: "button", class: "secondary", onclick: () => { view.opened.delete(id); redraw(); showNode(id); } }, "Draw its young people as a crowd again")
+        : null;
+      const drawn = !view.hidden.has(id) && id !== centre;
+      const unhide = view.hidden.has(id)
+        ? h("button", { type: "button", class: "secondary", onclick: () => { view.hidden.delete(id); redraw(); showNode(id); } }, "Show it in the drawing again")
+        : null;
       const expand = h("button", { type: "button", class: "primary" }, "Expand: show its links");
       expand.addEventListener("click", () => void open(id, false));
       const recentre = h("button", { type: "button", class: "secondary" }, "Centre the network here");
@@ -331,6 +440,7 @@ export const explorerView: View = {
           h("dd", {}, String([...edges.values()].filter((e) => e.source === id || e.target === id).length)),
         ),
         h("div", { class: "actions" }, expand, recentre),
+        h("div", { class: "actions" }, drawn ? hide : null, unhide, view.hidden.has(id) ? null : pin, regroup),
       );
       void loadTimeline(id, n.label);
     }

@@ -44,17 +44,28 @@ export interface Profile {
   shared_report_id: string | null;
 }
 
-const PLACE_CATEGORIES: [string, string][] = [
+// Every PlaceCategory of schemas/entities.py; what each takes part in is README's table "Places
+// and the patterns they take part in" (services/alerts/detectors/place_rules.py).
+export const PLACE_CATEGORIES: [string, string][] = [
   ["other", "Other"],
   ["take_away", "Take-away"],
   ["park", "Park"],
+  ["town_centre", "Town centre or high street"],
   ["shopping_centre", "Shopping centre"],
   ["bus_or_train_station", "Bus or train station"],
   ["taxi_rank", "Taxi rank"],
   ["off_licence", "Off licence"],
   ["hotel", "Hotel"],
+  ["seaside_or_rural_town", "Seaside or rural town"],
   ["private_address", "A private address"],
   ["school", "School"],
+  ["youth_club", "Youth club or centre"],
+  ["sports_club", "Sports club"],
+  ["library", "Library"],
+  ["place_of_worship", "Place of worship"],
+  ["health_service", "Health service (GP, clinic, hospital)"],
+  ["family_service", "Family service (family hub, children's centre)"],
+  ["care_home", "Children's home"],
 ];
 
 const MAX_PHOTO_SIDE = 640;
@@ -398,70 +409,207 @@ function describePlace(p: Json): string {
   return [p.name, p.postcode, p.category && p.category !== "other" ? words(String(p.category)) : ""].filter(Boolean).join(", ");
 }
 
-// Police read shared profiles for a stated purpose, recorded in the audit with each child.
+// Police read the children missing now, from every channel's reports (the graph's open missing
+// episodes, as far as they may see them), and the profiles homes share while a child is missing.
+// Both reads state a purpose, recorded in the audit with each child.
 const MISSING_PURPOSE = "Finding a child reported missing";
+
+interface SeenSince {
+  report_id: string;
+  type: string | null;
+  observed_at: string;
+  places: string[];
+}
+
+export interface MissingChild {
+  person_id: string;
+  name: string | null;
+  date_of_birth: string | null;
+  age: number | null;
+  episode_id: string;
+  missing_since: string;
+  missing_for_hours: number;
+  police_risk_grading: string | null;
+  report_id: string;
+  reported_by: string | null;
+  last_seen_place: string | null;
+  last_seen_postcode: string | null;
+  missing_from: string | null;
+  missing_from_postcode: string | null;
+  seen_since: SeenSince | null;
+}
+
+/** How long, as a person says it: "3 h", "1 day 6 h", "12 days". */
+export function duration(hours: number): string {
+  if (hours < 1) return "under an hour";
+  const days = Math.floor(hours / 24);
+  const rest = Math.floor(hours - days * 24);
+  if (days === 0) return `${rest} h`;
+  if (days >= 7 || rest === 0) return `${days} ${days === 1 ? "day" : "days"}`;
+  return `${days} ${days === 1 ? "day" : "days"} ${rest} h`;
+}
+
+function ageOf(child: MissingChild): string {
+  if (child.date_of_birth) {
+    const born = new Date(child.date_of_birth);
+    const now = new Date();
+    let years = now.getFullYear() - born.getFullYear();
+    if (now.getMonth() < born.getMonth() || (now.getMonth() === born.getMonth() && now.getDate() < born.getDate())) years -= 1;
+    return `${years}, born ${child.date_of_birth}`;
+  }
+  return child.age !== null ? `about ${child.age}` : "age not known";
+}
+
+function placeText(name: string | null, postcode: string | null): string | null {
+  const text = [name, postcode].filter(Boolean).join(", ");
+  return text || null;
+}
+
+function missingCard(child: MissingChild, profileAnchor: string | null): HTMLElement {
+  const risk = child.police_risk_grading;
+  const since = child.seen_since;
+  return h(
+    "article",
+    { class: "missing-child", "aria-labelledby": `missing-${child.episode_id}` },
+    h(
+      "header",
+      {},
+      h("h3", { id: `missing-${child.episode_id}` }, child.name ?? "Name not given"),
+      h("p", { class: "missing-for" }, h("strong", {}, `Missing ${duration(child.missing_for_hours)}`), ` · since ${when(child.missing_since)}`),
+      risk
+        ? h("span", { class: `badge risk-${risk}` }, risk === "no_apparent_risk" ? "No apparent risk" : `${words(risk)} risk`)
+        : h("span", { class: "badge" }, "Risk not graded"),
+    ),
+    h(
+      "dl",
+      { class: "facts" },
+      h("dt", {}, "Last seen"),
+      h("dd", {}, placeText(child.last_seen_place, child.last_seen_postcode) ?? "Not given"),
+      h("dt", {}, "Missing from"),
+      h("dd", {}, placeText(child.missing_from, child.missing_from_postcode) ?? "Not given"),
+      h("dt", {}, "Age"),
+      h("dd", {}, ageOf(child)),
+      h("dt", {}, "Since then"),
+      h(
+        "dd",
+        {},
+        since
+          ? `${words(since.type ?? "report")} ${when(since.observed_at)}${since.places.length ? ` at ${since.places.join(", ")}` : ""}`
+          : "No later report you may see",
+      ),
+      h("dt", {}, "Reported by"),
+      h("dd", {}, `${child.reported_by ?? "Source protected"} · report ${child.report_id.slice(0, 8)}`),
+    ),
+    profileAnchor ? h("p", {}, h("a", { href: `#${profileAnchor}`, onclick: (e: Event) => jump(e, profileAnchor) }, "See the home's profile: photo, description, places")) : null,
+  );
+}
+
+function jump(event: Event, id: string): void {
+  // The address hash routes the pages, so move focus instead of following the link.
+  event.preventDefault();
+  const target = document.getElementById(id);
+  target?.scrollIntoView({ block: "start" });
+  target?.focus();
+}
+
+function sameName(a: string | null, b: string): boolean {
+  return !!a && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
 
 export const sharedProfilesView: View = {
   title: "Missing children",
   render(main) {
+    const now = h("div", { class: "missing-list", "aria-live": "polite" }, h("p", {}, "Loading…"));
     const list = h("div", { class: "shared-list" });
     const why = purposeField("missing-purpose", "tessera.purpose.missing", MISSING_PURPOSE);
     fill(
       main,
-      h("h1", {}, "Missing children: profiles shared by their homes"),
-      h("p", { class: "intro" }, "Shared while the child is reported missing; every time you open them it is recorded in the audit log."),
+      h("h1", {}, "Missing children"),
+      h("p", { class: "intro" }, "Children reported missing and not yet reported found, from every agency's reports you may see, longest missing first. Every time you open this page it is recorded in the audit log."),
       why.element,
-      list,
+      h("section", { "aria-labelledby": "missing-now-title" }, h("h2", { id: "missing-now-title" }, "Missing now"), now),
+      h(
+        "section",
+        { "aria-labelledby": "shared-title" },
+        h("h2", { id: "shared-title" }, "Profiles shared by their homes"),
+        h("p", { class: "hint" }, "A home shares a child's profile with police while the child is reported missing."),
+        list,
+      ),
     );
     why.onChange(show);
     const initial = why.value();
     if (initial !== null) show(initial);
 
     function show(purpose: string): void {
-      api<ProfileSummary[]>("GET", `/api/profiles${query({ purpose })}`)
-        .then(async (summaries) => {
-          if (!summaries.length) {
-            fill(list, h("p", {}, "No child is reported missing by a home right now."));
-            return;
-          }
-          const profiles = await Promise.all(
-            summaries.map((s) => api<Profile>("GET", `/api/profiles/${encodeURIComponent(s.id)}${query({ purpose })}`)),
-          );
+      Promise.allSettled([
+        api<{ items: MissingChild[] }>("GET", `/api/network/missing${query({ purpose, limit: 200 })}`),
+        api<ProfileSummary[]>("GET", `/api/profiles${query({ purpose })}`).then((summaries) =>
+          Promise.all(summaries.map((s) => api<Profile>("GET", `/api/profiles/${encodeURIComponent(s.id)}${query({ purpose })}`))),
+        ),
+      ]).then(([missing, shared]) => {
+        const profiles = shared.status === "fulfilled" ? shared.value : [];
+        if (missing.status === "rejected") {
+          fill(now, h("p", { role: "alert" }, `Could not load the children missing now: ${reason(missing.reason)}`));
+        } else if (!missing.value.items.length) {
+          fill(now, h("p", {}, "No child you may see is reported missing right now."));
+        } else {
+          const children = missing.value.items;
           fill(
-            list,
-            ...profiles.map(({ profile: c, shared_since, shared_report_id, agency }) =>
-              h(
-                "article",
-                { class: "shared-profile" },
-                h("h2", {}, c.name),
-                c.photo ? h("img", { class: "photo", src: c.photo, alt: `Photo of ${c.name}` }) : h("p", {}, "No photo given."),
-                h(
-                  "dl",
-                  {},
-                  h("dt", {}, "Missing from"),
-                  h("dd", {}, agency),
-                  h("dt", {}, "Reported missing"),
-                  h("dd", {}, `${when(shared_since)} (report ${shared_report_id ?? ""})`),
-                  h("dt", {}, "Date of birth"),
-                  h("dd", {}, c.date_of_birth ?? "Not known"),
-                  h("dt", {}, "Nicknames"),
-                  h("dd", {}, c.nicknames.join(", ") || "None given"),
-                  h("dt", {}, "Description"),
-                  h("dd", {}, c.description || "None given"),
-                  h("dt", {}, "Phones"),
-                  h("dd", {}, c.phones.join(", ") || "None given"),
-                  h("dt", {}, "Associates"),
-                  h("dd", {}, c.associates.length ? h("ul", {}, ...c.associates.map((a) => h("li", {}, describePerson(a)))) : "None given"),
-                  h("dt", {}, "Places they go"),
-                  h("dd", {}, c.places.length ? h("ul", {}, ...c.places.map((p) => h("li", {}, describePlace(p)))) : "None given"),
-                  h("dt", {}, "Notes"),
-                  h("dd", {}, c.notes || "None"),
-                ),
-              ),
+            now,
+            h("p", { class: "count" }, `${children.length} ${children.length === 1 ? "child" : "children"} missing now.`),
+            h(
+              "div",
+              { class: "missing-grid" },
+              ...children.map((c) => {
+                const profile = profiles.find((p) => sameName(c.name, p.profile.name));
+                return missingCard(c, profile ? `profile-${profile.id}` : null);
+              }),
             ),
           );
-        })
-        .catch((e) => fill(list, h("p", { role: "alert" }, e instanceof Error ? e.message : String(e))));
+        }
+        if (shared.status === "rejected") {
+          fill(list, h("p", { role: "alert" }, reason(shared.reason)));
+        } else if (!profiles.length) {
+          fill(list, h("p", {}, "No home has shared a profile right now."));
+        } else {
+          fill(list, ...profiles.map(sharedCard));
+        }
+      });
     }
   },
 };
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function sharedCard({ id, profile: c, shared_since, shared_report_id, agency }: Profile): HTMLElement {
+  return h(
+    "article",
+    { class: "shared-profile", id: `profile-${id}`, tabindex: "-1" },
+    h("h3", {}, c.name),
+    c.photo ? h("img", { class: "photo", src: c.photo, alt: `Photo of ${c.name}` }) : h("p", {}, "No photo given."),
+    h(
+      "dl",
+      {},
+      h("dt", {}, "Missing from"),
+      h("dd", {}, agency),
+      h("dt", {}, "Reported missing"),
+      h("dd", {}, `${when(shared_since)} (report ${shared_report_id ?? ""})`),
+      h("dt", {}, "Date of birth"),
+      h("dd", {}, c.date_of_birth ?? "Not known"),
+      h("dt", {}, "Nicknames"),
+      h("dd", {}, c.nicknames.join(", ") || "None given"),
+      h("dt", {}, "Description"),
+      h("dd", {}, c.description || "None given"),
+      h("dt", {}, "Phones"),
+      h("dd", {}, c.phones.join(", ") || "None given"),
+      h("dt", {}, "Associates"),
+      h("dd", {}, c.associates.length ? h("ul", {}, ...c.associates.map((a) => h("li", {}, describePerson(a)))) : "None given"),
+      h("dt", {}, "Places they go"),
+      h("dd", {}, c.places.length ? h("ul", {}, ...c.places.map((p) => h("li", {}, describePlace(p)))) : "None given"),
+      h("dt", {}, "Notes"),
+      h("dd", {}, c.notes || "None"),
+    ),
+  );
+}

@@ -19,18 +19,34 @@ import {
   shoulderNumber,
 } from "../validate";
 import type { View } from "../main";
+import { PLACE_CATEGORIES } from "./profiles";
 import type { Profile, ProfileSummary } from "./profiles";
 
 type Json = Record<string, unknown>;
-type Kind = "missing" | "leaving" | "vehicle" | "found" | "person";
+type Kind = "missing" | "leaving" | "vehicle" | "found" | "person" | "together" | "approach";
 
 const KINDS: [Kind, string, string][] = [
   ["missing", "A young person has gone missing", "They have not come back, or nobody knows where they are."],
   ["leaving", "A young person is going out and I am worried", "Where they are going, who with, when they will be back."],
   ["vehicle", "A vehicle I am worried about", "A car that collects or drops off a young person, or waits nearby."],
   ["found", "A missing young person is back or has been found", "Where, who with, and how they were."],
+  ["together", "Young people seen together at a place", "Who was there together, where and when: a park, a take-away, a flat."],
+  ["approach", "Someone approached young people at a place", "An adult or an older young person approaching children: outside a take-away, at the school gate."],
   ["person", "Someone I am worried about", "A person seen with a young person: what they look like."],
 ];
+
+// Why someone approached young people (schemas/events.py ApproachPurpose).
+const APPROACH_PURPOSES: [string, string][] = [
+  ["unknown", "Not known"],
+  ["drug_trafficking", "To sell, carry or hold drugs"],
+  ["recruitment", "To recruit them (a gang, running errands)"],
+  ["sexual", "Sexual"],
+  ["other", "Something else"],
+];
+
+// The grading's questions: asked, never answered for the user (issue 18).
+const CHOOSE_HOW = "Choose how this was known";
+const CHOOSE_SOURCE = "Choose how reliable the source is";
 
 const CONCERNS: [string, string][] = [
   ["cse", "Sexual exploitation"],
@@ -266,6 +282,40 @@ export const reportView: View = {
       ),
     );
 
+    const onScene = (): boolean => kind === "together" || kind === "approach";
+    const scene = section(
+      "Where and when?",
+      "Name the place as people know it, and give the postcode if you can: it puts the place on the map.",
+      h(
+        "div",
+        { class: "row" },
+        form.field({
+          name: "scene.place",
+          label: "The place",
+          hint: "A shop, a park, an address",
+          // As ingest asks of a place: a name or a postcode at least.
+          checks: [(v) => (onScene() && !v.trim() && !form.value("scene.postcode") ? "Give the place's name, or its postcode" : null), maxLength(200)],
+        }),
+        form.field({ name: "scene.postcode", label: "Postcode there", checks: [postcode] }),
+        form.field({ name: "scene.category", label: "What kind of place", options: PLACE_CATEGORIES }),
+      ),
+      form.field({ name: "scene.at", label: "When (date and time)", type: "datetime-local", checks: [requiredWhen(onScene), notFuture] }),
+      h(
+        "div",
+        { class: "row" },
+        form.field({ name: "others.names", label: "Other young people there: names or nicknames", hint: "Separate them with commas", checks: [maxLength(1000)] }),
+        form.field({ name: "others.description", label: "Others you could not name", hint: "How many, and what they looked like", rows: 2, checks: [maxLength(2000)] }),
+      ),
+    );
+    const othersApproached = form.checkbox("approach.others_approached", "The other young people were approached too");
+    const approachDetail = section(
+      "What did they want?",
+      null,
+      form.field({ name: "approach.purpose", label: "What the approach seemed to be for", options: APPROACH_PURPOSES }),
+      form.field({ name: "approach.detail", label: "What they said, offered or asked", hint: "Money, a phone, a lift, 'a job', drugs", rows: 3, checks: [maxLength(5000)] }),
+      othersApproached,
+    );
+
     const person = section(
       "Who is the person?",
       "Describe them as well as you can: what they look like, what they drive, what they are called.",
@@ -281,6 +331,10 @@ export const reportView: View = {
         "div",
         { class: "row" },
         form.field({ name: "person.phone", label: "Their phone number", type: "tel", checks: [phone] }),
+      ),
+      h(
+        "div",
+        { class: "row person-link" },
         form.field({
           name: "person.nature",
           label: "How they know the young person",
@@ -361,7 +415,7 @@ export const reportView: View = {
 
     const grading = section(
       "How do you know?",
-      null,
+      "Police grade every piece of intelligence. Answer both questions as honestly as you can: there is no wrong answer, and an unsure answer is useful too.",
       form.radioGroup(
         "grading.how",
         "How was this known?",
@@ -371,7 +425,8 @@ export const reportView: View = {
           ["C", "Someone told me"],
           ["D", "I am not sure how it is known"],
         ],
-        "A",
+        undefined,
+        CHOOSE_HOW,
       ),
       form.radioGroup(
         "grading.source",
@@ -381,7 +436,8 @@ export const reportView: View = {
           ["2", "Not yet known", "A young person or a member of the public we have not heard from before"],
           ["3", "Has been wrong before"],
         ],
-        "1",
+        undefined,
+        CHOOSE_SOURCE,
       ),
       form.radioGroup(
         "grading.share",
@@ -419,7 +475,9 @@ export const reportView: View = {
       missing,
       leaving,
       found,
+      scene,
       person,
+      approachDetail,
       car,
       why,
       police,
@@ -433,7 +491,12 @@ export const reportView: View = {
       missing.hidden = kind !== "missing";
       leaving.hidden = kind !== "leaving";
       found.hidden = kind !== "found";
-      person.hidden = kind !== "person";
+      person.hidden = kind !== "person" && kind !== "approach";
+      scene.hidden = !onScene();
+      approachDetail.hidden = kind !== "approach";
+      for (const row of person.querySelectorAll<HTMLElement>(".person-link")) row.hidden = kind === "approach";
+      const heading = person.querySelector("h2");
+      if (heading) heading.textContent = kind === "approach" ? "Who approached them?" : "Who is the person?";
       const collectable = kind === "missing" || kind === "leaving";
       car.hidden = !(collectable || kind === "vehicle");
       collectedBox.hidden = !collectable;
@@ -489,14 +552,18 @@ export const reportView: View = {
     form.fields.get("police.shoulder")?.control.addEventListener("input", () =>
       form.recheck("police.officer", form.value("police.shoulder") !== ""),
     );
+    // A postcode is enough to place it: clear "give the place's name" as soon as one is typed.
+    form.fields.get("scene.postcode")?.control.addEventListener("input", () => {
+      if (form.value("scene.postcode")) form.recheck("scene.place", false);
+    });
     discard.addEventListener("click", () => {
       if (!window.confirm("Discard this draft? What you typed will be lost.")) return;
       clearDraft();
       form.clear();
       form.set("kind", "missing");
       form.set("home.name", session.agency);
-      form.set("grading.how", "A");
-      form.set("grading.source", "1");
+      form.set("grading.how", "");
+      form.set("grading.source", "");
       form.set("grading.share", "P");
       profileSelect.value = "";
       profile = null;
@@ -507,10 +574,11 @@ export const reportView: View = {
 
     function defaults(): void {
       const now = localInput(new Date());
-      for (const name of ["missing.at", "leaving.at", "found.at", "person.at", "car.at"]) {
+      for (const name of ["missing.at", "leaving.at", "found.at", "person.at", "car.at", "scene.at"]) {
         if (!form.value(name)) form.set(name, now);
       }
       form.tick("car.got_in", true);
+      form.tick("approach.others_approached", true);
     }
 
     // --- Profiles ---------------------------------------------------------------------------
@@ -612,8 +680,9 @@ export const reportView: View = {
       const report: Json = {
         observed_at: isoOf(observedAt),
         grading: {
-          source: Number(form.value("grading.source") || "1"),
-          intelligence: form.value("grading.how") || "A",
+          // Never a default: validation asks for both, and the server refuses a report without.
+          ...(form.value("grading.source") ? { source: Number(form.value("grading.source")) } : {}),
+          ...(form.value("grading.how") ? { intelligence: form.value("grading.how") } : {}),
           handling: share,
           ...(share === "C" ? { conditions: { roles: ["police"], note: "Police only, as the reporter asked" } } : {}),
         },
@@ -749,13 +818,8 @@ export const reportView: View = {
         text("police.ref", "0.event.police_incident_ref", event, "police_incident_ref");
         return [envelope(at, event)];
       }
-      const other: Json = { role: "adult" };
-      text("person.name", "0.event.person_b.name", other, "name");
-      if (form.value("person.nickname")) other.nicknames = [form.value("person.nickname")];
-      if (form.value("person.age")) other.estimated_age = Number(form.value("person.age"));
-      text("person.description", "0.event.person_b.description", other, "description");
-      if (form.value("person.phone")) other.phones = [form.value("person.phone")];
-      paths.set("0.event.person_b", "person.description");
+      if (kind === "together" || kind === "approach") return [sceneReport()];
+      const other = adult("0.event.person_b");
       const at = form.value("person.at") || localInput(new Date());
       const c = child(0, at);
       paths.set("0.event.person_a.name", "child.name");
@@ -769,6 +833,62 @@ export const reportView: View = {
       ];
     }
 
+    /** The person the "Who is the person?" section describes, as a report's person. */
+    function adult(base: string): Json {
+      const other: Json = { role: "adult" };
+      text("person.name", `${base}.name`, other, "name");
+      if (form.value("person.nickname")) other.nicknames = [form.value("person.nickname")];
+      if (form.value("person.age")) other.estimated_age = Number(form.value("person.age"));
+      text("person.description", `${base}.description`, other, "description");
+      if (form.value("person.phone")) {
+        other.phones = [form.value("person.phone")];
+        paths.set(`${base}.phones`, "person.phone");
+      }
+      paths.set(base, "person.description");
+      return other;
+    }
+
+    /** The other young people at the scene: each name or nickname, and one for the rest. */
+    function otherYoungPeople(): Json[] {
+      const named = form
+        .value("others.names")
+        .split(",")
+        .map((n) => n.trim())
+        .filter(Boolean)
+        .map((name) => ({ name, role: "young_person" }));
+      const described = form.value("others.description");
+      return [...named, ...(described ? [{ description: described, role: "young_person" }] : [])];
+    }
+
+    /** Young people seen together (a sighting), or approached (an approach), at a place. */
+    function sceneReport(): Json {
+      const at = form.value("scene.at");
+      const where = place("scene.place", "scene.postcode", form.value("scene.category") || "other");
+      const c = child(0, at);
+      const others = otherYoungPeople();
+      if (kind === "together") {
+        paths.set("0.event.persons.0", "child.name");
+        paths.set("0.event.persons", "others.names");
+        paths.set("0.event.place", "scene.place");
+        return envelope(at, { type: "sighting", persons: [c, ...others], place: where });
+      }
+      paths.set("0.event.approached.0", "child.name");
+      paths.set("0.event.approachers.0", "person.description");
+      paths.set("0.event.place", "scene.place");
+      paths.set("0.event.purpose_detail", "approach.detail");
+      const together = form.checked("approach.others_approached");
+      const event: Json = {
+        type: "approach",
+        approached: together ? [c, ...others] : [c],
+        approachers: [adult("0.event.approachers.0")],
+        place: where,
+        purpose: form.value("approach.purpose") || "unknown",
+        ...(together ? {} : { peers_present: others }),
+      };
+      text("approach.detail", "0.event.purpose_detail", event, "purpose_detail");
+      return envelope(at, event);
+    }
+
     function extraChecks(): { label: string; message: string; control: HTMLElement }[] {
       const problems = [];
       const carShown = !car.hidden && !carFields.hidden;
@@ -777,7 +897,13 @@ export const reportView: View = {
         form.serverError("car.vrm", "Give the registration, or describe the vehicle");
         problems.push({ label: "Registration", message: "Give the registration, or describe the vehicle", control });
       }
-      if (kind === "person" && !["person.name", "person.nickname", "person.description"].some((n) => form.value(n))) {
+      if (kind === "together" && !otherYoungPeople().length) {
+        const control = form.fields.get("others.names")!.control;
+        const message = "Name or describe at least one other young person seen with them";
+        form.serverError("others.names", message);
+        problems.push({ label: "Other young people there", message, control });
+      }
+      if ((kind === "person" || kind === "approach") && !["person.name", "person.nickname", "person.description"].some((n) => form.value(n))) {
         const control = form.fields.get("person.description")!.control;
         form.serverError("person.description", "Give a name, a nickname or a description");
         problems.push({ label: "What they look like", message: "Give a name, a nickname or a description", control });
@@ -854,7 +980,8 @@ export const reportView: View = {
             const [index, ...rest] = loc;
             const type = (reports[Number(index)]?.event as Json | undefined)?.type;
             const key = [index, ...rest.filter((p) => p !== type)].join(".");
-            let name: string | undefined;
+            const grading: Record<string, string> = { source: "grading.source", intelligence: "grading.how" };
+            let name: string | undefined = rest[0] === "grading" ? grading[String(rest[1])] : undefined;
             for (let cut = key.split(".").length; cut > 1 && !name; cut--) {
               name = paths.get(key.split(".").slice(0, cut).join("."));
             }
@@ -874,6 +1001,8 @@ export const reportView: View = {
     });
 
     function labelOf(name: string): string {
+      if (name === "grading.how") return "How was this known?";
+      if (name === "grading.source") return "How reliable is where it came from?";
       const control = form.fields.get(name)?.control;
       const label = control ? document.querySelector(`label[for="${control.id}"]`) : null;
       return (label?.firstChild?.textContent ?? name).trim();

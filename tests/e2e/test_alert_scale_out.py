@@ -1,0 +1,255 @@
+"""Two alert workers in one consumer group share the work, and each alert is raised once and
+each webhook delivered once (issue 17).
+
+A network worker links reports from a private topic; two alert worker processes (one app id,
+so one consumer group) share the partitions of the linked entities and alerts topics. Three
+young people are seen at each of several places, each sighting its own report, so the linked
+events of one place land on different partitions and both workers examine the place at once.
+Each place gets one alert, raised once on the alerts topic, and the webhook subscription gets
+each event once although both workers sweep the pending jobs every second.
+"""
+
+import os
+import subprocess
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from kafka import KafkaProducer
+from neo4j import Driver
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from common.kafka_access import KafkaAccess
+from common.settings import InfraSettings
+from schemas import topics
+from schemas.alerts import AlertChange, AlertRaised
+from schemas.topics import TopicSpec
+from services.alerts.config import Settings
+from services.alerts.delivery import queries as delivery_queries
+from services.alerts.delivery.sealing import secret_box
+from tessera_cli import stack
+from tessera_cli.topics import delete_topics, ensure_topics
+from tests import queries
+from tests.e2e.conftest import ARTIFACTS, _wait_ready
+from tests.e2e.polling import eventually
+from tests.factories import id_key, run_tag, sighting, submitted
+from tests.kafka_reading import read_values
+from tests.serving import serving
+
+pytestmark = pytest.mark.e2e
+
+PLACES = 6
+SECRET = "whsec_scale-out"  # noqa: S105 - a test value
+ALERTS_CITING = """
+UNWIND $report_ids AS report_id
+MATCH (a:Alert)-[:CITES]->(:Report {id: report_id})
+WITH DISTINCT a
+RETURN a.fingerprint AS fingerprint, a.id AS id, a.event_id AS event_id
+"""
+DELETE_ALERTS = """
+MATCH (a:Alert)
+WHERE a.id IN $ids
+OPTIONAL MATCH (a)-[:HAS_HISTORY]->(h:AlertHistory)
+DETACH DELETE a, h
+"""
+DELETE_WEBHOOK = """
+MATCH (s:WebhookSubscription {id: $id})
+OPTIONAL MATCH (s)-[:HAS_JOB]->(j:WebhookJob)
+OPTIONAL MATCH (j)-[:ATTEMPTED]->(d:WebhookDelivery)
+DETACH DELETE s, j, d
+"""
+
+
+@dataclass
+class Receiver:
+    """Records the event id of every POST."""
+
+    received: list[str] = field(default_factory=list)
+
+    async def handle(self, request: Request) -> Response:
+        self.received.append(request.headers["tessera-event-id"])
+        return Response(status_code=204)
+
+
+@dataclass
+class Stack:
+    topics: dict[str, str]
+    workers: list[tuple[subprocess.Popen[bytes], Path]]  # the two alert workers and their logs
+    receiver: Receiver
+
+
+def _start(
+    name: str, service: str, env: dict[str, str], workdir: Path
+) -> tuple[subprocess.Popen[bytes], Path]:
+    found = next(s for s in stack.services() if s.name == service)
+    log = ARTIFACTS / f"alert-scale-out-{name}.log"
+    (workdir / name).mkdir()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            list(found.command), stdout=out, stderr=subprocess.STDOUT, env=env, cwd=workdir / name
+        )
+    _wait_ready(found, process, log)
+    return process, log
+
+
+@pytest.fixture
+def two_alert_workers(kafka: KafkaAccess, neo4j_driver: Driver, tmp_path: Path) -> Iterator[Stack]:
+    run = uuid.uuid4().hex[:8]
+    names = {
+        key: f"test.{run}.{name}"
+        for key, name in (
+            ("reports", topics.REPORTS),
+            ("dead_letters", topics.REPORTS_DEAD_LETTER),
+            ("linked", topics.ENTITIES_LINKED),
+            ("retractions", topics.RETRACTIONS),
+            ("decisions", topics.RESOLUTION_DECISIONS),
+            ("alerts", topics.ALERTS),
+            ("audit", topics.AUDIT),
+        )
+    }
+    ensure_topics(
+        access=kafka,
+        specs=tuple(
+            TopicSpec(n, partitions=1 if key == "audit" else 4, retention_ms=-1)
+            for key, n in names.items()
+        ),
+    )
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "KAFKA_SECRETS_DIR": str(Path(InfraSettings().kafka_secrets_dir).resolve()),
+        "TESSERA_PERSON_ID_KEY": id_key().hex(),
+        "TESSERA_AUDIT_TOPIC": names["audit"],
+        "NETWORK_APP_ID": f"test-{run}-network",
+        "NETWORK_REPORTS_TOPIC": names["reports"],
+        "NETWORK_DEAD_LETTER_TOPIC": names["dead_letters"],
+        "NETWORK_ENTITIES_LINKED_TOPIC": names["linked"],
+        "NETWORK_RETRACTIONS_TOPIC": names["retractions"],
+        "NETWORK_DECISIONS_TOPIC": names["decisions"],
+        "ALERTS_APP_ID": f"test-{run}-alerts",  # one app id: one consumer group
+        "ALERTS_ENTITIES_LINKED_TOPIC": names["linked"],
+        "ALERTS_TOPIC": names["alerts"],
+        "ALERTS_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',
+        "ALERTS_WEBHOOK_SWEEP_S": "1",  # both workers find every pending job, again and again
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    receiver = Receiver()
+    subscription_id = str(uuid.uuid4())
+    started: list[tuple[subprocess.Popen[bytes], Path]] = []
+    try:
+        with serving(Starlette(routes=[Route("/hook", receiver.handle, methods=["POST"])])) as url:
+            neo4j_driver.execute_query(
+                delivery_queries.ADD_WEBHOOK_SUBSCRIPTION,
+                id=subscription_id,
+                name=f"scale-out {run}",
+                url=f"{url}/hook",
+                secret=secret_box(Settings()).seal(SECRET),
+                agency="Synthetic Police",
+                role="police",
+                created_at=datetime.now(UTC).isoformat(),
+            )
+            started.append(_start("network", "network-worker", env, tmp_path))
+            for name in ("alerts-a", "alerts-b"):
+                started.append(_start(name, "alerts-worker", env, tmp_path))
+            yield Stack(names, started[1:], receiver)
+    finally:
+        for process, _ in started:
+            process.terminate()
+        for process, _ in started:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        neo4j_driver.execute_query(DELETE_WEBHOOK, id=subscription_id)
+        delete_topics(access=kafka, names=list(names.values()))
+
+
+def _publish(kafka: KafkaAccess, topic: str, tag: str) -> list[str]:
+    seen = datetime.now(UTC) - timedelta(hours=1)
+    events = [
+        submitted(
+            sighting(
+                f"Yan{person} Synth{tag}x{place}",
+                place=f"Synthetic Arcade {tag} {place}",
+                observed_at=seen,
+            )
+        )
+        for place in range(PLACES)
+        for person in range(3)
+    ]
+    producer = KafkaProducer(**kafka.client_options(), acks="all")
+    for event in events:
+        # Keyed by report, not place: one place's sightings land on different partitions.
+        producer.send(
+            topic, key=str(event.event_id).encode(), value=event.model_dump_json().encode()
+        )
+    producer.flush()
+    producer.close()
+    return [str(e.event_id) for e in events]
+
+
+def test_two_alert_workers_raise_each_alert_once_and_deliver_each_webhook_once(
+    kafka: KafkaAccess, neo4j_driver: Driver, two_alert_workers: Stack
+) -> None:
+    names = two_alert_workers.topics
+    ids = _publish(kafka, names["reports"], run_tag())
+    alert_ids: list[str] = []
+    try:
+
+        def every_place_alerted() -> list[dict[str, str]] | None:
+            records, _, _ = neo4j_driver.execute_query(ALERTS_CITING, report_ids=ids)
+            rows = [r.data() for r in records]
+            alert_ids[:] = [r["id"] for r in rows]
+            places = {r["fingerprint"] for r in rows if r["fingerprint"].startswith("shared_")}
+            return rows if len(places) == PLACES else None
+
+        rows = eventually(every_place_alerted, timeout_s=120, what="an alert at every place")
+
+        def both_worked() -> list[int] | None:
+            counts = [
+                log.read_text().count("detected around") for _, log in two_alert_workers.workers
+            ]
+            return counts if all(counts) else None
+
+        counts = eventually(both_worked, timeout_s=30, what="detection in each alert worker's log")
+        assert len(counts) == 2
+
+        time.sleep(3)  # let any late duplicate arrive before counting
+        records, _, _ = neo4j_driver.execute_query(ALERTS_CITING, report_ids=ids)
+        rows = [r.data() for r in records]
+        alert_ids[:] = [r["id"] for r in rows]
+        per_fingerprint = Counter(r["fingerprint"] for r in rows)
+        assert all(n == 1 for n in per_fingerprint.values()), per_fingerprint
+
+        # On the alerts topic: each alert raised once, each change published once.
+        events = [
+            AlertRaised.model_validate_json(v)
+            for v in read_values(kafka, names["alerts"], len(rows))
+        ]
+        mine = [e for e in events if str(e.alert_id) in set(alert_ids)]
+        raised = Counter(str(e.alert_id) for e in mine if e.change == AlertChange.RAISED)
+        assert raised == Counter(alert_ids), raised
+        published = Counter(str(e.event_id) for e in mine)
+        assert all(n == 1 for n in published.values()), published
+
+        # Every event delivered to the webhook, once, although both workers sweep the jobs.
+        receiver = two_alert_workers.receiver
+        eventually(
+            lambda: True if set(published) <= set(receiver.received) else None,
+            timeout_s=60,
+            what="every alert event delivered to the webhook",
+        )
+        time.sleep(3)  # three more sweeps by each worker
+        delivered = Counter(receiver.received)
+        assert {e: delivered[e] for e in published} == dict.fromkeys(published, 1), delivered
+    finally:
+        neo4j_driver.execute_query(DELETE_ALERTS, ids=alert_ids)
+        neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=ids)
