@@ -10,7 +10,13 @@ citing all of them arrived.
 The baseline, measured first in the same run on the same processes, is the latency of planted
 patterns submitted alone (a few reports a second, nothing else in flight).
 
+`--bulk N` also measures live before bulk: N reports are imported on the bulk lane in the
+background (`POST /v1/reports:batch?lane=bulk`, 1,000 a request, as `tessera import` sends them)
+while a second set of planted patterns is submitted live, as the baseline's were; it prints
+their p50 and p99 beside the baseline's, the ratio, and how far the import had got.
+
     .venv/bin/python -m bench.latency --rate 200 --duration 120 --wait 900
+    .venv/bin/python -m bench.latency --bulk 100000 --duration 0
 """
 
 import argparse
@@ -24,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import httpx
 from kafka import KafkaConsumer, TopicPartition
 
 from bench import bulk
@@ -32,10 +39,12 @@ from bench.population import ExpectedAlert, Population, SyntheticReport, run_tag
 from bench.profiling import Profiler
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
+from schemas import topics
 from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import group_lag, topic_end
 
 SERVICES = ("network-worker", "alerts-worker", "ingest-api")
+IMPORT_BATCH = 1000  # the most ingest takes in one request
 
 
 class AlertListener:
@@ -146,6 +155,92 @@ def latencies(
     return list(found.values()), missing
 
 
+def import_in_background(
+    *, st: PrivateStack, population: Population, ids: list[str], lane: str = "bulk"
+) -> threading.Thread:
+    """Start importing the population's reports on a lane (bulk, as `tessera import` does);
+    their ids go into `ids`."""
+    bodies = [r.body for r in population.reports()]
+
+    def run() -> None:
+        with httpx.Client(base_url=st.ingest_url, headers=st.submitter_headers) as client:
+            for first in range(0, len(bodies), IMPORT_BATCH):
+                response = client.post(
+                    "/v1/reports:batch",
+                    params={"lane": lane},
+                    json={"reports": bodies[first : first + IMPORT_BATCH]},
+                    timeout=300.0,
+                )
+                response.raise_for_status()
+                ids.extend(str(i) for i in response.json()["report_ids"])
+
+    thread = threading.Thread(target=run, name="bulk-import", daemon=True)
+    thread.start()
+    return thread
+
+
+def live_beside_bulk(
+    *,
+    st: PrivateStack,
+    settings: InfraSettings,
+    listener: AlertListener,
+    args: argparse.Namespace,
+    base: list[float],
+    ids: list[str],
+) -> None:
+    """Planted patterns submitted live while an import runs on the bulk lane: their latency,
+    beside the baseline's, and how far the import had got when the last alert came."""
+    admin = admin_access(settings)
+    bulk_ids: list[str] = []
+    importing = import_in_background(
+        st=st,
+        population=Population(reports=args.bulk, seed=args.seed + 2, tag=run_tag()),
+        ids=bulk_ids,
+        lane=args.import_lane,
+    )
+    bulk_topic = st.private[topics.REPORTS_BULK if args.import_lane == "bulk" else topics.REPORTS]
+    while importing.is_alive() and topic_end(admin, bulk_topic) < min(args.bulk, IMPORT_BATCH):
+        time.sleep(0.2)  # the live patterns start once the import is under way
+    live = Population(reports=args.idle_reports, seed=args.seed + 3, tag=run_tag())
+    done, _ = asyncio.run(
+        submit(
+            url=f"{st.ingest_url}/v1/reports",
+            headers=st.submitter_headers,
+            reports=[r for r in live.reports() if r.pattern is not None],
+            rate=2.0,
+            clients=2,
+        )
+    )
+    ids += done.ids.values()
+    beside, missing = latencies(
+        listener=listener, expected=live.expected_alerts(), submitted=done, wait_s=args.wait
+    )
+    linked_bulk = st.private[
+        topics.ENTITIES_LINKED_BULK if args.import_lane == "bulk" else topics.ENTITIES_LINKED
+    ]
+    print(
+        f"when the live alerts had come (or --wait ran out): {topic_end(admin, bulk_topic):,} "
+        f"reports on the import's topic, {topic_end(admin, linked_bulk):,} announced linked, "
+        f"about {group_lag(admin, st.env['ALERTS_APP_ID'], linked_bulk):,} not yet through "
+        "detection"
+    )
+    print(
+        describe(
+            f"planted patterns, live, while {args.bulk:,} reports import on the "
+            f"{args.import_lane} lane",
+            beside,
+        )
+    )
+    for alert in missing[:10]:
+        print(f"  never seen within {args.wait:.0f}s: {alert.type} on {alert.anchor}")
+    if base and beside:
+        for q in (50, 99):
+            ratio = percentile(beside, q) / percentile(base, q)
+            print(f"p{q} live beside the import / p{q} alone: {ratio:.2f}")
+    importing.join()
+    ids += bulk_ids
+
+
 def describe(name: str, seconds: list[float]) -> str:
     """p50/p95/p99 of the latencies, in seconds."""
     return (
@@ -163,6 +258,18 @@ def main() -> None:
     parser.add_argument("--wait", type=float, default=180.0, help="seconds to wait for alerts")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="sample both workers with py-spy")
+    parser.add_argument(
+        "--bulk",
+        type=int,
+        default=0,
+        help="also measure live alerts while this many reports import on the bulk lane",
+    )
+    parser.add_argument(
+        "--import-lane",
+        choices=("bulk", "live"),
+        default="bulk",
+        help="the lane the --bulk import takes; `live` shows what one lane would cost",
+    )
     args = parser.parse_args()
     settings = InfraSettings()
     idle = Population(reports=args.idle_reports, seed=args.seed, tag=run_tag())
@@ -195,6 +302,17 @@ def main() -> None:
                     wait_s=args.wait,
                 )
                 print(describe("baseline, planted patterns alone", base))
+                if args.bulk:
+                    live_beside_bulk(
+                        st=st,
+                        settings=settings,
+                        listener=listener,
+                        args=args,
+                        base=base,
+                        ids=ids,
+                    )
+                if args.duration <= 0:
+                    return
 
                 reports = list(loaded.reports())
                 profilers = [

@@ -46,3 +46,21 @@ BENCH_REPORT_IDS = """
 MATCH (r:Report {submitted_by: $user})
 RETURN r.id AS id
 """
+
+# ---------------------------------------------------------------- what a run measured against
+
+# The whole graph's size (counts from the store, whatever wrote the nodes).
+GRAPH_SIZE = """
+CALL { MATCH (p:Person) RETURN count(p) AS people }
+CALL { MATCH (k:MatchKey) RETURN count(k) AS keys }
+CALL { MATCH (r:Report) RETURN count(r) AS reports }
+RETURN people, keys, reports
+"""
+
+# Neo4j's memory settings (the heap is the JVM's -Xmx, set where the server is started).
+MEMORY_SETTINGS = """
+SHOW SETTINGS YIELD name, value
+WHERE name IN ['server.memory.pagecache.size', 'server.memory.heap.max_size',
+               'db.memory.transaction.total.max']
+RETURN name, value
+"""

@@ -63,6 +63,13 @@ MESSAGES: dict[str, tuple[type[BaseModel], str, str, str]] = {
 }
 
 
+# The bulk lane: the same messages as their live twins, on topics of their own (channel names).
+BULK_TWINS: dict[str, tuple[str, str]] = {
+    topics.REPORTS: (topics.REPORTS_BULK, "reportsBulk"),
+    topics.ENTITIES_LINKED: (topics.ENTITIES_LINKED_BULK, "entitiesLinkedBulk"),
+}
+
+
 def _schema(model: type[BaseModel], *, title: str | None = None) -> dict[str, Any]:
     schema = model.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -94,9 +101,15 @@ def asyncapi() -> dict[str, Any]:
         topics.RETRACTIONS: "retractions",
     }
     channels: dict[str, Any] = {}
-    for name, (_, _, topic, _) in MESSAGES.items():
+    placed = [(name, topic, channel_of[topic]) for name, (_, _, topic, _) in MESSAGES.items()]
+    placed += [
+        (name, *BULK_TWINS[topic])
+        for name, (_, _, topic, _) in MESSAGES.items()
+        if topic in BULK_TWINS
+    ]
+    for name, topic, channel in placed:
         spec = specs[topic]
-        channels[channel_of[topic]] = {
+        channels[channel] = {
             "address": topic,
             "description": spec.purpose,
             "messages": {name: {"$ref": f"#/components/messages/{name}"}},
@@ -142,6 +155,15 @@ def asyncapi() -> dict[str, Any]:
             "linkReport": operation(
                 "receive", "reports", "The network worker links each report into the graph."
             ),
+            "publishBulkReport": operation(
+                "send", "reportsBulk", "Ingest publishes a batch sent with `lane=bulk` (imports)."
+            ),
+            "linkBulkReport": operation(
+                "receive",
+                "reportsBulk",
+                "The network worker links bulk-lane reports with an agent of their own, which "
+                "gives way to live ones; `tessera replay` reads them with the live reports.",
+            ),
             "parkUnreadableReport": operation(
                 "send", "reportsDeadLetter", "The network worker parks what it cannot read."
             ),
@@ -150,6 +172,15 @@ def asyncapi() -> dict[str, Any]:
             ),
             "detectPatterns": operation(
                 "receive", "entitiesLinked", "The alert worker runs its detectors."
+            ),
+            "announceBulkLinkedEntities": operation(
+                "send", "entitiesLinkedBulk", "The network worker says what a bulk report linked."
+            ),
+            "detectBulkPatterns": operation(
+                "receive",
+                "entitiesLinkedBulk",
+                "The alert worker runs its detectors with an agent of its own, giving way to "
+                "live work before each entity.",
             ),
             "publishAlert": operation("send", "alerts", "The alert worker raises or updates."),
             "publishDecision": operation(

@@ -4,8 +4,12 @@ import re
 from dataclasses import dataclass
 
 REPORTS = "intel.reports.v1"
+# The bulk lane: imports travel on their own reports topic, and what they linked on its own
+# linked topic, so a live report never waits behind a backlog of imported ones.
+REPORTS_BULK = "intel.reports.bulk.v1"
 REPORTS_DEAD_LETTER = "intel.reports.dlq.v1"
 ENTITIES_LINKED = "intel.entities-linked.v1"
+ENTITIES_LINKED_BULK = "intel.entities-linked.bulk.v1"
 ALERTS = "intel.alerts.v1"
 RESOLUTION_DECISIONS = "intel.resolution-decisions.v1"
 RETRACTIONS = "intel.retractions.v1"
@@ -38,6 +42,13 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
         purpose="System of record: every accepted report, kept forever to rebuild the graph from.",
     ),
     TopicSpec(
+        REPORTS_BULK,
+        partitions=6,
+        retention_ms=KEEP_FOREVER,
+        purpose="System of record too: reports sent on the bulk lane (`tessera import`), kept "
+        "forever; replay merges them with the live reports in time order.",
+    ),
+    TopicSpec(
         REPORTS_DEAD_LETTER,
         partitions=1,
         retention_ms=KEEP_FOREVER,
@@ -48,6 +59,13 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
         partitions=6,
         retention_ms=7 * DAY_MS,
         purpose="What each report linked in the graph; triggers the pattern detectors.",
+    ),
+    TopicSpec(
+        ENTITIES_LINKED_BULK,
+        partitions=6,
+        retention_ms=7 * DAY_MS,
+        purpose="What each bulk-lane report linked; a detection agent of its own reads it, so "
+        "live events never queue behind it.",
     ),
     TopicSpec(
         ALERTS,

@@ -56,9 +56,11 @@ class TopicNames:
     """The topic of each role, and the consumer group of each worker, under one naming."""
 
     reports: str = topics.REPORTS
+    reports_bulk: str = topics.REPORTS_BULK
     retractions: str = topics.RETRACTIONS
     dead_letters: str = topics.REPORTS_DEAD_LETTER
     linked: str = topics.ENTITIES_LINKED
+    linked_bulk: str = topics.ENTITIES_LINKED_BULK
     alerts: str = topics.ALERTS
     decisions: str = topics.RESOLUTION_DECISIONS
     audit: str = topics.AUDIT
@@ -76,9 +78,11 @@ class TopicNames:
                 field: rename(getattr(default, field))
                 for field in (
                     "reports",
+                    "reports_bulk",
                     "retractions",
                     "dead_letters",
                     "linked",
+                    "linked_bulk",
                     "alerts",
                     "decisions",
                     "audit",
@@ -131,20 +135,21 @@ def service_grants(names: TopicNames) -> list[Grant]:
     """What each service's principal may do (READ implies DESCRIBE; WRITE, idempotent writes)."""
     n = names
     return [
-        # ingest publishes reports and retractions, and reads a report back by its offset
-        *_write(INGEST, n.reports, n.retractions, n.audit),
-        *_read(INGEST, n.reports),
-        # the network worker links reports, retractions and decisions into the graph, and
-        # publishes the resolver's automatic decisions (two people found to be one)
-        *_read(NETWORK, n.reports, n.retractions, n.decisions),
-        *_write(NETWORK, n.linked, n.dead_letters, n.audit, n.decisions),
+        # ingest publishes reports (on either lane) and retractions, and reads a report back
+        # by its offset
+        *_write(INGEST, n.reports, n.reports_bulk, n.retractions, n.audit),
+        *_read(INGEST, n.reports, n.reports_bulk),
+        # the network worker links reports (both lanes), retractions and decisions into the
+        # graph, and publishes the resolver's automatic decisions (two people found to be one)
+        *_read(NETWORK, n.reports, n.reports_bulk, n.retractions, n.decisions),
+        *_write(NETWORK, n.linked, n.linked_bulk, n.dead_letters, n.audit, n.decisions),
         _group(NETWORK, n.network_group),
         # the analyst API publishes resolution decisions, and announces the people they
         # changed to the alert worker
         *_write(ANALYST, n.decisions, n.audit, n.linked),
         # the alert worker and API read what was linked and publish alerts and their changes;
         # the worker reads the alerts back to deliver each to the webhooks that may see it
-        *_read(ALERTS, n.linked, n.alerts),
+        *_read(ALERTS, n.linked, n.linked_bulk, n.alerts),
         *_write(ALERTS, n.alerts, n.audit),
         _group(ALERTS, n.alerts_group),
         # the web writes its own audit entries; everything else goes through the services

@@ -282,7 +282,9 @@ def demo_load() -> None:
 
 IMPORT_HELP = "\n\n".join(
     (
-        "Submit the reports in FILE through the ingest API, in batches, resumably.",
+        "Submit the reports in FILE through the ingest API, in batches, resumably, on the bulk "
+        "lane (lane=bulk): the workers link and examine them beside live reports, never ahead "
+        "of them, so an import never delays a live report's alerts.",
         "JSON Lines (.jsonl, .ndjson): one report per line, the JSON object that "
         "POST /v1/reports takes.",
         "CSV (.csv): each header is a dotted path into that object, e.g. observed_at, "

@@ -1,4 +1,4 @@
-"""`tessera replay`: rebuild the graph from the reports topic, with a progress bar."""
+"""`tessera replay`: rebuild the graph from the reports topics, with a progress bar."""
 
 import asyncio
 from typing import Annotated
@@ -14,6 +14,10 @@ from tessera_cli.settings import cli_settings
 
 def replay_command(
     topic: Annotated[str, typer.Option(help="The reports topic to read.")] = topics.REPORTS,
+    bulk_topic: Annotated[
+        str,
+        typer.Option(help="The bulk-lane reports topic, merged with the other in time order."),
+    ] = topics.REPORTS_BULK,
     retractions_topic: Annotated[
         str, typer.Option(help="The retractions topic, applied after the reports.")
     ] = topics.RETRACTIONS,
@@ -29,9 +33,10 @@ def replay_command(
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask before --wipe.")] = False,
 ) -> None:
-    """Rebuild the graph from the reports topic (the system of record), withdraw retracted
-    reports, then re-apply analysts' resolution decisions (from their topic and the graph) in
-    the order they were made. Without --wipe only reports missing from the graph are linked."""
+    """Rebuild the graph from the reports topics (the system of record), live and bulk lanes
+    merged in time order, withdraw retracted reports, then re-apply analysts' resolution
+    decisions (from their topic and the graph) in the order they were made. Without --wipe
+    only reports missing from the graph are linked."""
     console = Console()
     if wipe and not yes:
         typer.confirm("Delete the whole intelligence graph and rebuild it from Kafka?", abort=True)
@@ -47,6 +52,7 @@ def replay_command(
             replay(
                 settings=cli_settings(),
                 topic=topic,
+                bulk_topic=bulk_topic,
                 wipe_first=wipe,
                 retractions_topic=retractions_topic,
                 decisions_topic=decisions_topic,

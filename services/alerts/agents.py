@@ -11,6 +11,7 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
 
+from common.lanes import LiveFirst
 from common.logs import loggable_id
 from common.streaming import Neo4jConnection
 from common.validation import field_errors
@@ -25,13 +26,22 @@ from services.alerts.outbox import drain_leased
 from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease
 
 log = logging.getLogger(__name__)
+# Messages of the bulk linked topic the worker holds in memory before it pauses fetching them.
+BULK_BUFFER = 20_000
 
 # Outages, and another writer saving the same alert three times over: tried again.
 RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError, AlertChanged)
 
 
+Turn = Callable[[], Awaitable[None]]
+
+
+async def _no_wait() -> None:
+    """The live lane's turn: at once."""
+
+
 async def _detect(
-    batch: list[EntitiesLinked], neo4j: Neo4jConnection, settings: Settings
+    batch: list[EntitiesLinked], neo4j: Neo4jConnection, settings: Settings, turn: Turn
 ) -> list[AlertRaised]:
     """Detect around every entity the batch linked, each entity once, a few at a time.
 
@@ -58,6 +68,9 @@ async def _detect(
 
     async def around(kind: EntityKind, entity_id: str) -> list[AlertRaised]:
         async with slots:
+            # The bulk lane gives way to live work before each entity. Inside the slot, so at
+            # most the entities already under way are examined while live work waits.
+            await turn()
             now = datetime.now(UTC)
             ctx = Context(
                 driver=neo4j.driver, database=settings.neo4j_database, settings=settings, now=now
@@ -133,10 +146,14 @@ async def _recheck_retracted(
 
 
 async def detect_batch(
-    batch: list[EntitiesLinked], neo4j: Neo4jConnection, settings: Settings
+    batch: list[EntitiesLinked],
+    neo4j: Neo4jConnection,
+    settings: Settings,
+    turn: Turn = _no_wait,
 ) -> list[AlertRaised]:
     """Detect around what a batch linked and save the alerts (into the outbox); retry outages
-    and conflicting writers for as long as they last; log and skip only a genuine bug."""
+    and conflicting writers for as long as they last; log and skip only a genuine bug.
+    `turn` is awaited before each entity (the bulk lane waits there while live work runs)."""
     try:
         async for attempt in AsyncRetrying(
             retry=retry_if_exception_type(RETRYABLE),
@@ -145,7 +162,7 @@ async def detect_batch(
             reraise=True,
         ):
             with attempt:
-                return await _detect(batch, neo4j, settings)
+                return await _detect(batch, neo4j, settings, turn)
     # Errors around one entity were caught there; what is left (re-checking a retraction) is
     # logged rather than left to crash the agent, which faust would ack the batch for anyway.
     except Exception:
@@ -162,8 +179,15 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
     """
     owner = PROCESS_WORKER
     register_webhook_agent(app=app, settings=settings, neo4j=neo4j, owner=owner)
+    lanes = LiveFirst()
     linked_topic = app.topic(
         settings.alerts_entities_linked_topic, value_type=bytes, value_serializer="raw"
+    )
+    bulk_linked_topic = app.topic(
+        settings.alerts_bulk_entities_linked_topic,
+        value_type=bytes,
+        value_serializer="raw",
+        maxsize=BULK_BUFFER,  # room, so the consumer rarely waits on the bulk agent
     )
     alerts_topic = app.topic(settings.alerts_topic, value_type=bytes, value_serializer="raw")
     draining = asyncio.Lock()  # one drain at a time in this process: the agent's and the timer's
@@ -196,23 +220,33 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
             for alert in published or []:
                 log.info("alert %s id=%s type=%s", alert.change, alert.alert_id, alert.type)
 
+    async def detect_and_publish(values: list[bytes], turn: Turn) -> None:
+        batch = []
+        for value in values:
+            try:
+                batch.append(EntitiesLinked.model_validate_json(value))
+            except ValidationError as error:
+                log.error("unreadable entities.linked event skipped: %s", field_errors(error))
+        changed = await detect_batch(batch, neo4j, settings, turn)
+        log.info("detected around %d linked reports: %d alert changes", len(batch), len(changed))
+        await drain_outbox()
+
     @app.agent(linked_topic)
     async def detect_patterns(stream: faust.StreamT[bytes]) -> None:
-        """Run the detectors for what each batch of reports linked, then publish what they
-        raised or updated from the outbox, where it stays until Kafka acknowledged it."""
+        """Run the detectors for what each batch of live reports linked, then publish what
+        they raised or updated from the outbox, where it stays until Kafka acknowledged it."""
         batches = stream.take(settings.alerts_batch_size, within=settings.alerts_batch_within_s)
         async for values in batches:
-            batch = []
-            for value in values:
-                try:
-                    batch.append(EntitiesLinked.model_validate_json(value))
-                except ValidationError as error:
-                    log.error("unreadable entities.linked event skipped: %s", field_errors(error))
-            changed = await detect_batch(batch, neo4j, settings)
-            log.info(
-                "detected around %d linked reports: %d alert changes", len(batch), len(changed)
-            )
-            await drain_outbox()
+            async with lanes.live():
+                await detect_and_publish(values, _no_wait)
+
+    @app.agent(bulk_linked_topic)
+    async def detect_bulk_patterns(stream: faust.StreamT[bytes]) -> None:
+        """The same for the bulk lane, giving way to live work before each entity, so an
+        import never delays a live report's alerts by more than one entity's detection."""
+        batches = stream.take(settings.alerts_batch_size, within=settings.alerts_batch_within_s)
+        async for values in batches:
+            await detect_and_publish(values, lanes.bulk_turn)
 
     @app.timer(settings.alerts_outbox_sweep_s)  # type: ignore[untyped-decorator]  # faust
     async def publish_leftovers() -> None:

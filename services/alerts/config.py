@@ -17,6 +17,9 @@ class Settings(InfraSettings):
     model_config = SettingsConfigDict(hide_input_in_errors=True)
     alerts_app_id: str = "tessera-alerts"
     alerts_entities_linked_topic: str = topics.ENTITIES_LINKED
+    # What bulk-lane reports linked: examined by an agent of its own, which gives way to the
+    # live one before each entity.
+    alerts_bulk_entities_linked_topic: str = topics.ENTITIES_LINKED_BULK
     alerts_topic: str = topics.ALERTS
     alerts_retry_max_wait_s: float = 30.0
     # EntitiesLinked events are taken in batches (up to this many, or what arrived within this

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Header, HTTPException, status
+from fastapi import APIRouter, Header, HTTPException, Query, status
 from pydantic import BaseModel, Field
 
 from common.audit.http import AuditDep, Purpose
@@ -21,9 +21,11 @@ from services.ingest.deps import (
 from services.ingest.ports import PublishFailed
 from services.ingest.service import (
     IdempotencyConflict,
+    Lane,
     Outcome,
     ReportAccepted,
     RetractionAccepted,
+    lane_topic,
     read_own_report,
     retract_report,
     submit_reports,
@@ -39,6 +41,16 @@ IdempotencyKey = Annotated[
         max_length=200,
         description="Any unique string; a retried submission with the same key and body is "
         "accepted once and answered with the same ids.",
+    ),
+]
+
+BatchLane = Annotated[
+    Lane,
+    Query(
+        description="`bulk` sends the batch on the bulk lane (`intel.reports.bulk.v1`), which "
+        "the workers link and examine with agents of their own, so a backlog never delays a "
+        "live report's alerts: for imports (`tessera import` sends `bulk`). `live`, the "
+        "default, is for reports as they happen.",
     ),
 ]
 
@@ -99,6 +111,7 @@ def _submit(
     ledger: LedgerDep,
     settings: SettingsDep,
     idempotency_key: str | None,
+    lane: Lane = Lane.LIVE,
 ) -> Outcome:
     try:
         return submit_reports(
@@ -106,7 +119,9 @@ def _submit(
             principal=principal,
             publisher=publisher,
             ledger=ledger,
-            topic=settings.ingest_reports_topic,
+            topic=lane_topic(
+                lane, live=settings.ingest_reports_topic, bulk=settings.ingest_bulk_reports_topic
+            ),
             now=datetime.now(UTC),
             new_id=uuid4,
             idempotency_key=idempotency_key,
@@ -161,8 +176,10 @@ def post_batch(
     ledger: LedgerDep,
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
+    lane: BatchLane = Lane.LIVE,
 ) -> BatchAccepted:
-    """Accept up to 1,000 reports; any invalid report refuses the batch (422 names each)."""
+    """Accept up to 1,000 reports; any invalid report refuses the batch (422 names each).
+    `lane=bulk` sends them on the bulk lane, so an import never delays live reports' alerts."""
     outcome = _submit(
         batch.reports,
         principal=principal,
@@ -170,6 +187,7 @@ def post_batch(
         ledger=ledger,
         settings=settings,
         idempotency_key=idempotency_key,
+        lane=lane,
     )
     return BatchAccepted(
         report_ids=outcome.report_ids, count=len(outcome.report_ids), replayed=outcome.replayed

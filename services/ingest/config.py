@@ -10,6 +10,8 @@ class Settings(InfraSettings):
     """Settings of the ingest API; service knobs carry the INGEST_ prefix."""
 
     ingest_reports_topic: str = topics.REPORTS
+    # Reports a batch asks to send on the bulk lane (`lane=bulk`, as `tessera import` does).
+    ingest_bulk_reports_topic: str = topics.REPORTS_BULK
     ingest_retractions_topic: str = topics.RETRACTIONS
     ingest_publish_timeout_s: float = 10.0
     ingest_linger_ms: int = 5  # how long the producer waits to put records in one request

@@ -5,6 +5,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import BaseModel
@@ -32,6 +33,19 @@ class RetractionAccepted(BaseModel):
     report_id: UUID
     retraction_id: UUID
     status: str = "retraction accepted"
+
+
+class Lane(StrEnum):
+    """Which reports topic a submission travels on: live reports are linked and examined by
+    agents of their own, never queued behind a bulk import."""
+
+    LIVE = "live"
+    BULK = "bulk"
+
+
+def lane_topic(lane: Lane, *, live: str, bulk: str) -> str:
+    """The reports topic of a lane."""
+    return bulk if lane is Lane.BULK else live
 
 
 class IdempotencyConflict(Exception):

@@ -4,7 +4,7 @@ messages to the dead letters."""
 import asyncio
 import logging
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 from uuid import uuid4
@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
 
 from common.keys import person_id_key
+from common.lanes import LiveFirst
 from common.streaming import Neo4jConnection
 from common.validation import field_errors
 from schemas.linking import EntitiesLinked
@@ -37,6 +38,8 @@ RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
 SEND_RETRYABLE = (KafkaError, ProducerSendError, OSError)
 
 T = TypeVar("T")
+# Messages of the bulk reports topic the worker holds in memory before it pauses fetching them.
+BULK_BUFFER = 20_000
 
 
 class PoisonMessage(Exception):
@@ -186,8 +189,20 @@ async def _link_or_reason(
 
 
 def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnection) -> None:
-    """Attach the linking agent and the withdrawing agent to the app."""
+    """Attach the linking agents (live and bulk lanes) and the withdrawing agent to the app."""
+    lanes = LiveFirst()
     reports = app.topic(settings.network_reports_topic, value_type=bytes, value_serializer="raw")
+    bulk_reports = app.topic(
+        settings.network_bulk_reports_topic,
+        value_type=bytes,
+        value_serializer="raw",
+        # Room for a few fetches, so the consumer rarely waits for the bulk agent to take
+        # messages before it hands the live agent its own (faust pauses a full partition).
+        maxsize=BULK_BUFFER,
+    )
+    bulk_linked = app.topic(
+        settings.network_bulk_entities_linked_topic, value_type=bytes, value_serializer="raw"
+    )
     retractions = app.topic(
         settings.network_retractions_topic, value_type=bytes, value_serializer="raw"
     )
@@ -211,34 +226,55 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
 
         await _retrying(once, settings=settings, retryable=SEND_RETRYABLE)
 
-    @app.agent(reports)
-    async def link_reports(stream: faust.StreamT[bytes]) -> None:
-        """Link reports in batches into the graph; faust acks a batch's offsets only after
-        the batch was written and its events sent."""
+    async def link_and_announce(
+        batch: list[faust.types.EventT[bytes]], announce_on: faust.TopicT
+    ) -> None:
+        """Link a batch, and send what it linked (on its lane's linked topic) or why not,
+        before faust acks its offsets."""
+        values: list[bytes] = [event.value for event in batch]
+        outcomes, decided = await _link_batch_or_each(values, neo4j=neo4j, settings=settings)
+        await send(
+            # Automatic merges (already in the graph) on the decisions topic, for replays
+            *((decisions, d.partition_key(), d.model_dump_json().encode()) for d in decided),
+            *(
+                (dead_letters, event.key, dead_letter(value=event.value, reason=outcome))
+                if isinstance(outcome, str)
+                else (
+                    announce_on,
+                    str(outcome.report_id).encode(),
+                    outcome.model_dump_json().encode(),
+                )
+                for event, outcome in zip(batch, outcomes, strict=True)
+            ),
+        )
+        for outcome in outcomes:
+            if not isinstance(outcome, str):
+                log.info("report linked id=%s", outcome.report_id)
+
+    def batches(stream: faust.StreamT[bytes]) -> AsyncIterator[list[faust.types.EventT[bytes]]]:
+        """Up to NETWORK_BATCH_SIZE events, or what arrived within NETWORK_BATCH_WITHIN_S."""
         # faust's StreamT protocol does not declare take_events; its Stream implements it.
-        batches = stream.take_events(  # type: ignore[attr-defined]
+        take = stream.take_events  # type: ignore[attr-defined]
+        taken: AsyncIterator[list[faust.types.EventT[bytes]]] = take(
             settings.network_batch_size, within=settings.network_batch_within_s
         )
-        async for batch in batches:
-            values: list[bytes] = [event.value for event in batch]
-            outcomes, decided = await _link_batch_or_each(values, neo4j=neo4j, settings=settings)
-            await send(
-                # Automatic merges (already in the graph) on the decisions topic, for replays
-                *((decisions, d.partition_key(), d.model_dump_json().encode()) for d in decided),
-                *(
-                    (dead_letters, event.key, dead_letter(value=event.value, reason=outcome))
-                    if isinstance(outcome, str)
-                    else (
-                        linked,
-                        str(outcome.report_id).encode(),
-                        outcome.model_dump_json().encode(),
-                    )
-                    for event, outcome in zip(batch, outcomes, strict=True)
-                ),
-            )
-            for outcome in outcomes:
-                if not isinstance(outcome, str):
-                    log.info("report linked id=%s", outcome.report_id)
+        return taken
+
+    @app.agent(reports)
+    async def link_reports(stream: faust.StreamT[bytes]) -> None:
+        """Link live reports in batches into the graph; faust acks a batch's offsets only
+        after the batch was written and its events sent."""
+        async for batch in batches(stream):
+            async with lanes.live():
+                await link_and_announce(batch, linked)
+
+    @app.agent(bulk_reports)
+    async def link_bulk_reports(stream: faust.StreamT[bytes]) -> None:
+        """Link bulk-lane reports the same way, each batch once the live agent holds no work,
+        and announce them on the bulk linked topic."""
+        async for batch in batches(stream):
+            await lanes.bulk_turn()
+            await link_and_announce(batch, bulk_linked)
 
     @app.agent(retractions)
     async def withdraw_retractions(stream: faust.StreamT[bytes]) -> None:

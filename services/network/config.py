@@ -15,6 +15,10 @@ class Settings(InfraSettings):
 
     network_app_id: str = "tessera-network"
     network_reports_topic: str = topics.REPORTS
+    # The bulk lane (`tessera import`): linked by an agent of its own, which gives way to the
+    # live one, and announced on its own linked topic.
+    network_bulk_reports_topic: str = topics.REPORTS_BULK
+    network_bulk_entities_linked_topic: str = topics.ENTITIES_LINKED_BULK
     network_dead_letter_topic: str = topics.REPORTS_DEAD_LETTER
     network_entities_linked_topic: str = topics.ENTITIES_LINKED
     network_retractions_topic: str = topics.RETRACTIONS

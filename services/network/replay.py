@@ -62,7 +62,8 @@ def _end_offsets(
 async def _in_time_order(
     consumer: KafkaConsumer, partitions: list[TopicPartition], end: dict[TopicPartition, int]
 ) -> AsyncIterator[Any]:
-    """Records up to the end offsets, merged across partitions by (timestamp, partition)."""
+    """Records up to the end offsets, merged across partitions (of one topic or several) by
+    (timestamp, topic, partition)."""
     consumer.assign(partitions)
     consumer.seek_to_beginning(*partitions)
     buffers: dict[TopicPartition, deque[Any]] = {p: deque() for p in partitions}
@@ -80,7 +81,7 @@ async def _in_time_order(
         ready = [p for p in partitions if buffers[p]]
         if not ready:
             return
-        first = min(ready, key=lambda p: (buffers[p][0].timestamp, p.partition))
+        first = min(ready, key=lambda p: (buffers[p][0].timestamp, p.topic, p.partition))
         yield buffers[first].popleft()
 
 
@@ -122,19 +123,39 @@ async def _events(
         yield record.value
 
 
+def _reports_partitions(
+    consumer: KafkaConsumer, topic: str, bulk_topic: str | None, outcome: ReplayOutcome
+) -> tuple[list[TopicPartition], dict[TopicPartition, int], int]:
+    """The partitions of the live reports topic and of the bulk one, their end offsets, and
+    how many reports they hold; a bulk topic that does not exist is noted and left out."""
+    partitions, end, total = _end_offsets(consumer, topic)
+    if bulk_topic is not None:
+        try:
+            more, more_end, more_total = _end_offsets(consumer, bulk_topic)
+        except MissingTopic:
+            log.warning("topic %s does not exist; nothing read from it", bulk_topic)
+            outcome.missing_topics.append(bulk_topic)
+        else:
+            partitions, end, total = partitions + more, {**end, **more_end}, total + more_total
+    return partitions, end, total
+
+
 async def replay(
     *,
     settings: InfraSettings,
     topic: str,
     wipe_first: bool,
+    bulk_topic: str | None = None,
     retractions_topic: str | None = topics.RETRACTIONS,
     decisions_topic: str | None = topics.RESOLUTION_DECISIONS,
     on_total: Callable[[int], None] = lambda _: None,
     on_progress: Callable[[int], None] = lambda _: None,
 ) -> ReplayOutcome:
-    """Link every report on the topic in Kafka's time order, withdraw the retracted ones, then
-    re-apply analysts' decisions (from their topic and the graph) in the order they were made.
+    """Link every report on the topic and on the bulk-lane topic, merged in Kafka's time order,
+    withdraw the retracted ones, then re-apply analysts' decisions (from their topic and the
+    graph) in the order they were made.
 
+    `tessera replay` names the bulk topic (`topics.REPORTS_BULK`); None reads only `topic`.
     A report already in the graph is left as it is, so replaying onto a graph that holds some
     of the reports changes nothing for them; retractions and decisions apply once.
     """
@@ -152,7 +173,7 @@ async def replay(
     try:
         if wipe_first:
             await wipe(driver, settings.neo4j_database)
-        partitions, end, total = _end_offsets(consumer, topic)
+        partitions, end, total = _reports_partitions(consumer, topic, bulk_topic, outcome)
         on_total(total)
         store = Neo4jGraphStore(driver=driver, database=settings.neo4j_database)
         batch: list[ReportSubmitted] = []
@@ -170,9 +191,10 @@ async def replay(
             on_progress(len(batch))
             batch.clear()
 
-        # In the order Kafka stamped the reports across partitions (within a partition, one
-        # subject's events, the order is kept): the order the live worker saw them in, and a
-        # repeatable one, so a replay into an empty graph gives the same graph.
+        # In the order Kafka stamped the reports across partitions and both lanes (within a
+        # partition, one subject's events, the order is kept): close to the order the workers
+        # saw them in, and a repeatable one, so a replay into an empty graph gives the same
+        # graph.
         async for record in _in_time_order(consumer, partitions, end):
             try:
                 batch.append(ReportSubmitted.from_wire(record.value))

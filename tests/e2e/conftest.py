@@ -128,8 +128,10 @@ def running_stack(
     run = uuid.uuid4().hex[:8]
     names = {
         "reports": f"e2e.{run}.{topics.REPORTS}",
+        "reports_bulk": f"e2e.{run}.{topics.REPORTS_BULK}",
         "dead_letters": f"e2e.{run}.{topics.REPORTS_DEAD_LETTER}",
         "linked": f"e2e.{run}.{topics.ENTITIES_LINKED}",
+        "linked_bulk": f"e2e.{run}.{topics.ENTITIES_LINKED_BULK}",
         "alerts": f"e2e.{run}.{topics.ALERTS}",
         "retractions": f"e2e.{run}.{topics.RETRACTIONS}",
         "decisions": f"e2e.{run}.{topics.RESOLUTION_DECISIONS}",
@@ -157,6 +159,7 @@ def running_stack(
         "TESSERA_PERSON_ID_KEY": id_key().hex(),
         "TESSERA_AUDIT_TOPIC": names["audit"],  # every service records its reads there
         "INGEST_REPORTS_TOPIC": names["reports"],
+        "INGEST_BULK_REPORTS_TOPIC": names["reports_bulk"],
         "INGEST_RETRACTIONS_TOPIC": names["retractions"],
         "NETWORK_RETRACTIONS_TOPIC": names["retractions"],
         "NETWORK_DECISIONS_TOPIC": names["decisions"],
@@ -164,10 +167,13 @@ def running_stack(
         "NETWORK_REPORTS_TOPIC": names["reports"],
         "NETWORK_DEAD_LETTER_TOPIC": names["dead_letters"],
         "NETWORK_ENTITIES_LINKED_TOPIC": names["linked"],
+        "NETWORK_BULK_REPORTS_TOPIC": names["reports_bulk"],
+        "NETWORK_BULK_ENTITIES_LINKED_TOPIC": names["linked_bulk"],
         "ALERTS_APP_ID": f"e2e-{run}-alerts",
         "NETWORK_PARTNER_TOPIC_PREFIX": f"e2e.{run}.{topics.PARTNER_PREFIX}",
         "NETWORK_BRIDGE_GROUP": f"e2e-{run}-bridge",
         "ALERTS_ENTITIES_LINKED_TOPIC": names["linked"],
+        "ALERTS_BULK_ENTITIES_LINKED_TOPIC": names["linked_bulk"],
         "ALERTS_TOPIC": names["alerts"],
         "ALERTS_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',  # the tests' own webhook receivers
     }

@@ -107,6 +107,8 @@ def two_alert_workers(kafka: KafkaAccess, neo4j_driver: Driver, tmp_path: Path) 
         key: f"test.{run}.{name}"
         for key, name in (
             ("reports", topics.REPORTS),
+            ("reports_bulk", topics.REPORTS_BULK),
+            ("linked_bulk", topics.ENTITIES_LINKED_BULK),
             ("dead_letters", topics.REPORTS_DEAD_LETTER),
             ("linked", topics.ENTITIES_LINKED),
             ("retractions", topics.RETRACTIONS),
@@ -132,10 +134,13 @@ def two_alert_workers(kafka: KafkaAccess, neo4j_driver: Driver, tmp_path: Path) 
         "NETWORK_REPORTS_TOPIC": names["reports"],
         "NETWORK_DEAD_LETTER_TOPIC": names["dead_letters"],
         "NETWORK_ENTITIES_LINKED_TOPIC": names["linked"],
+        "NETWORK_BULK_REPORTS_TOPIC": names["reports_bulk"],
+        "NETWORK_BULK_ENTITIES_LINKED_TOPIC": names["linked_bulk"],
         "NETWORK_RETRACTIONS_TOPIC": names["retractions"],
         "NETWORK_DECISIONS_TOPIC": names["decisions"],
         "ALERTS_APP_ID": f"test-{run}-alerts",  # one app id: one consumer group
         "ALERTS_ENTITIES_LINKED_TOPIC": names["linked"],
+        "ALERTS_BULK_ENTITIES_LINKED_TOPIC": names["linked_bulk"],
         "ALERTS_TOPIC": names["alerts"],
         "ALERTS_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',
         "ALERTS_WEBHOOK_SWEEP_S": "1",  # both workers find every pending job, again and again

@@ -55,6 +55,8 @@ def two_workers(
         key: f"test.{run}.{name}"
         for key, name in (
             ("reports", topics.REPORTS),
+            ("reports_bulk", topics.REPORTS_BULK),
+            ("linked_bulk", topics.ENTITIES_LINKED_BULK),
             ("dead_letters", topics.REPORTS_DEAD_LETTER),
             ("linked", topics.ENTITIES_LINKED),
             ("retractions", topics.RETRACTIONS),
@@ -73,6 +75,8 @@ def two_workers(
         "NETWORK_REPORTS_TOPIC": names["reports"],
         "NETWORK_DEAD_LETTER_TOPIC": names["dead_letters"],
         "NETWORK_ENTITIES_LINKED_TOPIC": names["linked"],
+        "NETWORK_BULK_REPORTS_TOPIC": names["reports_bulk"],
+        "NETWORK_BULK_ENTITIES_LINKED_TOPIC": names["linked_bulk"],
         "NETWORK_RETRACTIONS_TOPIC": names["retractions"],
         "NETWORK_DECISIONS_TOPIC": names["decisions"],
     }

@@ -71,6 +71,7 @@ def ingest(kafka: KafkaAccess, tmp_path: Path) -> Iterator[AppUnderTest]:
         IngestSettings(
             kafka_bootstrap_servers=kafka.bootstrap_servers,
             ingest_reports_topic=topic,
+            ingest_bulk_reports_topic=topic,  # both lanes on the private topic
             ingest_publish_timeout_s=5.0,
             ingest_ledger_file=str(tmp_path / "ledger.sqlite3"),
             tessera_auth_file=str(auth_file),

@@ -26,10 +26,13 @@ AGENCY = "Synthetic Home A"
 
 @pytest.fixture
 def sender(kafka: KafkaAccess, topic: str, tmp_path: Path) -> Iterator[importer.HttpSender]:
-    """The real ingest app on a private topic, and a sender holding a submitter's token."""
+    """The real ingest app, its bulk lane on a private topic, and a sender holding a
+    submitter's token. The live lane names a topic that does not exist: an import sent live
+    would be refused."""
     settings = Settings(
         kafka_bootstrap_servers=kafka.bootstrap_servers,
-        ingest_reports_topic=topic,
+        ingest_reports_topic=f"{topic}.live-lane-unused",
+        ingest_bulk_reports_topic=topic,
         ingest_publish_timeout_s=3.0,
         ingest_ledger_file=str(tmp_path / "ledger.sqlite3"),
         tessera_auth_file=str(tmp_path / "users.json"),

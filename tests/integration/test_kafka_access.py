@@ -149,7 +149,11 @@ def _can_read(access: KafkaAccess, topic: str, folder: Path) -> bool:
         (principals.INGEST, "alerts"),  # ingest publishes reports; it never reads alerts
         (principals.INGEST, "decisions"),
         (principals.ALERTS, "reports"),
+        (principals.ALERTS, "reports_bulk"),
         (principals.ANALYST, "reports"),
+        (principals.ANALYST, "reports_bulk"),
+        (principals.WEB, "reports_bulk"),
+        (principals.BRIDGE, "linked_bulk"),
         (principals.WEB, "reports"),
         (principals.WEB, "audit"),  # services write the audit; only the administrator reads it
         (principals.BRIDGE, "alerts"),
@@ -172,6 +176,13 @@ def test_a_service_cannot_read_what_is_not_its_job(
         (principals.ALERTS, "reports"),
         (principals.WEB, "reports"),  # the web goes through ingest
         (principals.BRIDGE, "retractions"),
+        # the bulk lane: only ingest puts reports on it, only the network worker links them
+        (principals.BRIDGE, "reports_bulk"),  # partners' reports are live
+        (principals.ANALYST, "reports_bulk"),
+        (principals.ALERTS, "reports_bulk"),
+        (principals.ALERTS, "linked_bulk"),
+        (principals.ANALYST, "linked_bulk"),  # a decision's people are announced live
+        (principals.INGEST, "linked_bulk"),
     ],
 )
 def test_a_service_cannot_write_what_is_not_its_job(
@@ -184,8 +195,10 @@ def test_a_service_cannot_write_what_is_not_its_job(
     ("principal", "topic"),
     [
         (principals.INGEST, "reports"),
+        (principals.INGEST, "reports_bulk"),  # `lane=bulk`, as `tessera import` sends
         (principals.INGEST, "retractions"),
         (principals.NETWORK, "linked"),
+        (principals.NETWORK, "linked_bulk"),
         (principals.NETWORK, "dead_letters"),
         (principals.NETWORK, "decisions"),  # the resolver's automatic merges
         (principals.ANALYST, "decisions"),
@@ -208,3 +221,6 @@ def test_each_worker_can_read_what_is_its_job(
     assert _can_read(_service(principals.NETWORK, kafka), names.retractions, tmp_path)
     assert _can_read(_service(principals.ALERTS, kafka), names.linked, tmp_path)
     assert _can_read(_service(principals.INGEST, kafka), names.reports, tmp_path)
+    assert _can_read(_service(principals.INGEST, kafka), names.reports_bulk, tmp_path)
+    assert _can_read(_service(principals.NETWORK, kafka), names.reports_bulk, tmp_path)
+    assert _can_read(_service(principals.ALERTS, kafka), names.linked_bulk, tmp_path)

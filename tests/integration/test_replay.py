@@ -17,11 +17,13 @@ from common.settings import InfraSettings
 from schemas.entities import Person
 from schemas.reports import ReportCreate, ReportSubmitted
 from schemas.resolution import ResolutionDecided, Verdict
+from schemas.topics import TopicSpec
 from services.network.decisions import decide_candidate
 from services.network.publisher import KafkaPublisher
 from services.network.reads import Neo4jAnalystGraph
 from services.network.replay import ReplayOutcome, replay
 from services.network.resolve import new_person_id
+from tessera_cli.topics import delete_topics, ensure_topics
 from tests import queries
 from tests.factories import id_key, report_json, submitted
 
@@ -212,3 +214,79 @@ def test_decisions_come_back_from_their_topic_into_a_graph_that_lost_them(
     finally:
         neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
         neo4j_driver.execute_query(queries.DELETE_DECISIONS, ids=decision_ids)
+
+
+def _publish_at(kafka: KafkaAccess, placed: list[tuple[str, ReportSubmitted, int]]) -> None:
+    """Publish each report on its topic with the timestamp given (Kafka keeps it)."""
+    producer = KafkaProducer(**kafka.client_options(), acks="all")
+    for topic, event, timestamp_ms in placed:
+        producer.send(
+            topic,
+            key=event.partition_key(),
+            value=event.model_dump_json().encode(),
+            timestamp_ms=timestamp_ms,
+        )
+    producer.flush()
+    producer.close()
+
+
+def test_replay_merges_the_bulk_lane_with_the_live_one_in_time_order(
+    settings: InfraSettings,
+    kafka: KafkaAccess,
+    topic: str,
+    decisions_topic: str,
+    retractions_topic: str,
+    neo4j_driver: Driver,
+) -> None:
+    """Reports split between the live and the bulk topic, alternately, replay into the graph
+    that the same reports on one topic, in the same time order, make."""
+    run = uuid.uuid4().hex[:8]
+    bulk_topic, one_topic = f"test.{run}.reports-bulk", f"test.{run}.reports-one"
+    ensure_topics(
+        access=kafka,
+        specs=tuple(TopicSpec(n, partitions=3, retention_ms=-1) for n in (bulk_topic, one_topic)),
+    )
+    tag = uuid.uuid4().hex[:6]
+    events = [submitted(r) for r in _reports(tag) + _reports(tag + "b")]
+    report_ids = [str(e.event_id) for e in events]
+    start = int(datetime.now(UTC).timestamp() * 1000) - 60_000
+    stamps = [start + 10 * i for i in range(len(events))]
+    _publish_at(
+        kafka,
+        [
+            (bulk_topic if i % 2 else topic, event, stamp)
+            for i, (event, stamp) in enumerate(zip(events, stamps, strict=True))
+        ],
+    )
+    _publish_at(kafka, [(one_topic, e, s) for e, s in zip(events, stamps, strict=True)])
+
+    def rebuilt(**topics_read: Any) -> tuple[ReplayOutcome, Any]:
+        outcome = asyncio.run(
+            replay(
+                settings=settings,
+                wipe_first=False,
+                retractions_topic=retractions_topic,
+                decisions_topic=decisions_topic,
+                **topics_read,
+            )
+        )
+        graph = _graph(neo4j_driver, report_ids)
+        neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
+        return outcome, graph
+
+    try:
+        live_only, partial = rebuilt(topic=topic)  # without the bulk lane: half the reports
+        assert live_only.linked == len(events) // 2
+        both, merged = rebuilt(topic=topic, bulk_topic=bulk_topic)
+        assert both.linked == len(events) and not both.missing_topics
+        one, single = rebuilt(topic=one_topic)
+        assert one.linked == len(events)
+        # Dean Walsh's mentions (reports 0 and 2 live, 1 bulk) resolve as on one topic.
+        assert merged == single and merged != partial
+
+        missing = f"test.{run}.no-such-bulk-topic"
+        absent, _ = rebuilt(topic=topic, bulk_topic=missing)
+        assert absent.linked == len(events) // 2 and absent.missing_topics == [missing]
+    finally:
+        neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
+        delete_topics(access=kafka, names=[bulk_topic, one_topic])

@@ -36,8 +36,10 @@ def test_asyncapi_names_every_topic_and_message() -> None:
     addresses = {c["address"] for c in document["channels"].values()}
     assert addresses == {
         "intel.reports.v1",
+        "intel.reports.bulk.v1",
         "intel.reports.dlq.v1",
         "intel.entities-linked.v1",
+        "intel.entities-linked.bulk.v1",
         "intel.alerts.v1",
         "intel.resolution-decisions.v1",
         "intel.retractions.v1",

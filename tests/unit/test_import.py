@@ -532,6 +532,7 @@ def test_http_sender_posts_the_batch_with_token_and_key() -> None:
 
     assert answer == Accepted(["r1"], replayed=True)
     assert seen[0].url.path == "/v1/reports:batch"
+    assert seen[0].url.params["lane"] == "bulk"  # an import never delays live reports
     assert seen[0].headers["Authorization"] == "Bearer tsr_synthetic"
     assert seen[0].headers["Idempotency-Key"] == "k-0"
     assert json.loads(seen[0].content) == {"reports": [{"narrative": "x"}]}

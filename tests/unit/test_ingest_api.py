@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from common.auth import Role, TokenStore
+from schemas import topics
 from services.ingest.deps import get_ledger, get_publisher, get_reader
 from services.ingest.ledger import SqliteLedger
 from services.ingest.main import create_app
@@ -208,6 +209,47 @@ def test_a_batch_is_accepted_whole_with_ids_in_order(client: TestClient, kafka: 
     ids = response.json()["report_ids"]
     assert len(ids) == len(reports) == len(kafka.messages)
     assert [json.loads(m.value)["event_id"] for _, m in kafka.messages] == ids
+
+
+def test_a_batch_travels_live_unless_it_asks_for_the_bulk_lane(
+    client: TestClient, kafka: FakeKafka
+) -> None:
+    body = {"reports": [BODY, BODY]}
+    headers = _auth(client)
+    for params, topic in (
+        ({}, topics.REPORTS),
+        ({"lane": "live"}, topics.REPORTS),
+        ({"lane": "bulk"}, topics.REPORTS_BULK),
+    ):
+        kafka.messages.clear()
+        response = client.post("/v1/reports:batch", params=params, json=body, headers=headers)
+        assert response.status_code == 202, response.text
+        assert [t for t, _ in kafka.messages] == [topic, topic]
+    one = client.post("/v1/reports", params={"lane": "bulk"}, json=BODY, headers=headers)
+    assert one.status_code == 202 and kafka.messages[-1][0] == topics.REPORTS  # always live
+
+
+def test_an_unknown_lane_is_a_422_and_nothing_is_sent(client: TestClient, kafka: FakeKafka) -> None:
+    response = client.post(
+        "/v1/reports:batch",
+        params={"lane": "express"},
+        json={"reports": [BODY]},
+        headers=_auth(client),
+    )
+    assert response.status_code == 422
+    assert kafka.messages == []
+
+
+def test_a_bulk_report_is_read_back_from_the_bulk_lane(
+    client: TestClient, kafka: FakeKafka
+) -> None:
+    headers = _auth(client)
+    sent = client.post(
+        "/v1/reports:batch", params={"lane": "bulk"}, json={"reports": [BODY]}, headers=headers
+    )
+    (report_id,) = sent.json()["report_ids"]
+    read = client.get(f"/v1/reports/{report_id}", params=PURPOSE, headers=headers)
+    assert read.status_code == 200 and read.json()["report_id"] == report_id
 
 
 def test_one_bad_report_refuses_the_batch_and_is_named(

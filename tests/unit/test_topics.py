@@ -13,8 +13,10 @@ def test_reports_topic_keeps_everything() -> None:
 def test_every_topic_has_explicit_partitions_and_a_purpose() -> None:
     assert {s.name for s in topics.TOPIC_SPECS} == {
         topics.REPORTS,
+        topics.REPORTS_BULK,
         topics.REPORTS_DEAD_LETTER,
         topics.ENTITIES_LINKED,
+        topics.ENTITIES_LINKED_BULK,
         topics.ALERTS,
         topics.RESOLUTION_DECISIONS,
         topics.RETRACTIONS,
@@ -33,3 +35,13 @@ def test_decisions_and_retractions_are_kept_forever_in_order() -> None:
     for name in (topics.RESOLUTION_DECISIONS, topics.RETRACTIONS):
         spec = next(s for s in topics.TOPIC_SPECS if s.name == name)
         assert spec.retention_ms == topics.KEEP_FOREVER and spec.partitions == 1
+
+
+def test_each_bulk_lane_topic_is_kept_as_its_live_twin() -> None:
+    specs = {s.name: s for s in topics.TOPIC_SPECS}
+    for live, bulk in (
+        (topics.REPORTS, topics.REPORTS_BULK),
+        (topics.ENTITIES_LINKED, topics.ENTITIES_LINKED_BULK),
+    ):
+        assert topic_config(specs[bulk]) == topic_config(specs[live])
+        assert specs[bulk].partitions == specs[live].partitions
