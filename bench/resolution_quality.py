@@ -38,6 +38,7 @@ spaces change freely: normalising removes them.
 """
 
 import argparse
+import itertools
 import random
 import sys
 import tempfile
@@ -52,6 +53,7 @@ from nicknames import NickNamer, name_triplets
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from schemas.identifiers.names import normalise_name  # noqa: E402
+from services.network.matching import PersonFacts, blocking_keys, score  # noqa: E402
 from services.network.resolution_model import (  # noqa: E402
     MatchModel,
     default_model,
@@ -64,6 +66,8 @@ from tessera_cli.resolution_evaluation import (  # noqa: E402
     PairFigures,
     ProductionResolver,
     evaluate_file,
+    facts_for,
+    read_records,
     write_records,
 )
 from tessera_cli.resolution_training import (  # noqa: E402
@@ -430,6 +434,11 @@ def main() -> None:
         "--no-train", action="store_true", help="only the hand-set model, no trained one"
     )
     parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="why the true pairs of the full records that the hand-set model left apart are apart",
+    )
+    parser.add_argument(
         "--train-pairs",
         type=int,
         default=300_000,
@@ -465,6 +474,42 @@ def main() -> None:
             results = _evaluate(paths[subset], title, models)
             if line := _targets(subset, results):
                 print(line)
+        if args.misses:
+            _print_misses(paths["with_dob_and_address"])
+
+
+def _why_apart(a: PersonFacts, b: PersonFacts) -> str:
+    """Why two records of one person are not one person: what their own comparison says."""
+    found = score(a, b)
+    if found.certain:
+        return "certain on their own: the order they came in put them with two people"
+    if found.veto:
+        return f"veto: {found.veto}"
+    if not set(blocking_keys(a)) & set(blocking_keys(b)):
+        return "no blocking key in common: never compared"
+    levels = ", ".join(f"{x.field} {x.level}" for x in found.levels if x.level != "missing")
+    return f"weight {found.weight:.1f} below the merge threshold ({levels})"
+
+
+def _print_misses(path: Path, *, shown: int = 8) -> None:
+    """The true pairs the resolver left apart, counted by why."""
+    records = list(read_records(path))
+    resolver = ProductionResolver()
+    people = [resolver.resolve(r).person_id for r in records]
+    people = [resolver.survivor(p) for p in people]
+    facts = [facts_for(r.person()) for r in records]
+    by_entity: dict[str, list[int]] = {}
+    for i, record in enumerate(records):
+        by_entity.setdefault(record.entity_id, []).append(i)
+    why: Counter[str] = Counter()
+    for indices in by_entity.values():
+        for a, b in itertools.combinations(indices, 2):
+            if people[a] != people[b]:
+                why[_why_apart(facts[a], facts[b])] += 1
+    total = sum(why.values())
+    print(f"true pairs left apart ({path.name}, hand-set model): {total:,}")
+    for reason, count in why.most_common(shown):
+        print(f"  {count:6,} {count / total:6.1%}  {reason}")
 
 
 if __name__ == "__main__":

@@ -4,12 +4,12 @@ Issue 15's speed target: resolution at most 1 ms a mention with a million people
 What is timed is what the network worker does to resolve a batch's person mentions (the
 resolution steps of `services/network/linking.py` `link_reports`): the blocking keys of the
 batch's mentions, one read of everyone sharing a rare one (`TransactionGraph.people_sharing`:
-COMMON_KEYS, LOCK_MATCH_KEYS, PEOPLE_SHARING_KEYS and, when there are open candidates,
+CLAIM_MATCH_KEYS, PEOPLE_SHARING_KEYS and, when there are open candidates,
 PEOPLE_BY_IDS, in the worker's own adapter and the async driver), the `PersonPool`, then for
 each mention (a report of one person) `resolve_persons` and `learn_and_rescore`. Left out:
 parsing the report into facts, building its rows, writing them and the commit (bench.linking
 and bench.growth time those). Each batch runs in a write transaction that is rolled back, so a
-probe writes nothing (LOCK_MATCH_KEYS does write: its keys and locks go with the rollback).
+probe writes nothing (CLAIM_MATCH_KEYS does write: its keys and locks go with the rollback).
 Three ways, as the worker may get them: one report a transaction, and batches of 100 and 500.
 
 The people are bench/resolution_quality.py's synthetic population (given names from the

@@ -131,6 +131,10 @@ class ProductionResolver:
         self._key = b"tessera resolution evaluate"
         self._count = 0
 
+    def survivor(self, person_id: str) -> str:
+        """The person an automatic merge made of this one (itself when none)."""
+        return self._pool.survivor(person_id)
+
     def resolve(self, record: LabelledRecord) -> Outcome:
         """Resolve one record as a report with one person mention (`link_reports`' steps)."""
         person = record.person()

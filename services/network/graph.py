@@ -215,10 +215,11 @@ class TransactionGraph:
         """Everyone with any of the keys few enough share, as the open transaction sees them;
         and the keys too many share. The rare keys stay locked until the transaction ends, so
         two workers resolving one new person take turns and make one person."""
-        found = await self._tx.run(queries.COMMON_KEYS, keys=keys, max_sharing=max_sharing)
-        common = {r["key"] async for r in found}
+        claimed = await self._tx.run(
+            queries.CLAIM_MATCH_KEYS, keys=sorted(keys), max_sharing=max_sharing
+        )
+        common = {r["key"] async for r in claimed if r["common"]}
         rare = sorted(k for k in keys if k not in common)
-        await (await self._tx.run(queries.LOCK_MATCH_KEYS, keys=rare)).consume()
         result = await self._tx.run(queries.PEOPLE_SHARING_KEYS, keys=rare)
         people = [_known(r) async for r in result]
         sharing = {p.person.id for p in people}

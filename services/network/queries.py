@@ -319,25 +319,22 @@ ON CREATE SET c.id = row.id, c.score = row.score, c.reasons = row.reasons,
               c.report_id = row.report_id, c.status = 'pending'
 """
 
-# The blocking keys too many people have to find candidates with (the degree, from the store).
-COMMON_KEYS = """
-UNWIND $keys AS key
-MATCH (k:MatchKey {key: key})
-WHERE COUNT { (k)<-[:HAS_KEY]-() } > $max_sharing
-RETURN key
-"""
-
-# The batch's rare match keys, locked until its transaction ends (in sorted order, so workers
-# take them in one order): a worker given a mention of the same new person on another partition
-# waits, then reads the person this batch wrote, instead of creating a second one.
-LOCK_MATCH_KEYS = """
+# The batch's match keys, in one statement: which are too common to find candidates with (more
+# people have them than $max_sharing: the degree, from the store), and the rare ones locked until
+# the transaction ends (the keys come sorted, so workers take them in one order): a worker given a
+# mention of the same new person on another partition waits, then reads the person this batch
+# wrote, instead of creating a second one.
+CLAIM_MATCH_KEYS = """
 UNWIND $keys AS key
 MERGE (k:MatchKey {key: key})
-SET k.locked = true
+WITH k, key, COUNT { (k)<-[:HAS_KEY]-() } > $max_sharing AS common
+FOREACH (_ IN CASE WHEN common THEN [] ELSE [1] END | SET k.locked = true)
+RETURN key, common
 """
 
-# Everyone sharing a blocking key with any mention of the batch, with the keys they share:
-# the linker ranks them per mention as one query per mention would. `different_from`: the people
+# Everyone sharing a blocking key with any mention of the batch, with the keys they share
+# (grouped by person before the lists are read, once a person): the linker ranks them per
+# mention as one query per mention would. `different_from`: the people
 # analysts said each is not (a split's NOT_SAME_AS, a candidate rejected as `different`).
 # A person an analyst's
 # `same` merged into another is no one: the one it was merged into has its names and keys.
@@ -345,12 +342,13 @@ PEOPLE_SHARING_KEYS = """
 UNWIND $keys AS key
 MATCH (:MatchKey {key: key})<-[:HAS_KEY]-(p:Person)
 WHERE NOT (p)-[:MERGED_INTO]->()
+WITH p, collect(key) AS keys
 RETURN p.id AS id, p.names AS names, p.nicknames AS nicknames,
        p.date_of_birth AS date_of_birth, p.birth_year AS birth_year,
        p.phones AS phones, p.handles AS handles,
        coalesce(p.identifiers, []) AS identifiers,
        coalesce(p.home_postcodes, []) AS home_postcodes,
-       coalesce(p.home_addresses, []) AS home_addresses, collect(key) AS keys,
+       coalesce(p.home_addresses, []) AS home_addresses, keys,
        [(p)-[:NOT_SAME_AS]-(o:Person) | o.id]
          + [(p)-[:POSSIBLE_SAME_AS {status: 'rejected'}]-(o:Person) | o.id] AS different_from,
        [(p)-[:POSSIBLE_SAME_AS {status: 'pending'}]-(o:Person)

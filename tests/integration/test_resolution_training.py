@@ -86,6 +86,43 @@ def test_each_mention_is_read_as_its_report_said_it(
     assert all(isinstance(r, TrainingRecord) for r in mine)
 
 
+GIVEN = ["Ava", "Ben", "Cai", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jon", "Kai", "Lex"]
+
+
+@pytest.fixture
+def crowd(settings: InfraSettings, neo4j_driver: Driver) -> Iterator[None]:
+    """Twelve more children, each reported three times (once with a typo, once without the
+    date of birth), so a graph of nothing but this test's data has enough to train on."""
+    tag = uuid.uuid4().hex[:6]
+    reports = []
+    for i, given in enumerate(GIVEN):
+        surname = f"Synthcrowd{tag}{chr(97 + i)}"
+        born = date(2010, 1 + i % 12, 3 + i).isoformat()
+        home = f"{i + 1} Synthetic Row {tag}"
+        for person in (
+            {"name": f"{given} {surname}", "date_of_birth": born, "home_address": home},
+            {"name": f"{given}n {surname}", "date_of_birth": born, "home_address": home},
+            {"name": f"{given} {surname}", "home_address": home},
+        ):
+            reports.append(
+                {
+                    "type": "sighting",
+                    "persons": [{**person, "role": "young_person"}],
+                    "place": {"name": f"Synth Yard {tag}"},
+                }
+            )
+    events = [submitted(ReportCreate.model_validate(report_json(r))) for r in reports]
+    link_events(settings, events)
+    try:
+        yield
+    finally:
+        neo4j_driver.execute_query(
+            queries.DELETE_REPORTS_AND_THEIR_ENTITIES,
+            report_ids=[str(e.event_id) for e in events],
+        )
+
+
+@pytest.mark.usefixtures("crowd")
 def test_the_train_command_trains_on_the_graph(
     tmp_path: Path, linked: tuple[str, str, list[str]]
 ) -> None:
