@@ -22,7 +22,8 @@ from tests.factories import NOW, id_key
 
 
 @asynccontextmanager
-async def _driver(settings: InfraSettings) -> AsyncIterator[AsyncDriver]:
+async def async_driver(settings: InfraSettings) -> AsyncIterator[AsyncDriver]:
+    """An async driver on the test Neo4j, closed afterwards."""
     driver = AsyncGraphDatabase.driver(
         settings.neo4j_uri,
         auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
@@ -37,7 +38,7 @@ def link_events(settings: InfraSettings, events: list[ReportSubmitted]) -> list[
     """Link events one after another with the worker's use case and adapters."""
 
     async def run() -> list[EntitiesLinked]:
-        async with _driver(settings) as driver:
+        async with async_driver(settings) as driver:
             linked: list[EntitiesLinked] = []
             for event in events:
                 batch = await link_batch(
@@ -58,7 +59,7 @@ def save_alert(settings: InfraSettings, alert: AlertRaised, *, anchor_id: str) -
     """Store an alert as the alert worker does."""
 
     async def run() -> None:
-        async with _driver(settings) as driver:
+        async with async_driver(settings) as driver:
             store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
             entry = HistoryEntry(
                 at=alert.updated_at, by="test", action="raised", status=alert.status
@@ -81,7 +82,7 @@ def retract(settings: InfraSettings, report_id: str, *, agency: str = "Synthetic
     )
 
     async def run() -> None:
-        async with _driver(settings) as driver:
+        async with async_driver(settings) as driver:
             store = Neo4jGraphStore(driver=driver, database=settings.neo4j_database)
             await withdraw_retracted(event=event, graph=store, now=NOW, new_id=uuid.uuid4)
 
@@ -94,7 +95,7 @@ def record(
     """Raise or update the alert for a candidate with the worker's use case on the real store."""
 
     async def run() -> AlertRaised | None:
-        async with _driver(settings) as driver:
+        async with async_driver(settings) as driver:
             store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
             return await record_alert(candidate=candidate, store=store, now=now, new_id=uuid.uuid4)
 

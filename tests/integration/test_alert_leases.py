@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from neo4j import AsyncDriver, AsyncGraphDatabase, Driver
+from neo4j import AsyncDriver, Driver
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -43,6 +43,7 @@ from services.alerts.outbox import drain_leased
 from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease
 from tests.delivery import LinkedReport, alert_citing, delete, linked_report
 from tests.kafka_reading import read_values
+from tests.linking import async_driver
 from tests.serving import serving
 
 pytestmark = pytest.mark.integration
@@ -56,18 +57,6 @@ OPTIONAL MATCH (s)-[:HAS_JOB]->(j:WebhookJob)
 OPTIONAL MATCH (j)-[:ATTEMPTED]->(d:WebhookDelivery)
 DETACH DELETE s, j, d
 """
-
-
-@asynccontextmanager
-async def _driver(settings: InfraSettings) -> AsyncIterator[AsyncDriver]:
-    driver = AsyncGraphDatabase.driver(
-        settings.neo4j_uri,
-        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-    )
-    try:
-        yield driver
-    finally:
-        await driver.close()
 
 
 @pytest.fixture
@@ -86,7 +75,7 @@ def _save_changes(settings: InfraSettings, report: LinkedReport, outbox: str) ->
     alerts = [alert_citing(report, summary=f"synthetic change {i}") for i in range(CHANGES)]
 
     async def save() -> None:
-        async with _driver(settings) as driver:
+        async with async_driver(settings) as driver:
             store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database, outbox=outbox)
             for alert in alerts:
                 entry = HistoryEntry(
@@ -113,7 +102,7 @@ async def _drainer(
         await asyncio.sleep(0.02)  # long enough for the other worker to ask for the lease
 
     try:
-        async with _driver(settings) as driver:
+        async with async_driver(settings) as driver:
             store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database, outbox=outbox)
             lease = Neo4jOutboxLease(
                 driver=driver,
@@ -167,7 +156,7 @@ def test_a_dead_workers_outbox_lease_is_taken_over_once_it_expires(
     alerts = _save_changes(settings, report, alerts_topic)
 
     async def scenario() -> tuple[list[AlertRaised] | None, list[AlertRaised] | None, float]:
-        async with _driver(settings) as driver:
+        async with async_driver(settings) as driver:
             dead = Neo4jOutboxLease(
                 driver=driver,
                 database=settings.neo4j_database,
@@ -294,8 +283,8 @@ def test_two_workers_holding_the_same_jobs_send_each_once(
 
     async def scenario() -> list[JobStatus]:
         async with (
-            _driver(settings) as driver_a,
-            _driver(settings) as driver_b,
+            async_driver(settings) as driver_a,
+            async_driver(settings) as driver_b,
             _worker(settings) as worker_a,
             _worker(settings) as worker_b,
         ):
@@ -327,7 +316,7 @@ def test_a_dead_workers_job_is_sent_by_another_once_its_lease_expires(
     alert = alert_citing(report, summary="synthetic alert")
 
     async def scenario() -> tuple[JobStatus, list[DeliveryJob], list[DeliveryJob], JobStatus]:
-        async with _driver(settings) as driver, _worker(settings) as worker:
+        async with async_driver(settings) as driver, _worker(settings) as worker:
             dead = _store(driver, settings, hook, owner="worker-that-died", lease_s=1.5)
             [job] = await enqueue_alert(alert=alert, store=dead, now=datetime.now(UTC))
             assert await dead.claim(job) == 0  # claimed, then the worker died before sending

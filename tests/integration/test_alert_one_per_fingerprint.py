@@ -5,14 +5,13 @@ duplicates."""
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from neo4j import AsyncDriver, AsyncGraphDatabase, Driver
+from neo4j import Driver
 
 from common.settings import InfraSettings
 from common.streaming import Neo4jConnection
@@ -27,7 +26,7 @@ from services.alerts.store import Neo4jAlertStore
 from tessera_cli.graph_setup import MIGRATIONS, _statements
 from tests import queries
 from tests.factories import report_json, run_tag, submitted
-from tests.linking import link_events
+from tests.linking import async_driver, link_events
 
 pytestmark = pytest.mark.integration
 
@@ -59,18 +58,6 @@ LEGACY_ALERT = """
 CREATE (:Alert {id: $id, fingerprint: $fingerprint, status: $status,
                 raised_at: datetime($raised_at), updated_at: datetime($raised_at), body: '{}'})
 """
-
-
-@asynccontextmanager
-async def _driver(settings: InfraSettings) -> AsyncIterator[AsyncDriver]:
-    driver = AsyncGraphDatabase.driver(
-        settings.neo4j_uri,
-        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-    )
-    try:
-        yield driver
-    finally:
-        await driver.close()
 
 
 @pytest.fixture
@@ -120,7 +107,7 @@ def test_concurrent_saves_of_one_fingerprint_keep_one_alert(
 
     async def save(alert: AlertRaised) -> bool:
         # Each writer on its own driver, so each save is its own session and connection.
-        async with _driver(settings) as driver:
+        async with async_driver(settings) as driver:
             store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
             try:
                 await store.save(alert, anchor_id=None, history=_entry(alert))
@@ -161,7 +148,7 @@ def test_concurrent_detections_of_one_pattern_raise_one_alert_and_update_it(
     ]
 
     async def detect(candidate: AlertCandidate) -> AlertRaised | None:
-        async with _driver(settings) as driver:
+        async with async_driver(settings) as driver:
             store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
             for _ in range(RACERS):  # as the worker retries the batch on AlertChanged
                 try:
@@ -193,7 +180,7 @@ def test_a_closed_alerts_pattern_raised_again_is_a_new_alert(
     first = _alert(fingerprint, at=long_ago)
 
     async def scenario() -> list[AlertRaised | None]:
-        async with _driver(settings) as driver:
+        async with async_driver(settings) as driver:
             store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
             await store.save(first, anchor_id=None, history=_entry(first))
             closed = first.model_copy(
@@ -357,7 +344,7 @@ def test_the_migration_keeps_the_earliest_of_duplicates_open_and_does_not_fail(
     alert = _alert(duplicated)
 
     async def save() -> None:
-        async with _driver(settings) as driver:
+        async with async_driver(settings) as driver:
             store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
             await store.save(alert, anchor_id=None, history=_entry(alert))
 

@@ -4,8 +4,7 @@ longer see it, and a replay withdraws it again."""
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from neo4j import AsyncDriver, AsyncGraphDatabase, Driver
+from neo4j import Driver
 
 from common.auth import Role, TokenStore
 from common.kafka_access import KafkaAccess
@@ -33,7 +32,7 @@ from tessera_cli.kafka_principals import admin_access
 from tests import queries
 from tests.factories import id_key, run_tag, sighting_json, submitted
 from tests.kafka_reading import read_values
-from tests.linking import link_events
+from tests.linking import async_driver, link_events
 
 pytestmark = pytest.mark.integration
 
@@ -66,7 +65,7 @@ class Stack:
         events = [ReportRetracted.from_wire(v) for v in values]
 
         async def run() -> None:
-            async with _driver(self.settings) as driver:
+            async with async_driver(self.settings) as driver:
                 store = Neo4jGraphStore(driver=driver, database=self.settings.neo4j_database)
                 for event in events:
                     await withdraw_retracted(
@@ -78,18 +77,6 @@ class Stack:
 
     def analyst(self, path: str) -> Any:
         return self.network.get(path, params=PURPOSE, headers=self.tokens["analyst"])
-
-
-@asynccontextmanager
-async def _driver(settings: InfraSettings) -> AsyncIterator[AsyncDriver]:
-    driver = AsyncGraphDatabase.driver(
-        settings.neo4j_uri,
-        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-    )
-    try:
-        yield driver
-    finally:
-        await driver.close()
 
 
 @pytest.fixture
@@ -263,7 +250,7 @@ def test_a_retraction_that_arrives_before_its_report_links_nothing(
     )
 
     async def withdraw() -> None:
-        async with _driver(settings) as driver:
+        async with async_driver(settings) as driver:
             store = Neo4jGraphStore(driver=driver, database=settings.neo4j_database)
             await withdraw_retracted(
                 event=retraction, graph=store, now=datetime.now(UTC), new_id=uuid.uuid4

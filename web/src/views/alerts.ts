@@ -145,6 +145,10 @@ export const alertsView: View = {
     let offset = 0;
     let page: Page | null = null;
     let reloadTimer = 0;
+    // The newest change the first read showed: an alert raised after it is new to this officer,
+    // whether the stream or a read of the list brought it first (a read started by another
+    // event may fetch it before its own event arrives).
+    let baseline: string | null = null;
 
     const live = h("p", { class: "live", role: "status" }, "Connecting…");
     const why = purposeField("alert-purpose", "tessera.purpose.alerts", DEFAULT_PURPOSE);
@@ -329,10 +333,12 @@ export const alertsView: View = {
         if (mine !== loadSeq) return;
         for (const a of answer.items) {
           const known = alerts.get(a.alert_id);
+          if (!known && baseline !== null && a.raised_at > baseline) fresh.add(a.alert_id);
           if (!known || known.updated_at <= a.updated_at) alerts.set(a.alert_id, a);
           seenEvents.add(a.event_id);
           if (a.updated_at > lastUpdate) lastUpdate = a.updated_at;
         }
+        if (baseline === null) baseline = lastUpdate;
         page = answer;
         renderList();
         if (selected && !shownUpdatedAt) void select(selected);
