@@ -7,10 +7,11 @@ BIN := $(VENV)/bin
 TESSERA := $(BIN)/tessera
 PYTEST := $(BIN)/pytest
 NPM ?= npm
-WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json \
+               web/scripts/generate-types.mjs $(wildcard schemas/json/*.json schemas/openapi/*.json)
 
 .PHONY: help install system-deps jars lint format schemas unit integration browser test run stop \
-        status web infra-up infra-down infra-status clean bench bench-full test-faults
+        status web web-test infra-up infra-down infra-status clean bench bench-full test-faults
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -44,7 +45,10 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
 	cd web && $(NPM) run build
 
-web: web/dist/index.html ## Build the web pages into web/dist/ (npm ci, TypeScript check, Vite; no CDN)
+web: web/dist/index.html ## Build the web pages into web/dist/ (npm ci, generated types, TypeScript check, Vite; no CDN)
+
+web-test: web/node_modules/.installed ## Front-end checks: generated types not stale, vitest unit tests
+	cd web && $(NPM) run types:check && $(NPM) test
 
 jars: install ## Fetch the Kafka and Neo4j jars from Maven Central (once)
 	$(TESSERA) infra fetch
@@ -59,8 +63,9 @@ format: install ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-schemas: install ## Regenerate the JSON Schemas and AsyncAPI document in schemas/json/
+schemas: install ## Regenerate schemas/json/ (JSON Schemas, AsyncAPI) and schemas/openapi/ (OpenAPI)
 	$(TESSERA) schemas export
+	$(TESSERA) schemas openapi
 
 unit: install ## Unit tests: no network
 	$(PYTEST) tests/unit -q
@@ -71,7 +76,7 @@ integration: install ## Integration and end-to-end tests against the running Kaf
 browser: install web ## Browser tests (headless Debian Chromium) against the running Kafka and Neo4j
 	$(PYTEST) tests/browser -v
 
-test: install jars lint unit web ## Everything CI runs: lint, unit, then integration, e2e and browser tests on real services
+test: install jars lint unit web-test web ## Everything CI runs: lint, unit (Python, then the web's), then integration, e2e and browser tests on real services
 	@if $(TESSERA) infra status --quiet; then started=0; else started=1; $(TESSERA) infra up || exit 1; fi; \
 	  $(PYTEST) tests/integration tests/e2e -v; rc=$$?; \
 	  $(PYTEST) tests/browser -v; browser_rc=$$?; [ $$rc = 0 ] && rc=$$browser_rc; \

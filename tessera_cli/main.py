@@ -66,7 +66,7 @@ token_app = typer.Typer(
     help="Tokens: which are live, until when, and revoking one.", no_args_is_help=True
 )
 schemas_app = typer.Typer(
-    help="Published contracts: JSON Schema and AsyncAPI.", no_args_is_help=True
+    help="Published contracts: JSON Schema, AsyncAPI and OpenAPI.", no_args_is_help=True
 )
 resolution_app = typer.Typer(
     help="Person resolution: train its model, measure it on labelled records.",
@@ -656,6 +656,31 @@ def schemas_export(
         f"{len(stale)} of {len(contracts.rendered())} contract files "
         f"{'stale' if check else 'written'} in {target}"
     )
+
+
+@schemas_app.command("openapi")
+def schemas_openapi(
+    check: Annotated[bool, typer.Option(help="Only report whether the files are stale.")] = False,
+) -> None:
+    """Write the OpenAPI documents of the four HTTP apps into schemas/openapi/ (no server runs);
+    the web build generates its TypeScript types from them."""
+    from tessera_cli import openapi  # builds every app: only this command needs them
+
+    target = ROOT / "schemas" / "openapi"
+    files = openapi.rendered()
+    stale = [
+        n
+        for n, text in files.items()
+        if not (target / n).exists() or (target / n).read_text() != text
+    ]
+    if check and stale:
+        raise _fail(f"stale OpenAPI documents: {', '.join(stale)}; run `make schemas`")
+    if not check:
+        target.mkdir(parents=True, exist_ok=True)
+        for name in stale:
+            (target / name).write_text(files[name])
+    done = "stale" if check else "written"
+    console.print(f"{len(stale)} of {len(files)} OpenAPI documents {done} in {target}")
 
 
 @agency_app.command("add")

@@ -1,18 +1,24 @@
 // Calls to the web's own /api: the session cookie goes by itself, the CSRF token in a header.
+// The types of what the APIs answer are generated (src/generated/, `npm run types`) from the
+// OpenAPI documents in schemas/openapi/ and the JSON Schemas in schemas/json/.
 
-export interface SessionInfo {
-  user: string;
-  agency: string;
-  role: "submitter" | "analyst" | "police" | "admin";
-  csrf_token: string;
-  idle_timeout_s: number;
-  expires_at: string;
-}
+import type { components as AlertsApi } from "./generated/alerts-api";
+import type { components as NetworkApi } from "./generated/network-api";
+import type { components as WebApi } from "./generated/web-api";
 
-export interface FieldError {
-  loc: (string | number)[];
-  msg: string;
-}
+export type { ReportCreate } from "./generated/report-create";
+/** The models the web's own /api answers with (schemas/openapi/web.json). */
+export type WebSchemas = WebApi["schemas"];
+/** The models the alerts API answers with, passed on by /api/alerts (schemas/openapi/alerts.json). */
+export type AlertsSchemas = AlertsApi["schemas"];
+/** The models the analyst API answers with, passed on by /api/network (schemas/openapi/network.json). */
+export type NetworkSchemas = NetworkApi["schemas"];
+
+/** The roles of schemas/roles.py; SessionInfo types `role` as a plain string. */
+export type Role = "submitter" | "analyst" | "police" | "admin";
+export type SessionInfo = Omit<WebSchemas["SessionInfo"], "role"> & { role: Role };
+
+export type FieldError = Pick<WebSchemas["ValidationError"], "loc" | "msg">;
 
 export class ApiError extends Error {
   constructor(

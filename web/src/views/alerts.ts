@@ -4,7 +4,7 @@
 // actioned and closed.
 
 import type cytoscape from "cytoscape";
-import { api, ApiError, PEEK, query, SessionInfo } from "../api";
+import { AlertsSchemas, api, ApiError, PEEK, query, SessionInfo } from "../api";
 import { announce, fill, h, when, words } from "../dom";
 import { drawGraph, GEdge, GNode } from "../graph";
 import type { View } from "../main";
@@ -13,44 +13,13 @@ import { purposeField } from "../purpose";
 // Every read of alerts (the list, each alert, the live stream) states why, and is audited.
 const DEFAULT_PURPOSE = "Monitoring and acting on safeguarding alerts";
 
-interface Alert {
-  event_id: string;
-  alert_id: string;
-  type: string;
-  status: "open" | "acknowledged" | "actioned" | "closed";
-  priority: "urgent" | "high" | "medium";
-  summary: string;
-  subjects: { kind: string; id: string; display_name: string }[];
-  evidence: { report_id: string; observed_at: string; grading: string | null }[];
-  areas?: string[]; // in the list: the areas its cited reports give
-  raised_at: string;
-  updated_at: string;
-  actions: string[];
-  deadlines: { action: string; due_at: string; basis: string }[];
-  subgraph: { nodes: { id: string; kind: string; label: string }[]; edges: { source: string; target: string; type: string; report_ids: string[] }[] };
-  assignee: string | null;
-  closure_reason: string | null;
-  false_positive: boolean | null;
-}
+/** An alert as the alerts API gives it (AlertRaised); in the list (AlertListItem) also the areas
+ * its cited reports give. */
+type Alert = AlertsSchemas["AlertRaised"] & { areas?: string[] };
 
 /** A cited report as the detail gives it: what it said, as far as the reader may see it. */
-interface EvidenceItem {
-  report_id: string;
-  observed_at: string;
-  grading: string | null;
-  event_type: string | null;
-  place: string | null;
-  narrative: string | null;
-  retracted: boolean;
-}
-
-interface Page {
-  items: Alert[];
-  total: number;
-  offset: number;
-  limit: number;
-  next_offset: number | null;
-}
+type EvidenceItem = AlertsSchemas["EvidenceItem"];
+type Page = AlertsSchemas["AlertPage"];
 
 const PAGE_SIZE = 50;
 const TYPES = [
@@ -109,14 +78,7 @@ function dayStart(value: string, after = false): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-interface History {
-  at: string;
-  by: string;
-  action: string;
-  status: string;
-  note: string;
-}
-
+type History = AlertsSchemas["HistoryItem"];
 
 /** A deadline passed on an alert not yet acted on; "now" (due as it was raised) is not marked. */
 function overdue(alert: Alert, dueAt: string): boolean {

@@ -2,21 +2,13 @@
 // and grading, read the reports behind a link, a timeline and a map of places.
 
 import type cytoscape from "cytoscape";
-import { api, ApiError, query } from "../api";
+import { api, ApiError, NetworkSchemas, query } from "../api";
 import { fill, h, when, words } from "../dom";
 import { crowdsOf, drawGraph, edgeId, GEdge, GNode, kindName, legend, newView, placeMap, reportTable, timeline, TimelineEntry } from "../graph";
 import type { View } from "../main";
 import { ANALYST_PURPOSE_KEY as PURPOSE_KEY } from "../purpose";
 
-interface PersonHit {
-  id: string;
-  names: string[];
-  date_of_birth: string | null;
-  role: string | null;
-  score: number;
-  last_reported: string | null;
-  matched_on: string | null;
-}
+type PersonHit = NetworkSchemas["PersonHit"];
 
 /** What a hit was found by, when not its whole name: a nickname, a given name, a surname. */
 function foundBy(hit: PersonHit): string {
@@ -25,42 +17,9 @@ function foundBy(hit: PersonHit): string {
   return known && hit.names.length === 1 ? "" : ` · found by “${hit.matched_on}”`;
 }
 
-interface Network {
-  centre: string;
-  depth: number;
-  nodes: GNode[];
-  edges: GEdge[];
-  truncated: boolean;
-}
-
-interface PersonDetail {
-  identifiers: { id: string; kind: string; name: string; last_seen: string | null }[];
-  placements: { id: string; name: string; category: string | null; link: string; last_seen: string | null }[];
-  missing_episodes: {
-    id: string;
-    started_at: string | null;
-    ended_at: string | null;
-    found_at: string | null;
-    circumstances: string | null;
-    condition: string[];
-  }[];
-  departures: { id: string; left_at: string; carrying: string[]; going_to: string | null }[];
-  screening: {
-    exp_flag: "current" | "historic" | "none";
-    screened_on: string | null;
-    outcome: string | null;
-    review_date: string | null;
-    review_overdue: boolean;
-  };
-}
-
-interface EntityProfile {
-  entity: Record<string, unknown>;
-  person: Record<string, unknown> | null;
-  person_detail: PersonDetail | null;
-  timeline: TimelineEntry[];
-  young_people: { person_id: string; named_as: string | null; age: number | null; observed_at: string }[];
-}
+type Network = NetworkSchemas["Network"];
+type PersonDetail = NetworkSchemas["PersonDetail"];
+type EntityProfile = NetworkSchemas["EntityProfile"];
 
 function labelled(id: string, label: string, control: HTMLElement, hint?: string): HTMLElement {
   control.id = id;

@@ -3,7 +3,7 @@
 // stops a merge, the thresholds), and a decision: the same person, or different people.
 
 import { announce, fill, h, s, uid } from "../dom";
-import { api, ApiError, query } from "../api";
+import { api, ApiError, NetworkSchemas, query } from "../api";
 import type { View } from "../main";
 import { ANALYST_PURPOSE_KEY, MIN_PURPOSE } from "../purpose";
 
@@ -11,46 +11,10 @@ const PAGE_SIZE = 10;
 const MIN_REASON = 5; // as the analyst API asks
 const MAX_REASON = 2000;
 
-interface Candidate {
-  id: string;
-  person_a: string;
-  person_b: string;
-  score: number;
-  reasons: string[];
-  status: string;
-}
-
-interface CandidatePage {
-  items: Candidate[];
-  page: { total: number | null; offset: number; limit: number; next_offset: number | null };
-}
-
-interface Contribution {
-  field: string;
-  level: string;
-  weight: number;
-}
-
-interface Comparison {
-  person_a: string;
-  person_b: string;
-  outcome: "merge" | "candidate" | "apart";
-  weight: number;
-  probability: number;
-  merge_threshold: number;
-  candidate_threshold: number;
-  rule: string | null;
-  contributions: Contribution[];
-  reasons: string[];
-  model_version: string;
-}
-
-interface Decided {
-  id: string;
-  person_a: string;
-  person_b: string;
-  decision: "same" | "different";
-}
+type Candidate = NetworkSchemas["Candidate"];
+type CandidatePage = NetworkSchemas["CandidatePage"];
+type Comparison = NetworkSchemas["Comparison"];
+type Decided = NetworkSchemas["DecisionRecorded"];
 
 /** What the page shows of a person: what the reports the analyst may see say. */
 interface Someone {

@@ -1,7 +1,7 @@
 // Children's profiles (the Philomena protocol): kept by the home, shared with police only while
 // the child is reported missing.
 
-import { api, ApiError, query, SessionInfo } from "../api";
+import { api, ApiError, NetworkSchemas, query, SessionInfo, WebSchemas } from "../api";
 import { announce, fill, h, uid, when, words } from "../dom";
 import { Form, section } from "../form";
 import { maxLength, pastDate, phone, postcode } from "../validate";
@@ -10,39 +10,10 @@ import { purposeField } from "../purpose";
 
 type Json = Record<string, unknown>;
 
-export interface ProfileSummary {
-  id: string;
-  name: string;
-  date_of_birth: string | null;
-  has_photo: boolean;
-  updated_at: string;
-  updated_by: string;
-  shared_since: string | null;
-}
-
-export interface ChildProfile {
-  name: string;
-  nicknames: string[];
-  date_of_birth: string | null;
-  gender: string;
-  description: string;
-  photo: string | null;
-  phones: string[];
-  associates: Json[];
-  places: Json[];
-  flags: { learning_disability: boolean; looked_after: boolean; additional_needs: boolean };
-  notes: string;
-}
-
-export interface Profile {
-  id: string;
-  agency: string;
-  profile: ChildProfile;
-  updated_at: string;
-  updated_by: string;
-  shared_since: string | null;
-  shared_report_id: string | null;
-}
+export type ProfileSummary = WebSchemas["ProfileSummary"];
+export type ChildProfile = WebSchemas["ChildProfile"];
+/** A profile as /api/profiles answers it: ProfileOut, whose `profile` is the ChildProfile kept. */
+export type Profile = Omit<WebSchemas["ProfileOut"], "profile"> & { profile: ChildProfile };
 
 // Every PlaceCategory of schemas/entities.py; what each takes part in is README's table "Places
 // and the patterns they take part in" (services/alerts/detectors/place_rules.py).
@@ -414,30 +385,7 @@ function describePlace(p: Json): string {
 // Both reads state a purpose, recorded in the audit with each child.
 const MISSING_PURPOSE = "Finding a child reported missing";
 
-interface SeenSince {
-  report_id: string;
-  type: string | null;
-  observed_at: string;
-  places: string[];
-}
-
-export interface MissingChild {
-  person_id: string;
-  name: string | null;
-  date_of_birth: string | null;
-  age: number | null;
-  episode_id: string;
-  missing_since: string;
-  missing_for_hours: number;
-  police_risk_grading: string | null;
-  report_id: string;
-  reported_by: string | null;
-  last_seen_place: string | null;
-  last_seen_postcode: string | null;
-  missing_from: string | null;
-  missing_from_postcode: string | null;
-  seen_since: SeenSince | null;
-}
+export type MissingChild = NetworkSchemas["MissingChild"];
 
 /** How long, as a person says it: "3 h", "1 day 6 h", "12 days". */
 export function duration(hours: number): string {
