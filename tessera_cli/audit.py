@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from common.audit.neo4j_copy import count_unchained, read_copies
+from common.adapters.audit.neo4j_copy import count_unchained, read_copies
 from common.audit.verification import AuditVerifier, TopicRecord, Verdict
 from common.kafka_access import KafkaAccess, KafkaCredentialsMissing
 from schemas import topics

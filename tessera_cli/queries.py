@@ -34,7 +34,8 @@ RETURN coalesce(root.id, p.id) AS person, m.name AS name, m.nicknames AS nicknam
        m.nhs_number AS nhs_number, m.upn AS upn, m.pnc_id AS pnc_id, m.pnd_id AS pnd_id,
        m.la_child_id AS la_child_id, m.home_local_authority AS home_local_authority,
        [(p)-[l:USES_PHONE|HAS_HANDLE]->(x:Entity)
-        WHERE any(e IN l.evidence WHERE split(e, '|')[4] = r.id) | x.id] AS contacts
+        WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.report_id] = r.id)
+        | x.id] AS contacts
 """
 
 # Postcode centroids (`tessera geo load`): reference data, merged on the canonical postcode.

@@ -45,6 +45,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator
 
 from common.private_files import write_private
 from schemas.entities import identifier_keys
+from schemas.graph import evidence_fields
 from schemas.identifiers.names import name_tokens
 from services.network.matching import PersonFacts, compare, facts_of
 from services.network.resolution_model import (
@@ -181,6 +182,7 @@ def records_from_graph(
     rows, _, _ = driver.execute_query(
         queries.TRAINING_MENTIONS,
         limit=limit,
+        evidence=evidence_fields(),
         database_=database,
         routing_=RoutingControl.READ,
     )

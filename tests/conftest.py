@@ -13,7 +13,7 @@ from neo4j import Driver, GraphDatabase
 from common.kafka_access import ADMIN, KafkaAccess, kafka_access
 from common.logs import quiet_neo4j_notifications
 from common.settings import InfraSettings
-from tests.kafka_reading import grant_test_topics
+from tests.support.kafka_reading import grant_test_topics
 
 quiet_neo4j_notifications()
 

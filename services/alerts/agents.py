@@ -11,9 +11,9 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
 
+from common.adapters.streaming import Neo4jConnection
 from common.lanes import LiveFirst
 from common.logs import loggable_id
-from common.streaming import Neo4jConnection
 from common.validation import field_errors
 from schemas.alerts import AlertRaised
 from schemas.linking import EntitiesLinked, EntityKind

@@ -18,7 +18,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from common.audit.http import AUDIT_UNAVAILABLE, AuditDep, Purpose
+from common.adapters.audit.http import AUDIT_UNAVAILABLE, AuditDep, Purpose
 from common.audit.trail import Auditor, record_off_loop
 from common.auth import Principal, Role
 from common.visibility import agency_audiences_of, audiences_of

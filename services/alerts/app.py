@@ -1,8 +1,8 @@
 """The alert worker process: a faust app that runs the detectors on linked entities."""
 
 from common import kafka_access as kafka_principal
+from common.adapters.streaming import create_stream_app
 from common.logs import configure_logging
-from common.streaming import create_stream_app
 from services.alerts.agents import register_agents
 from services.alerts.config import get_settings
 

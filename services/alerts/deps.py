@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from common.adapters.http_auth import PrincipalDep, authorise
 from common.auth import Principal, Role
-from common.http_auth import PrincipalDep, authorise
 from services.alerts.config import Settings, get_settings
 from services.alerts.evidence import Neo4jEvidence
 from services.alerts.store import Neo4jAlertStore

@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Header, HTTPException, Query, status
 from pydantic import BaseModel, Field
 
-from common.audit.http import AuditDep, Purpose
+from common.adapters.audit.http import AuditDep, Purpose
 from schemas.reports import ReportCreate, ReportSubmitted
 from schemas.retractions import RetractionCreate
 from services.ingest.deps import (

@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from common.adapters.http_auth import PrincipalDep, authorise
 from common.auth import Principal, Role
-from common.http_auth import PrincipalDep, authorise
 from services.ingest.config import Settings
 from services.ingest.ledger import Ledger
 from services.ingest.ports import Publisher, ReportReader

@@ -7,12 +7,12 @@ from pathlib import Path
 from fastapi import FastAPI, Response
 from fastapi.exceptions import RequestValidationError
 
-from common.audit.http import refuse_unaudited_reads
-from common.audit.wiring import open_audit_trail
+from common.adapters.audit.http import refuse_unaudited_reads
+from common.adapters.audit.wiring import open_audit_trail
+from common.adapters.body_limit import BodySizeLimit
+from common.adapters.http_auth import bearer_admits
+from common.adapters.invalid_requests import refuse_invalid
 from common.auth import TokenStore
-from common.body_limit import BodySizeLimit
-from common.http_auth import bearer_admits
-from common.invalid_requests import refuse_invalid
 from common.kafka_access import INGEST, kafka_access
 from common.logs import configure_logging
 from common.settings import refuse_development_defaults

@@ -5,8 +5,8 @@ import threading
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
+from common.adapters.kafka_publishing import AckedProducer
 from common.kafka_access import KafkaAccess
-from common.kafka_publishing import AckedProducer
 from services.ingest.ports import Delivered, Message, PublishFailed
 
 # Concurrent requests' records that arrive within the linger share one produce request.
@@ -14,7 +14,8 @@ LINGER_MS = 5
 
 
 class KafkaPublisher:
-    """Ingest's Publisher port on an acks=all idempotent producer (common.kafka_publishing)."""
+    """Ingest's Publisher port on an acks=all idempotent producer
+    (common.adapters.kafka_publishing)."""
 
     def __init__(
         self, *, access: KafkaAccess, timeout_s: float, linger_ms: int = LINGER_MS

@@ -16,9 +16,9 @@ from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired, Tr
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
 
+from common.adapters.streaming import Neo4jConnection
 from common.keys import person_id_key
 from common.lanes import LiveFirst
-from common.streaming import Neo4jConnection
 from common.validation import field_errors
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportRejected, ReportSubmitted

@@ -15,6 +15,7 @@ from common.auth import Principal
 from common.visibility import audiences_of
 from schemas.entities import PlaceCategory
 from schemas.grading import HandlingCode, IntelligenceAssessment, SourceEvaluation
+from schemas.graph import LinkType, Relationship
 from schemas.identifiers.handles import Platform, normalise_handle
 from schemas.identifiers.names import name_tokens, normalise_name
 from schemas.identifiers.phone import to_e164
@@ -25,7 +26,6 @@ from services.network.matching import (
     facts_of,
     score,
 )
-from services.network.mentions import LinkType
 
 # Co-presence through these is ordinary (children are at school together): capped, weighted down.
 BUSY_CATEGORIES = (
@@ -194,7 +194,7 @@ def explore_network(
     audiences = audiences_of(principal)
     params = {
         "audiences": audiences,
-        "types": [t.value for t in (filters.types or list(LinkType))] + ["SAME_AS"],
+        "types": [t.value for t in (filters.types or list(LinkType))] + [Relationship.SAME_AS],
         "max_source": str(filters.min_source.value),
         "max_intelligence": filters.min_intelligence.value,
         "since": _stamp(filters.since, EARLIEST),

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
-from common.audit.http import AuditDep, Purpose
+from common.adapters.audit.http import AuditDep, Purpose
 from common.audit.trail import Auditor
 from common.auth import Principal
 from common.visibility import audiences_of
 from schemas.grading import IntelligenceAssessment, SourceEvaluation
+from schemas.graph import LinkType
 from schemas.resolution import Reason, ResolutionDecided
 from schemas.resolution import Verdict as Decided
 from services.network import decisions
@@ -40,7 +41,6 @@ from services.network.deps import (
     SettingsDep,
 )
 from services.network.exports import to_graphml, to_i2_csv
-from services.network.mentions import LinkType
 from services.network.missing import MissingChild, missing_children
 from services.network.ports import PublishFailed
 from services.network.profiles import PersonDetail, person_detail

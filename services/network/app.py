@@ -3,8 +3,8 @@
 import logging
 
 from common import kafka_access as kafka_principal
+from common.adapters.streaming import create_stream_app
 from common.logs import configure_logging
-from common.streaming import create_stream_app
 from services.network.agents import register_agents
 from services.network.config import get_settings
 from services.network.resolution_model import default_model, model_path

@@ -8,13 +8,13 @@ from uuid import UUID
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
+from schemas.graph import LinkType, evidence_fields
 from schemas.linking import EntityKind
 from schemas.reports import ReportSubmitted
 from schemas.resolution import Verdict
 from services.network import queries
 from services.network.linking import BatchLinked, ReportGraph, link_reports
 from services.network.matching import KnownPerson, PersonFacts
-from services.network.mentions import LinkType
 from services.network.pool import SharingPerson
 
 ENTITY_WRITES = (
@@ -51,7 +51,11 @@ def decision_writes(decision: Mapping[str, Any]) -> list[tuple[str, dict[str, An
     people into one; a `different` undoes the `same` of the same candidate; a split moves its
     reports' part of a person to a new one.
     """
-    params = {"decision_id": decision["id"], "candidate_id": decision["candidate_id"]}
+    params = {
+        "decision_id": decision["id"],
+        "candidate_id": decision["candidate_id"],
+        "evidence": evidence_fields(),
+    }
     return [(query, params) for query in DECISION_WRITES[decision["decision"]]]
 
 
@@ -101,7 +105,11 @@ async def withdraw_report_tx(tx: AsyncManagedTransaction, retraction: dict[str, 
     see what it mentioned."""
     marked = await (await tx.run(queries.MARK_RETRACTED, retraction=retraction)).single()
     mentioned: list[str] = marked["mentioned"] if marked else []
-    await (await tx.run(queries.WITHDRAW_LINKS, report_id=retraction["report_id"])).consume()
+    await (
+        await tx.run(
+            queries.WITHDRAW_LINKS, report_id=retraction["report_id"], evidence=evidence_fields()
+        )
+    ).consume()
     await (await tx.run(queries.WITHDRAW_PLACE_STATUS, report_id=retraction["report_id"])).consume()
     if mentioned:
         await (await tx.run(queries.REFRESH_AUDIENCES, ids=mentioned)).consume()

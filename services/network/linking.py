@@ -9,6 +9,7 @@ from uuid import UUID
 
 from schemas.entities import Person
 from schemas.events import ScreeningCompleted
+from schemas.graph import LinkType
 from schemas.linking import EntitiesLinked, EntityKind, LinkedEntity
 from schemas.reports import ReportSubmitted
 from schemas.resolution import ResolutionDecided
@@ -62,7 +63,7 @@ class ReportGraph:
     @property
     def seen_at(self) -> list[dict[str, str]]:
         """The person-at-place links (co-presence)."""
-        return self.links.get("SEEN_AT", [])
+        return self.links.get(LinkType.SEEN_AT, [])
 
 
 class LinkingStore(Protocol):

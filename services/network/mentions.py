@@ -1,8 +1,10 @@
-"""Who, where, which vehicle, phone and handle each event type mentions, and how they are linked."""
+"""Who, where, which vehicle, phone and handle each event type mentions, and how they are linked.
+
+The links are of the types schemas/graph.py declares (LinkType).
+"""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 
 from schemas.entities import Handle, Person, PersonRole, Place, PlaceCategory, Vehicle
 from schemas.events import (
@@ -22,6 +24,7 @@ from schemas.events import (
     SocialMedia,
     VehicleSighting,
 )
+from schemas.graph import LinkType
 from schemas.linking import EntityKind
 
 Event = (
@@ -40,30 +43,6 @@ Event = (
     | ProtectiveOrder
     | ScreeningCompleted
 )
-
-
-class LinkType(StrEnum):
-    """Relationships between entities; each carries times, counts, reports and gradings."""
-
-    SEEN_AT = "SEEN_AT"  # person -> location: co-presence
-    APPROACHED = "APPROACHED"  # approacher -> approached person
-    ASSOCIATES_WITH = "ASSOCIATES_WITH"  # person -> person, with the nature
-    FOUND_WITH = "FOUND_WITH"  # missing child -> person found with them
-    IN_VEHICLE = "IN_VEHICLE"  # person -> vehicle (occupant, driver, got in or out)
-    VEHICLE_SEEN_AT = "VEHICLE_SEEN_AT"  # vehicle -> location
-    USES_PHONE = "USES_PHONE"  # person -> phone
-    CONTACTED_BY = "CONTACTED_BY"  # person -> phone that called or texted them
-    HAS_HANDLE = "HAS_HANDLE"  # person -> social handle
-    LINKED_ONLINE = "LINKED_ONLINE"  # handle -> person it contacted or follows
-    PLACED_AT = "PLACED_AT"  # child -> care home or other placement
-    FREQUENTS = "FREQUENTS"  # person -> place named as somewhere they go
-    TENANT_OF = "TENANT_OF"  # person -> address
-    MEMBER_OF = "MEMBER_OF"  # person -> group
-    GROUP_ACTIVE_AT = "GROUP_ACTIVE_AT"  # group -> location
-    PHONE_SEIZED_AT = "PHONE_SEIZED_AT"  # phone -> premises
-    NO_CONTACT_WITH = "NO_CONTACT_WITH"  # order subject -> protected person
-    EXCLUDED_FROM = "EXCLUDED_FROM"  # order subject -> exclusion area
-    ATTENDS = "ATTENDS"  # child -> school
 
 
 Ref = tuple[EntityKind, int]

@@ -1,13 +1,13 @@
 """Kafka adapter of the analyst API's Publisher port: an acks=all idempotent producer.
 
-Built on first use (common.kafka_publishing), so the analyst API starts and answers reads while
-Kafka is down; a decision then gets a 503 and is not applied.
+Built on first use (common.adapters.kafka_publishing), so the analyst API starts and answers
+reads while Kafka is down; a decision then gets a 503 and is not applied.
 """
 
 from kafka.errors import KafkaError
 
+from common.adapters.kafka_publishing import AckedProducer
 from common.kafka_access import KafkaAccess
-from common.kafka_publishing import AckedProducer
 from services.network.ports import PublishFailed
 
 

@@ -1,8 +1,10 @@
 """Cypher for the network service. Values are always $parameters.
 
 Every entity node also carries the label Entity (ids are unique across kinds: `person:...`,
-`location:...`), so links and analyst queries can reach any kind through one index. A link's
-type comes from the LinkType enum, never from request text.
+`location:...`), so links and analyst queries can reach any kind through one index. Labels,
+relationship types and shared properties are those schemas/graph.py declares; a link's type comes
+from its LinkType enum, never from request text. A statement reads an evidence entry's field at
+the position schemas/graph.py gives it, passed as `$evidence` (`evidence_fields()`).
 """
 
 # ---------------------------------------------------------------- linking (a batch, one tx)
@@ -395,9 +397,11 @@ UNWIND $ids AS id
 MATCH (n:Entity {id: id})-[l]-(m:Entity)
 WHERE type(l) IN $types
   AND any(a IN m.audiences WHERE a IN $audiences)
-  AND any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences
-          AND split(e, '|')[1] <= $max_source AND split(e, '|')[2] <= $max_intelligence
-          AND split(e, '|')[0] >= $since AND split(e, '|')[0] <= $until)
+  AND any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+          AND split(e, '|')[$evidence.source] <= $max_source
+          AND split(e, '|')[$evidence.intelligence] <= $max_intelligence
+          AND split(e, '|')[$evidence.observed] >= $since
+          AND split(e, '|')[$evidence.observed] <= $until)
 WITH n, l, m
 ORDER BY l.last_seen DESC
 WITH n, collect({link: l, other: m}) AS found
@@ -405,16 +409,21 @@ WITH n, found, CASE WHEN n.category IN $busy_categories THEN $busy_cap ELSE $cap
 UNWIND found[..keep] AS f
 WITH n, f.link AS l, f.other AS m, size(found) > keep AS capped
 WITH n, l, m, capped,
-     [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
-        AND split(e, '|')[1] <= $max_source AND split(e, '|')[2] <= $max_intelligence
-        AND split(e, '|')[0] >= $since AND split(e, '|')[0] <= $until] AS seen
+     [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+        AND split(e, '|')[$evidence.source] <= $max_source
+        AND split(e, '|')[$evidence.intelligence] <= $max_intelligence
+        AND split(e, '|')[$evidence.observed] >= $since
+        AND split(e, '|')[$evidence.observed] <= $until] AS seen
 RETURN n.id AS from_id, m.id AS other_id, startNode(l).id AS source, endNode(l).id AS target,
        type(l) AS type, l.count AS count, toString(l.first_seen) AS first_seen,
        toString(l.last_seen) AS last_seen, capped,
-       [x IN coalesce(l.detail_entries, []) WHERE left(x, 36) IN [e IN seen | split(e, '|')[4]]
+       [x IN coalesce(l.detail_entries, [])
+        WHERE left(x, 36) IN [e IN seen | split(e, '|')[$evidence.report_id]]
         | substring(x, 37)] AS details,
-       [e IN seen | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
-                    + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END] AS evidence
+       [e IN seen | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
+                    + '|' + split(e, '|')[$evidence.report_id]
+                    + '|' + CASE split(e, '|')[$evidence.audience] WHEN 'all' THEN 'P' ELSE 'C' END]
+         AS evidence
 """
 
 # A node's properties are what the reports the caller may see said of it (each MENTIONS keeps
@@ -449,78 +458,102 @@ SHORTEST_PATH_WITHIN_1 = """
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
 MATCH p = shortestPath((a)-[*..1]-(b))
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
-  AND all(l IN relationships(p) WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences))
+  AND all(l IN relationships(p)
+          WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
          count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
-         evidence: [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
-                    | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
-                      + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END]}] AS links
+         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
+                      + '|' + split(e, '|')[$evidence.report_id]
+                      + '|' + CASE split(e, '|')[$evidence.audience]
+                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
+         AS links
 """
 
 SHORTEST_PATH_WITHIN_2 = """
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
 MATCH p = shortestPath((a)-[*..2]-(b))
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
-  AND all(l IN relationships(p) WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences))
+  AND all(l IN relationships(p)
+          WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
          count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
-         evidence: [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
-                    | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
-                      + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END]}] AS links
+         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
+                      + '|' + split(e, '|')[$evidence.report_id]
+                      + '|' + CASE split(e, '|')[$evidence.audience]
+                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
+         AS links
 """
 
 SHORTEST_PATH_WITHIN_3 = """
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
 MATCH p = shortestPath((a)-[*..3]-(b))
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
-  AND all(l IN relationships(p) WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences))
+  AND all(l IN relationships(p)
+          WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
          count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
-         evidence: [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
-                    | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
-                      + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END]}] AS links
+         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
+                      + '|' + split(e, '|')[$evidence.report_id]
+                      + '|' + CASE split(e, '|')[$evidence.audience]
+                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
+         AS links
 """
 
 SHORTEST_PATH_WITHIN_4 = """
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
 MATCH p = shortestPath((a)-[*..4]-(b))
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
-  AND all(l IN relationships(p) WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences))
+  AND all(l IN relationships(p)
+          WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
          count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
-         evidence: [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
-                    | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
-                      + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END]}] AS links
+         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
+                      + '|' + split(e, '|')[$evidence.report_id]
+                      + '|' + CASE split(e, '|')[$evidence.audience]
+                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
+         AS links
 """
 
 SHORTEST_PATH_WITHIN_5 = """
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
 MATCH p = shortestPath((a)-[*..5]-(b))
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
-  AND all(l IN relationships(p) WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences))
+  AND all(l IN relationships(p)
+          WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
          count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
-         evidence: [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
-                    | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
-                      + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END]}] AS links
+         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
+                      + '|' + split(e, '|')[$evidence.report_id]
+                      + '|' + CASE split(e, '|')[$evidence.audience]
+                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
+         AS links
 """
 
 SHORTEST_PATH_WITHIN_6 = """
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
 MATCH p = shortestPath((a)-[*..6]-(b))
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
-  AND all(l IN relationships(p) WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences))
+  AND all(l IN relationships(p)
+          WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
          count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
-         evidence: [e IN l.evidence WHERE split(e, '|')[3] IN $audiences
-                    | split(e, '|')[1] + split(e, '|')[2] + '|' + split(e, '|')[4] + '|'
-                      + CASE split(e, '|')[3] WHEN 'all' THEN 'P' ELSE 'C' END]}] AS links
+         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
+                      + '|' + split(e, '|')[$evidence.report_id]
+                      + '|' + CASE split(e, '|')[$evidence.audience]
+                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
+         AS links
 """
 
 SEARCH_BY_KEYS = """
@@ -536,7 +569,7 @@ RETURN p.id AS id
 SEARCH_BY_IDENTIFIER = """
 MATCH (i:Entity {id: $identifier_id})-[l]-(p:Person)
 WHERE any(a IN p.audiences WHERE a IN $audiences)
-  AND any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences)
+  AND any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences)
 RETURN DISTINCT p.id AS id
 LIMIT $limit
 """
@@ -606,7 +639,7 @@ CALL (p) {
 }
 CALL (p) {
   OPTIONAL MATCH (p)-[l:USES_PHONE|HAS_HANDLE]->(x:Entity)
-  WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences)
+  WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences)
   RETURN collect(DISTINCT x.id) AS contacts
 }
 RETURN p.id AS id, mentions, contacts
@@ -618,7 +651,7 @@ PERSON_DETAIL = """
 MATCH (p:Person {id: $id})
 CALL (p) {
   OPTIONAL MATCH (p)-[l:USES_PHONE|HAS_HANDLE]->(x:Entity)
-  WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences)
+  WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences)
   WITH x, l ORDER BY l.last_seen DESC
   RETURN collect(CASE WHEN x IS NULL THEN null
                  ELSE {id: x.id, kind: x.kind, name: x.name,
@@ -626,7 +659,7 @@ CALL (p) {
 }
 CALL (p) {
   OPTIONAL MATCH (p)-[l:PLACED_AT|ATTENDS]->(x:Location)
-  WHERE any(e IN l.evidence WHERE split(e, '|')[3] IN $audiences)
+  WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences)
   WITH x, l ORDER BY l.last_seen DESC
   RETURN collect(CASE WHEN x IS NULL THEN null
                  ELSE {id: x.id, name: x.name, category: x.category, link: type(l),
@@ -751,8 +784,10 @@ CO_PRESENCE = """
 MATCH (p:Person {id: $id})-[s1:SEEN_AT]->(l:Location)<-[s2:SEEN_AT]-(o:Person)
 WHERE o <> p AND any(a IN o.audiences WHERE a IN $audiences)
 WITH p, l, o,
-     [e IN s1.evidence WHERE split(e, '|')[3] IN $audiences | split(e, '|')[4]] AS mine,
-     [e IN s2.evidence WHERE split(e, '|')[3] IN $audiences | split(e, '|')[4]] AS theirs
+     [e IN s1.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+      | split(e, '|')[$evidence.report_id]] AS mine,
+     [e IN s2.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+      | split(e, '|')[$evidence.report_id]] AS theirs
 UNWIND [x IN mine WHERE x IN theirs] AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(o)
 WHERE r.retracted IS NULL
@@ -996,14 +1031,16 @@ WITH n, o, l, type(l) AS kind, [x IN l.report_ids WHERE x IN d.moved_reports] AS
 MERGE (n)-[k:$(kind)]->(o)
 ON CREATE SET k.report_ids = [], k.evidence = [], k.detail_entries = [], k.count = 0
 SET k.report_ids = k.report_ids + [x IN moving WHERE NOT x IN k.report_ids],
-    k.evidence = k.evidence + [e IN l.evidence
-                               WHERE split(e, '|')[4] IN moving AND NOT e IN k.evidence],
+    k.evidence = k.evidence
+      + [e IN l.evidence
+         WHERE split(e, '|')[$evidence.report_id] IN moving AND NOT e IN k.evidence],
     k.detail_entries = coalesce(k.detail_entries, [])
       + [x IN coalesce(l.detail_entries, [])
          WHERE left(x, 36) IN moving AND NOT x IN coalesce(k.detail_entries, [])],
     l.detail_entries = [x IN coalesce(l.detail_entries, []) WHERE NOT left(x, 36) IN moving],
     l.report_ids = [x IN l.report_ids WHERE NOT x IN moving],
-    l.evidence = [e IN l.evidence WHERE NOT split(e, '|')[4] IN moving]
+    l.evidence = [e IN l.evidence
+                  WHERE NOT split(e, '|')[$evidence.report_id] IN moving]
 SET k.count = size(k.report_ids), l.count = size(l.report_ids)
 WITH k, l
 CALL (k) {
@@ -1028,14 +1065,16 @@ WITH n, o, l, type(l) AS kind, [x IN l.report_ids WHERE x IN d.moved_reports] AS
 MERGE (o)-[k:$(kind)]->(n)
 ON CREATE SET k.report_ids = [], k.evidence = [], k.detail_entries = [], k.count = 0
 SET k.report_ids = k.report_ids + [x IN moving WHERE NOT x IN k.report_ids],
-    k.evidence = k.evidence + [e IN l.evidence
-                               WHERE split(e, '|')[4] IN moving AND NOT e IN k.evidence],
+    k.evidence = k.evidence
+      + [e IN l.evidence
+         WHERE split(e, '|')[$evidence.report_id] IN moving AND NOT e IN k.evidence],
     k.detail_entries = coalesce(k.detail_entries, [])
       + [x IN coalesce(l.detail_entries, [])
          WHERE left(x, 36) IN moving AND NOT x IN coalesce(k.detail_entries, [])],
     l.detail_entries = [x IN coalesce(l.detail_entries, []) WHERE NOT left(x, 36) IN moving],
     l.report_ids = [x IN l.report_ids WHERE NOT x IN moving],
-    l.evidence = [e IN l.evidence WHERE NOT split(e, '|')[4] IN moving]
+    l.evidence = [e IN l.evidence
+                  WHERE NOT split(e, '|')[$evidence.report_id] IN moving]
 SET k.count = size(k.report_ids), l.count = size(l.report_ids)
 WITH k, l
 CALL (k) {
@@ -1169,7 +1208,7 @@ MATCH (r:Report {id: $report_id})-[:MENTIONS]->(:Entity)-[l]->(:Entity)
 WHERE $report_id IN coalesce(l.report_ids, [])
 WITH DISTINCT l
 SET l.report_ids = [x IN l.report_ids WHERE x <> $report_id],
-    l.evidence = [e IN l.evidence WHERE split(e, '|')[4] <> $report_id],
+    l.evidence = [e IN l.evidence WHERE split(e, '|')[$evidence.report_id] <> $report_id],
     l.detail_entries = [x IN coalesce(l.detail_entries, []) WHERE left(x, 36) <> $report_id]
 SET l.count = size(l.report_ids)
 WITH l

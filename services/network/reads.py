@@ -11,6 +11,7 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction, Query, unit_of_work
 from neo4j.exceptions import ClientError
 
+from schemas.graph import evidence_fields
 from services.network import queries
 from services.network.analysis import MAX_PATH_DEPTH, QueryTimedOut
 from services.network.config import DEFAULT_QUERY_TIMEOUT_S
@@ -63,10 +64,11 @@ class Neo4jAnalystGraph:
             raise
 
     def _rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """A read's rows; any read may name an evidence entry's fields (`$evidence`)."""
         with self._time_limited():
             records, _, _ = self._driver.execute_query(
                 Query(query, timeout=self._timeout_s),
-                params,
+                {**params, "evidence": evidence_fields()},
                 database_=self._database,
                 routing_="r",
             )

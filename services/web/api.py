@@ -15,7 +15,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from starlette.convertors import Convertor, register_url_convertor
 
-from common.audit.http import AUDIT_UNAVAILABLE, AuditDep
+from common.adapters.audit.http import AUDIT_UNAVAILABLE, AuditDep
 from schemas.text import at_most
 from services.web import profiles as profile_cases
 from services.web.deps import (

@@ -15,14 +15,14 @@ from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from common.audit.http import refuse_unaudited_reads
-from common.audit.wiring import open_audit_trail
+from common.adapters.audit.http import refuse_unaudited_reads
+from common.adapters.audit.wiring import open_audit_trail
+from common.adapters.body_limit import BodySizeLimit
+from common.adapters.invalid_requests import refuse_invalid
+from common.adapters.method_not_allowed import method_not_allowed
 from common.auth import SESSION_KIND, TokenStore
-from common.body_limit import BodySizeLimit
-from common.invalid_requests import refuse_invalid
 from common.kafka_access import WEB
 from common.logs import configure_logging
-from common.method_not_allowed import method_not_allowed
 from common.settings import refuse_development_defaults
 from services.web.api import router
 from services.web.config import Settings, get_settings

@@ -14,7 +14,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import WebUsers, screenshot, sign_in
 from tests.e2e.conftest import ARTIFACTS, RunningStack
-from tests.factories import report_json, run_tag
+from tests.support.factories import report_json, run_tag
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from common.settings import InfraSettings
 from tessera_cli import geo
 from tests.browser.conftest import WebUsers, screenshot, sign_in
 from tests.e2e.conftest import ARTIFACTS, RunningStack
-from tests.factories import report_json, run_tag
+from tests.support.factories import report_json, run_tag
 
 pytestmark = pytest.mark.browser
 

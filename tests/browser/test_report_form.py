@@ -13,7 +13,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.browser.conftest import TIMEZONE, WebUsers, screenshot, sign_in
 from tests.e2e.conftest import ARTIFACTS, RunningStack
-from tests.factories import run_tag
+from tests.support.factories import run_tag
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ from playwright.sync_api import BrowserContext, FilePayload, Page, expect
 from schemas.audit import AuditEntry
 from tests.browser.conftest import TIMEZONE, WebUsers, screenshot, sign_in
 from tests.e2e.conftest import RunningStack
-from tests.factories import report_json, run_tag
-from tests.kafka_reading import read_values
+from tests.support.factories import report_json, run_tag
+from tests.support.kafka_reading import read_values
 
 pytestmark = pytest.mark.browser
 

@@ -26,8 +26,8 @@ from tessera_cli.kafka_principals import (
     service_grants,
 )
 from tessera_cli.topics import delete_topics, ensure_topics
-from tests import queries
-from tests.factories import id_key
+from tests.support import queries
+from tests.support.factories import id_key
 
 READY_TIMEOUT_S = 90.0
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

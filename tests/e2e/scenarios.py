@@ -11,7 +11,7 @@ from typing import Any
 
 from tessera_cli.topics import group_lag
 from tests.e2e.conftest import ARTIFACTS, RunningStack
-from tests.e2e.polling import eventually
+from tests.support.polling import eventually
 
 LATENCY_LOG = ARTIFACTS / "alert-latency.jsonl"
 _submitted_at: dict[str, datetime] = {}

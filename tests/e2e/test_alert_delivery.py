@@ -23,10 +23,10 @@ from services.alerts.delivery import queries as delivery_queries
 from services.alerts.delivery.notify import verify
 from services.alerts.delivery.sealing import secret_box
 from tests.e2e.conftest import RunningStack
-from tests.e2e.polling import eventually
-from tests.factories import run_tag, sighting_json
-from tests.kafka_reading import read_values
-from tests.serving import serving
+from tests.support.factories import run_tag, sighting_json
+from tests.support.kafka_reading import read_values
+from tests.support.polling import eventually
+from tests.support.serving import serving
 
 pytestmark = pytest.mark.e2e
 

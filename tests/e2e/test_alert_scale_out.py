@@ -37,12 +37,12 @@ from services.alerts.delivery import queries as delivery_queries
 from services.alerts.delivery.sealing import secret_box
 from tessera_cli import stack
 from tessera_cli.topics import delete_topics, ensure_topics
-from tests import queries
 from tests.e2e.conftest import ARTIFACTS, _wait_ready
-from tests.e2e.polling import eventually
-from tests.factories import id_key, run_tag, sighting, submitted
-from tests.kafka_reading import read_values
-from tests.serving import serving
+from tests.support import queries
+from tests.support.factories import id_key, run_tag, sighting, submitted
+from tests.support.kafka_reading import read_values
+from tests.support.polling import eventually
+from tests.support.serving import serving
 
 pytestmark = pytest.mark.e2e
 

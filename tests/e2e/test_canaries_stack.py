@@ -17,7 +17,7 @@ import pytest
 from common.auth import Role, TokenStore
 from tests.e2e.conftest import ARTIFACTS, RunningStack
 from tests.e2e.scenarios import child, expect_alert, processed, submit
-from tests.factories import report_json, run_tag
+from tests.support.factories import report_json, run_tag
 
 pytestmark = pytest.mark.e2e
 

@@ -5,9 +5,9 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import RunningStack
-from tests.e2e.polling import eventually
 from tests.e2e.scenarios import alert_citing, child, processed
-from tests.factories import report_json, run_tag
+from tests.support.factories import report_json, run_tag
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.e2e
 

@@ -23,9 +23,9 @@ from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
 from schemas import topics
 from tessera_cli.topics import group_lag, topic_end
-from tests import queries
-from tests.e2e.polling import eventually
-from tests.factories import run_tag, sighting_json
+from tests.support import queries
+from tests.support.factories import run_tag, sighting_json
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.e2e
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.conftest import RunningStack
 from tests.e2e.scenarios import adult, child, expect_alert, processed, submit, types_citing
-from tests.factories import report_json, run_tag
+from tests.support.factories import report_json, run_tag
 
 pytestmark = pytest.mark.e2e
 

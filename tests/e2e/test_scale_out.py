@@ -21,10 +21,10 @@ from schemas import topics
 from schemas.topics import TopicSpec
 from tessera_cli import stack
 from tessera_cli.topics import delete_topics, ensure_topics
-from tests import queries
 from tests.e2e.conftest import ARTIFACTS, _wait_ready
-from tests.e2e.polling import eventually
-from tests.factories import run_tag, sighting, submitted
+from tests.support import queries
+from tests.support.factories import run_tag, sighting, submitted
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.e2e
 

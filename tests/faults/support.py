@@ -26,8 +26,8 @@ from schemas.linking import EntitiesLinked
 from schemas.reports import ReportSubmitted
 from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import group_lag
-from tests.e2e.polling import eventually
 from tests.faults import queries
+from tests.support.polling import eventually
 
 T = TypeVar("T")
 RETRY_PAUSE_S = 0.5

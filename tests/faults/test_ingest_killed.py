@@ -7,13 +7,13 @@ from neo4j import Driver
 
 from bench.population import Population, run_tag
 from tessera_cli.kafka_principals import admin_access
-from tests.e2e.polling import eventually
 from tests.faults.conftest import FaultStack
 from tests.faults.support import (
     Submitter,
     check_nothing_lost_or_doubled,
     ids_on_topic,
 )
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.faults
 REPORTS = 600

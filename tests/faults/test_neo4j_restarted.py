@@ -14,9 +14,9 @@ from common.settings import InfraSettings
 from tessera_cli import graph_setup, local_infra
 from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import topic_end
-from tests.e2e.polling import eventually
 from tests.faults.conftest import FaultStack
 from tests.faults.support import Submitter, check_nothing_lost_or_doubled
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.faults
 REPORTS = 240

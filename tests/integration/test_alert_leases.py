@@ -19,9 +19,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from common.audit.wiring import open_audit_trail
+from common.adapters.audit.wiring import open_audit_trail
+from common.adapters.kafka_publishing import AckedProducer
 from common.kafka_access import ALERTS, KafkaAccess, kafka_access
-from common.kafka_publishing import AckedProducer
 from common.settings import InfraSettings
 from schemas.alerts import AlertRaised
 from services.alerts.audited import AuditedDeliveries
@@ -41,10 +41,10 @@ from services.alerts.delivery.webhooks import HttpxPoster
 from services.alerts.lifecycle import HistoryEntry
 from services.alerts.outbox import drain_leased
 from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease
-from tests.delivery import LinkedReport, alert_citing, delete, linked_report
-from tests.kafka_reading import read_values
-from tests.linking import async_driver
-from tests.serving import serving
+from tests.support.delivery import LinkedReport, alert_citing, delete, linked_report
+from tests.support.kafka_reading import read_values
+from tests.support.linking import async_driver
+from tests.support.serving import serving
 
 pytestmark = pytest.mark.integration
 

@@ -22,9 +22,9 @@ from services.alerts.config import Settings
 from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.main import create_app
 from services.alerts.store import Neo4jAlertStore
-from tests import queries
-from tests.factories import report_json, sighting_json, submitted
-from tests.linking import link_events, record, save_alert
+from tests.support import queries
+from tests.support.factories import report_json, sighting_json, submitted
+from tests.support.linking import link_events, record, save_alert
 
 pytestmark = pytest.mark.integration
 HOME, POLICE, OTHER_FORCE = "Synthetic Home A", "Synthetic Police", "Synthetic Other Force"

@@ -25,9 +25,9 @@ from services.alerts.lifecycle import record_alert
 from services.alerts.main import create_app
 from services.alerts.store import Neo4jAlertStore
 from services.network.resolve import location_id
-from tests import queries
-from tests.factories import id_key, report_json, run_tag, submitted
-from tests.linking import link_events
+from tests.support import queries
+from tests.support.factories import id_key, report_json, run_tag, submitted
+from tests.support.linking import link_events
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
+from common.adapters.streaming import Neo4jConnection
 from common.settings import InfraSettings
-from common.streaming import Neo4jConnection
 from schemas.alerts import AlertRaised, AlertStatus, AlertSubject, AlertType, Evidence, Priority
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportCreate
@@ -24,9 +24,9 @@ from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.lifecycle import AlertChanged, HistoryEntry, record_alert
 from services.alerts.store import Neo4jAlertStore
 from tessera_cli.graph_setup import MIGRATIONS, _statements
-from tests import queries
-from tests.factories import report_json, run_tag, submitted
-from tests.linking import async_driver, link_events
+from tests.support import queries
+from tests.support.factories import report_json, run_tag, submitted
+from tests.support.linking import async_driver, link_events
 
 pytestmark = pytest.mark.integration
 

@@ -18,9 +18,9 @@ from common.settings import InfraSettings
 from schemas.alerts import AlertChange, AlertRaised, AlertStatus
 from services.alerts.config import Settings
 from services.alerts.main import create_app
-from tests.delivery import LinkedReport, acknowledge, alert_citing, delete, linked_report
-from tests.linking import save_alert
-from tests.serving import serving
+from tests.support.delivery import LinkedReport, acknowledge, alert_citing, delete, linked_report
+from tests.support.linking import save_alert
+from tests.support.serving import serving
 
 pytestmark = pytest.mark.integration
 

@@ -15,9 +15,9 @@ from schemas.alerts import AlertRaised, AlertStatus, AlertSubject, AlertType, Ev
 from schemas.reports import ReportCreate
 from services.alerts.config import Settings
 from services.alerts.main import create_app
-from tests import queries
-from tests.factories import NOW, report_json, sighting_json, submitted
-from tests.linking import link_events, save_alert
+from tests.support import queries
+from tests.support.factories import NOW, report_json, sighting_json, submitted
+from tests.support.linking import link_events, save_alert
 
 pytestmark = pytest.mark.integration
 HOME, POLICE, OTHER_FORCE = "Synthetic Home A", "Synthetic Police", "Synthetic Other Force"

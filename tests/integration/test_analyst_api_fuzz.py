@@ -17,8 +17,8 @@ from common.auth import Role, TokenStore
 from common.settings import InfraSettings
 from services.network.config import Settings as NetworkSettings
 from services.network.main import create_app as create_network_app
-from tests.demo_graph import DemoGraph, demo_graph
-from tests.fuzzing import (
+from tests.support.demo_graph import DemoGraph, demo_graph
+from tests.support.fuzzing import (
     EXCLUDED,
     FUZZ,
     AppUnderTest,

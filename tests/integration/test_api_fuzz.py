@@ -24,9 +24,9 @@ from services.alerts.main import create_app as create_alerts_app
 from services.ingest.config import Settings as IngestSettings
 from services.ingest.main import create_app as create_ingest_app
 from tessera_cli.topics import delete_topics, ensure_topics
-from tests import queries
-from tests.factories import run_tag
-from tests.fuzzing import (
+from tests.support import queries
+from tests.support.factories import run_tag
+from tests.support.fuzzing import (
     EXCLUDED,
     FUZZ,
     AppUnderTest,
@@ -34,7 +34,7 @@ from tests.fuzzing import (
     StandInBearer,
     real_token,
 )
-from tests.linking import save_alert
+from tests.support.linking import save_alert
 
 pytestmark = pytest.mark.integration
 

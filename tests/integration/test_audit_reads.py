@@ -19,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from common.audit.wiring import open_audit_trail
+from common.adapters.audit.wiring import open_audit_trail
 from common.auth import Role, TokenStore
 from common.kafka_access import ALERTS, KafkaAccess
 from common.settings import InfraSettings
@@ -44,12 +44,12 @@ from services.network.config import Settings as NetworkSettings
 from services.network.main import create_app as network_app
 from services.web.config import Settings as WebSettings
 from services.web.main import create_app as web_app
-from tests import queries
-from tests.auditing import audited
-from tests.delivery import LinkedReport, alert_citing, delete, linked_report
-from tests.factories import report_json, run_tag, sighting_json, submitted
-from tests.linking import link_events, save_alert
-from tests.serving import serving
+from tests.support import queries
+from tests.support.auditing import audited
+from tests.support.delivery import LinkedReport, alert_citing, delete, linked_report
+from tests.support.factories import report_json, run_tag, sighting_json, submitted
+from tests.support.linking import link_events, save_alert
+from tests.support.serving import serving
 
 pytestmark = pytest.mark.integration
 

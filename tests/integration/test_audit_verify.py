@@ -11,17 +11,17 @@ import pytest
 from neo4j import Driver
 from typer.testing import CliRunner, Result
 
-from common.audit.neo4j_copy import Neo4jAuditCopy
+from common.adapters.audit.neo4j_copy import Neo4jAuditCopy
+from common.adapters.kafka_publishing import AckedProducer
 from common.audit.trail import AuditTrail
 from common.auth import Principal, Role
 from common.kafka_access import KafkaAccess
-from common.kafka_publishing import AckedProducer
 from common.settings import InfraSettings
 from schemas.audit import AuditEntry
 from schemas.topics import TopicSpec
 from tessera_cli.main import app as cli
 from tessera_cli.topics import delete_topics, ensure_topics
-from tests.auditing import FakeAudit
+from tests.support.fakes.audit import FakeAudit
 
 pytestmark = pytest.mark.integration
 

@@ -12,9 +12,9 @@ from common.settings import InfraSettings
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportCreate, ReportSubmitted
 from services.network.graph import link_batch
-from tests import queries
-from tests.factories import id_key, report_json, run_tag, sighting, submitted
-from tests.linking import link_events
+from tests.support import queries
+from tests.support.factories import id_key, report_json, run_tag, sighting, submitted
+from tests.support.linking import link_events
 
 pytestmark = pytest.mark.integration
 

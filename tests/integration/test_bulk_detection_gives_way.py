@@ -9,14 +9,14 @@ from collections.abc import Iterator
 import pytest
 from neo4j import Driver
 
+from common.adapters.streaming import Neo4jConnection
 from common.lanes import LiveFirst
 from common.settings import InfraSettings
-from common.streaming import Neo4jConnection
 from services.alerts.agents import detect_batch
 from services.alerts.config import Settings
-from tests import queries
-from tests.factories import run_tag, sighting, submitted
-from tests.linking import link_events
+from tests.support import queries
+from tests.support.factories import run_tag, sighting, submitted
+from tests.support.linking import link_events
 
 pytestmark = pytest.mark.integration
 

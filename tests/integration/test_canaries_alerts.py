@@ -52,9 +52,9 @@ from services.alerts.evidence import Neo4jEvidence
 from services.alerts.lifecycle import record_alert
 from services.alerts.main import create_app
 from services.alerts.store import Neo4jAlertStore
-from tests import queries
-from tests.factories import report_json, submitted
-from tests.linking import link_events
+from tests.support import queries
+from tests.support.factories import report_json, submitted
+from tests.support.linking import link_events
 
 pytestmark = pytest.mark.integration
 

@@ -19,8 +19,8 @@ from neo4j import AsyncDriver, AsyncGraphDatabase, Driver
 from common.settings import InfraSettings
 from schemas.reports import ReportCreate, ReportSubmitted
 from services.network.graph import link_batch
-from tests import queries
-from tests.factories import NOW, id_key, report_json, run_tag, submitted
+from tests.support import queries
+from tests.support.factories import NOW, id_key, report_json, run_tag, submitted
 
 pytestmark = pytest.mark.integration
 

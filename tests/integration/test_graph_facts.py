@@ -9,9 +9,9 @@ from neo4j import Driver
 
 from common.settings import InfraSettings
 from schemas.reports import ReportCreate
-from tests import queries
-from tests.factories import report_json, run_tag, submitted
-from tests.linking import link_events
+from tests.support import queries
+from tests.support.factories import report_json, run_tag, submitted
+from tests.support.linking import link_events
 
 pytestmark = pytest.mark.integration
 

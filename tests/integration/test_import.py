@@ -17,7 +17,7 @@ from schemas.reports import ReportSubmitted
 from services.ingest.config import Settings
 from services.ingest.main import create_app
 from tessera_cli import importer
-from tests.kafka_reading import read_reports
+from tests.support.kafka_reading import read_reports
 
 pytestmark = pytest.mark.integration
 

@@ -14,9 +14,9 @@ from schemas.reports import ReportCreate
 from services.ingest.config import Settings
 from services.ingest.main import create_app
 from tessera_cli import local_infra
-from tests.examples import EVENTS
-from tests.factories import report_json, sighting_json
-from tests.kafka_reading import read_reports
+from tests.support.examples import EVENTS
+from tests.support.factories import report_json, sighting_json
+from tests.support.kafka_reading import read_reports
 
 pytestmark = pytest.mark.integration
 

@@ -20,9 +20,9 @@ from services.alerts.delivery.visibility import may_see
 from services.alerts.detection import Context, detect
 from services.alerts.detectors.candidate import AlertCandidate
 from services.network.resolve import new_person_id
-from tests import queries
-from tests.factories import id_key, report_json, run_tag, submitted
-from tests.linking import link_events, raise_alert, retract
+from tests.support import queries
+from tests.support.factories import id_key, report_json, run_tag, submitted
+from tests.support.linking import link_events, raise_alert, retract
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)

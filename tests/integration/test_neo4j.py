@@ -11,8 +11,8 @@ from services.network.graph import Neo4jGraphStore
 from services.network.linking import build_report_graph
 from services.network.resolve import location_id, new_person_id
 from tessera_cli.graph_setup import connected, migrate
-from tests import queries
-from tests.factories import id_key, run_tag, sighting, submitted, young_person
+from tests.support import queries
+from tests.support.factories import id_key, run_tag, sighting, submitted, young_person
 
 pytestmark = pytest.mark.integration
 

@@ -17,9 +17,9 @@ from common.settings import InfraSettings
 from schemas.reports import ReportCreate
 from services.network.config import Settings
 from services.network.main import create_app
-from tests import queries
-from tests.factories import report_json, submitted
-from tests.linking import link_events
+from tests.support import queries
+from tests.support.factories import report_json, submitted
+from tests.support.linking import link_events
 
 pytestmark = pytest.mark.integration
 

@@ -22,9 +22,9 @@ from services.alerts.detection import Context, Runner, shared_hotspot
 from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.places import runners
 from services.network.resolve import group_id, location_id, new_person_id
-from tests import queries
-from tests.factories import id_key, report_json, run_tag, submitted
-from tests.linking import link_events, raise_alert, retract
+from tests.support import queries
+from tests.support.factories import id_key, report_json, run_tag, submitted
+from tests.support.linking import link_events, raise_alert, retract
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)

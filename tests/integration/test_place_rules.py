@@ -18,9 +18,9 @@ from services.alerts.config import Settings
 from services.alerts.detection import Context, detect
 from services.alerts.detectors.candidate import AlertCandidate
 from services.network.resolve import location_id
-from tests import queries
-from tests.factories import id_key, report_json, run_tag, submitted
-from tests.linking import link_events
+from tests.support import queries
+from tests.support.factories import id_key, report_json, run_tag, submitted
+from tests.support.linking import link_events
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)

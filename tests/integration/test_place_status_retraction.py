@@ -9,9 +9,9 @@ from neo4j import Driver
 
 from common.settings import InfraSettings
 from schemas.reports import ReportCreate, ReportSubmitted
-from tests import queries
-from tests.factories import GRADING_JSON, run_tag, submitted
-from tests.linking import link_events, retract
+from tests.support import queries
+from tests.support.factories import GRADING_JSON, run_tag, submitted
+from tests.support.linking import link_events, retract
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)

@@ -19,9 +19,9 @@ from services.network import queries as network_queries
 from services.network.config import Settings
 from services.network.main import create_app
 from tessera_cli import geo
-from tests import queries
-from tests.factories import report_json, submitted
-from tests.linking import link_events
+from tests.support import queries
+from tests.support.factories import report_json, submitted
+from tests.support.linking import link_events
 
 pytestmark = pytest.mark.integration
 

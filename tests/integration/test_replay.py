@@ -24,8 +24,8 @@ from services.network.reads import Neo4jAnalystGraph
 from services.network.replay import ReplayOutcome, replay
 from services.network.resolve import new_person_id
 from tessera_cli.topics import delete_topics, ensure_topics
-from tests import queries
-from tests.factories import id_key, report_json, submitted
+from tests.support import queries
+from tests.support.factories import id_key, report_json, submitted
 
 pytestmark = pytest.mark.integration
 

@@ -18,9 +18,9 @@ from schemas.reports import ReportCreate
 from services.network.resolution_model import load_model
 from tessera_cli.main import app
 from tessera_cli.resolution_training import TrainingRecord, records_from_graph
-from tests import queries
-from tests.factories import report_json, submitted, synthetic_nhs_number
-from tests.linking import link_events
+from tests.support import queries
+from tests.support.factories import report_json, submitted, synthetic_nhs_number
+from tests.support.linking import link_events
 
 pytestmark = pytest.mark.integration
 

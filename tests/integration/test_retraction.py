@@ -29,10 +29,10 @@ from services.network.replay import replay
 from services.network.resolve import location_id, new_person_id
 from services.network.retractions import withdraw_retracted
 from tessera_cli.kafka_principals import admin_access
-from tests import queries
-from tests.factories import id_key, run_tag, sighting_json, submitted
-from tests.kafka_reading import read_values
-from tests.linking import async_driver, link_events
+from tests.support import queries
+from tests.support.factories import id_key, run_tag, sighting_json, submitted
+from tests.support.kafka_reading import read_values
+from tests.support.linking import async_driver, link_events
 
 pytestmark = pytest.mark.integration
 

@@ -29,10 +29,10 @@ from services.alerts.detectors.candidate import AlertCandidate
 from services.network.config import Settings
 from services.network.main import create_app
 from services.network.resolve import location_id, new_person_id, split_person_id
-from tests import queries
-from tests.factories import id_key, report_json, run_tag, submitted
-from tests.kafka_reading import read_values
-from tests.linking import link_events
+from tests.support import queries
+from tests.support.factories import id_key, report_json, run_tag, submitted
+from tests.support.kafka_reading import read_values
+from tests.support.linking import link_events
 
 pytestmark = pytest.mark.integration
 

@@ -29,9 +29,16 @@ from services.network.publisher import KafkaPublisher
 from services.network.reads import Neo4jAnalystGraph
 from services.network.replay import replay
 from services.network.rescoring import RESOLVER
-from tests import queries
-from tests.factories import NOW, id_key, report_json, run_tag, submitted, synthetic_nhs_number
-from tests.kafka_reading import read_values
+from tests.support import queries
+from tests.support.factories import (
+    NOW,
+    id_key,
+    report_json,
+    run_tag,
+    submitted,
+    synthetic_nhs_number,
+)
+from tests.support.kafka_reading import read_values
 
 pytestmark = pytest.mark.integration
 

@@ -26,9 +26,9 @@ from services.network.main import create_app
 from services.network.replay import replay
 from services.network.resolve import location_id, new_person_id, split_person_id
 from tessera_cli.kafka_principals import admin_access
-from tests import queries
-from tests.factories import id_key, report_json, submitted
-from tests.kafka_reading import read_values
+from tests.support import queries
+from tests.support.factories import id_key, report_json, submitted
+from tests.support.kafka_reading import read_values
 
 pytestmark = pytest.mark.integration
 

@@ -38,13 +38,13 @@ from services.web.main import create_app as create_web_app
 from services.web.sessions import session_key
 from services.web.upstream import Service
 from tessera_cli.topics import delete_topics, ensure_topics
-from tests import queries
-from tests.demo_graph import HOME, DemoGraph, demo_graph
-from tests.examples import EVENTS
-from tests.factories import report_json
-from tests.fuzzing import EXCLUDED, FUZZ, Case, use_real_ids
-from tests.linking import save_alert
-from tests.serving import serving
+from tests.support import queries
+from tests.support.demo_graph import HOME, DemoGraph, demo_graph
+from tests.support.examples import EVENTS
+from tests.support.factories import report_json
+from tests.support.fuzzing import EXCLUDED, FUZZ, Case, use_real_ids
+from tests.support.linking import save_alert
+from tests.support.serving import serving
 
 pytestmark = pytest.mark.integration
 

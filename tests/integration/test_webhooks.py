@@ -25,10 +25,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 from typer.testing import CliRunner
 
-from common.audit.wiring import open_audit_trail
+from common.adapters.audit.wiring import open_audit_trail
+from common.adapters.kafka_publishing import AckedProducer
 from common.auth import Role, TokenStore
 from common.kafka_access import ALERTS, KafkaAccess, kafka_access
-from common.kafka_publishing import AckedProducer
 from common.settings import InfraSettings
 from schemas.alerts import AlertChange, AlertRaised, AlertStatus
 from services.alerts.audited import AuditedDeliveries
@@ -50,10 +50,10 @@ from services.alerts.main import create_app
 from services.alerts.outbox import publish_unpublished
 from services.alerts.store import Neo4jAlertStore
 from tessera_cli.main import app as cli
-from tests.delivery import LinkedReport, alert_citing, delete, linked_report
-from tests.kafka_reading import read_values
-from tests.linking import save_alert
-from tests.serving import serving
+from tests.support.delivery import LinkedReport, alert_citing, delete, linked_report
+from tests.support.kafka_reading import read_values
+from tests.support.linking import save_alert
+from tests.support.serving import serving
 
 pytestmark = pytest.mark.integration
 

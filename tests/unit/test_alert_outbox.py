@@ -11,16 +11,17 @@ from uuid import UUID
 import pytest
 from neo4j.exceptions import ServiceUnavailable
 
+from common.adapters.kafka_publishing import AckedProducer
 from common.kafka_access import KafkaAccess
-from common.kafka_publishing import AckedProducer
 from schemas.alerts import AlertRaised
 from schemas.linking import EntityKind
 from services.alerts import queries
 from services.alerts.agents import around_each
 from services.alerts.lifecycle import HistoryEntry, record_alert
 from services.alerts.outbox import drain_leased, publish_unpublished
-from tests.factories import NOW
-from tests.unit.test_lifecycle import FakeAlertStore, _candidate
+from tests.support.factories import NOW
+from tests.support.fakes.alert_store import FakeAlertStore
+from tests.support.fakes.alert_store import alert_candidate as _candidate
 
 
 class FakeOutboxStore(FakeAlertStore):

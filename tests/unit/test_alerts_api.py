@@ -22,8 +22,8 @@ from services.alerts.deps import get_alert_store, get_evidence
 from services.alerts.evidence import CitedReport
 from services.alerts.listing import AlertFilter, AlertSort, ListedAlert
 from services.alerts.main import create_app
-from tests.auditing import FakeAudit
-from tests.factories import NOW
+from tests.support.factories import NOW
+from tests.support.fakes.audit import FakeAudit
 
 PURPOSE = {"purpose": "unit test of the alert API"}
 

@@ -104,7 +104,7 @@ def test_creating_and_reading_entries_and_other_writes_pass(cypher: str) -> None
 
 def test_there_are_query_modules_and_migrations_to_check() -> None:
     assert len(QUERY_FILES) >= 5 and MIGRATIONS
-    assert any(p.parts[-3:] == ("common", "audit", "queries.py") for p in QUERY_FILES)
+    assert any(p.parts[-3:] == ("adapters", "audit", "queries.py") for p in QUERY_FILES)
 
 
 @pytest.mark.parametrize("path", QUERY_FILES + MIGRATIONS, ids=lambda p: str(p.relative_to(ROOT)))

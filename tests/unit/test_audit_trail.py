@@ -14,7 +14,7 @@ from common.auth import Principal, Role, TokenStore
 from schemas.audit import GENESIS_HASH, AuditEntry, entry_hash, intact
 from services.network.deps import get_graph
 from services.network.main import create_app
-from tests.auditing import FakeAudit
+from tests.support.fakes.audit import FakeAudit
 
 ANALYST = Principal(user="a.analyst", agency="Synthetic Analysts", role=Role.ANALYST)
 

@@ -9,7 +9,7 @@ from common.audit.trail import AuditTrail
 from common.audit.verification import COPY, TOPIC, AuditVerifier, Problem, TopicRecord, Verdict
 from common.auth import Principal, Role
 from schemas.audit import AuditEntry, entry_hash
-from tests.auditing import FakeAudit
+from tests.support.fakes.audit import FakeAudit
 
 READER = Principal(user="a.analyst", agency="Synthetic Analysts", role=Role.ANALYST)
 LONG_AGO = datetime(2026, 11, 1, tzinfo=UTC)

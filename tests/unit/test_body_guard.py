@@ -9,8 +9,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from common.adapters.body_limit import BodySizeLimit
 from common.auth import Role, TokenStore
-from common.body_limit import BodySizeLimit
 from services.alerts.config import Settings as AlertSettings
 from services.alerts.main import create_app as alerts_app
 from services.network.config import Settings as NetworkSettings

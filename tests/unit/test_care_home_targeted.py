@@ -15,7 +15,7 @@ from services.alerts.detectors.care_home_targeted import (
     ResidentLink,
     detect_care_home_targeted,
 )
-from tests.factories import NOW
+from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"
 HOME_A = Home(id="location:a", name="Synth Home A")

@@ -23,7 +23,7 @@ from services.alerts.detectors.condition_breach import (
     detect_condition_breach,
     distance_m,
 )
-from tests.factories import NOW
+from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"
 ORDER_RID = "00000000-0000-0000-0000-000000000099"

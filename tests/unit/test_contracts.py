@@ -7,8 +7,8 @@ import pytest
 
 from schemas import contracts
 from schemas.reports import ReportSubmitted
-from tests.examples import EVENTS
-from tests.factories import report_json, submitted
+from tests.support.examples import EVENTS
+from tests.support.factories import report_json, submitted
 
 FOLDER = Path(__file__).resolve().parents[2] / "schemas" / "json"
 RENDERED = contracts.rendered()

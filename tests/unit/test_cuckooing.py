@@ -10,7 +10,7 @@ from schemas.alerts import AlertType
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.detectors.cuckooing import Address, Tenant, Visit, detect_cuckooing
-from tests.factories import NOW
+from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"
 STATUS_RID = "00000000-0000-0000-0000-000000000099"

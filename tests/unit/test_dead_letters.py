@@ -9,7 +9,7 @@ from typing import Any, cast
 import pytest
 from neo4j.exceptions import ClientError
 
-from common.streaming import Neo4jConnection
+from common.adapters.streaming import Neo4jConnection
 from services.network.agents import (
     PoisonMessage,
     _link_or_reason,
@@ -19,7 +19,7 @@ from services.network.agents import (
     withdraw,
 )
 from services.network.config import Settings
-from tests.factories import sighting, submitted
+from tests.support.factories import sighting, submitted
 
 CANARIES = ("Canary", "Synthname", "2011-13-02", "2999-01-02", "900123", "narrative")
 

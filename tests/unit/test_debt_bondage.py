@@ -8,7 +8,7 @@ from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.detectors.debt_bondage import detect_debt_bondage
 from services.alerts.detectors.episodes import Child, Episode, FoundPlace
 from services.alerts.detectors.out_of_area import Whereabouts
-from tests.factories import NOW
+from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"
 CHILD = Child(id="person:c2", name="Cy Synth", age=15, vulnerable=False)

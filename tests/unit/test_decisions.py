@@ -16,8 +16,8 @@ from services.network.deps import get_graph, get_publisher
 from services.network.main import create_app
 from services.network.ports import PublishFailed
 from services.network.resolve import split_person_id
-from tests.auditing import FakeAudit
-from tests.factories import NOW
+from tests.support.factories import NOW
+from tests.support.fakes.audit import FakeAudit
 
 ANALYST = Principal(user="a.analyst", agency="Synthetic Analysts", role=Role.ANALYST)
 R1, R2, R3 = (str(uuid.UUID(int=i)) for i in (1, 2, 3))

@@ -43,8 +43,8 @@ from services.alerts.delivery.stream import (
 from services.alerts.delivery.visibility import may_see
 from services.alerts.main import create_app
 from tessera_cli.webhooks import InvalidWebhookUrl, check_url
-from tests.auditing import FakeAudit
-from tests.factories import NOW
+from tests.support.factories import NOW
+from tests.support.fakes.audit import FakeAudit
 
 POLICE = ["all", "agency:Synthetic Police", "role:police"]
 PURPOSE = {"purpose": "unit test of the alert stream"}

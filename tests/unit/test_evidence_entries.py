@@ -7,7 +7,7 @@ import pytest
 from schemas.grading import Grading
 from schemas.graph import EvidenceEntry, read_evidence, write_evidence
 from services.network.resolve import evidence_entries
-from tests.factories import id_key, sighting, submitted
+from tests.support.factories import id_key, sighting, submitted
 
 
 def _restricted_to(*agencies: str) -> Grading:

@@ -21,7 +21,7 @@ from tessera_cli.importer import (
     Refused,
     Unavailable,
 )
-from tests.factories import synthetic_nhs_number, synthetic_upn
+from tests.support.factories import synthetic_nhs_number, synthetic_upn
 
 OBSERVED = (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
 TOKEN = "tsr_synthetic"  # noqa: S105 - a made-up token for a fake ingest

@@ -13,28 +13,10 @@ from schemas import topics
 from services.ingest.deps import get_ledger, get_publisher, get_reader
 from services.ingest.ledger import SqliteLedger
 from services.ingest.main import create_app
-from services.ingest.ports import Delivered, Message, PublishFailed
-from tests.auditing import FakeAudit
-from tests.examples import EVENTS
-from tests.factories import report_json, sighting_json, synthetic_nhs_number
-
-
-class FakeKafka:
-    """A publisher and reader over a list, failing on demand."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, Message]] = []
-        self.down = False
-
-    def publish(self, *, topic: str, messages: list[Message]) -> list[Delivered]:
-        if self.down:
-            raise PublishFailed("broker down")
-        start = len(self.messages)
-        self.messages += [(topic, m) for m in messages]
-        return [Delivered(partition=0, offset=start + i) for i in range(len(messages))]
-
-    def read(self, *, topic: str, partition: int, offset: int) -> bytes | None:
-        return self.messages[offset][1].value if offset < len(self.messages) else None
+from tests.support.examples import EVENTS
+from tests.support.factories import report_json, sighting_json, synthetic_nhs_number
+from tests.support.fakes.audit import FakeAudit
+from tests.support.fakes.ingest_publisher import FakeKafka
 
 
 @pytest.fixture

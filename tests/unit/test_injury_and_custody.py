@@ -8,7 +8,7 @@ from services.alerts.detectors.child_in_custody import detect_child_in_custody
 from services.alerts.detectors.episodes import Child, Episode, FoundPlace
 from services.alerts.detectors.injury_on_return import detect_injury_on_return
 from services.alerts.detectors.out_of_area import Whereabouts
-from tests.factories import NOW
+from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"
 CHILD = Child(

@@ -3,92 +3,18 @@
 import asyncio
 import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta
-from uuid import UUID
+from datetime import timedelta
 
 from schemas.alerts import (
     AlertRaised,
     AlertStatus,
     AlertSubject,
-    AlertType,
-    Evidence,
-    Priority,
-    Subgraph,
-    SubgraphNode,
 )
-from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.lifecycle import AlertChanged, HistoryEntry, record_alert, withdraw_evidence
-from tests.factories import NOW
-
-
-class FakeAlertStore:
-    def __init__(self) -> None:
-        self.alerts: dict[str, AlertRaised] = {}
-
-        self.closed_at: dict[str, datetime] = {}
-        self.history: list[HistoryEntry] = []
-        self.interleave: AlertRaised | None = None
-
-    async def open_alert(self, fingerprint: str) -> AlertRaised | None:
-        return next(
-            (
-                a
-                for a in self.alerts.values()
-                if a.fingerprint == fingerprint and a.status is not AlertStatus.CLOSED
-            ),
-            None,
-        )
-
-    async def last_closed(self, fingerprint: str) -> tuple[AlertRaised, datetime] | None:
-        closed = [
-            (a, self.closed_at[str(a.alert_id)])
-            for a in self.alerts.values()
-            if a.fingerprint == fingerprint and a.status is AlertStatus.CLOSED
-        ]
-        return max(closed, key=lambda pair: pair[1]) if closed else None
-
-    async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Subgraph:
-        return Subgraph(nodes=tuple(SubgraphNode(id=i, kind="x", label=i) for i in entity_ids))
-
-    async def visibility(self, report_ids: list[str]) -> tuple[tuple[str, ...], ...]:
-        return tuple(("all",) for _ in report_ids)
-
-    async def save(
-        self,
-        alert: AlertRaised,
-        *,
-        anchor_id: str | None,
-        history: HistoryEntry,
-        replaces: UUID | None = None,
-    ) -> None:
-        current = self.alerts.get(str(alert.alert_id))
-        if self.interleave is not None:  # another change lands between the read and the write
-            change, self.interleave = self.interleave, None
-            self.alerts[str(change.alert_id)] = change
-            current = change
-        if current is not None and current.event_id != replaces:
-            raise AlertChanged("changed meanwhile")
-        self.alerts[str(alert.alert_id)] = alert
-        self.history.append(history)
-        if alert.status is AlertStatus.CLOSED:
-            self.closed_at.setdefault(str(alert.alert_id), alert.updated_at)
-
-
-def _candidate(report_count: int) -> AlertCandidate:
-    return AlertCandidate(
-        type=AlertType.SHARED_HOTSPOT,
-        fingerprint="shared_hotspot:location:x",
-        priority=Priority.MEDIUM,
-        summary="3 young people linked to Synthetic Park",
-        subjects=(AlertSubject(kind="location", id="location:x", display_name="Synthetic Park"),),
-        evidence=tuple(
-            Evidence(report_id=UUID(int=i), observed_at=NOW - timedelta(days=i))
-            for i in range(report_count)
-        ),
-        anchor_id="location:x",
-        actions=(Action.CONTEXT_PLAN, Action.STRATEGY_MEETING),
-    )
+from services.alerts.lifecycle import record_alert, withdraw_evidence
+from tests.support.factories import NOW
+from tests.support.fakes.alert_store import FakeAlertStore
+from tests.support.fakes.alert_store import alert_candidate as _candidate
 
 
 def _record(store: FakeAlertStore, candidate: AlertCandidate, minutes: int) -> AlertRaised | None:

@@ -9,7 +9,7 @@ import pytest
 from schemas.alerts import AlertType, Priority
 from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.detectors.linked_children import Anchor, ChildLink, detect_linked_children
-from tests.factories import NOW
+from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"
 

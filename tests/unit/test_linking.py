@@ -17,8 +17,8 @@ from services.network.linking import (
 )
 from services.network.matching import KnownPerson, PersonFacts, facts_of
 from services.network.pool import SharingPerson
-from tests.examples import EVENTS
-from tests.factories import NOW, id_key, report_json, sighting, submitted
+from tests.support.examples import EVENTS
+from tests.support.factories import NOW, id_key, report_json, sighting, submitted
 
 
 class FakeStore:

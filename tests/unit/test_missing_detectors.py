@@ -14,7 +14,7 @@ from services.alerts.detectors.vehicle_linked_to_missing import (
     Ride,
     detect_vehicle_linked_to_missing,
 )
-from tests.factories import NOW
+from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"
 CHILD = Child(

@@ -16,7 +16,7 @@ from services.alerts.detectors.peer_group_context import (
     PupilLink,
     detect_peer_group_context,
 )
-from tests.factories import NOW
+from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"
 SCHOOL = Named(id="location:school", name="Synth Academy")

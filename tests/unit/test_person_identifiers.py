@@ -16,7 +16,7 @@ from schemas.reports import ReportCreate
 from services.network.linking import build_report_graph
 from services.network.matching import facts_of
 from services.network.pool import merged
-from tests.factories import (
+from tests.support.factories import (
     report_json,
     submitted,
     synthetic_nhs_number,

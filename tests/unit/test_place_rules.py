@@ -27,7 +27,7 @@ from services.alerts.detectors.place_rules import (
     rule_of,
 )
 from services.alerts.detectors.shared_hotspot import Place, Sighting, detect_shared_hotspot
-from tests.factories import NOW
+from tests.support.factories import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
 RID = "00000000-0000-0000-0000-0000000000{:02d}"

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from common.adapters.streaming import create_stream_app
 from common.kafka_access import ALERTS, NETWORK
 from common.settings import (
     DEV_NEO4J_PASSWORD,
@@ -13,7 +14,6 @@ from common.settings import (
     UnsafeSettings,
     refuse_development_defaults,
 )
-from common.streaming import create_stream_app
 from services.alerts import config as alerts_config
 from services.alerts import main as alerts_main
 from services.ingest import config as ingest_config

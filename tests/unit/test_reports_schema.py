@@ -8,8 +8,8 @@ from pydantic import ValidationError
 
 from schemas.events import EVENT_TYPES
 from schemas.reports import ReportCreate, ReportSubmitted
-from tests.examples import CHILD, EVENTS
-from tests.factories import report_json, sighting, sighting_json, submitted
+from tests.support.examples import CHILD, EVENTS
+from tests.support.factories import report_json, sighting, sighting_json, submitted
 
 
 def _locations(payload: dict[str, Any]) -> list[tuple[object, ...]]:

@@ -6,6 +6,7 @@ from uuid import uuid4
 import pytest
 
 from schemas.entities import Handle, Person, PersonRole, Place, Vehicle
+from schemas.graph import read_evidence
 from schemas.identifiers.handles import Platform
 from schemas.identifiers.names import normalise_name
 from services.network.resolve import (
@@ -17,7 +18,7 @@ from services.network.resolve import (
     new_person_id,
     vehicle_id,
 )
-from tests.factories import id_key, sighting, submitted
+from tests.support.factories import id_key, sighting, submitted
 
 RID = uuid4()
 
@@ -130,4 +131,5 @@ def test_audiences_of_shared_and_conditioned_reports() -> None:
     ]
     entries = evidence_entries(event, key=id_key())
     assert len(entries) == 3 and all(e.endswith(str(event.event_id)) for e in entries)
-    assert entries[0].split("|")[1:3] == ["1", "A"]
+    first = read_evidence(entries[0])
+    assert [first.source, first.intelligence] == ["1", "A"]

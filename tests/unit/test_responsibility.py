@@ -6,7 +6,7 @@ import pytest
 
 from schemas.alerts import AlertRaised, AlertStatus, AlertType, Evidence, Priority
 from services.alerts.responsibility import Changer, may_change
-from tests.factories import NOW
+from tests.support.factories import NOW
 
 KENT = Changer(
     user="pc.kent",

@@ -13,32 +13,11 @@ from schemas.topics import RETRACTIONS
 from services.ingest.deps import get_ledger, get_publisher, get_reader
 from services.ingest.ledger import SqliteLedger
 from services.ingest.main import create_app
-from services.ingest.ports import Delivered, Message, PublishFailed
-from tests.factories import sighting_json
+from tests.support.factories import sighting_json
+from tests.support.fakes.ingest_publisher import FakeKafka
 
 HOME_A, HOME_B = "Synthetic Home A", "Synthetic Home B"
 REASON = {"reason": "entered against the wrong young person"}
-
-
-class FakeKafka:
-    """A publisher over a list, failing on demand."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, Message]] = []
-        self.down = False
-
-    def publish(self, *, topic: str, messages: list[Message]) -> list[Delivered]:
-        if self.down:
-            raise PublishFailed("broker down")
-        start = len(self.messages)
-        self.messages += [(topic, m) for m in messages]
-        return [Delivered(partition=0, offset=start + i) for i in range(len(messages))]
-
-    def read(self, *, topic: str, partition: int, offset: int) -> bytes | None:
-        return self.messages[offset][1].value if offset < len(self.messages) else None
-
-    def on(self, topic: str) -> list[Message]:
-        return [m for t, m in self.messages if t == topic]
 
 
 @pytest.fixture

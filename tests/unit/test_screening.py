@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from schemas.events import ScreeningCompleted
 from schemas.screening import INDICATORS, Tier, add_months, tier_of
-from tests.examples import CHILD, EVENTS
+from tests.support.examples import CHILD, EVENTS
 
 
 def _screen(**changes: Any) -> ScreeningCompleted:

@@ -12,7 +12,7 @@ from services.alerts.detectors.shared_hotspot import (
     Sighting,
     detect_shared_hotspot,
 )
-from tests.factories import NOW
+from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-00000000000{}"
 

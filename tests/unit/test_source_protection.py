@@ -10,7 +10,7 @@ from schemas.alerts import AlertRaised, Evidence
 from schemas.grading import Grading
 from services.alerts.delivery.visibility import may_see
 from services.network.resolve import audiences
-from tests.factories import sighting, submitted
+from tests.support.factories import sighting, submitted
 
 COVERT = "Synthetic Covert Unit"
 

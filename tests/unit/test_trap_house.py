@@ -12,7 +12,7 @@ from services.alerts.detectors.trap_house import (
     detect_trap_house,
     detect_trap_houses_of_person,
 )
-from tests.factories import NOW
+from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"
 STATUS_RID = "00000000-0000-0000-0000-000000000099"

@@ -17,7 +17,7 @@ from common.auth import InvalidToken, Role, TokenStore
 from services.web.config import Settings
 from services.web.main import create_app
 from services.web.upstream import Service, Upstream
-from tests.auditing import FakeAudit
+from tests.support.fakes.audit import FakeAudit
 
 PASSWORD = "a long synthetic password"  # noqa: S105 - synthetic
 # An analyst's search for an invented child: none of it may reach a log at INFO or below.

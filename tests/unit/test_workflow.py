@@ -14,7 +14,7 @@ from services.alerts import workflow
 from services.alerts.lifecycle import AlertChanged, HistoryEntry
 from services.alerts.responsibility import Changer
 from services.alerts.workflow import AlertChangeRefused, AlertNotForCaller, AlertNotFound, Change
-from tests.factories import NOW
+from tests.support.factories import NOW
 
 EVERYONE = ["all", "agency:Synthetic Police", "role:police"]
 LATER = NOW + timedelta(minutes=5)

@@ -12,10 +12,10 @@ from neo4j.exceptions import ServiceUnavailable
 from pydantic import AwareDatetime, BaseModel
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from common.audit.http import AuditDep, Purpose
+from common.adapters.audit.http import AuditDep, Purpose
+from common.adapters.http_auth import bearer, get_token_store
 from common.audit.trail import AuditUnavailable, record_off_loop
 from common.auth import InvalidToken, Principal, TokenStore
-from common.http_auth import bearer, get_token_store
 from common.visibility import audiences_of
 from schemas.alerts import AlertRaised
 from services.alerts.api import MAX_OFFSET

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from neo4j import AsyncDriver
 
+from common.adapters.http_auth import PrincipalDep, authorise
 from common.auth import Principal, Role
-from common.http_auth import PrincipalDep, authorise
 from services.alerts.delivery.sealing import secret_box
 from services.alerts.delivery.store import Neo4jAlertFeed, Neo4jWebhookStore
 from services.alerts.deps import SettingsDep

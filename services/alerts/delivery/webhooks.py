@@ -14,10 +14,10 @@ import httpx
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential
 
+from common.adapters.audit.wiring import open_audit_trail
+from common.adapters.streaming import Neo4jConnection
 from common.audit.trail import AuditTrail
-from common.audit.wiring import open_audit_trail
 from common.kafka_access import ALERTS
-from common.streaming import Neo4jConnection
 from common.validation import field_errors
 from schemas.alerts import AlertRaised
 from services.alerts.audited import AuditedDeliveries

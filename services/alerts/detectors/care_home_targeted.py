@@ -12,6 +12,7 @@ from typing import Protocol
 
 from schemas.alerts import AlertSubject, AlertType
 from schemas.entities import PersonRole
+from schemas.graph import LinkType
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import (
     AlertCandidate,
@@ -22,13 +23,13 @@ from services.alerts.detectors.candidate import (
 from services.alerts.detectors.provenance import Names, Reports, Traits, cite, cite_first, named
 
 DIRECT_LINKS = (
-    "IN_VEHICLE",
-    "ASSOCIATES_WITH",
-    "APPROACHED",
-    "FOUND_WITH",
-    "CONTACTED_BY",
-    "USES_PHONE",
-    "LINKED_ONLINE",
+    LinkType.IN_VEHICLE,
+    LinkType.ASSOCIATES_WITH,
+    LinkType.APPROACHED,
+    LinkType.FOUND_WITH,
+    LinkType.CONTACTED_BY,
+    LinkType.USES_PHONE,
+    LinkType.LINKED_ONLINE,
 )
 EXTERNAL_KINDS = frozenset({"person", "vehicle", "phone", "handle"})
 WHAT = {"person": "The adult", "vehicle": "Vehicle", "phone": "Phone number", "handle": "Account"}

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time
 from typing import Protocol
 
 from schemas.alerts import AlertSubject, AlertType, Priority
+from schemas.graph import LinkType
 from services.alerts.actions import Action
 from services.alerts.detectors.candidate import AlertCandidate, evidence_of
 from services.alerts.detectors.episodes import normalise_area
@@ -33,12 +34,12 @@ KIND_TEXT = {
     "cawn": "a Child Abduction Warning Notice",
     "community_protection_warning": "a Community Protection Warning",
 }
-CONTACT_TEXT = {
-    "ASSOCIATES_WITH": "associating",
-    "FOUND_WITH": "found together",
-    "APPROACHED": "an approach",
-    "SEEN_AT": "seen together",
-    "IN_VEHICLE": "in the same vehicle",
+CONTACT_TEXT: dict[str, str] = {
+    LinkType.ASSOCIATES_WITH: "associating",
+    LinkType.FOUND_WITH: "found together",
+    LinkType.APPROACHED: "an approach",
+    LinkType.SEEN_AT: "seen together",
+    LinkType.IN_VEHICLE: "in the same vehicle",
 }
 
 

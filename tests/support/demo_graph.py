@@ -15,10 +15,10 @@ from neo4j import Driver
 from common.settings import InfraSettings
 from schemas.linking import EntityKind
 from schemas.reports import ReportCreate
-from tests import queries
-from tests.examples import EVENTS
-from tests.factories import report_json, submitted
-from tests.linking import link_events
+from tests.support import queries
+from tests.support.examples import EVENTS
+from tests.support.factories import report_json, submitted
+from tests.support.linking import link_events
 
 HOME, POLICE = "Synthetic Home A", "Synthetic Police"
 TAGGED_TEXT = ("name", "nicknames", "address", "group", "operation_ref", "found_by")

@@ -1,16 +1,10 @@
-"""The audit in tests: a fake of each port (the topic and the Neo4j copy) and a real trail over
-them, and reading back what the real trail wrote."""
+"""The audit trail's two ports in memory (the topic and the Neo4j copy), and a real trail over
+them."""
 
 from dataclasses import dataclass, field
-from typing import Any
-
-from neo4j import Driver
 
 from common.audit.trail import AuditTrail, AuditUnavailable
-from common.kafka_access import KafkaAccess
 from schemas.audit import AuditEntry
-from tests import queries
-from tests.kafka_reading import read_values
 
 
 @dataclass
@@ -65,14 +59,3 @@ class FakeAudit:
     def actions(self) -> list[str]:
         """The action of each entry, in order."""
         return [e.action for e in self.entries]
-
-
-def audited(
-    kafka: KafkaAccess, topic: str, driver: Driver, *, purpose: str
-) -> tuple[list[AuditEntry], dict[str, dict[str, Any]]]:
-    """The entries stating this purpose on the audit topic, in order, and their Neo4j copies
-    by entry id."""
-    entries = [AuditEntry.model_validate_json(v) for v in read_values(kafka, topic, 0)]
-    records, _, _ = driver.execute_query(queries.AUDIT_COPIES_WITH_PURPOSE, purpose=purpose)
-    copies = {r["entry"]["id"]: dict(r["entry"]) for r in records}
-    return [e for e in entries if e.purpose == purpose], copies

@@ -18,7 +18,7 @@ from services.alerts.lifecycle import HistoryEntry, record_alert
 from services.alerts.store import Neo4jAlertStore
 from services.network.graph import Neo4jGraphStore, link_batch
 from services.network.retractions import withdraw_retracted
-from tests.factories import NOW, id_key
+from tests.support.factories import NOW, id_key
 
 
 @asynccontextmanager

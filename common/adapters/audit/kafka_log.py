@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from kafka.errors import KafkaError
 
+from common.adapters.kafka_publishing import AckedProducer
 from common.audit.trail import AuditUnavailable
 from common.kafka_access import KafkaAccess, KafkaCredentialsMissing
-from common.kafka_publishing import AckedProducer
 from schemas.audit import AuditEntry
 
 

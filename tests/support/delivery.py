@@ -13,9 +13,9 @@ from schemas.reports import ReportCreate
 from services.alerts import queries as alert_queries
 from services.alerts.lifecycle import HistoryEntry
 from services.alerts.store import Neo4jAlertStore
-from tests import queries
-from tests.factories import report_json, run_tag, sighting_json, submitted
-from tests.linking import link_events
+from tests.support import queries
+from tests.support.factories import report_json, run_tag, sighting_json, submitted
+from tests.support.linking import link_events
 
 HOME = "Synthetic Home A"
 

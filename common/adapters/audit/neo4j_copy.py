@@ -8,7 +8,7 @@ from neo4j import Driver
 from neo4j.exceptions import ConstraintError, DriverError, TransientError
 from neo4j.time import DateTime
 
-from common.audit import queries
+from common.adapters.audit import queries
 from common.audit.trail import AuditUnavailable
 from schemas.audit import AuditEntry
 

@@ -6,8 +6,8 @@ import functools
 
 from neo4j import GraphDatabase
 
-from common.audit.kafka_log import KafkaAuditLog
-from common.audit.neo4j_copy import Neo4jAuditCopy
+from common.adapters.audit.kafka_log import KafkaAuditLog
+from common.adapters.audit.neo4j_copy import Neo4jAuditCopy
 from common.audit.trail import AuditTrail
 from common.kafka_access import kafka_access
 from common.settings import InfraSettings
