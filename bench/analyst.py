@@ -27,13 +27,14 @@ from neo4j import Driver
 
 from bench import bulk
 from bench.harness import neo4j_driver, percentile
-from bench.population import AGENCIES, Population, run_tag
 from common.auth import Principal, Role
 from common.keys import person_id_key
 from common.settings import InfraSettings
 from services.network.analysis import NetworkFilter, explore_network, shortest_path
 from services.network.linking import build_report_graph
 from services.network.reads import Neo4jAnalystGraph
+from tests.support.cleanup import delete_reports
+from tests.support.population import AGENCIES, Population, run_tag
 
 TARGET_P99_MS = 100.0
 PATH_DEPTH = 4  # the analyst API's default max_depth
@@ -140,7 +141,7 @@ def main() -> None:
             print(f"kept; remove with: .venv/bin/python -m bench.cleanup  (tag {population.tag})")
         else:
             began = time.monotonic()
-            removed = bulk.delete_reports(
+            removed = delete_reports(
                 driver, bulk.population_report_ids(population), database=database
             )
             print(

@@ -8,21 +8,17 @@ the id the service gives a new person, so exact repeats of a full name and birth
 import queue
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from neo4j import Driver, ManagedTransaction
 
-from bench import queries
-from bench.population import Population, report_key
 from common.keys import person_id_key
 from common.settings import InfraSettings
 from services.network import queries as network
 from services.network.graph import report_writes
 from services.network.linking import ReportGraph, build_report_graph
-
-DELETE_BATCH = 1000
+from tests.support.population import Population, report_key
 
 
 def _tx_write(tx: ManagedTransaction, graphs: list[ReportGraph]) -> None:
@@ -105,37 +101,6 @@ def population_report_ids(
         )
         for count in range(max(size, 1) + 2):
             yield str(population.report_id(report_key(index, count)))
-
-
-def delete_reports(driver: Driver, report_ids: Iterable[str | uuid.UUID], *, database: str) -> int:
-    """Remove reports, the alerts citing them and whatever only they mention; say how many."""
-    deleted = 0
-    chunk: list[str] = []
-
-    def flush() -> int:
-        driver.execute_query(queries.DELETE_ALERTS_CITING, report_ids=chunk, database_=database)
-        records, _, _ = driver.execute_query(
-            queries.COUNT_REPORTS, report_ids=chunk, database_=database
-        )
-        driver.execute_query(queries.DELETE_REPORTS, report_ids=chunk, database_=database)
-        return int(records[0]["n"])
-
-    for report_id in report_ids:
-        chunk.append(str(report_id))
-        if len(chunk) == DELETE_BATCH:
-            deleted += flush()
-            chunk = []
-    if chunk:
-        deleted += flush()
-    return deleted
-
-
-def count_reports(driver: Driver, report_ids: list[str], *, database: str) -> int:
-    """How many of the reports are in the graph."""
-    records, _, _ = driver.execute_query(
-        queries.COUNT_REPORTS, report_ids=report_ids, database_=database
-    )
-    return int(records[0]["n"])
 
 
 def stamp() -> str:

@@ -10,9 +10,10 @@ import time
 
 from neo4j import GraphDatabase
 
-from bench import bulk, queries
-from bench.population import BENCH_USER
+from bench import queries
 from common.settings import InfraSettings
+from tests.support.cleanup import delete_reports
+from tests.support.population import BENCH_USER
 
 
 def main() -> None:
@@ -28,7 +29,7 @@ def main() -> None:
             queries.BENCH_REPORT_IDS, user=BENCH_USER, database_=settings.neo4j_database
         )
         began = time.monotonic()
-        deleted = bulk.delete_reports(
+        deleted = delete_reports(
             driver, [r["id"] for r in records], database=settings.neo4j_database
         )
         print(f"removed {deleted} benchmark reports in {time.monotonic() - began:.1f}s")

@@ -27,7 +27,6 @@ from neo4j import AsyncGraphDatabase
 
 from bench import bulk
 from bench.harness import neo4j_driver, percentile
-from bench.population import DISTRICT_REPORTS, Population, run_tag
 from common.keys import person_id_key
 from common.settings import InfraSettings
 from services.alerts.config import Settings as AlertSettings
@@ -35,6 +34,8 @@ from services.alerts.detection import Context, detect
 from services.alerts.lifecycle import record_alert
 from services.alerts.store import Neo4jAlertStore
 from services.network.graph import link_batch
+from tests.support.cleanup import delete_reports
+from tests.support.population import DISTRICT_REPORTS, Population, run_tag
 
 WARM_UP = 50
 
@@ -166,10 +167,8 @@ def main() -> None:
             print(f"growth ratio of mean {name} cost per report: {ratio:.2f}")
     finally:
         began = time.monotonic()
-        removed = bulk.delete_reports(driver, probe_ids, database=database)
-        removed += bulk.delete_reports(
-            driver, bulk.population_report_ids(population), database=database
-        )
+        removed = delete_reports(driver, probe_ids, database=database)
+        removed += delete_reports(driver, bulk.population_report_ids(population), database=database)
         print(f"removed {removed:,} reports and their entities in {time.monotonic() - began:.0f}s")
         driver.close()
 

@@ -23,8 +23,6 @@ from pathlib import Path
 import aiohttp
 from kafka import KafkaProducer
 
-from bench.harness import PrivateStack
-from bench.population import AGENCIES, BENCH_USER, Population, run_tag
 from bench.profiling import Profiler
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
@@ -32,6 +30,8 @@ from schemas.reports import ReportSubmitted
 from schemas.topics import TopicSpec
 from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import delete_topics, ensure_topics, topic_end
+from tests.support.population import AGENCIES, BENCH_USER, Population, run_tag
+from tests.support.stack import PrivateStack
 
 WARM_UP = 50
 

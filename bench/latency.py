@@ -2,7 +2,7 @@
 
 The full pipeline runs as processes on private topics: ingest API, network worker, alert worker.
 Reports are POSTed one at a time by concurrent clients, paced to `--rate` reports a second for
-`--duration` seconds; the planted patterns (bench/population.py) are spread through that
+`--duration` seconds; the planted patterns (tests/support/population.py) are spread through that
 stream. A consumer reads the private alerts topic, as a police system would. An alert's latency
 is from the moment the last report it must cite was POSTed to the moment the first alert message
 citing all of them arrived.
@@ -33,15 +33,16 @@ import aiohttp
 import httpx
 from kafka import KafkaConsumer, TopicPartition
 
-from bench import bulk
-from bench.harness import PrivateStack, neo4j_driver, percentile
-from bench.population import ExpectedAlert, Population, SyntheticReport, run_tag
+from bench.harness import neo4j_driver, percentile
 from bench.profiling import Profiler
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
 from schemas import topics
 from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import group_lag, topic_end
+from tests.support.cleanup import delete_reports
+from tests.support.population import ExpectedAlert, Population, SyntheticReport, run_tag
+from tests.support.stack import PrivateStack
 
 SERVICES = ("network-worker", "alerts-worker", "ingest-api")
 IMPORT_BATCH = 1000  # the most ingest takes in one request
@@ -370,7 +371,7 @@ def main() -> None:
             finally:
                 listener.close()
     finally:
-        removed = bulk.delete_reports(driver, ids, database=settings.neo4j_database)
+        removed = delete_reports(driver, ids, database=settings.neo4j_database)
         print(f"removed {removed} reports and their entities")
         driver.close()
 

@@ -26,8 +26,7 @@ from kafka import KafkaProducer
 from neo4j import AsyncGraphDatabase
 
 from bench import bulk
-from bench.harness import PrivateStack, neo4j_driver
-from bench.population import Population, run_tag
+from bench.harness import neo4j_driver
 from bench.profiling import Profiler
 from common.kafka_access import KafkaAccess
 from common.keys import person_id_key
@@ -36,6 +35,9 @@ from services.network.graph import Neo4jGraphStore
 from services.network.linking import ReportGraph, build_report_graph
 from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import topic_end
+from tests.support.cleanup import count_reports, delete_reports
+from tests.support.population import Population, run_tag
+from tests.support.stack import PrivateStack
 
 POLL_S = 0.2
 
@@ -154,7 +156,7 @@ def main() -> None:
                 profile=args.profile,
             )
             ids += worker_ids
-            present = bulk.count_reports(driver, worker_ids, database=settings.neo4j_database)
+            present = count_reports(driver, worker_ids, database=settings.neo4j_database)
             if present != len(worker_ids):
                 raise SystemExit(f"only {present} of {len(worker_ids)} reports are in Neo4j")
         ids += [g.report["id"] for g in rows["bulk"]]
@@ -170,7 +172,7 @@ def main() -> None:
         )
     finally:
         began = time.monotonic()
-        removed = bulk.delete_reports(driver, ids, database=settings.neo4j_database)
+        removed = delete_reports(driver, ids, database=settings.neo4j_database)
         print(f"removed {removed} reports and their entities in {time.monotonic() - began:.1f}s")
         driver.close()
 

@@ -55,7 +55,6 @@ from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Driv
 
 from bench import bulk, queries
 from bench.harness import neo4j_driver, percentile
-from bench.population import BENCH_USER, NAMESPACE, run_tag
 from bench.resolution_quality import TODAY, Truth, population, record_of
 from common.settings import InfraSettings
 from schemas.events import ScreeningCompleted
@@ -74,6 +73,8 @@ from services.network.matching import MAX_KEY_SHARING, PersonFacts, blocking_key
 from services.network.pool import PersonPool
 from services.network.resolve import new_person_id
 from tessera_cli.resolution_evaluation import LabelledRecord, facts_for
+from tests.support.cleanup import delete_reports
+from tests.support.population import BENCH_USER, NAMESPACE, run_tag
 
 T = TypeVar("T")
 AGENCY = "Synthetic Police"
@@ -516,7 +517,7 @@ def main() -> None:
                 print(line)
     finally:
         began = time.perf_counter()
-        removed = bulk.delete_reports(
+        removed = delete_reports(
             driver, (stored_report_id(tag, i) for i in range(args.people)), database=database
         )
         print(

@@ -7,14 +7,15 @@ does not work on these machines.
 
 import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Playwright, expect, sync_playwright
 
 from common.auth import Role, TokenStore
-from tests.e2e.conftest import ARTIFACTS, RunningStack, running_stack  # noqa: F401 - the fixture
+from tests.e2e.conftest import running_stack  # noqa: F401 - the fixture
+from tests.support.browser import TIMEZONE, WebUser, WebUsers
+from tests.support.stack import RunningStack
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags, Chromium's calls home are refused by this machine's
@@ -29,29 +30,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--lang=en-GB",  # dates in inputs as UK staff write them
 ]
-TIMEZONE = "Europe/London"
 # A report's answer waits for Kafka's acks=all; on a loaded 2-core CI machine the 5 s default of
 # Playwright's assertions is too tight for that, though every wait still ends as soon as it holds.
 expect.set_options(timeout=15_000)
-
-
-@dataclass(frozen=True, slots=True)
-class WebUser:
-    """A user who signs in to the web with a password."""
-
-    name: str
-    password: str
-    agency: str
-    role: Role
-
-
-@dataclass(frozen=True, slots=True)
-class WebUsers:
-    """A home's key worker, a police officer and a police analyst."""
-
-    home: WebUser
-    police: WebUser
-    analyst: WebUser
 
 
 @pytest.fixture(scope="session")
@@ -115,20 +96,3 @@ def new_context(
     yield open_context
     for context in contexts:
         context.close()
-
-
-def sign_in(page: Page, user: WebUser) -> None:
-    """Sign in through the page, as a person would."""
-    page.goto("/")
-    page.get_by_label("User name").fill(user.name)
-    page.get_by_label("Password").fill(user.password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text(f"{user.name} · {user.role.value}").wait_for()
-
-
-def screenshot(page: Page, name: str) -> Path:
-    """Keep a screenshot in test-artifacts/ (uploaded with the run's other artefacts)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"browser-{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path

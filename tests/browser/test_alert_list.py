@@ -12,9 +12,9 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import WebUsers, screenshot, sign_in
-from tests.e2e.conftest import ARTIFACTS, RunningStack
+from tests.support.browser import WebUsers, screenshot, sign_in
 from tests.support.factories import report_json, run_tag
+from tests.support.stack import ARTIFACTS, RunningStack
 
 pytestmark = pytest.mark.browser
 

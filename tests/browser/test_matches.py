@@ -13,11 +13,11 @@ from neo4j import Driver
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from schemas.audit import AuditEntry
-from tests.browser.conftest import WebUsers, sign_in
-from tests.e2e.conftest import ARTIFACTS, RunningStack
 from tests.support import queries
+from tests.support.browser import WebUsers, sign_in
 from tests.support.factories import report_json, run_tag
 from tests.support.kafka_reading import read_values
+from tests.support.stack import ARTIFACTS, RunningStack
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from tests.browser.conftest import WebUsers, screenshot, sign_in
-from tests.e2e.conftest import RunningStack
+from tests.support.browser import WebUsers, screenshot, sign_in
 from tests.support.factories import report_json, run_tag
+from tests.support.stack import RunningStack
 
 pytestmark = pytest.mark.browser
 

@@ -10,9 +10,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from common.settings import InfraSettings
 from tessera_cli import geo
-from tests.browser.conftest import WebUsers, screenshot, sign_in
-from tests.e2e.conftest import ARTIFACTS, RunningStack
+from tests.support.browser import WebUsers, screenshot, sign_in
 from tests.support.factories import report_json, run_tag
+from tests.support.stack import ARTIFACTS, RunningStack
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from tests.browser.conftest import TIMEZONE, WebUsers, screenshot, sign_in
-from tests.e2e.conftest import ARTIFACTS, RunningStack
+from tests.support.browser import TIMEZONE, WebUsers, screenshot, sign_in
 from tests.support.factories import run_tag
+from tests.support.stack import ARTIFACTS, RunningStack
 
 pytestmark = pytest.mark.browser
 

@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import BrowserContext, FilePayload, Page, expect
 
 from schemas.audit import AuditEntry
-from tests.browser.conftest import TIMEZONE, WebUsers, screenshot, sign_in
-from tests.e2e.conftest import RunningStack
+from tests.support.browser import TIMEZONE, WebUsers, screenshot, sign_in
 from tests.support.factories import report_json, run_tag
 from tests.support.kafka_reading import read_values
+from tests.support.stack import RunningStack
 
 pytestmark = pytest.mark.browser
 

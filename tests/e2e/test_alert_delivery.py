@@ -22,11 +22,11 @@ from services.alerts.config import Settings
 from services.alerts.delivery import queries as delivery_queries
 from services.alerts.delivery.notify import verify
 from services.alerts.delivery.sealing import secret_box
-from tests.e2e.conftest import RunningStack
 from tests.support.factories import run_tag, sighting_json
 from tests.support.kafka_reading import read_values
 from tests.support.polling import eventually
 from tests.support.serving import serving
+from tests.support.stack import RunningStack
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,6 @@ Each place gets one alert, raised once on the alerts topic, and the webhook subs
 each event once although both workers sweep the pending jobs every second.
 """
 
-import os
 import subprocess
 import time
 import uuid
@@ -29,20 +28,16 @@ from starlette.routing import Route
 
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
-from schemas import topics
 from schemas.alerts import AlertChange, AlertRaised
-from schemas.topics import TopicSpec
 from services.alerts.config import Settings
 from services.alerts.delivery import queries as delivery_queries
 from services.alerts.delivery.sealing import secret_box
-from tessera_cli import stack
-from tessera_cli.topics import delete_topics, ensure_topics
-from tests.e2e.conftest import ARTIFACTS, _wait_ready
 from tests.support import queries
-from tests.support.factories import id_key, run_tag, sighting, submitted
+from tests.support.factories import run_tag, sighting, submitted
 from tests.support.kafka_reading import read_values
 from tests.support.polling import eventually
 from tests.support.serving import serving
+from tests.support.stack import ARTIFACTS, PrivateStack
 
 pytestmark = pytest.mark.e2e
 
@@ -86,95 +81,49 @@ class Stack:
     receiver: Receiver
 
 
-def _start(
-    name: str, service: str, env: dict[str, str], workdir: Path
-) -> tuple[subprocess.Popen[bytes], Path]:
-    found = next(s for s in stack.services() if s.name == service)
-    log = ARTIFACTS / f"alert-scale-out-{name}.log"
-    (workdir / name).mkdir()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            list(found.command), stdout=out, stderr=subprocess.STDOUT, env=env, cwd=workdir / name
-        )
-    _wait_ready(found, process, log)
-    return process, log
-
-
 @pytest.fixture
-def two_alert_workers(kafka: KafkaAccess, neo4j_driver: Driver, tmp_path: Path) -> Iterator[Stack]:
-    run = uuid.uuid4().hex[:8]
-    names = {
-        key: f"test.{run}.{name}"
-        for key, name in (
-            ("reports", topics.REPORTS),
-            ("reports_bulk", topics.REPORTS_BULK),
-            ("linked_bulk", topics.ENTITIES_LINKED_BULK),
-            ("dead_letters", topics.REPORTS_DEAD_LETTER),
-            ("linked", topics.ENTITIES_LINKED),
-            ("retractions", topics.RETRACTIONS),
-            ("decisions", topics.RESOLUTION_DECISIONS),
-            ("alerts", topics.ALERTS),
-            ("audit", topics.AUDIT),
-        )
-    }
-    ensure_topics(
-        access=kafka,
-        specs=tuple(
-            TopicSpec(n, partitions=1 if key == "audit" else 4, retention_ms=-1)
-            for key, n in names.items()
-        ),
-    )
-    env = {
-        **os.environ,
-        "PYTHONUNBUFFERED": "1",
-        "KAFKA_SECRETS_DIR": str(Path(InfraSettings().kafka_secrets_dir).resolve()),
-        "TESSERA_PERSON_ID_KEY": id_key().hex(),
-        "TESSERA_AUDIT_TOPIC": names["audit"],
-        "NETWORK_APP_ID": f"test-{run}-network",
-        "NETWORK_REPORTS_TOPIC": names["reports"],
-        "NETWORK_DEAD_LETTER_TOPIC": names["dead_letters"],
-        "NETWORK_ENTITIES_LINKED_TOPIC": names["linked"],
-        "NETWORK_BULK_REPORTS_TOPIC": names["reports_bulk"],
-        "NETWORK_BULK_ENTITIES_LINKED_TOPIC": names["linked_bulk"],
-        "NETWORK_RETRACTIONS_TOPIC": names["retractions"],
-        "NETWORK_DECISIONS_TOPIC": names["decisions"],
-        "ALERTS_APP_ID": f"test-{run}-alerts",  # one app id: one consumer group
-        "ALERTS_ENTITIES_LINKED_TOPIC": names["linked"],
-        "ALERTS_BULK_ENTITIES_LINKED_TOPIC": names["linked_bulk"],
-        "ALERTS_TOPIC": names["alerts"],
-        "ALERTS_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',
-        "ALERTS_WEBHOOK_SWEEP_S": "1",  # both workers find every pending job, again and again
-    }
+def two_alert_workers(
+    settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path
+) -> Iterator[Stack]:
     ARTIFACTS.mkdir(exist_ok=True)
+    private = PrivateStack(
+        settings=settings,
+        workdir=tmp_path,
+        services=(),
+        extra_env={
+            "PYTHONUNBUFFERED": "1",
+            "ALERTS_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',
+            "ALERTS_WEBHOOK_SWEEP_S": "1",  # both workers find every pending job, again and again
+        },
+        prefix="test",  # one ALERTS_APP_ID for both alert workers: one consumer group
+        log_dir=ARTIFACTS,
+        log_prefix="alert-scale-out-",
+    )
     receiver = Receiver()
     subscription_id = str(uuid.uuid4())
-    started: list[tuple[subprocess.Popen[bytes], Path]] = []
     try:
-        with serving(Starlette(routes=[Route("/hook", receiver.handle, methods=["POST"])])) as url:
+        with (
+            serving(Starlette(routes=[Route("/hook", receiver.handle, methods=["POST"])])) as url,
+            private,
+        ):
             neo4j_driver.execute_query(
                 delivery_queries.ADD_WEBHOOK_SUBSCRIPTION,
                 id=subscription_id,
-                name=f"scale-out {run}",
+                name=f"scale-out {private.run}",
                 url=f"{url}/hook",
                 secret=secret_box(Settings()).seal(SECRET),
                 agency="Synthetic Police",
                 role="police",
                 created_at=datetime.now(UTC).isoformat(),
             )
-            started.append(_start("network", "network-worker", env, tmp_path))
-            for name in ("alerts-a", "alerts-b"):
-                started.append(_start(name, "alerts-worker", env, tmp_path))
-            yield Stack(names, started[1:], receiver)
+            private.start_service("network-worker", instance="network")
+            workers = [
+                private.start_service("alerts-worker", instance=name)
+                for name in ("alerts-a", "alerts-b")
+            ]
+            yield Stack(private.topics, [(w.process, w.log) for w in workers], receiver)
     finally:
-        for process, _ in started:
-            process.terminate()
-        for process, _ in started:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
         neo4j_driver.execute_query(DELETE_WEBHOOK, id=subscription_id)
-        delete_topics(access=kafka, names=list(names.values()))
 
 
 def _publish(kafka: KafkaAccess, topic: str, tag: str) -> list[str]:

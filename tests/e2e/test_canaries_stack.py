@@ -15,9 +15,9 @@ import httpx
 import pytest
 
 from common.auth import Role, TokenStore
-from tests.e2e.conftest import ARTIFACTS, RunningStack
-from tests.e2e.scenarios import child, expect_alert, processed, submit
 from tests.support.factories import report_json, run_tag
+from tests.support.scenarios import child, expect_alert, processed, submit
+from tests.support.stack import ARTIFACTS, RunningStack
 
 pytestmark = pytest.mark.e2e
 

@@ -4,10 +4,10 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import RunningStack
-from tests.e2e.scenarios import alert_citing, child, processed
 from tests.support.factories import report_json, run_tag
 from tests.support.polling import eventually
+from tests.support.scenarios import alert_citing, child, processed
+from tests.support.stack import RunningStack
 
 pytestmark = pytest.mark.e2e
 

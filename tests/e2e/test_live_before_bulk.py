@@ -17,15 +17,15 @@ import httpx
 import pytest
 from neo4j import Driver
 
-from bench.bulk import delete_reports
-from bench.harness import PrivateStack
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
 from schemas import topics
 from tessera_cli.topics import group_lag, topic_end
 from tests.support import queries
+from tests.support.cleanup import delete_reports
 from tests.support.factories import run_tag, sighting_json
 from tests.support.polling import eventually
+from tests.support.stack import PrivateStack
 
 pytestmark = pytest.mark.e2e
 log = logging.getLogger(__name__)

@@ -5,10 +5,10 @@ from neo4j import Driver
 
 from common.settings import InfraSettings
 from tessera_cli import graph_setup, local_infra
-from tests.e2e.conftest import RunningStack
 from tests.support import queries
 from tests.support.factories import run_tag, sighting_json
 from tests.support.polling import eventually
+from tests.support.stack import RunningStack
 
 pytestmark = pytest.mark.e2e
 REPORTS = 40

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import RunningStack
-from tests.e2e.scenarios import adult, child, expect_alert, processed, submit, types_citing
 from tests.support.factories import report_json, run_tag
+from tests.support.scenarios import adult, child, expect_alert, processed, submit, types_citing
+from tests.support.stack import RunningStack
 
 pytestmark = pytest.mark.e2e
 

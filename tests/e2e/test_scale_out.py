@@ -1,13 +1,11 @@
 """More network workers on a partitioned topic share the work, and one leaving loses nothing.
 
-Two worker processes join one consumer group on a private 4-partition reports topic; each links
-some of the reports, every report is linked exactly once, and after one worker stops the other
-takes over its partitions and links what follows.
+Two worker processes join one consumer group on a private reports topic (six partitions, as the
+real one); each links some of the reports, every report is linked exactly once, and after one
+worker stops the other takes over its partitions and links what follows.
 """
 
-import os
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,14 +15,10 @@ from neo4j import Driver
 
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
-from schemas import topics
-from schemas.topics import TopicSpec
-from tessera_cli import stack
-from tessera_cli.topics import delete_topics, ensure_topics
-from tests.e2e.conftest import ARTIFACTS, _wait_ready
 from tests.support import queries
 from tests.support.factories import run_tag, sighting, submitted
 from tests.support.polling import eventually
+from tests.support.stack import ARTIFACTS, PrivateStack
 
 pytestmark = pytest.mark.e2e
 
@@ -35,67 +29,23 @@ RETURN count(DISTINCT r) AS reports, count(m) AS mentions
 """
 
 
-def _worker(name: str, env: dict[str, str], workdir: Path) -> tuple[subprocess.Popen[bytes], Path]:
-    service = next(s for s in stack.services() if s.name == "network-worker")
-    log = ARTIFACTS / f"scale-out-{name}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            list(service.command), stdout=out, stderr=subprocess.STDOUT, env=env, cwd=workdir
-        )
-    _wait_ready(service, process, log)
-    return process, log
-
-
 @pytest.fixture
 def two_workers(
-    kafka: KafkaAccess, tmp_path: Path
+    settings: InfraSettings, tmp_path: Path
 ) -> Iterator[tuple[str, list[tuple[subprocess.Popen[bytes], Path]]]]:
-    run = uuid.uuid4().hex[:8]
-    names = {
-        key: f"test.{run}.{name}"
-        for key, name in (
-            ("reports", topics.REPORTS),
-            ("reports_bulk", topics.REPORTS_BULK),
-            ("linked_bulk", topics.ENTITIES_LINKED_BULK),
-            ("dead_letters", topics.REPORTS_DEAD_LETTER),
-            ("linked", topics.ENTITIES_LINKED),
-            ("retractions", topics.RETRACTIONS),
-            ("decisions", topics.RESOLUTION_DECISIONS),
-        )
-    }
-    ensure_topics(
-        access=kafka,
-        specs=tuple(TopicSpec(n, partitions=4, retention_ms=-1) for n in names.values()),
-    )
-    env = {
-        **os.environ,
-        "PYTHONUNBUFFERED": "1",  # the test counts each worker's log lines as they are written
-        "KAFKA_SECRETS_DIR": str(Path(InfraSettings().kafka_secrets_dir).resolve()),
-        "NETWORK_APP_ID": f"test-{run}-network",
-        "NETWORK_REPORTS_TOPIC": names["reports"],
-        "NETWORK_DEAD_LETTER_TOPIC": names["dead_letters"],
-        "NETWORK_ENTITIES_LINKED_TOPIC": names["linked"],
-        "NETWORK_BULK_REPORTS_TOPIC": names["reports_bulk"],
-        "NETWORK_BULK_ENTITIES_LINKED_TOPIC": names["linked_bulk"],
-        "NETWORK_RETRACTIONS_TOPIC": names["retractions"],
-        "NETWORK_DECISIONS_TOPIC": names["decisions"],
-    }
     ARTIFACTS.mkdir(exist_ok=True)
-    workers: list[tuple[subprocess.Popen[bytes], Path]] = []
-    try:
-        for name in ("a", "b"):
-            (tmp_path / name).mkdir()
-            workers.append(_worker(name, env, tmp_path / name))
-        yield names["reports"], workers
-    finally:
-        for process, _ in workers:
-            process.terminate()
-        for process, _ in workers:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        delete_topics(access=kafka, names=list(names.values()))
+    private = PrivateStack(
+        settings=settings,
+        workdir=tmp_path,
+        services=(),
+        extra_env={"PYTHONUNBUFFERED": "1"},  # the test counts each worker's log lines as written
+        prefix="test",
+        log_dir=ARTIFACTS,
+        log_prefix="scale-out-",
+    )
+    with private:
+        workers = [private.start_service("network-worker", instance=name) for name in ("a", "b")]
+        yield private.topics["reports"], [(w.process, w.log) for w in workers]
 
 
 def _publish(kafka: KafkaAccess, topic: str, tag: str, first: int, count: int) -> list[str]:

@@ -12,11 +12,11 @@ from neo4j import Driver
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
 from tessera_cli.kafka_principals import TopicNames, add_partner
-from tests.e2e.conftest import RunningStack
-from tests.e2e.scenarios import processed
 from tests.support import queries
 from tests.support.factories import run_tag, sighting, sighting_json, submitted
 from tests.support.polling import eventually
+from tests.support.scenarios import processed
+from tests.support.stack import RunningStack
 
 pytestmark = pytest.mark.e2e
 

@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
-from bench.bulk import delete_reports
-from bench.harness import PrivateStack
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
+from tests.support.cleanup import delete_reports
+from tests.support.stack import ARTIFACTS, PrivateStack
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SERVICES = ("network-worker", "alerts-worker", "ingest-api")
 
 
@@ -31,12 +30,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if not item.get_closest_marker("faults")]
 
 
-class FaultStack(PrivateStack):
-    """A private stack that remembers the reports its test had acknowledged, for clean-up."""
-
-    report_ids: list[str]
-
-
 @pytest.fixture
 def fault_stack(
     request: pytest.FixtureRequest,
@@ -44,10 +37,9 @@ def fault_stack(
     kafka: KafkaAccess,
     neo4j_driver: Driver,
     tmp_path: Path,
-) -> Iterator[FaultStack]:
+) -> Iterator[PrivateStack]:
     """Network worker, alert worker and ingest API on topics of their own."""
-    stack = FaultStack(settings=settings, workdir=tmp_path, services=SERVICES, prefix="faults")
-    stack.report_ids = []
+    stack = PrivateStack(settings=settings, workdir=tmp_path, services=SERVICES, prefix="faults")
     try:
         stack.start()
         yield stack

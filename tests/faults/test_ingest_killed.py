@@ -5,21 +5,21 @@ import time
 import pytest
 from neo4j import Driver
 
-from bench.population import Population, run_tag
 from tessera_cli.kafka_principals import admin_access
-from tests.faults.conftest import FaultStack
-from tests.faults.support import (
+from tests.support.faults import (
     Submitter,
     check_nothing_lost_or_doubled,
     ids_on_topic,
 )
 from tests.support.polling import eventually
+from tests.support.population import Population, run_tag
+from tests.support.stack import PrivateStack
 
 pytestmark = pytest.mark.faults
 REPORTS = 600
 
 
-def test_ingest_killed_under_load(fault_stack: FaultStack, neo4j_driver: Driver) -> None:
+def test_ingest_killed_under_load(fault_stack: PrivateStack, neo4j_driver: Driver) -> None:
     population = Population(reports=REPORTS, seed=12, tag=run_tag())
     reports = list(population.reports())
     submitter = Submitter(

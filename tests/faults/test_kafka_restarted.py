@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
-from bench.population import Population, run_tag
 from common.settings import InfraSettings
 from tessera_cli import local_infra
 from tessera_cli.kafka_principals import admin_access
-from tests.faults.conftest import FaultStack
-from tests.faults.support import (
+from tests.support.faults import (
     Submitter,
     check_nothing_lost_or_doubled,
     ids_on_topic,
 )
 from tests.support.polling import eventually
+from tests.support.population import Population, run_tag
+from tests.support.stack import PrivateStack
 
 pytestmark = pytest.mark.faults
 REPORTS = 300
@@ -28,7 +28,7 @@ OUTAGE_S = 5.0
 
 
 def test_kafka_restarted_mid_stream(
-    fault_stack: FaultStack, neo4j_driver: Driver, settings: InfraSettings
+    fault_stack: PrivateStack, neo4j_driver: Driver, settings: InfraSettings
 ) -> None:
     if local_infra.KAFKA.process.pid() is None:
         pytest.fail("this test restarts the broker: it needs the one `tessera infra up` started")

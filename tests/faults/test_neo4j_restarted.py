@@ -9,14 +9,14 @@ import time
 import pytest
 from neo4j import Driver
 
-from bench.population import Population, run_tag
 from common.settings import InfraSettings
 from tessera_cli import graph_setup, local_infra
 from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import topic_end
-from tests.faults.conftest import FaultStack
-from tests.faults.support import Submitter, check_nothing_lost_or_doubled
+from tests.support.faults import Submitter, check_nothing_lost_or_doubled
 from tests.support.polling import eventually
+from tests.support.population import Population, run_tag
+from tests.support.stack import PrivateStack
 
 pytestmark = pytest.mark.faults
 REPORTS = 240
@@ -24,7 +24,7 @@ OUTAGE_S = 5.0
 
 
 def test_neo4j_restarted_mid_stream(
-    fault_stack: FaultStack, neo4j_driver: Driver, settings: InfraSettings
+    fault_stack: PrivateStack, neo4j_driver: Driver, settings: InfraSettings
 ) -> None:
     if local_infra.NEO4J.process.pid() is None:
         pytest.fail("this test restarts Neo4j: it needs the one `tessera infra up` started")

@@ -5,18 +5,18 @@ import time
 import pytest
 from neo4j import Driver
 
-from bench.population import Population, run_tag
 from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import topic_end
-from tests.faults.conftest import FaultStack
-from tests.faults.support import Submitter, check_nothing_lost_or_doubled
+from tests.support.faults import Submitter, check_nothing_lost_or_doubled
 from tests.support.polling import eventually
+from tests.support.population import Population, run_tag
+from tests.support.stack import PrivateStack
 
 pytestmark = pytest.mark.faults
 REPORTS = 240
 
 
-def test_network_worker_killed_mid_stream(fault_stack: FaultStack, neo4j_driver: Driver) -> None:
+def test_network_worker_killed_mid_stream(fault_stack: PrivateStack, neo4j_driver: Driver) -> None:
     population = Population(reports=REPORTS, seed=11, tag=run_tag())
     reports = list(population.reports())
     submitter = Submitter(

@@ -24,7 +24,7 @@ from services.alerts.main import create_app
 from services.alerts.store import Neo4jAlertStore
 from tests.support import queries
 from tests.support.factories import report_json, sighting_json, submitted
-from tests.support.linking import link_events, record, save_alert
+from tests.support.linking import link_events, record, restricted_hotspot_alert, save_alert
 
 pytestmark = pytest.mark.integration
 HOME, POLICE, OTHER_FORCE = "Synthetic Home A", "Synthetic Police", "Synthetic Other Force"
@@ -37,36 +37,8 @@ PURPOSE = "synthetic lifecycle test"
 @pytest.fixture
 def alert(settings: InfraSettings, neo4j_driver: Driver) -> Iterator[AlertRaised]:
     """An open alert citing one C-coded report that only Synthetic Police may see."""
-    tag = uuid.uuid4().hex[:6]
-    body = sighting_json(f"Ava Synth{tag}", place=f"Synthetic Flat {tag}")
-    body = report_json(
-        body["event"],
-        grading={
-            "source": 1,
-            "intelligence": "A",
-            "handling": "C",
-            "conditions": {"agencies": [POLICE]},
-        },
-    )
-    event = submitted(ReportCreate.model_validate(body), agency=HOME)
-    linked = link_events(settings, [event])
-    place = next(e.id for e in linked[0].entities if e.kind == "location")
     raised = datetime.now(UTC) - timedelta(minutes=1)  # before every change the test makes
-    alert = AlertRaised(
-        event_id=uuid.uuid4(),
-        occurred_at=raised,
-        alert_id=uuid.uuid4(),
-        type=AlertType.SHARED_HOTSPOT,
-        fingerprint=f"shared_hotspot:{place}",
-        status=AlertStatus.OPEN,
-        priority=Priority.MEDIUM,
-        summary="synthetic restricted alert",
-        subjects=(AlertSubject(kind="location", id=place, display_name="Synthetic Flat"),),
-        evidence=(Evidence(report_id=event.event_id, observed_at=event.report.observed_at),),
-        raised_at=raised,
-        updated_at=raised,
-    )
-    save_alert(settings, alert, anchor_id=place)
+    event, alert = restricted_hotspot_alert(settings, home=HOME, visible_to=POLICE, at=raised)
     try:
         yield alert
     finally:

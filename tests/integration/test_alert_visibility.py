@@ -1,7 +1,6 @@
 """Handling codes in the alert channel: an alert citing a C-coded report reaches only those its
 conditions allow."""
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,13 +10,11 @@ from neo4j import Driver
 
 from common.auth import Role, TokenStore
 from common.settings import InfraSettings
-from schemas.alerts import AlertRaised, AlertStatus, AlertSubject, AlertType, Evidence, Priority
-from schemas.reports import ReportCreate
 from services.alerts.config import Settings
 from services.alerts.main import create_app
 from tests.support import queries
-from tests.support.factories import NOW, report_json, sighting_json, submitted
-from tests.support.linking import link_events, save_alert
+from tests.support.factories import NOW
+from tests.support.linking import restricted_hotspot_alert
 
 pytestmark = pytest.mark.integration
 HOME, POLICE, OTHER_FORCE = "Synthetic Home A", "Synthetic Police", "Synthetic Other Force"
@@ -25,35 +22,7 @@ HOME, POLICE, OTHER_FORCE = "Synthetic Home A", "Synthetic Police", "Synthetic O
 
 @pytest.fixture
 def restricted_alert(settings: InfraSettings, neo4j_driver: Driver) -> Iterator[str]:
-    tag = uuid.uuid4().hex[:6]
-    body = sighting_json(f"Ava Synth{tag}", place=f"Synthetic Flat {tag}")
-    body = report_json(
-        body["event"],
-        grading={
-            "source": 1,
-            "intelligence": "A",
-            "handling": "C",
-            "conditions": {"agencies": [POLICE]},
-        },
-    )
-    event = submitted(ReportCreate.model_validate(body), agency=HOME)
-    linked = link_events(settings, [event])
-    place = next(e.id for e in linked[0].entities if e.kind == "location")
-    alert = AlertRaised(
-        event_id=uuid.uuid4(),
-        occurred_at=NOW,
-        alert_id=uuid.uuid4(),
-        type=AlertType.SHARED_HOTSPOT,
-        fingerprint=f"shared_hotspot:{place}",
-        status=AlertStatus.OPEN,
-        priority=Priority.MEDIUM,
-        summary="synthetic restricted alert",
-        subjects=(AlertSubject(kind="location", id=place, display_name="Synthetic Flat"),),
-        evidence=(Evidence(report_id=event.event_id, observed_at=event.report.observed_at),),
-        raised_at=NOW,
-        updated_at=NOW,
-    )
-    save_alert(settings, alert, anchor_id=place)
+    event, alert = restricted_hotspot_alert(settings, home=HOME, visible_to=POLICE, at=NOW)
     try:
         yield str(alert.alert_id)
     finally:

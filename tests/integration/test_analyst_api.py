@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from common.auth import Role, TokenStore
+from common.auth import Role
 from common.settings import InfraSettings
 from schemas.reports import ReportCreate
 from services.network.config import Settings
@@ -22,6 +22,7 @@ from services.network.main import create_app
 from tests.support import queries
 from tests.support.factories import report_json, submitted
 from tests.support.linking import link_events
+from tests.support.tokens import bearer_headers
 
 pytestmark = pytest.mark.integration
 
@@ -90,19 +91,16 @@ def world(
         "flat": next(e.id for e in linked[1].entities if e.kind == "location"),
     }
     auth = tmp_path / "users.json"
-    store = TokenStore(auth)
-    for agency in (HOME, POLICE, ANALYSTS):
-        store.add_agency(agency)
-
-    def bearer(user: str, agency: str, role: Role) -> dict[str, str]:
-        return {"Authorization": f"Bearer {store.issue(user=user, agency=agency, role=role)}"}
-
-    tokens = {
-        "analyst": bearer("a.analyst", ANALYSTS, Role.ANALYST),
-        "police_analyst": bearer("p.analyst", POLICE, Role.ANALYST),
-        "submitter": bearer("k.worker", HOME, Role.SUBMITTER),
-        "admin": bearer("an.admin", ANALYSTS, Role.ADMIN),
-    }
+    tokens = bearer_headers(
+        auth,
+        (HOME, POLICE, ANALYSTS),
+        {
+            "analyst": ("a.analyst", ANALYSTS, Role.ANALYST),
+            "police_analyst": ("p.analyst", POLICE, Role.ANALYST),
+            "submitter": ("k.worker", HOME, Role.SUBMITTER),
+            "admin": ("an.admin", ANALYSTS, Role.ADMIN),
+        },
+    )
     app = create_app(Settings(tessera_auth_file=str(auth), network_decisions_topic=decisions_topic))
     try:
         with TestClient(app) as client:

@@ -2,7 +2,7 @@
 Kafka broker and the real Neo4j: no generated request gets a 5xx, and every answer keeps to the
 OpenAPI description. Below them, the 5xx found by hand that schemathesis does not generate.
 The analyst API and the web have suites of their own (test_analyst_api_fuzz.py,
-test_web_api_fuzz.py); what they share is in tests/fuzzing.py."""
+test_web_api_fuzz.py); what they share is in tests/support/fuzzing.py."""
 
 import uuid
 from collections.abc import Iterator

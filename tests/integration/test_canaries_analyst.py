@@ -24,7 +24,7 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from common.auth import Role, TokenStore
+from common.auth import Role
 from common.settings import InfraSettings
 from schemas.reports import ReportCreate
 from services.network.config import Settings
@@ -32,6 +32,7 @@ from services.network.main import create_app
 from tests.support import queries
 from tests.support.factories import report_json, submitted, synthetic_nhs_number
 from tests.support.linking import link_events
+from tests.support.tokens import bearer_headers
 
 pytestmark = pytest.mark.integration
 
@@ -242,15 +243,14 @@ def scenario(
         events.append(submitted(ReportCreate.model_validate(body), agency=agency))
     linked = link_events(settings, events)
     auth = tmp_path / "users.json"
-    store = TokenStore(auth)
-    for agency in (HOME, POLICE, ANALYSTS):
-        store.add_agency(agency)
-
-    def bearer(user: str, agency: str) -> dict[str, str]:
-        token = store.issue(user=user, agency=agency, role=Role.ANALYST)
-        return {"Authorization": f"Bearer {token}"}
-
-    tokens = {"outside": bearer("a.outside", ANALYSTS), "inside": bearer("p.inside", POLICE)}
+    tokens = bearer_headers(
+        auth,
+        (HOME, POLICE, ANALYSTS),
+        {
+            "outside": ("a.outside", ANALYSTS, Role.ANALYST),
+            "inside": ("p.inside", POLICE, Role.ANALYST),
+        },
+    )
     ids = {e.id for one in linked for e in one.entities}
     assert len(_people_named(neo4j_driver, f"Ava Synth{tag}")) == 1, (
         "every report's Ava must be one child, or the canaries sit on a person no one else sees"

@@ -1,13 +1,12 @@
 """The missing-episode detectors' Cypher and runners on the real Neo4j (AS-2 in miniature)."""
 
-import asyncio
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from neo4j import AsyncGraphDatabase, Driver
+from neo4j import Driver
 
 from common.auth import Principal, Role
 from common.settings import InfraSettings
@@ -15,14 +14,13 @@ from common.visibility import audiences_of
 from schemas.entities import Person
 from schemas.linking import EntityKind
 from schemas.reports import ReportCreate
-from services.alerts.config import Settings
 from services.alerts.delivery.visibility import may_see
-from services.alerts.detection import Context, detect
+from services.alerts.detection import detect
 from services.alerts.detectors.candidate import AlertCandidate
 from services.network.resolve import new_person_id
 from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted
-from tests.support.linking import link_events, raise_alert, retract
+from tests.support.linking import detect_with, link_events, raise_alert, retract
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
@@ -64,20 +62,7 @@ def _link(
 
 
 def _detect(settings: InfraSettings, kind: EntityKind, entity_id: str) -> list[AlertCandidate]:
-    async def run() -> list[AlertCandidate]:
-        driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        )
-        try:
-            ctx = Context(
-                driver=driver, database=settings.neo4j_database, settings=Settings(), now=NOW
-            )
-            return await detect(kind, entity_id, ctx)
-        finally:
-            await driver.close()
-
-    return asyncio.run(run())
+    return detect_with(settings, lambda ctx: detect(kind, entity_id, ctx), now=NOW)
 
 
 def _person(name: str, born: str) -> dict[str, Any]:

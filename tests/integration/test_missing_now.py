@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from common.auth import Role, TokenStore
+from common.auth import Role
 from common.settings import InfraSettings
 from schemas.reports import ReportCreate
 from services.network.config import Settings
@@ -21,6 +21,7 @@ from services.network.main import create_app
 from tests.support import queries
 from tests.support.factories import report_json, submitted
 from tests.support.linking import link_events
+from tests.support.tokens import bearer_headers
 
 pytestmark = pytest.mark.integration
 
@@ -109,18 +110,15 @@ def missing(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> It
     events = [submitted(ReportCreate.model_validate(b), agency=a) for b, a in bodies]
     link_events(settings, events)
     auth = tmp_path / "users.json"
-    store = TokenStore(auth)
-    for agency in (HOME, POLICE, ANALYSTS):
-        store.add_agency(agency)
-
-    def bearer(user: str, agency: str, role: Role) -> dict[str, str]:
-        return {"Authorization": f"Bearer {store.issue(user=user, agency=agency, role=role)}"}
-
-    tokens = {
-        "analyst": bearer("a.analyst", ANALYSTS, Role.ANALYST),
-        "police": bearer("p.officer", POLICE, Role.POLICE),
-        "worker": bearer("k.worker", HOME, Role.SUBMITTER),
-    }
+    tokens = bearer_headers(
+        auth,
+        (HOME, POLICE, ANALYSTS),
+        {
+            "analyst": ("a.analyst", ANALYSTS, Role.ANALYST),
+            "police": ("p.officer", POLICE, Role.POLICE),
+            "worker": ("k.worker", HOME, Role.SUBMITTER),
+        },
+    )
     try:
         with TestClient(create_app(Settings(tessera_auth_file=str(auth)))) as client:
             yield Missing(client, tokens, names)

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from common.auth import Role, TokenStore
+from common.auth import Role
 from common.settings import InfraSettings
 from schemas.reports import ReportCreate
 from services.network.config import Settings
@@ -19,6 +19,7 @@ from services.network.main import create_app
 from tests.support import queries
 from tests.support.factories import report_json, submitted, synthetic_nhs_number
 from tests.support.linking import link_events
+from tests.support.tokens import bearer_headers
 
 pytestmark = pytest.mark.integration
 
@@ -74,16 +75,14 @@ def pair(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Itera
     people = [next(e.id for e in x.entities if e.kind == "person") for x in linked]
     assert people[1] == people[0], "the police's mention shares the NHS number"
     assert people[2] != people[0], "another birthday is another child"
-    store = TokenStore(tmp_path / "users.json")
-    for agency in (HOME, POLICE, ANALYSTS):
-        store.add_agency(agency)
-
-    def bearer(user: str, agency: str) -> dict[str, str]:
-        return {
-            "Authorization": f"Bearer {store.issue(user=user, agency=agency, role=Role.ANALYST)}"
-        }
-
-    tokens = {"outside": bearer("a.outside", ANALYSTS), "inside": bearer("p.inside", POLICE)}
+    tokens = bearer_headers(
+        tmp_path / "users.json",
+        (HOME, POLICE, ANALYSTS),
+        {
+            "outside": ("a.outside", ANALYSTS, Role.ANALYST),
+            "inside": ("p.inside", POLICE, Role.ANALYST),
+        },
+    )
     try:
         settings_ = Settings(tessera_auth_file=str(tmp_path / "users.json"))
         with TestClient(create_app(settings_)) as client:

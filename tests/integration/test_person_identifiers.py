@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from common.auth import Role, TokenStore
+from common.auth import Role
 from common.settings import InfraSettings
 from schemas.reports import ReportCreate
 from services.network.config import Settings
@@ -26,6 +26,7 @@ from tests.support.factories import (
     synthetic_upn,
 )
 from tests.support.linking import link_events
+from tests.support.tokens import bearer_headers
 
 pytestmark = pytest.mark.integration
 
@@ -94,15 +95,14 @@ def world(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Iter
     (person_id,) = {e.id for e in linked[0].entities if e.kind == "person"}
     assert person_id in {e.id for e in linked[1].entities}, "the mentions should be one person"
     auth = tmp_path / "users.json"
-    store = TokenStore(auth)
-    for agency in (HOME, POLICE, ANALYSTS):
-        store.add_agency(agency)
-
-    def bearer(user: str, agency: str) -> dict[str, str]:
-        token = store.issue(user=user, agency=agency, role=Role.ANALYST)
-        return {"Authorization": f"Bearer {token}"}
-
-    tokens = {"outside": bearer("a.outside", ANALYSTS), "inside": bearer("p.inside", POLICE)}
+    tokens = bearer_headers(
+        auth,
+        (HOME, POLICE, ANALYSTS),
+        {
+            "outside": ("a.outside", ANALYSTS, Role.ANALYST),
+            "inside": ("p.inside", POLICE, Role.ANALYST),
+        },
+    )
     try:
         with TestClient(create_app(Settings(tessera_auth_file=str(auth)))) as client:
             yield World(client, tokens, neo4j_driver, person_id, str(events[1].event_id), said)

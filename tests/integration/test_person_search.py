@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from common.auth import Role, TokenStore
+from common.auth import Role
 from common.settings import InfraSettings
 from schemas.reports import ReportCreate
 from services.network.config import Settings
@@ -20,6 +20,7 @@ from services.network.main import create_app
 from tests.support import queries
 from tests.support.factories import report_json, submitted
 from tests.support.linking import link_events
+from tests.support.tokens import bearer_headers
 
 pytestmark = pytest.mark.integration
 
@@ -100,15 +101,14 @@ def people(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Ite
         )
     }
     auth = tmp_path / "users.json"
-    store = TokenStore(auth)
-    for agency in (HOME, POLICE, ANALYSTS):
-        store.add_agency(agency)
-
-    def bearer(user: str, agency: str) -> dict[str, str]:
-        token = store.issue(user=user, agency=agency, role=Role.ANALYST)
-        return {"Authorization": f"Bearer {token}"}
-
-    tokens = {"outside": bearer("a.outside", ANALYSTS), "inside": bearer("p.inside", POLICE)}
+    tokens = bearer_headers(
+        auth,
+        (HOME, POLICE, ANALYSTS),
+        {
+            "outside": ("a.outside", ANALYSTS, Role.ANALYST),
+            "inside": ("p.inside", POLICE, Role.ANALYST),
+        },
+    )
     try:
         with TestClient(create_app(Settings(tessera_auth_file=str(auth)))) as client:
             yield People(client, tokens, ids, tag)

@@ -1,6 +1,5 @@
 """Place and context detectors (P02, P11, P12, P14, P22): Cypher and runners on the real Neo4j."""
 
-import asyncio
 import math
 import uuid
 from collections.abc import Iterator
@@ -8,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from neo4j import AsyncGraphDatabase, Driver
+from neo4j import Driver
 
 from common.auth import Principal, Role
 from common.settings import InfraSettings
@@ -16,15 +15,14 @@ from common.visibility import audiences_of
 from schemas.alerts import Priority
 from schemas.entities import Person, Place
 from schemas.reports import ReportCreate
-from services.alerts.config import Settings
 from services.alerts.delivery.visibility import may_see
-from services.alerts.detection import Context, Runner, shared_hotspot
+from services.alerts.detection import Runner, shared_hotspot
 from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.places import runners
 from services.network.resolve import group_id, location_id, new_person_id
 from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted
-from tests.support.linking import link_events, raise_alert, retract
+from tests.support.linking import detect_with, link_events, raise_alert, retract
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
@@ -71,20 +69,7 @@ def _link(
 
 
 def _run(settings: InfraSettings, runner: Runner, entity_id: str) -> list[AlertCandidate]:
-    async def run() -> list[AlertCandidate]:
-        driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        )
-        try:
-            ctx = Context(
-                driver=driver, database=settings.neo4j_database, settings=Settings(), now=NOW
-            )
-            return await runner(entity_id, ctx)
-        finally:
-            await driver.close()
-
-    return asyncio.run(run())
+    return detect_with(settings, lambda ctx: runner(entity_id, ctx), now=NOW)
 
 
 def _child(name: str, **extra: Any) -> dict[str, Any]:

@@ -2,25 +2,23 @@
 are not a hotspot, the same weeks at a take-away are; approaches at the club still count. Every
 alert's evidence entry carries its report's 3x5x2 grading."""
 
-import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from neo4j import AsyncGraphDatabase, Driver
+from neo4j import Driver
 
 from common.settings import InfraSettings
 from schemas.entities import Place
 from schemas.linking import EntityKind
 from schemas.reports import ReportCreate
-from services.alerts.config import Settings
-from services.alerts.detection import Context, detect
+from services.alerts.detection import detect
 from services.alerts.detectors.candidate import AlertCandidate
 from services.network.resolve import location_id
 from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted
-from tests.support.linking import link_events
+from tests.support.linking import detect_with, link_events
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
@@ -56,22 +54,8 @@ def _link(
 
 def _detect(settings: InfraSettings, place: dict[str, Any]) -> list[AlertCandidate]:
     """Every candidate the alert worker's detectors find around the place."""
-
-    async def run() -> list[AlertCandidate]:
-        driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        )
-        try:
-            ctx = Context(
-                driver=driver, database=settings.neo4j_database, settings=Settings(), now=NOW
-            )
-            lid = location_id(Place.model_validate(place), key=id_key())
-            return await detect(EntityKind.LOCATION, lid, ctx)
-        finally:
-            await driver.close()
-
-    return asyncio.run(run())
+    lid = location_id(Place.model_validate(place), key=id_key())
+    return detect_with(settings, lambda ctx: detect(EntityKind.LOCATION, lid, ctx), now=NOW)
 
 
 def _weekly(place: dict[str, Any], tag: str) -> list[tuple[int, dict[str, Any], str]]:

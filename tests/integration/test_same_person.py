@@ -5,7 +5,6 @@ people when linked, and count as two young people at a place and two children of
 an analyst says they are the same, later sightings by either name resolve to one person and every
 detector counts him once, until a `different` or a split says otherwise."""
 
-import asyncio
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from neo4j import AsyncGraphDatabase, Driver
+from neo4j import Driver
 
 from common.auth import Role, TokenStore
 from common.kafka_access import KafkaAccess
@@ -23,8 +22,7 @@ from common.settings import InfraSettings
 from schemas.entities import Person, Place
 from schemas.linking import EntitiesLinked, EntityKind
 from schemas.reports import ReportCreate
-from services.alerts.config import Settings as AlertSettings
-from services.alerts.detection import Context, Runner, linked_children, shared_hotspot
+from services.alerts.detection import Runner, linked_children, shared_hotspot
 from services.alerts.detectors.candidate import AlertCandidate
 from services.network.config import Settings
 from services.network.main import create_app
@@ -32,7 +30,7 @@ from services.network.resolve import location_id, new_person_id, split_person_id
 from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted
 from tests.support.kafka_reading import read_values
-from tests.support.linking import link_events
+from tests.support.linking import detect_with, link_events
 
 pytestmark = pytest.mark.integration
 
@@ -117,20 +115,7 @@ def _pid(person: dict[str, Any]) -> str:
 
 
 def _run(settings: InfraSettings, runner: Runner, entity_id: str) -> list[AlertCandidate]:
-    async def run() -> list[AlertCandidate]:
-        driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        )
-        try:
-            ctx = Context(
-                driver=driver, database=settings.neo4j_database, settings=AlertSettings(), now=NOW
-            )
-            return await runner(entity_id, ctx)
-        finally:
-            await driver.close()
-
-    return asyncio.run(run())
+    return detect_with(settings, lambda ctx: runner(entity_id, ctx), now=NOW)
 
 
 def _people(candidates: list[AlertCandidate]) -> set[str]:

@@ -1,15 +1,18 @@
-"""What the tests share, in one place; the tests themselves hold only their own set-up.
+"""What the tests share, in one place; a test module holds only its own cases and set-up.
 
-- `factories`: synthetic reports, sightings, ids and the tests' person-id key.
-- `examples`: one valid event of each kind, for the schema and contract tests.
+- `factories`, `examples`, `population`: synthetic reports, sightings and ids; one valid event of
+  each kind; a synthetic population with planted patterns (the fault tests and the benchmarks).
 - `queries`: the Cypher the tests read and clean up with (Cypher lives only in `queries.py`).
-- `linking`: running the network's linking and the alert store directly, without processes.
-- `delivery`, `auditing`, `demo_graph`, `fuzzing`: alert delivery set-ups, the audit trail,
-  the browser tests' demo graph, and the API fuzzing cases.
-- `kafka_reading`, `serving`, `polling`: reading a topic back, serving an ASGI app on a free
-  port, waiting for something the running services will do.
-- `stack`: the one harness that starts a private Tessera (its own topics, grants, tokens and
-  processes) for the end-to-end, browser and fault tests and the benchmarks.
+- `linking`: linking, retraction, alerts and detection run directly on the real Neo4j.
+- `stack`: the one harness that starts a private Tessera (its own topics, grants, ports, tokens and
+  processes) for the end-to-end, browser, scale-out and fault tests and the benchmarks;
+  `cleanup` removes what a run wrote to the graph.
+- `scenarios`, `faults`, `browser`: what the end-to-end scenarios, the fault tests and the browser
+  tests share beyond their fixtures.
+- `delivery`, `auditing`, `demo_graph`, `fuzzing`, `tokens`: alert delivery set-ups, reading the
+  audit back, the demo graph, the API fuzzing cases, token stores with their users' headers.
+- `kafka_reading`, `serving`, `polling`: reading a topic back, serving an ASGI app on a free port,
+  waiting for something the running services will do.
 - `fakes/`: in-memory stand-ins for Tessera's own ports, one module per port.
 
 Fixtures stay in the `conftest.py` files pytest reads; they call into these modules.

@@ -1,7 +1,7 @@
 """A small demo-like graph in the real Neo4j for tests that need real ids of every kind: one
-report of every event type (tests/examples.py), a possible match waiting for a decision and a
-report with handling code C, linked with the worker's own use case. Names, phones, handles and
-registrations carry a run tag, so nothing is shared with another test's data."""
+report of every event type (tests/support/examples.py), a possible match waiting for a decision
+and a report with handling code C, linked with the worker's own use case. Names, phones, handles
+and registrations carry a run tag, so nothing is shared with another test's data."""
 
 import random
 import uuid

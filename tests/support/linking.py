@@ -2,23 +2,28 @@
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import TypeVar
 
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
 from common.settings import InfraSettings
-from schemas.alerts import AlertRaised
+from schemas.alerts import AlertRaised, AlertStatus, AlertSubject, AlertType, Evidence, Priority
 from schemas.linking import EntitiesLinked
-from schemas.reports import ReportSubmitted
+from schemas.reports import ReportCreate, ReportSubmitted
 from schemas.retractions import ReportRetracted
+from services.alerts.config import Settings as AlertSettings
+from services.alerts.detection import Context
 from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.lifecycle import HistoryEntry, record_alert
 from services.alerts.store import Neo4jAlertStore
 from services.network.graph import Neo4jGraphStore, link_batch
 from services.network.retractions import withdraw_retracted
-from tests.support.factories import NOW, id_key
+from tests.support.factories import NOW, id_key, report_json, sighting_json, submitted
+
+T = TypeVar("T")
 
 
 @asynccontextmanager
@@ -32,6 +37,22 @@ async def async_driver(settings: InfraSettings) -> AsyncIterator[AsyncDriver]:
         yield driver
     finally:
         await driver.close()
+
+
+def detect_with(
+    settings: InfraSettings, find: Callable[[Context], Awaitable[T]], *, now: datetime
+) -> T:
+    """Run detection against the test Neo4j in the context the alert worker gives it (its
+    default settings), with the clock at `now`."""
+
+    async def run() -> T:
+        async with async_driver(settings) as driver:
+            ctx = Context(
+                driver=driver, database=settings.neo4j_database, settings=AlertSettings(), now=now
+            )
+            return await find(ctx)
+
+    return asyncio.run(run())
 
 
 def link_events(settings: InfraSettings, events: list[ReportSubmitted]) -> list[EntitiesLinked]:
@@ -107,3 +128,40 @@ def raise_alert(settings: InfraSettings, candidate: AlertCandidate) -> AlertRais
     alert = record(settings, candidate)
     assert alert is not None, "the candidate raised nothing"
     return alert
+
+
+def restricted_hotspot_alert(
+    settings: InfraSettings, *, home: str, visible_to: str, at: datetime
+) -> tuple[ReportSubmitted, AlertRaised]:
+    """Link a sighting the home reported, C-coded so that only `visible_to` may see it, and save
+    an open hotspot alert raised at `at` citing it; give the report and the alert."""
+    tag = uuid.uuid4().hex[:6]
+    body = sighting_json(f"Ava Synth{tag}", place=f"Synthetic Flat {tag}")
+    body = report_json(
+        body["event"],
+        grading={
+            "source": 1,
+            "intelligence": "A",
+            "handling": "C",
+            "conditions": {"agencies": [visible_to]},
+        },
+    )
+    event = submitted(ReportCreate.model_validate(body), agency=home)
+    linked = link_events(settings, [event])
+    place = next(e.id for e in linked[0].entities if e.kind == "location")
+    alert = AlertRaised(
+        event_id=uuid.uuid4(),
+        occurred_at=at,
+        alert_id=uuid.uuid4(),
+        type=AlertType.SHARED_HOTSPOT,
+        fingerprint=f"shared_hotspot:{place}",
+        status=AlertStatus.OPEN,
+        priority=Priority.MEDIUM,
+        summary="synthetic restricted alert",
+        subjects=(AlertSubject(kind="location", id=place, display_name="Synthetic Flat"),),
+        evidence=(Evidence(report_id=event.event_id, observed_at=event.report.observed_at),),
+        raised_at=at,
+        updated_at=at,
+    )
+    save_alert(settings, alert, anchor_id=place)
+    return event, alert

@@ -181,3 +181,87 @@ CENTROID_OF = """
 MATCH (c:PostcodeCentroid {postcode: $postcode})
 RETURN c.lat AS lat, c.lon AS lon
 """
+
+# Removing a run's reports in batches (tests/support/cleanup.py): the alerts citing them first.
+DELETE_ALERTS_CITING = """
+UNWIND $report_ids AS report_id
+MATCH (a:Alert)-[:CITES]->(:Report {id: report_id})
+WITH DISTINCT a
+OPTIONAL MATCH (a)-[:HAS_HISTORY]->(h:AlertHistory)
+DETACH DELETE a, h
+"""
+
+# Entities, episodes and orders go with the last report that mentions them; a phone or match key
+# other data still uses stays.
+DELETE_REPORTS = """
+UNWIND $report_ids AS report_id
+MATCH (r:Report {id: report_id})
+OPTIONAL MATCH (r)-[:MENTIONS]->(e)
+WITH collect(DISTINCT r) AS reports, collect(DISTINCT e) AS entities
+FOREACH (r IN reports | DETACH DELETE r)
+WITH entities
+UNWIND entities AS e
+WITH e WHERE NOT (e)<-[:MENTIONS]-(:Report)
+OPTIONAL MATCH (e)-[:WENT_MISSING|SUBJECT_OF|DEPARTED]->(f)
+OPTIONAL MATCH (e)-[:HAS_KEY]->(k:MatchKey)
+WITH collect(DISTINCT e) AS entities, collect(DISTINCT f) AS facts, collect(DISTINCT k) AS keys
+FOREACH (f IN facts | DETACH DELETE f)
+FOREACH (e IN entities | DETACH DELETE e)
+WITH keys
+UNWIND keys AS k
+WITH k WHERE NOT (k)<-[:HAS_KEY]-()
+DELETE k
+"""
+
+COUNT_REPORTS_AMONG = """
+UNWIND $report_ids AS report_id
+MATCH (r:Report {id: report_id})
+RETURN count(r) AS n
+"""
+
+# ---- the fault tests' checks (tests/support/faults.py): nothing lost or written twice
+
+# Each report, with 0 when it is not in the graph.
+COUNT_EACH_REPORT_OR_NONE = """
+UNWIND $report_ids AS report_id
+OPTIONAL MATCH (r:Report {id: report_id})
+RETURN report_id AS id, count(r) AS n
+"""
+
+# Links of the reports' entities whose count or report list says a report was applied twice.
+LINKS_COUNTED_TWICE = """
+UNWIND $report_ids AS report_id
+MATCH (:Report {id: report_id})-[:MENTIONS]->(:Entity)-[l]-(:Entity)
+WHERE l.report_ids IS NOT NULL
+WITH DISTINCT l
+UNWIND l.report_ids AS listed
+WITH l, count(listed) AS entries, count(DISTINCT listed) AS distinct_entries
+WHERE entries <> distinct_entries OR l.count <> entries
+RETURN type(l) AS type, startNode(l).id AS source, endNode(l).id AS target,
+       l.count AS count, entries, distinct_entries
+LIMIT 20
+"""
+
+MISSING_EPISODES_OF = """
+MATCH (:Person {name: $name})-[:WENT_MISSING]->(e:MissingEpisode)
+RETURN count(DISTINCT e) AS episodes, count(DISTINCT e.ended_by) AS ended
+"""
+
+ALERTS_CITING_ALL = """
+MATCH (a:Alert {type: $type})-[:CITES]->(r:Report)
+WHERE r.id IN $report_ids
+WITH a, count(DISTINCT r) AS cited
+WHERE cited = size($report_ids)
+RETURN a.id AS id, a.fingerprint AS fingerprint, a.body AS body
+"""
+
+ALERTS_OF_TYPE = """
+MATCH (a:Alert {type: $type})
+OPTIONAL MATCH (a)-[:CITES]->(r:Report)
+RETURN a.fingerprint AS fingerprint, a.body AS body, collect(r.id) AS report_ids
+"""
+
+COUNT_ALERTS_WITH_FINGERPRINT = """
+MATCH (a:Alert {fingerprint: $fingerprint})
+RETURN count(a) AS n
+"""

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tessera_cli.topics import group_lag
-from tests.e2e.conftest import ARTIFACTS, RunningStack
 from tests.support.polling import eventually
+from tests.support.stack import ARTIFACTS, RunningStack
 
 LATENCY_LOG = ARTIFACTS / "alert-latency.jsonl"
 _submitted_at: dict[str, datetime] = {}

@@ -19,7 +19,7 @@ Each planted pattern names the alerts it must raise (`ExpectedAlert`). The repor
 are spread through the stream, so concurrent submitters keep one child's events in order.
 The output is deterministic given the seed, the tag and `now`.
 
-    .venv/bin/python -m bench.population --reports 2000 --seed 7
+    .venv/bin/python -m tests.support.population --reports 2000 --seed 7
 """
 
 import argparse

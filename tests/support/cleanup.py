@@ -1,0 +1,42 @@
+"""Removing what a run wrote to the graph: its reports, the alerts citing them and whatever only
+they mention, in batches (a benchmark's run can be a million reports)."""
+
+import uuid
+from collections.abc import Iterable
+
+from neo4j import Driver
+
+from tests.support import queries
+
+DELETE_BATCH = 1000
+
+
+def delete_reports(driver: Driver, report_ids: Iterable[str | uuid.UUID], *, database: str) -> int:
+    """Remove reports, the alerts citing them and whatever only they mention; say how many."""
+    deleted = 0
+    chunk: list[str] = []
+
+    def flush() -> int:
+        driver.execute_query(queries.DELETE_ALERTS_CITING, report_ids=chunk, database_=database)
+        records, _, _ = driver.execute_query(
+            queries.COUNT_REPORTS_AMONG, report_ids=chunk, database_=database
+        )
+        driver.execute_query(queries.DELETE_REPORTS, report_ids=chunk, database_=database)
+        return int(records[0]["n"])
+
+    for report_id in report_ids:
+        chunk.append(str(report_id))
+        if len(chunk) == DELETE_BATCH:
+            deleted += flush()
+            chunk = []
+    if chunk:
+        deleted += flush()
+    return deleted
+
+
+def count_reports(driver: Driver, report_ids: list[str], *, database: str) -> int:
+    """How many of the reports are in the graph."""
+    records, _, _ = driver.execute_query(
+        queries.COUNT_REPORTS_AMONG, report_ids=report_ids, database_=database
+    )
+    return int(records[0]["n"])
