@@ -15,6 +15,15 @@ episodes, approaches) with planted patterns:
 - `school_pupils_at_take_away`: pupils of one school approached by one adult at one take-away;
 - `escalating_missing`: a looked-after child missing three times, each episode longer.
 
+With `connected=True` (the growth and analyst benchmarks) the districts are not copies but
+one population: names come from two long-tailed vocabularies shared by every district (a Zipf
+law, so a few names are common and most are rare, as real names are); the homes, schools and
+hotspots of a district are its area's (AREA_DISTRICTS districts share them); a share of
+sightings are at county-wide hotspots (stations, shopping centres) every district uses; a share
+of adults and vehicles are county-wide (a county line works every district); and a share of
+looked-after children are placed in a home of the next area (out of area). Each district is
+still generated on its own from the seed, so a million reports load district by district.
+
 Each planted pattern names the alerts it must raise (`ExpectedAlert`). The reports of a pattern
 are spread through the stream, so concurrent submitters keep one child's events in order.
 The output is deterministic given the seed, the tag and `now`.
@@ -23,12 +32,14 @@ The output is deterministic given the seed, the tag and `now`.
 """
 
 import argparse
+import itertools
 import random
 import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from schemas.entities import Vehicle
@@ -55,6 +66,28 @@ PATTERNS = (
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://tessera.invalid/bench/population")
 BENCH_USER = "bench.synth"  # the submitter of every benchmark report, so leftovers can be found
 PLANTED_WITHIN_DAYS = 45  # planted patterns fall inside every detector's window (90 days)
+# The connected population (see the module's docstring).
+NAME_SYLLABLES = [
+    *SYLLABLES,
+    "ar",
+    "el",
+    "is",
+    "on",
+    "ta",
+    "mi",
+    "ra",
+    "jo",
+    "le",
+    "sa",
+    "ti",
+    "ben",
+]
+AREA_DISTRICTS = 4  # districts that share one area's homes, schools and hotspots
+GIVEN_NAMES, SURNAMES = 2_000, 40_000  # vocabulary sizes, each name weighted by a Zipf law
+GIVEN_EXPONENT, SURNAME_EXPONENT = 0.7, 0.75  # commonest: about 3% and 1.8% of people
+COUNTY_HOTSPOTS, COUNTY_ADULTS, COUNTY_VEHICLES = 12, 150, 40
+COUNTY_SHARE = 0.15  # of sightings at a county hotspot, of adults and vehicles county-wide
+OUT_OF_AREA_SHARE = 0.2  # of looked-after children placed in the next area's homes
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +130,23 @@ def tag_word(tag: str) -> str:
     return "".join(chr(ord("a") + int(c, 16) % 26) for c in tag[:4].ljust(4, "0"))
 
 
+@cache
+def _vocabulary(seed: int, size: int, exponent: float) -> tuple[list[str], list[float]]:
+    """`size` distinct invented names and their cumulative Zipf weights (rank r weighs r^-s)."""
+    rng = random.Random(f"{seed}/vocabulary/{size}")  # noqa: S311 - synthetic data
+    names: dict[str, None] = {}
+    while len(names) < size:
+        parts = rng.choice((2, 3, 3, 4))
+        names["".join(rng.choice(NAME_SYLLABLES) for _ in range(parts))] = None
+    weights = itertools.accumulate(1 / rank**exponent for rank in range(1, size + 1))
+    return [n.capitalize() for n in names], list(weights)
+
+
+def _zipf_name(rng: random.Random, seed: int, size: int, exponent: float) -> str:
+    names, cumulative = _vocabulary(seed, size, exponent)
+    return rng.choices(names, cum_weights=cumulative)[0]
+
+
 @dataclass(frozen=True, slots=True)
 class _Plan:
     """Where a planted pattern instance goes: its name, stream positions and recent times."""
@@ -111,11 +161,21 @@ class _Builder:
     """Generates one district; every choice comes from one seeded Random."""
 
     def __init__(
-        self, *, index: int, size: int, seed: int, tag: str, now: datetime, span_days: int
+        self,
+        *,
+        index: int,
+        size: int,
+        seed: int,
+        tag: str,
+        now: datetime,
+        span_days: int,
+        connected: bool = False,
     ) -> None:
         self.rng = random.Random(f"{seed}/{index}")  # noqa: S311 - synthetic data, not security
         self.index = index
         self.size = size
+        self.seed = seed
+        self.connected = connected
         self.word = tag_word(tag)
         self.now = now
         self.span_days = span_days
@@ -123,15 +183,36 @@ class _Builder:
         self.expected: list[ExpectedAlert] = []
         self.count = 0
         rng, n = self.rng, size
-        self.homes = [self._place(f"House {i}", "care_home") for i in range(max(2, n // 500))]
-        self.schools = [self._place(f"Academy {i}", "school") for i in range(max(2, n // 800))]
-        self.hotspots = [
-            self._place(f"Corner {i}", HOTSPOT_CATEGORIES[i % len(HOTSPOT_CATEGORIES)])
-            for i in range(max(3, n // 150))
-        ]
+        if connected:  # the area's places, from the area's own Random: its districts share them
+            area = index // AREA_DISTRICTS
+            self.homes, self.schools, self.hotspots = self._places(area, n * AREA_DISTRICTS)
+            self.county_hotspots = self._places(-1, 150 * COUNTY_HOTSPOTS)[2]
+            self.next_homes = self._places(area + 1, n * AREA_DISTRICTS)[0]
+        else:
+            self.homes, self.schools, self.hotspots = self._places(index, n)
         self.children = [self._child(rng) for _ in range(max(12, n // 8))]
         self.adults = [self._adult(rng) for _ in range(max(6, n // 40))]
         self.vehicles = [self._vrm(rng) for _ in range(max(3, n // 120))]
+        if connected:  # a county line: adults and cars every district sees
+            county = random.Random(f"{seed}/county")  # noqa: S311 - synthetic data
+            self.county_adults = [self._adult(county) for _ in range(COUNTY_ADULTS)]
+            self.county_vehicles = [self._vrm(county) for _ in range(COUNTY_VEHICLES)]
+
+    def _places(self, owner: int, n: int) -> tuple[list[dict[str, Any]], ...]:
+        """The homes, schools and hotspots of a district (or, connected, of an area), from the
+        owner's own Random when connected so that every district of the area gets the same."""
+        rng = random.Random(f"{self.seed}/places/{owner}") if self.connected else self.rng  # noqa: S311
+        homes = [
+            self._place(rng, owner, f"House {i}", "care_home") for i in range(max(2, n // 500))
+        ]
+        schools = [
+            self._place(rng, owner, f"Academy {i}", "school") for i in range(max(2, n // 800))
+        ]
+        hotspots = [
+            self._place(rng, owner, f"Corner {i}", HOTSPOT_CATEGORIES[i % len(HOTSPOT_CATEGORIES)])
+            for i in range(max(3, n // 150))
+        ]
+        return homes, schools, hotspots
 
     # ---- entities ---------------------------------------------------------------------------
 
@@ -139,19 +220,42 @@ class _Builder:
         return "".join(rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
 
     def _person_name(self, rng: random.Random) -> str:
+        if self.connected:
+            first = _zipf_name(rng, self.seed, GIVEN_NAMES, GIVEN_EXPONENT)
+            last = _zipf_name(rng, self.seed, SURNAMES, SURNAME_EXPONENT).lower()
+            return f"{first} {last.capitalize()}{self.word}"
         first = self._name_word(rng, rng.choice((2, 3)))
         return f"{first} {self._name_word(rng, 3)}{self.word}"
 
-    def _place(self, label: str, category: str) -> dict[str, Any]:
-        rng = self.rng
+    def _place(
+        self, rng: random.Random, owner: int, label: str, category: str, *, own: bool = False
+    ) -> dict[str, Any]:
+        """A place of a district (`own`, or any place when not connected), of an area, or of
+        the county (owner -1)."""
         inward = f"{rng.randrange(10)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJ')}"
         kind = {"care_home": "Home", "school": "School"}.get(category, category.replace("_", " "))
+        where = "County" if owner < 0 else f"{'Area' if self.connected and not own else ''}{owner}"
         return {
-            "name": f"Synthetic {kind} {label} {self.word.capitalize()}{self.index}",
+            "name": f"Synthetic {kind} {label} {self.word.capitalize()}{where}",
             "postcode": f"ZZ99 {inward}",
             "category": category,
-            "local_authority": f"Synthetic Borough {self.index % 7}",
+            "local_authority": f"Synthetic Borough {owner % 7}",
         }
+
+    def _hotspot(self) -> dict[str, Any]:
+        if self.connected and self.rng.random() < COUNTY_SHARE:
+            return self.rng.choice(self.county_hotspots)
+        return self.rng.choice(self.hotspots)
+
+    def _some_adult(self) -> dict[str, Any]:
+        if self.connected and self.rng.random() < COUNTY_SHARE:
+            return self.rng.choice(self.county_adults)
+        return self.rng.choice(self.adults)
+
+    def _some_vehicle(self) -> str:
+        if self.connected and self.rng.random() < COUNTY_SHARE:
+            return self.rng.choice(self.county_vehicles)
+        return self.rng.choice(self.vehicles)
 
     def _child(self, rng: random.Random) -> dict[str, Any]:
         born = self.now.date() - timedelta(days=rng.randrange(11 * 365, 17 * 365))
@@ -163,7 +267,8 @@ class _Builder:
             "school": rng.choice(self.schools),
         }
         if rng.random() < 0.3:
-            child["placement"] = rng.choice(self.homes)
+            out_of_area = self.connected and rng.random() < OUT_OF_AREA_SHARE
+            child["placement"] = rng.choice(self.next_homes if out_of_area else self.homes)
             child["flags"] = {"looked_after": True}
         return child
 
@@ -233,8 +338,8 @@ class _Builder:
         if roll < 0.45:
             people = [self._mention(c) for c in rng.sample(self.children, rng.randint(1, 3))]
             if rng.random() < 0.2:
-                people.append(self._mention(rng.choice(self.adults)))
-            event = {"type": "sighting", "persons": people, "place": rng.choice(self.hotspots)}
+                people.append(self._mention(self._some_adult()))
+            event = {"type": "sighting", "persons": people, "place": self._hotspot()}
             self._add(position, AGENCIES[3], when, event)
         elif roll < 0.60:
             a, b = rng.sample(self.children, 2)
@@ -249,15 +354,15 @@ class _Builder:
             event = {
                 "type": "vehicle_sighting",
                 "vehicle": {
-                    "vrm": rng.choice(self.vehicles),
+                    "vrm": self._some_vehicle(),
                     "colour": rng.choice(("black", "red")),
                 },
-                "place": rng.choice(self.hotspots),
-                "driver": self._mention(rng.choice(self.adults)),
+                "place": self._hotspot(),
+                "driver": self._mention(self._some_adult()),
             }
             self._add(position, AGENCIES[2], when, event)
         elif roll < 0.80:
-            adult = rng.choice(self.adults)
+            adult = self._some_adult()
             phones = adult.get("phones") or [f"07700 900{rng.randrange(1000):03d}"]
             event = {
                 "type": "phone_contact",
@@ -273,8 +378,8 @@ class _Builder:
             event = {
                 "type": "approach",
                 "approached": [self._mention(rng.choice(self.children))],
-                "approachers": [self._mention(rng.choice(self.adults))],
-                "place": rng.choice(self.hotspots),
+                "approachers": [self._mention(self._some_adult())],
+                "place": self._hotspot(),
                 "purpose": rng.choice(("unknown", "recruitment")),
             }
             self._add(position, AGENCIES[1], when, event)
@@ -284,7 +389,7 @@ class _Builder:
                 "child": self._mention(rng.choice(self.children)),
                 "conducted_by": "Synthetic Youth Worker",
                 "conducted_on": when.date().isoformat(),
-                "places_named": [rng.choice(self.hotspots)],
+                "places_named": [self._hotspot()],
             }
             self._add(position, AGENCIES[3], when, event)
 
@@ -379,7 +484,7 @@ class _Builder:
 
     def _pupils_at_take_away(self, plan: _Plan) -> None:
         school = self.rng.choice(self.schools)
-        shop = self._place(f"Fryer {plan.number}", "take_away")
+        shop = self._place(self.rng, self.index, f"Fryer {plan.number}", "take_away", own=True)
         adult = self._adult(self.rng)
         keys = []
         for i in range(2):
@@ -439,6 +544,7 @@ class Population:
         span_days: int = 180,
         planted_share: float = 0.05,
         district_reports: int = DISTRICT_REPORTS,
+        connected: bool = False,
     ) -> None:
         self.total = reports
         self.seed = seed
@@ -447,6 +553,7 @@ class Population:
         self.span_days = span_days
         self.planted_share = planted_share
         self.district_reports = district_reports
+        self.connected = connected
 
     @property
     def districts(self) -> int:
@@ -463,6 +570,7 @@ class Population:
             tag=self.tag,
             now=self.now,
             span_days=self.span_days,
+            connected=self.connected,
         )
         return builder.build(self.planted_share)
 
@@ -489,6 +597,7 @@ class Population:
             tag=self.tag,
             now=self.now,
             span_days=self.span_days,
+            connected=self.connected,
         )
         builder.rng.seed(f"{self.seed}/{district}/probe/{salt}")
         builder.count = 10**6  # keys apart from the district's own
