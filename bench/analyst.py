@@ -1,8 +1,9 @@
 """p50 and p99 of the analyst's depth-2 network and shortest path on a graph of many reports.
 
 The queries are the analyst API's own use cases (`explore_network`, `shortest_path` in
-services/network/analysis.py) over its Neo4j adapter (`Neo4jAnalystGraph`), as an analyst of a
-police force sees the graph (handling-code filters included), without HTTP and the audit write.
+services/network/analyst/analysis.py) over its Neo4j adapter (`Neo4jAnalystGraph`), as an analyst
+of a police force sees the graph (handling-code filters included), without HTTP and the audit
+write.
 
 Neo4j Community has one user database, so the synthetic graph is loaded into the default one
 next to whatever is there: every report and entity of the run carries the run's tag in its names
@@ -33,9 +34,9 @@ from bench.harness import neo4j_driver, percentile
 from common.auth import Principal, Role
 from common.keys import person_id_key
 from common.settings import InfraSettings
-from services.network.analysis import NetworkFilter, explore_network, shortest_path
-from services.network.linking import build_report_graph
-from services.network.reads import Neo4jAnalystGraph
+from services.network.analyst.analysis import NetworkFilter, explore_network, shortest_path
+from services.network.analyst.reads import Neo4jAnalystGraph
+from services.network.linking.reports import build_report_graph
 from tests.support.cleanup import delete_reports
 from tests.support.population import AGENCIES, Population, run_tag
 

@@ -37,7 +37,7 @@ from services.alerts.config import Settings as AlertSettings
 from services.alerts.detection import Context, detect
 from services.alerts.lifecycle import record_alert
 from services.alerts.store import Neo4jAlertStore
-from services.network.graph import link_batch
+from services.network.linking.graph import link_batch
 from tests.support.cleanup import delete_reports
 from tests.support.population import DISTRICT_REPORTS, Population, run_tag
 

@@ -2,7 +2,7 @@
 
 Issue 15's speed target: resolution at most 1 ms a mention with a million people in the graph.
 What is timed is what the network worker does to resolve a batch's person mentions (the
-resolution steps of `services/network/linking.py` `link_reports`): the blocking keys of the
+resolution steps of `services/network/linking/reports.py` `link_reports`): the blocking keys of the
 batch's mentions, one read of everyone sharing a rare one (`TransactionGraph.people_sharing`:
 CLAIM_MATCH_KEYS, PEOPLE_SHARING_KEYS and, when there are open candidates,
 PEOPLE_BY_IDS, in the worker's own adapter and the async driver), the `PersonPool`, then for
@@ -62,8 +62,9 @@ from schemas.grading import Grading, HandlingCode, HandlingConditions
 from schemas.grading import IntelligenceAssessment as Assessment
 from schemas.grading import SourceEvaluation as Source
 from schemas.reports import ReportCreate, ReportSubmitted
-from services.network.graph import TransactionGraph
-from services.network.linking import (
+from services.network.identities import new_person_id
+from services.network.linking.graph import TransactionGraph
+from services.network.linking.reports import (
     ReportGraph,
     build_report_graph,
     learn_and_rescore,
@@ -71,7 +72,6 @@ from services.network.linking import (
 )
 from services.network.matching import MAX_KEY_SHARING, PersonFacts, blocking_keys
 from services.network.pool import PersonPool
-from services.network.resolve import new_person_id
 from tessera_cli.resolution_evaluation import LabelledRecord, facts_for
 from tests.support.cleanup import delete_reports
 from tests.support.population import BENCH_USER, NAMESPACE, run_tag
@@ -97,15 +97,15 @@ PROFILE_GROUPS = (
     ("pool (services/network/pool.py)", ("network/pool.py",)),
     (
         "rescoring, linking, graph adapter",
-        ("network/rescoring.py", "network/linking.py", "network/graph.py"),
+        ("linking/rescoring.py", "linking/reports.py", "linking/graph.py"),
     ),
     ("model, names", ("resolution_model.py", "identifiers/names.py")),
 )
 PROFILED_CALLS = (
     ("people_sharing (Neo4j reads)", "graph.py", "people_sharing"),
     ("PersonPool", "pool.py", "__init__"),
-    ("resolve_persons", "linking.py", "resolve_persons"),
-    ("learn_and_rescore", "linking.py", "learn_and_rescore"),
+    ("resolve_persons", "linking/reports.py", "resolve_persons"),
+    ("learn_and_rescore", "linking/reports.py", "learn_and_rescore"),
     ("blocking_keys", "matching.py", "blocking_keys"),
 )
 

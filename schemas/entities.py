@@ -199,7 +199,7 @@ class Person(Input):
 class PlaceCategory(StrEnum):
     """Premises categories (domain.md section 4.0): the hotspot list, the protective places
     children go to be safe, and the rest. What each takes part in is one table in
-    services/alerts/detectors/place_rules.py (README "Places and the patterns they take part in").
+    services/alerts/shared/place_rules.py (README "Places and the patterns they take part in").
     """
 
     TAKE_AWAY = "take_away"

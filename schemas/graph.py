@@ -55,8 +55,8 @@ class Label(StrEnum):
     UNPUBLISHED_ALERT = "UnpublishedAlert"  # retired: only migrations 005 and 008 name it
 
 
-# What a report states between two of its entities (services/network/mentions.py), written by
-# the network worker with the link properties below. The docstring is the analyst API's
+# What a report states between two of its entities (services/network/linking/mentions.py),
+# written by the network worker with the link properties below. The docstring is the analyst API's
 # description of the type (schemas/openapi/network.json).
 class LinkType(StrEnum):
     """Relationships between entities; each carries times, counts, reports and gradings."""

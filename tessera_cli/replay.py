@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from schemas import topics
-from services.network.replay import replay
+from services.network.linking.replay import replay
 from tessera_cli.settings import cli_settings
 
 

@@ -24,10 +24,10 @@ from uuid import UUID
 from pydantic import ValidationError
 
 from schemas.entities import Person
-from services.network.linking import learn_and_rescore, resolve_persons
+from services.network.identities import new_person_id
+from services.network.linking.reports import learn_and_rescore, resolve_persons
 from services.network.matching import PersonFacts, facts_of
 from services.network.pool import PersonPool
-from services.network.resolve import new_person_id
 
 REQUIRED_COLUMNS = (
     "record_id",

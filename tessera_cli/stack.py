@@ -64,7 +64,7 @@ def services(
             (
                 sys.executable,
                 "-m",
-                "services.network.app",
+                "services.network.linking.worker",
                 "worker",
                 "--without-web",
                 "--loglevel",
@@ -97,7 +97,7 @@ def services(
         ),
         Service(
             "network-api",
-            _uvicorn("services.network.main:create_app", network_port),
+            _uvicorn("services.network.analyst.main:create_app", network_port),
             f"http://127.0.0.1:{network_port}/healthz",
         ),
         Service(

@@ -1,4 +1,4 @@
-"""Alert service settings, including detector thresholds (defaults from domain.md section 4)."""
+"""Alert service settings, with every pattern's thresholds (defaults from domain.md section 4)."""
 
 from functools import lru_cache
 
@@ -8,10 +8,36 @@ from pydantic_settings import SettingsConfigDict
 
 from common.settings import InfraSettings
 from schemas import topics
+from services.alerts.patterns.care_home_targeted.thresholds import CareHomeThresholds
+from services.alerts.patterns.child_in_custody.thresholds import CustodyThresholds
+from services.alerts.patterns.co_missing.thresholds import CoMissingThresholds
+from services.alerts.patterns.condition_breach.thresholds import BreachThresholds
+from services.alerts.patterns.cuckooing.thresholds import CuckooingThresholds
+from services.alerts.patterns.departure_risk.thresholds import DepartureThresholds
+from services.alerts.patterns.linked_children.thresholds import LinkedChildrenThresholds
+from services.alerts.patterns.peer_group_context.thresholds import PeerGroupThresholds
+from services.alerts.patterns.shared_hotspot.thresholds import HotspotThresholds
+from services.alerts.patterns.trap_house.thresholds import TrapHouseThresholds
+from services.alerts.patterns.vehicle_linked_to_missing.thresholds import VehicleMissingThresholds
 
 
-class Settings(InfraSettings):
-    """Settings of the alert worker and API; knobs carry the ALERTS_ prefix."""
+class Settings(
+    InfraSettings,
+    HotspotThresholds,
+    PeerGroupThresholds,
+    LinkedChildrenThresholds,
+    VehicleMissingThresholds,
+    CoMissingThresholds,
+    CustodyThresholds,
+    DepartureThresholds,
+    TrapHouseThresholds,
+    CuckooingThresholds,
+    CareHomeThresholds,
+    BreachThresholds,
+):
+    """Settings of the alert worker and API; knobs carry the ALERTS_ prefix. The detectors'
+    thresholds are each pattern's own (`thresholds.py` in its folder), with the defaults of
+    domain.md section 4."""
 
     # A refused value is not echoed: it may be a key.
     model_config = SettingsConfigDict(hide_input_in_errors=True)
@@ -62,43 +88,14 @@ class Settings(InfraSettings):
     alerts_webhook_secrets_key: SecretStr | None = None
     # A closed alert is not raised again for its pattern within the cool-down.
     alerts_cool_down_days: int = 7
-    # P01 contextual hotspot: N distinct young people at one place within the window;
-    # N-1 when the place is in the hotspot taxonomy of domain.md section 4.0.
-    alerts_hotspot_min_young_people: int = 3
-    alerts_hotspot_window_days: int = 90
-    # P04 / P06 (a) / P17: one adult, vehicle or phone linked to M distinct children.
-    alerts_linked_children_min: int = 2
-    alerts_linked_children_window_days: int = 90
-    # P04 harbouring, P06 (b), P07, P08, P09: the rolling window for missing episodes (P07
-    # compares it with the window before), a ride up to X hours before a missing episode, and
-    # the overlap that makes two episodes one going-missing-together.
+    # P04 harbouring, P06 (b), P07, P08, P09, P15, P19, P23: the rolling window for missing
+    # episodes (P07 compares it with the window before). Each pattern's own thresholds are in its
+    # folder (services/alerts/patterns/<pattern>/thresholds.py), mixed in above.
     alerts_missing_window_days: int = 90
-    alerts_vehicle_before_missing_hours: float = 24.0
-    alerts_co_missing_overlap_hours: float = 1.0
     # P15 debt bondage: a seizure from a child counts for this many days, and a missing episode
-    # beginning within them raises the alert's priority.
+    # beginning within them raises the alert's priority. P09 and P23 read a child's whereabouts
+    # and episodes as far back as this or the missing window, whichever is longer.
     alerts_debt_bondage_days: int = 90
-    # P23 custody: custody, raids and seizures this recent raise the 48-hour safeguarding alert
-    # (reports are often written up days later; older ones are history, not a 48-hour window).
-    alerts_custody_window_days: int = 14
-    # P21 departure risk: departures this recent are examined; the deadline to report a child
-    # missing is this many hours after the time they said they would be back.
-    alerts_departure_window_days: int = 7
-    alerts_departure_grace_hours: float = 1.0
-    # P02 peer group: K distinct pupils of one school linked to one place or approacher.
-    alerts_peer_group_min_pupils: int = 2
-    alerts_peer_group_window_days: int = 90
-    # P11 trap house: children linked to the premises from 12 months before it became a
-    # drugs house (back-propagation).
-    alerts_trap_house_lookback_days: int = 365
-    # P12 cuckooing: non-resident persons at a vulnerable tenant's address within the window.
-    alerts_cuckooing_min_visitors: int = 2
-    alerts_cuckooing_window_days: int = 30
-    # P14 care home targeted: one external entity linked to residents of care homes.
-    alerts_care_home_min_residents: int = 2
-    alerts_care_home_window_days: int = 90
-    # P22 breach: the radius when an order has a centre but gives none (1 mile).
-    alerts_breach_default_radius_m: int = 1609
 
     @model_validator(mode="after")
     def _a_lease_outlasts_an_attempt(self) -> "Settings":

@@ -15,7 +15,7 @@ from neo4j import AsyncDriver
 
 from schemas.alerts import Evidence
 from services.alerts import queries
-from services.alerts.detectors.candidate import AlertCandidate
+from services.alerts.shared.candidate import AlertCandidate
 
 # Where a report's own event happened, by the part the place plays in it, most telling first; a
 # pupil's school, a child's placement or the places they go are where they belong, not the event.

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from schemas.alerts import AlertChange, AlertRaised, AlertStatus, AlertSubject, Subgraph
 from services.alerts.actions import deadlines, describe
-from services.alerts.detectors.candidate import AlertCandidate
+from services.alerts.shared.candidate import AlertCandidate
 
 
 @dataclass(frozen=True, slots=True)

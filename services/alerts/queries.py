@@ -1,51 +1,5 @@
 """Cypher for the alert service. Values are always $parameters."""
 
-# The place's category as the reports that are not retracted give it (the earliest that is not
-# 'other'), with the reports that give it: an alert that relies on it cites them.
-GET_PLACE = """
-MATCH (l:Location {id: $location_id})
-CALL (l) {
-  MATCH (r:Report)-[m:MENTIONS]->(l)
-  WHERE NOT coalesce(r.retracted, false) AND coalesce(m.category, 'other') <> 'other'
-  WITH r, m ORDER BY r.observed_at, r.id
-  RETURN collect({id: r.id, observed_at: toString(r.observed_at), category: m.category}) AS said
-}
-WITH l, said, coalesce(head(said).category, 'other') AS category
-RETURN l.id AS id, category,
-       [x IN said WHERE x.category = category | {id: x.id, observed_at: x.observed_at}]
-         AS category_reports
-"""
-
-# Each report that links a young person to the place, naming both as that report does, and
-# whether it says they were approached there (all that counts at a protective place): one that
-# calls them a young person, or leaves their age unknown (no age, no adult role) of someone
-# another report (not retracted) calls one. `said`: what each report that is not retracted says
-# of their age and needs, for the alert to cite the one it relies on (`young_here` false).
-FIND_YOUNG_PEOPLE_AT_PLACE = """
-MATCH (l:Location {id: $location_id})<-[s:SEEN_AT]-(p:Person)
-UNWIND s.report_ids AS report_id
-MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
-WHERE r.observed_at >= datetime($since)
-  AND (m.young_person OR (m.age IS NULL
-       AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',
-                                                'professional']))
-CALL (p) {
-  MATCH (t:Report)-[mt:MENTIONS]->(p)
-  WHERE NOT coalesce(t.retracted, false)
-  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
-                  young: coalesce(mt.young_person, false), age: mt.age,
-                  needs: coalesce(mt.learning_disability, false)
-                         OR coalesce(mt.additional_needs, false)}) AS said
-}
-WITH l, p, r, m, said
-WHERE m.young_person OR any(x IN said WHERE x.young)
-RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
-       coalesce(m.young_person, false) AS young_here, said,
-       head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
-       m.part = 'approached' AS approached,
-       r.id AS report_id, toString(r.observed_at) AS observed_at
-"""
-
 # The alert holding the fingerprint's one open place (migration 011), if any.
 GET_OPEN_ALERT = """
 MATCH (a:Alert {open_fingerprint: $fingerprint})
@@ -271,47 +225,139 @@ WHERE ($area IS NULL OR any(x IN areas WHERE toLower(x) CONTAINS $area))
 RETURN count(a) AS total
 """
 
-# A person is an adult when reports (not retracted) mention them and none calls them a young
-# person: never from the node's role, which any report (a retracted one too) may have given.
-GET_ANCHOR = """
-MATCH (e:Entity {id: $entity_id})
-WHERE e:Person OR e:Vehicle OR e:Phone
-OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(e)
-WHERE NOT coalesce(r.retracted, false)
-WITH e, collect(m.young_person) AS young
-RETURN e.id AS id, e.kind AS kind,
-       (size(young) > 0 AND none(y IN young WHERE y)) AS adult
+# ---- what the missing-episode patterns share (services/alerts/shared_reads.py): the child, their
+# episodes and where they were found or seen
+
+# The person, what each report that is not retracted says of them (an alert names them, and
+# takes their age and needs, only from the reports it cites, or cites the report it relies on),
+# whether any such report calls them a young person, and their known areas (home, placement,
+# school, places they go), each with the reports that state it: the report that gives the home
+# authority, or the report that links them to the place with, unless it gives the place's areas
+# itself, the earliest that does. Nothing only a retracted report says counts.
+GET_PERSON = """
+MATCH (p:Person {id: $person_id})
+CALL (p) {
+  OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(p)
+  WHERE NOT coalesce(r.retracted, false)
+  RETURN collect(CASE WHEN r IS NULL THEN null
+                 ELSE {id: r.id, observed_at: toString(r.observed_at), name: m.name,
+                       age: m.age, young: coalesce(m.young_person, false),
+                       needs: coalesce(m.learning_disability, false)
+                              OR coalesce(m.additional_needs, false)} END) AS said,
+         any(y IN collect(m.young_person) WHERE y) AS young
+}
+CALL (p) {
+  MATCH (h:Report)-[mh:MENTIONS]->(p)
+  WHERE NOT coalesce(h.retracted, false) AND mh.home_local_authority IS NOT NULL
+  RETURN collect({areas: [mh.home_local_authority],
+                  reports: [{id: h.id, observed_at: toString(h.observed_at)}]}) AS homes
+}
+CALL (p) {
+  MATCH (p)-[k:PLACED_AT|ATTENDS|FREQUENTS]->(l:Location)
+  CALL (l) {
+    MATCH (a:Report)-[ma:MENTIONS]->(l)
+    WHERE NOT coalesce(a.retracted, false)
+      AND (ma.local_authority IS NOT NULL OR ma.police_force_area IS NOT NULL)
+    WITH a, ma ORDER BY a.observed_at, a.id
+    RETURN collect({id: a.id, observed_at: toString(a.observed_at),
+                    areas: [x IN [ma.local_authority, ma.police_force_area]
+                            WHERE x IS NOT NULL]}) AS given
+  }
+  WITH k, given
+  WHERE size(given) > 0
+  UNWIND coalesce(k.report_ids, []) AS report_id
+  MATCH (r:Report {id: report_id})
+  WHERE NOT coalesce(r.retracted, false)
+  RETURN collect({areas: reduce(acc = [], x IN given | acc + x.areas),
+                  reports: [{id: r.id, observed_at: toString(r.observed_at)}]
+                           + CASE WHEN any(x IN given WHERE x.id = r.id) THEN []
+                                  ELSE [{id: head(given).id,
+                                         observed_at: head(given).observed_at}] END})
+    AS places
+}
+RETURN p.id AS id, said, young, homes + places AS known
 """
 
-# Direct links only (association, approach, found-with, vehicle, phone, online), never
-# co-presence at a place, and only reports within the window that name the other as a child;
-# each names the child and the entity, and gives the child's needs, as that report does.
-FIND_CHILDREN_LINKED = """
-MATCH (e:Entity {id: $entity_id})-[l]-(p:Person)
-WHERE type(l) IN ['ASSOCIATES_WITH', 'APPROACHED', 'FOUND_WITH', 'IN_VEHICLE', 'USES_PHONE',
-                  'CONTACTED_BY', 'LINKED_ONLINE', 'NO_CONTACT_WITH']
-UNWIND l.report_ids AS report_id
-MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
-WHERE r.observed_at >= datetime($since)
-  AND (m.young_person OR (m.age IS NULL
-       AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',
-                                                'professional']))
-CALL (p) {
-  MATCH (t:Report)-[mt:MENTIONS]->(p)
-  WHERE NOT coalesce(t.retracted, false)
-  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
-                  young: coalesce(mt.young_person, false), age: mt.age,
-                  needs: coalesce(mt.learning_disability, false)
-                         OR coalesce(mt.additional_needs, false)}) AS said
+# Each episode with where it ended and with whom, as the report that ended it says (the tenants
+# of where the child was found with the reports that say so); retracted reports are left out.
+EPISODES_OF = """
+MATCH (p:Person {id: $person_id})-[:WENT_MISSING]->(e:MissingEpisode)
+WHERE coalesce(e.started_at, e.ended_at) >= datetime($since)
+OPTIONAL MATCH (e)-[:FOUND_AT]->(l:Location)
+OPTIONAL MATCH (opened:Report {id: e.reported_by})
+OPTIONAL MATCH (closed:Report {id: e.ended_by})
+WITH p, e, l, opened, closed
+WHERE NOT coalesce(opened.retracted, false) AND NOT coalesce(closed.retracted, false)
+CALL (e, closed) {
+  OPTIONAL MATCH (e)-[:FOUND_WITH_PERSON]->(c:Person)
+  OPTIONAL MATCH (closed)-[cm:MENTIONS]->(c)
+  RETURN collect(DISTINCT CASE WHEN c IS NULL THEN null
+                 ELSE {id: c.id, name: cm.name, adult: NOT coalesce(cm.young_person, false),
+                       tenant: false,
+                       reports: [{id: closed.id, observed_at: toString(closed.observed_at)}]} END)
+         AS companions
 }
-WITH e, p, r, m, said
-WHERE m.young_person OR any(x IN said WHERE x.young)
-RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
-       coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
-         AS vulnerable,
-       coalesce(m.young_person, false) AS young_here, said,
-       head([(r)-[me:MENTIONS]->(e) | me.name]) AS anchor_name,
-       r.id AS report_id, toString(r.observed_at) AS observed_at
+CALL (l) {
+  MATCH (t:Person)-[tl:TENANT_OF]->(l)
+  MATCH (r:Report)-[m:MENTIONS]->(t)
+  WHERE r.id IN tl.report_ids AND NOT coalesce(r.retracted, false)
+  WITH t, r, m ORDER BY r.observed_at DESC, r.id DESC
+  WITH t, collect(m.name)[0] AS name,
+       collect(DISTINCT {id: r.id, observed_at: toString(r.observed_at)}) AS reports
+  RETURN collect({id: t.id, name: name, adult: true, tenant: true, reports: reports}) AS tenants
+}
+CALL (closed, l) {
+  OPTIONAL MATCH (closed)-[ml:MENTIONS]->(l)
+  RETURN collect(ml)[0] AS ml
+}
+RETURN e.id AS id, toString(e.started_at) AS started_at, toString(e.ended_at) AS ended_at,
+       coalesce(e.items, []) AS items, e.circumstances AS circumstances,
+       coalesce(e.condition, []) AS condition,
+       opened.id AS opened_id, toString(opened.observed_at) AS opened_at,
+       closed.id AS closed_id, toString(closed.observed_at) AS closed_at,
+       l.id AS place_id, ml.name AS place_name, ml.local_authority AS local_authority,
+       ml.police_force_area AS police_force_area, companions + tenants AS companions
+ORDER BY coalesce(e.started_at, e.ended_at)
+"""
+
+# Where the child was found or seen, by each report, with what and whom around them. The place
+# is named as that report names it, in the areas it gives (else the latest report that gives
+# them: `area_reports`), and its drugs-house status comes with the reports that give it.
+WHEREABOUTS = """
+MATCH (p:Person {id: $person_id})-[s:SEEN_AT]->(l:Location)
+WHERE s.last_seen >= datetime($since)
+UNWIND s.report_ids AS report_id
+MATCH (r:Report {id: report_id})-[:MENTIONS]->(p)
+WHERE r.observed_at >= datetime($since)
+CALL (r, p) {
+  OPTIONAL MATCH (r)-[am:MENTIONS]->(a:Person)
+  WHERE a <> p AND NOT coalesce(am.young_person, false)
+    AND am.part IN ['present', 'found_with', 'seen', 'approacher']
+  RETURN collect(DISTINCT am.name) AS adults
+}
+CALL (r, p) {
+  OPTIONAL MATCH (p)-[:WENT_MISSING]->(e:MissingEpisode)
+  WHERE e.ended_by = r.id
+  RETURN collect(e.circumstances)[0] AS circumstances
+}
+CALL (r, l) {
+  OPTIONAL MATCH (a:Report)-[ma:MENTIONS]->(l)
+  WHERE NOT coalesce(a.retracted, false)
+    AND (ma.local_authority IS NOT NULL OR ma.police_force_area IS NOT NULL)
+  WITH a, ma ORDER BY a = r DESC, a.observed_at DESC, a.id DESC
+  LIMIT 1
+  RETURN ma.local_authority AS local_authority, ma.police_force_area AS police_force_area,
+         CASE WHEN a IS NULL THEN [] ELSE [{id: a.id, observed_at: toString(a.observed_at)}] END
+           AS area_reports
+}
+RETURN DISTINCT l.id AS place_id, head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
+       local_authority, police_force_area, area_reports,
+       COLLECT { MATCH (d:Report)
+                 WHERE d.id IN coalesce(l.drugs_house_reports, [])
+                   AND NOT coalesce(d.retracted, false)
+                 RETURN {id: d.id, observed_at: toString(d.observed_at)} } AS drugs_house_reports,
+       r.id AS report_id, toString(r.observed_at) AS observed_at, r.type AS report_type,
+       coalesce(r.items, []) AS items, adults, circumstances
 """
 
 # ---- lifecycle

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from schemas.alerts import AlertRaised
-from services.alerts.detectors.episodes import normalise_area
+from services.alerts.shared.episodes import normalise_area
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""Neo4j adapters of the alert service: the detector's graph reads and the alert store."""
+"""Neo4j adapters of the alert service: the alert store and its outbox lease (each pattern's
+graph reads are in its folder under `patterns/`)."""
 
 import time
 from collections.abc import Sequence
@@ -15,59 +16,9 @@ from schemas.alerts import (
     SubgraphEdge,
     SubgraphNode,
 )
-from schemas.entities import PlaceCategory
 from services.alerts import queries
-from services.alerts.detectors.linked_children import Anchor, ChildLink
-from services.alerts.detectors.provenance import UNNAMED, reports_of, traits_of
-from services.alerts.detectors.shared_hotspot import Place, Sighting
 from services.alerts.lifecycle import AlertChanged, HistoryEntry
 from services.alerts.listing import AlertFilter, ListedAlert
-
-
-class Neo4jHotspotGraph:
-    """Reads places and the young people linked to them."""
-
-    def __init__(self, *, driver: AsyncDriver, database: str) -> None:
-        self._driver = driver
-        self._database = database
-
-    async def place(self, location_id: str) -> Place | None:
-        """The place, or None when it is not in the graph."""
-        records, _, _ = await self._driver.execute_query(
-            queries.GET_PLACE, location_id=location_id, database_=self._database
-        )
-        if not records:
-            return None
-        row = records[0]
-        return Place(
-            id=row["id"],
-            name=UNNAMED,
-            category=PlaceCategory(row["category"]),
-            category_reports=reports_of(row["category_reports"]),
-        )
-
-    async def young_people_at(self, location_id: str, *, since: datetime) -> list[Sighting]:
-        """Every report since a time that links a young person to the place."""
-        records, _, _ = await self._driver.execute_query(
-            queries.FIND_YOUNG_PEOPLE_AT_PLACE,
-            location_id=location_id,
-            since=since.isoformat(),
-            database_=self._database,
-        )
-        return [
-            Sighting(
-                person_id=r["person_id"],
-                person_name=r["person_name"] or UNNAMED,
-                age=r["age"],
-                report_id=r["report_id"],
-                observed_at=datetime.fromisoformat(r["observed_at"]),
-                place_name=r["place_name"],
-                young_here=bool(r["young_here"]),
-                traits=traits_of(r["said"]),
-                approached=bool(r["approached"]),
-            )
-            for r in records
-        ]
 
 
 class Neo4jAlertStore:
@@ -296,44 +247,3 @@ class Neo4jOutboxLease:
             owner=self._owner,
             database_=self._database,
         )
-
-
-class Neo4jLinkedChildrenGraph:
-    """Reads an adult, vehicle or phone and the children linked to it."""
-
-    def __init__(self, *, driver: AsyncDriver, database: str) -> None:
-        self._driver = driver
-        self._database = database
-
-    async def anchor(self, entity_id: str) -> Anchor | None:
-        """The entity, or None when it is not an adult, vehicle or phone in the graph."""
-        records, _, _ = await self._driver.execute_query(
-            queries.GET_ANCHOR, entity_id=entity_id, database_=self._database
-        )
-        if not records:
-            return None
-        row = records[0]
-        return Anchor(id=row["id"], kind=row["kind"], name=UNNAMED, adult=bool(row["adult"]))
-
-    async def children_linked(self, entity_id: str, *, since: datetime) -> list[ChildLink]:
-        """Every report since a time that links a young person directly to the entity."""
-        records, _, _ = await self._driver.execute_query(
-            queries.FIND_CHILDREN_LINKED,
-            entity_id=entity_id,
-            since=since.isoformat(),
-            database_=self._database,
-        )
-        return [
-            ChildLink(
-                person_id=r["person_id"],
-                person_name=r["person_name"] or UNNAMED,
-                age=r["age"],
-                vulnerable=bool(r["vulnerable"]),
-                report_id=r["report_id"],
-                observed_at=datetime.fromisoformat(r["observed_at"]),
-                anchor_name=r["anchor_name"],
-                young_here=bool(r["young_here"]),
-                traits=traits_of(r["said"]),
-            )
-            for r in records
-        ]

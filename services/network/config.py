@@ -1,4 +1,4 @@
-"""Network worker settings."""
+"""Settings of the network's two processes, the linking worker and the analyst API."""
 
 from functools import lru_cache
 

@@ -19,8 +19,8 @@ from common.settings import InfraSettings
 from schemas.alerts import AlertRaised, AlertStatus, AlertSubject, AlertType, Evidence, Priority
 from schemas.reports import ReportCreate
 from services.alerts.config import Settings
-from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.main import create_app
+from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.store import Neo4jAlertStore
 from tests.support import queries
 from tests.support.factories import report_json, sighting_json, submitted

@@ -24,7 +24,7 @@ from services.alerts.detection import Context, detect
 from services.alerts.lifecycle import record_alert
 from services.alerts.main import create_app
 from services.alerts.store import Neo4jAlertStore
-from services.network.resolve import location_id
+from services.network.identities import location_id
 from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted
 from tests.support.linking import link_events

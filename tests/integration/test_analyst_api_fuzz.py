@@ -15,8 +15,8 @@ from schemathesis.core.parameters import ParameterLocation
 
 from common.auth import Role, TokenStore
 from common.settings import InfraSettings
+from services.network.analyst.main import create_app as create_network_app
 from services.network.config import Settings as NetworkSettings
-from services.network.main import create_app as create_network_app
 from tests.support.demo_graph import DemoGraph, demo_graph
 from tests.support.fuzzing import (
     EXCLUDED,

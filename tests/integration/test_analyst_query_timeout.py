@@ -9,8 +9,8 @@ import pytest
 from neo4j import Driver
 
 from common.settings import InfraSettings
-from services.network.analysis import QueryTimedOut
-from services.network.reads import Neo4jAnalystGraph
+from services.network.analyst.analysis import QueryTimedOut
+from services.network.analyst.reads import Neo4jAnalystGraph
 
 pytestmark = pytest.mark.integration
 

@@ -40,8 +40,8 @@ from services.alerts.delivery.notify import (
 from services.alerts.main import create_app as alerts_app
 from services.ingest.config import Settings as IngestSettings
 from services.ingest.main import create_app as ingest_app
+from services.network.analyst.main import create_app as network_app
 from services.network.config import Settings as NetworkSettings
-from services.network.main import create_app as network_app
 from services.web.config import Settings as WebSettings
 from services.web.main import create_app as web_app
 from tests.support import queries

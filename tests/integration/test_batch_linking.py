@@ -11,7 +11,7 @@ from neo4j import AsyncGraphDatabase, Driver
 from common.settings import InfraSettings
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportCreate, ReportSubmitted
-from services.network.graph import link_batch
+from services.network.linking.graph import link_batch
 from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, sighting, submitted
 from tests.support.linking import link_events

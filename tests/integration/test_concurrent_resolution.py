@@ -18,7 +18,7 @@ from neo4j import AsyncDriver, AsyncGraphDatabase, Driver
 
 from common.settings import InfraSettings
 from schemas.reports import ReportCreate, ReportSubmitted
-from services.network.graph import link_batch
+from services.network.linking.graph import link_batch
 from tests.support import queries
 from tests.support.factories import NOW, id_key, report_json, run_tag, submitted
 

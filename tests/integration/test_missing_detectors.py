@@ -16,8 +16,8 @@ from schemas.linking import EntityKind
 from schemas.reports import ReportCreate
 from services.alerts.delivery.visibility import may_see
 from services.alerts.detection import detect
-from services.alerts.detectors.candidate import AlertCandidate
-from services.network.resolve import new_person_id
+from services.alerts.shared.candidate import AlertCandidate
+from services.network.identities import new_person_id
 from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted
 from tests.support.linking import detect_with, link_events, raise_alert, retract

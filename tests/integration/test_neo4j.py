@@ -7,9 +7,9 @@ import pytest
 from neo4j import AsyncGraphDatabase, Driver
 
 from common.settings import InfraSettings
-from services.network.graph import Neo4jGraphStore
-from services.network.linking import build_report_graph
-from services.network.resolve import location_id, new_person_id
+from services.network.identities import location_id, new_person_id
+from services.network.linking.graph import Neo4jGraphStore
+from services.network.linking.reports import build_report_graph
 from tessera_cli.graph_setup import connected, migrate
 from tests.support import queries
 from tests.support.factories import id_key, run_tag, sighting, submitted, young_person

@@ -15,8 +15,8 @@ from neo4j import Driver
 from common.auth import Role
 from common.settings import InfraSettings
 from schemas.reports import ReportCreate
+from services.network.analyst.main import create_app
 from services.network.config import Settings
-from services.network.main import create_app
 from tests.support import queries
 from tests.support.factories import report_json, submitted
 from tests.support.linking import link_events

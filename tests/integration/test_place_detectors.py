@@ -16,10 +16,15 @@ from schemas.alerts import Priority
 from schemas.entities import Person, Place
 from schemas.reports import ReportCreate
 from services.alerts.delivery.visibility import may_see
-from services.alerts.detection import Runner, shared_hotspot
-from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.places import runners
-from services.network.resolve import group_id, location_id, new_person_id
+from services.alerts.detection import Runner
+from services.alerts.patterns.care_home_targeted import detector as care_home_targeted
+from services.alerts.patterns.condition_breach import detector as condition_breach
+from services.alerts.patterns.cuckooing import detector as cuckooing
+from services.alerts.patterns.peer_group_context import detector as peer_group_context
+from services.alerts.patterns.shared_hotspot.detector import run as shared_hotspot
+from services.alerts.patterns.trap_house import detector as trap_house
+from services.alerts.shared.candidate import AlertCandidate
+from services.network.identities import group_id, location_id, new_person_id
 from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted
 from tests.support.linking import detect_with, link_events, raise_alert, retract
@@ -121,7 +126,7 @@ def test_pupils_of_one_school_approached_at_a_take_away_by_one_group(
         (timedelta(days=1), {"type": "sighting", "persons": pupils, "place": club}),
         (timedelta(days=1), {"type": "sighting", "persons": pupils, "place": school}),
     )
-    [at_shop] = _run(settings, runners.peer_group_context, _lid(shop))
+    [at_shop] = _run(settings, peer_group_context.run, _lid(shop))
     assert _cited(at_shop) == set(ids[:2])
     assert {s.display_name for s in at_shop.subjects} == {
         shop["name"],
@@ -132,11 +137,11 @@ def test_pupils_of_one_school_approached_at_a_take_away_by_one_group(
     assert f"approached by Synth Crew {tag}" in at_shop.summary
     crew = group_id(f"Synth Crew {tag}")
     assert at_shop.context_ids == (crew,)
-    [by_group] = _run(settings, runners.peer_group_context, crew)
+    [by_group] = _run(settings, peer_group_context.run, crew)
     assert by_group.fingerprint == f"peer_group_context:{crew}:{_lid(school)}"
     assert f"(at {shop['name']})" in by_group.summary
-    assert _run(settings, runners.peer_group_context, _lid(club)) == []
-    assert _run(settings, runners.peer_group_context, _lid(school)) == []
+    assert _run(settings, peer_group_context.run, _lid(club)) == []
+    assert _run(settings, peer_group_context.run, _lid(school)) == []
 
 
 def test_a_raid_at_a_vulnerable_tenants_flat_raises_trap_house_and_cuckooing(
@@ -174,13 +179,13 @@ def test_a_raid_at_a_vulnerable_tenants_flat_raises_trap_house_and_cuckooing(
             },
         ),
     )
-    [trap] = _run(settings, runners.trap_house, _lid(flat))
+    [trap] = _run(settings, trap_house.on_premises, _lid(flat))
     assert _cited(trap) == {ids[0], ids[2]}
     assert {s.id for s in trap.subjects} == {_lid(flat), _pid(earlier), _pid(found)}
-    assert [c.fingerprint for c in _run(settings, runners.trap_house_of_person, _pid(earlier))] == [
+    assert [c.fingerprint for c in _run(settings, trap_house.on_person, _pid(earlier))] == [
         trap.fingerprint
     ]
-    [cuckoo] = _run(settings, runners.cuckooing, _lid(flat))
+    [cuckoo] = _run(settings, cuckooing.run, _lid(flat))
     assert _cited(cuckoo) == set(ids)
     assert _pid(tenant) in {s.id for s in cuckoo.subjects}
     assert "3 non-resident visitors" in cuckoo.summary
@@ -223,7 +228,7 @@ def test_one_car_collecting_residents_of_two_homes_targets_the_homes(
             },
         ),
     )
-    [targeted] = _run(settings, runners.care_home_targeted, f"vehicle:{mark}")
+    [targeted] = _run(settings, care_home_targeted.run, f"vehicle:{mark}")
     assert _cited(targeted) == set(ids[:2])
     assert {s.display_name for s in targeted.subjects} == {
         mark,
@@ -231,7 +236,7 @@ def test_one_car_collecting_residents_of_two_homes_targets_the_homes(
         *(r["name"] for r in residents[:2]),
     }
     # An adult seen at a home with two of its residents is not linked to them: no alert.
-    assert _run(settings, runners.care_home_targeted, _pid(_adult(f"Pat Visitor{tag}"))) == []
+    assert _run(settings, care_home_targeted.run, _pid(_adult(f"Pat Visitor{tag}"))) == []
 
 
 def _north(lat: float, miles: float) -> float:
@@ -270,15 +275,15 @@ def test_bail_conditions_breached_by_a_sighting_near_the_home_and_a_contact(
             {"type": "association", "person_a": dw, "person_b": subject, "nature": "risky_adult"},
         ),
     )
-    [breach] = _run(settings, runners.condition_breach, _pid(subject))
+    [breach] = _run(settings, condition_breach.on_subject, _pid(subject))
     assert _cited(breach) == {ids[1], ids[3], ids[4]}
     assert breach.priority is Priority.URGENT
     assert "0.6 miles from 31 Synth Dock" in breach.summary
     assert "in contact with Dee Protected" in breach.summary
-    assert _run(settings, runners.condition_breach_at_place, _lid(near)) == [breach]
+    assert _run(settings, condition_breach.at_place, _lid(near)) == [breach]
     retract(settings, ids[1])  # the order was entered in error: there is nothing to breach
-    assert _run(settings, runners.condition_breach, _pid(subject)) == []
-    assert _run(settings, runners.condition_breach_at_place, _lid(near)) == []
+    assert _run(settings, condition_breach.on_subject, _pid(subject)) == []
+    assert _run(settings, condition_breach.at_place, _lid(near)) == []
 
 
 def test_an_expired_order_is_not_breached(settings: InfraSettings, cleanup: list[str]) -> None:
@@ -302,7 +307,7 @@ def test_an_expired_order_is_not_breached(settings: InfraSettings, cleanup: list
         ),
         (timedelta(days=30), {"type": "sighting", "persons": [subject], "place": home}),
     )
-    assert _run(settings, runners.condition_breach, _pid(subject)) == []
+    assert _run(settings, condition_breach.on_subject, _pid(subject)) == []
 
 
 # ---- issue 13, finding 1: an alert cites every report whose facts it uses, and names its
@@ -343,7 +348,7 @@ def test_a_tenant_only_a_police_report_names_is_cited_by_cuckooing(
             },
         ),
     )
-    [cuckoo] = _run(settings, runners.cuckooing, _lid(flat))
+    [cuckoo] = _run(settings, cuckooing.run, _lid(flat))
     assert f"Vi Tenant{tag}" in {s.display_name for s in cuckoo.subjects}
     assert _cited(cuckoo) == set(shared) | {named_by_police}
 
@@ -417,7 +422,7 @@ def test_a_school_only_a_police_report_gives_is_cited_by_the_peer_group_alert(
             for d, pupil in ((3, pupils[0]), (1, pupils[1]))
         ),
     )
-    [peer] = _run(settings, runners.peer_group_context, _lid(shop))
+    [peer] = _run(settings, peer_group_context.run, _lid(shop))
     assert peer.summary.startswith(f"2 pupils of Synth Academy {tag}")
     assert _cited(peer) == set(approached) | set(enrolled)
 

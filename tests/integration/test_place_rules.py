@@ -14,8 +14,8 @@ from schemas.entities import Place
 from schemas.linking import EntityKind
 from schemas.reports import ReportCreate
 from services.alerts.detection import detect
-from services.alerts.detectors.candidate import AlertCandidate
-from services.network.resolve import location_id
+from services.alerts.shared.candidate import AlertCandidate
+from services.network.identities import location_id
 from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted
 from tests.support.linking import detect_with, link_events

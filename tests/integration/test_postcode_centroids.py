@@ -15,9 +15,9 @@ from neo4j import Driver
 from common.auth import Role, TokenStore
 from common.settings import InfraSettings
 from schemas.reports import ReportCreate
-from services.network import queries as network_queries
+from services.network.analyst.main import create_app
 from services.network.config import Settings
-from services.network.main import create_app
+from services.network.linking import queries as network_queries
 from tessera_cli import geo
 from tests.support import queries
 from tests.support.factories import report_json, submitted

@@ -18,11 +18,11 @@ from schemas.entities import Person
 from schemas.reports import ReportCreate, ReportSubmitted
 from schemas.resolution import ResolutionDecided, Verdict
 from schemas.topics import TopicSpec
-from services.network.decisions import decide_candidate
-from services.network.publisher import KafkaPublisher
-from services.network.reads import Neo4jAnalystGraph
-from services.network.replay import ReplayOutcome, replay
-from services.network.resolve import new_person_id
+from services.network.analyst.decisions import decide_candidate
+from services.network.analyst.publisher import KafkaPublisher
+from services.network.analyst.reads import Neo4jAnalystGraph
+from services.network.identities import new_person_id
+from services.network.linking.replay import ReplayOutcome, replay
 from tessera_cli.topics import delete_topics, ensure_topics
 from tests.support import queries
 from tests.support.factories import id_key, report_json, submitted

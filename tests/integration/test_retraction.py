@@ -22,12 +22,12 @@ from schemas.reports import ReportCreate
 from schemas.retractions import ReportRetracted
 from services.ingest.config import Settings as IngestSettings
 from services.ingest.main import create_app as create_ingest_app
+from services.network.analyst.main import create_app as create_network_app
 from services.network.config import Settings as NetworkSettings
-from services.network.graph import Neo4jGraphStore
-from services.network.main import create_app as create_network_app
-from services.network.replay import replay
-from services.network.resolve import location_id, new_person_id
-from services.network.retractions import withdraw_retracted
+from services.network.identities import location_id, new_person_id
+from services.network.linking.graph import Neo4jGraphStore
+from services.network.linking.replay import replay
+from services.network.linking.retractions import withdraw_retracted
 from tessera_cli.kafka_principals import admin_access
 from tests.support import queries
 from tests.support.factories import id_key, run_tag, sighting_json, submitted

@@ -22,11 +22,13 @@ from common.settings import InfraSettings
 from schemas.entities import Person, Place
 from schemas.linking import EntitiesLinked, EntityKind
 from schemas.reports import ReportCreate
-from services.alerts.detection import Runner, linked_children, shared_hotspot
-from services.alerts.detectors.candidate import AlertCandidate
+from services.alerts.detection import Runner
+from services.alerts.patterns.linked_children.detector import run as linked_children
+from services.alerts.patterns.shared_hotspot.detector import run as shared_hotspot
+from services.alerts.shared.candidate import AlertCandidate
+from services.network.analyst.main import create_app
 from services.network.config import Settings
-from services.network.main import create_app
-from services.network.resolve import location_id, new_person_id, split_person_id
+from services.network.identities import location_id, new_person_id, split_person_id
 from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted
 from tests.support.kafka_reading import read_values

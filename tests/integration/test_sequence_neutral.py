@@ -22,13 +22,13 @@ from common.auth import Principal, Role
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
 from schemas.reports import ReportCreate, ReportSubmitted
-from services.network.decisions import split_person
-from services.network.graph import link_batch
-from services.network.linking import BatchLinked
-from services.network.publisher import KafkaPublisher
-from services.network.reads import Neo4jAnalystGraph
-from services.network.replay import replay
-from services.network.rescoring import RESOLVER
+from services.network.analyst.decisions import split_person
+from services.network.analyst.publisher import KafkaPublisher
+from services.network.analyst.reads import Neo4jAnalystGraph
+from services.network.linking.graph import link_batch
+from services.network.linking.replay import replay
+from services.network.linking.reports import BatchLinked
+from services.network.linking.rescoring import RESOLVER
 from tests.support import queries
 from tests.support.factories import (
     NOW,

@@ -21,10 +21,10 @@ from common.settings import InfraSettings
 from schemas.entities import Person
 from schemas.reports import ReportCreate, ReportSubmitted
 from schemas.resolution import ResolutionDecided, Verdict
+from services.network.analyst.main import create_app
 from services.network.config import Settings
-from services.network.main import create_app
-from services.network.replay import replay
-from services.network.resolve import location_id, new_person_id, split_person_id
+from services.network.identities import location_id, new_person_id, split_person_id
+from services.network.linking.replay import replay
 from tessera_cli.kafka_principals import admin_access
 from tests.support import queries
 from tests.support.factories import id_key, report_json, submitted

@@ -30,8 +30,8 @@ from services.alerts.config import Settings as AlertsSettings
 from services.alerts.main import create_app as create_alerts_app
 from services.ingest.config import Settings as IngestSettings
 from services.ingest.main import create_app as create_ingest_app
+from services.network.analyst.main import create_app as create_network_app
 from services.network.config import Settings as NetworkSettings
-from services.network.main import create_app as create_network_app
 from services.web.config import Settings as WebSettings
 from services.web.deps import COOKIE, CSRF_HEADER
 from services.web.main import create_app as create_web_app

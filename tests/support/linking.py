@@ -16,11 +16,11 @@ from schemas.reports import ReportCreate, ReportSubmitted
 from schemas.retractions import ReportRetracted
 from services.alerts.config import Settings as AlertSettings
 from services.alerts.detection import Context
-from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.lifecycle import HistoryEntry, record_alert
+from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.store import Neo4jAlertStore
-from services.network.graph import Neo4jGraphStore, link_batch
-from services.network.retractions import withdraw_retracted
+from services.network.linking.graph import Neo4jGraphStore, link_batch
+from services.network.linking.retractions import withdraw_retracted
 from tests.support.factories import NOW, id_key, report_json, sighting_json, submitted
 
 T = TypeVar("T")

@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 from neo4j.exceptions import ClientError, Neo4jError
 
-from services.network.analysis import MAX_PATH_DEPTH, QueryTimedOut
+from services.network.analyst.analysis import MAX_PATH_DEPTH, QueryTimedOut
+from services.network.analyst.main import create_app
+from services.network.analyst.reads import SHORTEST_PATHS, Neo4jAnalystGraph
 from services.network.config import Settings
-from services.network.main import create_app
-from services.network.reads import SHORTEST_PATHS, Neo4jAnalystGraph
 
 TIMEOUT_S = 2.5
 AUDIENCES = ["all"]

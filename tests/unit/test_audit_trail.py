@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from common.audit.trail import AuditUnavailable
 from common.auth import Principal, Role, TokenStore
 from schemas.audit import GENESIS_HASH, AuditEntry, entry_hash, intact
-from services.network.deps import get_graph
-from services.network.main import create_app
+from services.network.analyst.deps import get_graph
+from services.network.analyst.main import create_app
 from tests.support.fakes.audit import FakeAudit
 
 ANALYST = Principal(user="a.analyst", agency="Synthetic Analysts", role=Role.ANALYST)

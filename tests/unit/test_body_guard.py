@@ -13,8 +13,8 @@ from common.adapters.body_limit import BodySizeLimit
 from common.auth import Role, TokenStore
 from services.alerts.config import Settings as AlertSettings
 from services.alerts.main import create_app as alerts_app
+from services.network.analyst.main import create_app as network_app
 from services.network.config import Settings as NetworkSettings
-from services.network.main import create_app as network_app
 from services.web.config import Settings as WebSettings
 from services.web.main import create_app as web_app
 from services.web.sessions import MemorySessionStore

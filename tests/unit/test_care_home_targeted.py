@@ -8,13 +8,13 @@ import pytest
 
 from schemas.alerts import AlertType, Priority
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.detectors.care_home_targeted import (
+from services.alerts.patterns.care_home_targeted.rule import (
     External,
     Home,
     ResidentLink,
     detect_care_home_targeted,
 )
+from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"

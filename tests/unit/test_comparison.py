@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from common.auth import Principal, Role
-from services.network.comparison import NotVisible, Outcome, compare_people, visible_facts
+from services.network.analyst.comparison import NotVisible, Outcome, compare_people, visible_facts
 
 ANALYST = Principal("a.analyst", "Synthetic Analysts", Role.ANALYST)
 

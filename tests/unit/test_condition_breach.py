@@ -9,8 +9,7 @@ import pytest
 
 from schemas.alerts import AlertType, Priority
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.detectors.condition_breach import (
+from services.alerts.patterns.condition_breach.rule import (
     EARTH_RADIUS_M,
     METRES_PER_MILE,
     Area,
@@ -23,6 +22,7 @@ from services.alerts.detectors.condition_breach import (
     detect_condition_breach,
     distance_m,
 )
+from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"

@@ -8,8 +8,8 @@ import pytest
 
 from schemas.alerts import AlertType
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.detectors.cuckooing import Address, Tenant, Visit, detect_cuckooing
+from services.alerts.patterns.cuckooing.rule import Address, Tenant, Visit, detect_cuckooing
+from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"

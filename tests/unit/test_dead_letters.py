@@ -10,7 +10,8 @@ import pytest
 from neo4j.exceptions import ClientError
 
 from common.adapters.streaming import Neo4jConnection
-from services.network.agents import (
+from services.network.config import Settings
+from services.network.linking.agents import (
     PoisonMessage,
     _link_or_reason,
     _or_reason,
@@ -18,7 +19,6 @@ from services.network.agents import (
     dead_letter,
     withdraw,
 )
-from services.network.config import Settings
 from tests.support.factories import sighting, submitted
 
 CANARIES = ("Canary", "Synthname", "2011-13-02", "2999-01-02", "900123", "narrative")

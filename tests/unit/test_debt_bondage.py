@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from schemas.alerts import AlertType, Priority
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.detectors.debt_bondage import detect_debt_bondage
-from services.alerts.detectors.episodes import Child, Episode, FoundPlace
-from services.alerts.detectors.out_of_area import Whereabouts
+from services.alerts.patterns.debt_bondage.rule import detect_debt_bondage
+from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.shared.episodes import Child, Episode, FoundPlace
+from services.alerts.shared.whereabouts import Whereabouts
 from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"

@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 
 from common.auth import Principal, Role, TokenStore
 from schemas.resolution import ResolutionDecided, Verdict
-from services.network import decisions
-from services.network.deps import get_graph, get_publisher
-from services.network.main import create_app
-from services.network.ports import PublishFailed
-from services.network.resolve import split_person_id
+from services.network.analyst import decisions
+from services.network.analyst.deps import get_graph, get_publisher
+from services.network.analyst.main import create_app
+from services.network.analyst.ports import PublishFailed
+from services.network.identities import split_person_id
 from tests.support.factories import NOW
 from tests.support.fakes.audit import FakeAudit
 

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 from schemas.alerts import AlertType, Priority
 from services.alerts.actions import Action, deadlines
-from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.detectors.departure_risk import Departure, Whereto, detect_departure_risk
-from services.alerts.detectors.episodes import Child
+from services.alerts.patterns.departure_risk.rule import Departure, Whereto, detect_departure_risk
+from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.shared.episodes import Child
 
 RID = "00000000-0000-0000-0000-000000000001"
 LEFT = datetime(2026, 11, 20, 17, 45, tzinfo=UTC)

@@ -6,7 +6,7 @@ import pytest
 
 from schemas.grading import Grading
 from schemas.graph import EvidenceEntry, read_evidence, write_evidence
-from services.network.resolve import evidence_entries
+from services.network.identities import evidence_entries
 from tests.support.factories import id_key, sighting, submitted
 
 

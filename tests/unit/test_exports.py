@@ -9,8 +9,8 @@ from xml.etree import ElementTree as ET  # noqa: S405 - parsing our own test out
 import pytest
 
 from common.auth import Principal, Role
-from services.network.analysis import Network, NetworkFilter, explore_network
-from services.network.exports import to_graphml, to_i2_csv
+from services.network.analyst.analysis import Network, NetworkFilter, explore_network
+from services.network.analyst.exports import to_graphml, to_i2_csv
 
 ANALYST = Principal(user="a.analyst", agency="Synthetic Police", role=Role.ANALYST)
 AVA, PARK = "person:ava", "location:park"

@@ -44,7 +44,7 @@ QUERY_MODULES = sorted(
 MIGRATIONS = sorted((ROOT / "infra" / "neo4j" / "schema").glob("*.cypher"))
 # The network worker writes every link type through one statement (MERGE_LINKS, `$($type)`),
 # from the links mentions.py states.
-MENTIONS_SOURCE = ROOT / "services" / "network" / "mentions.py"
+MENTIONS_SOURCE = ROOT / "services" / "network" / "linking" / "mentions.py"
 
 STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from schemas.alerts import AlertType, Priority
 from services.alerts.actions import Action
-from services.alerts.detectors.child_in_custody import detect_child_in_custody
-from services.alerts.detectors.episodes import Child, Episode, FoundPlace
-from services.alerts.detectors.injury_on_return import detect_injury_on_return
-from services.alerts.detectors.out_of_area import Whereabouts
+from services.alerts.patterns.child_in_custody.rule import detect_child_in_custody
+from services.alerts.patterns.injury_on_return.rule import detect_injury_on_return
+from services.alerts.shared.episodes import Child, Episode, FoundPlace
+from services.alerts.shared.whereabouts import Whereabouts
 from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"

@@ -10,8 +10,8 @@ from schemas.alerts import (
     AlertStatus,
     AlertSubject,
 )
-from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.lifecycle import record_alert, withdraw_evidence
+from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
 from tests.support.fakes.alert_store import FakeAlertStore
 from tests.support.fakes.alert_store import alert_candidate as _candidate

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from schemas.alerts import AlertType, Priority
-from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.detectors.linked_children import Anchor, ChildLink, detect_linked_children
+from services.alerts.patterns.linked_children.rule import Anchor, ChildLink, detect_linked_children
+from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"

@@ -9,7 +9,7 @@ import pytest
 
 from schemas.linking import EntitiesLinked, EntityKind
 from schemas.reports import ReportCreate, ReportSubmitted
-from services.network.linking import (
+from services.network.linking.reports import (
     ReportGraph,
     build_report_graph,
     link_report,

@@ -4,16 +4,17 @@ from dataclasses import replace
 from datetime import timedelta
 
 from schemas.alerts import AlertType, Priority
-from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.detectors.co_missing import SharedEpisode, detect_co_missing
-from services.alerts.detectors.episodes import Child, Companion, Episode, FoundPlace
-from services.alerts.detectors.harbouring_adult import Harboured, detect_harbouring_adult
-from services.alerts.detectors.missing_escalation import detect_missing_escalation
-from services.alerts.detectors.out_of_area import Whereabouts, detect_out_of_area
-from services.alerts.detectors.vehicle_linked_to_missing import (
+from services.alerts.patterns.co_missing.rule import SharedEpisode, detect_co_missing
+from services.alerts.patterns.harbouring_adult.rule import Harboured, detect_harbouring_adult
+from services.alerts.patterns.missing_escalation.rule import detect_missing_escalation
+from services.alerts.patterns.out_of_area.rule import detect_out_of_area
+from services.alerts.patterns.vehicle_linked_to_missing.rule import (
     Ride,
     detect_vehicle_linked_to_missing,
 )
+from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.shared.episodes import Child, Companion, Episode, FoundPlace
+from services.alerts.shared.whereabouts import Whereabouts
 from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"
@@ -246,7 +247,7 @@ def test_going_missing_after_the_same_car_cites_the_reports_that_put_each_child_
 
 
 def test_a_child_is_named_aged_and_flagged_only_by_the_reports_the_alert_cites() -> None:
-    from services.alerts.detectors.episodes import Said  # new with the fix: reported per report
+    from services.alerts.shared.episodes import Said  # new with the fix: reported per report
 
     child = Child(
         id="person:dw",
@@ -314,7 +315,7 @@ def test_an_area_only_another_report_gives_is_cited_with_the_sighting() -> None:
 
 
 def test_a_child_only_an_uncited_report_calls_a_young_person_is_cited_as_one() -> None:
-    from services.alerts.detectors.provenance import Traits  # new with the fix
+    from services.alerts.shared.provenance import Traits  # new with the fix
 
     child = replace(
         CHILD,
@@ -334,7 +335,7 @@ def test_a_child_only_an_uncited_report_calls_a_young_person_is_cited_as_one() -
 
 
 def test_needs_or_an_age_under_13_only_an_uncited_report_gives_raise_it_and_are_cited() -> None:
-    from services.alerts.detectors.provenance import Traits
+    from services.alerts.shared.provenance import Traits
 
     for traits in (Traits(needs={POLICE_RID: NOW}), Traits(under_13={POLICE_RID: NOW})):
         found = detect_missing_escalation(

@@ -9,13 +9,13 @@ import pytest
 from schemas.alerts import AlertType, Priority
 from schemas.entities import PlaceCategory
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.detectors.peer_group_context import (
+from services.alerts.patterns.peer_group_context.rule import (
     Named,
     PeerAnchor,
     PupilLink,
     detect_peer_group_context,
 )
+from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"

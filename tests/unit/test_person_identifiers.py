@@ -13,7 +13,7 @@ from schemas.identifiers.nhs import normalise_nhs_number
 from schemas.identifiers.police import normalise_pnc_id, normalise_pnd_id, pnc_check_character
 from schemas.identifiers.upn import normalise_upn
 from schemas.reports import ReportCreate
-from services.network.linking import build_report_graph
+from services.network.linking.reports import build_report_graph
 from services.network.matching import facts_of
 from services.network.pool import merged
 from tests.support.factories import (

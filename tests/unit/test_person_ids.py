@@ -9,7 +9,7 @@ import pytest
 from common.keys import person_id_key
 from common.settings import InfraSettings
 from schemas.entities import Person
-from services.network.resolve import new_person_id
+from services.network.identities import new_person_id
 
 AVA = Person(name="Ava Synth", date_of_birth=date(2010, 5, 1))
 KEY = bytes(range(32))

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from services.network.profiles import screening_status
+from services.network.analyst.profiles import screening_status
 
 TODAY = date(2026, 11, 24)
 

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from common.auth import Principal, Role
-from services.network.analysis import name_words_query, search_persons, word_match
+from services.network.analyst.analysis import name_words_query, search_persons, word_match
 
 ANALYST = Principal(user="a.analyst", agency="Synthetic Analysts", role=Role.ANALYST)
 

@@ -10,14 +10,15 @@ import pytest
 
 from schemas.alerts import AlertRaised
 from schemas.entities import PlaceCategory
-from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.detectors.peer_group_context import (
+from services.alerts.patterns.peer_group_context.rule import (
     Named,
     PeerAnchor,
     PupilLink,
     detect_peer_group_context,
 )
-from services.alerts.detectors.place_rules import (
+from services.alerts.patterns.shared_hotspot.rule import Place, Sighting, detect_shared_hotspot
+from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.shared.place_rules import (
     RULES,
     Counting,
     PlaceKind,
@@ -26,7 +27,6 @@ from services.alerts.detectors.place_rules import (
     peer_group_counts,
     rule_of,
 )
-from services.alerts.detectors.shared_hotspot import Place, Sighting, detect_shared_hotspot
 from tests.support.factories import NOW
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,7 +19,7 @@ from services.alerts import main as alerts_main
 from services.ingest import config as ingest_config
 from services.ingest import main as ingest_main
 from services.network import config as network_config
-from services.network import main as network_main
+from services.network.analyst import main as network_main
 from services.web import config as web_config
 from services.web import main as web_main
 

@@ -2,9 +2,14 @@
 
 from datetime import UTC, date, datetime
 
+from services.network.linking.rescoring import (
+    RESOLVER,
+    AutoMerge,
+    automatic_decision,
+    merges_after_gain,
+)
 from services.network.matching import KnownPerson, PersonFacts, blocking_keys, facts_of
 from services.network.pool import PersonPool, SharingPerson
-from services.network.rescoring import RESOLVER, AutoMerge, automatic_decision, merges_after_gain
 
 BORN = date(2011, 4, 5)
 HOME = "12 Synthetic Road, Synthtown"

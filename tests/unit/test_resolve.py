@@ -9,7 +9,7 @@ from schemas.entities import Handle, Person, PersonRole, Place, Vehicle
 from schemas.graph import read_evidence
 from schemas.identifiers.handles import Platform
 from schemas.identifiers.names import normalise_name
-from services.network.resolve import (
+from services.network.identities import (
     audiences,
     evidence_entries,
     handle_id,

@@ -4,8 +4,8 @@ import pytest
 
 from schemas.entities import Handle
 from schemas.identifiers.handles import Platform
-from services.network.analysis import identifier_id
-from services.network.resolve import handle_id
+from services.network.analyst.analysis import identifier_id
+from services.network.identities import handle_id
 
 
 def test_a_searched_handle_is_the_linked_handle() -> None:

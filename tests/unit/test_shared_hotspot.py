@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from schemas.alerts import AlertType, Priority
 from schemas.entities import PlaceCategory
-from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.detectors.shared_hotspot import (
+from services.alerts.patterns.shared_hotspot.rule import (
     Place,
     Sighting,
     detect_shared_hotspot,
 )
+from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-00000000000{}"
@@ -151,7 +151,7 @@ LATER_RID = "00000000-0000-0000-0000-0000000000bb"
 
 
 def test_a_young_person_only_another_report_calls_one_cites_the_earliest_that_does() -> None:
-    from services.alerts.detectors.provenance import Traits  # new with the fix
+    from services.alerts.shared.provenance import Traits  # new with the fix
 
     unknown = replace(
         _sightings(3)[2],
@@ -171,7 +171,7 @@ def test_a_young_person_only_another_report_calls_one_cites_the_earliest_that_do
 
 
 def test_a_young_person_a_cited_report_calls_one_needs_no_other_report() -> None:
-    from services.alerts.detectors.provenance import Traits
+    from services.alerts.shared.provenance import Traits
 
     unknown = replace(
         _sightings(3)[2],
@@ -184,7 +184,7 @@ def test_a_young_person_a_cited_report_calls_one_needs_no_other_report() -> None
 
 
 def test_needs_only_another_report_records_make_it_high_and_are_cited() -> None:
-    from services.alerts.detectors.provenance import Traits
+    from services.alerts.shared.provenance import Traits
 
     flagged = replace(_sightings(3)[2], traits=Traits(needs={POLICE_RID: NOW - timedelta(days=9)}))
     candidate = _detect(PlaceCategory.PARK, [*_sightings(2), flagged])

@@ -9,7 +9,7 @@ from common.visibility import audiences_of
 from schemas.alerts import AlertRaised, Evidence
 from schemas.grading import Grading
 from services.alerts.delivery.visibility import may_see
-from services.network.resolve import audiences
+from services.network.identities import audiences
 from tests.support.factories import sighting, submitted
 
 COVERT = "Synthetic Covert Unit"

@@ -5,13 +5,13 @@ from datetime import datetime, timedelta
 
 from schemas.alerts import AlertType, Priority
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate
-from services.alerts.detectors.trap_house import (
+from services.alerts.patterns.trap_house.rule import (
     ChildAtPremises,
     Premises,
     detect_trap_house,
     detect_trap_houses_of_person,
 )
+from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"

@@ -15,8 +15,8 @@ from schemas.alerts import (
     SubgraphNode,
 )
 from services.alerts.actions import Action
-from services.alerts.detectors.candidate import AlertCandidate
 from services.alerts.lifecycle import AlertChanged, HistoryEntry
+from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
 
 

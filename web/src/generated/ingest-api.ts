@@ -1119,7 +1119,7 @@ export interface components {
          * PlaceCategory
          * @description Premises categories (domain.md section 4.0): the hotspot list, the protective places
          *     children go to be safe, and the rest. What each takes part in is one table in
-         *     services/alerts/detectors/place_rules.py (README "Places and the patterns they take part in").
+         *     services/alerts/shared/place_rules.py (README "Places and the patterns they take part in").
          * @enum {string}
          */
         PlaceCategory: "take_away" | "taxi_rank" | "bus_or_train_station" | "off_licence" | "hotel" | "seaside_or_rural_town" | "town_centre" | "shopping_centre" | "school" | "youth_club" | "sports_club" | "library" | "place_of_worship" | "health_service" | "family_service" | "care_home" | "private_address" | "park" | "other";

@@ -83,7 +83,7 @@ export type Address = string;
 /**
  * Premises categories (domain.md section 4.0): the hotspot list, the protective places
  * children go to be safe, and the rest. What each takes part in is one table in
- * services/alerts/detectors/place_rules.py (README "Places and the patterns they take part in").
+ * services/alerts/shared/place_rules.py (README "Places and the patterns they take part in").
  */
 export type PlaceCategory =
   | "take_away"
@@ -556,7 +556,7 @@ export type PersonRole1 =
 /**
  * Premises categories (domain.md section 4.0): the hotspot list, the protective places
  * children go to be safe, and the rest. What each takes part in is one table in
- * services/alerts/detectors/place_rules.py (README "Places and the patterns they take part in").
+ * services/alerts/shared/place_rules.py (README "Places and the patterns they take part in").
  *
  * This interface was referenced by `ReportCreate`'s JSON-Schema
  * via the `definition` "PlaceCategory".

@@ -1,1 +1,0 @@
-"""Pattern detectors, one module each; framework-free use cases over a graph port."""

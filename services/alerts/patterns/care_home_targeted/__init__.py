@@ -1,0 +1,1 @@
+"""P14 care home targeted: one outsider linked to residents of care homes."""

@@ -1,0 +1,60 @@
+"""Cypher of P14 care home targeted. Values are $parameters. It starts from the one entity it is
+given, found by its id, and reads only its links within the window, so the cost of an event does
+not grow with the size of the graph.
+
+Entities are named as the report that links them does (what its MENTIONS keeps), never by
+the node's own properties.
+"""
+
+# An adult as GET_ANCHOR (alerts) says; a professional as any report (not retracted) says.
+GET_EXTERNAL = """
+MATCH (e:Entity {id: $entity_id})
+WHERE e:Person OR e:Vehicle OR e:Phone OR e:Handle
+OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(e)
+WHERE NOT coalesce(r.retracted, false)
+WITH e, collect(m.young_person) AS young, collect(m.role) AS roles
+RETURN e.id AS id, e.kind AS kind,
+       CASE WHEN 'professional' IN roles THEN 'professional' ELSE head(roles) END AS role,
+       size(young) > 0 AND none(y IN young WHERE y) AS adult
+"""
+
+# Residents of care homes directly linked to the entity ($links: relationship types), with the
+# reports that say where they are placed (PLACED_AT) and what those reports call the home. A care
+# home as the reports that are not retracted give its category (the earliest that is not
+# 'other', as GET_PLACE), with the reports that give it; `said` as in the pupils' queries.
+FIND_RESIDENTS_LINKED = """
+MATCH (e:Entity {id: $entity_id})-[l]-(p:Person)-[pl:PLACED_AT]->(h:Location)
+WHERE type(l) IN $links AND l.last_seen >= datetime($since)
+CALL (h) {
+  MATCH (c:Report)-[mc:MENTIONS]->(h)
+  WHERE NOT coalesce(c.retracted, false) AND coalesce(mc.category, 'other') <> 'other'
+  WITH c, mc ORDER BY c.observed_at, c.id
+  RETURN collect({id: c.id, observed_at: toString(c.observed_at), category: mc.category})
+    AS categorised
+}
+WITH e, l, p, pl, h, categorised
+WHERE head(categorised).category = 'care_home'
+UNWIND l.report_ids AS report_id
+MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
+WHERE r.observed_at >= datetime($since)
+CALL (p) {
+  MATCH (t:Report)-[mt:MENTIONS]->(p)
+  WHERE NOT coalesce(t.retracted, false)
+  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
+                  young: coalesce(mt.young_person, false), age: mt.age,
+                  needs: coalesce(mt.learning_disability, false)
+                         OR coalesce(mt.additional_needs, false)}) AS said
+}
+RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
+       coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
+         AS vulnerable, said,
+       [x IN categorised WHERE x.category = 'care_home' | {id: x.id, observed_at: x.observed_at}]
+         AS category_reports,
+       h.id AS home_id, head([(r)-[mh:MENTIONS]->(h) | mh.name]) AS home_name,
+       COLLECT { MATCH (a:Report)-[ma:MENTIONS]->(h)
+                 WHERE a.id IN pl.report_ids AND NOT coalesce(a.retracted, false)
+                 RETURN {id: a.id, observed_at: toString(a.observed_at), name: ma.name} }
+         AS residency,
+       head([(r)-[me:MENTIONS]->(e) | me.name]) AS entity_name,
+       type(l) AS link, r.id AS report_id, toString(r.observed_at) AS observed_at
+"""

@@ -1,0 +1,1 @@
+"""P12 cuckooing: non-residents at a vulnerable tenant's address."""

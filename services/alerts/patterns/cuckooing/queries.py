@@ -1,0 +1,84 @@
+"""Cypher of P12 cuckooing. Values are $parameters. It starts from the one entity it is given,
+found by its id, and reads only its links within the window, so the cost of an event does not
+grow with the size of the graph.
+
+Entities are named as the report that links them does (what its MENTIONS keeps), never by
+the node's own properties.
+"""
+
+# The address: its local authority as the latest report that gives one does; the reports behind
+# its vulnerable-tenant and cuckooing statuses (not retracted), with what each calls it; and each
+# tenant with what the reports that say they are the tenant (TENANT_OF) say of them.
+GET_ADDRESS = """
+MATCH (l:Location {id: $location_id})
+CALL (l) {
+  OPTIONAL MATCH (a:Report)-[ma:MENTIONS]->(l)
+  WHERE NOT coalesce(a.retracted, false) AND ma.local_authority IS NOT NULL
+  WITH a, ma ORDER BY a.observed_at DESC, a.id DESC
+  LIMIT 1
+  RETURN ma.local_authority AS local_authority,
+         CASE WHEN a IS NULL THEN [] ELSE [{id: a.id, observed_at: toString(a.observed_at)}] END
+           AS area_reports
+}
+CALL (l) {
+  MATCH (t:Person)-[tl:TENANT_OF]->(l)
+  MATCH (r:Report)-[m:MENTIONS]->(t)
+  WHERE r.id IN tl.report_ids AND NOT coalesce(r.retracted, false)
+  WITH t, collect({id: r.id, observed_at: toString(r.observed_at), name: m.name, role: m.role})
+         AS said
+  RETURN collect({id: t.id, said: said}) AS tenants
+}
+RETURN l.id AS id, local_authority, area_reports, tenants,
+       COLLECT { MATCH (r:Report)
+                 WHERE r.id IN coalesce(l.vulnerable_tenant_reports, [])
+                   AND NOT coalesce(r.retracted, false)
+                 RETURN {id: r.id, observed_at: toString(r.observed_at),
+                         name: head([(r)-[m:MENTIONS]->(l) | m.name])} } AS vulnerable_tenant,
+       COLLECT { MATCH (r:Report)
+                 WHERE r.id IN coalesce(l.cuckooing_reports, [])
+                   AND NOT coalesce(r.retracted, false)
+                 RETURN {id: r.id, observed_at: toString(r.observed_at),
+                         name: head([(r)-[m:MENTIONS]->(l) | m.name])} } AS cuckooing
+"""
+
+# Each report that places a person at the address, as that report names and describes them;
+# where it does not give their home authority, the latest report that does (`home_reports`);
+# `said`: what each report (not retracted) says of their age and needs; a professional as any
+# report (not retracted) says (a professional is no visitor: that can only keep an alert back).
+FIND_VISITS_AT_ADDRESS = """
+MATCH (l:Location {id: $location_id})<-[s:SEEN_AT]-(p:Person)
+WHERE s.last_seen >= datetime($since)
+UNWIND s.report_ids AS report_id
+MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
+WHERE r.observed_at >= datetime($since)
+CALL (r, p) {
+  OPTIONAL MATCH (h:Report)-[mh:MENTIONS]->(p)
+  WHERE NOT coalesce(h.retracted, false) AND mh.home_local_authority IS NOT NULL
+  WITH h, mh ORDER BY h = r DESC, h.observed_at DESC, h.id DESC
+  LIMIT 1
+  RETURN mh.home_local_authority AS home_local_authority,
+         CASE WHEN h IS NULL THEN [] ELSE [{id: h.id, observed_at: toString(h.observed_at)}] END
+           AS home_reports
+}
+CALL (p) {
+  MATCH (t:Report)-[mt:MENTIONS]->(p)
+  WHERE NOT coalesce(t.retracted, false)
+  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
+                  young: coalesce(mt.young_person, false), age: mt.age,
+                  needs: coalesce(mt.learning_disability, false)
+                         OR coalesce(mt.additional_needs, false)}) AS said
+}
+RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
+       coalesce(m.young_person, false) AS young,
+       m.age IS NULL AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer',
+                                                             'vulnerable_adult', 'professional']
+         AS age_unknown, said,
+       coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
+         AS vulnerable,
+       home_local_authority, home_reports,
+       CASE WHEN EXISTS { (x:Report)-[mx:MENTIONS]->(p)
+                          WHERE mx.role = 'professional' AND NOT coalesce(x.retracted, false) }
+            THEN 'professional' ELSE coalesce(m.role, 'unknown') END AS role,
+       head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
+       r.id AS report_id, toString(r.observed_at) AS observed_at
+"""

@@ -1,0 +1,1 @@
+"""P15 debt bondage: drugs or cash seized from a child."""

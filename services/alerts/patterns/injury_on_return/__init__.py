@@ -1,0 +1,1 @@
+"""P19 injury on return: a child found or back from a missing episode injured."""

@@ -1,0 +1,40 @@
+"""The Neo4j adapter P04, P06 (a) and P17 read through."""
+
+from datetime import datetime
+
+from services.alerts.patterns.linked_children import queries
+from services.alerts.patterns.linked_children.rule import Anchor, ChildLink
+from services.alerts.shared.provenance import UNNAMED, traits_of
+from services.alerts.shared_reads import Reader
+
+
+class Neo4jLinkedChildrenGraph(Reader):
+    """Reads an adult, vehicle or phone and the children linked to it."""
+
+    async def anchor(self, entity_id: str) -> Anchor | None:
+        """The entity, or None when it is not an adult, vehicle or phone in the graph."""
+        rows = await self._rows(queries.GET_ANCHOR, entity_id=entity_id)
+        if not rows:
+            return None
+        row = rows[0]
+        return Anchor(id=row["id"], kind=row["kind"], name=UNNAMED, adult=bool(row["adult"]))
+
+    async def children_linked(self, entity_id: str, *, since: datetime) -> list[ChildLink]:
+        """Every report since a time that links a young person directly to the entity."""
+        rows = await self._rows(
+            queries.FIND_CHILDREN_LINKED, entity_id=entity_id, since=since.isoformat()
+        )
+        return [
+            ChildLink(
+                person_id=r["person_id"],
+                person_name=r["person_name"] or UNNAMED,
+                age=r["age"],
+                vulnerable=bool(r["vulnerable"]),
+                report_id=r["report_id"],
+                observed_at=datetime.fromisoformat(r["observed_at"]),
+                anchor_name=r["anchor_name"],
+                young_here=bool(r["young_here"]),
+                traits=traits_of(r["said"]),
+            )
+            for r in rows
+        ]

@@ -1,0 +1,50 @@
+"""Cypher of P04, P06 (a), P17 linked children. Values are $parameters. It starts from the one
+entity it is given, found by its id, and reads only its links within the window, so the cost of
+an event does not grow with the size of the graph.
+
+Entities are named as the report that links them does (what its MENTIONS keeps), never by
+the node's own properties.
+"""
+
+# A person is an adult when reports (not retracted) mention them and none calls them a young
+# person: never from the node's role, which any report (a retracted one too) may have given.
+GET_ANCHOR = """
+MATCH (e:Entity {id: $entity_id})
+WHERE e:Person OR e:Vehicle OR e:Phone
+OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(e)
+WHERE NOT coalesce(r.retracted, false)
+WITH e, collect(m.young_person) AS young
+RETURN e.id AS id, e.kind AS kind,
+       (size(young) > 0 AND none(y IN young WHERE y)) AS adult
+"""
+
+# Direct links only (association, approach, found-with, vehicle, phone, online), never
+# co-presence at a place, and only reports within the window that name the other as a child;
+# each names the child and the entity, and gives the child's needs, as that report does.
+FIND_CHILDREN_LINKED = """
+MATCH (e:Entity {id: $entity_id})-[l]-(p:Person)
+WHERE type(l) IN ['ASSOCIATES_WITH', 'APPROACHED', 'FOUND_WITH', 'IN_VEHICLE', 'USES_PHONE',
+                  'CONTACTED_BY', 'LINKED_ONLINE', 'NO_CONTACT_WITH']
+UNWIND l.report_ids AS report_id
+MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
+WHERE r.observed_at >= datetime($since)
+  AND (m.young_person OR (m.age IS NULL
+       AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',
+                                                'professional']))
+CALL (p) {
+  MATCH (t:Report)-[mt:MENTIONS]->(p)
+  WHERE NOT coalesce(t.retracted, false)
+  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
+                  young: coalesce(mt.young_person, false), age: mt.age,
+                  needs: coalesce(mt.learning_disability, false)
+                         OR coalesce(mt.additional_needs, false)}) AS said
+}
+WITH e, p, r, m, said
+WHERE m.young_person OR any(x IN said WHERE x.young)
+RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
+       coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
+         AS vulnerable,
+       coalesce(m.young_person, false) AS young_here, said,
+       head([(r)-[me:MENTIONS]->(e) | me.name]) AS anchor_name,
+       r.id AS report_id, toString(r.observed_at) AS observed_at
+"""

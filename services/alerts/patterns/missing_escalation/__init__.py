@@ -1,0 +1,1 @@
+"""P07 missing escalation: more or longer missing episodes than in the window before."""

@@ -1,0 +1,63 @@
+"""The Neo4j adapter P02 peer group reads through."""
+
+from datetime import datetime
+
+from schemas.entities import PlaceCategory
+from services.alerts.patterns.peer_group_context import queries
+from services.alerts.patterns.peer_group_context.rule import Named, PeerAnchor, PupilLink
+from services.alerts.shared.provenance import UNNAMED, reports_of, traits_of
+from services.alerts.shared_reads import Reader, names_of
+
+# The query that finds the pupils linked to each kind of peer-group anchor.
+PUPILS_OF_ANCHOR = {
+    "location": queries.FIND_PUPILS_SEEN_AT,
+    "person": queries.FIND_PUPILS_APPROACHED_BY,
+    "group": queries.FIND_PUPILS_APPROACHED_BY,
+    "vehicle": queries.FIND_PUPILS_IN_VEHICLE,
+}
+
+
+class Neo4jPeerGroupGraph(Reader):
+    """Reads a place, approacher or vehicle and the pupils linked to it."""
+
+    async def anchor(self, entity_id: str) -> PeerAnchor | None:
+        """The entity, or None when it is not in the graph."""
+        rows = await self._rows(queries.GET_PEER_ANCHOR, entity_id=entity_id)
+        if not rows:
+            return None
+        row = rows[0]
+        category = row["category"]
+        return PeerAnchor(
+            id=row["id"],
+            kind=row["kind"],
+            name=UNNAMED,
+            category=PlaceCategory(category) if category else None,
+            drugs_house=bool(row["drugs_house_reports"]),
+            category_reports=reports_of(row["category_reports"]),
+            drugs_house_reports=reports_of(row["drugs_house_reports"]),
+        )
+
+    async def pupils_linked(self, anchor: PeerAnchor, *, since: datetime) -> list[PupilLink]:
+        """Every report since a time that links a pupil of some school to the anchor."""
+        query = PUPILS_OF_ANCHOR.get(anchor.kind)
+        if query is None:
+            return []
+        rows = await self._rows(query, entity_id=anchor.id, since=since.isoformat())
+        return [
+            PupilLink(
+                person_id=r["person_id"],
+                person_name=r["person_name"] or UNNAMED,
+                age=r["age"],
+                vulnerable=bool(r["vulnerable"]),
+                school=Named(id=r["school_id"], name=r["school_name"] or ""),
+                approached=bool(r["approached"]),
+                report_id=r["report_id"],
+                observed_at=datetime.fromisoformat(r["observed_at"]),
+                via=tuple(Named(id=v["id"], name=v["name"] or UNNAMED) for v in r["via"]),
+                anchor_name=r["anchor_name"],
+                enrolment=reports_of(r["enrolment"]),
+                school_names=names_of(r["enrolment"]),
+                traits=traits_of(r["said"]),
+            )
+            for r in rows
+        ]

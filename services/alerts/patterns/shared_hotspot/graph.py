@@ -1,0 +1,46 @@
+"""The Neo4j adapter P01 shared hotspot reads through."""
+
+from datetime import datetime
+
+from schemas.entities import PlaceCategory
+from services.alerts.patterns.shared_hotspot import queries
+from services.alerts.patterns.shared_hotspot.rule import Place, Sighting
+from services.alerts.shared.provenance import UNNAMED, reports_of, traits_of
+from services.alerts.shared_reads import Reader
+
+
+class Neo4jHotspotGraph(Reader):
+    """Reads places and the young people linked to them."""
+
+    async def place(self, location_id: str) -> Place | None:
+        """The place, or None when it is not in the graph."""
+        rows = await self._rows(queries.GET_PLACE, location_id=location_id)
+        if not rows:
+            return None
+        row = rows[0]
+        return Place(
+            id=row["id"],
+            name=UNNAMED,
+            category=PlaceCategory(row["category"]),
+            category_reports=reports_of(row["category_reports"]),
+        )
+
+    async def young_people_at(self, location_id: str, *, since: datetime) -> list[Sighting]:
+        """Every report since a time that links a young person to the place."""
+        rows = await self._rows(
+            queries.FIND_YOUNG_PEOPLE_AT_PLACE, location_id=location_id, since=since.isoformat()
+        )
+        return [
+            Sighting(
+                person_id=r["person_id"],
+                person_name=r["person_name"] or UNNAMED,
+                age=r["age"],
+                report_id=r["report_id"],
+                observed_at=datetime.fromisoformat(r["observed_at"]),
+                place_name=r["place_name"],
+                young_here=bool(r["young_here"]),
+                traits=traits_of(r["said"]),
+                approached=bool(r["approached"]),
+            )
+            for r in rows
+        ]

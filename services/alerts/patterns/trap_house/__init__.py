@@ -1,0 +1,1 @@
+"""P11 trap house: children found or seen at premises known as a drugs house."""

@@ -1,0 +1,53 @@
+"""Cypher of P11 trap house. Values are $parameters. It starts from the one entity it is given,
+found by its id, and reads only its links within the window, so the cost of an event does not
+grow with the size of the graph.
+
+Entities are named as the report that links them does (what its MENTIONS keeps), never by
+the node's own properties.
+"""
+
+# The premises, and the first report (not retracted) that gave it drugs-house status: a status no
+# report gives is none.
+GET_PREMISES = """
+MATCH (l:Location {id: $location_id})
+OPTIONAL MATCH (sr:Report {id: l.drugs_house_report})
+WHERE NOT coalesce(sr.retracted, false)
+RETURN l.id AS id, coalesce(l.drugs_house, false) AND sr IS NOT NULL AS drugs_house,
+       toString(l.drugs_house_since) AS since, sr.id AS status_report,
+       head([(sr)-[m:MENTIONS]->(l) | m.name]) AS status_name
+"""
+
+# Each report that links a young person to the premises, as FIND_YOUNG_PEOPLE_AT_PLACE (alerts).
+FIND_CHILDREN_AT_PREMISES = """
+MATCH (l:Location {id: $location_id})<-[s:SEEN_AT|FREQUENTS]-(p:Person)
+WHERE s.last_seen >= datetime($since)
+UNWIND s.report_ids AS report_id
+MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
+WHERE r.observed_at >= datetime($since)
+  AND (m.young_person OR (m.age IS NULL
+       AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',
+                                                'professional']))
+CALL (p) {
+  MATCH (t:Report)-[mt:MENTIONS]->(p)
+  WHERE NOT coalesce(t.retracted, false)
+  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
+                  young: coalesce(mt.young_person, false), age: mt.age,
+                  needs: coalesce(mt.learning_disability, false)
+                         OR coalesce(mt.additional_needs, false)}) AS said
+}
+WITH l, p, r, m, said
+WHERE m.young_person OR any(x IN said WHERE x.young)
+RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
+       coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
+         AS vulnerable,
+       coalesce(m.young_person, false) AS young_here, said,
+       head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
+       r.id AS report_id, toString(r.observed_at) AS observed_at
+"""
+
+FIND_DRUGS_HOUSES_OF = """
+MATCH (p:Person {id: $person_id})-[s:SEEN_AT|FREQUENTS]->(l:Location)
+WHERE l.drugs_house AND s.last_seen >= datetime($since)
+RETURN DISTINCT l.id AS location_id
+ORDER BY location_id
+"""

@@ -1,0 +1,191 @@
+"""The base of every pattern's Neo4j adapter, and the reads of a child that several patterns
+share: the child, their missing episodes, and where they were found or seen.
+
+Every fact comes with the reports that state it, and every name with the report that gives it,
+so that a detector cites what it uses and names only as its cited reports do.
+"""
+
+import asyncio
+import json
+from datetime import date, datetime
+from typing import Any
+
+from neo4j import AsyncDriver
+
+from services.alerts import queries
+from services.alerts.detection_context import Context, window
+from services.alerts.shared.episodes import (
+    Child,
+    Companion,
+    Episode,
+    FoundPlace,
+    Said,
+    normalise_area,
+)
+from services.alerts.shared.provenance import UNNAMED, Names, reports_of, traits_of
+from services.alerts.shared.whereabouts import Whereabouts
+
+
+def when(value: str | None) -> datetime | None:
+    """A time as Cypher's toString gives it, or None."""
+    return datetime.fromisoformat(value) if value else None
+
+
+def day(value: str | None) -> date | None:
+    """A date as Cypher's toString gives it, or None."""
+    return date.fromisoformat(value) if value else None
+
+
+def names_of(rows: list[dict[str, Any]] | None) -> Names:
+    """What each report of a query's `[{id, name}]` list calls an entity."""
+    return {row["id"]: row["name"] for row in rows or [] if row.get("name")}
+
+
+def areas_of(*given: str | None) -> frozenset[str]:
+    """The areas given, normalised; the ones not given left out."""
+    return frozenset(normalise_area(n) for n in given if n)
+
+
+class Reader:
+    """Reads rows of one database; each pattern's adapter adds what its rule reads."""
+
+    def __init__(self, *, driver: AsyncDriver, database: str) -> None:
+        self._driver = driver
+        self._database = database
+
+    async def _rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        records, _, _ = await self._driver.execute_query(query, params, database_=self._database)
+        return [r.data() for r in records]
+
+
+def _place(row: dict[str, Any]) -> FoundPlace | None:
+    if row["place_id"] is None:
+        return None
+    return FoundPlace(
+        id=row["place_id"],
+        name=row["place_name"] or UNNAMED,
+        areas=areas_of(row["local_authority"], row["police_force_area"]),
+    )
+
+
+def _episode(row: dict[str, Any]) -> Episode:
+    reports = {
+        rid: datetime.fromisoformat(at)
+        for rid, at in ((row["opened_id"], row["opened_at"]), (row["closed_id"], row["closed_at"]))
+        if rid is not None and at is not None
+    }
+    return Episode(
+        id=row["id"],
+        started_at=when(row["started_at"]),
+        ended_at=when(row["ended_at"]),
+        reports=reports,
+        found_at=_place(row),
+        companions=tuple(
+            Companion(
+                id=c["id"],
+                name=c["name"] or UNNAMED,
+                adult=c["adult"],
+                tenant=c["tenant"],
+                reports=reports_of(c["reports"]),
+            )
+            for c in row["companions"]
+        ),
+        items=frozenset(row["items"]),
+        circumstances=row["circumstances"],
+        condition=frozenset(row["condition"]),
+    )
+
+
+class Neo4jChildGraph(Reader):
+    """Reads children, their missing episodes, and where they were found or seen.
+
+    Given the detection's `once`, each of these reads is made once for all the detectors of one
+    entity that make it (several read the same child, episodes and whereabouts).
+    """
+
+    def __init__(
+        self,
+        *,
+        driver: AsyncDriver,
+        database: str,
+        once: dict[tuple[str, str], asyncio.Future[Any]] | None = None,
+    ) -> None:
+        super().__init__(driver=driver, database=database)
+        self._once = once
+
+    async def _shared_rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        if self._once is None:
+            return await self._rows(query, **params)
+        key = (query, json.dumps(params, sort_keys=True))
+        if key not in self._once:
+            self._once[key] = asyncio.ensure_future(self._rows(query, **params))
+        rows: list[dict[str, Any]] = await self._once[key]
+        return rows
+
+    async def person(self, person_id: str) -> tuple[Child, bool] | None:
+        """The person as a Child (what each report says of them), and whether any report calls
+        them a young person."""
+        rows = await self._shared_rows(queries.GET_PERSON, person_id=person_id)
+        if not rows:
+            return None
+        row = rows[0]
+        child = Child(
+            id=row["id"],
+            name=UNNAMED,
+            age=None,
+            vulnerable=False,
+            known_areas=areas_of(*(a for known in row["known"] for a in known["areas"])),
+            said={
+                s["id"]: Said(name=s["name"], age=s["age"], vulnerable=bool(s["needs"]))
+                for s in row["said"]
+            },
+            traits=traits_of(row["said"]),
+            area_statements=tuple(reports_of(known["reports"]) for known in row["known"]),
+        )
+        return child, bool(row["young"])
+
+    async def episodes(self, person_id: str, *, since: datetime) -> list[Episode]:
+        """The person's missing episodes that began (or ended) since a time, oldest first."""
+        rows = await self._shared_rows(
+            queries.EPISODES_OF, person_id=person_id, since=since.isoformat()
+        )
+        return [_episode(row) for row in rows]
+
+    async def whereabouts(self, person_id: str, *, since: datetime) -> list[Whereabouts]:
+        """Where the child was found or seen, report by report, since a time."""
+        rows = await self._shared_rows(
+            queries.WHEREABOUTS, person_id=person_id, since=since.isoformat()
+        )
+        return [
+            Whereabouts(
+                place=FoundPlace(
+                    id=row["place_id"],
+                    name=row["place_name"] or UNNAMED,
+                    areas=areas_of(row["local_authority"], row["police_force_area"]),
+                    drugs_house=bool(row["drugs_house_reports"]),
+                    drugs_house_reports=reports_of(row["drugs_house_reports"]),
+                    area_reports=reports_of(row["area_reports"]),
+                ),
+                report_id=row["report_id"],
+                observed_at=datetime.fromisoformat(row["observed_at"]),
+                items=frozenset(row["items"]),
+                adults_present=tuple(row["adults"]),
+                circumstances=row["circumstances"],
+                report_type=row["report_type"],
+            )
+            for row in rows
+        ]
+
+
+async def child(graph: Neo4jChildGraph, person_id: str) -> Child | None:
+    """The person as a Child, when some report calls them a young person."""
+    person = await graph.person(person_id)
+    return person[0] if person is not None and person[1] else None
+
+
+def whereabouts_since(ctx: Context) -> datetime:
+    """How far back P09, P15 and P23 read where a child was found or seen, and their episodes:
+    the missing window or P15's seizure window, whichever is longer (one window for the three,
+    as when one runner read them once for all three)."""
+    days = ctx.settings.alerts_missing_window_days
+    return window(ctx, max(days, ctx.settings.alerts_debt_bondage_days))

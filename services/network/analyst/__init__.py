@@ -1,0 +1,1 @@
+"""The analyst API (FastAPI): audited reads of the graph, resolution decisions and exports."""

@@ -1,0 +1,472 @@
+"""Cypher of the analyst API's reads. Values are always $parameters.
+
+Every entity node also carries the label Entity (ids are unique across kinds: `person:...`,
+`location:...`), so links and analyst queries can reach any kind through one index. Labels,
+relationship types and shared properties are those schemas/graph.py declares; a link's type comes
+from its LinkType enum, never from request text. A statement reads an evidence entry's field at
+the position schemas/graph.py gives it, passed as `$evidence` (`evidence_fields()`).
+"""
+
+# ---------------------------------------------------------------- analyst reads
+# Visibility: a link is visible when one of its evidence entries
+# (`observed|source|intelligence|audience|report id`) names one of the caller's $audiences and
+# meets the grading and time filters; a node when a report the caller may see mentions it.
+# Links return their visible entries as `grading|report id|handling code` (P for the audience
+# `all`, else C), so a caller learns a report's handling code but never its audiences.
+# A retracted report is kept (r.retracted is set) but read by none of these: its evidence has
+# left every link, entities' audiences were recomputed without it, and report reads skip it.
+
+EXPAND_NEIGHBOURS = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})-[l]-(m:Entity)
+WHERE type(l) IN $types
+  AND any(a IN m.audiences WHERE a IN $audiences)
+  AND any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+          AND split(e, '|')[$evidence.source] <= $max_source
+          AND split(e, '|')[$evidence.intelligence] <= $max_intelligence
+          AND split(e, '|')[$evidence.observed] >= $since
+          AND split(e, '|')[$evidence.observed] <= $until)
+WITH n, l, m
+ORDER BY l.last_seen DESC
+WITH n, collect({link: l, other: m}) AS found
+WITH n, found, CASE WHEN n.category IN $busy_categories THEN $busy_cap ELSE $cap END AS keep
+UNWIND found[..keep] AS f
+WITH n, f.link AS l, f.other AS m, size(found) > keep AS capped
+WITH n, l, m, capped,
+     [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+        AND split(e, '|')[$evidence.source] <= $max_source
+        AND split(e, '|')[$evidence.intelligence] <= $max_intelligence
+        AND split(e, '|')[$evidence.observed] >= $since
+        AND split(e, '|')[$evidence.observed] <= $until] AS seen
+RETURN n.id AS from_id, m.id AS other_id, startNode(l).id AS source, endNode(l).id AS target,
+       type(l) AS type, l.count AS count, toString(l.first_seen) AS first_seen,
+       toString(l.last_seen) AS last_seen, capped,
+       [x IN coalesce(l.detail_entries, [])
+        WHERE left(x, 36) IN [e IN seen | split(e, '|')[$evidence.report_id]]
+        | substring(x, 37)] AS details,
+       [e IN seen | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
+                    + '|' + split(e, '|')[$evidence.report_id]
+                    + '|' + CASE split(e, '|')[$evidence.audience] WHEN 'all' THEN 'P' ELSE 'C' END]
+         AS evidence
+"""
+
+# A node's properties are what the reports the caller may see said of it (each MENTIONS keeps
+# what its report said), never the node's own, which any report may have filled in.
+VISIBLE_NODES = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+WHERE any(a IN n.audiences WHERE a IN $audiences)
+CALL (n) {
+  MATCH (r:Report)-[m:MENTIONS]->(n)
+  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+  WITH m ORDER BY r.observed_at, r.id
+  WITH collect(m) AS said
+  RETURN said[0].name AS label,
+         coalesce(head([x IN said WHERE x.category <> 'other' | x.category]),
+                  head([x IN said WHERE x.category IS NOT NULL | x.category])) AS category,
+         head([x IN said WHERE x.role IS NOT NULL AND x.role <> 'unknown' | x.role]) AS role,
+         head([x IN said WHERE x.lat IS NOT NULL | [x.lat, x.lon]]) AS coordinates
+}
+RETURN n.id AS id, n.kind AS kind, label, category,
+       CASE WHEN n.kind = 'person' THEN coalesce(role, 'unknown') END AS role,
+       coalesce(coordinates[0], n.centroid_lat) AS lat,
+       coalesce(coordinates[1], n.centroid_lon) AS lon
+"""
+
+# The shortest visible path within N links, one statement per N from 1 to 6: a variable-length
+# bound cannot be a parameter, and the search must stop at max_depth, not look further and drop
+# what it found. They differ only in the bound; reads.py picks one by max_depth. No predicate on
+# the whole path (length(p)): it would make Neo4j fall back to an exhaustive search when no path
+# qualifies (seconds on a big graph).
+SHORTEST_PATH_WITHIN_1 = """
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = shortestPath((a)-[*..1]-(b))
+WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
+  AND all(l IN relationships(p)
+          WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
+RETURN [n IN nodes(p) | n.id] AS node_ids,
+       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
+         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
+                      + '|' + split(e, '|')[$evidence.report_id]
+                      + '|' + CASE split(e, '|')[$evidence.audience]
+                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
+         AS links
+"""
+
+SHORTEST_PATH_WITHIN_2 = """
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = shortestPath((a)-[*..2]-(b))
+WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
+  AND all(l IN relationships(p)
+          WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
+RETURN [n IN nodes(p) | n.id] AS node_ids,
+       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
+         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
+                      + '|' + split(e, '|')[$evidence.report_id]
+                      + '|' + CASE split(e, '|')[$evidence.audience]
+                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
+         AS links
+"""
+
+SHORTEST_PATH_WITHIN_3 = """
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = shortestPath((a)-[*..3]-(b))
+WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
+  AND all(l IN relationships(p)
+          WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
+RETURN [n IN nodes(p) | n.id] AS node_ids,
+       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
+         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
+                      + '|' + split(e, '|')[$evidence.report_id]
+                      + '|' + CASE split(e, '|')[$evidence.audience]
+                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
+         AS links
+"""
+
+SHORTEST_PATH_WITHIN_4 = """
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = shortestPath((a)-[*..4]-(b))
+WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
+  AND all(l IN relationships(p)
+          WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
+RETURN [n IN nodes(p) | n.id] AS node_ids,
+       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
+         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
+                      + '|' + split(e, '|')[$evidence.report_id]
+                      + '|' + CASE split(e, '|')[$evidence.audience]
+                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
+         AS links
+"""
+
+SHORTEST_PATH_WITHIN_5 = """
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = shortestPath((a)-[*..5]-(b))
+WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
+  AND all(l IN relationships(p)
+          WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
+RETURN [n IN nodes(p) | n.id] AS node_ids,
+       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
+         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
+                      + '|' + split(e, '|')[$evidence.report_id]
+                      + '|' + CASE split(e, '|')[$evidence.audience]
+                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
+         AS links
+"""
+
+SHORTEST_PATH_WITHIN_6 = """
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = shortestPath((a)-[*..6]-(b))
+WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
+  AND all(l IN relationships(p)
+          WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
+RETURN [n IN nodes(p) | n.id] AS node_ids,
+       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
+         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
+                      + '|' + split(e, '|')[$evidence.report_id]
+                      + '|' + CASE split(e, '|')[$evidence.audience]
+                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
+         AS links
+"""
+
+SEARCH_BY_KEYS = """
+UNWIND $keys AS key
+MATCH (:MatchKey {key: key})<-[:HAS_KEY]-(p:Person)
+WHERE any(a IN p.audiences WHERE a IN $audiences)
+WITH p, count(*) AS shared
+ORDER BY shared DESC, p.id
+LIMIT $limit
+RETURN p.id AS id
+"""
+
+SEARCH_BY_IDENTIFIER = """
+MATCH (i:Entity {id: $identifier_id})-[l]-(p:Person)
+WHERE any(a IN p.audiences WHERE a IN $audiences)
+  AND any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences)
+RETURN DISTINCT p.id AS id
+LIMIT $limit
+"""
+
+# Any word of a name, nickname or alias (the mention_names full-text index), kept only from
+# reports the caller may see: `said` is what those reports call the person, nothing else.
+SEARCH_BY_NAME_WORDS = """
+CALL db.index.fulltext.queryRelationships('mention_names', $words) YIELD relationship, score
+MATCH (r:Report)-[relationship]->(p:Person)
+WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+WITH p, relationship AS m, score
+LIMIT $scan
+WITH p, max(score) AS score, collect(m.name) AS names, collect(m.nicknames) AS nickname_lists
+RETURN p.id AS id, score,
+       [n IN names + reduce(all = [], k IN nickname_lists | all + coalesce(k, []))
+        WHERE n IS NOT NULL] AS said
+ORDER BY score DESC, id
+LIMIT $limit
+"""
+
+# The home is the latest visible report's (address and postcode together: people move); each
+# identifier scheme lists every value visible reports gave, so a conflict shows.
+PERSON_FACTS = """
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+WHERE any(a IN p.audiences WHERE a IN $audiences)
+CALL (p) {
+  MATCH (r:Report)-[m:MENTIONS]->(p)
+  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+  WITH r, m ORDER BY r.observed_at, r.id
+  RETURN collect(DISTINCT m.name) AS labels, collect(DISTINCT m.age) AS ages,
+         collect(m.nicknames) AS nickname_lists, max(r.observed_at) AS last_reported,
+         head(collect(m.date_of_birth)) AS date_of_birth,
+         head([x IN collect(m.role) WHERE x <> 'unknown']) AS role,
+         head(collect(m.home_local_authority)) AS home_local_authority,
+         last([x IN collect(m) WHERE x.home_address IS NOT NULL
+                                  OR x.home_postcode IS NOT NULL]) AS home,
+         collect(DISTINCT m.nhs_number) AS nhs_numbers, collect(DISTINCT m.upn) AS upns,
+         collect(DISTINCT m.pnc_id) AS pnc_ids, collect(DISTINCT m.pnd_id) AS pnd_ids,
+         collect(DISTINCT m.la_child_id) AS la_child_ids,
+         any(x IN collect(m.learning_disability) WHERE x) AS learning_disability,
+         any(x IN collect(m.looked_after) WHERE x) AS looked_after,
+         any(x IN collect(m.additional_needs) WHERE x) AS additional_needs
+}
+RETURN p.id AS id, labels, nickname_lists, date_of_birth, coalesce(role, 'unknown') AS role,
+       learning_disability, looked_after, additional_needs, home_local_authority,
+       home.home_address AS home_address, home.home_postcode AS home_postcode,
+       nhs_numbers, upns, pnc_ids, pnd_ids, la_child_ids,
+       ages, toString(last_reported) AS last_reported
+"""
+
+# What matching compares, from only the mentions and links of reports the caller may see: each
+# visible mention as its report said it, and the phones and handles visible evidence links.
+PERSON_MATCH_FACTS = """
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+WHERE any(a IN p.audiences WHERE a IN $audiences)
+CALL (p) {
+  MATCH (r:Report)-[m:MENTIONS]->(p)
+  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+  RETURN collect({name: m.name, nicknames: m.nicknames, date_of_birth: m.date_of_birth,
+                  age: m.age, observed_on: toString(date(r.observed_at)),
+                  home_address: m.home_address, home_postcode: m.home_postcode,
+                  nhs_number: m.nhs_number, upn: m.upn, pnc_id: m.pnc_id, pnd_id: m.pnd_id,
+                  la_child_id: m.la_child_id,
+                  home_local_authority: m.home_local_authority}) AS mentions
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[l:USES_PHONE|HAS_HANDLE]->(x:Entity)
+  WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences)
+  RETURN collect(DISTINCT x.id) AS contacts
+}
+RETURN p.id AS id, mentions, contacts
+"""
+
+# A person's identifiers, placements, missing episodes, departures and screenings, each as far
+# as the reports the caller may see state it.
+PERSON_DETAIL = """
+MATCH (p:Person {id: $id})
+CALL (p) {
+  OPTIONAL MATCH (p)-[l:USES_PHONE|HAS_HANDLE]->(x:Entity)
+  WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences)
+  WITH x, l ORDER BY l.last_seen DESC
+  RETURN collect(CASE WHEN x IS NULL THEN null
+                 ELSE {id: x.id, kind: x.kind, name: x.name,
+                       last_seen: toString(l.last_seen)} END) AS identifiers
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[l:PLACED_AT|ATTENDS]->(x:Location)
+  WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences)
+  WITH x, l ORDER BY l.last_seen DESC
+  RETURN collect(CASE WHEN x IS NULL THEN null
+                 ELSE {id: x.id, name: x.name, category: x.category, link: type(l),
+                       first_seen: toString(l.first_seen),
+                       last_seen: toString(l.last_seen)} END) AS placements
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[:WENT_MISSING]->(e:MissingEpisode)
+  OPTIONAL MATCH (o:Report {id: e.reported_by})
+  WHERE o.retracted IS NULL AND any(a IN o.audiences WHERE a IN $audiences)
+  OPTIONAL MATCH (c:Report {id: e.ended_by})
+  WHERE c.retracted IS NULL AND any(a IN c.audiences WHERE a IN $audiences)
+  OPTIONAL MATCH (e)-[:FOUND_AT]->(f:Location)
+  WITH e, o, c, f ORDER BY coalesce(e.started_at, e.ended_at) DESC
+  RETURN collect(CASE WHEN o IS NULL AND c IS NULL THEN null
+                 ELSE {id: e.id,
+                       started_at: CASE WHEN o IS NULL THEN null ELSE toString(e.started_at) END,
+                       ended_at: CASE WHEN c IS NULL THEN null ELSE toString(e.ended_at) END,
+                       found_at: CASE WHEN c IS NULL THEN null ELSE f.name END,
+                       circumstances: CASE WHEN c IS NULL THEN null ELSE e.circumstances END,
+                       condition: CASE WHEN c IS NULL THEN [] ELSE coalesce(e.condition, []) END,
+                       police_risk_grading:
+                         CASE WHEN o IS NULL THEN null ELSE e.police_risk_grading END,
+                       reported_by: o.id, ended_by: c.id} END) AS episodes
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[:DEPARTED]->(d:Departure)
+  OPTIONAL MATCH (r:Report {id: d.report_id})
+  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+  OPTIONAL MATCH (d)-[:LEFT_FROM]->(f:Location)
+  OPTIONAL MATCH (d)-[:HEADING_TO]->(t:Location)
+  WITH d, r, f, t ORDER BY d.left_at DESC
+  RETURN collect(CASE WHEN r IS NULL THEN null
+                 ELSE {id: d.id, report_id: r.id, left_at: toString(d.left_at),
+                       expected_back: toString(d.expected_back),
+                       carrying: coalesce(d.carrying, []), going_to: t.name,
+                       left_from: f.name} END) AS departures
+}
+CALL (p) {
+  OPTIONAL MATCH (r:Report {type: 'screening'})-[m:MENTIONS {part: 'screened'}]->(p)
+  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+  WITH r ORDER BY r.screened_on DESC, r.observed_at DESC
+  RETURN collect(CASE WHEN r IS NULL THEN null
+                 ELSE {report_id: r.id, screened_on: r.screened_on,
+                       outcome: r.screening_outcome, risk_level: r.screening_risk_level,
+                       review_date: r.screening_review_date} END) AS screenings
+}
+RETURN identifiers, placements, episodes, departures, screenings
+"""
+
+ENTITY_TIMELINE = """
+MATCH (n:Entity {id: $id})<-[m:MENTIONS]-(r:Report)
+WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+RETURN r.id AS report_id, r.type AS type, toString(r.observed_at) AS observed_at,
+       r.grading AS grading, m.part AS part, m.name AS named_as,
+       CASE WHEN r.source_protected AND r.source_agency <> $agency THEN null
+            ELSE r.source_agency END AS source_agency,
+       r.police_incident_ref AS police_incident_ref
+ORDER BY r.observed_at DESC, r.id
+SKIP $offset LIMIT $limit
+"""
+
+# Children missing now, as the caller may see it (issue 18): an episode a visible report started
+# and no visible report ended, the latest per child; named, placed and last seen as that report
+# says, and the latest visible report about them since. Every channel's reports, not only forms.
+MISSING_NOW = """
+MATCH (p:Person)-[:WENT_MISSING]->(e:MissingEpisode)
+WHERE e.started_at IS NOT NULL
+MATCH (o:Report {id: e.reported_by})
+WHERE o.retracted IS NULL AND any(a IN o.audiences WHERE a IN $audiences)
+OPTIONAL MATCH (c:Report {id: e.ended_by})
+WHERE c.retracted IS NULL AND any(a IN c.audiences WHERE a IN $audiences)
+WITH p, e, o, c WHERE c IS NULL
+WITH p, e, o ORDER BY e.started_at DESC
+WITH p, head(collect({e: e, o: o})) AS latest
+WITH p, latest.e AS e, latest.o AS o
+MATCH (o)-[m:MENTIONS {part: 'missing'}]->(p)
+CALL (o, e) {
+  OPTIONAL MATCH (o)-[ls:MENTIONS {part: 'last_seen'}]->(seen:Location)
+  OPTIONAL MATCH (e)-[:MISSING_FROM]->(home:Location)<-[hm:MENTIONS]-(o)
+  RETURN ls.name AS last_seen_place, seen.postcode AS last_seen_postcode,
+         hm.name AS missing_from, home.postcode AS missing_from_postcode
+  LIMIT 1
+}
+CALL (p, e) {
+  OPTIONAL MATCH (s:Report)-[:MENTIONS]->(p)
+  WHERE s.retracted IS NULL AND any(a IN s.audiences WHERE a IN $audiences)
+    AND s.observed_at > e.started_at AND s.id <> e.reported_by
+  WITH s ORDER BY s.observed_at DESC, s.id LIMIT 1
+  OPTIONAL MATCH (s)-[sm:MENTIONS]->(:Location)
+  RETURN s.id AS since_report_id, s.type AS since_type, toString(s.observed_at) AS since_at,
+         [x IN collect(sm.name) WHERE x IS NOT NULL] AS since_places
+}
+RETURN p.id AS person_id, m.name AS name, m.date_of_birth AS date_of_birth, m.age AS age,
+       e.id AS episode_id, toString(e.started_at) AS missing_since,
+       e.police_risk_grading AS police_risk_grading, o.id AS report_id,
+       CASE WHEN o.source_protected AND o.source_agency <> $agency THEN null
+            ELSE o.source_agency END AS reported_by,
+       last_seen_place, last_seen_postcode, missing_from, missing_from_postcode,
+       since_report_id, since_type, since_at, since_places
+ORDER BY e.started_at, p.id
+SKIP $offset LIMIT $limit
+"""
+
+COUNT_ENTITY_TIMELINE = """
+MATCH (n:Entity {id: $id})<-[:MENTIONS]-(r:Report)
+WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+RETURN count(DISTINCT r) AS total
+"""
+
+YOUNG_PEOPLE_LINKED = """
+MATCH (n:Entity {id: $id})<-[:MENTIONS]-(r:Report)-[m:MENTIONS]->(p:Person)
+WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+  AND m.young_person AND p.id <> $id
+RETURN p.id AS person_id, m.name AS named_as, m.age AS age, r.id AS report_id,
+       toString(r.observed_at) AS observed_at, m.part AS part
+ORDER BY r.observed_at DESC, p.id
+SKIP $offset LIMIT $limit
+"""
+
+CO_PRESENCE = """
+MATCH (p:Person {id: $id})-[s1:SEEN_AT]->(l:Location)<-[s2:SEEN_AT]-(o:Person)
+WHERE o <> p AND any(a IN o.audiences WHERE a IN $audiences)
+WITH p, l, o,
+     [e IN s1.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+      | split(e, '|')[$evidence.report_id]] AS mine,
+     [e IN s2.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+      | split(e, '|')[$evidence.report_id]] AS theirs
+UNWIND [x IN mine WHERE x IN theirs] AS report_id
+MATCH (r:Report {id: report_id})-[m:MENTIONS]->(o)
+WHERE r.retracted IS NULL
+RETURN DISTINCT o.id AS person_id, m.name AS named_as, l.id AS location_id,
+       l.name AS location, l.category AS category, r.id AS report_id,
+       toString(r.observed_at) AS observed_at
+ORDER BY observed_at DESC, person_id
+SKIP $offset LIMIT $limit
+"""
+
+POSSIBLE_MATCHES = """
+MATCH (a:Person)-[c:POSSIBLE_SAME_AS]->(b:Person)
+WHERE ($person_id IS NULL OR a.id = $person_id OR b.id = $person_id)
+  AND ($status IS NULL OR c.status = $status)
+  AND any(x IN a.audiences WHERE x IN $audiences) AND any(x IN b.audiences WHERE x IN $audiences)
+RETURN c.id AS id, a.id AS person_a, b.id AS person_b, c.score AS score, c.reasons AS reasons,
+       c.status AS status
+ORDER BY c.score DESC, c.id
+SKIP $offset LIMIT $limit
+"""
+
+FIND_CANDIDATE = """
+MATCH (a:Person)-[c:POSSIBLE_SAME_AS {id: $candidate_id}]->(b:Person)
+WHERE any(x IN a.audiences WHERE x IN $audiences) AND any(x IN b.audiences WHERE x IN $audiences)
+RETURN c.id AS id, a.id AS person_a, b.id AS person_b
+"""
+
+# The person, if visible; which of $report_ids the caller may see; which visible reports
+# mention the person (a retracted report is none of these).
+SPLIT_CHECK = """
+MATCH (p:Person {id: $person_id})
+WHERE any(a IN p.audiences WHERE a IN $audiences)
+CALL (p) {
+  MATCH (r:Report)-[:MENTIONS]->(p)
+  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+  RETURN collect(DISTINCT r.id) AS mentioning
+}
+CALL () {
+  UNWIND $report_ids AS report_id
+  MATCH (r:Report {id: report_id})
+  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+  RETURN collect(r.id) AS visible
+}
+RETURN p.id AS id, mentioning, visible
+"""
+
+# The audit's Neo4j copy (written by common.audit; entries are never changed or deleted).
+LIST_AUDIT = """
+MATCH (a:AuditEntry)
+WHERE ($user IS NULL OR a.user = $user) AND ($subject_id IS NULL OR $subject_id IN a.subject_ids)
+  AND ($action IS NULL OR a.action = $action)
+RETURN a.id AS id, toString(a.at) AS at, a.service AS service, a.user AS user,
+       a.agency AS agency, a.role AS role, a.action AS action, a.purpose AS purpose,
+       a.subject_ids AS subject_ids, a.parameters AS parameters, a.chain_id AS chain_id,
+       a.sequence AS sequence, a.prev_hash AS prev_hash, a.hash AS hash
+ORDER BY a.at DESC, a.id
+SKIP $offset LIMIT $limit
+"""

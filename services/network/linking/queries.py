@@ -1,0 +1,483 @@
+"""Cypher of the linking worker: linking a batch of reports, replay and retraction. Values
+are always $parameters.
+
+Every entity node also carries the label Entity (ids are unique across kinds: `person:...`,
+`location:...`), so links and analyst queries can reach any kind through one index. Labels,
+relationship types and shared properties are those schemas/graph.py declares; a link's type comes
+from its LinkType enum, never from request text. A statement reads an evidence entry's field at
+the position schemas/graph.py gives it, passed as `$evidence` (`evidence_fields()`).
+"""
+
+# ---------------------------------------------------------------- linking (a batch, one tx)
+# Every statement takes the rows of a whole batch of reports; each row names its report.
+
+# A report is written once: `written` says it already was (a redelivery, or a replay without
+# --wipe), so nothing an analyst's split or a retraction changed since is undone. A retraction
+# that arrived first left the node without a type: it is filled in, and `retracted` says to
+# link nothing.
+MERGE_REPORTS = """
+UNWIND $reports AS report
+MERGE (r:Report {id: report.id})
+WITH r, report, r.type IS NOT NULL AS written
+FOREACH (_ IN CASE WHEN written THEN [] ELSE [1] END |
+  SET r.type = report.type,
+      r.source_agency = report.source_agency,
+      r.submitted_by = report.submitted_by,
+      r.observed_at = datetime(report.observed_at),
+      r.reported_at = datetime(report.reported_at),
+      r.narrative = report.narrative,
+      r.grading = report.grading,
+      r.source_evaluation = report.source_evaluation,
+      r.intelligence_assessment = report.intelligence_assessment,
+      r.handling_code = report.handling_code,
+      r.handling_agencies = report.handling_agencies,
+      r.handling_roles = report.handling_roles,
+      r.audiences = report.audiences,
+      r.evidence = report.evidence,
+      r.source_protected = report.source_protected,
+      r.police_incident_ref = report.police_incident_ref,
+      r.items = report.items,
+      r.screened_on = report.screened_on,
+      r.screening_outcome = report.screening_outcome,
+      r.screening_risk_level = report.screening_risk_level,
+      r.screening_review_date = report.screening_review_date)
+RETURN report.id AS id, written, r.retracted IS NOT NULL AS retracted
+"""
+
+MERGE_PERSONS = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+MERGE (p:Person {id: row.id})
+ON CREATE SET p:Entity, p.kind = 'person', p.name = row.name, p.name_key = row.name_key,
+              p.names = [], p.nicknames = [], p.phones = [], p.handles = [], p.audiences = [],
+              p.role = row.role, p.gender = row.gender, p.learning_disability = false,
+              p.looked_after = false, p.additional_needs = false
+SET p.names = p.names + [n IN row.names WHERE NOT n IN p.names],
+    p.nicknames = p.nicknames + [n IN row.nicknames WHERE NOT n IN p.nicknames],
+    p.phones = p.phones + [n IN row.phones WHERE NOT n IN p.phones],
+    p.handles = p.handles + [n IN row.handles WHERE NOT n IN p.handles],
+    p.identifiers = coalesce(p.identifiers, [])
+      + [n IN row.identifiers WHERE NOT n IN coalesce(p.identifiers, [])],
+    p.home_postcodes = coalesce(p.home_postcodes, [])
+      + [n IN row.home_postcodes WHERE NOT n IN coalesce(p.home_postcodes, [])],
+    p.home_addresses = coalesce(p.home_addresses, [])
+      + [n IN row.home_addresses WHERE NOT n IN coalesce(p.home_addresses, [])],
+    p.audiences = p.audiences + [a IN r.audiences WHERE NOT a IN p.audiences],
+    p.date_of_birth = coalesce(p.date_of_birth, row.date_of_birth),
+    p.birth_year = coalesce(p.birth_year, row.birth_year),
+    p.home_local_authority = coalesce(p.home_local_authority, row.home_local_authority),
+    p.learning_disability = p.learning_disability OR row.learning_disability,
+    p.looked_after = p.looked_after OR row.looked_after,
+    p.additional_needs = p.additional_needs OR row.additional_needs,
+    p.role = CASE WHEN p.role = 'unknown' THEN row.role ELSE p.role END
+MERGE (r)-[m:MENTIONS {part: row.part}]->(p)
+ON CREATE SET m.young_person = row.young_person, m.age = row.age, m.name = row.name,
+              m.nicknames = row.nicknames, m.date_of_birth = row.date_of_birth,
+              m.role = row.role, m.gender = row.gender,
+              m.home_local_authority = row.home_local_authority,
+              m.home_address = row.home_address, m.home_postcode = row.home_postcode,
+              m.nhs_number = row.nhs_number, m.upn = row.upn, m.pnc_id = row.pnc_id,
+              m.pnd_id = row.pnd_id, m.la_child_id = row.la_child_id,
+              m.learning_disability = row.learning_disability,
+              m.looked_after = row.looked_after, m.additional_needs = row.additional_needs
+WITH p, row
+UNWIND row.keys AS key
+MERGE (k:MatchKey {key: key})
+MERGE (p)-[:HAS_KEY]->(k)
+"""
+
+MERGE_LOCATIONS = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+MERGE (l:Location {id: row.id})
+ON CREATE SET l:Entity, l.kind = 'location', l.name = row.name, l.postcode = row.postcode,
+              l.category = row.category, l.audiences = [],
+              l.local_authority = row.local_authority,
+              l.police_force_area = row.police_force_area, l.lat = row.lat, l.lon = row.lon
+SET l.audiences = l.audiences + [a IN r.audiences WHERE NOT a IN l.audiences],
+    l.local_authority = coalesce(l.local_authority, row.local_authority),
+    l.police_force_area = coalesce(l.police_force_area, row.police_force_area),
+    l.lat = coalesce(l.lat, row.lat), l.lon = coalesce(l.lon, row.lon)
+FOREACH (_ IN CASE WHEN row.category IN ['care_home', 'school'] THEN [1] ELSE [] END |
+  SET l:Placement)
+MERGE (r)-[m:MENTIONS {part: row.part}]->(l)
+ON CREATE SET m.name = row.name, m.category = row.category, m.lat = row.lat, m.lon = row.lon,
+              m.local_authority = row.local_authority,
+              m.police_force_area = row.police_force_area
+"""
+
+# A place with a postcode is located at the postcode's centroid (`tessera geo load`), once: for
+# the linking step, with the rows MERGE_LOCATIONS wrote (issue 18). Reference data, so the centroid
+# is kept apart from what reports say (their coordinates stay on their MENTIONS).
+LOCATE_PLACES_BY_POSTCODE = """
+UNWIND $rows AS row
+MATCH (l:Location {id: row.id})
+WHERE l.postcode IS NOT NULL AND l.centroid_lat IS NULL
+MATCH (c:PostcodeCentroid {postcode: l.postcode})
+SET l.centroid_lat = c.lat, l.centroid_lon = c.lon
+"""
+
+MERGE_VEHICLES = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+MERGE (v:Vehicle {id: row.id})
+ON CREATE SET v:Entity, v.kind = 'vehicle', v.name = row.name, v.vrm = row.vrm,
+              v.vrm_format = row.vrm_format, v.audiences = []
+SET v.audiences = v.audiences + [a IN r.audiences WHERE NOT a IN v.audiences],
+    v.make = coalesce(v.make, row.make), v.model = coalesce(v.model, row.model),
+    v.colour = coalesce(v.colour, row.colour)
+MERGE (r)-[m:MENTIONS {part: row.part}]->(v)
+ON CREATE SET m.name = row.name
+"""
+
+MERGE_PHONES = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+MERGE (p:Phone {id: row.id})
+ON CREATE SET p:Entity, p.kind = 'phone', p.name = row.name, p.e164 = row.e164, p.audiences = []
+SET p.audiences = p.audiences + [a IN r.audiences WHERE NOT a IN p.audiences]
+MERGE (r)-[m:MENTIONS {part: row.part}]->(p)
+ON CREATE SET m.name = row.name
+"""
+
+MERGE_HANDLES = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+MERGE (h:Handle {id: row.id})
+ON CREATE SET h:Entity, h.kind = 'handle', h.name = row.name, h.platform = row.platform,
+              h.handle = row.handle, h.audiences = []
+SET h.audiences = h.audiences + [a IN r.audiences WHERE NOT a IN h.audiences]
+MERGE (r)-[m:MENTIONS {part: row.part}]->(h)
+ON CREATE SET m.name = row.name
+"""
+
+MERGE_GROUPS = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+MERGE (g:Group {id: row.id})
+ON CREATE SET g:Entity, g.kind = 'group', g.name = row.name, g.audiences = []
+SET g.audiences = g.audiences + [a IN r.audiences WHERE NOT a IN g.audiences]
+MERGE (r)-[m:MENTIONS {part: row.part}]->(g)
+ON CREATE SET m.name = row.name
+"""
+
+# One query for every link type: $type is a LinkType value, checked by the adapter.
+MERGE_LINKS = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+MATCH (a:Entity {id: row.source})
+MATCH (b:Entity {id: row.target})
+MERGE (a)-[l:$($type)]->(b)
+ON CREATE SET l.report_ids = [], l.evidence = [], l.detail_entries = [], l.count = 0,
+              l.first_seen = r.observed_at, l.last_seen = r.observed_at
+WITH r, l, row
+WHERE NOT r.id IN l.report_ids
+SET l.report_ids = l.report_ids + r.id,
+    l.evidence = l.evidence + r.evidence,
+    l.detail_entries = CASE WHEN row.detail = '' THEN coalesce(l.detail_entries, [])
+                            ELSE coalesce(l.detail_entries, []) + (r.id + ' ' + row.detail) END,
+    l.count = l.count + 1,
+    l.first_seen = CASE WHEN r.observed_at < l.first_seen THEN r.observed_at ELSE l.first_seen END,
+    l.last_seen = CASE WHEN r.observed_at > l.last_seen THEN r.observed_at ELSE l.last_seen END
+"""
+
+# Missing episodes, protective orders and premises status: facts, keyed by their report.
+MERGE_MISSING_STARTED = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+MATCH (p:Person {id: row.child})
+MERGE (e:MissingEpisode {id: row.id})
+ON CREATE SET e.started_at = datetime(row.started_at), e.reported_by = r.id,
+              e.police_risk_grading = row.police_risk_grading, e.audiences = r.audiences
+MERGE (p)-[:WENT_MISSING]->(e)
+WITH e, row
+OPTIONAL MATCH (l:Location {id: row.placement})
+FOREACH (_ IN CASE WHEN l IS NULL THEN [] ELSE [1] END | MERGE (e)-[:MISSING_FROM]->(l))
+"""
+
+# A young person leaving, with what they took; the places they left from, for and by.
+MERGE_DEPARTURES = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+MATCH (p:Person {id: row.child})
+MERGE (d:Departure {id: row.id})
+ON CREATE SET d.left_at = datetime(row.left_at),
+              d.expected_back = CASE WHEN row.expected_back IS NULL THEN null
+                                     ELSE datetime(row.expected_back) END,
+              d.meeting = row.meeting, d.carrying = row.carrying, d.money_gbp = row.money_gbp,
+              d.transport = row.transport, d.escorted = row.escorted, d.report_id = r.id,
+              d.audiences = r.audiences
+MERGE (p)-[:DEPARTED]->(d)
+WITH d, row
+CALL (d, row) {
+  OPTIONAL MATCH (l:Location {id: row.left_from})
+  FOREACH (_ IN CASE WHEN l IS NULL THEN [] ELSE [1] END | MERGE (d)-[:LEFT_FROM]->(l))
+}
+CALL (d, row) {
+  OPTIONAL MATCH (l:Location {id: row.going_to})
+  FOREACH (_ IN CASE WHEN l IS NULL THEN [] ELSE [1] END | MERGE (d)-[:HEADING_TO]->(l))
+}
+CALL (d, row) {
+  OPTIONAL MATCH (l:Location {id: row.departure_point})
+  FOREACH (_ IN CASE WHEN l IS NULL THEN [] ELSE [1] END | MERGE (d)-[:LEAVING_BY]->(l))
+}
+"""
+
+# A found report ends the episode it ended before (a replay), else the child's latest open
+# episode that began before the child was found, else an episode known only by its end.
+# The adapter sends at most one row per child in a statement, so rows never race for one episode.
+END_MISSING_EPISODES = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+MATCH (p:Person {id: row.child})
+CALL (p, row) {
+  OPTIONAL MATCH (p)-[:WENT_MISSING]->(open:MissingEpisode)
+  WHERE open.ended_by = row.report_id
+     OR (open.ended_at IS NULL AND open.started_at <= datetime(row.found_at))
+  WITH open ORDER BY open.ended_by = row.report_id DESC, open.started_at DESC
+  RETURN collect(open.id)[0] AS found_id
+}
+MERGE (e:MissingEpisode {id: coalesce(found_id, row.new_id)})
+ON CREATE SET e.audiences = r.audiences
+SET e.ended_at = datetime(row.found_at), e.ended_by = r.id,
+    e.circumstances = row.circumstances, e.condition = row.condition,
+    e.items = r.items,
+    e.audiences = e.audiences + [a IN r.audiences WHERE NOT a IN e.audiences],
+    e.duration_hours = CASE WHEN e.started_at IS NULL THEN null
+                            ELSE duration.inSeconds(e.started_at, datetime(row.found_at))
+                                 .seconds / 3600.0 END
+MERGE (p)-[:WENT_MISSING]->(e)
+WITH e, row
+OPTIONAL MATCH (l:Location {id: row.place})
+FOREACH (_ IN CASE WHEN l IS NULL THEN [] ELSE [1] END | MERGE (e)-[:FOUND_AT]->(l))
+WITH DISTINCT e, row
+CALL (e, row) {
+  UNWIND row.companions AS companion
+  MATCH (c:Person {id: companion})
+  MERGE (e)-[:FOUND_WITH_PERSON]->(c)
+}
+"""
+
+MERGE_ORDERS = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+MATCH (s:Person {id: row.subject})
+MERGE (o:ProtectiveOrder {id: row.id})
+ON CREATE SET o.kind = row.kind, o.issued_on = date(row.issued_on),
+              o.expires_on = CASE WHEN row.expires_on IS NULL THEN null
+                                  ELSE date(row.expires_on) END,
+              o.radius_m = row.radius_m, o.report_id = r.id, o.audiences = r.audiences
+MERGE (s)-[:SUBJECT_OF]->(o)
+WITH o, row
+CALL (o, row) {
+  UNWIND row.protected AS pid
+  MATCH (p:Person {id: pid})
+  MERGE (o)-[:PROTECTS]->(p)
+}
+CALL (o, row) {
+  UNWIND row.areas AS lid
+  MATCH (l:Location {id: lid})
+  MERGE (o)-[:EXCLUDES]->(l)
+}
+CALL (o, row) {
+  OPTIONAL MATCH (c:Location {id: row.centre})
+  FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | MERGE (o)-[:CENTRED_ON]->(c))
+}
+"""
+
+# Status only ever turns on; the first report that gave it is kept, with its time.
+# Each status keeps the reports that said it, so a retraction can take its part back.
+SET_PLACE_STATUS = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+MATCH (l:Location {id: row.id})
+SET l.drugs_house = coalesce(l.drugs_house, false) OR row.drugs_house,
+    l.vulnerable_tenant = coalesce(l.vulnerable_tenant, false) OR row.vulnerable_tenant,
+    l.cuckooing_suspected = coalesce(l.cuckooing_suspected, false) OR row.cuckooing,
+    l.multiple_callers = coalesce(l.multiple_callers, false) OR row.multiple_callers,
+    l.drugs_house_reports = CASE WHEN row.drugs_house
+      THEN [x IN coalesce(l.drugs_house_reports, []) WHERE x <> r.id] + r.id
+      ELSE l.drugs_house_reports END,
+    l.vulnerable_tenant_reports = CASE WHEN row.vulnerable_tenant
+      THEN [x IN coalesce(l.vulnerable_tenant_reports, []) WHERE x <> r.id] + r.id
+      ELSE l.vulnerable_tenant_reports END,
+    l.cuckooing_reports = CASE WHEN row.cuckooing
+      THEN [x IN coalesce(l.cuckooing_reports, []) WHERE x <> r.id] + r.id
+      ELSE l.cuckooing_reports END,
+    l.multiple_callers_reports = CASE WHEN row.multiple_callers
+      THEN [x IN coalesce(l.multiple_callers_reports, []) WHERE x <> r.id] + r.id
+      ELSE l.multiple_callers_reports END
+FOREACH (_ IN CASE WHEN row.drugs_house AND (l.drugs_house_since IS NULL
+                        OR r.observed_at < l.drugs_house_since) THEN [1] ELSE [] END |
+  SET l.drugs_house_since = r.observed_at, l.drugs_house_report = r.id)
+"""
+
+MERGE_POSSIBLE_SAME_AS = """
+UNWIND $rows AS row
+MATCH (a:Person {id: row.source})
+MATCH (b:Person {id: row.target})
+WHERE NOT (a)-[:NOT_SAME_AS]-(b)
+MERGE (a)-[c:POSSIBLE_SAME_AS]->(b)
+ON CREATE SET c.id = row.id, c.score = row.score, c.reasons = row.reasons,
+              c.report_id = row.report_id, c.status = 'pending'
+"""
+
+# The batch's match keys, in one statement: which are too common to find candidates with (more
+# people have them than $max_sharing: the degree, from the store), and the rare ones locked until
+# the transaction ends (the keys come sorted, so workers take them in one order): a worker given a
+# mention of the same new person on another partition waits, then reads the person this batch
+# wrote, instead of creating a second one.
+CLAIM_MATCH_KEYS = """
+UNWIND $keys AS key
+MERGE (k:MatchKey {key: key})
+WITH k, key, COUNT { (k)<-[:HAS_KEY]-() } > $max_sharing AS common
+FOREACH (_ IN CASE WHEN common THEN [] ELSE [1] END | SET k.locked = true)
+RETURN key, common
+"""
+
+# Everyone sharing a blocking key with any mention of the batch, with the keys they share
+# (grouped by person before the lists are read, once a person): the linker ranks them per
+# mention as one query per mention would. `different_from`: the people
+# analysts said each is not (a split's NOT_SAME_AS, a candidate rejected as `different`).
+# A person an analyst's
+# `same` merged into another is no one: the one it was merged into has its names and keys.
+PEOPLE_SHARING_KEYS = """
+UNWIND $keys AS key
+MATCH (:MatchKey {key: key})<-[:HAS_KEY]-(p:Person)
+WHERE NOT (p)-[:MERGED_INTO]->()
+WITH p, collect(key) AS keys
+RETURN p.id AS id, p.names AS names, p.nicknames AS nicknames,
+       p.date_of_birth AS date_of_birth, p.birth_year AS birth_year,
+       p.phones AS phones, p.handles AS handles,
+       coalesce(p.identifiers, []) AS identifiers,
+       coalesce(p.home_postcodes, []) AS home_postcodes,
+       coalesce(p.home_addresses, []) AS home_addresses, keys,
+       [(p)-[:NOT_SAME_AS]-(o:Person) | o.id]
+         + [(p)-[:POSSIBLE_SAME_AS {status: 'rejected'}]-(o:Person) | o.id] AS different_from,
+       [(p)-[:POSSIBLE_SAME_AS {status: 'pending'}]-(o:Person)
+        WHERE NOT (o)-[:MERGED_INTO]->() | o.id] AS pending
+"""
+
+# People by id (open candidates of the people above that share none of the batch's keys), in
+# the columns PEOPLE_SHARING_KEYS gives.
+PEOPLE_BY_IDS = """
+UNWIND $ids AS person_id
+MATCH (p:Person {id: person_id})
+WHERE NOT (p)-[:MERGED_INTO]->()
+RETURN p.id AS id, p.names AS names, p.nicknames AS nicknames,
+       p.date_of_birth AS date_of_birth, p.birth_year AS birth_year,
+       p.phones AS phones, p.handles AS handles,
+       coalesce(p.identifiers, []) AS identifiers,
+       coalesce(p.home_postcodes, []) AS home_postcodes,
+       coalesce(p.home_addresses, []) AS home_addresses, [] AS keys,
+       [(p)-[:NOT_SAME_AS]-(o:Person) | o.id]
+         + [(p)-[:POSSIBLE_SAME_AS {status: 'rejected'}]-(o:Person) | o.id] AS different_from,
+       [(p)-[:POSSIBLE_SAME_AS {status: 'pending'}]-(o:Person)
+        WHERE NOT (o)-[:MERGED_INTO]->() | o.id] AS pending
+"""
+
+# What reports written before mention, for their entities.linked events again.
+ENTITIES_OF_REPORTS = """
+UNWIND $report_ids AS report_id
+MATCH (:Report {id: report_id})-[:MENTIONS]->(e:Entity)
+RETURN report_id, collect(DISTINCT [e.kind, e.id]) AS entities
+"""
+
+# ---------------------------------------------------------------- replay
+
+# Report-derived data only: audit entries and analysts' decisions are kept and re-applied.
+DELETE_GRAPH_BATCH = """
+MATCH (n)
+WHERE n:Report OR n:Entity OR n:MatchKey OR n:MissingEpisode OR n:ProtectiveOrder
+   OR n:Departure
+WITH n LIMIT $batch
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+
+DECISIONS_IN_ORDER = """
+MATCH (d:ResolutionDecision)
+RETURN d.id AS id, d.candidate_id AS candidate_id, d.decision AS decision,
+       d.person_a AS person_a, d.person_b AS person_b, d.report_ids AS report_ids,
+       d.reason AS reason, d.decided_by AS decided_by, d.agency AS agency,
+       toString(d.decided_at) AS decided_at
+ORDER BY d.decided_at, d.id
+"""
+
+# ---------------------------------------------------------------- retraction (one transaction)
+
+# The report is kept, marked; the first retraction's who, when and why stand. A retraction that
+# arrives before its report leaves a node the report fills in later (see MERGE_REPORTS).
+MARK_RETRACTED = """
+MERGE (r:Report {id: $retraction.report_id})
+SET r.retracted = true,
+    r.retraction_id = coalesce(r.retraction_id, $retraction.id),
+    r.retracted_at = coalesce(r.retracted_at, datetime($retraction.at)),
+    r.retracted_by = coalesce(r.retracted_by, $retraction.by),
+    r.retracted_by_agency = coalesce(r.retracted_by_agency, $retraction.agency),
+    r.retraction_reason = coalesce(r.retraction_reason, $retraction.reason)
+WITH r
+OPTIONAL MATCH (r)-[:MENTIONS]->(x:Entity)
+RETURN collect(DISTINCT x.id) AS mentioned
+"""
+
+# A retracted report's part in premises' statuses: each stands on the reports that remain, and
+# drugs-house status dates from the earliest of them. (Statuses written before the reports
+# behind them were kept have no lists, and stay.)
+WITHDRAW_PLACE_STATUS = """
+MATCH (:Report {id: $report_id})-[:MENTIONS]->(l:Location)
+WHERE $report_id IN coalesce(l.drugs_house_reports, []) + coalesce(l.vulnerable_tenant_reports, [])
+                    + coalesce(l.cuckooing_reports, []) + coalesce(l.multiple_callers_reports, [])
+SET l.drugs_house_reports = [x IN coalesce(l.drugs_house_reports, []) WHERE x <> $report_id],
+    l.vulnerable_tenant_reports =
+      [x IN coalesce(l.vulnerable_tenant_reports, []) WHERE x <> $report_id],
+    l.cuckooing_reports = [x IN coalesce(l.cuckooing_reports, []) WHERE x <> $report_id],
+    l.multiple_callers_reports =
+      [x IN coalesce(l.multiple_callers_reports, []) WHERE x <> $report_id]
+SET l.drugs_house = size(l.drugs_house_reports) > 0,
+    l.vulnerable_tenant = size(l.vulnerable_tenant_reports) > 0,
+    l.cuckooing_suspected = size(l.cuckooing_reports) > 0,
+    l.multiple_callers = size(l.multiple_callers_reports) > 0
+WITH l
+CALL (l) {
+  OPTIONAL MATCH (s:Report) WHERE s.id IN l.drugs_house_reports
+  WITH s ORDER BY s.observed_at, s.id
+  RETURN collect(s)[0] AS first
+}
+SET l.drugs_house_since = first.observed_at, l.drugs_house_report = first.id
+"""
+
+# A link joins two entities its report mentions (MENTIONS stay after a retraction and move
+# with a split), so every link citing the report is found from them.
+WITHDRAW_LINKS = """
+MATCH (r:Report {id: $report_id})-[:MENTIONS]->(:Entity)-[l]->(:Entity)
+WHERE $report_id IN coalesce(l.report_ids, [])
+WITH DISTINCT l
+SET l.report_ids = [x IN l.report_ids WHERE x <> $report_id],
+    l.evidence = [e IN l.evidence WHERE split(e, '|')[$evidence.report_id] <> $report_id],
+    l.detail_entries = [x IN coalesce(l.detail_entries, []) WHERE left(x, 36) <> $report_id]
+SET l.count = size(l.report_ids)
+WITH l
+CALL (l) {
+  MATCH (r:Report) WHERE r.id IN l.report_ids
+  RETURN min(r.observed_at) AS first, max(r.observed_at) AS last
+}
+SET l.first_seen = first, l.last_seen = last
+WITH l WHERE l.count = 0
+DELETE l
+"""
+
+# Who may see each entity: the audiences of the reports that mention it and are not retracted
+# (none left: nobody). Run for the entities a retraction touched.
+REFRESH_AUDIENCES = """
+UNWIND $ids AS id
+MATCH (x:Entity {id: id})
+CALL (x) {
+  OPTIONAL MATCH (r:Report)-[:MENTIONS]->(x)
+  WHERE r.retracted IS NULL
+  WITH collect(r.audiences) AS lists
+  RETURN reduce(acc = [], a IN reduce(flat = [], l IN lists | flat + l)
+                | CASE WHEN a IN acc THEN acc ELSE acc + a END) AS audiences
+}
+SET x.audiences = audiences
+"""
