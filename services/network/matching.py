@@ -246,8 +246,9 @@ def _forms(facts: PersonFacts) -> list[_Form]:
 def given_level(
     a: str, b: str, *, a_nicknames: Iterable[str] = (), b_nicknames: Iterable[str] = ()
 ) -> str:
-    """exact, nickname (the table, or a nickname either side recorded), initial, typo
-    (Jaro-Winkler >= 0.85 and at most two edits), or different."""
+    """exact, nickname (the table, or a nickname either side recorded, or a slip of the keys
+    in a name the table does not know), initial, typo (Jaro-Winkler >= 0.85 and at most two
+    edits), or different."""
     if a == b:
         return "exact"
     if b in related_names(a) or a in b_nicknames or b in a_nicknames:
@@ -256,9 +257,23 @@ def given_level(
         return "initial" if a[0] == b[0] else "different"
     if _numbered(a, b):
         return "different"
-    if _edits(a, b) <= TYPO_MAX_EDITS and jellyfish.jaro_winkler_similarity(a, b) >= TYPO_JW:
+    if _slip(a, b):
         return "typo"
+    if _slipped_nickname(a, b) or _slipped_nickname(b, a):
+        return "nickname"
     return "different"
+
+
+def _slip(a: str, b: str) -> bool:
+    """One name mistyped as the other: at most two edits, and alike by Jaro-Winkler."""
+    return _edits(a, b) <= TYPO_MAX_EDITS and jellyfish.jaro_winkler_similarity(a, b) >= TYPO_JW
+
+
+def _slipped_nickname(a: str, b: str) -> bool:
+    """`b` is no name the nicknames table knows, but a slip of one of `a`'s nicknames or
+    formal names ("Amada" for Amanda, whom "Mandy" is short for). A name the table knows
+    ("Bella") is taken as written, not as a slip of another ("Bela", listed for William)."""
+    return not related_names(b) and any(_slip(n, b) for n in related_names(a))
 
 
 def surname_level(a: str | None, b: str | None) -> str:
@@ -457,27 +472,31 @@ def compare(
 # ---------------------------------------------------------------- vetoes and the score
 
 
+TWIN_VETO = "may be a twin or sibling: same surname, other given name"
+SHARED_PARTS = frozenset({"initial", "missing"})  # of a given name: what twins may share
+
+
 def _veto(
-    levels: dict[str, str], mention: PersonFacts, known: PersonFacts
+    levels: dict[str, str], mention: PersonFacts, known: PersonFacts, *, swapped: bool = False
 ) -> tuple[str, bool] | None:
-    """The rule that stops a merge, and whether it also rules out a candidate."""
+    """The rule that stops a merge, and whether it also rules out a candidate. Names compared
+    `swapped`, the given name level is one's given name against the other's surname."""
     if levels["identifiers"] == "conflict":
         return "conflicting identifiers", True
     if levels["date_of_birth"] == "conflict":
         dated = mention.date_of_birth is not None and known.date_of_birth is not None
         return ("different dates of birth" if dated else "ages too far apart"), True
-    if levels["surname"] in {"exact", "typo1"} and levels["given_name"] == "different":
+    readings = [(levels["surname"], levels["given_name"])]
+    if swapped:  # "Walsh Liam" against "Dean Walsh": Walsh agrees, Liam and Dean differ
+        readings.append((levels["given_name"], levels["surname"]))
+    if any(
+        family in {"exact", "typo1", "typo"} and first == "different" for family, first in readings
+    ):
         # Twins share a surname and a birthday, siblings a surname and a home: a given name
         # that is no nickname, typo or initial of the other is another child until an analyst
         # says not. (An initial, or no given name, may be either twin: when both are in the
-        # graph, the mention is ambiguous and merges with neither.)
-        return "may be a twin or sibling: same surname, other given name", False
-    if levels["given_name"] == "initial" and not any(
-        levels[f] == "agree" for f in ("identifiers", "phones", "handles")
-    ):
-        # "D. Walsh" born that day may be Dean or his twin Dan, even when only one of them is
-        # in the graph yet: an analyst decides, unless an identifier, phone or handle agrees.
-        return "only an initial: any child of that surname and birthday", False
+        # graph, the mention is ambiguous and merges with neither: `resolve`.)
+        return TWIN_VETO, False
     corroborated = any(levels[f] in agreeing for f, agreeing in CORROBORATING.items())
     if (mention.date_of_birth is None) != (known.date_of_birth is None) and not corroborated:
         return "a date of birth on one side only, and nothing else agrees", False
@@ -492,7 +511,7 @@ def score(mention: PersonFacts, known: PersonFacts, *, model: MatchModel | None 
     model = model or default_model()
     levels, names = _compare(mention, known, model)
     how = names.how
-    veto = _veto(levels, mention, known)
+    veto = _veto(levels, mention, known, swapped=how == "swapped")
     shared = {"given_name": names.given_value, "surname": names.surname_value}
     parts = tuple(
         FieldLevel(
@@ -531,6 +550,22 @@ def score(mention: PersonFacts, known: PersonFacts, *, model: MatchModel | None 
     )
 
 
+def _twins_share_it(
+    best: tuple[Score, KnownPerson], others: list[tuple[Score, KnownPerson]], model: MatchModel
+) -> bool:
+    """The best match rests on a part of the name twins share (an initial, or no given name)
+    and another certain match is that person's twin or sibling: "D. Walsh" born that day is
+    Dean or Dan, whichever weighs a little more."""
+    levels = {x.field: x.level for x in best[0].levels}
+    if levels.get("given_name") not in SHARED_PARTS or any(
+        levels.get(f) == "agree" for f in ("identifiers", "phones", "handles")
+    ):
+        return False
+    return any(
+        score(other.facts, best[1].facts, model=model).veto == TWIN_VETO for _, other in others
+    )
+
+
 def resolve(
     *,
     mention: PersonFacts,
@@ -541,7 +576,8 @@ def resolve(
     """The best certain candidate, else a new person with the possible candidates listed.
 
     A candidate an analyst said the mention's own person is not is left out. Two certain
-    candidates of equal weight, or two analysts said are different people, are ambiguous: the
+    candidates of equal weight, or two analysts said are different people, or twins the mention
+    fits by a part of the name they share (an initial, or no given name), are ambiguous: the
     mention stays apart and both are put to an analyst.
     """
     model = model or default_model()
@@ -557,6 +593,7 @@ def resolve(
     ambiguous = len(certain) > 1 and (
         certain[0][0].weight == certain[1][0].weight
         or any(c.id in certain[0][1].different_from for _, c in certain[1:])
+        or _twins_share_it(certain[0], certain[1:], model)
     )
     chosen = certain[0][1].id if certain and not ambiguous else new_id
     possible = tuple(

@@ -48,7 +48,8 @@ DEAN = facts("Dean Walsh", nicknames=("Deano",), dob=date(2009, 4, 2))
         (facts("Walsh Dean", dob=date(2009, 4, 2)), True, 1.0),  # swapped first and last
         (facts("Dean Welsh", dob=date(2009, 4, 2)), True, 0.9),  # a typo, same DOB
         (facts("Dean Welsh"), False, 0.75),  # a typo alone is only possible
-        (facts("D. Walsh", dob=date(2009, 4, 2)), False, 0.75),  # initial: a twin Dan? ask
+        # An initial and the birthday: Dean, unless a twin is known too (matching.resolve).
+        (facts("D. Walsh", dob=date(2009, 4, 2)), True, 0.9),
         (facts("D. Walsh"), False, 0.75),  # an initial alone: ask an analyst
         (facts(nicknames=("deano",)), False, 0.8),  # a nickname: ask an analyst
         (facts("Dean Walsh", age=16), False, 0.75),  # an age agrees (born ~2010): ask
