@@ -77,7 +77,7 @@ def services(
             (
                 sys.executable,
                 "-m",
-                "services.alerts.app",
+                "services.alerts.worker",
                 "worker",
                 "--without-web",
                 "--loglevel",
