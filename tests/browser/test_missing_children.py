@@ -16,7 +16,7 @@ from tests.support.stack import RunningStack
 pytestmark = pytest.mark.browser
 
 NewContext = Callable[[], BrowserContext]
-LINKED_WITHIN_S = 60
+LINKED_WITHIN_S = 150  # a fresh clone's CI once needed more than 60 s to show a found child gone
 
 
 def _ago(hours: float) -> str:
