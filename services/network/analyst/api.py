@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from common.adapters.audit.http import AuditDep, Purpose
 from common.audit.trail import Auditor
@@ -117,6 +117,17 @@ class PersonSearch(BaseModel):
     page: Page
 
 
+def _iso_date(value: object) -> object:
+    """A date of birth as written in the OpenAPI description, YYYY-MM-DD: not a number, which
+    pydantic would otherwise read as a Unix timestamp."""
+    if isinstance(value, str) and not (len(value) == 10 and value[4] == value[7] == "-"):
+        raise ValueError("write the date of birth as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
 @router.get("/persons", response_model=PersonSearch)
 def find_persons(
     principal: AnalystDep,
@@ -124,7 +135,7 @@ def find_persons(
     audit: AuditDep,
     purpose: Purpose,
     name: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
-    date_of_birth: date | None = None,
+    date_of_birth: IsoDate | None = None,
     phone: Annotated[str | None, Query(max_length=40)] = None,
     handle: Annotated[
         str | None, Query(max_length=200, description="platform:handle, e.g. instagram:synth.dean")
