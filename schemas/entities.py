@@ -27,6 +27,7 @@ from schemas.identifiers.postcode import parse_postcode
 from schemas.identifiers.upn import normalise_upn
 from schemas.identifiers.vrm import VrmFormat, parse_vrm
 from schemas.text import at_most
+from schemas.written_dates import IsoDate
 
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), at_most(200)
@@ -119,7 +120,7 @@ class Person(Input):
     name: Text | None = None
     aliases: Annotated[list[Text], Field(max_length=20)] = []
     nicknames: Annotated[list[Text], Field(max_length=20)] = []
-    date_of_birth: date | None = None
+    date_of_birth: IsoDate | None = None
     estimated_age: Annotated[int, Field(ge=0, le=120)] | None = None
     role: PersonRole = PersonRole.UNKNOWN
     gender: Gender = Gender.UNKNOWN

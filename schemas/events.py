@@ -4,12 +4,11 @@ Every event names the subject whose events must stay in order (subject_key): the
 on the reports topic.
 """
 
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from schemas.entities import (
     Input,
@@ -25,6 +24,7 @@ from schemas.identifiers.handles import Platform, normalise_handle
 from schemas.identifiers.names import normalise_name
 from schemas.screening import Screening
 from schemas.text import at_most
+from schemas.written_dates import IsoAwareDateTime, IsoDate
 
 People = Annotated[list[Person], Field(max_length=50)]
 SomePeople = Annotated[list[Person], Field(min_length=1, max_length=50)]
@@ -143,7 +143,7 @@ class MissingReported(Input):
     type: Literal["missing_reported"] = "missing_reported"
     child: Person
     placement: Place | None = None
-    last_seen_at: AwareDatetime
+    last_seen_at: IsoAwareDateTime
     last_seen_place: Place | None = None
     description_and_clothing: LongText = ""
     police_incident_ref: Reference | None = None
@@ -174,11 +174,11 @@ class Departed(Input):
 
     type: Literal["departed"] = "departed"
     child: Person
-    left_at: AwareDatetime
+    left_at: IsoAwareDateTime
     left_from: Place | None = None
     going_to: Place | None = None  # where they said they were going
     meeting: People = []  # who they said they were meeting
-    expected_back: AwareDatetime | None = None
+    expected_back: IsoAwareDateTime | None = None
     carrying: Annotated[list[Carrying], Field(max_length=3)] = []
     money_gbp: Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)] | None = None
     transport: Text | None = None  # "the 20:40 bus to Synthtown"
@@ -243,7 +243,7 @@ class MissingEnded(Input):
 
     type: Literal["missing_ended"] = "missing_ended"
     child: Person
-    found_at: AwareDatetime
+    found_at: IsoAwareDateTime
     found_place: Place | None = None
     found_by: Text | None = None
     found_with: People = []
@@ -264,7 +264,7 @@ class ReturnInterview(Input):
     type: Literal["return_interview"] = "return_interview"
     child: Person
     conducted_by: Text
-    conducted_on: date
+    conducted_on: IsoDate
     conducted_by_police: bool = False
     disclosures: Notes = []
     push_factors: Notes = []
@@ -412,8 +412,8 @@ class ProtectiveOrder(Input):
     kind: OrderKind
     subject: Person
     protected: People = []
-    issued_on: date
-    expires_on: date | None = None
+    issued_on: IsoDate
+    expires_on: IsoDate | None = None
     radius_m: Annotated[int, Field(ge=1, le=100_000)] | None = None
     centre: Place | None = None
     no_contact: People = []

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from schemas.entities import Input, LongText, Officer, Text
 from schemas.events import IntelligenceEvent
 from schemas.grading import Grading
+from schemas.written_dates import DATE_TIME, written_as
 
 SCHEMA_VERSION = 1
 CLOCK_SKEW = timedelta(minutes=5)
@@ -24,7 +25,7 @@ def _aware(value: datetime) -> datetime:
         raise ValueError("is out of range") from error
 
 
-AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+AwareDatetime = Annotated[datetime, written_as(DATE_TIME, whole=False), AfterValidator(_aware)]
 
 
 class Concern(StrEnum):

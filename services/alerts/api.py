@@ -24,6 +24,7 @@ from common.auth import Principal, Role
 from common.visibility import agency_audiences_of, audiences_of
 from schemas.alerts import AlertRaised, AlertStatus, AlertType, Priority
 from schemas.text import at_most
+from schemas.written_dates import IsoAwareDateTime
 from services.alerts import workflow
 from services.alerts.audited import alert_subject_ids
 from services.alerts.deps import AlertHandlerDep, AlertReaderDep, AlertStoreDep, EvidenceDep
@@ -286,10 +287,10 @@ async def list_alerts(
         Query(description="Text in the summary, a subject's name or id, an area, or the alert id."),
     ] = None,
     raised_from: Annotated[
-        AwareDatetime | None, Query(description="Raised at or after (with a time zone).")
+        IsoAwareDateTime | None, Query(description="Raised at or after (with a time zone).")
     ] = None,
     raised_to: Annotated[
-        AwareDatetime | None, Query(description="Raised before (with a time zone).")
+        IsoAwareDateTime | None, Query(description="Raised before (with a time zone).")
     ] = None,
     sort: Annotated[
         AlertSort,

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, status
 from fastapi.security import HTTPAuthorizationCredentials
 from neo4j.exceptions import ServiceUnavailable
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from common.adapters.audit.http import AuditDep, Purpose
@@ -18,6 +18,7 @@ from common.audit.trail import AuditUnavailable, record_off_loop
 from common.auth import InvalidToken, Principal, TokenStore
 from common.visibility import audiences_of
 from schemas.alerts import AlertRaised
+from schemas.written_dates import IsoAwareDateTime
 from services.alerts.api import MAX_OFFSET
 from services.alerts.audited import alert_subject_ids
 from services.alerts.delivery.deps import AlertFeedDep, WebhookStoreDep, require_admin
@@ -58,7 +59,7 @@ async def stream_alerts(
     audit: AuditDep,
     purpose: Purpose,
     since: Annotated[
-        AwareDatetime | None,
+        IsoAwareDateTime | None,
         Query(description="Replay the alerts changed after this time; by default, from now."),
     ] = None,
     last_event_id: Annotated[

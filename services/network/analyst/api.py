@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, Field
 
 from common.adapters.audit.http import AuditDep, Purpose
 from common.audit.trail import Auditor
@@ -17,6 +17,7 @@ from schemas.grading import IntelligenceAssessment, SourceEvaluation
 from schemas.graph import LinkType
 from schemas.resolution import Reason, ResolutionDecided
 from schemas.resolution import Verdict as Decided
+from schemas.written_dates import IsoDate, IsoDateTime
 from services.network.analyst import decisions
 from services.network.analyst.analysis import (
     BUSY_CATEGORIES,
@@ -115,17 +116,6 @@ class PersonSearch(BaseModel):
 
     items: list[PersonHit]
     page: Page
-
-
-def _iso_date(value: object) -> object:
-    """A date of birth as written in the OpenAPI description, YYYY-MM-DD: not a number, which
-    pydantic would otherwise read as a Unix timestamp."""
-    if isinstance(value, str) and not (len(value) == 10 and value[4] == value[7] == "-"):
-        raise ValueError("write the date of birth as YYYY-MM-DD")
-    return value
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 @router.get("/persons", response_model=PersonSearch)
@@ -387,8 +377,8 @@ MaxNodes = Annotated[int, Query(ge=1, le=1000)]
 
 def network_filter(
     depth: Depth = 1,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: IsoDateTime | None = None,
+    until: IsoDateTime | None = None,
     types: Types = None,
     min_grading: MinGrading = None,
     max_nodes: MaxNodes = 200,

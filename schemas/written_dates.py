@@ -1,0 +1,36 @@
+"""Dates and times as the OpenAPI description and the JSON Schemas write them (ISO 8601).
+
+pydantic reads a number, or a string of digits such as "0.0" or "-7.3e-287", as a Unix
+timestamp, although the published schema says `format: date` or `format: date-time`. These
+types refuse anything that does not start with a calendar date, YYYY-MM-DD. A date or datetime
+object built in code passes unchanged.
+"""
+
+import re
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, BeforeValidator
+
+_CALENDAR_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def written_as(shape: str, *, whole: bool) -> BeforeValidator:
+    """Refuse a number, or a string that is not (whole) or does not start with YYYY-MM-DD."""
+
+    def check(value: object) -> object:
+        if isinstance(value, str):
+            found = _CALENDAR_DATE.fullmatch(value) if whole else _CALENDAR_DATE.match(value)
+            if not found:
+                raise ValueError(f"write it as {shape}")
+        elif isinstance(value, int | float):
+            raise ValueError(f"write it as {shape}, not a number")
+        return value
+
+    return BeforeValidator(check)
+
+
+DATE_TIME = "YYYY-MM-DDTHH:MM:SS with a time zone, e.g. 2026-11-23T14:05:00Z"
+IsoDate = Annotated[date, written_as("YYYY-MM-DD", whole=True)]
+IsoDateTime = Annotated[datetime, written_as("YYYY-MM-DDTHH:MM:SS", whole=False)]
+IsoAwareDateTime = Annotated[AwareDatetime, written_as(DATE_TIME, whole=False)]
