@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from schemas.alerts import AlertType, Priority
-from services.alerts.patterns.linked_children.rule import Anchor, ChildLink, detect_linked_children
+from services.alerts.patterns.linked_children.rule import Anchor, detect_linked_children
 from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.shared.child_links import ChildLink
 from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"
@@ -102,7 +103,7 @@ def _cited(candidate: AlertCandidate) -> set[str]:
 
 def test_the_adult_is_named_only_as_the_cited_reports_name_them() -> None:
     adult = replace(ADULT, name="someone unnamed")
-    links = [replace(link, anchor_name="Carl Synth") for link in _links(2)]
+    links = [replace(link, named_there="Carl Synth") for link in _links(2)]
     candidate = _detect(adult, links)
     assert candidate is not None and candidate.subjects[0].display_name == "Carl Synth"
     assert candidate.summary.startswith("The adult Carl Synth has been linked")

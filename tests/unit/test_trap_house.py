@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 from schemas.alerts import AlertType, Priority
 from services.alerts.actions import Action
 from services.alerts.patterns.trap_house.rule import (
-    ChildAtPremises,
     Premises,
     detect_trap_house,
     detect_trap_houses_of_person,
 )
 from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.shared.child_links import ChildLink
 from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"
@@ -26,23 +26,21 @@ HOUSE = Premises(
 
 
 class FakeGraph:
-    def __init__(self, premises: Premises | None, links: list[ChildAtPremises]) -> None:
+    def __init__(self, premises: Premises | None, links: list[ChildLink]) -> None:
         self._premises, self._links = premises, links
 
     async def premises(self, location_id: str) -> Premises | None:
         return self._premises
 
-    async def children_at(self, location_id: str, *, since: datetime) -> list[ChildAtPremises]:
+    async def children_at(self, location_id: str, *, since: datetime) -> list[ChildLink]:
         return [link for link in self._links if link.observed_at >= since]
 
     async def drugs_houses_of(self, person_id: str, *, since: datetime) -> list[str]:
         return [self._premises.id] if self._premises and self._premises.drugs_house else []
 
 
-def _child(
-    i: int, *, days_ago: int = 1, age: int = 15, vulnerable: bool = False
-) -> ChildAtPremises:
-    return ChildAtPremises(
+def _child(i: int, *, days_ago: int = 1, age: int = 15, vulnerable: bool = False) -> ChildLink:
+    return ChildLink(
         person_id=f"person:{i}",
         person_name=f"Synth Child {i}",
         age=age,
@@ -52,7 +50,7 @@ def _child(
     )
 
 
-def _detect(premises: Premises | None, links: list[ChildAtPremises]) -> AlertCandidate | None:
+def _detect(premises: Premises | None, links: list[ChildLink]) -> AlertCandidate | None:
     return asyncio.run(
         detect_trap_house(
             location_id="location:flat",

@@ -3,8 +3,9 @@
 from datetime import datetime
 
 from services.alerts.patterns.linked_children import queries
-from services.alerts.patterns.linked_children.rule import Anchor, ChildLink
-from services.alerts.shared.provenance import UNNAMED, traits_of
+from services.alerts.patterns.linked_children.rule import Anchor
+from services.alerts.shared.child_links import ChildLink, child_links
+from services.alerts.shared.provenance import UNNAMED
 from services.alerts.shared_reads import Reader
 
 
@@ -24,17 +25,4 @@ class Neo4jLinkedChildrenGraph(Reader):
         rows = await self._rows(
             queries.FIND_CHILDREN_LINKED, entity_id=entity_id, since=since.isoformat()
         )
-        return [
-            ChildLink(
-                person_id=r["person_id"],
-                person_name=r["person_name"] or UNNAMED,
-                age=r["age"],
-                vulnerable=bool(r["vulnerable"]),
-                report_id=r["report_id"],
-                observed_at=datetime.fromisoformat(r["observed_at"]),
-                anchor_name=r["anchor_name"],
-                young_here=bool(r["young_here"]),
-                traits=traits_of(r["said"]),
-            )
-            for r in rows
-        ]
+        return child_links(rows)

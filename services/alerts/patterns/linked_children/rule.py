@@ -7,7 +7,7 @@ the same number in contact with or used by >= 2 children, a possible "line" phon
 entity but co-presence at a place, which P01 and P14 weigh.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -19,7 +19,8 @@ from services.alerts.shared.candidate import (
     priority_of,
     raised_priority,
 )
-from services.alerts.shared.provenance import Traits, cite_first, named
+from services.alerts.shared.child_links import ChildLink
+from services.alerts.shared.provenance import cite_first, named
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,24 +31,6 @@ class Anchor:
     kind: str  # person, vehicle or phone
     name: str
     adult: bool  # for a person: reported as an adult (or aged 18 or over)
-
-
-@dataclass(frozen=True, slots=True)
-class ChildLink:
-    """A child linked to the anchor by one report, named both as that report does.
-
-    `young_here` false: the report leaves their age unknown and only another report calls them a
-    young person (in `traits`, with their age and needs), which the alert then cites."""
-
-    person_id: str
-    person_name: str
-    age: int | None
-    vulnerable: bool  # learning disability or additional needs
-    report_id: str
-    observed_at: datetime
-    anchor_name: str | None = None
-    young_here: bool = True
-    traits: Traits = field(default_factory=Traits)
 
 
 class LinkedChildrenGraph(Protocol):
@@ -111,7 +94,7 @@ async def detect_linked_children(
         raised_priority((k.age for k in links), (k.vulnerable for k in links)),
         (k.traits for k in links),
     )
-    name = named({k.report_id: k.anchor_name or "" for k in links}, reports, otherwise=anchor.name)
+    name = named({k.report_id: k.named_there or "" for k in links}, reports, otherwise=anchor.name)
     what = {"person": "The adult", "vehicle": "Vehicle", "phone": "Phone number"}[anchor.kind]
     return AlertCandidate(
         type=alert_type,

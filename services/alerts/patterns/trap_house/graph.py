@@ -3,8 +3,9 @@
 from datetime import datetime
 
 from services.alerts.patterns.trap_house import queries
-from services.alerts.patterns.trap_house.rule import ChildAtPremises, Premises
-from services.alerts.shared.provenance import UNNAMED, traits_of
+from services.alerts.patterns.trap_house.rule import Premises
+from services.alerts.shared.child_links import ChildLink, child_links
+from services.alerts.shared.provenance import UNNAMED
 from services.alerts.shared_reads import Reader, when
 
 
@@ -26,25 +27,12 @@ class Neo4jTrapHouseGraph(Reader):
             status_name=row["status_name"],
         )
 
-    async def children_at(self, location_id: str, *, since: datetime) -> list[ChildAtPremises]:
+    async def children_at(self, location_id: str, *, since: datetime) -> list[ChildLink]:
         """Every report since a time that links a young person to the place."""
         rows = await self._rows(
             queries.FIND_CHILDREN_AT_PREMISES, location_id=location_id, since=since.isoformat()
         )
-        return [
-            ChildAtPremises(
-                person_id=r["person_id"],
-                person_name=r["person_name"] or UNNAMED,
-                age=r["age"],
-                vulnerable=bool(r["vulnerable"]),
-                report_id=r["report_id"],
-                observed_at=datetime.fromisoformat(r["observed_at"]),
-                place_name=r["place_name"],
-                young_here=bool(r["young_here"]),
-                traits=traits_of(r["said"]),
-            )
-            for r in rows
-        ]
+        return child_links(rows)
 
     async def drugs_houses_of(self, person_id: str, *, since: datetime) -> list[str]:
         """The drugs houses a person has been linked to since a time."""

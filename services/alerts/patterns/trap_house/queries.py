@@ -41,7 +41,7 @@ RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
        coalesce(m.young_person, false) AS young_here, said,
-       head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
+       head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS named_there,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 """
 

@@ -6,7 +6,7 @@ in the 12 months before is included (back-propagation). One alert per premises l
 children, and is updated as more are found there.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -18,7 +18,8 @@ from services.alerts.shared.candidate import (
     priority_of,
     raised_priority,
 )
-from services.alerts.shared.provenance import Traits, cite_first, named
+from services.alerts.shared.child_links import ChildLink
+from services.alerts.shared.provenance import cite_first, named
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,24 +35,6 @@ class Premises:
     status_name: str | None = None  # what the status report calls it
 
 
-@dataclass(frozen=True, slots=True)
-class ChildAtPremises:
-    """A child found or seen at the premises by one report, named both as that report does.
-
-    `young_here` false: the report leaves their age unknown and only another report calls them a
-    young person (in `traits`, with their age and needs), which the alert then cites."""
-
-    person_id: str
-    person_name: str
-    age: int | None
-    vulnerable: bool  # learning disability or additional needs
-    report_id: str
-    observed_at: datetime
-    place_name: str | None = None
-    young_here: bool = True
-    traits: Traits = field(default_factory=Traits)
-
-
 class TrapHouseGraph(Protocol):
     """What the detector reads from the graph."""
 
@@ -59,7 +42,7 @@ class TrapHouseGraph(Protocol):
         """The place, or None when it is not in the graph."""
         ...
 
-    async def children_at(self, location_id: str, *, since: datetime) -> list[ChildAtPremises]:
+    async def children_at(self, location_id: str, *, since: datetime) -> list[ChildLink]:
         """Every report since a time that links a young person to the place."""
         ...
 
@@ -82,7 +65,7 @@ async def detect_trap_house(
         return None
     children = {link.person_id: link for link in links}
     reports = {link.report_id: link.observed_at for link in links}
-    names = {link.report_id: link.place_name or "" for link in links}
+    names = {link.report_id: link.named_there or "" for link in links}
     if premises.status_report is not None and premises.since is not None:
         reports[premises.status_report] = premises.since
         names[premises.status_report] = premises.status_name or ""
