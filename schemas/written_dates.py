@@ -11,26 +11,34 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AwareDatetime, BeforeValidator
+from pydantic_core import PydanticCustomError
 
 _CALENDAR_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def written_as(shape: str, *, whole: bool) -> BeforeValidator:
-    """Refuse a number, or a string that is not (whole) or does not start with YYYY-MM-DD."""
+    """Refuse a number, or a string that is not (whole) or does not start with YYYY-MM-DD, with
+    a message saying how to write it (`shape`)."""
 
     def check(value: object) -> object:
         if isinstance(value, str):
             found = _CALENDAR_DATE.fullmatch(value) if whole else _CALENDAR_DATE.match(value)
             if not found:
-                raise ValueError(f"write it as {shape}")
+                raise PydanticCustomError(
+                    "written_as", "Input should be written {shape}", {"shape": shape}
+                )
         elif isinstance(value, int | float):
-            raise ValueError(f"write it as {shape}, not a number")
+            raise PydanticCustomError(
+                "written_as", "Input should be written {shape}, not as a number", {"shape": shape}
+            )
         return value
 
     return BeforeValidator(check)
 
 
-DATE_TIME = "YYYY-MM-DDTHH:MM:SS with a time zone, e.g. 2026-11-23T14:05:00Z"
-IsoDate = Annotated[date, written_as("YYYY-MM-DD", whole=True)]
-IsoDateTime = Annotated[datetime, written_as("YYYY-MM-DDTHH:MM:SS", whole=False)]
+DATE_TIME = "as a date and time with a time zone, e.g. 2026-11-23T14:05:00Z"
+IsoDate = Annotated[date, written_as("as a date, YYYY-MM-DD", whole=True)]
+IsoDateTime = Annotated[
+    datetime, written_as("as a date and time, e.g. 2026-11-23T14:05:00", whole=False)
+]
 IsoAwareDateTime = Annotated[AwareDatetime, written_as(DATE_TIME, whole=False)]

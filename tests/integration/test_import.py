@@ -93,8 +93,7 @@ def test_import_lands_good_rows_once_and_lists_the_bad_one(
             ["row", "reason"],
             [
                 "2",
-                "event.persons.0.date_of_birth: Input should be a valid date or datetime, "
-                "invalid character in year",
+                "event.persons.0.date_of_birth: Input should be written as a date, YYYY-MM-DD",
             ],
         ]
     events = read_reports(kafka, topic, 3)

@@ -24,21 +24,21 @@ def test_an_iso_date_is_a_date() -> None:
 
 @pytest.mark.parametrize("written", [*NUMBERS, "20110405", "05/04/2011", "2011-04-05T00:00"])
 def test_a_date_written_otherwise_is_refused(written: str) -> None:
-    with pytest.raises(ValidationError, match="YYYY-MM-DD"):
+    with pytest.raises(ValidationError, match="written as a date"):
         DATES.validate_python(written)
 
 
 @pytest.mark.parametrize("adapter", [DATES, TIMES, AWARE, IN_UTC])
 @pytest.mark.parametrize("number", [0, 1.5, 1_700_000_000])
 def test_a_number_is_refused_by_every_type(adapter: TypeAdapter[object], number: float) -> None:
-    with pytest.raises(ValidationError, match="not a number"):
+    with pytest.raises(ValidationError, match="not as a number"):
         adapter.validate_python(number)
 
 
 @pytest.mark.parametrize("written", NUMBERS)
 def test_a_time_written_as_a_number_is_refused(written: str) -> None:
     for adapter in (TIMES, AWARE, IN_UTC):
-        with pytest.raises(ValidationError, match="YYYY-MM-DD"):
+        with pytest.raises(ValidationError, match="written as a date"):
             adapter.validate_python(written)
 
 
