@@ -4,7 +4,8 @@ analyst's decision in the analyst API, an automatic merge in the linking worker,
 from collections.abc import Mapping
 from typing import Any
 
-from schemas.graph import evidence_fields
+from schemas.grading import IntelligenceAssessment, SourceEvaluation
+from schemas.graph import EvidenceEntry, evidence_fields, write_evidence
 from schemas.resolution import ResolutionDecided, Verdict
 from services.network import queries
 
@@ -18,9 +19,9 @@ MOVE_WRITES = (
     queries.REFRESH_MOVED_AUDIENCES,
 )
 DECISION_WRITES = {
-    Verdict.SAME.value: (queries.REAPPLY_DECISION, queries.MERGE_CONFIRMED, *MOVE_WRITES),
-    Verdict.DIFFERENT.value: (queries.REAPPLY_DECISION, queries.UNMERGE_REJECTED, *MOVE_WRITES),
-    Verdict.SPLIT.value: (queries.SPLIT_NEW_PERSON, *MOVE_WRITES),
+    Verdict.SAME.value: (queries.MERGE_CONFIRMED, *MOVE_WRITES),
+    Verdict.DIFFERENT.value: (queries.UNMERGE_REJECTED, *MOVE_WRITES),
+    Verdict.SPLIT.value: MOVE_WRITES,
 }
 
 
@@ -41,18 +42,57 @@ def decision_row(event: ResolutionDecided) -> dict[str, Any]:
     }
 
 
-def decision_writes(decision: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """The statements that apply a recorded decision, with their parameters, in order.
+def first_write(decision: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The statement that applies a decision first: its row's `applied` says whether the
+    decision's people are in the graph (when not, nothing more is run); for a `same`, the row
+    also says when it was decided and which audiences both people have, for `decision_writes`."""
+    query = (
+        queries.SPLIT_NEW_PERSON
+        if decision["decision"] == Verdict.SPLIT.value
+        else queries.REAPPLY_DECISION
+    )
+    return query, {"decision_id": decision["id"], "candidate_id": decision["candidate_id"]}
 
-    The analyst API (sync driver) and replay (async driver) both run exactly these, in one
-    transaction, so a replayed decision does what the live one did. The first returns
-    `applied`: 0 when the decision's people are not in the graph. A `same` merges the two
-    people into one; a `different` undoes the `same` of the same candidate; a split moves its
-    reports' part of a person to a new one.
+
+def same_as_evidence(
+    decision: Mapping[str, Any], *, decided_at: str, audiences: list[str]
+) -> list[str]:
+    """The decision as the SAME_AS link's evidence: graded 1A, one entry an audience both
+    people have (those who may see both may see that they are one)."""
+    return [
+        write_evidence(
+            EvidenceEntry(
+                observed=decided_at,
+                source=str(int(SourceEvaluation.RELIABLE)),
+                intelligence=IntelligenceAssessment.KNOWN_DIRECTLY.value,
+                audience=audience,
+                report_id=decision["id"],
+            )
+        )
+        for audience in audiences
+    ]
+
+
+def decision_writes(
+    decision: Mapping[str, Any], first: Mapping[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The statements that apply a recorded decision after `first_write` (whose row is
+    `first`), with their parameters, in order.
+
+    The analyst API (sync driver), replay and the linking worker (async driver) all run exactly
+    these, in one transaction, so a replayed decision does what the live one did. A `same`
+    merges the two people into one; a `different` undoes the `same` of the same candidate; a
+    split moves its reports' part of a person to a new one.
     """
     params = {
         "decision_id": decision["id"],
         "candidate_id": decision["candidate_id"],
         "evidence": evidence_fields(),
     }
-    return [(query, params) for query in DECISION_WRITES[decision["decision"]]]
+    writes = [(query, params) for query in DECISION_WRITES[decision["decision"]]]
+    if decision["decision"] == Verdict.SAME.value:
+        entries = same_as_evidence(
+            decision, decided_at=first["decided_at"], audiences=list(first["audiences"])
+        )
+        writes.insert(0, (queries.SAME_AS_EVIDENCE, {**params, "entries": entries}))
+    return writes

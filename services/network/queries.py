@@ -21,6 +21,9 @@ ON CREATE SET d.event_id = $decision.event_id, d.candidate_id = $decision.candid
 RETURN d.id AS id
 """
 
+# A decision's verdict on its candidate; a `same` links the two by SAME_AS, a `different` removes
+# that link. Returns nothing when the candidate is not in the graph (replay skips the decision),
+# else when it was decided and which audiences both people have.
 REAPPLY_DECISION = """
 MATCH (a:Person)-[c:POSSIBLE_SAME_AS {id: $candidate_id}]->(b:Person)
 MATCH (d:ResolutionDecision {id: $decision_id})
@@ -30,16 +33,23 @@ CALL (a, b, d) {
   WITH a, b, d WHERE d.decision = 'same'
   MERGE (a)-[s:SAME_AS]->(b)
   SET s.decision_id = d.id, s.count = 1, s.report_ids = [],
-      s.first_seen = d.decided_at, s.last_seen = d.decided_at,
-      s.evidence = [e IN a.audiences WHERE e IN b.audiences
-                    | toString(d.decided_at) + '|1|A|' + e + '|' + d.id]
+      s.first_seen = d.decided_at, s.last_seen = d.decided_at
 }
 CALL (a, b, d) {
   WITH a, b, d WHERE d.decision = 'different'
   OPTIONAL MATCH (a)-[s:SAME_AS]-(b)
   DELETE s
 }
-RETURN count(*) AS applied
+RETURN 1 AS applied, toString(d.decided_at) AS decided_at,
+       [e IN a.audiences WHERE e IN b.audiences] AS audiences
+"""
+
+# A `same`'s link cites the decision, graded 1A, for each audience both people share: those
+# who may see both may see that they are one (the entries from decision_writes.same_as_evidence).
+SAME_AS_EVIDENCE = """
+MATCH (a:Person)-[:POSSIBLE_SAME_AS {id: $candidate_id}]->(b:Person)
+MATCH (a)-[s:SAME_AS {decision_id: $decision_id}]->(b)
+SET s.evidence = $entries
 """
 
 # ---------------------------------------------------------------- same: one person (one tx)

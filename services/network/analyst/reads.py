@@ -15,7 +15,7 @@ from schemas.graph import evidence_fields
 from services.network.analyst import queries
 from services.network.analyst.analysis import MAX_PATH_DEPTH, QueryTimedOut
 from services.network.config import DEFAULT_QUERY_TIMEOUT_S
-from services.network.decision_writes import decision_writes
+from services.network.decision_writes import decision_writes, first_write
 from services.network.queries import RECORD_DECISION
 
 # The path search for each max_depth (a variable-length bound cannot be a parameter).
@@ -197,5 +197,9 @@ class Neo4jAnalystGraph:
 
 def _record_and_apply(tx: ManagedTransaction, decision: Mapping[str, Any]) -> None:
     tx.run(RECORD_DECISION, decision=decision).consume()
-    for query, params in decision_writes(decision):
-        tx.run(query, params).consume()
+    query, params = first_write(decision)
+    first = tx.run(query, params).single()
+    if not (first and first["applied"]):
+        return  # its people are not in the graph: recorded, applied by nothing
+    for query, more in decision_writes(decision, first):
+        tx.run(query, more).consume()

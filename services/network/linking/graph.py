@@ -11,7 +11,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 from schemas.graph import LinkType, evidence_fields
 from schemas.linking import EntityKind
 from schemas.reports import ReportSubmitted
-from services.network.decision_writes import decision_writes
+from services.network.decision_writes import decision_writes, first_write
 from services.network.linking import queries
 from services.network.linking.reports import BatchLinked, ReportGraph, link_reports
 from services.network.matching import KnownPerson, PersonFacts
@@ -60,11 +60,11 @@ class Neo4jGraphStore:
 
 
 async def _apply_decision_tx(tx: AsyncManagedTransaction, decision: Mapping[str, Any]) -> bool:
-    (first, params), *rest = decision_writes(decision)
-    record = await (await tx.run(first, params)).single()
-    if not (record and record["applied"]):
+    query, params = first_write(decision)
+    first = await (await tx.run(query, params)).single()
+    if not (first and first["applied"]):
         return False
-    for query, more in rest:
+    for query, more in decision_writes(decision, first):
         await (await tx.run(query, more)).consume()
     return True
 
