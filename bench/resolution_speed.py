@@ -3,7 +3,8 @@
 Issue 15's speed target: resolution at most 1 ms a mention with a million people in the graph.
 What is timed is what the network worker does to resolve a batch's person mentions (the
 resolution steps of `services/network/linking/reports.py` `link_reports`): the blocking keys of the
-batch's mentions, one read of everyone sharing a rare one (`TransactionGraph.people_sharing`:
+batch's mentions, one read of each mention's best-ranked candidates among those sharing a rare one
+(`TransactionGraph.people_sharing`:
 CLAIM_MATCH_KEYS, PEOPLE_SHARING_KEYS and, when there are open candidates,
 PEOPLE_BY_IDS, in the worker's own adapter and the async driver), the `PersonPool`, then for
 each mention (a report of one person) `resolve_persons` and `learn_and_rescore`. Left out:
@@ -70,7 +71,12 @@ from services.network.linking.reports import (
     learn_and_rescore,
     resolve_persons,
 )
-from services.network.matching import MAX_KEY_SHARING, PersonFacts, blocking_keys
+from services.network.matching import (  # noqa: E402
+    MAX_CANDIDATES,
+    MAX_KEY_SHARING,
+    PersonFacts,
+    blocking_keys,
+)
 from services.network.pool import PersonPool
 from tessera_cli.resolution_evaluation import LabelledRecord, facts_for
 from tests.support.cleanup import delete_reports
@@ -257,10 +263,12 @@ async def _resolve_batch(
         profiler.enable()
     began = time.perf_counter()
     said = [m.facts for m in batch]
-    keys = sorted({key for facts in said for key in blocking_keys(facts)})
+    keys = [found for facts in said if (found := blocking_keys(facts))]
     asked = time.perf_counter()
     people, common = (
-        await TransactionGraph(tx).people_sharing(keys, max_sharing=MAX_KEY_SHARING)
+        await TransactionGraph(tx).people_sharing(
+            keys, max_sharing=MAX_KEY_SHARING, limit=MAX_CANDIDATES
+        )
         if keys
         else ([], set())
     )

@@ -1,9 +1,10 @@
 """The people a batch's mentions may be: read from the graph once, kept up to date in memory.
 
-A batch of reports is resolved against one read of everyone who shares a blocking key with any
-of its mentions. As each report is resolved, what it says of its people is learnt, exactly as
-the graph write will merge it, so the next report in the batch sees them as it would after a
-write: the result is the same as resolving the reports one transaction at a time.
+A batch of reports is resolved against one read: for each of its mentions, the MAX_CANDIDATES
+people sharing most of its blocking keys, the candidates `candidates` ranks first. As each report
+is resolved, what it says of its people is learnt, exactly as the graph write will merge it, so the
+next report in the batch sees them as it would after a write: the result is the same as resolving
+the reports one transaction at a time.
 """
 
 from collections import Counter, defaultdict

@@ -265,3 +265,22 @@ COUNT_ALERTS_WITH_FINGERPRINT = """
 MATCH (a:Alert {fingerprint: $fingerprint})
 RETURN count(a) AS n
 """
+
+PEOPLE_WITH_KEYS = """
+UNWIND $people AS row
+CREATE (p:Entity:Person {id: row.id, kind: 'person', names: row.names})
+WITH p, row
+UNWIND row.keys AS key
+MERGE (k:MatchKey {key: key})
+CREATE (p)-[:HAS_KEY]->(k)
+"""
+
+DELETE_PEOPLE_AND_KEYS = """
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+DETACH DELETE p
+WITH count(*) AS gone
+UNWIND $keys AS key
+MATCH (k:MatchKey {key: key})
+DETACH DELETE k
+"""

@@ -36,10 +36,12 @@ class FakeStore:
 
     async def people_sharing(
         self,
-        keys: list[str],
+        mentions: list[list[str]],
         *,
         max_sharing: int,  # noqa: ARG002 - the port's signature
+        limit: int,  # noqa: ARG002
     ) -> tuple[list[SharingPerson], set[str]]:
+        keys = sorted({key for keys in mentions for key in keys})
         self.asked.append(keys)
         return [SharingPerson(person=p, keys=frozenset(keys)) for p in self.people], set()
 

@@ -187,17 +187,17 @@ class TransactionGraph:
         return await open_reports_tx(self._tx, reports)
 
     async def people_sharing(
-        self, keys: list[str], *, max_sharing: int
+        self, mentions: list[list[str]], *, max_sharing: int, limit: int
     ) -> tuple[list[SharingPerson], set[str]]:
-        """Everyone with any of the keys few enough share, as the open transaction sees them;
-        and the keys too many share. The rare keys stay locked until the transaction ends, so
-        two workers resolving one new person take turns and make one person."""
-        claimed = await self._tx.run(
-            queries.CLAIM_MATCH_KEYS, keys=sorted(keys), max_sharing=max_sharing
-        )
+        """For each mention's blocking keys, the `limit` people sharing most of those few
+        enough share, as the open transaction sees them; and the keys too many share. The rare
+        keys stay locked until the transaction ends, so two workers resolving one new person
+        take turns and make one person."""
+        keys = sorted({key for keys in mentions for key in keys})
+        claimed = await self._tx.run(queries.CLAIM_MATCH_KEYS, keys=keys, max_sharing=max_sharing)
         common = {r["key"] async for r in claimed if r["common"]}
-        rare = sorted(k for k in keys if k not in common)
-        result = await self._tx.run(queries.PEOPLE_SHARING_KEYS, keys=rare)
+        rare = [rare for keys in mentions if (rare := sorted(set(keys) - common))]
+        result = await self._tx.run(queries.PEOPLE_SHARING_KEYS, mentions=rare, limit=limit)
         people = [_known(r) async for r in result]
         sharing = {p.person.id for p in people}
         # Their open candidates too, to be scored again should one of them gain evidence.

@@ -335,17 +335,25 @@ FOREACH (_ IN CASE WHEN common THEN [] ELSE [1] END | SET k.locked = true)
 RETURN key, common
 """
 
-# Everyone sharing a blocking key with any mention of the batch, with the keys they share
-# (grouped by person before the lists are read, once a person): the linker ranks them per
-# mention as one query per mention would. `different_from`: the people
-# analysts said each is not (a split's NOT_SAME_AS, a candidate rejected as `different`).
-# A person an analyst's
-# `same` merged into another is no one: the one it was merged into has its names and keys.
+# For each mention of the batch, the `$limit` people sharing most of its rare blocking keys (then
+# by id: the order PersonPool.candidates ranks them in, so the pool built from this read gives
+# each mention the candidates one query per mention would), each person once, with the keys
+# they share with the mentions that ranked them. Reading only these, not everyone sharing a
+# weak key (a date of birth, an initial and surname sound), keeps a mention's read small as the
+# graph grows. `different_from`: the people analysts said each is not (a split's NOT_SAME_AS, a
+# candidate rejected as `different`). A person an analyst's `same` merged into another is no
+# one: the one it was merged into has its names and keys.
 PEOPLE_SHARING_KEYS = """
-UNWIND $keys AS key
+UNWIND range(0, size($mentions) - 1) AS mention
+UNWIND $mentions[mention] AS key
 MATCH (:MatchKey {key: key})<-[:HAS_KEY]-(p:Person)
 WHERE NOT (p)-[:MERGED_INTO]->()
-WITH p, collect(key) AS keys
+WITH mention, p, collect(key) AS keys
+ORDER BY size(keys) DESC, p.id
+WITH mention, collect({person: p, keys: keys})[..$limit] AS ranked
+UNWIND ranked AS found
+WITH found.person AS p, collect(found.keys) AS lists
+WITH p, reduce(acc = [], keys IN lists | acc + [k IN keys WHERE NOT k IN acc]) AS keys
 RETURN p.id AS id, p.names AS names, p.nicknames AS nicknames,
        p.date_of_birth AS date_of_birth, p.birth_year AS birth_year,
        p.phones AS phones, p.handles AS handles,

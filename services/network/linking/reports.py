@@ -74,10 +74,11 @@ class LinkingStore(Protocol):
         ...
 
     async def people_sharing(
-        self, keys: list[str], *, max_sharing: int
+        self, mentions: list[list[str]], *, max_sharing: int, limit: int
     ) -> tuple[list[SharingPerson], set[str]]:
-        """Everyone with any of the blocking keys no more than `max_sharing` people have, and
-        which of those keys they have; and the keys more people have."""
+        """For each mention's blocking keys, the `limit` people who share most of those no
+        more than `max_sharing` people have (then by id, as `PersonPool.candidates` ranks),
+        with the keys they share; and the keys more people have."""
         ...
 
     async def write_reports(self, graphs: list[ReportGraph]) -> None:
@@ -135,6 +136,18 @@ def resolve_persons(
         resolved.append(resolution)
         this_report.append(KnownPerson(id=resolution.person_id, facts=mention))
     return resolved
+
+
+async def read_pool(store: LinkingStore, mentions: list[PersonFacts]) -> PersonPool:
+    """The people a batch's mentions may be, in one read: for each mention, the candidates
+    `resolve_persons` will rank first."""
+    keys = [found for facts in mentions if (found := blocking_keys(facts))]
+    if not keys:
+        return PersonPool([])
+    people, common = await store.people_sharing(
+        keys, max_sharing=MAX_KEY_SHARING, limit=MAX_CANDIDATES
+    )
+    return PersonPool(people, common=common)
 
 
 def _person_row(
@@ -457,11 +470,11 @@ async def link_reports(
 ) -> BatchLinked:
     """Resolve a batch of reports in order, write them, and say what each linked.
 
-    One read finds everyone the batch's mentions may be; each report then sees the people the
-    reports before it created or added to. A person a report added to is scored again against
-    their neighbours (rescoring.py): two people now certainly one are merged by an automatic
-    decision, returned to be published. A report written before (a redelivery) is not
-    written again: its event names what it mentions in the graph.
+    One read finds the people the batch's mentions may be (each mention's best-ranked candidates);
+    each report then sees the people the reports before it created or added to. A person a report
+    added to is scored again against their neighbours (rescoring.py): two people now certainly one
+    are merged by an automatic decision, returned to be published. A report written before (a
+    redelivery) is not written again: its event names what it mentions in the graph.
     """
     unique = {str(e.event_id): e for e in events}
     found = {rid: mentions_of(e.report.event) for rid, e in unique.items()}
@@ -473,11 +486,7 @@ async def link_reports(
         for rid, e in unique.items()
         if rid in fresh
     }
-    keys = sorted({key for facts in said.values() for f in facts for key in blocking_keys(f)})
-    people, common = (
-        await store.people_sharing(keys, max_sharing=MAX_KEY_SHARING) if keys else ([], set())
-    )
-    pool = PersonPool(people, common=common)
+    pool = await read_pool(store, [f for facts in said.values() for f in facts])
     graphs: dict[str, ReportGraph] = {}
     decided: list[ResolutionDecided] = []
     for rid, facts in said.items():

@@ -1,0 +1,93 @@
+"""The linking worker reads, for each mention of a batch, only the people it will rank first
+(issue 15: a mention's read must not grow with everyone sharing a weak key), and the pool built
+from that read ranks every mention's candidates as a pool of everyone sharing a key would."""
+
+import asyncio
+from typing import Any
+
+import pytest
+from neo4j import AsyncManagedTransaction, Driver
+
+from common.settings import InfraSettings
+from services.network.linking.graph import TransactionGraph
+from services.network.matching import KnownPerson, PersonFacts
+from services.network.pool import PersonPool, SharingPerson
+from tests.support import queries
+from tests.support.factories import run_tag
+from tests.support.linking import async_driver
+
+pytestmark = pytest.mark.integration
+
+LIMIT = 3
+
+
+def _population(tag: str) -> tuple[dict[str, list[str]], list[list[str]]]:
+    """People and the keys they hold; two mentions' keys. Twelve people share only the first
+    key (a weak one, such as a date of birth); a few share more."""
+    k = [f"test:{tag}:{n}" for n in range(8)]
+    people = {
+        "a": k[0:5],  # shares five of the first mention's keys
+        "b": k[0:3],
+        "c": k[0:2],
+        "d": [k[1], k[2]],  # ties with c: c comes first by id
+        **{f"weak{n:02}": [k[0]] for n in range(12)},
+        "e": [k[6]],
+        "f": [k[6], k[7]],
+    }
+    mentions = [k[0:5], [k[4], k[6], k[7]]]
+    return {f"person:{tag}:{pid}": keys for pid, keys in people.items()}, mentions
+
+
+def _read(settings: InfraSettings, mentions: list[list[str]]) -> list[SharingPerson]:
+    async def work(tx: AsyncManagedTransaction) -> list[SharingPerson]:
+        people, common = await TransactionGraph(tx).people_sharing(
+            mentions, max_sharing=200, limit=LIMIT
+        )
+        assert common == set()
+        return people
+
+    async def run() -> list[SharingPerson]:
+        async with (
+            async_driver(settings) as driver,
+            driver.session(database=settings.neo4j_database) as session,
+        ):
+            read: list[SharingPerson] = await session.execute_write(work)
+            return read
+
+    return asyncio.run(run())
+
+
+def _ranked(pool: PersonPool, keys: list[str]) -> list[str]:
+    return [p.id for p in pool.candidates(keys, limit=LIMIT)]
+
+
+def test_each_mention_reads_its_best_ranked_people_and_ranks_them_as_before(
+    settings: InfraSettings, neo4j_driver: Driver
+) -> None:
+    tag = run_tag()
+    people, mentions = _population(tag)
+    rows: list[dict[str, Any]] = [
+        {"id": pid, "names": [f"Synth {pid[-6:]}"], "keys": keys} for pid, keys in people.items()
+    ]
+    neo4j_driver.execute_query(queries.PEOPLE_WITH_KEYS, people=rows)
+    try:
+        read = _read(settings, mentions)
+    finally:
+        neo4j_driver.execute_query(
+            queries.DELETE_PEOPLE_AND_KEYS,
+            ids=list(people),
+            keys=sorted({k for keys in people.values() for k in keys}),
+        )
+    got = {p.person.id.rsplit(":", 1)[1] for p in read}
+    # a, b, c for the first mention; f, a, e for the second: not d, nor a weak sharer.
+    assert got == {"a", "b", "c", "e", "f"}
+    assert len(read) <= LIMIT * len(mentions)
+    everyone = PersonPool(
+        SharingPerson(
+            person=KnownPerson(id=pid, facts=PersonFacts(names=("synth",))), keys=frozenset(keys)
+        )
+        for pid, keys in people.items()
+    )
+    from_read = PersonPool(read)
+    for keys in mentions:
+        assert _ranked(from_read, keys) == _ranked(everyone, keys)
