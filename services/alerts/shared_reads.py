@@ -8,7 +8,7 @@ so that a detector cites what it uses and names only as its cited reports do.
 import asyncio
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Self
 
 from neo4j import AsyncDriver
 
@@ -52,6 +52,11 @@ class Reader:
     def __init__(self, *, driver: AsyncDriver, database: str) -> None:
         self._driver = driver
         self._database = database
+
+    @classmethod
+    def of(cls, ctx: Context) -> Self:
+        """The reader a detection's context gives (its driver and database)."""
+        return cls(driver=ctx.driver, database=ctx.database)
 
     async def _rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
         records, _, _ = await self._driver.execute_query(query, params, database_=self._database)
@@ -112,6 +117,11 @@ class Neo4jChildGraph(Reader):
     ) -> None:
         super().__init__(driver=driver, database=database)
         self._once = once
+
+    @classmethod
+    def of(cls, ctx: Context) -> Self:
+        """The reader a detection's context gives, sharing its reads made once."""
+        return cls(driver=ctx.driver, database=ctx.database, once=ctx.once)
 
     async def _shared_rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
         if self._once is None:

@@ -15,7 +15,7 @@ async def run(entity_id: str, ctx: Context) -> list[AlertCandidate]:
     return found(
         await detect_care_home_targeted(
             entity_id=entity_id,
-            graph=Neo4jCareHomeGraph(driver=ctx.driver, database=ctx.database),
+            graph=Neo4jCareHomeGraph.of(ctx),
             now=ctx.now,
             min_residents=ctx.settings.alerts_care_home_min_residents,
             window_days=ctx.settings.alerts_care_home_window_days,

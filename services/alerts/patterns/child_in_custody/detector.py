@@ -13,7 +13,7 @@ from services.alerts.shared_reads import Neo4jChildGraph, child, whereabouts_sin
 async def run(person_id: str, ctx: Context) -> list[AlertCandidate]:
     """P23 on a child: in custody, found in a raid or present at one, matched against their
     missing episodes."""
-    graph = Neo4jChildGraph(driver=ctx.driver, database=ctx.database, once=ctx.once)
+    graph = Neo4jChildGraph.of(ctx)
     seen_child = await child(graph, person_id)
     if seen_child is None:
         return []

@@ -19,7 +19,7 @@ from services.alerts.shared_reads import child
 
 async def run(person_id: str, ctx: Context) -> list[AlertCandidate]:
     """P08 on a child: others missing at the same time who share where or with whom."""
-    graph = Neo4jCoMissingGraph(driver=ctx.driver, database=ctx.database, once=ctx.once)
+    graph = Neo4jCoMissingGraph.of(ctx)
     missing = await child(graph, person_id)
     if missing is None:
         return []

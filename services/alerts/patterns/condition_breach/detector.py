@@ -16,7 +16,7 @@ async def on_subject(person_id: str, ctx: Context) -> list[AlertCandidate]:
     """P22 on the subject of a protective order."""
     return await detect_condition_breach(
         person_id=person_id,
-        graph=Neo4jOrderGraph(driver=ctx.driver, database=ctx.database),
+        graph=Neo4jOrderGraph.of(ctx),
         now=ctx.now,
         default_radius_m=ctx.settings.alerts_breach_default_radius_m,
     )
@@ -26,7 +26,7 @@ async def at_place(location_id: str, ctx: Context) -> list[AlertCandidate]:
     """P22 on a place: the order subjects seen there."""
     return await detect_breaches_at_place(
         location_id=location_id,
-        graph=Neo4jOrderGraph(driver=ctx.driver, database=ctx.database),
+        graph=Neo4jOrderGraph.of(ctx),
         now=ctx.now,
         default_radius_m=ctx.settings.alerts_breach_default_radius_m,
     )

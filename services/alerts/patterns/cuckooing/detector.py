@@ -13,7 +13,7 @@ async def run(location_id: str, ctx: Context) -> list[AlertCandidate]:
     return found(
         await detect_cuckooing(
             location_id=location_id,
-            graph=Neo4jCuckooingGraph(driver=ctx.driver, database=ctx.database),
+            graph=Neo4jCuckooingGraph.of(ctx),
             now=ctx.now,
             min_visitors=ctx.settings.alerts_cuckooing_min_visitors,
             window_days=ctx.settings.alerts_cuckooing_window_days,

@@ -17,7 +17,7 @@ from services.alerts.shared_reads import Neo4jChildGraph, child, whereabouts_sin
 async def run(person_id: str, ctx: Context) -> list[AlertCandidate]:
     """P15 on a child: drugs or cash seized from them, escalated by a missing episode in the
     days after."""
-    graph = Neo4jChildGraph(driver=ctx.driver, database=ctx.database, once=ctx.once)
+    graph = Neo4jChildGraph.of(ctx)
     seen_child = await child(graph, person_id)
     if seen_child is None:
         return []

@@ -13,7 +13,7 @@ from services.alerts.shared_reads import child
 
 async def run(person_id: str, ctx: Context) -> list[AlertCandidate]:
     """P21 on a child: leaving a home or school with luggage, a passport or money."""
-    graph = Neo4jDepartureGraph(driver=ctx.driver, database=ctx.database, once=ctx.once)
+    graph = Neo4jDepartureGraph.of(ctx)
     leaving = await child(graph, person_id)
     if leaving is None:
         return []

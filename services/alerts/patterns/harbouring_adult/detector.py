@@ -29,7 +29,7 @@ async def _harbouring(
 
 async def run(person_id: str, ctx: Context) -> list[AlertCandidate]:
     """P04 harbouring, on the adult or on the child found with them."""
-    graph = Neo4jHarbouringGraph(driver=ctx.driver, database=ctx.database, once=ctx.once)
+    graph = Neo4jHarbouringGraph.of(ctx)
     person = await graph.person(person_id)
     if person is None:
         return []

@@ -16,7 +16,7 @@ from services.alerts.shared_reads import Neo4jChildGraph, child
 
 async def run(person_id: str, ctx: Context) -> list[AlertCandidate]:
     """P19 on a child: the episodes of the window they came back from injured."""
-    graph = Neo4jChildGraph(driver=ctx.driver, database=ctx.database, once=ctx.once)
+    graph = Neo4jChildGraph.of(ctx)
     missing = await child(graph, person_id)
     if missing is None:
         return []

@@ -19,7 +19,7 @@ async def run(entity_id: str, ctx: Context) -> list[AlertCandidate]:
     return found(
         await detect_linked_children(
             entity_id=entity_id,
-            graph=Neo4jLinkedChildrenGraph(driver=ctx.driver, database=ctx.database),
+            graph=Neo4jLinkedChildrenGraph.of(ctx),
             now=ctx.now,
             min_children=ctx.settings.alerts_linked_children_min,
             window_days=ctx.settings.alerts_linked_children_window_days,

@@ -16,7 +16,7 @@ from services.alerts.shared_reads import Neo4jChildGraph, child
 
 async def run(person_id: str, ctx: Context) -> list[AlertCandidate]:
     """P07 on a child: this window's episodes against the window before."""
-    graph = Neo4jChildGraph(driver=ctx.driver, database=ctx.database, once=ctx.once)
+    graph = Neo4jChildGraph.of(ctx)
     missing = await child(graph, person_id)
     if missing is None:
         return []

@@ -13,7 +13,7 @@ from services.alerts.shared_reads import Neo4jChildGraph, child, whereabouts_sin
 
 async def run(person_id: str, ctx: Context) -> list[AlertCandidate]:
     """P09 on a child: found or seen away from every area they are connected with."""
-    graph = Neo4jChildGraph(driver=ctx.driver, database=ctx.database, once=ctx.once)
+    graph = Neo4jChildGraph.of(ctx)
     seen_child = await child(graph, person_id)
     if seen_child is None:
         return []

@@ -19,7 +19,7 @@ async def run(entity_id: str, ctx: Context) -> list[AlertCandidate]:
     """P02 on a place, an approacher (person or group) or a vehicle."""
     return await detect_peer_group_context(
         entity_id=entity_id,
-        graph=Neo4jPeerGroupGraph(driver=ctx.driver, database=ctx.database),
+        graph=Neo4jPeerGroupGraph.of(ctx),
         now=ctx.now,
         min_pupils=ctx.settings.alerts_peer_group_min_pupils,
         window_days=ctx.settings.alerts_peer_group_window_days,

@@ -12,7 +12,7 @@ async def run(entity_id: str, ctx: Context) -> list[AlertCandidate]:
     return found(
         await detect_shared_hotspot(
             location_id=entity_id,
-            graph=Neo4jHotspotGraph(driver=ctx.driver, database=ctx.database),
+            graph=Neo4jHotspotGraph.of(ctx),
             now=ctx.now,
             min_young_people=ctx.settings.alerts_hotspot_min_young_people,
             window_days=ctx.settings.alerts_hotspot_window_days,

@@ -24,7 +24,7 @@ async def on_premises(location_id: str, ctx: Context) -> list[AlertCandidate]:
     return found(
         await detect_trap_house(
             location_id=location_id,
-            graph=Neo4jTrapHouseGraph(driver=ctx.driver, database=ctx.database),
+            graph=Neo4jTrapHouseGraph.of(ctx),
             now=ctx.now,
             lookback_days=ctx.settings.alerts_trap_house_lookback_days,
         )
@@ -35,7 +35,7 @@ async def on_person(person_id: str, ctx: Context) -> list[AlertCandidate]:
     """P11 on a person: the drugs houses they were linked to lately."""
     return await detect_trap_houses_of_person(
         person_id=person_id,
-        graph=Neo4jTrapHouseGraph(driver=ctx.driver, database=ctx.database),
+        graph=Neo4jTrapHouseGraph.of(ctx),
         now=ctx.now,
         lookback_days=ctx.settings.alerts_trap_house_lookback_days,
     )

@@ -51,7 +51,7 @@ async def _vehicle_rides(
 
 async def run(entity_id: str, ctx: Context) -> list[AlertCandidate]:
     """P06 (b) on a vehicle, or on a child reported missing after a ride in one."""
-    graph = Neo4jRidesGraph(driver=ctx.driver, database=ctx.database, once=ctx.once)
+    graph = Neo4jRidesGraph.of(ctx)
     if entity_id.startswith("vehicle:"):
         return await _vehicle_rides(graph, entity_id, ctx)
     since = window(ctx, ctx.settings.alerts_missing_window_days)
