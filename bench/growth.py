@@ -24,7 +24,7 @@ import logging
 import statistics
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from neo4j import AsyncGraphDatabase
@@ -50,6 +50,10 @@ class Costs:
 
     linking: list[float]
     detection: list[float]
+    # ms each detector took, by name, detect's own reads ("(profile)", "(grading)") and each
+    # alert saved ("(record_alert)"); the detectors of one entity run together, so their times
+    # overlap.
+    detectors: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def total(self) -> list[float]:
@@ -87,9 +91,16 @@ async def probe(
             ).linked
             written = time.perf_counter()
             now = datetime.now(UTC)
-            ctx = Context(driver=driver, database=database, settings=alerts, now=now)
+            ctx = Context(
+                driver=driver,
+                database=database,
+                settings=alerts,
+                now=now,
+                timings=costs.detectors,
+            )
             for entity in linked.entities:
                 for candidate in await detect(entity.kind, entity.id, ctx):
+                    saving = time.perf_counter()
                     await record_alert(
                         candidate=candidate,
                         store=store,
@@ -97,6 +108,8 @@ async def probe(
                         new_id=uuid.uuid4,
                         cool_down=timedelta(days=alerts.alerts_cool_down_days),
                     )
+                    saved = (time.perf_counter() - saving) * 1000
+                    costs.detectors.setdefault("(record_alert)", []).append(saved)
             done = time.perf_counter()
             costs.linking.append((written - began) * 1000)
             costs.detection.append((done - written) * 1000)
@@ -131,6 +144,27 @@ def describe(label: str, costs: Costs) -> str:
             f"(p50 {percentile(values, 50):.1f}, p99 {percentile(values, 99):.1f})"
         )
     return f"{label}: " + "; ".join(parts)
+
+
+def profile_detectors(small: Costs, large: Costs) -> str:
+    """Each detector's runs, mean and p99 ms at both sizes, and its share of all detector time
+    at the large size, costliest first."""
+    total = sum(sum(v) for v in large.detectors.values()) or 1.0
+    lines = [
+        "detection by detector (ms a run; runs overlap, so shares are of summed detector time):",
+        f"  {'detector':32} {'runs':>6} {'small mean':>10} {'p99':>7} {'large mean':>10} "
+        f"{'p99':>7} {'ratio':>6} {'share':>6}",
+    ]
+    for name, times in sorted(large.detectors.items(), key=lambda item: -sum(item[1])):
+        before = small.detectors.get(name) or [float("nan")]
+        lines.append(
+            f"  {name:32} {len(times):>6} {statistics.fmean(before):>10.1f} "
+            f"{percentile(before, 99):>7.1f} {statistics.fmean(times):>10.1f} "
+            f"{percentile(times, 99):>7.1f} "
+            f"{statistics.fmean(times) / statistics.fmean(before):>6.2f} "
+            f"{sum(times) / total:>6.1%}"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -179,6 +213,7 @@ def main() -> None:
         for name in ("linking", "detection", "total"):
             ratio = statistics.fmean(getattr(large, name)) / statistics.fmean(getattr(small, name))
             print(f"growth ratio of mean {name} cost per report: {ratio:.2f}")
+        print(profile_detectors(small, large))
     finally:
         began = time.monotonic()
         removed = delete_reports(driver, probe_ids, database=database)

@@ -77,7 +77,7 @@ from services.network.matching import (  # noqa: E402
     PersonFacts,
     blocking_keys,
 )
-from services.network.pool import PersonPool
+from services.network.pool import PeopleSharing, PersonPool
 from tessera_cli.resolution_evaluation import LabelledRecord, facts_for
 from tests.support.cleanup import delete_reports
 from tests.support.population import BENCH_USER, NAMESPACE, run_tag
@@ -263,17 +263,17 @@ async def _resolve_batch(
         profiler.enable()
     began = time.perf_counter()
     said = [m.facts for m in batch]
-    keys = [found for facts in said if (found := blocking_keys(facts))]
+    keys = [mention_keys for facts in said if (mention_keys := blocking_keys(facts))]
     asked = time.perf_counter()
-    people, common = (
+    found = (
         await TransactionGraph(tx).people_sharing(
             keys, max_sharing=MAX_KEY_SHARING, limit=MAX_CANDIDATES
         )
         if keys
-        else ([], set())
+        else PeopleSharing(people=[])
     )
     read = time.perf_counter()
-    pool = PersonPool(people, common=common)
+    pool = PersonPool.read(found)
     pooled = time.perf_counter()
     own = []
     for mention in batch:
@@ -288,8 +288,8 @@ async def _resolve_batch(
     costs.per_mention += mention_costs(shared=pooled - began, own=own)
     costs.read += read - asked
     costs.python += (asked - began) + (pooled - read) + sum(own)
-    costs.people_read += len(people)
-    costs.common_keys += len(common)
+    costs.people_read += len(found.people)
+    costs.common_keys += len(found.common)
     raise _RolledBack
 
 

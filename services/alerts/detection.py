@@ -25,19 +25,22 @@ log = logging.getLogger(__name__)
 SLOW_S = 0.05  # a detector taking longer than this is logged with the entity it read
 
 
+def _took(ctx: Context, name: str, started: float) -> float:
+    """Milliseconds since `started`, kept in the context's timings when it has them."""
+    took = (time.perf_counter() - started) * 1000
+    if ctx.timings is not None:
+        ctx.timings.setdefault(name, []).append(took)
+    return took
+
+
 async def _timed(detector: Detector, entity_id: str, ctx: Context) -> list[AlertCandidate]:
     started = time.perf_counter()
     try:
         return await detector.run(entity_id, ctx)
     finally:
-        took = time.perf_counter() - started
-        if took > SLOW_S:
-            log.info(
-                "slow detector %s on %s: %.0f ms",
-                detector.name,
-                loggable_id(entity_id),
-                took * 1000,
-            )
+        took = _took(ctx, detector.name, started)
+        if took > SLOW_S * 1000:
+            log.info("slow detector %s on %s: %.0f ms", detector.name, loggable_id(entity_id), took)
 
 
 async def detect(kind: EntityKind, entity_id: str, ctx: Context) -> list[AlertCandidate]:
@@ -47,15 +50,20 @@ async def detect(kind: EntityKind, entity_id: str, ctx: Context) -> list[AlertCa
     reads several detectors make alike (a child, their episodes, their whereabouts) are made once,
     and one read of the cited reports grades every evidence entry.
     """
+    started = time.perf_counter()
     profile = await read_profile(ctx.driver, ctx.database, entity_id)
+    _took(ctx, "(profile)", started)
     if profile is None:
         return []
     ctx = replace(ctx, once={})  # the reads several detectors make alike, made once for them all
     detectors = [d for d in DETECTORS if kind in d.kinds and d.applies(profile)]
     found = await asyncio.gather(*(_timed(d, entity_id, ctx) for d in detectors))
     # Every evidence entry carries its report's grading (3x5x2), read once for them all.
-    return await grade(
+    started = time.perf_counter()
+    graded = await grade(
         [candidate for candidates in found for candidate in candidates],
         driver=ctx.driver,
         database=ctx.database,
     )
+    _took(ctx, "(grading)", started)
+    return graded

@@ -27,6 +27,8 @@ class Context:
     `once`: within one `detect`, the reads several detectors make alike (a child, their episodes,
     where they were found or seen: `shared_reads.py`), made once and shared; None (a runner
     called on its own), every read is made.
+    `timings`: when given, the milliseconds each detector took, by its name, and the reads of
+    `detect` itself (`(profile)`, `(grading)`); the growth bench profiles detection with it.
     """
 
     driver: AsyncDriver
@@ -34,6 +36,7 @@ class Context:
     settings: Settings
     now: datetime
     once: dict[tuple[str, str], asyncio.Future[Any]] | None = None
+    timings: dict[str, list[float]] | None = None
 
 
 Runner = Callable[[str, Context], Awaitable[list[AlertCandidate]]]

@@ -8,8 +8,8 @@ the reports one transaction at a time.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from services.network.matching import MAX_KEY_SHARING, KnownPerson, PersonFacts
 
@@ -22,6 +22,16 @@ class SharingPerson:
     person: KnownPerson
     keys: frozenset[str]
     pending: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleSharing:
+    """What the graph says of a batch's blocking keys: the people read (each mention's
+    best-ranked), the keys too many people have, and how many have each of the others."""
+
+    people: list[SharingPerson]
+    common: set[str] = field(default_factory=set)
+    sharing: dict[str, int] = field(default_factory=dict)
 
 
 def merged(known: PersonFacts, said: PersonFacts) -> PersonFacts:
@@ -51,16 +61,31 @@ def _evidence(facts: PersonFacts) -> tuple[object, ...]:
     )
 
 
-class PersonPool:
-    """Candidates by shared blocking keys, most keys shared first, as the graph would rank them.
+def key_weight(sharing: int) -> int:
+    """What sharing a blocking key says, by how many people have it: a key two people share
+    says more than one a hundred share (an inverse frequency, in whole numbers so that the
+    graph's ranking and the pool's agree exactly)."""
+    return 1_000_000 // max(sharing, 1)
 
-    A key more than MAX_KEY_SHARING people have (in the graph: `common`; or once the pool
-    learnt that many) finds no one. The pool also keeps who is an open candidate with whom,
-    and follows merges made while the batch is resolved: a merged person is no one, and their
-    facts, keys and candidates are the survivor's.
+
+class PersonPool:
+    """Candidates by shared blocking keys, rarest first, as the graph would rank them: by the
+    summed `key_weight` of the keys shared, then by how many, then by id.
+
+    `sharing`: how many people the graph says have each key (the pool counts those it learns
+    on top). A key more than MAX_KEY_SHARING people have (in the graph: `common`; or once the
+    pool learnt that many) finds no one. The pool also keeps who is an open candidate with
+    whom, and follows merges made while the batch is resolved: a merged person is no one, and
+    their facts, keys and candidates are the survivor's.
     """
 
-    def __init__(self, people: Iterable[SharingPerson], *, common: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        people: Iterable[SharingPerson],
+        *,
+        common: Iterable[str] = (),
+        sharing: Mapping[str, int] | None = None,
+    ) -> None:
         self._facts: dict[str, PersonFacts] = {}
         self._by_key: dict[str, set[str]] = defaultdict(set)
         self._keys: dict[str, set[str]] = defaultdict(set)
@@ -68,16 +93,25 @@ class PersonPool:
         self._different: dict[str, frozenset[str]] = {}
         self._pending: dict[str, set[str]] = defaultdict(set)
         self._merged: dict[str, str] = {}
-        for sharing in people:
-            pid = sharing.person.id
-            self._facts[pid] = sharing.person.facts
-            self._different[pid] = sharing.person.different_from
-            self._pending[pid] |= sharing.pending
-            for other in sharing.pending:
+        for found in people:
+            pid = found.person.id
+            self._facts[pid] = found.person.facts
+            self._different[pid] = found.person.different_from
+            self._pending[pid] |= found.pending
+            for other in found.pending:
                 self._pending[other].add(pid)
-            for key in sharing.keys:
+            for key in found.keys:
                 self._by_key[key].add(pid)
                 self._keys[pid].add(key)
+        # The people with each key whom the pool was not given.
+        self._unseen = {
+            key: count - len(self._by_key.get(key, ())) for key, count in (sharing or {}).items()
+        }
+
+    @classmethod
+    def read(cls, found: PeopleSharing) -> "PersonPool":
+        """The pool of what one read of the graph found."""
+        return cls(found.people, common=found.common, sharing=found.sharing)
 
     def __contains__(self, person_id: object) -> bool:
         return person_id in self._facts
@@ -97,16 +131,22 @@ class PersonPool:
             id=pid, facts=self._facts[pid], different_from=self._different.get(pid, frozenset())
         )
 
+    def _sharing(self, key: str) -> int:
+        return len(self._by_key.get(key, ())) + self._unseen.get(key, 0)
+
     def candidates(self, keys: list[str], *, limit: int) -> list[KnownPerson]:
-        """People sharing any of the keys, those sharing most first, then by id."""
-        usable = (
-            people
-            for key in set(keys) - self._common
-            if len(people := self._by_key.get(key, ())) <= MAX_KEY_SHARING
-        )
-        shared = Counter(pid for people in usable for pid in people)
-        ranked = sorted(shared.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
-        return [self._known(pid) for pid, _ in ranked]
+        """People sharing any of the keys, ranked: the summed weight of the keys they share
+        (rarer keys weigh more), then how many, then by id."""
+        weight: Counter[str] = Counter()
+        count: Counter[str] = Counter()
+        for key in set(keys) - self._common:
+            if (sharing := self._sharing(key)) > MAX_KEY_SHARING:
+                continue
+            for pid in self._by_key.get(key, ()):
+                weight[pid] += key_weight(sharing)
+                count[pid] += 1
+        ranked = sorted(weight, key=lambda pid: (-weight[pid], -count[pid], pid))[:limit]
+        return [self._known(pid) for pid in ranked]
 
     def neighbours(self, person_id: str, *, limit: int) -> list[KnownPerson]:
         """The people a person may be: those sharing their keys, and their open candidates."""

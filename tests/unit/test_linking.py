@@ -16,7 +16,7 @@ from services.network.linking.reports import (
     link_reports,
 )
 from services.network.matching import KnownPerson, PersonFacts, facts_of
-from services.network.pool import SharingPerson
+from services.network.pool import PeopleSharing, SharingPerson
 from tests.support.examples import EVENTS
 from tests.support.factories import NOW, id_key, report_json, sighting, submitted
 
@@ -40,10 +40,12 @@ class FakeStore:
         *,
         max_sharing: int,  # noqa: ARG002 - the port's signature
         limit: int,  # noqa: ARG002
-    ) -> tuple[list[SharingPerson], set[str]]:
+    ) -> PeopleSharing:
         keys = sorted({key for keys in mentions for key in keys})
         self.asked.append(keys)
-        return [SharingPerson(person=p, keys=frozenset(keys)) for p in self.people], set()
+        return PeopleSharing(
+            people=[SharingPerson(person=p, keys=frozenset(keys)) for p in self.people]
+        )
 
     async def write_reports(self, graphs: list[ReportGraph]) -> None:
         self.written += graphs

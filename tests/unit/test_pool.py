@@ -3,7 +3,7 @@
 from datetime import date
 
 from services.network.matching import MAX_KEY_SHARING, KnownPerson, PersonFacts
-from services.network.pool import PersonPool, SharingPerson, merged
+from services.network.pool import PersonPool, SharingPerson, key_weight, merged
 
 
 def _person(pid: str, keys: set[str], facts: PersonFacts | None = None) -> SharingPerson:
@@ -21,6 +21,24 @@ def test_candidates_share_most_keys_first_then_by_id() -> None:
     )
     ranked = [p.id for p in pool.candidates(["k1", "k2", "k2"], limit=2)]
     assert ranked == ["person:c", "person:a"]
+
+
+def test_a_rare_key_outweighs_several_common_ones() -> None:
+    crowd = [_person(f"person:crowd{n}", {"common1", "common2"}) for n in range(6)]
+    pool = PersonPool([*crowd, _person("person:z", {"rare"})])
+    ranked = [p.id for p in pool.candidates(["common1", "common2", "rare"], limit=2)]
+    assert ranked == ["person:z", "person:crowd0"]
+    assert key_weight(1) > 2 * key_weight(6)
+
+
+def test_the_graphs_count_of_a_key_weighs_it_and_can_make_it_common() -> None:
+    people = [_person("person:a", {"dob"}), _person("person:b", {"name"})]
+    # The graph says 150 people have the date of birth: it weighs less than a name two share.
+    pool = PersonPool(people, sharing={"dob": 150, "name": 2})
+    assert [p.id for p in pool.candidates(["dob", "name"], limit=2)] == ["person:b", "person:a"]
+    # Past the cap, as the graph counts it, a key finds no one, though the pool holds one.
+    crowded = PersonPool(people, sharing={"dob": MAX_KEY_SHARING + 1, "name": 2})
+    assert [p.id for p in crowded.candidates(["dob", "name"], limit=2)] == ["person:b"]
 
 
 def test_a_learnt_mention_adds_facts_and_keys_as_the_graph_merges_them() -> None:

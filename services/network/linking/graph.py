@@ -15,7 +15,7 @@ from services.network.decision_writes import decision_writes, first_write
 from services.network.linking import queries
 from services.network.linking.reports import BatchLinked, ReportGraph, link_reports
 from services.network.matching import KnownPerson, PersonFacts
-from services.network.pool import SharingPerson
+from services.network.pool import PeopleSharing, SharingPerson, key_weight
 from services.network.queries import RECORD_DECISION
 
 ENTITY_WRITES = (
@@ -188,24 +188,32 @@ class TransactionGraph:
 
     async def people_sharing(
         self, mentions: list[list[str]], *, max_sharing: int, limit: int
-    ) -> tuple[list[SharingPerson], set[str]]:
-        """For each mention's blocking keys, the `limit` people sharing most of those few
-        enough share, as the open transaction sees them; and the keys too many share. The rare
-        keys stay locked until the transaction ends, so two workers resolving one new person
-        take turns and make one person."""
+    ) -> PeopleSharing:
+        """For each mention's blocking keys, the `limit` people sharing the most of those few
+        enough share (weighed by rarity), as the open transaction sees them; the keys too many
+        share, and how many share each of the others. The rare keys stay locked until the
+        transaction ends, so two workers resolving one new person take turns and make one
+        person."""
         keys = sorted({key for keys in mentions for key in keys})
         claimed = await self._tx.run(queries.CLAIM_MATCH_KEYS, keys=keys, max_sharing=max_sharing)
-        common = {r["key"] async for r in claimed if r["common"]}
+        counted = {r["key"]: (r["common"], r["sharing"]) async for r in claimed}
+        common = {key for key, (too_many, _) in counted.items() if too_many}
+        sharing = {key: count for key, (too_many, count) in counted.items() if not too_many}
         rare = [rare for keys in mentions if (rare := sorted(set(keys) - common))]
-        result = await self._tx.run(queries.PEOPLE_SHARING_KEYS, mentions=rare, limit=limit)
+        result = await self._tx.run(
+            queries.PEOPLE_SHARING_KEYS,
+            mentions=rare,
+            limit=limit,
+            weights={key: key_weight(count) for key, count in sharing.items()},
+        )
         people = [_known(r) async for r in result]
-        sharing = {p.person.id for p in people}
+        read = {p.person.id for p in people}
         # Their open candidates too, to be scored again should one of them gain evidence.
-        pending = sorted({pid for p in people for pid in p.pending} - sharing)
+        pending = sorted({pid for p in people for pid in p.pending} - read)
         if pending:
             result = await self._tx.run(queries.PEOPLE_BY_IDS, ids=pending)
             people += [_known(r) async for r in result]
-        return people, common
+        return PeopleSharing(people=people, common=common, sharing=sharing)
 
     async def write_reports(self, graphs: list[ReportGraph]) -> None:
         """Write the reports' rows in the open transaction."""

@@ -330,26 +330,29 @@ ON CREATE SET c.id = row.id, c.score = row.score, c.reasons = row.reasons,
 CLAIM_MATCH_KEYS = """
 UNWIND $keys AS key
 MERGE (k:MatchKey {key: key})
-WITH k, key, COUNT { (k)<-[:HAS_KEY]-() } > $max_sharing AS common
+WITH k, key, COUNT { (k)<-[:HAS_KEY]-() } AS sharing
+WITH k, key, sharing, sharing > $max_sharing AS common
 FOREACH (_ IN CASE WHEN common THEN [] ELSE [1] END | SET k.locked = true)
-RETURN key, common
+RETURN key, common, sharing
 """
 
-# For each mention of the batch, the `$limit` people sharing most of its rare blocking keys (then
-# by id: the order PersonPool.candidates ranks them in, so the pool built from this read gives
-# each mention the candidates one query per mention would), each person once, with the keys
-# they share with the mentions that ranked them. Reading only these, not everyone sharing a
-# weak key (a date of birth, an initial and surname sound), keeps a mention's read small as the
-# graph grows. `different_from`: the people analysts said each is not (a split's NOT_SAME_AS, a
-# candidate rejected as `different`). A person an analyst's `same` merged into another is no
-# one: the one it was merged into has its names and keys.
+# For each mention of the batch, the `$limit` people it shares the most of its rare blocking
+# keys with, weighed by rarity (`$weights`: each key's pool.key_weight, from CLAIM_MATCH_KEYS'
+# `sharing`), then by how many, then by id: the order PersonPool.candidates ranks them in, so
+# the pool built from this read gives each mention the candidates one query per mention would.
+# Each person once, with the keys they share with the mentions that ranked them. Reading only
+# these, not everyone sharing a weak key (a date of birth, an initial and surname sound), keeps
+# a mention's read small as the graph grows. `different_from`: the people analysts said each is
+# not (a split's NOT_SAME_AS, a candidate rejected as `different`). A person an analyst's `same`
+# merged into another is no one: the one it was merged into has its names and keys.
 PEOPLE_SHARING_KEYS = """
 UNWIND range(0, size($mentions) - 1) AS mention
 UNWIND $mentions[mention] AS key
 MATCH (:MatchKey {key: key})<-[:HAS_KEY]-(p:Person)
 WHERE NOT (p)-[:MERGED_INTO]->()
 WITH mention, p, collect(key) AS keys
-ORDER BY size(keys) DESC, p.id
+WITH mention, p, keys, reduce(weight = 0, k IN keys | weight + $weights[k]) AS weight
+ORDER BY weight DESC, size(keys) DESC, p.id
 WITH mention, collect({person: p, keys: keys})[..$limit] AS ranked
 UNWIND ranked AS found
 WITH found.person AS p, collect(found.keys) AS lists

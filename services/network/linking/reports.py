@@ -38,7 +38,7 @@ from services.network.matching import (
     facts_of,
     resolve,
 )
-from services.network.pool import PersonPool, SharingPerson
+from services.network.pool import PeopleSharing, PersonPool
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +75,10 @@ class LinkingStore(Protocol):
 
     async def people_sharing(
         self, mentions: list[list[str]], *, max_sharing: int, limit: int
-    ) -> tuple[list[SharingPerson], set[str]]:
-        """For each mention's blocking keys, the `limit` people who share most of those no
-        more than `max_sharing` people have (then by id, as `PersonPool.candidates` ranks),
-        with the keys they share; and the keys more people have."""
+    ) -> PeopleSharing:
+        """For each mention's blocking keys, the `limit` people `PersonPool.candidates` would
+        rank first among those sharing keys no more than `max_sharing` people have, with the
+        keys they share; the keys more people have; how many have each of the others."""
         ...
 
     async def write_reports(self, graphs: list[ReportGraph]) -> None:
@@ -144,10 +144,9 @@ async def read_pool(store: LinkingStore, mentions: list[PersonFacts]) -> PersonP
     keys = [found for facts in mentions if (found := blocking_keys(facts))]
     if not keys:
         return PersonPool([])
-    people, common = await store.people_sharing(
-        keys, max_sharing=MAX_KEY_SHARING, limit=MAX_CANDIDATES
+    return PersonPool.read(
+        await store.people_sharing(keys, max_sharing=MAX_KEY_SHARING, limit=MAX_CANDIDATES)
     )
-    return PersonPool(people, common=common)
 
 
 def _person_row(
