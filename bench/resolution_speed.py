@@ -123,6 +123,7 @@ class Mention:
     facts: PersonFacts
     new_id: str
     known: bool  # a person the graph has
+    true_id: str | None = None  # when known: the id the graph stored them under
 
 
 @dataclass
@@ -137,6 +138,10 @@ class Costs:
     common_keys: int = 0  # keys too many people share, all batches
     batches: int = 0
     matched: int = 0  # mentions resolved to someone already known
+    known: int = 0  # mentions of a person the graph has
+    right: int = 0  # mentions of a known person resolved to them
+    wrong: int = 0  # mentions of a known person resolved to someone else: a false merge
+    new_merged: int = 0  # mentions of a new person resolved to someone already there
     candidates: int = 0  # candidates put to analysts
 
     @property
@@ -230,11 +235,8 @@ def probes(
     out = []
     for i in range(count):
         known = rng.random() >= new_share
-        truth = (
-            people[rng.randrange(known_from)]
-            if known
-            else people[rng.randrange(new_from, len(people))]
-        )
+        index = rng.randrange(known_from) if known else rng.randrange(new_from, len(people))
+        truth = people[index]
         record = record_of(rng, truth, f"q{salt}{i}")
         person = record.person()
         report_id = uuid.uuid5(NAMESPACE, f"{tag}:resolution-speed:probe:{salt}:{i}")
@@ -243,9 +245,17 @@ def probes(
                 facts=facts_for(person),
                 new_id=new_person_id(person, report_id=report_id, index=0, key=key),
                 known=known,
+                true_id=stored_id(people, index, tag=tag, seed=seed) if known else None,
             )
         )
     return out
+
+
+def stored_id(people: Sequence[Truth], index: int, *, tag: str, seed: int) -> str:
+    """The id the index-th person was stored under (as `stored_graphs` stores them)."""
+    rng = random.Random(f"{seed}/stored/{index}")  # noqa: S311 - synthetic data
+    person = record_of(rng, people[index], f"s{index}").person()
+    return new_person_id(person, report_id=stored_report_id(tag, index), index=0, key=id_key(tag))
 
 
 class _RolledBack(Exception):  # noqa: N818 - not an error: how the probe undoes its writes
@@ -282,6 +292,12 @@ async def _resolve_batch(
         learn_and_rescore(pool, [mention.facts], [resolution])
         own.append(time.perf_counter() - start)
         costs.matched += resolution.matched
+        if resolution.matched and mention.known:
+            right = resolution.person_id == mention.true_id
+            costs.right += right
+            costs.wrong += not right
+        costs.new_merged += resolution.matched and not mention.known
+        costs.known += mention.known
         costs.candidates += len(resolution.possible)
     if profiler is not None:
         profiler.disable()
@@ -356,6 +372,10 @@ def describe(size: int, costs: Costs) -> list[str]:
         f"{costs.common_keys / costs.batches:,.1f} keys too common a transaction; "
         f"{costs.matched / n:.0%} matched someone known, "
         f"{costs.candidates / n:.2f} candidates a mention",
+        f"    of the {costs.known:,} mentions of people in the graph, {costs.right:,} resolved to "
+        "them and "
+        f"{costs.wrong:,} to someone else; {costs.new_merged:,} mentions of new people resolved "
+        "to someone in the graph",
     ]
 
 
