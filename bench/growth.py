@@ -101,7 +101,7 @@ async def probe(
             for entity in linked.entities:
                 for candidate in await detect(entity.kind, entity.id, ctx):
                     saving = time.perf_counter()
-                    await record_alert(
+                    changed = await record_alert(
                         candidate=candidate,
                         store=store,
                         now=now,
@@ -109,7 +109,8 @@ async def probe(
                         cool_down=timedelta(days=alerts.alerts_cool_down_days),
                     )
                     saved = (time.perf_counter() - saving) * 1000
-                    costs.detectors.setdefault("(record_alert)", []).append(saved)
+                    step = "(record_alert: saved)" if changed else "(record_alert: nothing new)"
+                    costs.detectors.setdefault(step, []).append(saved)
             done = time.perf_counter()
             costs.linking.append((written - began) * 1000)
             costs.detection.append((done - written) * 1000)

@@ -6,6 +6,12 @@ MATCH (a:Alert {open_fingerprint: $fingerprint})
 RETURN a.body AS body
 """
 
+# What the open alert cites, as a digest (lifecycle.evidence_digest), written with its body.
+GET_OPEN_EVIDENCE_DIGEST = """
+MATCH (a:Alert {open_fingerprint: $fingerprint})
+RETURN a.evidence_digest AS digest
+"""
+
 GET_LAST_CLOSED_ALERT = """
 MATCH (a:Alert {fingerprint: $fingerprint})
 WHERE a.status = 'closed'
@@ -76,6 +82,7 @@ SET a.event_id = $alert.event_id,
     a.raised_at = datetime($alert.raised_at),
     a.updated_at = datetime($alert.updated_at),
     a.body = $body,
+    a.evidence_digest = $evidence_digest,
     a.assignee = $alert.assignee,
     a.closed_at = CASE WHEN $alert.status = 'closed'
                        THEN coalesce(a.closed_at, datetime($alert.updated_at)) END,

@@ -17,7 +17,7 @@ from schemas.alerts import (
     SubgraphNode,
 )
 from services.alerts import queries
-from services.alerts.lifecycle import AlertChanged, HistoryEntry
+from services.alerts.lifecycle import AlertChanged, HistoryEntry, evidence_digest
 from services.alerts.listing import AlertFilter, ListedAlert
 
 
@@ -34,6 +34,13 @@ class Neo4jAlertStore:
         self._driver = driver
         self._database = database
         self._outbox = outbox
+
+    async def open_evidence_digest(self, fingerprint: str) -> str | None:
+        """The digest of what the open alert with this fingerprint cites, if any."""
+        records, _, _ = await self._driver.execute_query(
+            queries.GET_OPEN_EVIDENCE_DIGEST, fingerprint=fingerprint, database_=self._database
+        )
+        return records[0]["digest"] if records else None
 
     async def open_alert(self, fingerprint: str) -> AlertRaised | None:
         """The alert with this fingerprint that is not closed, if any."""
@@ -112,6 +119,7 @@ class Neo4jAlertStore:
                 queries.SAVE_ALERT,
                 alert=alert.model_dump(mode="json"),
                 body=alert.model_dump_json(),
+                evidence_digest=evidence_digest(alert.evidence),
                 anchor_id=anchor_id,
                 report_ids=[str(e.report_id) for e in alert.evidence],
                 replaces=str(replaces) if replaces else None,

@@ -15,7 +15,7 @@ from schemas.alerts import (
     SubgraphNode,
 )
 from services.alerts.actions import Action
-from services.alerts.lifecycle import AlertChanged, HistoryEntry
+from services.alerts.lifecycle import AlertChanged, HistoryEntry, evidence_digest
 from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
 
@@ -31,7 +31,14 @@ class FakeAlertStore:
         self.history: list[HistoryEntry] = []
         self.interleave: AlertRaised | None = None
 
+    async def open_evidence_digest(self, fingerprint: str) -> str | None:
+        alert = self._open(fingerprint)
+        return evidence_digest(alert.evidence) if alert is not None else None
+
     async def open_alert(self, fingerprint: str) -> AlertRaised | None:
+        return self._open(fingerprint)
+
+    def _open(self, fingerprint: str) -> AlertRaised | None:
         return next(
             (
                 a
