@@ -214,3 +214,18 @@ def test_co_presence_counted_for_what_the_place_is_cites_the_reports_that_say_so
     assert POLICE_RID in _cited(candidate)
     [approached] = _detect(place, _links(2, approached=True))
     assert POLICE_RID not in _cited(approached)  # an approach counts whatever the place
+
+
+def test_what_the_place_is_and_where_pupils_learn_are_cited_by_the_earliest_report_only() -> None:
+    said = {
+        f"00000000-0000-0000-0000-00000001{i:04d}": NOW - timedelta(days=i) for i in range(1, 201)
+    }
+    place = replace(TAKE_AWAY, category_reports=said)
+    enrolled = {
+        f"00000000-0000-0000-0000-00000002{i:04d}": NOW - timedelta(days=i) for i in range(1, 51)
+    }
+    links = [replace(link, enrolment=enrolled) for link in _links(2, approached=False)]
+    [candidate] = _detect(place, links)
+    cited = _cited(candidate)
+    assert cited & said.keys() == {"00000000-0000-0000-0000-000000010200"}
+    assert cited & enrolled.keys() == {"00000000-0000-0000-0000-000000020050"}

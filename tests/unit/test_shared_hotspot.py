@@ -191,3 +191,18 @@ def test_needs_only_another_report_records_make_it_high_and_are_cited() -> None:
     assert candidate is not None
     assert candidate.priority is Priority.HIGH
     assert POLICE_RID in {str(e.report_id) for e in candidate.evidence}
+
+
+def test_a_place_many_reports_call_a_take_away_is_cited_by_the_earliest_only() -> None:
+    # A busy take-away is called one by hundreds of reports: the alert relies on what the place
+    # is, and cites the earliest report that says so, not all of them (every cited report
+    # narrows who may see the alert, and an officer reads the list).
+    said = {
+        f"00000000-0000-0000-0000-0000000a{i:04d}": NOW - timedelta(days=i) for i in range(1, 301)
+    }
+    shop = Place(
+        id="location:x", name="Synth Shop", category=PlaceCategory.TAKE_AWAY, category_reports=said
+    )
+    two = _detect_at(shop, _sightings(2))
+    assert two is not None
+    assert _cited(two) & said.keys() == {"00000000-0000-0000-0000-0000000a0300"}

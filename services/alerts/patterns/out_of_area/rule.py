@@ -11,7 +11,7 @@ from schemas.alerts import AlertType
 from services.alerts.actions import Action
 from services.alerts.shared.candidate import AlertCandidate, evidence_of
 from services.alerts.shared.episodes import Child, vouched
-from services.alerts.shared.provenance import cite
+from services.alerts.shared.provenance import cite, cite_first
 from services.alerts.shared.whereabouts import POLICE_ENDINGS, Whereabouts, latest_places
 
 EXPLOITATION_ITEMS = frozenset({"drugs", "cash", "sim_card", "weapon"})
@@ -66,8 +66,8 @@ def detect_out_of_area(*, child: Child, seen: list[Whereabouts]) -> list[AlertCa
         reports = {w.report_id: w.observed_at for w, _ in signed}
         for w, s in signed:
             reports = cite(reports, w.place.area_reports)
-            if "a known drugs house" in s:  # a premises status: cite the reports that give it
-                reports = cite(reports, w.place.drugs_house_reports)
+            if "a known drugs house" in s:  # a premises status: the earliest report giving it
+                reports = cite_first(reports, w.place.drugs_house_reports)
         priority, reports = vouched(child.with_known_area(reports), child)
         signs = sorted({sign for _, s in signed for sign in s})
         named_places = latest_places([w for w, _ in signed])

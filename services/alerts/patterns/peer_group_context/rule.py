@@ -29,7 +29,7 @@ from services.alerts.shared.place_rules import (
     peer_group_counts,
     rule_of,
 )
-from services.alerts.shared.provenance import Names, Reports, Traits, cite, named
+from services.alerts.shared.provenance import Names, Reports, Traits, cite_first, named
 
 ANCHOR_KINDS = frozenset({"location", "person", "group", "vehicle"})
 
@@ -121,9 +121,9 @@ def _candidate(
     fingerprint = f"{AlertType.PEER_GROUP_CONTEXT.value}:{anchor.id}:{school.id}"
     reports: dict[str, datetime] = {link.report_id: link.observed_at for link in links}
     for link in links:
-        reports = cite(reports, link.enrolment)  # that the pupil attends the school
+        reports = cite_first(reports, link.enrolment)  # that the pupil attends the school
     if anchor.kind == "location" and not all(link.approached for link in links):
-        reports = cite(reports, _standing(anchor))
+        reports = cite_first(reports, _standing(anchor))  # the earliest that says so
     priority, reports = priority_of(
         reports,
         raised_priority((k.age for k in links), (k.vulnerable for k in links)),

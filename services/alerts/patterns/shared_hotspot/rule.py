@@ -19,7 +19,7 @@ from services.alerts.shared.place_rules import (
     hotspot_counts,
     rule_of,
 )
-from services.alerts.shared.provenance import Reports, Traits, cite, cite_first, named
+from services.alerts.shared.provenance import Reports, Traits, cite_first, named
 
 # Where children live or learn every day: never a hotspot, nor a peer group's place.
 ORDINARY_PLACES = frozenset(c for c, r in RULES.items() if r.hotspot is Counting.NOBODY)
@@ -99,7 +99,9 @@ async def detect_shared_hotspot(
         if not s.young_here:
             reports = cite_first(reports, s.traits.young)
     if len(people) < min_young_people:  # enough only because of what kind of place it is
-        reports = cite(reports, place.category_reports)
+        # The earliest report that says what the place is, not every one: a busy take-away is
+        # called one by hundreds, and an alert must show only what all its receivers may see.
+        reports = cite_first(reports, place.category_reports)
     priority, reports = priority_of(
         reports, raised_priority(s.age for s in sightings), (s.traits for s in sightings)
     )
