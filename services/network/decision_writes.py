@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from schemas.grading import IntelligenceAssessment, SourceEvaluation
-from schemas.graph import EvidenceEntry, evidence_fields, write_evidence
+from schemas.graph import EVERYONE, EvidenceEntry, evidence_fields, write_evidence
 from schemas.resolution import ResolutionDecided, Verdict
 from services.network import queries
 
@@ -45,7 +45,7 @@ def decision_row(event: ResolutionDecided) -> dict[str, Any]:
 def first_write(decision: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     """The statement that applies a decision first: its row's `applied` says whether the
     decision's people are in the graph (when not, nothing more is run); for a `same`, the row
-    also says when it was decided and which audiences both people have, for `decision_writes`."""
+    also says when it was decided and each person's audiences, for `decision_writes`."""
     query = (
         queries.SPLIT_NEW_PERSON
         if decision["decision"] == Verdict.SPLIT.value
@@ -54,11 +54,23 @@ def first_write(decision: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     return query, {"decision_id": decision["id"], "candidate_id": decision["candidate_id"]}
 
 
+def both_may_see(a: list[str], b: list[str]) -> list[str]:
+    """Audiences whose members may see both people: those both have, and, when one person is
+    seen by everyone, the other's. Each entry of a link stands alone (any one lets its holder
+    see it), so a reader who may see the two through different audiences is not given one:
+    fewer than may see both, never more."""
+    if EVERYONE in a:
+        return sorted(set(b))
+    if EVERYONE in b:
+        return sorted(set(a))
+    return sorted(set(a) & set(b))
+
+
 def same_as_evidence(
     decision: Mapping[str, Any], *, decided_at: str, audiences: list[str]
 ) -> list[str]:
-    """The decision as the SAME_AS link's evidence: graded 1A, one entry an audience both
-    people have (those who may see both may see that they are one)."""
+    """The decision as the SAME_AS link's evidence: graded 1A, one entry an audience whose
+    members may see both people (`both_may_see`)."""
     return [
         write_evidence(
             EvidenceEntry(
@@ -91,8 +103,7 @@ def decision_writes(
     }
     writes = [(query, params) for query in DECISION_WRITES[decision["decision"]]]
     if decision["decision"] == Verdict.SAME.value:
-        entries = same_as_evidence(
-            decision, decided_at=first["decided_at"], audiences=list(first["audiences"])
-        )
+        audiences = both_may_see(list(first["audiences_a"]), list(first["audiences_b"]))
+        entries = same_as_evidence(decision, decided_at=first["decided_at"], audiences=audiences)
         writes.insert(0, (queries.SAME_AS_EVIDENCE, {**params, "entries": entries}))
     return writes

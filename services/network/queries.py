@@ -23,7 +23,7 @@ RETURN d.id AS id
 
 # A decision's verdict on its candidate; a `same` links the two by SAME_AS, a `different` removes
 # that link. Returns nothing when the candidate is not in the graph (replay skips the decision),
-# else when it was decided and which audiences both people have.
+# else when it was decided and the audiences of each person.
 REAPPLY_DECISION = """
 MATCH (a:Person)-[c:POSSIBLE_SAME_AS {id: $candidate_id}]->(b:Person)
 MATCH (d:ResolutionDecision {id: $decision_id})
@@ -41,7 +41,7 @@ CALL (a, b, d) {
   DELETE s
 }
 RETURN 1 AS applied, toString(d.decided_at) AS decided_at,
-       [e IN a.audiences WHERE e IN b.audiences] AS audiences
+       coalesce(a.audiences, []) AS audiences_a, coalesce(b.audiences, []) AS audiences_b
 """
 
 # A `same`'s link cites the decision, graded 1A, for each audience both people share: those

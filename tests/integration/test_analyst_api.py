@@ -292,6 +292,59 @@ def test_an_analyst_confirms_and_then_splits_a_possible_match(
         )
 
 
+def test_a_same_decision_is_shown_only_to_those_who_may_see_both_people(
+    world: World, settings: InfraSettings, neo4j_driver: Driver
+) -> None:
+    # The SAME_AS link cites the decision once for each audience both people have: an analyst
+    # who may see only one of them must not learn from the link that the two are one.
+    tag = world.tag
+    open_report = report_json(
+        {
+            "type": "sighting",
+            "persons": [{"name": f"Dean Walsh{tag}", "role": "young_person"}],
+            "place": {"name": f"Synthetic Arcade {tag}"},
+        }
+    )
+    restricted = report_json(
+        {
+            "type": "sighting",
+            "persons": [{"name": f"D. Walsh{tag}", "role": "young_person"}],
+            "place": {"name": f"Synthetic Arcade {tag}"},
+        },
+        grading={
+            "source": 1,
+            "intelligence": "A",
+            "handling": "C",
+            "conditions": {"agencies": [POLICE]},
+        },
+    )
+    events = [
+        submitted(ReportCreate.model_validate(open_report), agency=HOME),
+        submitted(ReportCreate.model_validate(restricted), agency=POLICE),
+    ]
+    try:
+        linked = link_events(settings, events)
+        dean = next(e.id for e in linked[0].entities if e.kind == "person")
+        pending = world.get("police_analyst", "/v1/resolution/candidates", person_id=dean).json()
+        assert len(pending["items"]) == 1
+        same = world.client.post(
+            f"/v1/resolution/candidates/{pending['items'][0]['id']}/decision",
+            params=PURPOSE,
+            json={"decision": "same", "reason": "same school and placement"},
+            headers=world.tokens["police_analyst"],
+        )
+        assert same.status_code == 201, same.text
+        insider = world.get("police_analyst", f"/v1/entities/{dean}/network").json()
+        assert "SAME_AS" in {e["type"] for e in insider["edges"]}
+        outsider = world.get("analyst", f"/v1/entities/{dean}/network").json()
+        assert "SAME_AS" not in {e["type"] for e in outsider["edges"]}
+    finally:
+        neo4j_driver.execute_query(
+            queries.DELETE_REPORTS_AND_THEIR_ENTITIES,
+            report_ids=[str(e.event_id) for e in events],
+        )
+
+
 def test_an_offset_beyond_the_last_page_anyone_could_want_is_a_422_naming_it(world: World) -> None:
     """Issue 14: fuzzing found a 500 for a huge offset (Neo4j refused the integer)."""
     for path in (f"/v1/persons/{world.ids['ava']}/co-presence", f"/v1/entities/{world.ids['ava']}"):
