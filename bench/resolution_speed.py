@@ -63,7 +63,7 @@ from schemas.grading import Grading, HandlingCode, HandlingConditions
 from schemas.grading import IntelligenceAssessment as Assessment
 from schemas.grading import SourceEvaluation as Source
 from schemas.reports import ReportCreate, ReportSubmitted
-from services.network.identities import new_person_id
+from services.network.identities import new_person_id, own_person_id
 from services.network.linking.graph import TransactionGraph
 from services.network.linking.reports import (
     ReportGraph,
@@ -122,6 +122,7 @@ class Mention:
 
     facts: PersonFacts
     new_id: str
+    own_id: str  # the id they get if their name's id is someone else's
     known: bool  # a person the graph has
     true_id: str | None = None  # when known: the id the graph stored them under
 
@@ -244,6 +245,7 @@ def probes(
             Mention(
                 facts=facts_for(person),
                 new_id=new_person_id(person, report_id=report_id, index=0, key=key),
+                own_id=own_person_id(report_id=report_id, index=0, key=key),
                 known=known,
                 true_id=stored_id(people, index, tag=tag, seed=seed) if known else None,
             )
@@ -288,7 +290,9 @@ async def _resolve_batch(
     own = []
     for mention in batch:
         start = time.perf_counter()
-        (resolution,) = resolve_persons(facts=[mention.facts], new_ids=[mention.new_id], pool=pool)
+        (resolution,) = resolve_persons(
+            facts=[mention.facts], new_ids=[mention.new_id], own_ids=[mention.own_id], pool=pool
+        )
         learn_and_rescore(pool, [mention.facts], [resolution])
         own.append(time.perf_counter() - start)
         costs.matched += resolution.matched

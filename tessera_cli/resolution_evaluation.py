@@ -24,7 +24,7 @@ from uuid import UUID
 from pydantic import ValidationError
 
 from schemas.entities import Person
-from services.network.identities import new_person_id
+from services.network.identities import new_person_id, own_person_id
 from services.network.linking.reports import learn_and_rescore, resolve_persons
 from services.network.matching import PersonFacts, facts_of
 from services.network.pool import PersonPool
@@ -139,9 +139,14 @@ class ProductionResolver:
         """Resolve one record as a report with one person mention (`link_reports`' steps)."""
         person = record.person()
         facts = facts_for(person)
-        fresh = new_person_id(person, report_id=UUID(int=self._count), index=0, key=self._key)
+        report_id = UUID(int=self._count)
         self._count += 1
-        (resolution,) = resolve_persons(facts=[facts], new_ids=[fresh], pool=self._pool)
+        (resolution,) = resolve_persons(
+            facts=[facts],
+            new_ids=[new_person_id(person, report_id=report_id, index=0, key=self._key)],
+            own_ids=[own_person_id(report_id=report_id, index=0, key=self._key)],
+            pool=self._pool,
+        )
         merges = learn_and_rescore(self._pool, [facts], [resolution])
         return Outcome(
             person_id=resolution.person_id,

@@ -46,6 +46,15 @@ def new_person_id(person: Person, *, report_id: UUID, index: int, key: bytes) ->
     if len(parts) >= 2 and min(len(p) for p in parts) > 1:  # "D. Walsh" is not a full name
         dob = person.date_of_birth.isoformat() if person.date_of_birth else ""
         return f"person:{_keyed(key, name, dob)}"
+    return own_person_id(report_id=report_id, index=index, key=key)
+
+
+def own_person_id(*, report_id: UUID, index: int, key: bytes) -> str:
+    """The id of one mention's own new person: a nickname or description alone, or a full
+    name whose name-given id belongs to someone the mention is not (conflicting identifiers,
+    a namesake living elsewhere: matching.apart_despite_id)."""
+    if not key:
+        raise ValueError("person ids need the installation's secret key")
     return f"person:{_keyed(key, 'mention', str(report_id), str(index))}"
 
 

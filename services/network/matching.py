@@ -473,7 +473,44 @@ def compare(
 
 
 TWIN_VETO = "may be a twin or sibling: same surname, other given name"
+UNDATED_APART = "no date of birth either side, and they live apart"
 SHARED_PARTS = frozenset({"initial", "missing"})  # of a given name: what twins may share
+# A surname level (or, names compared swapped, a given-name level) close enough to be one
+# family's name mistyped: with another given name, a twin or sibling.
+ALIKE_SURNAMES = frozenset({"exact", "typo1", "typo2", "similar", "typo"})
+
+
+def _readings(facts: PersonFacts) -> list[_Form]:
+    """Each full name read as written and swapped."""
+    forms = [f for f in _forms(facts) if f.surname is not None]
+    return forms + [_Form(f.surname, f.given, f.joined) for f in forms if f.surname is not None]
+
+
+def _names_another_child(mention: PersonFacts, known: PersonFacts) -> bool:
+    """One of the known person's own full names gives a given name the nicknames table knows,
+    with the family's surname, and the mention another the table knows and does not relate to
+    it: "Allison Teshujen" is not the person once written "Alice Teshujen", however like a slip
+    of Alice ("Allice") is to a nickname of Allison; "Denpemtes Roberta" is not the person
+    written "R Denpemtes" and "Rudolphus Denpemtes". The best alignment alone would let the
+    slip or the initial speak for the person. Names the table does not know may be slips or
+    spellings of each other, and are left to the comparison; and a person one of whose names
+    the mention gives is that person."""
+    if len(mention.names) + len(known.names) < 3:  # one name each: the comparison's own veto
+        return False
+    family = [
+        (a, b)
+        for a in _readings(mention)
+        for b in _readings(known)
+        if surname_level(a.surname, b.surname) in ALIKE_SURNAMES
+    ]
+    if any(a.given == b.given or b.given in related_names(a.given) for a, b in family):
+        return False  # known by this name (an analyst may have said two names are one child)
+    return any(
+        related_names(a.given)
+        and related_names(b.given)
+        and given_level(a.given, b.given) == "different"
+        for a, b in family
+    )
 
 
 def _veto(
@@ -490,8 +527,8 @@ def _veto(
     if swapped:  # "Walsh Liam" against "Dean Walsh": Walsh agrees, Liam and Dean differ
         readings.append((levels["given_name"], levels["surname"]))
     if any(
-        family in {"exact", "typo1", "typo"} and first == "different" for family, first in readings
-    ):
+        family in ALIKE_SURNAMES and first == "different" for family, first in readings
+    ) or _names_another_child(mention, known):
         # Twins share a surname and a birthday, siblings a surname and a home: a given name
         # that is no nickname, typo or initial of the other is another child until an analyst
         # says not. (An initial, or no given name, may be either twin: when both are in the
@@ -500,10 +537,36 @@ def _veto(
     corroborated = any(levels[f] in agreeing for f, agreeing in CORROBORATING.items())
     if (mention.date_of_birth is None) != (known.date_of_birth is None) and not corroborated:
         return "a date of birth on one side only, and nothing else agrees", False
+    if (
+        mention.date_of_birth is None
+        and known.date_of_birth is None
+        and _live_apart(mention, known)
+    ):
+        return UNDATED_APART, False
     return None
 
 
 _LABELS = {"given_name": "given name", "date_of_birth": "date of birth"}
+
+
+def _live_apart(a: PersonFacts, b: PersonFacts) -> bool:
+    """Their home addresses differ, or their full postcodes do."""
+    if a.addresses and b.addresses:
+        return address_level(a, b) == "different"
+    full_a, full_b = ({p for p in x.postcodes if " " in p} for x in (a, b))
+    return bool(full_a and full_b and not full_a & full_b)
+
+
+def apart_despite_id(mention: PersonFacts, known: PersonFacts) -> str | None:
+    """Why a mention is not the person whose id its name gives it (identities.new_person_id:
+    the same full name and date of birth, or the same full name with none), or None. Their
+    identifiers conflict; or, with no date of birth said, they live apart: namesakes."""
+    levels, _ = _compare(mention, known, default_model())
+    if levels["identifiers"] == "conflict":
+        return "conflicting identifiers"
+    if mention.date_of_birth is None and _live_apart(mention, known):
+        return UNDATED_APART
+    return None
 
 
 def score(mention: PersonFacts, known: PersonFacts, *, model: MatchModel | None = None) -> Score:
@@ -533,7 +596,8 @@ def score(mention: PersonFacts, known: PersonFacts, *, model: MatchModel | None 
             return Score(0.0, False, tuple(reasons), weight, parts, False, veto[0])
     limits = model.thresholds
     # The same full name, in any order, with no date of birth either side is one person, as
-    # the same name written the same way is by its id (resolve.new_person_id).
+    # the same name written the same way is by its id (identities.new_person_id), unless they
+    # live apart.
     undated_namesake = (
         levels["given_name"] == levels["surname"] == "exact"
         and mention.date_of_birth is None

@@ -9,6 +9,7 @@ import pytest
 from neo4j import AsyncGraphDatabase, Driver
 
 from common.settings import InfraSettings
+from schemas.entities import Person, PersonRole
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportCreate, ReportSubmitted
 from services.network.linking.graph import link_batch
@@ -143,5 +144,36 @@ def test_a_batch_writes_the_graph_that_one_report_at_a_time_writes(
         assert _snapshot(neo4j_driver, ids)["mentions"] == []
         _link(settings, events)
         assert _snapshot(neo4j_driver, ids) == one_at_a_time
+    finally:
+        neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=ids)
+
+
+def test_namesakes_with_no_birthday_living_apart_stay_two_people(
+    settings: InfraSettings, neo4j_driver: Driver
+) -> None:
+    """The same full name with no date of birth gives one id in every report; a mention whose
+    home is elsewhere is another child of that name, not the person the id belongs to."""
+    tag = run_tag()
+    name = f"Wyn Synth{tag}"
+
+    def seen(postcode: str) -> ReportSubmitted:
+        report = sighting(name, place=f"Synthetic Arcade {tag}")
+        event = report.event.model_copy(
+            update={
+                "persons": [Person(name=name, home_postcode=postcode, role=PersonRole.YOUNG_PERSON)]
+            }
+        )
+        return submitted(report.model_copy(update={"event": event}))
+
+    events = [seen("ZZ99 1AB"), seen("ZZ99 7XY"), seen("ZZ99 1AB")]
+    ids = [str(e.event_id) for e in events]
+    try:
+        people = [
+            next(e.id for e in linked.entities if e.kind == "person")
+            for event in events
+            for linked in _link(settings, [event])
+        ]
+        assert people[0] != people[1], "a namesake living elsewhere is another child"
+        assert people[2] == people[0], "the same name at the same home is the same child"
     finally:
         neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=ids)

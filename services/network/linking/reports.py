@@ -23,6 +23,7 @@ from services.network.identities import (
     location_id,
     name_key,
     new_person_id,
+    own_person_id,
     phone_id,
     vehicle_id,
 )
@@ -34,6 +35,7 @@ from services.network.matching import (
     KnownPerson,
     PersonFacts,
     Resolution,
+    apart_despite_id,
     blocking_keys,
     facts_of,
     resolve,
@@ -119,20 +121,30 @@ def _facts(person: Person, event: ReportSubmitted) -> PersonFacts:
 
 
 def resolve_persons(
-    *, facts: list[PersonFacts], new_ids: list[str], pool: PersonPool
+    *, facts: list[PersonFacts], new_ids: list[str], own_ids: list[str], pool: PersonPool
 ) -> list[Resolution]:
-    """Resolve each person mention of one report, in order; a person named twice is one."""
+    """Resolve each person mention of one report, in order; a person named twice is one.
+
+    `new_ids`: the id each mention's name gives it (identities.new_person_id); the person who
+    has it already is the mention's, unless `apart_despite_id` says not: then the mention is
+    resolved like any other, and is `own_ids`' if new."""
     resolved: list[Resolution] = []
     this_report: list[KnownPerson] = []
-    for mention, id_if_new in zip(facts, new_ids, strict=True):
+    for mention, id_if_new, own_id in zip(facts, new_ids, own_ids, strict=True):
         fresh = pool.survivor(id_if_new)  # a name and birthday merged away earlier in the batch
         keys = blocking_keys(mention)
         known = pool.candidates(keys, limit=MAX_CANDIDATES) if keys else []
-        if fresh in pool or any(k.id == fresh for k in this_report):
+        named = next((k.facts for k in this_report if k.id == fresh), None)
+        if named is None and fresh in pool:
+            named = pool.facts(fresh)
+        if named is not None and apart_despite_id(mention, named) is None:
             resolution = Resolution(person_id=fresh, matched=True)
         else:
-            pool_now = [k for k in this_report if k.id != fresh] + known
-            resolution = resolve(mention=mention, candidates=pool_now if keys else [], new_id=fresh)
+            new_id = fresh if named is None else own_id
+            pool_now = [k for k in this_report if k.id != new_id] + known
+            resolution = resolve(
+                mention=mention, candidates=pool_now if keys else [], new_id=new_id
+            )
         resolved.append(resolution)
         this_report.append(KnownPerson(id=resolution.person_id, facts=mention))
     return resolved
@@ -490,11 +502,18 @@ async def link_reports(
     decided: list[ResolutionDecided] = []
     for rid, facts in said.items():
         event = unique[rid]
-        new_ids = [
-            new_person_id(p, report_id=event.event_id, index=i, key=id_key)
-            for i, (p, _) in enumerate(found[rid].persons)
-        ]
-        resolutions = resolve_persons(facts=facts, new_ids=new_ids, pool=pool)
+        persons = list(enumerate(found[rid].persons))
+        resolutions = resolve_persons(
+            facts=facts,
+            new_ids=[
+                new_person_id(p, report_id=event.event_id, index=i, key=id_key)
+                for i, (p, _) in persons
+            ],
+            own_ids=[
+                own_person_id(report_id=event.event_id, index=i, key=id_key) for i, _ in persons
+            ],
+            pool=pool,
+        )
         ids = [r.person_id for r in resolutions]
         rows = build_report_graph(event, found=found[rid], people=ids, facts=facts, id_key=id_key)
         merges = learn_and_rescore(pool, facts, resolutions)
