@@ -17,7 +17,8 @@ from common.keys import person_id_key
 from common.settings import InfraSettings
 from services.network.linking import queries as network
 from services.network.linking.graph import report_writes
-from services.network.linking.reports import ReportGraph, build_report_graph
+from services.network.linking.ports import ReportGraph
+from services.network.linking.reports import build_report_graph
 from tests.support.population import Population, report_key
 
 

@@ -32,7 +32,8 @@ from common.kafka_access import KafkaAccess
 from common.keys import person_id_key
 from common.settings import InfraSettings
 from services.network.linking.graph import Neo4jGraphStore
-from services.network.linking.reports import ReportGraph, build_report_graph
+from services.network.linking.ports import ReportGraph
+from services.network.linking.reports import build_report_graph
 from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import topic_end
 from tests.support.cleanup import count_reports, delete_reports

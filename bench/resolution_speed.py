@@ -65,8 +65,8 @@ from schemas.grading import SourceEvaluation as Source
 from schemas.reports import ReportCreate, ReportSubmitted
 from services.network.identities import new_person_id, own_person_id
 from services.network.linking.graph import TransactionGraph
+from services.network.linking.ports import ReportGraph
 from services.network.linking.reports import (
-    ReportGraph,
     build_report_graph,
     learn_and_rescore,
     resolve_persons,

@@ -21,8 +21,9 @@ from services.alerts.config import Settings
 from services.alerts.delivery.store import PROCESS_WORKER
 from services.alerts.delivery.webhooks import register_webhook_agent
 from services.alerts.detection import Context, detect
-from services.alerts.lifecycle import AlertChanged, record_alert, withdraw_evidence
+from services.alerts.lifecycle import record_alert, withdraw_evidence
 from services.alerts.outbox import drain_leased
+from services.alerts.ports import AlertChanged
 from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease
 
 log = logging.getLogger(__name__)

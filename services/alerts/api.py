@@ -29,8 +29,8 @@ from services.alerts import workflow
 from services.alerts.audited import alert_subject_ids
 from services.alerts.deps import AlertHandlerDep, AlertReaderDep, AlertStoreDep, EvidenceDep
 from services.alerts.evidence import CitedReport
-from services.alerts.lifecycle import AlertChanged
 from services.alerts.listing import AlertFilter, AlertSort
+from services.alerts.ports import AlertChanged
 from services.alerts.responsibility import Changer
 
 # Far past any real number of alerts. Unbounded, a large offset overflowed Neo4j's 64-bit

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from common.audit.trail import Auditor, record_off_loop
 from common.auth import Principal, Role
 from schemas.alerts import AlertRaised
-from services.alerts.delivery.notify import DeliveryJob
+from services.alerts.delivery.ports import DeliveryJob
 
 
 def alert_subject_ids(alerts: Iterable[AlertRaised]) -> list[str]:

@@ -8,9 +8,7 @@ alert did not already cite.
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 from uuid import UUID
 
 from schemas.alerts import (
@@ -22,23 +20,8 @@ from schemas.alerts import (
     Subgraph,
 )
 from services.alerts.actions import deadlines, describe
+from services.alerts.ports import AlertChanged, AlertStore, HistoryEntry
 from services.alerts.shared.candidate import AlertCandidate
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    """One step in an alert's life: who did what, when, and why."""
-
-    at: datetime
-    by: str
-    action: str
-    status: AlertStatus
-    note: str = ""
-
-
-class AlertChanged(Exception):
-    """Someone else saved a change to the alert after it was read: read it again."""
-
 
 ATTEMPTS = 3
 
@@ -48,42 +31,6 @@ def evidence_digest(evidence: Iterable[Evidence]) -> str:
     so a detection that finds nothing new is told without reading the alert."""
     entries = sorted(entry.model_dump_json() for entry in evidence)
     return hashlib.sha256("\n".join(entries).encode()).hexdigest()
-
-
-class AlertStore(Protocol):
-    """Where alerts are kept, found by their fingerprint."""
-
-    async def open_evidence_digest(self, fingerprint: str) -> str | None:
-        """The `evidence_digest` of the open alert with this fingerprint; None when there is
-        none (or it was saved before digests were kept)."""
-        ...
-
-    async def open_alert(self, fingerprint: str) -> AlertRaised | None:
-        """The alert with this fingerprint that is not closed, if any."""
-        ...
-
-    async def last_closed(self, fingerprint: str) -> tuple[AlertRaised, datetime] | None:
-        """The most recently closed alert with this fingerprint, and when it was closed."""
-        ...
-
-    async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Subgraph:
-        """The entities and the links among them that the reports state."""
-        ...
-
-    async def visibility(self, report_ids: list[str]) -> tuple[tuple[str, ...], ...]:
-        """Per report, the audiences that may see it."""
-        ...
-
-    async def save(
-        self,
-        alert: AlertRaised,
-        *,
-        anchor_id: str | None,
-        history: HistoryEntry,
-        replaces: UUID | None = None,
-    ) -> None:
-        """Save the alert over the version `replaces` (None: new); AlertChanged if it moved on."""
-        ...
 
 
 SYSTEM = "tessera"

@@ -16,36 +16,12 @@ and gives it back at the end. A worker that dies holding it holds it only until 
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Protocol
 
 from schemas.alerts import AlertRaised
+from services.alerts.ports import AlertOutbox, OutboxLease
 
 DRAIN_LIMIT = 500
 LEASE_POLL_S = 0.05  # how often a drain waiting for the lease asks for it again
-
-
-class AlertOutbox(Protocol):
-    """The alert changes saved but not yet published."""
-
-    async def unpublished(self, *, limit: int) -> list[AlertRaised]:
-        """The alert changes saved that Kafka has not acknowledged yet, oldest first."""
-        ...
-
-    async def mark_published(self, alert: AlertRaised) -> None:
-        """Take this change of the alert (its event) out of the outbox."""
-        ...
-
-
-class OutboxLease(Protocol):
-    """The right to drain an outbox, held by one worker at a time until it expires."""
-
-    async def take(self) -> bool:
-        """Take or renew the lease; False while another worker holds it."""
-        ...
-
-    async def give_back(self) -> None:
-        """Let the lease go, if this worker still holds it."""
-        ...
 
 
 Publish = Callable[[AlertRaised], Awaitable[None]]

@@ -17,8 +17,9 @@ from schemas.alerts import (
     SubgraphNode,
 )
 from services.alerts import queries
-from services.alerts.lifecycle import AlertChanged, HistoryEntry, evidence_digest
+from services.alerts.lifecycle import evidence_digest
 from services.alerts.listing import AlertFilter, ListedAlert
+from services.alerts.ports import AlertChanged, HistoryEntry
 
 
 class Neo4jAlertStore:

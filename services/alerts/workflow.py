@@ -11,11 +11,10 @@ for, and admins, may change it (responsibility.py).
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
 from uuid import UUID
 
 from schemas.alerts import AlertChange, AlertRaised, AlertStatus
-from services.alerts.lifecycle import HistoryEntry
+from services.alerts.ports import AlertWorkflowStore, HistoryEntry
 from services.alerts.responsibility import Changer, may_change
 
 
@@ -67,33 +66,6 @@ class AlertChangeRefused(Exception):
         )
         self.change = change
         self.status = status
-
-
-class AlertWorkflowStore(Protocol):
-    """Where alerts and their history are read and saved, seen through the caller's audiences."""
-
-    async def get_alert(self, alert_id: UUID, *, audiences: Sequence[str]) -> AlertRaised | None:
-        """The alert, if it exists and every report it cites is visible to the audiences."""
-        ...
-
-    async def history(self, alert_id: UUID) -> list[HistoryEntry]:
-        """The alert's history, oldest first."""
-        ...
-
-    async def home_forces(self, alert: AlertRaised) -> tuple[str, ...]:
-        """The police force areas the alert's cited reports give for where its subjects are."""
-        ...
-
-    async def save(
-        self,
-        alert: AlertRaised,
-        *,
-        anchor_id: str | None,
-        history: HistoryEntry,
-        replaces: UUID | None = None,
-    ) -> None:
-        """Save over the version `replaces`; AlertChanged when another change came first."""
-        ...
 
 
 async def show_alert(

@@ -7,8 +7,7 @@ from fastapi import Depends, Request
 from common.adapters.http_auth import PrincipalDep, authorise
 from common.auth import Principal, Role
 from services.ingest.config import Settings
-from services.ingest.ledger import Ledger
-from services.ingest.ports import Publisher, ReportReader
+from services.ingest.ports import Ledger, Publisher, ReportReader
 
 # Who may submit intelligence and read back their agency's reports. Administrators manage
 # agencies and users; they do not submit intelligence.

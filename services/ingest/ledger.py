@@ -1,5 +1,5 @@
 """The ingest ledger: where each accepted report sits on Kafka, and which idempotency keys
-have been used. The port and its SQLite adapter.
+have been used. The SQLite adapter of the `Ledger` port (services/ingest/ports.py).
 
 Kafka stays the system of record: the ledger holds no report content, only where to find it.
 """
@@ -9,48 +9,10 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 from uuid import UUID
 
 from services.ingest.group_commit import GroupCommit
-
-
-@dataclass(frozen=True, slots=True)
-class Located:
-    """Where an accepted report is on Kafka, and whose it is."""
-
-    report_id: UUID
-    agency: str
-    topic: str
-    partition: int
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class Submission:
-    """A submission made under an idempotency key: what was sent and the ids it got."""
-
-    agency: str
-    idempotency_key: str
-    body_hash: str
-    report_ids: tuple[UUID, ...]
-
-
-class Ledger(Protocol):
-    """Remembers accepted reports and used idempotency keys."""
-
-    def submission(self, *, agency: str, idempotency_key: str) -> Submission | None:
-        """The earlier submission under this key, if any."""
-        ...
-
-    def record(self, *, submission: Submission | None, located: list[Located]) -> None:
-        """Remember reports Kafka acknowledged, and the key they were sent under."""
-        ...
-
-    def locate(self, report_id: UUID) -> Located | None:
-        """Where a report is, or None when ingest never accepted it."""
-        ...
-
+from services.ingest.ports import Located, Submission
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (

@@ -1,7 +1,9 @@
-"""Ports of ingest towards Kafka: what the use cases need, free of any Kafka client."""
+"""Ports of ingest: what its use cases need of Kafka and of the ledger, free of any client,
+and the records they carry."""
 
 from dataclasses import dataclass
 from typing import Protocol
+from uuid import UUID
 
 
 class PublishFailed(Exception):
@@ -37,4 +39,41 @@ class ReportReader(Protocol):
 
     def read(self, *, topic: str, partition: int, offset: int) -> bytes | None:
         """The message's value, or None when it is no longer there."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where an accepted report is on Kafka, and whose it is."""
+
+    report_id: UUID
+    agency: str
+    topic: str
+    partition: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """A submission made under an idempotency key: what was sent and the ids it got."""
+
+    agency: str
+    idempotency_key: str
+    body_hash: str
+    report_ids: tuple[UUID, ...]
+
+
+class Ledger(Protocol):
+    """Remembers accepted reports and used idempotency keys."""
+
+    def submission(self, *, agency: str, idempotency_key: str) -> Submission | None:
+        """The earlier submission under this key, if any."""
+        ...
+
+    def record(self, *, submission: Submission | None, located: list[Located]) -> None:
+        """Remember reports Kafka acknowledged, and the key they were sent under."""
+        ...
+
+    def locate(self, report_id: UUID) -> Located | None:
+        """Where a report is, or None when ingest never accepted it."""
         ...

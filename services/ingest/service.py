@@ -13,8 +13,7 @@ from pydantic import BaseModel
 from common.auth import Principal, Role
 from schemas.reports import ReportCreate, ReportSubmitted
 from schemas.retractions import ReportRetracted
-from services.ingest.ledger import Ledger, Located, Submission
-from services.ingest.ports import Message, Publisher, ReportReader
+from services.ingest.ports import Ledger, Located, Message, Publisher, ReportReader, Submission
 
 IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://tessera.invalid/idempotency")
 

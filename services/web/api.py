@@ -32,16 +32,8 @@ from services.web.deps import (
     WatchingDep,
     same_site,
 )
-from services.web.profiles import ChildProfile, StoredProfile
-from services.web.sessions import (
-    Session,
-    SessionPolicy,
-    SignInDelayed,
-    SignInRefused,
-    resume,
-    sign_in,
-    sign_out,
-)
+from services.web.ports import ChildProfile, Session, SessionPolicy, StoredProfile
+from services.web.sessions import SignInDelayed, SignInRefused, resume, sign_in, sign_out
 from services.web.upstream import Service, UnsafePath, relay, v1_path
 
 log = logging.getLogger(__name__)

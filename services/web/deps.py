@@ -8,16 +8,8 @@ from starlette.types import Scope
 
 from common.auth import TokenStore
 from services.web.config import Settings, get_settings
-from services.web.profiles import ProfileStore
-from services.web.sessions import (
-    Session,
-    SessionPolicy,
-    SessionStore,
-    SignInThrottle,
-    csrf_valid,
-    resume,
-    session_key,
-)
+from services.web.ports import ProfileStore, Session, SessionPolicy, SessionStore
+from services.web.sessions import SignInThrottle, csrf_valid, resume, session_key
 from services.web.upstream import Upstream
 
 COOKIE = "tessera_session"

@@ -5,7 +5,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from services.web.profiles import ChildProfile, StoredProfile
+from services.web.ports import ChildProfile, StoredProfile
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS profiles (

@@ -8,84 +8,16 @@ photo, which no report carries) becomes readable by police until the child is re
 Every police read (the list and each profile) states a purpose and is recorded in the audit.
 """
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date, datetime
-from typing import Annotated, Protocol
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from dataclasses import replace
+from datetime import datetime
 
 from common.audit.trail import Auditor
 from common.auth import Principal, Role
-from schemas.entities import Gender, LongText, Person, PersonFlags, PhoneNumber, Place, Text
+from services.web.ports import ChildProfile, ProfileStore, StoredProfile
 
 KEEPERS = frozenset({Role.SUBMITTER})  # a home's staff keep their children's profiles
 SHARED_WITH = frozenset({Role.POLICE})  # who reads a profile while the child is missing
-MAX_PHOTO_CHARS = 3_000_000  # a data URL of about 2 MB of image
-_PHOTO = re.compile(r"^data:image/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$")
-
-
-def _photo(value: str) -> str:
-    if not _PHOTO.match(value):
-        raise ValueError("a photo is a JPEG, PNG or WebP image")
-    return value
-
-
-Photo = Annotated[str, Field(max_length=MAX_PHOTO_CHARS), AfterValidator(_photo)]
-
-
-class ChildProfile(BaseModel):
-    """What the home keeps up to date about a child, ready to give police if they go missing."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: Text
-    nicknames: Annotated[list[Text], Field(max_length=20)] = []
-    date_of_birth: date | None = None
-    gender: Gender = Gender.UNKNOWN
-    description: LongText = Field(
-        default="", description="Height, build, hair, marks, what they usually wear."
-    )
-    photo: Photo | None = None
-    phones: Annotated[list[PhoneNumber], Field(max_length=20)] = []
-    associates: Annotated[list[Person], Field(max_length=50)] = []
-    places: Annotated[list[Place], Field(max_length=50)] = []
-    flags: PersonFlags = PersonFlags()
-    notes: LongText = ""
-
-
-@dataclass(frozen=True, slots=True)
-class StoredProfile:
-    """A profile as the web keeps it: whose it is, and whether police may read it now."""
-
-    id: str
-    agency: str
-    profile: ChildProfile
-    updated_at: datetime
-    updated_by: str
-    shared_since: datetime | None = None
-    shared_report_id: str | None = None
-
-
-class ProfileStore(Protocol):
-    """Where profiles are kept."""
-
-    def get(self, profile_id: str) -> StoredProfile | None:
-        """One profile."""
-        ...
-
-    def put(self, stored: StoredProfile) -> None:
-        """Create or replace a profile."""
-        ...
-
-    def of_agency(self, agency: str) -> list[StoredProfile]:
-        """An agency's profiles, by name."""
-        ...
-
-    def shared(self) -> list[StoredProfile]:
-        """The profiles shared with police now, longest missing first."""
-        ...
 
 
 class ProfileNotFound(Exception):

@@ -12,84 +12,12 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Protocol
 
-from common.auth import SESSION_KIND, InvalidCredentials, Principal, Role
+from common.auth import SESSION_KIND, InvalidCredentials
+from services.web.ports import Credentials, Session, SessionPolicy, SessionStore
 
 SESSION_ID_BYTES = 32
 CSRF_BYTES = 32
-
-
-class Credentials(Protocol):
-    """The user store: passwords checked, session tokens issued and revoked."""
-
-    def check_password(self, *, user: str, password: str) -> Principal:
-        """The user behind a name and password, or InvalidCredentials."""
-        ...
-
-    def issue(
-        self, *, user: str, agency: str, role: Role, ttl: timedelta | None = None, kind: str = "api"
-    ) -> str:
-        """A new bearer token for the user."""
-        ...
-
-    def revoke(self, token: str) -> bool:
-        """Forget a token in every process."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class SessionPolicy:
-    """How long sessions last, and how wrong passwords from one client address slow it down:
-    after `free_failures` each attempt waits, `first_delay` then twice as long each time up to
-    `max_delay`; a quiet `forget_after` clears the count. No user name is ever locked."""
-
-    idle: timedelta = timedelta(minutes=30)
-    max_age: timedelta = timedelta(hours=12)
-    free_failures: int = 3
-    first_delay: timedelta = timedelta(seconds=2)
-    max_delay: timedelta = timedelta(minutes=15)
-    forget_after: timedelta = timedelta(hours=1)
-
-
-@dataclass(frozen=True, slots=True)
-class Session:
-    """One signed-in user on one browser."""
-
-    key: str  # the SHA-256 of the cookie's session id: the id itself is never stored
-    principal: Principal
-    token: str
-    csrf_token: str
-    created_at: datetime
-    last_seen: datetime
-
-    def ended(self, now: datetime, policy: SessionPolicy) -> bool:
-        """Idle too long, or older than the maximum age."""
-        return now - self.last_seen >= policy.idle or now - self.created_at >= policy.max_age
-
-    def expires_at(self, policy: SessionPolicy) -> datetime:
-        """When the session ends if its user does nothing more."""
-        return min(self.last_seen + policy.idle, self.created_at + policy.max_age)
-
-
-class SessionStore(Protocol):
-    """Where sessions are kept between requests."""
-
-    def get(self, key: str) -> Session | None:
-        """The session under key, if any."""
-        ...
-
-    def put(self, session: Session) -> None:
-        """Keep (or replace) a session."""
-        ...
-
-    def pop(self, key: str) -> Session | None:
-        """Remove and return a session."""
-        ...
-
-    def __iter__(self) -> Iterator[Session]:
-        """Every session kept (a copy: safe to change the store meanwhile)."""
-        ...
 
 
 class MemorySessionStore:

@@ -27,19 +27,13 @@ from schemas.alerts import AlertRaised
 from services.alerts.audited import AuditedDeliveries
 from services.alerts.config import Settings
 from services.alerts.delivery import queries as delivery_queries
-from services.alerts.delivery.notify import (
-    DeliveryJob,
-    JobStatus,
-    RetryPolicy,
-    Subscription,
-    deliver,
-    enqueue_alert,
-)
+from services.alerts.delivery.notify import RetryPolicy, deliver, enqueue_alert
+from services.alerts.delivery.ports import DeliveryJob, JobStatus, Subscription
 from services.alerts.delivery.sealing import secret_box
 from services.alerts.delivery.store import Neo4jWebhookStore
 from services.alerts.delivery.webhooks import HttpxPoster
-from services.alerts.lifecycle import HistoryEntry
 from services.alerts.outbox import drain_leased
+from services.alerts.ports import HistoryEntry
 from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease
 from tests.support.delivery import LinkedReport, alert_citing, delete, linked_report
 from tests.support.kafka_reading import read_values

@@ -217,7 +217,7 @@ def test_a_note_json_cannot_echo_is_stored_not_a_500(alert: AlertRaised, api: Ap
 def test_a_change_made_from_an_old_version_is_refused_not_saved_over_a_newer_one(
     settings: InfraSettings, alert: AlertRaised
 ) -> None:
-    from services.alerts.lifecycle import AlertChanged, HistoryEntry
+    from services.alerts.ports import AlertChanged, HistoryEntry
 
     async def run() -> AlertRaised | None:
         driver = AsyncGraphDatabase.driver(

@@ -20,7 +20,8 @@ from schemas.linking import EntitiesLinked
 from schemas.reports import ReportCreate
 from services.alerts.agents import detect_batch
 from services.alerts.config import Settings
-from services.alerts.lifecycle import AlertChanged, HistoryEntry, record_alert
+from services.alerts.lifecycle import record_alert
+from services.alerts.ports import AlertChanged, HistoryEntry
 from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.store import Neo4jAlertStore
 from tessera_cli.graph_setup import MIGRATIONS, _statements

@@ -28,15 +28,8 @@ from schemas.audit import AuditEntry
 from schemas.reports import ReportCreate
 from services.alerts.audited import AuditedDeliveries
 from services.alerts.config import Settings as AlertSettings
-from services.alerts.delivery.notify import (
-    Attempt,
-    DeliveryJob,
-    JobStatus,
-    PostResult,
-    RetryPolicy,
-    Subscription,
-    deliver,
-)
+from services.alerts.delivery.notify import RetryPolicy, deliver
+from services.alerts.delivery.ports import Attempt, DeliveryJob, JobStatus, PostResult, Subscription
 from services.alerts.main import create_app as alerts_app
 from services.ingest.config import Settings as IngestSettings
 from services.ingest.main import create_app as ingest_app

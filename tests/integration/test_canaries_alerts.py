@@ -43,9 +43,10 @@ from schemas.linking import EntityKind
 from schemas.reports import ReportCreate
 from services.alerts import detection
 from services.alerts.config import Settings
-from services.alerts.delivery.notify import Subscription, subscribers
+from services.alerts.delivery.notify import subscribers
+from services.alerts.delivery.ports import Cursor, Subscription
 from services.alerts.delivery.store import Neo4jAlertFeed
-from services.alerts.delivery.stream import Cursor, follow_alerts
+from services.alerts.delivery.stream import follow_alerts
 from services.alerts.delivery.visibility import may_see
 from services.alerts.detection import Context, detect
 from services.alerts.evidence import Neo4jEvidence

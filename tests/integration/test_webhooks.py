@@ -34,15 +34,8 @@ from schemas.alerts import AlertChange, AlertRaised, AlertStatus
 from services.alerts.audited import AuditedDeliveries
 from services.alerts.config import Settings
 from services.alerts.delivery import queries as delivery_queries
-from services.alerts.delivery.notify import (
-    DeliveryJob,
-    JobStatus,
-    RetryPolicy,
-    Subscription,
-    deliver,
-    enqueue_alert,
-    verify,
-)
+from services.alerts.delivery.notify import RetryPolicy, deliver, enqueue_alert, verify
+from services.alerts.delivery.ports import DeliveryJob, JobStatus, Subscription
 from services.alerts.delivery.sealing import SecretBox, secret_box
 from services.alerts.delivery.store import Neo4jWebhookStore
 from services.alerts.delivery.webhooks import HttpxPoster

@@ -11,7 +11,7 @@ from common.settings import InfraSettings
 from schemas.alerts import AlertRaised, AlertStatus, AlertSubject, AlertType, Evidence, Priority
 from schemas.reports import ReportCreate
 from services.alerts import queries as alert_queries
-from services.alerts.lifecycle import HistoryEntry
+from services.alerts.ports import HistoryEntry
 from services.alerts.store import Neo4jAlertStore
 from tests.support import queries
 from tests.support.factories import report_json, run_tag, sighting_json, submitted

@@ -16,7 +16,8 @@ from schemas.reports import ReportCreate, ReportSubmitted
 from schemas.retractions import ReportRetracted
 from services.alerts.config import Settings as AlertSettings
 from services.alerts.detection import Context
-from services.alerts.lifecycle import HistoryEntry, record_alert
+from services.alerts.lifecycle import record_alert
+from services.alerts.ports import HistoryEntry
 from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.store import Neo4jAlertStore
 from services.network.linking.graph import Neo4jGraphStore, link_batch

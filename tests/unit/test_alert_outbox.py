@@ -17,8 +17,9 @@ from schemas.alerts import AlertRaised
 from schemas.linking import EntityKind
 from services.alerts import queries
 from services.alerts.agents import around_each
-from services.alerts.lifecycle import HistoryEntry, record_alert
+from services.alerts.lifecycle import record_alert
 from services.alerts.outbox import drain_leased, publish_unpublished
+from services.alerts.ports import HistoryEntry
 from tests.support.factories import NOW
 from tests.support.fakes.alert_store import FakeAlertStore
 from tests.support.fakes.alert_store import alert_candidate as _candidate

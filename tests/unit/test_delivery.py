@@ -19,27 +19,27 @@ from schemas.alerts import AlertRaised, AlertStatus, AlertSubject, AlertType, Ev
 from services.alerts.audited import AuditedDeliveries
 from services.alerts.delivery.deps import get_alert_feed, get_webhook_store
 from services.alerts.delivery.notify import (
-    Attempt,
-    DeliveryJob,
     Dispatcher,
-    JobStatus,
-    PostResult,
     RetryPolicy,
-    Subscription,
     deliver,
     headers,
     sign,
     subscribers,
     verify,
 )
-from services.alerts.delivery.store import DeliveryRecord
-from services.alerts.delivery.stream import (
+from services.alerts.delivery.ports import (
+    Attempt,
     ChangedAlert,
     Cursor,
+    DeliveryJob,
     FeedUnavailable,
     InvalidCursor,
-    follow_alerts,
+    JobStatus,
+    PostResult,
+    Subscription,
 )
+from services.alerts.delivery.store import DeliveryRecord
+from services.alerts.delivery.stream import follow_alerts
 from services.alerts.delivery.visibility import may_see
 from services.alerts.main import create_app
 from tessera_cli.webhooks import InvalidWebhookUrl, check_url

@@ -8,7 +8,8 @@ from uuid import uuid4
 import pytest
 
 from services.ingest.group_commit import GroupCommit
-from services.ingest.ledger import Located, SqliteLedger, Submission
+from services.ingest.ledger import SqliteLedger
+from services.ingest.ports import Located, Submission
 
 
 class SlowWriter:

@@ -9,8 +9,8 @@ import pytest
 
 from schemas.linking import EntitiesLinked, EntityKind
 from schemas.reports import ReportCreate, ReportSubmitted
+from services.network.linking.ports import ReportGraph
 from services.network.linking.reports import (
-    ReportGraph,
     build_report_graph,
     link_report,
     link_reports,

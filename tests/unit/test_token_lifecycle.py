@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from common.auth import API_TOKEN_TTL, SESSION_KIND, InvalidToken, Role, TokenStore
 from schemas.alerts import AlertRaised
-from services.alerts.delivery.stream import ChangedAlert, Cursor, follow_alerts
+from services.alerts.delivery.ports import ChangedAlert, Cursor
+from services.alerts.delivery.stream import follow_alerts
 from tessera_cli.main import app
 
 HOME, POLICE = "Synthetic Home A", "Synthetic Police"

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from common.auth import SESSION_KIND, InvalidCredentials, Principal, Role
+from services.web.ports import SessionPolicy
 from services.web.sessions import (
     MemorySessionStore,
-    SessionPolicy,
     SignInDelayed,
     SignInRefused,
     SignInThrottle,

@@ -7,7 +7,8 @@ import httpx
 import pytest
 
 from services.alerts.delivery.destinations import refusal
-from services.alerts.delivery.notify import JobStatus, PostResult, _settles
+from services.alerts.delivery.notify import _settles
+from services.alerts.delivery.ports import JobStatus, PostResult
 from services.alerts.delivery.webhooks import HttpxPoster
 
 PUBLIC = "93.184.215.14"  # a public address, for the table only: nothing is sent

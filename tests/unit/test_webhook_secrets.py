@@ -11,15 +11,8 @@ from pydantic import SecretStr, ValidationError
 
 from common.keys import derived_key
 from services.alerts.config import Settings
-from services.alerts.delivery.notify import (
-    Attempt,
-    DeliveryJob,
-    JobStatus,
-    PostResult,
-    RetryPolicy,
-    Subscription,
-    deliver,
-)
+from services.alerts.delivery.notify import RetryPolicy, deliver
+from services.alerts.delivery.ports import Attempt, DeliveryJob, JobStatus, PostResult, Subscription
 from services.alerts.delivery.sealing import SecretUnreadable, is_sealed, secret_box
 
 SECRET = "whsec_synthetic-secret-for-a-unit-test"  # noqa: S105 - a test value

@@ -11,7 +11,7 @@ import pytest
 
 from schemas.alerts import AlertChange, AlertRaised, AlertStatus, AlertType, Evidence, Priority
 from services.alerts import workflow
-from services.alerts.lifecycle import AlertChanged, HistoryEntry
+from services.alerts.ports import AlertChanged, HistoryEntry
 from services.alerts.responsibility import Changer
 from services.alerts.workflow import AlertChangeRefused, AlertNotForCaller, AlertNotFound, Change
 from tests.support.factories import NOW

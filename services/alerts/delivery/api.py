@@ -22,7 +22,8 @@ from schemas.written_dates import IsoAwareDateTime
 from services.alerts.api import MAX_OFFSET
 from services.alerts.audited import alert_subject_ids
 from services.alerts.delivery.deps import AlertFeedDep, WebhookStoreDep, require_admin
-from services.alerts.delivery.stream import Cursor, InvalidCursor, follow_alerts
+from services.alerts.delivery.ports import Cursor, InvalidCursor
+from services.alerts.delivery.stream import follow_alerts
 from services.alerts.deps import AlertReaderDep, SettingsDep
 
 log = logging.getLogger(__name__)

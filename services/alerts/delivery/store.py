@@ -14,9 +14,16 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
 from schemas.alerts import AlertRaised
 from services.alerts.delivery import queries
-from services.alerts.delivery.notify import Attempt, DeliveryJob, JobStatus, Subscription
+from services.alerts.delivery.ports import (
+    Attempt,
+    ChangedAlert,
+    Cursor,
+    DeliveryJob,
+    FeedUnavailable,
+    JobStatus,
+    Subscription,
+)
 from services.alerts.delivery.sealing import SEALED_PREFIX, SecretBox, SecretUnreadable
-from services.alerts.delivery.stream import ChangedAlert, Cursor, FeedUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -14,74 +14,14 @@ stream ends there (a client resumes after the last event it received).
 """
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
-from uuid import UUID
 
 from schemas.alerts import AlertRaised
+from services.alerts.delivery.ports import AlertFeed, ChangedAlert, Cursor, FeedUnavailable
 from services.alerts.delivery.visibility import may_see
 
 log = logging.getLogger(__name__)
-
-SEPARATOR = "|"
-
-
-class InvalidCursor(ValueError):
-    """A cursor that this service did not write."""
-
-
-class FeedUnavailable(Exception):
-    """The store of alerts cannot be read just now; the stream waits and polls again."""
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Cursor:
-    """A position in the stream: after the alert with this id updated at this time."""
-
-    at: datetime
-    alert_id: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.at.isoformat()}{SEPARATOR}{self.alert_id}"
-
-    @classmethod
-    def parse(cls, text: str) -> "Cursor":
-        """Read a cursor from a Last-Event-ID header, or raise InvalidCursor."""
-        at_text, sep, alert_id = text.strip().partition(SEPARATOR)
-        try:
-            at = datetime.fromisoformat(at_text)
-            if sep != SEPARATOR or at.tzinfo is None:
-                raise ValueError(text)
-            if alert_id:
-                UUID(alert_id)
-        except ValueError as error:
-            raise InvalidCursor(
-                f"not a stream cursor (expected '<ISO time with offset>|<alert id>'): {text!r}"
-            ) from error
-        return cls(at=at, alert_id=alert_id)
-
-
-@dataclass(frozen=True, slots=True)
-class ChangedAlert:
-    """An alert as it stood after a change, its position in the stream, and a key naming that
-    one change (the alert id and its updated_at as the store writes it)."""
-
-    cursor: Cursor
-    key: str
-    alert: AlertRaised
-
-
-class AlertFeed(Protocol):
-    """The alerts that changed after a cursor, as the store holds them."""
-
-    async def changed_since(
-        self, *, since: Cursor, audiences: Sequence[str], skip: Collection[str], limit: int
-    ) -> list[ChangedAlert]:
-        """Up to limit alerts the audiences may see changed after since, oldest first, bar the
-        changes named in skip; FeedUnavailable while the store cannot be read."""
-        ...
 
 
 async def follow_alerts(

@@ -23,15 +23,8 @@ from schemas.alerts import AlertRaised
 from services.alerts.audited import AuditedDeliveries
 from services.alerts.config import Settings
 from services.alerts.delivery.destinations import refusal
-from services.alerts.delivery.notify import (
-    DeliveryJob,
-    Dispatcher,
-    JobStatus,
-    PostResult,
-    RetryPolicy,
-    deliver,
-    enqueue_alert,
-)
+from services.alerts.delivery.notify import Dispatcher, RetryPolicy, deliver, enqueue_alert
+from services.alerts.delivery.ports import DeliveryJob, JobStatus, PostResult
 from services.alerts.delivery.sealing import secret_box
 from services.alerts.delivery.store import UNAVAILABLE, Neo4jWebhookStore
 

@@ -6,7 +6,7 @@ to anyone outside its conditions, and so is a link or entity only such reports s
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import jellyfish
 from pydantic import BaseModel, Field
@@ -20,6 +20,7 @@ from schemas.identifiers.handles import Platform, normalise_handle
 from schemas.identifiers.names import name_tokens, normalise_name
 from schemas.identifiers.phone import to_e164
 from schemas.identifiers.vrm import parse_vrm
+from services.network.analyst.ports import AnalystGraph
 from services.network.matching import (
     PersonFacts,
     blocking_keys,
@@ -116,42 +117,6 @@ class NetworkFilter(BaseModel):
     min_source: SourceEvaluation = SourceEvaluation.NOT_RELIABLE
     min_intelligence: IntelligenceAssessment = IntelligenceAssessment.SUSPECTED_FALSE
     max_nodes: int = 200
-
-
-class AnalystGraph(Protocol):
-    """The reads the analyst use cases need; every call is filtered by audiences, and raises
-    QueryTimedOut when the graph stops it for running too long."""
-
-    def expand(self, ids: list[str], **params: Any) -> list[dict[str, Any]]:
-        """Visible links of the given entities, with the entity at the other end."""
-        ...
-
-    def nodes(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
-        """The visible entities among ids, labelled as a visible report named them."""
-        ...
-
-    def path(self, *, max_depth: int, **params: Any) -> dict[str, Any] | None:
-        """The shortest visible path within max_depth links (1 to MAX_PATH_DEPTH), or None."""
-        ...
-
-    def search_keys(self, keys: list[str], *, audiences: list[str], limit: int) -> list[str]:
-        """Visible people sharing blocking keys."""
-        ...
-
-    def search_identifier(
-        self, identifier_id: str, *, audiences: list[str], limit: int
-    ) -> list[str]:
-        """Visible people linked to a phone, handle or vehicle."""
-        ...
-
-    def search_words(self, words: str, *, audiences: list[str], limit: int) -> list[dict[str, Any]]:
-        """Visible people a visible report calls by the words (a full-text query): each row's
-        `id` and `said`, what only the visible reports call them."""
-        ...
-
-    def person_facts(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
-        """What visible reports say of each person."""
-        ...
 
 
 def _stamp(value: datetime | None, default: str) -> str:

@@ -9,13 +9,14 @@ or stay apart, without learning anything a report outside their rights states.
 
 from datetime import date
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from common.auth import Principal
 from common.visibility import audiences_of
 from schemas.entities import identifier_keys
+from services.network.analyst.ports import MatchFactsGraph
 from services.network.matching import PersonFacts, facts_of, score
 from services.network.pool import merged
 from services.network.resolution_model import default_model
@@ -23,14 +24,6 @@ from services.network.resolution_model import default_model
 
 class NotVisible(Exception):
     """One of the two people does not exist, or no report the caller may see names them."""
-
-
-class MatchFactsGraph(Protocol):
-    """The read the comparison needs."""
-
-    def person_match_facts(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
-        """Each person's visible mentions and visible phones and handles."""
-        ...
 
 
 class Outcome(StrEnum):

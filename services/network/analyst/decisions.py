@@ -6,36 +6,17 @@ announced on the entities-linked topic, so the alert worker runs detection aroun
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
 from uuid import UUID, uuid5
 
 from common.auth import Principal
 from common.visibility import audiences_of
 from schemas.linking import EntitiesLinked, EntityKind, LinkedEntity
 from schemas.resolution import ResolutionDecided, Verdict
-from services.network.analyst.ports import Publisher, PublishFailed
+from services.network.analyst.ports import Publisher, PublishFailed, ResolutionGraph
 from services.network.decision_writes import decision_row
 from services.network.identities import split_person_id
 
 log = logging.getLogger(__name__)
-
-
-class ResolutionGraph(Protocol):
-    """What the decisions read from and write to the graph."""
-
-    def candidate(self, *, candidate_id: str, audiences: list[str]) -> dict[str, Any] | None:
-        """The candidate's id and two people, if the caller may see both."""
-        ...
-
-    def split_check(
-        self, *, person_id: str, report_ids: list[str], audiences: list[str]
-    ) -> dict[str, Any] | None:
-        """The person if visible: which of the reports are visible, which mention them."""
-        ...
-
-    def apply_decision(self, decision: dict[str, Any]) -> None:
-        """Record the decision and apply it, in one transaction."""
-        ...
 
 
 class SplitRefused(Exception):

@@ -2,12 +2,12 @@
 API, imports, partner topics and the form), as far as the caller may see them."""
 
 from datetime import datetime
-from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
 from common.auth import Principal
 from common.visibility import audiences_of
+from services.network.analyst.ports import MissingGraph
 
 
 class SeenSince(BaseModel):
@@ -37,16 +37,6 @@ class MissingChild(BaseModel):
     missing_from: str | None = Field(description="The placement they went missing from.")
     missing_from_postcode: str | None
     seen_since: SeenSince | None
-
-
-class MissingGraph(Protocol):
-    """The read the use case needs, filtered by the caller's audiences."""
-
-    def missing_now(
-        self, *, audiences: list[str], agency: str, offset: int, limit: int
-    ) -> list[dict[str, Any]]:
-        """Open missing episodes the caller may see, longest missing first."""
-        ...
 
 
 def _hours(since: str, now: datetime) -> float:

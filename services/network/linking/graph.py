@@ -13,7 +13,8 @@ from schemas.linking import EntityKind
 from schemas.reports import ReportSubmitted
 from services.network.decision_writes import decision_writes, first_write
 from services.network.linking import queries
-from services.network.linking.reports import BatchLinked, ReportGraph, link_reports
+from services.network.linking.ports import ReportGraph
+from services.network.linking.reports import BatchLinked, link_reports
 from services.network.matching import KnownPerson, PersonFacts
 from services.network.pool import PeopleSharing, SharingPerson, key_weight
 from services.network.queries import RECORD_DECISION

@@ -4,19 +4,12 @@ go. Reports are immutable: a correction is a new report."""
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from schemas.linking import EntitiesLinked, EntityKind, LinkedEntity
 from schemas.retractions import ReportRetracted
-
-
-class ReportWithdrawer(Protocol):
-    """Withdraws a report in one transaction; withdrawing it again changes nothing."""
-
-    async def withdraw_report(self, retraction: dict[str, Any]) -> list[str]:
-        """Mark the report retracted, take it out of every link; the ids it mentioned."""
-        ...
+from services.network.linking.ports import ReportWithdrawer
 
 
 def retraction_row(event: ReportRetracted) -> dict[str, Any]:

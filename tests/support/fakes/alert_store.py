@@ -15,7 +15,8 @@ from schemas.alerts import (
     SubgraphNode,
 )
 from services.alerts.actions import Action
-from services.alerts.lifecycle import AlertChanged, HistoryEntry, evidence_digest
+from services.alerts.lifecycle import evidence_digest
+from services.alerts.ports import AlertChanged, HistoryEntry
 from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
 

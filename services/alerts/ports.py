@@ -1,0 +1,112 @@
+"""Ports of the alert worker and the alerts API: what their use cases need of the alert store
+and the outbox, free of any driver, and the records they carry."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from schemas.alerts import AlertRaised, AlertStatus, Subgraph
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One step in an alert's life: who did what, when, and why."""
+
+    at: datetime
+    by: str
+    action: str
+    status: AlertStatus
+    note: str = ""
+
+
+class AlertChanged(Exception):
+    """Someone else saved a change to the alert after it was read: read it again."""
+
+
+class AlertStore(Protocol):
+    """Where alerts are kept, found by their fingerprint."""
+
+    async def open_evidence_digest(self, fingerprint: str) -> str | None:
+        """The `evidence_digest` of the open alert with this fingerprint; None when there is
+        none (or it was saved before digests were kept)."""
+        ...
+
+    async def open_alert(self, fingerprint: str) -> AlertRaised | None:
+        """The alert with this fingerprint that is not closed, if any."""
+        ...
+
+    async def last_closed(self, fingerprint: str) -> tuple[AlertRaised, datetime] | None:
+        """The most recently closed alert with this fingerprint, and when it was closed."""
+        ...
+
+    async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Subgraph:
+        """The entities and the links among them that the reports state."""
+        ...
+
+    async def visibility(self, report_ids: list[str]) -> tuple[tuple[str, ...], ...]:
+        """Per report, the audiences that may see it."""
+        ...
+
+    async def save(
+        self,
+        alert: AlertRaised,
+        *,
+        anchor_id: str | None,
+        history: HistoryEntry,
+        replaces: UUID | None = None,
+    ) -> None:
+        """Save the alert over the version `replaces` (None: new); AlertChanged if it moved on."""
+        ...
+
+
+class AlertWorkflowStore(Protocol):
+    """Where alerts and their history are read and saved, seen through the caller's audiences."""
+
+    async def get_alert(self, alert_id: UUID, *, audiences: Sequence[str]) -> AlertRaised | None:
+        """The alert, if it exists and every report it cites is visible to the audiences."""
+        ...
+
+    async def history(self, alert_id: UUID) -> list[HistoryEntry]:
+        """The alert's history, oldest first."""
+        ...
+
+    async def home_forces(self, alert: AlertRaised) -> tuple[str, ...]:
+        """The police force areas the alert's cited reports give for where its subjects are."""
+        ...
+
+    async def save(
+        self,
+        alert: AlertRaised,
+        *,
+        anchor_id: str | None,
+        history: HistoryEntry,
+        replaces: UUID | None = None,
+    ) -> None:
+        """Save over the version `replaces`; AlertChanged when another change came first."""
+        ...
+
+
+class AlertOutbox(Protocol):
+    """The alert changes saved but not yet published."""
+
+    async def unpublished(self, *, limit: int) -> list[AlertRaised]:
+        """The alert changes saved that Kafka has not acknowledged yet, oldest first."""
+        ...
+
+    async def mark_published(self, alert: AlertRaised) -> None:
+        """Take this change of the alert (its event) out of the outbox."""
+        ...
+
+
+class OutboxLease(Protocol):
+    """The right to drain an outbox, held by one worker at a time until it expires."""
+
+    async def take(self) -> bool:
+        """Take or renew the lease; False while another worker holds it."""
+        ...
+
+    async def give_back(self) -> None:
+        """Let the lease go, if this worker still holds it."""
+        ...
