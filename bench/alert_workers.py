@@ -1,0 +1,157 @@
+"""Alert worker throughput, one worker against two in one consumer group (issue 17).
+
+A network worker links the population's reports from a private topic into Neo4j with no alert
+worker running, so every `entities.linked` event waits on the private linked topic. Then rounds:
+K alert worker processes in one consumer group (one app id; the group is deleted before each
+round, so it has committed nothing) read every linked event from the start, and a round lasts
+from their start until the group's lag on the linked topic is 0 (the workers commit an event only
+once the detectors examined it). Before each round the alerts the last one saved are deleted, so
+every round raises them again. Rounds: one worker, two workers, one worker again, so a drift of
+the machine shows; the baseline is the mean of the one-worker rounds, measured in the same run on
+the same graph.
+
+    .venv/bin/python -m bench.alert_workers --reports 2000
+"""
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from kafka import KafkaAdminClient, KafkaProducer
+from kafka.errors import KafkaError
+from rich.progress import Progress
+
+from bench.harness import neo4j_driver
+from common.settings import InfraSettings
+from tessera_cli.kafka_principals import admin_access
+from tessera_cli.topics import group_lag, topic_end
+from tests.support import queries
+from tests.support.cleanup import delete_reports
+from tests.support.population import Population, run_tag
+from tests.support.stack import PrivateStack
+
+POLL_S = 0.5
+
+
+def _publish(stack: PrivateStack, population: Population) -> list[str]:
+    """Every report of the population onto the run's reports topic, keyed by report."""
+    access = admin_access(stack.settings)
+    producer = KafkaProducer(**access.client_options(), acks="all", linger_ms=20)
+    ids: list[str] = []
+    for report in population.reports():
+        event = population.submitted(report)
+        producer.send(
+            stack.topics["reports"],
+            key=str(event.event_id).encode(),
+            value=event.model_dump_json().encode(),
+        )
+        ids.append(str(event.event_id))
+    producer.flush()
+    producer.close()
+    return ids
+
+
+def _drain(stack: PrivateStack, group: str, topic: str, *, total: int, label: str) -> float:
+    """Seconds until the group has handled every message of the topic, with a progress bar."""
+    access = admin_access(stack.settings)
+    began = time.monotonic()
+    with Progress(transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        while (lag := group_lag(access, group, topic)) > 0:
+            progress.update(task, completed=total - lag)
+            time.sleep(POLL_S)
+    return time.monotonic() - began
+
+
+def _forget_group(stack: PrivateStack, group: str) -> None:
+    """Delete the consumer group (its workers stopped), so the next round starts from the
+    first linked event."""
+    admin = KafkaAdminClient(**admin_access(stack.settings).client_options())
+    try:
+        admin.delete_groups([group])
+    except KafkaError:  # no such group yet: nothing to forget
+        pass
+    finally:
+        admin.close()
+
+
+def _round(stack: PrivateStack, number: int, workers: int, *, events: int) -> float:
+    """Start `workers` alert workers in the run's group, which has committed nothing; seconds
+    until they examined every event."""
+    group = stack.groups["alerts"]
+    _forget_group(stack, group)
+    names = [f"alerts-r{number}-{i}" for i in range(workers)]
+    began = time.monotonic()
+    for name in names:
+        stack.start_service("alerts-worker", instance=name, wait=False)
+    took = _drain(
+        stack,
+        group,
+        stack.topics["linked"],
+        total=events,
+        label=f"round {number}: {workers} alert worker{'s' if workers > 1 else ''}",
+    )
+    elapsed = time.monotonic() - began
+    for name in names:
+        stack.running[name].process.terminate()
+    for name in names:
+        stack.running[name].process.wait(timeout=60)
+    print(
+        f"  round {number}: {workers} worker(s): {events:,} linked events in {elapsed:.1f} s "
+        f"({events / elapsed:.1f} a second; {took:.1f} s after the first start)"
+    )
+    return events / elapsed
+
+
+def main() -> None:
+    """Link the population once, then time the alert rounds and print the ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    settings = InfraSettings()
+    driver = neo4j_driver(settings)
+    population = Population(reports=args.reports, seed=args.seed, tag=run_tag(), connected=True)
+    ids: list[str] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        stack = PrivateStack(settings=settings, workdir=Path(scratch), services=())
+        try:
+            stack.start()
+            stack.start_service("network-worker")
+            ids = _publish(stack, population)
+            linked = _drain(
+                stack,
+                stack.groups["network"],
+                stack.topics["reports"],
+                total=len(ids),
+                label="linking",
+            )
+            events = topic_end(admin_access(settings), stack.topics["linked"])
+            print(
+                f"{len(ids):,} reports (connected population, seed {args.seed}) linked in "
+                f"{linked:.1f} s; {events:,} linked events wait for the alert workers"
+            )
+            rates: list[tuple[int, float]] = []
+            for number, workers in enumerate((1, 2, 1), start=1):
+                driver.execute_query(
+                    queries.DELETE_ALERTS_CITING, report_ids=ids, database_=settings.neo4j_database
+                )
+                rates.append((workers, _round(stack, number, workers, events=events)))
+            one = [rate for workers, rate in rates if workers == 1]
+            two = [rate for workers, rate in rates if workers == 2]
+            baseline = sum(one) / len(one)
+            print(
+                f"two alert workers / one: {two[0] / baseline:.2f} "
+                f"(two: {two[0]:.1f} events a second; one: {baseline:.1f}, the mean of "
+                f"{', '.join(f'{r:.1f}' for r in one)})"
+            )
+        finally:
+            stack.stop()
+            removed = delete_reports(driver, ids, database=settings.neo4j_database)
+            print(f"removed {removed:,} reports and the alerts citing them")
+            driver.close()
+
+
+if __name__ == "__main__":
+    main()
