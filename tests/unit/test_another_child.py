@@ -17,13 +17,12 @@ from services.network.matching import (
     PersonFacts,
     apart_despite_id,
     blocking_keys,
-    facts_of,
     score,
 )
 from services.network.pool import PersonPool, SharingPerson, merged
 from tests.support.factories import id_key, synthetic_nhs_number
+from tests.support.matching import facts
 
-DAY = date(2026, 11, 23)
 BORN = date(2010, 6, 10)
 HOME = ("45 Selsel Avenue", "ZZ99 8UW")
 
@@ -36,19 +35,7 @@ def said(
     identifiers: tuple[str, ...] = (),
 ) -> PersonFacts:
     address, postcode = home
-    return facts_of(
-        name=name,
-        aliases=[],
-        nicknames=[],
-        date_of_birth=dob,
-        estimated_age=None,
-        observed_on=DAY,
-        phones=[],
-        handles=[],
-        identifiers=identifiers,
-        home_postcode=postcode,
-        home_address=address,
-    )
+    return facts(name, dob=dob, identifiers=identifiers, postcode=postcode, address=address)
 
 
 def person(*mentions: PersonFacts) -> PersonFacts:

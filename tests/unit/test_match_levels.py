@@ -14,7 +14,6 @@ from services.network.matching import (
     blocking_keys,
     compare,
     date_of_birth_level,
-    facts_of,
     given_level,
     identifier_level,
     postcode_level,
@@ -29,35 +28,9 @@ from services.network.resolution_model import (
     default_model,
     load_model,
 )
+from tests.support.matching import facts
 
-DAY = date(2026, 11, 23)
 BORN = date(2011, 3, 4)
-
-
-def facts(
-    name: str | None = None,
-    *,
-    nicknames: tuple[str, ...] = (),
-    dob: date | None = None,
-    age: int | None = None,
-    phones: tuple[str, ...] = (),
-    identifiers: tuple[str, ...] = (),
-    postcode: str | None = None,
-    address: str | None = None,
-) -> PersonFacts:
-    return facts_of(
-        name=name,
-        aliases=[],
-        nicknames=list(nicknames),
-        date_of_birth=dob,
-        estimated_age=age,
-        observed_on=DAY,
-        phones=list(phones),
-        handles=[],
-        identifiers=identifiers,
-        home_postcode=postcode,
-        home_address=address,
-    )
 
 
 @pytest.mark.parametrize(

@@ -8,34 +8,10 @@ from services.network.matching import (
     KnownPerson,
     PersonFacts,
     blocking_keys,
-    facts_of,
     resolve,
     score,
 )
-
-DAY = date(2026, 11, 23)
-
-
-def facts(
-    name: str | None = None,
-    *,
-    nicknames: tuple[str, ...] = (),
-    dob: date | None = None,
-    age: int | None = None,
-    phones: tuple[str, ...] = (),
-    handles: tuple[str, ...] = (),
-) -> PersonFacts:
-    return facts_of(
-        name=name,
-        aliases=[],
-        nicknames=list(nicknames),
-        date_of_birth=dob,
-        estimated_age=age,
-        observed_on=DAY,
-        phones=list(phones),
-        handles=list(handles),
-    )
-
+from tests.support.matching import facts
 
 DEAN = facts("Dean Walsh", nicknames=("Deano",), dob=date(2009, 4, 2))
 
