@@ -25,6 +25,7 @@ ORDER = (
     "latency",
     "analyst",
     "growth",
+    "alert_workers",
     "resolution_speed",
     "kafka_security",
 )
@@ -34,6 +35,7 @@ FULL = {
     "latency": ["--rate", "200", "--duration", "120", "--wait", "900"],
     "analyst": ["--reports", "1000000"],
     "growth": ["--large", "1000000"],
+    "alert_workers": ["--reports", "10000"],
     "resolution_speed": ["--people", "1000000"],
     "kafka_security": ["--messages", "50000", "--rounds", "3"],
 }

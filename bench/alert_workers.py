@@ -14,6 +14,7 @@ the same graph.
 """
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from rich.progress import Progress
 from bench.harness import neo4j_driver
 from common.settings import InfraSettings
 from tessera_cli.kafka_principals import admin_access
+from tessera_cli.local_infra import KAFKA, NEO4J
 from tessera_cli.topics import group_lag, topic_end
 from tests.support import queries
 from tests.support.cleanup import delete_reports
@@ -32,6 +34,7 @@ from tests.support.population import Population, run_tag
 from tests.support.stack import PrivateStack
 
 POLL_S = 0.5
+FORGET_TIMEOUT_S = 120.0  # a stopped member leaves its group within the session timeout
 
 
 def _publish(stack: PrivateStack, population: Population) -> list[str]:
@@ -64,24 +67,43 @@ def _drain(stack: PrivateStack, group: str, topic: str, *, total: int, label: st
     return time.monotonic() - began
 
 
-def _forget_group(stack: PrivateStack, group: str) -> None:
-    """Delete the consumer group (its workers stopped), so the next round starts from the
-    first linked event."""
-    admin = KafkaAdminClient(**admin_access(stack.settings).client_options())
+def _forget_group(stack: PrivateStack, group: str, *, events: int) -> None:
+    """Delete the consumer group once its last round's workers have left it, so the next
+    round starts from the first linked event; wait until it has committed nothing."""
+    access = admin_access(stack.settings)
+    deadline = time.monotonic() + FORGET_TIMEOUT_S
+    while group_lag(access, group, stack.topics["linked"]) < events:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the consumer group {group} could not be deleted")
+        admin = KafkaAdminClient(**access.client_options())
+        try:
+            admin.delete_groups([group])
+        except KafkaError:  # members still leaving: try again
+            pass
+        finally:
+            admin.close()
+        time.sleep(1)
+
+
+def _cpu_s(pid: int | None) -> float:
+    """Seconds of CPU a process has used (user and system), from /proc; 0 when it is gone."""
+    if pid is None:
+        return 0.0
     try:
-        admin.delete_groups([group])
-    except KafkaError:  # no such group yet: nothing to forget
-        pass
-    finally:
-        admin.close()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _round(stack: PrivateStack, number: int, workers: int, *, events: int) -> float:
     """Start `workers` alert workers in the run's group, which has committed nothing; seconds
     until they examined every event."""
     group = stack.groups["alerts"]
-    _forget_group(stack, group)
+    _forget_group(stack, group, events=events)
     names = [f"alerts-r{number}-{i}" for i in range(workers)]
+    servers = {server.name: server.process.pid() for server in (NEO4J, KAFKA)}
+    before = {name: _cpu_s(pid) for name, pid in servers.items()}
     began = time.monotonic()
     for name in names:
         stack.start_service("alerts-worker", instance=name, wait=False)
@@ -93,6 +115,8 @@ def _round(stack: PrivateStack, number: int, workers: int, *, events: int) -> fl
         label=f"round {number}: {workers} alert worker{'s' if workers > 1 else ''}",
     )
     elapsed = time.monotonic() - began
+    used = {name: _cpu_s(pid) - before[name] for name, pid in servers.items()}
+    used["alert workers"] = sum(_cpu_s(stack.running[name].process.pid) for name in names)
     for name in names:
         stack.running[name].process.terminate()
     for name in names:
@@ -100,6 +124,12 @@ def _round(stack: PrivateStack, number: int, workers: int, *, events: int) -> fl
     print(
         f"  round {number}: {workers} worker(s): {events:,} linked events in {elapsed:.1f} s "
         f"({events / elapsed:.1f} a second; {took:.1f} s after the first start)"
+    )
+    cores = os.cpu_count() or 1
+    print(
+        "    CPU seconds used meanwhile: "
+        + ", ".join(f"{name} {seconds:.0f}" for name, seconds in used.items())
+        + f" (of {cores} cores x {elapsed:.0f} s = {cores * elapsed:.0f})"
     )
     return events / elapsed
 
