@@ -561,8 +561,7 @@ def apart_despite_id(mention: PersonFacts, known: PersonFacts) -> str | None:
     """Why a mention is not the person whose id its name gives it (identities.new_person_id:
     the same full name and date of birth, or the same full name with none), or None. Their
     identifiers conflict; or, with no date of birth said, they live apart: namesakes."""
-    levels, _ = _compare(mention, known, default_model())
-    if levels["identifiers"] == "conflict":
+    if identifier_level(mention, known) == "conflict":
         return "conflicting identifiers"
     if mention.date_of_birth is None and _live_apart(mention, known):
         return UNDATED_APART
