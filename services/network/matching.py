@@ -16,6 +16,7 @@ match cannot chain into another. Pure: the model is data passed in (or the shipp
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import jellyfish
 from rapidfuzz import fuzz
@@ -38,6 +39,9 @@ TYPO_JW = 0.85
 TYPO_MAX_EDITS = 2
 SIMILAR_MAX_EDITS = 3  # a surname spelt another way (Richards, Richardson), not just mistyped
 ADDRESS_SIMILAR = 90  # rapidfuzz token set ratio
+# Name comparisons are pure functions of two names, and one name meets the same few others
+# again and again (every mention of a family scored against every person of it): remembered.
+NAME_PAIRS_REMEMBERED = 1 << 16  # each of the three caches a few tens of MB at most
 # What agreeing makes a name with a date of birth on one side only enough to merge.
 CORROBORATING = {
     "identifiers": {"agree"},
@@ -223,9 +227,15 @@ class _Form:
     joined: frozenset[str]  # all parts without spaces, as written and surname first
 
 
-def _forms(facts: PersonFacts) -> list[_Form]:
+def _forms(facts: PersonFacts) -> tuple[_Form, ...]:
+    return _forms_of(facts.names, facts.nicknames)
+
+
+@lru_cache(maxsize=NAME_PAIRS_REMEMBERED)
+def _forms_of(names: tuple[str, ...], nicknames: tuple[str, ...]) -> tuple[_Form, ...]:
+    """The ways to read a person's names (remembered: a person is read for every mention)."""
     forms: list[_Form] = []
-    for name in facts.names:
+    for name in names:
         t = name_tokens(name)
         if len(t) < 2:
             continue
@@ -235,12 +245,12 @@ def _forms(facts: PersonFacts) -> list[_Form]:
             forms.append(_Form("".join(t[:-1]), t[-1], joined))
             forms.append(_Form(t[0], "".join(t[1:]), joined))
     if forms:  # a full name says more than a nickname: it is not outvoted by one
-        return forms
-    for nick in facts.nicknames:
+        return tuple(forms)
+    for nick in nicknames:
         t = name_tokens(nick)
         if len(t) == 1:
             forms.append(_Form(t[0], None, frozenset(t)))
-    return forms
+    return tuple(forms)
 
 
 def given_level(
@@ -251,7 +261,15 @@ def given_level(
     edits), or different."""
     if a == b:
         return "exact"
-    if b in related_names(a) or a in b_nicknames or b in a_nicknames:
+    if a in b_nicknames or b in a_nicknames:
+        return "nickname"
+    return _names_level(a, b)
+
+
+@lru_cache(maxsize=NAME_PAIRS_REMEMBERED)
+def _names_level(a: str, b: str) -> str:
+    """given_level of two different names, whatever either side recorded as nicknames."""
+    if b in related_names(a):
         return "nickname"
     if min(len(a), len(b)) == 1:
         return "initial" if a[0] == b[0] else "different"
@@ -283,6 +301,12 @@ def surname_level(a: str | None, b: str | None) -> str:
         return "missing"
     if a == b:
         return "exact"
+    return _surnames_level(a, b)
+
+
+@lru_cache(maxsize=NAME_PAIRS_REMEMBERED)
+def _surnames_level(a: str, b: str) -> str:
+    """surname_level of two different surnames."""
     if min(len(a), len(b)) == 1 or _numbered(a, b):
         return "different"
     edits = _edits(a, b)
