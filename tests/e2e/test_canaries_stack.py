@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from common.auth import Role, TokenStore
-from tests.support.factories import report_json, run_tag
+from tests.support.factories import report_json, run_tag, shared_only_with
 from tests.support.scenarios import child, expect_alert, processed, submit
 from tests.support.stack import ARTIFACTS, RunningStack
 
@@ -23,12 +23,7 @@ pytestmark = pytest.mark.e2e
 
 FORCE, OTHER = "Synthetic Police", "Synthetic Other Force"
 PURPOSE = "canary suite: hunting for leaks through the web pages"
-RESTRICTED = {
-    "source": 1,
-    "intelligence": "A",
-    "handling": "C",
-    "conditions": {"agencies": [FORCE]},
-}
+RESTRICTED = shared_only_with(FORCE)
 
 
 def _signed_in(stack: RunningStack, agency: str, role: Role) -> httpx.Client:

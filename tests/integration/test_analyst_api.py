@@ -20,7 +20,7 @@ from schemas.reports import ReportCreate
 from services.network.analyst.main import create_app
 from services.network.config import Settings
 from tests.support import queries
-from tests.support.factories import report_json, submitted
+from tests.support.factories import report_json, shared_only_with, submitted
 from tests.support.linking import link_events
 from tests.support.tokens import bearer_headers
 
@@ -70,12 +70,7 @@ def world(
                 ],
                 "place": {"name": f"Synthetic Flat {tag}", "category": "private_address"},
             },
-            grading={
-                "source": 1,
-                "intelligence": "A",
-                "handling": "C",
-                "conditions": {"agencies": [POLICE]},
-            },
+            grading=shared_only_with(POLICE),
         )
     )
     events = [submitted(shared, agency=HOME), submitted(restricted, agency=POLICE)]
@@ -311,12 +306,7 @@ def test_a_same_decision_is_shown_only_to_those_who_may_see_both_people(
             "persons": [{"name": f"D. Walsh{tag}", "role": "young_person"}],
             "place": {"name": f"Synthetic Arcade {tag}"},
         },
-        grading={
-            "source": 1,
-            "intelligence": "A",
-            "handling": "C",
-            "conditions": {"agencies": [POLICE]},
-        },
+        grading=shared_only_with(POLICE),
     )
     events = [
         submitted(ReportCreate.model_validate(open_report), agency=HOME),

@@ -30,7 +30,7 @@ from schemas.reports import ReportCreate
 from services.network.analyst.main import create_app
 from services.network.config import Settings
 from tests.support import queries
-from tests.support.factories import report_json, submitted, synthetic_nhs_number
+from tests.support.factories import report_json, shared_only_with, submitted, synthetic_nhs_number
 from tests.support.linking import link_events
 from tests.support.tokens import bearer_headers
 
@@ -46,12 +46,7 @@ KINDS = (
     "association",
     "missing_reported",
 )
-RESTRICTED = {
-    "source": 1,
-    "intelligence": "A",
-    "handling": "C",
-    "conditions": {"agencies": [POLICE]},
-}
+RESTRICTED = shared_only_with(POLICE)
 
 
 @dataclass(frozen=True)

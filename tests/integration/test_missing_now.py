@@ -19,7 +19,7 @@ from schemas.reports import ReportCreate
 from services.network.analyst.main import create_app
 from services.network.config import Settings
 from tests.support import queries
-from tests.support.factories import report_json, submitted
+from tests.support.factories import report_json, shared_only_with, submitted
 from tests.support.linking import link_events
 from tests.support.tokens import bearer_headers
 
@@ -27,12 +27,7 @@ pytestmark = pytest.mark.integration
 
 HOME, POLICE, ANALYSTS = "Synthetic Home A", "Synthetic Police", "Synthetic Analysts"
 PURPOSE = {"purpose": "integration test of children missing now"}
-RESTRICTED = {
-    "source": 1,
-    "intelligence": "A",
-    "handling": "C",
-    "conditions": {"agencies": [POLICE]},
-}
+RESTRICTED = shared_only_with(POLICE)
 HOME_PLACE = {"name": "Synthetic House", "postcode": "ZZ99 1HM", "category": "care_home"}
 
 

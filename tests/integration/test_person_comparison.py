@@ -17,7 +17,7 @@ from schemas.reports import ReportCreate
 from services.network.analyst.main import create_app
 from services.network.config import Settings
 from tests.support import queries
-from tests.support.factories import report_json, submitted, synthetic_nhs_number
+from tests.support.factories import report_json, shared_only_with, submitted, synthetic_nhs_number
 from tests.support.linking import link_events
 from tests.support.tokens import bearer_headers
 
@@ -52,12 +52,7 @@ def pair(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Itera
     tag = uuid.uuid4().hex[:6]
     name = f"Jay Synth{tag}"
     nhs = synthetic_nhs_number(int(tag, 16))  # this run's own, so no other test's child shares it
-    police_only = {
-        "source": 1,
-        "intelligence": "A",
-        "handling": "C",
-        "conditions": {"agencies": [POLICE]},
-    }
+    police_only = shared_only_with(POLICE)
     reports = [
         (_sighting({"name": name, "nhs_number": nhs}, f"Synth Library {tag}"), HOME),
         (  # the police date him; the shared NHS number makes this mention him

@@ -20,6 +20,7 @@ from services.network.config import Settings
 from tests.support import queries
 from tests.support.factories import (
     report_json,
+    shared_only_with,
     submitted,
     synthetic_nhs_number,
     synthetic_pnc_id,
@@ -80,12 +81,7 @@ def world(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Iter
     }
     restricted = report_json(
         {"type": "sighting", "persons": [person], "place": place},
-        grading={
-            "source": 1,
-            "intelligence": "A",
-            "handling": "C",
-            "conditions": {"agencies": [POLICE]},
-        },
+        grading=shared_only_with(POLICE),
     )
     events = [
         submitted(ReportCreate.model_validate(shared), agency=HOME),

@@ -17,7 +17,7 @@ from schemas.reports import ReportCreate
 from services.network.analyst.main import create_app
 from services.network.config import Settings
 from tests.support import queries
-from tests.support.factories import report_json, submitted
+from tests.support.factories import report_json, shared_only_with, submitted
 from tests.support.linking import link_events
 
 pytestmark = pytest.mark.integration
@@ -25,12 +25,7 @@ pytestmark = pytest.mark.integration
 HOME, POLICE, ANALYSTS = "Synthetic Home A", "Synthetic Police", "Synthetic Analysts"
 PURPOSE = {"purpose": "integration test of the person profile"}
 NOW = datetime.now(UTC)
-POLICE_ONLY = {
-    "source": 1,
-    "intelligence": "A",
-    "handling": "C",
-    "conditions": {"agencies": [POLICE]},
-}
+POLICE_ONLY = shared_only_with(POLICE)
 
 
 @pytest.fixture

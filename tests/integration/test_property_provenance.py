@@ -18,7 +18,7 @@ from schemas.reports import ReportCreate
 from services.network.analyst.main import create_app
 from services.network.config import Settings
 from tests.support import queries
-from tests.support.factories import report_json, submitted
+from tests.support.factories import report_json, shared_only_with, submitted
 from tests.support.linking import link_events
 from tests.support.tokens import bearer_headers
 
@@ -78,12 +78,7 @@ def world(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Iter
                 "coordinates": {"lat": CANARY_LAT, "lon": CANARY_LON},
             },
         },
-        grading={
-            "source": 1,
-            "intelligence": "A",
-            "handling": "C",
-            "conditions": {"agencies": [POLICE]},
-        },
+        grading=shared_only_with(POLICE),
     )
     found = report_json(
         {
@@ -93,12 +88,7 @@ def world(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Iter
             "found_place": place,
             "circumstances": "found_by_police",
         },
-        grading={
-            "source": 1,
-            "intelligence": "A",
-            "handling": "C",
-            "conditions": {"agencies": [POLICE]},
-        },
+        grading=shared_only_with(POLICE),
     )
     events = [
         submitted(ReportCreate.model_validate(shared), agency=HOME),

@@ -14,7 +14,7 @@ from services.alerts import queries as alert_queries
 from services.alerts.ports import HistoryEntry
 from services.alerts.store import Neo4jAlertStore
 from tests.support import queries
-from tests.support.factories import report_json, run_tag, sighting_json, submitted
+from tests.support.factories import report_json, run_tag, shared_only_with, sighting_json, submitted
 from tests.support.linking import link_events
 
 HOME = "Synthetic Home A"
@@ -44,12 +44,7 @@ def linked_report(
     tag = run_tag()
     body = sighting_json(f"Ava Synth{tag}", place=f"Synthetic Flat {tag}")
     if only_for is not None:
-        grading = {
-            "source": 1,
-            "intelligence": "A",
-            "handling": "C",
-            "conditions": {"agencies": [only_for]},
-        }
+        grading = shared_only_with(only_for)
         body = report_json(body["event"], grading=grading)
     event = submitted(ReportCreate.model_validate(body), agency=HOME)
     linked = link_events(settings, [event])

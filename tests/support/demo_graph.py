@@ -17,7 +17,7 @@ from schemas.linking import EntityKind
 from schemas.reports import ReportCreate
 from tests.support import queries
 from tests.support.examples import EVENTS
-from tests.support.factories import report_json, submitted
+from tests.support.factories import report_json, shared_only_with, submitted
 from tests.support.linking import link_events
 
 HOME, POLICE = "Synthetic Home A", "Synthetic Police"
@@ -90,12 +90,7 @@ def _reports(tag: str) -> list[tuple[ReportCreate, str]]:
     ]
     restricted = report_json(
         tagged(EVENTS["sighting"]),
-        grading={
-            "source": 1,
-            "intelligence": "A",
-            "handling": "C",
-            "conditions": {"agencies": [POLICE]},
-        },
+        grading=shared_only_with(POLICE),
     )
     reports.append((ReportCreate.model_validate(restricted), POLICE))
     return reports

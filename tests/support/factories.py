@@ -28,6 +28,17 @@ GRADING = Grading(
 GRADING_JSON: dict[str, Any] = {"source": 2, "intelligence": "B", "handling": "P"}
 
 
+def shared_only_with(*agencies: str) -> dict[str, Any]:
+    """A report's grading as a partner would POST it: 1A, handling code C, shared only with
+    these agencies (beside the one that wrote it)."""
+    return {
+        "source": 1,
+        "intelligence": "A",
+        "handling": "C",
+        "conditions": {"agencies": list(agencies)},
+    }
+
+
 def run_tag() -> str:
     """A short random tag that keeps one test's names apart from every other's."""
     return uuid.uuid4().hex[:8]

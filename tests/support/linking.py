@@ -22,7 +22,14 @@ from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.store import Neo4jAlertStore
 from services.network.linking.graph import Neo4jGraphStore, link_batch
 from services.network.linking.retractions import withdraw_retracted
-from tests.support.factories import NOW, id_key, report_json, sighting_json, submitted
+from tests.support.factories import (
+    NOW,
+    id_key,
+    report_json,
+    shared_only_with,
+    sighting_json,
+    submitted,
+)
 
 T = TypeVar("T")
 
@@ -140,12 +147,7 @@ def restricted_hotspot_alert(
     body = sighting_json(f"Ava Synth{tag}", place=f"Synthetic Flat {tag}")
     body = report_json(
         body["event"],
-        grading={
-            "source": 1,
-            "intelligence": "A",
-            "handling": "C",
-            "conditions": {"agencies": [visible_to]},
-        },
+        grading=shared_only_with(visible_to),
     )
     event = submitted(ReportCreate.model_validate(body), agency=home)
     linked = link_events(settings, [event])
