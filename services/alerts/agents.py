@@ -17,6 +17,7 @@ from common.logs import loggable_id
 from common.validation import field_errors
 from schemas.alerts import AlertRaised
 from schemas.linking import EntitiesLinked, EntityKind
+from services.alerts.batched_reads import BatchedReads
 from services.alerts.config import Settings
 from services.alerts.delivery.store import PROCESS_WORKER
 from services.alerts.delivery.webhooks import register_webhook_agent
@@ -24,6 +25,7 @@ from services.alerts.detection import Context, detect
 from services.alerts.lifecycle import record_alert, withdraw_evidence
 from services.alerts.outbox import drain_leased
 from services.alerts.ports import AlertChanged
+from services.alerts.shared_reads import runner
 from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease
 
 log = logging.getLogger(__name__)
@@ -66,20 +68,31 @@ async def _detect(
         )
     )
     slots = asyncio.Semaphore(settings.alerts_detection_concurrency)
+    # The entities examined together read each query in one statement (`batched_reads.py`),
+    # with the windows of one time of detection, so that their reads are alike.
+    reads = BatchedReads(runner(neo4j.driver, settings.neo4j_database))
+    detected_at = datetime.now(UTC)
 
     async def around(kind: EntityKind, entity_id: str) -> list[AlertRaised]:
         async with slots:
             # The bulk lane gives way to live work before each entity. Inside the slot, so at
             # most the entities already under way are examined while live work waits.
             await turn()
-            now = datetime.now(UTC)
             ctx = Context(
-                driver=neo4j.driver, database=settings.neo4j_database, settings=settings, now=now
+                driver=neo4j.driver,
+                database=settings.neo4j_database,
+                settings=settings,
+                now=detected_at,
+                reads=reads,
             )
             found = []
             for candidate in await detect(kind, entity_id, ctx):
                 alert = await record_alert(
-                    candidate=candidate, store=alerts, now=now, new_id=uuid4, cool_down=cool_down
+                    candidate=candidate,
+                    store=alerts,
+                    now=datetime.now(UTC),
+                    new_id=uuid4,
+                    cool_down=cool_down,
                 )
                 if alert is not None:
                     found.append(alert)

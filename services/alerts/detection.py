@@ -18,6 +18,7 @@ from services.alerts.evidence import grade
 from services.alerts.patterns.registry import DETECTORS
 from services.alerts.profile import read_profile
 from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.shared_reads import reads_of
 
 __all__ = ["DETECTORS", "Context", "Runner", "detect"]
 
@@ -51,7 +52,7 @@ async def detect(kind: EntityKind, entity_id: str, ctx: Context) -> list[AlertCa
     and one read of the cited reports grades every evidence entry.
     """
     started = time.perf_counter()
-    profile = await read_profile(ctx.driver, ctx.database, entity_id)
+    profile = await read_profile(reads_of(ctx), entity_id)
     _took(ctx, "(profile)", started)
     if profile is None:
         return []

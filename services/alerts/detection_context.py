@@ -15,6 +15,7 @@ from neo4j import AsyncDriver
 
 from schemas.alerts import AlertType
 from schemas.linking import EntityKind
+from services.alerts.batched_reads import ReadRows
 from services.alerts.config import Settings
 from services.alerts.profile import EntityProfile
 from services.alerts.shared.candidate import AlertCandidate
@@ -29,6 +30,8 @@ class Context:
     called on its own), every read is made.
     `timings`: when given, the milliseconds each detector took, by its name, and the reads of
     `detect` itself (`(profile)`, `(grading)`); the growth bench profiles detection with it.
+    `reads`: when given, the batch's reads of many entities made together (`batched_reads.py`);
+    None, each entity's reads are made for it alone.
     """
 
     driver: AsyncDriver
@@ -37,6 +40,7 @@ class Context:
     now: datetime
     once: dict[tuple[str, str], asyncio.Future[Any]] | None = None
     timings: dict[str, list[float]] | None = None
+    reads: ReadRows | None = None
 
 
 Runner = Callable[[str, Context], Awaitable[list[AlertCandidate]]]

@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass
 
-from neo4j import AsyncDriver
-
 from services.alerts import queries
+from services.alerts.batched_reads import ReadRows
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,14 +24,12 @@ class EntityProfile:
         return not self.young
 
 
-async def read_profile(driver: AsyncDriver, database: str, entity_id: str) -> EntityProfile | None:
+async def read_profile(reads: ReadRows, entity_id: str) -> EntityProfile | None:
     """The entity's profile, or None when it is not in the graph."""
-    records, _, _ = await driver.execute_query(
-        queries.ENTITY_PROFILE, entity_id=entity_id, database_=database, routing_="r"
-    )
-    if not records:
+    rows = await reads(queries.ENTITY_PROFILE, entity_id)
+    if not rows:
         return None
-    row = records[0]
+    row = rows[0]
     return EntityProfile(
         young=bool(row["young"]),
         went_missing=bool(row["went_missing"]),

@@ -149,8 +149,9 @@ REMOVE l.owner, l.until
 # precondition fails (no missing episode, not an order's subject, not a drugs house) is skipped.
 # It only picks what runs: each detector reads the fact again with the reports that state it.
 ENTITY_PROFILE = """
-MATCH (e:Entity {id: $entity_id})
-RETURN e.kind AS kind,
+UNWIND $ids AS for_id
+MATCH (e:Entity {id: for_id})
+RETURN for_id, e.kind AS kind,
        coalesce(e.drugs_house, false) AS drugs_house,
        coalesce(e.vulnerable_tenant, false) OR coalesce(e.cuckooing_suspected, false)
          OR EXISTS { (e)<-[:TENANT_OF]-(:Person {role: 'vulnerable_adult'}) } AS vulnerable_tenant,
@@ -242,7 +243,8 @@ RETURN count(a) AS total
 # authority, or the report that links them to the place with, unless it gives the place's areas
 # itself, the earliest that does. Nothing only a retracted report says counts.
 GET_PERSON = """
-MATCH (p:Person {id: $person_id})
+UNWIND $ids AS for_id
+MATCH (p:Person {id: for_id})
 CALL (p) {
   OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(p)
   WHERE NOT coalesce(r.retracted, false)
@@ -282,18 +284,19 @@ CALL (p) {
                                          observed_at: head(given).observed_at}] END})
     AS places
 }
-RETURN p.id AS id, said, young, homes + places AS known
+RETURN for_id, p.id AS id, said, young, homes + places AS known
 """
 
 # Each episode with where it ended and with whom, as the report that ended it says (the tenants
 # of where the child was found with the reports that say so); retracted reports are left out.
 EPISODES_OF = """
-MATCH (p:Person {id: $person_id})-[:WENT_MISSING]->(e:MissingEpisode)
+UNWIND $ids AS for_id
+MATCH (p:Person {id: for_id})-[:WENT_MISSING]->(e:MissingEpisode)
 WHERE coalesce(e.started_at, e.ended_at) >= datetime($since)
 OPTIONAL MATCH (e)-[:FOUND_AT]->(l:Location)
 OPTIONAL MATCH (opened:Report {id: e.reported_by})
 OPTIONAL MATCH (closed:Report {id: e.ended_by})
-WITH p, e, l, opened, closed
+WITH for_id, p, e, l, opened, closed
 WHERE NOT coalesce(opened.retracted, false) AND NOT coalesce(closed.retracted, false)
 CALL (e, closed) {
   OPTIONAL MATCH (e)-[:FOUND_WITH_PERSON]->(c:Person)
@@ -317,7 +320,8 @@ CALL (closed, l) {
   OPTIONAL MATCH (closed)-[ml:MENTIONS]->(l)
   RETURN collect(ml)[0] AS ml
 }
-RETURN e.id AS id, toString(e.started_at) AS started_at, toString(e.ended_at) AS ended_at,
+RETURN for_id, e.id AS id, toString(e.started_at) AS started_at,
+       toString(e.ended_at) AS ended_at,
        coalesce(e.items, []) AS items, e.circumstances AS circumstances,
        coalesce(e.condition, []) AS condition,
        opened.id AS opened_id, toString(opened.observed_at) AS opened_at,
@@ -331,7 +335,8 @@ ORDER BY coalesce(e.started_at, e.ended_at)
 # is named as that report names it, in the areas it gives (else the latest report that gives
 # them: `area_reports`), and its drugs-house status comes with the reports that give it.
 WHEREABOUTS = """
-MATCH (p:Person {id: $person_id})-[s:SEEN_AT]->(l:Location)
+UNWIND $ids AS for_id
+MATCH (p:Person {id: for_id})-[s:SEEN_AT]->(l:Location)
 WHERE s.last_seen >= datetime($since)
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[:MENTIONS]->(p)
@@ -357,7 +362,8 @@ CALL (r, l) {
          CASE WHEN a IS NULL THEN [] ELSE [{id: a.id, observed_at: toString(a.observed_at)}] END
            AS area_reports
 }
-RETURN DISTINCT l.id AS place_id, head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
+RETURN DISTINCT for_id, l.id AS place_id,
+       head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
        local_authority, police_force_area, area_reports,
        COLLECT { MATCH (d:Report)
                  WHERE d.id IN coalesce(l.drugs_house_reports, [])

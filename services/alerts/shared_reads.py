@@ -13,6 +13,7 @@ from typing import Any, Self
 from neo4j import AsyncDriver
 
 from services.alerts import queries
+from services.alerts.batched_reads import ReadRows, Rows, Run, one_at_a_time
 from services.alerts.detection_context import Context, window
 from services.alerts.shared.episodes import (
     Child,
@@ -46,21 +47,46 @@ def areas_of(*given: str | None) -> frozenset[str]:
     return frozenset(normalise_area(n) for n in given if n)
 
 
-class Reader:
-    """Reads rows of one database; each pattern's adapter adds what its rule reads."""
+def runner(driver: AsyncDriver, database: str) -> Run:
+    """Runs a query on the database and gives its rows."""
 
-    def __init__(self, *, driver: AsyncDriver, database: str) -> None:
+    async def run(query: str, params: dict[str, Any]) -> Rows:
+        records, _, _ = await driver.execute_query(query, params, database_=database)
+        return [r.data() for r in records]
+
+    return run
+
+
+def reads_of(ctx: Context) -> ReadRows:
+    """How a detection reads one entity's rows: with the rest of its batch when the context
+    gathers them (`batched_reads.py`), else alone."""
+    return ctx.reads or one_at_a_time(runner(ctx.driver, ctx.database))
+
+
+class Reader:
+    """Reads rows of one database; each pattern's adapter adds what its rule reads.
+
+    `_rows_for` reads a query written for many entities (`UNWIND $ids AS for_id`) for one of
+    them: with the other entities of the batch when the reader was given the batch's reads."""
+
+    def __init__(
+        self, *, driver: AsyncDriver, database: str, reads: ReadRows | None = None
+    ) -> None:
         self._driver = driver
         self._database = database
+        self._run = runner(driver, database)
+        self._reads = reads or one_at_a_time(self._run)
 
     @classmethod
     def of(cls, ctx: Context) -> Self:
-        """The reader a detection's context gives (its driver and database)."""
-        return cls(driver=ctx.driver, database=ctx.database)
+        """The reader a detection's context gives (its driver, database and batch's reads)."""
+        return cls(driver=ctx.driver, database=ctx.database, reads=ctx.reads)
 
-    async def _rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        records, _, _ = await self._driver.execute_query(query, params, database_=self._database)
-        return [r.data() for r in records]
+    async def _rows(self, query: str, **params: Any) -> Rows:
+        return await self._run(query, params)
+
+    async def _rows_for(self, query: str, entity_id: str, **shared: Any) -> Rows:
+        return await self._reads(query, entity_id, **shared)
 
 
 def _place(row: dict[str, Any]) -> FoundPlace | None:
@@ -113,29 +139,30 @@ class Neo4jChildGraph(Reader):
         *,
         driver: AsyncDriver,
         database: str,
+        reads: ReadRows | None = None,
         once: dict[tuple[str, str], asyncio.Future[Any]] | None = None,
     ) -> None:
-        super().__init__(driver=driver, database=database)
+        super().__init__(driver=driver, database=database, reads=reads)
         self._once = once
 
     @classmethod
     def of(cls, ctx: Context) -> Self:
         """The reader a detection's context gives, sharing its reads made once."""
-        return cls(driver=ctx.driver, database=ctx.database, once=ctx.once)
+        return cls(driver=ctx.driver, database=ctx.database, reads=ctx.reads, once=ctx.once)
 
-    async def _shared_rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
+    async def _shared_rows(self, query: str, person_id: str, **shared: Any) -> Rows:
         if self._once is None:
-            return await self._rows(query, **params)
-        key = (query, json.dumps(params, sort_keys=True))
+            return await self._rows_for(query, person_id, **shared)
+        key = (query, json.dumps({"id": person_id, **shared}, sort_keys=True))
         if key not in self._once:
-            self._once[key] = asyncio.ensure_future(self._rows(query, **params))
-        rows: list[dict[str, Any]] = await self._once[key]
+            self._once[key] = asyncio.ensure_future(self._rows_for(query, person_id, **shared))
+        rows: Rows = await self._once[key]
         return rows
 
     async def person(self, person_id: str) -> tuple[Child, bool] | None:
         """The person as a Child (what each report says of them), and whether any report calls
         them a young person."""
-        rows = await self._shared_rows(queries.GET_PERSON, person_id=person_id)
+        rows = await self._shared_rows(queries.GET_PERSON, person_id)
         if not rows:
             return None
         row = rows[0]
@@ -156,16 +183,12 @@ class Neo4jChildGraph(Reader):
 
     async def episodes(self, person_id: str, *, since: datetime) -> list[Episode]:
         """The person's missing episodes that began (or ended) since a time, oldest first."""
-        rows = await self._shared_rows(
-            queries.EPISODES_OF, person_id=person_id, since=since.isoformat()
-        )
+        rows = await self._shared_rows(queries.EPISODES_OF, person_id, since=since.isoformat())
         return [_episode(row) for row in rows]
 
     async def whereabouts(self, person_id: str, *, since: datetime) -> list[Whereabouts]:
         """Where the child was found or seen, report by report, since a time."""
-        rows = await self._shared_rows(
-            queries.WHEREABOUTS, person_id=person_id, since=since.isoformat()
-        )
+        rows = await self._shared_rows(queries.WHEREABOUTS, person_id, since=since.isoformat())
         return [
             Whereabouts(
                 place=FoundPlace(

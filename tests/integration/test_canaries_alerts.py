@@ -25,7 +25,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from logging import INFO
 from pathlib import Path
@@ -42,6 +42,7 @@ from schemas.alerts import AlertRaised
 from schemas.linking import EntityKind
 from schemas.reports import ReportCreate
 from services.alerts import detection
+from services.alerts.batched_reads import BatchedReads
 from services.alerts.config import Settings
 from services.alerts.delivery.notify import subscribers
 from services.alerts.delivery.ports import Cursor, Subscription
@@ -52,6 +53,7 @@ from services.alerts.detection import Context, detect
 from services.alerts.evidence import Neo4jEvidence
 from services.alerts.lifecycle import record_alert
 from services.alerts.main import create_app
+from services.alerts.shared_reads import runner
 from services.alerts.store import Neo4jAlertStore
 from tests.support import queries
 from tests.support.factories import report_json, submitted
@@ -671,3 +673,52 @@ def test_the_canary_words_are_the_values_only_one_report_states() -> None:
     run = Run("t1", [json.loads(json.dumps(e)) for _, e in harbouring("t1")], [], {})
     assert _squeezed("Ned Tenantt1") in _canaries(run, 0)
     assert _squeezed("Tia Syntht1") not in _canaries(run, 1)
+
+
+def test_a_batch_examined_together_finds_what_each_entity_finds_alone(
+    settings: InfraSettings, runs: list[Run]
+) -> None:
+    """Every scenario linked (every report P), then every entity they linked examined twice:
+    each alone, one statement a read, and all together through the batch's gathered reads as the
+    alert worker examines a batch (`batched_reads.py`): the same candidates, from far fewer
+    statements."""
+    entities: list[tuple[EntityKind, str]] = []
+    expected: set[str] = set()
+    for _, (reports, types) in sorted(SCENARIOS.items()):
+        tag = uuid.uuid4().hex[:8]
+        events = [
+            submitted(
+                ReportCreate.model_validate(report_json(event, observed_at=at.isoformat())),
+                agency=HOME,
+            )
+            for at, event in reports(tag)
+        ]
+        runs.append(Run(tag, [], [str(e.event_id) for e in events], {}))
+        for linked in link_events(settings, events):
+            entities.extend((EntityKind(e.kind), e.id) for e in linked.entities)
+        expected |= types
+    entities = list(dict.fromkeys(entities))
+
+    async def examine() -> tuple[list[list[Any]], list[list[Any]], BatchedReads]:
+        driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        )
+        try:
+            ctx = Context(
+                driver=driver, database=settings.neo4j_database, settings=Settings(), now=NOW
+            )
+            alone = [await detect(kind, entity_id, ctx) for kind, entity_id in entities]
+            reads = BatchedReads(runner(driver, settings.neo4j_database))
+            batch = replace(ctx, reads=reads)
+            together = await asyncio.gather(*(detect(kind, eid, batch) for kind, eid in entities))
+        finally:
+            await driver.close()
+        return alone, list(together), reads
+
+    alone, together, reads = asyncio.run(examine())
+
+    assert expected <= {c.type.value for found in alone for c in found}  # not vacuous
+    for (_, entity_id), by_itself, in_batch in zip(entities, alone, together, strict=True):
+        assert in_batch == by_itself, f"{entity_id} examined in a batch found something else"
+    assert reads.sent * 4 < reads.asked, f"{reads.asked} reads took {reads.sent} statements"

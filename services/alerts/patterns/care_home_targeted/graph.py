@@ -13,7 +13,7 @@ class Neo4jCareHomeGraph(Reader):
 
     async def external(self, entity_id: str) -> External | None:
         """The entity, or None when it is not a person, vehicle, phone or handle."""
-        rows = await self._rows(queries.GET_EXTERNAL, entity_id=entity_id)
+        rows = await self._rows_for(queries.GET_EXTERNAL, entity_id)
         if not rows:
             return None
         row = rows[0]
@@ -25,9 +25,9 @@ class Neo4jCareHomeGraph(Reader):
         self, entity_id: str, *, links: tuple[str, ...], since: datetime
     ) -> list[ResidentLink]:
         """Every report since a time that links a care-home resident to the entity."""
-        rows = await self._rows(
+        rows = await self._rows_for(
             queries.FIND_RESIDENTS_LINKED,
-            entity_id=entity_id,
+            entity_id,
             links=list(links),
             since=since.isoformat(),
         )

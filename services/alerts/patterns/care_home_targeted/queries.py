@@ -1,6 +1,7 @@
-"""Cypher of P14 care home targeted. Values are $parameters. It starts from the one entity it is
-given, found by its id, and reads only its links within the window, so the cost of an event does
-not grow with the size of the graph.
+"""Cypher of P14 care home targeted. Values are $parameters. It starts from each entity it is
+given, found by its id (a batch's entities in one statement: `UNWIND $ids AS for_id`, each row
+naming its entity in `for_id`), and reads only their links within the window, so the cost of an
+event does not grow with the size of the graph.
 
 Entities are named as the report that links them does (what its MENTIONS keeps), never by
 the node's own properties.
@@ -8,12 +9,13 @@ the node's own properties.
 
 # An adult as GET_ANCHOR (alerts) says; a professional as any report (not retracted) says.
 GET_EXTERNAL = """
-MATCH (e:Entity {id: $entity_id})
+UNWIND $ids AS for_id
+MATCH (e:Entity {id: for_id})
 WHERE e:Person OR e:Vehicle OR e:Phone OR e:Handle
 OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(e)
 WHERE NOT coalesce(r.retracted, false)
-WITH e, collect(m.young_person) AS young, collect(m.role) AS roles
-RETURN e.id AS id, e.kind AS kind,
+WITH for_id, e, collect(m.young_person) AS young, collect(m.role) AS roles
+RETURN for_id, e.id AS id, e.kind AS kind,
        CASE WHEN 'professional' IN roles THEN 'professional' ELSE head(roles) END AS role,
        size(young) > 0 AND none(y IN young WHERE y) AS adult
 """
@@ -23,7 +25,8 @@ RETURN e.id AS id, e.kind AS kind,
 # home as the reports that are not retracted give its category (the earliest that is not
 # 'other', as GET_PLACE), with the reports that give it; `said` as in the pupils' queries.
 FIND_RESIDENTS_LINKED = """
-MATCH (e:Entity {id: $entity_id})-[l]-(p:Person)-[pl:PLACED_AT]->(h:Location)
+UNWIND $ids AS for_id
+MATCH (e:Entity {id: for_id})-[l]-(p:Person)-[pl:PLACED_AT]->(h:Location)
 WHERE type(l) IN $links AND l.last_seen >= datetime($since)
 CALL (h) {
   MATCH (c:Report)-[mc:MENTIONS]->(h)
@@ -32,7 +35,7 @@ CALL (h) {
   RETURN collect({id: c.id, observed_at: toString(c.observed_at), category: mc.category})
     AS categorised
 }
-WITH e, l, p, pl, h, categorised
+WITH for_id, e, l, p, pl, h, categorised
 WHERE head(categorised).category = 'care_home'
 UNWIND l.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
@@ -45,7 +48,7 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
+RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable, said,
        [x IN categorised WHERE x.category = 'care_home' | {id: x.id, observed_at: x.observed_at}]

@@ -26,9 +26,7 @@ class Neo4jCoMissingGraph(Neo4jChildGraph):
 
     async def shared_episodes(self, person_id: str, *, since: datetime) -> list[SharedLink]:
         """The other children's episodes that share how the child's ended."""
-        rows = await self._rows(
-            queries.SHARED_EPISODES, person_id=person_id, since=since.isoformat()
-        )
+        rows = await self._rows_for(queries.SHARED_EPISODES, person_id, since=since.isoformat())
         return [
             SharedLink(
                 episode_id=row["episode_id"],

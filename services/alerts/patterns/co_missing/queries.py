@@ -1,6 +1,7 @@
-"""Cypher of P08 co-missing. Values are $parameters. It starts from the one entity it is given,
-found by its id, and reads only its links within the window, so the cost of an event does not
-grow with the size of the graph.
+"""Cypher of P08 co-missing. Values are $parameters. It starts from each entity it is given, found
+by its id (a batch's entities in one statement: `UNWIND $ids AS for_id`, each row naming its entity
+in `for_id`), and reads only their links within the window, so the cost of an event does not grow
+with the size of the graph.
 
 Entities are named as the report that links them does (what its MENTIONS keeps), never by
 the node's own properties.
@@ -11,7 +12,8 @@ the node's own properties.
 # reports that ended the episodes; a vehicle by the reports that put each child in it (`mine`,
 # `theirs`). `names`: what those reports call what is shared.
 SHARED_EPISODES = """
-MATCH (p:Person {id: $person_id})-[:WENT_MISSING]->(e:MissingEpisode)
+UNWIND $ids AS for_id
+MATCH (p:Person {id: for_id})-[:WENT_MISSING]->(e:MissingEpisode)
 WHERE coalesce(e.started_at, e.ended_at) >= datetime($since)
 CALL (p, e) {
   MATCH (e)-[:FOUND_AT]->(x:Location)<-[:FOUND_AT]-(e2:MissingEpisode)<-[:WENT_MISSING]-(o:Person)
@@ -29,9 +31,9 @@ CALL (p, e) {
   RETURN x, e2, o, a.report_ids AS mine, b.report_ids AS theirs,
          a.report_ids + b.report_ids AS naming
 }
-WITH p, e, x, e2, o, mine, theirs, naming
+WITH for_id, p, e, x, e2, o, mine, theirs, naming
 WHERE o <> p AND coalesce(e2.started_at, e2.ended_at) >= datetime($since)
-RETURN DISTINCT e.id AS episode_id, o.id AS other_id, e2.id AS other_episode_id,
+RETURN DISTINCT for_id, e.id AS episode_id, o.id AS other_id, e2.id AS other_episode_id,
        x.id AS shared_id,
        COLLECT { MATCH (r:Report) WHERE r.id IN mine AND NOT coalesce(r.retracted, false)
                  RETURN {id: r.id, observed_at: toString(r.observed_at)} } AS mine,

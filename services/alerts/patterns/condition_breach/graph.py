@@ -51,14 +51,12 @@ class Neo4jOrderGraph(Reader):
 
     async def orders_of(self, person_id: str) -> list[breach.Order]:
         """Every protective order made against the person."""
-        rows = await self._rows(queries.FIND_ORDERS_OF, person_id=person_id)
+        rows = await self._rows_for(queries.FIND_ORDERS_OF, person_id)
         return [_order(row) for row in rows]
 
     async def sightings_of(self, person_id: str, *, since: datetime) -> list[breach.PlaceSighting]:
         """Every report since a time that places the person somewhere."""
-        rows = await self._rows(
-            queries.FIND_SIGHTINGS_OF, person_id=person_id, since=since.isoformat()
-        )
+        rows = await self._rows_for(queries.FIND_SIGHTINGS_OF, person_id, since=since.isoformat())
         return [
             breach.PlaceSighting(
                 location_id=r["location_id"],
@@ -77,9 +75,9 @@ class Neo4jOrderGraph(Reader):
         self, person_id: str, protected_ids: list[str], *, since: datetime
     ) -> list[breach.Contact]:
         """Every report since a time that links the person to one of the protected."""
-        rows = await self._rows(
+        rows = await self._rows_for(
             queries.FIND_CONTACTS_WITH,
-            person_id=person_id,
+            person_id,
             protected_ids=protected_ids,
             since=since.isoformat(),
         )
@@ -95,7 +93,7 @@ class Neo4jOrderGraph(Reader):
 
     async def subjects_seen_at(self, location_id: str, *, on: date) -> list[str]:
         """Subjects of orders in force on a day who were seen at the place since issue."""
-        rows = await self._rows(
-            queries.FIND_ORDER_SUBJECTS_SEEN_AT, location_id=location_id, on=on.isoformat()
+        rows = await self._rows_for(
+            queries.FIND_ORDER_SUBJECTS_SEEN_AT, location_id, on=on.isoformat()
         )
         return [r["person_id"] for r in rows]

@@ -1,5 +1,6 @@
-"""Cypher of P22 protective condition breach. Values are $parameters. It starts from the one entity
-it is given, found by its id, and reads only its links within the window, so the cost of an
+"""Cypher of P22 protective condition breach. Values are $parameters. It starts from each entity it
+is given, found by its id (a batch's entities in one statement: `UNWIND $ids AS for_id`, each row
+naming its entity in `for_id`), and reads only their links within the window, so the cost of an
 event does not grow with the size of the graph.
 
 Entities are named as the report that links them does (what its MENTIONS keeps), never by
@@ -8,12 +9,13 @@ the node's own properties.
 
 # Orders against the person, named as the order's report names them; a retracted order is none.
 FIND_ORDERS_OF = """
-MATCH (s:Person {id: $person_id})-[:SUBJECT_OF]->(o:ProtectiveOrder)
+UNWIND $ids AS for_id
+MATCH (s:Person {id: for_id})-[:SUBJECT_OF]->(o:ProtectiveOrder)
 OPTIONAL MATCH (ro:Report {id: o.report_id})
-WITH s, o, ro
+WITH for_id, s, o, ro
 WHERE NOT coalesce(ro.retracted, false)
 OPTIONAL MATCH (o)-[:CENTRED_ON]->(c:Location)
-RETURN o.id AS id, o.kind AS kind, toString(o.issued_on) AS issued_on,
+RETURN for_id, o.id AS id, o.kind AS kind, toString(o.issued_on) AS issued_on,
        toString(o.expires_on) AS expires_on, o.radius_m AS radius_m, s.id AS subject_id,
        head([(ro)-[ms:MENTIONS]->(s) | ms.name]) AS subject_name,
        CASE WHEN c IS NULL THEN null
@@ -32,7 +34,8 @@ ORDER BY id
 """
 
 FIND_SIGHTINGS_OF = """
-MATCH (s:Person {id: $person_id})-[l:SEEN_AT]->(loc:Location)
+UNWIND $ids AS for_id
+MATCH (s:Person {id: for_id})-[l:SEEN_AT]->(loc:Location)
 WHERE l.last_seen >= datetime($since)
 UNWIND l.report_ids AS report_id
 MATCH (r:Report {id: report_id})
@@ -41,14 +44,15 @@ CALL (r, loc) {
   OPTIONAL MATCH (r)-[m:MENTIONS]->(loc)
   RETURN collect(m)[0] AS m
 }
-RETURN DISTINCT loc.id AS location_id, m.name AS name, m.lat AS lat, m.lon AS lon,
+RETURN DISTINCT for_id, loc.id AS location_id, m.name AS name, m.lat AS lat, m.lon AS lon,
        m.local_authority AS local_authority, m.police_force_area AS police_force_area,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 """
 
 # Direct links, and the same place or vehicle in the same report, with each protected person.
 FIND_CONTACTS_WITH = """
-MATCH (s:Person {id: $person_id})
+UNWIND $ids AS for_id
+MATCH (s:Person {id: for_id})
 UNWIND $protected_ids AS protected_id
 MATCH (p:Person {id: protected_id})
 CALL (s, p) {
@@ -69,16 +73,17 @@ CALL (s, p) {
 }
 MATCH (r:Report {id: report_id})
 WHERE r.observed_at >= datetime($since)
-RETURN DISTINCT p.id AS person_id, how, r.id AS report_id,
+RETURN DISTINCT for_id, p.id AS person_id, how, r.id AS report_id,
        toString(r.observed_at) AS observed_at
 """
 
 # Subjects of orders in force on a day who were seen at the place since their order was issued.
 FIND_ORDER_SUBJECTS_SEEN_AT = """
-MATCH (l:Location {id: $location_id})<-[s:SEEN_AT]-(p:Person)-[:SUBJECT_OF]->(o:ProtectiveOrder)
+UNWIND $ids AS for_id
+MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)-[:SUBJECT_OF]->(o:ProtectiveOrder)
 WHERE o.issued_on <= date($on) AND (o.expires_on IS NULL OR o.expires_on >= date($on))
   AND s.last_seen >= datetime({date: o.issued_on})
   AND NOT EXISTS { MATCH (r:Report {id: o.report_id}) WHERE r.retracted }
-RETURN DISTINCT p.id AS person_id
+RETURN DISTINCT for_id, p.id AS person_id
 ORDER BY person_id
 """

@@ -30,7 +30,7 @@ class Neo4jCuckooingGraph(Reader):
 
     async def address(self, location_id: str) -> Address | None:
         """The address, or None when it is not in the graph."""
-        rows = await self._rows(queries.GET_ADDRESS, location_id=location_id)
+        rows = await self._rows_for(queries.GET_ADDRESS, location_id)
         if not rows:
             return None
         row = rows[0]
@@ -49,8 +49,8 @@ class Neo4jCuckooingGraph(Reader):
 
     async def visits(self, location_id: str, *, since: datetime) -> list[Visit]:
         """Every report since a time that places a person at the address."""
-        rows = await self._rows(
-            queries.FIND_VISITS_AT_ADDRESS, location_id=location_id, since=since.isoformat()
+        rows = await self._rows_for(
+            queries.FIND_VISITS_AT_ADDRESS, location_id, since=since.isoformat()
         )
         return [
             Visit(

@@ -1,6 +1,7 @@
-"""Cypher of P12 cuckooing. Values are $parameters. It starts from the one entity it is given,
-found by its id, and reads only its links within the window, so the cost of an event does not
-grow with the size of the graph.
+"""Cypher of P12 cuckooing. Values are $parameters. It starts from each entity it is given, found
+by its id (a batch's entities in one statement: `UNWIND $ids AS for_id`, each row naming its entity
+in `for_id`), and reads only their links within the window, so the cost of an event does not grow
+with the size of the graph.
 
 Entities are named as the report that links them does (what its MENTIONS keeps), never by
 the node's own properties.
@@ -10,7 +11,8 @@ the node's own properties.
 # its vulnerable-tenant and cuckooing statuses (not retracted), with what each calls it; and each
 # tenant with what the reports that say they are the tenant (TENANT_OF) say of them.
 GET_ADDRESS = """
-MATCH (l:Location {id: $location_id})
+UNWIND $ids AS for_id
+MATCH (l:Location {id: for_id})
 CALL (l) {
   OPTIONAL MATCH (a:Report)-[ma:MENTIONS]->(l)
   WHERE NOT coalesce(a.retracted, false) AND ma.local_authority IS NOT NULL
@@ -28,7 +30,7 @@ CALL (l) {
          AS said
   RETURN collect({id: t.id, said: said}) AS tenants
 }
-RETURN l.id AS id, local_authority, area_reports, tenants,
+RETURN for_id, l.id AS id, local_authority, area_reports, tenants,
        COLLECT { MATCH (r:Report)
                  WHERE r.id IN coalesce(l.vulnerable_tenant_reports, [])
                    AND NOT coalesce(r.retracted, false)
@@ -46,7 +48,8 @@ RETURN l.id AS id, local_authority, area_reports, tenants,
 # `said`: what each report (not retracted) says of their age and needs; a professional as any
 # report (not retracted) says (a professional is no visitor: that can only keep an alert back).
 FIND_VISITS_AT_ADDRESS = """
-MATCH (l:Location {id: $location_id})<-[s:SEEN_AT]-(p:Person)
+UNWIND $ids AS for_id
+MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)
 WHERE s.last_seen >= datetime($since)
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
@@ -68,7 +71,7 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
+RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.young_person, false) AS young,
        m.age IS NULL AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer',
                                                              'vulnerable_adult', 'professional']

@@ -39,5 +39,5 @@ class Neo4jDepartureGraph(Neo4jChildGraph):
 
     async def departures(self, person_id: str, *, since: datetime) -> list[Departure]:
         """The person's departures from a home or school since a time, oldest first."""
-        rows = await self._rows(queries.DEPARTURES_OF, person_id=person_id, since=since.isoformat())
+        rows = await self._rows_for(queries.DEPARTURES_OF, person_id, since=since.isoformat())
         return [_departure(row) for row in rows]

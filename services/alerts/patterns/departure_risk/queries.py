@@ -1,5 +1,6 @@
-"""Cypher of P21 departure risk. Values are $parameters. It starts from the one entity it is given,
-found by its id, and reads only its links within the window, so the cost of an event does not
+"""Cypher of P21 departure risk. Values are $parameters. It starts from each entity it is given,
+found by its id (a batch's entities in one statement: `UNWIND $ids AS for_id`, each row naming its
+entity in `for_id`), and reads only their links within the window, so the cost of an event does not
 grow with the size of the graph.
 
 Entities are named as the report that links them does (what its MENTIONS keeps), never by
@@ -9,14 +10,15 @@ the node's own properties.
 # The child's departures since a time, with the places they name as the departure's report names
 # them; retracted reports are left out.
 DEPARTURES_OF = """
-MATCH (p:Person {id: $person_id})-[:DEPARTED]->(d:Departure)
+UNWIND $ids AS for_id
+MATCH (p:Person {id: for_id})-[:DEPARTED]->(d:Departure)
 WHERE d.left_at >= datetime($since)
 MATCH (r:Report {id: d.report_id})
 WHERE NOT coalesce(r.retracted, false)
 OPTIONAL MATCH (d)-[:LEFT_FROM]->(f:Location)
 OPTIONAL MATCH (d)-[:HEADING_TO]->(t:Location)
 OPTIONAL MATCH (d)-[:LEAVING_BY]->(b:Location)
-RETURN d.id AS id, r.id AS report_id, toString(d.left_at) AS left_at,
+RETURN for_id, d.id AS id, r.id AS report_id, toString(d.left_at) AS left_at,
        toString(d.expected_back) AS expected_back, coalesce(d.carrying, []) AS carrying,
        d.money_gbp AS money_gbp, d.transport AS transport, coalesce(d.escorted, false) AS escorted,
        coalesce(d.meeting, []) AS meeting,

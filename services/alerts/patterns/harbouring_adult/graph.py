@@ -12,7 +12,7 @@ class Neo4jHarbouringGraph(Neo4jChildGraph):
 
     async def harbourers_of(self, person_id: str, *, since: datetime) -> list[str]:
         """Adults the child was found with, or at whose address, while missing."""
-        rows = await self._rows(queries.HARBOURERS_OF, person_id=person_id, since=since.isoformat())
+        rows = await self._rows_for(queries.HARBOURERS_OF, person_id, since=since.isoformat())
         return [row["adult_id"] for row in rows]
 
     async def harboured_by(
@@ -20,7 +20,7 @@ class Neo4jHarbouringGraph(Neo4jChildGraph):
     ) -> list[tuple[str, str, bool, Reports]]:
         """(child id, episode id, found at the adult's address, the reports that say the adult
         is the tenant there) for each episode."""
-        rows = await self._rows(queries.HARBOURED_BY, adult_id=adult_id, since=since.isoformat())
+        rows = await self._rows_for(queries.HARBOURED_BY, adult_id, since=since.isoformat())
         return [
             (row["child_id"], row["episode_id"], bool(row["as_tenant"]), reports_of(row["tenancy"]))
             for row in rows

@@ -14,7 +14,7 @@ class Neo4jLinkedChildrenGraph(Reader):
 
     async def anchor(self, entity_id: str) -> Anchor | None:
         """The entity, or None when it is not an adult, vehicle or phone in the graph."""
-        rows = await self._rows(queries.GET_ANCHOR, entity_id=entity_id)
+        rows = await self._rows_for(queries.GET_ANCHOR, entity_id)
         if not rows:
             return None
         row = rows[0]
@@ -22,7 +22,7 @@ class Neo4jLinkedChildrenGraph(Reader):
 
     async def children_linked(self, entity_id: str, *, since: datetime) -> list[ChildLink]:
         """Every report since a time that links a young person directly to the entity."""
-        rows = await self._rows(
-            queries.FIND_CHILDREN_LINKED, entity_id=entity_id, since=since.isoformat()
+        rows = await self._rows_for(
+            queries.FIND_CHILDREN_LINKED, entity_id, since=since.isoformat()
         )
         return child_links(rows)

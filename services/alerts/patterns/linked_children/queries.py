@@ -1,6 +1,7 @@
-"""Cypher of P04, P06 (a), P17 linked children. Values are $parameters. It starts from the one
-entity it is given, found by its id, and reads only its links within the window, so the cost of
-an event does not grow with the size of the graph.
+"""Cypher of P04, P06 (a), P17 linked children. Values are $parameters. It starts from each entity
+it is given, found by its id (a batch's entities in one statement: `UNWIND $ids AS for_id`, each
+row naming its entity in `for_id`), and reads only their links within the window, so the cost of an
+event does not grow with the size of the graph.
 
 Entities are named as the report that links them does (what its MENTIONS keeps), never by
 the node's own properties.
@@ -9,12 +10,13 @@ the node's own properties.
 # A person is an adult when reports (not retracted) mention them and none calls them a young
 # person: never from the node's role, which any report (a retracted one too) may have given.
 GET_ANCHOR = """
-MATCH (e:Entity {id: $entity_id})
+UNWIND $ids AS for_id
+MATCH (e:Entity {id: for_id})
 WHERE e:Person OR e:Vehicle OR e:Phone
 OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(e)
 WHERE NOT coalesce(r.retracted, false)
-WITH e, collect(m.young_person) AS young
-RETURN e.id AS id, e.kind AS kind,
+WITH for_id, e, collect(m.young_person) AS young
+RETURN for_id, e.id AS id, e.kind AS kind,
        (size(young) > 0 AND none(y IN young WHERE y)) AS adult
 """
 
@@ -22,7 +24,8 @@ RETURN e.id AS id, e.kind AS kind,
 # co-presence at a place, and only reports within the window that name the other as a child;
 # each names the child and the entity, and gives the child's needs, as that report does.
 FIND_CHILDREN_LINKED = """
-MATCH (e:Entity {id: $entity_id})-[l]-(p:Person)
+UNWIND $ids AS for_id
+MATCH (e:Entity {id: for_id})-[l]-(p:Person)
 WHERE type(l) IN ['ASSOCIATES_WITH', 'APPROACHED', 'FOUND_WITH', 'IN_VEHICLE', 'USES_PHONE',
                   'CONTACTED_BY', 'LINKED_ONLINE', 'NO_CONTACT_WITH']
 UNWIND l.report_ids AS report_id
@@ -39,9 +42,9 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-WITH e, p, r, m, said
+WITH for_id, e, p, r, m, said
 WHERE m.young_person OR any(x IN said WHERE x.young)
-RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
+RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
        coalesce(m.young_person, false) AS young_here, said,

@@ -22,7 +22,7 @@ class Neo4jPeerGroupGraph(Reader):
 
     async def anchor(self, entity_id: str) -> PeerAnchor | None:
         """The entity, or None when it is not in the graph."""
-        rows = await self._rows(queries.GET_PEER_ANCHOR, entity_id=entity_id)
+        rows = await self._rows_for(queries.GET_PEER_ANCHOR, entity_id)
         if not rows:
             return None
         row = rows[0]
@@ -42,7 +42,7 @@ class Neo4jPeerGroupGraph(Reader):
         query = PUPILS_OF_ANCHOR.get(anchor.kind)
         if query is None:
             return []
-        rows = await self._rows(query, entity_id=anchor.id, since=since.isoformat())
+        rows = await self._rows_for(query, anchor.id, since=since.isoformat())
         return [
             PupilLink(
                 person_id=r["person_id"],

@@ -1,6 +1,7 @@
-"""Cypher of P02 peer group. Values are $parameters. It starts from the one entity it is given,
-found by its id, and reads only its links within the window, so the cost of an event does not
-grow with the size of the graph.
+"""Cypher of P02 peer group. Values are $parameters. It starts from each entity it is given,
+found by its id (a batch's entities in one statement, each row naming its entity in `for_id`),
+and reads only their links within the window, so the cost of an event does not grow with the
+size of the graph.
 
 Entities are named as the report that links them does (what its MENTIONS keeps), never by
 the node's own properties.
@@ -9,7 +10,8 @@ the node's own properties.
 # For a place: its category as the reports give it (the earliest that is not 'other') and its
 # drugs-house status, each with the reports that give it.
 GET_PEER_ANCHOR = """
-MATCH (e:Entity {id: $entity_id})
+UNWIND $ids AS for_id
+MATCH (e:Entity {id: for_id})
 CALL (e) {
   MATCH (r:Report)-[m:MENTIONS]->(e)
   WHERE e:Location AND NOT coalesce(r.retracted, false)
@@ -17,9 +19,9 @@ CALL (e) {
   WITH r, m ORDER BY r.observed_at, r.id
   RETURN collect({id: r.id, observed_at: toString(r.observed_at), category: m.category}) AS said
 }
-WITH e, said,
+WITH for_id, e, said,
      CASE WHEN e:Location THEN coalesce(head(said).category, 'other') END AS category
-RETURN e.id AS id, e.kind AS kind, category,
+RETURN for_id, e.id AS id, e.kind AS kind, category,
        [x IN said WHERE x.category = category | {id: x.id, observed_at: x.observed_at}]
          AS category_reports,
        COLLECT { MATCH (d:Report)
@@ -31,7 +33,8 @@ RETURN e.id AS id, e.kind AS kind, category,
 # Pupils seen at the place, with whoever approached them there in the same report. In these
 # three, `said`: what each report (not retracted) says of the pupil's age and needs.
 FIND_PUPILS_SEEN_AT = """
-MATCH (l:Location {id: $entity_id})<-[s:SEEN_AT]-(p:Person)-[at:ATTENDS]->(school:Location)
+UNWIND $ids AS for_id
+MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)-[at:ATTENDS]->(school:Location)
 WHERE s.last_seen >= datetime($since) AND school <> l
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
@@ -44,7 +47,7 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
+RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable, said,
        school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
@@ -61,7 +64,8 @@ RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
 
 # Pupils a person or group approached, with the place of the approach (not a school or home).
 FIND_PUPILS_APPROACHED_BY = """
-MATCH (e:Entity {id: $entity_id})-[ap:APPROACHED]->(p:Person)-[at:ATTENDS]->(school:Location)
+UNWIND $ids AS for_id
+MATCH (e:Entity {id: for_id})-[ap:APPROACHED]->(p:Person)-[at:ATTENDS]->(school:Location)
 WHERE ap.last_seen >= datetime($since)
 UNWIND ap.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
@@ -74,7 +78,7 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
+RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable, said,
        school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
@@ -90,7 +94,8 @@ RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
 
 # Pupils who were in the vehicle, with where the same report saw them.
 FIND_PUPILS_IN_VEHICLE = """
-MATCH (v:Vehicle {id: $entity_id})<-[iv:IN_VEHICLE]-(p:Person)-[at:ATTENDS]->(school:Location)
+UNWIND $ids AS for_id
+MATCH (v:Vehicle {id: for_id})<-[iv:IN_VEHICLE]-(p:Person)-[at:ATTENDS]->(school:Location)
 WHERE iv.last_seen >= datetime($since)
 UNWIND iv.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
@@ -103,7 +108,7 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
+RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable, said,
        school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,

@@ -14,7 +14,7 @@ class Neo4jHotspotGraph(Reader):
 
     async def place(self, location_id: str) -> Place | None:
         """The place, or None when it is not in the graph."""
-        rows = await self._rows(queries.GET_PLACE, location_id=location_id)
+        rows = await self._rows_for(queries.GET_PLACE, location_id)
         if not rows:
             return None
         row = rows[0]
@@ -27,8 +27,8 @@ class Neo4jHotspotGraph(Reader):
 
     async def young_people_at(self, location_id: str, *, since: datetime) -> list[Sighting]:
         """Every report since a time that links a young person to the place."""
-        rows = await self._rows(
-            queries.FIND_YOUNG_PEOPLE_AT_PLACE, location_id=location_id, since=since.isoformat()
+        rows = await self._rows_for(
+            queries.FIND_YOUNG_PEOPLE_AT_PLACE, location_id, since=since.isoformat()
         )
         return [
             Sighting(

@@ -1,6 +1,7 @@
-"""Cypher of P01 shared hotspot. Values are $parameters. It starts from the one entity it is given,
-found by its id, and reads only its links within the window, so the cost of an event does not
-grow with the size of the graph.
+"""Cypher of P01 shared hotspot. Values are $parameters. It starts from each place it is given,
+found by its id (a batch's places in one statement, each row naming its place in `for_id`), and
+reads only their links within the window, so the cost of an event does not grow with the size
+of the graph.
 
 Entities are named as the report that links them does (what its MENTIONS keeps), never by
 the node's own properties.
@@ -9,15 +10,16 @@ the node's own properties.
 # The place's category as the reports that are not retracted give it (the earliest that is not
 # 'other'), with the reports that give it: an alert that relies on it cites them.
 GET_PLACE = """
-MATCH (l:Location {id: $location_id})
+UNWIND $ids AS for_id
+MATCH (l:Location {id: for_id})
 CALL (l) {
   MATCH (r:Report)-[m:MENTIONS]->(l)
   WHERE NOT coalesce(r.retracted, false) AND coalesce(m.category, 'other') <> 'other'
   WITH r, m ORDER BY r.observed_at, r.id
   RETURN collect({id: r.id, observed_at: toString(r.observed_at), category: m.category}) AS said
 }
-WITH l, said, coalesce(head(said).category, 'other') AS category
-RETURN l.id AS id, category,
+WITH for_id, l, said, coalesce(head(said).category, 'other') AS category
+RETURN for_id, l.id AS id, category,
        [x IN said WHERE x.category = category | {id: x.id, observed_at: x.observed_at}]
          AS category_reports
 """
@@ -28,7 +30,8 @@ RETURN l.id AS id, category,
 # another report (not retracted) calls one. `said`: what each report that is not retracted says
 # of their age and needs, for the alert to cite the one it relies on (`young_here` false).
 FIND_YOUNG_PEOPLE_AT_PLACE = """
-MATCH (l:Location {id: $location_id})<-[s:SEEN_AT]-(p:Person)
+UNWIND $ids AS for_id
+MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since)
@@ -43,9 +46,9 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-WITH l, p, r, m, said
+WITH for_id, l, p, r, m, said
 WHERE m.young_person OR any(x IN said WHERE x.young)
-RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
+RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.young_person, false) AS young_here, said,
        head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
        m.part = 'approached' AS approached,

@@ -14,7 +14,7 @@ class Neo4jTrapHouseGraph(Reader):
 
     async def premises(self, location_id: str) -> Premises | None:
         """The place, or None when it is not in the graph."""
-        rows = await self._rows(queries.GET_PREMISES, location_id=location_id)
+        rows = await self._rows_for(queries.GET_PREMISES, location_id)
         if not rows:
             return None
         row = rows[0]
@@ -29,14 +29,14 @@ class Neo4jTrapHouseGraph(Reader):
 
     async def children_at(self, location_id: str, *, since: datetime) -> list[ChildLink]:
         """Every report since a time that links a young person to the place."""
-        rows = await self._rows(
-            queries.FIND_CHILDREN_AT_PREMISES, location_id=location_id, since=since.isoformat()
+        rows = await self._rows_for(
+            queries.FIND_CHILDREN_AT_PREMISES, location_id, since=since.isoformat()
         )
         return child_links(rows)
 
     async def drugs_houses_of(self, person_id: str, *, since: datetime) -> list[str]:
         """The drugs houses a person has been linked to since a time."""
-        rows = await self._rows(
-            queries.FIND_DRUGS_HOUSES_OF, person_id=person_id, since=since.isoformat()
+        rows = await self._rows_for(
+            queries.FIND_DRUGS_HOUSES_OF, person_id, since=since.isoformat()
         )
         return [r["location_id"] for r in rows]

@@ -1,6 +1,7 @@
-"""Cypher of P11 trap house. Values are $parameters. It starts from the one entity it is given,
-found by its id, and reads only its links within the window, so the cost of an event does not
-grow with the size of the graph.
+"""Cypher of P11 trap house. Values are $parameters. It starts from each entity it is given, found
+by its id (a batch's entities in one statement: `UNWIND $ids AS for_id`, each row naming its entity
+in `for_id`), and reads only their links within the window, so the cost of an event does not grow
+with the size of the graph.
 
 Entities are named as the report that links them does (what its MENTIONS keeps), never by
 the node's own properties.
@@ -9,17 +10,19 @@ the node's own properties.
 # The premises, and the first report (not retracted) that gave it drugs-house status: a status no
 # report gives is none.
 GET_PREMISES = """
-MATCH (l:Location {id: $location_id})
+UNWIND $ids AS for_id
+MATCH (l:Location {id: for_id})
 OPTIONAL MATCH (sr:Report {id: l.drugs_house_report})
 WHERE NOT coalesce(sr.retracted, false)
-RETURN l.id AS id, coalesce(l.drugs_house, false) AND sr IS NOT NULL AS drugs_house,
+RETURN for_id, l.id AS id, coalesce(l.drugs_house, false) AND sr IS NOT NULL AS drugs_house,
        toString(l.drugs_house_since) AS since, sr.id AS status_report,
        head([(sr)-[m:MENTIONS]->(l) | m.name]) AS status_name
 """
 
 # Each report that links a young person to the premises, as FIND_YOUNG_PEOPLE_AT_PLACE (alerts).
 FIND_CHILDREN_AT_PREMISES = """
-MATCH (l:Location {id: $location_id})<-[s:SEEN_AT|FREQUENTS]-(p:Person)
+UNWIND $ids AS for_id
+MATCH (l:Location {id: for_id})<-[s:SEEN_AT|FREQUENTS]-(p:Person)
 WHERE s.last_seen >= datetime($since)
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
@@ -35,9 +38,9 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-WITH l, p, r, m, said
+WITH for_id, l, p, r, m, said
 WHERE m.young_person OR any(x IN said WHERE x.young)
-RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
+RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
        coalesce(m.young_person, false) AS young_here, said,
@@ -46,8 +49,9 @@ RETURN DISTINCT p.id AS person_id, m.name AS person_name, m.age AS age,
 """
 
 FIND_DRUGS_HOUSES_OF = """
-MATCH (p:Person {id: $person_id})-[s:SEEN_AT|FREQUENTS]->(l:Location)
+UNWIND $ids AS for_id
+MATCH (p:Person {id: for_id})-[s:SEEN_AT|FREQUENTS]->(l:Location)
 WHERE l.drugs_house AND s.last_seen >= datetime($since)
-RETURN DISTINCT l.id AS location_id
+RETURN DISTINCT for_id, l.id AS location_id
 ORDER BY location_id
 """

@@ -11,19 +11,19 @@ class Neo4jRidesGraph(Neo4jChildGraph):
 
     async def vehicles_of(self, person_id: str, *, since: datetime) -> list[str]:
         """Vehicles the person was in, or got in or out of, since a time."""
-        rows = await self._rows(queries.VEHICLES_OF, person_id=person_id, since=since.isoformat())
+        rows = await self._rows_for(queries.VEHICLES_OF, person_id, since=since.isoformat())
         return [row["vehicle_id"] for row in rows]
 
     async def has_vehicle(self, vehicle_id: str) -> bool:
         """Whether the vehicle is in the graph."""
-        return bool(await self._rows(queries.GET_VEHICLE, vehicle_id=vehicle_id))
+        return bool(await self._rows_for(queries.GET_VEHICLE, vehicle_id))
 
     async def rides_in(
         self, vehicle_id: str, *, since: datetime
     ) -> list[tuple[str, str, datetime, str | None]]:
         """(child id, report id, observed at, what the report calls the vehicle) for each
         report of a child in the vehicle."""
-        rows = await self._rows(queries.RIDES_IN, vehicle_id=vehicle_id, since=since.isoformat())
+        rows = await self._rows_for(queries.RIDES_IN, vehicle_id, since=since.isoformat())
         return [
             (
                 row["person_id"],

@@ -1,0 +1,121 @@
+"""Reads of many entities made in one statement.
+
+Detection asks for one entity at a time (each pattern's rule reads the neighbourhood of the
+entity it is given), but a batch of linked reports is examined for many entities together. The
+calls of one query that these detections make while they run are gathered for a few turns of the
+event loop and sent as one statement over all their ids (`UNWIND $ids AS for_id`); each row
+names the id it answers in `for_id`, and each caller gets its own rows, in the statement's order.
+One statement instead of one per entity saves a round trip, a transaction and the driver's work
+around it for every entity after the first.
+
+A query read this way starts with `UNWIND $ids AS for_id` and returns `for_id` with every row;
+its other parameters are the same for every caller it is sent for (calls with other values wait
+for their own statement).
+"""
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+IDS = "ids"  # the parameter holding the ids a statement reads
+FOR_ID = "for_id"  # the column naming the id a row answers
+TICKS = 3  # turns of the event loop that calls are gathered for before they are sent
+
+Rows = list[dict[str, Any]]
+Run = Callable[[str, dict[str, Any]], Awaitable[Rows]]
+
+
+class ReadRows(Protocol):
+    """Reads the rows a query returns for one entity."""
+
+    async def __call__(self, query: str, entity_id: str, **shared: Any) -> Rows:
+        """The rows `query` returns for `entity_id`, given the other parameters."""
+        ...
+
+
+def one_at_a_time(run: Run) -> ReadRows:
+    """Each call its own statement, over its one id (a detection run on its own)."""
+
+    async def rows(query: str, entity_id: str, **shared: Any) -> Rows:
+        return await run(query, {**shared, IDS: [entity_id]})
+
+    return rows
+
+
+@dataclass
+class _Waiting:
+    query: str
+    shared: dict[str, Any]
+    callers: dict[str, asyncio.Future[Rows]] = field(default_factory=dict)
+
+
+class BatchedReads:
+    """Gathers the reads of one batch's detections and sends each query once for all of them."""
+
+    def __init__(self, run: Run, *, ticks: int = TICKS) -> None:
+        self._run = run
+        self._ticks = ticks
+        self._waiting: dict[tuple[str, str], _Waiting] = {}
+        self._armed = False
+        self._sending: set[asyncio.Task[None]] = set()
+        self.asked = 0  # reads asked for
+        self.sent = 0  # statements sent for them
+
+    async def __call__(self, query: str, entity_id: str, **shared: Any) -> Rows:
+        """The rows `query` returns for `entity_id`, read with the other callers of the query."""
+        key = (query, json.dumps(shared, sort_keys=True, default=str))
+        waiting = self._waiting.setdefault(key, _Waiting(query, shared))
+        future = waiting.callers.get(entity_id)
+        if future is None:
+            future = asyncio.get_running_loop().create_future()
+            future.add_done_callback(_retrieved)
+            waiting.callers[entity_id] = future
+        self.asked += 1
+        self._arm()
+        # Shielded: callers of one id share the future, and one of them cancelled (its
+        # detection stopped) must not cancel the others' read.
+        return await asyncio.shield(future)
+
+    def _arm(self) -> None:
+        if not self._armed:
+            self._armed = True
+            asyncio.get_running_loop().call_soon(self._tick, self._ticks)
+
+    def _tick(self, left: int) -> None:
+        if left > 0:
+            asyncio.get_running_loop().call_soon(self._tick, left - 1)
+            return
+        self._armed = False
+        waiting, self._waiting = list(self._waiting.values()), {}
+        for one in waiting:
+            task = asyncio.get_running_loop().create_task(self._send(one))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+
+    async def _send(self, waiting: _Waiting) -> None:
+        self.sent += 1
+        try:
+            rows = await self._run(waiting.query, {**waiting.shared, IDS: list(waiting.callers)})
+        except asyncio.CancelledError:
+            for future in waiting.callers.values():
+                future.cancel()
+            raise
+        except BaseException as error:  # every caller learns why, and retries as it would
+            for future in waiting.callers.values():
+                if not future.done():
+                    future.set_exception(error)
+            return
+        answers: dict[str, Rows] = {entity_id: [] for entity_id in waiting.callers}
+        for row in rows:
+            answers[row[FOR_ID]].append(row)
+        for entity_id, future in waiting.callers.items():
+            if not future.done():
+                future.set_result(answers[entity_id])
+
+
+def _retrieved(future: asyncio.Future[Rows]) -> None:
+    """Marks an error as seen even when every caller of it stopped waiting (no warning)."""
+    if not future.cancelled():
+        future.exception()
