@@ -6,9 +6,11 @@ K alert worker processes in one consumer group (one app id; the group is deleted
 round, so it has committed nothing) read every linked event from the start, and a round lasts
 from their start until the group's lag on the linked topic is 0 (the workers commit an event only
 once the detectors examined it). Before each round the alerts the last one saved are deleted, so
-every round raises them again. Rounds: one worker, two workers, one worker again, so a drift of
-the machine shows; the baseline is the mean of the one-worker rounds, measured in the same run on
-the same graph.
+every round raises them again. Rounds: one worker as detection was before batched reads (each
+entity's reads statements of their own, four entities at a time), then one worker, two workers,
+one worker again, so a drift of the machine shows. Two ratios, each against a baseline measured
+in the same run on the same graph: one worker now against one as before, and two workers against
+the mean of the one-worker rounds.
 
     .venv/bin/python -m bench.alert_workers --reports 2000
 """
@@ -96,9 +98,16 @@ def _cpu_s(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _round(stack: PrivateStack, number: int, workers: int, *, events: int) -> float:
-    """Start `workers` alert workers in the run's group, which has committed nothing; seconds
-    until they examined every event."""
+# The alert worker's settings as detection was before issue 17's batched reads.
+AS_BEFORE = {"ALERTS_READ_TOGETHER": "false", "ALERTS_DETECTION_CONCURRENCY": "4"}
+ROUNDS: tuple[tuple[int, dict[str, str]], ...] = ((1, AS_BEFORE), (1, {}), (2, {}), (1, {}))
+
+
+def _round(
+    stack: PrivateStack, number: int, workers: int, *, events: int, env: dict[str, str]
+) -> float:
+    """Start `workers` alert workers (with `env`) in the run's group, which has committed
+    nothing; events a second until they examined every event."""
     group = stack.groups["alerts"]
     _forget_group(stack, group, events=events)
     names = [f"alerts-r{number}-{i}" for i in range(workers)]
@@ -106,13 +115,14 @@ def _round(stack: PrivateStack, number: int, workers: int, *, events: int) -> fl
     before = {name: _cpu_s(pid) for name, pid in servers.items()}
     began = time.monotonic()
     for name in names:
-        stack.start_service("alerts-worker", instance=name, wait=False)
+        stack.start_service("alerts-worker", instance=name, wait=False, env=env)
     took = _drain(
         stack,
         group,
         stack.topics["linked"],
         total=events,
-        label=f"round {number}: {workers} alert worker{'s' if workers > 1 else ''}",
+        label=f"round {number}: {workers} alert worker{'s' if workers > 1 else ''}"
+        + (" (as before)" if env else ""),
     )
     elapsed = time.monotonic() - began
     used = {name: _cpu_s(pid) - before[name] for name, pid in servers.items()}
@@ -122,7 +132,8 @@ def _round(stack: PrivateStack, number: int, workers: int, *, events: int) -> fl
     for name in names:
         stack.running[name].process.wait(timeout=60)
     print(
-        f"  round {number}: {workers} worker(s): {events:,} linked events in {elapsed:.1f} s "
+        f"  round {number}: {workers} worker(s){' as before' if env else ''}: "
+        f"{events:,} linked events in {elapsed:.1f} s "
         f"({events / elapsed:.1f} a second; {took:.1f} s after the first start)"
     )
     cores = os.cpu_count() or 1
@@ -162,15 +173,21 @@ def main() -> None:
                 f"{len(ids):,} reports (connected population, seed {args.seed}) linked in "
                 f"{linked:.1f} s; {events:,} linked events wait for the alert workers"
             )
-            rates: list[tuple[int, float]] = []
-            for number, workers in enumerate((1, 2, 1), start=1):
+            rates: list[tuple[int, bool, float]] = []
+            for number, (workers, env) in enumerate(ROUNDS, start=1):
                 driver.execute_query(
                     queries.DELETE_ALERTS_CITING, report_ids=ids, database_=settings.neo4j_database
                 )
-                rates.append((workers, _round(stack, number, workers, events=events)))
-            one = [rate for workers, rate in rates if workers == 1]
-            two = [rate for workers, rate in rates if workers == 2]
+                rate = _round(stack, number, workers, events=events, env=env)
+                rates.append((workers, bool(env), rate))
+            before = next(rate for _, as_before, rate in rates if as_before)
+            one = [rate for workers, as_before, rate in rates if workers == 1 and not as_before]
+            two = [rate for workers, _, rate in rates if workers == 2]
             baseline = sum(one) / len(one)
+            print(
+                f"one alert worker now / as before: {baseline / before:.2f} "
+                f"({baseline:.1f} events a second against {before:.1f})"
+            )
             print(
                 f"two alert workers / one: {two[0] / baseline:.2f} "
                 f"(two: {two[0]:.1f} events a second; one: {baseline:.1f}, the mean of "

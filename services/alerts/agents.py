@@ -70,7 +70,8 @@ async def _detect(
     slots = asyncio.Semaphore(settings.alerts_detection_concurrency)
     # The entities examined together read each query in one statement (`batched_reads.py`),
     # with the windows of one time of detection, so that their reads are alike.
-    reads = BatchedReads(runner(neo4j.driver, settings.neo4j_database))
+    run = runner(neo4j.driver, settings.neo4j_database)
+    reads = BatchedReads(run) if settings.alerts_read_together else None
     detected_at = datetime.now(UTC)
 
     async def around(kind: EntityKind, entity_id: str) -> list[AlertRaised]:

@@ -52,7 +52,11 @@ class Settings(
     # many seconds); each entity in a batch is examined once, this many entities at a time.
     alerts_batch_size: int = 100
     alerts_batch_within_s: float = 0.05
-    alerts_detection_concurrency: int = 4
+    alerts_detection_concurrency: int = 16
+    # The entities examined at a time read each query together, in one statement
+    # (`batched_reads.py`); false: each entity's reads are statements of their own (as before
+    # issue 17's batched detection; the alert workers bench's baseline).
+    alerts_read_together: bool = True
     # How often alert changes a failed send left in the outbox are published again.
     alerts_outbox_sweep_s: float = 5.0
     # Several workers drain one outbox, one at a time: a drain holds the outbox's lease, renewed

@@ -20,7 +20,7 @@ from tests.support.linking import link_events
 
 pytestmark = pytest.mark.integration
 
-REPORTS = 12  # one young person at a place of their own each: 24 entities, no pattern
+REPORTS = 20  # one young person at a place of their own each: 40 entities, no pattern
 
 
 @pytest.fixture

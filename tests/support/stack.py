@@ -18,7 +18,7 @@ import socket
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
@@ -219,11 +219,16 @@ class PrivateStack:
         return next(s for s in services if s.name == name)
 
     def start_service(
-        self, name: str, *, instance: str | None = None, wait: bool = True
+        self,
+        name: str,
+        *,
+        instance: str | None = None,
+        wait: bool = True,
+        env: Mapping[str, str] | None = None,
     ) -> Running:
         """Start one service (again); `instance` names a further process of it, in a folder of
-        its own. Its output goes to `<log_dir>/<log_prefix><instance or name>.log`, appended to
-        on a restart."""
+        its own, and `env` sets more of its environment. Its output goes to
+        `<log_dir>/<log_prefix><instance or name>.log`, appended to on a restart."""
         key = instance or name
         service = self._service(name)
         log = self.log_dir / f"{self.log_prefix}{key}.log"
@@ -237,7 +242,7 @@ class PrivateStack:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                env={**self.env, **dict(service.env)},
+                env={**self.env, **dict(service.env), **(env or {})},
                 cwd=workdir,
                 start_new_session=True,
             )
