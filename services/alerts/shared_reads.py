@@ -72,18 +72,12 @@ class Reader:
     def __init__(
         self, *, driver: AsyncDriver, database: str, reads: ReadRows | None = None
     ) -> None:
-        self._driver = driver
-        self._database = database
-        self._run = runner(driver, database)
-        self._reads = reads or one_at_a_time(self._run)
+        self._reads = reads or one_at_a_time(runner(driver, database))
 
     @classmethod
     def of(cls, ctx: Context) -> Self:
         """The reader a detection's context gives (its driver, database and batch's reads)."""
         return cls(driver=ctx.driver, database=ctx.database, reads=ctx.reads)
-
-    async def _rows(self, query: str, **params: Any) -> Rows:
-        return await self._run(query, params)
 
     async def _rows_for(self, query: str, entity_id: str, **shared: Any) -> Rows:
         return await self._reads(query, entity_id, **shared)
