@@ -20,28 +20,30 @@ ORDER BY a.closed_at DESC
 LIMIT 1
 """
 
-# The explaining subgraph: named as the latest cited report (never a retracted one) names each
-# entity, else by its kind; linked only by what the cited reports state.
-EXPLAIN_NODES = """
-MATCH (n:Entity)
-WHERE n.id IN $entity_ids
-CALL (n) {
-  OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(n)
-  WHERE r.id IN $report_ids AND NOT coalesce(r.retracted, false) AND m.name IS NOT NULL
-  WITH m ORDER BY r.observed_at DESC, r.id DESC
-  RETURN collect(m.name) AS names
+# The explaining subgraph, in one statement: its nodes named as the latest cited report (never a
+# retracted one) names each entity, else by its kind; its links only what the cited reports state.
+EXPLAIN_SUBGRAPH = """
+CALL () {
+  MATCH (n:Entity)
+  WHERE n.id IN $entity_ids
+  CALL (n) {
+    OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(n)
+    WHERE r.id IN $report_ids AND NOT coalesce(r.retracted, false) AND m.name IS NOT NULL
+    WITH m ORDER BY r.observed_at DESC, r.id DESC
+    RETURN collect(m.name) AS names
+  }
+  WITH n, names ORDER BY n.id
+  RETURN collect({id: n.id, kind: n.kind, label: coalesce(names[0], n.kind)}) AS nodes
 }
-RETURN n.id AS id, n.kind AS kind, coalesce(names[0], n.kind) AS label
-ORDER BY id
-"""
-
-EXPLAIN_EDGES = """
-MATCH (a:Entity)-[l]->(b:Entity)
-WHERE a.id IN $entity_ids AND b.id IN $entity_ids
-WITH a, b, l, [x IN l.report_ids WHERE x IN $report_ids] AS cited
-WHERE size(cited) > 0
-RETURN a.id AS source, b.id AS target, type(l) AS type, cited AS report_ids
-ORDER BY source, target, type
+CALL () {
+  MATCH (a:Entity)-[l]->(b:Entity)
+  WHERE a.id IN $entity_ids AND b.id IN $entity_ids
+  WITH a, b, l, [x IN l.report_ids WHERE x IN $report_ids] AS cited
+  WHERE size(cited) > 0
+  WITH a, b, l, cited ORDER BY a.id, b.id, type(l)
+  RETURN collect({source: a.id, target: b.id, type: type(l), report_ids: cited}) AS edges
+}
+RETURN nodes, edges
 """
 
 REPORT_AUDIENCES = """

@@ -73,13 +73,13 @@ class Neo4jAlertStore:
 
     async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Subgraph:
         """The entities and the links among them that the reports state."""
-        params = {"entity_ids": entity_ids, "report_ids": report_ids}
-        nodes, _, _ = await self._driver.execute_query(
-            queries.EXPLAIN_NODES, params, database_=self._database
+        records, _, _ = await self._driver.execute_query(
+            queries.EXPLAIN_SUBGRAPH,
+            entity_ids=entity_ids,
+            report_ids=report_ids,
+            database_=self._database,
         )
-        edges, _, _ = await self._driver.execute_query(
-            queries.EXPLAIN_EDGES, params, database_=self._database
-        )
+        nodes, edges = records[0]["nodes"], records[0]["edges"]
         return Subgraph(
             nodes=tuple(SubgraphNode(id=r["id"], kind=r["kind"], label=r["label"]) for r in nodes),
             edges=tuple(

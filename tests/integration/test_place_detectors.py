@@ -382,6 +382,13 @@ def test_a_young_person_is_named_as_the_cited_reports_name_them_not_as_first_rep
     alert = raise_alert(settings, hotspot)
     assert {s.display_name for s in alert.subjects} == names
     assert {n.label for n in alert.subgraph.nodes} == names
+    # Linked only by what the cited reports state: each child to the shop, not the police's
+    # sighting elsewhere.
+    person = {s.display_name: s.id for s in alert.subjects if s.kind == "person"}
+    assert {(e.source, e.target, e.type, e.report_ids) for e in alert.subgraph.edges} == {
+        (person[child["name"]], _lid(shop), "SEEN_AT", (report,))
+        for child, report in zip(children, shared, strict=True)
+    }
 
 
 def test_a_school_only_a_police_report_gives_is_cited_by_the_peer_group_alert(
