@@ -102,6 +102,13 @@ async def _detect(
     for found in await around_each(entities, around):
         for alert in found:
             raised[alert.fingerprint] = alert
+    if reads is not None:
+        log.info(
+            "examined %d entities: %d reads in %d statements",
+            len(entities),
+            reads.asked,
+            reads.sent,
+        )
     return list(raised.values())
 
 
