@@ -30,17 +30,21 @@ class Neo4jHotspotGraph(Reader):
         rows = await self._rows_for(
             queries.FIND_YOUNG_PEOPLE_AT_PLACE, location_id, since=since.isoformat()
         )
-        return [
-            Sighting(
-                person_id=r["person_id"],
-                person_name=r["person_name"] or UNNAMED,
-                age=r["age"],
-                report_id=r["report_id"],
-                observed_at=datetime.fromisoformat(r["observed_at"]),
-                place_name=r["place_name"],
-                young_here=bool(r["young_here"]),
-                traits=traits_of(r["said"]),
-                approached=bool(r["approached"]),
+        found: list[Sighting] = []
+        for person in rows:  # each person once, with every report that links them
+            traits = traits_of(person["said"])
+            found.extend(
+                Sighting(
+                    person_id=person["person_id"],
+                    person_name=s["person_name"] or UNNAMED,
+                    age=s["age"],
+                    report_id=s["report_id"],
+                    observed_at=datetime.fromisoformat(s["observed_at"]),
+                    place_name=s["place_name"],
+                    young_here=bool(s["young_here"]),
+                    traits=traits,
+                    approached=bool(s["approached"]),
+                )
+                for s in person["sightings"]
             )
-            for r in rows
-        ]
+        return found

@@ -24,11 +24,12 @@ RETURN for_id, l.id AS id, category,
          AS category_reports
 """
 
-# Each report that links a young person to the place, naming both as that report does, and
-# whether it says they were approached there (all that counts at a protective place): one that
-# calls them a young person, or leaves their age unknown (no age, no adult role) of someone
-# another report (not retracted) calls one. `said`: what each report that is not retracted says
-# of their age and needs, for the alert to cite the one it relies on (`young_here` false).
+# Each young person linked to the place, once, with every report that links them, naming both as
+# that report does, and whether it says they were approached there (all that counts at a
+# protective place): a report that calls them a young person, or leaves their age unknown (no
+# age, no adult role) of someone another report (not retracted) calls one. `said`: what each
+# report that is not retracted says of their age and needs, for the alert to cite the one it
+# relies on (`young_here` false); read once a person, not once a report.
 FIND_YOUNG_PEOPLE_AT_PLACE = """
 UNWIND $ids AS for_id
 MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)
@@ -38,6 +39,12 @@ WHERE r.observed_at >= datetime($since)
   AND (m.young_person OR (m.age IS NULL
        AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',
                                                 'professional']))
+WITH for_id, p,
+     collect(DISTINCT {person_name: m.name, age: m.age,
+                       young_here: coalesce(m.young_person, false),
+                       place_name: head([(r)-[ml:MENTIONS]->(l) | ml.name]),
+                       approached: m.part = 'approached',
+                       report_id: r.id, observed_at: toString(r.observed_at)}) AS sightings
 CALL (p) {
   MATCH (t:Report)-[mt:MENTIONS]->(p)
   WHERE NOT coalesce(t.retracted, false)
@@ -46,11 +53,8 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-WITH for_id, l, p, r, m, said
-WHERE m.young_person OR any(x IN said WHERE x.young)
-RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
-       coalesce(m.young_person, false) AS young_here, said,
-       head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
-       m.part = 'approached' AS approached,
-       r.id AS report_id, toString(r.observed_at) AS observed_at
+WITH for_id, p, said,
+     [x IN sightings WHERE x.young_here OR any(y IN said WHERE y.young)] AS sightings
+WHERE size(sightings) > 0
+RETURN for_id, p.id AS person_id, said, sightings
 """
