@@ -57,7 +57,7 @@ from services.alerts.shared_reads import runner
 from services.alerts.store import Neo4jAlertStore
 from tests.support import queries
 from tests.support.factories import report_json, submitted
-from tests.support.linking import link_events
+from tests.support.linking import async_driver, link_events
 
 pytestmark = pytest.mark.integration
 
@@ -700,11 +700,7 @@ def test_a_batch_examined_together_finds_what_each_entity_finds_alone(
     entities = list(dict.fromkeys(entities))
 
     async def examine() -> tuple[list[list[Any]], list[list[Any]], BatchedReads]:
-        driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        )
-        try:
+        async with async_driver(settings) as driver:
             ctx = Context(
                 driver=driver, database=settings.neo4j_database, settings=Settings(), now=NOW
             )
@@ -712,8 +708,6 @@ def test_a_batch_examined_together_finds_what_each_entity_finds_alone(
             reads = BatchedReads(runner(driver, settings.neo4j_database))
             batch = replace(ctx, reads=reads)
             together = await asyncio.gather(*(detect(kind, eid, batch) for kind, eid in entities))
-        finally:
-            await driver.close()
         return alone, list(together), reads
 
     alone, together, reads = asyncio.run(examine())
