@@ -29,3 +29,13 @@ WHERE name IN ['server.memory.pagecache.size', 'server.memory.heap.max_size',
                'db.memory.transaction.total.max']
 RETURN name, value
 """
+
+# ---------------------------------------------------------------- what bounds a read
+
+# How many relationships each of the given entities has (links and the reports' MENTIONS): a
+# read that must look at all of them costs in proportion.
+DEGREES = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n.id AS id, n.kind AS kind, COUNT { (n)--() } AS degree
+"""
