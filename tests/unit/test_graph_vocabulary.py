@@ -42,7 +42,7 @@ QUERY_MODULES = sorted(
     for p in (ROOT / top).glob("**/queries.py")
 )
 MIGRATIONS = sorted((ROOT / "infra" / "neo4j" / "schema").glob("*.cypher"))
-# The network worker writes every link type through one statement (MERGE_LINKS, `$($type)`),
+# The network worker writes each link type through its own statement (graph.py's LINK_WRITES),
 # from the links mentions.py states.
 MENTIONS_SOURCE = ROOT / "services" / "network" / "linking" / "mentions.py"
 

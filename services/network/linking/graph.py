@@ -19,6 +19,29 @@ from services.network.matching import KnownPerson, PersonFacts
 from services.network.pool import PeopleSharing, SharingPerson, key_weight
 from services.network.queries import RECORD_DECISION
 
+# The statement that writes links of each type (a typed MERGE: see queries.py).
+LINK_WRITES: dict[LinkType, str] = {
+    LinkType.SEEN_AT: queries.MERGE_SEEN_AT_LINKS,
+    LinkType.APPROACHED: queries.MERGE_APPROACHED_LINKS,
+    LinkType.ASSOCIATES_WITH: queries.MERGE_ASSOCIATES_WITH_LINKS,
+    LinkType.FOUND_WITH: queries.MERGE_FOUND_WITH_LINKS,
+    LinkType.IN_VEHICLE: queries.MERGE_IN_VEHICLE_LINKS,
+    LinkType.VEHICLE_SEEN_AT: queries.MERGE_VEHICLE_SEEN_AT_LINKS,
+    LinkType.USES_PHONE: queries.MERGE_USES_PHONE_LINKS,
+    LinkType.CONTACTED_BY: queries.MERGE_CONTACTED_BY_LINKS,
+    LinkType.HAS_HANDLE: queries.MERGE_HAS_HANDLE_LINKS,
+    LinkType.LINKED_ONLINE: queries.MERGE_LINKED_ONLINE_LINKS,
+    LinkType.PLACED_AT: queries.MERGE_PLACED_AT_LINKS,
+    LinkType.FREQUENTS: queries.MERGE_FREQUENTS_LINKS,
+    LinkType.TENANT_OF: queries.MERGE_TENANT_OF_LINKS,
+    LinkType.MEMBER_OF: queries.MERGE_MEMBER_OF_LINKS,
+    LinkType.GROUP_ACTIVE_AT: queries.MERGE_GROUP_ACTIVE_AT_LINKS,
+    LinkType.PHONE_SEIZED_AT: queries.MERGE_PHONE_SEIZED_AT_LINKS,
+    LinkType.NO_CONTACT_WITH: queries.MERGE_NO_CONTACT_WITH_LINKS,
+    LinkType.EXCLUDED_FROM: queries.MERGE_EXCLUDED_FROM_LINKS,
+    LinkType.ATTENDS: queries.MERGE_ATTENDS_LINKS,
+}
+
 ENTITY_WRITES = (
     ("persons", queries.MERGE_PERSONS),
     ("locations", queries.MERGE_LOCATIONS),
@@ -115,8 +138,7 @@ def report_writes(graphs: list[ReportGraph]) -> list[tuple[str, dict[str, Any]]]
         for kind, pairs in g.links.items():
             links[kind] += [{**pair, "report_id": g.report["id"]} for pair in pairs]
     for kind, rows in sorted(links.items()):
-        link_type = LinkType(kind)  # only our own relationship types reach the query
-        add(queries.MERGE_LINKS, rows, type=link_type.value)
+        add(LINK_WRITES[LinkType(kind)], rows)  # only our own relationship types
     add(queries.MERGE_POSSIBLE_SAME_AS, [row for g in graphs for row in g.possible])
     add(queries.MERGE_MISSING_STARTED, rows_of("missing_started"))
     add(queries.MERGE_DEPARTURES, rows_of("departures"))
