@@ -108,7 +108,7 @@ async def _record_once(
         return None
     report_ids = [str(e.report_id) for e in candidate.evidence]
     entity_ids = [s.id for s in candidate.subjects] + list(candidate.context_ids)
-    subgraph = await store.explain(entity_ids, report_ids)
+    explained = await store.explain(entity_ids, report_ids)
     raised_at = existing.raised_at if existing else now
     change = AlertChange.UPDATED if existing else AlertChange.RAISED
     alert = AlertRaised(
@@ -120,14 +120,14 @@ async def _record_once(
         status=existing.status if existing else AlertStatus.OPEN,
         priority=candidate.priority,
         summary=candidate.summary,
-        subjects=named_as_cited(candidate.subjects, subgraph),
+        subjects=named_as_cited(candidate.subjects, explained.subgraph),
         evidence=candidate.evidence,
         raised_at=raised_at,
         updated_at=now,
         actions=describe(candidate.actions),
         deadlines=deadlines(candidate.actions, since=raised_at, fixed=candidate.due),
-        subgraph=subgraph,
-        visibility=await store.visibility(report_ids),
+        subgraph=explained.subgraph,
+        visibility=explained.visibility,
         assignee=existing.assignee if existing else None,
         false_positive=existing.false_positive if existing else None,
         change=change,

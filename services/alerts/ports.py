@@ -25,6 +25,14 @@ class AlertChanged(Exception):
     """Someone else saved a change to the alert after it was read: read it again."""
 
 
+@dataclass(frozen=True)
+class Explanation:
+    """What explains an alert: its subgraph, and who may see each report it cites."""
+
+    subgraph: Subgraph
+    visibility: tuple[tuple[str, ...], ...]  # per cited report found, its audiences
+
+
 class AlertStore(Protocol):
     """Where alerts are kept, found by their fingerprint."""
 
@@ -41,12 +49,9 @@ class AlertStore(Protocol):
         """The most recently closed alert with this fingerprint, and when it was closed."""
         ...
 
-    async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Subgraph:
-        """The entities and the links among them that the reports state."""
-        ...
-
-    async def visibility(self, report_ids: list[str]) -> tuple[tuple[str, ...], ...]:
-        """Per report, the audiences that may see it."""
+    async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Explanation:
+        """The entities and the links among them that the reports state, and per report the
+        audiences that may see it (one read: a new alert's save is a few round trips)."""
         ...
 
     async def save(

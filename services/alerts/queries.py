@@ -20,8 +20,10 @@ ORDER BY a.closed_at DESC
 LIMIT 1
 """
 
-# The explaining subgraph, in one statement: its nodes named as the latest cited report (never a
-# retracted one) names each entity, else by its kind; its links only what the cited reports state.
+# The explaining subgraph and who may see each cited report, in one statement (a new alert's
+# save reads it once): the subgraph's nodes named as the latest cited report (never a retracted
+# one) names each entity, else by its kind; its links only what the cited reports state;
+# `visibility` the audiences of each cited report found, in the order of $report_ids.
 EXPLAIN_SUBGRAPH = """
 CALL () {
   MATCH (n:Entity)
@@ -43,13 +45,13 @@ CALL () {
   WITH a, b, l, cited ORDER BY a.id, b.id, type(l)
   RETURN collect({source: a.id, target: b.id, type: type(l), report_ids: cited}) AS edges
 }
-RETURN nodes, edges
-"""
-
-REPORT_AUDIENCES = """
-UNWIND $report_ids AS report_id
-MATCH (r:Report {id: report_id})
-RETURN r.id AS id, coalesce(r.audiences, ['all']) AS audiences
+CALL () {
+  UNWIND range(0, size($report_ids) - 1) AS i
+  MATCH (r:Report {id: $report_ids[i]})
+  WITH i, r ORDER BY i
+  RETURN collect(coalesce(r.audiences, ['all'])) AS visibility
+}
+RETURN nodes, edges, visibility
 """
 
 # One open alert per fingerprint, whatever runs at the same time: a new alert takes its

@@ -19,7 +19,7 @@ from schemas.alerts import (
 from services.alerts import queries
 from services.alerts.lifecycle import evidence_digest
 from services.alerts.listing import AlertFilter, ListedAlert
-from services.alerts.ports import AlertChanged, HistoryEntry
+from services.alerts.ports import AlertChanged, Explanation, HistoryEntry
 
 
 class Neo4jAlertStore:
@@ -71,8 +71,9 @@ class Neo4jAlertStore:
             row["closed_at"]
         )
 
-    async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Subgraph:
-        """The entities and the links among them that the reports state."""
+    async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Explanation:
+        """The entities and the links among them that the reports state, and per report the
+        audiences that may see it."""
         records, _, _ = await self._driver.execute_query(
             queries.EXPLAIN_SUBGRAPH,
             entity_ids=entity_ids,
@@ -80,7 +81,7 @@ class Neo4jAlertStore:
             database_=self._database,
         )
         nodes, edges = records[0]["nodes"], records[0]["edges"]
-        return Subgraph(
+        subgraph = Subgraph(
             nodes=tuple(SubgraphNode(id=r["id"], kind=r["kind"], label=r["label"]) for r in nodes),
             edges=tuple(
                 SubgraphEdge(
@@ -92,13 +93,8 @@ class Neo4jAlertStore:
                 for r in edges
             ),
         )
-
-    async def visibility(self, report_ids: list[str]) -> tuple[tuple[str, ...], ...]:
-        """Per report, the audiences that may see it."""
-        records, _, _ = await self._driver.execute_query(
-            queries.REPORT_AUDIENCES, report_ids=report_ids, database_=self._database
-        )
-        return tuple(tuple(r["audiences"]) for r in records)
+        visibility = tuple(tuple(audiences) for audiences in records[0]["visibility"])
+        return Explanation(subgraph=subgraph, visibility=visibility)
 
     async def save(
         self,

@@ -16,7 +16,7 @@ from schemas.alerts import (
 )
 from services.alerts.actions import Action
 from services.alerts.lifecycle import evidence_digest
-from services.alerts.ports import AlertChanged, HistoryEntry
+from services.alerts.ports import AlertChanged, Explanation, HistoryEntry
 from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
 
@@ -57,11 +57,13 @@ class FakeAlertStore:
         ]
         return max(closed, key=lambda pair: pair[1]) if closed else None
 
-    async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Subgraph:
-        return Subgraph(nodes=tuple(SubgraphNode(id=i, kind="x", label=i) for i in entity_ids))
-
-    async def visibility(self, report_ids: list[str]) -> tuple[tuple[str, ...], ...]:
-        return tuple(("all",) for _ in report_ids)
+    async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Explanation:
+        return Explanation(
+            subgraph=Subgraph(
+                nodes=tuple(SubgraphNode(id=i, kind="x", label=i) for i in entity_ids)
+            ),
+            visibility=tuple(("all",) for _ in report_ids),
+        )
 
     async def save(
         self,
