@@ -94,17 +94,17 @@ async def _record_once(
     cool_down: timedelta,
 ) -> AlertRaised | None:
     # Most detections of a busy place or child find what its open alert already cites: told
-    # by the digest alone, without reading (and parsing) the whole alert.
-    if await store.open_evidence_digest(candidate.fingerprint) == evidence_digest(
-        candidate.evidence
-    ):
+    # by the digest alone, without reading (and parsing) the whole alert; a new alert learns
+    # from the same read whether a closed one holds it back.
+    state = await store.fingerprint_state(candidate.fingerprint)
+    if state.open_digest == evidence_digest(candidate.evidence):
         return None
-    existing = await store.open_alert(candidate.fingerprint)
+    existing = await store.open_alert(candidate.fingerprint) if state.has_open else None
     if existing is not None and set(existing.evidence) == set(candidate.evidence):
         return None
-    if existing is None and _suppressed(
-        candidate, await store.last_closed(candidate.fingerprint), now=now, cool_down=cool_down
-    ):
+    if existing is None and state.has_open:  # closed since: what closed it counts
+        state = await store.fingerprint_state(candidate.fingerprint)
+    if existing is None and _suppressed(candidate, state.last_closed, now=now, cool_down=cool_down):
         return None
     report_ids = [str(e.report_id) for e in candidate.evidence]
     entity_ids = [s.id for s in candidate.subjects] + list(candidate.context_ids)

@@ -26,6 +26,15 @@ class AlertChanged(Exception):
 
 
 @dataclass(frozen=True)
+class FingerprintState:
+    """What the store holds of a fingerprint, as an alert's save first needs it."""
+
+    has_open: bool
+    open_digest: str | None  # of the open alert's evidence; None: none open, or none kept
+    last_closed: tuple[AlertRaised, datetime] | None  # only when none is open: it, and when
+
+
+@dataclass(frozen=True)
 class Explanation:
     """What explains an alert: its subgraph, and who may see each report it cites."""
 
@@ -36,17 +45,13 @@ class Explanation:
 class AlertStore(Protocol):
     """Where alerts are kept, found by their fingerprint."""
 
-    async def open_evidence_digest(self, fingerprint: str) -> str | None:
-        """The `evidence_digest` of the open alert with this fingerprint; None when there is
-        none (or it was saved before digests were kept)."""
+    async def fingerprint_state(self, fingerprint: str) -> FingerprintState:
+        """Whether an alert with this fingerprint is open and the digest of what it cites, or,
+        when none is, the most recently closed one (one read: most detections stop here)."""
         ...
 
     async def open_alert(self, fingerprint: str) -> AlertRaised | None:
         """The alert with this fingerprint that is not closed, if any."""
-        ...
-
-    async def last_closed(self, fingerprint: str) -> tuple[AlertRaised, datetime] | None:
-        """The most recently closed alert with this fingerprint, and when it was closed."""
         ...
 
     async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Explanation:

@@ -6,18 +6,19 @@ MATCH (a:Alert {open_fingerprint: $fingerprint})
 RETURN a.body AS body
 """
 
-# What the open alert cites, as a digest (lifecycle.evidence_digest), written with its body.
-GET_OPEN_EVIDENCE_DIGEST = """
-MATCH (a:Alert {open_fingerprint: $fingerprint})
-RETURN a.evidence_digest AS digest
-"""
-
-GET_LAST_CLOSED_ALERT = """
-MATCH (a:Alert {fingerprint: $fingerprint})
-WHERE a.status = 'closed'
-RETURN a.body AS body, toString(a.closed_at) AS closed_at
-ORDER BY a.closed_at DESC
-LIMIT 1
+# What the store holds of a fingerprint, in one read: whether an alert with it is open, with the
+# digest of what it cites (lifecycle.evidence_digest, written with its body), and, only when none
+# is open, the most recently closed one.
+GET_FINGERPRINT_STATE = """
+OPTIONAL MATCH (o:Alert {open_fingerprint: $fingerprint})
+CALL (o) {
+  OPTIONAL MATCH (c:Alert {fingerprint: $fingerprint})
+  WHERE o IS NULL AND c.status = 'closed'
+  WITH c ORDER BY c.closed_at DESC
+  LIMIT 1
+  RETURN c.body AS closed_body, toString(c.closed_at) AS closed_at
+}
+RETURN o IS NOT NULL AS has_open, o.evidence_digest AS digest, closed_body, closed_at
 """
 
 # The explaining subgraph and who may see each cited report, in one statement (a new alert's

@@ -19,7 +19,7 @@ from schemas.alerts import (
 from services.alerts import queries
 from services.alerts.lifecycle import evidence_digest
 from services.alerts.listing import AlertFilter, ListedAlert
-from services.alerts.ports import AlertChanged, Explanation, HistoryEntry
+from services.alerts.ports import AlertChanged, Explanation, FingerprintState, HistoryEntry
 
 
 class Neo4jAlertStore:
@@ -36,12 +36,24 @@ class Neo4jAlertStore:
         self._database = database
         self._outbox = outbox
 
-    async def open_evidence_digest(self, fingerprint: str) -> str | None:
-        """The digest of what the open alert with this fingerprint cites, if any."""
+    async def fingerprint_state(self, fingerprint: str) -> FingerprintState:
+        """Whether an alert with this fingerprint is open and the digest of what it cites, or,
+        when none is, the most recently closed one."""
         records, _, _ = await self._driver.execute_query(
-            queries.GET_OPEN_EVIDENCE_DIGEST, fingerprint=fingerprint, database_=self._database
+            queries.GET_FINGERPRINT_STATE, fingerprint=fingerprint, database_=self._database
         )
-        return records[0]["digest"] if records else None
+        row = records[0]
+        closed = (
+            (
+                AlertRaised.model_validate_json(row["closed_body"]),
+                datetime.fromisoformat(row["closed_at"]),
+            )
+            if row["closed_body"] is not None and row["closed_at"] is not None
+            else None
+        )
+        return FingerprintState(
+            has_open=row["has_open"], open_digest=row["digest"], last_closed=closed
+        )
 
     async def open_alert(self, fingerprint: str) -> AlertRaised | None:
         """The alert with this fingerprint that is not closed, if any."""
@@ -58,18 +70,6 @@ class Neo4jAlertStore:
         return [
             (AlertRaised.model_validate_json(r["body"]), list(r["anchor_ids"])) for r in records
         ]
-
-    async def last_closed(self, fingerprint: str) -> tuple[AlertRaised, datetime] | None:
-        """The most recently closed alert with this fingerprint, and when it was closed."""
-        records, _, _ = await self._driver.execute_query(
-            queries.GET_LAST_CLOSED_ALERT, fingerprint=fingerprint, database_=self._database
-        )
-        if not records or records[0]["closed_at"] is None:
-            return None
-        row = records[0]
-        return AlertRaised.model_validate_json(row["body"]), datetime.fromisoformat(
-            row["closed_at"]
-        )
 
     async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Explanation:
         """The entities and the links among them that the reports state, and per report the

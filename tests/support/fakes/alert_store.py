@@ -16,7 +16,7 @@ from schemas.alerts import (
 )
 from services.alerts.actions import Action
 from services.alerts.lifecycle import evidence_digest
-from services.alerts.ports import AlertChanged, Explanation, HistoryEntry
+from services.alerts.ports import AlertChanged, Explanation, FingerprintState, HistoryEntry
 from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
 
@@ -32,9 +32,18 @@ class FakeAlertStore:
         self.history: list[HistoryEntry] = []
         self.interleave: AlertRaised | None = None
 
-    async def open_evidence_digest(self, fingerprint: str) -> str | None:
+    async def fingerprint_state(self, fingerprint: str) -> FingerprintState:
         alert = self._open(fingerprint)
-        return evidence_digest(alert.evidence) if alert is not None else None
+        closed = [
+            (a, self.closed_at[str(a.alert_id)])
+            for a in self.alerts.values()
+            if a.fingerprint == fingerprint and a.status is AlertStatus.CLOSED
+        ]
+        return FingerprintState(
+            has_open=alert is not None,
+            open_digest=evidence_digest(alert.evidence) if alert is not None else None,
+            last_closed=max(closed, key=lambda pair: pair[1]) if closed and alert is None else None,
+        )
 
     async def open_alert(self, fingerprint: str) -> AlertRaised | None:
         return self._open(fingerprint)
@@ -48,14 +57,6 @@ class FakeAlertStore:
             ),
             None,
         )
-
-    async def last_closed(self, fingerprint: str) -> tuple[AlertRaised, datetime] | None:
-        closed = [
-            (a, self.closed_at[str(a.alert_id)])
-            for a in self.alerts.values()
-            if a.fingerprint == fingerprint and a.status is AlertStatus.CLOSED
-        ]
-        return max(closed, key=lambda pair: pair[1]) if closed else None
 
     async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Explanation:
         return Explanation(
