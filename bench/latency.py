@@ -8,11 +8,11 @@ is from the moment the last report it must cite was POSTed to the moment the fir
 citing all of them arrived.
 
 The baseline, measured first in the same run on the same processes, is the latency of planted
-patterns submitted alone (a few reports a second, nothing else in flight). Before it, a warm-up
-set of planted patterns (another seed) goes through the just-started services and the Neo4j that
-may have just started: their latency is printed as "first after start" and is not the baseline
-(on a Neo4j started moments before, every statement's first run is planned and compiled: on
-2026-12-03 the first set's alerts took p50 12.3 s, the second's 1.6 s, the third's 0.8 s).
+patterns submitted alone (a few reports a second, nothing else in flight). Before it,
+`--warmup` sets of planted patterns (other seeds) go through the just-started services and the
+Neo4j that may have just started: their latencies are printed as warm-ups, not the baseline (on
+a Neo4j started moments before, every statement's first run is planned: on 2026-12-03 the first
+set's alerts took p50 12.3 s, the second's 1.6 s, the third's 0.8 s).
 
 `--bulk N` also measures live before bulk: N reports are imported on the bulk lane in the
 background (`POST /v1/reports:batch?lane=bulk`, 1,000 a request, as `tessera import` sends them)

@@ -20,8 +20,8 @@ def test_every_link_type_has_a_statement_merging_that_type() -> None:
 
 
 def test_no_link_statement_takes_its_type_as_a_parameter() -> None:
-    # A MERGE of a parameter's type (`$($type)`) is planned without the type: it walked every
-    # relationship of a busy place for each link written to it.
+    # A MERGE of a parameter's type (`$($type)`) was slow against the links' ends its own
+    # transaction created: most of the linking time (bench/RESULTS.md).
     writing = [v for k, v in vars(queries).items() if k.startswith("MERGE_") and "_LINKS" in k]
     assert len(writing) == len(LinkType)
     for statement in writing:

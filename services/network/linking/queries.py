@@ -161,11 +161,11 @@ MERGE (r)-[m:MENTIONS {part: row.part}]->(g)
 ON CREATE SET m.name = row.name
 """
 
-# A link of each type, one statement a type (graph.py's LINK_WRITES picks one by LinkType): a
-# relationship type written into the MERGE lets Neo4j find an existing link from whichever end
-# has fewer of that type; with the type a parameter (`$($type)`) it walked every relationship of
-# the busiest end, a place thousands of reports mention (2026-12-03: 59% of the linking time,
-# 20 times what the typed statements take).
+# A link of each type, one statement a type (graph.py's LINK_WRITES picks one by LinkType). With
+# the type a parameter (`$($type)`), one statement served every type, but its MERGE was slow
+# against what its own transaction had created, which is where a batch's new people and places
+# are (2026-12-03: 500 such links took 16.5 s against 12 to 100 ms typed; 56 to 59% of the
+# linking time; bench/RESULTS.md).
 MERGE_SEEN_AT_LINKS = """
 UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
