@@ -13,6 +13,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     computed_field,
     model_validator,
@@ -91,9 +92,12 @@ class Gender(StrEnum):
 class PersonFlags(Input):
     """Vulnerabilities that change how alerts about the person are prioritised."""
 
-    learning_disability: bool = False
-    looked_after: bool = False
-    additional_needs: bool = False
+    # Booleans, not words: "true" is refused (a CSV import turns a boolean column's words into
+    # booleans first), as the published schema says.
+
+    learning_disability: StrictBool = False
+    looked_after: StrictBool = False
+    additional_needs: StrictBool = False
 
 
 class Handle(Input):

@@ -37,6 +37,8 @@ BULK_LANE = "bulk"
 MAX_BATCH = 1000  # ingest refuses larger batches
 DEFAULT_BATCH = 500
 LIST_SEPARATOR = ";"
+# A cell under a boolean field: the report models take booleans, not words.
+BOOLEAN_WORDS = {"true": True, "false": False}
 RETRY_ATTEMPTS = 10  # with ingest's default Retry-After of 5 s, about a minute of outage
 MAX_WAIT_S = 60.0
 HTTP_TIMEOUT_S = 120.0  # a batch waits for Kafka's acks=all on every report
@@ -341,9 +343,12 @@ def csv_row(number: int, columns: Sequence[FieldPath], cells: Sequence[str]) -> 
             node = node.setdefault(segment, {})
         node[path[-1]] = value
     for path, value in filled:
-        if any(_is_list(s) for s in _schemas_at(_report_schema(), path, tree)):
+        schemas = _schemas_at(_report_schema(), path, tree)
+        if any(_is_list(s) for s in schemas):
             parts = [p.strip() for p in value.split(LIST_SEPARATOR)]
             _parent(tree, path)[path[-1]] = [p for p in parts if p]
+        elif value.lower() in BOOLEAN_WORDS and any(s.get("type") == "boolean" for s in schemas):
+            _parent(tree, path)[path[-1]] = BOOLEAN_WORDS[value.lower()]
     return Row(number, report=_listed(tree))
 
 

@@ -10,7 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
+from schemas.entities import PersonFlags
 from schemas.reports import ReportCreate
 from tessera_cli import importer
 from tessera_cli.importer import (
@@ -156,6 +158,30 @@ def test_list_fields_split_on_semicolons_inside_lists_of_objects() -> None:
     assert row.report == {
         "event": {"type": "sighting", "persons": [{"nicknames": ["Avi", "A-Syn"]}]}
     }
+
+
+def test_a_boolean_column_gives_booleans_the_report_model_takes() -> None:
+    columns = importer.parse_header(
+        [
+            "event.type",
+            "event.persons.0.flags.looked_after",
+            "event.persons.0.flags.additional_needs",
+        ]
+    )
+
+    row = importer.csv_row(1, columns, ["sighting", "TRUE", "false"])
+
+    assert row.report == {
+        "event": {
+            "type": "sighting",
+            "persons": [{"flags": {"looked_after": True, "additional_needs": False}}],
+        }
+    }
+
+
+def test_a_word_where_a_flag_goes_is_refused_outside_a_csv() -> None:
+    with pytest.raises(ValidationError, match="looked_after"):
+        PersonFlags.model_validate({"looked_after": "true"})
 
 
 def test_a_csv_row_of_empty_cells_is_skipped_not_rejected() -> None:
