@@ -25,8 +25,8 @@ from tests.support.population import Population, report_key
 def _tx_write(tx: ManagedTransaction, graphs: list[ReportGraph]) -> None:
     """The service's own statements, as its async `write_graphs_tx` runs them, on the sync
     driver the loader uses."""
-    records = tx.run(network.MERGE_REPORTS, reports=[g.report for g in graphs])
-    fresh = {r["id"] for r in records if not (r["written"] or r["retracted"])}
+    opened = tx.run(network.MERGE_REPORTS, reports=[g.report for g in graphs]).single(strict=True)
+    fresh = set(opened["fresh"])
     for query, params in report_writes([g for g in graphs if g.report["id"] in fresh]):
         tx.run(query, params).consume()
 

@@ -111,8 +111,8 @@ async def withdraw_report_tx(tx: AsyncManagedTransaction, retraction: dict[str, 
 
 async def open_reports_tx(tx: AsyncManagedTransaction, reports: list[dict[str, Any]]) -> set[str]:
     """Create the report nodes; the ids of those neither written before nor retracted."""
-    result = await tx.run(queries.MERGE_REPORTS, reports=reports)
-    return {r["id"] async for r in result if not (r["written"] or r["retracted"])}
+    opened = await (await tx.run(queries.MERGE_REPORTS, reports=reports)).single(strict=True)
+    return set(opened["fresh"])
 
 
 def report_writes(graphs: list[ReportGraph]) -> list[tuple[str, dict[str, Any]]]:
@@ -175,7 +175,7 @@ async def write_graphs_tx(tx: AsyncManagedTransaction, graphs: list[ReportGraph]
     await write_reports_tx(tx, [g for g in graphs if g.report["id"] in fresh])
 
 
-def _known(r: Any) -> SharingPerson:
+def _known(r: dict[str, Any]) -> SharingPerson:
     return SharingPerson(
         person=KnownPerson(
             id=r["id"],
@@ -218,24 +218,26 @@ class TransactionGraph:
         transaction ends, so two workers resolving one new person take turns and make one
         person."""
         keys = sorted({key for keys in mentions for key in keys})
-        claimed = await self._tx.run(queries.CLAIM_MATCH_KEYS, keys=keys, max_sharing=max_sharing)
-        counted = {r["key"]: (r["common"], r["sharing"]) async for r in claimed}
-        common = {key for key, (too_many, _) in counted.items() if too_many}
-        sharing = {key: count for key, (too_many, count) in counted.items() if not too_many}
-        rare = [rare for keys in mentions if (rare := sorted(set(keys) - common))]
+        claimed = await (
+            await self._tx.run(queries.CLAIM_MATCH_KEYS, keys=keys, max_sharing=max_sharing)
+        ).single(strict=True)
+        common = set(claimed["common"])
+        sharing = dict(zip(claimed["rare"], claimed["sharing"], strict=True))
+        # A key no one has yet finds no one: only the keys someone has are looked up.
+        rare = [rare for keys in mentions if (rare := sorted(set(keys) & sharing.keys()))]
         result = await self._tx.run(
             queries.PEOPLE_SHARING_KEYS,
             mentions=rare,
             limit=limit,
             weights={key: key_weight(count) for key, count in sharing.items()},
         )
-        people = [_known(r) async for r in result]
+        people = [_known(r) for r in (await result.single(strict=True))["people"]]
         read = {p.person.id for p in people}
         # Their open candidates too, to be scored again should one of them gain evidence.
         pending = sorted({pid for p in people for pid in p.pending} - read)
         if pending:
             result = await self._tx.run(queries.PEOPLE_BY_IDS, ids=pending)
-            people += [_known(r) async for r in result]
+            people += [_known(r) for r in (await result.single(strict=True))["people"]]
         return PeopleSharing(people=people, common=common, sharing=sharing)
 
     async def write_reports(self, graphs: list[ReportGraph]) -> None:
@@ -247,7 +249,7 @@ class TransactionGraph:
         result = await self._tx.run(queries.ENTITIES_OF_REPORTS, report_ids=report_ids)
         return {
             r["report_id"]: sorted((EntityKind(kind), eid) for kind, eid in r["entities"])
-            async for r in result
+            for r in (await result.single(strict=True))["reports"]
         }
 
     async def merge_people(self, decisions: list[dict[str, Any]]) -> None:

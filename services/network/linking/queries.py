@@ -41,7 +41,8 @@ FOREACH (_ IN CASE WHEN written THEN [] ELSE [1] END |
       r.screening_outcome = report.screening_outcome,
       r.screening_risk_level = report.screening_risk_level,
       r.screening_review_date = report.screening_review_date)
-RETURN report.id AS id, written, r.retracted IS NOT NULL AS retracted
+WITH report, written, r.retracted IS NOT NULL AS retracted
+RETURN collect(CASE WHEN NOT written AND NOT retracted THEN report.id END) AS fresh
 """
 
 MERGE_PERSONS = """
@@ -672,14 +673,19 @@ ON CREATE SET c.id = row.id, c.score = row.score, c.reasons = row.reasons,
 # people have them than $max_sharing: the degree, from the store), and the rare ones locked until
 # the transaction ends (the keys come sorted, so workers take them in one order): a worker given a
 # mention of the same new person on another partition waits, then reads the person this batch
-# wrote, instead of creating a second one.
+# wrote, instead of creating a second one. One row: the common keys, and the rare keys someone
+# has with how many have each (a key no one has yet finds no one, so it is left out). A row a key
+# cost the driver more than the statement (about 7,800 keys a batch of 500 reports).
 CLAIM_MATCH_KEYS = """
 UNWIND $keys AS key
 MERGE (k:MatchKey {key: key})
 WITH k, key, COUNT { (k)<-[:HAS_KEY]-() } AS sharing
 WITH k, key, sharing, sharing > $max_sharing AS common
 FOREACH (_ IN CASE WHEN common THEN [] ELSE [1] END | SET k.locked = true)
-RETURN key, common, sharing
+WITH key, common, sharing WHERE sharing > 0
+RETURN collect(CASE WHEN common THEN key END) AS common,
+       collect(CASE WHEN NOT common THEN key END) AS rare,
+       collect(CASE WHEN NOT common THEN sharing END) AS sharing
 """
 
 # For each mention of the batch, the `$limit` people it shares the most of its rare blocking
@@ -703,16 +709,15 @@ WITH mention, collect({person: p, keys: keys})[..$limit] AS ranked
 UNWIND ranked AS found
 WITH found.person AS p, collect(found.keys) AS lists
 WITH p, reduce(acc = [], keys IN lists | acc + [k IN keys WHERE NOT k IN acc]) AS keys
-RETURN p.id AS id, p.names AS names, p.nicknames AS nicknames,
-       p.date_of_birth AS date_of_birth, p.birth_year AS birth_year,
-       p.phones AS phones, p.handles AS handles,
-       coalesce(p.identifiers, []) AS identifiers,
-       coalesce(p.home_postcodes, []) AS home_postcodes,
-       coalesce(p.home_addresses, []) AS home_addresses, keys,
-       [(p)-[:NOT_SAME_AS]-(o:Person) | o.id]
-         + [(p)-[:POSSIBLE_SAME_AS {status: 'rejected'}]-(o:Person) | o.id] AS different_from,
-       [(p)-[:POSSIBLE_SAME_AS {status: 'pending'}]-(o:Person)
-        WHERE NOT (o)-[:MERGED_INTO]->() | o.id] AS pending
+RETURN collect({
+  id: p.id, names: p.names, nicknames: p.nicknames,
+  date_of_birth: p.date_of_birth, birth_year: p.birth_year, phones: p.phones, handles: p.handles,
+  identifiers: coalesce(p.identifiers, []), home_postcodes: coalesce(p.home_postcodes, []),
+  home_addresses: coalesce(p.home_addresses, []), keys: keys,
+  different_from: [(p)-[:NOT_SAME_AS]-(o:Person) | o.id]
+    + [(p)-[:POSSIBLE_SAME_AS {status: 'rejected'}]-(o:Person) | o.id],
+  pending: [(p)-[:POSSIBLE_SAME_AS {status: 'pending'}]-(o:Person)
+            WHERE NOT (o)-[:MERGED_INTO]->() | o.id]}) AS people
 """
 
 # People by id (open candidates of the people above that share none of the batch's keys), in
@@ -721,23 +726,24 @@ PEOPLE_BY_IDS = """
 UNWIND $ids AS person_id
 MATCH (p:Person {id: person_id})
 WHERE NOT (p)-[:MERGED_INTO]->()
-RETURN p.id AS id, p.names AS names, p.nicknames AS nicknames,
-       p.date_of_birth AS date_of_birth, p.birth_year AS birth_year,
-       p.phones AS phones, p.handles AS handles,
-       coalesce(p.identifiers, []) AS identifiers,
-       coalesce(p.home_postcodes, []) AS home_postcodes,
-       coalesce(p.home_addresses, []) AS home_addresses, [] AS keys,
-       [(p)-[:NOT_SAME_AS]-(o:Person) | o.id]
-         + [(p)-[:POSSIBLE_SAME_AS {status: 'rejected'}]-(o:Person) | o.id] AS different_from,
-       [(p)-[:POSSIBLE_SAME_AS {status: 'pending'}]-(o:Person)
-        WHERE NOT (o)-[:MERGED_INTO]->() | o.id] AS pending
+WITH p, [] AS keys
+RETURN collect({
+  id: p.id, names: p.names, nicknames: p.nicknames,
+  date_of_birth: p.date_of_birth, birth_year: p.birth_year, phones: p.phones, handles: p.handles,
+  identifiers: coalesce(p.identifiers, []), home_postcodes: coalesce(p.home_postcodes, []),
+  home_addresses: coalesce(p.home_addresses, []), keys: keys,
+  different_from: [(p)-[:NOT_SAME_AS]-(o:Person) | o.id]
+    + [(p)-[:POSSIBLE_SAME_AS {status: 'rejected'}]-(o:Person) | o.id],
+  pending: [(p)-[:POSSIBLE_SAME_AS {status: 'pending'}]-(o:Person)
+            WHERE NOT (o)-[:MERGED_INTO]->() | o.id]}) AS people
 """
 
 # What reports written before mention, for their entities.linked events again.
 ENTITIES_OF_REPORTS = """
 UNWIND $report_ids AS report_id
 MATCH (:Report {id: report_id})-[:MENTIONS]->(e:Entity)
-RETURN report_id, collect(DISTINCT [e.kind, e.id]) AS entities
+WITH report_id, collect(DISTINCT [e.kind, e.id]) AS entities
+RETURN collect({report_id: report_id, entities: entities}) AS reports
 """
 
 # ---------------------------------------------------------------- replay
