@@ -10,7 +10,8 @@ around it for every entity after the first.
 
 A query read this way starts with `UNWIND $ids AS for_id` and returns `for_id` with every row;
 its other parameters are the same for every caller it is sent for (calls with other values wait
-for their own statement).
+for their own statement). Its rows come back in one record, `RETURN collect({...}) AS rows`
+(see `shared_reads.runner`).
 """
 
 import asyncio
@@ -21,6 +22,7 @@ from typing import Any, Protocol
 
 IDS = "ids"  # the parameter holding the ids a statement reads
 FOR_ID = "for_id"  # the column naming the id a row answers
+ROWS = "rows"  # the one column of a statement's one record: its rows, as a list
 TICKS = 3  # turns of the event loop that calls are gathered for before they are sent
 
 Rows = list[dict[str, Any]]

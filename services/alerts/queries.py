@@ -156,7 +156,7 @@ REMOVE l.owner, l.until
 ENTITY_PROFILE = """
 UNWIND $ids AS for_id
 MATCH (e:Entity {id: for_id})
-RETURN for_id, e.kind AS kind,
+WITH for_id, e.kind AS kind,
        coalesce(e.drugs_house, false) AS drugs_house,
        coalesce(e.vulnerable_tenant, false) OR coalesce(e.cuckooing_suspected, false)
          OR EXISTS { (e)<-[:TENANT_OF]-(:Person {role: 'vulnerable_adult'}) } AS vulnerable_tenant,
@@ -166,6 +166,10 @@ RETURN for_id, e.kind AS kind,
        EXISTS { (e)<-[:FOUND_WITH_PERSON]-() } OR EXISTS { (e)-[:TENANT_OF]->() } AS harbourer,
        EXISTS { (r:Report)-[m:MENTIONS]->(e)
                 WHERE m.young_person AND NOT coalesce(r.retracted, false) } AS young
+RETURN collect({for_id: for_id, kind: kind, drugs_house: drugs_house,
+                vulnerable_tenant: vulnerable_tenant, went_missing: went_missing,
+                departed: departed, order_subject: order_subject, harbourer: harbourer,
+                young: young}) AS rows
 """
 
 # Alerts still open that cite a report, each once with the entities it is about (to detect
@@ -289,7 +293,8 @@ CALL (p) {
                                          observed_at: head(given).observed_at}] END})
     AS places
 }
-RETURN for_id, p.id AS id, said, young, homes + places AS known
+WITH for_id, p.id AS id, said, young, homes + places AS known
+RETURN collect({for_id: for_id, id: id, said: said, young: young, known: known}) AS rows
 """
 
 # Each episode with where it ended and with whom, as the report that ended it says (the tenants
@@ -325,7 +330,7 @@ CALL (closed, l) {
   OPTIONAL MATCH (closed)-[ml:MENTIONS]->(l)
   RETURN collect(ml)[0] AS ml
 }
-RETURN for_id, e.id AS id, toString(e.started_at) AS started_at,
+WITH for_id, e.id AS id, toString(e.started_at) AS started_at,
        toString(e.ended_at) AS ended_at,
        coalesce(e.items, []) AS items, e.circumstances AS circumstances,
        coalesce(e.condition, []) AS condition,
@@ -334,6 +339,12 @@ RETURN for_id, e.id AS id, toString(e.started_at) AS started_at,
        l.id AS place_id, ml.name AS place_name, ml.local_authority AS local_authority,
        ml.police_force_area AS police_force_area, companions + tenants AS companions
 ORDER BY coalesce(e.started_at, e.ended_at)
+RETURN collect({for_id: for_id, id: id, started_at: started_at, ended_at: ended_at,
+                items: items, circumstances: circumstances, condition: condition,
+                opened_id: opened_id, opened_at: opened_at, closed_id: closed_id,
+                closed_at: closed_at, place_id: place_id, place_name: place_name,
+                local_authority: local_authority, police_force_area: police_force_area,
+                companions: companions}) AS rows
 """
 
 # Where the child was found or seen, by each report, with what and whom around them. The place
@@ -367,7 +378,7 @@ CALL (r, l) {
          CASE WHEN a IS NULL THEN [] ELSE [{id: a.id, observed_at: toString(a.observed_at)}] END
            AS area_reports
 }
-RETURN DISTINCT for_id, l.id AS place_id,
+WITH DISTINCT for_id, l.id AS place_id,
        head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
        local_authority, police_force_area, area_reports,
        COLLECT { MATCH (d:Report)
@@ -376,6 +387,11 @@ RETURN DISTINCT for_id, l.id AS place_id,
                  RETURN {id: d.id, observed_at: toString(d.observed_at)} } AS drugs_house_reports,
        r.id AS report_id, toString(r.observed_at) AS observed_at, r.type AS report_type,
        coalesce(r.items, []) AS items, adults, circumstances
+RETURN collect({for_id: for_id, place_id: place_id, place_name: place_name,
+                local_authority: local_authority, police_force_area: police_force_area,
+                area_reports: area_reports, drugs_house_reports: drugs_house_reports,
+                report_id: report_id, observed_at: observed_at, report_type: report_type,
+                items: items, adults: adults, circumstances: circumstances}) AS rows
 """
 
 # ---- lifecycle

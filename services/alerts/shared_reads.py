@@ -13,7 +13,7 @@ from typing import Any, Self
 from neo4j import AsyncDriver
 
 from services.alerts import queries
-from services.alerts.batched_reads import ReadRows, Rows, Run, one_at_a_time
+from services.alerts.batched_reads import ROWS, ReadRows, Rows, Run, one_at_a_time
 from services.alerts.detection_context import Context, window
 from services.alerts.shared.episodes import (
     Child,
@@ -48,11 +48,15 @@ def areas_of(*given: str | None) -> frozenset[str]:
 
 
 def runner(driver: AsyncDriver, database: str) -> Run:
-    """Runs a query on the database and gives its rows."""
+    """Runs a detection query on the database and gives its rows. Each query returns them in
+    one record, as a list (`RETURN collect({...}) AS rows`): the driver's cost is per record
+    (about 70 microseconds a record here, against 4 for a row of one record's list), and a
+    busy place's read is hundreds of rows."""
 
     async def run(query: str, params: dict[str, Any]) -> Rows:
         records, _, _ = await driver.execute_query(query, params, database_=database)
-        return [r.data() for r in records]
+        rows: Rows = records[0][ROWS]
+        return rows
 
     return run
 

@@ -15,9 +15,10 @@ WHERE e:Person OR e:Vehicle OR e:Phone OR e:Handle
 OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(e)
 WHERE NOT coalesce(r.retracted, false)
 WITH for_id, e, collect(m.young_person) AS young, collect(m.role) AS roles
-RETURN for_id, e.id AS id, e.kind AS kind,
+WITH for_id, e.id AS id, e.kind AS kind,
        CASE WHEN 'professional' IN roles THEN 'professional' ELSE head(roles) END AS role,
        size(young) > 0 AND none(y IN young WHERE y) AS adult
+RETURN collect({for_id: for_id, id: id, kind: kind, role: role, adult: adult}) AS rows
 """
 
 # Residents of care homes directly linked to the entity ($links: relationship types), with the
@@ -48,7 +49,7 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
+WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable, said,
        [x IN categorised WHERE x.category = 'care_home' | {id: x.id, observed_at: x.observed_at}]
@@ -60,4 +61,9 @@ RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
          AS residency,
        head([(r)-[me:MENTIONS]->(e) | me.name]) AS entity_name,
        type(l) AS link, r.id AS report_id, toString(r.observed_at) AS observed_at
+RETURN collect({for_id: for_id, person_id: person_id, person_name: person_name, age: age,
+                vulnerable: vulnerable, said: said, category_reports: category_reports,
+                home_id: home_id, home_name: home_name, residency: residency,
+                entity_name: entity_name, link: link, report_id: report_id,
+                observed_at: observed_at}) AS rows
 """

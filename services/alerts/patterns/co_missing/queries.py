@@ -33,7 +33,7 @@ CALL (p, e) {
 }
 WITH for_id, p, e, x, e2, o, mine, theirs, naming
 WHERE o <> p AND coalesce(e2.started_at, e2.ended_at) >= datetime($since)
-RETURN DISTINCT for_id, e.id AS episode_id, o.id AS other_id, e2.id AS other_episode_id,
+WITH DISTINCT for_id, e.id AS episode_id, o.id AS other_id, e2.id AS other_episode_id,
        x.id AS shared_id,
        COLLECT { MATCH (r:Report) WHERE r.id IN mine AND NOT coalesce(r.retracted, false)
                  RETURN {id: r.id, observed_at: toString(r.observed_at)} } AS mine,
@@ -42,4 +42,7 @@ RETURN DISTINCT for_id, e.id AS episode_id, o.id AS other_id, e2.id AS other_epi
        COLLECT { MATCH (r:Report)-[m:MENTIONS]->(x)
                  WHERE r.id IN naming AND NOT coalesce(r.retracted, false)
                  RETURN {id: r.id, name: m.name} } AS names
+RETURN collect({for_id: for_id, episode_id: episode_id, other_id: other_id,
+                other_episode_id: other_episode_id, shared_id: shared_id, mine: mine,
+                theirs: theirs, names: names}) AS rows
 """

@@ -15,7 +15,7 @@ OPTIONAL MATCH (ro:Report {id: o.report_id})
 WITH for_id, s, o, ro
 WHERE NOT coalesce(ro.retracted, false)
 OPTIONAL MATCH (o)-[:CENTRED_ON]->(c:Location)
-RETURN for_id, o.id AS id, o.kind AS kind, toString(o.issued_on) AS issued_on,
+WITH for_id, o.id AS id, o.kind AS kind, toString(o.issued_on) AS issued_on,
        toString(o.expires_on) AS expires_on, o.radius_m AS radius_m, s.id AS subject_id,
        head([(ro)-[ms:MENTIONS]->(s) | ms.name]) AS subject_name,
        CASE WHEN c IS NULL THEN null
@@ -31,6 +31,10 @@ RETURN for_id, o.id AS id, o.kind AS kind, toString(o.issued_on) AS issued_on,
                    region: a.postcode IS NULL AND ma.lat IS NULL}])] AS areas,
        ro.id AS report_id, toString(ro.observed_at) AS observed_at
 ORDER BY id
+RETURN collect({for_id: for_id, id: id, kind: kind, issued_on: issued_on,
+                expires_on: expires_on, radius_m: radius_m, subject_id: subject_id,
+                subject_name: subject_name, centre: centre, protected: protected, areas: areas,
+                report_id: report_id, observed_at: observed_at}) AS rows
 """
 
 FIND_SIGHTINGS_OF = """
@@ -44,9 +48,12 @@ CALL (r, loc) {
   OPTIONAL MATCH (r)-[m:MENTIONS]->(loc)
   RETURN collect(m)[0] AS m
 }
-RETURN DISTINCT for_id, loc.id AS location_id, m.name AS name, m.lat AS lat, m.lon AS lon,
+WITH DISTINCT for_id, loc.id AS location_id, m.name AS name, m.lat AS lat, m.lon AS lon,
        m.local_authority AS local_authority, m.police_force_area AS police_force_area,
        r.id AS report_id, toString(r.observed_at) AS observed_at
+RETURN collect({for_id: for_id, location_id: location_id, name: name, lat: lat, lon: lon,
+                local_authority: local_authority, police_force_area: police_force_area,
+                report_id: report_id, observed_at: observed_at}) AS rows
 """
 
 # Direct links, and the same place or vehicle in the same report, with each protected person.
@@ -73,8 +80,10 @@ CALL (s, p) {
 }
 MATCH (r:Report {id: report_id})
 WHERE r.observed_at >= datetime($since)
-RETURN DISTINCT for_id, p.id AS person_id, how, r.id AS report_id,
+WITH DISTINCT for_id, p.id AS person_id, how, r.id AS report_id,
        toString(r.observed_at) AS observed_at
+RETURN collect({for_id: for_id, person_id: person_id, how: how, report_id: report_id,
+                observed_at: observed_at}) AS rows
 """
 
 # Subjects of orders in force on a day who were seen at the place since their order was issued.
@@ -84,6 +93,7 @@ MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)-[:SUBJECT_OF]->(o:Protec
 WHERE o.issued_on <= date($on) AND (o.expires_on IS NULL OR o.expires_on >= date($on))
   AND s.last_seen >= datetime({date: o.issued_on})
   AND NOT EXISTS { MATCH (r:Report {id: o.report_id}) WHERE r.retracted }
-RETURN DISTINCT for_id, p.id AS person_id
+WITH DISTINCT for_id, p.id AS person_id
 ORDER BY person_id
+RETURN collect({for_id: for_id, person_id: person_id}) AS rows
 """

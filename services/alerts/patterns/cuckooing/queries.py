@@ -30,7 +30,7 @@ CALL (l) {
          AS said
   RETURN collect({id: t.id, said: said}) AS tenants
 }
-RETURN for_id, l.id AS id, local_authority, area_reports, tenants,
+WITH for_id, l.id AS id, local_authority, area_reports, tenants,
        COLLECT { MATCH (r:Report)
                  WHERE r.id IN coalesce(l.vulnerable_tenant_reports, [])
                    AND NOT coalesce(r.retracted, false)
@@ -41,6 +41,9 @@ RETURN for_id, l.id AS id, local_authority, area_reports, tenants,
                    AND NOT coalesce(r.retracted, false)
                  RETURN {id: r.id, observed_at: toString(r.observed_at),
                          name: head([(r)-[m:MENTIONS]->(l) | m.name])} } AS cuckooing
+RETURN collect({for_id: for_id, id: id, local_authority: local_authority,
+                area_reports: area_reports, tenants: tenants,
+                vulnerable_tenant: vulnerable_tenant, cuckooing: cuckooing}) AS rows
 """
 
 # Each report that places a person at the address, as that report names and describes them;
@@ -71,7 +74,7 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
+WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.young_person, false) AS young,
        m.age IS NULL AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer',
                                                              'vulnerable_adult', 'professional']
@@ -84,4 +87,9 @@ RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
             THEN 'professional' ELSE coalesce(m.role, 'unknown') END AS role,
        head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
        r.id AS report_id, toString(r.observed_at) AS observed_at
+RETURN collect({for_id: for_id, person_id: person_id, person_name: person_name, age: age,
+                young: young, age_unknown: age_unknown, said: said, vulnerable: vulnerable,
+                home_local_authority: home_local_authority, home_reports: home_reports,
+                role: role, place_name: place_name, report_id: report_id,
+                observed_at: observed_at}) AS rows
 """

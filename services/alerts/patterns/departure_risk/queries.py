@@ -18,7 +18,7 @@ WHERE NOT coalesce(r.retracted, false)
 OPTIONAL MATCH (d)-[:LEFT_FROM]->(f:Location)
 OPTIONAL MATCH (d)-[:HEADING_TO]->(t:Location)
 OPTIONAL MATCH (d)-[:LEAVING_BY]->(b:Location)
-RETURN for_id, d.id AS id, r.id AS report_id, toString(d.left_at) AS left_at,
+WITH for_id, d.id AS id, r.id AS report_id, toString(d.left_at) AS left_at,
        toString(d.expected_back) AS expected_back, coalesce(d.carrying, []) AS carrying,
        d.money_gbp AS money_gbp, d.transport AS transport, coalesce(d.escorted, false) AS escorted,
        coalesce(d.meeting, []) AS meeting,
@@ -32,4 +32,8 @@ RETURN for_id, d.id AS id, r.id AS report_id, toString(d.left_at) AS left_at,
             ELSE {id: b.id, name: head([(r)-[m:MENTIONS]->(b) | m.name]),
                   category: head([(r)-[m:MENTIONS]->(b) | m.category])} END AS leaving_by
 ORDER BY d.left_at, d.id
+RETURN collect({for_id: for_id, id: id, report_id: report_id, left_at: left_at,
+                expected_back: expected_back, carrying: carrying, money_gbp: money_gbp,
+                transport: transport, escorted: escorted, meeting: meeting,
+                left_from: left_from, going_to: going_to, leaving_by: leaving_by}) AS rows
 """

@@ -17,7 +17,8 @@ CALL (e) {
   UNION
   MATCH (e)-[:FOUND_AT]->(:Location)<-[:TENANT_OF]-(a:Person) RETURN a
 }
-RETURN DISTINCT for_id, a.id AS adult_id
+WITH DISTINCT for_id, a.id AS adult_id
+RETURN collect({for_id: for_id, adult_id: adult_id}) AS rows
 """
 
 # Each episode in which a child was found with the adult, or at the adult's address, with the
@@ -36,5 +37,7 @@ CALL (a) {
 WITH for_id, e, as_tenant, tenancy
 WHERE coalesce(e.ended_at, e.started_at) >= datetime($since)
 MATCH (c:Person)-[:WENT_MISSING]->(e)
-RETURN for_id, c.id AS child_id, e.id AS episode_id, as_tenant, tenancy
+WITH for_id, c.id AS child_id, e.id AS episode_id, as_tenant, tenancy
+RETURN collect({for_id: for_id, child_id: child_id, episode_id: episode_id,
+                as_tenant: as_tenant, tenancy: tenancy}) AS rows
 """

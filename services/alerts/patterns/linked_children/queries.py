@@ -16,8 +16,9 @@ WHERE e:Person OR e:Vehicle OR e:Phone
 OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(e)
 WHERE NOT coalesce(r.retracted, false)
 WITH for_id, e, collect(m.young_person) AS young
-RETURN for_id, e.id AS id, e.kind AS kind,
+WITH for_id, e.id AS id, e.kind AS kind,
        (size(young) > 0 AND none(y IN young WHERE y)) AS adult
+RETURN collect({for_id: for_id, id: id, kind: kind, adult: adult}) AS rows
 """
 
 # Direct links only (association, approach, found-with, vehicle, phone, online), never
@@ -44,10 +45,13 @@ CALL (p) {
 }
 WITH for_id, e, p, r, m, said
 WHERE m.young_person OR any(x IN said WHERE x.young)
-RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
+WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
        coalesce(m.young_person, false) AS young_here, said,
        head([(r)-[me:MENTIONS]->(e) | me.name]) AS named_there,
        r.id AS report_id, toString(r.observed_at) AS observed_at
+RETURN collect({for_id: for_id, person_id: person_id, person_name: person_name, age: age,
+                vulnerable: vulnerable, young_here: young_here, said: said,
+                named_there: named_there, report_id: report_id, observed_at: observed_at}) AS rows
 """

@@ -21,13 +21,16 @@ CALL (e) {
 }
 WITH for_id, e, said,
      CASE WHEN e:Location THEN coalesce(head(said).category, 'other') END AS category
-RETURN for_id, e.id AS id, e.kind AS kind, category,
+WITH for_id, e.id AS id, e.kind AS kind, category,
        [x IN said WHERE x.category = category | {id: x.id, observed_at: x.observed_at}]
          AS category_reports,
        COLLECT { MATCH (d:Report)
                  WHERE d.id IN coalesce(e.drugs_house_reports, [])
                    AND NOT coalesce(d.retracted, false)
                  RETURN {id: d.id, observed_at: toString(d.observed_at)} } AS drugs_house_reports
+RETURN collect({for_id: for_id, id: id, kind: kind, category: category,
+                category_reports: category_reports,
+                drugs_house_reports: drugs_house_reports}) AS rows
 """
 
 # Pupils seen at the place, with whoever approached them there in the same report. In these
@@ -47,7 +50,7 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
+WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable, said,
        school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
@@ -60,6 +63,11 @@ RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        toString(r.observed_at) AS observed_at,
        [(a:Entity)-[ap:APPROACHED]->(p) WHERE r.id IN ap.report_ids
         | {id: a.id, name: head([(r)-[ma:MENTIONS]->(a) | ma.name])}] AS via
+RETURN collect({for_id: for_id, person_id: person_id, person_name: person_name, age: age,
+                vulnerable: vulnerable, said: said, school_id: school_id,
+                school_name: school_name, enrolment: enrolment, anchor_name: anchor_name,
+                approached: approached, report_id: report_id, observed_at: observed_at,
+                via: via}) AS rows
 """
 
 # Pupils a person or group approached, with the place of the approach (not a school or home).
@@ -78,7 +86,7 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
+WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable, said,
        school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
@@ -90,6 +98,11 @@ RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        true AS approached, r.id AS report_id, toString(r.observed_at) AS observed_at,
        [(p)-[s:SEEN_AT]->(l:Location) WHERE r.id IN s.report_ids AND NOT l:Placement
         | {id: l.id, name: head([(r)-[ml:MENTIONS]->(l) | ml.name])}] AS via
+RETURN collect({for_id: for_id, person_id: person_id, person_name: person_name, age: age,
+                vulnerable: vulnerable, said: said, school_id: school_id,
+                school_name: school_name, enrolment: enrolment, anchor_name: anchor_name,
+                approached: approached, report_id: report_id, observed_at: observed_at,
+                via: via}) AS rows
 """
 
 # Pupils who were in the vehicle, with where the same report saw them.
@@ -108,7 +121,7 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
+WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable, said,
        school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
@@ -120,4 +133,9 @@ RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        false AS approached, r.id AS report_id, toString(r.observed_at) AS observed_at,
        [(p)-[s:SEEN_AT]->(l:Location) WHERE r.id IN s.report_ids
         | {id: l.id, name: head([(r)-[ml:MENTIONS]->(l) | ml.name])}] AS via
+RETURN collect({for_id: for_id, person_id: person_id, person_name: person_name, age: age,
+                vulnerable: vulnerable, said: said, school_id: school_id,
+                school_name: school_name, enrolment: enrolment, anchor_name: anchor_name,
+                approached: approached, report_id: report_id, observed_at: observed_at,
+                via: via}) AS rows
 """

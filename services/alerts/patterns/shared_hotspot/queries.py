@@ -19,9 +19,11 @@ CALL (l) {
   RETURN collect({id: r.id, observed_at: toString(r.observed_at), category: m.category}) AS said
 }
 WITH for_id, l, said, coalesce(head(said).category, 'other') AS category
-RETURN for_id, l.id AS id, category,
+WITH for_id, l.id AS id, category,
        [x IN said WHERE x.category = category | {id: x.id, observed_at: x.observed_at}]
          AS category_reports
+RETURN collect({for_id: for_id, id: id, category: category,
+                category_reports: category_reports}) AS rows
 """
 
 # Each young person linked to the place, once, with every report that links them, naming both as
@@ -56,5 +58,6 @@ CALL (p) {
 WITH for_id, p, said,
      [x IN sightings WHERE x.young_here OR any(y IN said WHERE y.young)] AS sightings
 WHERE size(sightings) > 0
-RETURN for_id, p.id AS person_id, said, sightings
+WITH for_id, p.id AS person_id, said, sightings
+RETURN collect({for_id: for_id, person_id: person_id, said: said, sightings: sightings}) AS rows
 """

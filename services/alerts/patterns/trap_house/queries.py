@@ -14,9 +14,11 @@ UNWIND $ids AS for_id
 MATCH (l:Location {id: for_id})
 OPTIONAL MATCH (sr:Report {id: l.drugs_house_report})
 WHERE NOT coalesce(sr.retracted, false)
-RETURN for_id, l.id AS id, coalesce(l.drugs_house, false) AND sr IS NOT NULL AS drugs_house,
+WITH for_id, l.id AS id, coalesce(l.drugs_house, false) AND sr IS NOT NULL AS drugs_house,
        toString(l.drugs_house_since) AS since, sr.id AS status_report,
        head([(sr)-[m:MENTIONS]->(l) | m.name]) AS status_name
+RETURN collect({for_id: for_id, id: id, drugs_house: drugs_house, since: since,
+                status_report: status_report, status_name: status_name}) AS rows
 """
 
 # Each report that links a young person to the premises, as FIND_YOUNG_PEOPLE_AT_PLACE (alerts).
@@ -40,18 +42,22 @@ CALL (p) {
 }
 WITH for_id, l, p, r, m, said
 WHERE m.young_person OR any(x IN said WHERE x.young)
-RETURN DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
+WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
        coalesce(m.young_person, false) AS young_here, said,
        head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS named_there,
        r.id AS report_id, toString(r.observed_at) AS observed_at
+RETURN collect({for_id: for_id, person_id: person_id, person_name: person_name, age: age,
+                vulnerable: vulnerable, young_here: young_here, said: said,
+                named_there: named_there, report_id: report_id, observed_at: observed_at}) AS rows
 """
 
 FIND_DRUGS_HOUSES_OF = """
 UNWIND $ids AS for_id
 MATCH (p:Person {id: for_id})-[s:SEEN_AT|FREQUENTS]->(l:Location)
 WHERE l.drugs_house AND s.last_seen >= datetime($since)
-RETURN DISTINCT for_id, l.id AS location_id
+WITH DISTINCT for_id, l.id AS location_id
 ORDER BY location_id
+RETURN collect({for_id: for_id, location_id: location_id}) AS rows
 """

@@ -11,13 +11,15 @@ VEHICLES_OF = """
 UNWIND $ids AS for_id
 MATCH (p:Person {id: for_id})-[l:IN_VEHICLE]->(v:Vehicle)
 WHERE l.last_seen >= datetime($since)
-RETURN DISTINCT for_id, v.id AS vehicle_id
+WITH DISTINCT for_id, v.id AS vehicle_id
+RETURN collect({for_id: for_id, vehicle_id: vehicle_id}) AS rows
 """
 
 GET_VEHICLE = """
 UNWIND $ids AS for_id
 MATCH (v:Vehicle {id: for_id})
-RETURN for_id, v.id AS id
+WITH for_id, v.id AS id
+RETURN collect({for_id: for_id, id: id}) AS rows
 """
 
 # Each report of a child in the vehicle: one that calls them a young person, or leaves their age
@@ -32,7 +34,9 @@ WHERE r.observed_at >= datetime($since)
   AND (m.young_person OR (m.age IS NULL
        AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',
                                                 'professional']))
-RETURN DISTINCT for_id, p.id AS person_id, r.id AS report_id,
+WITH DISTINCT for_id, p.id AS person_id, r.id AS report_id,
        toString(r.observed_at) AS observed_at,
        head([(r)-[mv:MENTIONS]->(v) | mv.name]) AS vehicle_name
+RETURN collect({for_id: for_id, person_id: person_id, report_id: report_id,
+                observed_at: observed_at, vehicle_name: vehicle_name}) AS rows
 """
