@@ -38,20 +38,22 @@ WITH n, l, m, capped,
         AND split(e, '|')[$evidence.intelligence] <= $max_intelligence
         AND split(e, '|')[$evidence.observed] >= $since
         AND split(e, '|')[$evidence.observed] <= $until] AS seen
-RETURN n.id AS from_id, m.id AS other_id, startNode(l).id AS source, endNode(l).id AS target,
-       type(l) AS type, l.count AS count, toString(l.first_seen) AS first_seen,
-       toString(l.last_seen) AS last_seen, capped,
-       [x IN coalesce(l.detail_entries, [])
-        WHERE left(x, 36) IN [e IN seen | split(e, '|')[$evidence.report_id]]
-        | substring(x, 37)] AS details,
-       [e IN seen | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
-                    + '|' + split(e, '|')[$evidence.report_id]
-                    + '|' + CASE split(e, '|')[$evidence.audience] WHEN 'all' THEN 'P' ELSE 'C' END]
-         AS evidence
+RETURN collect({
+  from_id: n.id, other_id: m.id, source: startNode(l).id, target: endNode(l).id,
+  type: type(l), count: l.count, first_seen: toString(l.first_seen),
+  last_seen: toString(l.last_seen), capped: capped,
+  details: [x IN coalesce(l.detail_entries, [])
+            WHERE left(x, 36) IN [e IN seen | split(e, '|')[$evidence.report_id]]
+            | substring(x, 37)],
+  evidence: [e IN seen | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
+                         + '|' + split(e, '|')[$evidence.report_id]
+                         + '|' + CASE split(e, '|')[$evidence.audience]
+                                 WHEN 'all' THEN 'P' ELSE 'C' END]}) AS rows
 """
 
 # A node's properties are what the reports the caller may see said of it (each MENTIONS keeps
-# what its report said), never the node's own, which any report may have filled in.
+# what its report said), never the node's own, which any report may have filled in. This and
+# EXPAND_NEIGHBOURS return their rows in one record (`rows`): the driver's cost is per record.
 VISIBLE_NODES = """
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
@@ -67,10 +69,11 @@ CALL (n) {
          head([x IN said WHERE x.role IS NOT NULL AND x.role <> 'unknown' | x.role]) AS role,
          head([x IN said WHERE x.lat IS NOT NULL | [x.lat, x.lon]]) AS coordinates
 }
-RETURN n.id AS id, n.kind AS kind, label, category,
-       CASE WHEN n.kind = 'person' THEN coalesce(role, 'unknown') END AS role,
-       coalesce(coordinates[0], n.centroid_lat) AS lat,
-       coalesce(coordinates[1], n.centroid_lon) AS lon
+RETURN collect({
+  id: n.id, kind: n.kind, label: label, category: category,
+  role: CASE WHEN n.kind = 'person' THEN coalesce(role, 'unknown') END,
+  lat: coalesce(coordinates[0], n.centroid_lat), lon: coalesce(coordinates[1], n.centroid_lon)
+}) AS rows
 """
 
 # The shortest visible path within N links, one statement per N from 1 to 6: a variable-length
