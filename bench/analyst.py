@@ -33,6 +33,7 @@ from bench import bulk, queries
 from bench.harness import neo4j_driver, percentile
 from common.auth import Principal, Role
 from common.keys import person_id_key
+from common.logs import quiet_neo4j_notifications
 from common.settings import InfraSettings
 from services.network.analyst.analysis import NetworkFilter, explore_network, shortest_path
 from services.network.analyst.reads import Neo4jAnalystGraph
@@ -171,6 +172,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="leave the synthetic graph in Neo4j")
     args = parser.parse_args()
+    quiet_neo4j_notifications()  # a young graph's missing property keys, once a query
     settings = InfraSettings()
     database = settings.neo4j_database
     population = Population(

@@ -20,7 +20,6 @@ of the graph alone costs. The baseline is the measurement at one district.
 
 import argparse
 import asyncio
-import logging
 import statistics
 import time
 import uuid
@@ -32,6 +31,7 @@ from neo4j import AsyncGraphDatabase
 from bench import bulk
 from bench.harness import neo4j_driver, percentile
 from common.keys import person_id_key
+from common.logs import quiet_neo4j_notifications
 from common.settings import InfraSettings
 from services.alerts.config import Settings as AlertSettings
 from services.alerts.detection import Context, detect
@@ -183,9 +183,7 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    # Detectors ask for relationship types a small graph may not have yet; Neo4j says so once
-    # per query and the driver logs each notice as a warning.
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+    quiet_neo4j_notifications()
     settings = InfraSettings()
     database = settings.neo4j_database
     population = Population(

@@ -39,7 +39,6 @@ import argparse
 import asyncio
 import cProfile
 import hashlib
-import logging
 import os
 import pstats
 import random
@@ -57,6 +56,7 @@ from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Driv
 from bench import bulk, queries
 from bench.harness import neo4j_driver, percentile
 from bench.resolution_quality import TODAY, Truth, population, record_of
+from common.logs import quiet_neo4j_notifications
 from common.settings import InfraSettings
 from schemas.events import ScreeningCompleted
 from schemas.grading import Grading, HandlingCode, HandlingConditions
@@ -486,7 +486,7 @@ def main() -> None:
     args = parser.parse_args()
     if not 0 < args.small < args.people:
         parser.error("--small must be above 0 and below --people")
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+    quiet_neo4j_notifications()
     sizes = [int(x) for x in args.batch_sizes.split(",")]
     settings = InfraSettings()
     database = settings.neo4j_database
