@@ -26,6 +26,9 @@ class Row:
     def data(self) -> dict[str, Any]:
         return {"id": "person:a", "total": 0, "node_ids": [], "links": []}
 
+    def __getitem__(self, key: str) -> Any:
+        return [] if key == "rows" else self.data()[key]  # reads returning one list: none
+
 
 class FakeSession:
     def __init__(self, driver: "FakeDriver") -> None:
