@@ -11,6 +11,7 @@ from schemas.alerts import (
     AlertSubject,
 )
 from services.alerts.lifecycle import record_alert, withdraw_evidence
+from services.alerts.ports import FingerprintState
 from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
 from tests.support.fakes.alert_store import FakeAlertStore
@@ -100,6 +101,36 @@ def test_after_the_cool_down_only_new_evidence_raises_a_new_alert() -> None:
     again = _record(store, _candidate(3), eight_days)
     assert again is not None and again.alert_id != first.alert_id
     assert again.status is AlertStatus.OPEN
+
+
+class ClosedWhileRead(FakeAlertStore):
+    """The open alert is closed by a user between the fingerprint's state read and the read of
+    the open alert itself: the detector sees an open alert first, then none."""
+
+    def __init__(self, close_at: int) -> None:
+        super().__init__()
+        self.close_at = close_at
+        self.state_reads = 0
+
+    async def fingerprint_state(self, fingerprint: str) -> FingerprintState:
+        self.state_reads += 1
+        return await super().fingerprint_state(fingerprint)
+
+    async def open_alert(self, fingerprint: str) -> AlertRaised | None:
+        found = await super().open_alert(fingerprint)
+        if found is not None:
+            _close(self, found, self.close_at)
+        return await super().open_alert(fingerprint)
+
+
+def test_an_alert_closed_between_the_reads_holds_back_a_new_one_for_its_cool_down() -> None:
+    store = ClosedWhileRead(close_at=20)
+    first = _record(store, _candidate(2), 0)
+    assert first is not None
+    store.state_reads = 0
+    assert _record(store, _candidate(3), 30) is None  # new evidence, just after the close
+    assert store.state_reads == 2  # what closed it was read again, and counts
+    assert [a.status for a in store.alerts.values()] == [AlertStatus.CLOSED]
 
 
 def test_new_evidence_never_overwrites_a_change_a_user_saved_meanwhile() -> None:
