@@ -44,7 +44,11 @@ async def _no_wait() -> None:
 
 
 async def _detect(
-    batch: list[EntitiesLinked], neo4j: Neo4jConnection, settings: Settings, turn: Turn
+    batch: list[EntitiesLinked],
+    neo4j: Neo4jConnection,
+    settings: Settings,
+    turn: Turn,
+    concurrency: int,
 ) -> list[AlertRaised]:
     """Detect around every entity the batch linked, each entity once, a few at a time.
 
@@ -67,7 +71,7 @@ async def _detect(
             (e.kind, e.id) for event in batch if not event.retracted for e in event.entities
         )
     )
-    slots = asyncio.Semaphore(settings.alerts_detection_concurrency)
+    slots = asyncio.Semaphore(concurrency)
     # The entities examined together read each query in one statement (`batched_reads.py`),
     # with the windows of one time of detection, so that their reads are alike.
     run = runner(neo4j.driver, settings.neo4j_database)
@@ -172,10 +176,13 @@ async def detect_batch(
     neo4j: Neo4jConnection,
     settings: Settings,
     turn: Turn = _no_wait,
+    concurrency: int | None = None,
 ) -> list[AlertRaised]:
     """Detect around what a batch linked and save the alerts (into the outbox); retry outages
     and conflicting writers for as long as they last; log and skip only a genuine bug.
-    `turn` is awaited before each entity (the bulk lane waits there while live work runs)."""
+    `turn` is awaited before each entity (the bulk lane waits there while live work runs);
+    `concurrency` entities at a time (the live lane's setting unless given)."""
+    slots = concurrency or settings.alerts_detection_concurrency
     try:
         async for attempt in AsyncRetrying(
             retry=retry_if_exception_type(RETRYABLE),
@@ -184,7 +191,7 @@ async def detect_batch(
             reraise=True,
         ):
             with attempt:
-                return await _detect(batch, neo4j, settings, turn)
+                return await _detect(batch, neo4j, settings, turn, slots)
     # Errors around one entity were caught there; what is left (re-checking a retraction) is
     # logged rather than left to crash the agent, which faust would ack the batch for anyway.
     except Exception:
@@ -242,14 +249,14 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
             for alert in published or []:
                 log.info("alert %s id=%s type=%s", alert.change, alert.alert_id, alert.type)
 
-    async def detect_and_publish(values: list[bytes], turn: Turn) -> None:
+    async def detect_and_publish(values: list[bytes], turn: Turn, concurrency: int) -> None:
         batch = []
         for value in values:
             try:
                 batch.append(EntitiesLinked.model_validate_json(value))
             except ValidationError as error:
                 log.error("unreadable entities.linked event skipped: %s", field_errors(error))
-        changed = await detect_batch(batch, neo4j, settings, turn)
+        changed = await detect_batch(batch, neo4j, settings, turn, concurrency)
         log.info("detected around %d linked reports: %d alert changes", len(batch), len(changed))
         await drain_outbox()
 
@@ -260,7 +267,7 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
         batches = stream.take(settings.alerts_batch_size, within=settings.alerts_batch_within_s)
         async for values in batches:
             async with lanes.live():
-                await detect_and_publish(values, _no_wait)
+                await detect_and_publish(values, _no_wait, settings.alerts_detection_concurrency)
 
     @app.agent(bulk_linked_topic)
     async def detect_bulk_patterns(stream: faust.StreamT[bytes]) -> None:
@@ -268,7 +275,9 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
         import never delays a live report's alerts by more than one entity's detection."""
         batches = stream.take(settings.alerts_batch_size, within=settings.alerts_batch_within_s)
         async for values in batches:
-            await detect_and_publish(values, lanes.bulk_turn)
+            await detect_and_publish(
+                values, lanes.bulk_turn, settings.alerts_bulk_detection_concurrency
+            )
 
     @app.timer(settings.alerts_outbox_sweep_s)  # type: ignore[untyped-decorator]  # faust
     async def publish_leftovers() -> None:

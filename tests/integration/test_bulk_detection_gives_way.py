@@ -42,7 +42,7 @@ def test_bulk_detection_examines_no_new_entity_while_live_work_is_in_hand(
     batch = link_events(settings, events)
     entities = {(e.kind, e.id) for linked in batch for e in linked.entities}
     alert_settings = Settings(alerts_topic=f"test.{uuid.uuid4().hex[:8]}.alerts")
-    slots = alert_settings.alerts_detection_concurrency
+    slots = alert_settings.alerts_bulk_detection_concurrency
     assert len(entities) > 2 * slots
 
     async def scenario() -> tuple[int, int]:
@@ -65,7 +65,9 @@ def test_bulk_detection_examines_no_new_entity_while_live_work_is_in_hand(
 
             live = asyncio.create_task(live_work())
             await asyncio.sleep(0)  # the live lane holds work from here on
-            bulk = asyncio.create_task(detect_batch(batch, connection, alert_settings, bulk_turn))
+            bulk = asyncio.create_task(
+                detect_batch(batch, connection, alert_settings, bulk_turn, slots)
+            )
             for _ in range(200):
                 if turns >= slots:
                     break
