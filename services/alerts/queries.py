@@ -250,7 +250,8 @@ RETURN count(a) AS total
 # whether any such report calls them a young person, and their known areas (home, placement,
 # school, places they go), each with the reports that state it: the report that gives the home
 # authority, or the report that links them to the place with, unless it gives the place's areas
-# itself, the earliest that does. Nothing only a retracted report says counts.
+# itself, the earliest that does. Nothing only a retracted report says counts. A place's areas
+# once each (a school's hundreds of reports mostly give the same two).
 GET_PERSON = """
 UNWIND $ids AS for_id
 MATCH (p:Person {id: for_id})
@@ -286,7 +287,7 @@ CALL (p) {
   UNWIND coalesce(k.report_ids, []) AS report_id
   MATCH (r:Report {id: report_id})
   WHERE NOT coalesce(r.retracted, false)
-  RETURN collect({areas: reduce(acc = [], x IN given | acc + x.areas),
+  RETURN collect({areas: reduce(acc = [], x IN given | acc + [a IN x.areas WHERE NOT a IN acc]),
                   reports: [{id: r.id, observed_at: toString(r.observed_at)}]
                            + CASE WHEN any(x IN given WHERE x.id = r.id) THEN []
                                   ELSE [{id: head(given).id,
