@@ -178,6 +178,41 @@ def test_a_child_found_in_their_own_area_raises_no_out_of_area_alert(
     assert _detect(settings, EntityKind.PERSON, kid_id) == []
 
 
+def test_a_placement_whose_report_gives_no_area_cites_the_earliest_report_that_does(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    """The child's known area is their home's authority, which only an earlier report about
+    another child gives: the out-of-area alert relies on it, so it cites that report too."""
+    tag = run_tag()
+    home = {"name": f"Synthetic Home {tag}", "postcode": "ZZ99 7HM", "category": "care_home"}
+    other = _person(f"Oli Synth{tag}", "2011-03-03") | {
+        "placement": home | {"local_authority": "Synth Borough"}
+    }
+    kid = {
+        "name": f"Kai Synth{tag}",
+        "date_of_birth": "2012-06-06",
+        "role": "young_person",
+        "placement": home,
+    }
+    start = NOW - timedelta(days=2)
+    gives_area, placed, _ = _link(
+        settings,
+        cleanup,
+        [
+            _missing(other, NOW - timedelta(days=20)),
+            _missing(kid, start),
+            _found(
+                kid,
+                start + timedelta(hours=3),
+                found_place={"name": f"Synthetic Quay {tag}", "local_authority": "Far Borough"},
+            ),
+        ],
+    )
+    found = _detect(settings, EntityKind.PERSON, _pid(f"Kai Synth{tag}", "2012-06-06"))
+    (out,) = [c for c in found if c.type.value == "found_out_of_area"]
+    assert {gives_area, placed} <= _cited(out)
+
+
 def _cited(candidate: AlertCandidate) -> set[str]:
     return {str(e.report_id) for e in candidate.evidence}
 
