@@ -50,8 +50,8 @@ def areas_of(*given: str | None) -> frozenset[str]:
 def runner(driver: AsyncDriver, database: str) -> Run:
     """Runs a detection query on the database and gives its rows. Each query returns them in
     one record, as a list (`RETURN collect({...}) AS rows`): the driver's cost is per record
-    (about 70 microseconds a record here, against 4 for a row of one record's list), and a
-    busy place's read is hundreds of rows."""
+    (80 to 120 microseconds a record measured here, against 3 to 23 for a row of one
+    record's list: bench/RESULTS.md, "One record a statement")."""
 
     async def run(query: str, params: dict[str, Any]) -> Rows:
         records, _, _ = await driver.execute_query(query, params, database_=database)
