@@ -56,8 +56,16 @@ async def _detect(
     the others (a task group) before the batch is tried again, so no leftover task races
     the retry into a second alert; any other error loses that entity only, logged.
     """
+    # The entities examined together read each query in one statement (`batched_reads.py`),
+    # with the windows of one time of detection, so that their reads are alike; the alert
+    # store reads the state of their alerts' fingerprints together too.
+    run = runner(neo4j.driver, settings.neo4j_database)
+    reads = BatchedReads(run) if settings.alerts_read_together else None
     alerts = Neo4jAlertStore(
-        driver=neo4j.driver, database=settings.neo4j_database, outbox=settings.alerts_topic
+        driver=neo4j.driver,
+        database=settings.neo4j_database,
+        outbox=settings.alerts_topic,
+        reads=reads,
     )
     cool_down = timedelta(days=settings.alerts_cool_down_days)
     raised: dict[str, AlertRaised] = {}
@@ -72,10 +80,6 @@ async def _detect(
         )
     )
     slots = asyncio.Semaphore(concurrency)
-    # The entities examined together read each query in one statement (`batched_reads.py`),
-    # with the windows of one time of detection, so that their reads are alike.
-    run = runner(neo4j.driver, settings.neo4j_database)
-    reads = BatchedReads(run) if settings.alerts_read_together else None
     detected_at = datetime.now(UTC)
 
     async def around(kind: EntityKind, entity_id: str) -> list[AlertRaised]:

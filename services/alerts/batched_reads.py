@@ -16,7 +16,7 @@ for their own statement). Its rows come back in one record, `RETURN collect({...
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -30,20 +30,39 @@ Run = Callable[[str, dict[str, Any]], Awaitable[Rows]]
 
 
 class ReadRows(Protocol):
-    """Reads the rows a query returns for one entity."""
+    """Reads the rows a query returns for one entity, or for several."""
 
     async def __call__(self, query: str, entity_id: str, **shared: Any) -> Rows:
         """The rows `query` returns for `entity_id`, given the other parameters."""
         ...
 
+    async def many(self, query: str, ids: Iterable[str], **shared: Any) -> dict[str, Rows]:
+        """The rows `query` returns for each of `ids` (every id a key, [] when it has none)."""
+        ...
+
+
+def _by_id(ids: Iterable[str], rows: Rows) -> dict[str, Rows]:
+    answers: dict[str, Rows] = {entity_id: [] for entity_id in ids}
+    for row in rows:
+        answers[row[FOR_ID]].append(row)
+    return answers
+
+
+class _Alone:
+    def __init__(self, run: Run) -> None:
+        self._run = run
+
+    async def __call__(self, query: str, entity_id: str, **shared: Any) -> Rows:
+        return await self._run(query, {**shared, IDS: [entity_id]})
+
+    async def many(self, query: str, ids: Iterable[str], **shared: Any) -> dict[str, Rows]:
+        unique = list(dict.fromkeys(ids))
+        return _by_id(unique, await self._run(query, {**shared, IDS: unique}) if unique else [])
+
 
 def one_at_a_time(run: Run) -> ReadRows:
-    """Each call its own statement, over its one id (a detection run on its own)."""
-
-    async def rows(query: str, entity_id: str, **shared: Any) -> Rows:
-        return await run(query, {**shared, IDS: [entity_id]})
-
-    return rows
+    """Each call its own statement, over its ids (a detection run on its own)."""
+    return _Alone(run)
 
 
 @dataclass
@@ -67,6 +86,17 @@ class BatchedReads:
 
     async def __call__(self, query: str, entity_id: str, **shared: Any) -> Rows:
         """The rows `query` returns for `entity_id`, read with the other callers of the query."""
+        # Shielded: callers of one id share the future, and one of them cancelled (its
+        # detection stopped) must not cancel the others' read.
+        return await asyncio.shield(self._future(query, entity_id, shared))
+
+    async def many(self, query: str, ids: Iterable[str], **shared: Any) -> dict[str, Rows]:
+        """The rows `query` returns for each of `ids`, read with the other callers."""
+        futures = {entity_id: self._future(query, entity_id, shared) for entity_id in ids}
+        rows = await asyncio.shield(asyncio.gather(*futures.values()))
+        return dict(zip(futures, rows, strict=True))
+
+    def _future(self, query: str, entity_id: str, shared: dict[str, Any]) -> asyncio.Future[Rows]:
         key = (query, json.dumps(shared, sort_keys=True, default=str))
         waiting = self._waiting.setdefault(key, _Waiting(query, shared))
         future = waiting.callers.get(entity_id)
@@ -76,9 +106,7 @@ class BatchedReads:
             waiting.callers[entity_id] = future
         self.asked += 1
         self._arm()
-        # Shielded: callers of one id share the future, and one of them cancelled (its
-        # detection stopped) must not cancel the others' read.
-        return await asyncio.shield(future)
+        return future
 
     def _arm(self) -> None:
         if not self._armed:
@@ -109,9 +137,7 @@ class BatchedReads:
                 if not future.done():
                     future.set_exception(error)
             return
-        answers: dict[str, Rows] = {entity_id: [] for entity_id in waiting.callers}
-        for row in rows:
-            answers[row[FOR_ID]].append(row)
+        answers = _by_id(waiting.callers, rows)
         for entity_id, future in waiting.callers.items():
             if not future.done():
                 future.set_result(answers[entity_id])

@@ -15,6 +15,7 @@ from neo4j import AsyncDriver
 
 from schemas.alerts import Evidence
 from services.alerts import queries
+from services.alerts.batched_reads import ReadRows
 from services.alerts.shared.candidate import AlertCandidate
 
 # Where a report's own event happened, by the part the place plays in it, most telling first; a
@@ -81,16 +82,6 @@ class Neo4jEvidence:
         self._driver = driver
         self._database = database
 
-    async def gradings(self, report_ids: Iterable[str]) -> dict[str, str]:
-        """Each report's grading as police write it (`2B P`)."""
-        records, _, _ = await self._driver.execute_query(
-            queries.REPORT_GRADINGS,
-            report_ids=sorted(set(report_ids)),
-            database_=self._database,
-            routing_="r",
-        )
-        return {r["id"]: r["grading"] for r in records if r["grading"]}
-
     async def cited_reports(
         self, report_ids: Sequence[str], *, audiences: Sequence[str]
     ) -> dict[str, CitedReport]:
@@ -116,12 +107,12 @@ class Neo4jEvidence:
         }
 
 
-async def grade(
-    candidates: list[AlertCandidate], *, driver: AsyncDriver, database: str
-) -> list[AlertCandidate]:
-    """The candidates with every evidence entry graded, in one read."""
-    ids = {str(e.report_id) for c in candidates for e in c.evidence}
+async def grade(candidates: list[AlertCandidate], reads: ReadRows) -> list[AlertCandidate]:
+    """The candidates with every evidence entry graded: one read for all their reports, made
+    with the other reads of the batch when `reads` gathers them."""
+    ids = sorted({str(e.report_id) for c in candidates for e in c.evidence})
     if not ids:
         return candidates
-    gradings = await Neo4jEvidence(driver=driver, database=database).gradings(ids)
+    found = await reads.many(queries.REPORT_GRADINGS, ids)
+    gradings = {rid: r["grading"] for rid, rows in found.items() for r in rows if r["grading"]}
     return with_gradings(candidates, gradings)

@@ -8,17 +8,20 @@ RETURN a.body AS body
 
 # What the store holds of a fingerprint, in one read: whether an alert with it is open, with the
 # digest of what it cites (lifecycle.evidence_digest, written with its body), and, only when none
-# is open, the most recently closed one.
+# is open, the most recently closed one; read for many fingerprints at once (`batched_reads.py`:
+# a row names its fingerprint in `for_id`).
 GET_FINGERPRINT_STATE = """
-OPTIONAL MATCH (o:Alert {open_fingerprint: $fingerprint})
-CALL (o) {
-  OPTIONAL MATCH (c:Alert {fingerprint: $fingerprint})
+UNWIND $ids AS for_id
+OPTIONAL MATCH (o:Alert {open_fingerprint: for_id})
+CALL (for_id, o) {
+  OPTIONAL MATCH (c:Alert {fingerprint: for_id})
   WHERE o IS NULL AND c.status = 'closed'
   WITH c ORDER BY c.closed_at DESC
   LIMIT 1
   RETURN c.body AS closed_body, toString(c.closed_at) AS closed_at
 }
-RETURN o IS NOT NULL AS has_open, o.evidence_digest AS digest, closed_body, closed_at
+RETURN collect({for_id: for_id, has_open: o IS NOT NULL, digest: o.evidence_digest,
+                closed_body: closed_body, closed_at: closed_at}) AS rows
 """
 
 # The explaining subgraph and who may see each cited report, in one statement (a new alert's
@@ -432,13 +435,14 @@ ORDER BY h.at, h.event_id
 
 # ---- evidence: what the cited reports say
 
-# Each cited report's 3x5x2 grading as police write it (`2B P`), for the alert's evidence.
+# Each cited report's 3x5x2 grading as police write it (`2B P`), for the alert's evidence; read
+# for many reports at once (`batched_reads.py`: a row names its report in `for_id`).
 REPORT_GRADINGS = """
-UNWIND $report_ids AS report_id
-MATCH (r:Report {id: report_id})
-RETURN r.id AS id,
-       coalesce(r.grading, toString(r.source_evaluation) + r.intelligence_assessment + ' '
-                + r.handling_code) AS grading
+UNWIND $ids AS for_id
+MATCH (r:Report {id: for_id})
+WITH for_id, coalesce(r.grading, toString(r.source_evaluation) + r.intelligence_assessment
+                                 + ' ' + r.handling_code) AS grading
+RETURN collect({for_id: for_id, grading: grading}) AS rows
 """
 
 # What each cited report said, only of the reports one of the reader's $audiences may see (the

@@ -17,9 +17,11 @@ from schemas.alerts import (
     SubgraphNode,
 )
 from services.alerts import queries
+from services.alerts.batched_reads import ReadRows, one_at_a_time
 from services.alerts.lifecycle import evidence_digest
 from services.alerts.listing import AlertFilter, ListedAlert
 from services.alerts.ports import AlertChanged, Explanation, FingerprintState, HistoryEntry
+from services.alerts.shared_reads import runner
 
 
 class Neo4jAlertStore:
@@ -31,18 +33,24 @@ class Neo4jAlertStore:
     them, and only the worker publishes.
     """
 
-    def __init__(self, *, driver: AsyncDriver, database: str, outbox: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        driver: AsyncDriver,
+        database: str,
+        outbox: str | None = None,
+        reads: ReadRows | None = None,
+    ) -> None:
         self._driver = driver
         self._database = database
         self._outbox = outbox
+        self._reads = reads or one_at_a_time(runner(driver, database))
 
     async def fingerprint_state(self, fingerprint: str) -> FingerprintState:
         """Whether an alert with this fingerprint is open and the digest of what it cites, or,
-        when none is, the most recently closed one."""
-        records, _, _ = await self._driver.execute_query(
-            queries.GET_FINGERPRINT_STATE, fingerprint=fingerprint, database_=self._database
-        )
-        row = records[0]
+        when none is, the most recently closed one. Given `reads` (a batch's), read together
+        with the other fingerprints its detections ask about."""
+        (row,) = await self._reads(queries.GET_FINGERPRINT_STATE, fingerprint)
         closed = (
             (
                 AlertRaised.model_validate_json(row["closed_body"]),
