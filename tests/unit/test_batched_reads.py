@@ -136,3 +136,39 @@ def test_alone_each_read_is_its_own_statement_over_its_one_id() -> None:
 
     assert [p[IDS] for _, p in graph.sent] == [["location:a"], ["location:b"]]
     assert [{r[FOR_ID] for r in rows} for rows in answers] == [{"location:a"}, {"location:b"}]
+
+
+def test_many_ids_asked_at_once_join_the_other_callers_statement() -> None:
+    graph = FakeGraph()
+    reads = BatchedReads(graph.run)
+
+    async def scenario() -> tuple[dict[str, Rows], Rows]:
+        return await asyncio.gather(
+            reads.many(PLACE, ["location:a", "location:b"]), reads(PLACE, "location:c")
+        )
+
+    many, one = asyncio.run(scenario())
+
+    assert [p[IDS] for _, p in graph.sent] == [["location:a", "location:b", "location:c"]]
+    assert {k: [r["n"] for r in rows] for k, rows in many.items()} == {
+        "location:a": [1, 2],
+        "location:b": [1, 2],
+    }
+    assert {r[FOR_ID] for r in one} == {"location:c"}
+
+
+def test_alone_many_ids_are_one_statement_and_every_id_has_an_answer() -> None:
+    graph = FakeGraph()
+    reads = one_at_a_time(graph.run)
+
+    async def scenario() -> tuple[dict[str, Rows], dict[str, Rows]]:
+        return await reads.many(PLACE, ["location:a", "location:b", "location:a"]), (
+            await reads.many(PLACE, [])
+        )
+
+    found, none = asyncio.run(scenario())
+
+    assert [p[IDS] for _, p in graph.sent] == [["location:a", "location:b"]]
+    assert sorted(found) == ["location:a", "location:b"]
+    assert all(len(rows) == 2 for rows in found.values())
+    assert none == {}
