@@ -7,10 +7,10 @@ round, so it has committed nothing) read every linked event from the start, and 
 from their start until the group's lag on the linked topic is 0 (the workers commit an event only
 once the detectors examined it). Before each round the alerts the last one saved are deleted, so
 every round raises them again. Rounds: one worker as detection was before batched reads (each
-entity's reads statements of their own, four entities at a time), then one worker, two workers,
-one worker again, so a drift of the machine shows. Two ratios, each against a baseline measured
-in the same run on the same graph: one worker now against one as before, and two workers against
-the mean of the one-worker rounds.
+entity's reads statements of their own, four entities at a time, 100 events a batch), then one
+worker, two workers, one worker again, so a drift of the machine shows. Two ratios, each against
+a baseline measured in the same run on the same graph: one worker now against one as before, and
+two workers against the mean of the one-worker rounds.
 
     .venv/bin/python -m bench.alert_workers --reports 2000
 """
@@ -98,8 +98,13 @@ def _cpu_s(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-# The alert worker's settings as detection was before issue 17's batched reads.
-AS_BEFORE = {"ALERTS_READ_TOGETHER": "false", "ALERTS_DETECTION_CONCURRENCY": "4"}
+# The alert worker's settings as detection was before issue 17's batched reads (and batches of
+# at most 100 events).
+AS_BEFORE = {
+    "ALERTS_READ_TOGETHER": "false",
+    "ALERTS_DETECTION_CONCURRENCY": "4",
+    "ALERTS_BATCH_SIZE": "100",
+}
 ROUNDS: tuple[tuple[int, dict[str, str]], ...] = ((1, AS_BEFORE), (1, {}), (2, {}), (1, {}))
 
 

@@ -23,12 +23,14 @@ RETURN collect({for_id: for_id, id: id, kind: kind, adult: adult}) AS rows
 
 # Direct links only (association, approach, found-with, vehicle, phone, online), never
 # co-presence at a place, and only reports within the window that name the other as a child;
-# each names the child and the entity, and gives the child's needs, as that report does.
+# each names the child and the entity, and gives the child's needs, as that report does. A link
+# last seen before the window (its latest report's time, kept at link time) is passed over unread.
 FIND_CHILDREN_LINKED = """
 UNWIND $ids AS for_id
-MATCH (e:Entity {id: for_id})-[l]-(p:Person)
-WHERE type(l) IN ['ASSOCIATES_WITH', 'APPROACHED', 'FOUND_WITH', 'IN_VEHICLE', 'USES_PHONE',
-                  'CONTACTED_BY', 'LINKED_ONLINE', 'NO_CONTACT_WITH']
+MATCH (e:Entity {id: for_id})
+      -[l:ASSOCIATES_WITH|APPROACHED|FOUND_WITH|IN_VEHICLE|USES_PHONE|CONTACTED_BY|LINKED_ONLINE
+         |NO_CONTACT_WITH]-(p:Person)
+WHERE l.last_seen >= datetime($since)
 UNWIND l.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since)

@@ -31,10 +31,12 @@ RETURN collect({for_id: for_id, id: id, category: category,
 # protective place): a report that calls them a young person, or leaves their age unknown (no
 # age, no adult role) of someone another report (not retracted) calls one. `said`: what each
 # report that is not retracted says of their age and needs, for the alert to cite the one it
-# relies on (`young_here` false); read once a person, not once a report.
+# relies on (`young_here` false); read once a person, not once a report. A link last seen
+# before the window (its latest report's time, kept at link time) is passed over unread.
 FIND_YOUNG_PEOPLE_AT_PLACE = """
 UNWIND $ids AS for_id
 MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)
+WHERE s.last_seen >= datetime($since)
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since)
