@@ -20,8 +20,9 @@ MATCH (r:Report {id: report_id})
 OPTIONAL MATCH (r)-[:MENTIONS]->(e)
 OPTIONAL MATCH (e)-[:WENT_MISSING|SUBJECT_OF|DEPARTED]->(f)
 OPTIONAL MATCH (a:Alert)-[:CITES]->(r)
+OPTIONAL MATCH (a)-[:HAS_HISTORY]->(h:AlertHistory)
 OPTIONAL MATCH (g:Person)-[:MERGED_INTO*]->(e)
-DETACH DELETE r, e, f, a, g
+DETACH DELETE r, e, f, a, h, g
 """
 
 LIST_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names"
