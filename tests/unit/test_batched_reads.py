@@ -91,6 +91,80 @@ def test_reads_asked_after_a_statement_went_are_sent_in_the_next() -> None:
     assert {r[FOR_ID] for r in second} == {"location:b"}
 
 
+class SlowGraph(FakeGraph):
+    """A statement stays under way until the test lets it end."""
+
+    def __init__(self, *, fails: BaseException | None = None) -> None:
+        super().__init__(fails=fails)
+        self.release = asyncio.Event()
+
+    async def run(self, query: str, params: dict[str, Any]) -> Rows:
+        self.sent.append((query, params))
+        await self.release.wait()
+        if self.fails is not None:
+            fails, self.fails = self.fails, None  # the outage ends with this statement
+            raise fails
+        return [{FOR_ID: i, "n": 1} for i in params[IDS]]
+
+
+def test_reads_asked_while_the_query_is_under_way_wait_and_go_together_in_the_next() -> None:
+    graph = SlowGraph()
+    reads = BatchedReads(graph.run)
+
+    async def scenario() -> list[Rows]:
+        first = asyncio.ensure_future(reads(PLACE, "location:a"))
+        for _ in range(10):  # long after the ticks: the first statement is under way
+            await asyncio.sleep(0)
+        later = [asyncio.ensure_future(reads(PLACE, f"location:{i}")) for i in "bcd"]
+        other = asyncio.ensure_future(reads(PEOPLE, "person:a"))  # another query goes now
+        for _ in range(10):
+            await asyncio.sleep(0)
+        sent_while_under_way = [(q, list(p[IDS])) for q, p in graph.sent]
+        graph.release.set()
+        answers = await asyncio.wait_for(asyncio.gather(first, *later, other), timeout=5)
+        assert sent_while_under_way == [(PLACE, ["location:a"]), (PEOPLE, ["person:a"])]
+        return answers
+
+    answers = asyncio.run(scenario())
+
+    assert [(q, p[IDS]) for q, p in graph.sent] == [
+        (PLACE, ["location:a"]),
+        (PEOPLE, ["person:a"]),
+        (PLACE, ["location:b", "location:c", "location:d"]),
+    ]
+    assert [{r[FOR_ID] for r in rows} for rows in answers] == [
+        {"location:a"},
+        {"location:b"},
+        {"location:c"},
+        {"location:d"},
+        {"person:a"},
+    ]
+    assert (reads.asked, reads.sent) == (5, 3)
+
+
+def test_reads_waiting_behind_a_failed_statement_are_still_sent() -> None:
+    graph = SlowGraph(fails=ConnectionResetError("neo4j went away"))
+    reads = BatchedReads(graph.run)
+
+    async def scenario() -> tuple[Rows | BaseException, Rows | BaseException]:
+        first = asyncio.ensure_future(reads(PLACE, "location:a"))
+        for _ in range(10):
+            await asyncio.sleep(0)
+        second = asyncio.ensure_future(reads(PLACE, "location:b"))
+        for _ in range(10):
+            await asyncio.sleep(0)
+        graph.release.set()
+        return await asyncio.wait_for(
+            asyncio.gather(first, second, return_exceptions=True), timeout=5
+        )
+
+    first, second = asyncio.run(scenario())
+
+    assert isinstance(first, ConnectionResetError)
+    assert second == [{FOR_ID: "location:b", "n": 1}]
+    assert [p[IDS] for _, p in graph.sent] == [["location:a"], ["location:b"]]
+
+
 def test_an_outage_reaches_every_caller_of_the_statement() -> None:
     graph = FakeGraph(fails=ConnectionResetError("neo4j went away"))
     reads = BatchedReads(graph.run)
