@@ -6,9 +6,7 @@ calls of one query that these detections make while they run are gathered for a 
 event loop and sent as one statement over all their ids (`UNWIND $ids AS for_id`); each row
 names the id it answers in `for_id`, and each caller gets its own rows, in the statement's order.
 One statement instead of one per entity saves a round trip, a transaction and the driver's work
-around it for every entity after the first. While a statement of a query is under way, the calls
-of that query made meanwhile wait for it to end and go together in the next one: the busier the
-batch, the more ids a statement reads (one in flight per query and parameters).
+around it for every entity after the first.
 
 A query read this way starts with `UNWIND $ids AS for_id` and returns `for_id` with every row;
 its other parameters are the same for every caller it is sent for (calls with other values wait
@@ -83,7 +81,6 @@ class BatchedReads:
         self._waiting: dict[tuple[str, str], _Waiting] = {}
         self._armed = False
         self._sending: set[asyncio.Task[None]] = set()
-        self._in_flight: set[tuple[str, str]] = set()  # queries with a statement under way
         self.asked = 0  # reads asked for
         self.sent = 0  # statements sent for them
 
@@ -121,25 +118,14 @@ class BatchedReads:
             asyncio.get_running_loop().call_soon(self._tick, left - 1)
             return
         self._armed = False
-        # A query under way keeps its new callers waiting: they go when it ends (`_send`).
-        ready = [key for key in self._waiting if key not in self._in_flight]
-        for key in ready:
-            one = self._waiting.pop(key)
-            self._in_flight.add(key)
-            task = asyncio.get_running_loop().create_task(self._send(key, one))
+        waiting, self._waiting = list(self._waiting.values()), {}
+        for one in waiting:
+            task = asyncio.get_running_loop().create_task(self._send(one))
             self._sending.add(task)
             task.add_done_callback(self._sending.discard)
 
-    async def _send(self, key: tuple[str, str], waiting: _Waiting) -> None:
+    async def _send(self, waiting: _Waiting) -> None:
         self.sent += 1
-        try:
-            await self._send_now(waiting)
-        finally:
-            self._in_flight.discard(key)
-            if key in self._waiting:
-                self._arm()
-
-    async def _send_now(self, waiting: _Waiting) -> None:
         try:
             rows = await self._run(waiting.query, {**waiting.shared, IDS: list(waiting.callers)})
         except asyncio.CancelledError:
