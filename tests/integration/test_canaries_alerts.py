@@ -56,7 +56,7 @@ from services.alerts.main import create_app
 from services.alerts.shared_reads import runner
 from services.alerts.store import Neo4jAlertStore
 from tests.support import queries
-from tests.support.factories import report_json, submitted
+from tests.support.factories import report_json, submitted, synthetic_vrm
 from tests.support.linking import async_driver, link_events
 
 pytestmark = pytest.mark.integration
@@ -82,10 +82,6 @@ def _child(name: str, **extra: Any) -> dict[str, Any]:
 
 def _adult(name: str, **extra: Any) -> dict[str, Any]:
     return {"name": name, "role": "adult", "estimated_age": 35, **extra}
-
-
-def _vrm(tag: str, suffix: str) -> str:
-    return f"ZZ{int(tag[:4], 16) % 90 + 10} {suffix}"
 
 
 def _missing(child: dict[str, Any], at: datetime, **extra: Any) -> tuple[datetime, dict[str, Any]]:
@@ -121,7 +117,7 @@ def co_missing(tag: str) -> list[tuple[datetime, dict[str, Any]]]:
     start = NOW - timedelta(days=3)
     car = {
         "type": "vehicle_sighting",
-        "vehicle": {"vrm": _vrm(tag, "COM"), "colour": "grey"},
+        "vehicle": {"vrm": synthetic_vrm(tag, "C"), "colour": "grey"},
         "place": {"name": f"Synthetic Lay-by {tag}"},
         "occupants": [ava, ben],
     }
@@ -193,7 +189,7 @@ def vehicle_children(tag: str) -> list[tuple[datetime, dict[str, Any]]]:
             NOW - timedelta(days=day),
             {
                 "type": "vehicle_sighting",
-                "vehicle": {"vrm": _vrm(tag, "VLC"), "make": "Ford"},
+                "vehicle": {"vrm": synthetic_vrm(tag, "V"), "make": "Ford"},
                 "place": {"name": f"Synthetic Gates {tag}", "postcode": "ZZ99 2BB"},
                 "got_in": [_child(f"{first} Synth{tag}")],
             },
@@ -267,7 +263,7 @@ def care_homes(tag: str) -> list[tuple[datetime, dict[str, Any]]]:
             NOW - timedelta(days=day),
             {
                 "type": "vehicle_sighting",
-                "vehicle": {"vrm": _vrm(tag, "CHT"), "colour": "grey"},
+                "vehicle": {"vrm": synthetic_vrm(tag, "H"), "colour": "grey"},
                 "place": home,
                 "got_in": [_child(f"{first} Resident{tag}", placement=home)],
             },
@@ -357,7 +353,7 @@ def found_away(tag: str) -> list[tuple[datetime, dict[str, Any]]]:
             start - timedelta(hours=3),
             {
                 "type": "vehicle_sighting",
-                "vehicle": {"vrm": _vrm(tag, "DWX"), "colour": "grey"},
+                "vehicle": {"vrm": synthetic_vrm(tag, "D"), "colour": "grey"},
                 "place": {"name": f"Synthetic Dockside {tag}"},
                 "got_in": [dw],
             },

@@ -19,7 +19,7 @@ from services.alerts.detection import detect
 from services.alerts.shared.candidate import AlertCandidate
 from services.network.identities import new_person_id
 from tests.support import queries
-from tests.support.factories import id_key, report_json, run_tag, submitted
+from tests.support.factories import id_key, report_json, run_tag, submitted, synthetic_vrm
 from tests.support.linking import detect_with, link_events, raise_alert, retract
 
 pytestmark = pytest.mark.integration
@@ -292,7 +292,7 @@ def test_a_car_only_a_police_report_puts_both_children_in_is_cited_by_co_missing
             _found(ben, start + timedelta(hours=13)),
         ],
     )
-    mark = f"ZZ{int(tag[:4], 16) % 90 + 10}COM"
+    mark = synthetic_vrm(tag, "C")
     police = _link(
         settings,
         cleanup,

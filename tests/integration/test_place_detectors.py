@@ -26,7 +26,7 @@ from services.alerts.patterns.trap_house import detector as trap_house
 from services.alerts.shared.candidate import AlertCandidate
 from services.network.identities import group_id, location_id, new_person_id
 from tests.support import queries
-from tests.support.factories import id_key, report_json, run_tag, submitted
+from tests.support.factories import id_key, report_json, run_tag, submitted, synthetic_vrm
 from tests.support.linking import detect_with, link_events, raise_alert, retract
 
 pytestmark = pytest.mark.integration
@@ -195,7 +195,7 @@ def test_one_car_collecting_residents_of_two_homes_targets_the_homes(
     settings: InfraSettings, cleanup: list[str]
 ) -> None:
     tag = run_tag()
-    mark = f"ZZ{int(tag[:4], 16) % 90 + 10}CHI"
+    mark = synthetic_vrm(tag, "H")
     homes = [
         {"name": f"Synth Home {n}{tag}", "postcode": f"ZZ99 3H{n}", "category": "care_home"}
         for n in ("A", "B")

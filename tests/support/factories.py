@@ -6,6 +6,7 @@ the 999 range, never issued to a patient.
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from string import ascii_uppercase
 from typing import Any
 
 from stdnum.gb import nhs, upn
@@ -109,6 +110,18 @@ def submitted(report: ReportCreate, *, agency: str = "Synthetic Home A") -> Repo
 def id_key() -> bytes:
     """The key the services' person ids are made with here (the installation's key file)."""
     return person_id_key(InfraSettings())
+
+
+def synthetic_vrm(tag: str, letter: str) -> str:
+    """An invented current-format registration for one run, as the graph keeps it (no space):
+    area Z (no DVLA area), then one of about 1.6 million endings drawn from the run's tag, so two
+    runs' vehicles never share a mark by chance (`letter` starts it, to tell a test's cars
+    apart)."""
+    serial = int(tag, 16)
+    area, serial = ascii_uppercase[serial % 26], serial // 26
+    age, serial = serial % 90 + 10, serial // 90
+    ending = letter + ascii_uppercase[serial % 26] + ascii_uppercase[serial // 26 % 26]
+    return f"Z{area}{age}{ending}"
 
 
 def synthetic_nhs_number(serial: int) -> str:
