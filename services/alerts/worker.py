@@ -1,7 +1,7 @@
 """The alert worker process: a faust app that runs the detectors on linked entities."""
 
 from common import kafka_access as kafka_principal
-from common.adapters.streaming import create_stream_app
+from common.adapters.streaming import create_stream_app, run_worker
 from common.logs import configure_logging
 from services.alerts.agents import register_agents
 from services.alerts.config import get_settings
@@ -15,7 +15,7 @@ def main() -> None:
         app_id=settings.alerts_app_id, settings=settings, principal=kafka_principal.ALERTS
     )
     register_agents(app=app, settings=settings, neo4j=neo4j)
-    app.main()
+    run_worker(app)
 
 
 if __name__ == "__main__":

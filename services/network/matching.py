@@ -42,6 +42,8 @@ ADDRESS_SIMILAR = 90  # rapidfuzz token set ratio
 # Name comparisons are pure functions of two names, and one name meets the same few others
 # again and again (every mention of a family scored against every person of it): remembered.
 NAME_PAIRS_REMEMBERED = 1 << 16  # each of the three caches a few tens of MB at most
+# A batch's mentions, whose blocking keys linking reads at each step (a few MB at most).
+MENTIONS_REMEMBERED = 1 << 12
 # What agreeing makes a name with a date of birth on one side only enough to merge.
 CORROBORATING = {
     "identifiers": {"agree"},
@@ -197,6 +199,12 @@ def blocking_keys(facts: PersonFacts) -> list[str]:
     """Keys that find candidates cheaply and survive typos, spacing and swapped names: name
     sounds, each part with the other's sound, sounds with the date of birth, its variants,
     initial+surname, nickname, date of birth, phones, handles, identifiers, postcodes."""
+    return list(_blocking_keys(facts))
+
+
+@lru_cache(maxsize=MENTIONS_REMEMBERED)
+def _blocking_keys(facts: PersonFacts) -> tuple[str, ...]:
+    """blocking_keys, remembered: linking asks for a mention's keys at each of its steps."""
     keys: set[str] = set()
     birth = facts.date_of_birth
     for name in facts.names:
@@ -212,7 +220,7 @@ def blocking_keys(facts: PersonFacts) -> list[str]:
     keys.update(f"handle:{h}" for h in facts.handles)
     keys.update(f"id:{i}" for i in facts.identifiers)
     keys.update(f"postcode:{p}" for p in facts.postcodes if " " in p)  # not a district alone
-    return sorted(keys)
+    return tuple(sorted(keys))
 
 
 # ---------------------------------------------------------------- comparison levels

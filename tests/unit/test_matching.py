@@ -115,6 +115,18 @@ def test_variants_share_a_blocking_key(a: PersonFacts, b: PersonFacts) -> None:
     assert set(blocking_keys(a)) & set(blocking_keys(b))
 
 
+def test_a_mentions_keys_are_worked_out_once_and_each_caller_gets_its_own_list() -> None:
+    """Linking asks for a mention's keys at each step; what one caller does with its list
+    changes no other's."""
+    mention = facts("Dean Walsh", dob=date(2009, 4, 2))
+    first = blocking_keys(mention)
+    first.clear()
+    again = blocking_keys(facts("Dean Walsh", dob=date(2009, 4, 2)))
+    assert again == sorted(again)
+    assert "dob:2009-04-02" in again
+    assert again is not blocking_keys(mention)
+
+
 def test_twins_are_not_merged() -> None:
     """Same surname, same birthday, different first names: ask, never merge."""
     jon = facts("Jon Synth", dob=date(2011, 2, 3))

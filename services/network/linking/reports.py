@@ -199,10 +199,12 @@ def build_report_graph(
     found: Mentions | None = None,
     people: list[str] | None = None,
     facts: list[PersonFacts] | None = None,
+    report: dict[str, Any] | None = None,
     id_key: bytes,
 ) -> ReportGraph:
     """Shape the rows to write; `people` are the resolved person ids (else new ids keyed with
-    `id_key`), `facts` what each person mention says (else worked out here)."""
+    `id_key`), `facts` what each person mention says and `report` its report_row (else worked
+    out here)."""
     body = event.report
     found = found if found is not None else mentions_of(body.event)
     if people is None:
@@ -357,7 +359,7 @@ def build_report_graph(
         for fact in found.statuses
     ]
     return ReportGraph(
-        report=report_row(event, found, key=id_key),
+        report=report if report is not None else report_row(event, found, key=id_key),
         persons=rows(persons),
         locations=rows(locations),
         vehicles=rows(vehicles),
@@ -436,9 +438,8 @@ async def link_reports(
     """
     unique = {str(e.event_id): e for e in events}
     found = {rid: mentions_of(e.report.event) for rid, e in unique.items()}
-    fresh = await store.open_reports(
-        [report_row(e, found[rid], key=id_key) for rid, e in unique.items()]
-    )
+    reports = {rid: report_row(e, found[rid], key=id_key) for rid, e in unique.items()}
+    fresh = await store.open_reports(list(reports.values()))
     said = {
         rid: [_facts(person, e) for person, _ in found[rid].persons]
         for rid, e in unique.items()
@@ -462,7 +463,9 @@ async def link_reports(
             pool=pool,
         )
         ids = [r.person_id for r in resolutions]
-        rows = build_report_graph(event, found=found[rid], people=ids, facts=facts, id_key=id_key)
+        rows = build_report_graph(
+            event, found=found[rid], people=ids, facts=facts, report=reports[rid], id_key=id_key
+        )
         merges = learn_and_rescore(pool, facts, resolutions)
         graphs[rid] = replace(rows, possible=_possible_rows(resolutions, merges, event))
         decided += [automatic_decision(m, report_id=rid, now=now) for m in merges]

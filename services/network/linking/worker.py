@@ -3,7 +3,7 @@
 import logging
 
 from common import kafka_access as kafka_principal
-from common.adapters.streaming import create_stream_app
+from common.adapters.streaming import create_stream_app, run_worker
 from common.logs import configure_logging
 from services.network.config import get_settings
 from services.network.linking.agents import register_agents
@@ -21,7 +21,7 @@ def main() -> None:
         app_id=settings.network_app_id, settings=settings, principal=kafka_principal.NETWORK
     )
     register_agents(app=app, settings=settings, neo4j=neo4j)
-    app.main()
+    run_worker(app)
 
 
 if __name__ == "__main__":
