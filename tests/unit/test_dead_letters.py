@@ -17,6 +17,7 @@ from services.network.linking.agents import (
     _or_reason,
     _retrying,
     dead_letter,
+    prepare,
     withdraw,
 )
 from tests.support.factories import sighting, submitted
@@ -95,3 +96,20 @@ def test_a_neo4j_refusal_is_named_by_its_code_not_its_message() -> None:
         asyncio.run(_retrying(refused, settings=Settings()))
     assert str(raised.value).startswith("Neo4j refused the message: Neo.")
     assert "Canary" not in str(raised.value)
+
+
+def test_a_malformed_message_is_left_unprepared_in_its_place_and_echoed_nowhere(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    good = [submitted(sighting(f"Synthetic Child{i}")) for i in range(2)]
+    values = [good[0].model_dump_json().encode(), _malformed_report()]
+    values.append(good[1].model_dump_json().encode())
+    prepared = asyncio.run(prepare(values, settings=Settings()))
+    assert [p.id if p is not None else None for p in prepared] == [
+        str(good[0].event_id),
+        None,  # its batch is linked one message at a time, which parks it with its reason
+        str(good[1].event_id),
+    ]
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert not [canary for canary in CANARIES if canary in logged]

@@ -19,14 +19,15 @@ from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, w
 from common.adapters.streaming import Neo4jConnection
 from common.keys import person_id_key
 from common.lanes import LiveFirst
+from common.pipeline import Pipeline
 from common.validation import field_errors
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportRejected, ReportSubmitted
 from schemas.resolution import ResolutionDecided
 from schemas.retractions import ReportRetracted
 from services.network.config import Settings
-from services.network.linking.graph import Neo4jGraphStore, link_batch
-from services.network.linking.reports import BatchLinked
+from services.network.linking.graph import Neo4jGraphStore, link_batch, link_prepared_batch
+from services.network.linking.reports import BatchLinked, PreparedReport, prepare_report
 from services.network.linking.retractions import withdraw_retracted
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,10 @@ RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
 SEND_RETRYABLE = (KafkaError, ProducerSendError, OSError)
 
 T = TypeVar("T")
+# What linking a batch did to each message (its event, or why it was parked), and the automatic
+# decisions it made.
+Outcomes = tuple[list[EntitiesLinked | str], list[ResolutionDecided]]
+Event = faust.types.EventT[bytes]
 # Messages of the bulk reports topic the worker holds in memory before it pauses fetching them.
 BULK_BUFFER = 20_000
 
@@ -142,23 +147,40 @@ async def _or_reason(
         return f"unexpected error while handling the message: {type(error).__name__}"
 
 
+async def prepare(values: list[bytes], *, settings: Settings) -> list[PreparedReport | None]:
+    """Each message parsed and prepared (reports.prepare_report), giving way to the batch being
+    linked between messages; None for one that cannot be (its batch is then linked message by
+    message, which names the culprit)."""
+    key = person_id_key(settings)
+    prepared: list[PreparedReport | None] = []
+    for value in values:
+        try:
+            prepared.append(prepare_report(ReportSubmitted.from_wire(value), id_key=key))
+        except Exception:  # noqa: BLE001 - the message-by-message path says why
+            prepared.append(None)
+        await asyncio.sleep(0)
+    return prepared
+
+
 async def _link_batch_or_each(
-    values: list[bytes], *, neo4j: Neo4jConnection, settings: Settings
-) -> tuple[list[EntitiesLinked | str], list[ResolutionDecided]]:
-    """Link the batch in one transaction; if that fails for any reason but an outage, link
-    each message alone, so one poison message costs its batch a slower path, not its reports.
-    Each message's outcome, and the automatic decisions linking made."""
-    try:
-        events = [ReportSubmitted.from_wire(value) for value in values]
-    except ValidationError:
-        events = []
-    if events:
+    values: list[bytes],
+    prepared: list[PreparedReport | None],
+    *,
+    neo4j: Neo4jConnection,
+    settings: Settings,
+) -> Outcomes:
+    """Link the batch (prepared, unless a message could not be) in one transaction; if that
+    fails for any reason but an outage, link each message alone, so one poison message costs its
+    batch a slower path, not its reports. Each message's outcome, and the automatic decisions
+    linking made."""
+    reports = [p for p in prepared if p is not None]
+    if len(reports) == len(values):
 
         async def write() -> BatchLinked:
-            return await link_batch(
+            return await link_prepared_batch(
                 driver=neo4j.driver,
                 database=settings.neo4j_database,
-                events=events,
+                reports=reports,
                 now=datetime.now(UTC),
                 new_id=uuid4,
                 id_key=person_id_key(settings),
@@ -226,55 +248,79 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
 
         await _retrying(once, settings=settings, retryable=SEND_RETRYABLE)
 
-    async def link_and_announce(
-        batch: list[faust.types.EventT[bytes]], announce_on: faust.TopicT
-    ) -> None:
-        """Link a batch, and send what it linked (on its lane's linked topic) or why not,
-        before faust acks its offsets."""
-        values: list[bytes] = [event.value for event in batch]
-        outcomes, decided = await _link_batch_or_each(values, neo4j=neo4j, settings=settings)
-        await send(
-            # Automatic merges (already in the graph) on the decisions topic, for replays
-            *((decisions, d.partition_key(), d.model_dump_json().encode()) for d in decided),
-            *(
-                (dead_letters, event.key, dead_letter(value=event.value, reason=outcome))
-                if isinstance(outcome, str)
-                else (
-                    announce_on,
-                    str(outcome.report_id).encode(),
-                    outcome.model_dump_json().encode(),
-                )
-                for event, outcome in zip(batch, outcomes, strict=True)
-            ),
-        )
-        for outcome in outcomes:
-            if not isinstance(outcome, str):
-                log.info("report linked id=%s", outcome.report_id)
+    def link_lane(
+        stream: faust.StreamT[bytes],
+        *,
+        on: faust.TopicT,
+        turn: Callable[[Awaitable[Outcomes]], Awaitable[Outcomes]],
+    ) -> Pipeline[Event, PreparedReport | None, Outcomes]:
+        """A lane's reports linked in order, in a pipeline (common/pipeline.py): messages are
+        parsed and prepared as they arrive (NETWORK_BATCH_WITHIN_S apart at most) while the
+        batch before is written, the linker takes all that is ready (up to NETWORK_BATCH_SIZE)
+        when it is free, and a batch is announced while the next is written. Offsets are
+        acknowledged only once a batch was written and its events sent, in order. `turn` runs a
+        batch's linking in its lane's turn."""
 
-    def batches(stream: faust.StreamT[bytes]) -> AsyncIterator[list[faust.types.EventT[bytes]]]:
-        """Up to NETWORK_BATCH_SIZE events, or what arrived within NETWORK_BATCH_WITHIN_S."""
-        # faust's StreamT protocol does not declare take_events; its Stream implements it.
-        take = stream.take_events  # type: ignore[attr-defined]
-        taken: AsyncIterator[list[faust.types.EventT[bytes]]] = take(
+        async def prepare_chunk(events: list[Event]) -> list[PreparedReport | None]:
+            return await prepare([event.value for event in events], settings=settings)
+
+        async def link(batch: list[tuple[Event, PreparedReport | None]]) -> Outcomes:
+            values: list[bytes] = [event.value for event, _ in batch]
+            prepared = [report for _, report in batch]
+            return await turn(_link_batch_or_each(values, prepared, neo4j=neo4j, settings=settings))
+
+        async def announce(batch: list[Event], outcomes: Outcomes) -> None:
+            """Send what the batch linked (on its lane's linked topic) or why not, then
+            acknowledge its offsets."""
+            linked, decided = outcomes
+            await send(
+                # Automatic merges (already in the graph) on the decisions topic, for replays
+                *((decisions, d.partition_key(), d.model_dump_json().encode()) for d in decided),
+                *(
+                    (dead_letters, event.key, dead_letter(value=event.value, reason=outcome))
+                    if isinstance(outcome, str)
+                    else (on, str(outcome.report_id).encode(), outcome.model_dump_json().encode())
+                    for event, outcome in zip(batch, linked, strict=True)
+                ),
+            )
+            for event in batch:
+                await stream.ack(event)
+            for outcome in linked:
+                if not isinstance(outcome, str):
+                    log.info("report linked id=%s", outcome.report_id)
+
+        return Pipeline(
+            size=settings.network_batch_size, prepare=prepare_chunk, work=link, finish=announce
+        )
+
+    def arriving(stream: faust.StreamT[bytes]) -> AsyncIterator[list[Event]]:
+        """The stream's messages as they arrive, unacknowledged, NETWORK_BATCH_WITHIN_S apart
+        at most."""
+        # faust's StreamT protocol does not declare noack_take; its Stream implements it.
+        take = stream.noack_take  # type: ignore[attr-defined]
+        chunks: AsyncIterator[list[Event]] = take(
             settings.network_batch_size, within=settings.network_batch_within_s
         )
-        return taken
+        return chunks
+
+    async def live_turn(linking: Awaitable[Outcomes]) -> Outcomes:
+        async with lanes.live():
+            return await linking
+
+    async def bulk_turn(linking: Awaitable[Outcomes]) -> Outcomes:
+        await lanes.bulk_turn()
+        return await linking
 
     @app.agent(reports)
     async def link_reports(stream: faust.StreamT[bytes]) -> None:
-        """Link live reports in batches into the graph; faust acks a batch's offsets only
-        after the batch was written and its events sent."""
-        async for batch in batches(stream):
-            async with lanes.live():
-                await link_and_announce(batch, linked)
+        """Link live reports into the graph."""
+        await link_lane(stream, on=linked, turn=live_turn).run(arriving(stream))
 
     @app.agent(bulk_reports)
     async def link_bulk_reports(stream: faust.StreamT[bytes]) -> None:
         """Link bulk-lane reports the same way, each batch once the live agent holds no work,
         and announce them on the bulk linked topic."""
-        async for batch in batches(stream):
-            await lanes.bulk_turn()
-            await link_and_announce(batch, bulk_linked)
+        await link_lane(stream, on=bulk_linked, turn=bulk_turn).run(arriving(stream))
 
     @app.agent(retractions)
     async def withdraw_retractions(stream: faust.StreamT[bytes]) -> None:

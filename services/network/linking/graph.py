@@ -14,7 +14,12 @@ from schemas.reports import ReportSubmitted
 from services.network.decision_writes import decision_writes, first_write
 from services.network.linking import queries
 from services.network.linking.ports import ReportGraph
-from services.network.linking.reports import BatchLinked, link_reports
+from services.network.linking.reports import (
+    BatchLinked,
+    PreparedReport,
+    link_prepared,
+    prepare_report,
+)
 from services.network.matching import KnownPerson, PersonFacts
 from services.network.pool import PeopleSharing, SharingPerson, key_weight
 from services.network.queries import RECORD_DECISION
@@ -151,9 +156,12 @@ def report_writes(graphs: list[ReportGraph]) -> list[tuple[str, dict[str, Any]]]
 
 
 async def write_reports_tx(tx: AsyncManagedTransaction, graphs: list[ReportGraph]) -> None:
-    """Write opened reports' rows in the open transaction."""
-    for query, params in report_writes(graphs):
-        await (await tx.run(query, params)).consume()
+    """Write opened reports' rows in the open transaction. Each statement is sent without
+    waiting for the one before to finish (Neo4j runs them in order), so the driver encodes the
+    next one's rows while Neo4j writes; any that failed fails the transaction."""
+    sent = [await tx.run(query, params) for query, params in report_writes(graphs)]
+    for result in sent:
+        await result.consume()
 
 
 def _one_per_child(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -269,10 +277,30 @@ async def link_batch(
     id_key: bytes,
 ) -> BatchLinked:
     """Link reports in order in one transaction: all of them, or (on an error) none."""
+    return await link_prepared_batch(
+        driver=driver,
+        database=database,
+        reports=[prepare_report(e, id_key=id_key) for e in events],
+        now=now,
+        new_id=new_id,
+        id_key=id_key,
+    )
+
+
+async def link_prepared_batch(
+    *,
+    driver: AsyncDriver,
+    database: str,
+    reports: list[PreparedReport],
+    now: datetime,
+    new_id: Callable[[], UUID],
+    id_key: bytes,
+) -> BatchLinked:
+    """Link prepared reports in order in one transaction: all of them, or (on an error) none."""
 
     async def work(tx: AsyncManagedTransaction) -> BatchLinked:
-        return await link_reports(
-            events=events, store=TransactionGraph(tx), now=now, new_id=new_id, id_key=id_key
+        return await link_prepared(
+            reports=reports, store=TransactionGraph(tx), now=now, new_id=new_id, id_key=id_key
         )
 
     async with driver.session(database=database) as session:

@@ -420,6 +420,31 @@ def learn_and_rescore(
     return merges
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedReport:
+    """What linking needs of a report that no graph read decides, worked out beforehand (the
+    worker does it while the batch before is written): its mentions, its report node's row and
+    what it says of each person it mentions."""
+
+    id: str
+    event: ReportSubmitted
+    found: Mentions
+    row: dict[str, Any]
+    facts: list[PersonFacts]
+
+
+def prepare_report(event: ReportSubmitted, *, id_key: bytes) -> PreparedReport:
+    """A report's mentions, row and person facts: everything of it linking needs but the graph."""
+    found = mentions_of(event.report.event)
+    return PreparedReport(
+        id=str(event.event_id),
+        event=event,
+        found=found,
+        row=report_row(event, found, key=id_key),
+        facts=[_facts(person, event) for person, _ in found.persons],
+    )
+
+
 async def link_reports(
     *,
     events: list[ReportSubmitted],
@@ -428,7 +453,25 @@ async def link_reports(
     new_id: Callable[[], UUID],
     id_key: bytes,
 ) -> BatchLinked:
-    """Resolve a batch of reports in order, write them, and say what each linked.
+    """Prepare a batch of reports and link them (`link_prepared`)."""
+    return await link_prepared(
+        reports=[prepare_report(e, id_key=id_key) for e in events],
+        store=store,
+        now=now,
+        new_id=new_id,
+        id_key=id_key,
+    )
+
+
+async def link_prepared(
+    *,
+    reports: list[PreparedReport],
+    store: LinkingStore,
+    now: datetime,
+    new_id: Callable[[], UUID],
+    id_key: bytes,
+) -> BatchLinked:
+    """Resolve a batch of prepared reports in order, write them, and say what each linked.
 
     One read finds the people the batch's mentions may be (each mention's best-ranked candidates);
     each report then sees the people the reports before it created or added to. A person a report
@@ -436,21 +479,16 @@ async def link_reports(
     are merged by an automatic decision, returned to be published. A report written before (a
     redelivery) is not written again: its event names what it mentions in the graph.
     """
-    unique = {str(e.event_id): e for e in events}
-    found = {rid: mentions_of(e.report.event) for rid, e in unique.items()}
-    reports = {rid: report_row(e, found[rid], key=id_key) for rid, e in unique.items()}
-    fresh = await store.open_reports(list(reports.values()))
-    said = {
-        rid: [_facts(person, e) for person, _ in found[rid].persons]
-        for rid, e in unique.items()
-        if rid in fresh
-    }
+    unique = {r.id: r for r in reports}
+    fresh = await store.open_reports([r.row for r in unique.values()])
+    said = {rid: r.facts for rid, r in unique.items() if rid in fresh}
     pool = await read_pool(store, [f for facts in said.values() for f in facts])
     graphs: dict[str, ReportGraph] = {}
     decided: list[ResolutionDecided] = []
     for rid, facts in said.items():
-        event = unique[rid]
-        persons = list(enumerate(found[rid].persons))
+        prepared = unique[rid]
+        event = prepared.event
+        persons = list(enumerate(prepared.found.persons))
         resolutions = resolve_persons(
             facts=facts,
             new_ids=[
@@ -464,7 +502,7 @@ async def link_reports(
         )
         ids = [r.person_id for r in resolutions]
         rows = build_report_graph(
-            event, found=found[rid], people=ids, facts=facts, report=reports[rid], id_key=id_key
+            event, found=prepared.found, people=ids, facts=facts, report=prepared.row, id_key=id_key
         )
         merges = learn_and_rescore(pool, facts, resolutions)
         graphs[rid] = replace(rows, possible=_possible_rows(resolutions, merges, event))
@@ -478,13 +516,12 @@ async def link_reports(
     return BatchLinked(
         linked=[
             _linked(
-                event,
-                _entities(graphs[rid]) if rid in graphs else mentioned.get(rid, []),
+                r.event,
+                _entities(graphs[r.id]) if r.id in graphs else mentioned.get(r.id, []),
                 now=now,
                 new_id=new_id,
             )
-            for event in events
-            for rid in (str(event.event_id),)
+            for r in reports
         ],
         decided=decided,
     )
