@@ -225,11 +225,12 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
     alerts_topic = app.topic(settings.alerts_topic, value_type=bytes, value_serializer="raw")
     draining = asyncio.Lock()  # one drain at a time in this process: the agent's and the timer's
 
-    async def publish(alert: AlertRaised) -> None:
-        sent = await alerts_topic.send(
+    async def send(alert: AlertRaised) -> Awaitable[object]:
+        """Hand the change to the producer; what it gives completes once Kafka acknowledged
+        it (acks=all)."""
+        return await alerts_topic.send(
             key=alert.fingerprint.encode(), value=alert.model_dump_json().encode()
         )
-        await sent  # Kafka acknowledged it (acks=all)
 
     async def drain_outbox() -> None:
         """Publish every alert change saved and not yet acknowledged: this batch's, older
@@ -246,7 +247,7 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
         )
         async with draining:
             published = await drain_leased(
-                outbox=store, lease=lease, publish=publish, wait_s=settings.alerts_outbox_lease_s
+                outbox=store, lease=lease, send=send, wait_s=settings.alerts_outbox_lease_s
             )
             if published is None:
                 log.warning("alert outbox: another worker held its lease throughout; next sweep")

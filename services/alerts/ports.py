@@ -105,8 +105,8 @@ class AlertOutbox(Protocol):
         """The alert changes saved that Kafka has not acknowledged yet, oldest first."""
         ...
 
-    async def mark_published(self, alert: AlertRaised) -> None:
-        """Take this change of the alert (its event) out of the outbox."""
+    async def mark_published(self, alerts: Sequence[AlertRaised]) -> None:
+        """Take these changes (their events) out of the outbox."""
         ...
 
 

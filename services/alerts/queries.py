@@ -124,9 +124,10 @@ ORDER BY h.at, h.event_id
 LIMIT $limit
 """
 
-# One change out of the outbox, once Kafka acknowledged it.
-MARK_ALERT_PUBLISHED = """
-MATCH (h:AlertHistory {event_id: $event_id})
+# Changes out of the outbox, once Kafka acknowledged them.
+MARK_ALERTS_PUBLISHED = """
+UNWIND $event_ids AS event_id
+MATCH (h:AlertHistory {event_id: event_id})
 REMOVE h.outbox, h.body
 """
 

@@ -153,10 +153,12 @@ class Neo4jAlertStore:
         )
         return [AlertRaised.model_validate_json(r["body"]) for r in records]
 
-    async def mark_published(self, alert: AlertRaised) -> None:
-        """Take this change of the alert (its event) out of the outbox."""
+    async def mark_published(self, alerts: Sequence[AlertRaised]) -> None:
+        """Take these changes (their events) out of the outbox, in one write."""
         await self._driver.execute_query(
-            queries.MARK_ALERT_PUBLISHED, event_id=str(alert.event_id), database_=self._database
+            queries.MARK_ALERTS_PUBLISHED,
+            event_ids=[str(alert.event_id) for alert in alerts],
+            database_=self._database,
         )
 
     async def list_alerts(

@@ -35,7 +35,13 @@ from services.alerts.delivery.webhooks import HttpxPoster
 from services.alerts.outbox import drain_leased
 from services.alerts.ports import HistoryEntry
 from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease
-from tests.support.delivery import LinkedReport, alert_citing, delete, linked_report
+from tests.support.delivery import (
+    LinkedReport,
+    acked_send,
+    alert_citing,
+    delete,
+    linked_report,
+)
 from tests.support.kafka_reading import read_values
 from tests.support.linking import async_driver
 from tests.support.serving import serving
@@ -90,10 +96,8 @@ async def _drainer(
         access=kafka_access(settings, default_user=ALERTS), timeout_s=10, client_id=owner
     )
 
-    async def publish(alert: AlertRaised) -> None:
-        record = (alert.fingerprint.encode(), alert.model_dump_json().encode())
-        await asyncio.to_thread(producer.send_all, outbox, [record])
-        await asyncio.sleep(0.02)  # long enough for the other worker to ask for the lease
+    # A pause after each change, long enough for the other worker to ask for the lease.
+    send = acked_send(producer, outbox, pause_s=0.02)
 
     try:
         async with async_driver(settings) as driver:
@@ -105,7 +109,7 @@ async def _drainer(
                 owner=owner,
                 lease_s=lease_s,
             )
-            return await drain_leased(outbox=store, lease=lease, publish=publish, wait_s=wait_s)
+            return await drain_leased(outbox=store, lease=lease, send=send, wait_s=wait_s)
     finally:
         producer.close()
 

@@ -43,7 +43,7 @@ from services.alerts.main import create_app
 from services.alerts.outbox import publish_unpublished
 from services.alerts.store import Neo4jAlertStore
 from tessera_cli.main import app as cli
-from tests.support.delivery import LinkedReport, alert_citing, delete, linked_report
+from tests.support.delivery import LinkedReport, acked_send, alert_citing, delete, linked_report
 from tests.support.kafka_reading import read_values
 from tests.support.linking import save_alert
 from tests.support.serving import serving
@@ -370,13 +370,9 @@ async def _drain_outbox(settings: InfraSettings, topic: str) -> list[AlertRaised
         auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
     )
 
-    async def publish(alert: AlertRaised) -> None:
-        record = (alert.fingerprint.encode(), alert.model_dump_json().encode())
-        await asyncio.to_thread(producer.send_all, topic, [record])
-
     try:
         store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database, outbox=topic)
-        return await publish_unpublished(outbox=store, publish=publish)
+        return await publish_unpublished(outbox=store, send=acked_send(producer, topic))
     finally:
         await driver.close()
         producer.close()

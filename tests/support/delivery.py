@@ -2,15 +2,18 @@
 
 import asyncio
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from neo4j import AsyncGraphDatabase, Driver
 
+from common.adapters.kafka_publishing import AckedProducer
 from common.settings import InfraSettings
 from schemas.alerts import AlertRaised, AlertStatus, AlertSubject, AlertType, Evidence, Priority
 from schemas.reports import ReportCreate
 from services.alerts import queries as alert_queries
+from services.alerts.outbox import Send
 from services.alerts.ports import HistoryEntry
 from services.alerts.store import Neo4jAlertStore
 from tests.support import queries
@@ -25,6 +28,23 @@ WHERE a.id IN $alert_ids
 OPTIONAL MATCH (a)-[:HAS_HISTORY]->(h:AlertHistory)
 DETACH DELETE a, h
 """
+
+
+async def _acknowledged() -> None:
+    """What a change the producer already saw acknowledged gives."""
+
+
+def acked_send(producer: AckedProducer, topic: str, *, pause_s: float = 0.0) -> Send:
+    """An outbox's send through a test's producer: each change is on the topic (acks=all)
+    before the next is handed over; `pause_s` after each, for another worker to act."""
+
+    async def send(alert: AlertRaised) -> Awaitable[object]:
+        record = (alert.fingerprint.encode(), alert.model_dump_json().encode())
+        await asyncio.to_thread(producer.send_all, topic, [record])
+        await asyncio.sleep(pause_s)
+        return _acknowledged()
+
+    return send
 
 
 @dataclass(frozen=True)

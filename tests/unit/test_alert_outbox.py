@@ -4,6 +4,7 @@ import asyncio
 import socket
 import time
 import uuid
+from collections.abc import Awaitable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from uuid import UUID
@@ -31,6 +32,7 @@ class FakeOutboxStore(FakeAlertStore):
     def __init__(self) -> None:
         super().__init__()
         self.outbox: dict[str, AlertRaised] = {}  # event id -> the change
+        self.marks = 0  # writes that marked changes published
 
     async def save(
         self,
@@ -46,8 +48,10 @@ class FakeOutboxStore(FakeAlertStore):
     async def unpublished(self, *, limit: int) -> list[AlertRaised]:
         return sorted(self.outbox.values(), key=lambda a: (a.updated_at, str(a.event_id)))[:limit]
 
-    async def mark_published(self, alert: AlertRaised) -> None:
-        self.outbox.pop(str(alert.event_id), None)
+    async def mark_published(self, alerts: Sequence[AlertRaised]) -> None:
+        self.marks += 1
+        for alert in alerts:
+            self.outbox.pop(str(alert.event_id), None)
 
 
 class FlakyTopic:
@@ -57,10 +61,20 @@ class FlakyTopic:
         self.down = False
         self.sent: list[AlertRaised] = []
 
-    async def publish(self, alert: AlertRaised) -> None:
+    async def send(self, alert: AlertRaised) -> Awaitable[object]:
         if self.down:
             raise ConnectionError("broker down")
         self.sent.append(alert)
+        return acknowledged()
+
+
+async def acknowledged() -> None:
+    """What a send Kafka acknowledged gives."""
+
+
+async def refused() -> None:
+    """What a send Kafka did not acknowledge gives."""
+    raise ConnectionError("not acknowledged")
 
 
 def _record(store: FakeOutboxStore, reports: int, minutes: int) -> AlertRaised | None:
@@ -75,7 +89,7 @@ def _record(store: FakeOutboxStore, reports: int, minutes: int) -> AlertRaised |
 
 
 def _drain(store: FakeOutboxStore, topic: FlakyTopic) -> list[AlertRaised]:
-    return asyncio.run(publish_unpublished(outbox=store, publish=topic.publish))
+    return asyncio.run(publish_unpublished(outbox=store, send=topic.send))
 
 
 def test_an_alert_whose_send_failed_is_published_by_the_next_drain() -> None:
@@ -120,17 +134,43 @@ def test_a_failed_send_leaves_that_alert_and_the_later_ones_for_the_next_drain()
     )
     sent = 0
 
-    async def fails_second(alert: AlertRaised) -> None:
+    async def fails_second(alert: AlertRaised) -> Awaitable[object]:
         nonlocal sent
         if sent == 1:
             raise ConnectionError("broker down")
         sent += 1
         topic.sent.append(alert)
+        return acknowledged()
 
     with pytest.raises(ConnectionError):
-        asyncio.run(publish_unpublished(outbox=store, publish=fails_second))
+        asyncio.run(publish_unpublished(outbox=store, send=fails_second))
     assert topic.sent == [first]
     assert list(store.outbox.values()) == [second]
+
+
+def test_a_change_kafka_did_not_acknowledge_stays_with_every_later_one() -> None:
+    store, topic = FakeOutboxStore(), FlakyTopic()
+    changes = [_record(store, 3, 0), _record(store, 4, 5), _record(store, 5, 9)]
+    acks = iter([acknowledged(), refused(), acknowledged()])
+
+    async def second_refused(alert: AlertRaised) -> Awaitable[object]:
+        topic.sent.append(alert)
+        return next(acks)
+
+    with pytest.raises(ConnectionError):
+        asyncio.run(publish_unpublished(outbox=store, send=second_refused))
+    # The third was taken, but stays: the next drain sends it again after the second.
+    assert topic.sent == changes
+    assert list(store.outbox.values()) == changes[1:]
+    assert _drain(store, topic) == changes[1:] and not store.outbox
+
+
+def test_a_chunk_of_changes_is_marked_published_in_one_write() -> None:
+    store, topic = FakeOutboxStore(), FlakyTopic()
+    changes = [_record(store, n, n) for n in range(3, 8)]
+    published = asyncio.run(publish_unpublished(outbox=store, send=topic.send, chunk=2))
+    assert published == changes and topic.sent == changes
+    assert store.marks == 3 and not store.outbox
 
 
 def test_each_change_waits_in_the_outbox_once_and_leaves_it_alone() -> None:
@@ -138,7 +178,8 @@ def test_each_change_waits_in_the_outbox_once_and_leaves_it_alone() -> None:
     # already published is not published again.
     created = queries.SAVE_ALERT.split("ON CREATE SET h.")[1].split("MERGE (a)-[:HAS_HISTORY]")[0]
     assert "h.outbox = $outbox" in created and "$body" in created
-    assert "{event_id: $event_id}" in queries.MARK_ALERT_PUBLISHED
+    assert "UNWIND $event_ids AS event_id" in queries.MARK_ALERTS_PUBLISHED
+    assert "{event_id: event_id}" in queries.MARK_ALERTS_PUBLISHED
 
 
 class FakeLease:
@@ -170,14 +211,15 @@ def test_two_workers_draining_at_once_publish_each_change_once_and_in_order() ->
     store, topic, lease = FakeOutboxStore(), FlakyTopic(), FakeLease()
     changes = [_record(store, 3, 0), _record(store, 4, 5), _record(store, 5, 9)]
 
-    async def publish(alert: AlertRaised) -> None:
+    async def send(alert: AlertRaised) -> Awaitable[object]:
         await asyncio.sleep(0.01)  # the other worker asks for the lease meanwhile
         topic.sent.append(alert)
+        return acknowledged()
 
     async def both() -> list[list[AlertRaised] | None]:
         return await asyncio.gather(
             *(
-                drain_leased(outbox=store, lease=lease.of(w), publish=publish, wait_s=5.0)
+                drain_leased(outbox=store, lease=lease.of(w), send=send, wait_s=5.0)
                 for w in ("a", "b")
             )
         )
@@ -192,7 +234,7 @@ def test_a_drain_that_cannot_take_the_lease_in_time_publishes_nothing() -> None:
     _record(store, 3, 0)
     lease.holder = "a worker that is still draining"
     drained = asyncio.run(
-        drain_leased(outbox=store, lease=lease.of("b"), publish=topic.publish, wait_s=0.1)
+        drain_leased(outbox=store, lease=lease.of("b"), send=topic.send, wait_s=0.1)
     )
     assert drained is None and topic.sent == [] and len(store.outbox) == 1
 
@@ -201,12 +243,13 @@ def test_a_drain_that_lost_its_lease_leaves_the_rest_to_the_new_holder() -> None
     store, topic, lease = FakeOutboxStore(), FlakyTopic(), FakeLease()
     first, _ = _record(store, 3, 0), _record(store, 4, 5)
 
-    async def publish(alert: AlertRaised) -> None:
+    async def send(alert: AlertRaised) -> Awaitable[object]:
         topic.sent.append(alert)
         lease.holder = "b"  # a's lease expired while it published; b took it
+        return acknowledged()
 
     drained = asyncio.run(
-        drain_leased(outbox=store, lease=lease.of("a"), publish=publish, wait_s=1.0)
+        drain_leased(outbox=store, lease=lease.of("a"), send=send, wait_s=1.0, chunk=1)
     )
     assert drained == [first] and topic.sent == [first] and lease.holder == "b"
 
