@@ -19,7 +19,12 @@ background (`POST /v1/reports:batch?lane=bulk`, 1,000 a request, as `tessera imp
 while a second set of planted patterns is submitted live, as the baseline's were; it prints
 their p50 and p99 beside the baseline's, the ratio, and how far the import had got.
 
+`--background N` first bulk-writes N reports of another connected population (history: no
+detection), so the services meet a graph that already holds reports, as a deployed one does;
+they are removed at the end.
+
     .venv/bin/python -m bench.latency --rate 200 --duration 120 --wait 900
+    .venv/bin/python -m bench.latency --rate 200 --duration 30 --wait 300 --background 30000
     .venv/bin/python -m bench.latency --bulk 100000 --duration 0
 """
 
@@ -36,7 +41,9 @@ from typing import Any
 import aiohttp
 import httpx
 from kafka import KafkaConsumer, TopicPartition
+from neo4j import Driver
 
+from bench import bulk
 from bench.harness import neo4j_driver, percentile
 from bench.profiling import Profiler
 from common.kafka_access import KafkaAccess
@@ -50,6 +57,7 @@ from tests.support.stack import PrivateStack
 
 SERVICES = ("network-worker", "alerts-worker", "ingest-api")
 IMPORT_BATCH = 1000  # the most ingest takes in one request
+BACKGROUND_BATCH = 2000  # reports a transaction when --background loads
 
 
 class AlertListener:
@@ -260,6 +268,19 @@ def live_beside_bulk(
     ids += bulk_ids
 
 
+def load_background(driver: Driver, population: Population, *, database: str) -> None:
+    """Bulk-write a connected population's reports (no detection: history), so the services
+    meet a graph whose counts the load barely moves. On a graph the run grows from nearly
+    empty, Neo4j plans each statement again as its counts change (bench/RESULTS.md, "The
+    latency bench on a graph that already holds reports")."""
+    written, seconds = bulk.load(
+        driver, bulk.graphs_of(population), database=database, batch=BACKGROUND_BATCH
+    )
+    print(
+        f"background: {written:,} reports bulk-loaded in {seconds:.0f}s before the services start"
+    )
+
+
 def describe(name: str, seconds: list[float]) -> str:
     """p50/p95/p99 of the latencies, in seconds."""
     return (
@@ -284,6 +305,12 @@ def main() -> None:
     )
     parser.add_argument("--profile", action="store_true", help="sample both workers with py-spy")
     parser.add_argument(
+        "--background",
+        type=int,
+        default=0,
+        help="reports bulk-loaded first, as a deployed graph holds them (removed at the end)",
+    )
+    parser.add_argument(
         "--bulk",
         type=int,
         default=0,
@@ -301,7 +328,10 @@ def main() -> None:
     loaded = Population(reports=int(args.rate * args.duration), seed=args.seed + 1, tag=run_tag())
     ids: list[str] = []
     driver = neo4j_driver(settings)
+    background = Population(reports=args.background, seed=args.seed + 5, tag=run_tag())
     try:
+        if args.background:
+            load_background(driver, background, database=settings.neo4j_database)
         with (
             tempfile.TemporaryDirectory(prefix="tessera-bench-latency-") as tmp,
             PrivateStack(settings=settings, workdir=Path(tmp), services=SERVICES) as st,
@@ -398,6 +428,10 @@ def main() -> None:
                 listener.close()
     finally:
         removed = delete_reports(driver, ids, database=settings.neo4j_database)
+        if args.background:
+            removed += delete_reports(
+                driver, bulk.population_report_ids(background), database=settings.neo4j_database
+            )
         print(f"removed {removed} reports and their entities")
         driver.close()
 

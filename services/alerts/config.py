@@ -57,8 +57,9 @@ class Settings(
     alerts_batch_within_s: float = 0.05
     # The live lane's entities examined at a time: the more at once, the more ids each batched
     # statement reads (measured: 16 sent 2,955 entity profiles for 2,000 events, 128 sent 319,
-    # and detected 1.7 times as fast; bench/RESULTS.md).
-    alerts_detection_concurrency: int = 128
+    # and detected 1.7 times as fast; 512 about 1.17 times 128's events a second, and 1,024, a
+    # whole batch's entities, no faster than 512; bench/RESULTS.md).
+    alerts_detection_concurrency: int = 512
     # The bulk lane's: few, since a live batch waits for the bulk entities under way.
     alerts_bulk_detection_concurrency: int = 16
     # The entities examined at a time read each query together, in one statement
