@@ -11,6 +11,8 @@ from datetime import date, datetime
 from typing import Any, Self
 
 from neo4j import READ_ACCESS, AsyncDriver
+from neo4j.exceptions import TransientError
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from services.alerts import queries
 from services.alerts.batched_reads import ROWS, ReadRows, Rows, Run, one_at_a_time
@@ -25,6 +27,8 @@ from services.alerts.shared.episodes import (
 )
 from services.alerts.shared.provenance import UNNAMED, Names, reports_of, traits_of
 from services.alerts.shared.whereabouts import Whereabouts
+
+READ_ATTEMPTS = 4  # a detection read's tries before its batch is tried again
 
 
 def when(value: str | None) -> datetime | None:
@@ -47,6 +51,10 @@ def areas_of(*given: str | None) -> frozenset[str]:
     return frozenset(normalise_area(n) for n in given if n)
 
 
+def _transient(error: BaseException) -> bool:
+    return isinstance(error, TransientError) and error.is_retryable()
+
+
 def runner(driver: AsyncDriver, database: str) -> Run:
     """Runs a detection query on the database and gives its rows. Each query returns them in
     one record, as a list (`RETURN collect({...}) AS rows`): the driver's cost is per record
@@ -57,10 +65,12 @@ def runner(driver: AsyncDriver, database: str) -> Run:
     managed transaction adds a commit and its round trip (measured here: about 40% less of the
     driver's CPU and a third less of Neo4j's a statement; bench/RESULTS.md, "Detection reads as
     auto-commit statements"). It waits for what this process wrote before (the driver's
-    bookmarks, as `execute_query` does). An outage raises, and the caller tries its batch again.
+    bookmarks, as `execute_query` does). A transient error (a read that met data being written
+    at the time: `Neo.TransientError.Transaction.Outdated`) is tried again here, as
+    `execute_query` would; an outage raises, and the caller tries its batch again.
     """
 
-    async def run(query: str, params: dict[str, Any]) -> Rows:
+    async def read(query: str, params: dict[str, Any]) -> Rows:
         async with driver.session(
             database=database,
             default_access_mode=READ_ACCESS,
@@ -70,6 +80,24 @@ def runner(driver: AsyncDriver, database: str) -> Run:
             record = await result.single(strict=True)
         rows: Rows = record[ROWS]
         return rows
+
+    return retrying(read)
+
+
+def retrying(read: Run, *, attempts: int = READ_ATTEMPTS, wait_s: float = 0.05) -> Run:
+    """`read`, tried again on a transient error (up to `attempts` in all, waiting `wait_s`,
+    then twice as long each time); any other error, or the last one, is raised."""
+
+    async def run(query: str, params: dict[str, Any]) -> Rows:
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception(_transient),
+            stop=stop_after_attempt(attempts),
+            wait=wait_exponential(multiplier=wait_s, max=1.0),
+            reraise=True,
+        ):
+            with attempt:
+                return await read(query, params)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     return run
 
