@@ -126,7 +126,9 @@ class Neo4jAlertStore:
                 body=alert.model_dump_json(),
                 evidence_digest=evidence_digest(alert.evidence),
                 anchor_id=anchor_id,
-                report_ids=[str(e.report_id) for e in alert.evidence],
+                # Cited in one order by every save, so two saves citing the same reports take
+                # their locks in the same order and do not deadlock over them.
+                report_ids=sorted({str(e.report_id) for e in alert.evidence}),
                 replaces=str(replaces) if replaces else None,
                 outbox=self._outbox,
                 history={
