@@ -271,8 +271,8 @@ def live_beside_bulk(
 def load_background(driver: Driver, population: Population, *, database: str) -> None:
     """Bulk-write a connected population's reports (no detection: history), so the services
     meet a graph whose counts the load barely moves. On a graph the run grows from nearly
-    empty, Neo4j plans each statement again as its counts change (bench/RESULTS.md, "The
-    latency bench on a graph that already holds reports")."""
+    empty, Neo4j plans each statement again as its counts change (bench/RESULTS.md, "Detection's
+    statements, the outbox, and a graph that already holds reports")."""
     written, seconds = bulk.load(
         driver, bulk.graphs_of(population), database=database, batch=BACKGROUND_BATCH
     )

@@ -11,8 +11,8 @@ nothing.
 
 Several alert workers drain one outbox one at a time: a drain first takes the outbox's lease
 (waiting while another worker drains), renews it before each chunk of changes and stops if it
-lost it,
-and gives it back at the end. A worker that dies holding it holds it only until it expires.
+lost it, and gives it back at the end. A worker that dies holding it holds it only until it
+expires.
 """
 
 import asyncio

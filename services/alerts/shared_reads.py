@@ -62,12 +62,12 @@ def runner(driver: AsyncDriver, database: str) -> Run:
     record's list: bench/RESULTS.md, "One record a statement").
 
     A read is one auto-commit statement in read mode: one message out and its answer, where a
-    managed transaction adds a commit and its round trip (measured here: about 40% less of the
-    driver's CPU and a third less of Neo4j's a statement; bench/RESULTS.md, "Detection reads as
-    auto-commit statements"). It waits for what this process wrote before (the driver's
-    bookmarks, as `execute_query` does). A transient error (a read that met data being written
-    at the time: `Neo.TransientError.Transaction.Outdated`) is tried again here, as
-    `execute_query` would; an outage raises, and the caller tries its batch again.
+    managed transaction adds a commit and its round trip (measured here: about a third less of
+    the driver's CPU and of Neo4j's a statement; bench/RESULTS.md, "Detection's statements, the
+    outbox, and a graph that already holds reports"). It waits for what this process wrote
+    before (the driver's bookmarks, as `execute_query` does). A transient error (a read that met
+    data being written at the time: `Neo.TransientError.Transaction.Outdated`) is tried again
+    here, as `execute_query` would; an outage raises, and the caller tries its batch again.
     """
 
     async def read(query: str, params: dict[str, Any]) -> Rows:
