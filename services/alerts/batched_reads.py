@@ -12,15 +12,21 @@ A query read this way starts with `UNWIND $ids AS for_id` and returns `for_id` w
 its other parameters are the same for every caller it is sent for (calls with other values wait
 for their own statement). Its rows come back in one record, `RETURN collect({...}) AS rows`
 (see `shared_reads.runner`).
+
+A query whose callers each bring parameters of their own (an alert's explaining subgraph: its
+entities and its reports) starts with `UNWIND $requests AS request` instead: each request is a
+map of one caller's parameters, with `for_id` the key the caller named it by (equal keys, equal
+parameters), and each row names that key in `for_id`.
 """
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 IDS = "ids"  # the parameter holding the ids a statement reads
+REQUESTS = "requests"  # the parameter holding each caller's own parameters, when they have any
 FOR_ID = "for_id"  # the column naming the id a row answers
 ROWS = "rows"  # the one column of a statement's one record: its rows, as a list
 TICKS = 3  # turns of the event loop that calls are gathered for before they are sent
@@ -39,6 +45,14 @@ class ReadRows(Protocol):
     async def many(self, query: str, ids: Iterable[str], **shared: Any) -> dict[str, Rows]:
         """The rows `query` returns for each of `ids` (every id a key, [] when it has none)."""
         ...
+
+    async def request(self, query: str, key: str, own: Mapping[str, Any], **shared: Any) -> Rows:
+        """The rows `query` returns for one caller's own parameters, named by `key`."""
+        ...
+
+
+def _requests(own: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [{**params, FOR_ID: key} for key, params in own.items()]
 
 
 def _by_id(ids: Iterable[str], rows: Rows) -> dict[str, Rows]:
@@ -59,6 +73,9 @@ class _Alone:
         unique = list(dict.fromkeys(ids))
         return _by_id(unique, await self._run(query, {**shared, IDS: unique}) if unique else [])
 
+    async def request(self, query: str, key: str, own: Mapping[str, Any], **shared: Any) -> Rows:
+        return await self._run(query, {**shared, IDS: [key], REQUESTS: _requests({key: own})})
+
 
 def one_at_a_time(run: Run) -> ReadRows:
     """Each call its own statement, over its ids (a detection run on its own)."""
@@ -70,6 +87,7 @@ class _Waiting:
     query: str
     shared: dict[str, Any]
     callers: dict[str, asyncio.Future[Rows]] = field(default_factory=dict)
+    own: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # per caller, if any
 
 
 class BatchedReads:
@@ -96,7 +114,18 @@ class BatchedReads:
         rows = await asyncio.shield(asyncio.gather(*futures.values()))
         return dict(zip(futures, rows, strict=True))
 
-    def _future(self, query: str, entity_id: str, shared: dict[str, Any]) -> asyncio.Future[Rows]:
+    async def request(self, query: str, key: str, own: Mapping[str, Any], **shared: Any) -> Rows:
+        """The rows `query` returns for one caller's own parameters (named by `key`), read with
+        the other callers' requests."""
+        return await asyncio.shield(self._future(query, key, shared, own))
+
+    def _future(
+        self,
+        query: str,
+        entity_id: str,
+        shared: dict[str, Any],
+        own: Mapping[str, Any] | None = None,
+    ) -> asyncio.Future[Rows]:
         key = (query, json.dumps(shared, sort_keys=True, default=str))
         waiting = self._waiting.setdefault(key, _Waiting(query, shared))
         future = waiting.callers.get(entity_id)
@@ -104,6 +133,8 @@ class BatchedReads:
             future = asyncio.get_running_loop().create_future()
             future.add_done_callback(_retrieved)
             waiting.callers[entity_id] = future
+            if own is not None:
+                waiting.own[entity_id] = own
         self.asked += 1
         self._arm()
         return future
@@ -127,7 +158,10 @@ class BatchedReads:
     async def _send(self, waiting: _Waiting) -> None:
         self.sent += 1
         try:
-            rows = await self._run(waiting.query, {**waiting.shared, IDS: list(waiting.callers)})
+            params = {**waiting.shared, IDS: list(waiting.callers)}
+            if waiting.own:
+                params[REQUESTS] = _requests(waiting.own)
+            rows = await self._run(waiting.query, params)
         except asyncio.CancelledError:
             for future in waiting.callers.values():
                 future.cancel()

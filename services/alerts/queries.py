@@ -2,8 +2,9 @@
 
 # The alert holding the fingerprint's one open place (migration 011), if any.
 GET_OPEN_ALERT = """
-MATCH (a:Alert {open_fingerprint: $fingerprint})
-RETURN a.body AS body
+UNWIND $ids AS for_id
+MATCH (a:Alert {open_fingerprint: for_id})
+RETURN collect({for_id: for_id, body: a.body}) AS rows
 """
 
 # What the store holds of a fingerprint, in one read: whether an alert with it is open, with the
@@ -24,38 +25,41 @@ RETURN collect({for_id: for_id, has_open: o IS NOT NULL, digest: o.evidence_dige
                 closed_body: closed_body, closed_at: closed_at}) AS rows
 """
 
-# The explaining subgraph and who may see each cited report, in one statement (a new alert's
-# save reads it once): the subgraph's nodes named as the latest cited report (never a retracted
-# one) names each entity, else by its kind; its links only what the cited reports state;
-# `visibility` the audiences of each cited report found, in the order of $report_ids.
+# The explaining subgraph and who may see each cited report, in one statement for every alert a
+# batch's detections save (`batched_reads.py`: each request its entity_ids and report_ids): the
+# subgraph's nodes named as the latest cited report (never a retracted one) names each entity,
+# else by its kind; its links only what the cited reports state; `visibility` the audiences of
+# each cited report found, in the order of the request's report_ids.
 EXPLAIN_SUBGRAPH = """
-CALL () {
+UNWIND $requests AS request
+CALL (request) {
   MATCH (n:Entity)
-  WHERE n.id IN $entity_ids
-  CALL (n) {
+  WHERE n.id IN request.entity_ids
+  CALL (n, request) {
     OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(n)
-    WHERE r.id IN $report_ids AND NOT coalesce(r.retracted, false) AND m.name IS NOT NULL
+    WHERE r.id IN request.report_ids AND NOT coalesce(r.retracted, false) AND m.name IS NOT NULL
     WITH m ORDER BY r.observed_at DESC, r.id DESC
     RETURN collect(m.name) AS names
   }
   WITH n, names ORDER BY n.id
   RETURN collect({id: n.id, kind: n.kind, label: coalesce(names[0], n.kind)}) AS nodes
 }
-CALL () {
+CALL (request) {
   MATCH (a:Entity)-[l]->(b:Entity)
-  WHERE a.id IN $entity_ids AND b.id IN $entity_ids
-  WITH a, b, l, [x IN l.report_ids WHERE x IN $report_ids] AS cited
+  WHERE a.id IN request.entity_ids AND b.id IN request.entity_ids
+  WITH a, b, l, [x IN l.report_ids WHERE x IN request.report_ids] AS cited
   WHERE size(cited) > 0
   WITH a, b, l, cited ORDER BY a.id, b.id, type(l)
   RETURN collect({source: a.id, target: b.id, type: type(l), report_ids: cited}) AS edges
 }
-CALL () {
-  UNWIND range(0, size($report_ids) - 1) AS i
-  MATCH (r:Report {id: $report_ids[i]})
+CALL (request) {
+  UNWIND range(0, size(request.report_ids) - 1) AS i
+  MATCH (r:Report {id: request.report_ids[i]})
   WITH i, r ORDER BY i
   RETURN collect(coalesce(r.audiences, ['all'])) AS visibility
 }
-RETURN nodes, edges, visibility
+RETURN collect({for_id: request.for_id, nodes: nodes, edges: edges, visibility: visibility})
+       AS rows
 """
 
 # One open alert per fingerprint, whatever runs at the same time: a new alert takes its

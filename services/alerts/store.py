@@ -1,6 +1,8 @@
 """Neo4j adapters of the alert service: the alert store and its outbox lease (each pattern's
 graph reads are in its folder under `patterns/`)."""
 
+import hashlib
+import json
 import time
 from collections.abc import Sequence
 from datetime import datetime
@@ -64,11 +66,10 @@ class Neo4jAlertStore:
         )
 
     async def open_alert(self, fingerprint: str) -> AlertRaised | None:
-        """The alert with this fingerprint that is not closed, if any."""
-        records, _, _ = await self._driver.execute_query(
-            queries.GET_OPEN_ALERT, fingerprint=fingerprint, database_=self._database
-        )
-        return AlertRaised.model_validate_json(records[0]["body"]) if records else None
+        """The alert with this fingerprint that is not closed, if any (read with the batch's
+        other alerts, given `reads`)."""
+        rows = await self._reads(queries.GET_OPEN_ALERT, fingerprint)
+        return AlertRaised.model_validate_json(rows[0]["body"]) if rows else None
 
     async def open_alerts_citing(self, report_id: str) -> list[tuple[AlertRaised, list[str]]]:
         """Alerts not closed that cite the report, each with the entities it is about."""
@@ -81,16 +82,14 @@ class Neo4jAlertStore:
 
     async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Explanation:
         """The entities and the links among them that the reports state, and per report the
-        audiences that may see it."""
-        records, _, _ = await self._driver.execute_query(
-            queries.EXPLAIN_SUBGRAPH,
-            entity_ids=entity_ids,
-            report_ids=report_ids,
-            database_=self._database,
-        )
-        nodes, edges = records[0]["nodes"], records[0]["edges"]
+        audiences that may see it (read with the batch's other alerts, given `reads`)."""
+        own = {"entity_ids": entity_ids, "report_ids": report_ids}
+        key = hashlib.sha256(json.dumps(own).encode()).hexdigest()
+        (row,) = await self._reads.request(queries.EXPLAIN_SUBGRAPH, key, own)
         subgraph = Subgraph(
-            nodes=tuple(SubgraphNode(id=r["id"], kind=r["kind"], label=r["label"]) for r in nodes),
+            nodes=tuple(
+                SubgraphNode(id=r["id"], kind=r["kind"], label=r["label"]) for r in row["nodes"]
+            ),
             edges=tuple(
                 SubgraphEdge(
                     source=r["source"],
@@ -98,10 +97,10 @@ class Neo4jAlertStore:
                     type=r["type"],
                     report_ids=tuple(r["report_ids"]),
                 )
-                for r in edges
+                for r in row["edges"]
             ),
         )
-        visibility = tuple(tuple(audiences) for audiences in records[0]["visibility"])
+        visibility = tuple(tuple(audiences) for audiences in row["visibility"])
         return Explanation(subgraph=subgraph, visibility=visibility)
 
     async def save(

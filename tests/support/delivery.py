@@ -70,13 +70,14 @@ def linked_report(
     linked = link_events(settings, [event])
     place = next(e.id for e in linked[0].entities if e.kind == "location")
     records, _, _ = driver.execute_query(
-        alert_queries.EXPLAIN_SUBGRAPH, entity_ids=[], report_ids=[str(event.event_id)]
+        alert_queries.EXPLAIN_SUBGRAPH,
+        requests=[{"for_id": "one", "entity_ids": [], "report_ids": [str(event.event_id)]}],
     )
     return LinkedReport(
         id=str(event.event_id),
         place_id=place,
         observed_at=event.report.observed_at,
-        audiences=tuple(records[0]["visibility"][0]),
+        audiences=tuple(records[0]["rows"][0]["visibility"][0]),
     )
 
 

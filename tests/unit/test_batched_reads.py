@@ -5,10 +5,18 @@ from typing import Any
 
 import pytest
 
-from services.alerts.batched_reads import FOR_ID, IDS, BatchedReads, Rows, one_at_a_time
+from services.alerts.batched_reads import (
+    FOR_ID,
+    IDS,
+    REQUESTS,
+    BatchedReads,
+    Rows,
+    one_at_a_time,
+)
 
 PLACE = "UNWIND $ids AS for_id MATCH (l:Location {id: for_id}) RETURN for_id, l.id AS id"
 PEOPLE = "UNWIND $ids AS for_id MATCH (p:Person {id: for_id}) RETURN for_id, p.id AS id"
+EXPLAIN = "UNWIND $requests AS request RETURN request.for_id AS for_id, request.ids AS ids"
 
 
 class FakeGraph:
@@ -172,3 +180,53 @@ def test_alone_many_ids_are_one_statement_and_every_id_has_an_answer() -> None:
     assert sorted(found) == ["location:a", "location:b"]
     assert all(len(rows) == 2 for rows in found.values())
     assert none == {}
+
+
+async def _echo_requests(query: str, params: dict[str, Any]) -> Rows:
+    await asyncio.sleep(0)
+    return [{FOR_ID: r[FOR_ID], "ids": r["ids"]} for r in reversed(params[REQUESTS])]
+
+
+def test_requests_with_parameters_of_their_own_are_one_statement() -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def run(query: str, params: dict[str, Any]) -> Rows:
+        sent.append(params)
+        return await _echo_requests(query, params)
+
+    reads = BatchedReads(run)
+
+    async def scenario() -> tuple[Rows, Rows, Rows]:
+        return await asyncio.gather(
+            reads.request(EXPLAIN, "a", {"ids": ["person:1"]}),
+            reads.request(EXPLAIN, "b", {"ids": ["person:2", "location:3"]}),
+            reads.request(EXPLAIN, "a", {"ids": ["person:1"]}),  # the same request again
+        )
+
+    answers = asyncio.run(scenario())
+
+    assert len(sent) == 1
+    assert sent[0][REQUESTS] == [
+        {"ids": ["person:1"], FOR_ID: "a"},
+        {"ids": ["person:2", "location:3"], FOR_ID: "b"},
+    ]
+    assert [[r["ids"] for r in rows] for rows in answers] == [
+        [["person:1"]],
+        [["person:2", "location:3"]],
+        [["person:1"]],
+    ]
+
+
+def test_alone_a_request_is_its_own_statement() -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def run(query: str, params: dict[str, Any]) -> Rows:
+        sent.append(params)
+        return await _echo_requests(query, params)
+
+    reads = one_at_a_time(run)
+
+    rows = asyncio.run(reads.request(EXPLAIN, "a", {"ids": ["person:1"]}))
+
+    assert [p[REQUESTS] for p in sent] == [[{"ids": ["person:1"], FOR_ID: "a"}]]
+    assert rows == [{FOR_ID: "a", "ids": ["person:1"]}]
