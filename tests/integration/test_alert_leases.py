@@ -27,7 +27,7 @@ from schemas.alerts import AlertRaised
 from services.alerts.audited import AuditedDeliveries
 from services.alerts.config import Settings
 from services.alerts.delivery import queries as delivery_queries
-from services.alerts.delivery.notify import RetryPolicy, deliver, enqueue_alert
+from services.alerts.delivery.notify import RetryPolicy, deliver, enqueue_alerts
 from services.alerts.delivery.ports import DeliveryJob, JobStatus, Subscription
 from services.alerts.delivery.sealing import secret_box
 from services.alerts.delivery.store import Neo4jWebhookStore
@@ -291,7 +291,7 @@ def test_two_workers_holding_the_same_jobs_send_each_once(
             jobs = [
                 job
                 for alert in alerts
-                for job in await enqueue_alert(alert=alert, store=a, now=datetime.now(UTC))
+                for job in await enqueue_alerts(alerts=[alert], store=a, now=datetime.now(UTC))
             ]
             assert len(jobs) == len(alerts)
             again = await b.pending()
@@ -316,7 +316,7 @@ def test_a_dead_workers_job_is_sent_by_another_once_its_lease_expires(
     async def scenario() -> tuple[JobStatus, list[DeliveryJob], list[DeliveryJob], JobStatus]:
         async with async_driver(settings) as driver, _worker(settings) as worker:
             dead = _store(driver, settings, hook, owner="worker-that-died", lease_s=1.5)
-            [job] = await enqueue_alert(alert=alert, store=dead, now=datetime.now(UTC))
+            [job] = await enqueue_alerts(alerts=[alert], store=dead, now=datetime.now(UTC))
             assert await dead.claim(job) == 0  # claimed, then the worker died before sending
             other = _store(driver, settings, hook, owner="worker-b")
             while_held = await _deliver(job, other, worker)

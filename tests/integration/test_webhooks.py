@@ -34,7 +34,7 @@ from schemas.alerts import AlertChange, AlertRaised, AlertStatus
 from services.alerts.audited import AuditedDeliveries
 from services.alerts.config import Settings
 from services.alerts.delivery import queries as delivery_queries
-from services.alerts.delivery.notify import RetryPolicy, deliver, enqueue_alert, verify
+from services.alerts.delivery.notify import RetryPolicy, deliver, enqueue_alerts, verify
 from services.alerts.delivery.ports import DeliveryJob, JobStatus, Subscription
 from services.alerts.delivery.sealing import SecretBox, secret_box
 from services.alerts.delivery.store import Neo4jWebhookStore
@@ -173,7 +173,7 @@ async def _run(
     try:
         async with httpx.AsyncClient(timeout=5.0) as client:
             for alert in alerts:
-                jobs = await enqueue_alert(alert=alert, store=store, now=datetime.now(UTC))
+                jobs = await enqueue_alerts(alerts=[alert], store=store, now=datetime.now(UTC))
                 results.append(
                     [
                         (job.subscription.id, await _deliver(job, store, client, audit))

@@ -22,6 +22,7 @@ from services.alerts.delivery.notify import (
     Dispatcher,
     RetryPolicy,
     deliver,
+    enqueue_alerts,
     headers,
     sign,
     subscribers,
@@ -163,6 +164,57 @@ def test_only_active_subscriptions_allowed_to_see_the_alert_receive_it() -> None
     ]
     assert [s.id for s in subscribers(restricted, subs)] == ["police"]
     assert [s.id for s in subscribers(_alert(("all",)), subs)] == ["police", "other"]
+
+
+class FakeJobs:
+    """Subscriptions and the jobs kept for them; counts the reads of the subscriptions."""
+
+    def __init__(self, subscriptions: list[Subscription]) -> None:
+        self.subscriptions = subscriptions
+        self.reads = 0
+        self.kept: list[tuple[str, str]] = []
+
+    async def active_subscriptions(self) -> list[Subscription]:
+        self.reads += 1
+        return self.subscriptions
+
+    async def enqueue(self, jobs: Sequence[DeliveryJob], *, at: datetime) -> list[DeliveryJob]:
+        self.kept.extend((j.event_id, j.subscription.id) for j in jobs)
+        return list(jobs)
+
+    async def pending(self) -> list[DeliveryJob]:
+        return []
+
+    async def claim(self, job: DeliveryJob) -> int | None:
+        return 0
+
+    async def record_attempt(self, attempt: Attempt, *, settles: JobStatus | None) -> None:
+        return None
+
+
+def test_a_batch_of_alerts_reads_the_subscriptions_once_and_keeps_only_allowed_jobs() -> None:
+    store = FakeJobs(
+        [_subscription(sid="police"), _subscription("Synthetic Other Force", sid="other")]
+    )
+    open_to_all = _alert(("all",), i=1)
+    restricted = _alert(("agency:Synthetic Home A", "agency:Synthetic Police"), i=2)
+
+    jobs = asyncio.run(enqueue_alerts(alerts=[open_to_all, restricted], store=store, now=NOW))
+
+    assert store.reads == 1
+    assert [(j.event_id, j.subscription.id) for j in jobs] == [
+        (str(open_to_all.event_id), "police"),
+        (str(open_to_all.event_id), "other"),
+        (str(restricted.event_id), "police"),
+    ]
+    assert jobs[0].body == open_to_all.model_dump_json().encode()
+    assert jobs[2].body == restricted.model_dump_json().encode()
+
+
+def test_no_alerts_read_nothing() -> None:
+    store = FakeJobs([_subscription()])
+    assert asyncio.run(enqueue_alerts(alerts=[], store=store, now=NOW)) == []
+    assert store.reads == 0
 
 
 # ---- webhook delivery

@@ -102,16 +102,23 @@ def subscribers(alert: AlertRaised, subscriptions: Sequence[Subscription]) -> li
     ]
 
 
-async def enqueue_alert(
-    *, alert: AlertRaised, store: WebhookStore, now: datetime
+async def enqueue_alerts(
+    *, alerts: Sequence[AlertRaised], store: WebhookStore, now: datetime
 ) -> list[DeliveryJob]:
-    """Keep a job for every subscription that may see the alert; return the pending ones."""
-    body = alert.model_dump_json().encode()
+    """Keep a job for every subscription that may see each alert (the subscriptions read once
+    for all of them); return the pending ones, in the alerts' order."""
+    if not alerts:
+        return []
+    subscriptions = await store.active_subscriptions()
     jobs = [
         DeliveryJob(
-            subscription=s, event_id=str(alert.event_id), alert_id=str(alert.alert_id), body=body
+            subscription=s,
+            event_id=str(alert.event_id),
+            alert_id=str(alert.alert_id),
+            body=alert.model_dump_json().encode(),
         )
-        for s in subscribers(alert, await store.active_subscriptions())
+        for alert in alerts
+        for s in subscribers(alert, subscriptions)
     ]
     return await store.enqueue(jobs, at=now) if jobs else []
 

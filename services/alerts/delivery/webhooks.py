@@ -23,7 +23,7 @@ from schemas.alerts import AlertRaised
 from services.alerts.audited import AuditedDeliveries
 from services.alerts.config import Settings
 from services.alerts.delivery.destinations import refusal
-from services.alerts.delivery.notify import Dispatcher, RetryPolicy, deliver, enqueue_alert
+from services.alerts.delivery.notify import Dispatcher, RetryPolicy, deliver, enqueue_alerts
 from services.alerts.delivery.ports import DeliveryJob, JobStatus, PostResult
 from services.alerts.delivery.sealing import secret_box
 from services.alerts.delivery.store import UNAVAILABLE, Neo4jWebhookStore
@@ -148,7 +148,7 @@ class WebhookService(faust.Service):
 
 
 async def _enqueue_with_retry(
-    alert: AlertRaised, service: WebhookService, settings: Settings
+    alerts: list[AlertRaised], service: WebhookService, settings: Settings
 ) -> list[DeliveryJob]:
     """Retry outages for as long as they last, so no event's jobs are lost; log a genuine bug."""
     try:
@@ -159,11 +159,13 @@ async def _enqueue_with_retry(
             reraise=True,
         ):
             with attempt:
-                return await enqueue_alert(
-                    alert=alert, store=service.store(), now=datetime.now(UTC)
+                return await enqueue_alerts(
+                    alerts=alerts, store=service.store(), now=datetime.now(UTC)
                 )
     except Exception:
-        log.exception("webhook jobs for alert event %s not kept", alert.event_id)
+        log.exception(
+            "webhook jobs for alert events %s not kept", [str(a.event_id) for a in alerts]
+        )
     return []
 
 
@@ -178,12 +180,15 @@ def register_webhook_agent(
 
     @app.agent(alerts_topic)
     async def deliver_webhooks(stream: faust.StreamT[bytes]) -> None:
-        """Keep a job for each subscription allowed to see the alert, then hand it on."""
-        async for value in stream:
-            try:
-                alert = AlertRaised.model_validate_json(value)
-            except ValidationError as error:
-                log.error("unreadable alert event skipped: %s", field_errors(error))
-                continue
-            for job in await _enqueue_with_retry(alert, service, settings):
+        """Keep a job for each subscription allowed to see each alert of a batch (the
+        subscriptions read once a batch), then hand the jobs on."""
+        batches = stream.take(settings.alerts_batch_size, within=settings.alerts_batch_within_s)
+        async for values in batches:
+            alerts = []
+            for value in values:
+                try:
+                    alerts.append(AlertRaised.model_validate_json(value))
+                except ValidationError as error:
+                    log.error("unreadable alert event skipped: %s", field_errors(error))
+            for job in await _enqueue_with_retry(alerts, service, settings):
                 service.submit(job)
