@@ -10,7 +10,8 @@ every round raises them again. Rounds: one worker as detection was before batche
 entity's reads statements of their own, four entities at a time, 100 events a batch), then one
 worker, two workers, one worker again, so a drift of the machine shows. Two ratios, each against
 a baseline measured in the same run on the same graph: one worker now against one as before, and
-two workers against the mean of the one-worker rounds.
+two workers against the mean of the one-worker rounds; each from the workers' start, and once
+they were running (from the first commit of the group: start-up, a few seconds, left out).
 
     .venv/bin/python -m bench.alert_workers --reports 2000
 """
@@ -19,6 +20,7 @@ import argparse
 import os
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from kafka import KafkaAdminClient, KafkaProducer
@@ -57,16 +59,35 @@ def _publish(stack: PrivateStack, population: Population) -> list[str]:
     return ids
 
 
-def _drain(stack: PrivateStack, group: str, topic: str, *, total: int, label: str) -> float:
-    """Seconds until the group has handled every message of the topic, with a progress bar."""
+@dataclass(frozen=True)
+class Drained:
+    """How a group worked through a topic: seconds in all, and from the first commit seen."""
+
+    seconds: float
+    first_commit_s: float  # when the first handled events were seen committed
+    after_first: int  # events handled after that
+
+    @property
+    def running_rate(self) -> float:
+        """Events a second once the workers were running (their start-up left out)."""
+        return self.after_first / max(self.seconds - self.first_commit_s, 1e-9)
+
+
+def _drain(stack: PrivateStack, group: str, topic: str, *, total: int, label: str) -> Drained:
+    """How long until the group has handled every message of the topic, with a progress bar."""
     access = admin_access(stack.settings)
     began = time.monotonic()
+    first: tuple[float, int] | None = None
     with Progress(transient=True) as progress:
         task = progress.add_task(label, total=total)
         while (lag := group_lag(access, group, topic)) > 0:
+            if first is None and lag < total:
+                first = (time.monotonic() - began, lag)
             progress.update(task, completed=total - lag)
             time.sleep(POLL_S)
-    return time.monotonic() - began
+    seconds = time.monotonic() - began
+    first_s, left = first or (seconds, 0)
+    return Drained(seconds=seconds, first_commit_s=first_s, after_first=left)
 
 
 def _forget_group(stack: PrivateStack, group: str, *, events: int) -> None:
@@ -108,9 +129,17 @@ AS_BEFORE = {
 ROUNDS: tuple[tuple[int, dict[str, str]], ...] = ((1, AS_BEFORE), (1, {}), (2, {}), (1, {}))
 
 
+@dataclass(frozen=True)
+class Rates:
+    """A round's events a second: from the workers' start, and once they were running."""
+
+    whole: float
+    running: float
+
+
 def _round(
     stack: PrivateStack, number: int, workers: int, *, events: int, env: dict[str, str]
-) -> float:
+) -> Rates:
     """Start `workers` alert workers (with `env`) in the run's group, which has committed
     nothing; events a second until they examined every event."""
     group = stack.groups["alerts"]
@@ -121,7 +150,7 @@ def _round(
     began = time.monotonic()
     for name in names:
         stack.start_service("alerts-worker", instance=name, wait=False, env=env)
-    took = _drain(
+    drained = _drain(
         stack,
         group,
         stack.topics["linked"],
@@ -139,7 +168,9 @@ def _round(
     print(
         f"  round {number}: {workers} worker(s){' as before' if env else ''}: "
         f"{events:,} linked events in {elapsed:.1f} s "
-        f"({events / elapsed:.1f} a second; {took:.1f} s after the first start)"
+        f"({events / elapsed:.1f} a second; {drained.seconds:.1f} s after the first start); "
+        f"once running (from the first commit, {drained.first_commit_s:.1f} s in): "
+        f"{drained.running_rate:.1f} a second"
     )
     cores = os.cpu_count() or 1
     print(
@@ -147,7 +178,29 @@ def _round(
         + ", ".join(f"{name} {seconds:.0f}" for name, seconds in used.items())
         + f" (of {cores} cores x {elapsed:.0f} s = {cores * elapsed:.0f})"
     )
-    return events / elapsed
+    return Rates(whole=events / elapsed, running=drained.running_rate)
+
+
+def _ratios(rates: list[tuple[int, bool, Rates]], measure: str) -> None:
+    """Print one worker now against as before, and two against one, by one measure."""
+
+    def pick(r: Rates) -> float:
+        return r.whole if measure == "whole" else r.running
+
+    before = next(pick(rate) for _, as_before, rate in rates if as_before)
+    one = [pick(rate) for workers, as_before, rate in rates if workers == 1 and not as_before]
+    two = [pick(rate) for workers, _, rate in rates if workers == 2]
+    baseline = sum(one) / len(one)
+    how = "from the start" if measure == "whole" else "once running"
+    print(
+        f"one alert worker now / as before ({how}): {baseline / before:.2f} "
+        f"({baseline:.1f} events a second against {before:.1f})"
+    )
+    print(
+        f"two alert workers / one ({how}): {two[0] / baseline:.2f} "
+        f"(two: {two[0]:.1f} events a second; one: {baseline:.1f}, the mean of "
+        f"{', '.join(f'{r:.1f}' for r in one)})"
+    )
 
 
 def main() -> None:
@@ -172,32 +225,21 @@ def main() -> None:
                 stack.topics["reports"],
                 total=len(ids),
                 label="linking",
-            )
+            ).seconds
             events = topic_end(admin_access(settings), stack.topics["linked"])
             print(
                 f"{len(ids):,} reports (connected population, seed {args.seed}) linked in "
                 f"{linked:.1f} s; {events:,} linked events wait for the alert workers"
             )
-            rates: list[tuple[int, bool, float]] = []
+            rates: list[tuple[int, bool, Rates]] = []
             for number, (workers, env) in enumerate(ROUNDS, start=1):
                 driver.execute_query(
                     queries.DELETE_ALERTS_CITING, report_ids=ids, database_=settings.neo4j_database
                 )
                 rate = _round(stack, number, workers, events=events, env=env)
                 rates.append((workers, bool(env), rate))
-            before = next(rate for _, as_before, rate in rates if as_before)
-            one = [rate for workers, as_before, rate in rates if workers == 1 and not as_before]
-            two = [rate for workers, _, rate in rates if workers == 2]
-            baseline = sum(one) / len(one)
-            print(
-                f"one alert worker now / as before: {baseline / before:.2f} "
-                f"({baseline:.1f} events a second against {before:.1f})"
-            )
-            print(
-                f"two alert workers / one: {two[0] / baseline:.2f} "
-                f"(two: {two[0]:.1f} events a second; one: {baseline:.1f}, the mean of "
-                f"{', '.join(f'{r:.1f}' for r in one)})"
-            )
+            _ratios(rates, "whole")
+            _ratios(rates, "running")
         finally:
             stack.stop()
             removed = delete_reports(driver, ids, database=settings.neo4j_database)
