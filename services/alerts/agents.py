@@ -4,6 +4,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 from uuid import uuid4
 
 import faust
@@ -25,8 +26,9 @@ from services.alerts.detection import Context, detect
 from services.alerts.lifecycle import record_alert, withdraw_evidence
 from services.alerts.outbox import drain_leased
 from services.alerts.ports import AlertChanged
+from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.shared_reads import runner
-from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease
+from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease, writer
 
 log = logging.getLogger(__name__)
 # Messages of the bulk linked topic the worker holds in memory before it pauses fetching them.
@@ -57,15 +59,18 @@ async def _detect(
     the retry into a second alert; any other error loses that entity only, logged.
     """
     # The entities examined together read each query in one statement (`batched_reads.py`),
-    # with the windows of one time of detection, so that their reads are alike; the alert
-    # store reads the state of their alerts' fingerprints together too.
+    # with the windows of one time of detection, so that their reads are alike. Then the alerts
+    # they found are recorded together: the state of their fingerprints, their open alerts and
+    # their explaining subgraphs are read in one statement each, and they are saved in one.
     run = runner(neo4j.driver, settings.neo4j_database)
     reads = BatchedReads(run) if settings.alerts_read_together else None
+    saves = BatchedReads(writer(neo4j.driver, settings.neo4j_database))
     alerts = Neo4jAlertStore(
         driver=neo4j.driver,
         database=settings.neo4j_database,
         outbox=settings.alerts_topic,
         reads=reads,
+        writes=saves if settings.alerts_read_together else None,
     )
     cool_down = timedelta(days=settings.alerts_cool_down_days)
     raised: dict[str, AlertRaised] = {}
@@ -82,7 +87,7 @@ async def _detect(
     slots = asyncio.Semaphore(concurrency)
     detected_at = datetime.now(UTC)
 
-    async def around(kind: EntityKind, entity_id: str) -> list[AlertRaised]:
+    async def around(kind: EntityKind, entity_id: str) -> list[AlertCandidate]:
         async with slots:
             # The bulk lane gives way to live work before each entity. Inside the slot, so at
             # most the entities already under way are examined while live work waits.
@@ -94,58 +99,78 @@ async def _detect(
                 now=detected_at,
                 reads=reads,
             )
-            found = []
-            for candidate in await detect(kind, entity_id, ctx):
-                alert = await record_alert(
-                    candidate=candidate,
-                    store=alerts,
-                    now=datetime.now(UTC),
-                    new_id=uuid4,
-                    cool_down=cool_down,
-                )
-                if alert is not None:
-                    found.append(alert)
-            return found
+            return await detect(kind, entity_id, ctx)
 
-    for found in await around_each(entities, around):
-        for alert in found:
+    async def record(candidate: AlertCandidate) -> list[AlertRaised]:
+        async with slots:
+            alert = await record_alert(
+                candidate=candidate,
+                store=alerts,
+                now=datetime.now(UTC),
+                new_id=uuid4,
+                cool_down=cool_down,
+            )
+        return [alert] if alert is not None else []
+
+    found = [c for candidates in await around_each(entities, around) for c in candidates]
+    for changed in await each_isolated(found, record, what=_recording):
+        for alert in changed:
             raised[alert.fingerprint] = alert
     if reads is not None:
         log.info(
-            "examined %d entities: %d reads in %d statements",
+            "examined %d entities: %d reads in %d statements; %d saves in %d",
             len(entities),
             reads.asked,
             reads.sent,
+            saves.asked,
+            saves.sent,
         )
     return list(raised.values())
 
 
-Around = Callable[[EntityKind, str], Awaitable[list[AlertRaised]]]
+def _recording(candidate: AlertCandidate) -> str:
+    return f"recording a {candidate.type.value} alert on {loggable_id(candidate.anchor_id)}"
 
 
-async def around_each(
-    entities: list[tuple[EntityKind, str]], around: Around
-) -> list[list[AlertRaised]]:
-    """Run `around` for every entity together: a retryable error cancels the rest and is
-    raised (the batch is tried again); any other error is logged and loses that entity only."""
+T = TypeVar("T")
+R = TypeVar("R")
 
-    async def isolated(kind: EntityKind, entity_id: str) -> list[AlertRaised]:
+
+async def each_isolated(
+    items: list[T], work: Callable[[T], Awaitable[list[R]]], *, what: Callable[[T], str]
+) -> list[list[R]]:
+    """Run `work` for every item together: a retryable error cancels the rest and is raised
+    (the batch is tried again); any other error is logged and loses that item only."""
+
+    async def isolated(item: T) -> list[R]:
         try:
-            return await around(kind, entity_id)
+            return await work(item)
         except RETRYABLE:
             raise
         except Exception:
-            log.exception(
-                "detection failed around %s; its alerts are skipped", loggable_id(entity_id)
-            )
+            log.exception("%s failed; its alerts are skipped", what(item))
             return []
 
     try:
         async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(isolated(kind, eid)) for kind, eid in entities]
+            tasks = [group.create_task(isolated(item)) for item in items]
     except* RETRYABLE as errors:
         raise errors.exceptions[0] from None
     return [task.result() for task in tasks]
+
+
+Around = Callable[[EntityKind, str], Awaitable[list[R]]]
+
+
+async def around_each(entities: list[tuple[EntityKind, str]], around: Around[R]) -> list[list[R]]:
+    """Run `around` for every entity together, each isolated (`each_isolated`)."""
+
+    async def one(entity: tuple[EntityKind, str]) -> list[R]:
+        return await around(*entity)
+
+    return await each_isolated(
+        entities, one, what=lambda entity: f"detection around {loggable_id(entity[1])}"
+    )
 
 
 async def _recheck_retracted(

@@ -67,54 +67,67 @@ RETURN collect({for_id: request.for_id, nodes: nodes, edges: edges, visibility: 
 # it at the same moment and then finds that writer's alert; that is not this alert, so nothing is
 # written (AlertChanged: record_alert reads the open alert and updates it instead). A change to an
 # alert finds it by id; closing it gives the place up.
-# Optimistic: the change is saved only over the version it was made from ($replaces, null for a
+# Optimistic: the change is saved only over the version it was made from (`replaces`, null for a
 # new alert), or again over itself (a retried write). Otherwise nothing is written.
-SAVE_ALERT = """
-CALL () {
-  WITH 1 AS new
-  WHERE $replaces IS NULL AND $alert.status <> 'closed'
-  MERGE (a:Alert {open_fingerprint: $alert.fingerprint})
-  ON CREATE SET a.id = $alert.alert_id
-  RETURN a
-  UNION
-  WITH 1 AS change
-  WHERE $replaces IS NOT NULL OR $alert.status = 'closed'
-  MERGE (a:Alert {id: $alert.alert_id})
-  RETURN a
+# The saves of a batch's alerts go in one statement (`batched_reads.py`: each request one save,
+# named by its event id in `for_id`); `rows` names the saves written. They are made in the order
+# of their fingerprints, so two statements saving the same alerts take their locks in one order.
+SAVE_ALERTS = """
+UNWIND $requests AS save
+WITH save ORDER BY save.alert.fingerprint, save.for_id
+CALL (save) {
+  CALL (save) {
+    WITH save
+    WHERE save.replaces IS NULL AND save.alert.status <> 'closed'
+    MERGE (a:Alert {open_fingerprint: save.alert.fingerprint})
+    ON CREATE SET a.id = save.alert.alert_id
+    RETURN a
+    UNION
+    WITH save
+    WHERE save.replaces IS NOT NULL OR save.alert.status = 'closed'
+    MERGE (a:Alert {id: save.alert.alert_id})
+    RETURN a
+  }
+  WITH save, a
+  WHERE a.id = save.alert.alert_id
+    AND (a.event_id IS NULL AND save.replaces IS NULL
+         OR a.event_id = save.replaces OR a.event_id = save.alert.event_id)
+  SET a.event_id = save.alert.event_id,
+      a.fingerprint = save.alert.fingerprint,
+      a.type = save.alert.type,
+      a.status = save.alert.status,
+      a.priority = save.alert.priority,
+      a.raised_at = datetime(save.alert.raised_at),
+      a.updated_at = datetime(save.alert.updated_at),
+      a.body = save.body,
+      a.evidence_digest = save.evidence_digest,
+      a.assignee = save.alert.assignee,
+      a.closed_at = CASE WHEN save.alert.status = 'closed'
+                         THEN coalesce(a.closed_at, datetime(save.alert.updated_at)) END,
+      a.open_fingerprint = CASE WHEN save.alert.status = 'closed' THEN null
+                                ELSE a.open_fingerprint END
+  // Each change (this event) waits in the outbox of the topic it goes to, with its body, until
+  // Kafka acknowledged it (outbox.py); only when first saved, so a retried write of a change
+  // already published does not publish it again.
+  MERGE (h:AlertHistory {event_id: save.alert.event_id})
+  ON CREATE SET h.alert_id = save.alert.alert_id, h.at = datetime(save.history.at),
+                h.by = save.history.by, h.action = save.history.action,
+                h.status = save.history.status, h.note = save.history.note,
+                h.outbox = $outbox, h.body = CASE WHEN $outbox IS NULL THEN null ELSE save.body END
+  MERGE (a)-[:HAS_HISTORY]->(h)
+  WITH save, a
+  CALL (save, a) {
+    OPTIONAL MATCH (e:Entity {id: save.anchor_id})
+    FOREACH (_ IN CASE WHEN e IS NULL THEN [] ELSE [1] END | MERGE (a)-[:ABOUT]->(e))
+  }
+  CALL (save, a) {
+    UNWIND save.report_ids AS report_id
+    MATCH (r:Report {id: report_id})
+    MERGE (a)-[:CITES]->(r)
+  }
+  RETURN save.for_id AS for_id
 }
-WITH a
-WHERE a.id = $alert.alert_id
-  AND (a.event_id IS NULL AND $replaces IS NULL
-       OR a.event_id = $replaces OR a.event_id = $alert.event_id)
-SET a.event_id = $alert.event_id,
-    a.fingerprint = $alert.fingerprint,
-    a.type = $alert.type,
-    a.status = $alert.status,
-    a.priority = $alert.priority,
-    a.raised_at = datetime($alert.raised_at),
-    a.updated_at = datetime($alert.updated_at),
-    a.body = $body,
-    a.evidence_digest = $evidence_digest,
-    a.assignee = $alert.assignee,
-    a.closed_at = CASE WHEN $alert.status = 'closed'
-                       THEN coalesce(a.closed_at, datetime($alert.updated_at)) END,
-    a.open_fingerprint = CASE WHEN $alert.status = 'closed' THEN null
-                              ELSE a.open_fingerprint END
-// Each change (this event) waits in the outbox of the topic it goes to, with its body, until
-// Kafka acknowledged it (outbox.py); only when first saved, so a retried write of a change
-// already published does not publish it again.
-MERGE (h:AlertHistory {event_id: $alert.event_id})
-ON CREATE SET h.alert_id = $alert.alert_id, h.at = datetime($history.at), h.by = $history.by,
-              h.action = $history.action, h.status = $history.status, h.note = $history.note,
-              h.outbox = $outbox, h.body = CASE WHEN $outbox IS NULL THEN null ELSE $body END
-MERGE (a)-[:HAS_HISTORY]->(h)
-WITH a
-OPTIONAL MATCH (e:Entity {id: $anchor_id})
-FOREACH (_ IN CASE WHEN e IS NULL THEN [] ELSE [1] END | MERGE (a)-[:ABOUT]->(e))
-WITH DISTINCT a
-UNWIND $report_ids AS report_id
-MATCH (r:Report {id: report_id})
-MERGE (a)-[:CITES]->(r)
+RETURN collect({for_id: for_id}) AS rows
 """
 
 # The alert changes saved that Kafka has not acknowledged yet, every one, oldest first (one

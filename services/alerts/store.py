@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from neo4j import AsyncDriver
@@ -19,11 +20,23 @@ from schemas.alerts import (
     SubgraphNode,
 )
 from services.alerts import queries
-from services.alerts.batched_reads import ReadRows, one_at_a_time
+from services.alerts.batched_reads import ROWS, ReadRows, Rows, Run, one_at_a_time
 from services.alerts.lifecycle import evidence_digest
 from services.alerts.listing import AlertFilter, ListedAlert
 from services.alerts.ports import AlertChanged, Explanation, FingerprintState, HistoryEntry
 from services.alerts.shared_reads import runner
+
+
+def writer(driver: AsyncDriver, database: str) -> Run:
+    """Runs a write statement written like a batched read (its rows in one record, `rows`) in
+    a transaction of its own, tried again by the driver on a transient error (a deadlock)."""
+
+    async def write(query: str, params: dict[str, Any]) -> Rows:
+        records, _, _ = await driver.execute_query(query, params, database_=database)
+        rows: Rows = records[0][ROWS]
+        return rows
+
+    return write
 
 
 class Neo4jAlertStore:
@@ -32,7 +45,9 @@ class Neo4jAlertStore:
     With `outbox` (the alerts topic), every save also leaves that change in the topic's outbox
     until `mark_published`. The worker's store and the API's both name the topic (a user's
     change is published like a raised alert); a worker on another topic (a test's) never takes
-    them, and only the worker publishes.
+    them, and only the worker publishes. Given a batch's `reads` and `writes` (`BatchedReads`,
+    the latter over `writer`), the reads and the saves of the alerts its detections record are
+    each made in one statement for all of them.
     """
 
     def __init__(
@@ -42,11 +57,14 @@ class Neo4jAlertStore:
         database: str,
         outbox: str | None = None,
         reads: ReadRows | None = None,
+        writes: ReadRows | None = None,
     ) -> None:
         self._driver = driver
         self._database = database
         self._outbox = outbox
         self._reads = reads or one_at_a_time(runner(driver, database))
+        self._alone = one_at_a_time(writer(driver, database))
+        self._writes = writes or self._alone
 
     async def fingerprint_state(self, fingerprint: str) -> FingerprintState:
         """Whether an alert with this fingerprint is open and the digest of what it cites, or,
@@ -116,32 +134,38 @@ class Neo4jAlertStore:
         None as the anchor leaves the entity the alert is ABOUT as it was. `replaces` is the
         event id of the version the change was made from; AlertChanged when another change
         was saved since, or when a new alert's fingerprint already has an open alert (one
-        open alert per fingerprint, enforced by a uniqueness constraint).
+        open alert per fingerprint, enforced by a uniqueness constraint). Given `writes` (a
+        batch's), saved in one statement with the other alerts its detections save.
         """
+        key = str(alert.event_id)
+        own = {
+            "alert": alert.model_dump(mode="json"),
+            "body": alert.model_dump_json(),
+            "evidence_digest": evidence_digest(alert.evidence),
+            "anchor_id": anchor_id,
+            # Cited in one order by every save, so two saves citing the same reports take
+            # their locks in the same order and do not deadlock over them.
+            "report_ids": sorted({str(e.report_id) for e in alert.evidence}),
+            "replaces": str(replaces) if replaces else None,
+            "history": {
+                "at": history.at.isoformat(),
+                "by": history.by,
+                "action": history.action,
+                "status": history.status.value,
+                "note": history.note,
+            },
+        }
         try:
-            _, summary, _ = await self._driver.execute_query(
-                queries.SAVE_ALERT,
-                alert=alert.model_dump(mode="json"),
-                body=alert.model_dump_json(),
-                evidence_digest=evidence_digest(alert.evidence),
-                anchor_id=anchor_id,
-                # Cited in one order by every save, so two saves citing the same reports take
-                # their locks in the same order and do not deadlock over them.
-                report_ids=sorted({str(e.report_id) for e in alert.evidence}),
-                replaces=str(replaces) if replaces else None,
-                outbox=self._outbox,
-                history={
-                    "at": history.at.isoformat(),
-                    "by": history.by,
-                    "action": history.action,
-                    "status": history.status.value,
-                    "note": history.note,
-                },
-                database_=self._database,
-            )
-        except ConstraintError as error:  # the alert id taken meanwhile by another version
-            raise AlertChanged(f"alert {alert.alert_id} was saved by another writer") from error
-        if not summary.counters.contains_updates:
+            written = await self._writes.request(queries.SAVE_ALERTS, key, own, outbox=self._outbox)
+        except ConstraintError:
+            # One save of the statement broke a constraint: each on its own tells which.
+            try:
+                written = await self._alone.request(
+                    queries.SAVE_ALERTS, key, own, outbox=self._outbox
+                )
+            except ConstraintError as error:  # the alert id taken meanwhile by another version
+                raise AlertChanged(f"alert {alert.alert_id} was saved by another writer") from error
+        if not written:
             raise AlertChanged(f"alert {alert.alert_id} changed since event {replaces}")
 
     async def unpublished(self, *, limit: int) -> list[AlertRaised]:

@@ -19,11 +19,13 @@ from schemas.alerts import AlertRaised, AlertStatus, AlertSubject, AlertType, Ev
 from schemas.linking import EntitiesLinked
 from schemas.reports import ReportCreate
 from services.alerts.agents import detect_batch
+from services.alerts.batched_reads import BatchedReads
 from services.alerts.config import Settings
 from services.alerts.lifecycle import record_alert
 from services.alerts.ports import AlertChanged, HistoryEntry
 from services.alerts.shared.candidate import AlertCandidate
-from services.alerts.store import Neo4jAlertStore
+from services.alerts.shared_reads import runner
+from services.alerts.store import Neo4jAlertStore, writer
 from tessera_cli.graph_setup import MIGRATIONS, _statements
 from tests.support import queries
 from tests.support.factories import report_json, run_tag, submitted
@@ -168,6 +170,61 @@ def test_concurrent_detections_of_one_pattern_raise_one_alert_and_update_it(
     assert {str(r.alert_id) for r in results if r is not None} == {alert["id"]}
     records, _, _ = neo4j_driver.execute_query(RAISED_EVENTS, alert_ids=[alert["id"]])
     assert records[0]["raised"] == 1
+
+
+def test_racing_detections_saved_in_one_statement_raise_one_alert(
+    settings: InfraSettings, neo4j_driver: Driver, fingerprints: list[str]
+) -> None:
+    """As the worker records a batch's alerts: their reads and their saves gathered into one
+    statement each, where several saves of one fingerprint meet in one transaction. One is
+    raised; the others, refused, are made again from it (an update, or nothing new)."""
+    fingerprint = f"shared_hotspot:location:race-{run_tag()}"
+    fingerprints.append(fingerprint)
+    base = _alert(fingerprint, reports=3)
+    candidates = [
+        AlertCandidate(
+            type=base.type,
+            fingerprint=fingerprint,
+            priority=base.priority,
+            summary=base.summary,
+            subjects=base.subjects,
+            evidence=base.evidence[: 2 + i % 2],
+            anchor_id="location:race",
+        )
+        for i in range(RACERS)
+    ]
+
+    async def scenario() -> tuple[list[AlertRaised | None], BatchedReads]:
+        async with async_driver(settings) as driver:
+            saves = BatchedReads(writer(driver, settings.neo4j_database))
+            store = Neo4jAlertStore(
+                driver=driver,
+                database=settings.neo4j_database,
+                reads=BatchedReads(runner(driver, settings.neo4j_database)),
+                writes=saves,
+            )
+
+            async def detect(candidate: AlertCandidate) -> AlertRaised | None:
+                for _ in range(RACERS):  # as the worker retries the batch on AlertChanged
+                    try:
+                        return await record_alert(
+                            candidate=candidate,
+                            store=store,
+                            now=datetime.now(UTC),
+                            new_id=uuid.uuid4,
+                        )
+                    except AlertChanged:
+                        continue
+                raise AssertionError("a writer never got its change saved")
+
+            return await asyncio.gather(*(detect(c) for c in candidates)), saves
+
+    results, saves = asyncio.run(scenario())
+    [alert] = _alerts(neo4j_driver, fingerprint)
+    assert {str(r.alert_id) for r in results if r is not None} == {alert["id"]}
+    records, _, _ = neo4j_driver.execute_query(RAISED_EVENTS, alert_ids=[alert["id"]])
+    assert records[0]["raised"] == 1
+    assert saves.sent < saves.asked, "the saves were not gathered: the test proves nothing"
 
 
 def test_a_closed_alerts_pattern_raised_again_is_a_new_alert(

@@ -176,8 +176,8 @@ def test_a_chunk_of_changes_is_marked_published_in_one_write() -> None:
 def test_each_change_waits_in_the_outbox_once_and_leaves_it_alone() -> None:
     # Marked only when the change's history entry is created: a retried write of a change
     # already published is not published again.
-    created = queries.SAVE_ALERT.split("ON CREATE SET h.")[1].split("MERGE (a)-[:HAS_HISTORY]")[0]
-    assert "h.outbox = $outbox" in created and "$body" in created
+    created = queries.SAVE_ALERTS.split("ON CREATE SET h.")[1].split("MERGE (a)-[:HAS_HISTORY]")[0]
+    assert "h.outbox = $outbox" in created and "save.body" in created
     assert "UNWIND $event_ids AS event_id" in queries.MARK_ALERTS_PUBLISHED
     assert "{event_id: event_id}" in queries.MARK_ALERTS_PUBLISHED
 
