@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -112,19 +113,24 @@ async def _detect(
             )
         return [alert] if alert is not None else []
 
+    began = time.monotonic()
     found = [c for candidates in await around_each(entities, around) for c in candidates]
+    examined = time.monotonic()
     for changed in await each_isolated(found, record, what=_recording):
         for alert in changed:
             raised[alert.fingerprint] = alert
-    if reads is not None:
-        log.info(
-            "examined %d entities: %d reads in %d statements; %d saves in %d",
-            len(entities),
-            reads.asked,
-            reads.sent,
-            saves.asked,
-            saves.sent,
-        )
+    log.info(
+        "examined %d entities in %.2f s, recorded %d candidates in %.2f s: "
+        "%d reads in %d statements, %d saves in %d",
+        len(entities),
+        examined - began,
+        len(found),
+        time.monotonic() - examined,
+        reads.asked if reads else 0,
+        reads.sent if reads else 0,
+        saves.asked,
+        saves.sent,
+    )
     return list(raised.values())
 
 

@@ -272,10 +272,32 @@ RETURN count(a) AS total
 # school, places they go), each with the reports that state it: the report that gives the home
 # authority, or the report that links them to the place with, unless it gives the place's areas
 # itself, the earliest that does. Nothing only a retracted report says counts. A place's areas
-# once each (a school's hundreds of reports mostly give the same two).
+# once each (a school's hundreds of reports mostly give the same two), and each place read once
+# for all the people of the statement (a batch's pupils of one school share it).
 GET_PERSON = """
 UNWIND $ids AS for_id
 MATCH (p:Person {id: for_id})
+WITH collect({for_id: for_id, person: p}) AS people
+CALL (people) {
+  UNWIND people AS one
+  WITH one.person AS p
+  MATCH (p)-[:PLACED_AT|ATTENDS|FREQUENTS]->(l:Location)
+  WITH DISTINCT l
+  CALL (l) {
+    MATCH (a:Report)-[ma:MENTIONS]->(l)
+    WHERE NOT coalesce(a.retracted, false)
+      AND (ma.local_authority IS NOT NULL OR ma.police_force_area IS NOT NULL)
+    WITH a, ma ORDER BY a.observed_at, a.id
+    WITH collect(a) AS givers, collect(DISTINCT ma.local_authority) AS authorities,
+         collect(DISTINCT ma.police_force_area) AS forces
+    WHERE size(givers) > 0
+    RETURN {id: givers[0].id, observed_at: toString(givers[0].observed_at)} AS first,
+           authorities + [x IN forces WHERE NOT x IN authorities] AS areas
+  }
+  RETURN collect({place: l, first: first, areas: areas}) AS located
+}
+UNWIND people AS one
+WITH one.for_id AS for_id, one.person AS p, located
 CALL (p) {
   OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(p)
   WHERE NOT coalesce(r.retracted, false)
@@ -292,27 +314,21 @@ CALL (p) {
   RETURN collect({areas: [mh.home_local_authority],
                   reports: [{id: h.id, observed_at: toString(h.observed_at)}]}) AS homes
 }
-CALL (p) {
+CALL (p, located) {
   MATCH (p)-[k:PLACED_AT|ATTENDS|FREQUENTS]->(l:Location)
-  CALL (l) {
-    MATCH (a:Report)-[ma:MENTIONS]->(l)
-    WHERE NOT coalesce(a.retracted, false)
-      AND (ma.local_authority IS NOT NULL OR ma.police_force_area IS NOT NULL)
-    WITH a, ma ORDER BY a.observed_at, a.id
-    RETURN collect({id: a.id, observed_at: toString(a.observed_at),
-                    areas: [x IN [ma.local_authority, ma.police_force_area]
-                            WHERE x IS NOT NULL]}) AS given
-  }
-  WITH k, given
-  WHERE size(given) > 0
+  WITH k, l, [x IN located WHERE x.place = l][0] AS known
+  WHERE known IS NOT NULL
   UNWIND coalesce(k.report_ids, []) AS report_id
   MATCH (r:Report {id: report_id})
   WHERE NOT coalesce(r.retracted, false)
-  RETURN collect({areas: reduce(acc = [], x IN given | acc + [a IN x.areas WHERE NOT a IN acc]),
+  RETURN collect({areas: known.areas,
                   reports: [{id: r.id, observed_at: toString(r.observed_at)}]
-                           + CASE WHEN any(x IN given WHERE x.id = r.id) THEN []
-                                  ELSE [{id: head(given).id,
-                                         observed_at: head(given).observed_at}] END})
+                           + CASE WHEN EXISTS {
+                                    MATCH (r)-[g:MENTIONS]->(l)
+                                    WHERE g.local_authority IS NOT NULL
+                                       OR g.police_force_area IS NOT NULL
+                                  } THEN []
+                                  ELSE [known.first] END})
     AS places
 }
 WITH for_id, p.id AS id, said, young, homes + places AS known
