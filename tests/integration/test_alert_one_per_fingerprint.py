@@ -129,26 +129,32 @@ def test_concurrent_saves_of_one_fingerprint_keep_one_alert(
     ]
 
 
-def test_concurrent_detections_of_one_pattern_raise_one_alert_and_update_it(
-    settings: InfraSettings, neo4j_driver: Driver, fingerprints: list[str]
-) -> None:
-    """What several entities of one batch finding one pattern at once do: the first raises the
-    alert, and the others, refused, update it with their evidence or find nothing new."""
+def _racers(fingerprints: list[str]) -> tuple[str, list[AlertCandidate]]:
+    """A new fingerprint (cleaned up afterwards) and RACERS candidates of it, with two kinds of
+    evidence, as two entities of one batch see one pattern."""
     fingerprint = f"shared_hotspot:location:race-{run_tag()}"
     fingerprints.append(fingerprint)
     base = _alert(fingerprint, reports=3)
-    candidates = [
+    return fingerprint, [
         AlertCandidate(
             type=base.type,
             fingerprint=fingerprint,
             priority=base.priority,
             summary=base.summary,
             subjects=base.subjects,
-            evidence=base.evidence[: 2 + i % 2],  # two kinds of evidence, as two entities see
+            evidence=base.evidence[: 2 + i % 2],
             anchor_id="location:race",
         )
         for i in range(RACERS)
     ]
+
+
+def test_concurrent_detections_of_one_pattern_raise_one_alert_and_update_it(
+    settings: InfraSettings, neo4j_driver: Driver, fingerprints: list[str]
+) -> None:
+    """What several entities of one batch finding one pattern at once do: the first raises the
+    alert, and the others, refused, update it with their evidence or find nothing new."""
+    fingerprint, candidates = _racers(fingerprints)
 
     async def detect(candidate: AlertCandidate) -> AlertRaised | None:
         async with async_driver(settings) as driver:
@@ -178,21 +184,7 @@ def test_racing_detections_saved_in_one_statement_raise_one_alert(
     """As the worker records a batch's alerts: their reads and their saves gathered into one
     statement each, where several saves of one fingerprint meet in one transaction. One is
     raised; the others, refused, are made again from it (an update, or nothing new)."""
-    fingerprint = f"shared_hotspot:location:race-{run_tag()}"
-    fingerprints.append(fingerprint)
-    base = _alert(fingerprint, reports=3)
-    candidates = [
-        AlertCandidate(
-            type=base.type,
-            fingerprint=fingerprint,
-            priority=base.priority,
-            summary=base.summary,
-            subjects=base.subjects,
-            evidence=base.evidence[: 2 + i % 2],
-            anchor_id="location:race",
-        )
-        for i in range(RACERS)
-    ]
+    fingerprint, candidates = _racers(fingerprints)
 
     async def scenario() -> tuple[list[AlertRaised | None], BatchedReads]:
         async with async_driver(settings) as driver:
