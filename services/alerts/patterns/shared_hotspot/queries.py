@@ -31,8 +31,9 @@ RETURN collect({for_id: for_id, id: id, category: category,
 # protective place): a report that calls them a young person, or leaves their age unknown (no
 # age, no adult role) of someone another report (not retracted) calls one. `said`: what each
 # report that is not retracted says of their age and needs, for the alert to cite the one it
-# relies on (`young_here` false); read once a person, not once a report. A link last seen
-# before the window (its latest report's time, kept at link time) is passed over unread.
+# relies on (`young_here` false); read once a person for the statement, not once a report or
+# a place. A link last seen before the window (its latest report's time, kept at link time) is
+# passed over unread.
 FIND_YOUNG_PEOPLE_AT_PLACE = """
 UNWIND $ids AS for_id
 MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)
@@ -49,6 +50,7 @@ WITH for_id, p,
                        place_name: head([(r)-[ml:MENTIONS]->(l) | ml.name]),
                        approached: m.part = 'approached',
                        report_id: r.id, observed_at: toString(r.observed_at)}) AS sightings
+WITH p, collect({for_id: for_id, sightings: sightings}) AS places
 CALL (p) {
   MATCH (t:Report)-[mt:MENTIONS]->(p)
   WHERE NOT coalesce(t.retracted, false)
@@ -57,8 +59,9 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-WITH for_id, p, said,
-     [x IN sightings WHERE x.young_here OR any(y IN said WHERE y.young)] AS sightings
+UNWIND places AS place
+WITH place.for_id AS for_id, p, said,
+     [x IN place.sightings WHERE x.young_here OR any(y IN said WHERE y.young)] AS sightings
 WHERE size(sightings) > 0
 WITH for_id, p.id AS person_id, said, sightings
 RETURN collect({for_id: for_id, person_id: person_id, said: said, sightings: sightings}) AS rows
