@@ -64,14 +64,15 @@ async def _detect(
     # they found are recorded together: the state of their fingerprints, their open alerts and
     # their explaining subgraphs are read in one statement each, and they are saved in one.
     run = runner(neo4j.driver, settings.neo4j_database)
-    reads = BatchedReads(run) if settings.alerts_read_together else None
-    saves = BatchedReads(writer(neo4j.driver, settings.neo4j_database))
+    together = settings.alerts_read_together
+    reads = BatchedReads(run) if together else None
+    saves = BatchedReads(writer(neo4j.driver, settings.neo4j_database)) if together else None
     alerts = Neo4jAlertStore(
         driver=neo4j.driver,
         database=settings.neo4j_database,
         outbox=settings.alerts_topic,
         reads=reads,
-        writes=saves if settings.alerts_read_together else None,
+        writes=saves,
     )
     cool_down = timedelta(days=settings.alerts_cool_down_days)
     raised: dict[str, AlertRaised] = {}
@@ -102,23 +103,22 @@ async def _detect(
             )
             return await detect(kind, entity_id, ctx)
 
-    async def record(candidate: AlertCandidate) -> list[AlertRaised]:
+    async def record(candidate: AlertCandidate) -> AlertRaised | None:
         async with slots:
-            alert = await record_alert(
+            return await record_alert(
                 candidate=candidate,
                 store=alerts,
                 now=datetime.now(UTC),
                 new_id=uuid4,
                 cool_down=cool_down,
             )
-        return [alert] if alert is not None else []
 
     began = time.monotonic()
     found = [c for candidates in await around_each(entities, around) for c in candidates]
     examined = time.monotonic()
-    for changed in await each_isolated(found, record, what=_recording):
-        for alert in changed:
-            raised[alert.fingerprint] = alert
+    for saved in await each_isolated(found, record, what=_recording, failed=None):
+        if saved is not None:
+            raised[saved.fingerprint] = saved
     log.info(
         "examined %d entities in %.2f s, recorded %d candidates in %.2f s: "
         "%d reads in %d statements, %d saves in %d",
@@ -128,8 +128,8 @@ async def _detect(
         time.monotonic() - examined,
         reads.asked if reads else 0,
         reads.sent if reads else 0,
-        saves.asked,
-        saves.sent,
+        saves.asked if saves else 0,
+        saves.sent if saves else 0,
     )
     return list(raised.values())
 
@@ -143,19 +143,19 @@ R = TypeVar("R")
 
 
 async def each_isolated(
-    items: list[T], work: Callable[[T], Awaitable[list[R]]], *, what: Callable[[T], str]
-) -> list[list[R]]:
+    items: list[T], work: Callable[[T], Awaitable[R]], *, what: Callable[[T], str], failed: R
+) -> list[R]:
     """Run `work` for every item together: a retryable error cancels the rest and is raised
-    (the batch is tried again); any other error is logged and loses that item only."""
+    (the batch is tried again); any other error is logged and gives `failed` for that item."""
 
-    async def isolated(item: T) -> list[R]:
+    async def isolated(item: T) -> R:
         try:
             return await work(item)
         except RETRYABLE:
             raise
         except Exception:
             log.exception("%s failed; its alerts are skipped", what(item))
-            return []
+            return failed
 
     try:
         async with asyncio.TaskGroup() as group:
@@ -175,7 +175,7 @@ async def around_each(entities: list[tuple[EntityKind, str]], around: Around[R])
         return await around(*entity)
 
     return await each_isolated(
-        entities, one, what=lambda entity: f"detection around {loggable_id(entity[1])}"
+        entities, one, what=lambda entity: f"detection around {loggable_id(entity[1])}", failed=[]
     )
 
 
