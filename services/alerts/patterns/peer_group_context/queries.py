@@ -34,7 +34,8 @@ RETURN collect({for_id: for_id, id: id, kind: kind, category: category,
 """
 
 # Pupils seen at the place, with whoever approached them there in the same report. In these
-# three, `said`: what each report (not retracted) says of the pupil's age and needs.
+# three, `said`: what each report (not retracted) says of the pupil's age and needs, read once
+# a pupil for the statement (the links are gathered by pupil first), not once a link.
 FIND_PUPILS_SEEN_AT = """
 UNWIND $ids AS for_id
 MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)-[at:ATTENDS]->(school:Location)
@@ -42,6 +43,7 @@ WHERE s.last_seen >= datetime($since) AND school <> l
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since)
+WITH p, collect({for_id: for_id, l: l, at: at, school: school, r: r, m: m}) AS links
 CALL (p) {
   MATCH (t:Report)-[mt:MENTIONS]->(p)
   WHERE NOT coalesce(t.retracted, false)
@@ -50,12 +52,16 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
+UNWIND links AS link
+WITH link.for_id AS for_id, p, said, link.l AS l, link.at AS at,
+     link.school AS school, link.r AS r, link.m AS m
 WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable, said,
        school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
-       COLLECT { MATCH (a:Report)-[ma:MENTIONS]->(school)
-                 WHERE a.id IN at.report_ids AND NOT coalesce(a.retracted, false)
+       COLLECT { UNWIND at.report_ids AS enrolled_by
+                 MATCH (a:Report {id: enrolled_by})-[ma:MENTIONS]->(school)
+                 WHERE NOT coalesce(a.retracted, false)
                  RETURN {id: a.id, observed_at: toString(a.observed_at), name: ma.name} }
          AS enrolment,
        head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS anchor_name,
@@ -78,6 +84,7 @@ WHERE ap.last_seen >= datetime($since)
 UNWIND ap.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since)
+WITH p, collect({for_id: for_id, e: e, at: at, school: school, r: r, m: m}) AS links
 CALL (p) {
   MATCH (t:Report)-[mt:MENTIONS]->(p)
   WHERE NOT coalesce(t.retracted, false)
@@ -86,12 +93,16 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
+UNWIND links AS link
+WITH link.for_id AS for_id, p, said, link.e AS e, link.at AS at,
+     link.school AS school, link.r AS r, link.m AS m
 WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable, said,
        school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
-       COLLECT { MATCH (a:Report)-[ma:MENTIONS]->(school)
-                 WHERE a.id IN at.report_ids AND NOT coalesce(a.retracted, false)
+       COLLECT { UNWIND at.report_ids AS enrolled_by
+                 MATCH (a:Report {id: enrolled_by})-[ma:MENTIONS]->(school)
+                 WHERE NOT coalesce(a.retracted, false)
                  RETURN {id: a.id, observed_at: toString(a.observed_at), name: ma.name} }
          AS enrolment,
        head([(r)-[me:MENTIONS]->(e) | me.name]) AS anchor_name,
@@ -113,6 +124,7 @@ WHERE iv.last_seen >= datetime($since)
 UNWIND iv.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 WHERE r.observed_at >= datetime($since)
+WITH p, collect({for_id: for_id, v: v, at: at, school: school, r: r, m: m}) AS links
 CALL (p) {
   MATCH (t:Report)-[mt:MENTIONS]->(p)
   WHERE NOT coalesce(t.retracted, false)
@@ -121,12 +133,16 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
+UNWIND links AS link
+WITH link.for_id AS for_id, p, said, link.v AS v, link.at AS at,
+     link.school AS school, link.r AS r, link.m AS m
 WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable, said,
        school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
-       COLLECT { MATCH (a:Report)-[ma:MENTIONS]->(school)
-                 WHERE a.id IN at.report_ids AND NOT coalesce(a.retracted, false)
+       COLLECT { UNWIND at.report_ids AS enrolled_by
+                 MATCH (a:Report {id: enrolled_by})-[ma:MENTIONS]->(school)
+                 WHERE NOT coalesce(a.retracted, false)
                  RETURN {id: a.id, observed_at: toString(a.observed_at), name: ma.name} }
          AS enrolment,
        head([(r)-[mv:MENTIONS]->(v) | mv.name]) AS anchor_name,
