@@ -37,6 +37,7 @@ CALL (request) {
   WHERE n.id IN request.entity_ids
   CALL (n, request) {
     OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(n)
+    USING INDEX r:Report(id)
     WHERE r.id IN request.report_ids AND NOT coalesce(r.retracted, false) AND m.name IS NOT NULL
     WITH m ORDER BY r.observed_at DESC, r.id DESC
     RETURN collect(m.name) AS names
@@ -358,6 +359,7 @@ CALL (e, closed) {
 CALL (l) {
   MATCH (t:Person)-[tl:TENANT_OF]->(l)
   MATCH (r:Report)-[m:MENTIONS]->(t)
+  USING INDEX r:Report(id)
   WHERE r.id IN tl.report_ids AND NOT coalesce(r.retracted, false)
   WITH t, r, m ORDER BY r.observed_at DESC, r.id DESC
   WITH t, collect(m.name)[0] AS name,
@@ -415,6 +417,7 @@ UNWIND seen AS one
 WITH one.for_id AS for_id, one.person AS p, one.link AS s, one.place AS l, latest_areas
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[:MENTIONS]->(p)
+USING INDEX r:Report(id)
 WHERE r.observed_at >= datetime($since)
 CALL (r, p) {
   OPTIONAL MATCH (r)-[am:MENTIONS]->(a:Person)
@@ -480,6 +483,7 @@ WHERE any(x IN lives.report_ids WHERE x IN cited)
 WITH cited, collect(DISTINCT home) + collect(DISTINCT CASE WHEN s:Location THEN s END) AS places
 UNWIND places AS place
 MATCH (r:Report)-[m:MENTIONS]->(place)
+USING INDEX r:Report(id)
 WHERE r.id IN cited AND m.police_force_area IS NOT NULL
 RETURN collect(DISTINCT m.police_force_area) AS forces
 """

@@ -40,6 +40,7 @@ WITH for_id, e, l, p, pl, h, categorised
 WHERE head(categorised).category = 'care_home'
 UNWIND l.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
+USING INDEX r:Report(id)
 WHERE r.observed_at >= datetime($since)
 CALL (p) {
   MATCH (t:Report)-[mt:MENTIONS]->(p)
@@ -56,6 +57,7 @@ WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
          AS category_reports,
        h.id AS home_id, head([(r)-[mh:MENTIONS]->(h) | mh.name]) AS home_name,
        COLLECT { MATCH (a:Report)-[ma:MENTIONS]->(h)
+                 USING INDEX a:Report(id)
                  WHERE a.id IN pl.report_ids AND NOT coalesce(a.retracted, false)
                  RETURN {id: a.id, observed_at: toString(a.observed_at), name: ma.name} }
          AS residency,

@@ -40,6 +40,7 @@ WITH DISTINCT for_id, e.id AS episode_id, o.id AS other_id, e2.id AS other_episo
        COLLECT { MATCH (r:Report) WHERE r.id IN theirs AND NOT coalesce(r.retracted, false)
                  RETURN {id: r.id, observed_at: toString(r.observed_at)} } AS theirs,
        COLLECT { MATCH (r:Report)-[m:MENTIONS]->(x)
+                 USING INDEX r:Report(id)
                  WHERE r.id IN naming AND NOT coalesce(r.retracted, false)
                  RETURN {id: r.id, name: m.name} } AS names
 RETURN collect({for_id: for_id, episode_id: episode_id, other_id: other_id,

@@ -25,6 +25,7 @@ CALL (l) {
 CALL (l) {
   MATCH (t:Person)-[tl:TENANT_OF]->(l)
   MATCH (r:Report)-[m:MENTIONS]->(t)
+  USING INDEX r:Report(id)
   WHERE r.id IN tl.report_ids AND NOT coalesce(r.retracted, false)
   WITH t, collect({id: r.id, observed_at: toString(r.observed_at), name: m.name, role: m.role})
          AS said
@@ -56,6 +57,7 @@ MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)
 WHERE s.last_seen >= datetime($since)
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
+USING INDEX r:Report(id)
 WHERE r.observed_at >= datetime($since)
 CALL (r, p) {
   OPTIONAL MATCH (h:Report)-[mh:MENTIONS]->(p)

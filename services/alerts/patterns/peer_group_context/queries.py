@@ -42,6 +42,7 @@ MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)-[at:ATTENDS]->(school:Lo
 WHERE s.last_seen >= datetime($since) AND school <> l
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
+USING INDEX r:Report(id)
 WHERE r.observed_at >= datetime($since)
 WITH p, collect({for_id: for_id, l: l, at: at, school: school, r: r, m: m}) AS links
 CALL (p) {
@@ -61,6 +62,7 @@ WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
        COLLECT { UNWIND at.report_ids AS enrolled_by
                  MATCH (a:Report {id: enrolled_by})-[ma:MENTIONS]->(school)
+                 USING INDEX a:Report(id)
                  WHERE NOT coalesce(a.retracted, false)
                  RETURN {id: a.id, observed_at: toString(a.observed_at), name: ma.name} }
          AS enrolment,
@@ -83,6 +85,7 @@ MATCH (e:Entity {id: for_id})-[ap:APPROACHED]->(p:Person)-[at:ATTENDS]->(school:
 WHERE ap.last_seen >= datetime($since)
 UNWIND ap.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
+USING INDEX r:Report(id)
 WHERE r.observed_at >= datetime($since)
 WITH p, collect({for_id: for_id, e: e, at: at, school: school, r: r, m: m}) AS links
 CALL (p) {
@@ -102,6 +105,7 @@ WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
        COLLECT { UNWIND at.report_ids AS enrolled_by
                  MATCH (a:Report {id: enrolled_by})-[ma:MENTIONS]->(school)
+                 USING INDEX a:Report(id)
                  WHERE NOT coalesce(a.retracted, false)
                  RETURN {id: a.id, observed_at: toString(a.observed_at), name: ma.name} }
          AS enrolment,
@@ -123,6 +127,7 @@ MATCH (v:Vehicle {id: for_id})<-[iv:IN_VEHICLE]-(p:Person)-[at:ATTENDS]->(school
 WHERE iv.last_seen >= datetime($since)
 UNWIND iv.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
+USING INDEX r:Report(id)
 WHERE r.observed_at >= datetime($since)
 WITH p, collect({for_id: for_id, v: v, at: at, school: school, r: r, m: m}) AS links
 CALL (p) {
@@ -142,6 +147,7 @@ WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
        COLLECT { UNWIND at.report_ids AS enrolled_by
                  MATCH (a:Report {id: enrolled_by})-[ma:MENTIONS]->(school)
+                 USING INDEX a:Report(id)
                  WHERE NOT coalesce(a.retracted, false)
                  RETURN {id: a.id, observed_at: toString(a.observed_at), name: ma.name} }
          AS enrolment,

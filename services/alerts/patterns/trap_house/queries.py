@@ -28,6 +28,7 @@ MATCH (l:Location {id: for_id})<-[s:SEEN_AT|FREQUENTS]-(p:Person)
 WHERE s.last_seen >= datetime($since)
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
+USING INDEX r:Report(id)
 WHERE r.observed_at >= datetime($since)
   AND (m.young_person OR (m.age IS NULL
        AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',

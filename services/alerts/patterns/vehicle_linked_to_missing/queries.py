@@ -30,6 +30,7 @@ MATCH (v:Vehicle {id: for_id})<-[l:IN_VEHICLE]-(p:Person)
 WHERE l.last_seen >= datetime($since)
 UNWIND l.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
+USING INDEX r:Report(id)
 WHERE r.observed_at >= datetime($since)
   AND (m.young_person OR (m.age IS NULL
        AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',
