@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.support.browser import WebUsers, screenshot, sign_in
 from tests.support.factories import report_json, run_tag
-from tests.support.stack import RunningStack
+from tests.support.stack import ARTIFACTS, RunningStack
 
 pytestmark = pytest.mark.browser
 
@@ -27,16 +28,37 @@ def _child(name: str) -> dict[str, object]:
     return {"name": name, "date_of_birth": "2011-04-05", "role": "young_person"}
 
 
-def _after_reloads(page: Page, card: Callable[[], Locator], *, count: int) -> None:
-    """Reload until the worker has linked the reports and the page shows `count` such cards."""
+def _after_reloads(page: Page, card: Callable[[], Locator], *, count: int, loaded: str) -> None:
+    """Reload until the worker has linked the reports and the page shows `count` such cards.
+
+    Cards are counted once the list has loaded: when a card for `loaded` (a child who is
+    missing throughout) is on it. The page's "Missing now" heading shows before its list."""
     deadline = time.monotonic() + LINKED_WITHIN_S
     while True:
         page.reload()
         page.get_by_text("missing now", exact=False).first.wait_for()
-        if card().count() == count or time.monotonic() > deadline:
+        listed = page.locator("article.missing-child", has_text=loaded)
+        try:
+            listed.wait_for(timeout=10_000)
+        except PlaywrightTimeoutError:
+            pass  # not linked yet: reload again until the deadline
+        if (listed.count() == 1 and card().count() == count) or time.monotonic() > deadline:
             break
         time.sleep(1)
     expect(card()).to_have_count(count)
+
+
+def _linking_of(report_id: str) -> str:
+    """What the network worker's log says of a report, for a failure's message."""
+    log = ARTIFACTS / "e2e-network-worker.log"
+    if not log.exists():
+        return f"(no {log.name})"
+    lines = log.read_text(errors="replace").splitlines()
+    about = [line for line in lines if report_id in line]
+    return "\n".join(
+        [f"{log.name} on report {report_id}:", *(about or ["(nothing)"]), "its last lines:"]
+        + lines[-15:]
+    )
 
 
 def test_a_child_reported_missing_through_the_api_is_on_the_missing_page_until_found(
@@ -77,7 +99,7 @@ def test_a_child_reported_missing_through_the_api_is_on_the_missing_page_until_f
     sign_in(police, web_users.police)
     police.get_by_role("link", name="Missing children").click()
     card = police.locator("article.missing-child", has_text=child)
-    _after_reloads(police, lambda: card, count=1)
+    _after_reloads(police, lambda: card, count=1, loaded=other)
     expect(card.get_by_text("Missing 1 day 5 h")).to_be_visible()
     expect(card.get_by_text("High risk")).to_be_visible()
     expect(card.get_by_text("Synthetic Chip Shop, ZZ99 4CS")).to_be_visible()
@@ -88,7 +110,7 @@ def test_a_child_reported_missing_through_the_api_is_on_the_missing_page_until_f
     police.locator("article.missing-child", has_text=other).scroll_into_view_if_needed()
     screenshot(police, "20-missing-children-from-the-api")
 
-    running_stack.submit(
+    found = running_stack.submit(
         report_json(
             {
                 "type": "missing_ended",
@@ -99,5 +121,8 @@ def test_a_child_reported_missing_through_the_api_is_on_the_missing_page_until_f
             observed_at=_ago(0.5),
         )
     )
-    _after_reloads(police, lambda: card, count=0)
+    try:
+        _after_reloads(police, lambda: card, count=0, loaded=other)
+    except AssertionError as still_listed:
+        raise AssertionError(f"{still_listed}\n{_linking_of(found)}") from None
     expect(police.locator("article.missing-child", has_text=other)).to_be_visible()
