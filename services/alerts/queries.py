@@ -359,7 +359,6 @@ CALL (e, closed) {
 CALL (l) {
   MATCH (t:Person)-[tl:TENANT_OF]->(l)
   MATCH (r:Report)-[m:MENTIONS]->(t)
-  USING INDEX r:Report(id)
   WHERE r.id IN tl.report_ids AND NOT coalesce(r.retracted, false)
   WITH t, r, m ORDER BY r.observed_at DESC, r.id DESC
   WITH t, collect(m.name)[0] AS name,

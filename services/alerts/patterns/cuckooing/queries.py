@@ -25,7 +25,6 @@ CALL (l) {
 CALL (l) {
   MATCH (t:Person)-[tl:TENANT_OF]->(l)
   MATCH (r:Report)-[m:MENTIONS]->(t)
-  USING INDEX r:Report(id)
   WHERE r.id IN tl.report_ids AND NOT coalesce(r.retracted, false)
   WITH t, collect({id: r.id, observed_at: toString(r.observed_at), name: m.name, role: m.role})
          AS said
