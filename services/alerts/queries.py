@@ -29,21 +29,23 @@ RETURN collect({for_id: for_id, has_open: o IS NOT NULL, digest: o.evidence_dige
 # batch's detections save (`batched_reads.py`: each request its entity_ids and report_ids): the
 # subgraph's nodes named as the latest cited report (never a retracted one) names each entity,
 # else by its kind; its links only what the cited reports state; `visibility` the audiences of
-# each cited report found, in the order of the request's report_ids.
+# each cited report found, in the order of the request's report_ids. The names are read from
+# each cited report's own mentions, once a report, not once for every entity and report.
 EXPLAIN_SUBGRAPH = """
 UNWIND $requests AS request
 CALL (request) {
+  UNWIND request.report_ids AS report_id
+  MATCH (r:Report {id: report_id})-[m:MENTIONS]->(n)
+  WHERE n.id IN request.entity_ids AND NOT coalesce(r.retracted, false) AND m.name IS NOT NULL
+  WITH n, m ORDER BY r.observed_at DESC, r.id DESC
+  RETURN collect({id: n.id, name: m.name}) AS names
+}
+CALL (request, names) {
   MATCH (n:Entity)
   WHERE n.id IN request.entity_ids
-  CALL (n, request) {
-    OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(n)
-    USING INDEX r:Report(id)
-    WHERE r.id IN request.report_ids AND NOT coalesce(r.retracted, false) AND m.name IS NOT NULL
-    WITH m ORDER BY r.observed_at DESC, r.id DESC
-    RETURN collect(m.name) AS names
-  }
-  WITH n, names ORDER BY n.id
-  RETURN collect({id: n.id, kind: n.kind, label: coalesce(names[0], n.kind)}) AS nodes
+  WITH n ORDER BY n.id
+  RETURN collect({id: n.id, kind: n.kind,
+                  label: coalesce([x IN names WHERE x.id = n.id][0].name, n.kind)}) AS nodes
 }
 CALL (request) {
   MATCH (a:Entity)-[l]->(b:Entity)

@@ -353,16 +353,21 @@ def test_a_tenant_only_a_police_report_names_is_cited_by_cuckooing(
     assert _cited(cuckoo) == set(shared) | {named_by_police}
 
 
-def test_a_young_person_is_named_as_the_cited_reports_name_them_not_as_first_reported(
+def test_a_young_person_is_named_as_the_cited_reports_name_them_not_as_others_do(
     settings: InfraSettings, cleanup: list[str]
 ) -> None:
     tag = run_tag()
     shop = {"name": f"Synth Take-away {tag}", "postcode": "ZZ99 6TA", "category": "take_away"}
-    first = _child(f"Zed Welsh{tag}")  # the police's spelling, the same child
+    police = _child(f"Zed Welsh{tag}")  # the police's spelling, the same child
+    # Police-only sightings elsewhere, the first before the cited reports and the last after
+    # them: neither is cited, so neither names the child in the alert.
     _link(
         settings,
         cleanup,
-        (timedelta(days=20), {"type": "sighting", "persons": [first], "place": {"name": tag}}),
+        *(
+            (timedelta(days=d), {"type": "sighting", "persons": [police], "place": {"name": tag}})
+            for d in (20, 1)
+        ),
         agency=POLICE,
         grading=POLICE_ONLY,
     )
