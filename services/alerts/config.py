@@ -52,8 +52,9 @@ class Settings(
     # many seconds); each entity in a batch is examined once. Batches fill only when events
     # wait: then a busy place many of them touched is examined once for more of them (measured:
     # 500 examined about 1.3 times as many events a second as 100, with live latency at 50
-    # reports a second unchanged; bench/RESULTS.md).
-    alerts_batch_size: int = 500
+    # reports a second unchanged; at 200 reports a second, 2,000 gave a lower p99 than 500 in
+    # each of four alternating pairs; bench/RESULTS.md).
+    alerts_batch_size: int = 2000
     alerts_batch_within_s: float = 0.05
     # The live lane's entities examined at a time: the more at once, the more ids each batched
     # statement reads (measured: 16 sent 2,955 entity profiles for 2,000 events, 128 sent 319,
