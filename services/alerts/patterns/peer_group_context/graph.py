@@ -1,6 +1,7 @@
 """The Neo4j adapter P02 peer group reads through."""
 
 from datetime import datetime
+from typing import Any
 
 from schemas.entities import PlaceCategory
 from services.alerts.patterns.peer_group_context import queries
@@ -43,9 +44,23 @@ class Neo4jPeerGroupGraph(Reader):
         if query is None:
             return []
         rows = await self._rows_for(query, anchor.id, since=since.isoformat())
-        return [
+        return [link for row in rows for link in _links_of(row)]
+
+
+def _links_of(row: dict[str, Any]) -> list[PupilLink]:
+    """A pupil's links to the anchor, from the query's row for them: what is the pupil's, or a
+    school's, read once for all the links."""
+    traits = traits_of(row["said"])
+    enrolments = {
+        e["school_id"]: (reports_of(e["reports"]), names_of(e["reports"]))
+        for e in row["enrolments"]
+    }
+    links = []
+    for r in row["links"]:
+        enrolment, school_names = enrolments.get(r["school_id"], ({}, {}))
+        links.append(
             PupilLink(
-                person_id=r["person_id"],
+                person_id=row["person_id"],
                 person_name=r["person_name"] or UNNAMED,
                 age=r["age"],
                 vulnerable=bool(r["vulnerable"]),
@@ -55,9 +70,9 @@ class Neo4jPeerGroupGraph(Reader):
                 observed_at=datetime.fromisoformat(r["observed_at"]),
                 via=tuple(Named(id=v["id"], name=v["name"] or UNNAMED) for v in r["via"]),
                 anchor_name=r["anchor_name"],
-                enrolment=reports_of(r["enrolment"]),
-                school_names=names_of(r["enrolment"]),
-                traits=traits_of(r["said"]),
+                enrolment=enrolment,
+                school_names=school_names,
+                traits=traits,
             )
-            for r in rows
-        ]
+        )
+    return links

@@ -33,18 +33,48 @@ RETURN collect({for_id: for_id, id: id, kind: kind, category: category,
                 drugs_house_reports: drugs_house_reports}) AS rows
 """
 
-# Pupils seen at the place, with whoever approached them there in the same report. In these
-# three, `said`: what each report (not retracted) says of the pupil's age and needs, read once
-# a pupil for the statement (the links are gathered by pupil first), not once a link.
+# The three below return a row for each anchor and pupil: `links`, one for each report since the
+# window's start that links them and each school the pupil attends (the school the pupil was
+# seen at excepted), naming each as that report does. What does not change from link to link is
+# read once a pupil for the statement, after the links are gathered by pupil: the schools
+# (ATTENDS), who approached the pupil or where the pupil was seen (for `via`), `said` (what each
+# report, not retracted, says of the pupil's age and needs) and `enrolments` (for each school,
+# the reports, not retracted, that say the pupil attends it, with what they call it).
+
+# Pupils seen at the place, with whoever approached them there in the same report.
 FIND_PUPILS_SEEN_AT = """
 UNWIND $ids AS for_id
-MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)-[at:ATTENDS]->(school:Location)
-WHERE s.last_seen >= datetime($since) AND school <> l
+MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)
+WHERE s.last_seen >= datetime($since)
+WITH p, collect({for_id: for_id, l: l, s: s}) AS seen
+WITH p, seen, [(p)-[at:ATTENDS]->(school:Location) | {at: at, school: school}] AS schools
+WHERE size(schools) > 0
+WITH p, seen, schools,
+     [(a:Entity)-[ap:APPROACHED]->(p) | {a: a, report_ids: ap.report_ids}] AS approachers
+UNWIND seen AS link
+WITH p, schools, approachers, link.for_id AS for_id, link.l AS l, link.s AS s
+WITH p, schools, approachers, for_id, l, s, [x IN schools WHERE x.school <> l] AS others
+WHERE size(others) > 0
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 USING INDEX r:Report(id)
 WHERE r.observed_at >= datetime($since)
-WITH p, collect({for_id: for_id, l: l, at: at, school: school, r: r, m: m}) AS links
+UNWIND others AS x
+WITH p, schools, for_id, x.school AS school,
+     {person_name: m.name, age: m.age,
+      vulnerable: coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false),
+      anchor_name: head([(r)-[ml:MENTIONS]->(l) | ml.name]),
+      approached: m.part = 'approached', report_id: r.id,
+      observed_at: toString(r.observed_at),
+      via: COLLECT { UNWIND approachers AS y
+                     WITH y WHERE r.id IN y.report_ids
+                     WITH y.a AS a
+                     RETURN {id: a.id, name: head([(r)-[ma:MENTIONS]->(a) | ma.name])} }}
+       AS link, r
+WITH p, schools, for_id,
+     collect(DISTINCT link {.*, school_id: school.id,
+                            school_name: head([(r)-[ms:MENTIONS]->(school) | ms.name])}) AS links
+WITH p, schools, collect({for_id: for_id, links: links}) AS places
 CALL (p) {
   MATCH (t:Report)-[mt:MENTIONS]->(p)
   WHERE NOT coalesce(t.retracted, false)
@@ -53,41 +83,54 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-UNWIND links AS link
-WITH link.for_id AS for_id, p, said, link.l AS l, link.at AS at,
-     link.school AS school, link.r AS r, link.m AS m
-WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
-       coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
-         AS vulnerable, said,
-       school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
-       COLLECT { UNWIND at.report_ids AS enrolled_by
-                 MATCH (a:Report {id: enrolled_by})-[ma:MENTIONS]->(school)
-                 USING INDEX a:Report(id)
-                 WHERE NOT coalesce(a.retracted, false)
-                 RETURN {id: a.id, observed_at: toString(a.observed_at), name: ma.name} }
-         AS enrolment,
-       head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS anchor_name,
-       m.part = 'approached' AS approached, r.id AS report_id,
-       toString(r.observed_at) AS observed_at,
-       [(a:Entity)-[ap:APPROACHED]->(p) WHERE r.id IN ap.report_ids
-        | {id: a.id, name: head([(r)-[ma:MENTIONS]->(a) | ma.name])}] AS via
-RETURN collect({for_id: for_id, person_id: person_id, person_name: person_name, age: age,
-                vulnerable: vulnerable, said: said, school_id: school_id,
-                school_name: school_name, enrolment: enrolment, anchor_name: anchor_name,
-                approached: approached, report_id: report_id, observed_at: observed_at,
-                via: via}) AS rows
+CALL (schools) {
+  UNWIND schools AS x
+  WITH x.at AS at, x.school AS school
+  RETURN collect({school_id: school.id,
+                  reports: COLLECT { UNWIND at.report_ids AS enrolled_by
+                                     MATCH (a:Report {id: enrolled_by})-[ma:MENTIONS]->(school)
+                                     USING INDEX a:Report(id)
+                                     WHERE NOT coalesce(a.retracted, false)
+                                     RETURN {id: a.id, observed_at: toString(a.observed_at),
+                                             name: ma.name} }}) AS enrolments
+}
+UNWIND places AS place
+RETURN collect({for_id: place.for_id, person_id: p.id, said: said, enrolments: enrolments,
+                links: place.links}) AS rows
 """
 
 # Pupils a person or group approached, with the place of the approach (not a school or home).
 FIND_PUPILS_APPROACHED_BY = """
 UNWIND $ids AS for_id
-MATCH (e:Entity {id: for_id})-[ap:APPROACHED]->(p:Person)-[at:ATTENDS]->(school:Location)
+MATCH (e:Entity {id: for_id})-[ap:APPROACHED]->(p:Person)
 WHERE ap.last_seen >= datetime($since)
+WITH p, collect({for_id: for_id, e: e, ap: ap}) AS approaches
+WITH p, approaches, [(p)-[at:ATTENDS]->(school:Location) | {at: at, school: school}] AS schools
+WHERE size(schools) > 0
+WITH p, approaches, schools,
+     [(p)-[s:SEEN_AT]->(l:Location) WHERE NOT l:Placement | {l: l, report_ids: s.report_ids}]
+       AS places_seen
+UNWIND approaches AS link
+WITH p, schools, places_seen, link.for_id AS for_id, link.e AS e, link.ap AS ap
 UNWIND ap.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 USING INDEX r:Report(id)
 WHERE r.observed_at >= datetime($since)
-WITH p, collect({for_id: for_id, e: e, at: at, school: school, r: r, m: m}) AS links
+UNWIND schools AS x
+WITH p, schools, for_id, x.school AS school,
+     {person_name: m.name, age: m.age,
+      vulnerable: coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false),
+      anchor_name: head([(r)-[me:MENTIONS]->(e) | me.name]),
+      approached: true, report_id: r.id, observed_at: toString(r.observed_at),
+      via: COLLECT { UNWIND places_seen AS y
+                     WITH y WHERE r.id IN y.report_ids
+                     WITH y.l AS l
+                     RETURN {id: l.id, name: head([(r)-[ml:MENTIONS]->(l) | ml.name])} }}
+       AS link, r
+WITH p, schools, for_id,
+     collect(DISTINCT link {.*, school_id: school.id,
+                            school_name: head([(r)-[ms:MENTIONS]->(school) | ms.name])}) AS links
+WITH p, schools, collect({for_id: for_id, links: links}) AS places
 CALL (p) {
   MATCH (t:Report)-[mt:MENTIONS]->(p)
   WHERE NOT coalesce(t.retracted, false)
@@ -96,40 +139,53 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-UNWIND links AS link
-WITH link.for_id AS for_id, p, said, link.e AS e, link.at AS at,
-     link.school AS school, link.r AS r, link.m AS m
-WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
-       coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
-         AS vulnerable, said,
-       school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
-       COLLECT { UNWIND at.report_ids AS enrolled_by
-                 MATCH (a:Report {id: enrolled_by})-[ma:MENTIONS]->(school)
-                 USING INDEX a:Report(id)
-                 WHERE NOT coalesce(a.retracted, false)
-                 RETURN {id: a.id, observed_at: toString(a.observed_at), name: ma.name} }
-         AS enrolment,
-       head([(r)-[me:MENTIONS]->(e) | me.name]) AS anchor_name,
-       true AS approached, r.id AS report_id, toString(r.observed_at) AS observed_at,
-       [(p)-[s:SEEN_AT]->(l:Location) WHERE r.id IN s.report_ids AND NOT l:Placement
-        | {id: l.id, name: head([(r)-[ml:MENTIONS]->(l) | ml.name])}] AS via
-RETURN collect({for_id: for_id, person_id: person_id, person_name: person_name, age: age,
-                vulnerable: vulnerable, said: said, school_id: school_id,
-                school_name: school_name, enrolment: enrolment, anchor_name: anchor_name,
-                approached: approached, report_id: report_id, observed_at: observed_at,
-                via: via}) AS rows
+CALL (schools) {
+  UNWIND schools AS x
+  WITH x.at AS at, x.school AS school
+  RETURN collect({school_id: school.id,
+                  reports: COLLECT { UNWIND at.report_ids AS enrolled_by
+                                     MATCH (a:Report {id: enrolled_by})-[ma:MENTIONS]->(school)
+                                     USING INDEX a:Report(id)
+                                     WHERE NOT coalesce(a.retracted, false)
+                                     RETURN {id: a.id, observed_at: toString(a.observed_at),
+                                             name: ma.name} }}) AS enrolments
+}
+UNWIND places AS place
+RETURN collect({for_id: place.for_id, person_id: p.id, said: said, enrolments: enrolments,
+                links: place.links}) AS rows
 """
 
 # Pupils who were in the vehicle, with where the same report saw them.
 FIND_PUPILS_IN_VEHICLE = """
 UNWIND $ids AS for_id
-MATCH (v:Vehicle {id: for_id})<-[iv:IN_VEHICLE]-(p:Person)-[at:ATTENDS]->(school:Location)
+MATCH (v:Vehicle {id: for_id})<-[iv:IN_VEHICLE]-(p:Person)
 WHERE iv.last_seen >= datetime($since)
+WITH p, collect({for_id: for_id, v: v, iv: iv}) AS rides
+WITH p, rides, [(p)-[at:ATTENDS]->(school:Location) | {at: at, school: school}] AS schools
+WHERE size(schools) > 0
+WITH p, rides, schools,
+     [(p)-[s:SEEN_AT]->(l:Location) | {l: l, report_ids: s.report_ids}] AS places_seen
+UNWIND rides AS link
+WITH p, schools, places_seen, link.for_id AS for_id, link.v AS v, link.iv AS iv
 UNWIND iv.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 USING INDEX r:Report(id)
 WHERE r.observed_at >= datetime($since)
-WITH p, collect({for_id: for_id, v: v, at: at, school: school, r: r, m: m}) AS links
+UNWIND schools AS x
+WITH p, schools, for_id, x.school AS school,
+     {person_name: m.name, age: m.age,
+      vulnerable: coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false),
+      anchor_name: head([(r)-[mv:MENTIONS]->(v) | mv.name]),
+      approached: false, report_id: r.id, observed_at: toString(r.observed_at),
+      via: COLLECT { UNWIND places_seen AS y
+                     WITH y WHERE r.id IN y.report_ids
+                     WITH y.l AS l
+                     RETURN {id: l.id, name: head([(r)-[ml:MENTIONS]->(l) | ml.name])} }}
+       AS link, r
+WITH p, schools, for_id,
+     collect(DISTINCT link {.*, school_id: school.id,
+                            school_name: head([(r)-[ms:MENTIONS]->(school) | ms.name])}) AS links
+WITH p, schools, collect({for_id: for_id, links: links}) AS places
 CALL (p) {
   MATCH (t:Report)-[mt:MENTIONS]->(p)
   WHERE NOT coalesce(t.retracted, false)
@@ -138,26 +194,18 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-UNWIND links AS link
-WITH link.for_id AS for_id, p, said, link.v AS v, link.at AS at,
-     link.school AS school, link.r AS r, link.m AS m
-WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
-       coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
-         AS vulnerable, said,
-       school.id AS school_id, head([(r)-[ms:MENTIONS]->(school) | ms.name]) AS school_name,
-       COLLECT { UNWIND at.report_ids AS enrolled_by
-                 MATCH (a:Report {id: enrolled_by})-[ma:MENTIONS]->(school)
-                 USING INDEX a:Report(id)
-                 WHERE NOT coalesce(a.retracted, false)
-                 RETURN {id: a.id, observed_at: toString(a.observed_at), name: ma.name} }
-         AS enrolment,
-       head([(r)-[mv:MENTIONS]->(v) | mv.name]) AS anchor_name,
-       false AS approached, r.id AS report_id, toString(r.observed_at) AS observed_at,
-       [(p)-[s:SEEN_AT]->(l:Location) WHERE r.id IN s.report_ids
-        | {id: l.id, name: head([(r)-[ml:MENTIONS]->(l) | ml.name])}] AS via
-RETURN collect({for_id: for_id, person_id: person_id, person_name: person_name, age: age,
-                vulnerable: vulnerable, said: said, school_id: school_id,
-                school_name: school_name, enrolment: enrolment, anchor_name: anchor_name,
-                approached: approached, report_id: report_id, observed_at: observed_at,
-                via: via}) AS rows
+CALL (schools) {
+  UNWIND schools AS x
+  WITH x.at AS at, x.school AS school
+  RETURN collect({school_id: school.id,
+                  reports: COLLECT { UNWIND at.report_ids AS enrolled_by
+                                     MATCH (a:Report {id: enrolled_by})-[ma:MENTIONS]->(school)
+                                     USING INDEX a:Report(id)
+                                     WHERE NOT coalesce(a.retracted, false)
+                                     RETURN {id: a.id, observed_at: toString(a.observed_at),
+                                             name: ma.name} }}) AS enrolments
+}
+UNWIND places AS place
+RETURN collect({for_id: place.for_id, person_id: p.id, said: said, enrolments: enrolments,
+                links: place.links}) AS rows
 """
