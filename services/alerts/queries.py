@@ -391,31 +391,27 @@ RETURN collect({for_id: for_id, id: id, started_at: started_at, ended_at: ended_
 # Where the child was found or seen, by each report, with what and whom around them. The place
 # is named as that report names it, in the areas it gives (else the latest report that gives
 # them: `area_reports`), and its drugs-house status comes with the reports that give it. The
-# latest report giving a place's areas is read once a statement for each place (a hotspot's
-# reports were read again for every sighting there).
+# sightings are gathered by place first, so the latest report giving a place's areas is read once
+# a statement for each place (a hotspot's reports were read again for every sighting there) and
+# comes with each of its sightings.
 WHEREABOUTS = """
 UNWIND $ids AS for_id
 MATCH (p:Person {id: for_id})-[s:SEEN_AT]->(l:Location)
 WHERE s.last_seen >= datetime($since)
-WITH collect({for_id: for_id, person: p, link: s, place: l}) AS seen
-CALL (seen) {
-  UNWIND seen AS one
-  WITH DISTINCT one.place AS l
-  CALL (l) {
-    OPTIONAL MATCH (a:Report)-[ma:MENTIONS]->(l)
-    WHERE NOT coalesce(a.retracted, false)
-      AND (ma.local_authority IS NOT NULL OR ma.police_force_area IS NOT NULL)
-    WITH a, ma ORDER BY a.observed_at DESC, a.id DESC
-    LIMIT 1
-    RETURN {local_authority: ma.local_authority, police_force_area: ma.police_force_area,
-            area_reports: CASE WHEN a IS NULL THEN []
-                               ELSE [{id: a.id, observed_at: toString(a.observed_at)}] END}
-      AS latest
-  }
-  RETURN collect({place: l, latest: latest}) AS latest_areas
+WITH l, collect({for_id: for_id, person: p, link: s}) AS visits
+CALL (l) {
+  OPTIONAL MATCH (a:Report)-[ma:MENTIONS]->(l)
+  WHERE NOT coalesce(a.retracted, false)
+    AND (ma.local_authority IS NOT NULL OR ma.police_force_area IS NOT NULL)
+  WITH a, ma ORDER BY a.observed_at DESC, a.id DESC
+  LIMIT 1
+  RETURN {local_authority: ma.local_authority, police_force_area: ma.police_force_area,
+          area_reports: CASE WHEN a IS NULL THEN []
+                             ELSE [{id: a.id, observed_at: toString(a.observed_at)}] END}
+    AS latest
 }
-UNWIND seen AS one
-WITH one.for_id AS for_id, one.person AS p, one.link AS s, one.place AS l, latest_areas
+UNWIND visits AS one
+WITH one.for_id AS for_id, one.person AS p, one.link AS s, l, latest
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[:MENTIONS]->(p)
 USING INDEX r:Report(id)
@@ -431,12 +427,11 @@ CALL (r, p) {
   WHERE e.ended_by = r.id
   RETURN collect(e.circumstances)[0] AS circumstances
 }
-CALL (r, l, latest_areas) {
+CALL (r, l, latest) {
   OPTIONAL MATCH (r)-[own:MENTIONS]->(l)
   WHERE NOT coalesce(r.retracted, false)
     AND (own.local_authority IS NOT NULL OR own.police_force_area IS NOT NULL)
-  WITH own LIMIT 1
-  WITH own, [x IN latest_areas WHERE x.place = l][0].latest AS latest
+  WITH own, latest LIMIT 1
   RETURN CASE WHEN own IS NULL THEN latest.local_authority ELSE own.local_authority END
            AS local_authority,
          CASE WHEN own IS NULL THEN latest.police_force_area ELSE own.police_force_area END

@@ -226,9 +226,10 @@ class Neo4jChildGraph(Reader):
         return [_episode(row) for row in rows]
 
     async def whereabouts(self, person_id: str, *, since: datetime) -> list[Whereabouts]:
-        """Where the child was found or seen, report by report, since a time."""
+        """Where the child was found or seen, report by report, since a time: oldest first, and
+        a report's places in the order of their ids (the query's rows come in no set order)."""
         rows = await self._shared_rows(queries.WHEREABOUTS, person_id, since=since.isoformat())
-        return [
+        seen = [
             Whereabouts(
                 place=FoundPlace(
                     id=row["place_id"],
@@ -247,6 +248,7 @@ class Neo4jChildGraph(Reader):
             )
             for row in rows
         ]
+        return sorted(seen, key=lambda w: (w.observed_at, w.report_id, w.place.id))
 
 
 async def child(graph: Neo4jChildGraph, person_id: str) -> Child | None:
