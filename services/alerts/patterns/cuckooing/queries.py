@@ -50,6 +50,8 @@ RETURN collect({for_id: for_id, id: id, local_authority: local_authority,
 # where it does not give their home authority, the latest report that does (`home_reports`);
 # `said`: what each report (not retracted) says of their age and needs; a professional as any
 # report (not retracted) says (a professional is no visitor: that can only keep an alert back).
+# The links are gathered by person first, so what is the person's (the reports that give a home
+# authority, newest first, `said`, whether a professional) is read once a person, not once a link.
 FIND_VISITS_AT_ADDRESS = """
 UNWIND $ids AS for_id
 MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)
@@ -58,14 +60,13 @@ UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 USING INDEX r:Report(id)
 WHERE r.observed_at >= datetime($since)
-CALL (r, p) {
-  OPTIONAL MATCH (h:Report)-[mh:MENTIONS]->(p)
+WITH p, collect({for_id: for_id, l: l, r: r, m: m}) AS links
+CALL (p) {
+  MATCH (h:Report)-[mh:MENTIONS]->(p)
   WHERE NOT coalesce(h.retracted, false) AND mh.home_local_authority IS NOT NULL
-  WITH h, mh ORDER BY h = r DESC, h.observed_at DESC, h.id DESC
-  LIMIT 1
-  RETURN mh.home_local_authority AS home_local_authority,
-         CASE WHEN h IS NULL THEN [] ELSE [{id: h.id, observed_at: toString(h.observed_at)}] END
-           AS home_reports
+  WITH h, mh ORDER BY h.observed_at DESC, h.id DESC
+  RETURN collect({id: h.id, observed_at: toString(h.observed_at),
+                  home_local_authority: mh.home_local_authority}) AS homes
 }
 CALL (p) {
   MATCH (t:Report)-[mt:MENTIONS]->(p)
@@ -75,6 +76,15 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
+WITH p, links, homes, said,
+     EXISTS { (x:Report)-[mx:MENTIONS]->(p)
+              WHERE mx.role = 'professional' AND NOT coalesce(x.retracted, false) }
+       AS professional
+UNWIND links AS link
+WITH link.for_id AS for_id, p, homes, said, professional, link.l AS l, link.r AS r,
+     link.m AS m
+WITH for_id, p, said, professional, l, r, m,
+     coalesce(head([x IN homes WHERE x.id = r.id]), head(homes)) AS home
 WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.young_person, false) AS young,
        m.age IS NULL AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer',
@@ -82,10 +92,10 @@ WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
          AS age_unknown, said,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
-       home_local_authority, home_reports,
-       CASE WHEN EXISTS { (x:Report)-[mx:MENTIONS]->(p)
-                          WHERE mx.role = 'professional' AND NOT coalesce(x.retracted, false) }
-            THEN 'professional' ELSE coalesce(m.role, 'unknown') END AS role,
+       home.home_local_authority AS home_local_authority,
+       CASE WHEN home IS NULL THEN []
+            ELSE [{id: home.id, observed_at: home.observed_at}] END AS home_reports,
+       CASE WHEN professional THEN 'professional' ELSE coalesce(m.role, 'unknown') END AS role,
        head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 RETURN collect({for_id: for_id, person_id: person_id, person_name: person_name, age: age,

@@ -21,7 +21,8 @@ RETURN collect({for_id: for_id, id: id, drugs_house: drugs_house, since: since,
                 status_report: status_report, status_name: status_name}) AS rows
 """
 
-# Each report that links a young person to the premises, as FIND_YOUNG_PEOPLE_AT_PLACE (alerts).
+# Each report that links a young person to the premises, as FIND_YOUNG_PEOPLE_AT_PLACE (alerts);
+# `said` read once a person (the links are gathered by person first), not once a link.
 FIND_CHILDREN_AT_PREMISES = """
 UNWIND $ids AS for_id
 MATCH (l:Location {id: for_id})<-[s:SEEN_AT|FREQUENTS]-(p:Person)
@@ -33,6 +34,7 @@ WHERE r.observed_at >= datetime($since)
   AND (m.young_person OR (m.age IS NULL
        AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',
                                                 'professional']))
+WITH p, collect({for_id: for_id, l: l, r: r, m: m}) AS links
 CALL (p) {
   MATCH (t:Report)-[mt:MENTIONS]->(p)
   WHERE NOT coalesce(t.retracted, false)
@@ -41,7 +43,8 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-WITH for_id, l, p, r, m, said
+UNWIND links AS link
+WITH link.for_id AS for_id, link.l AS l, p, link.r AS r, link.m AS m, said
 WHERE m.young_person OR any(x IN said WHERE x.young)
 WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
