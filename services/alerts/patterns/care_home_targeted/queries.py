@@ -24,11 +24,13 @@ RETURN collect({for_id: for_id, id: id, kind: kind, role: role, adult: adult}) A
 # Residents of care homes directly linked to the entity ($links: relationship types), with the
 # reports that say where they are placed (PLACED_AT) and what those reports call the home. A care
 # home as the reports that are not retracted give its category (the earliest that is not
-# 'other', as GET_PLACE), with the reports that give it; `said` as in the pupils' queries.
+# 'other', as GET_PLACE), with the reports that give it; `said` as in the pupils' queries. The
+# links are gathered by home before its category is read, and by resident before `said` is.
 FIND_RESIDENTS_LINKED = """
 UNWIND $ids AS for_id
 MATCH (e:Entity {id: for_id})-[l]-(p:Person)-[pl:PLACED_AT]->(h:Location)
 WHERE type(l) IN $links AND l.last_seen >= datetime($since)
+WITH h, collect({for_id: for_id, e: e, l: l, p: p, pl: pl}) AS placed
 CALL (h) {
   MATCH (c:Report)-[mc:MENTIONS]->(h)
   WHERE NOT coalesce(c.retracted, false) AND coalesce(mc.category, 'other') <> 'other'
@@ -36,12 +38,16 @@ CALL (h) {
   RETURN collect({id: c.id, observed_at: toString(c.observed_at), category: mc.category})
     AS categorised
 }
-WITH for_id, e, l, p, pl, h, categorised
+WITH h, placed, categorised
 WHERE head(categorised).category = 'care_home'
+UNWIND placed AS one
+WITH one.for_id AS for_id, one.e AS e, one.l AS l, one.p AS p, one.pl AS pl, h, categorised
 UNWIND l.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(p)
 USING INDEX r:Report(id)
 WHERE r.observed_at >= datetime($since)
+WITH p, collect({for_id: for_id, e: e, l: l, pl: pl, h: h, categorised: categorised, r: r,
+                 m: m}) AS links
 CALL (p) {
   MATCH (t:Report)-[mt:MENTIONS]->(p)
   WHERE NOT coalesce(t.retracted, false)
@@ -50,6 +56,9 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
+UNWIND links AS link
+WITH link.for_id AS for_id, link.e AS e, link.l AS l, p, link.pl AS pl, link.h AS h,
+     link.categorised AS categorised, link.r AS r, link.m AS m, said
 WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable, said,

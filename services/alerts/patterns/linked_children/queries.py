@@ -25,6 +25,7 @@ RETURN collect({for_id: for_id, id: id, kind: kind, adult: adult}) AS rows
 # co-presence at a place, and only reports within the window that name the other as a child;
 # each names the child and the entity, and gives the child's needs, as that report does. A link
 # last seen before the window (its latest report's time, kept at link time) is passed over unread.
+# `said` is read once a person (the links are gathered by person first), not once a link.
 FIND_CHILDREN_LINKED = """
 UNWIND $ids AS for_id
 MATCH (e:Entity {id: for_id})
@@ -38,6 +39,7 @@ WHERE r.observed_at >= datetime($since)
   AND (m.young_person OR (m.age IS NULL
        AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',
                                                 'professional']))
+WITH p, collect({for_id: for_id, e: e, r: r, m: m}) AS links
 CALL (p) {
   MATCH (t:Report)-[mt:MENTIONS]->(p)
   WHERE NOT coalesce(t.retracted, false)
@@ -46,7 +48,8 @@ CALL (p) {
                   needs: coalesce(mt.learning_disability, false)
                          OR coalesce(mt.additional_needs, false)}) AS said
 }
-WITH for_id, e, p, r, m, said
+UNWIND links AS link
+WITH link.for_id AS for_id, link.e AS e, p, link.r AS r, link.m AS m, said
 WHERE m.young_person OR any(x IN said WHERE x.young)
 WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
