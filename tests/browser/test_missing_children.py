@@ -99,7 +99,9 @@ def test_a_child_reported_missing_through_the_api_is_on_the_missing_page_until_f
     sign_in(police, web_users.police)
     police.get_by_role("link", name="Missing children").click()
     card = police.locator("article.missing-child", has_text=child)
-    _after_reloads(police, lambda: card, count=1, loaded=other)
+    # Linked, the missing report and the later sighting (which may come a batch after it).
+    seen_since = card.filter(has_text=f"at Synthetic Arcade {tag}")
+    _after_reloads(police, lambda: seen_since, count=1, loaded=other)
     expect(card.get_by_text("Missing 1 day 5 h")).to_be_visible()
     expect(card.get_by_text("High risk")).to_be_visible()
     expect(card.get_by_text("Synthetic Chip Shop, ZZ99 4CS")).to_be_visible()
