@@ -105,6 +105,106 @@ def test_a_found_report_without_an_open_episode_records_one_with_its_end_only(
     assert [r.data() for r in records] == [{"open_start": True, "ended": True}]
 
 
+def _episodes_of(neo4j_driver: Driver, name: str) -> list[dict[str, Any]]:
+    records, _, _ = neo4j_driver.execute_query(
+        "MATCH (p:Person {name: $name})-[:WENT_MISSING]->(e:MissingEpisode) "
+        "RETURN toString(e.started_at) AS started, toString(e.ended_at) AS ended, "
+        "e.duration_hours AS hours ORDER BY started",
+        name=name,
+    )
+    return [r.data() for r in records]
+
+
+def test_a_missing_report_linked_after_its_found_report_starts_that_episode_once(
+    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str]
+) -> None:
+    """A home's late missing report: the episode the found report recorded by its end only gets
+    its start, so the child is not missing twice over, nor missing still; a replay changes
+    nothing."""
+    tag = run_tag()
+    child = _child(f"Ola Synth{tag}")
+    _link(
+        settings,
+        cleanup,
+        {"type": "missing_ended", "child": child, "found_at": "2026-11-22T06:00:00+00:00"},
+    )
+    late = submitted(
+        ReportCreate.model_validate(
+            report_json(
+                {
+                    "type": "missing_reported",
+                    "child": child,
+                    "last_seen_at": "2026-11-20T18:00:00+00:00",
+                }
+            )
+        )
+    )
+    cleanup.append(str(late.event_id))
+    link_events(settings, [late])
+    link_events(settings, [late])  # the same report again: a replay
+
+    assert _episodes_of(neo4j_driver, f"Ola Synth{tag}") == [
+        {"started": "2026-11-20T18:00:00Z", "ended": "2026-11-22T06:00:00Z", "hours": 36.0}
+    ]
+
+
+def test_a_missing_report_after_the_last_found_report_opens_an_episode_of_its_own(
+    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str]
+) -> None:
+    tag = run_tag()
+    child = _child(f"Pia Synth{tag}")
+    _link(
+        settings,
+        cleanup,
+        {"type": "missing_ended", "child": child, "found_at": "2026-11-22T06:00:00+00:00"},
+    )
+    _link(
+        settings,
+        cleanup,
+        {"type": "missing_reported", "child": child, "last_seen_at": "2026-11-25T18:00:00+00:00"},
+    )
+
+    assert _episodes_of(neo4j_driver, f"Pia Synth{tag}") == [
+        {"started": "2026-11-25T18:00:00Z", "ended": None, "hours": None},
+        {"started": None, "ended": "2026-11-22T06:00:00Z", "hours": None},
+    ]
+
+
+def test_a_late_missing_report_does_not_take_an_end_another_episode_came_before(
+    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str]
+) -> None:
+    """Missing on the 10th, then an episode from the 12th to the 14th, then found on the 20th
+    with no open episode: the report of the 10th, linked last, cannot have ended on the 20th."""
+    tag = run_tag()
+    child = _child(f"Rue Synth{tag}")
+    _link(
+        settings,
+        cleanup,
+        {"type": "missing_reported", "child": child, "last_seen_at": "2026-11-12T18:00:00+00:00"},
+    )
+    _link(
+        settings,
+        cleanup,
+        {"type": "missing_ended", "child": child, "found_at": "2026-11-14T06:00:00+00:00"},
+    )
+    _link(
+        settings,
+        cleanup,
+        {"type": "missing_ended", "child": child, "found_at": "2026-11-20T06:00:00+00:00"},
+    )
+    _link(
+        settings,
+        cleanup,
+        {"type": "missing_reported", "child": child, "last_seen_at": "2026-11-10T18:00:00+00:00"},
+    )
+
+    ended = [e for e in _episodes_of(neo4j_driver, f"Rue Synth{tag}") if e["ended"]]
+    assert ended == [
+        {"started": "2026-11-12T18:00:00Z", "ended": "2026-11-14T06:00:00Z", "hours": 36.0},
+        {"started": None, "ended": "2026-11-20T06:00:00Z", "hours": None},
+    ]
+
+
 def test_bail_conditions_become_an_order_with_its_centre_and_protected_child(
     settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str]
 ) -> None:

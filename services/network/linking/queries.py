@@ -529,13 +529,36 @@ SET l.report_ids = l.report_ids + r.id,
 """
 
 # Missing episodes, protective orders and premises status: facts, keyed by their report.
+# A missing report starts the episode it started before (a replay), else the episode a found
+# report linked earlier knows only by its end, when that end is the first after this start and no
+# other episode of the child began in between (reports can be linked out of order: a home's late
+# report), else an episode of its own.
 MERGE_MISSING_STARTED = """
 UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
 MATCH (p:Person {id: row.child})
-MERGE (e:MissingEpisode {id: row.id})
+CALL (p, row) {
+  OPTIONAL MATCH (p)-[:WENT_MISSING]->(known:MissingEpisode)
+  WHERE known.reported_by = row.report_id
+     OR (known.started_at IS NULL AND known.ended_at >= datetime(row.started_at)
+         AND NOT EXISTS { MATCH (:MissingEpisode {id: row.id}) }
+         AND NOT EXISTS { MATCH (p)-[:WENT_MISSING]->(other:MissingEpisode)
+                          WHERE other.started_at > datetime(row.started_at)
+                            AND other.started_at <= known.ended_at })
+  WITH known ORDER BY known.reported_by = row.report_id DESC, known.ended_at, known.id
+  RETURN collect(known.id)[0] AS known_id
+}
+MERGE (e:MissingEpisode {id: coalesce(known_id, row.id)})
 ON CREATE SET e.started_at = datetime(row.started_at), e.reported_by = r.id,
               e.police_risk_grading = row.police_risk_grading, e.audiences = r.audiences
+ON MATCH SET e.started_at = coalesce(e.started_at, datetime(row.started_at)),
+             e.reported_by = coalesce(e.reported_by, r.id),
+             e.police_risk_grading = coalesce(e.police_risk_grading, row.police_risk_grading),
+             e.audiences = e.audiences + [a IN r.audiences WHERE NOT a IN e.audiences],
+             e.duration_hours = CASE WHEN e.ended_at IS NULL THEN null
+                                     ELSE duration.inSeconds(
+                                            coalesce(e.started_at, datetime(row.started_at)),
+                                            e.ended_at).seconds / 3600.0 END
 MERGE (p)-[:WENT_MISSING]->(e)
 WITH e, row
 OPTIONAL MATCH (l:Location {id: row.placement})
