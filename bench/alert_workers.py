@@ -11,7 +11,9 @@ entity's reads statements of their own, four entities at a time, 100 events a ba
 worker, two workers, one worker again, so a drift of the machine shows. Two ratios, each against
 a baseline measured in the same run on the same graph: one worker now against one as before, and
 two workers against the mean of the one-worker rounds; each from the workers' start, and once
-they were running (from the first commit of the group: start-up, a few seconds, left out).
+they were running (from the first commit of the group: start-up, a few seconds, left out). A
+worker takes up to ALERTS_BATCH_SIZE (2,000) events a batch, so with few more reports than that
+a round may commit once, and then has no rate once running (`--reports 10000` gives several).
 
     .venv/bin/python -m bench.alert_workers --reports 2000
 """
@@ -68,8 +70,11 @@ class Drained:
     after_first: int  # events handled after that
 
     @property
-    def running_rate(self) -> float:
-        """Events a second once the workers were running (their start-up left out)."""
+    def running_rate(self) -> float | None:
+        """Events a second once the workers were running (their start-up left out); None when
+        nothing was committed after the first commit (one batch held every event)."""
+        if self.after_first == 0:
+            return None
         return self.after_first / max(self.seconds - self.first_commit_s, 1e-9)
 
 
@@ -134,7 +139,7 @@ class Rates:
     """A round's events a second: from the workers' start, and once they were running."""
 
     whole: float
-    running: float
+    running: float | None  # None: one commit, so no rate once running
 
 
 def _round(
@@ -170,7 +175,11 @@ def _round(
         f"{events:,} linked events in {elapsed:.1f} s "
         f"({events / elapsed:.1f} a second; {drained.seconds:.1f} s after the first start); "
         f"once running (from the first commit, {drained.first_commit_s:.1f} s in): "
-        f"{drained.running_rate:.1f} a second"
+        + (
+            f"{drained.running_rate:.1f} a second"
+            if drained.running_rate is not None
+            else "none (one commit: a batch held every event)"
+        )
     )
     cores = os.cpu_count() or 1
     print(
@@ -184,14 +193,18 @@ def _round(
 def _ratios(rates: list[tuple[int, bool, Rates]], measure: str) -> None:
     """Print one worker now against as before, and two against one, by one measure."""
 
-    def pick(r: Rates) -> float:
+    def pick(r: Rates) -> float | None:
         return r.whole if measure == "whole" else r.running
 
-    before = next(pick(rate) for _, as_before, rate in rates if as_before)
-    one = [pick(rate) for workers, as_before, rate in rates if workers == 1 and not as_before]
-    two = [pick(rate) for workers, _, rate in rates if workers == 2]
-    baseline = sum(one) / len(one)
     how = "from the start" if measure == "whole" else "once running"
+    before = next(pick(rate) for _, as_before, rate in rates if as_before)
+    ones = [pick(rate) for workers, as_before, rate in rates if workers == 1 and not as_before]
+    one = [r for r in ones if r is not None]
+    two = [r for r in (pick(rate) for workers, _, rate in rates if workers == 2) if r is not None]
+    if before is None or not one or not two:
+        print(f"ratios {how}: none (a round committed once; more reports give several batches)")
+        return
+    baseline = sum(one) / len(one)
     print(
         f"one alert worker now / as before ({how}): {baseline / before:.2f} "
         f"({baseline:.1f} events a second against {before:.1f})"
