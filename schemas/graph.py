@@ -172,6 +172,19 @@ _LOCATION = ENTITY_PROPERTIES | {
     "cuckooing_reports",
     "multiple_callers",
     "multiple_callers_reports",
+    # The areas reports give the place (their MENTIONS' local_authority and police_force_area),
+    # kept as each report is linked and worked out again when one is retracted: every area
+    # given, the earliest and the latest report giving any, and the latest giving an authority.
+    "areas",
+    "area_first_report",
+    "area_first_at",
+    "area_latest_report",
+    "area_latest_at",
+    "area_latest_la",
+    "area_latest_pfa",
+    "la_latest_report",
+    "la_latest_at",
+    "la_latest",
 }
 _VEHICLE = ENTITY_PROPERTIES | {"vrm", "vrm_format", "make", "model", "colour"}
 _PHONE = ENTITY_PROPERTIES | {"e164"}

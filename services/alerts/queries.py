@@ -275,32 +275,11 @@ RETURN count(a) AS total
 # school, places they go), each with the reports that state it: the report that gives the home
 # authority, or the report that links them to the place with, unless it gives the place's areas
 # itself, the earliest that does. Nothing only a retracted report says counts. A place's areas
-# once each (a school's hundreds of reports mostly give the same two), and each place read once
-# for all the people of the statement (a batch's pupils of one school share it).
+# and the earliest report giving them are kept on the place as reports are linked and retracted
+# (services/network/linking/queries.py MERGE_LOCATIONS), so they are read, not worked out, here.
 GET_PERSON = """
 UNWIND $ids AS for_id
 MATCH (p:Person {id: for_id})
-WITH collect({for_id: for_id, person: p}) AS people
-CALL (people) {
-  UNWIND people AS one
-  WITH one.person AS p
-  MATCH (p)-[:PLACED_AT|ATTENDS|FREQUENTS]->(l:Location)
-  WITH DISTINCT l
-  CALL (l) {
-    MATCH (a:Report)-[ma:MENTIONS]->(l)
-    WHERE NOT coalesce(a.retracted, false)
-      AND (ma.local_authority IS NOT NULL OR ma.police_force_area IS NOT NULL)
-    WITH a, ma ORDER BY a.observed_at, a.id
-    WITH collect(a) AS givers, collect(DISTINCT ma.local_authority) AS authorities,
-         collect(DISTINCT ma.police_force_area) AS forces
-    WHERE size(givers) > 0
-    RETURN {id: givers[0].id, observed_at: toString(givers[0].observed_at)} AS first,
-           authorities + [x IN forces WHERE NOT x IN authorities] AS areas
-  }
-  RETURN collect({place: l, first: first, areas: areas}) AS located
-}
-UNWIND people AS one
-WITH one.for_id AS for_id, one.person AS p, located
 CALL (p) {
   OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(p)
   WHERE NOT coalesce(r.retracted, false)
@@ -317,21 +296,21 @@ CALL (p) {
   RETURN collect({areas: [mh.home_local_authority],
                   reports: [{id: h.id, observed_at: toString(h.observed_at)}]}) AS homes
 }
-CALL (p, located) {
+CALL (p) {
   MATCH (p)-[k:PLACED_AT|ATTENDS|FREQUENTS]->(l:Location)
-  WITH k, l, [x IN located WHERE x.place = l][0] AS known
-  WHERE known IS NOT NULL
+  WHERE l.area_first_report IS NOT NULL
   UNWIND coalesce(k.report_ids, []) AS report_id
   MATCH (r:Report {id: report_id})
   WHERE NOT coalesce(r.retracted, false)
-  RETURN collect({areas: known.areas,
+  RETURN collect({areas: l.areas,
                   reports: [{id: r.id, observed_at: toString(r.observed_at)}]
                            + CASE WHEN EXISTS {
                                     MATCH (r)-[g:MENTIONS]->(l)
                                     WHERE g.local_authority IS NOT NULL
                                        OR g.police_force_area IS NOT NULL
                                   } THEN []
-                                  ELSE [known.first] END})
+                                  ELSE [{id: l.area_first_report,
+                                         observed_at: toString(l.area_first_at)}] END})
     AS places
 }
 WITH for_id, p.id AS id, said, young, homes + places AS known
@@ -389,29 +368,13 @@ RETURN collect({for_id: for_id, id: id, started_at: started_at, ended_at: ended_
 """
 
 # Where the child was found or seen, by each report, with what and whom around them. The place
-# is named as that report names it, in the areas it gives (else the latest report that gives
-# them: `area_reports`), and its drugs-house status comes with the reports that give it. The
-# sightings are gathered by place first, so the latest report giving a place's areas is read once
-# a statement for each place (a hotspot's reports were read again for every sighting there) and
-# comes with each of its sightings.
+# is named as that report names it, in the areas it gives (else those of the latest report that
+# gives any, kept on the place as reports are linked and retracted: `area_reports`), and its
+# drugs-house status comes with the reports that give it.
 WHEREABOUTS = """
 UNWIND $ids AS for_id
 MATCH (p:Person {id: for_id})-[s:SEEN_AT]->(l:Location)
 WHERE s.last_seen >= datetime($since)
-WITH l, collect({for_id: for_id, person: p, link: s}) AS visits
-CALL (l) {
-  OPTIONAL MATCH (a:Report)-[ma:MENTIONS]->(l)
-  WHERE NOT coalesce(a.retracted, false)
-    AND (ma.local_authority IS NOT NULL OR ma.police_force_area IS NOT NULL)
-  WITH a, ma ORDER BY a.observed_at DESC, a.id DESC
-  LIMIT 1
-  RETURN {local_authority: ma.local_authority, police_force_area: ma.police_force_area,
-          area_reports: CASE WHEN a IS NULL THEN []
-                             ELSE [{id: a.id, observed_at: toString(a.observed_at)}] END}
-    AS latest
-}
-UNWIND visits AS one
-WITH one.for_id AS for_id, one.person AS p, one.link AS s, l, latest
 UNWIND s.report_ids AS report_id
 MATCH (r:Report {id: report_id})-[:MENTIONS]->(p)
 USING INDEX r:Report(id)
@@ -427,17 +390,19 @@ CALL (r, p) {
   WHERE e.ended_by = r.id
   RETURN collect(e.circumstances)[0] AS circumstances
 }
-CALL (r, l, latest) {
+CALL (r, l) {
   OPTIONAL MATCH (r)-[own:MENTIONS]->(l)
   WHERE NOT coalesce(r.retracted, false)
     AND (own.local_authority IS NOT NULL OR own.police_force_area IS NOT NULL)
-  WITH own, latest LIMIT 1
-  RETURN CASE WHEN own IS NULL THEN latest.local_authority ELSE own.local_authority END
+  WITH own LIMIT 1
+  RETURN CASE WHEN own IS NULL THEN l.area_latest_la ELSE own.local_authority END
            AS local_authority,
-         CASE WHEN own IS NULL THEN latest.police_force_area ELSE own.police_force_area END
+         CASE WHEN own IS NULL THEN l.area_latest_pfa ELSE own.police_force_area END
            AS police_force_area,
-         CASE WHEN own IS NULL THEN latest.area_reports
-              ELSE [{id: r.id, observed_at: toString(r.observed_at)}] END AS area_reports
+         CASE WHEN own IS NOT NULL THEN [{id: r.id, observed_at: toString(r.observed_at)}]
+              WHEN l.area_latest_report IS NULL THEN []
+              ELSE [{id: l.area_latest_report, observed_at: toString(l.area_latest_at)}] END
+           AS area_reports
 }
 WITH DISTINCT for_id, l.id AS place_id,
        head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,

@@ -134,6 +134,15 @@ RETURN coalesce(l.drugs_house, false) AS drugs_house,
        toString(l.drugs_house_since) AS drugs_house_since
 """
 
+# The areas a place's reports give it, as linking keeps them (services/network/linking/queries.py).
+PLACE_AREAS = """
+MATCH (l:Location {id: $place_id})
+RETURN l.areas AS areas, l.area_first_report AS first, l.area_first_at AS first_at,
+       l.area_latest_report AS latest, l.area_latest_at AS latest_at,
+       l.area_latest_la AS latest_la, l.area_latest_pfa AS latest_pfa,
+       l.la_latest_report AS la_latest, l.la_latest AS la
+"""
+
 CANDIDATES_AMONG = """
 MATCH (a:Person)-[c:POSSIBLE_SAME_AS]->(b:Person)
 WHERE a.id IN $person_ids OR b.id IN $person_ids
@@ -212,6 +221,14 @@ WITH keys
 UNWIND keys AS k
 WITH k WHERE NOT (k)<-[:HAS_KEY]-()
 DELETE k
+"""
+
+# The places the reports mention: those that stay have their areas worked out again once the
+# reports are gone (services/network/linking/queries.py REFRESH_PLACE_AREAS).
+PLACES_MENTIONED_BY = """
+UNWIND $report_ids AS report_id
+MATCH (:Report {id: report_id})-[:MENTIONS]->(l:Location)
+RETURN collect(DISTINCT l.id) AS ids
 """
 
 COUNT_REPORTS_AMONG = """

@@ -100,7 +100,7 @@ async def _apply_decision_tx(tx: AsyncManagedTransaction, decision: Mapping[str,
 
 async def withdraw_report_tx(tx: AsyncManagedTransaction, retraction: dict[str, Any]) -> list[str]:
     """Mark the report, withdraw its links and its part in premises' statuses, recompute who may
-    see what it mentioned."""
+    see what it mentioned and the areas its places are given."""
     marked = await (await tx.run(queries.MARK_RETRACTED, retraction=retraction)).single()
     mentioned: list[str] = marked["mentioned"] if marked else []
     await (
@@ -111,6 +111,7 @@ async def withdraw_report_tx(tx: AsyncManagedTransaction, retraction: dict[str, 
     await (await tx.run(queries.WITHDRAW_PLACE_STATUS, report_id=retraction["report_id"])).consume()
     if mentioned:
         await (await tx.run(queries.REFRESH_AUDIENCES, ids=mentioned)).consume()
+        await (await tx.run(queries.REFRESH_PLACE_AREAS, ids=mentioned)).consume()
     return mentioned
 
 

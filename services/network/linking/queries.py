@@ -87,6 +87,11 @@ MERGE (k:MatchKey {key: key})
 MERGE (p)-[:HAS_KEY]->(k)
 """
 
+# A place keeps the areas its reports give (on their MENTIONS): every one given, and the earliest
+# and the latest report giving any (and the latest giving a local authority), so detection reads
+# them from the place instead of from its every report. A retraction works them out again
+# (REFRESH_PLACE_AREAS). Each is compared and set in its own clause, so a batch's rows for one
+# place are taken one after another.
 MERGE_LOCATIONS = """
 UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
@@ -105,6 +110,25 @@ MERGE (r)-[m:MENTIONS {part: row.part}]->(l)
 ON CREATE SET m.name = row.name, m.category = row.category, m.lat = row.lat, m.lon = row.lon,
               m.local_authority = row.local_authority,
               m.police_force_area = row.police_force_area
+WITH r, l, row, [x IN [row.local_authority, row.police_force_area] WHERE x IS NOT NULL] AS given
+WHERE size(given) > 0
+SET l.areas = reduce(acc = coalesce(l.areas, []), x IN given
+                     | CASE WHEN x IN acc THEN acc ELSE acc + x END)
+FOREACH (_ IN CASE WHEN l.area_first_at IS NULL OR r.observed_at < l.area_first_at
+                        OR (r.observed_at = l.area_first_at AND r.id < l.area_first_report)
+                   THEN [1] ELSE [] END |
+  SET l.area_first_report = r.id, l.area_first_at = r.observed_at)
+FOREACH (_ IN CASE WHEN l.area_latest_at IS NULL OR r.observed_at > l.area_latest_at
+                        OR (r.observed_at = l.area_latest_at AND r.id > l.area_latest_report)
+                   THEN [1] ELSE [] END |
+  SET l.area_latest_report = r.id, l.area_latest_at = r.observed_at,
+      l.area_latest_la = row.local_authority, l.area_latest_pfa = row.police_force_area)
+FOREACH (_ IN CASE WHEN row.local_authority IS NOT NULL
+                        AND (l.la_latest_at IS NULL OR r.observed_at > l.la_latest_at
+                             OR (r.observed_at = l.la_latest_at AND r.id > l.la_latest_report))
+                   THEN [1] ELSE [] END |
+  SET l.la_latest_report = r.id, l.la_latest_at = r.observed_at,
+      l.la_latest = row.local_authority)
 """
 
 # A place with a postcode is located at the postcode's centroid (`tessera geo load`), once: for
@@ -851,6 +875,33 @@ CALL (l) {
 SET l.first_seen = first, l.last_seen = last
 WITH l WHERE l.count = 0
 DELETE l
+"""
+
+# The areas reports give each place, worked out again from the reports that mention it and are
+# not retracted (as MERGE_LOCATIONS keeps them): for the places a retraction touched, and by the
+# schema migration for places linked before they were kept.
+REFRESH_PLACE_AREAS = """
+UNWIND $ids AS id
+MATCH (l:Location {id: id})
+CALL (l) {
+  OPTIONAL MATCH (a:Report)-[ma:MENTIONS]->(l)
+  WHERE NOT coalesce(a.retracted, false)
+    AND (ma.local_authority IS NOT NULL OR ma.police_force_area IS NOT NULL)
+  WITH a, ma ORDER BY a.observed_at, a.id
+  WITH collect(CASE WHEN a IS NOT NULL
+                 THEN {report: a, la: ma.local_authority, pfa: ma.police_force_area} END) AS given
+  RETURN reduce(acc = [], g IN given
+                | reduce(more = acc, x IN [g.la, g.pfa]
+                         | CASE WHEN x IS NULL OR x IN more THEN more ELSE more + x END)) AS areas,
+         head(given) AS first, last(given) AS latest,
+         last([g IN given WHERE g.la IS NOT NULL]) AS la_latest
+}
+SET l.areas = areas,
+    l.area_first_report = first.report.id, l.area_first_at = first.report.observed_at,
+    l.area_latest_report = latest.report.id, l.area_latest_at = latest.report.observed_at,
+    l.area_latest_la = latest.la, l.area_latest_pfa = latest.pfa,
+    l.la_latest_report = la_latest.report.id, l.la_latest_at = la_latest.report.observed_at,
+    l.la_latest = la_latest.la
 """
 
 # Who may see each entity: the audiences of the reports that mention it and are not retracted

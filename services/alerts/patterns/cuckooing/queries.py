@@ -7,21 +7,13 @@ Entities are named as the report that links them does (what its MENTIONS keeps),
 the node's own properties.
 """
 
-# The address: its local authority as the latest report that gives one does; the reports behind
+# The address: its local authority as the latest report that gives one does (kept on the place as
+# reports are linked and retracted: services/network/linking/queries.py); the reports behind
 # its vulnerable-tenant and cuckooing statuses (not retracted), with what each calls it; and each
 # tenant with what the reports that say they are the tenant (TENANT_OF) say of them.
 GET_ADDRESS = """
 UNWIND $ids AS for_id
 MATCH (l:Location {id: for_id})
-CALL (l) {
-  OPTIONAL MATCH (a:Report)-[ma:MENTIONS]->(l)
-  WHERE NOT coalesce(a.retracted, false) AND ma.local_authority IS NOT NULL
-  WITH a, ma ORDER BY a.observed_at DESC, a.id DESC
-  LIMIT 1
-  RETURN ma.local_authority AS local_authority,
-         CASE WHEN a IS NULL THEN [] ELSE [{id: a.id, observed_at: toString(a.observed_at)}] END
-           AS area_reports
-}
 CALL (l) {
   MATCH (t:Person)-[tl:TENANT_OF]->(l)
   MATCH (r:Report)-[m:MENTIONS]->(t)
@@ -30,7 +22,10 @@ CALL (l) {
          AS said
   RETURN collect({id: t.id, said: said}) AS tenants
 }
-WITH for_id, l.id AS id, local_authority, area_reports, tenants,
+WITH for_id, l.id AS id, l.la_latest AS local_authority,
+       CASE WHEN l.la_latest_report IS NULL THEN []
+            ELSE [{id: l.la_latest_report, observed_at: toString(l.la_latest_at)}] END
+         AS area_reports, tenants,
        COLLECT { MATCH (r:Report)
                  WHERE r.id IN coalesce(l.vulnerable_tenant_reports, [])
                    AND NOT coalesce(r.retracted, false)
