@@ -33,7 +33,11 @@ def _concern(flat: dict[str, Any], days_ago: int, **areas: str) -> ReportSubmitt
             {
                 "observed_at": (NOW - timedelta(days=days_ago)).isoformat(),
                 "grading": GRADING_JSON,
-                "event": {"type": "address_concern", "place": flat | areas, "multiple_callers": True},
+                "event": {
+                    "type": "address_concern",
+                    "place": flat | areas,
+                    "multiple_callers": True,
+                },
             }
         )
     )
