@@ -150,6 +150,17 @@ _PERSON = (
         "additional_needs",
         "split_from",
         "split_by",
+        # What the reports that are not retracted say of the person that decides whether an
+        # alert is raised or how urgent it is, each with those reports (services/alerts/shared/
+        # provenance.py Traits): kept as reports are linked, worked out again when one is
+        # retracted or moved to another person.
+        "young_reports",
+        "young_reports_at",
+        "needs_reports",
+        "needs_reports_at",
+        "aged_reports",
+        "aged_reports_at",
+        "aged_reports_age",
     }
 )
 _LOCATION = ENTITY_PROPERTIES | {

@@ -17,6 +17,7 @@ MOVE_WRITES = (
     queries.MOVE_INCOMING_LINKS,
     queries.MOVE_FACTS,
     queries.REFRESH_MOVED_AUDIENCES,
+    queries.REFRESH_PERSON_TRAITS,
 )
 DECISION_WRITES = {
     Verdict.SAME.value: (queries.MERGE_CONFIRMED, *MOVE_WRITES),
@@ -100,6 +101,7 @@ def decision_writes(
         "decision_id": decision["id"],
         "candidate_id": decision["candidate_id"],
         "evidence": evidence_fields(),
+        "ids": [],  # REFRESH_PERSON_TRAITS: the people are the decision's plan's
     }
     writes = [(query, params) for query in DECISION_WRITES[decision["decision"]]]
     if decision["decision"] == Verdict.SAME.value:

@@ -279,6 +279,29 @@ CALL (d, p, n) {
 }
 """
 
+# What the reports that mention each person and are not retracted say that decides whether an
+# alert is raised or how urgent it is, worked out again from them (as the linking worker's
+# MERGE_PERSONS keeps it): for the people a decision's plan moved reports between ($decision_id),
+# or for the people a retraction touched ($ids).
+REFRESH_PERSON_TRAITS = """
+OPTIONAL MATCH (d:ResolutionDecision {id: $decision_id})
+UNWIND CASE WHEN d IS NULL THEN $ids ELSE [d.moved_from, d.moved_to] END AS id
+MATCH (p:Person {id: id})
+CALL (p) {
+  OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(p)
+  WHERE NOT coalesce(r.retracted, false)
+  RETURN collect(DISTINCT CASE WHEN m.young_person THEN r END) AS young,
+         collect(DISTINCT CASE WHEN m.learning_disability OR m.additional_needs THEN r END)
+           AS needs,
+         collect(DISTINCT CASE WHEN m.age IS NOT NULL THEN {report: r, age: m.age} END) AS aged
+}
+SET p.young_reports = [x IN young | x.id], p.young_reports_at = [x IN young | x.observed_at],
+    p.needs_reports = [x IN needs | x.id], p.needs_reports_at = [x IN needs | x.observed_at],
+    p.aged_reports = [x IN aged | x.report.id],
+    p.aged_reports_at = [x IN aged | x.report.observed_at],
+    p.aged_reports_age = [x IN aged | x.age]
+"""
+
 # Who may see each person a decision's plan moved reports between (as REFRESH_AUDIENCES does
 # for a retraction's entities, in linking/queries.py). A merged person keeps who
 # could see it, so the candidate it was confirmed by stays visible for a `different`.

@@ -190,6 +190,12 @@ def boy(
         neo4j_driver.execute_query(queries.DELETE_DECISIONS, ids=boy.decision_ids)
 
 
+def _young_reports(driver: Driver, person_id: str) -> set[str]:
+    """The reports calling the person a young person, as the person keeps them."""
+    records, _, _ = driver.execute_query(queries.PERSON_TRAITS, person_id=person_id)
+    return set(records[0]["traits"]["young_reports"])
+
+
 def _confirm(boy: Boy) -> tuple[str, str, str]:
     """The analyst says the two spellings are one boy: the candidate, who stays, who went."""
     candidate = boy.candidate()
@@ -223,6 +229,9 @@ def test_two_spellings_of_one_boy_count_once_for_every_detector_after_same(
     mentioned = neo4j_driver.execute_query(queries.MENTIONED_BY, id=kept)[0][0]["report_ids"]
     assert set(boy.reports[gone]) <= set(mentioned)
     assert neo4j_driver.execute_query(queries.MENTIONED_BY, id=gone)[0][0]["report_ids"] == []
+    # What the reports say of him moved with them: an alert reads it from the person.
+    assert _young_reports(neo4j_driver, kept) == set(mentioned)
+    assert _young_reports(neo4j_driver, gone) == set()
 
 
 def test_same_is_announced_so_detection_runs_around_the_merged_person(
@@ -245,6 +254,8 @@ def test_different_after_same_makes_them_two_again(boy: Boy, neo4j_driver: Drive
     boy.decide(candidate, "different")
     mentioned = neo4j_driver.execute_query(queries.MENTIONED_BY, id=gone)[0][0]["report_ids"]
     assert set(mentioned) == set(boy.reports[gone])
+    assert _young_reports(neo4j_driver, gone) == set(boy.reports[gone])
+    assert _young_reports(neo4j_driver, kept) == set(boy.reports[kept])
     hotspot, children = _counted(boy)
     assert {kept, gone} <= hotspot and len(hotspot) == 3
     assert children == {kept, gone}

@@ -1,12 +1,13 @@
 """Removing what a run wrote to the graph: its reports, the alerts citing them and whatever only
-they mention, in batches (a benchmark's run can be a million reports). The places that stay have
-the areas their reports give worked out again without the removed reports."""
+they mention, in batches (a benchmark's run can be a million reports). The places and people that
+stay have their areas and traits worked out again without the removed reports."""
 
 import uuid
 from collections.abc import Iterable
 
 from neo4j import Driver
 
+from services.network import queries as network_queries
 from services.network.linking import queries as linking_queries
 from tests.support import queries
 
@@ -23,12 +24,14 @@ def delete_reports(driver: Driver, report_ids: Iterable[str | uuid.UUID], *, dat
         records, _, _ = driver.execute_query(
             queries.COUNT_REPORTS_AMONG, report_ids=chunk, database_=database
         )
-        places, _, _ = driver.execute_query(
-            queries.PLACES_MENTIONED_BY, report_ids=chunk, database_=database
+        mentioned, _, _ = driver.execute_query(
+            queries.ENTITIES_MENTIONED_BY, report_ids=chunk, database_=database
         )
         driver.execute_query(queries.DELETE_REPORTS, report_ids=chunk, database_=database)
+        ids = mentioned[0]["ids"]
+        driver.execute_query(linking_queries.REFRESH_PLACE_AREAS, ids=ids, database_=database)
         driver.execute_query(
-            linking_queries.REFRESH_PLACE_AREAS, ids=places[0]["ids"], database_=database
+            network_queries.REFRESH_PERSON_TRAITS, ids=ids, decision_id=None, database_=database
         )
         return int(records[0]["n"])
 

@@ -143,6 +143,15 @@ RETURN l.areas AS areas, l.area_first_report AS first, l.area_first_at AS first_
        l.la_latest_report AS la_latest, l.la_latest AS la
 """
 
+# What reports say of a person that decides an alert, as linking keeps it on the person
+# (services/network/linking/queries.py MERGE_PERSONS).
+PERSON_TRAITS = """
+MATCH (p:Person {id: $person_id})
+RETURN p {.young_reports, young_at: toStringList(p.young_reports_at), .needs_reports,
+          needs_at: toStringList(p.needs_reports_at), .aged_reports,
+          aged_at: toStringList(p.aged_reports_at), .aged_reports_age} AS traits
+"""
+
 CANDIDATES_AMONG = """
 MATCH (a:Person)-[c:POSSIBLE_SAME_AS]->(b:Person)
 WHERE a.id IN $person_ids OR b.id IN $person_ids
@@ -223,12 +232,12 @@ WITH k WHERE NOT (k)<-[:HAS_KEY]-()
 DELETE k
 """
 
-# The places the reports mention: those that stay have their areas worked out again once the
-# reports are gone (services/network/linking/queries.py REFRESH_PLACE_AREAS).
-PLACES_MENTIONED_BY = """
+# The places and people the reports mention: those that stay have their areas and traits
+# worked out again once the reports are gone (REFRESH_PLACE_AREAS, REFRESH_PERSON_TRAITS).
+ENTITIES_MENTIONED_BY = """
 UNWIND $report_ids AS report_id
-MATCH (:Report {id: report_id})-[:MENTIONS]->(l:Location)
-RETURN collect(DISTINCT l.id) AS ids
+MATCH (:Report {id: report_id})-[:MENTIONS]->(x:Location|Person)
+RETURN collect(DISTINCT x.id) AS ids
 """
 
 COUNT_REPORTS_AMONG = """

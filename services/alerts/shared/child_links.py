@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from services.alerts.shared.provenance import UNNAMED, Traits, traits_of
+from services.alerts.shared.provenance import UNNAMED, Traits, traits_kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ def child_links(rows: list[dict[str, Any]]) -> list[ChildLink]:
             observed_at=datetime.fromisoformat(r["observed_at"]),
             named_there=r["named_there"],
             young_here=bool(r["young_here"]),
-            traits=traits_of(r["said"]),
+            traits=traits_kept(r["traits"]),
         )
         for r in rows
     ]

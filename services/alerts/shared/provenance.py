@@ -70,6 +70,32 @@ def traits_of(said: list[dict[str, Any]] | None) -> Traits:
     )
 
 
+def traits_kept(kept: Mapping[str, Any]) -> Traits:
+    """The traits a person keeps in the graph (a query's `p {.young_reports, young_at, ...}`:
+    the reports calling them a young person, those recording needs, and those giving an age,
+    each as parallel lists of ids, times and ages), as `traits_of` finds them (an adapter's
+    helper)."""
+
+    def reports(ids: str, at: str) -> dict[str, datetime]:
+        pairs = zip(kept.get(ids) or [], kept.get(at) or [], strict=True)
+        return {rid: datetime.fromisoformat(t) for rid, t in pairs}
+
+    aged = sorted(
+        zip(
+            (datetime.fromisoformat(t) for t in kept.get("aged_at") or []),
+            kept.get("aged_reports") or [],
+            kept.get("aged_reports_age") or [],
+            strict=True,
+        )
+    )
+    young_now = bool(aged) and aged[-1][2] < UNDER_13
+    return Traits(
+        young=reports("young_reports", "young_at"),
+        under_13={rid: at for at, rid, age in aged if age < UNDER_13} if young_now else {},
+        needs=reports("needs_reports", "needs_at"),
+    )
+
+
 def earliest(reports: Reports) -> dict[str, datetime]:
     """The earliest of the reports (by when observed, then id); none of none."""
     if not reports:

@@ -22,7 +22,7 @@ from services.network.linking.reports import (
 )
 from services.network.matching import KnownPerson, PersonFacts
 from services.network.pool import PeopleSharing, SharingPerson, key_weight
-from services.network.queries import RECORD_DECISION
+from services.network.queries import RECORD_DECISION, REFRESH_PERSON_TRAITS
 
 # The statement that writes links of each type (a typed MERGE: see queries.py).
 LINK_WRITES: dict[LinkType, str] = {
@@ -100,7 +100,7 @@ async def _apply_decision_tx(tx: AsyncManagedTransaction, decision: Mapping[str,
 
 async def withdraw_report_tx(tx: AsyncManagedTransaction, retraction: dict[str, Any]) -> list[str]:
     """Mark the report, withdraw its links and its part in premises' statuses, recompute who may
-    see what it mentioned and the areas its places are given."""
+    see what it mentioned, the areas its places are given and its people's traits."""
     marked = await (await tx.run(queries.MARK_RETRACTED, retraction=retraction)).single()
     mentioned: list[str] = marked["mentioned"] if marked else []
     await (
@@ -112,6 +112,9 @@ async def withdraw_report_tx(tx: AsyncManagedTransaction, retraction: dict[str, 
     if mentioned:
         await (await tx.run(queries.REFRESH_AUDIENCES, ids=mentioned)).consume()
         await (await tx.run(queries.REFRESH_PLACE_AREAS, ids=mentioned)).consume()
+        await (
+            await tx.run(REFRESH_PERSON_TRAITS, ids=mentioned, decision_id=None)
+        ).consume()
     return mentioned
 
 

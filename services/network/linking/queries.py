@@ -45,6 +45,11 @@ WITH report, written, r.retracted IS NOT NULL AS retracted
 RETURN collect(CASE WHEN NOT written AND NOT retracted THEN report.id END) AS fresh
 """
 
+# A person keeps what the reports that mention them say that decides whether an alert is raised
+# or how urgent it is, with those reports: that they are a young person, that they have needs,
+# and the age each gives; a retraction or a decision that moves reports works them out again
+# (services/network/queries.py REFRESH_PERSON_TRAITS). Each is set in its own clause, from what
+# the mention kept, so a batch's rows for one person are taken in turn.
 MERGE_PERSONS = """
 UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
@@ -52,7 +57,10 @@ MERGE (p:Person {id: row.id})
 ON CREATE SET p:Entity, p.kind = 'person', p.name = row.name, p.name_key = row.name_key,
               p.names = [], p.nicknames = [], p.phones = [], p.handles = [], p.audiences = [],
               p.role = row.role, p.gender = row.gender, p.learning_disability = false,
-              p.looked_after = false, p.additional_needs = false
+              p.looked_after = false, p.additional_needs = false,
+              p.young_reports = [], p.young_reports_at = [], p.needs_reports = [],
+              p.needs_reports_at = [], p.aged_reports = [], p.aged_reports_at = [],
+              p.aged_reports_age = []
 SET p.names = p.names + [n IN row.names WHERE NOT n IN p.names],
     p.nicknames = p.nicknames + [n IN row.nicknames WHERE NOT n IN p.nicknames],
     p.phones = p.phones + [n IN row.phones WHERE NOT n IN p.phones],
@@ -81,6 +89,20 @@ ON CREATE SET m.young_person = row.young_person, m.age = row.age, m.name = row.n
               m.pnd_id = row.pnd_id, m.la_child_id = row.la_child_id,
               m.learning_disability = row.learning_disability,
               m.looked_after = row.looked_after, m.additional_needs = row.additional_needs
+FOREACH (_ IN CASE WHEN m.young_person AND NOT r.id IN coalesce(p.young_reports, [])
+                   THEN [1] ELSE [] END |
+  SET p.young_reports = coalesce(p.young_reports, []) + r.id,
+      p.young_reports_at = coalesce(p.young_reports_at, []) + r.observed_at)
+FOREACH (_ IN CASE WHEN (m.learning_disability OR m.additional_needs)
+                        AND NOT r.id IN coalesce(p.needs_reports, [])
+                   THEN [1] ELSE [] END |
+  SET p.needs_reports = coalesce(p.needs_reports, []) + r.id,
+      p.needs_reports_at = coalesce(p.needs_reports_at, []) + r.observed_at)
+FOREACH (_ IN CASE WHEN m.age IS NOT NULL AND NOT r.id IN coalesce(p.aged_reports, [])
+                   THEN [1] ELSE [] END |
+  SET p.aged_reports = coalesce(p.aged_reports, []) + r.id,
+      p.aged_reports_at = coalesce(p.aged_reports_at, []) + r.observed_at,
+      p.aged_reports_age = coalesce(p.aged_reports_age, []) + m.age)
 WITH p, row
 UNWIND row.keys AS key
 MERGE (k:MatchKey {key: key})
@@ -91,7 +113,7 @@ MERGE (p)-[:HAS_KEY]->(k)
 # and the latest report giving any (and the latest giving a local authority), so detection reads
 # them from the place instead of from its every report. A retraction works them out again
 # (REFRESH_PLACE_AREAS). Each is compared and set in its own clause, so a batch's rows for one
-# place are taken one after another.
+# place are taken one after another, from what the mention kept.
 MERGE_LOCATIONS = """
 UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
@@ -110,7 +132,7 @@ MERGE (r)-[m:MENTIONS {part: row.part}]->(l)
 ON CREATE SET m.name = row.name, m.category = row.category, m.lat = row.lat, m.lon = row.lon,
               m.local_authority = row.local_authority,
               m.police_force_area = row.police_force_area
-WITH r, l, row, [x IN [row.local_authority, row.police_force_area] WHERE x IS NOT NULL] AS given
+WITH r, l, m, [x IN [m.local_authority, m.police_force_area] WHERE x IS NOT NULL] AS given
 WHERE size(given) > 0
 SET l.areas = reduce(acc = coalesce(l.areas, []), x IN given
                      | CASE WHEN x IN acc THEN acc ELSE acc + x END)
@@ -122,13 +144,13 @@ FOREACH (_ IN CASE WHEN l.area_latest_at IS NULL OR r.observed_at > l.area_lates
                         OR (r.observed_at = l.area_latest_at AND r.id > l.area_latest_report)
                    THEN [1] ELSE [] END |
   SET l.area_latest_report = r.id, l.area_latest_at = r.observed_at,
-      l.area_latest_la = row.local_authority, l.area_latest_pfa = row.police_force_area)
-FOREACH (_ IN CASE WHEN row.local_authority IS NOT NULL
+      l.area_latest_la = m.local_authority, l.area_latest_pfa = m.police_force_area)
+FOREACH (_ IN CASE WHEN m.local_authority IS NOT NULL
                         AND (l.la_latest_at IS NULL OR r.observed_at > l.la_latest_at
                              OR (r.observed_at = l.la_latest_at AND r.id > l.la_latest_report))
                    THEN [1] ELSE [] END |
   SET l.la_latest_report = r.id, l.la_latest_at = r.observed_at,
-      l.la_latest = row.local_authority)
+      l.la_latest = m.local_authority)
 """
 
 # A place with a postcode is located at the postcode's centroid (`tessera geo load`), once: for

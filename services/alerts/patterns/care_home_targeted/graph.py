@@ -4,7 +4,7 @@ from datetime import datetime
 
 from services.alerts.patterns.care_home_targeted import queries
 from services.alerts.patterns.care_home_targeted.rule import External, Home, ResidentLink
-from services.alerts.shared.provenance import UNNAMED, reports_of, traits_of
+from services.alerts.shared.provenance import UNNAMED, reports_of, traits_kept
 from services.alerts.shared_reads import Reader, names_of
 
 
@@ -45,7 +45,7 @@ class Neo4jCareHomeGraph(Reader):
                 residency=reports_of(r["residency"]),
                 home_names=names_of(r["residency"]),
                 category_reports=reports_of(r["category_reports"]),
-                traits=traits_of(r["said"]),
+                traits=traits_kept(r["traits"]),
             )
             for r in rows
         ]

@@ -24,8 +24,8 @@ RETURN collect({for_id: for_id, id: id, kind: kind, role: role, adult: adult}) A
 # Residents of care homes directly linked to the entity ($links: relationship types), with the
 # reports that say where they are placed (PLACED_AT) and what those reports call the home. A care
 # home as the reports that are not retracted give its category (the earliest that is not
-# 'other', as GET_PLACE), with the reports that give it; `said` as in the pupils' queries. The
-# links are gathered by home before its category is read, and by resident before `said` is.
+# 'other', as GET_PLACE), with the reports that give it; `traits` as in the pupils' queries. The
+# links are gathered by home before its category is read.
 FIND_RESIDENTS_LINKED = """
 UNWIND $ids AS for_id
 MATCH (e:Entity {id: for_id})-[l]-(p:Person)-[pl:PLACED_AT]->(h:Location)
@@ -48,20 +48,15 @@ USING INDEX r:Report(id)
 WHERE r.observed_at >= datetime($since)
 WITH p, collect({for_id: for_id, e: e, l: l, pl: pl, h: h, categorised: categorised, r: r,
                  m: m}) AS links
-CALL (p) {
-  MATCH (t:Report)-[mt:MENTIONS]->(p)
-  WHERE NOT coalesce(t.retracted, false)
-  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
-                  young: coalesce(mt.young_person, false), age: mt.age,
-                  needs: coalesce(mt.learning_disability, false)
-                         OR coalesce(mt.additional_needs, false)}) AS said
-}
+WITH *, p {.young_reports, young_at: toStringList(p.young_reports_at), .needs_reports,
+           needs_at: toStringList(p.needs_reports_at), .aged_reports,
+           aged_at: toStringList(p.aged_reports_at), .aged_reports_age} AS traits
 UNWIND links AS link
 WITH link.for_id AS for_id, link.e AS e, link.l AS l, p, link.pl AS pl, link.h AS h,
-     link.categorised AS categorised, link.r AS r, link.m AS m, said
+     link.categorised AS categorised, link.r AS r, link.m AS m, traits
 WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
-         AS vulnerable, said,
+         AS vulnerable, traits,
        [x IN categorised WHERE x.category = 'care_home' | {id: x.id, observed_at: x.observed_at}]
          AS category_reports,
        h.id AS home_id, head([(r)-[mh:MENTIONS]->(h) | mh.name]) AS home_name,
@@ -73,7 +68,7 @@ WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        head([(r)-[me:MENTIONS]->(e) | me.name]) AS entity_name,
        type(l) AS link, r.id AS report_id, toString(r.observed_at) AS observed_at
 RETURN collect({for_id: for_id, person_id: person_id, person_name: person_name, age: age,
-                vulnerable: vulnerable, said: said, category_reports: category_reports,
+                vulnerable: vulnerable, traits: traits, category_reports: category_reports,
                 home_id: home_id, home_name: home_name, residency: residency,
                 entity_name: entity_name, link: link, report_id: report_id,
                 observed_at: observed_at}) AS rows

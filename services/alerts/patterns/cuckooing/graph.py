@@ -6,7 +6,7 @@ from typing import Any
 from schemas.entities import PersonRole
 from services.alerts.patterns.cuckooing import queries
 from services.alerts.patterns.cuckooing.rule import Address, Tenant, Visit
-from services.alerts.shared.provenance import UNNAMED, reports_of, traits_of
+from services.alerts.shared.provenance import UNNAMED, reports_of, traits_kept
 from services.alerts.shared_reads import Reader, names_of
 
 
@@ -66,7 +66,7 @@ class Neo4jCuckooingGraph(Reader):
                 place_name=r["place_name"],
                 home_reports=reports_of(r["home_reports"]),
                 age_unknown=bool(r["age_unknown"]),
-                traits=traits_of(r["said"]),
+                traits=traits_kept(r["traits"]),
             )
             for r in rows
         ]

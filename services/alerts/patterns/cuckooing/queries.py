@@ -43,10 +43,11 @@ RETURN collect({for_id: for_id, id: id, local_authority: local_authority,
 
 # Each report that places a person at the address, as that report names and describes them;
 # where it does not give their home authority, the latest report that does (`home_reports`);
-# `said`: what each report (not retracted) says of their age and needs; a professional as any
+# `traits`: what the reports (not retracted) say of their age and needs, kept on the person as
+# reports are linked (services/network/linking/queries.py MERGE_PERSONS); a professional as any
 # report (not retracted) says (a professional is no visitor: that can only keep an alert back).
 # The links are gathered by person first, so what is the person's (the reports that give a home
-# authority, newest first, `said`, whether a professional) is read once a person, not once a link.
+# authority, newest first, whether a professional) is read once a person, not once a link.
 FIND_VISITS_AT_ADDRESS = """
 UNWIND $ids AS for_id
 MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)
@@ -63,28 +64,23 @@ CALL (p) {
   RETURN collect({id: h.id, observed_at: toString(h.observed_at),
                   home_local_authority: mh.home_local_authority}) AS homes
 }
-CALL (p) {
-  MATCH (t:Report)-[mt:MENTIONS]->(p)
-  WHERE NOT coalesce(t.retracted, false)
-  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
-                  young: coalesce(mt.young_person, false), age: mt.age,
-                  needs: coalesce(mt.learning_disability, false)
-                         OR coalesce(mt.additional_needs, false)}) AS said
-}
-WITH p, links, homes, said,
+WITH *, p {.young_reports, young_at: toStringList(p.young_reports_at), .needs_reports,
+           needs_at: toStringList(p.needs_reports_at), .aged_reports,
+           aged_at: toStringList(p.aged_reports_at), .aged_reports_age} AS traits
+WITH p, links, homes, traits,
      EXISTS { (x:Report)-[mx:MENTIONS]->(p)
               WHERE mx.role = 'professional' AND NOT coalesce(x.retracted, false) }
        AS professional
 UNWIND links AS link
-WITH link.for_id AS for_id, p, homes, said, professional, link.l AS l, link.r AS r,
+WITH link.for_id AS for_id, p, homes, traits, professional, link.l AS l, link.r AS r,
      link.m AS m
-WITH for_id, p, said, professional, l, r, m,
+WITH for_id, p, traits, professional, l, r, m,
      coalesce(head([x IN homes WHERE x.id = r.id]), head(homes)) AS home
 WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.young_person, false) AS young,
        m.age IS NULL AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer',
                                                              'vulnerable_adult', 'professional']
-         AS age_unknown, said,
+         AS age_unknown, traits,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
        home.home_local_authority AS home_local_authority,
@@ -94,7 +90,7 @@ WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS place_name,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 RETURN collect({for_id: for_id, person_id: person_id, person_name: person_name, age: age,
-                young: young, age_unknown: age_unknown, said: said, vulnerable: vulnerable,
+                young: young, age_unknown: age_unknown, traits: traits, vulnerable: vulnerable,
                 home_local_authority: home_local_authority, home_reports: home_reports,
                 role: role, place_name: place_name, report_id: report_id,
                 observed_at: observed_at}) AS rows

@@ -25,7 +25,7 @@ RETURN collect({for_id: for_id, id: id, kind: kind, adult: adult}) AS rows
 # co-presence at a place, and only reports within the window that name the other as a child;
 # each names the child and the entity, and gives the child's needs, as that report does. A link
 # last seen before the window (its latest report's time, kept at link time) is passed over unread.
-# `said` is read once a person (the links are gathered by person first), not once a link.
+# `traits`: what the reports (not retracted) say of their age and needs, kept on the person.
 FIND_CHILDREN_LINKED = """
 UNWIND $ids AS for_id
 MATCH (e:Entity {id: for_id})
@@ -40,24 +40,19 @@ WHERE r.observed_at >= datetime($since)
        AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',
                                                 'professional']))
 WITH p, collect({for_id: for_id, e: e, r: r, m: m}) AS links
-CALL (p) {
-  MATCH (t:Report)-[mt:MENTIONS]->(p)
-  WHERE NOT coalesce(t.retracted, false)
-  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
-                  young: coalesce(mt.young_person, false), age: mt.age,
-                  needs: coalesce(mt.learning_disability, false)
-                         OR coalesce(mt.additional_needs, false)}) AS said
-}
+WITH *, p {.young_reports, young_at: toStringList(p.young_reports_at), .needs_reports,
+           needs_at: toStringList(p.needs_reports_at), .aged_reports,
+           aged_at: toStringList(p.aged_reports_at), .aged_reports_age} AS traits
 UNWIND links AS link
-WITH link.for_id AS for_id, link.e AS e, p, link.r AS r, link.m AS m, said
-WHERE m.young_person OR any(x IN said WHERE x.young)
+WITH link.for_id AS for_id, link.e AS e, p, link.r AS r, link.m AS m, traits
+WHERE m.young_person OR size(traits.young_reports) > 0
 WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
-       coalesce(m.young_person, false) AS young_here, said,
+       coalesce(m.young_person, false) AS young_here, traits,
        head([(r)-[me:MENTIONS]->(e) | me.name]) AS named_there,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 RETURN collect({for_id: for_id, person_id: person_id, person_name: person_name, age: age,
-                vulnerable: vulnerable, young_here: young_here, said: said,
+                vulnerable: vulnerable, young_here: young_here, traits: traits,
                 named_there: named_there, report_id: report_id, observed_at: observed_at}) AS rows
 """

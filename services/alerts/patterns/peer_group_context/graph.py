@@ -6,7 +6,7 @@ from typing import Any
 from schemas.entities import PlaceCategory
 from services.alerts.patterns.peer_group_context import queries
 from services.alerts.patterns.peer_group_context.rule import Named, PeerAnchor, PupilLink
-from services.alerts.shared.provenance import UNNAMED, reports_of, traits_of
+from services.alerts.shared.provenance import UNNAMED, reports_of, traits_kept
 from services.alerts.shared_reads import Reader, names_of
 
 # The query that finds the pupils linked to each kind of peer-group anchor.
@@ -50,7 +50,7 @@ class Neo4jPeerGroupGraph(Reader):
 def _links_of(row: dict[str, Any]) -> list[PupilLink]:
     """A pupil's links to the anchor, from the query's row for them: what is the pupil's, or a
     school's, read once for all the links."""
-    traits = traits_of(row["said"])
+    traits = traits_kept(row["traits"])
     enrolments = {
         e["school_id"]: (reports_of(e["reports"]), names_of(e["reports"]))
         for e in row["enrolments"]

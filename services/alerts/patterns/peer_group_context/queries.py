@@ -37,8 +37,9 @@ RETURN collect({for_id: for_id, id: id, kind: kind, category: category,
 # window's start that links them and each school the pupil attends (the school the pupil was
 # seen at excepted), naming each as that report does. What does not change from link to link is
 # read once a pupil for the statement, after the links are gathered by pupil: the schools
-# (ATTENDS), who approached the pupil or where the pupil was seen (for `via`), `said` (what each
-# report, not retracted, says of the pupil's age and needs) and `enrolments` (for each school,
+# (ATTENDS), who approached the pupil or where the pupil was seen (for `via`), `traits` (what
+# the reports, not retracted, say of the pupil's age and needs, kept on the person as reports are
+# linked: services/network/linking/queries.py MERGE_PERSONS) and `enrolments` (for each school,
 # the reports, not retracted, that say the pupil attends it, with what they call it).
 
 # Pupils seen at the place, with whoever approached them there in the same report.
@@ -75,14 +76,9 @@ WITH p, schools, for_id,
      collect(DISTINCT link {.*, school_id: school.id,
                             school_name: head([(r)-[ms:MENTIONS]->(school) | ms.name])}) AS links
 WITH p, schools, collect({for_id: for_id, links: links}) AS places
-CALL (p) {
-  MATCH (t:Report)-[mt:MENTIONS]->(p)
-  WHERE NOT coalesce(t.retracted, false)
-  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
-                  young: coalesce(mt.young_person, false), age: mt.age,
-                  needs: coalesce(mt.learning_disability, false)
-                         OR coalesce(mt.additional_needs, false)}) AS said
-}
+WITH *, p {.young_reports, young_at: toStringList(p.young_reports_at), .needs_reports,
+           needs_at: toStringList(p.needs_reports_at), .aged_reports,
+           aged_at: toStringList(p.aged_reports_at), .aged_reports_age} AS traits
 CALL (schools) {
   UNWIND schools AS x
   WITH x.at AS at, x.school AS school
@@ -95,7 +91,7 @@ CALL (schools) {
                                              name: ma.name} }}) AS enrolments
 }
 UNWIND places AS place
-RETURN collect({for_id: place.for_id, person_id: p.id, said: said, enrolments: enrolments,
+RETURN collect({for_id: place.for_id, person_id: p.id, traits: traits, enrolments: enrolments,
                 links: place.links}) AS rows
 """
 
@@ -131,14 +127,9 @@ WITH p, schools, for_id,
      collect(DISTINCT link {.*, school_id: school.id,
                             school_name: head([(r)-[ms:MENTIONS]->(school) | ms.name])}) AS links
 WITH p, schools, collect({for_id: for_id, links: links}) AS places
-CALL (p) {
-  MATCH (t:Report)-[mt:MENTIONS]->(p)
-  WHERE NOT coalesce(t.retracted, false)
-  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
-                  young: coalesce(mt.young_person, false), age: mt.age,
-                  needs: coalesce(mt.learning_disability, false)
-                         OR coalesce(mt.additional_needs, false)}) AS said
-}
+WITH *, p {.young_reports, young_at: toStringList(p.young_reports_at), .needs_reports,
+           needs_at: toStringList(p.needs_reports_at), .aged_reports,
+           aged_at: toStringList(p.aged_reports_at), .aged_reports_age} AS traits
 CALL (schools) {
   UNWIND schools AS x
   WITH x.at AS at, x.school AS school
@@ -151,7 +142,7 @@ CALL (schools) {
                                              name: ma.name} }}) AS enrolments
 }
 UNWIND places AS place
-RETURN collect({for_id: place.for_id, person_id: p.id, said: said, enrolments: enrolments,
+RETURN collect({for_id: place.for_id, person_id: p.id, traits: traits, enrolments: enrolments,
                 links: place.links}) AS rows
 """
 
@@ -186,14 +177,9 @@ WITH p, schools, for_id,
      collect(DISTINCT link {.*, school_id: school.id,
                             school_name: head([(r)-[ms:MENTIONS]->(school) | ms.name])}) AS links
 WITH p, schools, collect({for_id: for_id, links: links}) AS places
-CALL (p) {
-  MATCH (t:Report)-[mt:MENTIONS]->(p)
-  WHERE NOT coalesce(t.retracted, false)
-  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
-                  young: coalesce(mt.young_person, false), age: mt.age,
-                  needs: coalesce(mt.learning_disability, false)
-                         OR coalesce(mt.additional_needs, false)}) AS said
-}
+WITH *, p {.young_reports, young_at: toStringList(p.young_reports_at), .needs_reports,
+           needs_at: toStringList(p.needs_reports_at), .aged_reports,
+           aged_at: toStringList(p.aged_reports_at), .aged_reports_age} AS traits
 CALL (schools) {
   UNWIND schools AS x
   WITH x.at AS at, x.school AS school
@@ -206,6 +192,6 @@ CALL (schools) {
                                              name: ma.name} }}) AS enrolments
 }
 UNWIND places AS place
-RETURN collect({for_id: place.for_id, person_id: p.id, said: said, enrolments: enrolments,
+RETURN collect({for_id: place.for_id, person_id: p.id, traits: traits, enrolments: enrolments,
                 links: place.links}) AS rows
 """

@@ -5,7 +5,7 @@ from datetime import datetime
 from schemas.entities import PlaceCategory
 from services.alerts.patterns.shared_hotspot import queries
 from services.alerts.patterns.shared_hotspot.rule import Place, Sighting
-from services.alerts.shared.provenance import UNNAMED, reports_of, traits_of
+from services.alerts.shared.provenance import UNNAMED, reports_of, traits_kept
 from services.alerts.shared_reads import Reader
 
 
@@ -32,7 +32,7 @@ class Neo4jHotspotGraph(Reader):
         )
         found: list[Sighting] = []
         for person in rows:  # each person once, with every report that links them
-            traits = traits_of(person["said"])
+            traits = traits_kept(person["traits"])
             found.extend(
                 Sighting(
                     person_id=person["person_id"],

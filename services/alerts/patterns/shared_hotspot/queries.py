@@ -29,11 +29,11 @@ RETURN collect({for_id: for_id, id: id, category: category,
 # Each young person linked to the place, once, with every report that links them, naming both as
 # that report does, and whether it says they were approached there (all that counts at a
 # protective place): a report that calls them a young person, or leaves their age unknown (no
-# age, no adult role) of someone another report (not retracted) calls one. `said`: what each
-# report that is not retracted says of their age and needs, for the alert to cite the one it
-# relies on (`young_here` false); read once a person for the statement, not once a report or
-# a place. A link last seen before the window (its latest report's time, kept at link time) is
-# passed over unread.
+# age, no adult role) of someone another report (not retracted) calls one. `traits`: what the
+# reports that are not retracted say of their age and needs, for the alert to cite the one it
+# relies on (`young_here` false), kept on the person as reports are linked and retracted
+# (services/network/linking/queries.py MERGE_PERSONS), so read, not worked out, here. A link
+# last seen before the window (its latest report's time, kept at link time) is passed over unread.
 FIND_YOUNG_PEOPLE_AT_PLACE = """
 UNWIND $ids AS for_id
 MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)
@@ -52,18 +52,13 @@ WITH for_id, p,
                        approached: m.part = 'approached',
                        report_id: r.id, observed_at: toString(r.observed_at)}) AS sightings
 WITH p, collect({for_id: for_id, sightings: sightings}) AS places
-CALL (p) {
-  MATCH (t:Report)-[mt:MENTIONS]->(p)
-  WHERE NOT coalesce(t.retracted, false)
-  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
-                  young: coalesce(mt.young_person, false), age: mt.age,
-                  needs: coalesce(mt.learning_disability, false)
-                         OR coalesce(mt.additional_needs, false)}) AS said
-}
+WITH *, p {.young_reports, young_at: toStringList(p.young_reports_at), .needs_reports,
+           needs_at: toStringList(p.needs_reports_at), .aged_reports,
+           aged_at: toStringList(p.aged_reports_at), .aged_reports_age} AS traits
 UNWIND places AS place
-WITH place.for_id AS for_id, p, said,
-     [x IN place.sightings WHERE x.young_here OR any(y IN said WHERE y.young)] AS sightings
+WITH place.for_id AS for_id, p, traits,
+     [x IN place.sightings WHERE x.young_here OR size(traits.young_reports) > 0] AS sightings
 WHERE size(sightings) > 0
-WITH for_id, p.id AS person_id, said, sightings
-RETURN collect({for_id: for_id, person_id: person_id, said: said, sightings: sightings}) AS rows
+WITH for_id, p.id AS person_id, traits, sightings
+RETURN collect({for_id: for_id, person_id: person_id, traits: traits, sightings: sightings}) AS rows
 """

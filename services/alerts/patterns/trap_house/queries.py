@@ -22,7 +22,7 @@ RETURN collect({for_id: for_id, id: id, drugs_house: drugs_house, since: since,
 """
 
 # Each report that links a young person to the premises, as FIND_YOUNG_PEOPLE_AT_PLACE (alerts);
-# `said` read once a person (the links are gathered by person first), not once a link.
+# `traits`: what the reports (not retracted) say of their age and needs, kept on the person.
 FIND_CHILDREN_AT_PREMISES = """
 UNWIND $ids AS for_id
 MATCH (l:Location {id: for_id})<-[s:SEEN_AT|FREQUENTS]-(p:Person)
@@ -35,25 +35,20 @@ WHERE r.observed_at >= datetime($since)
        AND NOT coalesce(m.role, 'unknown') IN ['adult', 'parent_carer', 'vulnerable_adult',
                                                 'professional']))
 WITH p, collect({for_id: for_id, l: l, r: r, m: m}) AS links
-CALL (p) {
-  MATCH (t:Report)-[mt:MENTIONS]->(p)
-  WHERE NOT coalesce(t.retracted, false)
-  RETURN collect({id: t.id, observed_at: toString(t.observed_at),
-                  young: coalesce(mt.young_person, false), age: mt.age,
-                  needs: coalesce(mt.learning_disability, false)
-                         OR coalesce(mt.additional_needs, false)}) AS said
-}
+WITH *, p {.young_reports, young_at: toStringList(p.young_reports_at), .needs_reports,
+           needs_at: toStringList(p.needs_reports_at), .aged_reports,
+           aged_at: toStringList(p.aged_reports_at), .aged_reports_age} AS traits
 UNWIND links AS link
-WITH link.for_id AS for_id, link.l AS l, p, link.r AS r, link.m AS m, said
-WHERE m.young_person OR any(x IN said WHERE x.young)
+WITH link.for_id AS for_id, link.l AS l, p, link.r AS r, link.m AS m, traits
+WHERE m.young_person OR size(traits.young_reports) > 0
 WITH DISTINCT for_id, p.id AS person_id, m.name AS person_name, m.age AS age,
        coalesce(m.learning_disability, false) OR coalesce(m.additional_needs, false)
          AS vulnerable,
-       coalesce(m.young_person, false) AS young_here, said,
+       coalesce(m.young_person, false) AS young_here, traits,
        head([(r)-[ml:MENTIONS]->(l) | ml.name]) AS named_there,
        r.id AS report_id, toString(r.observed_at) AS observed_at
 RETURN collect({for_id: for_id, person_id: person_id, person_name: person_name, age: age,
-                vulnerable: vulnerable, young_here: young_here, said: said,
+                vulnerable: vulnerable, young_here: young_here, traits: traits,
                 named_there: named_there, report_id: report_id, observed_at: observed_at}) AS rows
 """
 

@@ -1,0 +1,132 @@
+"""What reports say of a person that decides whether an alert is raised or how urgent it is
+(a young person, needs, an age under 13), kept on the person as reports are linked and
+retracted, on the real Neo4j: whatever order the reports arrive in, the person holds what their
+reports that are not retracted say, as the statement that works it out from scratch finds, and
+as an alert reads it (`traits_kept`)."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from neo4j import Driver
+
+from common.settings import InfraSettings
+from schemas.reports import ReportCreate, ReportSubmitted
+from services.alerts.shared.provenance import Traits, traits_kept
+from services.network import queries as network_queries
+from tests.support import queries
+from tests.support.factories import GRADING_JSON, run_tag, submitted
+from tests.support.linking import link_events, retract
+
+pytestmark = pytest.mark.integration
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture
+def cleanup(neo4j_driver: Driver) -> Iterator[list[str]]:
+    report_ids: list[str] = []
+    yield report_ids
+    neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
+
+
+def _sighting(child: dict[str, Any], tag: str, days_ago: int) -> ReportSubmitted:
+    observed_at = NOW - timedelta(days=days_ago)
+    return submitted(
+        ReportCreate.model_validate(
+            {
+                "observed_at": observed_at.isoformat(),
+                "grading": GRADING_JSON,
+                "event": {
+                    "type": "sighting",
+                    "persons": [child],
+                    "place": {"name": f"Synthetic Arcade {tag}", "postcode": "ZZ99 5SA"},
+                },
+            }
+        )
+    )
+
+
+def _kept(driver: Driver, person_id: str) -> dict[str, Any]:
+    records, _, _ = driver.execute_query(queries.PERSON_TRAITS, person_id=person_id)
+    kept: dict[str, Any] = records[0]["traits"]
+    return kept
+
+
+def _worked_out(driver: Driver, person_id: str) -> dict[str, Any]:
+    """What the person would hold if it were worked out now from their reports."""
+    driver.execute_query(network_queries.REFRESH_PERSON_TRAITS, ids=[person_id], decision_id=None)
+    return _kept(driver, person_id)
+
+
+def _as_sets(kept: dict[str, Any]) -> dict[str, Any]:
+    """The kept lists as sets of entries (their order is the order reports arrived in)."""
+    return {
+        "young": set(zip(kept["young_reports"], kept["young_at"], strict=True)),
+        "needs": set(zip(kept["needs_reports"], kept["needs_at"], strict=True)),
+        "aged": set(
+            zip(kept["aged_reports"], kept["aged_at"], kept["aged_reports_age"], strict=True)
+        ),
+    }
+
+
+def _person_of(linked: list[Any]) -> str:
+    (person_id,) = {e.id for event in linked for e in event.entities if e.kind == "person"}
+    return str(person_id)
+
+
+def _at(report: ReportSubmitted) -> dict[str, datetime]:
+    return {str(report.event_id): report.report.observed_at}
+
+
+def _three_sightings(tag: str) -> tuple[ReportSubmitted, ReportSubmitted, ReportSubmitted]:
+    """One child: 12 by the oldest report, with learning disability by the middle one (which
+    gives no age), 14 by the newest; each calls them a young person."""
+    child = {"name": f"Kai Synthtraits{tag}", "role": "young_person"}
+    oldest = _sighting(child | {"estimated_age": 12}, tag, 9)
+    middle = _sighting(child | {"flags": {"learning_disability": True}}, tag, 5)
+    newest = _sighting(child | {"estimated_age": 14}, tag, 2)
+    return oldest, middle, newest
+
+
+@pytest.mark.parametrize("batches", ["one batch, newest first", "one at a time, newest first"])
+def test_a_person_keeps_what_their_reports_say_whatever_order_they_arrive_in(
+    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str], batches: str
+) -> None:
+    oldest, middle, newest = _three_sightings(run_tag())
+    cleanup.extend(str(r.event_id) for r in (oldest, middle, newest))
+    arriving = [newest, middle, oldest]
+    if batches.startswith("one batch"):
+        linked = link_events(settings, arriving)
+    else:
+        linked = [event for report in arriving for event in link_events(settings, [report])]
+    person_id = _person_of(linked)
+
+    kept = _kept(neo4j_driver, person_id)
+    assert traits_kept(kept) == Traits(
+        young=_at(oldest) | _at(middle) | _at(newest),
+        under_13={},  # the latest age given is 14
+        needs=_at(middle),
+    )
+    assert _as_sets(_worked_out(neo4j_driver, person_id)) == _as_sets(kept)
+
+
+def test_a_retraction_takes_its_report_out_of_what_the_person_keeps(
+    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str]
+) -> None:
+    oldest, middle, newest = _three_sightings(run_tag())
+    cleanup.extend(str(r.event_id) for r in (oldest, middle, newest))
+    person_id = _person_of(link_events(settings, [oldest, middle, newest]))
+
+    retract(settings, str(newest.event_id))
+    assert traits_kept(_kept(neo4j_driver, person_id)) == Traits(
+        young=_at(oldest) | _at(middle),
+        under_13=_at(oldest),  # the latest age left is 12
+        needs=_at(middle),
+    )
+
+    retract(settings, str(middle.event_id))
+    retract(settings, str(oldest.event_id))
+    gone = _kept(neo4j_driver, person_id)
+    assert traits_kept(gone) == Traits()
+    assert _as_sets(_worked_out(neo4j_driver, person_id)) == _as_sets(gone)
