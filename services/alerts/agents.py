@@ -23,7 +23,7 @@ from services.alerts.batched_reads import BatchedReads
 from services.alerts.config import Settings
 from services.alerts.delivery.store import PROCESS_WORKER
 from services.alerts.delivery.webhooks import register_webhook_agent
-from services.alerts.detection import Context, detect
+from services.alerts.detection import Context, detect, slowest
 from services.alerts.lifecycle import record_alert, withdraw_evidence
 from services.alerts.outbox import drain_leased
 from services.alerts.ports import AlertChanged
@@ -88,6 +88,7 @@ async def _detect(
     )
     slots = asyncio.Semaphore(concurrency)
     detected_at = datetime.now(UTC)
+    timings: dict[str, list[float]] = {}
 
     async def around(kind: EntityKind, entity_id: str) -> list[AlertCandidate]:
         async with slots:
@@ -100,6 +101,7 @@ async def _detect(
                 settings=settings,
                 now=detected_at,
                 reads=reads,
+                timings=timings,
             )
             return await detect(kind, entity_id, ctx)
 
@@ -121,7 +123,7 @@ async def _detect(
             raised[saved.fingerprint] = saved
     log.info(
         "examined %d entities in %.2f s, recorded %d candidates in %.2f s: "
-        "%d reads in %d statements, %d saves in %d",
+        "%d reads in %d statements, %d saves in %d; slowest detectors: %s",
         len(entities),
         examined - began,
         len(found),
@@ -130,6 +132,7 @@ async def _detect(
         reads.sent if reads else 0,
         saves.asked if saves else 0,
         saves.sent if saves else 0,
+        slowest(timings) or "none",
     )
     return list(raised.values())
 
