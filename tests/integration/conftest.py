@@ -5,11 +5,21 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from neo4j import Driver
 
 from common.kafka_access import KafkaAccess
 from schemas import topics
 from schemas.topics import TopicSpec
 from tessera_cli.topics import delete_topics, ensure_topics
+from tests.support import queries
+
+
+@pytest.fixture
+def cleanup(neo4j_driver: Driver) -> Iterator[list[str]]:
+    """Report ids a test adds to, deleted afterwards with whatever only they mention."""
+    report_ids: list[str] = []
+    yield report_ids
+    neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Missing episodes, protective orders, placements and premises status on the real Neo4j."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,18 +8,10 @@ from neo4j import Driver
 
 from common.settings import InfraSettings
 from schemas.reports import ReportCreate
-from tests.support import queries
 from tests.support.factories import report_json, run_tag, submitted
 from tests.support.linking import link_events
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def cleanup(neo4j_driver: Driver) -> Iterator[list[str]]:
-    report_ids: list[str] = []
-    yield report_ids
-    neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
 
 
 def _link(settings: InfraSettings, cleanup: list[str], *events: dict[str, Any]) -> None:

@@ -1,12 +1,10 @@
 """The missing-episode detectors' Cypher and runners on the real Neo4j (AS-2 in miniature)."""
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from neo4j import Driver
 
 from common.auth import Principal, Role
 from common.settings import InfraSettings
@@ -18,7 +16,6 @@ from services.alerts.delivery.visibility import may_see
 from services.alerts.detection import detect
 from services.alerts.shared.candidate import AlertCandidate
 from services.network.identities import new_person_id
-from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted, synthetic_vrm
 from tests.support.linking import detect_with, link_events, raise_alert, retract
 
@@ -31,13 +28,6 @@ POLICE_ONLY = {
     "handling": "C",
     "conditions": {"agencies": [POLICE]},
 }
-
-
-@pytest.fixture
-def cleanup(neo4j_driver: Driver) -> Iterator[list[str]]:
-    report_ids: list[str] = []
-    yield report_ids
-    neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
 
 
 def _link(

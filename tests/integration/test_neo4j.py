@@ -1,7 +1,6 @@
 """The network graph store and the schema migration against the real Neo4j."""
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
 from neo4j import AsyncGraphDatabase, Driver
@@ -15,13 +14,6 @@ from tests.support import queries
 from tests.support.factories import id_key, run_tag, sighting, submitted, young_person
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def cleanup(neo4j_driver: Driver) -> Iterator[list[str]]:
-    report_ids: list[str] = []
-    yield report_ids
-    neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
 
 
 def _write_twice(settings: InfraSettings, graph_rows: object) -> None:

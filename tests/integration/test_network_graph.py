@@ -1,7 +1,6 @@
 """Streaming resolution and the richer graph model on the real Neo4j."""
 
 import uuid
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -16,13 +15,6 @@ from tests.support.factories import report_json, submitted
 from tests.support.linking import link_events
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def cleanup(neo4j_driver: Driver) -> Iterator[list[str]]:
-    report_ids: list[str] = []
-    yield report_ids
-    neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
 
 
 def link_all(

@@ -2,12 +2,10 @@
 
 import math
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from neo4j import Driver
 
 from common.auth import Principal, Role
 from common.settings import InfraSettings
@@ -25,20 +23,12 @@ from services.alerts.patterns.shared_hotspot.detector import run as shared_hotsp
 from services.alerts.patterns.trap_house import detector as trap_house
 from services.alerts.shared.candidate import AlertCandidate
 from services.network.identities import group_id, location_id, new_person_id
-from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted, synthetic_vrm
 from tests.support.linking import detect_with, link_events, raise_alert, retract
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
 BORN = "2011-03-04"
-
-
-@pytest.fixture
-def cleanup(neo4j_driver: Driver) -> Iterator[list[str]]:
-    report_ids: list[str] = []
-    yield report_ids
-    neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
 
 
 POLICE = "Synthetic Police"

@@ -2,12 +2,10 @@
 are not a hotspot, the same weeks at a take-away are; approaches at the club still count. Every
 alert's evidence entry carries its report's 3x5x2 grading."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from neo4j import Driver
 
 from common.settings import InfraSettings
 from schemas.entities import Place
@@ -16,20 +14,12 @@ from schemas.reports import ReportCreate
 from services.alerts.detection import detect
 from services.alerts.shared.candidate import AlertCandidate
 from services.network.identities import location_id
-from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted
 from tests.support.linking import detect_with, link_events
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
 WEEKS = 6
-
-
-@pytest.fixture
-def cleanup(neo4j_driver: Driver) -> Iterator[list[str]]:
-    report_ids: list[str] = []
-    yield report_ids
-    neo4j_driver.execute_query(queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=report_ids)
 
 
 def _child(name: str) -> dict[str, Any]:

@@ -63,17 +63,21 @@ def detect_with(
     return asyncio.run(run())
 
 
-def link_events(settings: InfraSettings, events: list[ReportSubmitted]) -> list[EntitiesLinked]:
-    """Link events one after another with the worker's use case and adapters."""
+def link_events(
+    settings: InfraSettings, events: list[ReportSubmitted], *, together: bool = False
+) -> list[EntitiesLinked]:
+    """Link events one after another with the worker's use case and adapters, or `together` as
+    one batch (each statement writes the rows of all of them, as the worker's batches do)."""
+    batches = [events] if together else [[event] for event in events]
 
     async def run() -> list[EntitiesLinked]:
         async with async_driver(settings) as driver:
             linked: list[EntitiesLinked] = []
-            for event in events:
+            for events_of_batch in batches:
                 batch = await link_batch(
                     driver=driver,
                     database=settings.neo4j_database,
-                    events=[event],
+                    events=events_of_batch,
                     now=NOW,
                     new_id=uuid.uuid4,
                     id_key=id_key(),
