@@ -112,9 +112,7 @@ async def withdraw_report_tx(tx: AsyncManagedTransaction, retraction: dict[str, 
     if mentioned:
         await (await tx.run(queries.REFRESH_AUDIENCES, ids=mentioned)).consume()
         await (await tx.run(queries.REFRESH_PLACE_AREAS, ids=mentioned)).consume()
-        await (
-            await tx.run(REFRESH_PERSON_TRAITS, ids=mentioned, decision_id=None)
-        ).consume()
+        await (await tx.run(REFRESH_PERSON_TRAITS, ids=mentioned, decision_id=None)).consume()
     return mentioned
 
 
