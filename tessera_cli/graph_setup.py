@@ -48,7 +48,8 @@ def _statements(path: Path) -> list[str]:
 
 
 def migrate(settings: InfraSettings) -> list[str]:
-    """Apply every schema file in order; each statement is IF NOT EXISTS, so re-runs are safe."""
+    """Apply every schema file not applied yet (or changed since), in order; each statement is
+    safe to run again (IF NOT EXISTS, or data migrations that only touch what they have not)."""
     applied = []
     with _driver(settings, settings.neo4j_password.get_secret_value()) as driver:
         for path in sorted(MIGRATIONS.glob("*.cypher")):
@@ -58,8 +59,11 @@ def migrate(settings: InfraSettings) -> list[str]:
             )
             if records and records[0]["checksum"] == checksum:
                 continue
-            for statement in _statements(path):
-                driver.execute_query(statement, database_=settings.neo4j_database)
+            # Each statement in a transaction of its own (auto-commit), so a data migration
+            # may commit as it goes (`CALL { ... } IN TRANSACTIONS`).
+            with driver.session(database=settings.neo4j_database) as session:
+                for statement in _statements(path):
+                    session.run(statement).consume()
             driver.execute_query(
                 queries.RECORD_MIGRATION,
                 id=path.name,

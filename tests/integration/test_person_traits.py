@@ -17,6 +17,7 @@ from services.network import queries as network_queries
 from tests.support import queries
 from tests.support.factories import GRADING_JSON, run_tag, submitted
 from tests.support.linking import link_events, retract
+from tests.support.migrations import run_migration
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -118,3 +119,18 @@ def test_a_retraction_takes_its_report_out_of_what_the_person_keeps(
     gone = _kept(neo4j_driver, person_id)
     assert traits_kept(gone) == Traits()
     assert _as_sets(_worked_out(neo4j_driver, person_id)) == _as_sets(gone)
+
+
+def test_migration_013_works_out_the_traits_of_people_linked_before_they_were_kept(
+    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str]
+) -> None:
+    oldest, middle, newest = _three_sightings(run_tag())
+    cleanup.extend(str(r.event_id) for r in (oldest, middle, newest))
+    person_id = _person_of(link_events(settings, [newest, oldest, middle]))
+    retract(settings, str(newest.event_id))
+    kept = _kept(neo4j_driver, person_id)
+
+    neo4j_driver.execute_query(queries.FORGET_KEPT_TRAITS, id=person_id)
+    run_migration(neo4j_driver, "013_person_traits.cypher", database=settings.neo4j_database)
+    assert _as_sets(_kept(neo4j_driver, person_id)) == _as_sets(kept)
+    assert traits_kept(kept).under_13 == _at(oldest)  # the retracted 14 left out

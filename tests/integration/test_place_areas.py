@@ -14,6 +14,7 @@ from services.network.linking import queries as linking_queries
 from tests.support import queries
 from tests.support.factories import GRADING_JSON, run_tag, submitted
 from tests.support.linking import link_events, retract
+from tests.support.migrations import run_migration
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -138,3 +139,18 @@ def test_a_report_giving_no_area_leaves_the_place_areas_as_they_were(
         ["Synthshire"],
     )
     assert _worked_out(neo4j_driver, place_id) == kept
+
+
+def test_migration_012_works_out_the_areas_of_places_linked_before_they_were_kept(
+    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str]
+) -> None:
+    oldest, middle, newest = _three_concerns(run_tag())
+    cleanup.extend(str(r.event_id) for r in (oldest, middle, newest))
+    place_id = _place_of(link_events(settings, [newest, oldest, middle]))
+    retract(settings, str(newest.event_id))
+    kept = _kept(neo4j_driver, place_id)
+
+    neo4j_driver.execute_query(queries.FORGET_KEPT_AREAS, id=place_id)
+    run_migration(neo4j_driver, "012_place_areas.cypher", database=settings.neo4j_database)
+    assert _kept(neo4j_driver, place_id) == kept
+    assert kept["latest"] == str(middle.event_id)  # the retracted newest left out

@@ -143,6 +143,18 @@ RETURN l.areas AS areas, l.area_first_report AS first, l.area_first_at AS first_
        l.la_latest_report AS la_latest, l.la_latest AS la
 """
 
+# A store from before places and people kept what their reports say (migrations 012 and 013).
+FORGET_KEPT_AREAS = """
+MATCH (l:Location {id: $id})
+REMOVE l.areas, l.area_first_report, l.area_first_at, l.area_latest_report, l.area_latest_at,
+       l.area_latest_la, l.area_latest_pfa, l.la_latest_report, l.la_latest_at, l.la_latest
+"""
+FORGET_KEPT_TRAITS = """
+MATCH (p:Person {id: $id})
+REMOVE p.young_reports, p.young_reports_at, p.needs_reports, p.needs_reports_at, p.aged_reports,
+       p.aged_reports_at, p.aged_reports_age
+"""
+
 # What reports say of a person that decides an alert, as linking keeps it on the person
 # (services/network/linking/queries.py MERGE_PERSONS).
 PERSON_TRAITS = """
