@@ -282,11 +282,14 @@ CALL (d, p, n) {
 # What the reports that mention each person and are not retracted say that decides whether an
 # alert is raised or how urgent it is, worked out again from them (as the linking worker's
 # MERGE_PERSONS keeps it): for the people a decision's plan moved reports between ($decision_id),
-# or for the people a retraction touched ($ids).
+# or for the people a retraction touched ($ids). The person is locked (written) before their
+# reports are read, so a report another worker links meanwhile is never lost between the two.
 REFRESH_PERSON_TRAITS = """
 OPTIONAL MATCH (d:ResolutionDecision {id: $decision_id})
 UNWIND CASE WHEN d IS NULL THEN $ids ELSE [d.moved_from, d.moved_to] END AS id
 MATCH (p:Person {id: id})
+SET p.young_reports = []
+WITH p
 CALL (p) {
   OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(p)
   WHERE NOT coalesce(r.retracted, false)

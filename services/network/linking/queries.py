@@ -901,10 +901,14 @@ DELETE l
 
 # The areas reports give each place, worked out again from the reports that mention it and are
 # not retracted (as MERGE_LOCATIONS keeps them): for the places a retraction touched, and by the
-# schema migration for places linked before they were kept.
+# schema migration for places linked before they were kept. The place is locked (written) before
+# its reports are read, so a report another worker links to it meanwhile is either read here or
+# added after this is written, never lost between the two.
 REFRESH_PLACE_AREAS = """
 UNWIND $ids AS id
 MATCH (l:Location {id: id})
+SET l.areas = []
+WITH l
 CALL (l) {
   OPTIONAL MATCH (a:Report)-[ma:MENTIONS]->(l)
   WHERE NOT coalesce(a.retracted, false)
