@@ -20,6 +20,7 @@ from tests.support.linking import link_events, retract
 from tests.support.migrations import run_migration
 
 pytestmark = pytest.mark.integration
+Three = tuple[ReportSubmitted, ReportSubmitted, ReportSubmitted]
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
@@ -63,7 +64,11 @@ def _as_sets(kept: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _person_of(linked: list[Any]) -> str:
+def _linked_person(
+    settings: InfraSettings, reports: list[ReportSubmitted], *, together: bool = False
+) -> str:
+    """Link the reports (in this order); the one person they are about."""
+    linked = link_events(settings, reports, together=together)
     (person_id,) = {e.id for event in linked for e in event.entities if e.kind == "person"}
     return str(person_id)
 
@@ -72,24 +77,26 @@ def _at(report: ReportSubmitted) -> dict[str, datetime]:
     return {str(report.event_id): report.report.observed_at}
 
 
-def _three_sightings(tag: str) -> tuple[ReportSubmitted, ReportSubmitted, ReportSubmitted]:
+@pytest.fixture
+def sightings(cleanup: list[str]) -> Three:
     """One child: 12 by the oldest report, with learning disability by the middle one (which
     gives no age), 14 by the newest; each calls them a young person."""
+    tag = run_tag()
     child = {"name": f"Kai Synthtraits{tag}", "role": "young_person"}
     oldest = _sighting(child | {"estimated_age": 12}, tag, 9)
     middle = _sighting(child | {"flags": {"learning_disability": True}}, tag, 5)
     newest = _sighting(child | {"estimated_age": 14}, tag, 2)
+    cleanup.extend(str(r.event_id) for r in (oldest, middle, newest))
     return oldest, middle, newest
 
 
 @pytest.mark.parametrize("batches", ["one batch", "one at a time"])  # newest first
 def test_a_person_keeps_what_their_reports_say_whatever_order_they_arrive_in(
-    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str], batches: str
+    settings: InfraSettings, neo4j_driver: Driver, sightings: Three, batches: str
 ) -> None:
-    oldest, middle, newest = _three_sightings(run_tag())
-    cleanup.extend(str(r.event_id) for r in (oldest, middle, newest))
-    linked = link_events(settings, [newest, middle, oldest], together=batches == "one batch")
-    person_id = _person_of(linked)
+    oldest, middle, newest = sightings
+    together = batches == "one batch"
+    person_id = _linked_person(settings, [newest, middle, oldest], together=together)
 
     kept = _kept(neo4j_driver, person_id)
     assert traits_kept(kept) == Traits(
@@ -101,11 +108,10 @@ def test_a_person_keeps_what_their_reports_say_whatever_order_they_arrive_in(
 
 
 def test_a_retraction_takes_its_report_out_of_what_the_person_keeps(
-    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str]
+    settings: InfraSettings, neo4j_driver: Driver, sightings: Three
 ) -> None:
-    oldest, middle, newest = _three_sightings(run_tag())
-    cleanup.extend(str(r.event_id) for r in (oldest, middle, newest))
-    person_id = _person_of(link_events(settings, [oldest, middle, newest]))
+    oldest, middle, newest = sightings
+    person_id = _linked_person(settings, [oldest, middle, newest])
 
     retract(settings, str(newest.event_id))
     assert traits_kept(_kept(neo4j_driver, person_id)) == Traits(
@@ -122,11 +128,10 @@ def test_a_retraction_takes_its_report_out_of_what_the_person_keeps(
 
 
 def test_migration_013_works_out_the_traits_of_people_linked_before_they_were_kept(
-    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str]
+    settings: InfraSettings, neo4j_driver: Driver, sightings: Three
 ) -> None:
-    oldest, middle, newest = _three_sightings(run_tag())
-    cleanup.extend(str(r.event_id) for r in (oldest, middle, newest))
-    person_id = _person_of(link_events(settings, [newest, oldest, middle]))
+    oldest, middle, newest = sightings
+    person_id = _linked_person(settings, [newest, oldest, middle])
     retract(settings, str(newest.event_id))
     kept = _kept(neo4j_driver, person_id)
 

@@ -17,6 +17,7 @@ from tests.support.linking import link_events, retract
 from tests.support.migrations import run_migration
 
 pytestmark = pytest.mark.integration
+Three = tuple[ReportSubmitted, ReportSubmitted, ReportSubmitted]
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
@@ -51,27 +52,33 @@ def _worked_out(driver: Driver, place_id: str) -> dict[str, Any]:
     return _kept(driver, place_id)
 
 
-def _place_of(linked: list[Any]) -> str:
+def _linked_place(
+    settings: InfraSettings, reports: list[ReportSubmitted], *, together: bool = False
+) -> str:
+    """Link the reports (in this order); the one place they are about."""
+    linked = link_events(settings, reports, together=together)
     (place_id,) = {e.id for event in linked for e in event.entities if e.kind == "location"}
     return str(place_id)
 
 
-def _three_concerns(tag: str) -> tuple[ReportSubmitted, ReportSubmitted, ReportSubmitted]:
-    flat = {"name": f"Synthetic Flat {tag}", "postcode": "ZZ99 7AR"}
+@pytest.fixture
+def concerns(cleanup: list[str]) -> Three:
+    """Three concerns about one flat, oldest first, each giving it other areas."""
+    flat = {"name": f"Synthetic Flat {run_tag()}", "postcode": "ZZ99 7AR"}
     oldest = _concern(flat, 9, local_authority="Synthshire")
     middle = _concern(flat, 5, local_authority="Synth Borough", police_force_area="Synth Police")
     newest = _concern(flat, 2, police_force_area="Far Police")
+    cleanup.extend(str(r.event_id) for r in (oldest, middle, newest))
     return oldest, middle, newest
 
 
 @pytest.mark.parametrize("batches", ["one batch", "one at a time"])  # newest first
 def test_a_place_keeps_the_earliest_and_latest_reports_giving_its_areas(
-    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str], batches: str
+    settings: InfraSettings, neo4j_driver: Driver, concerns: Three, batches: str
 ) -> None:
-    oldest, middle, newest = _three_concerns(run_tag())
-    cleanup.extend(str(r.event_id) for r in (oldest, middle, newest))
-    linked = link_events(settings, [newest, middle, oldest], together=batches == "one batch")
-    place_id = _place_of(linked)
+    oldest, middle, newest = concerns
+    together = batches == "one batch"
+    place_id = _linked_place(settings, [newest, middle, oldest], together=together)
 
     kept = _kept(neo4j_driver, place_id)
     assert kept == {
@@ -89,11 +96,10 @@ def test_a_place_keeps_the_earliest_and_latest_reports_giving_its_areas(
 
 
 def test_a_retraction_takes_its_report_out_of_the_place_areas(
-    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str]
+    settings: InfraSettings, neo4j_driver: Driver, concerns: Three
 ) -> None:
-    oldest, middle, newest = _three_concerns(run_tag())
-    cleanup.extend(str(r.event_id) for r in (oldest, middle, newest))
-    place_id = _place_of(link_events(settings, [oldest, middle, newest]))
+    oldest, middle, newest = concerns
+    place_id = _linked_place(settings, [oldest, middle, newest])
 
     retract(settings, str(middle.event_id))
     kept = _kept(neo4j_driver, place_id)
@@ -130,7 +136,7 @@ def test_a_report_giving_no_area_leaves_the_place_areas_as_they_were(
     giving = _concern(flat, 4, local_authority="Synthshire")
     silent = _concern(flat, 1)
     cleanup.extend(str(r.event_id) for r in (giving, silent))
-    place_id = _place_of(link_events(settings, [giving, silent]))
+    place_id = _linked_place(settings, [giving, silent])
 
     kept = _kept(neo4j_driver, place_id)
     assert (kept["first"], kept["latest"], kept["areas"]) == (
@@ -142,11 +148,10 @@ def test_a_report_giving_no_area_leaves_the_place_areas_as_they_were(
 
 
 def test_migration_012_works_out_the_areas_of_places_linked_before_they_were_kept(
-    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str]
+    settings: InfraSettings, neo4j_driver: Driver, concerns: Three
 ) -> None:
-    oldest, middle, newest = _three_concerns(run_tag())
-    cleanup.extend(str(r.event_id) for r in (oldest, middle, newest))
-    place_id = _place_of(link_events(settings, [newest, oldest, middle]))
+    oldest, middle, newest = concerns
+    place_id = _linked_place(settings, [newest, oldest, middle])
     retract(settings, str(newest.event_id))
     kept = _kept(neo4j_driver, place_id)
 
