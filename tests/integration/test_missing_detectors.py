@@ -207,6 +207,50 @@ def _cited(candidate: AlertCandidate) -> set[str]:
     return {str(e.report_id) for e in candidate.evidence}
 
 
+def test_where_a_child_was_found_is_out_of_area_only_with_the_police_report_giving_its_area(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    """The found report names the quay but gives no area; only an earlier C report of Synthetic
+    Police gives its authority, which the quay keeps as its latest area. The out-of-area alert
+    relies on it, so it cites it and reaches only that force. Retracted, the quay has no area,
+    and nothing says the child was out of area."""
+    tag = run_tag()
+    quay = {"name": f"Synthetic Quay {tag}", "postcode": "ZZ99 7QY"}
+    [gives_area] = _link(
+        settings,
+        cleanup,
+        [
+            (
+                NOW - timedelta(days=20),
+                {
+                    "type": "sighting",
+                    "persons": [{"name": f"Rex Adult{tag}", "role": "adult", "estimated_age": 40}],
+                    "place": quay | {"local_authority": "Far Borough"},
+                },
+            )
+        ],
+        agency=POLICE,
+        grading=POLICE_ONLY,
+    )
+    kid = _person(f"Kai Synth{tag}", "2012-06-06")
+    start = NOW - timedelta(days=2)
+    _link(settings, cleanup, [_missing(kid, start)])
+    [found_report] = _link(
+        settings, cleanup, [_found(kid, start + timedelta(hours=3), found_place=quay)]
+    )
+
+    found = _detect(settings, EntityKind.PERSON, _pid(f"Kai Synth{tag}", "2012-06-06"))
+    (out,) = [c for c in found if c.type.value == "found_out_of_area"]
+    assert {gives_area, found_report} <= _cited(out)
+    alert = raise_alert(settings, out)
+    assert not may_see(alert, audiences_of(Principal("pc.other", OTHER_FORCE, Role.POLICE)))
+    assert may_see(alert, audiences_of(Principal("pc.named", POLICE, Role.POLICE)))
+
+    retract(settings, gives_area, agency=POLICE)
+    again = _detect(settings, EntityKind.PERSON, _pid(f"Kai Synth{tag}", "2012-06-06"))
+    assert [c for c in again if c.type.value == "found_out_of_area"] == []
+
+
 def test_a_tenant_only_a_police_report_names_makes_the_harbouring_alert_police_only(
     settings: InfraSettings, cleanup: list[str]
 ) -> None:

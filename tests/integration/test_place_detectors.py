@@ -343,6 +343,54 @@ def test_a_tenant_only_a_police_report_names_is_cited_by_cuckooing(
     assert _cited(cuckoo) == set(shared) | {named_by_police}
 
 
+def test_an_address_area_only_a_police_report_gives_is_cited_by_cuckooing(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    """The address keeps the local authority of the latest report giving one: only a C report
+    of Synthetic Police gives it. The cuckooing alert names it, so it cites that report and
+    reaches only that force; retracted, the alert neither names the area nor cites it."""
+    tag = run_tag()
+    flat = {"name": f"Synth Flat {tag}", "postcode": "ZZ99 5FM", "category": "private_address"}
+    [gives_area] = _link(
+        settings,
+        cleanup,
+        (
+            timedelta(days=9),
+            {
+                "type": "address_concern",
+                "place": flat | {"local_authority": "Synthshire"},
+                "multiple_callers": True,
+            },
+        ),
+        agency=POLICE,
+        grading=POLICE_ONLY,
+    )
+    shared = _link(
+        settings,
+        cleanup,
+        (timedelta(days=4), {"type": "address_concern", "place": flat, "tenant_vulnerable": True}),
+        (
+            timedelta(days=2),
+            {
+                "type": "sighting",
+                "persons": [_child(f"Bo Synth{tag}"), _adult(f"Mo Adult{tag}")],
+                "place": flat,
+            },
+        ),
+    )
+    [cuckoo] = _run(settings, cuckooing.run, _lid(flat))
+    assert "Synthshire" in cuckoo.summary
+    assert gives_area in _cited(cuckoo)
+    alert = raise_alert(settings, cuckoo)
+    assert not may_see(alert, audiences_of(Principal("pc.other", "Synthetic Other", Role.POLICE)))
+    assert may_see(alert, audiences_of(Principal("pc.named", POLICE, Role.POLICE)))
+
+    retract(settings, gives_area, agency=POLICE)
+    [again] = _run(settings, cuckooing.run, _lid(flat))
+    assert "Synthshire" not in again.summary
+    assert _cited(again) == set(shared)
+
+
 def test_a_young_person_is_named_as_the_cited_reports_name_them_not_as_others_do(
     settings: InfraSettings, cleanup: list[str]
 ) -> None:
@@ -493,3 +541,60 @@ def test_a_young_person_only_a_police_report_dates_the_birth_of_is_cited_by_the_
     assert again.summary.startswith("2 young people have been linked to")
     assert born not in _cited(again)
     assert names[2] not in {s.display_name for s in again.subjects}
+
+
+def test_a_learning_disability_only_a_police_report_records_is_cited_by_the_hotspot(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    """What a person keeps of their reports (here a learning disability) makes the hotspot high
+    only with the police report that states it cited: the alert then reaches only
+    the police force that report names. Retracted, it is neither kept nor cited."""
+    tag = run_tag()
+    shop = {"name": f"Synth Take-away {tag}", "postcode": "ZZ99 8TB", "category": "take_away"}
+    names = [f"Di Synth{tag}", f"Ed Synth{tag}", f"Fi Synth{tag}"]
+    homes = {name: f"{i} Synthetic Lane {tag}" for i, name in enumerate(names, start=1)}
+    seen = _link(  # three young people at the take-away, aged 15 there
+        settings,
+        cleanup,
+        (
+            timedelta(days=2),
+            {
+                "type": "sighting",
+                "persons": [_child(n, home_address=homes[n]) for n in names],
+                "place": shop,
+            },
+        ),
+    )
+    [hotspot] = _run(settings, shared_hotspot, _lid(shop))
+    assert hotspot.priority is not Priority.HIGH
+    [flagged] = _link(  # only the police record Di's learning disability
+        settings,
+        cleanup,
+        (
+            timedelta(days=10),
+            {
+                "type": "sighting",
+                "persons": [
+                    _child(
+                        names[0],
+                        home_address=homes[names[0]],
+                        flags={"learning_disability": True},
+                    )
+                ],
+                "place": {"name": f"Synth Station {tag}"},
+            },
+        ),
+        agency=POLICE,
+        grading=POLICE_ONLY,
+    )
+    [high] = _run(settings, shared_hotspot, _lid(shop))
+    assert high.priority is Priority.HIGH
+    assert _cited(high) == set(seen) | {flagged}
+    alert = raise_alert(settings, high)
+    assert not may_see(alert, audiences_of(Principal("pc.other", "Synthetic Other", Role.POLICE)))
+    assert may_see(alert, audiences_of(Principal("pc.named", POLICE, Role.POLICE)))
+
+    retract(settings, flagged, agency=POLICE)
+    [again] = _run(settings, shared_hotspot, _lid(shop))
+    assert again.priority is not Priority.HIGH
+    assert flagged not in _cited(again)
