@@ -64,10 +64,10 @@ CALL (p) {
   RETURN collect({id: h.id, observed_at: toString(h.observed_at),
                   home_local_authority: mh.home_local_authority}) AS homes
 }
-WITH *, p {.young_reports, young_at: toStringList(p.young_reports_at), .needs_reports,
-           needs_at: toStringList(p.needs_reports_at), .aged_reports,
-           aged_at: toStringList(p.aged_reports_at), .aged_reports_age} AS traits
-WITH p, links, homes, traits,
+WITH p, links, homes,
+     p {.young_reports, young_at: toStringList(p.young_reports_at), .needs_reports,
+        needs_at: toStringList(p.needs_reports_at), .aged_reports,
+        aged_at: toStringList(p.aged_reports_at), .aged_reports_age} AS traits,
      EXISTS { (x:Report)-[mx:MENTIONS]->(p)
               WHERE mx.role = 'professional' AND NOT coalesce(x.retracted, false) }
        AS professional
