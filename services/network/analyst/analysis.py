@@ -64,15 +64,17 @@ class Node(BaseModel):
 class Edge(BaseModel):
     """A link with the reports behind it that the caller may see, each graded.
 
-    `gradings` (e.g. 2B) and `handling` (P or C) follow the order of `reports`.
+    `gradings` (e.g. 2B) and `handling` (P or C) follow the order of `reports`. The count and
+    the first and last seen are those of these reports alone (within the request's filters):
+    a report the caller may not see is neither counted nor dated.
     """
 
     source: str
     target: str
     type: str
-    count: int
-    first_seen: str
-    last_seen: str
+    count: int = Field(description="The reports behind the link that the caller may see.")
+    first_seen: str = Field(description="When the earliest of those reports was observed.")
+    last_seen: str = Field(description="When the latest of those reports was observed.")
     details: list[str] = []
     reports: list[str]
     gradings: list[str]

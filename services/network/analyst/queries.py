@@ -21,30 +21,31 @@ UNWIND $ids AS id
 MATCH (n:Entity {id: id})-[l]-(m:Entity)
 WHERE type(l) IN $types
   AND any(a IN m.audiences WHERE a IN $audiences)
-  AND any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
-          AND split(e, '|')[$evidence.source] <= $max_source
-          AND split(e, '|')[$evidence.intelligence] <= $max_intelligence
-          AND split(e, '|')[$evidence.observed] >= $since
-          AND split(e, '|')[$evidence.observed] <= $until)
-WITH n, l, m
-ORDER BY l.last_seen DESC
-WITH n, collect({link: l, other: m}) AS found
-WITH n, found, CASE WHEN n.category IN $busy_categories THEN $busy_cap ELSE $cap END AS keep
-UNWIND found[..keep] AS f
-WITH n, f.link AS l, f.other AS m, size(found) > keep AS capped
-WITH n, l, m, capped,
+WITH n, l, m,
      [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
         AND split(e, '|')[$evidence.source] <= $max_source
         AND split(e, '|')[$evidence.intelligence] <= $max_intelligence
         AND split(e, '|')[$evidence.observed] >= $since
         AND split(e, '|')[$evidence.observed] <= $until] AS seen
+WHERE size(seen) > 0
+WITH n, l, m, seen, [e IN seen | split(e, '|')[$evidence.observed]] AS times
+WITH n, l, m, seen,
+     reduce(last = head(times), t IN times | CASE WHEN t > last THEN t ELSE last END) AS last,
+     reduce(first = head(times), t IN times | CASE WHEN t < first THEN t ELSE first END) AS first
+ORDER BY last DESC
+WITH n, collect({link: l, other: m, seen: seen, first: first, last: last}) AS found
+WITH n, found, CASE WHEN n.category IN $busy_categories THEN $busy_cap ELSE $cap END AS keep
+UNWIND found[..keep] AS f
+WITH n, f.link AS l, f.other AS m, f.seen AS seen, f.first AS first, f.last AS last,
+     size(found) > keep AS capped
+WITH n, l, m, seen, first, last, capped,
+     reduce(ids = [], e IN seen | CASE WHEN split(e, '|')[$evidence.report_id] IN ids THEN ids
+                                        ELSE ids + split(e, '|')[$evidence.report_id] END) AS ids
 RETURN collect({
   from_id: n.id, other_id: m.id, source: startNode(l).id, target: endNode(l).id,
-  type: type(l), count: l.count, first_seen: toString(l.first_seen),
-  last_seen: toString(l.last_seen), capped: capped,
-  details: [x IN coalesce(l.detail_entries, [])
-            WHERE left(x, 36) IN [e IN seen | split(e, '|')[$evidence.report_id]]
-            | substring(x, 37)],
+  type: type(l), count: size(ids), first_seen: toString(datetime(first)),
+  last_seen: toString(datetime(last)), capped: capped,
+  details: [x IN coalesce(l.detail_entries, []) WHERE left(x, 36) IN ids | substring(x, 37)],
   evidence: [e IN seen | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
                          + '|' + split(e, '|')[$evidence.report_id]
                          + '|' + CASE split(e, '|')[$evidence.audience]
@@ -89,7 +90,18 @@ WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audi
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         count: size(reduce(ids = [], e IN l.evidence
+                            | CASE WHEN NOT split(e, '|')[$evidence.audience] IN $audiences
+                                        OR split(e, '|')[$evidence.report_id] IN ids THEN ids
+                                   ELSE ids + split(e, '|')[$evidence.report_id] END)),
+         first_seen: toString(datetime(reduce(first = null, e IN l.evidence
+           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
+                       AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
+                  THEN split(e, '|')[$evidence.observed] ELSE first END))),
+         last_seen: toString(datetime(reduce(last = null, e IN l.evidence
+           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
+                       AND (last IS NULL OR split(e, '|')[$evidence.observed] > last)
+                  THEN split(e, '|')[$evidence.observed] ELSE last END))),
          evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
                     | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
                       + '|' + split(e, '|')[$evidence.report_id]
@@ -106,7 +118,18 @@ WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audi
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         count: size(reduce(ids = [], e IN l.evidence
+                            | CASE WHEN NOT split(e, '|')[$evidence.audience] IN $audiences
+                                        OR split(e, '|')[$evidence.report_id] IN ids THEN ids
+                                   ELSE ids + split(e, '|')[$evidence.report_id] END)),
+         first_seen: toString(datetime(reduce(first = null, e IN l.evidence
+           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
+                       AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
+                  THEN split(e, '|')[$evidence.observed] ELSE first END))),
+         last_seen: toString(datetime(reduce(last = null, e IN l.evidence
+           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
+                       AND (last IS NULL OR split(e, '|')[$evidence.observed] > last)
+                  THEN split(e, '|')[$evidence.observed] ELSE last END))),
          evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
                     | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
                       + '|' + split(e, '|')[$evidence.report_id]
@@ -123,7 +146,18 @@ WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audi
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         count: size(reduce(ids = [], e IN l.evidence
+                            | CASE WHEN NOT split(e, '|')[$evidence.audience] IN $audiences
+                                        OR split(e, '|')[$evidence.report_id] IN ids THEN ids
+                                   ELSE ids + split(e, '|')[$evidence.report_id] END)),
+         first_seen: toString(datetime(reduce(first = null, e IN l.evidence
+           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
+                       AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
+                  THEN split(e, '|')[$evidence.observed] ELSE first END))),
+         last_seen: toString(datetime(reduce(last = null, e IN l.evidence
+           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
+                       AND (last IS NULL OR split(e, '|')[$evidence.observed] > last)
+                  THEN split(e, '|')[$evidence.observed] ELSE last END))),
          evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
                     | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
                       + '|' + split(e, '|')[$evidence.report_id]
@@ -140,7 +174,18 @@ WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audi
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         count: size(reduce(ids = [], e IN l.evidence
+                            | CASE WHEN NOT split(e, '|')[$evidence.audience] IN $audiences
+                                        OR split(e, '|')[$evidence.report_id] IN ids THEN ids
+                                   ELSE ids + split(e, '|')[$evidence.report_id] END)),
+         first_seen: toString(datetime(reduce(first = null, e IN l.evidence
+           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
+                       AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
+                  THEN split(e, '|')[$evidence.observed] ELSE first END))),
+         last_seen: toString(datetime(reduce(last = null, e IN l.evidence
+           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
+                       AND (last IS NULL OR split(e, '|')[$evidence.observed] > last)
+                  THEN split(e, '|')[$evidence.observed] ELSE last END))),
          evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
                     | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
                       + '|' + split(e, '|')[$evidence.report_id]
@@ -157,7 +202,18 @@ WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audi
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         count: size(reduce(ids = [], e IN l.evidence
+                            | CASE WHEN NOT split(e, '|')[$evidence.audience] IN $audiences
+                                        OR split(e, '|')[$evidence.report_id] IN ids THEN ids
+                                   ELSE ids + split(e, '|')[$evidence.report_id] END)),
+         first_seen: toString(datetime(reduce(first = null, e IN l.evidence
+           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
+                       AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
+                  THEN split(e, '|')[$evidence.observed] ELSE first END))),
+         last_seen: toString(datetime(reduce(last = null, e IN l.evidence
+           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
+                       AND (last IS NULL OR split(e, '|')[$evidence.observed] > last)
+                  THEN split(e, '|')[$evidence.observed] ELSE last END))),
          evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
                     | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
                       + '|' + split(e, '|')[$evidence.report_id]
@@ -174,7 +230,18 @@ WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audi
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         count: l.count, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen),
+         count: size(reduce(ids = [], e IN l.evidence
+                            | CASE WHEN NOT split(e, '|')[$evidence.audience] IN $audiences
+                                        OR split(e, '|')[$evidence.report_id] IN ids THEN ids
+                                   ELSE ids + split(e, '|')[$evidence.report_id] END)),
+         first_seen: toString(datetime(reduce(first = null, e IN l.evidence
+           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
+                       AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
+                  THEN split(e, '|')[$evidence.observed] ELSE first END))),
+         last_seen: toString(datetime(reduce(last = null, e IN l.evidence
+           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
+                       AND (last IS NULL OR split(e, '|')[$evidence.observed] > last)
+                  THEN split(e, '|')[$evidence.observed] ELSE last END))),
          evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
                     | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
                       + '|' + split(e, '|')[$evidence.report_id]
@@ -273,25 +340,40 @@ RETURN p.id AS id, mentions, contacts
 """
 
 # A person's identifiers, placements, missing episodes, departures and screenings, each as far
-# as the reports the caller may see state it.
+# as the reports the caller may see state it: a link's times are those of the evidence the caller
+# may see, and a placement is named as the earliest of those reports names it.
 PERSON_DETAIL = """
 MATCH (p:Person {id: $id})
 CALL (p) {
   OPTIONAL MATCH (p)-[l:USES_PHONE|HAS_HANDLE]->(x:Entity)
-  WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences)
-  WITH x, l ORDER BY l.last_seen DESC
-  RETURN collect(CASE WHEN x IS NULL THEN null
-                 ELSE {id: x.id, kind: x.kind, name: x.name,
-                       last_seen: toString(l.last_seen)} END) AS identifiers
+  WITH x, [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+           | split(e, '|')[$evidence.observed]] AS times
+  WHERE size(times) > 0
+  WITH x, reduce(last = head(times), t IN times | CASE WHEN t > last THEN t ELSE last END) AS last
+  ORDER BY last DESC
+  RETURN collect({id: x.id, kind: x.kind, name: x.name,
+                  last_seen: toString(datetime(last))}) AS identifiers
 }
 CALL (p) {
   OPTIONAL MATCH (p)-[l:PLACED_AT|ATTENDS]->(x:Location)
-  WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences)
-  WITH x, l ORDER BY l.last_seen DESC
-  RETURN collect(CASE WHEN x IS NULL THEN null
-                 ELSE {id: x.id, name: x.name, category: x.category, link: type(l),
-                       first_seen: toString(l.first_seen),
-                       last_seen: toString(l.last_seen)} END) AS placements
+  WITH x, l, [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences] AS seen
+  WHERE size(seen) > 0
+  CALL (x, seen) {
+    UNWIND seen AS e
+    MATCH (r:Report {id: split(e, '|')[$evidence.report_id]})-[m:MENTIONS]->(x)
+    WITH DISTINCT r, m ORDER BY r.observed_at, r.id
+    RETURN collect(m) AS said
+  }
+  WITH x, l, said, [e IN seen | split(e, '|')[$evidence.observed]] AS times
+  WITH x, l, said,
+       reduce(first = head(times), t IN times | CASE WHEN t < first THEN t ELSE first END) AS first,
+       reduce(last = head(times), t IN times | CASE WHEN t > last THEN t ELSE last END) AS last
+  ORDER BY last DESC
+  RETURN collect({id: x.id, name: coalesce(said[0].name, x.id),
+                  category: coalesce(head([s IN said WHERE s.category <> 'other' | s.category]),
+                                     head([s IN said WHERE s.category IS NOT NULL | s.category])),
+                  link: type(l), first_seen: toString(datetime(first)),
+                  last_seen: toString(datetime(last))}) AS placements
 }
 CALL (p) {
   OPTIONAL MATCH (p)-[:WENT_MISSING]->(e:MissingEpisode)

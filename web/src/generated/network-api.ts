@@ -474,23 +474,34 @@ export interface components {
          * Edge
          * @description A link with the reports behind it that the caller may see, each graded.
          *
-         *     `gradings` (e.g. 2B) and `handling` (P or C) follow the order of `reports`.
+         *     `gradings` (e.g. 2B) and `handling` (P or C) follow the order of `reports`. The count and
+         *     the first and last seen are those of these reports alone (within the request's filters):
+         *     a report the caller may not see is neither counted nor dated.
          */
         Edge: {
-            /** Count */
+            /**
+             * Count
+             * @description The reports behind the link that the caller may see.
+             */
             count: number;
             /**
              * Details
              * @default []
              */
             details: string[];
-            /** First Seen */
+            /**
+             * First Seen
+             * @description When the earliest of those reports was observed.
+             */
             first_seen: string;
             /** Gradings */
             gradings: string[];
             /** Handling */
             handling: string[];
-            /** Last Seen */
+            /**
+             * Last Seen
+             * @description When the latest of those reports was observed.
+             */
             last_seen: string;
             /** Reports */
             reports: string[];

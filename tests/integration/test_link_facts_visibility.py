@@ -1,0 +1,211 @@
+"""What the analyst API says of a link is what the reports its caller may see say: a leak hunt.
+
+A link keeps how many reports are behind it and when it was first and last seen, over every
+report. A caller who may see only some of them must get the count and the times of those alone,
+and the links a busy place shows (its latest ten) must be the latest by what the caller may see:
+otherwise a count of two, a time, or which links are shown tells an outside analyst that a
+restricted report exists and when it was observed. The same reports, read from inside the
+conditions, show the whole count and times, so the tests cannot pass by showing nothing.
+"""
+
+import csv
+import io
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from neo4j import Driver
+
+from common.auth import Role
+from common.settings import InfraSettings
+from schemas.entities import Place
+from schemas.reports import ReportCreate
+from services.network.analyst.main import create_app
+from services.network.config import Settings
+from services.network.identities import location_id
+from tests.support import queries
+from tests.support.factories import id_key, report_json, shared_only_with, submitted
+from tests.support.linking import link_events
+from tests.support.tokens import bearer_headers
+
+pytestmark = pytest.mark.integration
+
+HOME, POLICE, ANALYSTS = "Synthetic Home A", "Synthetic Police", "Synthetic Analysts"
+PURPOSE = {"purpose": "integration test: link facts only from reports the caller may see"}
+SHARED_AT, RESTRICTED_AT = "2026-09-01T10:00:00+00:00", "2026-10-15T10:00:00+00:00"
+SHARED_SEEN, RESTRICTED_SEEN = "2026-09-01T10:00:00Z", "2026-10-15T10:00:00Z"
+
+
+@dataclass
+class World:
+    client: TestClient
+    tokens: dict[str, dict[str, str]]
+    ids: dict[str, str]
+
+    def get(self, who: str, path: str, **params: Any) -> Any:
+        response = self.client.get(path, params={**PURPOSE, **params}, headers=self.tokens[who])
+        assert response.status_code == 200, response.text
+        return response
+
+
+def _report(event: dict[str, Any], at: str, **envelope: Any) -> ReportCreate:
+    return ReportCreate.model_validate({**report_json(event, **envelope), "observed_at": at})
+
+
+@pytest.fixture
+def world(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Iterator[World]:
+    tag = uuid.uuid4().hex[:6]
+    house = {"name": f"Synthetic House {tag}", "postcode": "ZZ99 4HS", "category": "care_home"}
+    park = {"name": f"Synthetic Park {tag}", "postcode": "ZZ99 9ZZ"}
+
+    def ava(placement: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "name": f"Ava Synth{tag}",
+            "role": "young_person",
+            "home_postcode": "ZZ99 1AV",
+            "phones": ["07700 900471"],
+            "placement": placement,
+        }
+
+    # The restricted report is linked first, so each node was made from what it said.
+    restricted = _report(
+        {
+            "type": "sighting",
+            "persons": [ava({**house, "name": house["name"].upper()})],
+            "place": park,
+        },
+        RESTRICTED_AT,
+        grading=shared_only_with(POLICE),
+    )
+    shared = _report(
+        {
+            "type": "sighting",
+            "persons": [ava(house), {"name": f"Ben Synth{tag}", "role": "young_person"}],
+            "place": park,
+        },
+        SHARED_AT,
+    )
+    events = [submitted(restricted, agency=POLICE), submitted(shared, agency=HOME)]
+    linked = link_events(settings, events)
+    people = [{e.id for e in one.entities if e.kind == "person"} for one in linked]
+    (ava_id,) = people[0] & people[1]
+    ids = {
+        "ava": ava_id,
+        "park": location_id(Place.model_validate(park), key=id_key()),
+        "house": location_id(Place.model_validate(house), key=id_key()),
+        "phone": next(e.id for e in linked[1].entities if e.kind == "phone"),
+    }
+    auth = tmp_path / "users.json"
+    tokens = bearer_headers(
+        auth,
+        (HOME, POLICE, ANALYSTS),
+        {
+            "outside": ("a.outside", ANALYSTS, Role.ANALYST),
+            "inside": ("p.inside", POLICE, Role.ANALYST),
+        },
+    )
+    try:
+        with TestClient(create_app(Settings(tessera_auth_file=str(auth)))) as client:
+            yield World(client, tokens, ids)
+    finally:
+        neo4j_driver.execute_query(
+            queries.DELETE_REPORTS_AND_THEIR_ENTITIES,
+            report_ids=[str(e.event_id) for e in events],
+        )
+
+
+def _edge(body: dict[str, Any], a: str, b: str) -> dict[str, Any]:
+    edges: list[dict[str, Any]] = body["edges"]
+    (edge,) = [e for e in edges if {e["source"], e["target"]} == {a, b}]
+    return edge
+
+
+def _facts(edge: dict[str, Any]) -> tuple[int, str, str]:
+    return edge["count"], edge["first_seen"], edge["last_seen"]
+
+
+@pytest.mark.parametrize("other", ["park", "house", "phone"])
+def test_a_network_link_counts_and_dates_only_the_reports_its_caller_may_see(
+    world: World, other: str
+) -> None:
+    ava, end = world.ids["ava"], world.ids[other]
+    for who, expected in (
+        ("outside", (1, SHARED_SEEN, SHARED_SEEN)),
+        ("inside", (2, SHARED_SEEN, RESTRICTED_SEEN)),
+    ):
+        network = world.get(who, f"/v1/entities/{ava}/network", depth=1).json()
+        assert _facts(_edge(network, ava, end)) == expected, who
+        path = world.get(who, "/v1/paths", source=ava, target=end, max_depth=2).json()
+        assert _facts(_edge(path, ava, end)) == expected, who
+        exported = world.get(who, f"/v1/entities/{ava}/export", format="csv", depth=1).text
+        (row,) = [
+            r
+            for r in csv.DictReader(io.StringIO(exported))
+            if {r["Entity1 ID"], r["Entity2 ID"]} == {ava, end}
+        ]
+        assert (int(row["Count"]), row["First Seen"], row["Last Seen"]) == expected, who
+
+
+def test_a_profile_dates_and_names_identifiers_and_placements_from_the_reports_its_caller_may_see(
+    world: World,
+) -> None:
+    ava = world.ids["ava"]
+    for who, last_seen in (("outside", SHARED_SEEN), ("inside", RESTRICTED_SEEN)):
+        detail = world.get(who, f"/v1/entities/{ava}").json()["person_detail"]
+        (phone,) = detail["identifiers"]
+        assert (phone["id"], phone["last_seen"]) == (world.ids["phone"], last_seen), who
+        (placement,) = detail["placements"]
+        assert placement["id"] == world.ids["house"]
+        assert (placement["first_seen"], placement["last_seen"]) == (SHARED_SEEN, last_seen), who
+        # named as the earliest report the caller may see names it (the node was made from the
+        # restricted report's spelling)
+        assert placement["name"].startswith("Synthetic House"), who
+
+
+def test_a_busy_place_shows_the_links_latest_by_the_reports_its_caller_may_see(
+    settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path
+) -> None:
+    """A school shows its ten latest links; a restricted report on the oldest must not bring
+    that link into an outside analyst's ten (which would say the link has a later report)."""
+    tag = uuid.uuid4().hex[:6]
+    school = {"name": f"Synthetic Academy {tag}", "postcode": "ZZ99 5SC", "category": "school"}
+    kids = [f"Kid{chr(ord('a') + i)} Synth{tag}" for i in range(11)]
+
+    def seen(name: str, day: int, **envelope: Any) -> ReportCreate:
+        person = {"name": name, "role": "young_person"}
+        event = {"type": "sighting", "persons": [person], "place": school}
+        return _report(event, f"2026-09-{day:02d}T16:00:00+00:00", **envelope)
+
+    events = [submitted(seen(kid, day), agency=HOME) for day, kid in enumerate(kids, start=1)]
+    events.append(submitted(seen(kids[0], 20, grading=shared_only_with(POLICE)), agency=POLICE))
+    linked = link_events(settings, events)
+    centre = location_id(Place.model_validate(school), key=id_key())
+    kid_ids = [next(e.id for e in one.entities if e.kind == "person") for one in linked[:11]]
+    auth = tmp_path / "users.json"
+    tokens = bearer_headers(
+        auth,
+        (HOME, POLICE, ANALYSTS),
+        {
+            "outside": ("a.outside", ANALYSTS, Role.ANALYST),
+            "inside": ("p.inside", POLICE, Role.ANALYST),
+        },
+    )
+    try:
+        with TestClient(create_app(Settings(tessera_auth_file=str(auth)))) as client:
+            world = World(client, tokens, {})
+            shown = {}
+            for who in ("outside", "inside"):
+                body = world.get(who, f"/v1/entities/{centre}/network", depth=1).json()
+                assert body["truncated"], who
+                shown[who] = {e["source"] for e in body["edges"]}
+    finally:
+        neo4j_driver.execute_query(
+            queries.DELETE_REPORTS_AND_THEIR_ENTITIES,
+            report_ids=[str(e.event_id) for e in events],
+        )
+    assert shown["outside"] == set(kid_ids[1:])  # the ten seen latest in shared reports
+    assert shown["inside"] == {kid_ids[0], *kid_ids[2:]}  # the first, seen again on the 20th
