@@ -11,7 +11,8 @@ conditions, show the whole count and times, so the tests cannot pass by showing 
 import csv
 import io
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ from neo4j import Driver
 from common.auth import Role
 from common.settings import InfraSettings
 from schemas.entities import Place
-from schemas.reports import ReportCreate
+from schemas.linking import EntitiesLinked
+from schemas.reports import ReportCreate, ReportSubmitted
 from services.network.analyst.main import create_app
 from services.network.config import Settings
 from services.network.identities import location_id
@@ -56,11 +58,48 @@ def _report(event: dict[str, Any], at: str, **envelope: Any) -> ReportCreate:
     return ReportCreate.model_validate({**report_json(event, **envelope), "observed_at": at})
 
 
+Reading = Callable[[list[ReportSubmitted]], tuple[World, list[EntitiesLinked]]]
+
+
 @pytest.fixture
-def world(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Iterator[World]:
+def reading(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Iterator[Reading]:
+    """Links the events given, one after another, and opens the analyst API to an analyst
+    outside the restricted reports' conditions and one inside; the reports go afterwards."""
+    tokens = bearer_headers(
+        tmp_path / "users.json",
+        (HOME, POLICE, ANALYSTS),
+        {
+            "outside": ("a.outside", ANALYSTS, Role.ANALYST),
+            "inside": ("p.inside", POLICE, Role.ANALYST),
+        },
+    )
+    written: list[str] = []
+    with ExitStack() as stack:
+
+        def read(events: list[ReportSubmitted]) -> tuple[World, list[EntitiesLinked]]:
+            written.extend(str(e.event_id) for e in events)
+            linked = link_events(settings, events)
+            app = create_app(Settings(tessera_auth_file=str(tmp_path / "users.json")))
+            client = stack.enter_context(TestClient(app))
+            return World(client, tokens, {}), linked
+
+        try:
+            yield read
+        finally:
+            neo4j_driver.execute_query(
+                queries.DELETE_REPORTS_AND_THEIR_ENTITIES, report_ids=written
+            )
+
+
+def _place_id(place: dict[str, Any]) -> str:
+    return location_id(Place.model_validate(place), key=id_key())
+
+
+@pytest.fixture
+def world(reading: Reading) -> World:
     tag = uuid.uuid4().hex[:6]
     house = {"name": f"Synthetic House {tag}", "postcode": "ZZ99 4HS", "category": "care_home"}
-    park = {"name": f"Synthetic Park {tag}", "postcode": "ZZ99 9ZZ"}
+    park = {"name": f"Synthetic Park {tag}", "postcode": "ZZ99 9ZZ", "category": "park"}
 
     def ava(placement: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -71,12 +110,13 @@ def world(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Iter
             "placement": placement,
         }
 
-    # The restricted report is linked first, so each node was made from what it said.
+    # The restricted report is linked first, so each node was made from what it said (its
+    # spelling of the house and the park, and what it calls the park).
     restricted = _report(
         {
             "type": "sighting",
             "persons": [ava({**house, "name": house["name"].upper()})],
-            "place": park,
+            "place": {**park, "name": park["name"].upper(), "category": "off_licence"},
         },
         RESTRICTED_AT,
         grading=shared_only_with(POLICE),
@@ -89,33 +129,16 @@ def world(settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path) -> Iter
         },
         SHARED_AT,
     )
-    events = [submitted(restricted, agency=POLICE), submitted(shared, agency=HOME)]
-    linked = link_events(settings, events)
+    world, linked = reading([submitted(restricted, agency=POLICE), submitted(shared, agency=HOME)])
     people = [{e.id for e in one.entities if e.kind == "person"} for one in linked]
     (ava_id,) = people[0] & people[1]
-    ids = {
-        "ava": ava_id,
-        "park": location_id(Place.model_validate(park), key=id_key()),
-        "house": location_id(Place.model_validate(house), key=id_key()),
-        "phone": next(e.id for e in linked[1].entities if e.kind == "phone"),
-    }
-    auth = tmp_path / "users.json"
-    tokens = bearer_headers(
-        auth,
-        (HOME, POLICE, ANALYSTS),
-        {
-            "outside": ("a.outside", ANALYSTS, Role.ANALYST),
-            "inside": ("p.inside", POLICE, Role.ANALYST),
-        },
+    world.ids.update(
+        ava=ava_id,
+        park=_place_id(park),
+        house=_place_id(house),
+        phone=next(e.id for e in linked[1].entities if e.kind == "phone"),
     )
-    try:
-        with TestClient(create_app(Settings(tessera_auth_file=str(auth)))) as client:
-            yield World(client, tokens, ids)
-    finally:
-        neo4j_driver.execute_query(
-            queries.DELETE_REPORTS_AND_THEIR_ENTITIES,
-            report_ids=[str(e.event_id) for e in events],
-        )
+    return world
 
 
 def _edge(body: dict[str, Any], a: str, b: str) -> dict[str, Any]:
@@ -167,7 +190,7 @@ def test_a_profile_dates_and_names_identifiers_and_placements_from_the_reports_i
 
 
 def test_a_busy_place_shows_the_links_latest_by_the_reports_its_caller_may_see(
-    settings: InfraSettings, neo4j_driver: Driver, tmp_path: Path
+    reading: Reading,
 ) -> None:
     """A school shows its ten latest links; a restricted report on the oldest must not bring
     that link into an outside analyst's ten (which would say the link has a later report)."""
@@ -182,30 +205,69 @@ def test_a_busy_place_shows_the_links_latest_by_the_reports_its_caller_may_see(
 
     events = [submitted(seen(kid, day), agency=HOME) for day, kid in enumerate(kids, start=1)]
     events.append(submitted(seen(kids[0], 20, grading=shared_only_with(POLICE)), agency=POLICE))
-    linked = link_events(settings, events)
-    centre = location_id(Place.model_validate(school), key=id_key())
+    world, linked = reading(events)
     kid_ids = [next(e.id for e in one.entities if e.kind == "person") for one in linked[:11]]
-    auth = tmp_path / "users.json"
-    tokens = bearer_headers(
-        auth,
-        (HOME, POLICE, ANALYSTS),
-        {
-            "outside": ("a.outside", ANALYSTS, Role.ANALYST),
-            "inside": ("p.inside", POLICE, Role.ANALYST),
-        },
-    )
-    try:
-        with TestClient(create_app(Settings(tessera_auth_file=str(auth)))) as client:
-            world = World(client, tokens, {})
-            shown = {}
-            for who in ("outside", "inside"):
-                body = world.get(who, f"/v1/entities/{centre}/network", depth=1).json()
-                assert body["truncated"], who
-                shown[who] = {e["source"] for e in body["edges"]}
-    finally:
-        neo4j_driver.execute_query(
-            queries.DELETE_REPORTS_AND_THEIR_ENTITIES,
-            report_ids=[str(e.event_id) for e in events],
-        )
+    shown = {}
+    for who in ("outside", "inside"):
+        body = world.get(who, f"/v1/entities/{_place_id(school)}/network", depth=1).json()
+        assert body["truncated"], who
+        shown[who] = {e["source"] for e in body["edges"]}
     assert shown["outside"] == set(kid_ids[1:])  # the ten seen latest in shared reports
     assert shown["inside"] == {kid_ids[0], *kid_ids[2:]}  # the first, seen again on the 20th
+
+
+def test_co_presence_names_the_place_as_the_report_that_saw_them_together(world: World) -> None:
+    ava = world.ids["ava"]
+    for who in ("outside", "inside"):
+        items = world.get(who, f"/v1/persons/{ava}/co-presence").json()["items"]
+        (together,) = items  # Ben, in the shared report only
+        assert together["location_id"] == world.ids["park"]
+        assert together["location"].startswith("Synthetic Park"), who
+        assert together["category"] == "park", who
+
+
+def test_a_missing_episode_and_a_departure_name_places_as_their_own_reports_do(
+    reading: Reading,
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    cleo = {"name": f"Cleo Synth{tag}", "role": "young_person", "home_postcode": "ZZ99 1CL"}
+    arcade = {"name": f"Synthetic Arcade {tag}", "postcode": "ZZ99 7AR"}
+    home = {"name": f"Synthetic Lodge {tag}", "postcode": "ZZ99 7LG", "category": "care_home"}
+    restricted = _report(  # makes both places' nodes, with its own spelling
+        {
+            "type": "sighting",
+            "persons": [{**cleo, "placement": {**home, "name": home["name"].upper()}}],
+            "place": {**arcade, "name": arcade["name"].upper()},
+        },
+        SHARED_AT,
+        grading=shared_only_with(POLICE),
+    )
+    found = _report(
+        {"type": "missing_ended", "child": cleo, "found_at": RESTRICTED_AT, "found_place": arcade},
+        RESTRICTED_AT,
+    )
+    departed = _report(
+        {
+            "type": "departed",
+            "child": cleo,
+            "left_at": RESTRICTED_AT,
+            "left_from": home,
+            "going_to": arcade,
+        },
+        RESTRICTED_AT,
+    )
+    world, linked = reading(
+        [
+            submitted(restricted, agency=POLICE),
+            submitted(found, agency=HOME),
+            submitted(departed, agency=HOME),
+        ]
+    )
+    child = next(e.id for e in linked[1].entities if e.kind == "person")
+    for who in ("outside", "inside"):
+        detail = world.get(who, f"/v1/entities/{child}").json()["person_detail"]
+        (episode,) = detail["missing_episodes"]
+        assert episode["found_at"].startswith("Synthetic Arcade"), who
+        (departure,) = detail["departures"]
+        assert departure["left_from"].startswith("Synthetic Lodge"), who
+        assert departure["going_to"].startswith("Synthetic Arcade"), who

@@ -381,13 +381,14 @@ CALL (p) {
   WHERE o.retracted IS NULL AND any(a IN o.audiences WHERE a IN $audiences)
   OPTIONAL MATCH (c:Report {id: e.ended_by})
   WHERE c.retracted IS NULL AND any(a IN c.audiences WHERE a IN $audiences)
-  OPTIONAL MATCH (e)-[:FOUND_AT]->(f:Location)
-  WITH e, o, c, f ORDER BY coalesce(e.started_at, e.ended_at) DESC
+  OPTIONAL MATCH (e)-[:FOUND_AT]->(f:Location)<-[fm:MENTIONS]-(c)
+  WITH e, o, c, head(collect(fm.name)) AS found_at
+  ORDER BY coalesce(e.started_at, e.ended_at) DESC
   RETURN collect(CASE WHEN o IS NULL AND c IS NULL THEN null
                  ELSE {id: e.id,
                        started_at: CASE WHEN o IS NULL THEN null ELSE toString(e.started_at) END,
                        ended_at: CASE WHEN c IS NULL THEN null ELSE toString(e.ended_at) END,
-                       found_at: CASE WHEN c IS NULL THEN null ELSE f.name END,
+                       found_at: found_at,
                        circumstances: CASE WHEN c IS NULL THEN null ELSE e.circumstances END,
                        condition: CASE WHEN c IS NULL THEN [] ELSE coalesce(e.condition, []) END,
                        police_risk_grading:
@@ -398,14 +399,16 @@ CALL (p) {
   OPTIONAL MATCH (p)-[:DEPARTED]->(d:Departure)
   OPTIONAL MATCH (r:Report {id: d.report_id})
   WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
-  OPTIONAL MATCH (d)-[:LEFT_FROM]->(f:Location)
-  OPTIONAL MATCH (d)-[:HEADING_TO]->(t:Location)
-  WITH d, r, f, t ORDER BY d.left_at DESC
+  OPTIONAL MATCH (d)-[:LEFT_FROM]->(:Location)<-[fm:MENTIONS]-(r)
+  WITH d, r, head(collect(fm.name)) AS left_from
+  OPTIONAL MATCH (d)-[:HEADING_TO]->(:Location)<-[tm:MENTIONS]-(r)
+  WITH d, r, left_from, head(collect(tm.name)) AS going_to
+  ORDER BY d.left_at DESC
   RETURN collect(CASE WHEN r IS NULL THEN null
                  ELSE {id: d.id, report_id: r.id, left_at: toString(d.left_at),
                        expected_back: toString(d.expected_back),
-                       carrying: coalesce(d.carrying, []), going_to: t.name,
-                       left_from: f.name} END) AS departures
+                       carrying: coalesce(d.carrying, []), going_to: going_to,
+                       left_from: left_from} END) AS departures
 }
 CALL (p) {
   OPTIONAL MATCH (r:Report {type: 'screening'})-[m:MENTIONS {part: 'screened'}]->(p)
@@ -500,8 +503,13 @@ WITH p, l, o,
 UNWIND [x IN mine WHERE x IN theirs] AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->(o)
 WHERE r.retracted IS NULL
+CALL (r, l) {
+  MATCH (r)-[lm:MENTIONS]->(l)
+  RETURN lm.name AS location, lm.category AS category
+  LIMIT 1
+}
 RETURN DISTINCT o.id AS person_id, m.name AS named_as, l.id AS location_id,
-       l.name AS location, l.category AS category, r.id AS report_id,
+       location, category, r.id AS report_id,
        toString(r.observed_at) AS observed_at
 ORDER BY observed_at DESC, person_id
 SKIP $offset LIMIT $limit
