@@ -335,6 +335,57 @@ def test_a_same_decision_is_shown_only_to_those_who_may_see_both_people(
         )
 
 
+def test_a_possible_match_is_scored_on_what_its_caller_may_see(
+    world: World, settings: InfraSettings, neo4j_driver: Driver
+) -> None:
+    """The worker put Dean and D. Walsh to an analyst on postcodes only police reports give
+    ("they live apart", the same district). An analyst outside those reports sees the pair
+    scored on the names alone, and nothing of the postcodes; one inside sees the postcodes."""
+    tag = world.tag
+
+    def seen(name: str, restricted: bool, **person: Any) -> Any:
+        body = report_json(
+            {
+                "type": "sighting",
+                "persons": [{"name": name, "role": "young_person", **person}],
+                "place": {"name": f"Synthetic Arcade {tag}"},
+            },
+            **({"grading": shared_only_with(POLICE)} if restricted else {}),
+        )
+        return submitted(ReportCreate.model_validate(body), agency=POLICE if restricted else HOME)
+
+    events = [
+        seen(f"Dean Walsh{tag}", True, home_postcode="ZZ99 1DW"),
+        seen(f"D. Walsh{tag}", True, home_postcode="ZZ99 2DW"),
+        seen(f"Dean Walsh{tag}", False),
+        seen(f"D. Walsh{tag}", False),
+    ]
+    try:
+        linked = link_events(settings, events)
+        dean, walsh = (next(e.id for e in one.entities if e.kind == "person") for one in linked[:2])
+        assert {dean, walsh} == {
+            next(e.id for e in one.entities if e.kind == "person") for one in linked[2:]
+        }, "each shared report's person must be the restricted report's"
+        reasons = {}
+        for who in ("police_analyst", "analyst"):
+            (candidate,) = world.get(who, "/v1/resolution/candidates", person_id=dean).json()[
+                "items"
+            ]
+            assert {candidate["person_a"], candidate["person_b"]} == {dean, walsh}
+            pair = f"{candidate['person_a']}/compare/{candidate['person_b']}"
+            compared = world.get(who, f"/v1/persons/{pair}").json()
+            assert candidate["reasons"] == compared["reasons"], who
+            assert candidate["score"] == compared["probability"], who
+            reasons[who] = " ".join(candidate["reasons"])
+        assert "postcode" in reasons["police_analyst"] and "apart" in reasons["police_analyst"]
+        assert "postcode" not in reasons["analyst"] and "apart" not in reasons["analyst"]
+    finally:
+        neo4j_driver.execute_query(
+            queries.DELETE_REPORTS_AND_THEIR_ENTITIES,
+            report_ids=[str(e.event_id) for e in events],
+        )
+
+
 def test_an_offset_beyond_the_last_page_anyone_could_want_is_a_422_naming_it(world: World) -> None:
     """Issue 14: fuzzing found a 500 for a huge offset (Neo4j refused the integer)."""
     for path in (f"/v1/persons/{world.ids['ava']}/co-presence", f"/v1/entities/{world.ids['ava']}"):

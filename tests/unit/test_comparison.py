@@ -5,7 +5,13 @@ from typing import Any
 import pytest
 
 from common.auth import Principal, Role
-from services.network.analyst.comparison import NotVisible, Outcome, compare_people, visible_facts
+from services.network.analyst.comparison import (
+    NotVisible,
+    Outcome,
+    compare_people,
+    possible_matches,
+    visible_facts,
+)
 
 ANALYST = Principal("a.analyst", "Synthetic Analysts", Role.ANALYST)
 
@@ -90,3 +96,74 @@ def test_someone_no_visible_report_names_is_not_visible() -> None:
     graph = FakeGraph({"person:a": {"mentions": [_mention("Ava Synth")], "contacts": []}})
     with pytest.raises(NotVisible):
         compare_people(graph, ANALYST, person_a="person:a", person_b="person:b")
+
+
+class FakeCandidates(FakeGraph):
+    """Candidates as POSSIBLE_MATCHES returns them, the worker's score first, a page at a time."""
+
+    def __init__(self, rows: dict[str, dict[str, Any]], pairs: list[tuple[str, str]]) -> None:
+        super().__init__(rows)
+        self.pairs = [
+            {
+                "id": f"c{i:04d}",
+                "person_a": a,
+                "person_b": b,
+                "score": 0.99,
+                "reasons": ["x"],
+                "status": "pending",
+            }
+            for i, (a, b) in enumerate(pairs)
+        ]
+        self.pages = 0
+
+    def possible_matches(
+        self,
+        *,
+        audiences: list[str],
+        status: str | None,
+        person_id: str | None,
+        offset: int,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        self.pages += 1
+        return self.pairs[offset : offset + limit]
+
+
+def test_possible_matches_are_scored_on_visible_facts_and_only_those_they_make_alike_listed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("services.network.analyst.comparison.CANDIDATES_READ", 3)
+    rows = {
+        "person:dean": {"mentions": [_mention("Dean Walsh")], "contacts": []},
+        "person:d": {"mentions": [_mention("D. Walsh")], "contacts": []},
+        "person:jay": {
+            "mentions": [_mention("Jayden Synth", date_of_birth="2011-05-05")],
+            "contacts": [],
+        },
+        "person:jaydon": {
+            "mentions": [_mention("Jaydon Synth", date_of_birth="2011-05-05")],
+            "contacts": [],
+        },
+        "person:kai": {"mentions": [_mention("Kai Other")], "contacts": []},
+        "person:unseen": {"mentions": [], "contacts": []},  # no visible report names them
+    }
+    graph = FakeCandidates(
+        rows,
+        [
+            ("person:dean", "person:kai"),  # alike only in what the caller may not see
+            ("person:dean", "person:d"),
+            ("person:dean", "person:unseen"),
+            ("person:jay", "person:jaydon"),
+            ("person:dean", "person:hidden"),  # a person the caller may not see at all
+        ],
+    )
+    listed = possible_matches(graph, ANALYST, status="pending", person_id=None, offset=0, limit=10)
+    assert [(c.person_a, c.person_b) for c in listed] == [
+        ("person:jay", "person:jaydon"),  # likeliest first, on what the caller sees
+        ("person:dean", "person:d"),
+    ]
+    assert graph.pages == 2  # every candidate read, three at a time
+    expected = compare_people(graph, ANALYST, person_a="person:dean", person_b="person:d")
+    assert (listed[1].score, listed[1].reasons) == (expected.probability, expected.reasons)
+    second = possible_matches(graph, ANALYST, status="pending", person_id=None, offset=1, limit=1)
+    assert [c.id for c in second] == [listed[1].id]  # offset and limit count what is shown

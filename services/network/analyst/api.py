@@ -31,7 +31,13 @@ from services.network.analyst.analysis import (
     search_persons,
     shortest_path,
 )
-from services.network.analyst.comparison import Comparison, NotVisible, compare_people
+from services.network.analyst.comparison import (
+    Candidate,
+    Comparison,
+    NotVisible,
+    compare_people,
+    possible_matches,
+)
 from services.network.analyst.deps import (
     AdminDep,
     AnalystDep,
@@ -513,17 +519,6 @@ class CandidateStatus(StrEnum):
     REJECTED = "rejected"
 
 
-class Candidate(BaseModel):
-    """Two records that may be one person."""
-
-    id: str
-    person_a: str
-    person_b: str
-    score: float
-    reasons: list[str]
-    status: str
-
-
 class CandidatePage(BaseModel):
     """Possible matches, most likely first."""
 
@@ -542,15 +537,16 @@ def list_candidates(
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> CandidatePage:
-    """POSSIBLE_SAME_AS candidates waiting for (or given) an analyst's decision."""
-    rows = graph.possible_matches(
-        audiences=audiences_of(principal),
+    """POSSIBLE_SAME_AS candidates waiting for (or given) an analyst's decision: those the
+    reports you may see would put to an analyst, scored and explained on those reports alone."""
+    items = possible_matches(
+        graph,
+        principal,
         status=status_.value if status_ else None,
         person_id=person_id,
         offset=offset,
         limit=limit,
     )
-    items = [Candidate(**row) for row in rows]
     _audit(
         audit,
         principal,

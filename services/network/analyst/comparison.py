@@ -16,10 +16,10 @@ from pydantic import BaseModel, Field
 from common.auth import Principal
 from common.visibility import audiences_of
 from schemas.entities import identifier_keys
-from services.network.analyst.ports import MatchFactsGraph
-from services.network.matching import PersonFacts, facts_of, score
+from services.network.analyst.ports import CandidatesGraph, MatchFactsGraph
+from services.network.matching import PersonFacts, Score, facts_of, score
 from services.network.pool import merged
-from services.network.resolution_model import default_model
+from services.network.resolution_model import MatchModel, default_model
 
 
 class NotVisible(Exception):
@@ -99,6 +99,22 @@ def visible_facts(row: dict[str, Any]) -> PersonFacts:
     return facts
 
 
+def _visible_score(
+    rows: dict[str, dict[str, Any]], person_a: str, person_b: str, model: MatchModel
+) -> Score:
+    """The pair scored on the facts the rows (the caller's visible ones) hold: b as a mention
+    against a as a known person, as the worker scores a new mention."""
+    if not all(rows.get(p, {}).get("mentions") for p in (person_a, person_b)):
+        raise NotVisible
+    return score(visible_facts(rows[person_b]), visible_facts(rows[person_a]), model=model)
+
+
+def _outcome(result: Score) -> Outcome:
+    if result.certain:
+        return Outcome.MERGE
+    return Outcome.CANDIDATE if result.candidate else Outcome.APART
+
+
 def compare_people(
     graph: MatchFactsGraph, principal: Principal, *, person_a: str, person_b: str
 ) -> Comparison:
@@ -109,20 +125,9 @@ def compare_people(
             list(dict.fromkeys([person_a, person_b])), audiences=audiences_of(principal)
         )
     }
-    if (
-        person_a not in rows
-        or person_b not in rows
-        or not all(rows[p]["mentions"] for p in (person_a, person_b))
-    ):
-        raise NotVisible
     model = default_model()
-    result = score(visible_facts(rows[person_b]), visible_facts(rows[person_a]), model=model)
-    if result.certain:
-        outcome = Outcome.MERGE
-    elif result.candidate:
-        outcome = Outcome.CANDIDATE
-    else:
-        outcome = Outcome.APART
+    result = _visible_score(rows, person_a, person_b, model)
+    outcome = _outcome(result)
     return Comparison(
         person_a=person_a,
         person_b=person_b,
@@ -138,3 +143,70 @@ def compare_people(
         reasons=list(result.reasons),
         model_version=model.version,
     )
+
+
+class Candidate(BaseModel):
+    """Two records that may be one person, scored on what the caller may see of them."""
+
+    id: str
+    person_a: str
+    person_b: str
+    score: float = Field(description="The match probability on the facts the caller may see.")
+    reasons: list[str] = Field(description="Why, on those facts alone.")
+    status: str
+
+
+CANDIDATES_READ = 500  # candidates read from the graph at a time
+
+
+def possible_matches(
+    graph: CandidatesGraph,
+    principal: Principal,
+    *,
+    status: str | None,
+    person_id: str | None,
+    offset: int,
+    limit: int,
+) -> list[Candidate]:
+    """The possible matches the facts the caller may see would put to an analyst (or merge),
+    each scored on those facts, likeliest first; offset and limit count these alone.
+
+    The worker found each pair on every report; a pair that only reports outside the caller's
+    rights make alike is not theirs to judge, and its score and reasons would tell them what
+    those reports say (a date of birth, where each lives), so every candidate is scored again.
+    """
+    audiences = audiences_of(principal)
+    model = default_model()
+    shown: list[Candidate] = []
+    read = 0
+    while True:
+        rows = graph.possible_matches(
+            audiences=audiences,
+            status=status,
+            person_id=person_id,
+            offset=read,
+            limit=CANDIDATES_READ,
+        )
+        read += len(rows)
+        people = sorted({p for row in rows for p in (row["person_a"], row["person_b"])})
+        facts = {r["id"]: r for r in graph.person_match_facts(people, audiences=audiences)}
+        for row in rows:
+            try:
+                result = _visible_score(facts, row["person_a"], row["person_b"], model)
+            except NotVisible:
+                continue
+            if _outcome(result) is not Outcome.APART:
+                shown.append(
+                    Candidate(
+                        id=row["id"],
+                        person_a=row["person_a"],
+                        person_b=row["person_b"],
+                        score=result.value,
+                        reasons=list(result.reasons),
+                        status=row["status"],
+                    )
+                )
+        if len(rows) < CANDIDATES_READ:
+            break
+    shown.sort(key=lambda c: (-c.score, c.id))
+    return shown[offset : offset + limit]

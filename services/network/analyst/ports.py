@@ -53,6 +53,22 @@ class MatchFactsGraph(Protocol):
         ...
 
 
+class CandidatesGraph(MatchFactsGraph, Protocol):
+    """The reads the list of possible matches needs."""
+
+    def possible_matches(
+        self,
+        *,
+        audiences: list[str],
+        status: str | None,
+        person_id: str | None,
+        offset: int,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        """POSSIBLE_SAME_AS candidates between visible people, the worker's likeliest first."""
+        ...
+
+
 class AnalystGraph(Protocol):
     """The reads the analyst use cases need; every call is filtered by audiences, and raises
     QueryTimedOut when the graph stops it for running too long."""

@@ -224,7 +224,8 @@ export interface paths {
         };
         /**
          * List Candidates
-         * @description POSSIBLE_SAME_AS candidates waiting for (or given) an analyst's decision.
+         * @description POSSIBLE_SAME_AS candidates waiting for (or given) an analyst's decision: those the
+         *     reports you may see would put to an analyst, scored and explained on those reports alone.
          */
         get: operations["list_candidates_v1_resolution_candidates_get"];
         put?: never;
@@ -313,7 +314,7 @@ export interface components {
         };
         /**
          * Candidate
-         * @description Two records that may be one person.
+         * @description Two records that may be one person, scored on what the caller may see of them.
          */
         Candidate: {
             /** Id */
@@ -322,9 +323,15 @@ export interface components {
             person_a: string;
             /** Person B */
             person_b: string;
-            /** Reasons */
+            /**
+             * Reasons
+             * @description Why, on those facts alone.
+             */
             reasons: string[];
-            /** Score */
+            /**
+             * Score
+             * @description The match probability on the facts the caller may see.
+             */
             score: number;
             /** Status */
             status: string;
