@@ -133,7 +133,7 @@ def test_possible_matches_are_scored_on_visible_facts_and_only_those_they_make_a
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("services.network.analyst.comparison.CANDIDATES_READ", 3)
-    rows = {
+    rows: dict[str, dict[str, Any]] = {
         "person:dean": {"mentions": [_mention("Dean Walsh")], "contacts": []},
         "person:d": {"mentions": [_mention("D. Walsh")], "contacts": []},
         "person:jay": {
