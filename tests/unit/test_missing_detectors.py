@@ -67,6 +67,25 @@ def test_as_many_episodes_as_before_of_the_same_length_do_not_escalate() -> None
     assert found is not None and "frequent and persistent" in found.summary
 
 
+def test_the_window_before_is_neither_spoken_of_nor_cited_when_this_window_raises_the_alert() -> (
+    None
+):
+    """Its episodes may be in reports some receivers may not see: an alert that said "three
+    against one before" would tell them that one exists."""
+    before = _episode(1, 120, 2)
+    now = [_episode(i, 10 * i, 2) for i in range(2, 5)]
+    found = detect_missing_escalation(child=CHILD, episodes=[before, *now], now=NOW, window_days=90)
+    assert found is not None and "before" not in found.summary
+    assert _cited(found) == {RID.format(i) for i in range(2, 5)}
+
+
+def test_the_window_before_is_cited_when_only_it_makes_the_alert() -> None:
+    episodes = [_episode(1, 150, 2), _episode(2, 120, 2), _episode(3, 20, 9)]
+    found = detect_missing_escalation(child=CHILD, episodes=episodes, now=NOW, window_days=90)
+    assert found is not None and "longer than in the window before" in found.summary
+    assert _cited(found) == {RID.format(i) for i in range(1, 4)}
+
+
 def test_a_child_with_a_learning_disability_raises_the_priority() -> None:
     child = Child(id="person:x", name="X", age=15, vulnerable=True)
     found = detect_missing_escalation(
