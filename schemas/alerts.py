@@ -129,7 +129,8 @@ class AlertRaised(BaseModel):
     as it now stands; `change` says which change it was (None in events from before it did).
 
     `visibility` lists, per cited report, the audiences that may see it (`all`, `agency:X`,
-    `role:Y`): a receiver may see the alert only when it is in one audience of every list.
+    `role:Y`), then the same for each report an earlier version cited and this one no longer
+    does: a receiver may see the alert only when it is in one audience of every list.
     Every channel (the API, the live stream, webhooks and readers of the alerts topic) applies
     that rule, so handling code C travels with the alert.
     """

@@ -30,7 +30,10 @@ RETURN collect({for_id: for_id, has_open: o IS NOT NULL, digest: o.evidence_dige
 # subgraph's nodes named as the latest cited report (never a retracted one) names each entity,
 # else by its kind; its links only what the cited reports state; `visibility` the audiences of
 # each cited report found, in the order of the request's report_ids. The names are read from
-# each cited report's own mentions, once a report, not once for every entity and report.
+# each cited report's own mentions, once a report, not once for every entity and report. An
+# alert updated (request.alert_id) also lists who may see each report it cited before and cites
+# no longer (CITES stay): GET /v1/alerts shows an alert only to those who may see every report
+# it ever cited, and so do the alert's events on every other channel.
 EXPLAIN_SUBGRAPH = """
 UNWIND $requests AS request
 CALL (request) {
@@ -61,8 +64,14 @@ CALL (request) {
   WITH i, r ORDER BY i
   RETURN collect(coalesce(r.audiences, ['all'])) AS visibility
 }
-RETURN collect({for_id: request.for_id, nodes: nodes, edges: edges, visibility: visibility})
-       AS rows
+CALL (request) {
+  OPTIONAL MATCH (:Alert {id: request.alert_id})-[:CITES]->(r:Report)
+  WHERE NOT r.id IN request.report_ids
+  WITH r ORDER BY r.id
+  RETURN collect(coalesce(r.audiences, ['all'])) AS cited_before
+}
+RETURN collect({for_id: request.for_id, nodes: nodes, edges: edges,
+                visibility: visibility + cited_before}) AS rows
 """
 
 # One open alert per fingerprint, whatever runs at the same time: a new alert takes its

@@ -98,10 +98,17 @@ class Neo4jAlertStore:
             (AlertRaised.model_validate_json(r["body"]), list(r["anchor_ids"])) for r in records
         ]
 
-    async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Explanation:
+    async def explain(
+        self, entity_ids: list[str], report_ids: list[str], *, alert_id: UUID | None = None
+    ) -> Explanation:
         """The entities and the links among them that the reports state, and per report the
-        audiences that may see it (read with the batch's other alerts, given `reads`)."""
-        own = {"entity_ids": entity_ids, "report_ids": report_ids}
+        audiences that may see it, and then those of each report the alert `alert_id` cited
+        before and cites no longer (read with the batch's other alerts, given `reads`)."""
+        own = {
+            "entity_ids": entity_ids,
+            "report_ids": report_ids,
+            "alert_id": str(alert_id) if alert_id else None,
+        }
         key = hashlib.sha256(json.dumps(own).encode()).hexdigest()
         (row,) = await self._reads.request(queries.EXPLAIN_SUBGRAPH, key, own)
         subgraph = Subgraph(

@@ -58,7 +58,9 @@ class FakeAlertStore:
             None,
         )
 
-    async def explain(self, entity_ids: list[str], report_ids: list[str]) -> Explanation:
+    async def explain(
+        self, entity_ids: list[str], report_ids: list[str], *, alert_id: UUID | None = None
+    ) -> Explanation:
         return Explanation(
             subgraph=Subgraph(
                 nodes=tuple(SubgraphNode(id=i, kind="x", label=i) for i in entity_ids)
