@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from types import MappingProxyType
 
+from schemas.grading import Grading, HandlingCode
+
 
 class Label(StrEnum):
     """Every node label in the graph."""
@@ -330,6 +332,17 @@ def agency_audience(agency: str) -> str:
 def role_audience(role: str) -> str:
     """The audience of every user of one role."""
     return f"role:{_escaped(role)}"
+
+
+def granted_audiences(grading: Grading) -> list[str]:
+    """Who a report's handling code lets see it beside the agency that made it: everyone (P),
+    or the agencies and roles its conditions name (C)."""
+    if grading.handling is HandlingCode.P:
+        return [EVERYONE]
+    conditions = grading.conditions
+    agencies = conditions.agencies if conditions else []
+    roles = conditions.roles if conditions else []
+    return sorted({agency_audience(a) for a in agencies} | {role_audience(r.value) for r in roles})
 
 
 def sealed_audience(agency: str, key: bytes) -> str:

@@ -8,10 +8,9 @@ from uuid import UUID
 from schemas.entities import Handle, Person, PersonRole, Place, Vehicle
 from schemas.grading import HandlingCode
 from schemas.graph import (
-    EVERYONE,
     EvidenceEntry,
     agency_audience,
-    role_audience,
+    granted_audiences,
     sealed_audience,
     write_evidence,
 )
@@ -114,19 +113,16 @@ def audiences(event: ReportSubmitted, *, key: bytes) -> list[str]:
     conditions name it, so no list of audiences gives away where a disclosure came from.
     """
     grading = event.report.grading
+    granted = granted_audiences(grading)
     if grading.handling is HandlingCode.P:
-        return [EVERYONE]
-    conditions = grading.conditions
-    named = set(conditions.agencies if conditions else [])
-    roles = conditions.roles if conditions else []
+        return granted
+    named = set(grading.conditions.agencies if grading.conditions else [])
     source = (
         sealed_audience(event.source_agency, key)
         if event.report.source_protected and event.source_agency not in named
         else agency_audience(event.source_agency)
     )
-    return sorted(
-        {source} | {agency_audience(a) for a in named} | {role_audience(r.value) for r in roles}
-    )
+    return sorted({source, *granted})
 
 
 def evidence_entries(event: ReportSubmitted, *, key: bytes) -> list[str]:

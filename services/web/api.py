@@ -229,11 +229,6 @@ class ReportsCreate(BaseModel):
     profile_id: Annotated[str | None, Field(max_length=100)] = None
 
 
-def _event_type(report: dict[str, Any]) -> str:
-    event = report.get("event")
-    return str(event.get("type")) if isinstance(event, dict) else ""
-
-
 def _unavailable(service: Service) -> HTTPException:
     return HTTPException(
         status.HTTP_503_SERVICE_UNAVAILABLE,
@@ -296,7 +291,7 @@ async def submit_reports(
     if answer.status_code == status.HTTP_202_ACCEPTED and stored is not None:
         profile_cases.record_reported(
             stored=stored,
-            event_types=[_event_type(r) for r in body.reports],
+            reports=body.reports,
             report_ids=[str(i) for i in answer.json()["report_ids"]],
             store=profiles,
             now=datetime.now(UTC),

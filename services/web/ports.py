@@ -128,6 +128,9 @@ class StoredProfile:
     updated_by: str
     shared_since: datetime | None = None
     shared_report_id: str | None = None
+    # Who the missing report that shared it lets see it (its handling code's audiences): a
+    # police user reads the profile only if they may see that report.
+    shared_with: tuple[str, ...] = ()
 
 
 class ProfileStore(Protocol):

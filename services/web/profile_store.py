@@ -1,5 +1,6 @@
 """Children's profiles in a SQLite file beside the web process (the ProfileStore adapter)."""
 
+import json
 import sqlite3
 import threading
 from datetime import datetime
@@ -16,11 +17,17 @@ CREATE TABLE IF NOT EXISTS profiles (
     updated_at TEXT NOT NULL,
     updated_by TEXT NOT NULL,
     shared_since TEXT,
-    shared_report_id TEXT
+    shared_report_id TEXT,
+    shared_with TEXT
 );
 CREATE INDEX IF NOT EXISTS profiles_agency ON profiles (agency, name);
 """
-COLUMNS = "id, agency, body, updated_at, updated_by, shared_since, shared_report_id"
+# A file made before profiles kept who their missing report lets see them gains the column.
+ADD_SHARED_WITH = "ALTER TABLE profiles ADD COLUMN shared_with TEXT"
+COLUMNS = "id, agency, body, updated_at, updated_by, shared_since, shared_report_id, shared_with"
+NAMED = (
+    "id, agency, name, body, updated_at, updated_by, shared_since, shared_report_id, shared_with"
+)
 
 
 class SqliteProfileStore:
@@ -30,6 +37,9 @@ class SqliteProfileStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(profiles)")}
+        if "shared_with" not in columns:
+            self._db.execute(ADD_SHARED_WITH)
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -49,7 +59,7 @@ class SqliteProfileStore:
         """Create or replace a profile."""
         with self._lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO profiles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO profiles ({NAMED}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
                 (
                     stored.id,
                     stored.agency,
@@ -59,6 +69,7 @@ class SqliteProfileStore:
                     stored.updated_by,
                     stored.shared_since.isoformat() if stored.shared_since else None,
                     stored.shared_report_id,
+                    json.dumps(list(stored.shared_with)),
                 ),
             )
 
@@ -81,8 +92,10 @@ class SqliteProfileStore:
         return [_stored(r) for r in rows]
 
 
-def _stored(row: tuple[str, str, str, str, str, str | None, str | None]) -> StoredProfile:
-    pid, agency, body, updated_at, updated_by, shared_since, shared_report_id = row
+def _stored(
+    row: tuple[str, str, str, str, str, str | None, str | None, str | None],
+) -> StoredProfile:
+    pid, agency, body, updated_at, updated_by, shared_since, shared_report_id, shared_with = row
     return StoredProfile(
         id=pid,
         agency=agency,
@@ -91,4 +104,5 @@ def _stored(row: tuple[str, str, str, str, str, str | None, str | None]) -> Stor
         updated_by=updated_by,
         shared_since=datetime.fromisoformat(shared_since) if shared_since else None,
         shared_report_id=shared_report_id,
+        shared_with=tuple(json.loads(shared_with)) if shared_with else (),
     )

@@ -4,16 +4,22 @@ police only while the child is reported missing.
 A home's staff (submitters of its agency) create and update their children's profiles. When they
 report a child missing through the form, the report carries the profile's description,
 associates, places and phone numbers into the intelligence graph, and the profile (with the
-photo, which no report carries) becomes readable by police until the child is reported found.
-Every police read (the list and each profile) states a purpose and is recorded in the audit.
+photo, which no report carries) becomes readable by police until the child is reported found:
+by the police who may see that missing report (its handling code: everyone for P, the agencies
+and roles its conditions name for C). Every police read (the list and each profile) states a
+purpose and is recorded in the audit.
 """
 
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from common.audit.trail import Auditor
 from common.auth import Principal, Role
+from common.visibility import audiences_of
+from schemas.grading import Grading
+from schemas.graph import granted_audiences, role_audience
 from services.web.ports import ChildProfile, ProfileStore, StoredProfile
 
 KEEPERS = frozenset({Role.SUBMITTER})  # a home's staff keep their children's profiles
@@ -40,6 +46,15 @@ def _purpose(purpose: str | None) -> str:
     if not purpose:
         raise PurposeRequired("say why you are reading children's profiles (purpose)")
     return purpose
+
+
+def _shared_with_caller(stored: StoredProfile, principal: Principal) -> bool:
+    """Shared now, by a missing report the caller may see. A profile shared before the report's
+    audiences were kept was shared with every police user, as the form then always asked."""
+    if stored.shared_since is None or principal.role not in SHARED_WITH:
+        return False
+    granted = stored.shared_with or (role_audience(Role.POLICE.value),)
+    return bool(set(granted) & set(audiences_of(principal)))
 
 
 def _keeper(principal: Principal) -> None:
@@ -69,6 +84,7 @@ def save_profile(
         updated_by=principal.user,
         shared_since=existing.shared_since if existing else None,
         shared_report_id=existing.shared_report_id if existing else None,
+        shared_with=existing.shared_with if existing else (),
     )
     store.put(stored)
     return stored
@@ -83,7 +99,7 @@ def list_profiles(
         return store.of_agency(principal.agency)
     if principal.role in SHARED_WITH:
         stated = _purpose(purpose)
-        shared = store.shared()
+        shared = [p for p in store.shared() if _shared_with_caller(p, principal)]
         audit.record(
             reader=principal,
             action="profiles.list",
@@ -109,7 +125,7 @@ def read_profile(
         raise ProfileNotFound(profile_id)
     if principal.role in KEEPERS and stored.agency == principal.agency:
         return stored
-    if principal.role in SHARED_WITH and stored.shared_since is not None:
+    if _shared_with_caller(stored, principal):
         audit.record(
             reader=principal,
             action="profile.read",
@@ -133,19 +149,27 @@ def own_profile(*, profile_id: str, principal: Principal, store: ProfileStore) -
 def record_reported(
     *,
     stored: StoredProfile,
-    event_types: list[str],
+    reports: list[dict[str, Any]],
     report_ids: list[str],
     store: ProfileStore,
     now: datetime,
 ) -> StoredProfile:
     """After ingest accepted reports about the child: a missing report shares the profile with
-    police, a found report stops sharing it."""
+    the police who may see it, a found report stops sharing it."""
     updated = stored
-    for event_type, report_id in zip(event_types, report_ids, strict=True):
+    for report, report_id in zip(reports, report_ids, strict=True):
+        event = report.get("event")
+        event_type = event.get("type") if isinstance(event, dict) else None
         if event_type == "missing_reported":
-            updated = replace(updated, shared_since=now, shared_report_id=report_id)
+            grading = Grading.model_validate(report["grading"])  # ingest accepted it
+            updated = replace(
+                updated,
+                shared_since=now,
+                shared_report_id=report_id,
+                shared_with=tuple(granted_audiences(grading)),
+            )
         elif event_type == "missing_ended":
-            updated = replace(updated, shared_since=None, shared_report_id=None)
+            updated = replace(updated, shared_since=None, shared_report_id=None, shared_with=())
     if updated != stored:
         store.put(updated)
     return updated

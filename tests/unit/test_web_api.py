@@ -63,12 +63,18 @@ def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Users with passwords, made once: argon2 is slow on purpose."""
     path = tmp_path_factory.mktemp("users") / "users.json"
     tokens = TokenStore(path)
-    for agency in ("Synthetic Home A", "Synthetic Home B", "Synthetic Police"):
+    for agency in (
+        "Synthetic Home A",
+        "Synthetic Home B",
+        "Synthetic Police",
+        "Synthetic Police B",
+    ):
         tokens.add_agency(agency)
     for user, agency, role in (
         ("k.worker", "Synthetic Home A", Role.SUBMITTER),
         ("b.worker", "Synthetic Home B", Role.SUBMITTER),
         ("pc.synth", "Synthetic Police", Role.POLICE),
+        ("pc.other", "Synthetic Police B", Role.POLICE),
         ("an.alyst", "Synthetic Police", Role.ANALYST),
     ):
         tokens.issue(user=user, agency=agency, role=role)
@@ -224,11 +230,49 @@ def _profile(name: str = "Ava Synth") -> dict[str, Any]:
     }
 
 
-def _missing_report(event_type: str = "missing_reported") -> dict[str, Any]:
+def _missing_report(
+    event_type: str = "missing_reported", conditions: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    grading: dict[str, Any] = {"source": 1, "intelligence": "A", "handling": "P"}
+    if conditions:
+        grading |= {"handling": "C", "conditions": conditions}
     return {
         "observed_at": "2026-11-20T14:05:00Z",
-        "grading": {"source": 1, "intelligence": "A", "handling": "P"},
+        "grading": grading,
         "event": {"type": event_type, "child": {"name": "Ava Synth"}},
+    }
+
+
+def test_a_profile_reaches_only_the_police_its_missing_report_may_reach(
+    client: TestClient,
+) -> None:
+    """A missing report coded C for one force shares the profile with that force alone; one
+    for the police role, with every force."""
+    csrf = _sign_in(client, "k.worker")
+    profile_id = client.post(
+        "/api/profiles", json=_profile(), headers={"X-CSRF-Token": csrf}
+    ).json()["id"]
+    seen: dict[str, dict[str, bool]] = {}
+    for name, conditions in (
+        ("one force", {"agencies": ["Synthetic Police B"]}),
+        ("police role", {"roles": ["police"]}),
+    ):
+        csrf = _sign_in(client, "k.worker")
+        sent = client.post(
+            "/api/reports",
+            json={"reports": [_missing_report(conditions=conditions)], "profile_id": profile_id},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert sent.status_code == 202, sent.text
+        for officer in ("pc.synth", "pc.other"):
+            _sign_in(client, officer)
+            listed = client.get("/api/profiles", params=POLICE_PURPOSE).json()
+            read = client.get(f"/api/profiles/{profile_id}", params=POLICE_PURPOSE)
+            assert (read.status_code == 200) == (profile_id in {p["id"] for p in listed})
+            seen.setdefault(name, {})[officer] = read.status_code == 200
+    assert seen == {
+        "one force": {"pc.synth": False, "pc.other": True},
+        "police role": {"pc.synth": True, "pc.other": True},
     }
 
 
