@@ -198,6 +198,12 @@ _LOCATION = ENTITY_PROPERTIES | {
     "la_latest_report",
     "la_latest_at",
     "la_latest",
+    # For each audience of its reports, the earliest report of it to mention the place, to give
+    # a category other than "other", and to give coordinates (`audience|when|report id`): the
+    # analyst names a place as the earliest report the caller may see does, from these.
+    "said_first",
+    "said_first_category",
+    "said_first_located",
 }
 _VEHICLE = ENTITY_PROPERTIES | {"vrm", "vrm_format", "make", "model", "colour"}
 _PHONE = ENTITY_PROPERTIES | {"e164"}

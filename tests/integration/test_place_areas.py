@@ -48,7 +48,7 @@ def _kept(driver: Driver, place_id: str) -> dict[str, Any]:
 
 def _worked_out(driver: Driver, place_id: str) -> dict[str, Any]:
     """What the place would hold if its areas were worked out now from its reports."""
-    driver.execute_query(linking_queries.REFRESH_PLACE_AREAS, ids=[place_id])
+    driver.execute_query(linking_queries.REFRESH_PLACES, ids=[place_id])
     return _kept(driver, place_id)
 
 

@@ -29,7 +29,7 @@ def delete_reports(driver: Driver, report_ids: Iterable[str | uuid.UUID], *, dat
         )
         driver.execute_query(queries.DELETE_REPORTS, report_ids=chunk, database_=database)
         ids = mentioned[0]["ids"]
-        driver.execute_query(linking_queries.REFRESH_PLACE_AREAS, ids=ids, database_=database)
+        driver.execute_query(linking_queries.REFRESH_PLACES, ids=ids, database_=database)
         driver.execute_query(
             network_queries.REFRESH_PERSON_TRAITS, ids=ids, decision_id=None, database_=database
         )

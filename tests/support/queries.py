@@ -143,6 +143,29 @@ RETURN l.areas AS areas, l.area_first_report AS first, l.area_first_at AS first_
        l.la_latest_report AS la_latest, l.la_latest AS la
 """
 
+# What a place keeps of the earliest report of each audience to name it, to give it a category
+# and to give coordinates (MERGE_LOCATIONS), and a place as every report the caller may see names
+# it, read the long way (as the analyst's VISIBLE_NODES reads any other entity).
+PLACE_FIRST_SAID = """
+MATCH (l:Location {id: $place_id})
+RETURN l.said_first AS said_first, l.said_first_category AS said_first_category,
+       l.said_first_located AS said_first_located
+"""
+PLACE_FROM_EVERY_REPORT = """
+MATCH (r:Report)-[m:MENTIONS]->(n:Location {id: $place_id})
+WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+WITH m ORDER BY r.observed_at, r.id
+WITH collect(m) AS said
+RETURN said[0].name AS label,
+       coalesce(head([x IN said WHERE x.category <> 'other' | x.category]),
+                head([x IN said WHERE x.category IS NOT NULL | x.category])) AS category,
+       head([x IN said WHERE x.lat IS NOT NULL | [x.lat, x.lon]]) AS coordinates
+"""
+FORGET_FIRST_SAID = """
+MATCH (l:Location {id: $id})
+REMOVE l.said_first, l.said_first_category, l.said_first_located
+"""
+
 # A store from before places and people kept what their reports say (migrations 012 and 013).
 FORGET_KEPT_AREAS = """
 MATCH (l:Location {id: $id})
@@ -245,7 +268,7 @@ DELETE k
 """
 
 # The places and people the reports mention: those that stay have their areas and traits
-# worked out again once the reports are gone (REFRESH_PLACE_AREAS, REFRESH_PERSON_TRAITS).
+# worked out again once the reports are gone (REFRESH_PLACES, REFRESH_PERSON_TRAITS).
 ENTITIES_MENTIONED_BY = """
 UNWIND $report_ids AS report_id
 MATCH (:Report {id: report_id})-[:MENTIONS]->(x:Location|Person)

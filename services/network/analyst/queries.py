@@ -53,22 +53,45 @@ RETURN collect({
 """
 
 # A node's properties are what the reports the caller may see said of it (each MENTIONS keeps
-# what its report said), never the node's own, which any report may have filled in. This and
-# EXPAND_NEIGHBOURS return their rows in one record (`rows`): the driver's cost is per record.
+# what its report said), never the node's own, which any report may have filled in: its name as
+# the earliest of them (by observed_at, then id) names it, its category and coordinates as the
+# earliest that gives one. A place (which a county's reports may mention by the thousand) keeps,
+# per audience, the earliest report of each kind (linking/queries.py MERGE_LOCATIONS): the
+# earliest the caller may see is the earliest of those their audiences hold, read with its
+# mention. Any other entity's reports are read. This and EXPAND_NEIGHBOURS return their rows in
+# one record (`rows`): the driver's cost is per record.
 VISIBLE_NODES = """
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
 WHERE any(a IN n.audiences WHERE a IN $audiences)
 CALL (n) {
-  MATCH (r:Report)-[m:MENTIONS]->(n)
+  WITH n WHERE NOT n:Location
+  OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(n)
   WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
-  WITH m ORDER BY r.observed_at, r.id
-  WITH collect(m) AS said
+  WITH n, m ORDER BY r.observed_at, r.id
+  WITH n, collect(m) AS said
   RETURN said[0].name AS label,
          coalesce(head([x IN said WHERE x.category <> 'other' | x.category]),
                   head([x IN said WHERE x.category IS NOT NULL | x.category])) AS category,
          head([x IN said WHERE x.role IS NOT NULL AND x.role <> 'unknown' | x.role]) AS role,
          head([x IN said WHERE x.lat IS NOT NULL | [x.lat, x.lon]]) AS coordinates
+  UNION
+  WITH n WHERE n:Location
+  WITH n, [kept IN [n.said_first, n.said_first_category, n.said_first_located]
+           | reduce(first = null, e IN coalesce(kept, [])
+               | CASE WHEN substring(e, 59) IN $audiences AND (first IS NULL OR left(e, 58) < first)
+                      THEN left(e, 58) ELSE first END)] AS firsts
+  OPTIONAL MATCH (:Report {id: substring(firsts[0], 22)})-[named:MENTIONS]->(n)
+  WITH n, firsts, head(collect(named.name)) AS label, head(collect(named.category)) AS said
+  OPTIONAL MATCH (:Report {id: substring(firsts[1], 22)})-[typed:MENTIONS]->(n)
+  WHERE typed.category <> 'other'
+  WITH n, firsts, label, said, head(collect(typed.category)) AS typed
+  OPTIONAL MATCH (:Report {id: substring(firsts[2], 22)})-[located:MENTIONS]->(n)
+  WHERE located.lat IS NOT NULL
+  WITH label, coalesce(typed, said) AS category,
+       head(collect(CASE WHEN located IS NOT NULL THEN [located.lat, located.lon] END))
+         AS coordinates
+  RETURN label, category, null AS role, coordinates
 }
 RETURN collect({
   id: n.id, kind: n.kind, label: label, category: category,

@@ -111,7 +111,7 @@ async def withdraw_report_tx(tx: AsyncManagedTransaction, retraction: dict[str, 
     await (await tx.run(queries.WITHDRAW_PLACE_STATUS, report_id=retraction["report_id"])).consume()
     if mentioned:
         await (await tx.run(queries.REFRESH_AUDIENCES, ids=mentioned)).consume()
-        await (await tx.run(queries.REFRESH_PLACE_AREAS, ids=mentioned)).consume()
+        await (await tx.run(queries.REFRESH_PLACES, ids=mentioned)).consume()
         await (await tx.run(REFRESH_PERSON_TRAITS, ids=mentioned, decision_id=None)).consume()
     return mentioned
 

@@ -111,9 +111,17 @@ MERGE (p)-[:HAS_KEY]->(k)
 
 # A place keeps the areas its reports give (on their MENTIONS): every one given, and the earliest
 # and the latest report giving any (and the latest giving a local authority), so detection reads
-# them from the place instead of from its every report. A retraction works them out again
-# (REFRESH_PLACE_AREAS). Each is compared and set in its own clause, so a batch's rows for one
-# place are taken one after another, from what the mention kept.
+# them from the place instead of from its every report. It also keeps, for each audience of its
+# reports, the earliest report of that audience to mention it (`said_first`), to give it a
+# category other than "other" (`said_first_category`) and to give coordinates
+# (`said_first_located`), as `when|report id|audience` (when: epoch seconds and nanoseconds, 21
+# characters, then the report's 36: the first 58 sort as the reports do by observed_at, then id,
+# and the audience starts at the 60th, so nothing splits an entry and no audience's characters
+# can be taken for either). The earliest report a caller may see of each kind is the earliest of
+# those their audiences hold, so the analyst names a place as that report does without reading
+# its every report. A retraction works all of them out again (REFRESH_PLACES). Each is compared
+# and set in its own clause, so a batch's rows for one place are taken one after another, from
+# what the mention kept.
 MERGE_LOCATIONS = """
 UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
@@ -132,6 +140,20 @@ MERGE (r)-[m:MENTIONS {part: row.part}]->(l)
 ON CREATE SET m.name = row.name, m.category = row.category, m.lat = row.lat, m.lon = row.lon,
               m.local_authority = row.local_authority,
               m.police_force_area = row.police_force_area
+WITH r, l, m,
+     right('000000000000' + toString(r.observed_at.epochSeconds), 12)
+       + right('000000000' + toString(r.observed_at.nanosecond), 9) + '|' + r.id AS said
+SET l.said_first = reduce(acc = coalesce(l.said_first, []), a IN r.audiences
+      | CASE WHEN any(e IN acc WHERE substring(e, 59) = a AND left(e, 58) <= said)
+             THEN acc ELSE [e IN acc WHERE substring(e, 59) <> a] + (said + '|' + a) END)
+FOREACH (_ IN CASE WHEN m.category <> 'other' THEN [1] ELSE [] END |
+  SET l.said_first_category = reduce(acc = coalesce(l.said_first_category, []), a IN r.audiences
+      | CASE WHEN any(e IN acc WHERE substring(e, 59) = a AND left(e, 58) <= said)
+             THEN acc ELSE [e IN acc WHERE substring(e, 59) <> a] + (said + '|' + a) END))
+FOREACH (_ IN CASE WHEN m.lat IS NOT NULL THEN [1] ELSE [] END |
+  SET l.said_first_located = reduce(acc = coalesce(l.said_first_located, []), a IN r.audiences
+      | CASE WHEN any(e IN acc WHERE substring(e, 59) = a AND left(e, 58) <= said)
+             THEN acc ELSE [e IN acc WHERE substring(e, 59) <> a] + (said + '|' + a) END))
 WITH r, l, m, [x IN [m.local_authority, m.police_force_area] WHERE x IS NOT NULL] AS given
 WHERE size(given) > 0
 SET l.areas = reduce(acc = coalesce(l.areas, []), x IN given
@@ -904,10 +926,27 @@ DELETE l
 # schema migration for places linked before they were kept. The place is locked (written) before
 # its reports are read, so a report another worker links to it meanwhile is either read here or
 # added after this is written, never lost between the two.
-REFRESH_PLACE_AREAS = """
+REFRESH_PLACES = """
 UNWIND $ids AS id
 MATCH (l:Location {id: id})
 SET l.areas = []
+WITH l
+CALL (l) {
+  OPTIONAL MATCH (a:Report)-[ma:MENTIONS]->(l)
+  WHERE NOT coalesce(a.retracted, false)
+  WITH ma, coalesce(a.audiences, []) AS audiences,
+       right('000000000000' + toString(a.observed_at.epochSeconds), 12)
+         + right('000000000' + toString(a.observed_at.nanosecond), 9) + '|' + a.id AS said
+  UNWIND audiences AS audience
+  WITH audience, min(said) AS first,
+       min(CASE WHEN ma.category <> 'other' THEN said END) AS first_category,
+       min(CASE WHEN ma.lat IS NOT NULL THEN said END) AS first_located
+  RETURN collect(first + '|' + audience) AS said_first,
+         collect(first_category + '|' + audience) AS said_first_category,
+         collect(first_located + '|' + audience) AS said_first_located
+}
+SET l.said_first = said_first, l.said_first_category = said_first_category,
+    l.said_first_located = said_first_located
 WITH l
 CALL (l) {
   OPTIONAL MATCH (a:Report)-[ma:MENTIONS]->(l)
