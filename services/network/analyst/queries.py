@@ -13,6 +13,10 @@ the position schemas/graph.py gives it, passed as `$evidence` (`evidence_fields(
 # meets the grading and time filters; a node when a report the caller may see mentions it.
 # Links return their visible entries as `grading|report id|handling code` (P for the audience
 # `all`, else C), so a caller learns a report's handling code but never its audiences.
+# A link's count and first and last seen are those of the entries the caller may see, and a busy
+# place's ten links are the latest by them. An entity at the other end is checked for the caller
+# once the links are cut to those shown: a link the caller may see is stated by a report that
+# names both ends, so its other end is one they may see (checked all the same, never assumed).
 # A retracted report is kept (r.retracted is set) but read by none of these: its evidence has
 # left every link, entities' audiences were recomputed without it, and report reads skip it.
 
@@ -20,7 +24,6 @@ EXPAND_NEIGHBOURS = """
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})-[l]-(m:Entity)
 WHERE type(l) IN $types
-  AND any(a IN m.audiences WHERE a IN $audiences)
 WITH n, l, m,
      [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
         AND split(e, '|')[$evidence.source] <= $max_source
@@ -38,6 +41,7 @@ WITH n, found, CASE WHEN n.category IN $busy_categories THEN $busy_cap ELSE $cap
 UNWIND found[..keep] AS f
 WITH n, f.link AS l, f.other AS m, f.seen AS seen, f.first AS first, f.last AS last,
      size(found) > keep AS capped
+WHERE any(a IN m.audiences WHERE a IN $audiences)
 WITH n, l, m, seen, first, last, capped,
      reduce(ids = [], e IN seen | CASE WHEN split(e, '|')[$evidence.report_id] IN ids THEN ids
                                         ELSE ids + split(e, '|')[$evidence.report_id] END) AS ids
