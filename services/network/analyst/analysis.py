@@ -178,7 +178,9 @@ def explore_network(
     rows: dict[tuple[str, str, str], dict[str, Any]] = {}
     truncated = False
     for _ in range(filters.depth):
-        found = graph.expand(frontier, **params)
+        found = graph.expand(
+            frontier, known=sorted(seen), admit=filters.max_nodes - len(seen) + 1, **params
+        )
         frontier = []
         for row in found:
             truncated = truncated or bool(row["capped"])

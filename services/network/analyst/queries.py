@@ -17,34 +17,45 @@ the position schemas/graph.py gives it, passed as `$evidence` (`evidence_fields(
 # place's ten links are the latest by them. An entity at the other end is checked for the caller
 # once the links are cut to those shown: a link the caller may see is stated by a report that
 # names both ends, so its other end is one they may see (checked all the same, never assumed).
+# The network has room for so many entities more ($admit: the room left and one, so the caller
+# can tell the network was cut): links to entities it already holds ($known) are all returned,
+# and links to new ones only for the first $admit of them, latest seen first, so thousands of
+# links a depth-2 network could not show are neither built nor sent.
 # A retracted report is kept (r.retracted is set) but read by none of these: its evidence has
 # left every link, entities' audiences were recomputed without it, and report reads skip it.
 
 EXPAND_NEIGHBOURS = """
-UNWIND $ids AS id
-MATCH (n:Entity {id: id})-[l]-(m:Entity)
+UNWIND range(0, size($ids) - 1) AS at
+MATCH (n:Entity {id: $ids[at]})-[l]-(m:Entity)
 WHERE type(l) IN $types
-WITH n, l, m,
+WITH at, n, l, m,
      [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
         AND split(e, '|')[$evidence.source] <= $max_source
         AND split(e, '|')[$evidence.intelligence] <= $max_intelligence
         AND split(e, '|')[$evidence.observed] >= $since
         AND split(e, '|')[$evidence.observed] <= $until] AS seen
 WHERE size(seen) > 0
-WITH n, l, m, seen, [e IN seen | split(e, '|')[$evidence.observed]] AS times
-WITH n, l, m, seen,
+WITH at, n, l, m, seen, [e IN seen | split(e, '|')[$evidence.observed]] AS times
+WITH at, n, l, m, seen,
      reduce(last = head(times), t IN times | CASE WHEN t > last THEN t ELSE last END) AS last,
      reduce(first = head(times), t IN times | CASE WHEN t < first THEN t ELSE first END) AS first
 ORDER BY last DESC
-WITH n, collect({link: l, other: m, seen: seen, first: first, last: last}) AS found
-WITH n, found, CASE WHEN n.category IN $busy_categories THEN $busy_cap ELSE $cap END AS keep
+WITH at, n, collect({link: l, other: m, seen: seen, first: first, last: last}) AS found
+WITH at, n, found, CASE WHEN n.category IN $busy_categories THEN $busy_cap ELSE $cap END AS keep
 UNWIND found[..keep] AS f
-WITH n, f.link AS l, f.other AS m, f.seen AS seen, f.first AS first, f.last AS last,
+WITH at, n, f.link AS l, f.other AS m, f.seen AS seen, f.first AS first, f.last AS last,
      size(found) > keep AS capped
 WHERE any(a IN m.audiences WHERE a IN $audiences)
-WITH n, l, m, seen, first, last, capped,
-     reduce(ids = [], e IN seen | CASE WHEN split(e, '|')[$evidence.report_id] IN ids THEN ids
-                                        ELSE ids + split(e, '|')[$evidence.report_id] END) AS ids
+WITH at, n, l, m, seen, first, last, capped ORDER BY last DESC, at
+WITH collect({n: n, l: l, m: m, seen: seen, first: first, last: last, capped: capped}) AS found
+WITH found, reduce(new = [], f IN found
+                   | CASE WHEN size(new) >= $admit OR f.m.id IN $known OR f.m.id IN new THEN new
+                          ELSE new + f.m.id END) AS admitted
+UNWIND [f IN found WHERE f.m.id IN $known OR f.m.id IN admitted] AS f
+WITH f.n AS n, f.l AS l, f.m AS m, f.seen AS seen, f.first AS first, f.last AS last,
+     f.capped AS capped,
+     reduce(ids = [], e IN f.seen | CASE WHEN split(e, '|')[$evidence.report_id] IN ids THEN ids
+                                          ELSE ids + split(e, '|')[$evidence.report_id] END) AS ids
 RETURN collect({
   from_id: n.id, other_id: m.id, source: startNode(l).id, target: endNode(l).id,
   type: type(l), count: size(ids), first_seen: toString(datetime(first)),
