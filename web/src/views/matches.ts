@@ -390,7 +390,7 @@ export const matchesView: View = {
           "article",
           { "aria-labelledby": titleId },
           title,
-          h("p", { class: "probability" }, "Match probability when proposed: ", h("strong", {}, percent(c.score))),
+          h("p", { class: "probability" }, "Match probability on the reports you may see: ", h("strong", {}, percent(c.score))),
           h("div", { class: "pair" }, describe(a), describe(b)),
           h("div", { class: "actions" }, toggle, same, different),
           whyBox,
