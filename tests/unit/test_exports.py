@@ -33,7 +33,6 @@ class FakeGraph:
                 "source": AVA,
                 "target": PARK,
                 "type": "SEEN_AT",
-                "count": 2,
                 "first_seen": "2026-11-01T10:00:00Z",
                 "last_seen": "2026-11-02T10:00:00Z",
                 "details": [],

@@ -126,7 +126,8 @@ def _stamp(value: datetime | None, default: str) -> str:
 
 
 def _edge(row: dict[str, Any], busy: set[str]) -> Edge:
-    """A link from its row; evidence comes as `grading|report id|handling code`, one per audience.
+    """A link from its row; evidence comes as `grading|report id|handling code`, one per audience
+    (entries the caller may see, within the filters), so its count is that of their reports.
 
     A report the caller sees through the audience of everyone is P to them, even if another
     of its entries (an analyst's SAME_AS decision can have several) is for an agency or role.
@@ -143,7 +144,7 @@ def _edge(row: dict[str, Any], busy: set[str]) -> Edge:
         source=row["source"],
         target=row["target"],
         type=row["type"],
-        count=row["count"],
+        count=len(gradings),  # the reports behind it the caller may see (within the filters)
         first_seen=row["first_seen"],
         last_seen=row["last_seen"],
         details=list(dict.fromkeys(row.get("details") or [])),

@@ -53,12 +53,10 @@ WITH found, reduce(new = [], f IN found
                           ELSE new + f.m.id END) AS admitted
 UNWIND [f IN found WHERE f.m.id IN $known OR f.m.id IN admitted] AS f
 WITH f.n AS n, f.l AS l, f.m AS m, f.seen AS seen, f.first AS first, f.last AS last,
-     f.capped AS capped,
-     reduce(ids = [], e IN f.seen | CASE WHEN split(e, '|')[$evidence.report_id] IN ids THEN ids
-                                          ELSE ids + split(e, '|')[$evidence.report_id] END) AS ids
+     f.capped AS capped, [e IN f.seen | split(e, '|')[$evidence.report_id]] AS ids
 RETURN collect({
   from_id: n.id, other_id: m.id, source: startNode(l).id, target: endNode(l).id,
-  type: type(l), count: size(ids), first_seen: toString(datetime(first)),
+  type: type(l), first_seen: toString(datetime(first)),
   last_seen: toString(datetime(last)), capped: capped,
   details: [x IN coalesce(l.detail_entries, []) WHERE left(x, 36) IN ids | substring(x, 37)],
   evidence: [e IN seen | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
@@ -128,10 +126,6 @@ WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audi
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         count: size(reduce(ids = [], e IN l.evidence
-                            | CASE WHEN NOT split(e, '|')[$evidence.audience] IN $audiences
-                                        OR split(e, '|')[$evidence.report_id] IN ids THEN ids
-                                   ELSE ids + split(e, '|')[$evidence.report_id] END)),
          first_seen: toString(datetime(reduce(first = null, e IN l.evidence
            | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
                        AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
@@ -156,10 +150,6 @@ WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audi
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         count: size(reduce(ids = [], e IN l.evidence
-                            | CASE WHEN NOT split(e, '|')[$evidence.audience] IN $audiences
-                                        OR split(e, '|')[$evidence.report_id] IN ids THEN ids
-                                   ELSE ids + split(e, '|')[$evidence.report_id] END)),
          first_seen: toString(datetime(reduce(first = null, e IN l.evidence
            | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
                        AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
@@ -184,10 +174,6 @@ WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audi
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         count: size(reduce(ids = [], e IN l.evidence
-                            | CASE WHEN NOT split(e, '|')[$evidence.audience] IN $audiences
-                                        OR split(e, '|')[$evidence.report_id] IN ids THEN ids
-                                   ELSE ids + split(e, '|')[$evidence.report_id] END)),
          first_seen: toString(datetime(reduce(first = null, e IN l.evidence
            | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
                        AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
@@ -212,10 +198,6 @@ WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audi
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         count: size(reduce(ids = [], e IN l.evidence
-                            | CASE WHEN NOT split(e, '|')[$evidence.audience] IN $audiences
-                                        OR split(e, '|')[$evidence.report_id] IN ids THEN ids
-                                   ELSE ids + split(e, '|')[$evidence.report_id] END)),
          first_seen: toString(datetime(reduce(first = null, e IN l.evidence
            | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
                        AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
@@ -240,10 +222,6 @@ WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audi
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         count: size(reduce(ids = [], e IN l.evidence
-                            | CASE WHEN NOT split(e, '|')[$evidence.audience] IN $audiences
-                                        OR split(e, '|')[$evidence.report_id] IN ids THEN ids
-                                   ELSE ids + split(e, '|')[$evidence.report_id] END)),
          first_seen: toString(datetime(reduce(first = null, e IN l.evidence
            | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
                        AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
@@ -268,10 +246,6 @@ WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audi
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
 RETURN [n IN nodes(p) | n.id] AS node_ids,
        [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         count: size(reduce(ids = [], e IN l.evidence
-                            | CASE WHEN NOT split(e, '|')[$evidence.audience] IN $audiences
-                                        OR split(e, '|')[$evidence.report_id] IN ids THEN ids
-                                   ELSE ids + split(e, '|')[$evidence.report_id] END)),
          first_seen: toString(datetime(reduce(first = null, e IN l.evidence
            | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
                        AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
