@@ -304,6 +304,26 @@ def test_an_expired_order_is_not_breached(settings: InfraSettings, cleanup: list
 # subjects only as the reports it cites name them.
 
 
+def _cuckooing_shared(
+    settings: InfraSettings, cleanup: list[str], flat: dict[str, Any], tag: str
+) -> list[str]:
+    """What shared reports say of a flat for cuckooing: its tenant is vulnerable, and a child
+    was seen there with an adult."""
+    return _link(
+        settings,
+        cleanup,
+        (timedelta(days=4), {"type": "address_concern", "place": flat, "tenant_vulnerable": True}),
+        (
+            timedelta(days=2),
+            {
+                "type": "sighting",
+                "persons": [_child(f"Bo Synth{tag}"), _adult(f"Mo Adult{tag}")],
+                "place": flat,
+            },
+        ),
+    )
+
+
 def test_a_tenant_only_a_police_report_names_is_cited_by_cuckooing(
     settings: InfraSettings, cleanup: list[str]
 ) -> None:
@@ -325,19 +345,7 @@ def test_a_tenant_only_a_police_report_names_is_cited_by_cuckooing(
         agency=POLICE,
         grading=POLICE_ONLY,
     )
-    shared = _link(
-        settings,
-        cleanup,
-        (timedelta(days=4), {"type": "address_concern", "place": flat, "tenant_vulnerable": True}),
-        (
-            timedelta(days=2),
-            {
-                "type": "sighting",
-                "persons": [_child(f"Bo Synth{tag}"), _adult(f"Mo Adult{tag}")],
-                "place": flat,
-            },
-        ),
-    )
+    shared = _cuckooing_shared(settings, cleanup, flat, tag)
     [cuckoo] = _run(settings, cuckooing.run, _lid(flat))
     assert f"Vi Tenant{tag}" in {s.display_name for s in cuckoo.subjects}
     assert _cited(cuckoo) == set(shared) | {named_by_police}
@@ -365,19 +373,7 @@ def test_an_address_area_only_a_police_report_gives_is_cited_by_cuckooing(
         agency=POLICE,
         grading=POLICE_ONLY,
     )
-    shared = _link(
-        settings,
-        cleanup,
-        (timedelta(days=4), {"type": "address_concern", "place": flat, "tenant_vulnerable": True}),
-        (
-            timedelta(days=2),
-            {
-                "type": "sighting",
-                "persons": [_child(f"Bo Synth{tag}"), _adult(f"Mo Adult{tag}")],
-                "place": flat,
-            },
-        ),
-    )
+    shared = _cuckooing_shared(settings, cleanup, flat, tag)
     [cuckoo] = _run(settings, cuckooing.run, _lid(flat))
     assert "Synthshire" in cuckoo.summary
     assert gives_area in _cited(cuckoo)
