@@ -38,17 +38,31 @@ class FakeKafka:
         self.sent.append((topic, key, value))
 
 
+def _said(name: str) -> dict[str, Any]:
+    return {"mentions": [{"name": name, "observed_on": "2026-11-20"}], "contacts": []}
+
+
 class FakeGraph:
-    """One visible candidate and one person mentioned by three visible reports."""
+    """Two visible candidates, of which what the caller sees puts only a:b to them, and one
+    person mentioned by three visible reports."""
 
     def __init__(self, log: list[str]) -> None:
         self.applied: list[dict[str, Any]] = []
         self.log = log
+        self.facts = {
+            "person:a": _said("Dean Walsh"),
+            "person:b": _said("D. Walsh"),
+            "person:c": _said("Kai Other"),  # alike to a only in reports the caller may not see
+        }
 
     def candidate(self, *, candidate_id: str, audiences: list[str]) -> dict[str, Any] | None:
-        if candidate_id != "candidate:a:b":
+        pairs = {"candidate:a:b": "person:b", "candidate:a:c": "person:c"}
+        if candidate_id not in pairs:
             return None
-        return {"id": candidate_id, "person_a": "person:a", "person_b": "person:b"}
+        return {"id": candidate_id, "person_a": "person:a", "person_b": pairs[candidate_id]}
+
+    def person_match_facts(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
+        return [{"id": i, **self.facts[i]} for i in ids if i in self.facts]
 
     def split_check(
         self, *, person_id: str, report_ids: list[str], audiences: list[str]
@@ -111,6 +125,24 @@ def test_a_decision_is_published_then_applied(
     assert topic == "decisions" and ResolutionDecided.from_wire(value) == decided
     assert graph.applied[0]["id"] == decided.decision_id
     assert graph.applied[0]["decided_by"] == "a.analyst"
+
+
+@pytest.mark.parametrize("verdict", [Verdict.SAME, Verdict.DIFFERENT])
+def test_a_candidate_not_listed_to_the_caller_cannot_be_decided_by_them(
+    graph: FakeGraph, kafka: FakeKafka, verdict: Verdict
+) -> None:
+    decided = decisions.decide_candidate(
+        candidate_id="candidate:a:c",
+        verdict=verdict,
+        reason="a guess at an id",
+        principal=ANALYST,
+        graph=graph,
+        publisher=kafka,
+        topic="decisions",
+        now=NOW,
+        new_id=uuid.uuid4,
+    )
+    assert decided is None and kafka.sent == [] and graph.applied == []
 
 
 def test_nothing_is_applied_when_kafka_does_not_hold_the_decision(

@@ -115,6 +115,20 @@ def _outcome(result: Score) -> Outcome:
     return Outcome.CANDIDATE if result.candidate else Outcome.APART
 
 
+def judged_on_visible_facts(
+    graph: MatchFactsGraph, audiences: list[str], *, person_a: str, person_b: str
+) -> bool:
+    """Whether the facts the caller may see would put the pair to an analyst (or merge it):
+    only such a pair is theirs to list and to decide."""
+    rows = {r["id"]: r for r in graph.person_match_facts([person_a, person_b], audiences=audiences)}
+    try:
+        return _outcome(_visible_score(rows, person_a, person_b, default_model())) is not (
+            Outcome.APART
+        )
+    except NotVisible:
+        return False
+
+
 def compare_people(
     graph: MatchFactsGraph, principal: Principal, *, person_a: str, person_b: str
 ) -> Comparison:

@@ -12,6 +12,7 @@ from common.auth import Principal
 from common.visibility import audiences_of
 from schemas.linking import EntitiesLinked, EntityKind, LinkedEntity
 from schemas.resolution import ResolutionDecided, Verdict
+from services.network.analyst.comparison import judged_on_visible_facts
 from services.network.analyst.ports import Publisher, PublishFailed, ResolutionGraph
 from services.network.decision_writes import decision_row
 from services.network.identities import split_person_id
@@ -78,12 +79,16 @@ def decide_candidate(
     new_id: Callable[[], UUID],
     linked_topic: str | None = None,
 ) -> ResolutionDecided | None:
-    """Confirm (same) or reject (different) a candidate; None when the caller may not see it."""
+    """Confirm (same) or reject (different) a candidate; None when the caller may not see it, or
+    when what they may see of the two would not put it to them (it is not listed to them)."""
     if verdict is Verdict.SPLIT:
         raise ValueError("a split is made with split_person")
-    found = graph.candidate(candidate_id=candidate_id, audiences=audiences_of(principal))
-    if found is None:
-        return None
+    audiences = audiences_of(principal)
+    found = graph.candidate(candidate_id=candidate_id, audiences=audiences)
+    if found is None or not judged_on_visible_facts(
+        graph, audiences, person_a=found["person_a"], person_b=found["person_b"]
+    ):
+        return None  # as for a candidate never listed to them: see comparison.possible_matches
     event = ResolutionDecided(
         event_id=new_id(),
         occurred_at=now,

@@ -27,7 +27,15 @@ class MissingGraph(Protocol):
         ...
 
 
-class ResolutionGraph(Protocol):
+class MatchFactsGraph(Protocol):
+    """The read the comparison needs."""
+
+    def person_match_facts(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
+        """Each person's visible mentions and visible phones and handles."""
+        ...
+
+
+class ResolutionGraph(MatchFactsGraph, Protocol):
     """What the decisions read from and write to the graph."""
 
     def candidate(self, *, candidate_id: str, audiences: list[str]) -> dict[str, Any] | None:
@@ -42,14 +50,6 @@ class ResolutionGraph(Protocol):
 
     def apply_decision(self, decision: dict[str, Any]) -> None:
         """Record the decision and apply it, in one transaction."""
-        ...
-
-
-class MatchFactsGraph(Protocol):
-    """The read the comparison needs."""
-
-    def person_match_facts(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
-        """Each person's visible mentions and visible phones and handles."""
         ...
 
 
