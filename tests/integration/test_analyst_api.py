@@ -270,6 +270,14 @@ def test_an_analyst_confirms_and_then_splits_a_possible_match(
         assert same.status_code == 201, same.text
         network = world.get("analyst", f"/v1/entities/{dean}/network").json()
         assert "SAME_AS" in {e["type"] for e in network["edges"]}
+        # Still listed, as it was before the merge: the merged person keeps the reports it
+        # brought, for comparison (a `different` below must be decidable).
+        confirmed = world.get(
+            "analyst", "/v1/resolution/candidates", person_id=dean, status="confirmed"
+        ).json()
+        assert [(c["id"], c["status"], c["reasons"]) for c in confirmed["items"]] == [
+            (candidate, "confirmed", pending["items"][0]["reasons"])
+        ]
 
         split = world.client.post(
             url,

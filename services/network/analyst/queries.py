@@ -329,13 +329,26 @@ RETURN p.id AS id, labels, nickname_lists, date_of_birth, coalesce(role, 'unknow
 
 # What matching compares, from only the mentions and links of reports the caller may see: each
 # visible mention as its report said it, and the phones and handles visible evidence links.
+# A person an analyst's `same` merged into another (MERGED_INTO) keeps, for this, the reports
+# that merge moved (the decision's moved_reports, wherever they now are); the person it was
+# merged into, the rest: so a confirmed pair is compared as it was before the merge.
 PERSON_MATCH_FACTS = """
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
 WHERE any(a IN p.audiences WHERE a IN $audiences)
-CALL (p) {
-  MATCH (r:Report)-[m:MENTIONS]->(p)
+MATCH (p)-[:MERGED_INTO*0..]->(holder:Person)
+WHERE NOT (holder)-[:MERGED_INTO]->()
+WITH p, holder, holder <> p AS merged,
+     COLLECT { MATCH (p)-[x:MERGED_INTO]->(:Person)
+               MATCH (d:ResolutionDecision {id: x.decision_id})
+               UNWIND d.moved_reports AS moved RETURN moved } AS own,
+     COLLECT { MATCH (:Person)-[x:MERGED_INTO]->(p)
+               MATCH (d:ResolutionDecision {id: x.decision_id})
+               UNWIND d.moved_reports AS moved RETURN moved } AS taken
+CALL (holder, merged, own, taken) {
+  MATCH (r:Report)-[m:MENTIONS]->(holder)
   WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+    AND (NOT merged OR r.id IN own) AND NOT r.id IN taken
   RETURN collect({name: m.name, nicknames: m.nicknames, date_of_birth: m.date_of_birth,
                   age: m.age, observed_on: toString(date(r.observed_at)),
                   home_address: m.home_address, home_postcode: m.home_postcode,
@@ -343,9 +356,11 @@ CALL (p) {
                   la_child_id: m.la_child_id,
                   home_local_authority: m.home_local_authority}) AS mentions
 }
-CALL (p) {
-  OPTIONAL MATCH (p)-[l:USES_PHONE|HAS_HANDLE]->(x:Entity)
-  WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences)
+CALL (holder, merged, own, taken) {
+  OPTIONAL MATCH (holder)-[l:USES_PHONE|HAS_HANDLE]->(x:Entity)
+  WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
+            AND (NOT merged OR split(e, '|')[$evidence.report_id] IN own)
+            AND NOT split(e, '|')[$evidence.report_id] IN taken)
   RETURN collect(DISTINCT x.id) AS contacts
 }
 RETURN p.id AS id, mentions, contacts
