@@ -89,6 +89,8 @@ test-faults: install jars ## Kill and restart services, Kafka and Neo4j mid-stre
 	  if [ $$started = 1 ]; then $(TESSERA) infra down; fi; \
 	  exit $$rc
 
+bench: export NEO4J_HEAP ?= 2g
+bench: export NEO4J_PAGE_CACHE ?= 2g
 bench: install jars ## Every benchmark at quick sizes, ratios against baselines (bench/RESULTS.md)
 	@if $(TESSERA) infra status --quiet; then started=0; else started=1; $(TESSERA) infra up || exit 1; fi; \
 	  $(BIN)/python -m bench $(BENCH_ARGS); rc=$$?; \

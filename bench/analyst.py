@@ -30,7 +30,7 @@ from typing import Any
 from neo4j import Driver
 
 from bench import bulk, queries
-from bench.harness import neo4j_driver, percentile
+from bench.harness import neo4j_driver, neo4j_memory, percentile
 from common.auth import Principal, Role
 from common.keys import person_id_key
 from common.logs import quiet_neo4j_notifications
@@ -187,6 +187,7 @@ def main() -> None:
         f"{population.districts} districts of {population.district_reports:,}"
     )
     driver = neo4j_driver(settings)
+    print(f"Neo4j: {neo4j_memory(driver, database=database)}")
     try:
         written = bulk.load_baseline(driver, population, database=database, batch=args.batch)
         small = measure(driver, database=database, centres=centres, pairs=pairs)

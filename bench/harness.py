@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from neo4j import Driver, GraphDatabase
 
+from bench import queries
 from common.settings import InfraSettings
 
 
@@ -25,4 +26,14 @@ def neo4j_driver(settings: InfraSettings) -> Driver:
     return GraphDatabase.driver(
         settings.neo4j_uri,
         auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+    )
+
+
+def neo4j_memory(driver: Driver, *, database: str) -> str:
+    """Neo4j's page cache, transaction memory and JVM heap, as one line for a report."""
+    settings, _, _ = driver.execute_query(queries.MEMORY_SETTINGS, database_=database)
+    heap, _, _ = driver.execute_query(queries.JVM_HEAP, database_=database)
+    return ", ".join(
+        [f"{r['name']} {r['value']}" for r in settings]
+        + [f"JVM heap {heap[0]['bytes'] / 2**30:.2f}GiB"]
     )

@@ -52,7 +52,11 @@ def main() -> None:
         )
         kafka_s = time.monotonic() - began
         began = time.monotonic()
-        local_infra.start_neo4j(connected=lambda: graph_setup.connected(settings))
+        local_infra.start_neo4j(
+            connected=lambda: graph_setup.connected(settings),
+            heap=settings.neo4j_heap,
+            page_cache=settings.neo4j_page_cache,
+        )
         return kafka_s, time.monotonic() - began
 
     figures: dict[str, list[float]] = {

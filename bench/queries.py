@@ -22,12 +22,16 @@ CALL { MATCH (r:Report) RETURN count(r) AS reports }
 RETURN people, keys, reports
 """
 
-# Neo4j's memory settings (the heap is the JVM's -Xmx, set where the server is started).
+# Neo4j's memory settings, and the heap the JVM was given (-Xmx, set where the server is
+# started: server.memory.heap.max_size says only what the official launcher would pass).
 MEMORY_SETTINGS = """
 SHOW SETTINGS YIELD name, value
-WHERE name IN ['server.memory.pagecache.size', 'server.memory.heap.max_size',
-               'db.memory.transaction.total.max']
+WHERE name IN ['server.memory.pagecache.size', 'db.memory.transaction.total.max']
 RETURN name, value
+"""
+JVM_HEAP = """
+CALL dbms.queryJmx('java.lang:type=Memory') YIELD attributes
+RETURN attributes.HeapMemoryUsage.value.properties.max AS bytes
 """
 
 # ---------------------------------------------------------------- what bounds a read

@@ -54,7 +54,7 @@ from typing import TypeVar
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Driver
 
 from bench import bulk, queries
-from bench.harness import neo4j_driver, percentile
+from bench.harness import neo4j_driver, neo4j_memory, percentile
 from bench.resolution_quality import TODAY, Truth, population, record_of
 from common.logs import quiet_neo4j_notifications
 from common.settings import InfraSettings
@@ -433,8 +433,7 @@ def graph_lines(driver: Driver, database: str) -> list[str]:
     """What the graph holds (all of it, not only this run's) and Neo4j's memory settings."""
     records, _, _ = driver.execute_query(queries.GRAPH_SIZE, database_=database)
     size = records[0]
-    settings, _, _ = driver.execute_query(queries.MEMORY_SETTINGS, database_=database)
-    memory = ", ".join(f"{r['name']} {r['value']}" for r in settings)
+    memory = neo4j_memory(driver, database=database)
     return [
         f"  the graph: {size['people']:,} people, {size['keys']:,} match keys, "
         f"{size['reports']:,} reports (other data included); Neo4j: {memory}"

@@ -1,8 +1,8 @@
 """Infrastructure settings every process shares, under the same names everywhere."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import SecretStr
+from pydantic import SecretStr, StringConstraints
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schemas import topics
@@ -27,6 +27,12 @@ class InfraSettings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr(DEV_NEO4J_PASSWORD)
     neo4j_database: str = "neo4j"
+    # The memory of the Neo4j that `tessera infra up` starts (not of one it finds running): the
+    # JVM heap, and the page cache that keeps the store's pages. The defaults suit tests and the
+    # demo; a graph of 100,000 reports or more wants the page cache near its store's size
+    # (`make bench` starts it with 2g of each).
+    neo4j_heap: Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]*[mg]$")] = "1g"
+    neo4j_page_cache: Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]*[mg]$")] = "256m"
     tessera_auth_file: str = ".infra/auth/users.json"
     # Person ids are HMACs keyed with this secret (64 hex digits), so an id gives away no name
     # or date of birth. Unset, the key is read from the file, which the first process creates.

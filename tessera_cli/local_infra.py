@@ -288,26 +288,32 @@ def start_kafka(
 # ---- Neo4j -----------------------------------------------------------------------------------
 
 
-def _neo4j_home() -> Path:
+def _neo4j_home(page_cache: str) -> Path:
     home = NEO4J.data
     (home / "conf").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(NEO4J.recipe / "neo4j.conf", home / "conf" / "neo4j.conf")
+    recipe = (NEO4J.recipe / "neo4j.conf").read_text()
+    (home / "conf" / "neo4j.conf").write_text(
+        f"{recipe.rstrip()}\nserver.memory.pagecache.size={page_cache}\n"
+    )
     return home
 
 
-def start_neo4j(*, connected: Callable[[], bool]) -> str:
-    """Start Neo4j unless ours is already running; wait until Bolt answers RETURN 1."""
+def start_neo4j(
+    *, connected: Callable[[], bool], heap: str = "1g", page_cache: str = "256m"
+) -> str:
+    """Start Neo4j unless ours is already running, with this heap and page cache (sizes such as
+    `512m` or `2g`); wait until Bolt answers RETURN 1."""
     stale = NEO4J.process.clear_stale()
     if NEO4J.process.pid() is not None:
         return "neo4j: already running"
     _refuse_busy_ports(NEO4J)
     fetch(NEO4J)
-    home = _neo4j_home()
+    home = _neo4j_home(page_cache)
     NEO4J.process.start(
         [
             java(),
-            "-Xms1g",
-            "-Xmx1g",
+            f"-Xms{heap}",
+            f"-Xmx{heap}",
             "-XX:+UseG1GC",
             "-XX:-OmitStackTraceInFastThrow",
             "-Dfile.encoding=UTF-8",

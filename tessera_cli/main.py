@@ -109,7 +109,11 @@ def _infra_up() -> bool:
         local_infra.start_kafka(
             secrets=secrets, access=lambda: kafka_principals.admin_access(settings)
         ),
-        local_infra.start_neo4j(connected=lambda: graph_setup.connected(settings)),
+        local_infra.start_neo4j(
+            connected=lambda: graph_setup.connected(settings),
+            heap=settings.neo4j_heap,
+            page_cache=settings.neo4j_page_cache,
+        ),
     ):
         console.print(line)
     admin = kafka_principals.admin_access(settings)

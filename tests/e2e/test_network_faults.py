@@ -32,7 +32,11 @@ def test_neo4j_restart_mid_stream_loses_and_duplicates_nothing(
             for i in range(REPORTS // 2, REPORTS)
         ]
     finally:
-        local_infra.start_neo4j(connected=lambda: graph_setup.connected(settings))
+        local_infra.start_neo4j(
+            connected=lambda: graph_setup.connected(settings),
+            heap=settings.neo4j_heap,
+            page_cache=settings.neo4j_page_cache,
+        )
 
     def all_linked_once() -> bool | None:
         records, _, _ = neo4j_driver.execute_query(queries.COUNT_EACH_REPORT, report_ids=ids)

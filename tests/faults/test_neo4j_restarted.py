@@ -47,7 +47,11 @@ def test_neo4j_restarted_mid_stream(
     try:
         time.sleep(OUTAGE_S)  # ingest keeps accepting; the workers retry with backoff
     finally:
-        local_infra.start_neo4j(connected=lambda: graph_setup.connected(settings))
+        local_infra.start_neo4j(
+            connected=lambda: graph_setup.connected(settings),
+            heap=settings.neo4j_heap,
+            page_cache=settings.neo4j_page_cache,
+        )
     ids = submitter.join()
     fault_stack.report_ids += ids.values()
     assert topic_end(kafka, linked) <= len(ids)
