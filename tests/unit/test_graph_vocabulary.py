@@ -65,6 +65,11 @@ PROPERTY = re.compile(r"(?<![\w$.])([A-Za-z_]\w*)\.([A-Za-z_]\w*)")
 TYPE_LITERAL = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{4,}")
 EVIDENCE_FIELD = re.compile(r"\$evidence\.(\w+)")
 DECLARED_POSITION = re.compile(r"\[\s*\$evidence\.(\w+)\s*\]")
+# `[x IN [e IN l.evidence | split(e, '|')] WHERE x[$evidence.audience] ...]`: each entry split
+# once, its parts (x) then read, at declared positions only.
+PARTS = re.compile(
+    r"\[\s*(\w+)\s+IN\s+\[\s*(\w+)\s+IN\s+[^|\]]+\|\s*split\s*\(\s*\2\s*,\s*(['\"])\|\3\s*\)\s*\]"
+)
 
 
 @dataclass
@@ -88,8 +93,9 @@ def _code(statement: str) -> str:
     return BACKTICKED.sub("x", code)
 
 
-def _split_reads(statement: str) -> Iterator[tuple[str, str, str]]:
-    """Each `split(value, 'separator')[index]` as (value, separator, index); index '' if none."""
+def _split_reads(statement: str) -> Iterator[tuple[str, str, str, int]]:
+    """Each `split(value, 'separator')[index]` as (value, separator, index, where it starts);
+    index '' if none."""
     text = COMMENT.sub(" ", statement)
     for match in re.finditer(r"\bsplit\s*\(", text):
         depth, i = 1, match.end()
@@ -99,7 +105,7 @@ def _split_reads(statement: str) -> Iterator[tuple[str, str, str]]:
         inner = text[match.end() : i - 1]
         value, _, separator = inner.rpartition(",")
         index = re.match(r"\s*(\[[^\]]*\])", text[i:])
-        yield value.strip(), separator.strip(), index.group(1) if index else ""
+        yield value.strip(), separator.strip(), index.group(1) if index else "", match.start()
 
 
 def names_in(statement: str) -> Names:
@@ -138,10 +144,17 @@ def names_in(statement: str) -> Names:
             if all(kind in PROPERTIES for kind in kinds):
                 for key in MAP_KEY.findall(match.group(3)):
                     names.properties.add((kinds, key))
-    for value, separator, index in _split_reads(statement):
+    parts = list(PARTS.finditer(COMMENT.sub(" ", statement)))
+    for value, separator, index, at in _split_reads(statement):
         if separator == repr(SEPARATOR) or separator == f'"{SEPARATOR}"':
+            if not index and any(p.start() <= at < p.end() for p in parts):
+                continue  # split once into parts, read below
             if not DECLARED_POSITION.fullmatch(index):
                 names.positions.append(f"split({value}, {separator}){index}")
+    for variable in sorted({p.group(1) for p in parts}):
+        for read in re.finditer(rf"(?<![\w.$]){variable}\s*(\[[^\]]*\])", code):
+            if not DECLARED_POSITION.fullmatch(read.group(1)):
+                names.positions.append(f"{variable}{read.group(1)}")
     names.evidence_fields = set(EVIDENCE_FIELD.findall(_code(statement)))
     return names
 
@@ -260,6 +273,16 @@ def test_the_checker_finds_an_undeclared_label_type_and_property() -> None:
     ]
     # Person:Suspect is not wholly declared: its properties are left to the label check.
     assert not any(prop == "shoe_size" for _, prop in names.properties)
+
+
+def test_the_checker_reads_an_entry_split_once_only_at_declared_positions() -> None:
+    names = names_in("""
+        MATCH ()-[l:SEEN_AT]->()
+        WITH [x IN [e IN l.evidence | split(e, '|')] WHERE x[$evidence.audience] IN $audiences
+              | x[$evidence.report_id] + x[2]] AS ids
+        RETURN ids
+    """)
+    assert undeclared(names) == ["evidence read at an undeclared position: x[2]"]
 
 
 def test_the_checker_finds_a_position_held_by_the_statement() -> None:
