@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 from neo4j.exceptions import ClientError, Neo4jError
 
+from schemas.graph import LinkType, Relationship
 from services.network.analyst.analysis import MAX_PATH_DEPTH, QueryTimedOut
 from services.network.analyst.main import create_app
 from services.network.analyst.reads import SHORTEST_PATHS, Neo4jAnalystGraph
@@ -73,10 +74,21 @@ def _neo4j_error(code: str) -> Neo4jError:
     return Neo4jError._hydrate_neo4j(code=code, message="synthetic")  # noqa: SLF001
 
 
+SEARCH = re.compile(r"shortestPath\(\s*\(a\)-\[:([\w|\s]+)\*\.\.(\d+)\]-\(b\)\)")
+
+
 @pytest.mark.parametrize("depth", range(1, MAX_PATH_DEPTH + 1))
 def test_each_max_depth_has_a_search_that_stops_at_it(depth: int) -> None:
     assert set(SHORTEST_PATHS) == set(range(1, MAX_PATH_DEPTH + 1))
-    assert re.findall(r"\[\*\.\.(\d+)\]", SHORTEST_PATHS[depth]) == [str(depth)]
+    assert [bound for _, bound in SEARCH.findall(SHORTEST_PATHS[depth])] == [str(depth)]
+
+
+@pytest.mark.parametrize("depth", range(1, MAX_PATH_DEPTH + 1))
+def test_the_path_search_follows_every_link_type_and_nothing_else(depth: int) -> None:
+    """Every link (each LinkType, and SAME_AS) may be on a path; no other relationship carries
+    evidence, so following one would only cost (a busy place's MENTIONS)."""
+    ((types, _),) = SEARCH.findall(SHORTEST_PATHS[depth])
+    assert sorted(re.findall(r"\w+", types)) == sorted([*LinkType, Relationship.SAME_AS])
 
 
 def test_the_path_search_runs_the_statement_bounded_by_its_max_depth() -> None:

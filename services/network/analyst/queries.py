@@ -127,10 +127,16 @@ RETURN collect({
 # bound cannot be a parameter, and the search must stop at max_depth, not look further and drop
 # what it found. They differ only in the bound; reads.py picks one by max_depth. No predicate on
 # the whole path (length(p)): it would make Neo4j fall back to an exhaustive search when no path
-# qualifies (seconds on a big graph).
+# qualifies (seconds on a big graph). The search follows the links alone (every LinkType and
+# SAME_AS: test_analyst_statements checks the list), not the reports' MENTIONS and the other
+# relationships, which carry no evidence and could not be on a visible path: at a busy place the
+# thousands of MENTIONS were a fifth of the search.
 SHORTEST_PATH_WITHIN_1 = """
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
-MATCH p = shortestPath((a)-[*..1]-(b))
+MATCH p = shortestPath(
+  (a)-[:SEEN_AT|APPROACHED|ASSOCIATES_WITH|FOUND_WITH|IN_VEHICLE|VEHICLE_SEEN_AT|USES_PHONE
+       |CONTACTED_BY|HAS_HANDLE|LINKED_ONLINE|PLACED_AT|FREQUENTS|TENANT_OF|MEMBER_OF
+       |GROUP_ACTIVE_AT|PHONE_SEIZED_AT|NO_CONTACT_WITH|EXCLUDED_FROM|ATTENDS|SAME_AS*..1]-(b))
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
   AND all(l IN relationships(p)
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
@@ -154,7 +160,10 @@ RETURN [n IN nodes(p) | n.id] AS node_ids,
 
 SHORTEST_PATH_WITHIN_2 = """
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
-MATCH p = shortestPath((a)-[*..2]-(b))
+MATCH p = shortestPath(
+  (a)-[:SEEN_AT|APPROACHED|ASSOCIATES_WITH|FOUND_WITH|IN_VEHICLE|VEHICLE_SEEN_AT|USES_PHONE
+       |CONTACTED_BY|HAS_HANDLE|LINKED_ONLINE|PLACED_AT|FREQUENTS|TENANT_OF|MEMBER_OF
+       |GROUP_ACTIVE_AT|PHONE_SEIZED_AT|NO_CONTACT_WITH|EXCLUDED_FROM|ATTENDS|SAME_AS*..2]-(b))
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
   AND all(l IN relationships(p)
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
@@ -178,7 +187,10 @@ RETURN [n IN nodes(p) | n.id] AS node_ids,
 
 SHORTEST_PATH_WITHIN_3 = """
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
-MATCH p = shortestPath((a)-[*..3]-(b))
+MATCH p = shortestPath(
+  (a)-[:SEEN_AT|APPROACHED|ASSOCIATES_WITH|FOUND_WITH|IN_VEHICLE|VEHICLE_SEEN_AT|USES_PHONE
+       |CONTACTED_BY|HAS_HANDLE|LINKED_ONLINE|PLACED_AT|FREQUENTS|TENANT_OF|MEMBER_OF
+       |GROUP_ACTIVE_AT|PHONE_SEIZED_AT|NO_CONTACT_WITH|EXCLUDED_FROM|ATTENDS|SAME_AS*..3]-(b))
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
   AND all(l IN relationships(p)
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
@@ -202,7 +214,10 @@ RETURN [n IN nodes(p) | n.id] AS node_ids,
 
 SHORTEST_PATH_WITHIN_4 = """
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
-MATCH p = shortestPath((a)-[*..4]-(b))
+MATCH p = shortestPath(
+  (a)-[:SEEN_AT|APPROACHED|ASSOCIATES_WITH|FOUND_WITH|IN_VEHICLE|VEHICLE_SEEN_AT|USES_PHONE
+       |CONTACTED_BY|HAS_HANDLE|LINKED_ONLINE|PLACED_AT|FREQUENTS|TENANT_OF|MEMBER_OF
+       |GROUP_ACTIVE_AT|PHONE_SEIZED_AT|NO_CONTACT_WITH|EXCLUDED_FROM|ATTENDS|SAME_AS*..4]-(b))
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
   AND all(l IN relationships(p)
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
@@ -226,7 +241,10 @@ RETURN [n IN nodes(p) | n.id] AS node_ids,
 
 SHORTEST_PATH_WITHIN_5 = """
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
-MATCH p = shortestPath((a)-[*..5]-(b))
+MATCH p = shortestPath(
+  (a)-[:SEEN_AT|APPROACHED|ASSOCIATES_WITH|FOUND_WITH|IN_VEHICLE|VEHICLE_SEEN_AT|USES_PHONE
+       |CONTACTED_BY|HAS_HANDLE|LINKED_ONLINE|PLACED_AT|FREQUENTS|TENANT_OF|MEMBER_OF
+       |GROUP_ACTIVE_AT|PHONE_SEIZED_AT|NO_CONTACT_WITH|EXCLUDED_FROM|ATTENDS|SAME_AS*..5]-(b))
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
   AND all(l IN relationships(p)
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
@@ -250,7 +268,10 @@ RETURN [n IN nodes(p) | n.id] AS node_ids,
 
 SHORTEST_PATH_WITHIN_6 = """
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
-MATCH p = shortestPath((a)-[*..6]-(b))
+MATCH p = shortestPath(
+  (a)-[:SEEN_AT|APPROACHED|ASSOCIATES_WITH|FOUND_WITH|IN_VEHICLE|VEHICLE_SEEN_AT|USES_PHONE
+       |CONTACTED_BY|HAS_HANDLE|LINKED_ONLINE|PLACED_AT|FREQUENTS|TENANT_OF|MEMBER_OF
+       |GROUP_ACTIVE_AT|PHONE_SEIZED_AT|NO_CONTACT_WITH|EXCLUDED_FROM|ATTENDS|SAME_AS*..6]-(b))
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
   AND all(l IN relationships(p)
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
