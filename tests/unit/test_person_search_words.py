@@ -123,3 +123,37 @@ def test_the_full_text_query_needs_every_word_and_allows_one_typo_in_long_ones()
     assert name_words_query("Zoë") == "+(zoë zoe)"
     assert name_words_query("AND OR *") == "+(and) +(or)"
     assert name_words_query("!!") is None
+
+
+class KeyedGraph(FakeGraph):
+    """Ava's match keys hold a date of birth only a report the caller may not see gives; a phone
+    the caller may see links Dean."""
+
+    def search_keys(self, keys: list[str], *, audiences: list[str], limit: int) -> list[str]:
+        return ["person:ava"]
+
+    def search_identifier(
+        self, identifier_id: str, *, audiences: list[str], limit: int
+    ) -> list[str]:
+        return ["person:dean"] if identifier_id == "phone:+447700900111" else []
+
+
+def test_a_person_found_only_by_hidden_keys_stays_hidden_when_an_identifier_is_searched_too() -> (
+    None
+):
+    """Adding a phone to a search by date of birth must not return the people the date's match
+    keys found (keys hold every report's facts): only those the identifier links, or who match
+    on what the caller may see."""
+    people = {**PEOPLE, "person:ava": {"said": ["Ava Synth"]}}
+    for phone in ("phone:+447700900000", "phone:+447700900111"):
+        hits = search_persons(
+            name=None,
+            date_of_birth=date(2011, 1, 2),
+            identifier=phone,
+            principal=ANALYST,
+            graph=KeyedGraph(people),
+            limit=20,
+            today=lambda: date(2026, 12, 1),
+        )
+        linked = ["person:dean"] if phone.endswith("111") else []
+        assert [h.id for h in hits] == linked, phone

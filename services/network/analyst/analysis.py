@@ -284,8 +284,14 @@ def search_persons(
     ids: list[str] = []
     if keys := blocking_keys(mention):
         ids += graph.search_keys(keys, audiences=audiences, limit=limit * 5)
-    if identifier:
-        ids += graph.search_identifier(identifier, audiences=audiences, limit=limit * 5)
+    # Those a visible link ties to the identifier are found by it; those the match keys found
+    # (keys hold what every report says) only if what the caller may see matches.
+    linked = (
+        set(graph.search_identifier(identifier, audiences=audiences, limit=limit * 5))
+        if identifier
+        else set()
+    )
+    ids += sorted(linked)
     by_words: dict[str, tuple[float, str]] = {}
     if name and (words := name_words_query(name)):
         for row in graph.search_words(words, audiences=audiences, limit=limit * 5):
@@ -308,7 +314,7 @@ def search_persons(
         born_agrees = date_of_birth is None or born is None or born == date_of_birth
         if word is not None and born_agrees and (not found or word_value > value):
             found, value, matched_on = True, word_value, word
-        if not found and not identifier:
+        if not found and row["id"] not in linked:
             continue
         hits.append(
             PersonHit(
