@@ -8,6 +8,7 @@ whole requests or messages when asked for detail are held above that detail.
 import hashlib
 import hmac
 import logging
+from urllib.parse import unquote
 
 import structlog
 
@@ -62,15 +63,28 @@ def quiet_content_loggers() -> None:
         logger.setLevel(max(logger.level, floor))
 
 
+def loggable_path(path: str) -> str:
+    """A request path fit for a log line: no query string, and each segment that is a
+    spelled-out entity id (`/v1/entities/phone:+447700900111/network`) as loggable_id gives it."""
+    return "/".join(
+        loggable_id(unquote(segment)) if unquote(segment).startswith(SPELLED_OUT_IDS) else segment
+        for segment in path.partition("?")[0].split("/")
+    )
+
+
 class QueryStringDropped(logging.Filter):
-    """Cuts the query string off the path in uvicorn's access and WebSocket lines."""
+    """Cuts the query string off the path in uvicorn's access and WebSocket lines, and logs an
+    entity id in the path that spells out a registration, number or handle as its digest."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record's path argument in place; every record is kept."""
         request_line = record.name == "uvicorn.access" or '"WebSocket %s"' in str(record.msg)
         if request_line and isinstance(record.args, tuple):
             record.args = tuple(
-                arg.partition("?")[0] if isinstance(arg, str) else arg for arg in record.args
+                (loggable_path(arg) if arg.startswith("/") else arg.partition("?")[0])
+                if isinstance(arg, str)
+                else arg
+                for arg in record.args
             )
         return True
 

@@ -46,6 +46,27 @@ def test_the_access_log_keeps_the_path_without_its_query_string(kept: Kept) -> N
     assert kept.lines == ['127.0.0.1:50000 - "GET /v1/persons HTTP/1.1" 200 OK']
 
 
+@pytest.mark.parametrize(
+    ("path", "spelled", "kind"),
+    [
+        ("/v1/entities/phone:+447700900111/network?purpose=x", "447700900111", "phone"),
+        ("/api/network/entities/vehicle:ZZ11ZZZ/network", "ZZ11ZZZ", "vehicle"),
+        ("/v1/entities/handle:instagram:synth.ava", "synth.ava", "handle"),
+        ("/v1/entities/phone:%2B447700900111", "447700900111", "phone"),
+    ],
+)
+def test_the_access_log_names_a_phone_registration_or_handle_by_its_digest(
+    kept: Kept, path: str, spelled: str, kind: str
+) -> None:
+    """An entity id in a path can spell out the identifier: it is logged as loggable_id gives
+    it (as the services' own lines name it), the rest of the path as it was."""
+    access = logging.getLogger("uvicorn.access")
+    access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:50000", "GET", path, "1.1", 200)
+    (line,) = kept.lines
+    assert spelled not in line and f"/{kind}#" in line, line
+    assert line.startswith('127.0.0.1:50000 - "GET /')
+
+
 def test_websocket_lines_keep_the_path_without_its_query_string(kept: Kept) -> None:
     logging.getLogger("uvicorn.error").info(
         '%s - "WebSocket %s" [accepted]', "127.0.0.1:50000", SEARCH
