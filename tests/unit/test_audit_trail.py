@@ -142,3 +142,56 @@ def test_an_analyst_read_that_cannot_be_audited_is_a_503_that_returns_nothing(
     assert response.status_code == 503
     assert int(response.headers["Retry-After"]) > 0
     assert "synthetic-ava" not in response.text
+
+
+class FakeMissingGraph:
+    """One child missing, seen since in another report."""
+
+    def missing_now(self, **params: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "person_id": "person:synthetic-ada",
+                "name": "Ada Synth",
+                "date_of_birth": None,
+                "age": 14,
+                "episode_id": "episode:1",
+                "missing_since": "2026-11-30T20:00:00Z",
+                "police_risk_grading": "medium",
+                "report_id": "r-went-missing",
+                "reported_by": "Synthetic Home",
+                "last_seen_place": None,
+                "last_seen_postcode": None,
+                "missing_from": None,
+                "missing_from_postcode": None,
+                "since_report_id": "r-seen-since",
+                "since_type": "sighting",
+                "since_at": "2026-12-01T09:00:00Z",
+                "since_places": [],
+            }
+        ]
+
+
+def test_the_missing_page_is_audited_with_every_child_and_report_it_shows(
+    tmp_path: Path,
+) -> None:
+    audit = FakeAudit()
+    tokens = TokenStore(tmp_path / "users.json")
+    tokens.add_agency("Synthetic Analysts")
+    token = tokens.issue(user="a.analyst", agency="Synthetic Analysts", role=Role.ANALYST)
+    app = create_app()
+    app.dependency_overrides[get_graph] = FakeMissingGraph
+    app.state.token_store = tokens
+    app.state.audit_trail = audit.trail
+    page = TestClient(app).get(
+        "/v1/missing",
+        params={"purpose": "daily missing review"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert page.status_code == 200, page.text
+    (entry,) = audit.entries
+    assert entry.action == "missing.list"
+    assert set(entry.subject_ids) == {
+        "person:synthetic-ada",
+        "report:r-went-missing",
+        "report:r-seen-since",
+    }

@@ -347,7 +347,7 @@ def missing_now(
     """Children missing now (police, analysts, admins): each one's latest missing episode that
     a report you may see started and none you may see ended, whatever channel reported it, with
     how long they have been missing, where they were last seen and the latest report you may see
-    about them since. Audited (`missing.list`) with every child, place and report shown."""
+    about them since. Audited (`missing.list`) with every child and report shown."""
     items = missing_children(
         principal=principal, graph=graph, now=datetime.now(UTC), offset=offset, limit=limit
     )
@@ -356,7 +356,11 @@ def missing_now(
         principal,
         action="missing.list",
         purpose=purpose,
-        subjects=[i.person_id for i in items],
+        subjects=[
+            *(i.person_id for i in items),
+            *(f"report:{i.report_id}" for i in items),
+            *(f"report:{i.seen_since.report_id}" for i in items if i.seen_since),
+        ],
         parameters={"offset": offset, "limit": limit},
     )
     return MissingPage(items=items, page=_page(offset=offset, limit=limit, got=len(items)))
