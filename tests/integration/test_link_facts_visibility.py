@@ -216,6 +216,30 @@ def test_a_busy_place_shows_the_links_latest_by_the_reports_its_caller_may_see(
     assert shown["inside"] == {kid_ids[0], *kid_ids[2:]}  # the first, seen again on the 20th
 
 
+def test_a_place_is_busy_only_if_the_reports_its_caller_may_see_say_so(reading: Reading) -> None:
+    """Only a police report calls the flat a care home (and came first, so the node says so):
+    an outside analyst's network must show all eleven young people seen there, uncut, or the
+    cut would tell them a hidden report calls it a care home; police see it as one."""
+    tag = uuid.uuid4().hex[:6]
+    flat = {"name": f"Synthetic Flat {tag}", "postcode": "ZZ99 6FL"}
+    kids = [f"Kid{chr(ord('a') + i)} Synth{tag}" for i in range(11)]
+
+    def seen(name: str, day: int, place: dict[str, Any], **envelope: Any) -> ReportCreate:
+        event = {"type": "sighting", "persons": [{"name": name, "role": "young_person"}]}
+        return _report({**event, "place": place}, f"2026-09-{day:02d}T16:00:00+00:00", **envelope)
+
+    home = {**flat, "category": "care_home"}
+    events = [submitted(seen(kids[0], 1, home, grading=shared_only_with(POLICE)), agency=POLICE)]
+    events += [submitted(seen(kid, day, flat), agency=HOME) for day, kid in enumerate(kids, 2)]
+    world, linked = reading(events)
+    kid_ids = {next(e.id for e in one.entities if e.kind == "person") for one in linked[1:]}
+    outside = world.get("outside", f"/v1/entities/{_place_id(flat)}/network", depth=1).json()
+    assert not outside["truncated"]
+    assert {e["source"] for e in outside["edges"]} == kid_ids
+    inside = world.get("inside", f"/v1/entities/{_place_id(flat)}/network", depth=1).json()
+    assert inside["truncated"] and len(inside["edges"]) == 10
+
+
 def test_co_presence_names_the_place_as_the_report_that_saw_them_together(world: World) -> None:
     ava = world.ids["ava"]
     for who in ("outside", "inside"):

@@ -167,12 +167,13 @@ def explore_network(
         "max_intelligence": filters.min_intelligence.value,
         "since": _stamp(filters.since, EARLIEST),
         "until": _stamp(filters.until, LATEST),
-        "busy_categories": list(BUSY_CATEGORIES),
         "busy_cap": BUSY_CAP,
         "cap": NEIGHBOUR_CAP,
     }
-    start = graph.nodes([centre], audiences=audiences)
-    if not start:
+    # Each entity as the caller may see it, read as the search reaches it: whether a place is
+    # busy (its links capped at the latest ten) is what the reports they may see call it.
+    known = {n["id"]: n for n in graph.nodes([centre], audiences=audiences)}
+    if not known:
         return Network(centre=centre, depth=filters.depth, nodes=[], edges=[], truncated=False)
     seen = {centre}
     frontier = [centre]
@@ -180,7 +181,11 @@ def explore_network(
     truncated = False
     for _ in range(filters.depth):
         found = graph.expand(
-            frontier, known=sorted(seen), admit=filters.max_nodes - len(seen) + 1, **params
+            frontier,
+            known=sorted(seen),
+            admit=filters.max_nodes - len(seen) + 1,
+            busy=[i for i in frontier if known.get(i, {}).get("category") in BUSY_CATEGORIES],
+            **params,
         )
         frontier = []
         for row in found:
@@ -195,9 +200,11 @@ def explore_network(
                 frontier.append(other)
         if not frontier:
             break
+        known.update((n["id"], n) for n in graph.nodes(sorted(frontier), audiences=audiences))
     nodes = [
-        Node(**{**n, "label": n["label"] or n["id"]})
-        for n in graph.nodes(sorted(seen), audiences=audiences)
+        Node(**{**known[i], "label": known[i]["label"] or known[i]["id"]})
+        for i in sorted(seen)
+        if i in known
     ]
     visible = {n.id for n in nodes}
     busy = {n.id for n in nodes if n.category in BUSY_CATEGORIES}

@@ -14,9 +14,11 @@ the position schemas/graph.py gives it, passed as `$evidence` (`evidence_fields(
 # Links return their visible entries as `grading|report id|handling code` (P for the audience
 # `all`, else C), so a caller learns a report's handling code but never its audiences.
 # A link's count and first and last seen are those of the entries the caller may see, and a busy
-# place's ten links are the latest by them. An entity at the other end is checked for the caller
-# once the links are cut to those shown: a link the caller may see is stated by a report that
-# names both ends, so its other end is one they may see (checked all the same, never assumed).
+# place's ten links are the latest by them ($busy: the places the reports the caller may see
+# call a school, care home or station, not what the node's first report called it). An entity
+# at the other end is checked for the caller once the links are cut to those shown: a link the
+# caller may see is stated by a report that names both ends, so its other end is one they may
+# see (checked all the same, never assumed).
 # The network has room for so many entities more ($admit: the room left and one, so the caller
 # can tell the network was cut): links to entities it already holds ($known) are all returned,
 # and links to new ones only for the first $admit of them, latest seen first, so thousands of
@@ -41,7 +43,7 @@ WITH at, n, l, m, seen,
      reduce(first = head(times), t IN times | CASE WHEN t < first THEN t ELSE first END) AS first
 ORDER BY last DESC
 WITH at, n, collect({link: l, other: m, seen: seen, first: first, last: last}) AS found
-WITH at, n, found, CASE WHEN n.category IN $busy_categories THEN $busy_cap ELSE $cap END AS keep
+WITH at, n, found, CASE WHEN n.id IN $busy THEN $busy_cap ELSE $cap END AS keep
 UNWIND found[..keep] AS f
 WITH at, n, f.link AS l, f.other AS m, f.seen AS seen, f.first AS first, f.last AS last,
      size(found) > keep AS capped

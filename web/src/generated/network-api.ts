@@ -100,7 +100,7 @@ export interface paths {
          * @description Children missing now (police, analysts, admins): each one's latest missing episode that
          *     a report you may see started and none you may see ended, whatever channel reported it, with
          *     how long they have been missing, where they were last seen and the latest report you may see
-         *     about them since. Audited (`missing.list`) with every child, place and report shown.
+         *     about them since. Audited (`missing.list`) with every child and report shown.
          */
         get: operations["missing_now_v1_missing_get"];
         put?: never;
