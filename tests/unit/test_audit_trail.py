@@ -109,15 +109,21 @@ class FakeAuditGraph:
         ]
 
 
-def _admin_client(tmp_path: Path, audit: FakeAudit) -> tuple[TestClient, dict[str, str]]:
+def _client(
+    tmp_path: Path, audit: FakeAudit, graph: Any, *, user: str, role: Role
+) -> tuple[TestClient, dict[str, str]]:
     tokens = TokenStore(tmp_path / "users.json")
     tokens.add_agency("Synthetic Analysts")
-    token = tokens.issue(user="an.admin", agency="Synthetic Analysts", role=Role.ADMIN)
+    token = tokens.issue(user=user, agency="Synthetic Analysts", role=role)
     app = create_app()
-    app.dependency_overrides[get_graph] = FakeAuditGraph
+    app.dependency_overrides[get_graph] = graph
     app.state.token_store = tokens
     app.state.audit_trail = audit.trail
     return TestClient(app), {"Authorization": f"Bearer {token}"}
+
+
+def _admin_client(tmp_path: Path, audit: FakeAudit) -> tuple[TestClient, dict[str, str]]:
+    return _client(tmp_path, audit, FakeAuditGraph, user="an.admin", role=Role.ADMIN)
 
 
 def test_reading_the_audit_needs_a_purpose_and_is_audited_itself(tmp_path: Path) -> None:
@@ -175,18 +181,8 @@ def test_the_missing_page_is_audited_with_every_child_and_report_it_shows(
     tmp_path: Path,
 ) -> None:
     audit = FakeAudit()
-    tokens = TokenStore(tmp_path / "users.json")
-    tokens.add_agency("Synthetic Analysts")
-    token = tokens.issue(user="a.analyst", agency="Synthetic Analysts", role=Role.ANALYST)
-    app = create_app()
-    app.dependency_overrides[get_graph] = FakeMissingGraph
-    app.state.token_store = tokens
-    app.state.audit_trail = audit.trail
-    page = TestClient(app).get(
-        "/v1/missing",
-        params={"purpose": "daily missing review"},
-        headers={"Authorization": f"Bearer {token}"},
-    )
+    client, auth = _client(tmp_path, audit, FakeMissingGraph, user="a.analyst", role=Role.ANALYST)
+    page = client.get("/v1/missing", params={"purpose": "daily missing review"}, headers=auth)
     assert page.status_code == 200, page.text
     (entry,) = audit.entries
     assert entry.action == "missing.list"

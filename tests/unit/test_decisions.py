@@ -106,12 +106,12 @@ def _split(graph: FakeGraph, kafka: FakeKafka, *report_ids: str) -> ResolutionDe
     )
 
 
-def test_a_decision_is_published_then_applied(
-    graph: FakeGraph, kafka: FakeKafka, log: list[str]
-) -> None:
-    decided = decisions.decide_candidate(
-        candidate_id="candidate:a:b",
-        verdict=Verdict.SAME,
+def _decide(
+    graph: FakeGraph, kafka: FakeKafka, candidate_id: str, verdict: Verdict
+) -> ResolutionDecided | None:
+    return decisions.decide_candidate(
+        candidate_id=candidate_id,
+        verdict=verdict,
         reason="same school and placement",
         principal=ANALYST,
         graph=graph,
@@ -120,6 +120,12 @@ def test_a_decision_is_published_then_applied(
         now=NOW,
         new_id=uuid.uuid4,
     )
+
+
+def test_a_decision_is_published_then_applied(
+    graph: FakeGraph, kafka: FakeKafka, log: list[str]
+) -> None:
+    decided = _decide(graph, kafka, "candidate:a:b", Verdict.SAME)
     assert decided is not None and log == ["published", "applied"]
     (topic, _, value) = kafka.sent[0]
     assert topic == "decisions" and ResolutionDecided.from_wire(value) == decided
@@ -131,17 +137,7 @@ def test_a_decision_is_published_then_applied(
 def test_a_candidate_not_listed_to_the_caller_cannot_be_decided_by_them(
     graph: FakeGraph, kafka: FakeKafka, verdict: Verdict
 ) -> None:
-    decided = decisions.decide_candidate(
-        candidate_id="candidate:a:c",
-        verdict=verdict,
-        reason="a guess at an id",
-        principal=ANALYST,
-        graph=graph,
-        publisher=kafka,
-        topic="decisions",
-        now=NOW,
-        new_id=uuid.uuid4,
-    )
+    decided = _decide(graph, kafka, "candidate:a:c", verdict)
     assert decided is None and kafka.sent == [] and graph.applied == []
 
 
