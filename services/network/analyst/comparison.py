@@ -115,18 +115,24 @@ def _outcome(result: Score) -> Outcome:
     return Outcome.CANDIDATE if result.candidate else Outcome.APART
 
 
+def _judged(
+    rows: dict[str, dict[str, Any]], person_a: str, person_b: str, model: MatchModel
+) -> Score | None:
+    """The pair's score if the facts the rows hold would put it to an analyst (or merge it):
+    only such a pair is the caller's to list and to decide; else None."""
+    try:
+        result = _visible_score(rows, person_a, person_b, model)
+    except NotVisible:
+        return None
+    return None if _outcome(result) is Outcome.APART else result
+
+
 def judged_on_visible_facts(
     graph: MatchFactsGraph, audiences: list[str], *, person_a: str, person_b: str
 ) -> bool:
-    """Whether the facts the caller may see would put the pair to an analyst (or merge it):
-    only such a pair is theirs to list and to decide."""
+    """Whether the facts the caller may see would put the pair to an analyst (or merge it)."""
     rows = {r["id"]: r for r in graph.person_match_facts([person_a, person_b], audiences=audiences)}
-    try:
-        return _outcome(_visible_score(rows, person_a, person_b, default_model())) is not (
-            Outcome.APART
-        )
-    except NotVisible:
-        return False
+    return _judged(rows, person_a, person_b, default_model()) is not None
 
 
 def compare_people(
@@ -205,11 +211,8 @@ def possible_matches(
         people = sorted({p for row in rows for p in (row["person_a"], row["person_b"])})
         facts = {r["id"]: r for r in graph.person_match_facts(people, audiences=audiences)}
         for row in rows:
-            try:
-                result = _visible_score(facts, row["person_a"], row["person_b"], model)
-            except NotVisible:
-                continue
-            if _outcome(result) is not Outcome.APART:
+            result = _judged(facts, row["person_a"], row["person_b"], model)
+            if result is not None:
                 shown.append(
                     Candidate(
                         id=row["id"],
