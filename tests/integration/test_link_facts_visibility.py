@@ -240,6 +240,71 @@ def test_a_place_is_busy_only_if_the_reports_its_caller_may_see_say_so(reading: 
     assert inside["truncated"] and len(inside["edges"]) == 10
 
 
+def test_a_person_is_named_as_the_earliest_report_their_caller_may_see_names_them(
+    reading: Reading,
+) -> None:
+    """A police report, observed first, spells Ava its own way: an outside analyst must see her
+    named as the shared report names her, police as their own report does."""
+    tag = uuid.uuid4().hex[:6]
+    arcade = {"name": f"Synthetic Arcade {tag}", "postcode": "ZZ99 9ZZ"}
+
+    def seen(name: str, at: str, **envelope: Any) -> ReportCreate:
+        person = {"name": name, "role": "young_person", "date_of_birth": "2011-03-04"}
+        return _report({"type": "sighting", "persons": [person], "place": arcade}, at, **envelope)
+
+    restricted = seen(
+        f"AVA SYNTH{tag}", "2026-08-01T10:00:00+00:00", grading=shared_only_with(POLICE)
+    )
+    shared = seen(f"Ava Synth{tag}", SHARED_AT)
+    world, linked = reading([submitted(restricted, agency=POLICE), submitted(shared, agency=HOME)])
+    people = [{e.id for e in one.entities if e.kind == "person"} for one in linked]
+    (ava,) = people[0] & people[1]
+    labels = {}
+    for who in ("outside", "inside"):
+        body = world.get(who, f"/v1/entities/{ava}/network", depth=1).json()
+        labels[who] = next(n["label"] for n in body["nodes"] if n["id"] == ava)
+    assert labels == {"outside": f"Ava Synth{tag}", "inside": f"AVA SYNTH{tag}"}
+
+
+def test_a_path_never_crosses_a_link_only_reports_outside_its_callers_rights_state(
+    reading: Reading,
+) -> None:
+    """Ava and Ben are each seen in a shared report, at different places; only a police report
+    associates them. No path joins them for an outside analyst; police get the one link."""
+    tag = uuid.uuid4().hex[:6]
+
+    def person(name: str) -> dict[str, Any]:
+        return {"name": f"{name} Synth{tag}", "role": "young_person"}
+
+    def sighting(name: str, place: str) -> ReportCreate:
+        event = {"type": "sighting", "persons": [person(name)], "place": {"name": place}}
+        return _report(event, SHARED_AT)
+
+    association = _report(
+        {
+            "type": "association",
+            "person_a": person("Ava"),
+            "person_b": person("Ben"),
+            "nature": "friend",
+        },
+        RESTRICTED_AT,
+        grading=shared_only_with(POLICE),
+    )
+    world, linked = reading(
+        [
+            submitted(sighting("Ava", f"Synthetic Arcade {tag}"), agency=HOME),
+            submitted(sighting("Ben", f"Synthetic Park {tag}"), agency=HOME),
+            submitted(association, agency=POLICE),
+        ]
+    )
+    ava, ben = (next(e.id for e in one.entities if e.kind == "person") for one in linked[:2])
+    path = {"source": ava, "target": ben, **PURPOSE}
+    outside = world.client.get("/v1/paths", params=path, headers=world.tokens["outside"])
+    assert outside.status_code == 404, outside.text
+    inside = world.get("inside", "/v1/paths", source=ava, target=ben).json()
+    assert [(e["source"], e["target"]) for e in inside["edges"]] == [(ava, ben)]
+
+
 def test_co_presence_names_the_place_as_the_report_that_saw_them_together(world: World) -> None:
     ava = world.ids["ava"]
     for who in ("outside", "inside"):
