@@ -16,7 +16,7 @@ from services.alerts.shared.provenance import Traits, traits_kept
 from services.network import queries as network_queries
 from tests.support import queries
 from tests.support.factories import GRADING_JSON, run_tag, submitted
-from tests.support.linking import link_events, retract
+from tests.support.linking import linked_one, retract
 from tests.support.migrations import run_migration
 
 pytestmark = pytest.mark.integration
@@ -64,15 +64,6 @@ def _as_sets(kept: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _linked_person(
-    settings: InfraSettings, reports: list[ReportSubmitted], *, together: bool = False
-) -> str:
-    """Link the reports (in this order); the one person they are about."""
-    linked = link_events(settings, reports, together=together)
-    (person_id,) = {e.id for event in linked for e in event.entities if e.kind == "person"}
-    return str(person_id)
-
-
 def _at(report: ReportSubmitted) -> dict[str, datetime]:
     return {str(report.event_id): report.report.observed_at}
 
@@ -96,7 +87,7 @@ def test_a_person_keeps_what_their_reports_say_whatever_order_they_arrive_in(
 ) -> None:
     oldest, middle, newest = sightings
     together = batches == "one batch"
-    person_id = _linked_person(settings, [newest, middle, oldest], together=together)
+    person_id = linked_one(settings, [newest, middle, oldest], "person", together=together)
 
     kept = _kept(neo4j_driver, person_id)
     assert traits_kept(kept) == Traits(
@@ -111,7 +102,7 @@ def test_a_retraction_takes_its_report_out_of_what_the_person_keeps(
     settings: InfraSettings, neo4j_driver: Driver, sightings: Three
 ) -> None:
     oldest, middle, newest = sightings
-    person_id = _linked_person(settings, [oldest, middle, newest])
+    person_id = linked_one(settings, [oldest, middle, newest], "person")
 
     retract(settings, str(newest.event_id))
     assert traits_kept(_kept(neo4j_driver, person_id)) == Traits(
@@ -131,7 +122,7 @@ def test_migration_013_works_out_the_traits_of_people_linked_before_they_were_ke
     settings: InfraSettings, neo4j_driver: Driver, sightings: Three
 ) -> None:
     oldest, middle, newest = sightings
-    person_id = _linked_person(settings, [newest, oldest, middle])
+    person_id = linked_one(settings, [newest, oldest, middle], "person")
     retract(settings, str(newest.event_id))
     kept = _kept(neo4j_driver, person_id)
 

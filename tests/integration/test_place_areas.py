@@ -13,7 +13,7 @@ from schemas.reports import ReportCreate, ReportSubmitted
 from services.network.linking import queries as linking_queries
 from tests.support import queries
 from tests.support.factories import GRADING_JSON, run_tag, submitted
-from tests.support.linking import linked_place, retract
+from tests.support.linking import linked_one, retract
 from tests.support.migrations import run_migration
 
 pytestmark = pytest.mark.integration
@@ -69,7 +69,7 @@ def test_a_place_keeps_the_earliest_and_latest_reports_giving_its_areas(
 ) -> None:
     oldest, middle, newest = concerns
     together = batches == "one batch"
-    place_id = linked_place(settings, [newest, middle, oldest], together=together)
+    place_id = linked_one(settings, [newest, middle, oldest], "location", together=together)
 
     kept = _kept(neo4j_driver, place_id)
     assert kept == {
@@ -90,7 +90,7 @@ def test_a_retraction_takes_its_report_out_of_the_place_areas(
     settings: InfraSettings, neo4j_driver: Driver, concerns: Three
 ) -> None:
     oldest, middle, newest = concerns
-    place_id = linked_place(settings, [oldest, middle, newest])
+    place_id = linked_one(settings, [oldest, middle, newest], "location")
 
     retract(settings, str(middle.event_id))
     kept = _kept(neo4j_driver, place_id)
@@ -127,7 +127,7 @@ def test_a_report_giving_no_area_leaves_the_place_areas_as_they_were(
     giving = _concern(flat, 4, local_authority="Synthshire")
     silent = _concern(flat, 1)
     cleanup.extend(str(r.event_id) for r in (giving, silent))
-    place_id = linked_place(settings, [giving, silent])
+    place_id = linked_one(settings, [giving, silent], "location")
 
     kept = _kept(neo4j_driver, place_id)
     assert (kept["first"], kept["latest"], kept["areas"]) == (
@@ -142,7 +142,7 @@ def test_migration_012_works_out_the_areas_of_places_linked_before_they_were_kep
     settings: InfraSettings, neo4j_driver: Driver, concerns: Three
 ) -> None:
     oldest, middle, newest = concerns
-    place_id = linked_place(settings, [newest, oldest, middle])
+    place_id = linked_one(settings, [newest, oldest, middle], "location")
     retract(settings, str(newest.event_id))
     kept = _kept(neo4j_driver, place_id)
 

@@ -18,7 +18,7 @@ from services.network.analyst.reads import Neo4jAnalystGraph
 from services.network.linking import queries as linking_queries
 from tests.support import queries
 from tests.support.factories import GRADING_JSON, run_tag, shared_only_with, submitted
-from tests.support.linking import linked_place, retract
+from tests.support.linking import linked_one, retract
 from tests.support.migrations import run_migration
 
 pytestmark = pytest.mark.integration
@@ -107,7 +107,9 @@ def test_a_place_is_named_as_the_earliest_report_its_caller_may_see_names_it(
     settings: InfraSettings, neo4j_driver: Driver, arcade: Three, batches: str
 ) -> None:
     police, plain, centre = arcade
-    place_id = linked_place(settings, [centre, plain, police], together=batches == "one batch")
+    place_id = linked_one(
+        settings, [centre, plain, police], "location", together=batches == "one batch"
+    )
     name = str(plain.report.event.place.name)  # type: ignore[union-attr]
     assert _named(neo4j_driver, settings, place_id) == {
         "outside": (name, "town_centre", 52.5),
@@ -122,7 +124,7 @@ def test_a_retraction_takes_its_report_out_of_how_the_place_is_named(
     settings: InfraSettings, neo4j_driver: Driver, arcade: Three
 ) -> None:
     police, plain, centre = arcade
-    place_id = linked_place(settings, [police, plain, centre])
+    place_id = linked_one(settings, [police, plain, centre], "location")
 
     retract(settings, str(police.event_id), agency=POLICE)
     name = str(plain.report.event.place.name)  # type: ignore[union-attr]
@@ -137,7 +139,7 @@ def test_migration_014_works_out_the_first_reports_of_places_linked_before_they_
     settings: InfraSettings, neo4j_driver: Driver, arcade: Three
 ) -> None:
     police, plain, centre = arcade
-    place_id = linked_place(settings, [centre, police, plain])
+    place_id = linked_one(settings, [centre, police, plain], "location")
     retract(settings, str(plain.event_id))
     kept = _kept(neo4j_driver, place_id)
 

@@ -88,13 +88,14 @@ def link_events(
     return asyncio.run(run())
 
 
-def linked_place(
-    settings: InfraSettings, reports: list[ReportSubmitted], *, together: bool = False
+def linked_one(
+    settings: InfraSettings, reports: list[ReportSubmitted], kind: str, *, together: bool = False
 ) -> str:
-    """Link the reports (in this order, or in one batch); the one place they are about."""
+    """Link the reports (in this order, or in one batch); the one entity of the kind
+    (`location`, `person`) they are about."""
     linked = link_events(settings, reports, together=together)
-    (place_id,) = {e.id for event in linked for e in event.entities if e.kind == "location"}
-    return str(place_id)
+    (entity_id,) = {e.id for event in linked for e in event.entities if e.kind == kind}
+    return str(entity_id)
 
 
 def save_alert(settings: InfraSettings, alert: AlertRaised, *, anchor_id: str) -> None:
