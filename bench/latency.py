@@ -31,6 +31,7 @@ they are removed at the end.
 import argparse
 import asyncio
 import json
+import os
 import tempfile
 import threading
 import time
@@ -44,11 +45,13 @@ from kafka import KafkaConsumer, TopicPartition
 from neo4j import Driver
 
 from bench import bulk
+from bench.cpu import CpuMeter, budget
 from bench.harness import neo4j_driver, percentile
 from bench.profiling import Profiler
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
 from schemas import topics
+from tessera_cli import local_infra
 from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import group_lag, topic_end
 from tests.support.cleanup import delete_reports
@@ -281,6 +284,35 @@ def load_background(driver: Driver, population: Population, *, database: str) ->
     )
 
 
+def through_detection(
+    *, st: PrivateStack, settings: InfraSettings, linked_before: int, accepted: int, until: float
+) -> bool:
+    """Wait until every accepted report is linked and every linked event is through detection
+    (or until `until`, monotonic); whether it got there."""
+    admin = admin_access(settings)
+    while time.monotonic() < until:
+        linked = topic_end(admin, st.topics["linked"]) - linked_before
+        if (
+            linked >= accepted
+            and group_lag(admin, st.env["ALERTS_APP_ID"], st.topics["linked"]) == 0
+        ):
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def meter(st: PrivateStack) -> CpuMeter:
+    """The CPU meter of the run: its three services, Neo4j, Kafka and this load generator."""
+    return CpuMeter(
+        pids={
+            **{name: st.pid(name) for name in SERVICES},
+            "neo4j": local_infra.NEO4J.process.pid(),
+            "kafka": local_infra.KAFKA.process.pid(),
+            "load generator": os.getpid(),
+        }
+    )
+
+
 def describe(name: str, seconds: list[float]) -> str:
     """p50/p95/p99 of the latencies, in seconds."""
     return (
@@ -379,6 +411,9 @@ def main() -> None:
                 for profiler in profilers:
                     profiler.__enter__()
                 linked_before = topic_end(admin_access(settings), st.topics["linked"])
+                cpu = meter(st)
+                cpu_before = cpu.read()
+                load_began = time.monotonic()
                 try:
                     done, achieved = asyncio.run(
                         submit(
@@ -409,6 +444,14 @@ def main() -> None:
                         submitted=done,
                         wait_s=args.wait,
                     )
+                    drained = through_detection(
+                        st=st,
+                        settings=settings,
+                        linked_before=linked_before,
+                        accepted=len(done.ids),
+                        until=load_began + args.duration + args.wait,
+                    )
+                    cpu_after = cpu.read()
                 finally:
                     for profiler in profilers:
                         profiler.__exit__(None, None, None)
@@ -418,6 +461,10 @@ def main() -> None:
                 if base and under_load:
                     ratio = percentile(under_load, 99) / percentile(base, 99)
                     print(f"p99 under load / p99 alone: {ratio:.2f}")
+                print("from the load's start until every report was through detection:")
+                print("\n".join(budget(cpu_before, cpu_after, items=len(done.ids), rate=args.rate)))
+                if not drained:
+                    print("  (--wait ran out before every report was through detection)")
                 if args.profile:
                     for name, profiler in zip(
                         ("network-worker", "alerts-worker"), profilers, strict=True

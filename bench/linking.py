@@ -19,6 +19,7 @@ names, so none finds the others' nodes):
 
 import argparse
 import asyncio
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -27,6 +28,7 @@ from kafka import KafkaProducer
 from neo4j import AsyncGraphDatabase
 
 from bench import bulk
+from bench.cpu import CpuMeter, budget
 from bench.harness import neo4j_driver
 from bench.profiling import Profiler
 from common.kafka_access import KafkaAccess
@@ -35,6 +37,7 @@ from common.settings import InfraSettings
 from services.network.linking.graph import Neo4jGraphStore
 from services.network.linking.ports import ReportGraph
 from services.network.linking.reports import build_report_graph
+from tessera_cli import local_infra
 from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import topic_end
 from tests.support.cleanup import count_reports, delete_reports
@@ -42,6 +45,14 @@ from tests.support.population import Population, run_tag
 from tests.support.stack import PrivateStack
 
 POLL_S = 0.2
+TARGET_RATE = 2000.0  # issue 17: reports a second
+
+
+def meter(**pids: int | None) -> CpuMeter:
+    """The CPU of the named processes, Neo4j's and this one's."""
+    return CpuMeter(
+        pids={**pids, "neo4j": local_infra.NEO4J.process.pid(), "this process": os.getpid()}
+    )
 
 
 def publish(*, access: KafkaAccess, topic: str, messages: list[tuple[bytes, bytes]]) -> None:
@@ -72,6 +83,8 @@ def run_worker(
         )
         st.start_service("network-worker")
         linked = st.topics["linked"]
+        cpu = meter(worker=st.pid("network-worker"), kafka=local_infra.KAFKA.process.pid())
+        cpu_before = cpu.read()
         with Profiler(st.pid("network-worker"), workdir / "worker.raw", enabled=profile) as prof:
             began = time.monotonic()
             tenth_at = None
@@ -84,6 +97,7 @@ def run_worker(
                     )
                 time.sleep(POLL_S)
             finished = time.monotonic()
+        cpu_after = cpu.read()
         start_t, start_n = tenth_at or (began, 0)
         rate = (n - start_n) / (finished - start_t)
         print(
@@ -91,6 +105,7 @@ def run_worker(
             f"{finished - began:.1f}s after the worker was ready ({n / (finished - began):,.0f}/s, "
             "the first batches, which create most of the entities, included)"
         )
+        print("\n".join(budget(cpu_before, cpu_after, items=n, rate=TARGET_RATE)))
         dead = topic_end(admin_access(settings), st.topics["dead_letters"])
         if dead:
             raise SystemExit(f"{dead} reports went to the dead-letter topic")
@@ -104,12 +119,16 @@ def run_worker(
 def run_bulk(*, settings: InfraSettings, graphs: list[ReportGraph], batch: int) -> float:
     """Reports per second of one UNWIND transaction per batch."""
     driver = neo4j_driver(settings)
+    cpu = meter()
     try:
+        cpu_before = cpu.read()
         written, seconds = bulk.load(
             driver, iter(graphs), database=settings.neo4j_database, batch=batch
         )
+        cpu_after = cpu.read()
     finally:
         driver.close()
+    print("\n".join(budget(cpu_before, cpu_after, items=written, rate=TARGET_RATE)))
     return written / seconds
 
 

@@ -1,0 +1,89 @@
+"""Where a benchmark's CPU went: each process's user and system seconds, read from /proc.
+
+On a machine whose cores the services, Kafka, Neo4j and the load generator share, a rate is
+bounded by what one report costs all of them together: at R reports a second on N cores, a report
+may cost at most N / R seconds of CPU in all. `CpuMeter` reads each named process's CPU time and
+the machine's busy time before and after a stretch of work, and `budget` says what each process
+spent a report against that bound.
+"""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def process_seconds(pid: int) -> float | None:
+    """User plus system CPU seconds of a process and its threads; None once it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    # After the command's closing parenthesis: state is field 3, utime 14 and stime 15.
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def machine_seconds() -> tuple[float, float]:
+    """Busy and total CPU seconds of every core since boot (idle and iowait are not busy)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    total = sum(values[:8])  # guest time is counted in user already
+    return (total - idle) / _TICK, total / _TICK
+
+
+@dataclass(frozen=True)
+class Reading:
+    """CPU seconds of each named process, and of the machine, at one moment."""
+
+    processes: Mapping[str, float | None]
+    busy: float
+    total: float
+
+
+@dataclass(frozen=True)
+class CpuMeter:
+    """Reads the CPU time of the named processes (pids) and of the whole machine."""
+
+    pids: Mapping[str, int | None]
+
+    def read(self) -> Reading:
+        """CPU seconds so far."""
+        busy, total = machine_seconds()
+        processes = {
+            name: None if pid is None else process_seconds(pid) for name, pid in self.pids.items()
+        }
+        return Reading(processes=processes, busy=busy, total=total)
+
+
+def budget(before: Reading, after: Reading, *, items: int, rate: float) -> list[str]:
+    """Lines saying what each process spent an item (milliseconds of CPU) between two readings,
+    the machine's busy share, and the most an item may cost at `rate` a second on these cores."""
+    cores = os.cpu_count() or 1
+    wall = (after.total - before.total) / cores
+    lines = [f"CPU over {wall:.0f}s on {cores} cores, {items:,} reports:"]
+    spent = 0.0
+    for name, first in before.processes.items():
+        last = after.processes.get(name)
+        if first is None or last is None:
+            lines.append(f"  {name:<16} (not running throughout)")
+            continue
+        seconds = last - first
+        spent += seconds
+        lines.append(
+            f"  {name:<16} {seconds:8.1f}s  {1000 * seconds / items:6.2f} ms a report  "
+            f"{seconds / wall:5.0%} of a core"
+        )
+    busy = after.busy - before.busy
+    lines.append(
+        f"  {'everything else':<16} {busy - spent:8.1f}s  {1000 * (busy - spent) / items:6.2f} ms "
+        "a report"
+    )
+    per_report = busy / items
+    lines.append(
+        f"  machine busy {busy / (wall * cores):.0%} of its cores; {1000 * per_report:.2f} ms of "
+        f"CPU a report in all, against at most {1000 * cores / rate:.2f} ms a report at "
+        f"{rate:,.0f} reports a second on {cores} cores (ratio {per_report * rate / cores:.2f})"
+    )
+    return lines
