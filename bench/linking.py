@@ -91,6 +91,7 @@ def run_worker(
             while (done := topic_end(admin_access(settings), linked)) < n:
                 if tenth_at is None and done >= n // 10:
                     tenth_at = (time.monotonic(), done)
+                    cpu_tenth = cpu.read()
                 if time.monotonic() - began > 30 + n:  # far below one report a second: stuck
                     raise SystemExit(
                         f"worker stuck at {done}/{n}:\n{st.log_tail('network-worker')}"
@@ -105,7 +106,11 @@ def run_worker(
             f"{finished - began:.1f}s after the worker was ready ({n / (finished - began):,.0f}/s, "
             "the first batches, which create most of the entities, included)"
         )
+        print("the whole run:")
         print("\n".join(budget(cpu_before, cpu_after, items=n, rate=TARGET_RATE)))
+        if tenth_at is not None:
+            print("after the first tenth:")
+            print("\n".join(budget(cpu_tenth, cpu_after, items=n - start_n, rate=TARGET_RATE)))
         dead = topic_end(admin_access(settings), st.topics["dead_letters"])
         if dead:
             raise SystemExit(f"{dead} reports went to the dead-letter topic")
@@ -128,6 +133,7 @@ def run_bulk(*, settings: InfraSettings, graphs: list[ReportGraph], batch: int) 
         cpu_after = cpu.read()
     finally:
         driver.close()
+    print("the bulk write:")
     print("\n".join(budget(cpu_before, cpu_after, items=written, rate=TARGET_RATE)))
     return written / seconds
 
