@@ -5,6 +5,7 @@ real one); each links some of the reports, every report is linked exactly once, 
 worker stops the other takes over its partitions and links what follows.
 """
 
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from tests.support.stack import ARTIFACTS, PrivateStack
 
 pytestmark = pytest.mark.e2e
 
+LINKED_LINE = re.compile(r"linked (\d+) reports")  # the worker's line for each batch
 COUNT_LINKED = """
 UNWIND $report_ids AS report_id
 MATCH (r:Report {id: report_id})-[m:MENTIONS]->()
@@ -82,7 +84,9 @@ def test_two_workers_share_the_partitions_and_one_leaving_loses_nothing(
         eventually(lambda: _all_linked(neo4j_driver, ids), timeout_s=120, what="60 reports linked")
 
         def linked_by() -> list[int] | None:
-            counts = [log.read_text().count("report linked") for _, log in workers]
+            counts = [
+                sum(int(n) for n in LINKED_LINE.findall(log.read_text())) for _, log in workers
+            ]
             return counts if sum(counts) >= len(ids) else None
 
         counts = eventually(linked_by, timeout_s=30, what="each linked report in a worker's log")
