@@ -29,6 +29,7 @@ from kafka import KafkaAdminClient, KafkaProducer
 from kafka.errors import KafkaError
 from rich.progress import Progress
 
+from bench.cpu import process_seconds
 from bench.harness import neo4j_driver
 from common.settings import InfraSettings
 from tessera_cli.kafka_principals import admin_access
@@ -114,14 +115,8 @@ def _forget_group(stack: PrivateStack, group: str, *, events: int) -> None:
 
 
 def _cpu_s(pid: int | None) -> float:
-    """Seconds of CPU a process has used (user and system), from /proc; 0 when it is gone."""
-    if pid is None:
-        return 0.0
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """Seconds of CPU a process has used (user and system); 0 when it is gone."""
+    return (process_seconds(pid) if pid is not None else None) or 0.0
 
 
 # The alert worker's settings as detection was before issue 17's batched reads (and batches of
