@@ -335,7 +335,9 @@ def main() -> None:
         default=2,
         help="sets of planted patterns sent through the new services before the baseline",
     )
-    parser.add_argument("--profile", action="store_true", help="sample both workers with py-spy")
+    parser.add_argument(
+        "--profile", action="store_true", help="sample the three services with py-spy"
+    )
     parser.add_argument(
         "--background",
         type=int,
@@ -406,7 +408,7 @@ def main() -> None:
                 reports = list(loaded.reports())
                 profilers = [
                     Profiler(st.pid(name), Path(tmp) / f"{name}.raw", enabled=args.profile)
-                    for name in ("network-worker", "alerts-worker")
+                    for name in SERVICES
                 ]
                 for profiler in profilers:
                     profiler.__enter__()
@@ -466,9 +468,7 @@ def main() -> None:
                 if not drained:
                     print("  (--wait ran out before every report was through detection)")
                 if args.profile:
-                    for name, profiler in zip(
-                        ("network-worker", "alerts-worker"), profilers, strict=True
-                    ):
+                    for name, profiler in zip(SERVICES, profilers, strict=True):
                         print(f"  {name}:")
                         print("\n".join("    " + line for line in profiler.summary()))
             finally:
