@@ -116,7 +116,8 @@ def _forget_group(stack: PrivateStack, group: str, *, events: int) -> None:
 
 def _cpu_s(pid: int | None) -> float:
     """Seconds of CPU a process has used (user and system); 0 when it is gone."""
-    return (process_seconds(pid) if pid is not None else None) or 0.0
+    seconds = None if pid is None else process_seconds(pid)
+    return seconds or 0.0
 
 
 # The alert worker's settings as detection was before issue 17's batched reads (and batches of

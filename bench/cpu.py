@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from tessera_cli import local_infra
+
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -55,6 +57,18 @@ class CpuMeter:
             name: None if pid is None else process_seconds(pid) for name, pid in self.pids.items()
         }
         return Reading(processes=processes, busy=busy, total=total)
+
+
+def meter(*, this: str = "this process", **pids: int | None) -> CpuMeter:
+    """A meter of the named processes, the local Neo4j and Kafka, and this process (`this`)."""
+    return CpuMeter(
+        pids={
+            **pids,
+            "neo4j": local_infra.NEO4J.process.pid(),
+            "kafka": local_infra.KAFKA.process.pid(),
+            this: os.getpid(),
+        }
+    )
 
 
 def budget(before: Reading, after: Reading, *, items: int, rate: float) -> list[str]:

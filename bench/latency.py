@@ -31,7 +31,6 @@ they are removed at the end.
 import argparse
 import asyncio
 import json
-import os
 import tempfile
 import threading
 import time
@@ -45,13 +44,12 @@ from kafka import KafkaConsumer, TopicPartition
 from neo4j import Driver
 
 from bench import bulk
-from bench.cpu import CpuMeter, budget
+from bench.cpu import budget, meter
 from bench.harness import neo4j_driver, percentile
 from bench.profiling import Profiler
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
 from schemas import topics
-from tessera_cli import local_infra
 from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import group_lag, topic_end
 from tests.support.cleanup import delete_reports
@@ -301,18 +299,6 @@ def through_detection(
     return False
 
 
-def meter(st: PrivateStack) -> CpuMeter:
-    """The CPU meter of the run: its three services, Neo4j, Kafka and this load generator."""
-    return CpuMeter(
-        pids={
-            **{name: st.pid(name) for name in SERVICES},
-            "neo4j": local_infra.NEO4J.process.pid(),
-            "kafka": local_infra.KAFKA.process.pid(),
-            "load generator": os.getpid(),
-        }
-    )
-
-
 def describe(name: str, seconds: list[float]) -> str:
     """p50/p95/p99 of the latencies, in seconds."""
     return (
@@ -413,7 +399,7 @@ def main() -> None:
                 for profiler in profilers:
                     profiler.__enter__()
                 linked_before = topic_end(admin_access(settings), st.topics["linked"])
-                cpu = meter(st)
+                cpu = meter(this="load generator", **{name: st.pid(name) for name in SERVICES})
                 cpu_before = cpu.read()
                 load_began = time.monotonic()
                 try:

@@ -19,7 +19,6 @@ names, so none finds the others' nodes):
 
 import argparse
 import asyncio
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -28,7 +27,7 @@ from kafka import KafkaProducer
 from neo4j import AsyncGraphDatabase
 
 from bench import bulk
-from bench.cpu import CpuMeter, budget
+from bench.cpu import budget, meter
 from bench.harness import neo4j_driver
 from bench.profiling import Profiler
 from common.kafka_access import KafkaAccess
@@ -37,7 +36,6 @@ from common.settings import InfraSettings
 from services.network.linking.graph import Neo4jGraphStore
 from services.network.linking.ports import ReportGraph
 from services.network.linking.reports import build_report_graph
-from tessera_cli import local_infra
 from tessera_cli.kafka_principals import admin_access
 from tessera_cli.topics import topic_end
 from tests.support.cleanup import count_reports, delete_reports
@@ -46,13 +44,6 @@ from tests.support.stack import PrivateStack
 
 POLL_S = 0.2
 TARGET_RATE = 2000.0  # issue 17: reports a second
-
-
-def meter(**pids: int | None) -> CpuMeter:
-    """The CPU of the named processes, Neo4j's and this one's."""
-    return CpuMeter(
-        pids={**pids, "neo4j": local_infra.NEO4J.process.pid(), "this process": os.getpid()}
-    )
 
 
 def publish(*, access: KafkaAccess, topic: str, messages: list[tuple[bytes, bytes]]) -> None:
@@ -83,15 +74,14 @@ def run_worker(
         )
         st.start_service("network-worker")
         linked = st.topics["linked"]
-        cpu = meter(worker=st.pid("network-worker"), kafka=local_infra.KAFKA.process.pid())
+        cpu = meter(worker=st.pid("network-worker"))
         cpu_before = cpu.read()
         with Profiler(st.pid("network-worker"), workdir / "worker.raw", enabled=profile) as prof:
             began = time.monotonic()
             tenth_at = None
             while (done := topic_end(admin_access(settings), linked)) < n:
                 if tenth_at is None and done >= n // 10:
-                    tenth_at = (time.monotonic(), done)
-                    cpu_tenth = cpu.read()
+                    tenth_at = (time.monotonic(), done, cpu.read())
                 if time.monotonic() - began > 30 + n:  # far below one report a second: stuck
                     raise SystemExit(
                         f"worker stuck at {done}/{n}:\n{st.log_tail('network-worker')}"
@@ -99,7 +89,7 @@ def run_worker(
                 time.sleep(POLL_S)
             finished = time.monotonic()
         cpu_after = cpu.read()
-        start_t, start_n = tenth_at or (began, 0)
+        start_t, start_n, cpu_tenth = tenth_at or (began, 0, cpu_before)
         rate = (n - start_n) / (finished - start_t)
         print(
             f"network worker: {rate:,.0f} reports/s after the first tenth; all {n} linked in "

@@ -1,4 +1,4 @@
-"""The CPU meter the latency bench reports its budget with: real /proc readings of real work."""
+"""The CPU meter the latency and linking benches print: real /proc readings of real work."""
 
 import os
 import time
