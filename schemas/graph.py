@@ -204,6 +204,14 @@ _LOCATION = ENTITY_PROPERTIES | {
     "said_first",
     "said_first_category",
     "said_first_located",
+    # The place's latest links for each audience (`latest_links`, LatestLinkField's entries),
+    # and for each audience that had more than LATEST_LINKS_KEPT, the latest time it dropped
+    # (`latest_links_cutoff`, `audience|when`): the analyst shows a busy place's latest links
+    # from these instead of reading its every link. `keeping` is only ever set and removed at
+    # once, to take the place's write lock before its latest links are read.
+    "latest_links",
+    "latest_links_cutoff",
+    "keeping",
 }
 _VEHICLE = ENTITY_PROPERTIES | {"vrm", "vrm_format", "make", "model", "colour"}
 _PHONE = ENTITY_PROPERTIES | {"e164"}
@@ -393,6 +401,30 @@ class EvidenceEntry:
     intelligence: str
     audience: str
     report_id: str
+
+
+# A place keeps, for each audience, its LATEST_LINKS_KEPT links with the latest entries of that
+# audience, one entry a link: `when|audience|link type|the entity at the other end`, `when` that
+# of the link's latest evidence entry of the audience (the fixed-width time evidence entries
+# hold, so entries sort by it as text). Every link of an audience whose latest entry is later
+# than the audience's cutoff is among them; the analyst falls back to reading every link when
+# they cannot answer. Kept by services/network/queries.py KEEP_LATEST_LINKS as reports are
+# linked and retracted and decisions move them (the entries are written there, in this order).
+LATEST_LINKS_KEPT = 128
+
+
+class LatestLinkField(IntEnum):
+    """The position of each field in an entry of a place's latest links."""
+
+    LAST = 0
+    AUDIENCE = 1
+    TYPE = 2
+    OTHER = 3
+
+
+def latest_link_fields() -> dict[str, int]:
+    """The `$latest` parameter of a statement that reads a place's latest links."""
+    return {field.name.lower(): field.value for field in LatestLinkField}
 
 
 def write_evidence(entry: EvidenceEntry) -> str:

@@ -9,6 +9,7 @@ from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError
 
 from common.settings import InfraSettings
+from schemas.graph import LATEST_LINKS_KEPT, evidence_fields, latest_link_fields
 from tessera_cli import queries
 from tessera_cli.paths import INFRA
 from tessera_cli.processes import port_open
@@ -42,6 +43,15 @@ def _bolt_port(uri: str) -> int:
     return urlsplit(uri).port or 7687
 
 
+# What a data migration may read as $parameters: the graph contract's evidence positions, and
+# those and the length of a place's latest links (schemas/graph.py).
+MIGRATION_PARAMS = {
+    "evidence": evidence_fields(),
+    "latest": latest_link_fields(),
+    "keep": LATEST_LINKS_KEPT,
+}
+
+
 def _statements(path: Path) -> list[str]:
     text = re.sub(r"^\s*//.*$", "", path.read_text(), flags=re.MULTILINE)
     return [statement.strip() for statement in text.split(";") if statement.strip()]
@@ -63,7 +73,7 @@ def migrate(settings: InfraSettings) -> list[str]:
             # may commit as it goes (`CALL { ... } IN TRANSACTIONS`).
             with driver.session(database=settings.neo4j_database) as session:
                 for statement in _statements(path):
-                    session.run(statement).consume()
+                    session.run(statement, MIGRATION_PARAMS).consume()
             driver.execute_query(
                 queries.RECORD_MIGRATION,
                 id=path.name,

@@ -8,6 +8,7 @@ from schemas.grading import IntelligenceAssessment, SourceEvaluation
 from schemas.graph import EVERYONE, EvidenceEntry, evidence_fields, write_evidence
 from schemas.resolution import ResolutionDecided, Verdict
 from services.network import queries
+from services.network.latest_links import keep_params
 
 # A decision's first statements write its plan (which reports' mentions move from whom to
 # whom); these then move them, with the links and facts those reports support.
@@ -18,6 +19,7 @@ MOVE_WRITES = (
     queries.MOVE_FACTS,
     queries.REFRESH_MOVED_AUDIENCES,
     queries.REFRESH_PERSON_TRAITS,
+    queries.KEEP_LATEST_LINKS,
 )
 DECISION_WRITES = {
     Verdict.SAME.value: (queries.MERGE_CONFIRMED, *MOVE_WRITES),
@@ -102,6 +104,8 @@ def decision_writes(
         "candidate_id": decision["candidate_id"],
         "evidence": evidence_fields(),
         "ids": [],  # REFRESH_PERSON_TRAITS: the people are the decision's plan's
+        "rows": [],  # KEEP_LATEST_LINKS: the places are those the moved reports mention
+        **keep_params(),
     }
     writes = [(query, params) for query in DECISION_WRITES[decision["decision"]]]
     if decision["decision"] == Verdict.SAME.value:

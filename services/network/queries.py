@@ -305,6 +305,62 @@ SET p.young_reports = [x IN young | x.id], p.young_reports_at = [x IN young | x.
     p.aged_reports_age = [x IN aged | x.age]
 """
 
+# Each place's latest links (schemas/graph.py LATEST_LINKS_KEPT), kept up to date with its links
+# to some entities: for the rows `{id: place, others: [entity ids]}` (a batch's links, by the
+# linking worker; a retraction's place and what its report mentions), or, for the decision
+# $decision_id, for the places the reports its plan moved mention and the two people. What the
+# place keeps of its links to those entities is worked out again from those links (each link's
+# latest evidence entry of each audience) and merged with the rest; an entry no later than its
+# audience's cutoff is not added. Each audience keeps its $keep latest links, and the latest it
+# drops becomes its cutoff (that entry), so every link of it later than the cutoff is kept.
+# Places are taken in id order and locked (written) before what they keep is read, so two
+# workers queue and the second reads what the first wrote. A place linked before places kept
+# them (latest_links is null) is left to the schema migration.
+KEEP_LATEST_LINKS = """
+OPTIONAL MATCH (d:ResolutionDecision {id: $decision_id})
+WITH d
+UNWIND CASE WHEN d IS NULL THEN $rows
+            ELSE [(r:Report)-[:MENTIONS]->(x:Location) WHERE r.id IN d.moved_reports
+                  | {id: x.id, others: [d.moved_from, d.moved_to]}]
+       END AS row
+WITH DISTINCT row ORDER BY row.id
+MATCH (n:Location {id: row.id})
+WHERE n.latest_links IS NOT NULL
+SET n.keeping = true
+REMOVE n.keeping
+WITH n, row.others AS others, coalesce(n.latest_links_cutoff, []) AS cutoffs
+CALL (n, others) {
+  UNWIND others AS other
+  MATCH (m:Entity {id: other})
+  MATCH (n)-[l]-(m)
+  WHERE l.evidence IS NOT NULL
+  UNWIND [x IN [e IN l.evidence | split(e, '|')] | x] AS x
+  WITH type(l) AS type, other, x[$evidence.audience] AS audience,
+       max(x[$evidence.observed]) AS last
+  RETURN collect(last + '|' + audience + '|' + type + '|' + other) AS linked
+}
+WITH n, cutoffs, [e IN n.latest_links WHERE NOT split(e, '|')[$latest.other] IN others]
+                 + [e IN linked
+                    WHERE NOT any(c IN cutoffs
+                                  WHERE split(c, '|')[$latest.audience]
+                                          = split(e, '|')[$latest.audience]
+                                    AND split(c, '|')[$latest.last]
+                                          >= split(e, '|')[$latest.last])] AS merged
+CALL (merged) {
+  UNWIND merged AS e
+  WITH split(e, '|')[$latest.audience] AS audience, e
+  ORDER BY audience, e DESC
+  WITH audience, collect(e) AS kept
+  RETURN reduce(all = [], part IN collect(kept[..$keep]) | all + part) AS kept,
+         collect(kept[$keep]) AS dropped
+}
+SET n.latest_links = kept,
+    n.latest_links_cutoff = [c IN cutoffs
+                             WHERE NOT split(c, '|')[$latest.audience]
+                                       IN [x IN dropped | split(x, '|')[$latest.audience]]]
+                            + dropped
+"""
+
 # Who may see each person a decision's plan moved reports between (as REFRESH_AUDIENCES does
 # for a retraction's entities, in linking/queries.py). A merged person keeps who
 # could see it, so the candidate it was confirmed by stays visible for a `different`.

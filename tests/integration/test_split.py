@@ -29,6 +29,7 @@ from tessera_cli.kafka_principals import admin_access
 from tests.support import queries
 from tests.support.factories import id_key, report_json, submitted
 from tests.support.kafka_reading import read_values
+from tests.support.latest_links import kept_latest_links, worked_out_latest_links
 
 pytestmark = pytest.mark.integration
 
@@ -200,6 +201,12 @@ def test_a_split_moves_mentions_and_divides_links(world: Split, neo4j_driver: Dr
     assert (
         neo4j_driver.execute_query(queries.NOT_SAME_AS_BETWEEN, a=world.dean, b=new)[0][0]["n"] == 1
     )
+    # What the places keep of their latest links names the new person for the moved reports.
+    for place in (world.park, world.arcade):
+        latest = kept_latest_links(neo4j_driver, place)
+        database = world.settings.neo4j_database
+        assert worked_out_latest_links(neo4j_driver, place, database=database) == latest
+        assert any(new in entry for entry in latest[0]), place
 
     profile = world.client.get(f"/v1/entities/{new}", params=PURPOSE, headers=world.auth)
     assert profile.status_code == 200, profile.text

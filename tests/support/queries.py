@@ -346,3 +346,21 @@ UNWIND $keys AS key
 MATCH (k:MatchKey {key: key})
 DETACH DELETE k
 """
+
+# What a place keeps of its latest links (schemas/graph.py LATEST_LINKS_KEPT).
+PLACE_LATEST_LINKS = """
+MATCH (l:Location {id: $place_id})
+RETURN l.latest_links AS links, l.latest_links_cutoff AS cutoffs
+"""
+
+# A place as if linked before places kept their latest links (for the schema migration).
+FORGET_LATEST_LINKS = """
+MATCH (l:Location {id: $place_id})
+REMOVE l.latest_links, l.latest_links_cutoff
+"""
+
+# A place's latest links with one left out (to tell whether a read used them).
+LEAVE_OUT_LATEST_LINK = """
+MATCH (l:Location {id: $place_id})
+SET l.latest_links = [e IN l.latest_links WHERE e <> $entry]
+"""

@@ -30,6 +30,7 @@ from schemas.graph import (
     LinkType,
     Relationship,
     evidence_fields,
+    latest_link_fields,
     read_evidence,
     write_evidence,
 )
@@ -64,7 +65,9 @@ PROPERTY = re.compile(r"(?<![\w$.])([A-Za-z_]\w*)\.([A-Za-z_]\w*)")
 # A string literal that can only be a relationship type (`type(l) IN ['SEEN_AT']`).
 TYPE_LITERAL = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{4,}")
 EVIDENCE_FIELD = re.compile(r"\$evidence\.(\w+)")
-DECLARED_POSITION = re.compile(r"\[\s*\$evidence\.(\w+)\s*\]")
+# A position in an evidence entry or in an entry of a place's latest links, by its field's name.
+DECLARED_POSITION = re.compile(r"\[\s*\$(?:evidence|latest)\.(\w+)\s*\]")
+LATEST_FIELD = re.compile(r"\$latest\.(\w+)")
 # `[x IN [e IN l.evidence | split(e, '|')] WHERE x[$evidence.audience] ...]`: each entry split
 # once, its parts (x) then read, at declared positions only.
 PARTS = re.compile(
@@ -84,6 +87,7 @@ class Names:
     # Positional reads of an evidence entry that name no declared field, as written.
     positions: list[str] = field(default_factory=list)
     evidence_fields: set[str] = field(default_factory=set)
+    latest_fields: set[str] = field(default_factory=set)
 
 
 def _code(statement: str) -> str:
@@ -156,6 +160,7 @@ def names_in(statement: str) -> Names:
             if not DECLARED_POSITION.fullmatch(read.group(1)):
                 names.positions.append(f"{variable}{read.group(1)}")
     names.evidence_fields = set(EVIDENCE_FIELD.findall(_code(statement)))
+    names.latest_fields = set(LATEST_FIELD.findall(_code(statement)))
     return names
 
 
@@ -204,6 +209,10 @@ def undeclared(names: Names) -> list[str]:
     declared_fields = set(evidence_fields())
     problems += [
         f"evidence field $evidence.{x}" for x in sorted(names.evidence_fields - declared_fields)
+    ]
+    problems += [
+        f"latest link field $latest.{x}"
+        for x in sorted(names.latest_fields - set(latest_link_fields()))
     ]
     return problems
 

@@ -38,6 +38,9 @@ BUSY_WEIGHT = 0.2
 BUSY_CAP = 10
 NEIGHBOUR_CAP = 100
 MAX_PATH_DEPTH = 6  # the longest chain of links a path search looks for
+# The filters that let every report through (NetworkFilter's defaults).
+LOOSEST_SOURCE = SourceEvaluation.NOT_RELIABLE
+LOOSEST_INTELLIGENCE = IntelligenceAssessment.SUSPECTED_FALSE
 EARLIEST, LATEST = "0000", "9999"
 
 
@@ -116,8 +119,8 @@ class NetworkFilter(BaseModel):
     since: datetime | None = None
     until: datetime | None = None
     types: list[LinkType] = []
-    min_source: SourceEvaluation = SourceEvaluation.NOT_RELIABLE
-    min_intelligence: IntelligenceAssessment = IntelligenceAssessment.SUSPECTED_FALSE
+    min_source: SourceEvaluation = LOOSEST_SOURCE
+    min_intelligence: IntelligenceAssessment = LOOSEST_INTELLIGENCE
     max_nodes: int = 200
 
 
@@ -169,6 +172,10 @@ def explore_network(
         "until": _stamp(filters.until, LATEST),
         "busy_cap": BUSY_CAP,
         "cap": NEIGHBOUR_CAP,
+        # A place's latest links answer for the reports of any grading up to now.
+        "from_kept": filters.until is None
+        and filters.min_source is LOOSEST_SOURCE
+        and filters.min_intelligence is LOOSEST_INTELLIGENCE,
     }
     # Each entity as the caller may see it, read as the search reaches it: whether a place is
     # busy (its links capped at the latest ten) is what the reports they may see call it.

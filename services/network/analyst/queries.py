@@ -29,21 +29,55 @@ the position schemas/graph.py gives it, passed as `$evidence` (`evidence_fields(
 
 EXPAND_NEIGHBOURS = """
 UNWIND range(0, size($ids) - 1) AS at
-MATCH (n:Entity {id: $ids[at]})-[l]-(m:Entity)
-WHERE type(l) IN $types
-WITH at, n, l, m,
+MATCH (n:Entity {id: $ids[at]})
+WITH at, n, CASE WHEN n.id IN $busy THEN $busy_cap ELSE $cap END AS keep
+WITH at, n, keep, $from_kept AND n.latest_links IS NOT NULL AS keeps,
+     CASE WHEN $from_kept THEN coalesce(n.latest_links, []) ELSE [] END AS kept,
+     coalesce(n.latest_links_cutoff, []) AS cutoffs
+CALL (kept) {
+  UNWIND [x IN [e IN kept | split(e, '|')]
+          WHERE x[$latest.audience] IN $audiences AND x[$latest.type] IN $types
+            AND x[$latest.last] >= $since] AS x
+  WITH x[$latest.type] AS type, x[$latest.other] AS other, max(x[$latest.last]) AS last
+  ORDER BY last DESC
+  RETURN collect({type: type, other: other, last: last}) AS ranked
+}
+WITH at, n, keep, keeps, ranked,
+     reduce(cut = '', c IN cutoffs
+            | CASE WHEN split(c, '|')[$latest.audience] IN $audiences
+                        AND split(c, '|')[$latest.last] > cut
+                   THEN split(c, '|')[$latest.last] ELSE cut END) AS cutoff
+CALL (n, keep, keeps, ranked, cutoff) {
+  UNWIND CASE WHEN keeps THEN [r IN ranked WHERE r.last > cutoff][..keep + 1] ELSE [] END AS pick
+  MATCH (m:Entity {id: pick.other})
+  MATCH (n)-[l]-(m)
+  WHERE type(l) = pick.type
+  WITH collect({link: l, other: m}) AS picked
+  RETURN CASE WHEN keeps
+                   AND (size(picked) > keep OR (cutoff = '' AND size(picked) = size(ranked)))
+              THEN picked END AS picked
+}
+CALL (n, picked) {
+  UNWIND picked AS found
+  RETURN found.link AS l, found.other AS m
+  UNION
+  WITH n, picked WHERE picked IS NULL
+  MATCH (n)-[l]-(m:Entity)
+  WHERE type(l) IN $types
+  RETURN l, m
+}
+WITH at, n, keep, l, m,
      [x IN [e IN l.evidence | split(e, '|')]
         WHERE x[$evidence.audience] IN $audiences AND x[$evidence.source] <= $max_source
           AND x[$evidence.intelligence] <= $max_intelligence
           AND $since <= x[$evidence.observed] <= $until] AS seen
 WHERE size(seen) > 0
-WITH at, n, l, m, seen, [x IN seen | x[$evidence.observed]] AS times
-WITH at, n, l, m, seen,
+WITH at, n, keep, l, m, seen, [x IN seen | x[$evidence.observed]] AS times
+WITH at, n, keep, l, m, seen,
      reduce(last = head(times), t IN times | CASE WHEN t > last THEN t ELSE last END) AS last,
      reduce(first = head(times), t IN times | CASE WHEN t < first THEN t ELSE first END) AS first
 ORDER BY last DESC
-WITH at, n, collect({link: l, other: m, seen: seen, first: first, last: last}) AS found
-WITH at, n, found, CASE WHEN n.id IN $busy THEN $busy_cap ELSE $cap END AS keep
+WITH at, n, keep, collect({link: l, other: m, seen: seen, first: first, last: last}) AS found
 UNWIND found[..keep] AS f
 WITH at, n, f.link AS l, f.other AS m, f.seen AS seen, f.first AS first, f.last AS last,
      size(found) > keep AS capped

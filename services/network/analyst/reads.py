@@ -11,7 +11,7 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction, Query, Record, unit_of_work
 from neo4j.exceptions import ClientError
 
-from schemas.graph import evidence_fields
+from schemas.graph import evidence_fields, latest_link_fields
 from services.network.analyst import queries
 from services.network.analyst.analysis import MAX_PATH_DEPTH, QueryTimedOut
 from services.network.config import DEFAULT_QUERY_TIMEOUT_S
@@ -97,7 +97,9 @@ class Neo4jAnalystGraph:
 
     def expand(self, ids: list[str], **params: Any) -> list[dict[str, Any]]:
         """Visible links of the given entities, busy places capped."""
-        return self._listed(queries.EXPAND_NEIGHBOURS, ids=ids, **params)
+        return self._listed(
+            queries.EXPAND_NEIGHBOURS, ids=ids, latest=latest_link_fields(), **params
+        )
 
     def nodes(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
         """The visible entities among ids."""

@@ -127,7 +127,7 @@ UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
 MERGE (l:Location {id: row.id})
 ON CREATE SET l:Entity, l.kind = 'location', l.name = row.name, l.postcode = row.postcode,
-              l.category = row.category, l.audiences = [],
+              l.category = row.category, l.audiences = [], l.latest_links = [],
               l.local_authority = row.local_authority,
               l.police_force_area = row.police_force_area, l.lat = row.lat, l.lon = row.lon
 SET l.audiences = l.audiences + [a IN r.audiences WHERE NOT a IN l.audiences],
