@@ -15,23 +15,31 @@ the position schemas/graph.py gives it, passed as `$evidence` (`evidence_fields(
 # `all`, else C), so a caller learns a report's handling code but never its audiences.
 # A link's count and first and last seen are those of the entries the caller may see, and a busy
 # place's ten links are the latest by them ($busy: the places the reports the caller may see
-# call a school, care home or station, not what the node's first report called it). An entity
-# at the other end is checked for the caller once the links are cut to those shown: a link the
-# caller may see is stated by a report that names both ends, so its other end is one they may
-# see (checked all the same, never assumed).
+# call a school, care home or station, not what the node's first report called it).
+# A place's latest links (schemas/graph.py LATEST_LINKS_KEPT: for each audience, each link's
+# latest time) rank its links without reading them when they can answer ($from_kept: no grading
+# filter and no `until`, so a link's latest entry the caller may see is its latest kept time):
+# every link of the caller's audiences later than the latest of their cutoffs is kept, so when
+# more than `keep` of those are kept (or no audience of theirs has a cutoff), the first `keep`
+# are the latest. Any other entity's links are read and ranked. Ties go by the other entity's id
+# and the link's type, so both ways choose the same links. Only the links then shown are read
+# (those the kept links chose found by their two ends). An entity at the other end is checked
+# for the caller once the links are cut to those shown: a link the caller may see is stated by
+# a report that names both ends, so its other end is one they may see (checked all the same,
+# never assumed).
 # The network has room for so many entities more ($admit: the room left and one, so the caller
 # can tell the network was cut): links to entities it already holds ($known) are all returned,
 # and links to new ones only for the first $admit of them, latest seen first, so thousands of
-# links a depth-2 network could not show are neither built nor sent. Each entry is split once
-# and its fields read from the parts (five splits an entry took 15% more of the server's time).
-# A retracted report is kept (r.retracted is set) but read by none of these: its evidence has
-# left every link, entities' audiences were recomputed without it, and report reads skip it.
+# links a depth-2 network could not show are neither read, built nor sent. Each entry is split
+# once and its fields read from the parts (five splits an entry took 15% more of the server's
+# time). A retracted report is kept (r.retracted is set) but read by none of these: its evidence
+# has left every link, entities' audiences were recomputed without it, and report reads skip it.
 
 EXPAND_NEIGHBOURS = """
 UNWIND range(0, size($ids) - 1) AS at
 MATCH (n:Entity {id: $ids[at]})
-WITH at, n, CASE WHEN n.id IN $busy THEN $busy_cap ELSE $cap END AS keep
-WITH at, n, keep, $from_kept AND n.latest_links IS NOT NULL AS keeps,
+WITH at, n, CASE WHEN n.id IN $busy THEN $busy_cap ELSE $cap END AS keep,
+     $from_kept AND n.latest_links IS NOT NULL AS keeps,
      CASE WHEN $from_kept THEN coalesce(n.latest_links, []) ELSE [] END AS kept,
      coalesce(n.latest_links_cutoff, []) AS cutoffs
 CALL (kept) {
@@ -39,7 +47,7 @@ CALL (kept) {
           WHERE x[$latest.audience] IN $audiences AND x[$latest.type] IN $types
             AND x[$latest.last] >= $since] AS x
   WITH x[$latest.type] AS type, x[$latest.other] AS other, max(x[$latest.last]) AS last
-  ORDER BY last DESC
+  ORDER BY last DESC, other, type
   RETURN collect({type: type, other: other, last: last}) AS ranked
 }
 WITH at, n, keep, keeps, ranked,
@@ -47,53 +55,66 @@ WITH at, n, keep, keeps, ranked,
             | CASE WHEN split(c, '|')[$latest.audience] IN $audiences
                         AND split(c, '|')[$latest.last] > cut
                    THEN split(c, '|')[$latest.last] ELSE cut END) AS cutoff
-CALL (n, keep, keeps, ranked, cutoff) {
-  UNWIND CASE WHEN keeps THEN [r IN ranked WHERE r.last > cutoff][..keep + 1] ELSE [] END AS pick
-  MATCH (m:Entity {id: pick.other})
-  MATCH (n)-[l]-(m)
-  WHERE type(l) = pick.type
-  WITH collect({link: l, other: m}) AS picked
-  RETURN CASE WHEN keeps
-                   AND (size(picked) > keep OR (cutoff = '' AND size(picked) = size(ranked)))
-              THEN picked END AS picked
-}
-CALL (n, picked) {
-  UNWIND picked AS found
-  RETURN found.link AS l, found.other AS m
+WITH at, n, keep, ranked,
+     keeps AND (cutoff = '' OR size([r IN ranked WHERE r.last > cutoff]) > keep) AS answered
+CALL (at, n, keep, ranked, answered) {
+  WITH n, keep, ranked WHERE answered
+  UNWIND ranked[..keep] AS pick
+  RETURN pick.other AS other_id, pick.type AS type, pick.last AS last, null AS link,
+         size(ranked) > keep AS capped
   UNION
-  WITH n, picked WHERE picked IS NULL
+  WITH n, keep WHERE NOT answered
   MATCH (n)-[l]-(m:Entity)
   WHERE type(l) IN $types
-  RETURN l, m
+  WITH keep, l, m,
+       [x IN [e IN l.evidence | split(e, '|')]
+          WHERE x[$evidence.audience] IN $audiences AND x[$evidence.source] <= $max_source
+            AND x[$evidence.intelligence] <= $max_intelligence
+            AND $since <= x[$evidence.observed] <= $until
+          | x[$evidence.observed]] AS times
+  WHERE size(times) > 0
+  WITH keep, l, m,
+       reduce(last = head(times), t IN times | CASE WHEN t > last THEN t ELSE last END) AS last
+  ORDER BY last DESC, m.id, type(l)
+  WITH keep, collect({link: l, other: m, last: last}) AS found
+  UNWIND found[..keep] AS f
+  WITH f, size(found) > keep AS capped
+  WHERE any(a IN f.other.audiences WHERE a IN $audiences)
+  RETURN f.other.id AS other_id, type(f.link) AS type, f.last AS last, f.link AS link, capped
 }
-WITH at, n, keep, l, m,
+WITH at, n, other_id, type, link, capped, last ORDER BY last DESC, at, other_id, type
+WITH collect({n: n, other_id: other_id, type: type, link: link, capped: capped}) AS found
+WITH found, reduce(new = [], f IN found
+                   | CASE WHEN size(new) >= $admit OR f.other_id IN $known OR f.other_id IN new
+                          THEN new ELSE new + f.other_id END) AS admitted
+UNWIND [f IN found WHERE f.other_id IN $known OR f.other_id IN admitted] AS f
+CALL (f) {
+  WITH f WHERE f.link IS NULL
+  MATCH (m:Entity {id: f.other_id})
+  WITH f, m, f.n AS n
+  MATCH (n)-[l]-(m)
+  WHERE type(l) = f.type
+  RETURN l
+  UNION
+  WITH f WHERE f.link IS NOT NULL
+  RETURN f.link AS l
+}
+WITH f.n AS n, l, f.capped AS capped,
      [x IN [e IN l.evidence | split(e, '|')]
         WHERE x[$evidence.audience] IN $audiences AND x[$evidence.source] <= $max_source
           AND x[$evidence.intelligence] <= $max_intelligence
           AND $since <= x[$evidence.observed] <= $until] AS seen
-WHERE size(seen) > 0
-WITH at, n, keep, l, m, seen, [x IN seen | x[$evidence.observed]] AS times
-WITH at, n, keep, l, m, seen,
-     reduce(last = head(times), t IN times | CASE WHEN t > last THEN t ELSE last END) AS last,
-     reduce(first = head(times), t IN times | CASE WHEN t < first THEN t ELSE first END) AS first
-ORDER BY last DESC
-WITH at, n, keep, collect({link: l, other: m, seen: seen, first: first, last: last}) AS found
-UNWIND found[..keep] AS f
-WITH at, n, f.link AS l, f.other AS m, f.seen AS seen, f.first AS first, f.last AS last,
-     size(found) > keep AS capped
-WHERE any(a IN m.audiences WHERE a IN $audiences)
-WITH at, n, l, m, seen, first, last, capped ORDER BY last DESC, at
-WITH collect({n: n, l: l, m: m, seen: seen, first: first, last: last, capped: capped}) AS found
-WITH found, reduce(new = [], f IN found
-                   | CASE WHEN size(new) >= $admit OR f.m.id IN $known OR f.m.id IN new THEN new
-                          ELSE new + f.m.id END) AS admitted
-UNWIND [f IN found WHERE f.m.id IN $known OR f.m.id IN admitted] AS f
-WITH f.n AS n, f.l AS l, f.m AS m, f.seen AS seen, f.first AS first, f.last AS last,
-     f.capped AS capped, [x IN f.seen | x[$evidence.report_id]] AS ids
+WITH n, l, CASE WHEN startNode(l) = n THEN endNode(l) ELSE startNode(l) END AS m, capped, seen,
+     [x IN seen | x[$evidence.observed]] AS times, [x IN seen | x[$evidence.report_id]] AS ids
+WHERE size(seen) > 0 AND any(a IN m.audiences WHERE a IN $audiences)
 RETURN collect({
   from_id: n.id, other_id: m.id, source: startNode(l).id, target: endNode(l).id,
-  type: type(l), first_seen: toString(datetime(first)),
-  last_seen: toString(datetime(last)), capped: capped,
+  type: type(l),
+  first_seen: toString(datetime(reduce(first = head(times), t IN times
+                                       | CASE WHEN t < first THEN t ELSE first END))),
+  last_seen: toString(datetime(reduce(last = head(times), t IN times
+                                      | CASE WHEN t > last THEN t ELSE last END))),
+  capped: capped,
   details: [x IN coalesce(l.detail_entries, []) WHERE left(x, 36) IN ids | substring(x, 37)],
   evidence: [x IN seen | x[$evidence.source] + x[$evidence.intelligence] + '|'
                          + x[$evidence.report_id] + '|'
