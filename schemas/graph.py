@@ -165,57 +165,62 @@ _PERSON = (
         "aged_reports_age",
     }
 )
-_LOCATION = ENTITY_PROPERTIES | {
-    "postcode",
-    "category",
-    "local_authority",
-    "police_force_area",
-    "lat",
-    "lon",
-    "centroid_lat",
-    "centroid_lon",
-    # Premises status: each with the reports that gave it, so a retraction can take it back.
-    "drugs_house",
-    "drugs_house_reports",
-    "drugs_house_since",
-    "drugs_house_report",
-    "vulnerable_tenant",
-    "vulnerable_tenant_reports",
-    "cuckooing_suspected",
-    "cuckooing_reports",
-    "multiple_callers",
-    "multiple_callers_reports",
-    # The areas reports give the place (their MENTIONS' local_authority and police_force_area),
-    # kept as each report is linked and worked out again when one is retracted: every area
-    # given, the earliest and the latest report giving any, and the latest giving an authority.
-    "areas",
-    "area_first_report",
-    "area_first_at",
-    "area_latest_report",
-    "area_latest_at",
-    "area_latest_la",
-    "area_latest_pfa",
-    "la_latest_report",
-    "la_latest_at",
-    "la_latest",
-    # For each audience of its reports, the earliest report of it to mention the place, to give
-    # a category other than "other", and to give coordinates (`audience|when|report id`): the
-    # analyst names a place as the earliest report the caller may see does, from these.
-    "said_first",
-    "said_first_category",
-    "said_first_located",
-    # The place's latest links for each audience (`latest_links`, LatestLinkField's entries),
-    # and for each audience that had more than LATEST_LINKS_KEPT, the latest time it dropped
-    # (`latest_links_cutoff`, `audience|when`): the analyst shows a busy place's latest links
-    # from these instead of reading its every link. `keeping` is only ever set and removed at
-    # once, to take the place's write lock before its latest links are read.
-    "latest_links",
-    "latest_links_cutoff",
-    "keeping",
-}
-_VEHICLE = ENTITY_PROPERTIES | {"vrm", "vrm_format", "make", "model", "colour"}
-_PHONE = ENTITY_PROPERTIES | {"e164"}
-_HANDLE = ENTITY_PROPERTIES | {"platform", "handle"}
+# What every entity but a person keeps: its latest links for each audience (`latest_links`,
+# LatestLinkField's entries), and for each audience that had more than LATEST_LINKS_KEPT, the
+# latest entry it dropped (`latest_links_cutoff`): the analyst ranks a busy place's (or car's, or
+# phone's) links from these instead of reading its every link. `keeping` is only ever set and
+# removed at once, to take the entity's write lock before its latest links are read.
+_KEEPS_LATEST_LINKS = frozenset({"latest_links", "latest_links_cutoff", "keeping"})
+_LOCATION = (
+    ENTITY_PROPERTIES
+    | {
+        "postcode",
+        "category",
+        "local_authority",
+        "police_force_area",
+        "lat",
+        "lon",
+        "centroid_lat",
+        "centroid_lon",
+        # Premises status: each with the reports that gave it, so a retraction can take it back.
+        "drugs_house",
+        "drugs_house_reports",
+        "drugs_house_since",
+        "drugs_house_report",
+        "vulnerable_tenant",
+        "vulnerable_tenant_reports",
+        "cuckooing_suspected",
+        "cuckooing_reports",
+        "multiple_callers",
+        "multiple_callers_reports",
+        # The areas reports give the place (their MENTIONS' local_authority and police_force_area),
+        # kept as each report is linked and worked out again when one is retracted: every area
+        # given, the earliest and the latest report giving any, and the latest giving an authority.
+        "areas",
+        "area_first_report",
+        "area_first_at",
+        "area_latest_report",
+        "area_latest_at",
+        "area_latest_la",
+        "area_latest_pfa",
+        "la_latest_report",
+        "la_latest_at",
+        "la_latest",
+        # For each audience of its reports, the earliest report of it to mention the place, to give
+        # a category other than "other", and to give coordinates (`audience|when|report id`): the
+        # analyst names a place as the earliest report the caller may see does, from these.
+        "said_first",
+        "said_first_category",
+        "said_first_located",
+    }
+    | _KEEPS_LATEST_LINKS
+)
+_VEHICLE = (
+    ENTITY_PROPERTIES | _KEEPS_LATEST_LINKS | {"vrm", "vrm_format", "make", "model", "colour"}
+)
+_PHONE = ENTITY_PROPERTIES | _KEEPS_LATEST_LINKS | {"e164"}
+_HANDLE = ENTITY_PROPERTIES | _KEEPS_LATEST_LINKS | {"platform", "handle"}
+_GROUP = ENTITY_PROPERTIES | _KEEPS_LATEST_LINKS
 _MENTION = frozenset(
     {
         "part",
@@ -278,14 +283,14 @@ _REPORT = frozenset(
 )
 PROPERTIES: Mapping[str, frozenset[str]] = MappingProxyType(
     {
-        Label.ENTITY: _PERSON | _LOCATION | _VEHICLE | _PHONE | _HANDLE,
+        Label.ENTITY: _PERSON | _LOCATION | _VEHICLE | _PHONE | _HANDLE | _GROUP,
         Label.PERSON: _PERSON,
         Label.LOCATION: _LOCATION,
         Label.PLACEMENT: _LOCATION,
         Label.VEHICLE: _VEHICLE,
         Label.PHONE: _PHONE,
         Label.HANDLE: _HANDLE,
-        Label.GROUP: ENTITY_PROPERTIES,
+        Label.GROUP: _GROUP,
         Label.REPORT: _REPORT,
         Label.MATCH_KEY: frozenset({"key", "locked"}),
         Label.MISSING_EPISODE: frozenset(
@@ -403,12 +408,12 @@ class EvidenceEntry:
     report_id: str
 
 
-# A place keeps, for each audience, its LATEST_LINKS_KEPT links with the latest entries of that
-# audience, one entry a link: `when|audience|link type|the entity at the other end`, `when` that
-# of the link's latest evidence entry of the audience (the fixed-width time evidence entries
-# hold, so entries sort by it as text). Every link of an audience whose latest entry is later
-# than the audience's cutoff is among them; the analyst falls back to reading every link when
-# they cannot answer. Kept by services/network/queries.py KEEP_LATEST_LINKS as reports are
+# Every entity but a person keeps, for each audience, its LATEST_LINKS_KEPT links with the
+# latest entries of that audience, one entry a link: `when|audience|link type|the entity at the
+# other end`, `when` that of the link's latest evidence entry of the audience (the fixed-width
+# time evidence entries hold, so entries sort by it as text). Every link of an audience whose
+# latest entry is later than the audience's cutoff is among them; the analyst reads every link
+# when they cannot answer. Kept by services/network/queries.py KEEP_LATEST_LINKS as reports are
 # linked and retracted and decisions move them (the entries are written there, in this order).
 LATEST_LINKS_KEPT = 128
 

@@ -1,5 +1,6 @@
-"""Which places' latest links (schemas/graph.py LATEST_LINKS_KEPT) a change of links touches,
-and the entities whose links to them changed: the rows of KEEP_LATEST_LINKS."""
+"""Which entities' latest links (schemas/graph.py LATEST_LINKS_KEPT: every entity but a person
+keeps them) a change of links touches, and the entities whose links to them changed: the rows of
+KEEP_LATEST_LINKS."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -7,7 +8,7 @@ from typing import Any
 from schemas.graph import LATEST_LINKS_KEPT, evidence_fields, latest_link_fields
 from schemas.linking import EntityKind
 
-PLACE = f"{EntityKind.LOCATION.value}:"
+PERSON = f"{EntityKind.PERSON.value}:"
 
 
 def keep_params() -> dict[str, Any]:
@@ -19,25 +20,28 @@ def keep_params() -> dict[str, Any]:
     }
 
 
-def is_place(entity_id: str) -> bool:
-    """Whether the entity is a place (ids name their kind: `location:...`)."""
-    return entity_id.startswith(PLACE)
+def keeps_latest_links(entity_id: str) -> bool:
+    """Whether the entity keeps its latest links: any but a person (ids name their kind)."""
+    return not entity_id.startswith(PERSON)
 
 
-def linked_places(links: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """For links (rows with `source` and `target`), each place at either end with the entities at
-    the other ends: `{id, others}`, one row a place in id order (so workers lock them in one
-    order)."""
+def linked_keepers(links: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For links (rows with `source` and `target`), each entity at either end that keeps its
+    latest links, with the entities at the other ends: `{id, others}`, one row an entity in id
+    order (so workers lock them in one order)."""
     others: dict[str, set[str]] = {}
     for link in links:
-        for place, other in ((link["source"], link["target"]), (link["target"], link["source"])):
-            if is_place(place):
-                others.setdefault(place, set()).add(other)
-    return [{"id": place, "others": sorted(others[place])} for place in sorted(others)]
+        for keeper, other in ((link["source"], link["target"]), (link["target"], link["source"])):
+            if keeps_latest_links(keeper):
+                others.setdefault(keeper, set()).add(other)
+    return [{"id": keeper, "others": sorted(others[keeper])} for keeper in sorted(others)]
 
 
-def mentioned_places(mentioned: list[str]) -> list[dict[str, Any]]:
-    """For a retracted report's entities, each place among them with all of them."""
+def mentioned_keepers(mentioned: list[str]) -> list[dict[str, Any]]:
+    """For a retracted report's entities, each one that keeps its latest links, with all of
+    them."""
     return [
-        {"id": place, "others": sorted(mentioned)} for place in sorted(mentioned) if is_place(place)
+        {"id": keeper, "others": sorted(mentioned)}
+        for keeper in sorted(mentioned)
+        if keeps_latest_links(keeper)
     ]

@@ -305,26 +305,28 @@ SET p.young_reports = [x IN young | x.id], p.young_reports_at = [x IN young | x.
     p.aged_reports_age = [x IN aged | x.age]
 """
 
-# Each place's latest links (schemas/graph.py LATEST_LINKS_KEPT), kept up to date with its links
-# to some entities: for the rows `{id: place, others: [entity ids]}` (a batch's links, by the
-# linking worker; a retraction's place and what its report mentions), or, for the decision
-# $decision_id, for the places the reports its plan moved mention and the two people. What the
-# place keeps of its links to those entities is worked out again from those links (each link's
-# latest evidence entry of each audience) and merged with the rest; an entry no later than its
-# audience's cutoff is not added. Each audience keeps its $keep latest links, and the latest it
-# drops becomes its cutoff (that entry), so every link of it later than the cutoff is kept.
-# Places are taken in id order and locked (written) before what they keep is read, so two
-# workers queue and the second reads what the first wrote. A place linked before places kept
+# The latest links of each entity but a person (schemas/graph.py LATEST_LINKS_KEPT), kept up to
+# date with its links to some entities: for the rows `{id, others: [entity ids]}` (a batch's
+# links, by the linking worker; a retraction's entities and what its report mentions), or, for
+# the decision $decision_id, for the entities but people the reports its plan moved mention and
+# the two people. What the entity keeps of its links to those entities is worked out again from
+# those links (each link's latest evidence entry of each audience) and merged with the rest; an
+# entry no later than its audience's cutoff is not added. Each audience keeps its $keep latest
+# links, and the latest it drops becomes its cutoff (that entry), so every link of it later than
+# the cutoff is kept.
+# Entities are taken in id order and locked (written) before what they keep is read, so two
+# workers queue and the second reads what the first wrote. One linked before entities kept
 # them (latest_links is null) is left to the schema migration.
 KEEP_LATEST_LINKS = """
 OPTIONAL MATCH (d:ResolutionDecision {id: $decision_id})
 WITH d
 UNWIND CASE WHEN d IS NULL THEN $rows
-            ELSE [(r:Report)-[:MENTIONS]->(x:Location) WHERE r.id IN d.moved_reports
+            ELSE [(r:Report)-[:MENTIONS]->(x:Entity)
+                  WHERE r.id IN d.moved_reports AND NOT x:Person
                   | {id: x.id, others: [d.moved_from, d.moved_to]}]
        END AS row
 WITH DISTINCT row ORDER BY row.id
-MATCH (n:Location {id: row.id})
+MATCH (n:Entity {id: row.id})
 WHERE n.latest_links IS NOT NULL
 SET n.keeping = true
 REMOVE n.keeping

@@ -19,5 +19,5 @@ def kept_latest_links(driver: Driver, place_id: str) -> Kept:
 def worked_out_latest_links(driver: Driver, place_id: str, *, database: str) -> Kept:
     """What the schema migration works out for the place from its links, left in its place."""
     driver.execute_query(queries.FORGET_LATEST_LINKS, place_id=place_id)
-    run_migration(driver, "015_place_latest_links.cypher", database=database)
+    run_migration(driver, "015_latest_links.cypher", database=database)
     return kept_latest_links(driver, place_id)

@@ -12,7 +12,7 @@ from schemas.graph import LinkType, evidence_fields
 from schemas.linking import EntityKind
 from schemas.reports import ReportSubmitted
 from services.network.decision_writes import decision_writes, first_write
-from services.network.latest_links import keep_params, linked_places, mentioned_places
+from services.network.latest_links import keep_params, linked_keepers, mentioned_keepers
 from services.network.linking import queries
 from services.network.linking.ports import ReportGraph
 from services.network.linking.reports import (
@@ -114,9 +114,9 @@ async def withdraw_report_tx(tx: AsyncManagedTransaction, retraction: dict[str, 
         await (await tx.run(queries.REFRESH_AUDIENCES, ids=mentioned)).consume()
         await (await tx.run(queries.REFRESH_PLACES, ids=mentioned)).consume()
         await (await tx.run(REFRESH_PERSON_TRAITS, ids=mentioned, decision_id=None)).consume()
-        places = mentioned_places(mentioned)
-        if places:
-            keep = {**keep_params(), "rows": places, "decision_id": None}
+        keepers = mentioned_keepers(mentioned)
+        if keepers:
+            keep = {**keep_params(), "rows": keepers, "decision_id": None}
             await (await tx.run(KEEP_LATEST_LINKS, keep)).consume()
     return mentioned
 
@@ -151,8 +151,8 @@ def report_writes(graphs: list[ReportGraph]) -> list[tuple[str, dict[str, Any]]]
             links[kind] += [{**pair, "report_id": g.report["id"]} for pair in pairs]
     for kind, rows in sorted(links.items()):
         add(LINK_WRITES[LinkType(kind)], rows)  # only our own relationship types
-    places = linked_places(row for rows in links.values() for row in rows)
-    add(KEEP_LATEST_LINKS, places, **keep_params(), decision_id=None)
+    keepers = linked_keepers(row for rows in links.values() for row in rows)
+    add(KEEP_LATEST_LINKS, keepers, **keep_params(), decision_id=None)
     add(queries.MERGE_POSSIBLE_SAME_AS, [row for g in graphs for row in g.possible])
     add(queries.MERGE_MISSING_STARTED, rows_of("missing_started"))
     add(queries.MERGE_DEPARTURES, rows_of("departures"))

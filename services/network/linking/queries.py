@@ -191,7 +191,7 @@ UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
 MERGE (v:Vehicle {id: row.id})
 ON CREATE SET v:Entity, v.kind = 'vehicle', v.name = row.name, v.vrm = row.vrm,
-              v.vrm_format = row.vrm_format, v.audiences = []
+              v.vrm_format = row.vrm_format, v.audiences = [], v.latest_links = []
 SET v.audiences = v.audiences + [a IN r.audiences WHERE NOT a IN v.audiences],
     v.make = coalesce(v.make, row.make), v.model = coalesce(v.model, row.model),
     v.colour = coalesce(v.colour, row.colour)
@@ -203,7 +203,8 @@ MERGE_PHONES = """
 UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
 MERGE (p:Phone {id: row.id})
-ON CREATE SET p:Entity, p.kind = 'phone', p.name = row.name, p.e164 = row.e164, p.audiences = []
+ON CREATE SET p:Entity, p.kind = 'phone', p.name = row.name, p.e164 = row.e164, p.audiences = [],
+              p.latest_links = []
 SET p.audiences = p.audiences + [a IN r.audiences WHERE NOT a IN p.audiences]
 MERGE (r)-[m:MENTIONS {part: row.part}]->(p)
 ON CREATE SET m.name = row.name
@@ -214,7 +215,7 @@ UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
 MERGE (h:Handle {id: row.id})
 ON CREATE SET h:Entity, h.kind = 'handle', h.name = row.name, h.platform = row.platform,
-              h.handle = row.handle, h.audiences = []
+              h.handle = row.handle, h.audiences = [], h.latest_links = []
 SET h.audiences = h.audiences + [a IN r.audiences WHERE NOT a IN h.audiences]
 MERGE (r)-[m:MENTIONS {part: row.part}]->(h)
 ON CREATE SET m.name = row.name
@@ -224,7 +225,8 @@ MERGE_GROUPS = """
 UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
 MERGE (g:Group {id: row.id})
-ON CREATE SET g:Entity, g.kind = 'group', g.name = row.name, g.audiences = []
+ON CREATE SET g:Entity, g.kind = 'group', g.name = row.name, g.audiences = [],
+              g.latest_links = []
 SET g.audiences = g.audiences + [a IN r.audiences WHERE NOT a IN g.audiences]
 MERGE (r)-[m:MENTIONS {part: row.part}]->(g)
 ON CREATE SET m.name = row.name

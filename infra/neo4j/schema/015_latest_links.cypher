@@ -1,12 +1,13 @@
-// Each place keeps, for each audience, its latest links (issue 17; schemas/graph.py
+// Every entity but a person keeps, for each audience, its latest links (issue 17; schemas/graph.py
 // LATEST_LINKS_KEPT, given as $keep): one entry a link, `when|audience|link type|other entity`,
 // with the time of the link's latest evidence entry of that audience, and for each audience that
-// had more, the latest entry it dropped (its cutoff). The analyst shows a busy place's latest
-// links from these instead of reading its every link. Linking keeps them up to date from now on
-// (services/network/queries.py KEEP_LATEST_LINKS); places linked before are worked out here from
-// their links, 500 to a transaction. Safe to re-run: only places without `latest_links` are read.
-MATCH (n:Location)
-WHERE n.latest_links IS NULL
+// had more, the latest entry it dropped (its cutoff). The analyst ranks a busy place's links
+// from these instead of reading its every link. Linking keeps them up to date from now on
+// (services/network/queries.py KEEP_LATEST_LINKS); entities linked before are worked out here
+// from their links, 500 to a transaction. Safe to re-run: only entities without `latest_links`
+// are read.
+MATCH (n:Entity)
+WHERE NOT n:Person AND n.latest_links IS NULL
 CALL (n) {
   CALL (n) {
     MATCH (n)-[l]-(m:Entity)
