@@ -215,12 +215,13 @@ _LOCATION = (
     }
     | _KEEPS_LATEST_LINKS
 )
-_VEHICLE = (
-    ENTITY_PROPERTIES | _KEEPS_LATEST_LINKS | {"vrm", "vrm_format", "make", "model", "colour"}
-)
-_PHONE = ENTITY_PROPERTIES | _KEEPS_LATEST_LINKS | {"e164"}
-_HANDLE = ENTITY_PROPERTIES | _KEEPS_LATEST_LINKS | {"platform", "handle"}
-_GROUP = ENTITY_PROPERTIES | _KEEPS_LATEST_LINKS
+# A car's, a phone's, a handle's or a group's earliest report of each audience (`said_first`,
+# as a place keeps it): the analyst names it from these.
+_OTHER_ENTITY = ENTITY_PROPERTIES | _KEEPS_LATEST_LINKS | {"said_first"}
+_VEHICLE = _OTHER_ENTITY | {"vrm", "vrm_format", "make", "model", "colour"}
+_PHONE = _OTHER_ENTITY | {"e164"}
+_HANDLE = _OTHER_ENTITY | {"platform", "handle"}
+_GROUP = _OTHER_ENTITY
 _MENTION = frozenset(
     {
         "part",

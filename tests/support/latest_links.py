@@ -5,7 +5,7 @@ from collections import Counter
 from neo4j import Driver
 
 from tests.support import queries
-from tests.support.migrations import run_migration
+from tests.support.migrations import LATEST_LINKS_MIGRATION, run_migration
 
 Kept = tuple[Counter[str], list[str]]
 
@@ -19,5 +19,5 @@ def kept_latest_links(driver: Driver, place_id: str) -> Kept:
 def worked_out_latest_links(driver: Driver, place_id: str, *, database: str) -> Kept:
     """What the schema migration works out for the place from its links, left in its place."""
     driver.execute_query(queries.FORGET_LATEST_LINKS, place_id=place_id)
-    run_migration(driver, "015_latest_links.cypher", database=database)
+    run_migration(driver, LATEST_LINKS_MIGRATION, database=database)
     return kept_latest_links(driver, place_id)

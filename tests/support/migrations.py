@@ -5,6 +5,8 @@ from neo4j import Driver
 
 from tessera_cli.graph_setup import MIGRATION_PARAMS, MIGRATIONS, _statements
 
+LATEST_LINKS_MIGRATION = "015_latest_links.cypher"
+
 
 def run_migration(driver: Driver, name: str, *, database: str) -> None:
     """Run the statements of `infra/neo4j/schema/<name>` again (they are safe to re-run)."""

@@ -267,11 +267,12 @@ WITH k WHERE NOT (k)<-[:HAS_KEY]-()
 DELETE k
 """
 
-# The places and people the reports mention: those that stay have their areas and traits
-# worked out again once the reports are gone (REFRESH_PLACES, REFRESH_PERSON_TRAITS).
+# The entities the reports mention: those that stay have their areas, traits and latest links
+# worked out again once the reports are gone (REFRESH_PLACES, REFRESH_PERSON_TRAITS, and the
+# schema migration of latest links).
 ENTITIES_MENTIONED_BY = """
 UNWIND $report_ids AS report_id
-MATCH (:Report {id: report_id})-[:MENTIONS]->(x:Location|Person)
+MATCH (:Report {id: report_id})-[:MENTIONS]->(x:Entity)
 RETURN collect(DISTINCT x.id) AS ids
 """
 
@@ -359,8 +360,30 @@ MATCH (l:Location {id: $place_id})
 REMOVE l.latest_links, l.latest_links_cutoff
 """
 
+# Entities whose links were deleted with the reports and entities of a run, as if linked before
+# entities kept their latest links, so the schema migration works them out again from the links
+# that stay (an entry naming a deleted entity would hold the place of a link that is there).
+FORGET_LATEST_LINKS_OF = """
+UNWIND $ids AS id
+MATCH (x:Entity {id: id})
+WHERE NOT x:Person
+REMOVE x.latest_links, x.latest_links_cutoff
+"""
+
 # A place's latest links with one left out (to tell whether a read used them).
 LEAVE_OUT_LATEST_LINK = """
 MATCH (l:Location {id: $place_id})
 SET l.latest_links = [e IN l.latest_links WHERE e <> $entry]
+"""
+
+# What any entity but a person keeps of its earliest reports (`said_first`), and the same left
+# out, as if linked before it kept them (for the schema migration).
+ENTITY_FIRST_SAID = """
+MATCH (x:Entity {id: $entity_id})
+RETURN x.said_first AS said_first
+"""
+
+FORGET_ENTITY_FIRST_SAID = """
+MATCH (x:Entity {id: $entity_id})
+REMOVE x.said_first
 """

@@ -125,12 +125,12 @@ RETURN collect({
 # what its report said), never the node's own, which any report may have filled in: its name as
 # the earliest of them (by observed_at, then id) names it, its category and coordinates as the
 # earliest that gives one. A place (which a county's reports may mention by the thousand) keeps,
-# per audience, the earliest report of each kind (linking/queries.py MERGE_LOCATIONS): the
-# earliest the caller may see is the earliest of those their audiences hold, read with its
-# mention. Any other entity's reports are read; a person's for its name and role alone (it has
-# no category or coordinates: not reading them for each report saves a tenth). This and
-# EXPAND_NEIGHBOURS return their rows in
-# one record (`rows`): the driver's cost is per record.
+# per audience, the earliest report of each kind (linking/queries.py MERGE_LOCATIONS), and a
+# car, a phone, a handle or a group the earliest report (KEEP_FIRST_SAID; they have no category
+# or coordinates): the earliest the caller may see is the earliest of those their audiences
+# hold, read with its mention. A person's reports are read, for its name and role alone. This
+# and EXPAND_NEIGHBOURS return their rows in one record (`rows`): the driver's cost is per
+# record.
 VISIBLE_NODES = """
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
@@ -145,18 +145,7 @@ CALL (n) {
          head([x IN said WHERE x.role IS NOT NULL AND x.role <> 'unknown' | x.role]) AS role,
          null AS coordinates
   UNION
-  WITH n WHERE NOT n:Location AND NOT n:Person
-  OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(n)
-  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
-  WITH n, m ORDER BY r.observed_at, r.id
-  WITH n, collect(m) AS said
-  RETURN said[0].name AS label,
-         coalesce(head([x IN said WHERE x.category <> 'other' | x.category]),
-                  head([x IN said WHERE x.category IS NOT NULL | x.category])) AS category,
-         head([x IN said WHERE x.role IS NOT NULL AND x.role <> 'unknown' | x.role]) AS role,
-         head([x IN said WHERE x.lat IS NOT NULL | [x.lat, x.lon]]) AS coordinates
-  UNION
-  WITH n WHERE n:Location
+  WITH n WHERE NOT n:Person
   WITH n, [kept IN [n.said_first, n.said_first_category, n.said_first_located]
            | reduce(first = null, e IN coalesce(kept, [])
                | CASE WHEN substring(e, 59) IN $audiences AND (first IS NULL OR left(e, 58) < first)

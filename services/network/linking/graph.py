@@ -48,6 +48,9 @@ LINK_WRITES: dict[LinkType, str] = {
     LinkType.ATTENDS: queries.MERGE_ATTENDS_LINKS,
 }
 
+# The entities but people and places, whose earliest report of each audience is kept apart
+# (KEEP_FIRST_SAID; a place's is kept by MERGE_LOCATIONS).
+FIRST_SAID = ("vehicles", "phones", "handles", "groups")
 ENTITY_WRITES = (
     ("persons", queries.MERGE_PERSONS),
     ("locations", queries.MERGE_LOCATIONS),
@@ -113,6 +116,7 @@ async def withdraw_report_tx(tx: AsyncManagedTransaction, retraction: dict[str, 
     if mentioned:
         await (await tx.run(queries.REFRESH_AUDIENCES, ids=mentioned)).consume()
         await (await tx.run(queries.REFRESH_PLACES, ids=mentioned)).consume()
+        await (await tx.run(queries.REFRESH_FIRST_SAID, ids=mentioned)).consume()
         await (await tx.run(REFRESH_PERSON_TRAITS, ids=mentioned, decision_id=None)).consume()
         keepers = mentioned_keepers(mentioned)
         if keepers:
@@ -143,6 +147,7 @@ def report_writes(graphs: list[ReportGraph]) -> list[tuple[str, dict[str, Any]]]
 
     for field, query in ENTITY_WRITES:
         add(query, rows_of(field))
+    add(queries.KEEP_FIRST_SAID, [row for field in FIRST_SAID for row in rows_of(field)])
     # A place with a postcode the loaded centroids know is located (`tessera geo load`).
     add(queries.LOCATE_PLACES_BY_POSTCODE, rows_of("locations"))
     links: dict[str, list[dict[str, Any]]] = defaultdict(list)

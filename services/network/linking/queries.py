@@ -175,6 +175,23 @@ FOREACH (_ IN CASE WHEN m.local_authority IS NOT NULL
       l.la_latest = m.local_authority)
 """
 
+# Any entity but a person or a place (a car, a phone, a handle, a group) keeps, for each audience
+# of its reports, the earliest report of that audience to mention it (`said_first`, as
+# MERGE_LOCATIONS keeps a place's), so the analyst names it as that report does without reading
+# its every report. For a batch's rows of them, after their mentions are written (a new mention
+# locked the entity, so two workers' batches queue); a retraction: REFRESH_FIRST_SAID.
+KEEP_FIRST_SAID = """
+UNWIND $rows AS row
+MATCH (r:Report {id: row.report_id})
+MATCH (x:Entity {id: row.id})
+WITH r, x,
+     right('000000000000' + toString(r.observed_at.epochSeconds), 12)
+       + right('000000000' + toString(r.observed_at.nanosecond), 9) + '|' + r.id AS said
+SET x.said_first = reduce(acc = coalesce(x.said_first, []), a IN r.audiences
+      | CASE WHEN any(e IN acc WHERE substring(e, 59) = a AND left(e, 58) <= said)
+             THEN acc ELSE [e IN acc WHERE substring(e, 59) <> a] + (said + '|' + a) END)
+"""
+
 # A place with a postcode is located at the postcode's centroid (`tessera geo load`), once: for
 # the linking step, with the rows MERGE_LOCATIONS wrote (issue 18). Reference data, so the centroid
 # is kept apart from what reports say (their coordinates stay on their MENTIONS).
@@ -969,6 +986,28 @@ SET l.areas = areas,
     l.area_latest_la = latest.la, l.area_latest_pfa = latest.pfa,
     l.la_latest_report = la_latest.report.id, l.la_latest_at = la_latest.report.observed_at,
     l.la_latest = la_latest.la
+"""
+
+# What KEEP_FIRST_SAID keeps, worked out again from the reports that mention each entity and are
+# not retracted: for the entities a retraction touched (a place's is REFRESH_PLACES's). The
+# entity is locked (written) before its reports are read.
+REFRESH_FIRST_SAID = """
+UNWIND $ids AS id
+MATCH (x:Entity {id: id})
+WHERE NOT x:Person AND NOT x:Location
+SET x.said_first = []
+WITH x
+CALL (x) {
+  OPTIONAL MATCH (a:Report)-[:MENTIONS]->(x)
+  WHERE NOT coalesce(a.retracted, false)
+  WITH coalesce(a.audiences, []) AS audiences,
+       right('000000000000' + toString(a.observed_at.epochSeconds), 12)
+         + right('000000000' + toString(a.observed_at.nanosecond), 9) + '|' + a.id AS said
+  UNWIND audiences AS audience
+  WITH audience, min(said) AS first
+  RETURN collect(first + '|' + audience) AS said_first
+}
+SET x.said_first = said_first
 """
 
 # Who may see each entity: the audiences of the reports that mention it and are not retracted
