@@ -18,6 +18,6 @@ def kept_latest_links(driver: Driver, place_id: str) -> Kept:
 
 def worked_out_latest_links(driver: Driver, place_id: str, *, database: str) -> Kept:
     """What the schema migration works out for the place from its links, left in its place."""
-    driver.execute_query(queries.FORGET_LATEST_LINKS, place_id=place_id)
+    driver.execute_query(queries.FORGET_LATEST_LINKS_OF, ids=[place_id])
     run_migration(driver, LATEST_LINKS_MIGRATION, database=database)
     return kept_latest_links(driver, place_id)

@@ -354,15 +354,10 @@ MATCH (l:Location {id: $place_id})
 RETURN l.latest_links AS links, l.latest_links_cutoff AS cutoffs
 """
 
-# A place as if linked before places kept their latest links (for the schema migration).
-FORGET_LATEST_LINKS = """
-MATCH (l:Location {id: $place_id})
-REMOVE l.latest_links, l.latest_links_cutoff
-"""
-
-# Entities whose links were deleted with the reports and entities of a run, as if linked before
-# entities kept their latest links, so the schema migration works them out again from the links
-# that stay (an entry naming a deleted entity would hold the place of a link that is there).
+# Entities as if linked before entities kept their latest links, so the schema migration works
+# them out again from their links: to compare with what linking kept, and for those whose links
+# were deleted with the reports and entities of a run (an entry naming a deleted entity would
+# hold the place of a link that is there).
 FORGET_LATEST_LINKS_OF = """
 UNWIND $ids AS id
 MATCH (x:Entity {id: id})
