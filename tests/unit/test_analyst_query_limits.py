@@ -12,6 +12,7 @@ from neo4j import Driver
 from neo4j.exceptions import ClientError, Neo4jError
 
 from schemas.graph import LinkType, Relationship
+from services.network.analyst import queries
 from services.network.analyst.analysis import MAX_PATH_DEPTH, QueryTimedOut
 from services.network.analyst.main import create_app
 from services.network.analyst.reads import SHORTEST_PATHS, Neo4jAnalystGraph
@@ -91,6 +92,18 @@ def test_the_path_search_follows_every_link_type_and_nothing_else(depth: int) ->
     assert sorted(re.findall(r"\w+", types)) == sorted([*LinkType, Relationship.SAME_AS])
 
 
+@pytest.mark.parametrize("statement", [queries.PATH_STEP, queries.PATH_HUB_LINKS])
+def test_each_level_of_our_own_path_search_follows_every_link_type_and_nothing_else(
+    statement: str,
+) -> None:
+    """The search's levels (and its count of a hub's links) follow the links the exhaustive
+    search does, each pattern naming every LinkType and SAME_AS."""
+    patterns = re.findall(r"-\[l?:([\w|\s]+)\]-", statement)
+    assert len(patterns) == 2
+    for types in patterns:
+        assert sorted(re.findall(r"\w+", types)) == sorted([*LinkType, Relationship.SAME_AS])
+
+
 def test_the_path_search_runs_the_statement_bounded_by_its_max_depth() -> None:
     driver = FakeDriver()
     _graph(driver).path(max_depth=2, source="person:a", target="person:b", audiences=AUDIENCES)
@@ -107,6 +120,11 @@ def test_every_read_and_write_of_the_analyst_api_carries_the_timeout() -> None:
     graph.nodes(["person:a"], audiences=AUDIENCES)
     graph.person_detail("person:a", audiences=AUDIENCES)
     graph.path(max_depth=4, source="person:a", target="person:b", audiences=AUDIENCES)
+    graph.path_step([], audiences=AUDIENCES, ends=["person:a"], hub_links=10, from_ends=True)
+    graph.hub_links(["4:x:1"], ["4:x:2"], audiences=AUDIENCES)
+    graph.path_links(
+        [{"source": "4:x:1", "target": "4:x:2", "type": "SEEN_AT"}], audiences=AUDIENCES
+    )
     graph.search_keys(["k"], audiences=AUDIENCES, limit=10)
     graph.search_identifier("phone:+447700900001", audiences=AUDIENCES, limit=10)
     graph.person_facts(["person:a"], audiences=AUDIENCES)
@@ -118,7 +136,7 @@ def test_every_read_and_write_of_the_analyst_api_carries_the_timeout() -> None:
     graph.split_check(person_id="person:a", report_ids=[], audiences=AUDIENCES)
     graph.apply_decision({"decision": "same"})
     graph.audit_entries(user=None, subject_id=None, **page)
-    assert len(driver.sent) == 16  # the timeline counts, then reads a page
+    assert len(driver.sent) == 19  # the timeline counts, then reads a page
     assert {timeout for _, timeout in driver.sent} == {TIMEOUT_S}
 
 

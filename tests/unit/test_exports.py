@@ -11,13 +11,14 @@ import pytest
 from common.auth import Principal, Role
 from services.network.analyst.analysis import Network, NetworkFilter, explore_network
 from services.network.analyst.exports import to_graphml, to_i2_csv
+from tests.support.fakes.no_paths import NoPaths
 
 ANALYST = Principal(user="a.analyst", agency="Synthetic Police", role=Role.ANALYST)
 AVA, PARK = "person:ava", "location:park"
 GRAPHML = {"g": "http://graphml.graphdrawing.org/xmlns"}
 
 
-class FakeGraph:
+class FakeGraph(NoPaths):
     """One link between two entities, its evidence as EXPAND_NEIGHBOURS projects it."""
 
     def __init__(self, *, labels: dict[str, str], evidence: list[str]) -> None:
@@ -49,10 +50,6 @@ class FakeGraph:
             for i in ids
             if i in self._labels
         ]
-
-    def path(self, **params: Any) -> dict[str, Any] | None:
-        """Not used by exports."""
-        return None
 
     def search_keys(self, keys: list[str], *, audiences: list[str], limit: int) -> list[str]:
         """Not used by exports."""

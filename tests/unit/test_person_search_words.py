@@ -6,11 +6,12 @@ from typing import Any
 
 from common.auth import Principal, Role
 from services.network.analyst.analysis import name_words_query, search_persons, word_match
+from tests.support.fakes.no_paths import NoPaths
 
 ANALYST = Principal(user="a.analyst", agency="Synthetic Analysts", role=Role.ANALYST)
 
 
-class FakeGraph:
+class FakeGraph(NoPaths):
     """People and what visible reports call them; search_words answers as the index would."""
 
     def __init__(self, people: dict[str, dict[str, Any]]) -> None:
@@ -54,10 +55,6 @@ class FakeGraph:
     def nodes(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
         """Not used here."""
         return []
-
-    def path(self, *, max_depth: int, **params: Any) -> dict[str, Any] | None:
-        """Not used here."""
-        return None
 
 
 PEOPLE: dict[str, dict[str, Any]] = {

@@ -20,6 +20,7 @@ from schemas.identifiers.handles import Platform, normalise_handle
 from schemas.identifiers.names import name_tokens, normalise_name
 from schemas.identifiers.phone import to_e164
 from schemas.identifiers.vrm import parse_vrm
+from services.network.analyst.paths import find_path
 from services.network.analyst.ports import AnalystGraph
 from services.network.matching import (
     PersonFacts,
@@ -234,7 +235,9 @@ def shortest_path(
     found: dict[str, Any] | None = (
         {"node_ids": [source], "links": []}  # Neo4j refuses a shortest path to its own start
         if source == target
-        else graph.path(source=source, target=target, max_depth=max_depth, audiences=audiences)
+        else find_path(
+            source=source, target=target, max_depth=max_depth, audiences=audiences, graph=graph
+        )
     )
     if found is None:
         return None

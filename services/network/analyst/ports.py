@@ -4,6 +4,8 @@ audiences)."""
 
 from typing import Any, Protocol
 
+from services.network.analyst.paths import PathGraph
+
 
 class PublishFailed(Exception):
     """Kafka did not acknowledge the message; nothing may be recorded as done."""
@@ -69,7 +71,7 @@ class CandidatesGraph(MatchFactsGraph, Protocol):
         ...
 
 
-class AnalystGraph(Protocol):
+class AnalystGraph(PathGraph, Protocol):
     """The reads the analyst use cases need; every call is filtered by audiences, and raises
     QueryTimedOut when the graph stops it for running too long."""
 
@@ -79,10 +81,6 @@ class AnalystGraph(Protocol):
 
     def nodes(self, ids: list[str], *, audiences: list[str]) -> list[dict[str, Any]]:
         """The visible entities among ids, labelled as a visible report named them."""
-        ...
-
-    def path(self, *, max_depth: int, **params: Any) -> dict[str, Any] | None:
-        """The shortest visible path within max_depth links (1 to MAX_PATH_DEPTH), or None."""
         ...
 
     def search_keys(self, keys: list[str], *, audiences: list[str], limit: int) -> list[str]:

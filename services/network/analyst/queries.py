@@ -169,14 +169,115 @@ RETURN collect({
 }) AS rows
 """
 
-# The shortest visible path within N links, one statement per N from 1 to 6: a variable-length
-# bound cannot be a parameter, and the search must stop at max_depth, not look further and drop
-# what it found. They differ only in the bound; reads.py picks one by max_depth. No predicate on
-# the whole path (length(p)): it would make Neo4j fall back to an exhaustive search when no path
-# qualifies (seconds on a big graph). The search follows the links alone (every LinkType and
-# SAME_AS: test_analyst_statements checks the list), not the reports' MENTIONS and the other
-# relationships, which carry no evidence and could not be on a visible path: at a busy place the
-# thousands of MENTIONS were a fifth of the search.
+# The shortest visible path is searched for by paths.py, one level of links at a time from both
+# ends, through these statements. They follow the links alone (every LinkType and SAME_AS:
+# test_analyst_statements checks each list), not the reports' MENTIONS and the other
+# relationships, which carry no evidence and could not be on a visible path. A link is visible
+# when one of its evidence entries names one of the caller's $audiences, an entity when its
+# audiences do. The search names entities by their element ids (keys), which Neo4j gives without
+# reading a property: reading each reached entity's id was two thirds of a level's time.
+
+# One level: for each visible entity of $keys (or of the ids $ends, when $from_ends), its key and
+# id, whether it is a hub (more than $hub_links links, counted from the store's degrees without
+# reading them, and not one of the path's $ends), and, if not, its visible links to visible
+# entities as `[other key, outgoing, type]` (only to those $toward holds, unless it is null: a
+# level of which only the meetings with the other end's search are read).
+PATH_STEP = """
+CALL () {
+  UNWIND $keys AS key
+  MATCH (n:Entity)
+  WHERE elementId(n) = key
+  RETURN n
+  UNION
+  UNWIND CASE WHEN $from_ends THEN $ends ELSE [] END AS end
+  MATCH (n:Entity {id: end})
+  RETURN n
+}
+WITH n
+WHERE any(a IN n.audiences WHERE a IN $audiences)
+WITH n, NOT n.id IN $ends AND COUNT {
+  (n)-[:SEEN_AT|APPROACHED|ASSOCIATES_WITH|FOUND_WITH|IN_VEHICLE|VEHICLE_SEEN_AT
+            |USES_PHONE|CONTACTED_BY|HAS_HANDLE|LINKED_ONLINE|PLACED_AT|FREQUENTS|TENANT_OF
+            |MEMBER_OF|GROUP_ACTIVE_AT|PHONE_SEIZED_AT|NO_CONTACT_WITH|EXCLUDED_FROM|ATTENDS
+            |SAME_AS]-()
+} > $hub_links AS hub
+CALL (n, hub) {
+  WITH n WHERE NOT hub
+  MATCH (n)-[l:SEEN_AT|APPROACHED|ASSOCIATES_WITH|FOUND_WITH|IN_VEHICLE|VEHICLE_SEEN_AT
+            |USES_PHONE|CONTACTED_BY|HAS_HANDLE|LINKED_ONLINE|PLACED_AT|FREQUENTS|TENANT_OF
+            |MEMBER_OF|GROUP_ACTIVE_AT|PHONE_SEIZED_AT|NO_CONTACT_WITH|EXCLUDED_FROM|ATTENDS
+            |SAME_AS]-(m:Entity)
+  WHERE ($toward IS NULL OR elementId(m) IN $toward)
+    AND any(a IN m.audiences WHERE a IN $audiences)
+    AND any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences)
+  RETURN collect([elementId(m), startNode(l) = n, type(l)]) AS links
+}
+RETURN collect({key: elementId(n), id: n.id, hub: hub, links: links}) AS rows
+"""
+
+# The visible links between an entity of $near and another of $far, by keys (hubs both: each
+# end's links are counted by direction and type, so Neo4j checks from the end with fewer, a place
+# having no outgoing links at all).
+PATH_HUB_LINKS = """
+UNWIND $near AS near_key
+MATCH (h:Entity)
+WHERE elementId(h) = near_key
+UNWIND $far AS far_key
+MATCH (k:Entity)
+WHERE elementId(k) = far_key AND h <> k
+CALL (h, k) {
+  MATCH (h)-[l:SEEN_AT|APPROACHED|ASSOCIATES_WITH|FOUND_WITH|IN_VEHICLE|VEHICLE_SEEN_AT
+            |USES_PHONE|CONTACTED_BY|HAS_HANDLE|LINKED_ONLINE|PLACED_AT|FREQUENTS|TENANT_OF
+            |MEMBER_OF|GROUP_ACTIVE_AT|PHONE_SEIZED_AT|NO_CONTACT_WITH|EXCLUDED_FROM|ATTENDS
+            |SAME_AS]->(k)
+  RETURN l
+  UNION
+  MATCH (h)<-[l:SEEN_AT|APPROACHED|ASSOCIATES_WITH|FOUND_WITH|IN_VEHICLE|VEHICLE_SEEN_AT
+            |USES_PHONE|CONTACTED_BY|HAS_HANDLE|LINKED_ONLINE|PLACED_AT|FREQUENTS|TENANT_OF
+            |MEMBER_OF|GROUP_ACTIVE_AT|PHONE_SEIZED_AT|NO_CONTACT_WITH|EXCLUDED_FROM|ATTENDS
+            |SAME_AS]-(k)
+  RETURN l
+}
+WITH h, k, l
+WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences)
+RETURN collect({near: elementId(h), far: elementId(k), source: elementId(startNode(l)),
+                target: elementId(endNode(l)), type: type(l)}) AS rows
+"""
+
+# Each of a path's $hops (`source` and `target` keys, `type`) as the caller may see it, in order:
+# its ends' ids, its first and last seen and its evidence (`grading|report id|handling code`) of
+# the entries the caller's audiences hold. A hop with none (a retraction since the search read
+# it) is left out, and the search then asks again.
+PATH_LINKS = """
+UNWIND range(0, size($hops) - 1) AS at
+MATCH (a:Entity)-[l]->(b:Entity)
+WHERE elementId(a) = $hops[at].source AND elementId(b) = $hops[at].target
+  AND type(l) = $hops[at].type
+WITH at, a, b, head(collect(l)) AS l
+WITH at, a, b, l,
+     [x IN [e IN l.evidence | split(e, '|')] WHERE x[$evidence.audience] IN $audiences] AS seen
+WHERE size(seen) > 0 AND any(x IN a.audiences WHERE x IN $audiences)
+  AND any(x IN b.audiences WHERE x IN $audiences)
+WITH at, a, b, l, seen, [x IN seen | x[$evidence.observed]] AS times
+ORDER BY at
+RETURN collect({
+  source: a.id, target: b.id, type: type(l),
+  first_seen: toString(datetime(reduce(first = head(times), t IN times
+                                       | CASE WHEN t < first THEN t ELSE first END))),
+  last_seen: toString(datetime(reduce(last = head(times), t IN times
+                                      | CASE WHEN t > last THEN t ELSE last END))),
+  evidence: [x IN seen | x[$evidence.source] + x[$evidence.intelligence] + '|'
+                         + x[$evidence.report_id] + '|'
+                         + CASE x[$evidence.audience] WHEN 'all' THEN 'P' ELSE 'C' END]}) AS rows
+"""
+
+# Neo4j's own exhaustive search, within N links, one statement per N from 1 to 6: paths.py runs
+# it only when a path through two hubs could be shorter than what its own search found. A
+# variable-length bound cannot be a parameter, and the search must stop at max_depth, not look
+# further and drop what it found. They differ only in the bound; reads.py picks one by
+# max_depth. No predicate on the whole path (length(p)): it would make Neo4j fall back to an
+# exhaustive search when no path qualifies (seconds on a big graph). They return the path's
+# entities and links by keys, as the search does, for PATH_LINKS.
 SHORTEST_PATH_WITHIN_1 = """
 MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
 MATCH p = shortestPath(
@@ -186,22 +287,9 @@ MATCH p = shortestPath(
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
   AND all(l IN relationships(p)
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
-RETURN [n IN nodes(p) | n.id] AS node_ids,
-       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         first_seen: toString(datetime(reduce(first = null, e IN l.evidence
-           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
-                       AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
-                  THEN split(e, '|')[$evidence.observed] ELSE first END))),
-         last_seen: toString(datetime(reduce(last = null, e IN l.evidence
-           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
-                       AND (last IS NULL OR split(e, '|')[$evidence.observed] > last)
-                  THEN split(e, '|')[$evidence.observed] ELSE last END))),
-         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
-                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
-                      + '|' + split(e, '|')[$evidence.report_id]
-                      + '|' + CASE split(e, '|')[$evidence.audience]
-                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
-         AS links
+RETURN [n IN nodes(p) | elementId(n)] AS node_ids,
+       [l IN relationships(p)
+        | {source: elementId(startNode(l)), target: elementId(endNode(l)), type: type(l)}] AS hops
 """
 
 SHORTEST_PATH_WITHIN_2 = """
@@ -213,22 +301,9 @@ MATCH p = shortestPath(
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
   AND all(l IN relationships(p)
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
-RETURN [n IN nodes(p) | n.id] AS node_ids,
-       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         first_seen: toString(datetime(reduce(first = null, e IN l.evidence
-           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
-                       AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
-                  THEN split(e, '|')[$evidence.observed] ELSE first END))),
-         last_seen: toString(datetime(reduce(last = null, e IN l.evidence
-           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
-                       AND (last IS NULL OR split(e, '|')[$evidence.observed] > last)
-                  THEN split(e, '|')[$evidence.observed] ELSE last END))),
-         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
-                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
-                      + '|' + split(e, '|')[$evidence.report_id]
-                      + '|' + CASE split(e, '|')[$evidence.audience]
-                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
-         AS links
+RETURN [n IN nodes(p) | elementId(n)] AS node_ids,
+       [l IN relationships(p)
+        | {source: elementId(startNode(l)), target: elementId(endNode(l)), type: type(l)}] AS hops
 """
 
 SHORTEST_PATH_WITHIN_3 = """
@@ -240,22 +315,9 @@ MATCH p = shortestPath(
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
   AND all(l IN relationships(p)
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
-RETURN [n IN nodes(p) | n.id] AS node_ids,
-       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         first_seen: toString(datetime(reduce(first = null, e IN l.evidence
-           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
-                       AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
-                  THEN split(e, '|')[$evidence.observed] ELSE first END))),
-         last_seen: toString(datetime(reduce(last = null, e IN l.evidence
-           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
-                       AND (last IS NULL OR split(e, '|')[$evidence.observed] > last)
-                  THEN split(e, '|')[$evidence.observed] ELSE last END))),
-         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
-                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
-                      + '|' + split(e, '|')[$evidence.report_id]
-                      + '|' + CASE split(e, '|')[$evidence.audience]
-                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
-         AS links
+RETURN [n IN nodes(p) | elementId(n)] AS node_ids,
+       [l IN relationships(p)
+        | {source: elementId(startNode(l)), target: elementId(endNode(l)), type: type(l)}] AS hops
 """
 
 SHORTEST_PATH_WITHIN_4 = """
@@ -267,22 +329,9 @@ MATCH p = shortestPath(
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
   AND all(l IN relationships(p)
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
-RETURN [n IN nodes(p) | n.id] AS node_ids,
-       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         first_seen: toString(datetime(reduce(first = null, e IN l.evidence
-           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
-                       AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
-                  THEN split(e, '|')[$evidence.observed] ELSE first END))),
-         last_seen: toString(datetime(reduce(last = null, e IN l.evidence
-           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
-                       AND (last IS NULL OR split(e, '|')[$evidence.observed] > last)
-                  THEN split(e, '|')[$evidence.observed] ELSE last END))),
-         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
-                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
-                      + '|' + split(e, '|')[$evidence.report_id]
-                      + '|' + CASE split(e, '|')[$evidence.audience]
-                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
-         AS links
+RETURN [n IN nodes(p) | elementId(n)] AS node_ids,
+       [l IN relationships(p)
+        | {source: elementId(startNode(l)), target: elementId(endNode(l)), type: type(l)}] AS hops
 """
 
 SHORTEST_PATH_WITHIN_5 = """
@@ -294,22 +343,9 @@ MATCH p = shortestPath(
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
   AND all(l IN relationships(p)
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
-RETURN [n IN nodes(p) | n.id] AS node_ids,
-       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         first_seen: toString(datetime(reduce(first = null, e IN l.evidence
-           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
-                       AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
-                  THEN split(e, '|')[$evidence.observed] ELSE first END))),
-         last_seen: toString(datetime(reduce(last = null, e IN l.evidence
-           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
-                       AND (last IS NULL OR split(e, '|')[$evidence.observed] > last)
-                  THEN split(e, '|')[$evidence.observed] ELSE last END))),
-         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
-                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
-                      + '|' + split(e, '|')[$evidence.report_id]
-                      + '|' + CASE split(e, '|')[$evidence.audience]
-                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
-         AS links
+RETURN [n IN nodes(p) | elementId(n)] AS node_ids,
+       [l IN relationships(p)
+        | {source: elementId(startNode(l)), target: elementId(endNode(l)), type: type(l)}] AS hops
 """
 
 SHORTEST_PATH_WITHIN_6 = """
@@ -321,22 +357,9 @@ MATCH p = shortestPath(
 WHERE all(n IN nodes(p) WHERE n:Entity AND any(x IN n.audiences WHERE x IN $audiences))
   AND all(l IN relationships(p)
           WHERE any(e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences))
-RETURN [n IN nodes(p) | n.id] AS node_ids,
-       [l IN relationships(p) | {source: startNode(l).id, target: endNode(l).id, type: type(l),
-         first_seen: toString(datetime(reduce(first = null, e IN l.evidence
-           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
-                       AND (first IS NULL OR split(e, '|')[$evidence.observed] < first)
-                  THEN split(e, '|')[$evidence.observed] ELSE first END))),
-         last_seen: toString(datetime(reduce(last = null, e IN l.evidence
-           | CASE WHEN split(e, '|')[$evidence.audience] IN $audiences
-                       AND (last IS NULL OR split(e, '|')[$evidence.observed] > last)
-                  THEN split(e, '|')[$evidence.observed] ELSE last END))),
-         evidence: [e IN l.evidence WHERE split(e, '|')[$evidence.audience] IN $audiences
-                    | split(e, '|')[$evidence.source] + split(e, '|')[$evidence.intelligence]
-                      + '|' + split(e, '|')[$evidence.report_id]
-                      + '|' + CASE split(e, '|')[$evidence.audience]
-                              WHEN 'all' THEN 'P' ELSE 'C' END]}]
-         AS links
+RETURN [n IN nodes(p) | elementId(n)] AS node_ids,
+       [l IN relationships(p)
+        | {source: elementId(startNode(l)), target: elementId(endNode(l)), type: type(l)}] AS hops
 """
 
 SEARCH_BY_KEYS = """

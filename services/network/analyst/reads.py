@@ -111,11 +111,45 @@ class Neo4jAnalystGraph:
         return rows[0] if rows else None
 
     def path(self, *, max_depth: int, **params: Any) -> dict[str, Any] | None:
-        """The shortest visible path within max_depth links (1 to MAX_PATH_DEPTH), or None."""
+        """Neo4j's own shortest visible path within max_depth links (1 to MAX_PATH_DEPTH): its
+        `node_ids` and `hops` by element ids, or None."""
         if max_depth not in SHORTEST_PATHS:
             raise ValueError(f"max_depth must be 1 to {MAX_PATH_DEPTH}, not {max_depth}")
         rows = self._rows(SHORTEST_PATHS[max_depth], **params)
         return rows[0] if rows else None
+
+    def path_step(
+        self,
+        keys: list[str],
+        *,
+        audiences: list[str],
+        ends: list[str],
+        hub_links: int,
+        toward: list[str] | None = None,
+        from_ends: bool = False,
+    ) -> list[dict[str, Any]]:
+        """One level of a path search: each visible entity's visible links, unless a hub."""
+        return self._listed(
+            queries.PATH_STEP,
+            keys=keys,
+            audiences=audiences,
+            ends=ends,
+            hub_links=hub_links,
+            toward=toward,
+            from_ends=from_ends,
+        )
+
+    def hub_links(
+        self, near: list[str], far: list[str], *, audiences: list[str]
+    ) -> list[dict[str, Any]]:
+        """Visible links between an entity of near and another of far."""
+        return self._listed(queries.PATH_HUB_LINKS, near=near, far=far, audiences=audiences)
+
+    def path_links(
+        self, hops: list[dict[str, str]], *, audiences: list[str]
+    ) -> list[dict[str, Any]]:
+        """A path's links as the caller may see them, in order."""
+        return self._listed(queries.PATH_LINKS, hops=hops, audiences=audiences)
 
     def search_keys(self, keys: list[str], *, audiences: list[str], limit: int) -> list[str]:
         """Visible people sharing blocking keys."""
