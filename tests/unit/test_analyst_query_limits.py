@@ -45,6 +45,27 @@ class FakeSession:
     def execute_write(self, work: Callable[..., Any], *args: Any) -> None:
         self._driver.sent.append(("transaction function", getattr(work, "timeout", None)))
 
+    def begin_transaction(self, timeout: float | None = None) -> "FakeTransaction":
+        return FakeTransaction(self._driver, timeout)
+
+
+class FakeTransaction:
+    """An explicit transaction: records each statement run in it with its own timeout."""
+
+    def __init__(self, driver: "FakeDriver", timeout: float | None) -> None:
+        self._driver = driver
+        self._timeout = timeout
+
+    def __enter__(self) -> "FakeTransaction":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._driver.sent.append(("commit", self._timeout))
+
+    def run(self, query: str, parameters: Any = None) -> list[Row]:
+        self._driver.sent.append((query, self._timeout))
+        return [Row()]
+
 
 class FakeDriver:
     """Records each statement with the timeout it was sent with; raises `error` if set."""
@@ -188,3 +209,20 @@ def test_a_query_that_runs_out_of_time_is_a_503_that_says_how_to_narrow_it() -> 
     assert "ran out of time after 2.5 s" in detail
     assert "max_depth" in detail
     assert "limit" in detail
+
+
+def test_the_reads_of_a_path_search_share_one_transaction_with_the_timeout() -> None:
+    """A search of several reads starts and commits one transaction, not one a read; the
+    transaction carries the timeout, and reads after it go back to their own."""
+    driver = FakeDriver()
+    graph = _graph(driver)
+    with graph.reading(), graph.reading():
+        graph.nodes(["person:a"], audiences=AUDIENCES)
+        graph.path_links([], audiences=AUDIENCES)
+    graph.nodes(["person:a"], audiences=AUDIENCES)
+    assert driver.sent == [
+        (queries.VISIBLE_NODES, TIMEOUT_S),
+        (queries.PATH_LINKS, TIMEOUT_S),
+        ("commit", TIMEOUT_S),
+        (queries.VISIBLE_NODES, TIMEOUT_S),
+    ]

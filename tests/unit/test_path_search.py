@@ -5,6 +5,7 @@ the exhaustive search is asked."""
 
 import random
 from collections import Counter, deque
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +86,9 @@ class FakeGraph:
             for h in hops
             if (h["source"], h["target"], h["type"]) in visible
         ]
+
+    def reading(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def path(self, *, max_depth: int, **params: Any) -> dict[str, Any] | None:
         self.reads["exhaustive"] += 1

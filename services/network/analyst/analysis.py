@@ -232,19 +232,20 @@ def shortest_path(
     """The shortest chain of visible links between two entities, or None; from an entity to
     itself, the entity alone (no links)."""
     audiences = audiences_of(principal)
-    found: dict[str, Any] | None = (
-        {"node_ids": [source], "links": []}  # Neo4j refuses a shortest path to its own start
-        if source == target
-        else find_path(
-            source=source, target=target, max_depth=max_depth, audiences=audiences, graph=graph
+    with graph.reading():  # the search's reads and the names of what it found, in one
+        found: dict[str, Any] | None = (
+            {"node_ids": [source], "links": []}  # Neo4j refuses a shortest path to its own start
+            if source == target
+            else find_path(
+                source=source, target=target, max_depth=max_depth, audiences=audiences, graph=graph
+            )
         )
-    )
-    if found is None:
-        return None
-    nodes = [
-        Node(**{**n, "label": n["label"] or n["id"]})
-        for n in graph.nodes(found["node_ids"], audiences=audiences)
-    ]
+        if found is None:
+            return None
+        nodes = [
+            Node(**{**n, "label": n["label"] or n["id"]})
+            for n in graph.nodes(found["node_ids"], audiences=audiences)
+        ]
     if not nodes:  # an entity the caller may not see, on its own
         return None
     order = {node_id: i for i, node_id in enumerate(found["node_ids"])}

@@ -21,6 +21,7 @@ tests/integration/test_path_search.py against Neo4j's).
 
 import math
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol
@@ -70,6 +71,10 @@ class PathGraph(Protocol):
     def path(self, *, max_depth: int, **params: Any) -> dict[str, Any] | None:
         """The graph's own exhaustive search within max_depth links: `node_ids` and `hops`,
         by keys."""
+        ...
+
+    def reading(self) -> AbstractContextManager[None]:
+        """The reads made meanwhile see one state of the graph, in one transaction."""
         ...
 
 
@@ -269,6 +274,18 @@ def find_path(
 ) -> dict[str, Any] | None:
     """The shortest visible path from source to target within max_depth links (`node_ids` and
     `links`, as the caller may see them), or None. source and target differ."""
+    with graph.reading():
+        return _search(source, target, max_depth, audiences, graph, hub_links)
+
+
+def _search(
+    source: str,
+    target: str,
+    max_depth: int,
+    audiences: list[str],
+    graph: PathGraph,
+    hub_links: int,
+) -> dict[str, Any] | None:
     step = partial(graph.path_step, audiences=audiences, ends=[source, target], hub_links=hub_links)
     first = {row["id"]: row for row in step([], from_ends=True)}  # both ends in one read
     if source not in first or target not in first:

