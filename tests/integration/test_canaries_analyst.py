@@ -70,7 +70,9 @@ class Canaries:
 
     @classmethod
     def made(cls, tag: str) -> "Canaries":
-        """Fresh canaries (synthetic: an Ofcom drama-range phone, an invented registration)."""
+        """Fresh canaries (synthetic: an Ofcom drama-range phone, an invented registration).
+        The phone is in London's drama range (020 7946 0xxx), which no synthetic population
+        uses: the mobile range's thousand numbers are all a million-report population's."""
         pick = random.Random(tag)  # noqa: S311 - test data, not secrets
         digits = f"{pick.randrange(600, 1000):03d}"
         letters = "".join(pick.choice("ABCDEFGHJKLMNPRSTUVWXY") for _ in range(3))
@@ -80,8 +82,8 @@ class Canaries:
             nickname=f"Nibs{tag}",
             date_of_birth=f"2009-{pick.randrange(1, 13):02d}-{pick.randrange(1, 29):02d}",
             authority=f"Canaryshire {tag}",
-            phone_national=f"07700 900{digits}",
-            phone_e164=f"+447700900{digits}",
+            phone_national=f"020 7946 0{digits}",
+            phone_e164=f"+442079460{digits}",
             vrm=f"QZ{pick.randrange(10, 100)} {letters}",
             handle=f"canary.{tag}",
             lat=round(51.0 + pick.random() / 10, 6),
