@@ -74,7 +74,7 @@ class PathGraph(Protocol):
         ...
 
     def reading(self) -> AbstractContextManager[None]:
-        """The reads made meanwhile see one state of the graph, in one transaction."""
+        """The reads made meanwhile share one read transaction."""
         ...
 
 
@@ -116,9 +116,14 @@ class _Side:
 
 @dataclass
 class _Meeting:
-    length: int
+    """A path found: its entities' keys from source to target, and its links."""
+
     node_ids: list[str]
     hops: list[Hop]
+
+    @property
+    def length(self) -> int:
+        return len(self.hops)
 
 
 class _Search:
@@ -159,18 +164,23 @@ class _Search:
         own = min(free, through_far if side is self.near else through_near)
         return own, min(free, through_far, through_near)
 
-    def worth_probing(self, side: _Side, max_depth: int) -> bool:
+    def worth_probing(self, side: _Side) -> bool:
         """Whether the side's next level may need no more than its meetings with the other
         side: nothing beyond it could be on a path within max_depth, or any meeting it makes
         would be as short as a path not yet found could be. (A probe that finds no meeting
         costs a read: 2 ms of the 9 ms a search takes at a million reports.)"""
         own, every = self.after_level(side)
-        return own > max_depth or every >= self.near.reach + self.far.reach + 1
+        return own > self.max_depth or every >= self.near.reach + self.far.reach + 1
 
-    def probe_sufficed(self, side: _Side, max_depth: int) -> bool:
+    def probe_sufficed(self, side: _Side) -> bool:
         """Whether, after its meetings are read, the side need not be walked further."""
         own, every = self.after_level(side)
-        return own > max_depth or (self.best is not None and self.best.length <= every)
+        return own > self.max_depth or (self.best is not None and self.best.length <= every)
+
+    def limit(self) -> int:
+        """The most links a path not yet found is worth having: max_depth, or one less than
+        the best."""
+        return min(self.max_depth, self.best.length - 1) if self.best else self.max_depth
 
     def side_to_walk(self, bound: float) -> _Side | None:
         """The side whose next level raises the bound: the one with fewer entities to walk when
@@ -221,29 +231,26 @@ class _Search:
 
     def meet(self, node: str) -> None:
         """A path through node; kept if shorter than the best."""
-        length = self.near.depth[node] + self.far.depth[node]
-        if not self.better(length):
-            return
-        near_steps = list(reversed(self.near.chain(node)))
-        far_steps = self.far.chain(node)
-        node_ids = [previous for previous, _ in near_steps] + [node]
-        node_ids += [previous for previous, _ in far_steps]
-        hops = [hop for _, hop in near_steps] + [hop for _, hop in far_steps]
-        self.best = _Meeting(length=length, node_ids=node_ids, hops=hops)
+        self.keep(node, node, None)
 
     def hub_pairs(self, links: Iterable[dict[str, Any]]) -> None:
         """Paths through a hub of each side with a link between them."""
         for link in links:
-            near_steps = list(reversed(self.near.chain(link["near"])))
-            far_steps = self.far.chain(link["far"])
-            length = len(near_steps) + 1 + len(far_steps)
-            if not self.better(length):
-                continue
             hop = {"source": link["source"], "target": link["target"], "type": link["type"]}
-            node_ids = [previous for previous, _ in near_steps] + [link["near"], link["far"]]
-            node_ids += [previous for previous, _ in far_steps]
-            hops = [h for _, h in near_steps] + [hop] + [h for _, h in far_steps]
-            self.best = _Meeting(length=length, node_ids=node_ids, hops=hops)
+            self.keep(link["near"], link["far"], hop)
+
+    def keep(self, near_end: str, far_end: str, between: Hop | None) -> None:
+        """The path from the source to near_end, the link between (none when they are one
+        entity), and on from far_end to the target; kept if better than the best."""
+        near_steps = list(reversed(self.near.chain(near_end)))
+        far_steps = self.far.chain(far_end)
+        hops = [hop for _, hop in near_steps] + ([between] if between else [])
+        hops += [hop for _, hop in far_steps]
+        if not self.better(len(hops)):
+            return
+        node_ids = [previous for previous, _ in near_steps] + [near_end]
+        node_ids += ([far_end] if between else []) + [previous for previous, _ in far_steps]
+        self.best = _Meeting(node_ids=node_ids, hops=hops)
 
     def bound_through_hubs(self) -> float:
         """The least length of a path with two hubs or more inside, once the hubs of the two
@@ -300,22 +307,20 @@ def _search(
         side = search.side_to_walk(bound)
         if side is None:
             break
-        if search.worth_probing(side, max_depth):
+        if search.worth_probing(side):
             toward = list(search.other(side).depth)
             search.walk(side, step(side.frontier, toward=toward), probe=True)
-            if search.probe_sufficed(side, max_depth):
+            if search.probe_sufficed(side):
                 search.close(side)
                 continue
         search.walk(side, step(side.frontier))
-    limit = min(max_depth, search.best.length - 1) if search.best else max_depth
-    if search.near.hubs and search.far.hubs and search.bound_through_hubs() - 1 <= limit:
+    if search.near.hubs and search.far.hubs and search.bound_through_hubs() - 1 <= search.limit():
         search.hub_pairs(
             graph.hub_links(list(search.near.hubs), list(search.far.hubs), audiences=audiences)
         )
-        limit = min(max_depth, search.best.length - 1) if search.best else max_depth
     found = search.best and (search.best.node_ids, search.best.hops)
-    if limit >= 1 and search.bound_through_hubs() <= limit:
-        found = _exhaustive(graph, limit, source, target, audiences) or found
+    if search.limit() >= 1 and search.bound_through_hubs() <= search.limit():
+        found = _exhaustive(graph, search.limit(), source, target, audiences) or found
     path = _named(graph, source, found, audiences) if found else None
     if found and path is None:  # a link went out of sight between the search's reads
         found = _exhaustive(graph, max_depth, source, target, audiences)

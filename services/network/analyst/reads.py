@@ -72,7 +72,8 @@ class Neo4jAnalystGraph:
     def reading(self) -> Iterator[None]:
         """The reads made meanwhile share one read transaction (and its timeout): a search of
         several reads pays for one transaction's start and commit, not one a read (0.3 to 0.5
-        ms each measured here), and sees one state of the graph until it commits."""
+        ms each measured here). Neo4j reads committed data, so a search still checks that what
+        it found is visible when it is named (paths.py)."""
         if self._tx.get() is not None:
             yield
             return
