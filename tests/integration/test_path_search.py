@@ -45,6 +45,11 @@ class CountingGraph(Neo4jAnalystGraph):
         self.counts["exhaustive"] += 1
         return super().path(max_depth=max_depth, **params)
 
+    def path_links(self, hops: list[dict[str, str]], **params: Any) -> list[dict[str, Any]]:
+        links = super().path_links(hops, **params)
+        self.counts["hops out of sight"] += len(hops) - len(links)
+        return links
+
 
 def _district(settings: InfraSettings, cleanup: list[str]) -> list[str]:
     """Twelve people and five places; sightings and associations, a third only for the police.
@@ -117,4 +122,8 @@ def test_our_path_search_is_as_short_as_neo4js_for_every_pair_and_caller(
                         )
                     found[f"length {len(ours['links'])}"] += 1
     assert graph.counts["hubs met"] > 0
+    # Nothing changes meanwhile, so every hop the search chose is one its caller may see: the
+    # search never walks a link only others' reports state (naming the path would drop it, and
+    # the exhaustive search would answer, hiding a level that read what it should not).
+    assert graph.counts["hops out of sight"] == 0
     assert found["length 3"] > 0 and found["length 4"] > 0, found
