@@ -163,6 +163,11 @@ _PERSON = (
         "aged_reports",
         "aged_reports_at",
         "aged_reports_age",
+        # For each audience of their reports, the earliest report of it to mention the person
+        # and to give them a role other than unknown (`when|report id|audience`, as a place
+        # keeps it): the analyst names a person as the earliest report the caller may see does.
+        "said_first",
+        "said_first_role",
     }
 )
 # What every entity but a person keeps: its latest links for each audience (`latest_links`,

@@ -18,7 +18,7 @@ MOVE_WRITES = (
     queries.MOVE_INCOMING_LINKS,
     queries.MOVE_FACTS,
     queries.REFRESH_MOVED_AUDIENCES,
-    queries.REFRESH_PERSON_TRAITS,
+    queries.REFRESH_PERSONS,
     queries.KEEP_LATEST_LINKS,
 )
 DECISION_WRITES = {
@@ -103,7 +103,7 @@ def decision_writes(
         "decision_id": decision["id"],
         "candidate_id": decision["candidate_id"],
         "evidence": evidence_fields(),
-        "ids": [],  # REFRESH_PERSON_TRAITS: the people are the decision's plan's
+        "ids": [],  # REFRESH_PERSONS: the people are the decision's plan's
         "rows": [],  # KEEP_LATEST_LINKS: the places are those the moved reports mention
         **keep_params(),
     }

@@ -280,11 +280,12 @@ CALL (d, p, n) {
 """
 
 # What the reports that mention each person and are not retracted say that decides whether an
-# alert is raised or how urgent it is, worked out again from them (as the linking worker's
+# alert is raised or how urgent it is, and their earliest report of each audience (to mention
+# them, and to give them a known role), worked out again from them (as the linking worker's
 # MERGE_PERSONS keeps it): for the people a decision's plan moved reports between ($decision_id),
 # or for the people a retraction touched ($ids). The person is locked (written) before their
 # reports are read, so a report another worker links meanwhile is never lost between the two.
-REFRESH_PERSON_TRAITS = """
+REFRESH_PERSONS = """
 OPTIONAL MATCH (d:ResolutionDecision {id: $decision_id})
 UNWIND CASE WHEN d IS NULL THEN $ids ELSE [d.moved_from, d.moved_to] END AS id
 MATCH (p:Person {id: id})
@@ -303,6 +304,20 @@ SET p.young_reports = [x IN young | x.id], p.young_reports_at = [x IN young | x.
     p.aged_reports = [x IN aged | x.report.id],
     p.aged_reports_at = [x IN aged | x.report.observed_at],
     p.aged_reports_age = [x IN aged | x.age]
+WITH p
+CALL (p) {
+  OPTIONAL MATCH (a:Report)-[ma:MENTIONS]->(p)
+  WHERE NOT coalesce(a.retracted, false)
+  WITH ma, coalesce(a.audiences, []) AS audiences,
+       right('000000000000' + toString(a.observed_at.epochSeconds), 12)
+         + right('000000000' + toString(a.observed_at.nanosecond), 9) + '|' + a.id AS said
+  UNWIND audiences AS audience
+  WITH audience, min(said) AS first,
+       min(CASE WHEN ma.role IS NOT NULL AND ma.role <> 'unknown' THEN said END) AS first_role
+  RETURN collect(first + '|' + audience) AS said_first,
+         collect(first_role + '|' + audience) AS said_first_role
+}
+SET p.said_first = said_first, p.said_first_role = said_first_role
 """
 
 # The latest links of each entity but a person (schemas/graph.py LATEST_LINKS_KEPT), kept up to

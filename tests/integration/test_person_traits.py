@@ -49,7 +49,7 @@ def _kept(driver: Driver, person_id: str) -> dict[str, Any]:
 
 def _worked_out(driver: Driver, person_id: str) -> dict[str, Any]:
     """What the person would hold if it were worked out now from their reports."""
-    driver.execute_query(network_queries.REFRESH_PERSON_TRAITS, ids=[person_id], decision_id=None)
+    driver.execute_query(network_queries.REFRESH_PERSONS, ids=[person_id], decision_id=None)
     return _kept(driver, person_id)
 
 

@@ -33,6 +33,7 @@ from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted
 from tests.support.kafka_reading import read_values
 from tests.support.linking import detect_with, link_events
+from tests.support.migrations import run_migration
 
 pytestmark = pytest.mark.integration
 
@@ -196,6 +197,12 @@ def _young_reports(driver: Driver, person_id: str) -> set[str]:
     return set(records[0]["traits"]["young_reports"])
 
 
+def _first_said(driver: Driver, person_id: str) -> dict[str, list[str]]:
+    """The earliest reports of each audience the person keeps, to name them and give a role."""
+    records, _, _ = driver.execute_query(queries.PERSON_FIRST_SAID, person_id=person_id)
+    return {kind: sorted(records[0][kind] or []) for kind in ("said_first", "said_first_role")}
+
+
 def _confirm(boy: Boy) -> tuple[str, str, str]:
     """The analyst says the two spellings are one boy: the candidate, who stays, who went."""
     candidate = boy.candidate()
@@ -205,7 +212,7 @@ def _confirm(boy: Boy) -> tuple[str, str, str]:
 
 
 def test_two_spellings_of_one_boy_count_once_for_every_detector_after_same(
-    boy: Boy, neo4j_driver: Driver
+    boy: Boy, neo4j_driver: Driver, settings: InfraSettings
 ) -> None:
     jayden, jaden = boy.named
     hotspot, children = _counted(boy)
@@ -232,6 +239,13 @@ def test_two_spellings_of_one_boy_count_once_for_every_detector_after_same(
     # What the reports say of him moved with them: an alert reads it from the person.
     assert _young_reports(neo4j_driver, kept) == set(mentioned)
     assert _young_reports(neo4j_driver, gone) == set()
+    # So did the earliest reports that name him, as the schema migration works them out.
+    assert _first_said(neo4j_driver, gone) == {"said_first": [], "said_first_role": []}
+    first_said = _first_said(neo4j_driver, kept)
+    assert {entry[22:58] for entry in first_said["said_first"]} <= set(mentioned)
+    neo4j_driver.execute_query(queries.FORGET_PERSON_FIRST_SAID, person_id=kept)
+    run_migration(neo4j_driver, "017_person_first_said.cypher", database=settings.neo4j_database)
+    assert _first_said(neo4j_driver, kept) == first_said
 
 
 def test_same_is_announced_so_detection_runs_around_the_merged_person(

@@ -208,6 +208,12 @@ def test_a_split_moves_mentions_and_divides_links(world: Split, neo4j_driver: Dr
         assert worked_out_latest_links(neo4j_driver, place, database=database) == latest
         assert any(new in entry for entry in latest[0]), place
 
+    # What each person keeps of their earliest reports (to name them) is of their own reports.
+    for person, earliest in ((world.dean, r1), (new, r2)):
+        records, _, _ = neo4j_driver.execute_query(queries.PERSON_FIRST_SAID, person_id=person)
+        kept = records[0]["said_first"] + records[0]["said_first_role"]
+        assert kept and {entry[22:58] for entry in kept} == {earliest}, person
+
     profile = world.client.get(f"/v1/entities/{new}", params=PURPOSE, headers=world.auth)
     assert profile.status_code == 200, profile.text
     assert {t["report_id"] for t in profile.json()["timeline"]} == {r2, r3}

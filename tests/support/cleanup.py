@@ -35,7 +35,7 @@ def delete_reports(driver: Driver, report_ids: Iterable[str | uuid.UUID], *, dat
         touched.update(ids)
         driver.execute_query(linking_queries.REFRESH_PLACES, ids=ids, database_=database)
         driver.execute_query(
-            network_queries.REFRESH_PERSON_TRAITS, ids=ids, decision_id=None, database_=database
+            network_queries.REFRESH_PERSONS, ids=ids, decision_id=None, database_=database
         )
         return int(records[0]["n"])
 

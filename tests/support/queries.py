@@ -268,7 +268,7 @@ DELETE k
 """
 
 # The entities the reports mention: those that stay have their areas, traits and latest links
-# worked out again once the reports are gone (REFRESH_PLACES, REFRESH_PERSON_TRAITS, and the
+# worked out again once the reports are gone (REFRESH_PLACES, REFRESH_PERSONS, and the
 # schema migration of latest links).
 ENTITIES_MENTIONED_BY = """
 UNWIND $report_ids AS report_id
@@ -381,4 +381,25 @@ RETURN x.said_first AS said_first
 FORGET_ENTITY_FIRST_SAID = """
 MATCH (x:Entity {id: $entity_id})
 REMOVE x.said_first
+"""
+
+# What a person keeps of the earliest report of each audience to mention them and to give them a
+# known role (MERGE_PERSONS), and a person as every report the caller may see names them, read
+# the long way (as the analyst's VISIBLE_NODES read a person before they kept them).
+PERSON_FIRST_SAID = """
+MATCH (p:Person {id: $person_id})
+RETURN p.said_first AS said_first, p.said_first_role AS said_first_role
+"""
+PERSON_FROM_EVERY_REPORT = """
+MATCH (r:Report)-[m:MENTIONS]->(n:Person {id: $person_id})
+WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
+WITH m ORDER BY r.observed_at, r.id
+WITH collect(m) AS said
+RETURN said[0].name AS label,
+       coalesce(head([x IN said WHERE x.role IS NOT NULL AND x.role <> 'unknown' | x.role]),
+                'unknown') AS role
+"""
+FORGET_PERSON_FIRST_SAID = """
+MATCH (p:Person {id: $person_id})
+REMOVE p.said_first, p.said_first_role
 """

@@ -123,47 +123,45 @@ RETURN collect({
 
 # A node's properties are what the reports the caller may see said of it (each MENTIONS keeps
 # what its report said), never the node's own, which any report may have filled in: its name as
-# the earliest of them (by observed_at, then id) names it, its category and coordinates as the
-# earliest that gives one. A place (which a county's reports may mention by the thousand) keeps,
-# per audience, the earliest report of each kind (linking/queries.py MERGE_LOCATIONS), and a
-# car, a phone, a handle or a group the earliest report (KEEP_FIRST_SAID; they have no category
-# or coordinates): the earliest the caller may see is the earliest of those their audiences
-# hold, read with its mention. A person's reports are read, for its name and role alone. This
-# and EXPAND_NEIGHBOURS return their rows in one record (`rows`): the driver's cost is per
-# record.
+# the earliest of them (by observed_at, then id) names it, its category, coordinates and role as
+# the earliest that gives one. Every entity keeps, per audience, the earliest report of each kind
+# (linking/queries.py: a person's MERGE_PERSONS, with the earliest giving a role; a place's
+# MERGE_LOCATIONS, with the earliest giving a category and coordinates; any other's
+# KEEP_FIRST_SAID): the earliest the caller may see is the earliest of those their audiences
+# hold, read with its mention, so no entity's every report is read (a county's reports may
+# mention a place by the thousand, and a person by the hundred). This and EXPAND_NEIGHBOURS
+# return their rows in one record (`rows`): the driver's cost is per record.
 VISIBLE_NODES = """
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
 WHERE any(a IN n.audiences WHERE a IN $audiences)
-CALL (n) {
-  WITH n WHERE n:Person
-  OPTIONAL MATCH (r:Report)-[m:MENTIONS]->(n)
-  WHERE r.retracted IS NULL AND any(a IN r.audiences WHERE a IN $audiences)
-  WITH n, m ORDER BY r.observed_at, r.id
-  WITH n, collect(m) AS said
-  RETURN said[0].name AS label, null AS category,
-         head([x IN said WHERE x.role IS NOT NULL AND x.role <> 'unknown' | x.role]) AS role,
-         null AS coordinates
-  UNION
-  WITH n WHERE NOT n:Person
-  WITH n, [kept IN [n.said_first, n.said_first_category, n.said_first_located]
-           | reduce(first = null, e IN coalesce(kept, [])
-               | CASE WHEN substring(e, 59) IN $audiences AND (first IS NULL OR left(e, 58) < first)
-                      THEN left(e, 58) ELSE first END)] AS firsts
+WITH n, [kept IN [n.said_first, n.said_first_category, n.said_first_located, n.said_first_role]
+         | reduce(first = null, e IN coalesce(kept, [])
+             | CASE WHEN substring(e, 59) IN $audiences AND (first IS NULL OR left(e, 58) < first)
+                    THEN left(e, 58) ELSE first END)] AS firsts
+CALL (n, firsts) {
   OPTIONAL MATCH (:Report {id: substring(firsts[0], 22)})-[named:MENTIONS]->(n)
-  WITH n, firsts, head(collect(named.name)) AS label, head(collect(named.category)) AS said
+  WITH head(collect(named.name)) AS label, head(collect(named.category)) AS said
+  RETURN label, said
+}
+CALL (n, firsts) {
   OPTIONAL MATCH (:Report {id: substring(firsts[1], 22)})-[typed:MENTIONS]->(n)
   WHERE typed.category <> 'other'
-  WITH n, firsts, label, said, head(collect(typed.category)) AS typed
+  RETURN head(collect(typed.category)) AS typed
+}
+CALL (n, firsts) {
   OPTIONAL MATCH (:Report {id: substring(firsts[2], 22)})-[located:MENTIONS]->(n)
   WHERE located.lat IS NOT NULL
-  WITH label, coalesce(typed, said) AS category,
-       head(collect(CASE WHEN located IS NOT NULL THEN [located.lat, located.lon] END))
-         AS coordinates
-  RETURN label, category, null AS role, coordinates
+  RETURN head(collect(CASE WHEN located IS NOT NULL THEN [located.lat, located.lon] END))
+    AS coordinates
+}
+CALL (n, firsts) {
+  OPTIONAL MATCH (:Report {id: substring(firsts[3], 22)})-[given:MENTIONS]->(n)
+  WHERE given.role IS NOT NULL AND given.role <> 'unknown'
+  RETURN head(collect(given.role)) AS role
 }
 RETURN collect({
-  id: n.id, kind: n.kind, label: label, category: category,
+  id: n.id, kind: n.kind, label: label, category: coalesce(typed, said),
   role: CASE WHEN n.kind = 'person' THEN coalesce(role, 'unknown') END,
   lat: coalesce(coordinates[0], n.centroid_lat), lon: coalesce(coordinates[1], n.centroid_lon)
 }) AS rows

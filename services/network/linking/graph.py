@@ -23,7 +23,7 @@ from services.network.linking.reports import (
 )
 from services.network.matching import KnownPerson, PersonFacts
 from services.network.pool import PeopleSharing, SharingPerson, key_weight
-from services.network.queries import KEEP_LATEST_LINKS, RECORD_DECISION, REFRESH_PERSON_TRAITS
+from services.network.queries import KEEP_LATEST_LINKS, RECORD_DECISION, REFRESH_PERSONS
 
 # The statement that writes links of each type (a typed MERGE: see queries.py).
 LINK_WRITES: dict[LinkType, str] = {
@@ -117,7 +117,7 @@ async def withdraw_report_tx(tx: AsyncManagedTransaction, retraction: dict[str, 
         await (await tx.run(queries.REFRESH_AUDIENCES, ids=mentioned)).consume()
         await (await tx.run(queries.REFRESH_PLACES, ids=mentioned)).consume()
         await (await tx.run(queries.REFRESH_FIRST_SAID, ids=mentioned)).consume()
-        await (await tx.run(REFRESH_PERSON_TRAITS, ids=mentioned, decision_id=None)).consume()
+        await (await tx.run(REFRESH_PERSONS, ids=mentioned, decision_id=None)).consume()
         keepers = mentioned_keepers(mentioned)
         if keepers:
             keep = {**keep_params(), "rows": keepers, "decision_id": None}

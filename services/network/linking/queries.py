@@ -47,9 +47,13 @@ RETURN collect(CASE WHEN NOT written AND NOT retracted THEN report.id END) AS fr
 
 # A person keeps what the reports that mention them say that decides whether an alert is raised
 # or how urgent it is, with those reports: that they are a young person, that they have needs,
-# and the age each gives; a retraction or a decision that moves reports works them out again
-# (services/network/queries.py REFRESH_PERSON_TRAITS). Each is set in its own clause, from what
-# the mention kept, so a batch's rows for one person are taken in turn.
+# and the age each gives. They also keep, for each audience of their reports, the earliest report
+# of that audience to mention them (`said_first`) and to give them a role other than unknown
+# (`said_first_role`), as MERGE_LOCATIONS keeps a place's, so the analyst names a person as that
+# report does without reading their every report. A retraction or a decision that moves reports
+# works all of them out again (services/network/queries.py REFRESH_PERSONS). Each is set
+# in its own clause, from what the mention kept, so a batch's rows for one person are taken in
+# turn.
 MERGE_PERSONS = """
 UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
@@ -103,6 +107,16 @@ FOREACH (_ IN CASE WHEN m.age IS NOT NULL AND NOT r.id IN coalesce(p.aged_report
   SET p.aged_reports = coalesce(p.aged_reports, []) + r.id,
       p.aged_reports_at = coalesce(p.aged_reports_at, []) + r.observed_at,
       p.aged_reports_age = coalesce(p.aged_reports_age, []) + m.age)
+WITH r, p, m, row,
+     right('000000000000' + toString(r.observed_at.epochSeconds), 12)
+       + right('000000000' + toString(r.observed_at.nanosecond), 9) + '|' + r.id AS said
+SET p.said_first = reduce(acc = coalesce(p.said_first, []), a IN r.audiences
+      | CASE WHEN any(e IN acc WHERE substring(e, 59) = a AND left(e, 58) <= said)
+             THEN acc ELSE [e IN acc WHERE substring(e, 59) <> a] + (said + '|' + a) END)
+FOREACH (_ IN CASE WHEN m.role IS NOT NULL AND m.role <> 'unknown' THEN [1] ELSE [] END |
+  SET p.said_first_role = reduce(acc = coalesce(p.said_first_role, []), a IN r.audiences
+      | CASE WHEN any(e IN acc WHERE substring(e, 59) = a AND left(e, 58) <= said)
+             THEN acc ELSE [e IN acc WHERE substring(e, 59) <> a] + (said + '|' + a) END))
 WITH p, row
 UNWIND row.keys AS key
 MERGE (k:MatchKey {key: key})
