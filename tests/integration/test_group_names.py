@@ -9,22 +9,17 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from common.auth import Principal, Role
 from common.settings import InfraSettings
-from common.visibility import audiences_of
 from schemas.reports import ReportCreate, ReportSubmitted
-from services.network.analyst.reads import Neo4jAnalystGraph
 from tests.support import queries
 from tests.support.factories import GRADING_JSON, run_tag, shared_only_with, submitted
+from tests.support.first_said import POLICE, kept, shown
 from tests.support.linking import linked_one, retract
 from tests.support.migrations import run_migration
 
 pytestmark = pytest.mark.integration
 Three = tuple[ReportSubmitted, ReportSubmitted, ReportSubmitted]
 NOW = datetime.now(UTC).replace(microsecond=0)
-POLICE = "Synthetic Police"
-OUTSIDE = audiences_of(Principal("a.outside", "Synthetic Analysts", Role.ANALYST))
-INSIDE = audiences_of(Principal("p.inside", POLICE, Role.ANALYST))
 
 
 def _approach(group: str, days_ago: int, **envelope: Any) -> ReportSubmitted:
@@ -58,17 +53,12 @@ def crew(cleanup: list[str]) -> Three:
 
 
 def _named(driver: Driver, settings: InfraSettings, group_id: str) -> dict[str, str]:
-    graph = Neo4jAnalystGraph(driver=driver, database=settings.neo4j_database)
-    named = {}
-    for who, audiences in (("outside", OUTSIDE), ("inside", INSIDE)):
-        (node,) = graph.nodes([group_id], audiences=audiences)
-        named[who] = node["label"]
-    return named
+    nodes = shown(driver, database=settings.neo4j_database, entity_id=group_id)
+    return {who: node["label"] for who, node in nodes.items()}
 
 
 def _kept(driver: Driver, group_id: str) -> list[str]:
-    records, _, _ = driver.execute_query(queries.ENTITY_FIRST_SAID, entity_id=group_id)
-    return sorted(records[0]["said_first"] or [])
+    return kept(driver, queries.ENTITY_FIRST_SAID, entity_id=group_id)["said_first"]
 
 
 def _worked_out(driver: Driver, settings: InfraSettings, group_id: str) -> list[str]:

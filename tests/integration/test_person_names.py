@@ -11,23 +11,17 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from common.auth import Principal, Role
 from common.settings import InfraSettings
-from common.visibility import audiences_of
 from schemas.reports import ReportCreate, ReportSubmitted
-from services.network.analyst.reads import Neo4jAnalystGraph
 from tests.support import queries
 from tests.support.factories import GRADING_JSON, run_tag, shared_only_with, submitted
+from tests.support.first_said import CALLERS, POLICE, kept, shown
 from tests.support.linking import linked_one, retract
 from tests.support.migrations import run_migration
 
 pytestmark = pytest.mark.integration
 Three = tuple[ReportSubmitted, ReportSubmitted, ReportSubmitted]
 NOW = datetime.now(UTC).replace(microsecond=0)
-POLICE = "Synthetic Police"
-OUTSIDE = audiences_of(Principal("a.outside", "Synthetic Analysts", Role.ANALYST))
-INSIDE = audiences_of(Principal("p.inside", POLICE, Role.ANALYST))
-CALLERS = (("outside", OUTSIDE), ("inside", INSIDE))
 
 
 def _sighting(person: dict[str, Any], tag: str, days_ago: int, **envelope: Any) -> ReportSubmitted:
@@ -66,12 +60,8 @@ def sightings(cleanup: list[str]) -> Three:
 
 
 def _named(driver: Driver, settings: InfraSettings, person_id: str) -> dict[str, tuple[str, str]]:
-    graph = Neo4jAnalystGraph(driver=driver, database=settings.neo4j_database)
-    named = {}
-    for who, audiences in CALLERS:
-        (node,) = graph.nodes([person_id], audiences=audiences)
-        named[who] = (node["label"], node["role"])
-    return named
+    nodes = shown(driver, database=settings.neo4j_database, entity_id=person_id)
+    return {who: (node["label"], node["role"]) for who, node in nodes.items()}
 
 
 def _read_the_long_way(driver: Driver, person_id: str) -> dict[str, tuple[str, str]]:
@@ -85,8 +75,7 @@ def _read_the_long_way(driver: Driver, person_id: str) -> dict[str, tuple[str, s
 
 
 def _kept(driver: Driver, person_id: str) -> dict[str, list[str]]:
-    records, _, _ = driver.execute_query(queries.PERSON_FIRST_SAID, person_id=person_id)
-    return {kind: sorted(records[0][kind] or []) for kind in ("said_first", "said_first_role")}
+    return kept(driver, queries.PERSON_FIRST_SAID, person_id=person_id)
 
 
 def _worked_out(driver: Driver, settings: InfraSettings, person_id: str) -> dict[str, list[str]]:
@@ -112,10 +101,10 @@ def test_a_person_is_named_as_the_earliest_report_their_caller_may_see_names_the
         "inside": (_name(police), "young_person"),
     }
     assert _read_the_long_way(neo4j_driver, person_id) == _named(neo4j_driver, settings, person_id)
-    kept = _kept(neo4j_driver, person_id)
+    first_said = _kept(neo4j_driver, person_id)
     # The shared reports' audience, and the police's (with its agency's): the earliest of each.
-    assert len(kept["said_first"]) == len(kept["said_first_role"]) == 2
-    assert _worked_out(neo4j_driver, settings, person_id) == kept
+    assert len(first_said["said_first"]) == len(first_said["said_first_role"]) == 2
+    assert _worked_out(neo4j_driver, settings, person_id) == first_said
 
 
 def test_a_retraction_takes_its_report_out_of_how_the_person_is_named(
@@ -130,7 +119,7 @@ def test_a_retraction_takes_its_report_out_of_how_the_person_is_named(
     }
     retract(settings, str(latest.event_id))
     assert _named(neo4j_driver, settings, person_id)["outside"] == (_name(plain), "unknown")
-    kept = _kept(neo4j_driver, person_id)
-    assert not any(str(r.event_id) in e for r in (police, latest) for e in kept["said_first"])
-    assert kept["said_first_role"] == []
-    assert _worked_out(neo4j_driver, settings, person_id) == kept
+    first_said = _kept(neo4j_driver, person_id)
+    assert not any(str(r.event_id) in e for r in (police, latest) for e in first_said["said_first"])
+    assert first_said["said_first_role"] == []
+    assert _worked_out(neo4j_driver, settings, person_id) == first_said

@@ -10,23 +10,18 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from common.auth import Principal, Role
 from common.settings import InfraSettings
-from common.visibility import audiences_of
 from schemas.reports import ReportCreate, ReportSubmitted
-from services.network.analyst.reads import Neo4jAnalystGraph
 from services.network.linking import queries as linking_queries
 from tests.support import queries
 from tests.support.factories import GRADING_JSON, run_tag, shared_only_with, submitted
+from tests.support.first_said import CALLERS, POLICE, kept, shown
 from tests.support.linking import linked_one, retract
 from tests.support.migrations import run_migration
 
 pytestmark = pytest.mark.integration
 Three = tuple[ReportSubmitted, ReportSubmitted, ReportSubmitted]
 NOW = datetime.now(UTC).replace(microsecond=0)
-POLICE = "Synthetic Police"
-OUTSIDE = audiences_of(Principal("a.outside", "Synthetic Analysts", Role.ANALYST))
-INSIDE = audiences_of(Principal("p.inside", POLICE, Role.ANALYST))
 
 
 def _concern(place: dict[str, Any], days_ago: int, **envelope: Any) -> ReportSubmitted:
@@ -74,10 +69,10 @@ def arcade(cleanup: list[str]) -> Three:
 def _named(driver: Driver, settings: InfraSettings, place_id: str) -> dict[str, Any]:
     """For each caller, the place as the analyst names it and as every report they may see
     does, read the long way."""
-    graph = Neo4jAnalystGraph(driver=driver, database=settings.neo4j_database)
+    nodes = shown(driver, database=settings.neo4j_database, entity_id=place_id)
     named = {}
-    for who, audiences in (("outside", OUTSIDE), ("inside", INSIDE)):
-        (node,) = graph.nodes([place_id], audiences=audiences)
+    for who, audiences in CALLERS:
+        node = nodes[who]
         records, _, _ = driver.execute_query(
             queries.PLACE_FROM_EVERY_REPORT, place_id=place_id, audiences=audiences
         )
@@ -93,8 +88,7 @@ def _named(driver: Driver, settings: InfraSettings, place_id: str) -> dict[str, 
 
 
 def _kept(driver: Driver, place_id: str) -> dict[str, list[str]]:
-    records, _, _ = driver.execute_query(queries.PLACE_FIRST_SAID, place_id=place_id)
-    return {k: sorted(v or []) for k, v in records[0].data().items()}
+    return kept(driver, queries.PLACE_FIRST_SAID, place_id=place_id)
 
 
 def _worked_out(driver: Driver, place_id: str) -> dict[str, list[str]]:
