@@ -1,9 +1,9 @@
 """A person as the analyst names them: their name from the earliest report the caller may see,
 their role from the earliest of those that gives one, both read from what the person keeps for
-each audience, on the real Neo4j. Whatever order the reports arrive in, after a retraction and
-after a split moves reports to another person, the person keeps what the schema migration works
-out from their reports, and each caller is shown what their earliest report says, as reading
-every report would show it."""
+each audience, on the real Neo4j. Whatever order the reports arrive in, and after a retraction,
+the person keeps what the schema migration works out from their reports, and each caller is
+shown what their earliest report says, as reading every report would show it. (What people keep
+after a split and after `same`: test_split.py and test_same_person.py.)"""
 
 from datetime import UTC, datetime, timedelta
 from typing import Any

@@ -31,6 +31,7 @@ from services.network.config import Settings
 from services.network.identities import location_id, new_person_id, split_person_id
 from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted
+from tests.support.first_said import kept as kept_lists
 from tests.support.kafka_reading import read_values
 from tests.support.linking import detect_with, link_events
 from tests.support.migrations import run_migration
@@ -199,8 +200,7 @@ def _young_reports(driver: Driver, person_id: str) -> set[str]:
 
 def _first_said(driver: Driver, person_id: str) -> dict[str, list[str]]:
     """The earliest reports of each audience the person keeps, to name them and give a role."""
-    records, _, _ = driver.execute_query(queries.PERSON_FIRST_SAID, person_id=person_id)
-    return {kind: sorted(records[0][kind] or []) for kind in ("said_first", "said_first_role")}
+    return kept_lists(driver, queries.PERSON_FIRST_SAID, person_id=person_id)
 
 
 def _confirm(boy: Boy) -> tuple[str, str, str]:
