@@ -189,8 +189,12 @@ def _name_keys(tokens: list[str], birth: date | None) -> set[str]:
         day_month = "-".join(sorted((f"{birth.month:02}", f"{birth.day:02}")))
         for sound in {sounds[0], sounds[-1]}:
             keys.add(f"sound_dob:{sound}:{birth.isoformat()}")
-            # Survive a date of birth with a digit wrong or day and month swapped.
-            keys.add(f"sound_year:{sound}:{birth.year}")
+            # Survive a date of birth with day and month swapped. A date with a digit wrong is
+            # left to the keys of the name alone: a key of a sound and the year of birth found
+            # it too, but a common surname's sound and year is shared by tens of people in a
+            # large population, so it made a quarter to a third of a mention's reads, and
+            # without it as many true matches are among the candidates (bench/RESULTS.md,
+            # "One blocking key fewer").
             keys.add(f"sound_daymonth:{sound}:{birth.year}:{day_month}")
     return keys
 

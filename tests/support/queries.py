@@ -338,6 +338,16 @@ MERGE (k:MatchKey {key: key})
 CREATE (p)-[:HAS_KEY]->(k)
 """
 
+# The blocking keys each person holds, and which of the keys asked for are still nodes.
+KEYS_OF_PEOPLE = """
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+OPTIONAL MATCH (p)-[:HAS_KEY]->(k:MatchKey)
+WITH p, collect(k.key) AS keys
+RETURN p.id AS id, keys,
+       [key IN $keys WHERE EXISTS { MATCH (:MatchKey {key: key}) }] AS nodes
+"""
+
 DELETE_PEOPLE_AND_KEYS = """
 UNWIND $ids AS id
 MATCH (p:Person {id: id})

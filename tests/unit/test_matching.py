@@ -109,10 +109,22 @@ def test_matching_does_not_chain() -> None:
         (facts("Dean Walsh", nicknames=("Deano",)), facts(nicknames=("deano",))),
         (facts("Ava Synth", dob=date(2010, 5, 1)), facts("Eva Smith", dob=date(2010, 5, 1))),
         (facts("Ava Synth", phones=("+447700900001",)), facts("A S", phones=("+447700900001",))),
+        # A date of birth with a digit wrong: the name's own keys.
+        (facts("Dean Walsh", dob=date(2009, 4, 2)), facts("Dean Walsh", dob=date(2009, 4, 3))),
+        # Day and month swapped, and the given name mistyped.
+        (facts("Dean Walsh", dob=date(2009, 4, 2)), facts("Dewn Walsh", dob=date(2009, 2, 4))),
     ],
 )
 def test_variants_share_a_blocking_key(a: PersonFacts, b: PersonFacts) -> None:
     assert set(blocking_keys(a)) & set(blocking_keys(b))
+
+
+def test_a_surname_and_a_year_of_birth_alone_find_no_one() -> None:
+    """Tens of people share a common surname and a year of birth in a large population: a
+    candidate must share more with the mention than that."""
+    ava = facts("Ava Synth", dob=date(2010, 5, 1))
+    bob = facts("Bob Synth", dob=date(2010, 9, 17))
+    assert not set(blocking_keys(ava)) & set(blocking_keys(bob))
 
 
 def test_a_mentions_keys_are_worked_out_once_and_each_caller_gets_its_own_list() -> None:
