@@ -30,6 +30,7 @@ class Label(StrEnum):
     # Entities: each also carries ENTITY, and its id is unique across kinds (`person:...`).
     ENTITY = "Entity"
     PERSON = "Person"
+    MERGED = "Merged"  # a person an analyst's `same` merged into another, until it is undone
     LOCATION = "Location"
     VEHICLE = "Vehicle"
     PHONE = "Phone"

@@ -277,6 +277,26 @@ def test_different_after_same_makes_them_two_again(boy: Boy, neo4j_driver: Drive
     assert boy.link(_sighting(boy.named[gone], boy.place), ago=timedelta(days=1)) == [{gone}]
 
 
+def _merged(driver: Driver, person_id: str) -> bool:
+    records, _, _ = driver.execute_query(queries.PERSON_IS_MERGED, person_id=person_id)
+    return bool(records[0]["merged"])
+
+
+def test_the_merged_person_is_labelled_merged_until_different(
+    boy: Boy, neo4j_driver: Driver, settings: InfraSettings
+) -> None:
+    """Linking skips a merged person by the label: `same` sets it, `different` takes it away,
+    and the schema migration gives it to people merged before."""
+    candidate, kept, gone = _confirm(boy)
+    assert _merged(neo4j_driver, gone) and not _merged(neo4j_driver, kept)
+    neo4j_driver.execute_query(queries.FORGET_MERGED_LABEL, person_id=gone)
+    run_migration(neo4j_driver, "019_merged_label.cypher", database=settings.neo4j_database)
+    assert _merged(neo4j_driver, gone) and not _merged(neo4j_driver, kept)
+
+    boy.decide(candidate, "different")
+    assert not _merged(neo4j_driver, gone) and not _merged(neo4j_driver, kept)
+
+
 def test_a_split_of_the_merged_person_counts_the_reports_split_off_apart(boy: Boy) -> None:
     _, kept, gone = _confirm(boy)
     moved = boy.reports[gone]

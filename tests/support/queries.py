@@ -338,6 +338,18 @@ MERGE (k:MatchKey {key: key})
 CREATE (p)-[:HAS_KEY]->(k)
 """
 
+# Whether the person is labelled Merged (an analyst's `same` merged them into another).
+PERSON_IS_MERGED = """
+MATCH (p:Person {id: $person_id})
+RETURN p:Merged AS merged
+"""
+
+# A merged person as a store written before migration 019 kept them: no Merged label.
+FORGET_MERGED_LABEL = """
+MATCH (p:Person {id: $person_id})
+REMOVE p:Merged
+"""
+
 # The blocking keys each person holds, and which of the keys asked for are still nodes.
 KEYS_OF_PEOPLE = """
 UNWIND $ids AS id

@@ -820,12 +820,13 @@ RETURN collect(CASE WHEN common THEN key END) AS common,
 # these, not everyone sharing a weak key (a date of birth, an initial and surname sound), keeps
 # a mention's read small as the graph grows. `different_from`: the people analysts said each is
 # not (a split's NOT_SAME_AS, a candidate rejected as `different`). A person an analyst's `same`
-# merged into another is no one: the one it was merged into has its names and keys.
+# merged into another (labelled Merged) is no one: the one it was merged into has its names and
+# keys.
 PEOPLE_SHARING_KEYS = """
 UNWIND range(0, size($mentions) - 1) AS mention
 UNWIND $mentions[mention] AS key
 MATCH (:MatchKey {key: key})<-[:HAS_KEY]-(p:Person)
-WHERE NOT (p)-[:MERGED_INTO]->()
+WHERE NOT p:Merged
 WITH mention, p, collect(key) AS keys
 WITH mention, p, keys, reduce(weight = 0, k IN keys | weight + $weights[k]) AS weight
 ORDER BY weight DESC, size(keys) DESC, p.id
@@ -841,7 +842,7 @@ RETURN collect({
   different_from: [(p)-[:NOT_SAME_AS]-(o:Person) | o.id]
     + [(p)-[:POSSIBLE_SAME_AS {status: 'rejected'}]-(o:Person) | o.id],
   pending: [(p)-[:POSSIBLE_SAME_AS {status: 'pending'}]-(o:Person)
-            WHERE NOT (o)-[:MERGED_INTO]->() | o.id]}) AS people
+            WHERE NOT o:Merged | o.id]}) AS people
 """
 
 # People by id (open candidates of the people above that share none of the batch's keys), in
@@ -849,7 +850,7 @@ RETURN collect({
 PEOPLE_BY_IDS = """
 UNWIND $ids AS person_id
 MATCH (p:Person {id: person_id})
-WHERE NOT (p)-[:MERGED_INTO]->()
+WHERE NOT p:Merged
 WITH p, [] AS keys
 RETURN collect({
   id: p.id, names: p.names, nicknames: p.nicknames,
@@ -859,7 +860,7 @@ RETURN collect({
   different_from: [(p)-[:NOT_SAME_AS]-(o:Person) | o.id]
     + [(p)-[:POSSIBLE_SAME_AS {status: 'rejected'}]-(o:Person) | o.id],
   pending: [(p)-[:POSSIBLE_SAME_AS {status: 'pending'}]-(o:Person)
-            WHERE NOT (o)-[:MERGED_INTO]->() | o.id]}) AS people
+            WHERE NOT o:Merged | o.id]}) AS people
 """
 
 # What reports written before mention, for their entities.linked events again.
