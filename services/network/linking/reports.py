@@ -79,14 +79,14 @@ def resolve_persons(
     this_report: list[KnownPerson] = []
     for mention, id_if_new, own_id in zip(facts, new_ids, own_ids, strict=True):
         fresh = pool.survivor(id_if_new)  # a name and birthday merged away earlier in the batch
-        keys = blocking_keys(mention)
-        known = pool.candidates(keys, limit=MAX_CANDIDATES) if keys else []
         named = next((k.facts for k in this_report if k.id == fresh), None)
         if named is None and fresh in pool:
             named = pool.facts(fresh)
         if named is not None and apart_despite_id(mention, named) is None:
             resolution = Resolution(person_id=fresh, matched=True)
-        else:
+        else:  # candidates are ranked only for a mention its name and birthday do not resolve
+            keys = blocking_keys(mention)
+            known = pool.candidates(keys, limit=MAX_CANDIDATES) if keys else []
             new_id = fresh if named is None else own_id
             pool_now = [k for k in this_report if k.id != new_id] + known
             resolution = resolve(
