@@ -58,8 +58,8 @@ SET s.evidence = $entries
 # person. Each side is the person it was merged into, if it was (a chain of merges). The merged
 # person stays, empty, with MERGED_INTO (the decision, and the survivor's matching facts before
 # it took the merged one's), so `different` can undo it, and labelled Merged until then: the
-# resolver skips it (a label is read with the node; a person's MERGED_INTO is found by walking
-# every one of their relationships, which cost linking a quarter of its candidate read). Each
+# resolver skips it by the label, read with the node (testing each candidate for a MERGED_INTO
+# took a quarter of linking's candidate read on a million reports: bench/RESULTS.md). Each
 # of these two first writes the decision's plan (moved_from, moved_to, moved_reports), or
 # clears it when there is nothing to move (applied again, or already one person).
 MERGE_CONFIRMED = """
