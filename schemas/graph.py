@@ -172,11 +172,15 @@ _PERSON = (
     }
 )
 # What every entity but a person keeps: its latest links for each audience (`latest_links`,
-# LatestLinkField's entries), and for each audience that had more than LATEST_LINKS_KEPT, the
-# latest entry it dropped (`latest_links_cutoff`): the analyst ranks a busy place's (or car's, or
-# phone's) links from these instead of reading its every link. `keeping` is only ever set and
-# removed at once, to take the entity's write lock before its latest links are read.
-_KEEPS_LATEST_LINKS = frozenset({"latest_links", "latest_links_cutoff", "keeping"})
+# LatestLinkField's entries), where each audience's entries are in that list
+# (`latest_links_spans`, LatestLinkSpan's entries), and for each audience that had more than
+# LATEST_LINKS_KEPT, the latest entry it dropped (`latest_links_cutoff`): the analyst ranks a
+# busy place's (or car's, or phone's) links from these instead of reading its every link.
+# `keeping` is only ever set and removed at once, to take the entity's write lock before its
+# latest links are read.
+_KEEPS_LATEST_LINKS = frozenset(
+    {"latest_links", "latest_links_spans", "latest_links_cutoff", "keeping"}
+)
 _LOCATION = (
     ENTITY_PROPERTIES
     | {
@@ -417,26 +421,45 @@ class EvidenceEntry:
 
 # Every entity but a person keeps, for each audience, its LATEST_LINKS_KEPT links with the
 # latest entries of that audience, one entry a link: `when|audience|link type|the entity at the
-# other end`, `when` that of the link's latest evidence entry of the audience (the fixed-width
-# time evidence entries hold, so entries sort by it as text). Every link of an audience whose
-# latest entry is later than the audience's cutoff is among them; the analyst reads every link
-# when they cannot answer. Kept by services/network/queries.py KEEP_LATEST_LINKS as reports are
-# linked and retracted and decisions move them (the entries are written there, in this order).
+# other end|the link's element id`, `when` that of the link's latest evidence entry of the
+# audience (the fixed-width time evidence entries hold, so entries sort by it as text). Every link
+# of an audience whose latest entry is later than the audience's cutoff is among them; the analyst
+# reads every link when they cannot answer. Each audience's entries are together, latest first
+# (then by the rest of the entry, as text, from the last), and a span `audience|start|end` gives
+# where they are in the list (`start` included, `end` not), so a reader takes only its audiences'
+# entries, and of those only as many as it shows. The element id finds the link without
+# expanding either end; a reader checks that the link it finds has the entry's type and ends (an
+# id may be reused once its link is deleted) and otherwise finds it by its ends. Kept by
+# services/network/queries.py KEEP_LATEST_LINKS as reports are linked and retracted and decisions
+# move them (the entries are written there, in this order).
 LATEST_LINKS_KEPT = 128
 
 
 class LatestLinkField(IntEnum):
-    """The position of each field in an entry of a place's latest links."""
+    """The position of each field in an entry of an entity's latest links."""
 
     LAST = 0
     AUDIENCE = 1
     TYPE = 2
     OTHER = 3
+    LINK = 4
+
+
+class LatestLinkSpan(IntEnum):
+    """The position of each field in a span of an entity's latest links (`latest_links_spans`):
+    one audience's entries are the list's `[START..END]`."""
+
+    AUDIENCE = 0
+    START = 1
+    END = 2
 
 
 def latest_link_fields() -> dict[str, int]:
-    """The `$latest` parameter of a statement that reads a place's latest links."""
-    return {field.name.lower(): field.value for field in LatestLinkField}
+    """The `$latest` parameter of a statement that reads an entity's latest links: the position
+    of each field of an entry by its name, and of a span's as `span_<name>`."""
+    return {field.name.lower(): field.value for field in LatestLinkField} | {
+        f"span_{field.name.lower()}": field.value for field in LatestLinkSpan
+    }
 
 
 def write_evidence(entry: EvidenceEntry) -> str:

@@ -331,7 +331,8 @@ SET p.said_first = said_first, p.said_first_role = said_first_role
 # those links (each link's latest evidence entry of each audience) and merged with the rest; an
 # entry no later than its audience's cutoff is not added. Each audience keeps its $keep latest
 # links, and the latest it drops becomes its cutoff (that entry), so every link of it later than
-# the cutoff is kept.
+# the cutoff is kept. Each audience's entries are written together, latest first, and where they
+# are in the list as its span.
 # Entities are taken in id order and locked (written) before what they keep is read, so two
 # workers queue and the second reads what the first wrote. One linked before entities kept
 # them (latest_links is null) is left to the schema migration.
@@ -355,9 +356,9 @@ CALL (n, others) {
   MATCH (n)-[l]-(m)
   WHERE l.evidence IS NOT NULL
   UNWIND [x IN [e IN l.evidence | split(e, '|')] | x] AS x
-  WITH type(l) AS type, other, x[$evidence.audience] AS audience,
+  WITH type(l) AS type, other, elementId(l) AS link, x[$evidence.audience] AS audience,
        max(x[$evidence.observed]) AS last
-  RETURN collect(last + '|' + audience + '|' + type + '|' + other) AS linked
+  RETURN collect(last + '|' + audience + '|' + type + '|' + other + '|' + link) AS linked
 }
 WITH n, cutoffs, [e IN n.latest_links WHERE NOT split(e, '|')[$latest.other] IN others]
                  + [e IN linked
@@ -371,10 +372,16 @@ CALL (merged) {
   WITH split(e, '|')[$latest.audience] AS audience, e
   ORDER BY audience, e DESC
   WITH audience, collect(e) AS kept
-  RETURN reduce(all = [], part IN collect(kept[..$keep]) | all + part) AS kept,
-         collect(kept[$keep]) AS dropped
+  WITH collect({audience: audience, kept: kept[..$keep], dropped: kept[$keep]}) AS parts
+  WITH parts, reduce(all = [], part IN parts | all + part.kept) AS kept
+  RETURN kept, [part IN parts WHERE part.dropped IS NOT NULL | part.dropped] AS dropped,
+         reduce(at = {end: 0, spans: []}, part IN parts
+                | {end: at.end + size(part.kept),
+                   spans: at.spans + (part.audience + '|' + toString(at.end) + '|'
+                                      + toString(at.end + size(part.kept)))}).spans AS spans
 }
 SET n.latest_links = kept,
+    n.latest_links_spans = spans,
     n.latest_links_cutoff = [c IN cutoffs
                              WHERE NOT split(c, '|')[$latest.audience]
                                        IN [x IN dropped | split(x, '|')[$latest.audience]]]

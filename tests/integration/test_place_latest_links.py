@@ -164,3 +164,40 @@ def test_the_analyst_is_shown_the_latest_links_the_place_keeps(
     assert child not in {n.id for n in nodes}
     _, nodes, _ = _network(every, place_id, "analyst")
     assert child in {n.id for n in nodes}
+
+
+def test_an_entry_naming_another_links_id_still_shows_its_own_link(
+    settings: InfraSettings, neo4j_driver: Driver, place: tuple[str, list[ReportSubmitted]]
+) -> None:
+    """An entry finds its link by the element id it keeps only when that id names a link of the
+    entry's type between its two entities (a deleted link's id may be given to another): with
+    every entry naming another link's id, or none, the network is the one every link gives."""
+    place_id, _ = place
+    neo4j_driver.execute_query(queries.SWAP_LATEST_LINK_IDS, place_id=place_id)
+    _same_as_every_link(settings, neo4j_driver, place_id)
+    neo4j_driver.execute_query(queries.FORGET_LATEST_LINK_IDS, place_id=place_id)
+    _same_as_every_link(settings, neo4j_driver, place_id)
+
+
+def test_links_seen_at_one_time_are_chosen_as_reading_every_link_chooses(
+    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str]
+) -> None:
+    """A busy place shows its ten latest links; when more than ten were seen at the same time,
+    the ones shown are those reading every link ranks first (by the other entity's id), though
+    each audience keeps them in the opposite order."""
+    tag = run_tag()
+    where = {"name": f"Synthetic station {tag}", "postcode": "ZZ99 8LL"}
+    where["category"] = "bus_or_train_station"
+    events = [
+        _seen(f"Kid{n} Synth{tag}", where, 30 if n < 25 else 60 + n, police_only=n % 4 == 0)
+        for n in range(40)
+    ]
+    cleanup.extend(str(e.event_id) for e in events)
+    linked = link_events(settings, events, together=True)
+    (place_id,) = {e.id for e in linked[0].entities if e.kind == "location"}
+    _same_as_every_link(settings, neo4j_driver, str(place_id))
+    kept = Neo4jAnalystGraph(driver=neo4j_driver, database=settings.neo4j_database)
+    truncated, nodes, edges = _network(kept, str(place_id), "analyst")
+    assert truncated
+    assert len(edges) == 10
+    assert {e.last_seen for e in edges} == {max(e.last_seen for e in edges)}

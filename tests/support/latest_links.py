@@ -4,6 +4,7 @@ from collections import Counter
 
 from neo4j import Driver
 
+from schemas.graph import LatestLinkField
 from tests.support import queries
 from tests.support.migrations import LATEST_LINKS_MIGRATION, run_migration
 
@@ -11,9 +12,26 @@ Kept = tuple[Counter[str], list[str]]
 
 
 def kept_latest_links(driver: Driver, place_id: str) -> Kept:
-    """The place's latest links (each with how often it is kept) and its cutoffs."""
+    """The place's latest links (each with how often it is kept) and its cutoffs; each
+    audience's entries are where its span says, latest first, and the spans cover the list."""
     records, _, _ = driver.execute_query(queries.PLACE_LATEST_LINKS, place_id=place_id)
-    return Counter(records[0]["links"]), sorted(records[0]["cutoffs"] or [])
+    links, spans = records[0]["links"], records[0]["spans"]
+    assert_spanned(links, spans)
+    return Counter(links), sorted(records[0]["cutoffs"] or [])
+
+
+def assert_spanned(links: list[str], spans: list[str]) -> None:
+    """Each audience's entries are the list's `[start..end]` its span gives, latest first, and
+    nothing else is in the list."""
+    covered = 0
+    for span in spans:
+        audience, start, end = span.split("|")
+        listed = links[int(start) : int(end)]
+        assert {e.split("|")[LatestLinkField.AUDIENCE] for e in listed} == {audience}, span
+        assert listed == sorted(listed, reverse=True), span
+        covered += len(listed)
+    assert covered == len(links)
+    assert len({span.split("|")[0] for span in spans}) == len(spans)
 
 
 def worked_out_latest_links(driver: Driver, place_id: str, *, database: str) -> Kept:

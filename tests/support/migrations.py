@@ -5,7 +5,7 @@ from neo4j import Driver
 
 from tessera_cli.graph_setup import MIGRATION_PARAMS, MIGRATIONS, _statements
 
-LATEST_LINKS_MIGRATION = "015_latest_links.cypher"
+LATEST_LINKS_MIGRATION = "020_latest_link_spans.cypher"
 
 
 def run_migration(driver: Driver, name: str, *, database: str) -> None:

@@ -373,7 +373,7 @@ DETACH DELETE k
 # What a place keeps of its latest links (schemas/graph.py LATEST_LINKS_KEPT).
 PLACE_LATEST_LINKS = """
 MATCH (l:Location {id: $place_id})
-RETURN l.latest_links AS links, l.latest_links_cutoff AS cutoffs
+RETURN l.latest_links AS links, l.latest_links_cutoff AS cutoffs, l.latest_links_spans AS spans
 """
 
 # Entities as if linked before entities kept their latest links, so the schema migration works
@@ -384,13 +384,40 @@ FORGET_LATEST_LINKS_OF = """
 UNWIND $ids AS id
 MATCH (x:Entity {id: id})
 WHERE NOT x:Person
-REMOVE x.latest_links, x.latest_links_cutoff
+REMOVE x.latest_links, x.latest_links_cutoff, x.latest_links_spans
 """
 
-# A place's latest links with one left out (to tell whether a read used them).
+# A place's latest links with one left out (to tell whether a read used them), and the spans
+# after it one place earlier.
 LEAVE_OUT_LATEST_LINK = """
 MATCH (l:Location {id: $place_id})
-SET l.latest_links = [e IN l.latest_links WHERE e <> $entry]
+WITH l, [i IN range(0, size(l.latest_links) - 1) WHERE l.latest_links[i] = $entry][0] AS at
+SET l.latest_links = [e IN l.latest_links WHERE e <> $entry],
+    l.latest_links_spans = [s IN [s IN l.latest_links_spans | split(s, '|')]
+                            | s[0] + '|'
+                              + toString(toInteger(s[1]) - CASE WHEN toInteger(s[1]) > at
+                                                                THEN 1 ELSE 0 END) + '|'
+                              + toString(toInteger(s[2]) - CASE WHEN toInteger(s[2]) > at
+                                                                THEN 1 ELSE 0 END)]
+"""
+
+# A place's latest links with the element id of each entry's link made that of another link
+# (the first entry's, when the entry is not the first), as if its own link had gone and its id
+# been given to another.
+SWAP_LATEST_LINK_IDS = """
+MATCH (l:Location {id: $place_id})
+WITH l, [e IN l.latest_links | split(e, '|')] AS entries
+WITH l, entries, entries[0][4] AS first, entries[1][4] AS second
+SET l.latest_links = [x IN entries
+                      | x[0] + '|' + x[1] + '|' + x[2] + '|' + x[3] + '|'
+                        + CASE WHEN x[4] = first THEN second ELSE first END]
+"""
+
+# A place's latest links with the element id left out of every entry, as if unknown.
+FORGET_LATEST_LINK_IDS = """
+MATCH (l:Location {id: $place_id})
+SET l.latest_links = [x IN [e IN l.latest_links | split(e, '|')]
+                      | x[0] + '|' + x[1] + '|' + x[2] + '|' + x[3] + '|']
 """
 
 # What any entity but a person keeps of its earliest reports (`said_first`), and the same left

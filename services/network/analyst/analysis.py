@@ -177,6 +177,8 @@ def explore_network(
         "from_kept": filters.until is None
         and filters.min_source is LOOSEST_SOURCE
         and filters.min_intelligence is LOOSEST_INTELLIGENCE,
+        # ... and every entry kept of the caller's audiences counts, whatever its type or time.
+        "every_link": not filters.types and filters.since is None,
     }
     # Each entity as the caller may see it, read as the search reaches it: whether a place is
     # busy (its links capped at the latest ten) is what the reports they may see call it.

@@ -21,9 +21,14 @@ the position schemas/graph.py gives it, passed as `$evidence` (`evidence_fields(
 # filter and no `until`, so a link's latest entry the caller may see is its latest kept time):
 # every link of the caller's audiences later than the latest of their cutoffs is kept, so when
 # more than `keep` of those are kept (or no audience of theirs has a cutoff), the first `keep`
-# are the latest. Any other entity's links are read and ranked. Ties go by the other entity's id
-# and the link's type, so both ways choose the same links. Only the links then shown are read
-# (those the kept links chose found by their two ends). An entity at the other end is checked
+# are the latest. Only the entries of the caller's audiences are read (their spans), and of each
+# audience's (latest first, those of other types or before `since` left out unless $every_link)
+# only the first `keep` + 1 and those as late as the last of them: a link ranked among the first
+# `keep` + 1 by its latest entry the caller may see has that entry among them. Any other
+# entity's links are read and ranked. Ties go by the other entity's id and the link's type, so
+# both ways choose the same links. Only the links then shown are read (those the kept links
+# chose found by the element id their entry keeps, checked to be a link of that type between
+# those two entities, else by their two ends). An entity at the other end is checked
 # for the caller once the links are cut to those shown: a link the caller may see is stated by
 # a report that names both ends, so its other end is one they may see (checked all the same,
 # never assumed).
@@ -39,16 +44,23 @@ EXPAND_NEIGHBOURS = """
 UNWIND range(0, size($ids) - 1) AS at
 MATCH (n:Entity {id: $ids[at]})
 WITH at, n, CASE WHEN n.id IN $busy THEN $busy_cap ELSE $cap END AS keep,
-     $from_kept AND n.latest_links IS NOT NULL AS keeps,
+     $from_kept AND n.latest_links_spans IS NOT NULL AS keeps,
      CASE WHEN $from_kept THEN coalesce(n.latest_links, []) ELSE [] END AS kept,
+     CASE WHEN $from_kept THEN coalesce(n.latest_links_spans, []) ELSE [] END AS spans,
      coalesce(n.latest_links_cutoff, []) AS cutoffs
-CALL (kept) {
-  UNWIND [x IN [e IN kept | split(e, '|')]
-          WHERE x[$latest.audience] IN $audiences AND x[$latest.type] IN $types
-            AND x[$latest.last] >= $since] AS x
-  WITH x[$latest.type] AS type, x[$latest.other] AS other, max(x[$latest.last]) AS last
+CALL (kept, spans, keep) {
+  UNWIND [x IN [s IN spans | split(s, '|')] WHERE x[$latest.span_audience] IN $audiences] AS span
+  WITH kept[toInteger(span[$latest.span_start])..toInteger(span[$latest.span_end])] AS listed
+  WITH CASE WHEN $every_link THEN listed
+            ELSE [e IN listed WHERE split(e, '|')[$latest.type] IN $types
+                                AND split(e, '|')[$latest.last] >= $since] END AS listed
+  WITH listed, split(listed[keep], '|')[$latest.last] + '|' AS tied
+  WITH listed[..keep + 1] + [e IN listed[keep + 1..] WHERE e STARTS WITH tied] AS chosen
+  UNWIND [x IN [e IN chosen | split(e, '|')] | x] AS x
+  WITH x[$latest.type] AS type, x[$latest.other] AS other, max(x[$latest.last]) AS last,
+       max(x[$latest.link]) AS link_id
   ORDER BY last DESC, other, type
-  RETURN collect({type: type, other: other, last: last}) AS ranked
+  RETURN collect({type: type, other: other, last: last, link_id: link_id}) AS ranked
 }
 WITH at, n, keep, keeps, ranked,
      reduce(cut = '', c IN cutoffs
@@ -61,7 +73,7 @@ CALL (at, n, keep, ranked, answered) {
   WITH n, keep, ranked WHERE answered
   UNWIND ranked[..keep] AS pick
   RETURN pick.other AS other_id, pick.type AS type, pick.last AS last, null AS link,
-         size(ranked) > keep AS capped
+         pick.link_id AS link_id, size(ranked) > keep AS capped
   UNION
   WITH n, keep WHERE NOT answered
   MATCH (n)-[l]-(m:Entity)
@@ -80,20 +92,35 @@ CALL (at, n, keep, ranked, answered) {
   UNWIND found[..keep] AS f
   WITH f, size(found) > keep AS capped
   WHERE any(a IN f.other.audiences WHERE a IN $audiences)
-  RETURN f.other.id AS other_id, type(f.link) AS type, f.last AS last, f.link AS link, capped
+  RETURN f.other.id AS other_id, type(f.link) AS type, f.last AS last, f.link AS link,
+         null AS link_id, capped
 }
-WITH at, n, other_id, type, link, capped, last ORDER BY last DESC, at, other_id, type
-WITH collect({n: n, other_id: other_id, type: type, link: link, capped: capped}) AS found
+WITH at, n, other_id, type, link, link_id, capped, last ORDER BY last DESC, at, other_id, type
+WITH collect({n: n, other_id: other_id, type: type, link: link, link_id: link_id,
+              capped: capped}) AS found
 WITH found, reduce(new = [], f IN found
                    | CASE WHEN size(new) >= $admit OR f.other_id IN $known OR f.other_id IN new
                           THEN new ELSE new + f.other_id END) AS admitted
 UNWIND [f IN found WHERE f.other_id IN $known OR f.other_id IN admitted] AS f
 CALL (f) {
   WITH f WHERE f.link IS NULL
-  MATCH (m:Entity {id: f.other_id})
-  WITH f, m, f.n AS n
-  MATCH (n)-[l]-(m)
-  WHERE type(l) = f.type
+  OPTIONAL MATCH ()-[by_id]->()
+  WHERE elementId(by_id) = f.link_id
+  WITH f, CASE WHEN type(by_id) = f.type
+                    AND (startNode(by_id) = f.n AND endNode(by_id).id = f.other_id
+                         OR endNode(by_id) = f.n AND startNode(by_id).id = f.other_id)
+               THEN by_id END AS found
+  CALL (f, found) {
+    WITH f WHERE found IS NULL
+    MATCH (m:Entity {id: f.other_id})
+    WITH f, m, f.n AS n
+    MATCH (n)-[l]-(m)
+    WHERE type(l) = f.type
+    RETURN l
+    UNION
+    WITH found WHERE found IS NOT NULL
+    RETURN found AS l
+  }
   RETURN l
   UNION
   WITH f WHERE f.link IS NOT NULL

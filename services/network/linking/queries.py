@@ -142,6 +142,7 @@ MATCH (r:Report {id: row.report_id})
 MERGE (l:Location {id: row.id})
 ON CREATE SET l:Entity, l.kind = 'location', l.name = row.name, l.postcode = row.postcode,
               l.category = row.category, l.audiences = [], l.latest_links = [],
+              l.latest_links_spans = [],
               l.local_authority = row.local_authority,
               l.police_force_area = row.police_force_area, l.lat = row.lat, l.lon = row.lon
 SET l.audiences = l.audiences + [a IN r.audiences WHERE NOT a IN l.audiences],
@@ -222,7 +223,8 @@ UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
 MERGE (v:Vehicle {id: row.id})
 ON CREATE SET v:Entity, v.kind = 'vehicle', v.name = row.name, v.vrm = row.vrm,
-              v.vrm_format = row.vrm_format, v.audiences = [], v.latest_links = []
+              v.vrm_format = row.vrm_format, v.audiences = [], v.latest_links = [],
+              v.latest_links_spans = []
 SET v.audiences = v.audiences + [a IN r.audiences WHERE NOT a IN v.audiences],
     v.make = coalesce(v.make, row.make), v.model = coalesce(v.model, row.model),
     v.colour = coalesce(v.colour, row.colour)
@@ -235,7 +237,7 @@ UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
 MERGE (p:Phone {id: row.id})
 ON CREATE SET p:Entity, p.kind = 'phone', p.name = row.name, p.e164 = row.e164, p.audiences = [],
-              p.latest_links = []
+              p.latest_links = [], p.latest_links_spans = []
 SET p.audiences = p.audiences + [a IN r.audiences WHERE NOT a IN p.audiences]
 MERGE (r)-[m:MENTIONS {part: row.part}]->(p)
 ON CREATE SET m.name = row.name
@@ -246,7 +248,8 @@ UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
 MERGE (h:Handle {id: row.id})
 ON CREATE SET h:Entity, h.kind = 'handle', h.name = row.name, h.platform = row.platform,
-              h.handle = row.handle, h.audiences = [], h.latest_links = []
+              h.handle = row.handle, h.audiences = [], h.latest_links = [],
+              h.latest_links_spans = []
 SET h.audiences = h.audiences + [a IN r.audiences WHERE NOT a IN h.audiences]
 MERGE (r)-[m:MENTIONS {part: row.part}]->(h)
 ON CREATE SET m.name = row.name
@@ -257,7 +260,7 @@ UNWIND $rows AS row
 MATCH (r:Report {id: row.report_id})
 MERGE (g:Group {id: row.id})
 ON CREATE SET g:Entity, g.kind = 'group', g.name = row.name, g.audiences = [],
-              g.latest_links = []
+              g.latest_links = [], g.latest_links_spans = []
 SET g.audiences = g.audiences + [a IN r.audiences WHERE NOT a IN g.audiences]
 MERGE (r)-[m:MENTIONS {part: row.part}]->(g)
 ON CREATE SET m.name = row.name
