@@ -8,7 +8,7 @@ the reports one transaction at a time.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from services.network.matching import MAX_KEY_SHARING, KnownPerson, PersonFacts
@@ -16,12 +16,32 @@ from services.network.matching import MAX_KEY_SHARING, KnownPerson, PersonFacts
 
 @dataclass(frozen=True, slots=True)
 class SharingPerson:
-    """A person in the graph, which of the asked-for blocking keys they have, and the people
-    they are an open (pending) candidate with."""
+    """A person in the graph, which of the asked-for blocking keys they have, the people they
+    are known to be different from and those they are an open (pending) candidate with.
 
-    person: KnownPerson
+    `facts` gives what the graph knows of them, and is called only when the pool first needs
+    it: a batch reads thousands of people, most of whom no mention is compared with.
+    """
+
+    id: str
+    facts: Callable[[], PersonFacts]
     keys: frozenset[str]
+    different_from: frozenset[str] = frozenset()
     pending: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(
+        cls, person: KnownPerson, keys: Iterable[str], pending: Iterable[str] = ()
+    ) -> "SharingPerson":
+        """A person whose facts are known already."""
+        facts = person.facts
+        return cls(
+            id=person.id,
+            facts=lambda: facts,
+            keys=frozenset(keys),
+            different_from=person.different_from,
+            pending=frozenset(pending),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +107,7 @@ class PersonPool:
         sharing: Mapping[str, int] | None = None,
     ) -> None:
         self._facts: dict[str, PersonFacts] = {}
+        self._unread: dict[str, Callable[[], PersonFacts]] = {}  # not needed yet
         self._by_key: dict[str, set[str]] = defaultdict(set)
         self._keys: dict[str, set[str]] = defaultdict(set)
         self._common = set(common)
@@ -94,9 +115,9 @@ class PersonPool:
         self._pending: dict[str, set[str]] = defaultdict(set)
         self._merged: dict[str, str] = {}
         for found in people:
-            pid = found.person.id
-            self._facts[pid] = found.person.facts
-            self._different[pid] = found.person.different_from
+            pid = found.id
+            self._unread[pid] = found.facts
+            self._different[pid] = found.different_from
             self._pending[pid] |= found.pending
             for other in found.pending:
                 self._pending[other].add(pid)
@@ -114,7 +135,7 @@ class PersonPool:
         return cls(found.people, common=found.common, sharing=found.sharing)
 
     def __contains__(self, person_id: object) -> bool:
-        return person_id in self._facts
+        return person_id in self._facts or person_id in self._unread
 
     def survivor(self, person_id: str) -> str:
         """The person a merge in this batch made of this one (itself when none)."""
@@ -124,11 +145,14 @@ class PersonPool:
 
     def facts(self, person_id: str) -> PersonFacts:
         """What the pool knows of a person."""
+        unread = self._unread.pop(person_id, None)
+        if unread is not None:
+            self._facts[person_id] = unread()
         return self._facts[person_id]
 
     def _known(self, pid: str) -> KnownPerson:
         return KnownPerson(
-            id=pid, facts=self._facts[pid], different_from=self._different.get(pid, frozenset())
+            id=pid, facts=self.facts(pid), different_from=self._different.get(pid, frozenset())
         )
 
     def _sharing(self, key: str) -> int:
@@ -159,7 +183,7 @@ class PersonPool:
         pending = sorted(
             pid
             for pid in self._pending.get(person_id, ())
-            if pid in self._facts and pid not in found and pid != person_id
+            if pid in self and pid not in found and pid != person_id
         )
         return by_keys + [self._known(pid) for pid in pending]
 
@@ -168,7 +192,7 @@ class PersonPool:
         was known and gained evidence: a date of birth, identifier, home, phone or handle they
         did not have (another spelling of a name is no new evidence: scoring a person again
         for one let loose spellings chain, and cost the bench precision)."""
-        known = self._facts.get(person_id)
+        known = self.facts(person_id) if person_id in self else None
         self._facts[person_id] = facts if known is None else merged(known, facts)
         for key in keys:
             self._by_key[key].add(person_id)
@@ -177,7 +201,8 @@ class PersonPool:
 
     def merge(self, *, keep: str, gone: str) -> None:
         """Two people are one: `gone`'s facts, keys and candidates become `keep`'s."""
-        self._facts[keep] = merged(self._facts[keep], self._facts.pop(gone))
+        self._facts[keep] = merged(self.facts(keep), self.facts(gone))
+        del self._facts[gone]
         for key in self._keys.pop(gone, set()):
             self._by_key[key].discard(gone)
             self._by_key[key].add(keep)

@@ -78,15 +78,13 @@ def test_each_mention_reads_its_best_ranked_people_and_ranks_them_as_before(
         )
     assert read.common == set()
     assert read.sharing[mentions[0][0]] == 15  # a, b, c and the twelve
-    got = {p.person.id.rsplit(":", 1)[1] for p in read.people}
+    got = {p.id.rsplit(":", 1)[1] for p in read.people}
     # a, rare, b for the first mention (by rarity: not c or d, who share more keys than rare
     # but commoner ones); f, a, e for the second; no weak sharer.
     assert got == {"a", "rare", "b", "e", "f"}
     assert len(read.people) <= LIMIT * len(mentions)
     everyone = PersonPool(
-        SharingPerson(
-            person=KnownPerson(id=pid, facts=PersonFacts(names=("synth",))), keys=frozenset(keys)
-        )
+        SharingPerson.of(KnownPerson(id=pid, facts=PersonFacts(names=("synth",))), keys)
         for pid, keys in people.items()
     )
     from_read = PersonPool.read(read)

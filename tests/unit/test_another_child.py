@@ -95,12 +95,7 @@ def test_the_same_name_and_birthday_with_another_identifier_is_not_one_person() 
 
 def _pool(person_id: str, facts: PersonFacts) -> PersonPool:
     return PersonPool(
-        [
-            SharingPerson(
-                person=KnownPerson(id=person_id, facts=facts),
-                keys=frozenset(blocking_keys(facts)),
-            )
-        ]
+        [SharingPerson.of(KnownPerson(id=person_id, facts=facts), blocking_keys(facts))]
     )
 
 

@@ -43,9 +43,7 @@ class FakeStore:
     ) -> PeopleSharing:
         keys = sorted({key for keys in mentions for key in keys})
         self.asked.append(keys)
-        return PeopleSharing(
-            people=[SharingPerson(person=p, keys=frozenset(keys)) for p in self.people]
-        )
+        return PeopleSharing(people=[SharingPerson.of(p, keys) for p in self.people])
 
     async def write_reports(self, graphs: list[ReportGraph]) -> None:
         self.written += graphs

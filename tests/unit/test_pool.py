@@ -8,7 +8,7 @@ from services.network.pool import PersonPool, SharingPerson, key_weight, merged
 
 def _person(pid: str, keys: set[str], facts: PersonFacts | None = None) -> SharingPerson:
     person = KnownPerson(id=pid, facts=facts or PersonFacts())
-    return SharingPerson(person=person, keys=frozenset(keys))
+    return SharingPerson.of(person, keys)
 
 
 def test_candidates_share_most_keys_first_then_by_id() -> None:
@@ -79,6 +79,30 @@ def test_a_key_the_graph_says_is_common_finds_no_one() -> None:
 
 def test_candidates_keep_whom_analysts_said_they_are_not() -> None:
     person = KnownPerson("person:a", PersonFacts(), different_from=frozenset({"person:b"}))
-    pool = PersonPool([SharingPerson(person=person, keys=frozenset({"k1"}))])
+    pool = PersonPool([SharingPerson.of(person, {"k1"})])
     (found,) = pool.candidates(["k1"], limit=5)
     assert found.different_from == frozenset({"person:b"})
+
+
+def test_a_persons_facts_are_built_only_when_the_pool_needs_them() -> None:
+    built: list[str] = []
+
+    def read(pid: str, facts: PersonFacts) -> SharingPerson:
+        def build() -> PersonFacts:
+            built.append(pid)
+            return facts
+
+        return SharingPerson(id=pid, facts=build, keys=frozenset({f"k:{pid}", "shared"}))
+
+    born = PersonFacts(names=("jayden synth",), date_of_birth=date(2010, 3, 4))
+    pool = PersonPool([read(f"person:{n}", born) for n in range(50)])
+    assert built == [] and "person:7" in pool
+    (found,) = pool.candidates(["k:person:7"], limit=5)
+    assert found.facts == born and built == ["person:7"]
+    pool.learn("person:8", PersonFacts(phones=frozenset({"+447700900123"})), ["k:person:8"])
+    assert pool.facts("person:8").date_of_birth == born.date_of_birth
+    pool.merge(keep="person:7", gone="person:9")
+    assert "person:9" not in pool and pool.facts("person:7") == born
+    assert sorted(built) == ["person:7", "person:8", "person:9"]
+    pool.candidates(["k:person:7"], limit=5)
+    assert len(built) == 3  # built once each

@@ -42,9 +42,9 @@ def _pool(
 ) -> PersonPool:
     apart = apart or {}
     return PersonPool(
-        SharingPerson(
-            person=KnownPerson(id=pid, facts=facts, different_from=apart.get(pid, frozenset())),
-            keys=frozenset(blocking_keys(facts)),
+        SharingPerson.of(
+            KnownPerson(id=pid, facts=facts, different_from=apart.get(pid, frozenset())),
+            blocking_keys(facts),
         )
         for pid, facts in people
     )

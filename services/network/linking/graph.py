@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -21,7 +22,7 @@ from services.network.linking.reports import (
     link_prepared,
     prepare_report,
 )
-from services.network.matching import KnownPerson, PersonFacts
+from services.network.matching import PersonFacts
 from services.network.pool import PeopleSharing, SharingPerson, key_weight
 from services.network.queries import KEEP_LATEST_LINKS, RECORD_DECISION, REFRESH_PERSONS
 
@@ -197,26 +198,26 @@ async def write_graphs_tx(tx: AsyncManagedTransaction, graphs: list[ReportGraph]
     await write_reports_tx(tx, [g for g in graphs if g.report["id"] in fresh])
 
 
+def _facts(r: dict[str, Any]) -> PersonFacts:
+    return PersonFacts(
+        names=tuple(r["names"] or ()),
+        nicknames=tuple(r["nicknames"] or ()),
+        date_of_birth=date.fromisoformat(r["date_of_birth"]) if r["date_of_birth"] else None,
+        birth_year=r["birth_year"],
+        phones=frozenset(r["phones"] or ()),
+        handles=frozenset(r["handles"] or ()),
+        identifiers=frozenset(r["identifiers"] or ()),
+        postcodes=frozenset(r["home_postcodes"] or ()),
+        addresses=tuple(r["home_addresses"] or ()),
+    )
+
+
 def _known(r: dict[str, Any]) -> SharingPerson:
     return SharingPerson(
-        person=KnownPerson(
-            id=r["id"],
-            facts=PersonFacts(
-                names=tuple(r["names"] or ()),
-                nicknames=tuple(r["nicknames"] or ()),
-                date_of_birth=date.fromisoformat(r["date_of_birth"])
-                if r["date_of_birth"]
-                else None,
-                birth_year=r["birth_year"],
-                phones=frozenset(r["phones"] or ()),
-                handles=frozenset(r["handles"] or ()),
-                identifiers=frozenset(r["identifiers"] or ()),
-                postcodes=frozenset(r["home_postcodes"] or ()),
-                addresses=tuple(r["home_addresses"] or ()),
-            ),
-            different_from=frozenset(r["different_from"] or ()),
-        ),
+        id=r["id"],
+        facts=partial(_facts, r),
         keys=frozenset(r["keys"]),
+        different_from=frozenset(r["different_from"] or ()),
         pending=frozenset(r["pending"] or ()),
     )
 
@@ -254,7 +255,7 @@ class TransactionGraph:
             weights={key: key_weight(count) for key, count in sharing.items()},
         )
         people = [_known(r) for r in (await result.single(strict=True))["people"]]
-        read = {p.person.id for p in people}
+        read = {p.id for p in people}
         # Their open candidates too, to be scored again should one of them gain evidence.
         pending = sorted({pid for p in people for pid in p.pending} - read)
         if pending:
