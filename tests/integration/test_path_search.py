@@ -16,6 +16,7 @@ from common.visibility import audiences_of
 from schemas.reports import ReportCreate
 from services.network.analyst.paths import find_path
 from services.network.analyst.reads import Neo4jAnalystGraph
+from tests.support import queries
 from tests.support.factories import GRADING_JSON, report_json, run_tag, shared_only_with, submitted
 from tests.support.linking import link_events
 
@@ -127,3 +128,53 @@ def test_our_path_search_is_as_short_as_neo4js_for_every_pair_and_caller(
     # the exhaustive search would answer, hiding a level that read what it should not).
     assert graph.counts["hops out of sight"] == 0
     assert found["length 3"] > 0 and found["length 4"] > 0, found
+
+
+def test_an_entity_the_caller_may_not_see_is_never_on_their_path(
+    settings: InfraSettings, neo4j_driver: Driver, cleanup: list[str]
+) -> None:
+    """The search walks a level's links without reading the entities they reach; an entity the
+    caller may not see, though a link they may see leads to it, is still on no path of theirs:
+    the path is as short as Neo4j's, which reads every entity, and goes round it or is none."""
+    entities = _district(settings, cleanup)
+    graph = CountingGraph(driver=neo4j_driver, database=settings.neo4j_database)
+    audiences = audiences_of(CALLERS[0])
+    pairs = [(s, t) for s in entities for t in entities if s < t]
+    found = [
+        (
+            pair,
+            find_path(
+                source=pair[0],
+                target=pair[1],
+                max_depth=4,
+                audiences=audiences,
+                graph=graph,
+                hub_links=HUB_LINKS,
+            ),
+        )
+        for pair in pairs
+    ]
+    (pair, path), *_ = sorted(
+        ((pair, path) for pair, path in found if path and len(path["node_ids"]) > 2),
+        key=lambda found: -len(found[1]["node_ids"]),
+    )
+    hidden = path["node_ids"][1]
+    neo4j_driver.execute_query(queries.HIDE_ENTITY, id=hidden)
+    for source, target in pairs:
+        if hidden in (source, target):
+            continue
+        ours = find_path(
+            source=source,
+            target=target,
+            max_depth=4,
+            audiences=audiences,
+            graph=graph,
+            hub_links=HUB_LINKS,
+        )
+        theirs = graph.path(max_depth=4, source=source, target=target, audiences=audiences)
+        if ours is None or theirs is None:
+            assert ours is None and theirs is None, (source, target)
+        else:
+            assert hidden not in ours["node_ids"], (source, target)
+            assert len(ours["links"]) == len(theirs["hops"]), (source, target)
+    assert graph.counts["hops out of sight"] > 0  # the search met it, and went round

@@ -452,3 +452,11 @@ FORGET_PERSON_FIRST_SAID = """
 MATCH (p:Person {id: $person_id})
 REMOVE p.said_first, p.said_first_role
 """
+
+# An entity made visible to no one while its links stay as they are (as no writer would: a link
+# the caller may see is stated by a report naming both its ends), to show that what reads
+# links alone still never shows it.
+HIDE_ENTITY = """
+MATCH (x:Entity {id: $id})
+SET x.audiences = []
+"""
