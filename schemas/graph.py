@@ -421,17 +421,18 @@ class EvidenceEntry:
 
 # Every entity but a person keeps, for each audience, its LATEST_LINKS_KEPT links with the
 # latest entries of that audience, one entry a link: `when|audience|link type|the entity at the
-# other end|the link's element id`, `when` that of the link's latest evidence entry of the
-# audience (the fixed-width time evidence entries hold, so entries sort by it as text). Every link
-# of an audience whose latest entry is later than the audience's cutoff is among them; the analyst
-# reads every link when they cannot answer. Each audience's entries are together, latest first
-# (then by the rest of the entry, as text, from the last), and a span `audience|start|end` gives
-# where they are in the list (`start` included, `end` not), so a reader takes only its audiences'
-# entries, and of those only as many as it shows. The element id finds the link without
-# expanding either end; a reader checks that the link it finds has the entry's type and ends (an
-# id may be reused once its link is deleted) and otherwise finds it by its ends. Kept by
-# services/network/queries.py KEEP_LATEST_LINKS as reports are linked and retracted and decisions
-# move them (the entries are written there, in this order).
+# other end|the link's element id` (empty if two links of the type join the two entities, one
+# each way: the reader then finds both by their ends), `when` that of the link's latest evidence
+# entry of the audience (the fixed-width time evidence entries hold, so entries sort by it as
+# text). Every link of an audience whose latest entry is later than the audience's cutoff is
+# among them; the analyst reads every link when they cannot answer. Each audience's entries are
+# together, latest first (then by the rest of the entry, as text, from the last), and a span
+# `audience|start|end` gives where they are in the list (`start` included, `end` not), so a
+# reader takes only its audiences' entries, and of those only as many as it shows. The element
+# id finds the link without expanding either end; a reader checks that the link it finds has the
+# entry's type and ends (an id may be reused once its link is deleted) and otherwise finds it by
+# its ends. Kept by services/network/queries.py KEEP_LATEST_LINKS as reports are linked and
+# retracted and decisions move them (the entries are written there, in this order).
 LATEST_LINKS_KEPT = 128
 
 

@@ -356,9 +356,10 @@ CALL (n, others) {
   MATCH (n)-[l]-(m)
   WHERE l.evidence IS NOT NULL
   UNWIND [x IN [e IN l.evidence | split(e, '|')] | x] AS x
-  WITH type(l) AS type, other, elementId(l) AS link, x[$evidence.audience] AS audience,
-       max(x[$evidence.observed]) AS last
-  RETURN collect(last + '|' + audience + '|' + type + '|' + other + '|' + link) AS linked
+  WITH type(l) AS type, other, x[$evidence.audience] AS audience,
+       max(x[$evidence.observed]) AS last, collect(DISTINCT elementId(l)) AS links
+  RETURN collect(last + '|' + audience + '|' + type + '|' + other + '|'
+                 + CASE size(links) WHEN 1 THEN links[0] ELSE '' END) AS linked
 }
 WITH n, cutoffs, [e IN n.latest_links WHERE NOT split(e, '|')[$latest.other] IN others]
                  + [e IN linked

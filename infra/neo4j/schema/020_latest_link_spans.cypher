@@ -12,9 +12,10 @@ CALL (n) {
     MATCH (n)-[l]-(m:Entity)
     WHERE l.evidence IS NOT NULL
     UNWIND [x IN [e IN l.evidence | split(e, '|')] | x] AS x
-    WITH type(l) AS type, m.id AS other, elementId(l) AS link, x[$evidence.audience] AS audience,
-         max(x[$evidence.observed]) AS last
-    WITH audience, last + '|' + audience + '|' + type + '|' + other + '|' + link AS e
+    WITH type(l) AS type, m.id AS other, x[$evidence.audience] AS audience,
+         max(x[$evidence.observed]) AS last, collect(DISTINCT elementId(l)) AS links
+    WITH audience, last + '|' + audience + '|' + type + '|' + other + '|'
+                   + CASE size(links) WHEN 1 THEN links[0] ELSE '' END AS e
     ORDER BY audience, e DESC
     WITH audience, collect(e) AS kept
     WITH collect({audience: audience, kept: kept[..$keep], dropped: kept[$keep]}) AS parts
