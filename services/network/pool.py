@@ -30,17 +30,14 @@ class SharingPerson:
     pending: frozenset[str] = frozenset()
 
     @classmethod
-    def of(
-        cls, person: KnownPerson, keys: Iterable[str], pending: Iterable[str] = ()
-    ) -> "SharingPerson":
-        """A person whose facts are known already."""
+    def of(cls, person: KnownPerson, keys: Iterable[str]) -> "SharingPerson":
+        """A person whose facts are known already, a candidate with no one."""
         facts = person.facts
         return cls(
             id=person.id,
             facts=lambda: facts,
             keys=frozenset(keys),
             different_from=person.different_from,
-            pending=frozenset(pending),
         )
 
 

@@ -4,7 +4,7 @@ from collections import Counter
 
 from neo4j import Driver
 
-from schemas.graph import LatestLinkField
+from schemas.graph import LatestLinkField, LatestLinkSpan
 from tests.support import queries
 from tests.support.migrations import LATEST_LINKS_MIGRATION, run_migration
 
@@ -23,15 +23,17 @@ def kept_latest_links(driver: Driver, place_id: str) -> Kept:
 def assert_spanned(links: list[str], spans: list[str]) -> None:
     """Each audience's entries are the list's `[start..end]` its span gives, latest first, and
     nothing else is in the list."""
-    covered = 0
+    covered, audiences = 0, set()
     for span in spans:
-        audience, start, end = span.split("|")
-        listed = links[int(start) : int(end)]
+        fields = span.split("|")
+        audience = fields[LatestLinkSpan.AUDIENCE]
+        listed = links[int(fields[LatestLinkSpan.START]) : int(fields[LatestLinkSpan.END])]
         assert {e.split("|")[LatestLinkField.AUDIENCE] for e in listed} == {audience}, span
         assert listed == sorted(listed, reverse=True), span
         covered += len(listed)
+        audiences.add(audience)
     assert covered == len(links)
-    assert len({span.split("|")[0] for span in spans}) == len(spans)
+    assert len(audiences) == len(spans)
 
 
 def worked_out_latest_links(driver: Driver, place_id: str, *, database: str) -> Kept:
