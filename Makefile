@@ -97,7 +97,7 @@ bench: install jars ## Every benchmark at quick sizes, ratios against baselines 
 	  if [ $$started = 1 ]; then $(TESSERA) infra down; fi; \
 	  exit $$rc
 
-bench-full: ## The benchmarks at the sizes issue 8 asks for (a 1M-report graph): about an hour
+bench-full: ## The benchmarks at the issues' sizes (1M-report graphs): three hours or more, from its parts' runs
 	@$(MAKE) --no-print-directory bench BENCH_ARGS=--full
 
 run: install jars web ## Everything up on this machine with demo data; Ctrl-C stops it

@@ -101,3 +101,25 @@ def budget(before: Reading, after: Reading, *, items: int, rate: float) -> list[
         f"{rate:,.0f} reports a second on {cores} cores (ratio {per_report * rate / cores:.2f})"
     )
     return lines
+
+
+def shares(before: Reading, after: Reading) -> list[str]:
+    """Lines saying what share of a core each process took between two readings, and how busy
+    the machine was: where the cores went, when there is no rate to hold them to."""
+    cores = os.cpu_count() or 1
+    wall = (after.total - before.total) / cores
+    lines = [f"CPU over {wall:.0f}s on {cores} cores:"]
+    spent = 0.0
+    for name, first in before.processes.items():
+        last = after.processes.get(name)
+        if first is None or last is None:
+            lines.append(f"  {name:<16} (not running throughout)")
+            continue
+        spent += last - first
+        lines.append(f"  {name:<16} {last - first:8.1f}s  {(last - first) / wall:5.0%} of a core")
+    busy = after.busy - before.busy
+    lines.append(
+        f"  {'everything else':<16} {busy - spent:8.1f}s  {(busy - spent) / wall:5.0%} of a core"
+    )
+    lines.append(f"  machine busy {busy / (wall * cores):.0%} of its cores")
+    return lines

@@ -44,7 +44,7 @@ from kafka import KafkaConsumer, TopicPartition
 from neo4j import Driver
 
 from bench import bulk
-from bench.cpu import budget, meter
+from bench.cpu import budget, meter, shares
 from bench.harness import neo4j_driver, percentile
 from bench.profiling import Profiler
 from common.kafka_access import KafkaAccess
@@ -61,8 +61,8 @@ IMPORT_BATCH = 1000  # the most ingest takes in one request
 BACKGROUND_BATCH = 2000  # reports a transaction when --background loads
 
 
-class AlertListener:
-    """Reads the alerts topic in a thread and keeps each message with the time it arrived."""
+class TopicListener:
+    """Reads a topic in a thread and keeps each message with the time it arrived."""
 
     def __init__(self, *, access: KafkaAccess, topic: str) -> None:
         self._consumer = KafkaConsumer(
@@ -84,6 +84,28 @@ class AlertListener:
                 with self._lock:
                     self.messages += [(arrived, json.loads(r.value)) for r in records]
 
+    def close(self) -> None:
+        """Stop reading."""
+        self._stop.set()
+        self._thread.join(timeout=10)
+        self._consumer.close()
+
+
+class LinkedListener(TopicListener):
+    """Reads a linked topic: when each report was announced linked."""
+
+    def linked_at(self) -> dict[str, float]:
+        """Report ids to when their first announcement arrived."""
+        with self._lock:
+            seen: dict[str, float] = {}
+            for arrived, event in self.messages:
+                seen.setdefault(event["report_id"], arrived)
+            return seen
+
+
+class AlertListener(TopicListener):
+    """Reads the alerts topic, as a police system would."""
+
     def first_citing(self, expected: ExpectedAlert, ids: set[str]) -> float | None:
         """When the first alert of the type, about the anchor, citing every id arrived."""
         with self._lock:
@@ -94,19 +116,14 @@ class AlertListener:
                     return arrived
         return None
 
-    def close(self) -> None:
-        """Stop reading."""
-        self._stop.set()
-        self._thread.join(timeout=10)
-        self._consumer.close()
-
 
 @dataclass
 class Submitted:
-    """What was POSTed: report keys to ids, and when each was sent."""
+    """What was POSTed: report keys to ids, when each was sent and when it was accepted."""
 
     ids: dict[str, str] = field(default_factory=dict)
     sent_at: dict[str, float] = field(default_factory=dict)
+    accepted_at: dict[str, float] = field(default_factory=dict)
     refused: int = 0
 
 
@@ -133,6 +150,7 @@ async def submit(
                         return
                     out.ids[report.key] = json.loads(body)["report_id"]
                     out.sent_at[report.key] = sent
+                    out.accepted_at[report.key] = time.monotonic()
             finally:
                 gate.release()
 
@@ -169,6 +187,35 @@ def latencies(
     return list(found.values()), missing
 
 
+@dataclass
+class Planted:
+    """Planted patterns sent live: their alerts' latencies, those never seen, and what was sent."""
+
+    seconds: list[float]
+    missing: list[ExpectedAlert]
+    submitted: Submitted
+
+    def stages(self, linked: LinkedListener) -> str:
+        """Where the reports' time went before detection: from POST to accepted (202), and
+        from POST to announced linked."""
+        linked_at = linked.linked_at()
+        sent = self.submitted.sent_at
+        accepted = [self.submitted.accepted_at[k] - sent[k] for k in sent]
+        done = [
+            linked_at[self.submitted.ids[k]] - sent[k]
+            for k in sent
+            if self.submitted.ids[k] in linked_at
+        ]
+        return (
+            f"  its {len(sent)} reports: accepted p50 {percentile(accepted, 50):.2f}s, "
+            f"p99 {percentile(accepted, 99):.2f}s after POST; announced linked p50 "
+            f"{percentile(done, 50):.2f}s, p99 {percentile(done, 99):.2f}s after POST "
+            f"({len(done)} of {len(sent)} linked)"
+            if sent and done
+            else f"  its {len(sent)} reports: {len(done)} announced linked"
+        )
+
+
 def planted_alone(
     *,
     st: PrivateStack,
@@ -176,7 +223,7 @@ def planted_alone(
     population: Population,
     ids: list[str],
     wait_s: float,
-) -> tuple[list[float], list[ExpectedAlert]]:
+) -> Planted:
     """The population's planted patterns POSTed live, two reports a second: their latencies."""
     done, _ = asyncio.run(
         submit(
@@ -188,9 +235,10 @@ def planted_alone(
         )
     )
     ids += done.ids.values()
-    return latencies(
+    seconds, missing = latencies(
         listener=listener, expected=population.expected_alerts(), submitted=done, wait_s=wait_s
     )
+    return Planted(seconds=seconds, missing=missing, submitted=done)
 
 
 def import_in_background(
@@ -223,13 +271,17 @@ def live_beside_bulk(
     settings: InfraSettings,
     listener: AlertListener,
     args: argparse.Namespace,
+    linked: LinkedListener,
     base: list[float],
     ids: list[str],
 ) -> None:
     """Planted patterns submitted live while an import runs on the bulk lane: their latency,
-    beside the baseline's, and how far the import had got when the last alert came."""
+    beside the baseline's, where their reports' time went, and how far the import had got when
+    the last alert came."""
     admin = admin_access(settings)
     bulk_ids: list[str] = []
+    cpu = meter(this="bench (importer)", **{name: st.pid(name) for name in SERVICES})
+    cpu_before = cpu.read()
     importing = import_in_background(
         st=st,
         population=Population(reports=args.bulk, seed=args.seed + 2, tag=run_tag()),
@@ -240,9 +292,9 @@ def live_beside_bulk(
     while importing.is_alive() and topic_end(admin, bulk_topic) < min(args.bulk, IMPORT_BATCH):
         time.sleep(0.2)  # the live patterns start once the import is under way
     live = Population(reports=args.idle_reports, seed=args.seed + 3, tag=run_tag())
-    beside, missing = planted_alone(
-        st=st, listener=listener, population=live, ids=ids, wait_s=args.wait
-    )
+    planted = planted_alone(st=st, listener=listener, population=live, ids=ids, wait_s=args.wait)
+    cpu_after = cpu.read()
+    beside = planted.seconds
     linked_bulk = st.private[
         topics.ENTITIES_LINKED_BULK if args.import_lane == "bulk" else topics.ENTITIES_LINKED
     ]
@@ -259,7 +311,9 @@ def live_beside_bulk(
             beside,
         )
     )
-    for alert in missing[:10]:
+    print(planted.stages(linked))
+    print("\n".join(shares(cpu_before, cpu_after)))
+    for alert in planted.missing[:10]:
         print(f"  never seen within {args.wait:.0f}s: {alert.type} on {alert.anchor}")
     if base and beside:
         for q in (50, 99):
@@ -358,6 +412,7 @@ def main() -> None:
         ):
             url = f"{st.ingest_url}/v1/reports"
             listener = AlertListener(access=admin_access(settings), topic=st.topics["alerts"])
+            announced = LinkedListener(access=admin_access(settings), topic=st.topics["linked"])
             try:
                 for rnd in range(args.warmup + 1):
                     population = (
@@ -367,9 +422,10 @@ def main() -> None:
                             reports=args.idle_reports, seed=args.seed + 10 + rnd, tag=run_tag()
                         )
                     )
-                    base, base_missing = planted_alone(
+                    planted = planted_alone(
                         st=st, listener=listener, population=population, ids=ids, wait_s=args.wait
                     )
+                    base, base_missing = planted.seconds, planted.missing
                     name = (
                         "baseline, planted patterns alone"
                         if rnd == args.warmup
@@ -379,11 +435,13 @@ def main() -> None:
                         )
                     )
                     print(describe(name, base))
+                    print(planted.stages(announced))
                 if args.bulk:
                     live_beside_bulk(
                         st=st,
                         settings=settings,
                         listener=listener,
+                        linked=announced,
                         args=args,
                         base=base,
                         ids=ids,
@@ -459,6 +517,7 @@ def main() -> None:
                         print("\n".join("    " + line for line in profiler.summary()))
             finally:
                 listener.close()
+                announced.close()
     finally:
         removed = delete_reports(driver, ids, database=settings.neo4j_database)
         if args.background:

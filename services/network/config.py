@@ -31,6 +31,9 @@ class Settings(InfraSettings):
     # arrived within this many seconds.
     network_batch_size: int = 500
     network_batch_within_s: float = 0.05
+    # The bulk lane's batches: small, since a live report waits for the bulk batch being
+    # written when it came (and for the places that batch's transaction holds).
+    network_bulk_batch_size: int = 100
     network_publish_timeout_s: float = 10.0
     network_retry_after_s: int = 5
     network_max_body_bytes: int = 1_000_000  # decisions and splits are small

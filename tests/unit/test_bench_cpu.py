@@ -3,7 +3,7 @@
 import os
 import time
 
-from bench.cpu import CpuMeter, Reading, budget, process_seconds
+from bench.cpu import CpuMeter, Reading, budget, process_seconds, shares
 
 
 def _spin(seconds: float) -> None:
@@ -43,3 +43,17 @@ def test_the_budget_shares_the_cpu_out_by_report_and_compares_it_with_the_rate()
         f"6.00 ms of CPU a report in all, against at most {1000 * cores / 200:.2f} ms" in lines[4]
     )
     assert f"(ratio {6.0 / 1000 * 200 / cores:.2f})" in lines[4]
+
+
+def test_the_shares_say_what_part_of_a_core_each_process_took() -> None:
+    cores = os.cpu_count() or 1
+    before = Reading(processes={"worker": 10.0, "gone": 1.0}, busy=100.0, total=1000.0)
+    after = Reading(
+        processes={"worker": 14.0, "gone": None}, busy=100.0 + 5.0, total=1000.0 + 10.0 * cores
+    )
+    lines = shares(before, after)
+    assert lines[0] == f"CPU over 10s on {cores} cores:"
+    assert "4.0s" in lines[1] and "40% of a core" in lines[1]
+    assert "not running throughout" in lines[2]
+    assert "1.0s" in lines[3] and "10% of a core" in lines[3]  # busy time no process explains
+    assert lines[4] == f"  machine busy {5.0 / (10.0 * cores):.0%} of its cores"

@@ -253,13 +253,14 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
         *,
         on: faust.TopicT,
         turn: Callable[[Awaitable[Outcomes]], Awaitable[Outcomes]],
+        size: int,
     ) -> Pipeline[Event, PreparedReport | None, Outcomes]:
         """A lane's reports linked in order, in a pipeline (common/pipeline.py): messages are
         parsed and prepared as they arrive (NETWORK_BATCH_WITHIN_S apart at most) while the
-        batch before is written, the linker takes all that is ready (up to NETWORK_BATCH_SIZE)
-        when it is free, and a batch is announced while the next is written. Offsets are
-        acknowledged only once a batch was written and its events sent, in order. `turn` runs a
-        batch's linking in its lane's turn."""
+        batch before is written, the linker takes all that is ready (up to `size`) when it is
+        free, and a batch is announced while the next is written. Offsets are acknowledged only
+        once a batch was written and its events sent, in order. `turn` runs a batch's linking in
+        its lane's turn."""
 
         async def prepare_chunk(events: list[Event]) -> list[PreparedReport | None]:
             return await prepare([event.value for event in events], settings=settings)
@@ -295,18 +296,14 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
             for report_id in done:
                 log.debug("report linked id=%s", report_id)
 
-        return Pipeline(
-            size=settings.network_batch_size, prepare=prepare_chunk, work=link, finish=announce
-        )
+        return Pipeline(size=size, prepare=prepare_chunk, work=link, finish=announce)
 
-    def arriving(stream: faust.StreamT[bytes]) -> AsyncIterator[list[Event]]:
-        """The stream's messages as they arrive, unacknowledged, NETWORK_BATCH_WITHIN_S apart
-        at most."""
+    def arriving(stream: faust.StreamT[bytes], size: int) -> AsyncIterator[list[Event]]:
+        """The stream's messages as they arrive, unacknowledged, `size` at most a chunk and
+        NETWORK_BATCH_WITHIN_S apart at most."""
         # faust's StreamT protocol does not declare noack_take; its Stream implements it.
         take = stream.noack_take  # type: ignore[attr-defined]
-        chunks: AsyncIterator[list[Event]] = take(
-            settings.network_batch_size, within=settings.network_batch_within_s
-        )
+        chunks: AsyncIterator[list[Event]] = take(size, within=settings.network_batch_within_s)
         return chunks
 
     async def live_turn(linking: Awaitable[Outcomes]) -> Outcomes:
@@ -320,13 +317,17 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
     @app.agent(reports)
     async def link_reports(stream: faust.StreamT[bytes]) -> None:
         """Link live reports into the graph."""
-        await link_lane(stream, on=linked, turn=live_turn).run(arriving(stream))
+        size = settings.network_batch_size
+        await link_lane(stream, on=linked, turn=live_turn, size=size).run(arriving(stream, size))
 
     @app.agent(bulk_reports)
     async def link_bulk_reports(stream: faust.StreamT[bytes]) -> None:
-        """Link bulk-lane reports the same way, each batch once the live agent holds no work,
-        and announce them on the bulk linked topic."""
-        await link_lane(stream, on=bulk_linked, turn=bulk_turn).run(arriving(stream))
+        """Link bulk-lane reports the same way, in smaller batches, each once the live agent
+        holds no work, and announce them on the bulk linked topic."""
+        size = settings.network_bulk_batch_size
+        await link_lane(stream, on=bulk_linked, turn=bulk_turn, size=size).run(
+            arriving(stream, size)
+        )
 
     @app.agent(retractions)
     async def withdraw_retractions(stream: faust.StreamT[bytes]) -> None:
