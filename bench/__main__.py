@@ -4,7 +4,7 @@ Each benchmark prints its own figures and ratios; the whole output is also kept 
 test-artifacts/bench-<time>.txt for bench/RESULTS.md.
 
     .venv/bin/python -m bench                 # quick sizes: minutes
-    .venv/bin/python -m bench --full          # the issues' sizes (1M reports, 1M people): 3 h or more
+    .venv/bin/python -m bench --full          # the issues' sizes (1M reports, 1M people): 3 h+
     .venv/bin/python -m bench --only linking --profile
 """
 

@@ -43,6 +43,18 @@ class Neo4jConnection(faust.Service):
             await self._driver.close()
 
 
+# Messages each agent's buffer holds, and the most one fetch brings of a partition. faust hands
+# the consumer's messages to the agents' buffers one at a time, for every topic, and waits while
+# a buffer is full; it stops fetching a partition once its buffer is four fifths full, but still
+# hands on what was fetched before. Beside an import, the alert worker's bulk buffer (then faust's
+# default, 4,096, whatever `maxsize` its topic was given) filled while a bulk batch was examined,
+# and live events waited with it: live detection stood still for 20 to 70 s at a time
+# (bench/RESULTS.md, "Live before bulk"). A fifth of 20,000 is room for far more than one fetch
+# of 256 KiB (under 1,000 events of the smallest kind, about 300 bytes each).
+STREAM_BUFFER = 20_000
+FETCH_BYTES = 256 * 1024
+
+
 def create_stream_app(
     *, app_id: str, settings: InfraSettings, principal: str
 ) -> tuple[faust.App, Neo4jConnection]:
@@ -72,6 +84,8 @@ def create_stream_app(
         producer_acks=-1,
         topic_disable_leader=True,
         consumer_auto_offset_reset="earliest",
+        stream_buffer_maxsize=STREAM_BUFFER,
+        consumer_max_fetch_size=FETCH_BYTES,
     )
     neo4j = Neo4jConnection(settings, loop=app.loop, beacon=app.beacon)
     app.service(neo4j)  # type: ignore[arg-type]  # faust also takes an instance

@@ -32,9 +32,6 @@ from services.alerts.shared_reads import runner
 from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease, writer
 
 log = logging.getLogger(__name__)
-# Messages of the bulk linked topic the worker holds in memory before it pauses fetching them.
-BULK_BUFFER = 20_000
-
 # Outages, and another writer saving the same alert three times over: tried again.
 RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError, AlertChanged)
 
@@ -254,7 +251,6 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
         settings.alerts_bulk_entities_linked_topic,
         value_type=bytes,
         value_serializer="raw",
-        maxsize=BULK_BUFFER,  # room, so the consumer rarely waits on the bulk agent
     )
     alerts_topic = app.topic(settings.alerts_topic, value_type=bytes, value_serializer="raw")
     draining = asyncio.Lock()  # one drain at a time in this process: the agent's and the timer's

@@ -43,8 +43,6 @@ T = TypeVar("T")
 # decisions it made.
 Outcomes = tuple[list[EntitiesLinked | str], list[ResolutionDecided]]
 Event = faust.types.EventT[bytes]
-# Messages of the bulk reports topic the worker holds in memory before it pauses fetching them.
-BULK_BUFFER = 20_000
 
 
 class PoisonMessage(Exception):
@@ -218,9 +216,6 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
         settings.network_bulk_reports_topic,
         value_type=bytes,
         value_serializer="raw",
-        # Room for a few fetches, so the consumer rarely waits for the bulk agent to take
-        # messages before it hands the live agent its own (faust pauses a full partition).
-        maxsize=BULK_BUFFER,
     )
     bulk_linked = app.topic(
         settings.network_bulk_entities_linked_topic, value_type=bytes, value_serializer="raw"
