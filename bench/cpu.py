@@ -8,7 +8,7 @@ spent a report against that bound.
 """
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,29 +71,47 @@ def meter(*, this: str = "this process", **pids: int | None) -> CpuMeter:
     )
 
 
+def _spent(before: Reading, after: Reading) -> tuple[float, float, dict[str, float | None]]:
+    """Between two readings: the wall seconds, the machine's busy CPU seconds, and each named
+    process's CPU seconds (None when it was not running throughout)."""
+    wall = (after.total - before.total) / (os.cpu_count() or 1)
+    processes: dict[str, float | None] = {}
+    for name, first in before.processes.items():
+        last = after.processes.get(name)
+        processes[name] = None if first is None or last is None else last - first
+    return wall, after.busy - before.busy, processes
+
+
+def _process_lines(
+    processes: dict[str, float | None], rest: float, fmt: Callable[[float], str]
+) -> list[str]:
+    """A line for each process's seconds and one for what no process explains, `fmt` giving
+    what follows the seconds."""
+    lines = [
+        f"  {name:<16} (not running throughout)"
+        if seconds is None
+        else f"  {name:<16} {seconds:8.1f}s  {fmt(seconds)}"
+        for name, seconds in processes.items()
+    ]
+    return [*lines, f"  {'everything else':<16} {rest:8.1f}s  {fmt(rest)}"]
+
+
 def budget(before: Reading, after: Reading, *, items: int, rate: float) -> list[str]:
     """Lines saying what each process spent an item (milliseconds of CPU) between two readings,
     the machine's busy share, and the most an item may cost at `rate` a second on these cores."""
     cores = os.cpu_count() or 1
-    wall = (after.total - before.total) / cores
-    lines = [f"CPU over {wall:.0f}s on {cores} cores, {items:,} reports:"]
-    spent = 0.0
-    for name, first in before.processes.items():
-        last = after.processes.get(name)
-        if first is None or last is None:
-            lines.append(f"  {name:<16} (not running throughout)")
-            continue
-        seconds = last - first
-        spent += seconds
-        lines.append(
-            f"  {name:<16} {seconds:8.1f}s  {1000 * seconds / items:6.2f} ms a report  "
-            f"{seconds / wall:5.0%} of a core"
-        )
-    busy = after.busy - before.busy
-    lines.append(
-        f"  {'everything else':<16} {busy - spent:8.1f}s  {1000 * (busy - spent) / items:6.2f} ms "
-        "a report"
-    )
+    wall, busy, processes = _spent(before, after)
+    rest = busy - sum(seconds or 0.0 for seconds in processes.values())
+    lines = [
+        f"CPU over {wall:.0f}s on {cores} cores, {items:,} reports:",
+        *_process_lines(
+            processes,
+            rest,
+            lambda seconds: (
+                f"{1000 * seconds / items:6.2f} ms a report  {seconds / wall:5.0%} of a core"
+            ),
+        ),
+    ]
     per_report = busy / items
     lines.append(
         f"  machine busy {busy / (wall * cores):.0%} of its cores; {1000 * per_report:.2f} ms of "
@@ -107,19 +125,11 @@ def shares(before: Reading, after: Reading) -> list[str]:
     """Lines saying what share of a core each process took between two readings, and how busy
     the machine was: where the cores went, when there is no rate to hold them to."""
     cores = os.cpu_count() or 1
-    wall = (after.total - before.total) / cores
-    lines = [f"CPU over {wall:.0f}s on {cores} cores:"]
-    spent = 0.0
-    for name, first in before.processes.items():
-        last = after.processes.get(name)
-        if first is None or last is None:
-            lines.append(f"  {name:<16} (not running throughout)")
-            continue
-        spent += last - first
-        lines.append(f"  {name:<16} {last - first:8.1f}s  {(last - first) / wall:5.0%} of a core")
-    busy = after.busy - before.busy
-    lines.append(
-        f"  {'everything else':<16} {busy - spent:8.1f}s  {(busy - spent) / wall:5.0%} of a core"
-    )
+    wall, busy, processes = _spent(before, after)
+    rest = busy - sum(seconds or 0.0 for seconds in processes.values())
+    lines = [
+        f"CPU over {wall:.0f}s on {cores} cores:",
+        *_process_lines(processes, rest, lambda seconds: f"{seconds / wall:5.0%} of a core"),
+    ]
     lines.append(f"  machine busy {busy / (wall * cores):.0%} of its cores")
     return lines
