@@ -1,7 +1,8 @@
 """Run every benchmark in turn, after printing the machine, the date and the command.
 
-Each benchmark prints its own figures and ratios; the whole output is also kept in
-test-artifacts/bench-<time>.txt for bench/RESULTS.md.
+Each benchmark prints its own figures and ratios; the run ends with issue 17's targets in one
+table, each with this run's figure, its baseline and its verdict (bench/targets.py). The whole
+output is also kept in test-artifacts/bench-<time>.txt for bench/RESULTS.md.
 
     .venv/bin/python -m bench                 # quick sizes: minutes
     .venv/bin/python -m bench --full          # the issues' sizes (1M reports, 1M people): 3 h+
@@ -18,6 +19,8 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from bench import targets
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,6 +87,7 @@ def main() -> None:
     log_dir = ROOT / "test-artifacts"
     log_dir.mkdir(exist_ok=True)
     log = log_dir / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.txt"
+    figures = log.with_suffix(".figures.jsonl")
     failed = []
     with log.open("w") as out:
 
@@ -107,14 +111,17 @@ def main() -> None:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                env={**os.environ, "PYTHONUNBUFFERED": "1", targets.FIGURES_FILE: str(figures)},
             ) as process:
                 for line in process.stdout or ():
                     say(line.rstrip("\n"))
             say(f"(exit {process.returncode}, {time.monotonic() - began:.0f}s)")
             if process.returncode:
                 failed.append(name)
-        say(f"\nkept in {log.relative_to(ROOT)}")
+        say(f"\nissue 17's targets, {'full' if args.full else 'quick'} sizes:")
+        for line in targets.table(targets.read_figures(figures)):
+            say("  " + line)
+        say(f"\nkept in {log.relative_to(ROOT)} (figures: {figures.relative_to(ROOT)})")
     if failed:
         sys.exit(f"failed: {', '.join(failed)}")
 

@@ -31,6 +31,7 @@ from rich.progress import Progress
 
 from bench.cpu import process_seconds
 from bench.harness import neo4j_driver
+from bench.targets import measured
 from common.settings import InfraSettings
 from tessera_cli.kafka_principals import admin_access
 from tessera_cli.local_infra import KAFKA, NEO4J
@@ -204,6 +205,11 @@ def _ratios(rates: list[tuple[int, bool, Rates]], measure: str) -> None:
     print(
         f"one alert worker now / as before ({how}): {baseline / before:.2f} "
         f"({baseline:.1f} events a second against {before:.1f})"
+    )
+    measured(
+        "two_alert_workers",
+        two[0] / baseline,
+        baseline=f"one worker {baseline:.1f} events/s {how}",
     )
     print(
         f"two alert workers / one ({how}): {two[0] / baseline:.2f} "

@@ -30,6 +30,7 @@ from neo4j import AsyncGraphDatabase
 
 from bench import bulk
 from bench.harness import neo4j_driver, percentile
+from bench.targets import measured
 from common.keys import person_id_key
 from common.logs import quiet_neo4j_notifications
 from common.settings import InfraSettings
@@ -201,7 +202,9 @@ def main() -> None:
     driver = neo4j_driver(settings)
     probe_ids: list[str] = []
     try:
-        written = bulk.load_baseline(driver, population, database=database, batch=args.batch)
+        written = baseline = bulk.load_baseline(
+            driver, population, database=database, batch=args.batch
+        )
         small, ids = measure(settings, population, "small", args.probes)
         probe_ids += ids
         print(describe(f"baseline, {written:,} reports in the graph", small))
@@ -212,6 +215,12 @@ def main() -> None:
         for name in ("linking", "detection", "total"):
             ratio = statistics.fmean(getattr(large, name)) / statistics.fmean(getattr(small, name))
             print(f"growth ratio of mean {name} cost per report: {ratio:.2f}")
+        measured(
+            "growth",
+            statistics.fmean(large.total) / statistics.fmean(small.total),
+            baseline=f"{statistics.fmean(small.total):.1f} ms a report at {baseline:,} reports",
+            at={"reports": written},
+        )
         print(profile_detectors(small, large))
     finally:
         began = time.monotonic()

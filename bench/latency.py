@@ -47,6 +47,7 @@ from bench import bulk
 from bench.cpu import budget, meter, shares
 from bench.harness import neo4j_driver, percentile
 from bench.profiling import Profiler
+from bench.targets import measured
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
 from schemas import topics
@@ -319,6 +320,13 @@ def live_beside_bulk(
         for q in (50, 99):
             ratio = percentile(beside, q) / percentile(base, q)
             print(f"p{q} live beside the import / p{q} alone: {ratio:.2f}")
+    if args.import_lane == "bulk":
+        measured(
+            "live_beside_import",
+            percentile(beside, 99),
+            baseline=f"p99 {percentile(base, 99):.2f} s alone",
+            at={"imported reports": args.bulk},
+        )
     importing.join()
     ids += bulk_ids
 
@@ -507,6 +515,12 @@ def main() -> None:
                 if base and under_load:
                     ratio = percentile(under_load, 99) / percentile(base, 99)
                     print(f"p99 under load / p99 alone: {ratio:.2f}")
+                measured(
+                    "end_to_end",
+                    percentile(under_load, 99),
+                    baseline=f"p99 {percentile(base, 99):.2f} s alone",
+                    at={"reports/s": achieved, "seconds": args.duration},
+                )
                 print("from the load's start until every report was through detection:")
                 print("\n".join(budget(cpu_before, cpu_after, items=len(done.ids), rate=args.rate)))
                 if not drained:

@@ -30,6 +30,7 @@ from bench import bulk
 from bench.cpu import budget, meter
 from bench.harness import neo4j_driver
 from bench.profiling import Profiler
+from bench.targets import measured
 from common.kafka_access import KafkaAccess
 from common.keys import person_id_key
 from common.settings import InfraSettings
@@ -188,6 +189,8 @@ def main() -> None:
         print(
             f"ratios: worker / bulk {worker / bulk_rate:.2f}, worker / naive {worker / naive:.2f}"
         )
+        measured("linking_rate", worker, baseline=f"bulk write {bulk_rate:,.0f}/s")
+        measured("linking_ratio", worker / bulk_rate, baseline=f"bulk write {bulk_rate:,.0f}/s")
     finally:
         began = time.monotonic()
         removed = delete_reports(driver, ids, database=settings.neo4j_database)
