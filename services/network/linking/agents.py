@@ -243,14 +243,14 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
 
         await _retrying(once, settings=settings, retryable=SEND_RETRYABLE)
 
-    def link_lane(
+    async def link_lane(
         stream: faust.StreamT[bytes],
         *,
         on: faust.TopicT,
         turn: Callable[[Awaitable[Outcomes]], Awaitable[Outcomes]],
         size: int,
-    ) -> Pipeline[Event, PreparedReport | None, Outcomes]:
-        """A lane's reports linked in order, in a pipeline (common/pipeline.py): messages are
+    ) -> None:
+        """Link a lane's reports in order, in a pipeline (common/pipeline.py): messages are
         parsed and prepared as they arrive (NETWORK_BATCH_WITHIN_S apart at most) while the
         batch before is written, the linker takes all that is ready (up to `size`) when it is
         free, and a batch is announced while the next is written. Offsets are acknowledged only
@@ -291,7 +291,8 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
             for report_id in done:
                 log.debug("report linked id=%s", report_id)
 
-        return Pipeline(size=size, prepare=prepare_chunk, work=link, finish=announce)
+        pipeline = Pipeline(size=size, prepare=prepare_chunk, work=link, finish=announce)
+        await pipeline.run(arriving(stream, size))
 
     def arriving(stream: faust.StreamT[bytes], size: int) -> AsyncIterator[list[Event]]:
         """The stream's messages as they arrive, unacknowledged, `size` at most a chunk and
@@ -312,16 +313,14 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
     @app.agent(reports)
     async def link_reports(stream: faust.StreamT[bytes]) -> None:
         """Link live reports into the graph."""
-        size = settings.network_batch_size
-        await link_lane(stream, on=linked, turn=live_turn, size=size).run(arriving(stream, size))
+        await link_lane(stream, on=linked, turn=live_turn, size=settings.network_batch_size)
 
     @app.agent(bulk_reports)
     async def link_bulk_reports(stream: faust.StreamT[bytes]) -> None:
         """Link bulk-lane reports the same way, in smaller batches, each once the live agent
         holds no work, and announce them on the bulk linked topic."""
-        size = settings.network_bulk_batch_size
-        await link_lane(stream, on=bulk_linked, turn=bulk_turn, size=size).run(
-            arriving(stream, size)
+        await link_lane(
+            stream, on=bulk_linked, turn=bulk_turn, size=settings.network_bulk_batch_size
         )
 
     @app.agent(retractions)
