@@ -1,6 +1,7 @@
 """Remove what an interrupted benchmark left in Neo4j: every report the bench user submitted.
 
-Each benchmark removes its own data when it ends; this is for a run that was killed.
+Each benchmark removes its own data when it ends; this is for a run that was killed. It shows
+its progress: the reports removed, then the places and people that stay worked out again.
 
     .venv/bin/python -m bench.cleanup
 """
@@ -9,6 +10,7 @@ import argparse
 import time
 
 from neo4j import GraphDatabase
+from rich.progress import Progress, TaskID
 
 from bench import queries
 from common.settings import InfraSettings
@@ -29,9 +31,17 @@ def main() -> None:
             queries.BENCH_REPORT_IDS, user=BENCH_USER, database_=settings.neo4j_database
         )
         began = time.monotonic()
-        deleted = delete_reports(
-            driver, [r["id"] for r in records], database=settings.neo4j_database
-        )
+        with Progress() as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def show(step: str, done: int, total: int | None) -> None:
+                if step not in tasks:
+                    tasks[step] = bar.add_task(f"removing {step}", total=total)
+                bar.update(tasks[step], completed=done, total=total)
+
+            deleted = delete_reports(
+                driver, [r["id"] for r in records], database=settings.neo4j_database, progress=show
+            )
         print(f"removed {deleted} benchmark reports in {time.monotonic() - began:.1f}s")
     finally:
         driver.close()
