@@ -3,33 +3,20 @@ real Neo4j: what only the removed reports mention goes, and a place that stays k
 remaining reports say, as working it out from scratch gives, though it is worked out once at the
 end and not after each batch."""
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from neo4j import Driver
 
 from common.settings import InfraSettings
-from schemas.reports import ReportCreate, ReportSubmitted
 from services.network.linking import queries as linking_queries
 from tests.support import cleanup as removing
 from tests.support import queries
-from tests.support.factories import GRADING_JSON, run_tag, shared_only_with, submitted
-from tests.support.first_said import POLICE, kept
+from tests.support.factories import run_tag, shared_only_with
+from tests.support.first_said import POLICE, address_concern, kept
 from tests.support.linking import link_events
 
 pytestmark = pytest.mark.integration
-NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-def _concern(place: dict[str, Any], days_ago: int, **envelope: Any) -> ReportSubmitted:
-    body = {
-        "observed_at": (NOW - timedelta(days=days_ago)).isoformat(),
-        "grading": GRADING_JSON,
-        "event": {"type": "address_concern", "place": place, "multiple_callers": True},
-        **envelope,
-    }
-    return submitted(ReportCreate.model_validate(body), agency=POLICE if envelope else "Home A")
 
 
 def _kept(driver: Driver, place_id: str) -> dict[str, list[str]]:
@@ -43,11 +30,11 @@ def test_removed_reports_leave_the_place_that_stays_as_its_own_reports_make_it(
     shared = {"name": f"Synthetic Arcade {tag}", "postcode": "ZZ99 7AC"}
     only_removed = {"name": f"Synthetic Garage {tag}", "postcode": "ZZ99 7AD"}
     removed = [
-        _concern({**shared, "category": "take_away"}, 9, grading=shared_only_with(POLICE)),
-        _concern({**shared, "coordinates": {"lat": 51.5, "lon": -0.5}}, 7),
-        _concern(only_removed, 6),
+        address_concern({**shared, "category": "take_away"}, 9, grading=shared_only_with(POLICE)),
+        address_concern({**shared, "coordinates": {"lat": 51.5, "lon": -0.5}}, 7),
+        address_concern(only_removed, 6),
     ]
-    stays = _concern({**shared, "category": "town_centre"}, 2)
+    stays = address_concern({**shared, "category": "town_centre"}, 2)
     cleanup.extend(str(r.event_id) for r in [*removed, stays])
     linked = link_events(settings, [*removed, stays], together=True)
     place_of = {

@@ -4,35 +4,22 @@ each kind), on the real Neo4j. Whatever order the reports arrive in, and after a
 is what reading every report the caller may see gives, and the place keeps what the statement
 that works it out from scratch finds."""
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from neo4j import Driver
 
 from common.settings import InfraSettings
-from schemas.reports import ReportCreate, ReportSubmitted
+from schemas.reports import ReportSubmitted
 from services.network.linking import queries as linking_queries
 from tests.support import queries
-from tests.support.factories import GRADING_JSON, run_tag, shared_only_with, submitted
-from tests.support.first_said import CALLERS, POLICE, kept, shown
+from tests.support.factories import run_tag, shared_only_with
+from tests.support.first_said import CALLERS, POLICE, address_concern, kept, shown
 from tests.support.linking import linked_one, retract
 from tests.support.migrations import run_migration
 
 pytestmark = pytest.mark.integration
 Three = tuple[ReportSubmitted, ReportSubmitted, ReportSubmitted]
-NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-def _concern(place: dict[str, Any], days_ago: int, **envelope: Any) -> ReportSubmitted:
-    body = {
-        "observed_at": (NOW - timedelta(days=days_ago)).isoformat(),
-        "grading": GRADING_JSON,
-        "event": {"type": "address_concern", "place": place, "multiple_callers": True},
-        **envelope,
-    }
-    agency = POLICE if envelope else "Synthetic Home A"
-    return submitted(ReportCreate.model_validate(body), agency=agency)
 
 
 @pytest.fixture
@@ -42,7 +29,7 @@ def arcade(cleanup: list[str]) -> Three:
     other coordinates)."""
     tag = run_tag()
     name, postcode = f"Synthetic Arcade {tag}", "ZZ99 7AC"
-    police = _concern(
+    police = address_concern(
         {
             "name": name.upper(),
             "postcode": postcode,
@@ -52,8 +39,8 @@ def arcade(cleanup: list[str]) -> Three:
         9,
         grading=shared_only_with(POLICE),
     )
-    plain = _concern({"name": name, "postcode": postcode}, 5)
-    centre = _concern(
+    plain = address_concern({"name": name, "postcode": postcode}, 5)
+    centre = address_concern(
         {
             "name": name.lower(),
             "postcode": postcode,
