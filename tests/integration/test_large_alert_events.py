@@ -11,7 +11,6 @@ compressed, and the topic's readers fetch them with the workers' own fetch size.
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -31,20 +30,10 @@ from schemas.alerts import (
     SubgraphEdge,
     SubgraphNode,
 )
-from schemas.topics import TopicSpec
-from tessera_cli.topics import delete_topics, ensure_topics
 
 pytestmark = pytest.mark.integration
 
 FAUST_DEFAULT_LIMIT = 1_000_000  # faust's producer_max_request_size, before
-
-
-@pytest.fixture
-def alerts_topic(kafka: KafkaAccess) -> Iterator[str]:
-    name = f"test.{uuid.uuid4().hex[:8]}.alerts"
-    ensure_topics(access=kafka, specs=(TopicSpec(name, partitions=1, retention_ms=-1),))
-    yield name
-    delete_topics(access=kafka, names=[name])
 
 
 def _county_hotspot_alert(sightings: int) -> AlertRaised:
@@ -147,14 +136,14 @@ def _read_one(kafka: KafkaAccess, topic: str) -> ConsumerRecord[bytes, bytes]:
 
 
 def test_a_county_hotspots_alert_change_is_published_and_read_back_whole(
-    settings: InfraSettings, kafka: KafkaAccess, alerts_topic: str
+    settings: InfraSettings, kafka: KafkaAccess, topic: str
 ) -> None:
     alert = _county_hotspot_alert(sightings=6_000)
     body = alert.model_dump_json().encode()
     assert len(body) > 2 * FAUST_DEFAULT_LIMIT  # what the default would have refused
 
-    _publish(settings, alerts_topic, alert)
+    _publish(settings, topic, alert)
 
-    message = _read_one(kafka, alerts_topic)
+    message = _read_one(kafka, topic)
     assert message.key == alert.fingerprint.encode()
     assert AlertRaised.model_validate_json(message.value) == alert
