@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import SecretStr, StringConstraints
+from pydantic import Field, SecretStr, StringConstraints
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schemas import topics
@@ -23,6 +23,10 @@ class InfraSettings(BaseSettings):
     kafka_sasl_mechanism: str = "SCRAM-SHA-512"
     kafka_secrets_dir: str = ".infra/secrets/kafka"
     kafka_ssl_cafile: str | None = None  # default: ca.pem in KAFKA_SECRETS_DIR
+    # The largest event a stream worker sends, before compression (the producer checks that
+    # size; the broker then checks each compressed batch against its own limit, 1 MiB by
+    # default). An alert change over it is set aside rather than published (`tessera outbox`).
+    stream_max_event_bytes: int = Field(default=16 * 1024 * 1024, ge=1_000_000)
     neo4j_uri: str = "bolt://127.0.0.1:7687"
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr(DEV_NEO4J_PASSWORD)

@@ -44,6 +44,7 @@ from tessera_cli.commands import unknown_agency
 from tessera_cli.geo import SYNTHETIC_FILE, geo_app, locate_places
 from tessera_cli.geo import load as load_centroids
 from tessera_cli.local_infra import InfraError
+from tessera_cli.outbox import outbox_app
 from tessera_cli.paths import LOGS, ROOT, STATE
 from tessera_cli.processes import StartFailed, exclusive
 from tessera_cli.replay import replay_command
@@ -83,6 +84,7 @@ app.add_typer(webhook_app, name="webhook")
 app.add_typer(audit_app, name="audit")
 app.add_typer(resolution_app, name="resolution")
 app.add_typer(geo_app, name="geo")
+app.add_typer(outbox_app, name="outbox")
 
 console = Console(soft_wrap=True)
 # The CLI reports outcomes itself; the driver's retry chatter and schema notices are noise here.

@@ -3,16 +3,12 @@
 import ipaddress
 import secrets
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
 import typer
-from neo4j import Driver, GraphDatabase
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
@@ -23,6 +19,7 @@ from services.alerts.config import Settings as AlertSettings
 from services.alerts.delivery import queries
 from services.alerts.delivery.sealing import secret_box
 from tessera_cli.commands import unknown_agency
+from tessera_cli.graph_session import fail, open_graph
 from tessera_cli.settings import cli_settings
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a public prefix, not a secret
@@ -83,26 +80,6 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def _fail(message: str) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {escape(message)}")
-    return typer.Exit(code=1)
-
-
-@contextmanager
-def _driver() -> Iterator[tuple[Driver, str]]:
-    settings = cli_settings()
-    driver = GraphDatabase.driver(
-        settings.neo4j_uri,
-        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-    )
-    try:
-        yield driver, settings.neo4j_database
-    except (ServiceUnavailable, Neo4jError) as error:
-        raise _fail(f"Neo4j at {settings.neo4j_uri}: {error}") from error
-    finally:
-        driver.close()
-
-
 @webhook_app.command("add")
 def webhook_add(
     name: Annotated[str, typer.Option(help="What the receiver is, e.g. 'Synthetic Police MASH'")],
@@ -119,17 +96,17 @@ def webhook_add(
     try:
         check_url(url)
     except InvalidWebhookUrl as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     if agency not in TokenStore(Path(cli_settings().tessera_auth_file)).agencies():
-        raise _fail(unknown_agency(agency))
+        raise fail(unknown_agency(agency))
     try:
         box = secret_box(cli_settings(AlertSettings))
     except ValidationError as error:  # a malformed ALERTS_WEBHOOK_SECRETS_KEY (not echoed)
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     subscription_id = str(uuid.uuid4())
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     sealed = box.seal(secret)  # Neo4j keeps only the sealed form
-    with _driver() as (driver, database):
+    with open_graph() as (driver, database):
         driver.execute_query(
             queries.ADD_WEBHOOK_SUBSCRIPTION,
             id=subscription_id,
@@ -151,7 +128,7 @@ def webhook_add(
 @webhook_app.command("list")
 def webhook_list() -> None:
     """List subscriptions (secrets are never shown again)."""
-    with _driver() as (driver, database):
+    with open_graph() as (driver, database):
         records, _, _ = driver.execute_query(queries.LIST_WEBHOOK_SUBSCRIPTIONS, database_=database)
     # The id in full, so that it can be copied: the other columns wrap instead.
     table = Table(
@@ -177,17 +154,17 @@ def webhook_list() -> None:
 
 
 def _set_active(given: str, *, active: bool) -> None:
-    with _driver() as (driver, database):
+    with open_graph() as (driver, database):
         listed, _, _ = driver.execute_query(queries.LIST_WEBHOOK_SUBSCRIPTIONS, database_=database)
         try:
             subscription_id = match_subscription(given, [str(r["id"]) for r in listed])
         except NoSuchSubscription as error:
-            raise _fail(str(error)) from error
+            raise fail(str(error)) from error
         records, _, _ = driver.execute_query(
             queries.SET_WEBHOOK_ACTIVE, id=subscription_id, active=active, database_=database
         )
     if not records:
-        raise _fail(f"no webhook subscription {subscription_id!r}")
+        raise fail(f"no webhook subscription {subscription_id!r}")
     console.print(f"webhook {subscription_id} {'enabled' if active else 'disabled'}")
 
 

@@ -54,14 +54,14 @@ class Neo4jConnection(faust.Service):
 STREAM_BUFFER = 20_000
 FETCH_BYTES = 256 * 1024
 
-# The largest event a worker sends (before compression: the producer checks that size), and how
-# its batches are compressed. An alert's event carries its evidence and explaining subgraph: a
-# county-wide place's shared-hotspot alert at a million reports cites about 2,500 reports, 1.8 MB
-# of JSON (bench/RESULTS.md, twenty-eighth session), over faust's default limit of 1,000,000
-# bytes. Such a change could never be published, and the outbox, which publishes changes in
-# order, would have held every later alert change behind it. Compressed, such an event is a
-# fraction of the broker's limit on a batch (1 MiB by default).
-MAX_EVENT_BYTES = 16 * 1024 * 1024
+# How a worker's batches are compressed; the largest event it sends is the setting
+# STREAM_MAX_EVENT_BYTES (16 MiB, before compression: the producer checks that size). An alert's
+# event carries its evidence and explaining subgraph: a county-wide place's shared-hotspot alert
+# at a million reports cites about 2,500 reports, 1.8 MB of JSON (bench/RESULTS.md,
+# twenty-eighth session), over faust's default limit of 1,000,000 bytes. Such a change could
+# never be published, and the outbox, which publishes changes in order, would have held every
+# later alert change behind it. Compressed, such an event is a fraction of the broker's limit on
+# a batch (1 MiB by default).
 COMPRESSION = "gzip"
 
 
@@ -96,7 +96,7 @@ def create_stream_app(
         consumer_auto_offset_reset="earliest",
         stream_buffer_maxsize=STREAM_BUFFER,
         consumer_max_fetch_size=FETCH_BYTES,
-        producer_max_request_size=MAX_EVENT_BYTES,
+        producer_max_request_size=settings.stream_max_event_bytes,
         producer_compression_type=COMPRESSION,
     )
     neo4j = Neo4jConnection(settings, loop=app.loop, beacon=app.beacon)

@@ -27,6 +27,7 @@ from services.alerts.detection import Context, detect, slowest
 from services.alerts.lifecycle import record_alert, withdraw_evidence
 from services.alerts.outbox import drain_leased
 from services.alerts.ports import AlertChanged
+from services.alerts.publisher import sender
 from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.shared_reads import runner
 from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease, writer
@@ -255,12 +256,7 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
     alerts_topic = app.topic(settings.alerts_topic, value_type=bytes, value_serializer="raw")
     draining = asyncio.Lock()  # one drain at a time in this process: the agent's and the timer's
 
-    async def send(alert: AlertRaised) -> Awaitable[object]:
-        """Hand the change to the producer; what it gives completes once Kafka acknowledged
-        it (acks=all)."""
-        return await alerts_topic.send(
-            key=alert.fingerprint.encode(), value=alert.model_dump_json().encode()
-        )
+    send = sender(alerts_topic)
 
     async def drain_outbox() -> None:
         """Publish every alert change saved and not yet acknowledged: this batch's, older

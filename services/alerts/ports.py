@@ -101,6 +101,14 @@ class AlertWorkflowStore(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    """An alert change Kafka will never take as it is, and the reason it gave."""
+
+    alert: AlertRaised
+    reason: str
+
+
 class AlertOutbox(Protocol):
     """The alert changes saved but not yet published."""
 
@@ -110,6 +118,11 @@ class AlertOutbox(Protocol):
 
     async def mark_published(self, alerts: Sequence[AlertRaised]) -> None:
         """Take these changes (their events) out of the outbox."""
+        ...
+
+    async def set_aside(self, changes: Sequence[SetAside]) -> None:
+        """Take these changes out of the outbox, keeping each whole with its reason, to be
+        queued again by hand."""
         ...
 
 

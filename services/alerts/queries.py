@@ -165,6 +165,41 @@ MATCH (h:AlertHistory {event_id: event_id})
 REMOVE h.outbox, h.body
 """
 
+# Changes Kafka will never take as they are (outbox.py): out of the outbox, kept whole with the
+# reason and the outbox they left, until queued again by hand (`tessera outbox retry`).
+SET_ASIDE_ALERT_CHANGES = """
+UNWIND $changes AS change
+MATCH (h:AlertHistory {event_id: change.event_id})
+WHERE h.outbox IS NOT NULL
+SET h.set_aside_reason = change.reason, h.set_aside_at = datetime(), h.set_aside_from = h.outbox
+REMOVE h.outbox
+"""
+
+# The changes set aside from an outbox, oldest first, with the alert each belongs to and whether
+# a later change of that alert has left the outbox since (it is then superseded: the alert's
+# latest already went out).
+SET_ASIDE_CHANGES = """
+MATCH (a:Alert)-[:HAS_HISTORY]->(h:AlertHistory)
+WHERE h.set_aside_from = $outbox
+RETURN h.event_id AS event_id, h.alert_id AS alert_id, a.type AS type, h.action AS action,
+       toString(h.at) AS at, toString(h.set_aside_at) AS set_aside_at,
+       h.set_aside_reason AS reason, size(h.body) AS body_chars,
+       EXISTS { MATCH (a)-[:HAS_HISTORY]->(later:AlertHistory)
+                WHERE later.at > h.at AND later.outbox IS NULL
+                  AND later.set_aside_from IS NULL } AS superseded
+ORDER BY h.at, h.event_id
+"""
+
+# Set-aside changes back into the outbox they left, so the next drain publishes them in order.
+REQUEUE_SET_ASIDE_CHANGES = """
+UNWIND $event_ids AS event_id
+MATCH (h:AlertHistory {event_id: event_id})
+WHERE h.set_aside_from IS NOT NULL
+SET h.outbox = h.set_aside_from
+REMOVE h.set_aside_from, h.set_aside_reason, h.set_aside_at
+RETURN count(h) AS queued
+"""
+
 # The outbox's lease: several alert workers drain one outbox, one at a time, so each change is
 # published once and in order. Taken when free, expired or already this worker's, for $lease_ms
 # from now (the database's clock, the same for every worker). The write lock is taken before the

@@ -23,7 +23,13 @@ from services.alerts import queries
 from services.alerts.batched_reads import ROWS, ReadRows, Rows, Run, one_at_a_time
 from services.alerts.lifecycle import evidence_digest
 from services.alerts.listing import AlertFilter, ListedAlert
-from services.alerts.ports import AlertChanged, Explanation, FingerprintState, HistoryEntry
+from services.alerts.ports import (
+    AlertChanged,
+    Explanation,
+    FingerprintState,
+    HistoryEntry,
+    SetAside,
+)
 from services.alerts.shared_reads import runner
 
 
@@ -190,6 +196,17 @@ class Neo4jAlertStore:
         await self._driver.execute_query(
             queries.MARK_ALERTS_PUBLISHED,
             event_ids=[str(alert.event_id) for alert in alerts],
+            database_=self._database,
+        )
+
+    async def set_aside(self, changes: Sequence[SetAside]) -> None:
+        """Take these changes out of the outbox, each kept whole with its reason, in one write."""
+        await self._driver.execute_query(
+            queries.SET_ASIDE_ALERT_CHANGES,
+            changes=[
+                {"event_id": str(change.alert.event_id), "reason": change.reason}
+                for change in changes
+            ],
             database_=self._database,
         )
 

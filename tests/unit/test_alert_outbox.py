@@ -19,8 +19,8 @@ from schemas.linking import EntityKind
 from services.alerts import queries
 from services.alerts.agents import around_each
 from services.alerts.lifecycle import record_alert
-from services.alerts.outbox import drain_leased, publish_unpublished
-from services.alerts.ports import HistoryEntry
+from services.alerts.outbox import Refused, drain_leased, publish_unpublished
+from services.alerts.ports import HistoryEntry, SetAside
 from tests.support.factories import NOW
 from tests.support.fakes.alert_store import FakeAlertStore
 from tests.support.fakes.alert_store import alert_candidate as _candidate
@@ -33,6 +33,7 @@ class FakeOutboxStore(FakeAlertStore):
         super().__init__()
         self.outbox: dict[str, AlertRaised] = {}  # event id -> the change
         self.marks = 0  # writes that marked changes published
+        self.set_aside_changes: list[SetAside] = []
 
     async def save(
         self,
@@ -52,6 +53,11 @@ class FakeOutboxStore(FakeAlertStore):
         self.marks += 1
         for alert in alerts:
             self.outbox.pop(str(alert.event_id), None)
+
+    async def set_aside(self, changes: Sequence[SetAside]) -> None:
+        for change in changes:
+            self.outbox.pop(str(change.alert.event_id))
+            self.set_aside_changes.append(change)
 
 
 class FlakyTopic:
@@ -163,6 +169,56 @@ def test_a_change_kafka_did_not_acknowledge_stays_with_every_later_one() -> None
     assert topic.sent == changes
     assert list(store.outbox.values()) == changes[1:]
     assert _drain(store, topic) == changes[1:] and not store.outbox
+
+
+def test_a_change_kafka_refuses_for_good_is_set_aside_and_the_later_ones_go_out() -> None:
+    # One refused as it was handed over (the producer's own size check), one by the broker
+    # (its acknowledgement): neither holds back the changes after it.
+    store, topic = FakeOutboxStore(), FlakyTopic()
+    changes = [_raised(store, n) for n in range(3, 8)]
+    too_large = {changes[1].event_id: "handed", changes[3].event_id: "acknowledged"}
+
+    async def refuses_two(alert: AlertRaised) -> Awaitable[object]:
+        if too_large.get(alert.event_id) == "handed":
+            raise Refused("an event of 17,000,000 bytes, over Kafka's limit")
+        topic.sent.append(alert)
+        if too_large.get(alert.event_id) == "acknowledged":
+            return _refused_by_broker()
+        return acknowledged()
+
+    published = asyncio.run(publish_unpublished(outbox=store, send=refuses_two, chunk=2))
+
+    assert published == [changes[0], changes[2], changes[4]] and not store.outbox
+    assert [(c.alert, c.reason) for c in store.set_aside_changes] == [
+        (changes[1], "an event of 17,000,000 bytes, over Kafka's limit"),
+        (changes[3], "the batch is over the broker's limit"),
+    ]
+    assert _drain(store, topic) == []  # set aside: not tried again by itself
+
+
+def test_an_outage_after_a_refused_change_still_leaves_the_rest_for_the_next_drain() -> None:
+    store, topic = FakeOutboxStore(), FlakyTopic()
+    changes = [_raised(store, n) for n in range(3, 6)]
+    acks = iter([_refused_by_broker(), refused(), acknowledged()])
+
+    async def refuses_then_fails(alert: AlertRaised) -> Awaitable[object]:
+        topic.sent.append(alert)
+        return next(acks)
+
+    with pytest.raises(ConnectionError):
+        asyncio.run(publish_unpublished(outbox=store, send=refuses_then_fails))
+    assert [c.alert for c in store.set_aside_changes] == changes[:1]
+    assert list(store.outbox.values()) == changes[1:]
+
+
+def _raised(store: FakeOutboxStore, reports: int) -> AlertRaised:
+    raised = _record(store, reports, reports)
+    assert raised is not None
+    return raised
+
+
+async def _refused_by_broker() -> None:
+    raise Refused("the batch is over the broker's limit")
 
 
 def test_a_chunk_of_changes_is_marked_published_in_one_write() -> None:

@@ -203,7 +203,7 @@ def driver(monkeypatch: pytest.MonkeyPatch) -> FakeDriver:
     def fake_driver() -> Iterator[tuple[FakeDriver, str]]:
         yield fake, "neo4j"
 
-    monkeypatch.setattr(webhooks, "_driver", fake_driver)
+    monkeypatch.setattr(webhooks, "open_graph", fake_driver)
     return fake
 
 
