@@ -98,6 +98,7 @@ async def probe(
                 settings=alerts,
                 now=now,
                 timings=costs.detectors,
+                touched_by=(str(linked.report_id),),  # as the alert worker gives it
             )
             for entity in linked.entities:
                 for candidate in await detect(entity.kind, entity.id, ctx):

@@ -79,11 +79,17 @@ async def _detect(
             raised[alert.fingerprint] = alert
     # A place or person many reports in the batch touched is examined once, on the graph as
     # it is after all of them: the same alerts as one event at a time, for less work.
-    entities = list(
-        dict.fromkeys(
-            (e.kind, e.id) for event in batch if not event.retracted for e in event.entities
-        )
-    )
+    # The reports that linked each entity; None once a resolution decision (no report) changed
+    # it: everything about it is then examined again.
+    touched_by: dict[tuple[EntityKind, str], list[str] | None] = {}
+    for event in (event for event in batch if not event.retracted):
+        for e in event.entities:
+            reports = touched_by.setdefault((e.kind, e.id), [])
+            if event.decision_id is not None or reports is None:
+                touched_by[e.kind, e.id] = None
+            else:
+                reports.append(str(event.report_id))
+    entities = list(touched_by)
     slots = asyncio.Semaphore(concurrency)
     detected_at = datetime.now(UTC)
     timings: dict[str, list[float]] = {}
@@ -100,6 +106,7 @@ async def _detect(
                 now=detected_at,
                 reads=reads,
                 timings=timings,
+                touched_by=_reports(touched_by[kind, entity_id]),
             )
             return await detect(kind, entity_id, ctx)
 
@@ -133,6 +140,10 @@ async def _detect(
         slowest(timings) or "none",
     )
     return list(raised.values())
+
+
+def _reports(report_ids: list[str] | None) -> tuple[str, ...] | None:
+    return None if report_ids is None else tuple(report_ids)
 
 
 def _recording(candidate: AlertCandidate) -> str:

@@ -32,6 +32,9 @@ class Context:
     `detect` itself (`(profile)`, `(grading)`); the growth bench profiles detection with it.
     `reads`: when given, the batch's reads of many entities made together (`batched_reads.py`);
     None, each entity's reads are made for it alone.
+    `touched_by`: the reports of the batch that linked the entity, so that a detector may work
+    out again only what they can change (peer groups at a place: the schools of the pupils they
+    name); None (a retraction's re-check, a runner called on its own), everything about it.
     """
 
     driver: AsyncDriver
@@ -41,6 +44,7 @@ class Context:
     once: dict[tuple[str, str], asyncio.Future[Any]] | None = None
     timings: dict[str, list[float]] | None = None
     reads: ReadRows | None = None
+    touched_by: tuple[str, ...] | None = None
 
 
 Runner = Callable[[str, Context], Awaitable[list[AlertCandidate]]]

@@ -127,6 +127,13 @@ class Reader:
     async def _rows_for(self, query: str, entity_id: str, **shared: Any) -> Rows:
         return await self._reads(query, entity_id, **shared)
 
+    async def _rows_asked(
+        self, query: str, entity_id: str, own: dict[str, Any], **shared: Any
+    ) -> Rows:
+        """The rows of a query written for requests (`UNWIND $requests AS request`), for one
+        entity and its own parameters."""
+        return await self._reads.request(query, entity_id, own, **shared)
+
 
 def _place(row: dict[str, Any]) -> FoundPlace | None:
     if row["place_id"] is None:

@@ -2,6 +2,7 @@
 
 import math
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -594,3 +595,60 @@ def test_a_learning_disability_only_a_police_report_records_is_cited_by_the_hots
     [again] = _run(settings, shared_hotspot, _lid(shop))
     assert again.priority is not Priority.HIGH
     assert flagged not in _cited(again)
+
+
+def _run_touched(
+    settings: InfraSettings, runner: Runner, entity_id: str, touched_by: list[str]
+) -> list[AlertCandidate]:
+    """A runner as the alert worker runs it for a batch: given the reports that linked the
+    entity."""
+    return detect_with(
+        settings,
+        lambda ctx: runner(entity_id, replace(ctx, touched_by=tuple(touched_by))),
+        now=NOW,
+    )
+
+
+def test_a_report_at_a_place_works_out_again_the_peer_groups_of_its_pupils_schools_only(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    tag = run_tag()
+    schools = [{"name": f"Synth {n} Academy {tag}", "postcode": "ZZ99 1SA"} for n in "AB"]
+    shop = {"name": f"Synth Take-away {tag}", "postcode": "ZZ99 1TA", "category": "take_away"}
+    club = {"name": f"Synth Youth Club {tag}", "postcode": "ZZ99 1YC"}
+    pupils = [
+        _child(f"{n} Pupil{tag}", school=schools[i // 2])
+        for i, n in enumerate(("Ava", "Ben", "Cai", "Dee"))
+    ]
+    # Every report names the shop a take-away: the first is the earliest to say so.
+    at_shop = _link(
+        settings,
+        cleanup,
+        *(
+            (
+                timedelta(days=4 - i),
+                {"type": "approach", "approached": [pupil], "place": shop, "purpose": "other"},
+            )
+            for i, pupil in enumerate(pupils)
+        ),
+    )
+    [elsewhere] = _link(
+        settings,
+        cleanup,
+        (timedelta(hours=1), {"type": "sighting", "persons": [pupils[0]], "place": club}),
+    )
+    school_a, school_b = (f"peer_group_context:{_lid(shop)}:{_lid(s)}" for s in schools)
+
+    def worked_out(*touched_by: str) -> set[str]:
+        found = _run_touched(settings, peer_group_context.run, _lid(shop), list(touched_by))
+        return {c.fingerprint for c in found}
+
+    assert {c.fingerprint for c in _run(settings, peer_group_context.run, _lid(shop))} == {
+        school_a,
+        school_b,
+    }
+    assert worked_out(at_shop[3]) == {school_b}  # Dee, of B, seen there
+    assert worked_out(at_shop[1]) == {school_a}
+    assert worked_out(elsewhere) == {school_a}  # it names Ava, of A, though not at the shop
+    # The earliest report to call the shop a take-away: every school's alert cites it.
+    assert worked_out(at_shop[0]) == {school_a, school_b}

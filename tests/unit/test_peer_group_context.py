@@ -34,14 +34,34 @@ GANG = PeerAnchor(id="group:crew", kind="group", name="Synth Crew")
 
 
 class FakeGraph:
-    def __init__(self, anchor: PeerAnchor | None, links: list[PupilLink]) -> None:
-        self._anchor, self._links = anchor, links
+    def __init__(
+        self,
+        anchor: PeerAnchor | None,
+        links: list[PupilLink],
+        touched: frozenset[str] = frozenset(),
+    ) -> None:
+        self._anchor, self._links, self._touched = anchor, links, touched
+        self.asked: list[tuple[str, ...]] = []  # the reports schools_touched was asked about
+        self.read_pupils = 0
 
     async def anchor(self, entity_id: str) -> PeerAnchor | None:
         return self._anchor
 
-    async def pupils_linked(self, anchor: PeerAnchor, *, since: datetime) -> list[PupilLink]:
-        return [link for link in self._links if link.observed_at >= since]
+    async def schools_touched(
+        self, anchor: PeerAnchor, report_ids: tuple[str, ...], *, since: datetime
+    ) -> frozenset[str]:
+        self.asked.append(report_ids)
+        return self._touched
+
+    async def pupils_linked(
+        self, anchor: PeerAnchor, *, since: datetime, schools: frozenset[str] | None = None
+    ) -> list[PupilLink]:
+        self.read_pupils += 1
+        return [
+            link
+            for link in self._links
+            if link.observed_at >= since and (schools is None or link.school.id in schools)
+        ]
 
 
 def _links(
@@ -229,3 +249,67 @@ def test_what_the_place_is_and_where_pupils_learn_are_cited_by_the_earliest_repo
     cited = _cited(candidate)
     assert cited & said.keys() == {"00000000-0000-0000-0000-000000010200"}
     assert cited & enrolled.keys() == {"00000000-0000-0000-0000-000000020050"}
+
+
+# Given the reports that linked a place, only the schools they can change are worked out again.
+
+TWO_SCHOOLS = _links(2) + _links(2, school=OTHER_SCHOOL, first=2)
+
+
+def _touched(
+    anchor: PeerAnchor, touched: frozenset[str], links: list[PupilLink] = TWO_SCHOOLS
+) -> tuple[list[AlertCandidate], FakeGraph]:
+    graph = FakeGraph(anchor, links, touched)
+    found = asyncio.run(
+        detect_peer_group_context(
+            entity_id=anchor.id,
+            graph=graph,
+            now=NOW,
+            min_pupils=2,
+            window_days=90,
+            touched_by=(RID.format(1),),
+        )
+    )
+    return found, graph
+
+
+def test_a_report_at_a_place_works_out_again_only_the_schools_of_the_pupils_it_names() -> None:
+    found, graph = _touched(TAKE_AWAY, frozenset({SCHOOL.id}))
+    assert [c.fingerprint.rsplit(":", 2)[-2:] for c in found] == [["location", "school"]]
+    assert graph.asked == [(RID.format(1),)]
+
+
+@pytest.mark.parametrize("fact", ["category", "drugs house"])
+def test_the_earliest_report_of_the_places_standing_works_out_every_school_again(
+    fact: str,
+) -> None:
+    # The touching report is now the earliest to say what the place is: every alert's
+    # citation of it changes.
+    stated = {RID.format(1): NOW - timedelta(days=9), RID.format(9): NOW - timedelta(days=5)}
+    anchor = (
+        replace(TAKE_AWAY, category_reports=stated)
+        if fact == "category"
+        else replace(TAKE_AWAY, drugs_house=True, drugs_house_reports=stated)
+    )
+    found, graph = _touched(anchor, frozenset({SCHOOL.id}))
+    assert len(found) == 2 and graph.asked == []
+
+
+def test_a_later_report_saying_what_the_place_is_changes_only_its_own_schools() -> None:
+    stated = {RID.format(9): NOW - timedelta(days=9), RID.format(1): NOW - timedelta(days=5)}
+    found, _ = _touched(replace(TAKE_AWAY, category_reports=stated), frozenset({SCHOOL.id}))
+    assert len(found) == 1
+
+
+def test_a_report_naming_no_pupil_of_any_school_reads_no_pupils() -> None:
+    found, graph = _touched(TAKE_AWAY, frozenset())
+    assert found == [] and graph.read_pupils == 0
+
+
+def test_an_approachers_peer_groups_are_all_worked_out_again() -> None:
+    found, graph = _touched(GANG, frozenset({SCHOOL.id}))
+    assert len(found) == 2 and graph.asked == []
+
+
+def test_without_the_reports_every_school_is_worked_out_again() -> None:
+    assert len(_detect(TAKE_AWAY, TWO_SCHOOLS)) == 2

@@ -23,6 +23,7 @@ async def run(entity_id: str, ctx: Context) -> list[AlertCandidate]:
         now=ctx.now,
         min_pupils=ctx.settings.alerts_peer_group_min_pupils,
         window_days=ctx.settings.alerts_peer_group_window_days,
+        touched_by=ctx.touched_by,
     )
 
 

@@ -38,12 +38,33 @@ class Neo4jPeerGroupGraph(Reader):
             drugs_house_reports=reports_of(row["drugs_house_reports"]),
         )
 
-    async def pupils_linked(self, anchor: PeerAnchor, *, since: datetime) -> list[PupilLink]:
-        """Every report since a time that links a pupil of some school to the anchor."""
+    async def schools_touched(
+        self, anchor: PeerAnchor, report_ids: tuple[str, ...], *, since: datetime
+    ) -> frozenset[str]:
+        """The schools whose peer groups at the place these reports can change: those of the
+        pupils they link to it since a time, and of every person they name."""
+        rows = await self._rows_asked(
+            queries.SCHOOLS_TOUCHED,
+            anchor.id,
+            {"report_ids": sorted(set(report_ids))},
+            since=since.isoformat(),
+        )
+        return frozenset(school for row in rows for school in row["schools"])
+
+    async def pupils_linked(
+        self, anchor: PeerAnchor, *, since: datetime, schools: frozenset[str] | None = None
+    ) -> list[PupilLink]:
+        """Every report since a time that links a pupil of some school (of `schools`, unless
+        None) to the anchor."""
         query = PUPILS_OF_ANCHOR.get(anchor.kind)
         if query is None:
             return []
-        rows = await self._rows_for(query, anchor.id, since=since.isoformat())
+        rows = await self._rows_for(
+            query,
+            anchor.id,
+            since=since.isoformat(),
+            schools=None if schools is None else sorted(schools),
+        )
         return [link for row in rows for link in _links_of(row)]
 
 

@@ -33,14 +33,38 @@ RETURN collect({for_id: for_id, id: id, kind: kind, category: category,
                 drugs_house_reports: drugs_house_reports}) AS rows
 """
 
+# For a place and the reports of a batch that linked it (each request's `report_ids`): the
+# schools whose peer groups they can change, those of the pupils they link to the place within
+# the window (read as FIND_PUPILS_SEEN_AT reads the links) and of every person they name (what
+# they say of a pupil's age, needs or school).
+SCHOOLS_TOUCHED = """
+UNWIND $requests AS request
+MATCH (l:Location {id: request.for_id})
+CALL (l, request) {
+  MATCH (l)<-[s:SEEN_AT]-(p:Person)
+  WHERE s.last_seen >= datetime($since)
+    AND any(report_id IN request.report_ids WHERE report_id IN s.report_ids)
+  MATCH (p)-[:ATTENDS]->(school:Location)
+  RETURN collect(DISTINCT school.id) AS seen
+}
+CALL (request) {
+  UNWIND request.report_ids AS report_id
+  MATCH (r:Report {id: report_id})-[:MENTIONS]->(p:Person)-[:ATTENDS]->(school:Location)
+  USING INDEX r:Report(id)
+  RETURN collect(DISTINCT school.id) AS named
+}
+RETURN collect({for_id: request.for_id, schools: seen + named}) AS rows
+"""
+
 # The three below return a row for each anchor and pupil: `links`, one for each report since the
 # window's start that links them and each school the pupil attends (the school the pupil was
-# seen at excepted), naming each as that report does. What does not change from link to link is
-# read once a pupil for the statement, after the links are gathered by pupil: the schools
-# (ATTENDS), who approached the pupil or where the pupil was seen (for `via`), `traits` (what
-# the reports, not retracted, say of the pupil's age and needs, kept on the person as reports are
-# linked: services/network/linking/queries.py MERGE_PERSONS) and `enrolments` (for each school,
-# the reports, not retracted, that say the pupil attends it, with what they call it).
+# seen at excepted; only the schools in `$schools`, unless it is null), naming each as that
+# report does. What does not change from link to link is read once a pupil for the statement,
+# after the links are gathered by pupil: the schools (ATTENDS), who approached the pupil or
+# where the pupil was seen (for `via`), `traits` (what the reports, not retracted, say of the
+# pupil's age and needs, kept on the person as reports are linked:
+# services/network/linking/queries.py MERGE_PERSONS) and `enrolments` (for each school, the
+# reports, not retracted, that say the pupil attends it, with what they call it).
 
 # Pupils seen at the place, with whoever approached them there in the same report.
 FIND_PUPILS_SEEN_AT = """
@@ -48,7 +72,9 @@ UNWIND $ids AS for_id
 MATCH (l:Location {id: for_id})<-[s:SEEN_AT]-(p:Person)
 WHERE s.last_seen >= datetime($since)
 WITH p, collect({for_id: for_id, l: l, s: s}) AS seen
-WITH p, seen, [(p)-[at:ATTENDS]->(school:Location) | {at: at, school: school}] AS schools
+WITH p, seen,
+     [(p)-[at:ATTENDS]->(school:Location) WHERE $schools IS NULL OR school.id IN $schools
+        | {at: at, school: school}] AS schools
 WHERE size(schools) > 0
 WITH p, seen, schools,
      [(a:Entity)-[ap:APPROACHED]->(p) | {a: a, report_ids: ap.report_ids}] AS approachers
@@ -101,7 +127,9 @@ UNWIND $ids AS for_id
 MATCH (e:Entity {id: for_id})-[ap:APPROACHED]->(p:Person)
 WHERE ap.last_seen >= datetime($since)
 WITH p, collect({for_id: for_id, e: e, ap: ap}) AS approaches
-WITH p, approaches, [(p)-[at:ATTENDS]->(school:Location) | {at: at, school: school}] AS schools
+WITH p, approaches,
+     [(p)-[at:ATTENDS]->(school:Location) WHERE $schools IS NULL OR school.id IN $schools
+        | {at: at, school: school}] AS schools
 WHERE size(schools) > 0
 WITH p, approaches, schools,
      [(p)-[s:SEEN_AT]->(l:Location) WHERE NOT l:Placement | {l: l, report_ids: s.report_ids}]
@@ -152,7 +180,9 @@ UNWIND $ids AS for_id
 MATCH (v:Vehicle {id: for_id})<-[iv:IN_VEHICLE]-(p:Person)
 WHERE iv.last_seen >= datetime($since)
 WITH p, collect({for_id: for_id, v: v, iv: iv}) AS rides
-WITH p, rides, [(p)-[at:ATTENDS]->(school:Location) | {at: at, school: school}] AS schools
+WITH p, rides,
+     [(p)-[at:ATTENDS]->(school:Location) WHERE $schools IS NULL OR school.id IN $schools
+        | {at: at, school: school}] AS schools
 WHERE size(schools) > 0
 WITH p, rides, schools,
      [(p)-[s:SEEN_AT]->(l:Location) | {l: l, report_ids: s.report_ids}] AS places_seen

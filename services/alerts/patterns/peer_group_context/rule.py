@@ -29,7 +29,14 @@ from services.alerts.shared.place_rules import (
     peer_group_counts,
     rule_of,
 )
-from services.alerts.shared.provenance import Names, Reports, Traits, cite_first, named
+from services.alerts.shared.provenance import (
+    Names,
+    Reports,
+    Traits,
+    cite_first,
+    earliest,
+    named,
+)
 
 ANCHOR_KINDS = frozenset({"location", "person", "group", "vehicle"})
 
@@ -84,8 +91,18 @@ class PeerGroupGraph(Protocol):
         """The entity, or None when it is not in the graph."""
         ...
 
-    async def pupils_linked(self, anchor: PeerAnchor, *, since: datetime) -> list[PupilLink]:
-        """Every report since a time that links a pupil of some school to the anchor."""
+    async def schools_touched(
+        self, anchor: PeerAnchor, report_ids: tuple[str, ...], *, since: datetime
+    ) -> frozenset[str]:
+        """The schools whose peer groups at the place these reports can change: those of the
+        pupils they link to it since a time, and of every person they name."""
+        ...
+
+    async def pupils_linked(
+        self, anchor: PeerAnchor, *, since: datetime, schools: frozenset[str] | None = None
+    ) -> list[PupilLink]:
+        """Every report since a time that links a pupil of some school (of `schools`, unless
+        None) to the anchor."""
         ...
 
 
@@ -111,6 +128,16 @@ def _standing(anchor: PeerAnchor) -> Reports:
     if anchor.category in HOTSPOT_CATEGORIES:
         return anchor.category_reports
     return anchor.drugs_house_reports
+
+
+def _standing_changed(anchor: PeerAnchor, report_ids: tuple[str, ...]) -> bool:
+    """Whether one of the reports is now the earliest to give the place its category or to say
+    it is a drugs house: how every school's pupils count there, and what each alert cites for
+    it (`_standing`), then change. A later report saying the same changes neither."""
+    return any(
+        not earliest(facts).keys().isdisjoint(report_ids)
+        for facts in (anchor.category_reports, anchor.drugs_house_reports)
+    )
 
 
 def _candidate(
@@ -166,17 +193,35 @@ async def detect_peer_group_context(
     now: datetime,
     min_pupils: int,
     window_days: int,
+    touched_by: tuple[str, ...] | None = None,
 ) -> list[AlertCandidate]:
-    """One candidate per school with enough pupils linked to the place, approacher or car."""
+    """One candidate per school with enough pupils linked to the place, approacher or car.
+
+    Given the reports that linked a place (`touched_by`), only the schools whose peer groups
+    they can change are worked out again (`schools_touched`), unless one of them changed the
+    place's standing (`_standing_changed`): at a county-wide place, one report names a pupil or
+    two of the thousand schools whose pupils are seen there. The others' alerts stay as they
+    were: what leaves the window drops out of one when a report touches its school again.
+    """
     anchor = await graph.anchor(entity_id)
     if anchor is None or anchor.kind not in ANCHOR_KINDS:
         return []
     if anchor.kind == "location" and rule_of(anchor.category).peer_group is Counting.NOBODY:
         return []
-    links = await graph.pupils_linked(anchor, since=now - timedelta(days=window_days))
+    since = now - timedelta(days=window_days)
+    schools = None
+    if (
+        anchor.kind == "location"
+        and touched_by is not None
+        and not _standing_changed(anchor, touched_by)
+    ):
+        schools = await graph.schools_touched(anchor, touched_by, since=since)
+        if not schools:
+            return []
+    links = await graph.pupils_linked(anchor, since=since, schools=schools)
     by_school: dict[str, list[PupilLink]] = defaultdict(list)
     for link in links:
-        if _counts(anchor, link):
+        if _counts(anchor, link) and (schools is None or link.school.id in schools):
             by_school[link.school.id].append(link)
     return [
         _candidate(anchor, school_links[0].school, school_links, window_days)
