@@ -37,6 +37,7 @@ from common.settings import InfraSettings
 from services.alerts.config import Settings as AlertSettings
 from services.alerts.detection import Context, detect
 from services.alerts.lifecycle import record_alert
+from services.alerts.shared.full_derivations import FullDerivations
 from services.alerts.store import Neo4jAlertStore
 from services.network.linking.graph import link_batch
 from tests.support.cleanup import delete_reports
@@ -74,6 +75,7 @@ async def probe(
     database = settings.neo4j_database
     costs = Costs([], [])
     ids = []
+    full_derivations = FullDerivations(timedelta(seconds=alerts.alerts_peer_group_full_every_s))
     try:
         store = Neo4jAlertStore(driver=driver, database=database)
         for report in population.probes(district=0, count=count, salt=salt):
@@ -98,7 +100,8 @@ async def probe(
                 settings=alerts,
                 now=now,
                 timings=costs.detectors,
-                touched_by=(str(linked.report_id),),  # as the alert worker gives it
+                touched_by=(str(linked.report_id),),  # as the alert worker gives them
+                full_derivations=full_derivations,
             )
             for entity in linked.entities:
                 for candidate in await detect(entity.kind, entity.id, ctx):

@@ -1,9 +1,13 @@
 """`tessera outbox`: the alert changes Kafka refused for good, set aside by the alert worker
 (services/alerts/outbox.py), listed and queued again once the limit that refused them is raised."""
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from neo4j import Driver
 from rich.markup import escape
 from rich.table import Column, Table
 
@@ -12,6 +16,10 @@ from services.alerts.config import Settings as AlertSettings
 from tessera_cli.commands import command_line
 from tessera_cli.graph_session import console, fail, open_graph
 from tessera_cli.settings import cli_settings
+
+LEASE_OWNER = "tessera-cli"
+LEASE_MS = 30_000  # held at most this long, should the command die holding it
+LEASE_WAIT_S = 60.0  # waited for while a worker drains
 
 outbox_app = typer.Typer(
     help="The alert outbox: changes Kafka refused for good (too large), and queuing them again.",
@@ -76,13 +84,41 @@ def outbox_retry(
     unknown = sorted(set(event_ids or ()) - {str(c["event_id"]) for c in changes})
     if unknown:
         raise fail(f"not set aside: {', '.join(unknown)}; see `{command_line('outbox', 'list')}`")
-    queued = [str(c["event_id"]) for c in chosen if not c["superseded"]]
+    wanted = [str(c["event_id"]) for c in chosen if not c["superseded"]]
     for c in chosen:
         if c["superseded"]:
             console.print(f"{c['event_id']}: superseded by a later change of its alert; left")
-    if queued:
-        with open_graph() as (driver, database):
-            driver.execute_query(
-                queries.REQUEUE_SET_ASIDE_CHANGES, event_ids=queued, database_=database
+    queued = 0
+    if wanted:
+        with open_graph() as (driver, database), _outbox_lease(driver, database):
+            records, _, _ = driver.execute_query(
+                queries.REQUEUE_SET_ASIDE_CHANGES, event_ids=wanted, database_=database
             )
-    console.print(f"{len(queued)} change(s) queued for the alert worker's next drain")
+            queued = int(records[0]["queued"])
+        if queued < len(wanted):  # a later change went out since the list was read
+            console.print(f"{len(wanted) - queued} superseded meanwhile; left")
+    console.print(f"{queued} change(s) queued for the alert worker's next drain")
+
+
+@contextmanager
+def _outbox_lease(driver: Driver, database: str) -> Iterator[None]:
+    """Hold the alert outbox's lease (waiting while a worker drains it): no drain runs while
+    changes are queued again, so none publishes a later change after the check."""
+    outbox = cli_settings(AlertSettings).alerts_topic
+    deadline = time.monotonic() + LEASE_WAIT_S
+    while not driver.execute_query(
+        queries.TAKE_OUTBOX_LEASE,
+        outbox=outbox,
+        owner=LEASE_OWNER,
+        lease_ms=LEASE_MS,
+        database_=database,
+    ).records:
+        if time.monotonic() > deadline:
+            raise fail("an alert worker held the outbox's lease throughout; try again")
+        time.sleep(0.2)
+    try:
+        yield
+    finally:
+        driver.execute_query(
+            queries.GIVE_BACK_OUTBOX_LEASE, outbox=outbox, owner=LEASE_OWNER, database_=database
+        )

@@ -19,6 +19,7 @@ from services.alerts.batched_reads import ReadRows
 from services.alerts.config import Settings
 from services.alerts.profile import EntityProfile
 from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.shared.full_derivations import FullDerivations
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,8 @@ class Context:
     `touched_by`: the reports of the batch that linked the entity, so that a detector may work
     out again only what they can change (peer groups at a place: the schools of the pupils they
     name); None (a retraction's re-check, a runner called on its own), everything about it.
+    `full_derivations`: the worker's record of when each anchor was last worked out in full,
+    which such a detector keeps up; None, it works everything out each time.
     """
 
     driver: AsyncDriver
@@ -45,6 +48,7 @@ class Context:
     timings: dict[str, list[float]] | None = None
     reads: ReadRows | None = None
     touched_by: tuple[str, ...] | None = None
+    full_derivations: FullDerivations | None = None
 
 
 Runner = Callable[[str, Context], Awaitable[list[AlertCandidate]]]

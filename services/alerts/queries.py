@@ -190,11 +190,16 @@ RETURN h.event_id AS event_id, h.alert_id AS alert_id, a.type AS type, h.action 
 ORDER BY h.at, h.event_id
 """
 
-# Set-aside changes back into the outbox they left, so the next drain publishes them in order.
+# Set-aside changes back into the outbox they left, so the next drain publishes them in order;
+# not one a later change of its alert has left the outbox since (superseded, as listed above).
+# Run under the outbox's lease, so no drain publishes a later change meanwhile.
 REQUEUE_SET_ASIDE_CHANGES = """
 UNWIND $event_ids AS event_id
-MATCH (h:AlertHistory {event_id: event_id})
+MATCH (a:Alert)-[:HAS_HISTORY]->(h:AlertHistory {event_id: event_id})
 WHERE h.set_aside_from IS NOT NULL
+  AND NOT EXISTS { MATCH (a)-[:HAS_HISTORY]->(later:AlertHistory)
+                   WHERE later.at > h.at AND later.outbox IS NULL
+                     AND later.set_aside_from IS NULL }
 SET h.outbox = h.set_aside_from
 REMOVE h.set_aside_from, h.set_aside_reason, h.set_aside_at
 RETURN count(h) AS queued

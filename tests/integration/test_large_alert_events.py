@@ -263,6 +263,11 @@ def test_a_set_aside_change_a_later_one_superseded_is_not_queued_again(
         assert retried.exit_code == 0, retried.output
         assert "superseded by a later change of its alert" in retried.output
         assert "0 change(s) queued" in retried.output
+        # Nor does the statement queue it, should a later change go out after the list was read.
+        requeued = neo4j_driver.execute_query(
+            queries.REQUEUE_SET_ASIDE_CHANGES, event_ids=[str(too_large.event_id)]
+        )
+        assert requeued.records[0]["queued"] == 0
         assert _save_and_drain(settings, alerts_topic, []) == []
         assert len(read_values(kafka, alerts_topic, 1)) == 1  # the later change only
     finally:

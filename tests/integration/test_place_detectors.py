@@ -23,6 +23,7 @@ from services.alerts.patterns.peer_group_context import detector as peer_group_c
 from services.alerts.patterns.shared_hotspot.detector import run as shared_hotspot
 from services.alerts.patterns.trap_house import detector as trap_house
 from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.shared.full_derivations import FullDerivations
 from services.network.identities import group_id, location_id, new_person_id
 from tests.support.factories import id_key, report_json, run_tag, submitted, synthetic_vrm
 from tests.support.linking import detect_with, link_events, raise_alert, retract
@@ -598,13 +599,19 @@ def test_a_learning_disability_only_a_police_report_records_is_cited_by_the_hots
 
 
 def _run_touched(
-    settings: InfraSettings, runner: Runner, entity_id: str, touched_by: list[str]
+    settings: InfraSettings,
+    runner: Runner,
+    entity_id: str,
+    touched_by: list[str],
+    full: FullDerivations,
 ) -> list[AlertCandidate]:
     """A runner as the alert worker runs it for a batch: given the reports that linked the
-    entity."""
+    entity, and the worker's record of full passes."""
     return detect_with(
         settings,
-        lambda ctx: runner(entity_id, replace(ctx, touched_by=tuple(touched_by))),
+        lambda ctx: runner(
+            entity_id, replace(ctx, touched_by=tuple(touched_by), full_derivations=full)
+        ),
         now=NOW,
     )
 
@@ -639,14 +646,17 @@ def test_a_report_at_a_place_works_out_again_the_peer_groups_of_its_pupils_schoo
     )
     school_a, school_b = (f"peer_group_context:{_lid(shop)}:{_lid(s)}" for s in schools)
 
+    full = FullDerivations(timedelta(minutes=10))
+
     def worked_out(*touched_by: str) -> set[str]:
-        found = _run_touched(settings, peer_group_context.run, _lid(shop), list(touched_by))
+        found = _run_touched(settings, peer_group_context.run, _lid(shop), list(touched_by), full)
         return {c.fingerprint for c in found}
 
     assert {c.fingerprint for c in _run(settings, peer_group_context.run, _lid(shop))} == {
         school_a,
         school_b,
     }
+    assert worked_out(at_shop[3]) == {school_a, school_b}  # the first pass at the place: in full
     assert worked_out(at_shop[3]) == {school_b}  # Dee, of B, seen there
     assert worked_out(at_shop[1]) == {school_a}
     assert worked_out(elsewhere) == {school_a}  # it names Ava, of A, though not at the shop

@@ -16,6 +16,7 @@ from services.alerts.patterns.peer_group_context.rule import (
     detect_peer_group_context,
 )
 from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.shared.full_derivations import FullDerivations
 from tests.support.factories import NOW
 
 RID = "00000000-0000-0000-0000-0000000000{:02d}"
@@ -256,8 +257,19 @@ def test_what_the_place_is_and_where_pupils_learn_are_cited_by_the_earliest_repo
 TWO_SCHOOLS = _links(2) + _links(2, school=OTHER_SCHOOL, first=2)
 
 
+def _recently(anchor: PeerAnchor, minutes: int = 1) -> FullDerivations:
+    """The worker's record, the anchor worked out in full `minutes` ago."""
+    full = FullDerivations(timedelta(minutes=10))
+    full.done(anchor.id, NOW - timedelta(minutes=minutes))
+    return full
+
+
 def _touched(
-    anchor: PeerAnchor, touched: frozenset[str], links: list[PupilLink] = TWO_SCHOOLS
+    anchor: PeerAnchor,
+    touched: frozenset[str],
+    links: list[PupilLink] = TWO_SCHOOLS,
+    *,
+    full: FullDerivations | None = None,
 ) -> tuple[list[AlertCandidate], FakeGraph]:
     graph = FakeGraph(anchor, links, touched)
     found = asyncio.run(
@@ -268,6 +280,7 @@ def _touched(
             min_pupils=2,
             window_days=90,
             touched_by=(RID.format(1),),
+            full_derivations=full or _recently(anchor),
         )
     )
     return found, graph
@@ -313,3 +326,18 @@ def test_an_approachers_peer_groups_are_all_worked_out_again() -> None:
 
 def test_without_the_reports_every_school_is_worked_out_again() -> None:
     assert len(_detect(TAKE_AWAY, TWO_SCHOOLS)) == 2
+
+
+@pytest.mark.parametrize("last", [None, 10, 60], ids=["never", "10 minutes ago", "an hour ago"])
+def test_a_place_due_a_full_pass_is_worked_out_in_full_and_noted(last: int | None) -> None:
+    # What changed a group without a report naming its pupils at the place (an enrolment
+    # learned later, a merge) is caught up by the next report there once the place is due.
+    full = FullDerivations(timedelta(minutes=10))
+    if last is not None:
+        full.done(TAKE_AWAY.id, NOW - timedelta(minutes=last))
+    found, graph = _touched(TAKE_AWAY, frozenset({SCHOOL.id}), full=full)
+    assert len(found) == 2 and graph.asked == []
+    assert not full.due(TAKE_AWAY.id, NOW + timedelta(minutes=9))
+    # The next report within the interval works out only its own schools.
+    found, _ = _touched(TAKE_AWAY, frozenset({SCHOOL.id}), full=full)
+    assert len(found) == 1

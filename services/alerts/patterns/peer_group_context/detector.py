@@ -24,6 +24,7 @@ async def run(entity_id: str, ctx: Context) -> list[AlertCandidate]:
         min_pupils=ctx.settings.alerts_peer_group_min_pupils,
         window_days=ctx.settings.alerts_peer_group_window_days,
         touched_by=ctx.touched_by,
+        full_derivations=ctx.full_derivations,
     )
 
 

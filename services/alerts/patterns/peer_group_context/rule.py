@@ -23,6 +23,7 @@ from services.alerts.shared.candidate import (
     priority_of,
     raised_priority,
 )
+from services.alerts.shared.full_derivations import FullDerivations
 from services.alerts.shared.place_rules import (
     HOTSPOT_CATEGORIES,
     Counting,
@@ -194,14 +195,16 @@ async def detect_peer_group_context(
     min_pupils: int,
     window_days: int,
     touched_by: tuple[str, ...] | None = None,
+    full_derivations: FullDerivations | None = None,
 ) -> list[AlertCandidate]:
     """One candidate per school with enough pupils linked to the place, approacher or car.
 
     Given the reports that linked a place (`touched_by`), only the schools whose peer groups
-    they can change are worked out again (`schools_touched`), unless one of them changed the
-    place's standing (`_standing_changed`): at a county-wide place, one report names a pupil or
-    two of the thousand schools whose pupils are seen there. The others' alerts stay as they
-    were: what leaves the window drops out of one when a report touches its school again.
+    they can change are worked out again (`schools_touched`): at a county-wide place, one report
+    names a pupil or two of the thousand schools whose pupils are seen there. Every school's is
+    worked out again when one of the reports changed the place's standing (`_standing_changed`),
+    and when `full_derivations` says the place is due (never, or not for a while: what changed
+    a group without a report naming its pupils there is caught up then); without it, always.
     """
     anchor = await graph.anchor(entity_id)
     if anchor is None or anchor.kind not in ANCHOR_KINDS:
@@ -213,11 +216,15 @@ async def detect_peer_group_context(
     if (
         anchor.kind == "location"
         and touched_by is not None
+        and full_derivations is not None
+        and not full_derivations.due(anchor.id, now)
         and not _standing_changed(anchor, touched_by)
     ):
         schools = await graph.schools_touched(anchor, touched_by, since=since)
         if not schools:
             return []
+    elif anchor.kind == "location" and full_derivations is not None:
+        full_derivations.done(anchor.id, now)
     links = await graph.pupils_linked(anchor, since=since, schools=schools)
     by_school: dict[str, list[PupilLink]] = defaultdict(list)
     for link in links:
