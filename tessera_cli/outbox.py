@@ -27,11 +27,15 @@ outbox_app = typer.Typer(
 )
 
 
+def _outbox() -> str:
+    """The outbox the alert worker drains: its topic's name."""
+    return cli_settings(AlertSettings).alerts_topic
+
+
 def _set_aside() -> list[dict[str, object]]:
-    outbox = cli_settings(AlertSettings).alerts_topic
     with open_graph() as (driver, database):
         records, _, _ = driver.execute_query(
-            queries.SET_ASIDE_CHANGES, outbox=outbox, database_=database
+            queries.SET_ASIDE_CHANGES, outbox=_outbox(), database_=database
         )
     return [dict(r) for r in records]
 
@@ -104,7 +108,7 @@ def outbox_retry(
 def _outbox_lease(driver: Driver, database: str) -> Iterator[None]:
     """Hold the alert outbox's lease (waiting while a worker drains it): no drain runs while
     changes are queued again, so none publishes a later change after the check."""
-    outbox = cli_settings(AlertSettings).alerts_topic
+    outbox = _outbox()
     deadline = time.monotonic() + LEASE_WAIT_S
     while not driver.execute_query(
         queries.TAKE_OUTBOX_LEASE,

@@ -86,10 +86,9 @@ async def _detect(
     touched_by: dict[tuple[EntityKind, str], list[str] | None] = {}
     for event in (event for event in batch if not event.retracted):
         for e in event.entities:
-            reports = touched_by.setdefault((e.kind, e.id), [])
-            if event.decision_id is not None or reports is None:
+            if event.decision_id is not None:
                 touched_by[e.kind, e.id] = None
-            else:
+            elif (reports := touched_by.setdefault((e.kind, e.id), [])) is not None:
                 reports.append(str(event.report_id))
     entities = list(touched_by)
     slots = asyncio.Semaphore(concurrency)

@@ -228,7 +228,7 @@ async def detect_peer_group_context(
     links = await graph.pupils_linked(anchor, since=since, schools=schools)
     by_school: dict[str, list[PupilLink]] = defaultdict(list)
     for link in links:
-        if _counts(anchor, link) and (schools is None or link.school.id in schools):
+        if _counts(anchor, link):
             by_school[link.school.id].append(link)
     return [
         _candidate(anchor, school_links[0].school, school_links, window_days)
