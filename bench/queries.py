@@ -43,3 +43,13 @@ UNWIND $ids AS id
 MATCH (n:Entity {id: id})
 RETURN n.id AS id, n.kind AS kind, COUNT { (n)--() } AS degree
 """
+
+# ---------------------------------------------------------------- what a probe can reach
+
+# Every entity the given reports mention, once: the bench works out their alerts before it
+# probes, as the worker would have while the reports arrived.
+ENTITIES_MENTIONED = """
+UNWIND $report_ids AS report_id
+MATCH (:Report {id: report_id})-[:MENTIONS]->(e:Entity)
+RETURN DISTINCT e.kind AS kind, e.id AS id
+"""
