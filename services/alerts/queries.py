@@ -320,6 +320,36 @@ WHERE ($area IS NULL OR any(x IN areas WHERE toLower(x) CONTAINS $area))
 RETURN count(a) AS total
 """
 
+# ---- what the place patterns share (services/alerts/shared_reads.py): what a place is
+
+# What an entity is, and for a place how the place patterns take it: its category as the reports
+# that are not retracted give it (the earliest that is not 'other') and its drugs-house status,
+# each with the reports that give it. Read once for every detector of the entity (P01 and P02
+# read it alike); at a county-wide place it reads each of its thousands of mentions.
+GET_STANDING = """
+UNWIND $ids AS for_id
+MATCH (e:Entity {id: for_id})
+CALL (e) {
+  MATCH (r:Report)-[m:MENTIONS]->(e)
+  WHERE e:Location AND NOT coalesce(r.retracted, false)
+    AND coalesce(m.category, 'other') <> 'other'
+  WITH r, m ORDER BY r.observed_at, r.id
+  RETURN collect({id: r.id, observed_at: toString(r.observed_at), category: m.category}) AS said
+}
+WITH for_id, e, said,
+     CASE WHEN e:Location THEN coalesce(head(said).category, 'other') END AS category
+WITH for_id, e.id AS id, e.kind AS kind, category,
+       [x IN said WHERE x.category = category | {id: x.id, observed_at: x.observed_at}]
+         AS category_reports,
+       COLLECT { MATCH (d:Report)
+                 WHERE d.id IN coalesce(e.drugs_house_reports, [])
+                   AND NOT coalesce(d.retracted, false)
+                 RETURN {id: d.id, observed_at: toString(d.observed_at)} } AS drugs_house_reports
+RETURN collect({for_id: for_id, id: id, kind: kind, category: category,
+                category_reports: category_reports,
+                drugs_house_reports: drugs_house_reports}) AS rows
+"""
+
 # ---- what the missing-episode patterns share (services/alerts/shared_reads.py): the child, their
 # episodes and where they were found or seen
 

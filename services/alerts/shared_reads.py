@@ -14,6 +14,7 @@ from neo4j import READ_ACCESS, AsyncDriver
 from neo4j.exceptions import TransientError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from schemas.entities import PlaceCategory
 from services.alerts import queries
 from services.alerts.batched_reads import ROWS, ReadRows, Rows, Run, one_at_a_time
 from services.alerts.detection_context import Context, window
@@ -26,6 +27,7 @@ from services.alerts.shared.episodes import (
     normalise_area,
 )
 from services.alerts.shared.provenance import UNNAMED, Names, reports_of, traits_of
+from services.alerts.shared.standing import Standing
 from services.alerts.shared.whereabouts import Whereabouts
 
 READ_ATTEMPTS = 4  # a detection read's tries before its batch is tried again
@@ -173,12 +175,10 @@ def _episode(row: dict[str, Any]) -> Episode:
     )
 
 
-class Neo4jChildGraph(Reader):
-    """Reads children, their missing episodes, and where they were found or seen.
-
-    Given the detection's `once`, each of these reads is made once for all the detectors of one
-    entity that make it (several read the same child, episodes and whereabouts).
-    """
+class SharedReader(Reader):
+    """A reader whose reads, given the detection's `once`, are made once for all the detectors
+    of one entity that make them (several read the same child, episodes and whereabouts, or
+    what a place is)."""
 
     def __init__(
         self,
@@ -196,14 +196,34 @@ class Neo4jChildGraph(Reader):
         """The reader a detection's context gives, sharing its reads made once."""
         return cls(driver=ctx.driver, database=ctx.database, reads=ctx.reads, once=ctx.once)
 
-    async def _shared_rows(self, query: str, person_id: str, **shared: Any) -> Rows:
+    async def _shared_rows(self, query: str, entity_id: str, **shared: Any) -> Rows:
         if self._once is None:
-            return await self._rows_for(query, person_id, **shared)
-        key = (query, json.dumps({"id": person_id, **shared}, sort_keys=True))
+            return await self._rows_for(query, entity_id, **shared)
+        key = (query, json.dumps({"id": entity_id, **shared}, sort_keys=True))
         if key not in self._once:
-            self._once[key] = asyncio.ensure_future(self._rows_for(query, person_id, **shared))
+            self._once[key] = asyncio.ensure_future(self._rows_for(query, entity_id, **shared))
         rows: Rows = await self._once[key]
         return rows
+
+    async def standing(self, entity_id: str) -> Standing | None:
+        """What the entity is and, for a place, its category and drugs-house status with the
+        reports that give them; None when it is not in the graph."""
+        rows = await self._shared_rows(queries.GET_STANDING, entity_id)
+        if not rows:
+            return None
+        row = rows[0]
+        return Standing(
+            id=row["id"],
+            kind=row["kind"],
+            category=PlaceCategory(row["category"]) if row["category"] else None,
+            category_reports=reports_of(row["category_reports"]),
+            drugs_house_reports=reports_of(row["drugs_house_reports"]),
+        )
+
+
+class Neo4jChildGraph(SharedReader):
+    """Reads children, their missing episodes, and where they were found or seen, each read once
+    for all the detectors of one entity that make it."""
 
     async def person(self, person_id: str) -> tuple[Child, bool] | None:
         """The person as a Child (what each report says of them), and whether any report calls

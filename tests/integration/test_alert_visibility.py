@@ -45,9 +45,14 @@ def test_an_alert_citing_a_c_report_reaches_only_its_audience(
     with TestClient(create_app(Settings(tessera_auth_file=str(auth)))) as client:
 
         def visible(agency: str) -> set[str]:
+            # Looked for by its id: a store holding other alerts (a bench's) fills the pages.
             response = client.get(
                 "/v1/alerts",
-                params={"limit": 200, "purpose": "synthetic visibility test"},
+                params={
+                    "q": restricted_alert,
+                    "limit": 200,
+                    "purpose": "synthetic visibility test",
+                },
                 headers={"Authorization": f"Bearer {tokens[agency]}"},
             )
             assert response.status_code == 200, response.text

@@ -24,8 +24,8 @@ RETURN collect({for_id: for_id, id: id, kind: kind, role: role, adult: adult}) A
 # Residents of care homes directly linked to the entity ($links: relationship types), with the
 # reports that say where they are placed (PLACED_AT) and what those reports call the home. A care
 # home as the reports that are not retracted give its category (the earliest that is not
-# 'other', as GET_PLACE), with the reports that give it; `traits` as in the pupils' queries. The
-# links are gathered by home before its category is read.
+# 'other', as services/alerts/queries.py GET_STANDING), with the reports that give it; `traits`
+# as in the pupils' queries. The links are gathered by home before its category is read.
 FIND_RESIDENTS_LINKED = """
 UNWIND $ids AS for_id
 MATCH (e:Entity {id: for_id})-[l]-(p:Person)-[pl:PLACED_AT]->(h:Location)

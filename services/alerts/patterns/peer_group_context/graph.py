@@ -3,11 +3,10 @@
 from datetime import datetime
 from typing import Any
 
-from schemas.entities import PlaceCategory
 from services.alerts.patterns.peer_group_context import queries
 from services.alerts.patterns.peer_group_context.rule import Named, PeerAnchor, PupilLink
 from services.alerts.shared.provenance import UNNAMED, reports_of, traits_kept
-from services.alerts.shared_reads import Reader, names_of
+from services.alerts.shared_reads import SharedReader, names_of
 
 # The query that finds the pupils linked to each kind of peer-group anchor.
 PUPILS_OF_ANCHOR = {
@@ -18,24 +17,22 @@ PUPILS_OF_ANCHOR = {
 }
 
 
-class Neo4jPeerGroupGraph(Reader):
+class Neo4jPeerGroupGraph(SharedReader):
     """Reads a place, approacher or vehicle and the pupils linked to it."""
 
     async def anchor(self, entity_id: str) -> PeerAnchor | None:
         """The entity, or None when it is not in the graph."""
-        rows = await self._rows_for(queries.GET_PEER_ANCHOR, entity_id)
-        if not rows:
+        standing = await self.standing(entity_id)
+        if standing is None:
             return None
-        row = rows[0]
-        category = row["category"]
         return PeerAnchor(
-            id=row["id"],
-            kind=row["kind"],
+            id=standing.id,
+            kind=standing.kind,
             name=UNNAMED,
-            category=PlaceCategory(category) if category else None,
-            drugs_house=bool(row["drugs_house_reports"]),
-            category_reports=reports_of(row["category_reports"]),
-            drugs_house_reports=reports_of(row["drugs_house_reports"]),
+            category=standing.category,
+            drugs_house=bool(standing.drugs_house_reports),
+            category_reports=standing.category_reports,
+            drugs_house_reports=standing.drugs_house_reports,
         )
 
     async def schools_touched(

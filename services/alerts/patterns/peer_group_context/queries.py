@@ -7,32 +7,6 @@ Entities are named as the report that links them does (what its MENTIONS keeps),
 the node's own properties.
 """
 
-# For a place: its category as the reports give it (the earliest that is not 'other') and its
-# drugs-house status, each with the reports that give it.
-GET_PEER_ANCHOR = """
-UNWIND $ids AS for_id
-MATCH (e:Entity {id: for_id})
-CALL (e) {
-  MATCH (r:Report)-[m:MENTIONS]->(e)
-  WHERE e:Location AND NOT coalesce(r.retracted, false)
-    AND coalesce(m.category, 'other') <> 'other'
-  WITH r, m ORDER BY r.observed_at, r.id
-  RETURN collect({id: r.id, observed_at: toString(r.observed_at), category: m.category}) AS said
-}
-WITH for_id, e, said,
-     CASE WHEN e:Location THEN coalesce(head(said).category, 'other') END AS category
-WITH for_id, e.id AS id, e.kind AS kind, category,
-       [x IN said WHERE x.category = category | {id: x.id, observed_at: x.observed_at}]
-         AS category_reports,
-       COLLECT { MATCH (d:Report)
-                 WHERE d.id IN coalesce(e.drugs_house_reports, [])
-                   AND NOT coalesce(d.retracted, false)
-                 RETURN {id: d.id, observed_at: toString(d.observed_at)} } AS drugs_house_reports
-RETURN collect({for_id: for_id, id: id, kind: kind, category: category,
-                category_reports: category_reports,
-                drugs_house_reports: drugs_house_reports}) AS rows
-"""
-
 # For a place and the reports of a batch that linked it (each request's `report_ids`): the
 # schools whose peer groups they can change, those of the pupils they link to the place within
 # the window (read as FIND_PUPILS_SEEN_AT reads the links) and of every person they name (what

@@ -2,27 +2,25 @@
 
 from datetime import datetime
 
-from schemas.entities import PlaceCategory
 from services.alerts.patterns.shared_hotspot import queries
 from services.alerts.patterns.shared_hotspot.rule import Place, Sighting
-from services.alerts.shared.provenance import UNNAMED, reports_of, traits_kept
-from services.alerts.shared_reads import Reader
+from services.alerts.shared.provenance import UNNAMED, traits_kept
+from services.alerts.shared_reads import SharedReader
 
 
-class Neo4jHotspotGraph(Reader):
+class Neo4jHotspotGraph(SharedReader):
     """Reads places and the young people linked to them."""
 
     async def place(self, location_id: str) -> Place | None:
         """The place, or None when it is not in the graph."""
-        rows = await self._rows_for(queries.GET_PLACE, location_id)
-        if not rows:
+        standing = await self.standing(location_id)
+        if standing is None or standing.category is None:  # not a place
             return None
-        row = rows[0]
         return Place(
-            id=row["id"],
+            id=standing.id,
             name=UNNAMED,
-            category=PlaceCategory(row["category"]),
-            category_reports=reports_of(row["category_reports"]),
+            category=standing.category,
+            category_reports=standing.category_reports,
         )
 
     async def young_people_at(self, location_id: str, *, since: datetime) -> list[Sighting]:

@@ -7,25 +7,6 @@ Entities are named as the report that links them does (what its MENTIONS keeps),
 the node's own properties.
 """
 
-# The place's category as the reports that are not retracted give it (the earliest that is not
-# 'other'), with the reports that give it: an alert that relies on it cites them.
-GET_PLACE = """
-UNWIND $ids AS for_id
-MATCH (l:Location {id: for_id})
-CALL (l) {
-  MATCH (r:Report)-[m:MENTIONS]->(l)
-  WHERE NOT coalesce(r.retracted, false) AND coalesce(m.category, 'other') <> 'other'
-  WITH r, m ORDER BY r.observed_at, r.id
-  RETURN collect({id: r.id, observed_at: toString(r.observed_at), category: m.category}) AS said
-}
-WITH for_id, l, said, coalesce(head(said).category, 'other') AS category
-WITH for_id, l.id AS id, category,
-       [x IN said WHERE x.category = category | {id: x.id, observed_at: x.observed_at}]
-         AS category_reports
-RETURN collect({for_id: for_id, id: id, category: category,
-                category_reports: category_reports}) AS rows
-"""
-
 # Each young person linked to the place, once, with every report that links them, naming both as
 # that report does, and whether it says they were approached there (all that counts at a
 # protective place): a report that calls them a young person, or leaves their age unknown (no
