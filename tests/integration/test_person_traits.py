@@ -12,11 +12,13 @@ from neo4j import Driver
 
 from common.settings import InfraSettings
 from schemas.reports import ReportCreate, ReportSubmitted
+from services.alerts.profile import EntityProfile, read_profile
 from services.alerts.shared.provenance import Traits, traits_kept
+from services.alerts.shared_reads import reads_of
 from services.network import queries as network_queries
 from tests.support import queries
 from tests.support.factories import GRADING_JSON, run_tag, submitted
-from tests.support.linking import linked_one, retract
+from tests.support.linking import detect_with, linked_one, retract
 from tests.support.migrations import run_migration
 
 pytestmark = pytest.mark.integration
@@ -98,11 +100,19 @@ def test_a_person_keeps_what_their_reports_say_whatever_order_they_arrive_in(
     assert _as_sets(_worked_out(neo4j_driver, person_id)) == _as_sets(kept)
 
 
+def _profile(settings: InfraSettings, entity_id: str) -> EntityProfile | None:
+    """What decides which detectors run on the entity, as detection reads it."""
+    return detect_with(settings, lambda ctx: read_profile(reads_of(ctx), entity_id), now=NOW)
+
+
 def test_a_retraction_takes_its_report_out_of_what_the_person_keeps(
     settings: InfraSettings, neo4j_driver: Driver, sightings: Three
 ) -> None:
     oldest, middle, newest = sightings
     person_id = linked_one(settings, [oldest, middle, newest], "person")
+    place_id = linked_one(settings, [oldest], "location")
+    assert (young := _profile(settings, person_id)) is not None and young.young
+    assert (place := _profile(settings, place_id)) is not None and not place.young
 
     retract(settings, str(newest.event_id))
     assert traits_kept(_kept(neo4j_driver, person_id)) == Traits(
@@ -115,6 +125,8 @@ def test_a_retraction_takes_its_report_out_of_what_the_person_keeps(
     retract(settings, str(oldest.event_id))
     gone = _kept(neo4j_driver, person_id)
     assert traits_kept(gone) == Traits()
+    # No report left calls them a young person: the detectors for young people no longer run.
+    assert (adult := _profile(settings, person_id)) is not None and adult.adult
     assert _as_sets(_worked_out(neo4j_driver, person_id)) == _as_sets(gone)
 
 
