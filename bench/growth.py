@@ -20,6 +20,7 @@ of the graph alone costs. The baseline is the measurement at one district.
 
 import argparse
 import asyncio
+import random
 import statistics
 import time
 import uuid
@@ -65,6 +66,27 @@ class Costs:
         return [a + b for a, b in zip(self.linking, self.detection, strict=True)]
 
 
+class FullPasses(FullDerivations):
+    """The worker's record of when each place was last worked out in full, counting the full
+    passes made since `made` was last set to 0."""
+
+    def __init__(self, every: timedelta) -> None:
+        super().__init__(every)
+        self.every = every
+        self.made = 0
+
+    def done(self, anchor_id: str, now: datetime) -> None:
+        self.made += 1
+        super().done(anchor_id, now)
+
+    def spread(self, anchor_ids: Iterable[str], now: datetime, rng: random.Random) -> None:
+        """As in a worker that has run for a while: each place's last full pass at a time
+        spread evenly over the last `every`, so that a place falls due during the probes as
+        often as it would in the stream (not counted)."""
+        for anchor_id in anchor_ids:
+            super().done(anchor_id, now - self.every * rng.random())
+
+
 def async_driver(settings: InfraSettings) -> AsyncDriver:
     """The async driver the services' use cases take."""
     return AsyncGraphDatabase.driver(
@@ -74,7 +96,12 @@ def async_driver(settings: InfraSettings) -> AsyncDriver:
 
 
 async def probe(
-    *, settings: InfraSettings, population: Population, salt: str, count: int
+    *,
+    settings: InfraSettings,
+    population: Population,
+    salt: str,
+    count: int,
+    full_derivations: FullDerivations,
 ) -> tuple[Costs, list[str]]:
     """Link and detect `count` fresh reports one after another; their costs and ids."""
     alerts = AlertSettings()
@@ -82,7 +109,6 @@ async def probe(
     database = settings.neo4j_database
     costs = Costs([], [])
     ids = []
-    full_derivations = FullDerivations(timedelta(seconds=alerts.alerts_peer_group_full_every_s))
     try:
         store = Neo4jAlertStore(driver=driver, database=database)
         for report in population.probes(district=0, count=count, salt=salt):
@@ -144,12 +170,15 @@ async def detect_and_record(
     return changes
 
 
-async def settle(*, settings: InfraSettings, population: Population) -> None:
+async def settle(
+    *, settings: InfraSettings, population: Population, full_derivations: FullPasses
+) -> None:
     """Raise, untimed, the alerts the worker would have raised while the bulk-loaded reports
     arrived, for everything the first district's reports mention (its people, cars, area places,
     and the county's places, adults and cars it shares): the bulk load runs no detection, so
     otherwise a probe's first pass at a county-wide place would raise a thousand peer groups at
-    once, which the stream never does. Each entity is worked out in full, as after a decision."""
+    once, which the stream never does. Each entity is worked out in full, as after a decision;
+    then each place's last full pass is spread over the last ten minutes (`FullPasses.spread`)."""
     alerts = AlertSettings()
     driver = async_driver(settings)
     database = settings.neo4j_database
@@ -169,6 +198,11 @@ async def settle(*, settings: InfraSettings, population: Population) -> None:
                 print(f"  settling: {done:,} of {len(entities):,} entities", flush=True)
     finally:
         await driver.close()
+    full_derivations.spread(
+        (e.id for e in entities if e.kind is EntityKind.LOCATION),
+        datetime.now(UTC),
+        random.Random(population.tag),  # noqa: S311 - a bench's spread, not a secret
+    )
     print(
         f"settled: {changes:,} alerts raised or changed about {len(entities):,} entities the "
         f"first district mentions, in {time.monotonic() - began:.0f}s (untimed)"
@@ -178,14 +212,30 @@ async def settle(*, settings: InfraSettings, population: Population) -> None:
 def measure(
     settings: InfraSettings, population: Population, salt: str, count: int
 ) -> tuple[Costs, list[str]]:
-    """The loaded reports' alerts settled, a warm-up, then the measured probes."""
-    asyncio.run(settle(settings=settings, population=population))
+    """The loaded reports' alerts settled, a warm-up, then the measured probes, with one record
+    of full passes throughout, as a worker keeps one."""
+    passes = FullPasses(timedelta(seconds=AlertSettings().alerts_peer_group_full_every_s))
+    asyncio.run(settle(settings=settings, population=population, full_derivations=passes))
     _, warm_ids = asyncio.run(
-        probe(settings=settings, population=population, salt=f"{salt}-warm", count=WARM_UP)
+        probe(
+            settings=settings,
+            population=population,
+            salt=f"{salt}-warm",
+            count=WARM_UP,
+            full_derivations=passes,
+        )
     )
+    passes.made = 0
     costs, ids = asyncio.run(
-        probe(settings=settings, population=population, salt=salt, count=count)
+        probe(
+            settings=settings,
+            population=population,
+            salt=salt,
+            count=count,
+            full_derivations=passes,
+        )
     )
+    print(f"  places worked out in full during the {count} probes: {passes.made}")
     return costs, warm_ids + ids
 
 
@@ -239,6 +289,12 @@ def main() -> None:
         help="districts as copies of one shape (the earlier population), not one connected one",
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="leave the population in the graph (to profile it; `python -m bench.cleanup` "
+        "removes every bench report)",
+    )
     args = parser.parse_args()
     quiet_neo4j_notifications()
     settings = InfraSettings()
@@ -279,10 +335,17 @@ def main() -> None:
         )
         print(profile_detectors(small, large))
     finally:
-        began = time.monotonic()
-        removed = delete_reports(driver, probe_ids, database=database)
-        removed += delete_reports(driver, bulk.population_report_ids(population), database=database)
-        print(f"removed {removed:,} reports and their entities in {time.monotonic() - began:.0f}s")
+        if args.keep:
+            print(f"kept population {population.tag} and its probes in the graph")
+        else:
+            began = time.monotonic()
+            removed = delete_reports(driver, probe_ids, database=database)
+            removed += delete_reports(
+                driver, bulk.population_report_ids(population), database=database
+            )
+            print(
+                f"removed {removed:,} reports and their entities in {time.monotonic() - began:.0f}s"
+            )
         driver.close()
 
 
