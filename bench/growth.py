@@ -72,7 +72,6 @@ class FullPasses(FullDerivations):
 
     def __init__(self, every: timedelta) -> None:
         super().__init__(every)
-        self.every = every
         self.made = 0
 
     def done(self, anchor_id: str, now: datetime) -> None:
@@ -81,10 +80,10 @@ class FullPasses(FullDerivations):
 
     def spread(self, anchor_ids: Iterable[str], now: datetime, rng: random.Random) -> None:
         """As in a worker that has run for a while: each place's last full pass at a time
-        spread evenly over the last `every`, so that a place falls due during the probes as
-        often as it would in the stream (not counted)."""
+        spread evenly over the record's last `every`, so that a place falls due during the
+        probes as often as it would in the stream (not counted)."""
         for anchor_id in anchor_ids:
-            super().done(anchor_id, now - self.every * rng.random())
+            super().done(anchor_id, now - self._every * rng.random())
 
 
 def async_driver(settings: InfraSettings) -> AsyncDriver:
