@@ -30,6 +30,7 @@ from services.alerts.ports import AlertChanged
 from services.alerts.publisher import sender
 from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.shared.full_derivations import FullDerivations
+from services.alerts.shared.remembered import Remembered
 from services.alerts.shared_reads import runner
 from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease, writer
 
@@ -52,6 +53,7 @@ async def _detect(
     turn: Turn,
     concurrency: int,
     full_derivations: FullDerivations | None,
+    remembered: Remembered | None,
 ) -> list[AlertRaised]:
     """Detect around every entity the batch linked, each entity once, a few at a time.
 
@@ -109,6 +111,7 @@ async def _detect(
                 timings=timings,
                 touched_by=_reports(touched_by[kind, entity_id]),
                 full_derivations=full_derivations,
+                remembered=remembered,
             )
             return await detect(kind, entity_id, ctx)
 
@@ -227,13 +230,16 @@ async def detect_batch(
     turn: Turn = _no_wait,
     concurrency: int | None = None,
     full_derivations: FullDerivations | None = None,
+    remembered: Remembered | None = None,
 ) -> list[AlertRaised]:
     """Detect around what a batch linked and save the alerts (into the outbox); retry outages
     and conflicting writers for as long as they last; log and skip only a genuine bug.
     `turn` is awaited before each entity (the bulk lane waits there while live work runs);
     `concurrency` entities at a time (the live lane's setting unless given);
     `full_derivations` the worker's, which lets a place's peer groups be worked out again only
-    for the schools a report names between full passes (none: every time in full)."""
+    for the schools a report names between full passes, and `remembered` what the worker
+    worked out last, which lets a busy place's hotspot alert be worked out from it and the
+    people a report names there (none: every time in full)."""
     slots = concurrency or settings.alerts_detection_concurrency
     try:
         async for attempt in AsyncRetrying(
@@ -243,7 +249,9 @@ async def detect_batch(
             reraise=True,
         ):
             with attempt:
-                return await _detect(batch, neo4j, settings, turn, slots, full_derivations)
+                return await _detect(
+                    batch, neo4j, settings, turn, slots, full_derivations, remembered
+                )
     # Errors around one entity were caught there; what is left (re-checking a retraction) is
     # logged rather than left to crash the agent, which faust would ack the batch for anyway.
     except Exception:
@@ -272,6 +280,7 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
     alerts_topic = app.topic(settings.alerts_topic, value_type=bytes, value_serializer="raw")
     draining = asyncio.Lock()  # one drain at a time in this process: the agent's and the timer's
     full_derivations = FullDerivations(timedelta(seconds=settings.alerts_peer_group_full_every_s))
+    remembered = Remembered(timedelta(seconds=settings.alerts_hotspot_full_every_s))
 
     send = sender(alerts_topic)
 
@@ -304,7 +313,9 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
                 batch.append(EntitiesLinked.model_validate_json(value))
             except ValidationError as error:
                 log.error("unreadable entities.linked event skipped: %s", field_errors(error))
-        changed = await detect_batch(batch, neo4j, settings, turn, concurrency, full_derivations)
+        changed = await detect_batch(
+            batch, neo4j, settings, turn, concurrency, full_derivations, remembered
+        )
         log.info("detected around %d linked reports: %d alert changes", len(batch), len(changed))
         await drain_outbox()
 

@@ -20,6 +20,7 @@ from services.alerts.config import Settings
 from services.alerts.profile import EntityProfile
 from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.shared.full_derivations import FullDerivations
+from services.alerts.shared.remembered import Remembered
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,9 @@ class Context:
     name); None (a retraction's re-check, a runner called on its own), everything about it.
     `full_derivations`: the worker's record of when each anchor was last worked out in full,
     which such a detector keeps up; None, it works everything out each time.
+    `remembered`: what detectors last worked out about each anchor in this process, for a
+    detector that adds a batch's reports to it (P01 at a busy place) instead of reading the
+    anchor whole (`shared/remembered.py`); None, it reads everything each time.
     """
 
     driver: AsyncDriver
@@ -49,6 +53,7 @@ class Context:
     reads: ReadRows | None = None
     touched_by: tuple[str, ...] | None = None
     full_derivations: FullDerivations | None = None
+    remembered: Remembered | None = None
 
 
 Runner = Callable[[str, Context], Awaitable[list[AlertCandidate]]]

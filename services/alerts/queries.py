@@ -25,6 +25,15 @@ RETURN collect({for_id: for_id, has_open: o IS NOT NULL, digest: o.evidence_dige
                 closed_body: closed_body, closed_at: closed_at}) AS rows
 """
 
+# Which reports the open alert of each fingerprint cites (`cited_digest`, written with its body:
+# shared/candidate.py), null when none is open or it was saved before the digest was kept; a
+# detector's memory is used only while it matches (shared/remembered.py).
+OPEN_ALERT_CITES = """
+UNWIND $ids AS for_id
+OPTIONAL MATCH (o:Alert {open_fingerprint: for_id})
+RETURN collect({for_id: for_id, cited: o.cited_digest}) AS rows
+"""
+
 # The explaining subgraph and who may see each cited report, in one statement for every alert a
 # batch's detections save (`batched_reads.py`: each request its entity_ids and report_ids): the
 # subgraph's nodes named as the latest cited report (never a retracted one) names each entity,
@@ -118,6 +127,7 @@ CALL (save) {
       a.updated_at = datetime(save.alert.updated_at),
       a.body = save.body,
       a.evidence_digest = save.evidence_digest,
+      a.cited_digest = save.cited_digest,
       a.assignee = save.alert.assignee,
       a.closed_at = CASE WHEN save.alert.status = 'closed'
                          THEN coalesce(a.closed_at, datetime(save.alert.updated_at)) END,

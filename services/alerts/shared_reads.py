@@ -129,6 +129,12 @@ class Reader:
     async def _rows_for(self, query: str, entity_id: str, **shared: Any) -> Rows:
         return await self._reads(query, entity_id, **shared)
 
+    async def open_alert_cites(self, fingerprint: str) -> str | None:
+        """Which reports the fingerprint's open alert cites (`cited_digest`); None when none is
+        open."""
+        rows = await self._rows_for(queries.OPEN_ALERT_CITES, fingerprint)
+        return rows[0]["cited"] if rows else None
+
     async def _rows_asked(
         self, query: str, entity_id: str, own: dict[str, Any], **shared: Any
     ) -> Rows:

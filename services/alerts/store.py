@@ -30,6 +30,7 @@ from services.alerts.ports import (
     HistoryEntry,
     SetAside,
 )
+from services.alerts.shared.candidate import cited_digest
 from services.alerts.shared_reads import runner
 
 
@@ -155,6 +156,7 @@ class Neo4jAlertStore:
             "alert": alert.model_dump(mode="json"),
             "body": alert.model_dump_json(),
             "evidence_digest": evidence_digest(alert.evidence),
+            "cited_digest": cited_digest(alert.evidence),
             "anchor_id": anchor_id,
             # Cited in one order by every save, so two saves citing the same reports take
             # their locks in the same order and do not deadlock over them.

@@ -28,6 +28,7 @@ from services.alerts.shared.place_rules import (
     rule_of,
 )
 from tests.support.factories import NOW
+from tests.support.fakes.hotspot_graph import FakeHotspotGraph
 
 ROOT = Path(__file__).resolve().parents[2]
 RID = "00000000-0000-0000-0000-0000000000{:02d}"
@@ -107,23 +108,13 @@ def _sightings(count: int, *, approached: bool = False) -> list[Sighting]:
     ]
 
 
-class FakeHotspotGraph:
-    def __init__(self, category: PlaceCategory, sightings: list[Sighting]) -> None:
-        self._place = Place(id="location:x", name="Synthetic Place", category=category)
-        self._sightings = sightings
-
-    async def place(self, location_id: str) -> Place | None:
-        return self._place
-
-    async def young_people_at(self, location_id, *, since):  # type: ignore[no-untyped-def]
-        return [s for s in self._sightings if s.observed_at >= since]
-
-
 def _hotspot(category: PlaceCategory, sightings: list[Sighting]) -> AlertCandidate | None:
     return asyncio.run(
         detect_shared_hotspot(
             location_id="location:x",
-            graph=FakeHotspotGraph(category, sightings),
+            graph=FakeHotspotGraph(
+                Place(id="location:x", name="Synthetic Place", category=category), sightings
+            ),
             now=NOW,
             min_young_people=3,
             window_days=90,

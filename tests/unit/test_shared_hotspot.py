@@ -13,20 +13,9 @@ from services.alerts.patterns.shared_hotspot.rule import (
 )
 from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
+from tests.support.fakes.hotspot_graph import FakeHotspotGraph
 
 RID = "00000000-0000-0000-0000-00000000000{}"
-
-
-class FakeHotspotGraph:
-    def __init__(self, place: Place | None, sightings: list[Sighting]) -> None:
-        self._place = place
-        self._sightings = sightings
-
-    async def place(self, location_id: str) -> Place | None:
-        return self._place
-
-    async def young_people_at(self, location_id: str, *, since):  # type: ignore[no-untyped-def]
-        return [s for s in self._sightings if s.observed_at >= since]
 
 
 def _sightings(count: int, *, age: int = 15, days_ago: int = 1) -> list[Sighting]:

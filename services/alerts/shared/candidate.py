@@ -1,5 +1,6 @@
 """What every detector returns: a pattern found in the graph, before de-duplication."""
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,3 +66,11 @@ def evidence_of(
         Evidence(report_id=UUID(rid), observed_at=at, grading=gradings.get(rid))
         for rid, at in sorted(reports.items(), key=lambda item: (item[1], item[0]))
     )
+
+
+def cited_digest(evidence: Iterable[Evidence]) -> str:
+    """Which reports an alert or candidate cites, in a few bytes: equal exactly when they are
+    the same reports, whatever their gradings (saved with the alert as `cited_digest`, so that a
+    detector's memory can tell it is what the store holds: `shared/remembered.py`)."""
+    ids = sorted({str(e.report_id) for e in evidence})
+    return hashlib.sha256("\n".join(ids).encode()).hexdigest()

@@ -16,6 +16,8 @@ async def run(entity_id: str, ctx: Context) -> list[AlertCandidate]:
             now=ctx.now,
             min_young_people=ctx.settings.alerts_hotspot_min_young_people,
             window_days=ctx.settings.alerts_hotspot_window_days,
+            touched_by=ctx.touched_by,
+            remembered=ctx.remembered,
         )
     )
 

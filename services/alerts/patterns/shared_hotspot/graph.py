@@ -1,6 +1,7 @@
 """The Neo4j adapter P01 shared hotspot reads through."""
 
 from datetime import datetime
+from typing import Any
 
 from services.alerts.patterns.shared_hotspot import queries
 from services.alerts.patterns.shared_hotspot.rule import Place, Sighting
@@ -28,21 +29,37 @@ class Neo4jHotspotGraph(SharedReader):
         rows = await self._rows_for(
             queries.FIND_YOUNG_PEOPLE_AT_PLACE, location_id, since=since.isoformat()
         )
-        found: list[Sighting] = []
-        for person in rows:  # each person once, with every report that links them
-            traits = traits_kept(person["traits"])
-            found.extend(
-                Sighting(
-                    person_id=person["person_id"],
-                    person_name=s["person_name"] or UNNAMED,
-                    age=s["age"],
-                    report_id=s["report_id"],
-                    observed_at=datetime.fromisoformat(s["observed_at"]),
-                    place_name=s["place_name"],
-                    young_here=bool(s["young_here"]),
-                    traits=traits,
-                    approached=bool(s["approached"]),
-                )
-                for s in person["sightings"]
-            )
-        return found
+        return [s for person in rows for s in _sightings(person)]
+
+    async def young_people_named_at(
+        self, location_id: str, report_ids: tuple[str, ...], *, since: datetime
+    ) -> dict[str, list[Sighting]]:
+        """By person, every report since a time that links them to the place as a young
+        person, for the people these reports link to it (some with none)."""
+        rows = await self._rows_asked(
+            queries.FIND_YOUNG_PEOPLE_NAMED_AT_PLACE,
+            location_id,
+            {"report_ids": sorted(set(report_ids))},
+            since=since.isoformat(),
+        )
+        return {person["person_id"]: _sightings(person) for person in rows}
+
+
+def _sightings(person: dict[str, Any]) -> list[Sighting]:
+    """A person's sightings at the place, from the query's row for them (each person once,
+    with every report that links them)."""
+    traits = traits_kept(person["traits"])
+    return [
+        Sighting(
+            person_id=person["person_id"],
+            person_name=s["person_name"] or UNNAMED,
+            age=s["age"],
+            report_id=s["report_id"],
+            observed_at=datetime.fromisoformat(s["observed_at"]),
+            place_name=s["place_name"],
+            young_here=bool(s["young_here"]),
+            traits=traits,
+            approached=bool(s["approached"]),
+        )
+        for s in person["sightings"]
+    ]

@@ -13,3 +13,7 @@ class HotspotThresholds(BaseModel):
 
     alerts_hotspot_min_young_people: int = 3
     alerts_hotspot_window_days: int = 90
+    # A place's alert is worked out from what the worker remembers of it plus the people a
+    # batch's reports link to it, and read whole when the last time it was is this long ago or
+    # more (services/alerts/shared/remembered.py).
+    alerts_hotspot_full_every_s: float = 600.0

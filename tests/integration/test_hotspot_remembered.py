@@ -1,0 +1,186 @@
+"""P01 at a busy place works out its alert from what the worker remembers plus the people a
+batch's reports name there, on the real graph; after every report of a scripted sequence, the
+candidate it gives is the one a full read of the place gives, and it reads the place whole again
+whenever the store's alert is not what it remembers."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from common.settings import InfraSettings
+from schemas.alerts import Priority
+from schemas.entities import Place
+from schemas.reports import ReportCreate
+from services.alerts.patterns.shared_hotspot.graph import Neo4jHotspotGraph
+from services.alerts.patterns.shared_hotspot.rule import (
+    REMEMBERED_AS,
+    Sighting,
+    detect_shared_hotspot,
+)
+from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.shared.remembered import Remembered
+from services.network.identities import location_id
+from tests.support.factories import id_key, report_json, run_tag, submitted
+from tests.support.linking import async_driver, link_events, record
+
+pytestmark = pytest.mark.integration
+NOW = datetime.now(UTC)
+EVERY = timedelta(minutes=10)
+
+
+class CountingGraph(Neo4jHotspotGraph):
+    """The real adapter, counting whole reads of the place and reads of named people."""
+
+    whole = 0
+    named = 0
+
+    async def young_people_at(self, location_id: str, *, since: datetime) -> list[Sighting]:
+        CountingGraph.whole += 1
+        return await super().young_people_at(location_id, since=since)
+
+    async def young_people_named_at(
+        self, location_id: str, report_ids: tuple[str, ...], *, since: datetime
+    ) -> dict[str, list[Sighting]]:
+        CountingGraph.named += 1
+        return await super().young_people_named_at(location_id, report_ids, since=since)
+
+
+def _detect(
+    settings: InfraSettings,
+    place_id: str,
+    *,
+    now: datetime,
+    touched_by: tuple[str, ...] | None = None,
+    remembered: Remembered | None = None,
+) -> AlertCandidate | None:
+    async def run() -> AlertCandidate | None:
+        async with async_driver(settings) as driver:
+            return await detect_shared_hotspot(
+                location_id=place_id,
+                graph=CountingGraph(driver=driver, database=settings.neo4j_database),
+                now=now,
+                min_young_people=3,
+                window_days=90,
+                touched_by=touched_by,
+                remembered=remembered,
+            )
+
+    return asyncio.run(run())
+
+
+class Shop:
+    """A take-away and what is said there, linked as the network worker links it."""
+
+    def __init__(self, settings: InfraSettings, cleanup: list[str]) -> None:
+        self.settings = settings
+        self.cleanup = cleanup
+        self.tag = run_tag()
+        self.place = {
+            "name": f"Synth Take-away {self.tag}",
+            "postcode": "ZZ99 7TR",
+            "category": "take_away",
+        }
+        self.id = location_id(Place.model_validate(self.place), key=id_key())
+
+    def person(self, name: str, **said: Any) -> dict[str, Any]:
+        return {"name": f"{name} Synth{self.tag}", "home_address": f"{name} Row {self.tag}", **said}
+
+    def link(self, ago: timedelta, *persons: dict[str, Any], here: bool = True) -> str:
+        place = self.place if here else {"name": f"Synth Park {self.tag}", "postcode": "ZZ99 7PK"}
+        event = {"type": "sighting", "persons": list(persons), "place": place}
+        report = submitted(
+            ReportCreate.model_validate(report_json(event, observed_at=(NOW - ago).isoformat()))
+        )
+        self.cleanup.append(str(report.event_id))
+        link_events(self.settings, [report])
+        return str(report.event_id)
+
+
+def _child(place: Shop, name: str, **said: Any) -> dict[str, Any]:
+    return place.person(name, role="young_person", date_of_birth="2011-03-04", **said)
+
+
+def test_each_report_added_to_what_is_remembered_gives_what_a_full_read_gives(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    shop = Shop(settings, cleanup)
+    remembered = Remembered(EVERY)
+    at = iter(NOW + timedelta(seconds=i) for i in range(100))
+
+    def step(*touched_by: str) -> tuple[AlertCandidate | None, bool]:
+        """The worker's detection after a report, checked against a full read, and saved;
+        whether it added the people the report names to what was remembered."""
+        now = next(at)
+        whole, named = CountingGraph.whole, CountingGraph.named
+        found = _detect(settings, shop.id, now=now, touched_by=touched_by, remembered=remembered)
+        added = CountingGraph.whole == whole and CountingGraph.named == named + 1
+        assert _detect(settings, shop.id, now=now) == found
+        if found is not None:
+            record(settings, found, now=now)
+        return found, added
+
+    first = shop.link(timedelta(days=5), _child(shop, "Ava"))
+    assert step(first) == (None, False)  # not yet a hotspot: a take-away needs two
+    assert remembered.recall(REMEMBERED_AS, shop.id, NOW) is None
+    raised, added = step(shop.link(timedelta(days=4), _child(shop, "Ben")))
+    assert raised is not None and not added
+    assert raised.summary.startswith("2 young people")
+
+    # A new child there: only they are read, and the alert grows.
+    grown, added = step(shop.link(timedelta(days=3), _child(shop, "Dee")))
+    assert grown is not None and added
+    assert grown.summary.startswith("3 young people")
+
+    # Eve seen there, her age unknown: not counted. Then a report elsewhere calls her a young
+    # person, and she is seen there again: both her sightings there count, with that report.
+    unknown = shop.link(timedelta(days=3), shop.person("Eve"))
+    assert step(unknown) == (grown, True)
+    dated = shop.link(timedelta(days=2), _child(shop, "Eve"), here=False)
+    again = shop.link(timedelta(days=1), shop.person("Eve"))
+    with_eve, added = step(again)
+    assert with_eve is not None and added
+    assert with_eve.summary.startswith("4 young people")
+    assert {unknown, again, dated} <= {str(e.report_id) for e in with_eve.evidence}
+
+    # Ben, known there, now with a learning disability recorded: what he keeps is read again
+    # for all his sightings there, and the alert is high.
+    needs = {"learning_disability": True}
+    high, added = step(shop.link(timedelta(hours=5), _child(shop, "Ben", flags=needs)))
+    assert high is not None and high.priority is Priority.HIGH and added
+
+
+def test_the_place_is_read_whole_when_the_stored_alert_is_not_what_is_remembered(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    shop = Shop(settings, cleanup)
+    remembered = Remembered(EVERY)
+    first = shop.link(
+        timedelta(days=5), _child(shop, "Ava"), _child(shop, "Ben"), _child(shop, "Cai")
+    )
+    raised = _detect(settings, shop.id, now=NOW, touched_by=(first,), remembered=remembered)
+    assert raised is not None
+    whole = CountingGraph.whole
+    # Not saved (say the worker died before it could): the store cites nothing, so it is read
+    # whole, and again after it is saved, since then another worker has added a report.
+    second = shop.link(timedelta(days=4), _child(shop, "Dee"))
+    unsaved = _detect(settings, shop.id, now=NOW, touched_by=(second,), remembered=remembered)
+    assert CountingGraph.whole == whole + 1
+    assert unsaved is not None
+    record(settings, unsaved, now=NOW)
+    elsewhere = shop.link(timedelta(days=3), _child(shop, "Eve"))  # another worker's report
+    record(settings, _detect(settings, shop.id, now=NOW) or unsaved, now=NOW)
+    third = shop.link(timedelta(days=2), _child(shop, "Fin"))
+    found = _detect(settings, shop.id, now=NOW, touched_by=(third,), remembered=remembered)
+    assert CountingGraph.whole == whole + 3  # the full read of the other worker's, and this one
+    assert found is not None and elsewhere in {str(e.report_id) for e in found.evidence}
+    # In step with the store again, a report is added to what is remembered; once a full pass
+    # is due, the place is read whole.
+    record(settings, found, now=NOW)
+    fourth = shop.link(timedelta(days=1), _child(shop, "Gil"))
+    with_gil = _detect(settings, shop.id, now=NOW, touched_by=(fourth,), remembered=remembered)
+    assert CountingGraph.whole == whole + 3 and with_gil is not None
+    record(settings, with_gil, now=NOW)
+    _detect(settings, shop.id, now=NOW + EVERY, touched_by=(fourth,), remembered=remembered)
+    assert CountingGraph.whole == whole + 4

@@ -1,0 +1,37 @@
+"""P01's graph port in memory: a place, its sightings, and which reports its open alert cites."""
+
+from datetime import datetime
+
+from services.alerts.patterns.shared_hotspot.rule import Place, Sighting
+
+
+class FakeHotspotGraph:
+    """The place and the sightings given; `reads` counts the reads of the place's every
+    sighting and `named_reads` those of the people some reports name."""
+
+    def __init__(self, place: Place | None, sightings: list[Sighting]) -> None:
+        self._place = place
+        self.sightings = list(sightings)
+        self.open_cites: str | None = None
+        self.reads = 0
+        self.named_reads = 0
+
+    async def place(self, location_id: str) -> Place | None:
+        return self._place
+
+    async def young_people_at(self, location_id: str, *, since: datetime) -> list[Sighting]:
+        self.reads += 1
+        return [s for s in self.sightings if s.observed_at >= since]
+
+    async def young_people_named_at(
+        self, location_id: str, report_ids: tuple[str, ...], *, since: datetime
+    ) -> dict[str, list[Sighting]]:
+        self.named_reads += 1
+        named = {s.person_id for s in self.sightings if s.report_id in report_ids}
+        return {
+            person: [s for s in self.sightings if s.person_id == person and s.observed_at >= since]
+            for person in named
+        }
+
+    async def open_alert_cites(self, fingerprint: str) -> str | None:
+        return self.open_cites
