@@ -25,7 +25,7 @@ import statistics
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from neo4j import AsyncDriver, AsyncGraphDatabase
@@ -41,6 +41,7 @@ from services.alerts.config import Settings as AlertSettings
 from services.alerts.detection import Context, detect
 from services.alerts.lifecycle import record_alert
 from services.alerts.shared.full_derivations import FullDerivations
+from services.alerts.shared.remembered import Memo, Remembered
 from services.alerts.store import Neo4jAlertStore
 from services.network.linking.graph import link_batch
 from tests.support.cleanup import delete_reports
@@ -86,6 +87,43 @@ class FullPasses(FullDerivations):
             super().done(anchor_id, now - self._every * rng.random())
 
 
+class Memories(Remembered):
+    """The worker's memory of what detectors worked out, counting the full reads made since
+    `made` was last set to 0."""
+
+    def __init__(self, every: timedelta) -> None:
+        super().__init__(every)
+        self.made = 0
+
+    def keep(self, detector: str, anchor_id: str, memo: Memo) -> None:
+        before = self._memos.get((detector, anchor_id))
+        self.made += before is None or before.full_at != memo.full_at
+        super().keep(detector, anchor_id, memo)
+
+    def spread(self, now: datetime, rng: random.Random) -> None:
+        """As in a worker that has run for a while: each memo's last full read at a time spread
+        evenly over the last `every` (not counted)."""
+        for key, memo in list(self._memos.items()):
+            self._memos[key] = replace(memo, full_at=now - self._every * rng.random())
+
+
+@dataclass
+class Kept:
+    """What the worker keeps from batch to batch: when each place's peer groups were last all
+    worked out, and what detectors last worked out."""
+
+    full_passes: FullPasses
+    memories: Memories
+
+    @classmethod
+    def new(cls) -> "Kept":
+        settings = AlertSettings()
+        return cls(
+            FullPasses(timedelta(seconds=settings.alerts_peer_group_full_every_s)),
+            Memories(timedelta(seconds=settings.alerts_hotspot_full_every_s)),
+        )
+
+
 def async_driver(settings: InfraSettings) -> AsyncDriver:
     """The async driver the services' use cases take."""
     return AsyncGraphDatabase.driver(
@@ -100,7 +138,7 @@ async def probe(
     population: Population,
     salt: str,
     count: int,
-    full_derivations: FullDerivations,
+    kept: Kept,
 ) -> tuple[Costs, list[str]]:
     """Link and detect `count` fresh reports one after another; their costs and ids."""
     alerts = AlertSettings()
@@ -135,7 +173,8 @@ async def probe(
                     now=datetime.now(UTC),
                     timings=costs.detectors,
                     touched_by=(str(linked.report_id),),  # as the alert worker gives them
-                    full_derivations=full_derivations,
+                    full_derivations=kept.full_passes,
+                    remembered=kept.memories,
                 ),
             )
             done = time.perf_counter()
@@ -169,15 +208,14 @@ async def detect_and_record(
     return changes
 
 
-async def settle(
-    *, settings: InfraSettings, population: Population, full_derivations: FullPasses
-) -> None:
+async def settle(*, settings: InfraSettings, population: Population, kept: Kept) -> None:
     """Raise, untimed, the alerts the worker would have raised while the bulk-loaded reports
     arrived, for everything the first district's reports mention (its people, cars, area places,
     and the county's places, adults and cars it shares): the bulk load runs no detection, so
     otherwise a probe's first pass at a county-wide place would raise a thousand peer groups at
     once, which the stream never does. Each entity is worked out in full, as after a decision;
-    then each place's last full pass is spread over the last ten minutes (`FullPasses.spread`)."""
+    then each place's last full pass is spread over the last ten minutes (`FullPasses.spread`,
+    `Memories.spread`)."""
     alerts = AlertSettings()
     driver = async_driver(settings)
     database = settings.neo4j_database
@@ -189,7 +227,13 @@ async def settle(
         )
         entities = [LinkedEntity(kind=EntityKind(r["kind"]), id=r["id"]) for r in result.records]
         store = Neo4jAlertStore(driver=driver, database=database)
-        ctx = Context(driver=driver, database=database, settings=alerts, now=datetime.now(UTC))
+        ctx = Context(
+            driver=driver,
+            database=database,
+            settings=alerts,
+            now=datetime.now(UTC),
+            remembered=kept.memories,
+        )
         changes = 0
         for done, entity in enumerate(entities, 1):
             changes += await detect_and_record([entity], store=store, ctx=ctx)
@@ -197,11 +241,10 @@ async def settle(
                 print(f"  settling: {done:,} of {len(entities):,} entities", flush=True)
     finally:
         await driver.close()
-    full_derivations.spread(
-        (e.id for e in entities if e.kind is EntityKind.LOCATION),
-        datetime.now(UTC),
-        random.Random(population.tag),  # noqa: S311 - a bench's spread, not a secret
-    )
+    rng = random.Random(population.tag)  # noqa: S311 - a bench's spread, not a secret
+    now = datetime.now(UTC)
+    kept.full_passes.spread((e.id for e in entities if e.kind is EntityKind.LOCATION), now, rng)
+    kept.memories.spread(now, rng)
     print(
         f"settled: {changes:,} alerts raised or changed about {len(entities):,} entities the "
         f"first district mentions, in {time.monotonic() - began:.0f}s (untimed)"
@@ -212,29 +255,32 @@ def measure(
     settings: InfraSettings, population: Population, salt: str, count: int
 ) -> tuple[Costs, list[str]]:
     """The loaded reports' alerts settled, a warm-up, then the measured probes, with one record
-    of full passes throughout, as a worker keeps one."""
-    passes = FullPasses(timedelta(seconds=AlertSettings().alerts_peer_group_full_every_s))
-    asyncio.run(settle(settings=settings, population=population, full_derivations=passes))
+    of full passes and one memory throughout, as a worker keeps them."""
+    kept = Kept.new()
+    asyncio.run(settle(settings=settings, population=population, kept=kept))
     _, warm_ids = asyncio.run(
         probe(
             settings=settings,
             population=population,
             salt=f"{salt}-warm",
             count=WARM_UP,
-            full_derivations=passes,
+            kept=kept,
         )
     )
-    passes.made = 0
+    kept.full_passes.made = kept.memories.made = 0
     costs, ids = asyncio.run(
         probe(
             settings=settings,
             population=population,
             salt=salt,
             count=count,
-            full_derivations=passes,
+            kept=kept,
         )
     )
-    print(f"  places worked out in full during the {count} probes: {passes.made}")
+    print(
+        f"  during the {count} probes, places whose peer groups were all worked out: "
+        f"{kept.full_passes.made}; hotspots read whole: {kept.memories.made}"
+    )
     return costs, warm_ids + ids
 
 
