@@ -110,9 +110,7 @@ async def _record_once(
     entity_ids = [s.id for s in candidate.subjects] + list(candidate.context_ids)
     # An update is seen by whoever may see every report the alert ever cited, as the API shows
     # it: its raised_at, status and assignee date from, and were set on, the reports before.
-    explained = await store.explain(
-        entity_ids, report_ids, alert_id=existing.alert_id if existing else None
-    )
+    explained = await store.explain(entity_ids, report_ids, previous=existing)
     raised_at = existing.raised_at if existing else now
     change = AlertChange.UPDATED if existing else AlertChange.RAISED
     alert = AlertRaised(

@@ -55,11 +55,16 @@ class AlertStore(Protocol):
         ...
 
     async def explain(
-        self, entity_ids: list[str], report_ids: list[str], *, alert_id: UUID | None = None
+        self,
+        entity_ids: list[str],
+        report_ids: list[str],
+        *,
+        previous: AlertRaised | None = None,
     ) -> Explanation:
         """The entities and the links among them that the reports state, and per report the
-        audiences that may see it, then those of each report the alert `alert_id` cited before
-        and cites no longer (one read: a new alert's save is a few round trips)."""
+        audiences that may see it, then those of each report the alert (`previous`, its last
+        version) cited before and cites no longer (one read: a new alert's save is a few round
+        trips)."""
         ...
 
     async def save(

@@ -88,6 +88,89 @@ RETURN collect({for_id: request.for_id, nodes: nodes, edges: edges,
                 visibility: visibility + cited_before}) AS rows
 """
 
+# What an update that only adds to an alert changes of its explaining subgraph, read as
+# EXPLAIN_SUBGRAPH reads it but only where the additions can change it (each request: the alert's
+# entity_ids and report_ids, `added` the reports its last version did not cite, `new_ids` the
+# entities it did not name): `nodes`, the new entities and those the added reports mention, named
+# as the latest cited report (not retracted) names each; `edges`, every link among the entities
+# the added reports mention and every link of a new entity to one of the alert's (a link's
+# reports mention both its ends, so no other link gains a cited report); `added_visibility`, the
+# audiences of each added report found, in the order of `added`; `cited_before` as
+# EXPLAIN_SUBGRAPH's. And what tells the caller whether the rest of the last version still
+# holds (store.py `_added_to`): how many cited reports are found and how many are retracted, and
+# how many added reports the alert cited before.
+EXPLAIN_ADDED = """
+UNWIND $requests AS request
+CALL (request) {
+  UNWIND request.report_ids AS report_id
+  MATCH (r:Report {id: report_id})
+  RETURN collect(r) AS cited, count(r) AS found,
+         count(CASE WHEN coalesce(r.retracted, false) THEN 1 END) AS retracted
+}
+CALL (request) {
+  UNWIND request.added AS report_id
+  MATCH (:Report {id: report_id})-[:MENTIONS]->(n:Entity)
+  WHERE n.id IN request.entity_ids
+  RETURN collect(DISTINCT n) AS touched
+}
+CALL (request, touched) {
+  OPTIONAL MATCH (n:Entity)
+  WHERE n.id IN request.new_ids
+  WITH touched, collect(n) AS new
+  RETURN touched + [x IN new WHERE NOT x IN touched] AS relabelled
+}
+CALL (cited, relabelled) {
+  UNWIND relabelled AS n
+  CALL (n, cited) {
+    UNWIND cited AS r
+    MATCH (r)-[m:MENTIONS]->(n)
+    WHERE NOT coalesce(r.retracted, false) AND m.name IS NOT NULL
+    RETURN m.name AS name ORDER BY r.observed_at DESC, r.id DESC
+    LIMIT 1
+  }
+  WITH n, name ORDER BY n.id
+  RETURN collect({id: n.id, kind: n.kind, label: coalesce(name, n.kind)}) AS nodes
+}
+CALL (request, touched) {
+  CALL (request, touched) {
+    UNWIND touched AS a
+    UNWIND touched AS b
+    MATCH (a)-[l]->(b)
+    RETURN l
+    UNION
+    UNWIND request.new_ids AS new_id
+    MATCH (:Entity {id: new_id})-[l]-(other:Entity)
+    WHERE other.id IN request.entity_ids
+    RETURN l
+  }
+  WITH DISTINCT l
+  WITH startNode(l) AS a, endNode(l) AS b, l,
+       [x IN l.report_ids WHERE x IN request.report_ids] AS cited
+  WHERE size(cited) > 0
+  RETURN collect({source: a.id, target: b.id, type: type(l), report_ids: cited}) AS edges
+}
+CALL (request) {
+  UNWIND range(0, size(request.added) - 1) AS i
+  MATCH (r:Report {id: request.added[i]})
+  WITH i, r ORDER BY i
+  RETURN collect(coalesce(r.audiences, ['all'])) AS added_visibility
+}
+CALL (request) {
+  OPTIONAL MATCH (a:Alert {id: request.alert_id})-[:CITES]->(r:Report)
+  WHERE NOT r.id IN request.report_ids
+  WITH r ORDER BY r.id
+  RETURN collect(coalesce(r.audiences, ['all'])) AS cited_before
+}
+CALL (request) {
+  OPTIONAL MATCH (:Alert {id: request.alert_id})-[:CITES]->(r:Report)
+  WHERE r.id IN request.added
+  RETURN count(r) AS recited
+}
+RETURN collect({for_id: request.for_id, found: found, retracted: retracted, nodes: nodes,
+                edges: edges, added_visibility: added_visibility, cited_before: cited_before,
+                recited: recited}) AS rows
+"""
+
 # One open alert per fingerprint, whatever runs at the same time: a new alert takes its
 # fingerprint's open place (open_fingerprint, unique) with MERGE, which waits for a writer taking
 # it at the same moment and then finds that writer's alert; that is not this alert, so nothing is

@@ -106,34 +106,79 @@ class Neo4jAlertStore:
         ]
 
     async def explain(
-        self, entity_ids: list[str], report_ids: list[str], *, alert_id: UUID | None = None
+        self,
+        entity_ids: list[str],
+        report_ids: list[str],
+        *,
+        previous: AlertRaised | None = None,
     ) -> Explanation:
         """The entities and the links among them that the reports state, and per report the
-        audiences that may see it, and then those of each report the alert `alert_id` cited
-        before and cites no longer (read with the batch's other alerts, given `reads`)."""
+        audiences that may see it, and then those of each report the alert (`previous`, its
+        last version) cited before and cites no longer (read with the batch's other alerts,
+        given `reads`). An update that only adds reports and entities to `previous` reads only
+        what they can change (`_added_to`): a busy place's alert cites thousands of reports."""
+        if previous is not None:
+            added = await self._added_to(previous, entity_ids, report_ids)
+            if added is not None:
+                return added
         own = {
             "entity_ids": entity_ids,
             "report_ids": report_ids,
-            "alert_id": str(alert_id) if alert_id else None,
+            "alert_id": str(previous.alert_id) if previous else None,
         }
         key = hashlib.sha256(json.dumps(own).encode()).hexdigest()
         (row,) = await self._reads.request(queries.EXPLAIN_SUBGRAPH, key, own)
         subgraph = Subgraph(
-            nodes=tuple(
-                SubgraphNode(id=r["id"], kind=r["kind"], label=r["label"]) for r in row["nodes"]
-            ),
-            edges=tuple(
-                SubgraphEdge(
-                    source=r["source"],
-                    target=r["target"],
-                    type=r["type"],
-                    report_ids=tuple(r["report_ids"]),
-                )
-                for r in row["edges"]
-            ),
+            nodes=tuple(_node(r) for r in row["nodes"]),
+            edges=tuple(_edge(r) for r in row["edges"]),
         )
         visibility = tuple(tuple(audiences) for audiences in row["visibility"])
         return Explanation(subgraph=subgraph, visibility=visibility)
+
+    async def _added_to(
+        self, previous: AlertRaised, entity_ids: list[str], report_ids: list[str]
+    ) -> Explanation | None:
+        """The explanation of an update that adds reports and entities to what `previous`
+        cites and names, from `previous` and what the additions change (EXPLAIN_ADDED); None
+        when it does more than add, or when `previous` no longer holds (a cited report
+        retracted or gone since, or one missing when it was saved): then it is read whole."""
+        before = [str(e.report_id) for e in previous.evidence]
+        if not set(before) <= set(report_ids):
+            return None
+        nodes = {n.id: n for n in previous.subgraph.nodes}
+        edges = {(e.source, e.target, e.type): e for e in previous.subgraph.edges}
+        if not nodes.keys() <= set(entity_ids) or len(edges) < len(previous.subgraph.edges):
+            return None
+        cited = set(before)
+        added = [rid for rid in report_ids if rid not in cited]
+        own = {
+            "entity_ids": entity_ids,
+            "report_ids": report_ids,
+            "added": added,
+            "new_ids": [eid for eid in entity_ids if eid not in nodes],
+            "alert_id": str(previous.alert_id),
+        }
+        key = hashlib.sha256(json.dumps(own).encode()).hexdigest()
+        (row,) = await self._reads.request(queries.EXPLAIN_ADDED, key, own)
+        cited_before = [tuple(audiences) for audiences in row["cited_before"]]
+        if (
+            row["found"] != len(report_ids)
+            or row["retracted"]
+            or len(row["added_visibility"]) != len(added)
+            or len(previous.visibility) != len(before) + len(cited_before) + row["recited"]
+        ):
+            return None
+        nodes.update((r["id"], _node(r)) for r in row["nodes"])
+        edges.update(((r["source"], r["target"], r["type"]), _edge(r)) for r in row["edges"])
+        audiences = dict(zip(before, previous.visibility, strict=False))
+        audiences.update(zip(added, (tuple(a) for a in row["added_visibility"]), strict=True))
+        return Explanation(
+            subgraph=Subgraph(
+                nodes=tuple(nodes[i] for i in sorted(nodes)),
+                edges=tuple(edges[k] for k in sorted(edges)),
+            ),
+            visibility=tuple(audiences[rid] for rid in report_ids) + tuple(cited_before),
+        )
 
     async def save(
         self,
@@ -313,3 +358,16 @@ class Neo4jOutboxLease:
             owner=self._owner,
             database_=self._database,
         )
+
+
+def _node(row: dict[str, Any]) -> SubgraphNode:
+    return SubgraphNode(id=row["id"], kind=row["kind"], label=row["label"])
+
+
+def _edge(row: dict[str, Any]) -> SubgraphEdge:
+    return SubgraphEdge(
+        source=row["source"],
+        target=row["target"],
+        type=row["type"],
+        report_ids=tuple(row["report_ids"]),
+    )

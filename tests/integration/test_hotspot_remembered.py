@@ -1,7 +1,9 @@
 """P01 at a busy place works out its alert from what the worker remembers plus the people a
-batch's reports name there, on the real graph; after every report of a scripted sequence, the
-candidate it gives is the one a full read of the place gives, and it reads the place whole again
-whenever the store's alert is not what it remembers."""
+batch's reports name there, and the store explains an update from the alert's last version plus
+what the update adds, on the real graph: after every report of a scripted sequence, the candidate
+is the one a full read of the place gives and the explanation (subgraph and who may see each
+report) the one a full read gives; the place is read whole again whenever the store's alert is
+not what the worker remembers."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -9,25 +11,61 @@ from typing import Any
 
 import pytest
 
+from common.auth import Principal, Role
 from common.settings import InfraSettings
-from schemas.alerts import Priority
+from common.visibility import audiences_of
+from schemas.alerts import AlertRaised, Priority
 from schemas.entities import Place
 from schemas.reports import ReportCreate
+from services.alerts.delivery.visibility import may_see
 from services.alerts.patterns.shared_hotspot.graph import Neo4jHotspotGraph
 from services.alerts.patterns.shared_hotspot.rule import (
     REMEMBERED_AS,
     Sighting,
     detect_shared_hotspot,
 )
+from services.alerts.ports import Explanation
 from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.shared.remembered import Remembered
+from services.alerts.store import Neo4jAlertStore
 from services.network.identities import location_id
 from tests.support.factories import id_key, report_json, run_tag, submitted
-from tests.support.linking import async_driver, link_events, record
+from tests.support.linking import async_driver, link_events, record, retract
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
 EVERY = timedelta(minutes=10)
+POLICE = "Synthetic Police"
+POLICE_ONLY = {
+    "source": 2,
+    "intelligence": "B",
+    "handling": "C",
+    "conditions": {"agencies": [POLICE]},
+}
+
+
+class WholeStore(Neo4jAlertStore):
+    """The store, explaining every alert whole."""
+
+    async def _added_to(
+        self, previous: AlertRaised, entity_ids: list[str], report_ids: list[str]
+    ) -> Explanation | None:
+        return None
+
+
+def _explained_whole(settings: InfraSettings, alert: AlertRaised) -> Explanation:
+    """The alert's explanation read whole, as it was saved."""
+
+    async def run() -> Explanation:
+        async with async_driver(settings) as driver:
+            store = WholeStore(driver=driver, database=settings.neo4j_database)
+            return await store.explain(
+                [s.id for s in alert.subjects],
+                [str(e.report_id) for e in alert.evidence],
+                previous=alert,
+            )
+
+    return asyncio.run(run())
 
 
 class CountingGraph(Neo4jHotspotGraph):
@@ -87,12 +125,18 @@ class Shop:
     def person(self, name: str, **said: Any) -> dict[str, Any]:
         return {"name": f"{name} Synth{self.tag}", "home_address": f"{name} Row {self.tag}", **said}
 
-    def link(self, ago: timedelta, *persons: dict[str, Any], here: bool = True) -> str:
+    def link(
+        self,
+        ago: timedelta,
+        *persons: dict[str, Any],
+        here: bool = True,
+        agency: str = "Synthetic Home A",
+        **envelope: Any,
+    ) -> str:
         place = self.place if here else {"name": f"Synth Park {self.tag}", "postcode": "ZZ99 7PK"}
         event = {"type": "sighting", "persons": list(persons), "place": place}
-        report = submitted(
-            ReportCreate.model_validate(report_json(event, observed_at=(NOW - ago).isoformat()))
-        )
+        body = report_json(event, observed_at=(NOW - ago).isoformat(), **envelope)
+        report = submitted(ReportCreate.model_validate(body), agency=agency)
         self.cleanup.append(str(report.event_id))
         link_events(self.settings, [report])
         return str(report.event_id)
@@ -108,17 +152,20 @@ def test_each_report_added_to_what_is_remembered_gives_what_a_full_read_gives(
     shop = Shop(settings, cleanup)
     remembered = Remembered(EVERY)
     at = iter(NOW + timedelta(seconds=i) for i in range(100))
+    saved_alerts: list[AlertRaised] = []
 
     def step(*touched_by: str) -> tuple[AlertCandidate | None, bool]:
         """The worker's detection after a report, checked against a full read, and saved;
         whether it added the people the report names to what was remembered."""
         now = next(at)
-        whole, named = CountingGraph.whole, CountingGraph.named
+        reads = CountingGraph.whole, CountingGraph.named
         found = _detect(settings, shop.id, now=now, touched_by=touched_by, remembered=remembered)
-        added = CountingGraph.whole == whole and CountingGraph.named == named + 1
+        added = (CountingGraph.whole, CountingGraph.named) == (reads[0], reads[1] + 1)
         assert _detect(settings, shop.id, now=now) == found
-        if found is not None:
-            record(settings, found, now=now)
+        if found is not None and (saved := record(settings, found, now=now)) is not None:
+            saved_alerts.append(saved)
+            explained = _explained_whole(settings, saved)
+            assert (saved.subgraph, saved.visibility) == (explained.subgraph, explained.visibility)
         return found, added
 
     first = shop.link(timedelta(days=5), _child(shop, "Ava"))
@@ -149,6 +196,21 @@ def test_each_report_added_to_what_is_remembered_gives_what_a_full_read_gives(
     needs = {"learning_disability": True}
     high, added = step(shop.link(timedelta(hours=5), _child(shop, "Ben", flags=needs)))
     assert high is not None and high.priority is Priority.HIGH and added
+
+    # A sighting there only the police may see: the alert is then seen only by them.
+    police = shop.link(
+        timedelta(hours=2),
+        _child(shop, "Fay"),
+        _child(shop, "Cai"),
+        grading=POLICE_ONLY,
+        agency=POLICE,
+    )
+    restricted, added = step(police)
+    assert restricted is not None and added
+    other = Principal("pc.other", "Synthetic Other", Role.POLICE)
+    named = Principal("pc.named", POLICE, Role.POLICE)
+    assert not may_see(saved_alerts[-1], audiences_of(other))
+    assert may_see(saved_alerts[-1], audiences_of(named))
 
 
 def test_the_place_is_read_whole_when_the_stored_alert_is_not_what_is_remembered(
@@ -184,3 +246,24 @@ def test_the_place_is_read_whole_when_the_stored_alert_is_not_what_is_remembered
     record(settings, with_gil, now=NOW)
     _detect(settings, shop.id, now=NOW + EVERY, touched_by=(fourth,), remembered=remembered)
     assert CountingGraph.whole == whole + 4
+
+
+def test_an_update_that_does_more_than_add_is_explained_whole(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    """A retraction takes a report out of the alert: its update is read whole, and whoever may
+    see the alert must still be able to see the report it cited before."""
+    shop = Shop(settings, cleanup)
+    first = shop.link(timedelta(days=5), _child(shop, "Ava"), _child(shop, "Ben"))
+    police = shop.link(timedelta(days=4), _child(shop, "Cai"), grading=POLICE_ONLY, agency=POLICE)
+    shop.link(timedelta(days=3), _child(shop, "Dee"))
+    raised = _detect(settings, shop.id, now=NOW)
+    assert raised is not None and record(settings, raised, now=NOW) is not None
+    retract(settings, police, agency=POLICE)
+    fresh = _detect(settings, shop.id, now=NOW)
+    assert fresh is not None and police not in {str(e.report_id) for e in fresh.evidence}
+    updated = record(settings, fresh, now=NOW)
+    assert updated is not None and first in {str(e.report_id) for e in updated.evidence}
+    whole = _explained_whole(settings, updated)
+    assert (updated.subgraph, updated.visibility) == (whole.subgraph, whole.visibility)
+    assert not may_see(updated, audiences_of(Principal("pc.other", "Synthetic Other", Role.POLICE)))

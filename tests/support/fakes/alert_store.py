@@ -59,7 +59,11 @@ class FakeAlertStore:
         )
 
     async def explain(
-        self, entity_ids: list[str], report_ids: list[str], *, alert_id: UUID | None = None
+        self,
+        entity_ids: list[str],
+        report_ids: list[str],
+        *,
+        previous: AlertRaised | None = None,
     ) -> Explanation:
         return Explanation(
             subgraph=Subgraph(
