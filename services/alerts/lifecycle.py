@@ -147,6 +147,7 @@ async def _record_once(
         anchor_id=candidate.anchor_id,
         history=history,
         replaces=existing.event_id if existing else None,
+        cited_already=[str(e.report_id) for e in existing.evidence] if existing else (),
     )
     return alert
 

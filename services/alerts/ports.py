@@ -1,7 +1,7 @@
 """Ports of the alert worker and the alerts API: what their use cases need of the alert store
 and the outbox, free of any driver, and the records they carry."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -74,8 +74,10 @@ class AlertStore(Protocol):
         anchor_id: str | None,
         history: HistoryEntry,
         replaces: UUID | None = None,
+        cited_already: Iterable[str] = (),
     ) -> None:
-        """Save the alert over the version `replaces` (None: new); AlertChanged if it moved on."""
+        """Save the alert over the version `replaces` (None: new), which cites the reports
+        `cited_already`; AlertChanged if it moved on."""
         ...
 
 

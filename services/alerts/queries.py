@@ -95,10 +95,11 @@ RETURN collect({for_id: request.for_id, nodes: nodes, edges: edges,
 # as the latest cited report (not retracted) names each; `edges`, every link among the entities
 # the added reports mention and every link of a new entity to one of the alert's (a link's
 # reports mention both its ends, so no other link gains a cited report); `added_visibility`, the
-# audiences of each added report found, in the order of `added`; `cited_before` as
-# EXPLAIN_SUBGRAPH's. And what tells the caller whether the rest of the last version still
-# holds (store.py `_added_to`): how many cited reports are found and how many are retracted, and
-# how many added reports the alert cited before.
+# audiences of each added report found, in the order of `added`. And what tells the caller
+# whether the rest of the last version still holds (store.py `_added_to`): how many cited reports
+# are found (a report is never cited before it exists, so all found now were found for the last
+# version too) and how many are retracted, and how many added reports the alert cited before
+# (none: the reports it cited before and cites no longer are still those of the last version).
 EXPLAIN_ADDED = """
 UNWIND $requests AS request
 CALL (request) {
@@ -156,19 +157,13 @@ CALL (request) {
   RETURN collect(coalesce(r.audiences, ['all'])) AS added_visibility
 }
 CALL (request) {
-  OPTIONAL MATCH (a:Alert {id: request.alert_id})-[:CITES]->(r:Report)
-  WHERE NOT r.id IN request.report_ids
-  WITH r ORDER BY r.id
-  RETURN collect(coalesce(r.audiences, ['all'])) AS cited_before
-}
-CALL (request) {
-  OPTIONAL MATCH (:Alert {id: request.alert_id})-[:CITES]->(r:Report)
-  WHERE r.id IN request.added
+  MATCH (a:Alert {id: request.alert_id})
+  UNWIND request.added AS report_id
+  MATCH (a)-[:CITES]->(r:Report {id: report_id})
   RETURN count(r) AS recited
 }
 RETURN collect({for_id: request.for_id, found: found, retracted: retracted, nodes: nodes,
-                edges: edges, added_visibility: added_visibility, cited_before: cited_before,
-                recited: recited}) AS rows
+                edges: edges, added_visibility: added_visibility, recited: recited}) AS rows
 """
 
 # One open alert per fingerprint, whatever runs at the same time: a new alert takes its

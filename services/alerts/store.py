@@ -4,7 +4,7 @@ graph reads are in its folder under `patterns/`)."""
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -44,6 +44,22 @@ def writer(driver: AsyncDriver, database: str) -> Run:
         return rows
 
     return write
+
+
+# What SAVE_ALERTS reads of an alert besides its body (the body itself is sent as JSON text).
+SAVED_FIELDS = frozenset(
+    {
+        "alert_id",
+        "event_id",
+        "fingerprint",
+        "type",
+        "status",
+        "priority",
+        "raised_at",
+        "updated_at",
+        "assignee",
+    }
+)
 
 
 class Neo4jAlertStore:
@@ -140,8 +156,9 @@ class Neo4jAlertStore:
     ) -> Explanation | None:
         """The explanation of an update that adds reports and entities to what `previous`
         cites and names, from `previous` and what the additions change (EXPLAIN_ADDED); None
-        when it does more than add, or when `previous` no longer holds (a cited report
-        retracted or gone since, or one missing when it was saved): then it is read whole."""
+        when it does more than add (or cites again a report it cited before), or when
+        `previous` no longer holds (a cited report retracted or gone since): then it is read
+        whole."""
         before = [str(e.report_id) for e in previous.evidence]
         if not set(before) <= set(report_ids):
             return None
@@ -160,12 +177,11 @@ class Neo4jAlertStore:
         }
         key = hashlib.sha256(json.dumps(own).encode()).hexdigest()
         (row,) = await self._reads.request(queries.EXPLAIN_ADDED, key, own)
-        cited_before = [tuple(audiences) for audiences in row["cited_before"]]
         if (
             row["found"] != len(report_ids)
             or row["retracted"]
+            or row["recited"]
             or len(row["added_visibility"]) != len(added)
-            or len(previous.visibility) != len(before) + len(cited_before) + row["recited"]
         ):
             return None
         nodes.update((r["id"], _node(r)) for r in row["nodes"])
@@ -177,7 +193,8 @@ class Neo4jAlertStore:
                 nodes=tuple(nodes[i] for i in sorted(nodes)),
                 edges=tuple(edges[k] for k in sorted(edges)),
             ),
-            visibility=tuple(audiences[rid] for rid in report_ids) + tuple(cited_before),
+            visibility=tuple(audiences[rid] for rid in report_ids)
+            + previous.visibility[len(before) :],  # those it cited before, as they were
         )
 
     async def save(
@@ -187,25 +204,29 @@ class Neo4jAlertStore:
         anchor_id: str | None,
         history: HistoryEntry,
         replaces: UUID | None = None,
+        cited_already: Iterable[str] = (),
     ) -> None:
         """Create or replace the alert, idempotent by alert id, and add a history entry.
 
         None as the anchor leaves the entity the alert is ABOUT as it was. `replaces` is the
         event id of the version the change was made from; AlertChanged when another change
         was saved since, or when a new alert's fingerprint already has an open alert (one
-        open alert per fingerprint, enforced by a uniqueness constraint). Given `writes` (a
-        batch's), saved in one statement with the other alerts its detections save.
+        open alert per fingerprint, enforced by a uniqueness constraint). `cited_already`: the
+        reports that version cites, whose CITES its save made (a busy place's alert cites
+        thousands). Given `writes` (a batch's), saved in one statement with the other alerts
+        its detections save.
         """
         key = str(alert.event_id)
+        before = set(cited_already)
         own = {
-            "alert": alert.model_dump(mode="json"),
+            "alert": alert.model_dump(mode="json", include=set(SAVED_FIELDS)),
             "body": alert.model_dump_json(),
             "evidence_digest": evidence_digest(alert.evidence),
             "cited_digest": cited_digest(alert.evidence),
             "anchor_id": anchor_id,
             # Cited in one order by every save, so two saves citing the same reports take
             # their locks in the same order and do not deadlock over them.
-            "report_ids": sorted({str(e.report_id) for e in alert.evidence}),
+            "report_ids": sorted({str(e.report_id) for e in alert.evidence} - before),
             "replaces": str(replaces) if replaces else None,
             "history": {
                 "at": history.at.isoformat(),

@@ -4,7 +4,7 @@ import asyncio
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from uuid import UUID
@@ -42,6 +42,7 @@ class FakeOutboxStore(FakeAlertStore):
         anchor_id: str | None,
         history: HistoryEntry,
         replaces: UUID | None = None,
+        cited_already: Iterable[str] = (),
     ) -> None:
         await super().save(alert, anchor_id=anchor_id, history=history, replaces=replaces)
         self.outbox[str(alert.event_id)] = alert

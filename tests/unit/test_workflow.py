@@ -2,7 +2,7 @@
 
 import asyncio
 import uuid
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypedDict
 from uuid import UUID
@@ -66,6 +66,7 @@ class FakeWorkflowStore:
         anchor_id: str | None,
         history: HistoryEntry,
         replaces: UUID | None = None,
+        cited_already: Iterable[str] = (),
     ) -> None:
         current = self.alerts.get(alert.alert_id)
         if current is not None and current.event_id != replaces:

@@ -1,6 +1,7 @@
 """The alert lifecycle's store port (open, last closed, explain, visibility, save) in memory,
 and the candidate the lifecycle tests record through it."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -79,6 +80,7 @@ class FakeAlertStore:
         anchor_id: str | None,
         history: HistoryEntry,
         replaces: UUID | None = None,
+        cited_already: Iterable[str] = (),
     ) -> None:
         current = self.alerts.get(str(alert.alert_id))
         if self.interleave is not None:  # another change lands between the read and the write
