@@ -21,7 +21,7 @@ from schemas.alerts import (
 )
 from services.alerts.actions import deadlines, describe
 from services.alerts.ports import AlertChanged, AlertStore, HistoryEntry
-from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.shared.candidate import AlertCandidate, cited_digest
 
 ATTEMPTS = 3
 
@@ -97,7 +97,12 @@ async def _record_once(
     # by the digest alone, without reading (and parsing) the whole alert; a new alert learns
     # from the same read whether a closed one holds it back.
     state = await store.fingerprint_state(candidate.fingerprint)
-    if state.open_digest == evidence_digest(candidate.evidence):
+    digest = evidence_digest(candidate.evidence)
+    if state.open_digest == digest:
+        if not state.cited_kept:  # saved before alerts kept it: kept now, once
+            await store.keep_cited(
+                candidate.fingerprint, evidence=digest, cited=cited_digest(candidate.evidence)
+            )
         return None
     existing = await store.open_alert(candidate.fingerprint) if state.has_open else None
     if existing is not None and set(existing.evidence) == set(candidate.evidence):

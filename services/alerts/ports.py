@@ -32,6 +32,9 @@ class FingerprintState:
     has_open: bool
     open_digest: str | None  # of the open alert's evidence; None: none open, or none kept
     last_closed: tuple[AlertRaised, datetime] | None  # only when none is open: it, and when
+    # False when the open alert was saved before alerts kept which reports they cite
+    # (`cited_digest`): a detector's memory cannot be checked against it until it is kept.
+    cited_kept: bool = True
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,11 @@ class AlertStore(Protocol):
     async def fingerprint_state(self, fingerprint: str) -> FingerprintState:
         """Whether an alert with this fingerprint is open and the digest of what it cites, or,
         when none is, the most recently closed one (one read: most detections stop here)."""
+        ...
+
+    async def keep_cited(self, fingerprint: str, *, evidence: str, cited: str) -> None:
+        """Keep which reports the open alert cites (`cited`) when its evidence digest is
+        still `evidence` (an alert saved before they were kept)."""
         ...
 
     async def open_alert(self, fingerprint: str) -> AlertRaised | None:

@@ -22,7 +22,16 @@ CALL (for_id, o) {
   RETURN c.body AS closed_body, toString(c.closed_at) AS closed_at
 }
 RETURN collect({for_id: for_id, has_open: o IS NOT NULL, digest: o.evidence_digest,
+                cited_kept: o.cited_digest IS NOT NULL,
                 closed_body: closed_body, closed_at: closed_at}) AS rows
+"""
+
+# Which reports an open alert saved before alerts kept them cites (`cited_digest`), kept when a
+# detection finds what it already cites (its evidence digest unchanged since).
+KEEP_CITED_DIGEST = """
+MATCH (o:Alert {open_fingerprint: $fingerprint})
+WHERE o.evidence_digest = $evidence AND o.cited_digest IS NULL
+SET o.cited_digest = $cited
 """
 
 # Which reports the open alert of each fingerprint cites (`cited_digest`, written with its body:

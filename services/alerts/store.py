@@ -103,7 +103,21 @@ class Neo4jAlertStore:
             else None
         )
         return FingerprintState(
-            has_open=row["has_open"], open_digest=row["digest"], last_closed=closed
+            has_open=row["has_open"],
+            open_digest=row["digest"],
+            last_closed=closed,
+            cited_kept=not row["has_open"] or row["cited_kept"],
+        )
+
+    async def keep_cited(self, fingerprint: str, *, evidence: str, cited: str) -> None:
+        """Keep which reports the open alert cites when its evidence digest is still
+        `evidence` (an alert saved before they were kept)."""
+        await self._driver.execute_query(
+            queries.KEEP_CITED_DIGEST,
+            fingerprint=fingerprint,
+            evidence=evidence,
+            cited=cited,
+            database_=self._database,
         )
 
     async def open_alert(self, fingerprint: str) -> AlertRaised | None:

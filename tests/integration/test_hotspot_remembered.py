@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from neo4j import Driver
 
 from common.auth import Principal, Role
 from common.settings import InfraSettings
@@ -31,6 +32,7 @@ from services.alerts.store import Neo4jAlertStore
 from services.network.identities import location_id
 from tests.support.factories import id_key, report_json, run_tag, submitted
 from tests.support.linking import async_driver, link_events, record, retract
+from tests.support.queries import FORGET_CITED_DIGEST
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
@@ -267,3 +269,23 @@ def test_an_update_that_does_more_than_add_is_explained_whole(
     whole = _explained_whole(settings, updated)
     assert (updated.subgraph, updated.visibility) == (whole.subgraph, whole.visibility)
     assert not may_see(updated, audiences_of(Principal("pc.other", "Synthetic Other", Role.POLICE)))
+
+
+def test_an_alert_saved_before_alerts_kept_what_they_cite_keeps_it_when_found_again(
+    settings: InfraSettings, cleanup: list[str], neo4j_driver: Driver
+) -> None:
+    """After an upgrade, an open alert does not say which reports it cites, so the worker's
+    memory cannot be checked against it: the first detection that finds it unchanged keeps it,
+    and the place is then added to rather than read whole."""
+    shop = Shop(settings, cleanup)
+    remembered = Remembered(EVERY)
+    first = shop.link(timedelta(days=5), _child(shop, "Ava"), _child(shop, "Ben"))
+    raised = _detect(settings, shop.id, now=NOW, touched_by=(first,), remembered=remembered)
+    assert raised is not None and record(settings, raised, now=NOW) is not None
+    neo4j_driver.execute_query(FORGET_CITED_DIGEST, fingerprint=raised.fingerprint)
+    whole = CountingGraph.whole
+    again = _detect(settings, shop.id, now=NOW, touched_by=(first,), remembered=remembered)
+    assert CountingGraph.whole == whole + 1  # the store does not say: read whole
+    assert again is not None and record(settings, again, now=NOW) is None  # nothing new
+    _detect(settings, shop.id, now=NOW, touched_by=(first,), remembered=remembered)
+    assert CountingGraph.whole == whole + 1  # kept since: added to

@@ -460,3 +460,9 @@ HIDE_ENTITY = """
 MATCH (x:Entity {id: $id})
 SET x.audiences = []
 """
+
+# An open alert as saved before alerts kept which reports they cite.
+FORGET_CITED_DIGEST = """
+MATCH (a:Alert {open_fingerprint: $fingerprint})
+REMOVE a.cited_digest
+"""

@@ -46,6 +46,9 @@ class FakeAlertStore:
             last_closed=max(closed, key=lambda pair: pair[1]) if closed and alert is None else None,
         )
 
+    async def keep_cited(self, fingerprint: str, *, evidence: str, cited: str) -> None:
+        """Every alert in memory keeps what it cites already."""
+
     async def open_alert(self, fingerprint: str) -> AlertRaised | None:
         return self._open(fingerprint)
 
