@@ -46,6 +46,11 @@ def writer(driver: AsyncDriver, database: str) -> Run:
     return write
 
 
+# An update adding more reports or entities than this is explained whole: each entity the
+# additions name is named again from every report the alert cites (EXPLAIN_ADDED), which for a
+# few is far less than reading the whole subgraph, and for hundreds is not.
+ADDED_AT_MOST = 64
+
 # What SAVE_ALERTS reads of an alert besides its body (the body itself is sent as JSON text).
 SAVED_FIELDS = frozenset(
     {
@@ -170,9 +175,9 @@ class Neo4jAlertStore:
     ) -> Explanation | None:
         """The explanation of an update that adds reports and entities to what `previous`
         cites and names, from `previous` and what the additions change (EXPLAIN_ADDED); None
-        when it does more than add (or cites again a report it cited before), or when
-        `previous` no longer holds (a cited report retracted or gone since): then it is read
-        whole."""
+        when it does more than add (or cites again a report it cited before), adds more than
+        ADDED_AT_MOST, or when `previous` no longer holds (a cited report retracted or gone
+        since): then it is read whole."""
         before = [str(e.report_id) for e in previous.evidence]
         if not set(before) <= set(report_ids):
             return None
@@ -182,11 +187,14 @@ class Neo4jAlertStore:
             return None
         cited = set(before)
         added = [rid for rid in report_ids if rid not in cited]
+        new_ids = [eid for eid in entity_ids if eid not in nodes]
+        if len(added) > ADDED_AT_MOST or len(new_ids) > ADDED_AT_MOST:
+            return None
         own = {
             "entity_ids": entity_ids,
             "report_ids": report_ids,
             "added": added,
-            "new_ids": [eid for eid in entity_ids if eid not in nodes],
+            "new_ids": new_ids,
             "alert_id": str(previous.alert_id),
         }
         key = hashlib.sha256(json.dumps(own).encode()).hexdigest()
