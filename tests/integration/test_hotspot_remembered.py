@@ -30,7 +30,7 @@ from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.shared.remembered import Remembered
 from services.alerts.store import Neo4jAlertStore
 from services.network.identities import location_id
-from tests.support.factories import id_key, report_json, run_tag, submitted
+from tests.support.factories import id_key, report_json, run_tag, shared_only_with, submitted
 from tests.support.linking import async_driver, link_events, record, retract
 from tests.support.queries import FORGET_CITED_DIGEST
 
@@ -38,12 +38,7 @@ pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
 EVERY = timedelta(minutes=10)
 POLICE = "Synthetic Police"
-POLICE_ONLY = {
-    "source": 2,
-    "intelligence": "B",
-    "handling": "C",
-    "conditions": {"agencies": [POLICE]},
-}
+POLICE_ONLY = shared_only_with(POLICE)
 
 
 class WholeStore(Neo4jAlertStore):
