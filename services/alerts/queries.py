@@ -129,16 +129,26 @@ CALL (request, touched) {
   WITH touched, collect(n) AS new
   RETURN touched + [x IN new WHERE NOT x IN touched] AS relabelled
 }
-CALL (cited, relabelled) {
+CALL (request, cited, relabelled) {
   UNWIND relabelled AS n
-  CALL (n, cited) {
+  CALL (request, n, cited) {
+    // from the entity's mentions when it has fewer than the alert cites reports, else from them
+    WITH request, n WHERE COUNT { (n)<-[:MENTIONS]-() } <= size(cited)
+    MATCH (n)<-[m:MENTIONS]-(r:Report)
+    WHERE r.id IN request.report_ids AND NOT coalesce(r.retracted, false)
+      AND m.name IS NOT NULL
+    RETURN m.name AS name, r.observed_at AS at, r.id AS by
+    UNION ALL
+    WITH n, cited WHERE COUNT { (n)<-[:MENTIONS]-() } > size(cited)
     UNWIND cited AS r
     MATCH (r)-[m:MENTIONS]->(n)
     WHERE NOT coalesce(r.retracted, false) AND m.name IS NOT NULL
-    RETURN m.name AS name ORDER BY r.observed_at DESC, r.id DESC
-    LIMIT 1
+    RETURN m.name AS name, r.observed_at AS at, r.id AS by
+    UNION ALL
+    RETURN null AS name, null AS at, null AS by  // named by its kind when no report names it
   }
-  WITH n, name ORDER BY n.id
+  WITH n, name ORDER BY at DESC, by DESC
+  WITH n, head(collect(name)) AS name
   RETURN collect({id: n.id, kind: n.kind, label: coalesce(name, n.kind)}) AS nodes
 }
 CALL (request, touched) {
