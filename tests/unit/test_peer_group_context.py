@@ -49,7 +49,7 @@ class FakeGraph:
         return self._anchor
 
     async def schools_touched(
-        self, anchor: PeerAnchor, report_ids: tuple[str, ...], *, since: datetime
+        self, anchor: PeerAnchor, report_ids: tuple[str, ...]
     ) -> frozenset[str]:
         self.asked.append(report_ids)
         return self._touched

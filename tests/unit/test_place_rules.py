@@ -154,7 +154,7 @@ class FakePeerGraph:
     async def anchor(self, entity_id: str) -> PeerAnchor | None:
         return self._anchor
 
-    async def schools_touched(self, anchor, report_ids, *, since):  # type: ignore[no-untyped-def]
+    async def schools_touched(self, anchor, report_ids):  # type: ignore[no-untyped-def]
         return None
 
     async def pupils_linked(self, anchor, *, since, schools=None):  # type: ignore[no-untyped-def]

@@ -36,15 +36,12 @@ class Neo4jPeerGroupGraph(SharedReader):
         )
 
     async def schools_touched(
-        self, anchor: PeerAnchor, report_ids: tuple[str, ...], *, since: datetime
+        self, anchor: PeerAnchor, report_ids: tuple[str, ...]
     ) -> frozenset[str]:
-        """The schools whose peer groups at the place these reports can change: those of the
-        pupils they link to it since a time, and of every person they name."""
+        """The schools whose peer groups at the place these reports can change: those of every
+        person they name (the pupils they link to it among them)."""
         rows = await self._rows_asked(
-            queries.SCHOOLS_TOUCHED,
-            anchor.id,
-            {"report_ids": sorted(set(report_ids))},
-            since=since.isoformat(),
+            queries.SCHOOLS_TOUCHED, anchor.id, {"report_ids": sorted(set(report_ids))}
         )
         return frozenset(school for row in rows for school in row["schools"])
 

@@ -8,26 +8,19 @@ the node's own properties.
 """
 
 # For a place and the reports of a batch that linked it (each request's `report_ids`): the
-# schools whose peer groups they can change, those of the pupils they link to the place within
-# the window (read as FIND_PUPILS_SEEN_AT reads the links) and of every person they name (what
-# they say of a pupil's age, needs or school).
+# schools whose peer groups they can change, those of every person they name: the pupils they
+# link to the place (a link's reports name both its ends), and anyone they say something of (a
+# pupil's age, needs or school). Read from the reports, not from the place's links: a county-wide
+# place has thousands.
 SCHOOLS_TOUCHED = """
 UNWIND $requests AS request
-MATCH (l:Location {id: request.for_id})
-CALL (l, request) {
-  MATCH (l)<-[s:SEEN_AT]-(p:Person)
-  WHERE s.last_seen >= datetime($since)
-    AND any(report_id IN request.report_ids WHERE report_id IN s.report_ids)
-  MATCH (p)-[:ATTENDS]->(school:Location)
-  RETURN collect(DISTINCT school.id) AS seen
-}
 CALL (request) {
   UNWIND request.report_ids AS report_id
   MATCH (r:Report {id: report_id})-[:MENTIONS]->(p:Person)-[:ATTENDS]->(school:Location)
   USING INDEX r:Report(id)
   RETURN collect(DISTINCT school.id) AS named
 }
-RETURN collect({for_id: request.for_id, schools: seen + named}) AS rows
+RETURN collect({for_id: request.for_id, schools: named}) AS rows
 """
 
 # The three below return a row for each anchor and pupil: `links`, one for each report since the

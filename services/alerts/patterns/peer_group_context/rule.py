@@ -93,10 +93,10 @@ class PeerGroupGraph(Protocol):
         ...
 
     async def schools_touched(
-        self, anchor: PeerAnchor, report_ids: tuple[str, ...], *, since: datetime
+        self, anchor: PeerAnchor, report_ids: tuple[str, ...]
     ) -> frozenset[str]:
-        """The schools whose peer groups at the place these reports can change: those of the
-        pupils they link to it since a time, and of every person they name."""
+        """The schools whose peer groups at the place these reports can change: those of every
+        person they name (the pupils they link to it among them)."""
         ...
 
     async def pupils_linked(
@@ -220,7 +220,7 @@ async def detect_peer_group_context(
         and not full_derivations.due(anchor.id, now)
         and not _standing_changed(anchor, touched_by)
     ):
-        schools = await graph.schools_touched(anchor, touched_by, since=since)
+        schools = await graph.schools_touched(anchor, touched_by)
         if not schools:
             return []
     elif anchor.kind == "location" and full_derivations is not None:
