@@ -42,7 +42,7 @@ from services.alerts.detection import Context, detect
 from services.alerts.lifecycle import record_alert
 from services.alerts.shared.full_derivations import FullDerivations
 from services.alerts.shared.remembered import Memo, Remembered
-from services.alerts.store import Neo4jAlertStore
+from services.alerts.store import Neo4jAlertStore, SavedVersions
 from services.network.linking.graph import link_batch
 from tests.support.cleanup import delete_reports
 from tests.support.population import DISTRICT_REPORTS, Population, run_tag
@@ -110,10 +110,11 @@ class Memories(Remembered):
 @dataclass
 class Kept:
     """What the worker keeps from batch to batch: when each place's peer groups were last all
-    worked out, and what detectors last worked out."""
+    worked out, what detectors last worked out, and the alerts it saved last."""
 
     full_passes: FullPasses
     memories: Memories
+    versions: SavedVersions
 
     @classmethod
     def new(cls) -> "Kept":
@@ -121,6 +122,7 @@ class Kept:
         return cls(
             FullPasses(timedelta(seconds=settings.alerts_peer_group_full_every_s)),
             Memories(timedelta(seconds=settings.alerts_hotspot_full_every_s)),
+            SavedVersions(),
         )
 
 
@@ -147,7 +149,7 @@ async def probe(
     costs = Costs([], [])
     ids = []
     try:
-        store = Neo4jAlertStore(driver=driver, database=database)
+        store = Neo4jAlertStore(driver=driver, database=database, versions=kept.versions)
         for report in population.probes(district=0, count=count, salt=salt):
             event = population.submitted(report, at=datetime.now(UTC))
             ids.append(str(event.event_id))
@@ -226,7 +228,7 @@ async def settle(*, settings: InfraSettings, population: Population, kept: Kept)
             queries.ENTITIES_MENTIONED, report_ids=report_ids, database_=database
         )
         entities = [LinkedEntity(kind=EntityKind(r["kind"]), id=r["id"]) for r in result.records]
-        store = Neo4jAlertStore(driver=driver, database=database)
+        store = Neo4jAlertStore(driver=driver, database=database, versions=kept.versions)
         ctx = Context(
             driver=driver,
             database=database,

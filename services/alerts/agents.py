@@ -32,7 +32,7 @@ from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.shared.full_derivations import FullDerivations
 from services.alerts.shared.remembered import Remembered
 from services.alerts.shared_reads import runner
-from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease, writer
+from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease, SavedVersions, writer
 
 log = logging.getLogger(__name__)
 # Outages, and another writer saving the same alert three times over: tried again.
@@ -54,6 +54,7 @@ async def _detect(
     concurrency: int,
     full_derivations: FullDerivations | None,
     remembered: Remembered | None,
+    versions: SavedVersions | None,
 ) -> list[AlertRaised]:
     """Detect around every entity the batch linked, each entity once, a few at a time.
 
@@ -75,6 +76,7 @@ async def _detect(
         outbox=settings.alerts_topic,
         reads=reads,
         writes=saves,
+        versions=versions,
     )
     cool_down = timedelta(days=settings.alerts_cool_down_days)
     raised: dict[str, AlertRaised] = {}
@@ -231,6 +233,7 @@ async def detect_batch(
     concurrency: int | None = None,
     full_derivations: FullDerivations | None = None,
     remembered: Remembered | None = None,
+    versions: SavedVersions | None = None,
 ) -> list[AlertRaised]:
     """Detect around what a batch linked and save the alerts (into the outbox); retry outages
     and conflicting writers for as long as they last; log and skip only a genuine bug.
@@ -239,7 +242,8 @@ async def detect_batch(
     `full_derivations` the worker's, which lets a place's peer groups be worked out again only
     for the schools a report names between full passes, and `remembered` what the worker
     worked out last, which lets a busy place's hotspot alert be worked out from it and the
-    people a report names there (none: every time in full)."""
+    people a report names there (none: every time in full), and `versions` the alerts it
+    saved last (none: each open alert is read before it is updated)."""
     slots = concurrency or settings.alerts_detection_concurrency
     try:
         async for attempt in AsyncRetrying(
@@ -250,7 +254,7 @@ async def detect_batch(
         ):
             with attempt:
                 return await _detect(
-                    batch, neo4j, settings, turn, slots, full_derivations, remembered
+                    batch, neo4j, settings, turn, slots, full_derivations, remembered, versions
                 )
     # Errors around one entity were caught there; what is left (re-checking a retraction) is
     # logged rather than left to crash the agent, which faust would ack the batch for anyway.
@@ -281,6 +285,7 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
     draining = asyncio.Lock()  # one drain at a time in this process: the agent's and the timer's
     full_derivations = FullDerivations(timedelta(seconds=settings.alerts_peer_group_full_every_s))
     remembered = Remembered(timedelta(seconds=settings.alerts_hotspot_full_every_s))
+    versions = SavedVersions()
 
     send = sender(alerts_topic)
 
@@ -314,7 +319,7 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
             except ValidationError as error:
                 log.error("unreadable entities.linked event skipped: %s", field_errors(error))
         changed = await detect_batch(
-            batch, neo4j, settings, turn, concurrency, full_derivations, remembered
+            batch, neo4j, settings, turn, concurrency, full_derivations, remembered, versions
         )
         log.info("detected around %d linked reports: %d alert changes", len(batch), len(changed))
         await drain_outbox()

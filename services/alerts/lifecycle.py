@@ -104,7 +104,11 @@ async def _record_once(
                 candidate.fingerprint, evidence=digest, cited=cited_digest(candidate.evidence)
             )
         return None
-    existing = await store.open_alert(candidate.fingerprint) if state.has_open else None
+    existing = (
+        await store.open_alert(candidate.fingerprint, current=state.open_event_id)
+        if state.has_open
+        else None
+    )
     if existing is not None and set(existing.evidence) == set(candidate.evidence):
         return None
     if existing is None and state.has_open:  # closed since: what closed it counts

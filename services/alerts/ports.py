@@ -35,6 +35,7 @@ class FingerprintState:
     # False when the open alert was saved before alerts kept which reports they cite
     # (`cited_digest`): a detector's memory cannot be checked against it until it is kept.
     cited_kept: bool = True
+    open_event_id: str | None = None  # the open alert's version (its last change's event id)
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,12 @@ class AlertStore(Protocol):
         still `evidence` (an alert saved before they were kept)."""
         ...
 
-    async def open_alert(self, fingerprint: str) -> AlertRaised | None:
-        """The alert with this fingerprint that is not closed, if any."""
+    async def open_alert(
+        self, fingerprint: str, *, current: str | None = None
+    ) -> AlertRaised | None:
+        """The alert with this fingerprint that is not closed, if any; `current`, the event id
+        of its version as the caller last read it, lets a version this process saved be used
+        without reading it again."""
         ...
 
     async def explain(

@@ -22,7 +22,7 @@ CALL (for_id, o) {
   RETURN c.body AS closed_body, toString(c.closed_at) AS closed_at
 }
 RETURN collect({for_id: for_id, has_open: o IS NOT NULL, digest: o.evidence_digest,
-                cited_kept: o.cited_digest IS NOT NULL,
+                cited_kept: o.cited_digest IS NOT NULL, event_id: o.event_id,
                 closed_body: closed_body, closed_at: closed_at}) AS rows
 """
 

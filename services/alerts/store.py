@@ -4,6 +4,7 @@ graph reads are in its folder under `patterns/`)."""
 import hashlib
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -67,6 +68,38 @@ SAVED_FIELDS = frozenset(
 )
 
 
+class SavedVersions:
+    """The latest version of each alert this process saved, by fingerprint, the most recently
+    saved kept first, up to `keep` evidence entries, subjects, nodes and links in all (the
+    busiest place's alert has about 19,000). A version is used only when the store says it is
+    still the open one (its event id): one saved since by another process, or a user, is read."""
+
+    def __init__(self, *, keep: int = 100_000) -> None:
+        self._keep = keep
+        self._held = 0
+        self._alerts: OrderedDict[str, tuple[AlertRaised, int]] = OrderedDict()
+
+    def get(self, fingerprint: str) -> AlertRaised | None:
+        """The latest version this process saved of the fingerprint's alert, if kept."""
+        kept = self._alerts.get(fingerprint)
+        return kept[0] if kept else None
+
+    def saved(self, alert: AlertRaised) -> None:
+        """Keep the version just saved (a closed alert is no longer any fingerprint's open one)."""
+        old = self._alerts.pop(alert.fingerprint, None)
+        if old is not None:
+            self._held -= old[1]
+        if alert.status is AlertStatus.CLOSED:
+            return
+        size = len(alert.evidence) + len(alert.subjects)
+        size += len(alert.subgraph.nodes) + len(alert.subgraph.edges)
+        self._alerts[alert.fingerprint] = (alert, size)
+        self._held += size
+        while self._held > self._keep and len(self._alerts) > 1:
+            _, (_, oldest) = self._alerts.popitem(last=False)
+            self._held -= oldest
+
+
 class Neo4jAlertStore:
     """Keeps alerts as nodes linked to their place and the reports they cite.
 
@@ -86,8 +119,10 @@ class Neo4jAlertStore:
         outbox: str | None = None,
         reads: ReadRows | None = None,
         writes: ReadRows | None = None,
+        versions: SavedVersions | None = None,
     ) -> None:
         self._driver = driver
+        self._versions = versions
         self._database = database
         self._outbox = outbox
         self._reads = reads or one_at_a_time(runner(driver, database))
@@ -112,6 +147,7 @@ class Neo4jAlertStore:
             open_digest=row["digest"],
             last_closed=closed,
             cited_kept=not row["has_open"] or row["cited_kept"],
+            open_event_id=row["event_id"],
         )
 
     async def keep_cited(self, fingerprint: str, *, evidence: str, cited: str) -> None:
@@ -125,9 +161,17 @@ class Neo4jAlertStore:
             database_=self._database,
         )
 
-    async def open_alert(self, fingerprint: str) -> AlertRaised | None:
+    async def open_alert(
+        self, fingerprint: str, *, current: str | None = None
+    ) -> AlertRaised | None:
         """The alert with this fingerprint that is not closed, if any (read with the batch's
-        other alerts, given `reads`)."""
+        other alerts, given `reads`). Given `current` (the event id of its version as the caller
+        last read it) and the process's `versions`, the version this process saved with that
+        event id, without reading and parsing it again: a busy place's alert is megabytes."""
+        if current is not None and self._versions is not None:
+            saved = self._versions.get(fingerprint)
+            if saved is not None and str(saved.event_id) == current:
+                return saved
         rows = await self._reads(queries.GET_OPEN_ALERT, fingerprint)
         return AlertRaised.model_validate_json(rows[0]["body"]) if rows else None
 
@@ -270,6 +314,8 @@ class Neo4jAlertStore:
                 raise AlertChanged(f"alert {alert.alert_id} was saved by another writer") from error
         if not written:
             raise AlertChanged(f"alert {alert.alert_id} changed since event {replaces}")
+        if self._versions is not None:
+            self._versions.saved(alert)
 
     async def unpublished(self, *, limit: int) -> list[AlertRaised]:
         """The alert changes saved that Kafka has not acknowledged yet, oldest first."""

@@ -6,6 +6,7 @@ report) the one a full read gives; the place is read whole again whenever the st
 not what the worker remembers."""
 
 import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,16 +20,17 @@ from schemas.alerts import AlertRaised, Priority
 from schemas.entities import Place
 from schemas.reports import ReportCreate
 from services.alerts.delivery.visibility import may_see
+from services.alerts.lifecycle import record_alert
 from services.alerts.patterns.shared_hotspot.graph import Neo4jHotspotGraph
 from services.alerts.patterns.shared_hotspot.rule import (
     REMEMBERED_AS,
     Sighting,
     detect_shared_hotspot,
 )
-from services.alerts.ports import Explanation
+from services.alerts.ports import Explanation, HistoryEntry
 from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.shared.remembered import Remembered
-from services.alerts.store import Neo4jAlertStore
+from services.alerts.store import Neo4jAlertStore, SavedVersions
 from services.network.identities import location_id
 from tests.support.factories import id_key, report_json, run_tag, shared_only_with, submitted
 from tests.support.linking import async_driver, link_events, record, retract
@@ -284,3 +286,39 @@ def test_an_alert_saved_before_alerts_kept_what_they_cite_keeps_it_when_found_ag
     assert again is not None and record(settings, again, now=NOW) is None  # nothing new
     _detect(settings, shop.id, now=NOW, touched_by=(first,), remembered=remembered)
     assert CountingGraph.whole == whole + 1  # kept since: added to
+
+
+def test_the_version_the_worker_saved_is_used_only_while_it_is_the_open_one(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    """An update starts from the open alert: the worker's own last save is not read again while
+    the store says it is the open version, and is read once anyone else saved another."""
+    shop = Shop(settings, cleanup)
+    shop.link(timedelta(days=5), _child(shop, "Ava"), _child(shop, "Ben"))
+    raised = _detect(settings, shop.id, now=NOW)
+    assert raised is not None
+    versions = SavedVersions()
+
+    async def run() -> None:
+        async with async_driver(settings) as driver:
+            mine = Neo4jAlertStore(
+                driver=driver, database=settings.neo4j_database, versions=versions
+            )
+            other = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
+            saved = await record_alert(candidate=raised, store=mine, now=NOW, new_id=uuid.uuid4)
+            assert saved is not None
+            state = await mine.fingerprint_state(raised.fingerprint)
+            assert state.open_event_id == str(saved.event_id)
+            assert await mine.open_alert(raised.fingerprint, current=state.open_event_id) is saved
+            # Someone else's change (an analyst's, say): the store's open version is read.
+            await other.save(
+                saved.model_copy(update={"event_id": uuid.uuid4(), "priority": Priority.HIGH}),
+                anchor_id=None,
+                history=HistoryEntry(at=NOW, by="k.analyst", action="noted", status=saved.status),
+                replaces=saved.event_id,
+            )
+            state = await mine.fingerprint_state(raised.fingerprint)
+            read = await mine.open_alert(raised.fingerprint, current=state.open_event_id)
+            assert read is not saved and read is not None and read.priority is Priority.HIGH
+
+    asyncio.run(run())

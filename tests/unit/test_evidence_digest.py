@@ -33,7 +33,9 @@ class CountingStore(FakeAlertStore):
         super().__init__()
         self.reads = 0
 
-    async def open_alert(self, fingerprint: str) -> AlertRaised | None:
+    async def open_alert(
+        self, fingerprint: str, *, current: str | None = None
+    ) -> AlertRaised | None:
         self.reads += 1
         return await super().open_alert(fingerprint)
 

@@ -116,7 +116,9 @@ class ClosedWhileRead(FakeAlertStore):
         self.state_reads += 1
         return await super().fingerprint_state(fingerprint)
 
-    async def open_alert(self, fingerprint: str) -> AlertRaised | None:
+    async def open_alert(
+        self, fingerprint: str, *, current: str | None = None
+    ) -> AlertRaised | None:
         found = await super().open_alert(fingerprint)
         if found is not None:
             _close(self, found, self.close_at)

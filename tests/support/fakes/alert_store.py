@@ -49,7 +49,9 @@ class FakeAlertStore:
     async def keep_cited(self, fingerprint: str, *, evidence: str, cited: str) -> None:
         """Every alert in memory keeps what it cites already."""
 
-    async def open_alert(self, fingerprint: str) -> AlertRaised | None:
+    async def open_alert(
+        self, fingerprint: str, *, current: str | None = None
+    ) -> AlertRaised | None:
         return self._open(fingerprint)
 
     def _open(self, fingerprint: str) -> AlertRaised | None:
