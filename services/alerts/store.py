@@ -223,13 +223,13 @@ class Neo4jAlertStore:
         ADDED_AT_MOST, or when `previous` no longer holds (a cited report retracted or gone
         since): then it is read whole."""
         before = [str(e.report_id) for e in previous.evidence]
-        if not set(before) <= set(report_ids):
+        cited = set(before)
+        if not cited <= set(report_ids):
             return None
         nodes = {n.id: n for n in previous.subgraph.nodes}
         edges = {(e.source, e.target, e.type): e for e in previous.subgraph.edges}
         if not nodes.keys() <= set(entity_ids) or len(edges) < len(previous.subgraph.edges):
             return None
-        cited = set(before)
         added = [rid for rid in report_ids if rid not in cited]
         new_ids = [eid for eid in entity_ids if eid not in nodes]
         if len(added) > ADDED_AT_MOST or len(new_ids) > ADDED_AT_MOST:
