@@ -458,7 +458,14 @@ REMOVE p.said_first, p.said_first_role
 # links alone still never shows it.
 HIDE_ENTITY = """
 MATCH (x:Entity {id: $id})
+WITH x, x.audiences AS audiences
 SET x.audiences = []
+RETURN audiences
+"""
+
+SHOW_ENTITY_AGAIN = """
+MATCH (x:Entity {id: $id})
+SET x.audiences = $audiences
 """
 
 # An open alert as saved before alerts kept which reports they cite.
