@@ -650,6 +650,8 @@ def test_a_report_at_a_place_works_out_again_the_peer_groups_of_its_pupils_schoo
 
     def worked_out(*touched_by: str) -> set[str]:
         found = _run_touched(settings, peer_group_context.run, _lid(shop), list(touched_by), full)
+        whole = {c.fingerprint: c for c in _run(settings, peer_group_context.run, _lid(shop))}
+        assert found == [whole[c.fingerprint] for c in found]  # as a full pass works them out
         return {c.fingerprint for c in found}
 
     assert {c.fingerprint for c in _run(settings, peer_group_context.run, _lid(shop))} == {
