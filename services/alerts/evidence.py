@@ -16,7 +16,7 @@ from neo4j import AsyncDriver
 from schemas.alerts import Evidence
 from services.alerts import queries
 from services.alerts.batched_reads import ReadRows
-from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.shared.candidate import AlertCandidate, evidence_entry
 
 # Where a report's own event happened, by the part the place plays in it, most telling first; a
 # pupil's school, a child's placement or the places they go are where they belong, not the event.
@@ -62,10 +62,14 @@ def event_place(places: Iterable[dict[str, str | None]]) -> str | None:
 
 def graded(evidence: Iterable[Evidence], gradings: dict[str, str]) -> tuple[Evidence, ...]:
     """The evidence entries, each with its report's grading (as it was when none is known)."""
-    return tuple(
-        e.model_copy(update={"grading": gradings.get(str(e.report_id), e.grading)})
-        for e in evidence
-    )
+    entries = []
+    for e in evidence:
+        report_id = str(e.report_id)
+        grading = gradings.get(report_id, e.grading)
+        entries.append(
+            e if grading == e.grading else evidence_entry(report_id, e.observed_at, grading)
+        )
+    return tuple(entries)
 
 
 def with_gradings(

@@ -21,7 +21,7 @@ from schemas.alerts import (
 )
 from services.alerts.actions import deadlines, describe
 from services.alerts.ports import AlertChanged, AlertStore, HistoryEntry
-from services.alerts.shared.candidate import AlertCandidate, cited_digest
+from services.alerts.shared.candidate import AlertCandidate, cited_digest, subject
 
 ATTEMPTS = 3
 
@@ -58,7 +58,9 @@ def named_as_cited(
     # it, else by its kind: no other report ever names a subject, whatever a detector read.
     labels = {node.id: node.label for node in subgraph.nodes}
     return tuple(
-        s.model_copy(update={"display_name": labels[s.id]}) if s.id in labels else s
+        subject(s.kind, s.id, labels[s.id])
+        if s.id in labels and labels[s.id] != s.display_name
+        else s
         for s in subjects
     )
 

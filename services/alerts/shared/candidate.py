@@ -4,6 +4,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from uuid import UUID
 
 from schemas.alerts import AlertSubject, AlertType, Evidence, Priority
@@ -57,15 +58,34 @@ def escalated(priority: Priority) -> Priority:
     return {Priority.MEDIUM: Priority.HIGH, Priority.HIGH: Priority.URGENT}.get(priority, priority)
 
 
+# Evidence entries and subjects made and kept for the next candidate that gives the same: a busy
+# place's alert cites thousands of reports, and each detection there gives them again.
+EVIDENCE_KEPT = 100_000
+
+
 def evidence_of(
     reports: dict[str, datetime], gradings: dict[str, str] | None = None
 ) -> tuple[Evidence, ...]:
     """Evidence entries for report ids and their observation times, oldest first."""
     gradings = gradings or {}
     return tuple(
-        Evidence(report_id=UUID(rid), observed_at=at, grading=gradings.get(rid))
+        evidence_entry(rid, at, gradings.get(rid))
         for rid, at in sorted(reports.items(), key=lambda item: (item[1], item[0]))
     )
+
+
+@lru_cache(maxsize=EVIDENCE_KEPT)
+def subject(kind: str, entity_id: str, display_name: str) -> AlertSubject:
+    """An alert's subject: the one made before with the same values, if kept (a busy place's
+    alert names thousands of people, each time it is worked out)."""
+    return AlertSubject(kind=kind, id=entity_id, display_name=display_name)
+
+
+@lru_cache(maxsize=EVIDENCE_KEPT)
+def evidence_entry(report_id: str, observed_at: datetime, grading: str | None) -> Evidence:
+    """The evidence entry of a report: the one made before for the same values, if kept (an
+    entry holds its time in UTC, so times equal in UTC may share one)."""
+    return Evidence(report_id=UUID(report_id), observed_at=observed_at, grading=grading)
 
 
 def cited_digest(evidence: Iterable[Evidence]) -> str:

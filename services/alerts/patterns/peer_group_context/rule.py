@@ -22,6 +22,7 @@ from services.alerts.shared.candidate import (
     evidence_of,
     priority_of,
     raised_priority,
+    subject,
 )
 from services.alerts.shared.full_derivations import FullDerivations
 from services.alerts.shared.place_rules import (
@@ -176,7 +177,7 @@ def _candidate(
             AlertSubject(kind=anchor.kind, id=anchor.id, display_name=name),
             AlertSubject(kind="location", id=school.id, display_name=school_name),
             *(
-                AlertSubject(kind="person", id=p.person_id, display_name=p.person_name)
+                subject("person", p.person_id, p.person_name)
                 for p in sorted(pupils.values(), key=lambda p: (p.person_name, p.person_id))
             ),
         ),

@@ -15,6 +15,7 @@ from services.alerts.shared.candidate import (
     evidence_of,
     priority_of,
     raised_priority,
+    subject,
 )
 from services.alerts.shared.place_rules import (
     RULES,
@@ -175,7 +176,7 @@ def _candidate(
         subjects=(
             AlertSubject(kind="location", id=place.id, display_name=name),
             *(
-                AlertSubject(kind="person", id=p.person_id, display_name=p.person_name)
+                subject("person", p.person_id, p.person_name)
                 for p in sorted(people.values(), key=lambda s: (s.person_name, s.person_id))
             ),
         ),
