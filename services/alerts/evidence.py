@@ -6,6 +6,7 @@ read when the alert is detected. What a report said is read when a user opens th
 their audiences, report by report: a report they may not see gives nothing, not even its id.
 """
 
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -111,12 +112,51 @@ class Neo4jEvidence:
         }
 
 
-async def grade(candidates: list[AlertCandidate], reads: ReadRows) -> list[AlertCandidate]:
-    """The candidates with every evidence entry graded: one read for all their reports, made
-    with the other reads of the batch when `reads` gathers them."""
+# A busy place's alert cites thousands of reports, graded at each detection there.
+GRADINGS_KEPT = 200_000
+
+
+class KnownGradings:
+    """The gradings this process has read, the most recently used `keep` of them. A report's
+    grading is written with the report and never changed (services/network/linking/queries.py
+    MERGE_REPORTS), so one read is enough; a report not yet written (a retraction that came
+    first) has none, and is read again."""
+
+    def __init__(self, keep: int = GRADINGS_KEPT) -> None:
+        self._keep = keep
+        self._gradings: OrderedDict[str, str] = OrderedDict()
+
+    def get(self, report_id: str) -> str | None:
+        grading = self._gradings.get(report_id)
+        if grading is not None:
+            self._gradings.move_to_end(report_id)
+        return grading
+
+    def add(self, gradings: dict[str, str]) -> None:
+        self._gradings.update(gradings)
+        for report_id in gradings:
+            self._gradings.move_to_end(report_id)
+        while len(self._gradings) > self._keep:
+            self._gradings.popitem(last=False)
+
+
+KNOWN_GRADINGS = KnownGradings()
+
+
+async def grade(
+    candidates: list[AlertCandidate], reads: ReadRows, known: KnownGradings = KNOWN_GRADINGS
+) -> list[AlertCandidate]:
+    """The candidates with every evidence entry graded: one read for all their reports not
+    graded before in this process (`known`), made with the other reads of the batch when
+    `reads` gathers them."""
     ids = sorted({str(e.report_id) for c in candidates for e in c.evidence})
     if not ids:
         return candidates
-    found = await reads.many(queries.REPORT_GRADINGS, ids)
-    gradings = {rid: r["grading"] for rid, rows in found.items() for r in rows if r["grading"]}
+    gradings = {rid: grading for rid in ids if (grading := known.get(rid)) is not None}
+    unknown = [rid for rid in ids if rid not in gradings]
+    if unknown:
+        found = await reads.many(queries.REPORT_GRADINGS, unknown)
+        read = {rid: r["grading"] for rid, rows in found.items() for r in rows if r["grading"]}
+        known.add(read)
+        gradings |= read
     return with_gradings(candidates, gradings)

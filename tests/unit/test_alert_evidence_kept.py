@@ -2,11 +2,13 @@
 citing the same report or naming the same entity as it was (a busy place's alert cites thousands),
 never one that differs."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta, timezone
 from uuid import uuid4
 
-from services.alerts.evidence import graded
-from services.alerts.shared.candidate import evidence_of, subject
+from schemas.alerts import AlertType, Priority
+from services.alerts.evidence import KnownGradings, grade, graded
+from services.alerts.shared.candidate import AlertCandidate, evidence_of, subject
 
 AT = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 
@@ -47,3 +49,51 @@ def test_a_subject_is_made_once_for_the_same_name_and_anew_for_another() -> None
     assert subject("person", pid, "Ava Synth") is ava
     renamed = subject("person", pid, "A. Synth")
     assert (renamed.id, renamed.display_name, ava.display_name) == (pid, "A. Synth", "Ava Synth")
+
+
+class _Gradings:
+    """The reads `grade` makes: each report's grading as the graph holds it, counting reads."""
+
+    def __init__(self, held: dict[str, str | None]) -> None:
+        self.held = held
+        self.asked: list[list[str]] = []
+
+    async def many(
+        self, query: str, ids: list[str], **shared: object
+    ) -> dict[str, list[dict[str, str | None]]]:
+        self.asked.append(list(ids))
+        return {rid: [{"for_id": rid, "grading": self.held.get(rid)}] for rid in ids}
+
+
+def _candidate(*report_ids: str) -> AlertCandidate:
+    return AlertCandidate(
+        type=AlertType.SHARED_HOTSPOT,
+        fingerprint="shared_hotspot:location:1",
+        priority=Priority.MEDIUM,
+        summary="",
+        subjects=(),
+        evidence=evidence_of(dict.fromkeys(report_ids, AT)),
+        anchor_id="location:1",
+    )
+
+
+def test_a_grading_is_read_once_and_a_report_not_yet_graded_is_read_again() -> None:
+    a, b = str(uuid4()), str(uuid4())
+    graph = _Gradings({a: "2B P", b: None})  # b: a retraction came before its report
+    known = KnownGradings(keep=10)
+    [first] = asyncio.run(grade([_candidate(a, b)], graph, known))  # type: ignore[arg-type]
+    assert {str(e.report_id): e.grading for e in first.evidence} == {a: "2B P", b: None}
+    graph.held[b] = "1A C"  # the report is written now
+    [again] = asyncio.run(grade([_candidate(a, b)], graph, known))  # type: ignore[arg-type]
+    assert {str(e.report_id): e.grading for e in again.evidence} == {a: "2B P", b: "1A C"}
+    assert graph.asked == [sorted([a, b]), [b]]
+    asyncio.run(grade([_candidate(a, b)], graph, known))  # type: ignore[arg-type]
+    assert len(graph.asked) == 2  # both known now
+
+
+def test_the_gradings_kept_are_the_most_recently_used() -> None:
+    known = KnownGradings(keep=2)
+    known.add({"r1": "1A P", "r2": "2B P"})
+    assert known.get("r1") == "1A P"  # r2 is now the least recently used
+    known.add({"r3": "3C P"})
+    assert (known.get("r1"), known.get("r2"), known.get("r3")) == ("1A P", None, "3C P")
