@@ -436,29 +436,63 @@ RETURN count(a) AS total
 # What an entity is, and for a place how the place patterns take it: its category as the reports
 # that are not retracted give it (the earliest that is not 'other') and its drugs-house status,
 # each with the reports that give it. Read once for every detector of the entity (P01 and P02
-# read it alike); at a county-wide place it reads each of its thousands of mentions.
+# read it alike). A place with more than `$busy` mentions (a county-wide place has 12,000) is not
+# read report by report: its earliest report giving a category is the earliest of those the
+# place keeps for each audience (`said_first_category`, kept as reports are linked and retracted:
+# services/network/linking/queries.py MERGE_LOCATIONS, REFRESH_PLACES), and `complete` is false:
+# which other reports give the category is asked for the reports an alert would cite
+# (CATEGORY_GIVEN_BY).
 GET_STANDING = """
 UNWIND $ids AS for_id
 MATCH (e:Entity {id: for_id})
-CALL (e) {
+WITH for_id, e, e:Location AND COUNT { (e)<-[:MENTIONS]-() } > $busy AS busy
+CALL (e, busy) {
   MATCH (r:Report)-[m:MENTIONS]->(e)
-  WHERE e:Location AND NOT coalesce(r.retracted, false)
+  WHERE e:Location AND NOT busy AND NOT coalesce(r.retracted, false)
     AND coalesce(m.category, 'other') <> 'other'
   WITH r, m ORDER BY r.observed_at, r.id
   RETURN collect({id: r.id, observed_at: toString(r.observed_at), category: m.category}) AS said
 }
-WITH for_id, e, said,
+WITH for_id, e, busy, said,
+     CASE WHEN busy
+          THEN reduce(first = null, x IN coalesce(e.said_first_category, [])
+                      | CASE WHEN first IS NULL OR left(x, 58) < first THEN left(x, 58)
+                             ELSE first END) END
+       AS first_said
+WITH for_id, e, busy,
+     CASE WHEN busy
+          THEN COLLECT { MATCH (r:Report {id: substring(first_said, 22)})-[m:MENTIONS]->(e)
+                         WHERE coalesce(m.category, 'other') <> 'other'
+                         RETURN {id: r.id, observed_at: toString(r.observed_at),
+                                 category: m.category} LIMIT 1 }
+          ELSE said END AS said
+WITH for_id, e, busy, said,
      CASE WHEN e:Location THEN coalesce(head(said).category, 'other') END AS category
-WITH for_id, e.id AS id, e.kind AS kind, category,
+WITH for_id, e.id AS id, e.kind AS kind, category, NOT busy AS complete,
        [x IN said WHERE x.category = category | {id: x.id, observed_at: x.observed_at}]
          AS category_reports,
        COLLECT { MATCH (d:Report)
                  WHERE d.id IN coalesce(e.drugs_house_reports, [])
                    AND NOT coalesce(d.retracted, false)
                  RETURN {id: d.id, observed_at: toString(d.observed_at)} } AS drugs_house_reports
-RETURN collect({for_id: for_id, id: id, kind: kind, category: category,
+RETURN collect({for_id: for_id, id: id, kind: kind, category: category, complete: complete,
                 category_reports: category_reports,
                 drugs_house_reports: drugs_house_reports}) AS rows
+"""
+
+# Of the reports each request names, those (not retracted) that give the place the category:
+# for a place GET_STANDING read only the earliest of (`complete` false).
+CATEGORY_GIVEN_BY = """
+UNWIND $requests AS request
+CALL (request) {
+  MATCH (l:Location {id: request.for_id})
+  UNWIND request.report_ids AS report_id
+  MATCH (r:Report {id: report_id})-[m:MENTIONS]->(l)
+  USING INDEX r:Report(id)
+  WHERE NOT coalesce(r.retracted, false) AND m.category = request.category
+  RETURN collect(DISTINCT {id: r.id, observed_at: toString(r.observed_at)}) AS given
+}
+RETURN collect({for_id: request.for_id, given: given}) AS rows
 """
 
 # ---- what the missing-episode patterns share (services/alerts/shared_reads.py): the child, their

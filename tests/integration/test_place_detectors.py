@@ -14,6 +14,7 @@ from common.visibility import audiences_of
 from schemas.alerts import Priority
 from schemas.entities import Person, Place
 from schemas.reports import ReportCreate
+from services.alerts import shared_reads
 from services.alerts.delivery.visibility import may_see
 from services.alerts.detection import Runner
 from services.alerts.patterns.care_home_targeted import detector as care_home_targeted
@@ -664,3 +665,67 @@ def test_a_report_at_a_place_works_out_again_the_peer_groups_of_its_pupils_schoo
     assert worked_out(elsewhere) == {school_a}  # it names Ava, of A, though not at the shop
     # The earliest report to call the shop a take-away: every school's alert cites it.
     assert worked_out(at_shop[0]) == {school_a, school_b}
+
+
+def test_a_busy_place_is_taken_as_a_quiet_one_is(
+    settings: InfraSettings, cleanup: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A place mentioned more often than `BUSY_PLACE_MENTIONS` is not read report by report for
+    what it is: its earliest report giving its category is the one the place keeps, and which
+    others give it is asked of the reports its alerts would cite. P01 and P02 find the same
+    candidates, citing the same reports, whichever way the place is read."""
+    tag = run_tag()
+    school = {"name": f"Synth Busy Academy {tag}", "postcode": "ZZ99 1SB"}
+    shop = {"name": f"Synth Busy Take-away {tag}", "postcode": "ZZ99 1TB", "category": "take_away"}
+    plain = {k: v for k, v in shop.items() if k != "category"}  # says nothing of what it is
+    ava, ben = (_child(f"{n} Busy{tag}", school=school) for n in ("Ava", "Ben"))
+    first, says_so, says_nothing = _link(
+        settings,
+        cleanup,
+        (
+            timedelta(days=6),
+            {"type": "sighting", "persons": [_adult(f"Cal Busy{tag}")], "place": shop},
+        ),
+        (timedelta(days=3), {"type": "sighting", "persons": [ava], "place": shop}),
+        (timedelta(days=2), {"type": "sighting", "persons": [ben], "place": plain}),
+    )
+    runners = {"P01": shared_hotspot, "P02": peer_group_context.run}
+    quiet = {name: _run(settings, runner, _lid(shop)) for name, runner in runners.items()}
+    monkeypatch.setattr(shared_reads, "BUSY_PLACE_MENTIONS", 0)
+    busy = {name: _run(settings, runner, _lid(shop)) for name, runner in runners.items()}
+    assert busy == quiet
+    # Two young people are enough only at a hotspot: each alert relies on what the place is,
+    # and cites for it a report it cites already, not the earliest that says so.
+    for [candidate] in quiet.values():
+        assert {says_so, says_nothing} <= _cited(candidate)
+        assert first not in _cited(candidate)
+    # At another take-away only adults' reports say what it is: the earliest of them is cited,
+    # not the earliest of another audience (the place keeps one for each).
+    other = {"name": f"Synth Busy Grill {tag}", "postcode": "ZZ99 1TC", "category": "take_away"}
+    other_plain = {k: v for k, v in other.items() if k != "category"}
+
+    def seen(days: int, person: dict[str, Any], place: dict[str, Any]) -> Any:
+        return timedelta(days=days), {"type": "sighting", "persons": [person], "place": place}
+
+    [later] = _link(
+        settings, cleanup, seen(5, _adult(f"Eve Busy{tag}"), other), grading=POLICE_ONLY
+    )
+    earliest, *_ = _link(
+        settings,
+        cleanup,
+        seen(6, _adult(f"Dan Busy{tag}"), other),
+        seen(3, ava, other_plain),
+        seen(2, ben, other_plain),
+    )
+    for mentions in (0, shared_reads.BUSY_PLACE_MENTIONS, 1_000):
+        monkeypatch.setattr(shared_reads, "BUSY_PLACE_MENTIONS", mentions)
+        for runner in runners.values():
+            [candidate] = _run(settings, runner, _lid(other))
+            assert earliest in _cited(candidate) and later not in _cited(candidate)
+    # The earliest retracted, the next that says so is the place's earliest, read either way.
+    retract(settings, earliest)
+    for mentions in (0, 1_000):
+        monkeypatch.setattr(shared_reads, "BUSY_PLACE_MENTIONS", mentions)
+        for runner in runners.values():
+            [candidate] = _run(settings, runner, _lid(other))
+            assert later in _cited(candidate) and earliest not in _cited(candidate)

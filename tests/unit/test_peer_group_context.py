@@ -1,6 +1,7 @@
 """P02 peer group from one school, against a small fake of the graph port."""
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -40,8 +41,12 @@ class FakeGraph:
         anchor: PeerAnchor | None,
         links: list[PupilLink],
         touched: frozenset[str] = frozenset(),
+        *,
+        category_reports: dict[str, datetime] | None = None,
     ) -> None:
         self._anchor, self._links, self._touched = anchor, links, touched
+        self.category_reports = category_reports  # all of them, when the anchor is busy
+        self.asked_category: list[set[str]] = []
         self.asked: list[tuple[str, ...]] = []  # the reports schools_touched was asked about
         self.read_pupils = 0
 
@@ -63,6 +68,12 @@ class FakeGraph:
             for link in self._links
             if link.observed_at >= since and (schools is None or link.school.id in schools)
         ]
+
+    async def category_given_by(self, anchor: PeerAnchor, report_ids: Iterable[str]) -> PeerAnchor:
+        asked = set(report_ids)
+        self.asked_category.append(asked)
+        given = {r: at for r, at in (self.category_reports or {}).items() if r in asked}
+        return replace(anchor, category_reports={**anchor.category_reports, **given}, complete=True)
 
 
 def _links(

@@ -160,6 +160,9 @@ class FakePeerGraph:
     async def pupils_linked(self, anchor, *, since, schools=None):  # type: ignore[no-untyped-def]
         return self._links
 
+    async def category_given_by(self, anchor, report_ids):  # type: ignore[no-untyped-def]
+        return anchor  # complete: never asked
+
 
 def _pupils(approached: bool) -> list[PupilLink]:
     school = Named("location:school", "Synth Academy")

@@ -42,6 +42,7 @@ class Graph:
                     "category": "take_away",
                     "category_reports": SAID,
                     "drugs_house_reports": [],
+                    "complete": True,
                 }
             ]
         return []

@@ -18,3 +18,6 @@ class Standing:
     category: PlaceCategory | None = None  # for a place
     category_reports: Reports = field(default_factory=dict)
     drugs_house_reports: Reports = field(default_factory=dict)
+    # False for a busy place: `category_reports` holds only the earliest, and which others give
+    # the category is asked for the reports an alert would cite (`category_given_by`).
+    complete: bool = True

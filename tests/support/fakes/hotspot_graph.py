@@ -1,17 +1,30 @@
 """P01's graph port in memory: a place, its sightings, and which reports its open alert cites."""
 
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from services.alerts.patterns.shared_hotspot.rule import Place, Sighting
+from services.alerts.shared.provenance import Reports
 
 
 class FakeHotspotGraph:
     """The place and the sightings given; `reads` counts the reads of the place's every
     sighting and `named_reads` those of the people some reports name."""
 
-    def __init__(self, place: Place | None, sightings: list[Sighting]) -> None:
+    def __init__(
+        self,
+        place: Place | None,
+        sightings: list[Sighting],
+        *,
+        category_reports: Reports | None = None,
+    ) -> None:
+        """`category_reports`: every report that gives the place its category, when the place
+        is given as a busy one (`complete` false, only the earliest of them)."""
         self._place = place
         self.sightings = list(sightings)
+        self.category_reports = category_reports
+        self.asked_category: list[set[str]] = []
         self.open_cites: str | None = None
         self.reads = 0
         self.named_reads = 0
@@ -32,6 +45,12 @@ class FakeHotspotGraph:
             person: [s for s in self.sightings if s.person_id == person and s.observed_at >= since]
             for person in named
         }
+
+    async def category_given_by(self, place: Place, report_ids: Iterable[str]) -> Place:
+        asked = set(report_ids)
+        self.asked_category.append(asked)
+        given = {r: at for r, at in (self.category_reports or {}).items() if r in asked}
+        return replace(place, category_reports={**place.category_reports, **given}, complete=True)
 
     async def open_alert_cites(self, fingerprint: str) -> str | None:
         return self.open_cites

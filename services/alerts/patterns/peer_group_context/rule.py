@@ -10,6 +10,7 @@ house. Which category counts how is the table in place_rules.py.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -63,6 +64,9 @@ class PeerAnchor:
     drugs_house: bool = False
     category_reports: Reports = field(default_factory=dict)
     drugs_house_reports: Reports = field(default_factory=dict)
+    # False for a busy place: `category_reports` holds only the earliest until the reports the
+    # alerts would cite are asked about (`PeerGroupGraph.category_given_by`).
+    complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +109,11 @@ class PeerGroupGraph(Protocol):
     ) -> list[PupilLink]:
         """Every report since a time that links a pupil of some school (of `schools`, unless
         None) to the anchor."""
+        ...
+
+    async def category_given_by(self, anchor: PeerAnchor, report_ids: Iterable[str]) -> PeerAnchor:
+        """The place with those of the reports that give it its category among its
+        `category_reports`, and complete."""
         ...
 
 
@@ -231,8 +240,29 @@ async def detect_peer_group_context(
     for link in links:
         if _counts(anchor, link):
             by_school[link.school.id].append(link)
-    return [
-        _candidate(anchor, school_links[0].school, school_links, window_days)
+    groups = [
+        school_links
         for _, school_links in sorted(by_school.items())
         if len({link.person_id for link in school_links}) >= min_pupils
     ]
+    anchor = await _known_what_it_is(anchor, groups, graph)
+    return [
+        _candidate(anchor, school_links[0].school, school_links, window_days)
+        for school_links in groups
+    ]
+
+
+async def _known_what_it_is(
+    anchor: PeerAnchor, groups: list[list[PupilLink]], graph: PeerGroupGraph
+) -> PeerAnchor:
+    """The place, with every report that gives its category among those its groups' alerts may
+    cite for it (`_standing`), when it was read without them (busy)."""
+    if anchor.complete or anchor.category not in HOTSPOT_CATEGORIES:
+        return anchor
+    relying = [links for links in groups if not all(link.approached for link in links)]
+    if not relying:
+        return anchor
+    may_cite = {
+        rid for links in relying for link in links for rid in (link.report_id, *link.enrolment)
+    }
+    return await graph.category_given_by(anchor, may_cite)

@@ -56,6 +56,9 @@ class Place:
     name: str
     category: PlaceCategory
     category_reports: Reports = field(default_factory=dict)  # the reports that give the category
+    # False for a busy place: `category_reports` holds only the earliest until the reports the
+    # alert would cite are asked about (`HotspotGraph.category_given_by`).
+    complete: bool = True
 
 
 class HotspotGraph(Protocol):
@@ -74,6 +77,11 @@ class HotspotGraph(Protocol):
     ) -> dict[str, list[Sighting]]:
         """By person, every report since a time that links them to the place as a young
         person, for the people these reports link to it (some with none)."""
+        ...
+
+    async def category_given_by(self, place: Place, report_ids: Iterable[str]) -> Place:
+        """The place with those of the reports that give it its category among its
+        `category_reports`, and complete."""
         ...
 
     async def open_alert_cites(self, fingerprint: str) -> str | None:
@@ -133,13 +141,10 @@ def _by_person(sightings: Iterable[Sighting]) -> Sightings:
     return {p: tuple(seen) for p, seen in people.items()}
 
 
-def _candidate(
-    place: Place, sightings: Sightings, *, min_young_people: int, window_days: int
-) -> AlertCandidate | None:
-    """The hotspot candidate the place's sightings give, when enough distinct young people were
-    linked to it."""
-    # In one order whatever read them: which report is cited for a fact can depend on it.
-    counted = sorted(
+def _counted(place: Place, sightings: Sightings) -> list[Sighting]:
+    """The sightings that count at the place, in one order whatever read them: which report is
+    cited for a fact can depend on it."""
+    return sorted(
         (
             s
             for seen in sightings.values()
@@ -148,6 +153,30 @@ def _candidate(
         ),
         key=lambda s: (s.observed_at, s.report_id, s.person_id),
     )
+
+
+async def _known_what_it_is(
+    place: Place, sightings: Sightings, graph: HotspotGraph, *, min_young_people: int
+) -> Place:
+    """The place, with every report that gives its category among those the alert may cite
+    when the alert relies on what kind of place it is (fewer young people than
+    `min_young_people`) and the place was read without them (busy)."""
+    if place.complete:
+        return place
+    counted = [s for seen in sightings.values() for s in seen]
+    people = {s.person_id for s in _counted(place, sightings)}
+    if len(people) >= min_young_people:
+        return place
+    young = (rid for s in counted for rid in s.traits.young)
+    return await graph.category_given_by(place, {*(s.report_id for s in counted), *young})
+
+
+def _candidate(
+    place: Place, sightings: Sightings, *, min_young_people: int, window_days: int
+) -> AlertCandidate | None:
+    """The hotspot candidate the place's sightings give, when enough distinct young people were
+    linked to it."""
+    counted = _counted(place, sightings)
     people = {s.person_id: s for s in counted}
     threshold = min_young_people - rule_of(place.category).hotspot_fewer
     if len(people) < max(threshold, 2):
@@ -217,6 +246,7 @@ async def detect_shared_hotspot(
         touched_by=touched_by,
         remembered=remembered,
     )
+    place = await _known_what_it_is(place, sightings, graph, min_young_people=min_young_people)
     candidate = _candidate(
         place, sightings, min_young_people=min_young_people, window_days=window_days
     )
