@@ -163,12 +163,12 @@ async def _known_what_it_is(
     `min_young_people`) and the place was read without them (busy)."""
     if place.complete:
         return place
-    counted = [s for seen in sightings.values() for s in seen]
     people = {s.person_id for s in _counted(place, sightings)}
     if len(people) >= min_young_people:
         return place
-    young = (rid for s in counted for rid in s.traits.young)
-    return await graph.category_given_by(place, {*(s.report_id for s in counted), *young})
+    every = [s for seen in sightings.values() for s in seen]
+    young = (rid for s in every for rid in s.traits.young)
+    return await graph.category_given_by(place, {*(s.report_id for s in every), *young})
 
 
 def _candidate(
