@@ -8,6 +8,7 @@ so that a detector cites what it uses and names only as its cited reports do.
 import asyncio
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Self
 
@@ -28,7 +29,7 @@ from services.alerts.shared.episodes import (
     normalise_area,
 )
 from services.alerts.shared.provenance import UNNAMED, Names, reports_of, traits_of
-from services.alerts.shared.standing import Standing
+from services.alerts.shared.standing import C, Standing
 from services.alerts.shared.whereabouts import Whereabouts
 
 READ_ATTEMPTS = 4  # a detection read's tries before its batch is tried again
@@ -231,18 +232,17 @@ class SharedReader(Reader):
             complete=row["complete"],
         )
 
-    async def _category_given_by(
-        self, place_id: str, category: PlaceCategory, report_ids: Iterable[str]
-    ) -> dict[str, datetime]:
-        """Those of the reports (not retracted) that give the place this category: for a place
-        whose standing was read without them (`Standing.complete` false)."""
+    async def category_given_by(self, place: C, report_ids: Iterable[str]) -> C:
+        """The place with those of the reports (not retracted) that give it its category among
+        its `category_reports`, and complete: for a place whose standing was read without them
+        (`Standing.complete` false)."""
+        if place.complete or place.category is None:
+            return place
         ids = sorted(set(report_ids))
-        if not ids:
-            return {}
-        rows = await self._rows_asked(
-            queries.CATEGORY_GIVEN_BY, place_id, {"report_ids": ids, "category": category.value}
-        )
-        return reports_of([g for row in rows for g in row["given"]])
+        asked = {"report_ids": ids, "category": place.category.value}
+        rows = await self._rows_asked(queries.CATEGORY_GIVEN_BY, place.id, asked) if ids else []
+        given = reports_of([g for row in rows for g in row["given"]])
+        return replace(place, category_reports={**place.category_reports, **given}, complete=True)
 
 
 class Neo4jChildGraph(SharedReader):

@@ -1,7 +1,5 @@
 """The Neo4j adapter P02 peer group reads through."""
 
-from collections.abc import Iterable
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -37,14 +35,6 @@ class Neo4jPeerGroupGraph(SharedReader):
             drugs_house_reports=standing.drugs_house_reports,
             complete=standing.complete,
         )
-
-    async def category_given_by(self, anchor: PeerAnchor, report_ids: Iterable[str]) -> PeerAnchor:
-        """The place with those of the reports that give it its category among its
-        `category_reports`, and complete."""
-        if anchor.category is None:
-            return anchor
-        given = await self._category_given_by(anchor.id, anchor.category, report_ids)
-        return replace(anchor, category_reports={**anchor.category_reports, **given}, complete=True)
 
     async def schools_touched(
         self, anchor: PeerAnchor, report_ids: tuple[str, ...]

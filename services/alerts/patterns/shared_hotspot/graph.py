@@ -1,7 +1,5 @@
 """The Neo4j adapter P01 shared hotspot reads through."""
 
-from collections.abc import Iterable
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -26,12 +24,6 @@ class Neo4jHotspotGraph(SharedReader):
             category_reports=standing.category_reports,
             complete=standing.complete,
         )
-
-    async def category_given_by(self, place: Place, report_ids: Iterable[str]) -> Place:
-        """The place with those of the reports that give it its category among its
-        `category_reports`, and complete."""
-        given = await self._category_given_by(place.id, place.category, report_ids)
-        return replace(place, category_reports={**place.category_reports, **given}, complete=True)
 
     async def young_people_at(self, location_id: str, *, since: datetime) -> list[Sighting]:
         """Every report since a time that links a young person to the place."""
