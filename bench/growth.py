@@ -39,6 +39,7 @@ from common.settings import InfraSettings
 from schemas.linking import EntityKind, LinkedEntity
 from services.alerts.config import Settings as AlertSettings
 from services.alerts.detection import Context, detect
+from services.alerts.evidence import KnownGradings
 from services.alerts.lifecycle import record_alert
 from services.alerts.shared.full_derivations import FullDerivations
 from services.alerts.shared.remembered import Memo, Remembered
@@ -109,12 +110,15 @@ class Memories(Remembered):
 
 @dataclass
 class Kept:
-    """What the worker keeps from batch to batch: when each place's peer groups were last all
-    worked out, what detectors last worked out, and the alerts it saved last."""
+    """What the worker keeps from batch to batch (`services.alerts.agents.WorkerMemory`), with
+    how many full passes and whole reads were made: when each place's peer groups were last all
+    worked out, what detectors last worked out, the alerts it saved last and the gradings it
+    read."""
 
     full_passes: FullPasses
     memories: Memories
     versions: SavedVersions
+    gradings: KnownGradings = field(default_factory=KnownGradings)
 
     @classmethod
     def new(cls) -> "Kept":
@@ -177,6 +181,7 @@ async def probe(
                     touched_by=(str(linked.report_id),),  # as the alert worker gives them
                     full_derivations=kept.full_passes,
                     remembered=kept.memories,
+                    gradings=kept.gradings,
                 ),
             )
             done = time.perf_counter()
@@ -235,6 +240,7 @@ async def settle(*, settings: InfraSettings, population: Population, kept: Kept)
             settings=alerts,
             now=datetime.now(UTC),
             remembered=kept.memories,
+            gradings=kept.gradings,
         )
         changes = 0
         for done, entity in enumerate(entities, 1):

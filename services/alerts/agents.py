@@ -4,6 +4,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 from uuid import uuid4
@@ -24,6 +25,7 @@ from services.alerts.config import Settings
 from services.alerts.delivery.store import PROCESS_WORKER
 from services.alerts.delivery.webhooks import register_webhook_agent
 from services.alerts.detection import Context, detect, slowest
+from services.alerts.evidence import KnownGradings
 from services.alerts.lifecycle import record_alert, withdraw_evidence
 from services.alerts.outbox import drain_leased
 from services.alerts.ports import AlertChanged
@@ -35,6 +37,32 @@ from services.alerts.shared_reads import runner
 from services.alerts.store import Neo4jAlertStore, Neo4jOutboxLease, SavedVersions, writer
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerMemory:
+    """What an alert worker keeps from one batch to the next, so that it need not read or work
+    out again what it already knows: when each place's peer groups were last worked out in
+    full, what P01 last worked out at each busy place, the alerts it saved last, and the
+    gradings of the reports it has read. Made once, by `register_agents`."""
+
+    full_derivations: FullDerivations | None = None
+    remembered: Remembered | None = None
+    versions: SavedVersions | None = None
+    gradings: KnownGradings = field(default_factory=KnownGradings)
+
+    @classmethod
+    def of(cls, settings: Settings) -> "WorkerMemory":
+        """A worker's, with the periods its settings give for working things out in full."""
+        return cls(
+            full_derivations=FullDerivations(
+                timedelta(seconds=settings.alerts_peer_group_full_every_s)
+            ),
+            remembered=Remembered(timedelta(seconds=settings.alerts_hotspot_full_every_s)),
+            versions=SavedVersions(),
+        )
+
+
 # Outages, and another writer saving the same alert three times over: tried again.
 RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError, AlertChanged)
 
@@ -52,9 +80,7 @@ async def _detect(
     settings: Settings,
     turn: Turn,
     concurrency: int,
-    full_derivations: FullDerivations | None,
-    remembered: Remembered | None,
-    versions: SavedVersions | None,
+    memory: WorkerMemory,
 ) -> list[AlertRaised]:
     """Detect around every entity the batch linked, each entity once, a few at a time.
 
@@ -76,7 +102,7 @@ async def _detect(
         outbox=settings.alerts_topic,
         reads=reads,
         writes=saves,
-        versions=versions,
+        versions=memory.versions,
     )
     cool_down = timedelta(days=settings.alerts_cool_down_days)
     raised: dict[str, AlertRaised] = {}
@@ -112,8 +138,9 @@ async def _detect(
                 reads=reads,
                 timings=timings,
                 touched_by=_reports(touched_by[kind, entity_id]),
-                full_derivations=full_derivations,
-                remembered=remembered,
+                full_derivations=memory.full_derivations,
+                remembered=memory.remembered,
+                gradings=memory.gradings,
             )
             return await detect(kind, entity_id, ctx)
 
@@ -231,19 +258,15 @@ async def detect_batch(
     settings: Settings,
     turn: Turn = _no_wait,
     concurrency: int | None = None,
-    full_derivations: FullDerivations | None = None,
-    remembered: Remembered | None = None,
-    versions: SavedVersions | None = None,
+    memory: WorkerMemory | None = None,
 ) -> list[AlertRaised]:
     """Detect around what a batch linked and save the alerts (into the outbox); retry outages
     and conflicting writers for as long as they last; log and skip only a genuine bug.
     `turn` is awaited before each entity (the bulk lane waits there while live work runs);
     `concurrency` entities at a time (the live lane's setting unless given);
-    `full_derivations` the worker's, which lets a place's peer groups be worked out again only
-    for the schools a report names between full passes, and `remembered` what the worker
-    worked out last, which lets a busy place's hotspot alert be worked out from it and the
-    people a report names there (none: every time in full), and `versions` the alerts it
-    saved last (none: each open alert is read before it is updated)."""
+    `memory` what the worker keeps between batches (`WorkerMemory`): without it, a place's
+    peer groups and a busy place's hotspot alert are worked out in full each time, each open
+    alert is read before it is updated, and gradings are read for each batch."""
     slots = concurrency or settings.alerts_detection_concurrency
     try:
         async for attempt in AsyncRetrying(
@@ -253,9 +276,7 @@ async def detect_batch(
             reraise=True,
         ):
             with attempt:
-                return await _detect(
-                    batch, neo4j, settings, turn, slots, full_derivations, remembered, versions
-                )
+                return await _detect(batch, neo4j, settings, turn, slots, memory or WorkerMemory())
     # Errors around one entity were caught there; what is left (re-checking a retraction) is
     # logged rather than left to crash the agent, which faust would ack the batch for anyway.
     except Exception:
@@ -283,9 +304,7 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
     )
     alerts_topic = app.topic(settings.alerts_topic, value_type=bytes, value_serializer="raw")
     draining = asyncio.Lock()  # one drain at a time in this process: the agent's and the timer's
-    full_derivations = FullDerivations(timedelta(seconds=settings.alerts_peer_group_full_every_s))
-    remembered = Remembered(timedelta(seconds=settings.alerts_hotspot_full_every_s))
-    versions = SavedVersions()
+    memory = WorkerMemory.of(settings)
 
     send = sender(alerts_topic)
 
@@ -318,9 +337,7 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
                 batch.append(EntitiesLinked.model_validate_json(value))
             except ValidationError as error:
                 log.error("unreadable entities.linked event skipped: %s", field_errors(error))
-        changed = await detect_batch(
-            batch, neo4j, settings, turn, concurrency, full_derivations, remembered, versions
-        )
+        changed = await detect_batch(batch, neo4j, settings, turn, concurrency, memory)
         log.info("detected around %d linked reports: %d alert changes", len(batch), len(changed))
         await drain_outbox()
 

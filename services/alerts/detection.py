@@ -75,7 +75,9 @@ async def detect(kind: EntityKind, entity_id: str, ctx: Context) -> list[AlertCa
     # Every evidence entry carries its report's grading (3x5x2), read once for them all.
     started = time.perf_counter()
     graded = await grade(
-        [candidate for candidates in found for candidate in candidates], reads_of(ctx)
+        [candidate for candidates in found for candidate in candidates],
+        reads_of(ctx),
+        ctx.gradings,
     )
     _took(ctx, "(grading)", started)
     return graded

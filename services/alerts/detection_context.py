@@ -17,6 +17,7 @@ from schemas.alerts import AlertType
 from schemas.linking import EntityKind
 from services.alerts.batched_reads import ReadRows
 from services.alerts.config import Settings
+from services.alerts.evidence import KnownGradings
 from services.alerts.profile import EntityProfile
 from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.shared.full_derivations import FullDerivations
@@ -42,6 +43,8 @@ class Context:
     `remembered`: what detectors last worked out about each anchor in this process, for a
     detector that adds a batch's reports to it (P01 at a busy place) instead of reading the
     anchor whole (`shared/remembered.py`); None, it reads everything each time.
+    `gradings`: the gradings of the reports the worker has read (`evidence.KnownGradings`);
+    None, every cited report's grading is read.
     """
 
     driver: AsyncDriver
@@ -54,6 +57,7 @@ class Context:
     touched_by: tuple[str, ...] | None = None
     full_derivations: FullDerivations | None = None
     remembered: Remembered | None = None
+    gradings: KnownGradings | None = None
 
 
 Runner = Callable[[str, Context], Awaitable[list[AlertCandidate]]]

@@ -140,18 +140,16 @@ class KnownGradings:
             self._gradings.popitem(last=False)
 
 
-KNOWN_GRADINGS = KnownGradings()
-
-
 async def grade(
-    candidates: list[AlertCandidate], reads: ReadRows, known: KnownGradings = KNOWN_GRADINGS
+    candidates: list[AlertCandidate], reads: ReadRows, known: KnownGradings | None = None
 ) -> list[AlertCandidate]:
     """The candidates with every evidence entry graded: one read for all their reports not
-    graded before in this process (`known`), made with the other reads of the batch when
-    `reads` gathers them."""
+    graded before by this worker (`known`; None, every one), made with the other reads of the
+    batch when `reads` gathers them."""
     ids = sorted({str(e.report_id) for c in candidates for e in c.evidence})
     if not ids:
         return candidates
+    known = known or KnownGradings(keep=0)
     gradings = {rid: grading for rid in ids if (grading := known.get(rid)) is not None}
     unknown = [rid for rid in ids if rid not in gradings]
     if unknown:

@@ -97,3 +97,12 @@ def test_the_gradings_kept_are_the_most_recently_used() -> None:
     assert known.get("r1") == "1A P"  # r2 is now the least recently used
     known.add({"r3": "3C P"})
     assert (known.get("r1"), known.get("r2"), known.get("r3")) == ("1A P", None, "3C P")
+
+
+def test_without_a_workers_gradings_every_grading_is_read_each_time() -> None:
+    a = str(uuid4())
+    graph = _Gradings({a: "2B P"})
+    for _ in range(2):
+        [graded] = asyncio.run(grade([_candidate(a)], graph))  # type: ignore[arg-type]
+        assert [e.grading for e in graded.evidence] == ["2B P"]
+    assert graph.asked == [[a], [a]]
