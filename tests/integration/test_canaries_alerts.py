@@ -41,7 +41,7 @@ from common.visibility import audiences_of
 from schemas.alerts import AlertRaised
 from schemas.linking import EntityKind
 from schemas.reports import ReportCreate
-from services.alerts import detection
+from services.alerts import detection, shared_reads
 from services.alerts.batched_reads import BatchedReads
 from services.alerts.config import Settings
 from services.alerts.delivery.notify import subscribers
@@ -627,9 +627,19 @@ def _types(run: Run, who: Principal) -> set[str]:
     return {a.type.value for a in run.alerts.values() if may_see(a, audiences_of(who))}
 
 
-@pytest.mark.parametrize("name", sorted(SCENARIOS))
+# The scenarios whose places are also run as busy places (`shared_reads.BUSY_PLACE_MENTIONS`),
+# whose category P01 and P02 read from the earliest report that gives it and then ask of the
+# reports their alerts cite.
+AT_PLACES = sorted(n for n, (_, types) in SCENARIOS.items() if "shared_hotspot" in types)
+
+
+@pytest.mark.parametrize(
+    ("name", "busy"),
+    [(name, False) for name in sorted(SCENARIOS)] + [(name, True) for name in AT_PLACES],
+)
 def test_no_alert_channel_shows_a_restricted_reports_values_outside_its_conditions(
     name: str,
+    busy: bool,
     settings: InfraSettings,
     runs: list[Run],
     alerts_api: tuple[TestClient, dict[str, dict[str, str]]],
@@ -638,6 +648,8 @@ def test_no_alert_channel_shows_a_restricted_reports_values_outside_its_conditio
 ) -> None:
     caplog.set_level(logging.DEBUG)
     monkeypatch.setattr(detection, "SLOW_S", 0.0)  # every detector run logs its entity
+    if busy:
+        monkeypatch.setattr(shared_reads, "BUSY_PLACE_MENTIONS", 0)
     reports, expected = SCENARIOS[name]
     baseline = _run(settings, reports, None)
     runs.append(baseline)

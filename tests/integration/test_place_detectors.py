@@ -16,12 +16,14 @@ from schemas.entities import Person, Place
 from schemas.reports import ReportCreate
 from services.alerts import shared_reads
 from services.alerts.delivery.visibility import may_see
-from services.alerts.detection import Runner
+from services.alerts.detection import Context, Runner
 from services.alerts.patterns.care_home_targeted import detector as care_home_targeted
 from services.alerts.patterns.condition_breach import detector as condition_breach
 from services.alerts.patterns.cuckooing import detector as cuckooing
 from services.alerts.patterns.peer_group_context import detector as peer_group_context
 from services.alerts.patterns.shared_hotspot.detector import run as shared_hotspot
+from services.alerts.patterns.shared_hotspot.graph import Neo4jHotspotGraph
+from services.alerts.patterns.shared_hotspot.rule import Place as HotspotPlace
 from services.alerts.patterns.trap_house import detector as trap_house
 from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.shared.full_derivations import FullDerivations
@@ -729,3 +731,15 @@ def test_a_busy_place_is_taken_as_a_quiet_one_is(
         for runner in runners.values():
             [candidate] = _run(settings, runner, _lid(other))
             assert later in _cited(candidate) and earliest not in _cited(candidate)
+    # Asked of a retracted report (one retracted after its alert's reads, say), the place
+    # does not take its category from it.
+    monkeypatch.setattr(shared_reads, "BUSY_PLACE_MENTIONS", 0)
+
+    async def given_by(ctx: Context) -> HotspotPlace:
+        graph = Neo4jHotspotGraph.of(ctx)
+        place = await graph.place(_lid(other))
+        assert place is not None and not place.complete
+        return await graph.category_given_by(place, [earliest, later])
+
+    place = detect_with(settings, given_by, now=NOW)
+    assert place.complete and set(place.category_reports) == {later}
