@@ -17,7 +17,7 @@ from neo4j import AsyncDriver
 from schemas.alerts import Evidence
 from services.alerts import queries
 from services.alerts.batched_reads import ReadRows
-from services.alerts.shared.candidate import AlertCandidate, evidence_entry
+from services.alerts.shared.candidate import AlertCandidate, evidence_entry, report_key
 
 # Where a report's own event happened, by the part the place plays in it, most telling first; a
 # pupil's school, a child's placement or the places they go are where they belong, not the event.
@@ -65,7 +65,7 @@ def graded(evidence: Iterable[Evidence], gradings: dict[str, str]) -> tuple[Evid
     """The evidence entries, each with its report's grading (as it was when none is known)."""
     entries = []
     for e in evidence:
-        report_id = str(e.report_id)
+        report_id = report_key(e.report_id)
         grading = gradings.get(report_id, e.grading)
         entries.append(
             e if grading == e.grading else evidence_entry(report_id, e.observed_at, grading)
@@ -146,7 +146,7 @@ async def grade(
     """The candidates with every evidence entry graded: one read for all their reports not
     graded before by this worker (`known`; None, every one), made with the other reads of the
     batch when `reads` gathers them."""
-    ids = sorted({str(e.report_id) for c in candidates for e in c.evidence})
+    ids = sorted({report_key(e.report_id) for c in candidates for e in c.evidence})
     if not ids:
         return candidates
     known = known or KnownGradings(keep=0)

@@ -9,6 +9,7 @@ alert did not already cite.
 import hashlib
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from uuid import UUID
 
 from schemas.alerts import (
@@ -21,7 +22,12 @@ from schemas.alerts import (
 )
 from services.alerts.actions import deadlines, describe
 from services.alerts.ports import AlertChanged, AlertStore, HistoryEntry
-from services.alerts.shared.candidate import AlertCandidate, cited_digest, subject
+from services.alerts.shared.candidate import (
+    EVIDENCE_KEPT,
+    AlertCandidate,
+    cited_digest,
+    subject,
+)
 
 ATTEMPTS = 3
 
@@ -29,8 +35,15 @@ ATTEMPTS = 3
 def evidence_digest(evidence: Iterable[Evidence]) -> str:
     """What an alert cites, in a few bytes: equal exactly when the evidence is (in any order),
     so a detection that finds nothing new is told without reading the alert."""
-    entries = sorted(entry.model_dump_json() for entry in evidence)
+    entries = sorted(_digested(entry) for entry in evidence)
     return hashlib.sha256("\n".join(entries).encode()).hexdigest()
+
+
+@lru_cache(maxsize=EVIDENCE_KEPT)
+def _digested(entry: Evidence) -> str:
+    """An evidence entry as its alert's digest takes it: the one made before, if kept (a busy
+    place's alert cites thousands of reports, digested at each detection there)."""
+    return entry.model_dump_json()
 
 
 SYSTEM = "tessera"

@@ -110,6 +110,21 @@ def test_what_the_window_left_behind_is_dropped_from_what_was_remembered() -> No
     assert found.summary.startswith("2 young people")
 
 
+def test_one_a_report_names_whose_links_no_longer_count_is_dropped_from_what_was_remembered() -> (
+    None
+):
+    graph = FakeHotspotGraph(SHOP, [_seen(p, p) for p in range(4)])
+    remembered = Remembered(EVERY)
+    raised = _saved(graph, _detect(graph, touched_by=(), remembered=remembered))
+    assert raised.summary.startswith("4 young people")
+    graph.sightings.append(_seen(3, 4))
+    graph.uncounted.add("person:3")  # the graph gives them with no sightings
+    found = _detect(graph, touched_by=(RID.format(4),), remembered=remembered)
+    assert (graph.reads, graph.named_reads) == (1, 1)
+    assert found == _detect(graph) and found is not None
+    assert found.summary.startswith("3 young people")
+
+
 def test_nothing_is_remembered_of_a_place_that_gives_no_alert() -> None:
     graph = FakeHotspotGraph(SHOP, [_seen(0, 0)])
     remembered = Remembered(EVERY)

@@ -88,9 +88,16 @@ def evidence_entry(report_id: str, observed_at: datetime, grading: str | None) -
     return Evidence(report_id=UUID(report_id), observed_at=observed_at, grading=grading)
 
 
+@lru_cache(maxsize=EVIDENCE_KEPT)
+def report_key(report_id: UUID) -> str:
+    """A cited report's id as the graph holds it: the one made before, if kept (a busy place's
+    alert cites thousands, read, digested and graded at each detection there)."""
+    return str(report_id)
+
+
 def cited_digest(evidence: Iterable[Evidence]) -> str:
     """Which reports an alert or candidate cites, in a few bytes: equal exactly when they are
     the same reports, whatever their gradings (saved with the alert as `cited_digest`, so that a
     detector's memory can tell it is what the store holds: `shared/remembered.py`)."""
-    ids = sorted({str(e.report_id) for e in evidence})
+    ids = sorted({report_key(e.report_id) for e in evidence})
     return hashlib.sha256("\n".join(ids).encode()).hexdigest()

@@ -28,13 +28,18 @@ class FakeHotspotGraph:
         self.open_cites: str | None = None
         self.reads = 0
         self.named_reads = 0
+        self.uncounted: set[str] = set()  # people none of whose sightings counts any more
 
     async def place(self, location_id: str) -> Place | None:
         return self._place
 
     async def young_people_at(self, location_id: str, *, since: datetime) -> list[Sighting]:
         self.reads += 1
-        return [s for s in self.sightings if s.observed_at >= since]
+        return [
+            s
+            for s in self.sightings
+            if s.observed_at >= since and s.person_id not in self.uncounted
+        ]
 
     async def young_people_named_at(
         self, location_id: str, report_ids: tuple[str, ...], *, since: datetime
@@ -42,7 +47,11 @@ class FakeHotspotGraph:
         self.named_reads += 1
         named = {s.person_id for s in self.sightings if s.report_id in report_ids}
         return {
-            person: [s for s in self.sightings if s.person_id == person and s.observed_at >= since]
+            person: [
+                s
+                for s in self.sightings
+                if s.person_id == person and s.observed_at >= since and person not in self.uncounted
+            ]
             for person in named
         }
 

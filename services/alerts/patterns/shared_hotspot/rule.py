@@ -125,13 +125,19 @@ async def _sightings(
         memo = remembered.recall(REMEMBERED_AS, place.id, now)
     if memo is not None and await graph.open_alert_cites(fingerprint) == memo.cited:
         named_there = await graph.young_people_named_at(place.id, touched_by or (), since=since)
+        # One named with no sightings left (none of theirs counts now) is taken out below.
         people = {**memo.facts, **{p: tuple(seen) for p, seen in named_there.items()}}
-        full_at = memo.full_at
-    else:
-        people = _by_person(await graph.young_people_at(place.id, since=since))
-        full_at = now
+        return _within(people, since), memo.full_at
+    return _within(_by_person(await graph.young_people_at(place.id, since=since)), since), now
+
+
+def _within(people: Sightings, since: datetime) -> Sightings:
+    """The people's sightings since the window's start, of those with any left: the same
+    mapping when none is older (a busy place's memory, a moment after its last detection)."""
+    if all(s.observed_at >= since for seen in people.values() for s in seen):
+        return {p: seen for p, seen in people.items() if seen}
     kept = {p: tuple(s for s in seen if s.observed_at >= since) for p, seen in people.items()}
-    return {p: seen for p, seen in kept.items() if seen}, full_at
+    return {p: seen for p, seen in kept.items() if seen}
 
 
 def _by_person(sightings: Iterable[Sighting]) -> Sightings:
@@ -156,14 +162,20 @@ def _counted(place: Place, sightings: Sightings) -> list[Sighting]:
 
 
 async def _known_what_it_is(
-    place: Place, sightings: Sightings, graph: HotspotGraph, *, min_young_people: int
+    place: Place,
+    sightings: Sightings,
+    counted: list[Sighting],
+    graph: HotspotGraph,
+    *,
+    min_young_people: int,
 ) -> Place:
     """The place, with every report that gives its category among those the alert may cite
     when the alert relies on what kind of place it is (fewer young people than
-    `min_young_people`) and the place was read without them (busy)."""
+    `min_young_people`: `counted` are the sightings that count there) and the place was read
+    without them (busy)."""
     if place.complete:
         return place
-    people = {s.person_id for s in _counted(place, sightings)}
+    people = {s.person_id for s in counted}
     if len(people) >= min_young_people:
         return place
     every = [s for seen in sightings.values() for s in seen]
@@ -172,11 +184,10 @@ async def _known_what_it_is(
 
 
 def _candidate(
-    place: Place, sightings: Sightings, *, min_young_people: int, window_days: int
+    place: Place, counted: list[Sighting], *, min_young_people: int, window_days: int
 ) -> AlertCandidate | None:
-    """The hotspot candidate the place's sightings give, when enough distinct young people were
-    linked to it."""
-    counted = _counted(place, sightings)
+    """The hotspot candidate the sightings that count at the place (`_counted`) give, when
+    enough distinct young people were linked to it."""
     people = {s.person_id: s for s in counted}
     threshold = min_young_people - rule_of(place.category).hotspot_fewer
     if len(people) < max(threshold, 2):
@@ -246,9 +257,13 @@ async def detect_shared_hotspot(
         touched_by=touched_by,
         remembered=remembered,
     )
-    place = await _known_what_it_is(place, sightings, graph, min_young_people=min_young_people)
+    # What counts does not hang on the category's reports, only on the category: counted once.
+    counted = _counted(place, sightings)
+    place = await _known_what_it_is(
+        place, sightings, counted, graph, min_young_people=min_young_people
+    )
     candidate = _candidate(
-        place, sightings, min_young_people=min_young_people, window_days=window_days
+        place, counted, min_young_people=min_young_people, window_days=window_days
     )
     if remembered is not None and candidate is None:
         remembered.forget(REMEMBERED_AS, place.id)
