@@ -126,7 +126,7 @@ class Kept:
         return cls(
             FullPasses(timedelta(seconds=settings.alerts_peer_group_full_every_s)),
             Memories(timedelta(seconds=settings.alerts_hotspot_full_every_s)),
-            SavedVersions(),
+            SavedVersions(keep=settings.alerts_saved_versions_keep),
         )
 
 

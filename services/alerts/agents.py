@@ -53,13 +53,14 @@ class WorkerMemory:
 
     @classmethod
     def of(cls, settings: Settings) -> "WorkerMemory":
-        """A worker's, with the periods its settings give for working things out in full."""
+        """A worker's, with the periods its settings give for working things out in full and
+        the alert versions they keep."""
         return cls(
             full_derivations=FullDerivations(
                 timedelta(seconds=settings.alerts_peer_group_full_every_s)
             ),
             remembered=Remembered(timedelta(seconds=settings.alerts_hotspot_full_every_s)),
-            versions=SavedVersions(),
+            versions=SavedVersions(keep=settings.alerts_saved_versions_keep),
         )
 
 

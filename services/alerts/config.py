@@ -67,6 +67,11 @@ class Settings(
     # (`batched_reads.py`); false: each entity's reads are statements of their own (as before
     # issue 17's batched detection; the alert workers bench's baseline).
     alerts_read_together: bool = True
+    # The alert versions a worker keeps of those it saved, to update without reading them back:
+    # up to this many evidence entries, subjects, nodes and links in all (services/alerts/
+    # store.py SavedVersions). A county-wide place's alert has about 19,000 and holds about
+    # 6 MB; the default keeps fifteen such (measured: bench/RESULTS.md, thirty-fourth session).
+    alerts_saved_versions_keep: int = 300_000
     # How often alert changes a failed send left in the outbox are published again.
     alerts_outbox_sweep_s: float = 5.0
     # Several workers drain one outbox, one at a time: a drain holds the outbox's lease, renewed
