@@ -71,10 +71,11 @@ SAVED_FIELDS = frozenset(
 class SavedVersions:
     """The latest version of each alert this process saved, by fingerprint, the most recently
     saved kept first, up to `keep` evidence entries, subjects, nodes and links in all (the
-    busiest place's alert has about 19,000). A version is used only when the store says it is
-    still the open one (its event id): one saved since by another process, or a user, is read."""
+    busiest place's alert has about 19,000; a worker's budget is ALERTS_SAVED_VERSIONS_KEEP).
+    A version is used only when the store says it is still the open one (its event id): one
+    saved since by another process, or a user, is read."""
 
-    def __init__(self, *, keep: int = 100_000) -> None:
+    def __init__(self, *, keep: int) -> None:
         self._keep = keep
         self._held = 0
         self._alerts: OrderedDict[str, tuple[AlertRaised, int]] = OrderedDict()

@@ -297,7 +297,7 @@ def test_the_version_the_worker_saved_is_used_only_while_it_is_the_open_one(
     shop.link(timedelta(days=5), _child(shop, "Ava"), _child(shop, "Ben"))
     raised = _detect(settings, shop.id, now=NOW)
     assert raised is not None
-    versions = SavedVersions()
+    versions = SavedVersions(keep=100_000)
 
     async def run() -> None:
         async with async_driver(settings) as driver:

@@ -132,12 +132,11 @@ async def _sightings(
 
 
 def _within(people: Sightings, since: datetime) -> Sightings:
-    """The people's sightings since the window's start, of those with any left: the same
-    mapping when none is older (a busy place's memory, a moment after its last detection)."""
-    if all(s.observed_at >= since for seen in people.values() for s in seen):
-        return {p: seen for p, seen in people.items() if seen}
-    kept = {p: tuple(s for s in seen if s.observed_at >= since) for p, seen in people.items()}
-    return {p: seen for p, seen in kept.items() if seen}
+    """The people's sightings since the window's start, of those with any left; each person's
+    as they were when none is older (a busy place's memory, a moment after its last detection)."""
+    if any(s.observed_at < since for seen in people.values() for s in seen):
+        people = {p: tuple(s for s in seen if s.observed_at >= since) for p, seen in people.items()}
+    return {p: seen for p, seen in people.items() if seen}
 
 
 def _by_person(sightings: Iterable[Sighting]) -> Sightings:
