@@ -220,8 +220,9 @@ def _format_kafka(config: Path) -> None:
             f"{KAFKA.lib}/*",
             "kafka.tools.StorageTool",
             "format",
-            "-t",
-            cluster_id,
+            # Joined to its option: an id may begin with "-" (one in 64), which the tool's
+            # parser would otherwise take for an option and fail on.
+            f"--cluster-id={cluster_id}",
             "-c",
             str(config),
             "--ignore-formatted",
