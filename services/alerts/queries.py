@@ -51,10 +51,10 @@ RETURN collect({for_id: for_id, cited: o.cited_digest}) AS rows
 # each cited report's own mentions, once a report, not once for every entity and report, and
 # each entity's latest picked by grouping them with the entity (looking each entity up in the
 # list of names instead took 3.4 of the 4 s a shared-hotspot alert citing 2,608 reports spent
-# here at a million reports: bench/RESULTS.md). An
-# alert updated (request.alert_id) also lists who may see each report it cited before and cites
-# no longer (CITES stay): GET /v1/alerts shows an alert only to those who may see every report
-# it ever cited, and so do the alert's events on every other channel.
+# here at a million reports: bench/RESULTS.md). For an alert updated (request.alert_id),
+# `cited_before` lists who may see each report it cited before and cites no longer (CITES stay):
+# GET /v1/alerts shows an alert only to those who may see every report it ever cited, and so do
+# the alert's events on every other channel.
 EXPLAIN_SUBGRAPH = """
 UNWIND $requests AS request
 CALL (request) {
@@ -88,27 +88,31 @@ CALL (request) {
   RETURN collect(coalesce(r.audiences, ['all'])) AS visibility
 }
 CALL (request) {
-  OPTIONAL MATCH (:Alert {id: request.alert_id})-[:CITES]->(r:Report)
+  MATCH (:Alert {id: request.alert_id})-[:CITES]->(r:Report)
   WHERE NOT r.id IN request.report_ids
-  WITH r ORDER BY r.id
   RETURN collect(coalesce(r.audiences, ['all'])) AS cited_before
 }
-RETURN collect({for_id: request.for_id, nodes: nodes, edges: edges,
-                visibility: visibility + cited_before}) AS rows
+RETURN collect({for_id: request.for_id, nodes: nodes, edges: edges, visibility: visibility,
+                cited_before: cited_before}) AS rows
 """
 
-# What an update that only adds to an alert changes of its explaining subgraph, read as
-# EXPLAIN_SUBGRAPH reads it but only where the additions can change it (each request: the alert's
-# entity_ids and report_ids, `added` the reports its last version did not cite, `new_ids` the
-# entities it did not name): `nodes`, the new entities and those the added reports mention, named
-# as the latest cited report (not retracted) names each; `edges`, every link among the entities
-# the added reports mention and every link of a new entity to one of the alert's (a link's
-# reports mention both its ends, so no other link gains a cited report); `added_visibility`, the
-# audiences of each added report found, in the order of `added`. And what tells the caller
-# whether the rest of the last version still holds (store.py `_added_to`): how many cited reports
-# are found (a report is never cited before it exists, so all found now were found for the last
-# version too) and how many are retracted, and how many added reports the alert cited before
-# (none: the reports it cited before and cites no longer are still those of the last version).
+# What an update that adds to an alert or drops from it changes of its explaining subgraph, read
+# as EXPLAIN_SUBGRAPH reads it but only where the changes can change it (each request: the
+# alert's entity_ids and report_ids, `added` the reports its last version did not cite, `dropped`
+# those it cited and cites no longer, `new_ids` the entities it did not name): `nodes`, the new
+# entities and those the added or dropped reports mention, named as the latest cited report (not
+# retracted) names each; `edges`, every link among the entities the added or dropped reports
+# mention and every link of a new entity to one of the alert's (a link's reports mention both its
+# ends, so no other link gains or loses a cited report); `added_visibility`, the audiences of each
+# added report found, in the order of `added`, and `dropped_visibility` of each dropped one. And
+# what tells the caller whether the rest of the last version still holds (store.py `_changed`):
+# how many cited reports are found (a report is never cited before it exists, so all found now
+# were found for the last version too) and how many are retracted; how many added reports the
+# alert cited before (none: the reports it cited before and cites no longer are those of the
+# last version and the dropped ones); and `unexplained`, how many entities the alert no longer
+# names that no dropped report mentions, and new ones a report it cited already mentions: an
+# analyst's `same` or `different` moved mentions between people (queries of the network service),
+# which changes links and names of entities no added or dropped report mentions.
 EXPLAIN_ADDED = """
 UNWIND $requests AS request
 CALL (request) {
@@ -118,7 +122,7 @@ CALL (request) {
          count(CASE WHEN coalesce(r.retracted, false) THEN 1 END) AS retracted
 }
 CALL (request) {
-  UNWIND request.added AS report_id
+  UNWIND request.added + request.dropped AS report_id
   MATCH (:Report {id: report_id})-[:MENTIONS]->(n:Entity)
   WHERE n.id IN request.entity_ids
   RETURN collect(DISTINCT n) AS touched
@@ -181,8 +185,33 @@ CALL (request) {
   MATCH (a)-[:CITES]->(r:Report {id: report_id})
   RETURN count(r) AS recited
 }
+CALL (request) {
+  UNWIND request.dropped AS report_id
+  MATCH (r:Report {id: report_id})
+  RETURN collect(coalesce(r.audiences, ['all'])) AS dropped_visibility
+}
+CALL (request) {
+  UNWIND request.gone_ids AS gone_id
+  MATCH (g:Entity {id: gone_id})
+  WHERE NOT EXISTS {
+    UNWIND request.dropped AS report_id
+    MATCH (:Report {id: report_id})-[:MENTIONS]->(g)
+  }
+  RETURN count(g) AS gone_otherwise
+}
+CALL (request) {
+  UNWIND request.new_ids AS new_id
+  MATCH (n:Entity {id: new_id})
+  WHERE EXISTS {
+    MATCH (n)<-[:MENTIONS]-(r:Report)
+    WHERE r.id IN request.report_ids AND NOT r.id IN request.added
+  }
+  RETURN count(n) AS new_named_before
+}
 RETURN collect({for_id: request.for_id, found: found, retracted: retracted, nodes: nodes,
-                edges: edges, added_visibility: added_visibility, recited: recited}) AS rows
+                edges: edges, added_visibility: added_visibility,
+                dropped_visibility: dropped_visibility, recited: recited,
+                unexplained: gone_otherwise + new_named_before}) AS rows
 """
 
 # One open alert per fingerprint, whatever runs at the same time: a new alert takes its

@@ -31,7 +31,7 @@ from services.alerts.ports import (
     HistoryEntry,
     SetAside,
 )
-from services.alerts.shared.candidate import cited_digest
+from services.alerts.shared.candidate import cited_digest, report_key
 from services.alerts.shared_reads import runner
 
 
@@ -47,10 +47,10 @@ def writer(driver: AsyncDriver, database: str) -> Run:
     return write
 
 
-# An update adding more reports or entities than this is explained whole: each entity the
-# additions name is named again from every report the alert cites (EXPLAIN_ADDED), which for a
-# few is far less than reading the whole subgraph, and for hundreds is not.
-ADDED_AT_MOST = 64
+# An update adding or dropping more reports or entities than this is explained whole: each entity
+# the changed reports name is named again from every report the alert cites (EXPLAIN_ADDED),
+# which for a few is far less than reading the whole subgraph, and for hundreds is not.
+CHANGED_AT_MOST = 64
 
 # What SAVE_ALERTS reads of an alert besides its body (the body itself is sent as JSON text).
 SAVED_FIELDS = frozenset(
@@ -194,13 +194,14 @@ class Neo4jAlertStore:
     ) -> Explanation:
         """The entities and the links among them that the reports state, and per report the
         audiences that may see it, and then those of each report the alert (`previous`, its
-        last version) cited before and cites no longer (read with the batch's other alerts,
-        given `reads`). An update that only adds reports and entities to `previous` reads only
-        what they can change (`_added_to`): a busy place's alert cites thousands of reports."""
+        last version) cited before and cites no longer, in the order of their audiences (read
+        with the batch's other alerts, given `reads`). An update that adds a few reports and
+        entities to `previous` or drops a few reads only what they can change (`_changed`): a
+        busy place's alert cites thousands of reports."""
         if previous is not None:
-            added = await self._added_to(previous, entity_ids, report_ids)
-            if added is not None:
-                return added
+            changed = await self._changed(previous, entity_ids, report_ids)
+            if changed is not None:
+                return changed
         own = {
             "entity_ids": entity_ids,
             "report_ids": report_ids,
@@ -213,33 +214,40 @@ class Neo4jAlertStore:
             edges=tuple(_edge(r) for r in row["edges"]),
         )
         visibility = tuple(tuple(audiences) for audiences in row["visibility"])
-        return Explanation(subgraph=subgraph, visibility=visibility)
+        cited_before = (tuple(audiences) for audiences in row["cited_before"])
+        return Explanation(subgraph=subgraph, visibility=visibility + tuple(sorted(cited_before)))
 
-    async def _added_to(
+    async def _changed(
         self, previous: AlertRaised, entity_ids: list[str], report_ids: list[str]
     ) -> Explanation | None:
         """The explanation of an update that adds reports and entities to what `previous`
-        cites and names, from `previous` and what the additions change (EXPLAIN_ADDED); None
-        when it does more than add (or cites again a report it cited before), adds more than
-        ADDED_AT_MOST, or when `previous` no longer holds (a cited report retracted or gone
-        since): then it is read whole."""
-        before = [str(e.report_id) for e in previous.evidence]
+        cites and names, or drops some, from `previous` and what the changes change
+        (EXPLAIN_ADDED); None when it adds or drops more than CHANGED_AT_MOST of either, cites
+        again a report it cited before `previous`, names or stops naming an entity for a reason
+        other than the reports it adds or drops (people merged or split since), or when
+        `previous` no longer holds (a cited report retracted or gone since): then it is read
+        whole."""
+        before = [report_key(e.report_id) for e in previous.evidence]
         cited = set(before)
-        if not cited <= set(report_ids):
-            return None
-        nodes = {n.id: n for n in previous.subgraph.nodes}
-        edges = {(e.source, e.target, e.type): e for e in previous.subgraph.edges}
-        if not nodes.keys() <= set(entity_ids) or len(edges) < len(previous.subgraph.edges):
-            return None
+        wanted = set(report_ids)
         added = [rid for rid in report_ids if rid not in cited]
+        dropped = [rid for rid in before if rid not in wanted]
+        named = set(entity_ids)
+        keys = {(e.source, e.target, e.type) for e in previous.subgraph.edges}
+        if len(keys) < len(previous.subgraph.edges):
+            return None
+        nodes = {n.id: n for n in previous.subgraph.nodes if n.id in named}
         new_ids = [eid for eid in entity_ids if eid not in nodes]
-        if len(added) > ADDED_AT_MOST or len(new_ids) > ADDED_AT_MOST:
+        gone_ids = [n.id for n in previous.subgraph.nodes if n.id not in named]
+        if max(len(added), len(dropped), len(new_ids), len(gone_ids)) > CHANGED_AT_MOST:
             return None
         own = {
             "entity_ids": entity_ids,
             "report_ids": report_ids,
             "added": added,
+            "dropped": dropped,
             "new_ids": new_ids,
+            "gone_ids": gone_ids,
             "alert_id": str(previous.alert_id),
         }
         key = hashlib.sha256(json.dumps(own).encode()).hexdigest()
@@ -248,20 +256,34 @@ class Neo4jAlertStore:
             row["found"] != len(report_ids)
             or row["retracted"]
             or row["recited"]
+            or row["unexplained"]
             or len(row["added_visibility"]) != len(added)
+            or len(row["dropped_visibility"]) != len(dropped)
         ):
             return None
         nodes.update((r["id"], _node(r)) for r in row["nodes"])
+        # Every link between two entities read again is as read now (gone when no cited report
+        # states it any longer), and every link of an entity the alert no longer names is gone.
+        read = {r["id"] for r in row["nodes"]}
+        edges = {
+            (e.source, e.target, e.type): e
+            for e in previous.subgraph.edges
+            if e.source in nodes
+            and e.target in nodes
+            and not (e.source in read and e.target in read)
+        }
         edges.update(((r["source"], r["target"], r["type"]), _edge(r)) for r in row["edges"])
         audiences = dict(zip(before, previous.visibility, strict=False))
         audiences.update(zip(added, (tuple(a) for a in row["added_visibility"]), strict=True))
+        cited_before = previous.visibility[len(before) :] + tuple(
+            tuple(a) for a in row["dropped_visibility"]
+        )
         return Explanation(
             subgraph=Subgraph(
                 nodes=tuple(nodes[i] for i in sorted(nodes)),
                 edges=tuple(edges[k] for k in sorted(edges)),
             ),
-            visibility=tuple(audiences[rid] for rid in report_ids)
-            + previous.visibility[len(before) :],  # those it cited before, as they were
+            visibility=tuple(audiences[rid] for rid in report_ids) + tuple(sorted(cited_before)),
         )
 
     async def save(

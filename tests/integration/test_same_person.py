@@ -19,6 +19,7 @@ from neo4j import Driver
 from common.auth import Role, TokenStore
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
+from schemas.alerts import AlertRaised
 from schemas.entities import Person, Place
 from schemas.linking import EntitiesLinked, EntityKind
 from schemas.reports import ReportCreate
@@ -33,7 +34,7 @@ from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted
 from tests.support.first_said import kept as kept_lists
 from tests.support.kafka_reading import read_values
-from tests.support.linking import detect_with, link_events
+from tests.support.linking import detect_with, explained_whole, link_events, record
 from tests.support.migrations import run_migration
 
 pytestmark = pytest.mark.integration
@@ -312,3 +313,39 @@ def test_a_split_of_the_merged_person_counts_the_reports_split_off_apart(boy: Bo
     hotspot, children = _counted(boy)
     assert {kept, new} <= hotspot and len(hotspot) == 3
     assert children == {kept, new}
+
+
+def test_an_alert_updated_after_same_or_different_is_explained_as_a_full_read_would(
+    boy: Boy, settings: InfraSettings
+) -> None:
+    """`same` and `different` move reports' mentions and links between the two people, which
+    no report the next update adds mentions: the update is explained as a whole read explains
+    it, not from the alert's last version, whose links and names of them no longer hold."""
+    jayden, jaden = boy.named
+
+    def seen_there(child: dict[str, Any], ago: timedelta) -> None:
+        boy.link(_sighting(child, boy.place), ago=ago)
+
+    seen_there(_child(f"Bea Synth{boy.tag}", "2010-04-11"), timedelta(days=2))
+
+    def saved(at: timedelta) -> AlertRaised:
+        (found,) = _run(settings, shared_hotspot, boy.place_id)
+        alert = record(settings, found, now=NOW + at)
+        assert alert is not None
+        whole = explained_whole(settings, alert)
+        assert (alert.subgraph, alert.visibility) == (whole.subgraph, whole.visibility)
+        return alert
+
+    raised = saved(timedelta(0))
+    assert {jayden, jaden} <= {s.id for s in raised.subjects}
+    candidate, kept, gone = _confirm(boy)
+    seen_there(_child(f"Cai Synth{boy.tag}", "2010-07-21"), timedelta(days=1))
+    merged = saved(timedelta(minutes=1))
+    assert kept in {s.id for s in merged.subjects} and gone not in {s.id for s in merged.subjects}
+    (seen,) = [e for e in merged.subgraph.edges if {e.source, e.target} == {kept, boy.place_id}]
+    assert set(boy.reports[gone]) & set(seen.report_ids)  # his other spelling's sighting moved
+
+    boy.decide(candidate, "different")
+    seen_there(_child(f"Dan Synth{boy.tag}", "2010-02-14"), timedelta(hours=1))
+    apart = saved(timedelta(minutes=2))
+    assert {kept, gone} <= {s.id for s in apart.subjects}

@@ -17,7 +17,7 @@ from schemas.retractions import ReportRetracted
 from services.alerts.config import Settings as AlertSettings
 from services.alerts.detection import Context
 from services.alerts.lifecycle import record_alert
-from services.alerts.ports import HistoryEntry
+from services.alerts.ports import Explanation, HistoryEntry
 from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.store import Neo4jAlertStore
 from services.network.linking.graph import Neo4jGraphStore, link_batch
@@ -141,6 +141,31 @@ def record(
         async with async_driver(settings) as driver:
             store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
             return await record_alert(candidate=candidate, store=store, now=now, new_id=uuid.uuid4)
+
+    return asyncio.run(run())
+
+
+class WholeStore(Neo4jAlertStore):
+    """The store, explaining every alert whole."""
+
+    async def _changed(
+        self, previous: AlertRaised, entity_ids: list[str], report_ids: list[str]
+    ) -> Explanation | None:
+        return None
+
+
+def explained_whole(settings: InfraSettings, alert: AlertRaised) -> Explanation:
+    """The alert's explanation read whole, as it was saved: an update the store worked out from
+    the last version must give the same."""
+
+    async def run() -> Explanation:
+        async with async_driver(settings) as driver:
+            store = WholeStore(driver=driver, database=settings.neo4j_database)
+            return await store.explain(
+                [s.id for s in alert.subjects],
+                [str(e.report_id) for e in alert.evidence],
+                previous=alert,
+            )
 
     return asyncio.run(run())
 
