@@ -7,10 +7,10 @@ object built in code passes unchanged.
 """
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 _CALENDAR_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -41,4 +41,20 @@ IsoDate = Annotated[date, written_as("as a date, YYYY-MM-DD", whole=True)]
 IsoDateTime = Annotated[
     datetime, written_as("as a date and time, e.g. 2026-11-23T14:05:00", whole=False)
 ]
-IsoAwareDateTime = Annotated[AwareDatetime, written_as(DATE_TIME, whole=False)]
+
+
+def _with_an_instant(value: datetime) -> datetime:
+    """Refuse a time that is no instant (year 1 with a positive offset has none in UTC, nor
+    year 9999 with a negative one): comparing it, or writing it to Neo4j, would fail."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError as error:
+        raise PydanticCustomError(
+            "datetime_range", "Input should be a time between years 1 and 9999 in UTC"
+        ) from error
+    return value
+
+
+IsoAwareDateTime = Annotated[
+    AwareDatetime, written_as(DATE_TIME, whole=False), AfterValidator(_with_an_instant)
+]

@@ -245,17 +245,6 @@ class CountingStore(Neo4jAlertStore):
         return changed
 
 
-def _record_counted(
-    settings: InfraSettings, candidate: AlertCandidate, *, now: datetime
-) -> AlertRaised | None:
-    async def run() -> AlertRaised | None:
-        async with async_driver(settings) as driver:
-            store = CountingStore(driver=driver, database=settings.neo4j_database)
-            return await record_alert(candidate=candidate, store=store, now=now, new_id=uuid.uuid4)
-
-    return asyncio.run(run())
-
-
 def test_an_update_that_drops_reports_is_explained_from_the_last_version_as_a_full_read_would(
     settings: InfraSettings, cleanup: list[str]
 ) -> None:
@@ -278,7 +267,7 @@ def test_an_update_that_drops_reports_is_explained_from_the_last_version_as_a_fu
     def step(now: datetime) -> AlertRaised:
         found = _detect(settings, shop.id, now=now)
         assert found is not None
-        saved = _record_counted(settings, found, now=now)
+        saved = record(settings, found, now=now, store_type=CountingStore)
         assert saved is not None
         whole = explained_whole(settings, saved)
         assert (saved.subgraph, saved.visibility) == (whole.subgraph, whole.visibility)

@@ -133,13 +133,18 @@ def retract(settings: InfraSettings, report_id: str, *, agency: str = "Synthetic
 
 
 def record(
-    settings: InfraSettings, candidate: AlertCandidate, *, now: datetime = NOW
+    settings: InfraSettings,
+    candidate: AlertCandidate,
+    *,
+    now: datetime = NOW,
+    store_type: type[Neo4jAlertStore] = Neo4jAlertStore,
 ) -> AlertRaised | None:
-    """Raise or update the alert for a candidate with the worker's use case on the real store."""
+    """Raise or update the alert for a candidate with the worker's use case on the real store
+    (or a subclass of it, `store_type`)."""
 
     async def run() -> AlertRaised | None:
         async with async_driver(settings) as driver:
-            store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
+            store = store_type(driver=driver, database=settings.neo4j_database)
             return await record_alert(candidate=candidate, store=store, now=now, new_id=uuid.uuid4)
 
     return asyncio.run(run())

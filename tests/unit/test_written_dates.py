@@ -65,3 +65,12 @@ def test_a_persons_date_of_birth_as_a_number_names_the_field() -> None:
     with pytest.raises(ValidationError) as refused:
         Person.model_validate({"name": "Jay Example", "date_of_birth": 1_300_000_000})
     assert refused.value.errors()[0]["loc"] == ("date_of_birth",)
+
+
+@pytest.mark.parametrize("written", ["0001-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01"])
+def test_a_time_with_no_instant_in_utc_is_refused(written: str) -> None:
+    """The fuzz test of GET /v1/alerts found `raised_to=0001-01-01T00:00:00+00:01` answered 500:
+    it has no UTC instant, so converting it overflowed."""
+    for adapter in (AWARE, IN_UTC):
+        with pytest.raises(ValidationError, match="out of range|between years 1 and 9999"):
+            adapter.validate_python(written)
