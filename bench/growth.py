@@ -2,10 +2,10 @@
 
 Each probe report is a fresh piece of everyday intelligence about the first district's existing
 people and places. It goes through the services' own use cases in this process, as the workers
-run them: `link_batch` of one report (resolution against the graph, one write transaction)
-with the network service's Neo4j adapters, then every detector for each linked entity and
-`record_alert` with the alert service's adapters. Kafka is left out: its cost does not depend
-on the graph.
+run them (their garbage collector's settings too): `link_batch` of one report (resolution
+against the graph, one write transaction) with the network service's Neo4j adapters, then every
+detector for each linked entity and `record_alert` with the alert service's adapters. Kafka is
+left out: its cost does not depend on the graph.
 
 The graph is grown between the two measurements by bulk-loading more districts (bench/bulk.py).
 The population is connected (tests/support/population.py): districts share their area's homes,
@@ -35,6 +35,7 @@ from neo4j import AsyncDriver, AsyncGraphDatabase
 from bench import bulk, queries
 from bench.harness import neo4j_driver, percentile
 from bench.targets import measured
+from common.collector import tune_for_a_worker
 from common.keys import person_id_key
 from common.logs import quiet_neo4j_notifications
 from common.settings import InfraSettings
@@ -396,6 +397,7 @@ def main() -> None:
         "removes every bench report)",
     )
     args = parser.parse_args()
+    tune_for_a_worker()  # the collector as the alert worker runs it, over the memory it keeps
     quiet_neo4j_notifications()
     settings = InfraSettings()
     database = settings.neo4j_database

@@ -1,13 +1,13 @@
 """What every faust worker process shares: the app settings, its one Neo4j driver, and how it
 runs."""
 
-import gc
 from typing import Any
 
 import faust
 from neo4j import AsyncDriver, AsyncGraphDatabase
 from neo4j.exceptions import ServiceUnavailable
 
+from common.collector import tune_for_a_worker
 from common.kafka_access import kafka_access
 from common.settings import InfraSettings, refuse_development_defaults
 
@@ -104,18 +104,8 @@ def create_stream_app(
     return app, neo4j
 
 
-# Objects a worker allocates before the garbage collector looks at its youngest generation (700
-# by default). A batch of 500 reports allocates millions; with the default, the collector ran
-# about 3,000 times while the network worker linked 10,000 reports, and its full sweeps of the
-# start-up heap took 3.2 of 3.9 GC seconds (bench/RESULTS.md, twelfth session).
-YOUNG_GENERATION = 20_000
-
-
 def run_worker(app: faust.App) -> None:
-    """Run the app until interrupted (arguments as faust's `worker` command takes them), with
-    what start-up built (modules, models, the name tables) frozen out of the collector's sweeps
-    and a larger youngest generation: cycles are still collected, less often."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(YOUNG_GENERATION, 20, 20)
+    """Run the app until interrupted (arguments as faust's `worker` command takes them), with the
+    garbage collector as a worker runs it (`common.collector`)."""
+    tune_for_a_worker()
     app.main()
