@@ -32,11 +32,18 @@ from services.alerts.shared.candidate import (
 ATTEMPTS = 3
 
 
-def evidence_digest(evidence: Iterable[Evidence]) -> str:
-    """What an alert cites, in a few bytes: equal exactly when the evidence is (in any order),
-    so a detection that finds nothing new is told without reading the alert."""
+def evidence_digest(evidence: Iterable[Evidence], subjects: Iterable[AlertSubject] = ()) -> str:
+    """What an alert cites and whom it is about, in a few bytes: equal exactly when the evidence
+    and the subjects' ids are (in any order), so a detection that finds nothing new is told
+    without reading the alert, and one that names other people for the same reports (after an
+    analyst's `same` or `different`) is not taken for nothing new."""
     entries = sorted(_digested(entry) for entry in evidence)
-    return hashlib.sha256("\n".join(entries).encode()).hexdigest()
+    named = sorted(f"{s.kind}:{s.id}" for s in subjects)
+    return hashlib.sha256("\n".join([*entries, "", *named]).encode()).hexdigest()
+
+
+def _about(subjects: Iterable[AlertSubject]) -> set[tuple[str, str]]:
+    return {(s.kind, s.id) for s in subjects}
 
 
 @lru_cache(maxsize=EVIDENCE_KEPT)
@@ -112,7 +119,7 @@ async def _record_once(
     # by the digest alone, without reading (and parsing) the whole alert; a new alert learns
     # from the same read whether a closed one holds it back.
     state = await store.fingerprint_state(candidate.fingerprint)
-    digest = evidence_digest(candidate.evidence)
+    digest = evidence_digest(candidate.evidence, candidate.subjects)
     if state.open_digest == digest:
         if not state.cited_kept:  # saved before alerts kept it: kept now, once
             await store.keep_cited(
@@ -124,7 +131,14 @@ async def _record_once(
         if state.has_open
         else None
     )
-    if existing is not None and set(existing.evidence) == set(candidate.evidence):
+    if (
+        existing is not None
+        and set(existing.evidence) == set(candidate.evidence)
+        and _about(existing.subjects) == _about(candidate.subjects)
+    ):  # saved before its digest named its subjects: named now, once
+        await store.keep_digest(
+            candidate.fingerprint, event_id=str(existing.event_id), digest=digest
+        )
         return None
     if existing is None and state.has_open:  # closed since: what closed it counts
         state = await store.fingerprint_state(candidate.fingerprint)
@@ -158,13 +172,12 @@ async def _record_once(
         false_positive=existing.false_positive if existing else None,
         change=change,
     )
-    added = len(set(candidate.evidence) - set(existing.evidence)) if existing else 0
     history = HistoryEntry(
         at=now,
         by=SYSTEM,
         action=change.value,
         status=alert.status,
-        note=f"{added} new report(s)" if existing else f"{len(report_ids)} report(s)",
+        note=_what_changed(candidate, existing) if existing else f"{len(report_ids)} report(s)",
     )
     await store.save(
         alert,
@@ -174,6 +187,15 @@ async def _record_once(
         cited_already=[str(e.report_id) for e in existing.evidence] if existing else (),
     )
     return alert
+
+
+def _what_changed(candidate: AlertCandidate, existing: AlertRaised) -> str:
+    """An update's history note: the reports it adds, or that the same reports are now about
+    other people (merged or split by an analyst)."""
+    added = len(set(candidate.evidence) - set(existing.evidence))
+    if added or set(candidate.evidence) != set(existing.evidence):
+        return f"{added} new report(s)"
+    return "the same reports, about other people or places"
 
 
 async def withdraw_evidence(

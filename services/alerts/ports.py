@@ -59,6 +59,11 @@ class AlertStore(Protocol):
         still `evidence` (an alert saved before they were kept)."""
         ...
 
+    async def keep_digest(self, fingerprint: str, *, event_id: str, digest: str) -> None:
+        """Keep the digest of the open alert's evidence and subjects while it is still the
+        version `event_id` (one saved before digests named subjects)."""
+        ...
+
     async def open_alert(
         self, fingerprint: str, *, current: str | None = None
     ) -> AlertRaised | None:

@@ -34,6 +34,14 @@ WHERE o.evidence_digest = $evidence AND o.cited_digest IS NULL
 SET o.cited_digest = $cited
 """
 
+# The digest of an open alert's evidence and subjects (lifecycle.evidence_digest), kept when a
+# detection finds what the version it read holds (one saved before digests named subjects).
+KEEP_EVIDENCE_DIGEST = """
+MATCH (o:Alert {open_fingerprint: $fingerprint})
+WHERE o.event_id = $event_id
+SET o.evidence_digest = $digest
+"""
+
 # Which reports the open alert of each fingerprint cites (`cited_digest`, written with its body:
 # shared/candidate.py), null when none is open or it was saved before the digest was kept; a
 # detector's memory is used only while it matches (shared/remembered.py).

@@ -162,6 +162,17 @@ class Neo4jAlertStore:
             database_=self._database,
         )
 
+    async def keep_digest(self, fingerprint: str, *, event_id: str, digest: str) -> None:
+        """Keep the digest of the open alert's evidence and subjects while it is still the
+        version `event_id` (one saved before digests named subjects)."""
+        await self._driver.execute_query(
+            queries.KEEP_EVIDENCE_DIGEST,
+            fingerprint=fingerprint,
+            event_id=event_id,
+            digest=digest,
+            database_=self._database,
+        )
+
     async def open_alert(
         self, fingerprint: str, *, current: str | None = None
     ) -> AlertRaised | None:
@@ -310,7 +321,7 @@ class Neo4jAlertStore:
         own = {
             "alert": alert.model_dump(mode="json", include=set(SAVED_FIELDS)),
             "body": alert.model_dump_json(),
-            "evidence_digest": evidence_digest(alert.evidence),
+            "evidence_digest": evidence_digest(alert.evidence, alert.subjects),
             "cited_digest": cited_digest(alert.evidence),
             "anchor_id": anchor_id,
             # Cited in one order by every save, so two saves citing the same reports take

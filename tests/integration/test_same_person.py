@@ -24,6 +24,7 @@ from schemas.entities import Person, Place
 from schemas.linking import EntitiesLinked, EntityKind
 from schemas.reports import ReportCreate
 from services.alerts.detection import Runner
+from services.alerts.lifecycle import evidence_digest
 from services.alerts.patterns.linked_children.detector import run as linked_children
 from services.alerts.patterns.shared_hotspot.detector import run as shared_hotspot
 from services.alerts.shared.candidate import AlertCandidate
@@ -349,3 +350,41 @@ def test_an_alert_updated_after_same_or_different_is_explained_as_a_full_read_wo
     seen_there(_child(f"Dan Synth{boy.tag}", "2010-02-14"), timedelta(hours=1))
     apart = saved(timedelta(minutes=2))
     assert {kept, gone} <= {s.id for s in apart.subjects}
+
+
+def test_an_open_alert_stops_listing_a_person_merged_away_without_a_new_report(
+    boy: Boy, settings: InfraSettings, neo4j_driver: Driver
+) -> None:
+    """After `same`, the place's pattern found again names one boy where the open alert names
+    two spellings of him, for the same reports: the alert is updated (it was left as it was
+    while only its evidence was compared), and an officer no longer counts him twice."""
+    jayden, jaden = boy.named
+    bea = _child(f"Bea Synth{boy.tag}", "2010-04-11")
+    boy.link(_sighting(bea, boy.place), ago=timedelta(days=2))
+    (found,) = _run(settings, shared_hotspot, boy.place_id)
+    raised = record(settings, found, now=NOW)
+    assert raised is not None and {jayden, jaden} <= {s.id for s in raised.subjects}
+
+    _, kept, gone = _confirm(boy)
+    (found,) = _run(settings, shared_hotspot, boy.place_id)
+    assert kept in {s.id for s in found.subjects} and gone not in {s.id for s in found.subjects}
+    assert set(found.evidence) == set(raised.evidence)  # no report more or fewer
+    updated = record(settings, found, now=NOW + timedelta(minutes=1))
+    assert updated is not None, "the alert still lists the person merged away"
+    assert updated.alert_id == raised.alert_id
+    assert gone not in {s.id for s in updated.subjects} and kept in {s.id for s in updated.subjects}
+    assert record(settings, found, now=NOW + timedelta(minutes=2)) is None  # and only once
+
+    # An alert saved before digests named subjects is read once, and its digest kept.
+    def digest() -> str:
+        records, _, _ = neo4j_driver.execute_query(
+            queries.OPEN_ALERT_DIGEST, fingerprint=found.fingerprint
+        )
+        return str(records[0]["digest"])
+
+    assert digest() == evidence_digest(found.evidence, found.subjects)
+    neo4j_driver.execute_query(
+        queries.SET_OPEN_ALERT_DIGEST, fingerprint=found.fingerprint, digest="evidence only"
+    )
+    assert record(settings, found, now=NOW + timedelta(minutes=3)) is None
+    assert digest() == evidence_digest(found.evidence, found.subjects)

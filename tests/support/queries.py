@@ -473,3 +473,14 @@ FORGET_CITED_DIGEST = """
 MATCH (a:Alert {open_fingerprint: $fingerprint})
 REMOVE a.cited_digest
 """
+
+# The digest an open alert is told by (lifecycle.evidence_digest), read, or set as an alert saved
+# before digests named subjects has it.
+OPEN_ALERT_DIGEST = """
+MATCH (a:Alert {open_fingerprint: $fingerprint})
+RETURN a.evidence_digest AS digest
+"""
+SET_OPEN_ALERT_DIGEST = """
+MATCH (a:Alert {open_fingerprint: $fingerprint})
+SET a.evidence_digest = $digest
+"""

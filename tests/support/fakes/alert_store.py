@@ -42,12 +42,17 @@ class FakeAlertStore:
         ]
         return FingerprintState(
             has_open=alert is not None,
-            open_digest=evidence_digest(alert.evidence) if alert is not None else None,
+            open_digest=(
+                evidence_digest(alert.evidence, alert.subjects) if alert is not None else None
+            ),
             last_closed=max(closed, key=lambda pair: pair[1]) if closed and alert is None else None,
         )
 
     async def keep_cited(self, fingerprint: str, *, evidence: str, cited: str) -> None:
         """Every alert in memory keeps what it cites already."""
+
+    async def keep_digest(self, fingerprint: str, *, event_id: str, digest: str) -> None:
+        """Every alert in memory has its digest worked out when asked."""
 
     async def open_alert(
         self, fingerprint: str, *, current: str | None = None
