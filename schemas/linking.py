@@ -18,6 +18,11 @@ class EntityKind(StrEnum):
     HANDLE = "handle"
     GROUP = "group"
 
+    @classmethod
+    def of(cls, entity_id: str) -> "EntityKind":
+        """The kind of entity an id names (`kind:...`)."""
+        return cls(entity_id.split(":", 1)[0])
+
 
 class LinkedEntity(BaseModel):
     """One entity a report touched."""

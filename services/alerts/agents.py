@@ -121,6 +121,12 @@ async def _detect(
                 touched_by[e.kind, e.id] = None
             elif (reports := touched_by.setdefault((e.kind, e.id), [])) is not None:
                 reports.append(str(event.report_id))
+    # A decision names only the two people; the open alerts that list either (a place's, an
+    # adult's) are examined again in full too, or they would list a person merged away, or one
+    # person for two, until their entity is next linked.
+    decided = [e.id for event in batch if event.decision_id is not None for e in event.entities]
+    for anchor_id in await alerts.anchors_naming(decided) if decided else ():
+        touched_by[EntityKind.of(anchor_id), anchor_id] = None
     entities = list(touched_by)
     slots = asyncio.Semaphore(concurrency)
     detected_at = datetime.now(UTC)
@@ -240,7 +246,7 @@ async def _recheck_retracted(
         )
         fresh = None
         for anchor_id in anchor_ids:
-            kind = EntityKind(anchor_id.split(":", 1)[0])
+            kind = EntityKind.of(anchor_id)
             found = await detect(kind, anchor_id, ctx)
             fresh = next((c for c in found if c.fingerprint == alert.fingerprint), None)
             if fresh is not None:

@@ -408,6 +408,20 @@ WITH a, e ORDER BY e.id
 RETURN a.body AS body, collect(e.id) AS anchor_ids
 """
 
+# The entities the open alerts are about that cite a report naming one of these people, or the
+# person they were merged into: those whose alerts an analyst's decision about them can change
+# (an alert names a person only from a report it cites).
+OPEN_ALERT_ANCHORS_NAMING = """
+UNWIND $person_ids AS person_id
+MATCH (:Person {id: person_id})-[:MERGED_INTO*0..]->(p:Person)
+MATCH (p)<-[:MENTIONS]-(:Report)<-[:CITES]-(a:Alert)
+WHERE a.status <> 'closed'
+WITH DISTINCT a
+MATCH (a)-[:ABOUT]->(e:Entity)
+RETURN DISTINCT e.id AS anchor_id
+ORDER BY anchor_id
+"""
+
 # An alert is shown only to those who may see every report it cites (handling code C). Its areas:
 # the local authorities and police force areas its cited reports (not retracted) give for the
 # places they mention. $subject is looked for in its subjects (their names and ids), $text in its

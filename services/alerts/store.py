@@ -196,6 +196,14 @@ class Neo4jAlertStore:
             (AlertRaised.model_validate_json(r["body"]), list(r["anchor_ids"])) for r in records
         ]
 
+    async def anchors_naming(self, person_ids: Sequence[str]) -> list[str]:
+        """The entities the open alerts naming any of these people are about (each alert names
+        a person only from a report it cites), to examine again once a decision changed them."""
+        records, _, _ = await self._driver.execute_query(
+            queries.OPEN_ALERT_ANCHORS_NAMING, person_ids=list(person_ids), database_=self._database
+        )
+        return [r["anchor_id"] for r in records]
+
     async def explain(
         self,
         entity_ids: list[str],

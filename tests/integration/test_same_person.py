@@ -5,17 +5,20 @@ people when linked, and count as two young people at a place and two children of
 an analyst says they are the same, later sightings by either name resolve to one person and every
 detector counts him once, until a `different` or a split says otherwise."""
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
+from common.adapters.streaming import Neo4jConnection
 from common.auth import Role, TokenStore
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
@@ -23,11 +26,14 @@ from schemas.alerts import AlertRaised
 from schemas.entities import Person, Place
 from schemas.linking import EntitiesLinked, EntityKind
 from schemas.reports import ReportCreate
+from services.alerts.agents import detect_batch
+from services.alerts.config import Settings as AlertSettings
 from services.alerts.detection import Runner
 from services.alerts.lifecycle import evidence_digest
 from services.alerts.patterns.linked_children.detector import run as linked_children
 from services.alerts.patterns.shared_hotspot.detector import run as shared_hotspot
 from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.store import Neo4jAlertStore
 from services.network.analyst.main import create_app
 from services.network.config import Settings
 from services.network.identities import location_id, new_person_id, split_person_id
@@ -35,7 +41,7 @@ from tests.support import queries
 from tests.support.factories import id_key, report_json, run_tag, submitted
 from tests.support.first_said import kept as kept_lists
 from tests.support.kafka_reading import read_values
-from tests.support.linking import detect_with, explained_whole, link_events, record
+from tests.support.linking import async_driver, detect_with, explained_whole, link_events, record
 from tests.support.migrations import run_migration
 
 pytestmark = pytest.mark.integration
@@ -261,6 +267,60 @@ def test_same_is_announced_so_detection_runs_around_the_merged_person(
         (EntityKind.PERSON, kept),
         (EntityKind.PERSON, gone),
     ]
+
+
+def test_the_announced_decision_updates_an_open_alert_at_a_place_he_was_seen(
+    boy: Boy, kafka: KafkaAccess, linked_topic: str
+) -> None:
+    """The announcement of `same` names only the two spellings, yet the alert worker examines
+    the place whose open alert lists both again and updates it, with no new report about the
+    place; `different` makes them two in it again the same way."""
+    jayden, jaden = boy.named
+    boy.link(
+        _sighting(_child(f"Bea Synth{boy.tag}", "2010-04-11"), boy.place), ago=timedelta(days=2)
+    )
+    (found,) = _run(boy.settings, shared_hotspot, boy.place_id)
+    raised = record(boy.settings, found, now=NOW)
+    assert raised is not None and {jayden, jaden} <= {s.id for s in raised.subjects}
+    alert_settings = AlertSettings(alerts_topic=f"test.{uuid.uuid4().hex[:8]}.alerts")
+
+    done: set[UUID] = set()
+
+    def detect_announced(expected: int) -> set[str]:
+        values = read_values(kafka, linked_topic, expected=expected)
+        announced = [EntitiesLinked.model_validate_json(v) for v in values]
+        batch = [e for e in announced if e.event_id not in done]
+        done.update(e.event_id for e in batch)
+        assert len(batch) == 1 and batch[0].decision_id is not None
+        asyncio.run(_detect_in_the_worker(batch, alert_settings))
+        return {s.id for s in _open_alert(boy.settings, found.fingerprint).subjects}
+
+    candidate, kept, gone = _confirm(boy)
+    listed = detect_announced(expected=1)
+    assert kept in listed and gone not in listed, "the place's alert lists a boy merged away"
+    boy.decide(candidate, "different")
+    assert {kept, gone} <= detect_announced(expected=2)
+
+
+async def _detect_in_the_worker(batch: list[EntitiesLinked], settings: AlertSettings) -> None:
+    connection = Neo4jConnection(settings)
+    await connection.on_start()
+    try:
+        await detect_batch(batch, connection, settings)
+    finally:
+        await connection.on_stop()
+
+
+def _open_alert(settings: InfraSettings, fingerprint: str) -> AlertRaised:
+    async def read() -> AlertRaised:
+        async with async_driver(settings) as driver:
+            alert = await Neo4jAlertStore(
+                driver=driver, database=settings.neo4j_database
+            ).open_alert(fingerprint)
+        assert alert is not None, "the alert was closed"
+        return alert
+
+    return asyncio.run(read())
 
 
 def test_different_after_same_makes_them_two_again(boy: Boy, neo4j_driver: Driver) -> None:
