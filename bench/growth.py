@@ -3,9 +3,10 @@
 Each probe report is a fresh piece of everyday intelligence about the first district's existing
 people and places. It goes through the services' own use cases in this process, as the workers
 run them (their garbage collector's settings too): `link_batch` of one report (resolution
-against the graph, one write transaction) with the network service's Neo4j adapters, then every
-detector for each linked entity and `record_alert` with the alert service's adapters. Kafka is
-left out: its cost does not depend on the graph.
+against the graph, one write transaction) with the network service's Neo4j adapters, then the
+alert worker's detection of a batch that linked it (`examine_and_record`: its entities examined
+together, each query's reads of them in one statement, then every candidate recorded together)
+with the alert service's adapters. Kafka is left out: its cost does not depend on the graph.
 
 The graph is grown between the two measurements by bulk-loading more districts (bench/bulk.py).
 The population is connected (tests/support/population.py): districts share their area's homes,
@@ -41,14 +42,16 @@ from common.logs import quiet_neo4j_notifications
 from common.settings import InfraSettings
 from schemas.alerts import AlertRaised
 from schemas.linking import EntityKind, LinkedEntity
+from services.alerts.agents import examine_and_record
+from services.alerts.batched_reads import BatchedReads
 from services.alerts.config import Settings as AlertSettings
-from services.alerts.detection import Context, detect
+from services.alerts.detection import Context
 from services.alerts.evidence import KnownGradings
-from services.alerts.lifecycle import record_alert
 from services.alerts.ports import Explanation
 from services.alerts.shared.full_derivations import FullDerivations
 from services.alerts.shared.remembered import Memo, Remembered
-from services.alerts.store import Neo4jAlertStore, SavedVersions
+from services.alerts.shared_reads import runner
+from services.alerts.store import Neo4jAlertStore, SavedVersions, writer
 from services.network.linking.graph import link_batch
 from tests.support.cleanup import delete_reports
 from tests.support.population import DISTRICT_REPORTS, Population, run_tag
@@ -153,10 +156,16 @@ class Kept:
     gradings: KnownGradings = field(default_factory=KnownGradings)
     explains: Counter[str] = field(default_factory=Counter)
 
-    def store(self, driver: AsyncDriver, database: str) -> Neo4jAlertStore:
-        """The alert store as the worker has it, keeping the versions it saved."""
+    def store(self, driver: AsyncDriver, database: str, reads: BatchedReads) -> Neo4jAlertStore:
+        """The alert store as the worker has it for a batch: its reads are the batch's
+        (`reads`), its saves made together, and it keeps the versions it saved."""
         return ExplainsCounted(
-            counts=self.explains, driver=driver, database=database, versions=self.versions
+            counts=self.explains,
+            driver=driver,
+            database=database,
+            versions=self.versions,
+            reads=reads,
+            writes=BatchedReads(writer(driver, database)),
         )
 
     @classmethod
@@ -192,7 +201,6 @@ async def probe(
     costs = Costs([], [])
     ids = []
     try:
-        store = kept.store(driver, database)
         for report in population.probes(district=0, count=count, salt=salt):
             event = population.submitted(report, at=datetime.now(UTC))
             ids.append(str(event.event_id))
@@ -208,15 +216,17 @@ async def probe(
                 )
             ).linked
             written = time.perf_counter()
+            reads = BatchedReads(runner(driver, database))  # a batch's, as in the worker
             await detect_and_record(
                 linked.entities,
-                store=store,
+                store=kept.store(driver, database, reads),
                 ctx=Context(
                     driver=driver,
                     database=database,
                     settings=alerts,
                     now=datetime.now(UTC),
                     timings=costs.detectors,
+                    reads=reads,
                     touched_by=(str(linked.report_id),),  # as the alert worker gives them
                     full_derivations=kept.full_passes,
                     remembered=kept.memories,
@@ -234,24 +244,17 @@ async def probe(
 async def detect_and_record(
     entities: Iterable[LinkedEntity], *, store: Neo4jAlertStore, ctx: Context
 ) -> int:
-    """Every detector on each entity, each candidate recorded as the worker records it; how
-    many alerts that raised or changed. With `ctx.timings`, each save's time goes there."""
-    changes = 0
-    for entity in entities:
-        for candidate in await detect(entity.kind, entity.id, ctx):
-            saving = time.perf_counter()
-            changed = await record_alert(
-                candidate=candidate,
-                store=store,
-                now=ctx.now,
-                new_id=uuid.uuid4,
-                cool_down=timedelta(days=ctx.settings.alerts_cool_down_days),
-            )
-            changes += bool(changed)
-            if ctx.timings is not None:
-                step = "(record_alert: saved)" if changed else "(record_alert: nothing new)"
-                ctx.timings.setdefault(step, []).append((time.perf_counter() - saving) * 1000)
-    return changes
+    """Every detector on each entity and each candidate recorded, as the alert worker does for
+    a batch that linked them (`examine_and_record`, with the worker's concurrency): how many
+    alerts that raised or changed. With `ctx.timings`, each record's time goes there."""
+    done = await examine_and_record(
+        {(entity.kind, entity.id): ctx.touched_by for entity in entities},
+        context=ctx,
+        store=store,
+        concurrency=ctx.settings.alerts_detection_concurrency,
+        cool_down=timedelta(days=ctx.settings.alerts_cool_down_days),
+    )
+    return len(done.saved)
 
 
 async def settle(*, settings: InfraSettings, population: Population, kept: Kept) -> None:
@@ -272,18 +275,21 @@ async def settle(*, settings: InfraSettings, population: Population, kept: Kept)
             queries.ENTITIES_MENTIONED, report_ids=report_ids, database_=database
         )
         entities = [LinkedEntity(kind=EntityKind(r["kind"]), id=r["id"]) for r in result.records]
-        store = kept.store(driver, database)
-        ctx = Context(
-            driver=driver,
-            database=database,
-            settings=alerts,
-            now=datetime.now(UTC),
-            remembered=kept.memories,
-            gradings=kept.gradings,
-        )
         changes = 0
         for done, entity in enumerate(entities, 1):
-            changes += await detect_and_record([entity], store=store, ctx=ctx)
+            reads = BatchedReads(runner(driver, database))
+            ctx = Context(
+                driver=driver,
+                database=database,
+                settings=alerts,
+                now=datetime.now(UTC),
+                reads=reads,
+                remembered=kept.memories,
+                gradings=kept.gradings,
+            )
+            changes += await detect_and_record(
+                [entity], store=kept.store(driver, database, reads), ctx=ctx
+            )
             if done % 500 == 0:
                 print(f"  settling: {done:,} of {len(entities):,} entities", flush=True)
     finally:

@@ -3,8 +3,8 @@
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 from uuid import uuid4
@@ -127,53 +127,34 @@ async def _detect(
     decided = [e.id for event in batch if event.decision_id is not None for e in event.entities]
     for anchor_id in await alerts.anchors_naming(decided) if decided else ():
         touched_by[EntityKind.of(anchor_id), anchor_id] = None
-    entities = list(touched_by)
-    slots = asyncio.Semaphore(concurrency)
-    detected_at = datetime.now(UTC)
     timings: dict[str, list[float]] = {}
-
-    async def around(kind: EntityKind, entity_id: str) -> list[AlertCandidate]:
-        async with slots:
-            # The bulk lane gives way to live work before each entity. Inside the slot, so at
-            # most the entities already under way are examined while live work waits.
-            await turn()
-            ctx = Context(
-                driver=neo4j.driver,
-                database=settings.neo4j_database,
-                settings=settings,
-                now=detected_at,
-                reads=reads,
-                timings=timings,
-                touched_by=_reports(touched_by[kind, entity_id]),
-                full_derivations=memory.full_derivations,
-                remembered=memory.remembered,
-                gradings=memory.gradings,
-            )
-            return await detect(kind, entity_id, ctx)
-
-    async def record(candidate: AlertCandidate) -> AlertRaised | None:
-        async with slots:
-            return await record_alert(
-                candidate=candidate,
-                store=alerts,
-                now=datetime.now(UTC),
-                new_id=uuid4,
-                cool_down=cool_down,
-            )
-
-    began = time.monotonic()
-    found = [c for candidates in await around_each(entities, around) for c in candidates]
-    examined = time.monotonic()
-    for saved in await each_isolated(found, record, what=_recording, failed=None):
-        if saved is not None:
-            raised[saved.fingerprint] = saved
+    context = Context(
+        driver=neo4j.driver,
+        database=settings.neo4j_database,
+        settings=settings,
+        now=datetime.now(UTC),
+        reads=reads,
+        timings=timings,
+        full_derivations=memory.full_derivations,
+        remembered=memory.remembered,
+        gradings=memory.gradings,
+    )
+    done = await examine_and_record(
+        {entity: _reports(reports) for entity, reports in touched_by.items()},
+        context=context,
+        store=alerts,
+        concurrency=concurrency,
+        cool_down=cool_down,
+        turn=turn,
+    )
+    raised.update((saved.fingerprint, saved) for saved in done.saved)
     log.info(
         "examined %d entities in %.2f s, recorded %d candidates in %.2f s: "
         "%d reads in %d statements, %d saves in %d; slowest detectors: %s",
-        len(entities),
-        examined - began,
-        len(found),
-        time.monotonic() - examined,
+        len(touched_by),
+        done.examining_s,
+        done.candidates,
+        done.recording_s,
         reads.asked if reads else 0,
         reads.sent if reads else 0,
         saves.asked if saves else 0,
@@ -181,6 +162,73 @@ async def _detect(
         slowest(timings) or "none",
     )
     return list(raised.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Examined:
+    """What `examine_and_record` did: the alerts it saved, how many candidates it found, and
+    how long finding and recording them took."""
+
+    saved: list[AlertRaised]
+    candidates: int
+    examining_s: float
+    recording_s: float
+
+
+async def examine_and_record(
+    touched_by: Mapping[tuple[EntityKind, str], tuple[str, ...] | None],
+    *,
+    context: Context,
+    store: Neo4jAlertStore,
+    concurrency: int,
+    cool_down: timedelta,
+    turn: Turn = _no_wait,
+) -> Examined:
+    """Detect around each entity, `concurrency` at a time, given the reports that touched it
+    (None: everything about it is examined), then record every candidate found, as many at a
+    time: the alert worker's detection of a batch, which the growth bench measures as it is.
+
+    `context` is the batch's (its reads, the worker's memory, its time of detection), and
+    `store` too: given batched reads (`BatchedReads`), the entities' reads and then the records'
+    are each made in one statement for all of them. With `context.timings`, each record's
+    milliseconds too, by whether it saved a change. An outage stops the rest and is raised
+    (`each_isolated`)."""
+    slots = asyncio.Semaphore(concurrency)
+
+    async def around(kind: EntityKind, entity_id: str) -> list[AlertCandidate]:
+        async with slots:
+            # The bulk lane gives way to live work before each entity. Inside the slot, so at
+            # most the entities already under way are examined while live work waits.
+            await turn()
+            return await detect(
+                kind, entity_id, replace(context, touched_by=touched_by[kind, entity_id])
+            )
+
+    async def record(candidate: AlertCandidate) -> AlertRaised | None:
+        async with slots:
+            began = time.perf_counter()
+            saved = await record_alert(
+                candidate=candidate,
+                store=store,
+                now=datetime.now(UTC),
+                new_id=uuid4,
+                cool_down=cool_down,
+            )
+            if context.timings is not None:
+                step = "(record_alert: saved)" if saved else "(record_alert: nothing new)"
+                context.timings.setdefault(step, []).append((time.perf_counter() - began) * 1000)
+            return saved
+
+    began = time.monotonic()
+    found = [c for candidates in await around_each(list(touched_by), around) for c in candidates]
+    examined = time.monotonic()
+    recorded = await each_isolated(found, record, what=_recording, failed=None)
+    return Examined(
+        saved=[saved for saved in recorded if saved is not None],
+        candidates=len(found),
+        examining_s=examined - began,
+        recording_s=time.monotonic() - examined,
+    )
 
 
 def _reports(report_ids: list[str] | None) -> tuple[str, ...] | None:
