@@ -66,8 +66,8 @@ class Costs:
     linking: list[float]
     detection: list[float]
     # ms each detector took, by name, detect's own reads ("(profile)", "(grading)") and each
-    # alert saved ("(record_alert)"); the detectors of one entity run together, so their times
-    # overlap.
+    # candidate recorded ("(record_alert: saved)", "(record_alert: nothing new)"); a batch's
+    # entities are examined together and its candidates recorded together, so these overlap.
     detectors: dict[str, list[float]] = field(default_factory=dict)
 
     @property

@@ -154,24 +154,20 @@ class Neo4jAlertStore:
     async def keep_cited(self, fingerprint: str, *, evidence: str, cited: str) -> None:
         """Keep which reports the open alert cites when its evidence digest is still
         `evidence` (an alert saved before they were kept)."""
-        await self._driver.execute_query(
-            queries.KEEP_CITED_DIGEST,
-            fingerprint=fingerprint,
-            evidence=evidence,
-            cited=cited,
-            database_=self._database,
+        await self._execute(
+            queries.KEEP_CITED_DIGEST, fingerprint=fingerprint, evidence=evidence, cited=cited
         )
 
     async def keep_digest(self, fingerprint: str, *, event_id: str, digest: str) -> None:
         """Keep the digest of the open alert's evidence and subjects while it is still the
         version `event_id` (one saved before digests named subjects)."""
-        await self._driver.execute_query(
-            queries.KEEP_EVIDENCE_DIGEST,
-            fingerprint=fingerprint,
-            event_id=event_id,
-            digest=digest,
-            database_=self._database,
+        await self._execute(
+            queries.KEEP_EVIDENCE_DIGEST, fingerprint=fingerprint, event_id=event_id, digest=digest
         )
+
+    async def _execute(self, query: str, **params: Any) -> None:
+        """One statement on its own, outside the batch's reads and writes."""
+        await self._driver.execute_query(query, params, database_=self._database)
 
     async def open_alert(
         self, fingerprint: str, *, current: str | None = None
