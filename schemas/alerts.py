@@ -158,3 +158,7 @@ class AlertRaised(BaseModel):
     closure_reason: str | None = None
     false_positive: bool | None = None
     change: AlertChange | None = None
+    # Closed by the worker because its pattern no longer held once this resolution decision
+    # changed who the people it named are: found again (the decision undone), it is raised anew
+    # at once, not held back as one a user closed is.
+    closed_by_decision: str | None = None

@@ -3,7 +3,7 @@
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -26,9 +26,9 @@ from services.alerts.delivery.store import PROCESS_WORKER
 from services.alerts.delivery.webhooks import register_webhook_agent
 from services.alerts.detection import Context, detect, slowest
 from services.alerts.evidence import KnownGradings
-from services.alerts.lifecycle import record_alert, withdraw_evidence
+from services.alerts.lifecycle import close_undone_by_decision, record_alert, withdraw_evidence
 from services.alerts.outbox import drain_leased
-from services.alerts.ports import AlertChanged
+from services.alerts.ports import AlertChanged, Naming
 from services.alerts.publisher import sender
 from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.shared.full_derivations import FullDerivations
@@ -124,9 +124,11 @@ async def _detect(
     # A decision names only the two people; the open alerts that list either (a place's, an
     # adult's) are examined again in full too, or they would list a person merged away, or one
     # person for two, until their entity is next linked.
-    decided = [e.id for event in batch if event.decision_id is not None for e in event.entities]
-    for anchor_id in await alerts.anchors_naming(decided) if decided else ():
-        touched_by[EntityKind.of(anchor_id), anchor_id] = None
+    # Those it undoes are closed below; one closed so is brought back by one that redoes it.
+    decided = await _decided(batch, alerts)
+    for naming, _ in decided:
+        for anchor_id in naming.anchor_ids:
+            touched_by[EntityKind.of(anchor_id), anchor_id] = None
     timings: dict[str, list[float]] = {}
     context = Context(
         driver=neo4j.driver,
@@ -148,6 +150,9 @@ async def _detect(
         turn=turn,
     )
     raised.update((saved.fingerprint, saved) for saved in done.saved)
+    undone = [(n, d) for n, d in decided if n.open and n.fingerprint not in done.found]
+    for alert in await _close_undone(undone, neo4j, settings, alerts):
+        raised[alert.fingerprint] = alert
     log.info(
         "examined %d entities in %.2f s, recorded %d candidates in %.2f s: "
         "%d reads in %d statements, %d saves in %d; slowest detectors: %s",
@@ -166,11 +171,12 @@ async def _detect(
 
 @dataclass(frozen=True, slots=True)
 class Examined:
-    """What `examine_and_record` did: the alerts it saved, how many candidates it found, and
-    how long finding and recording them took."""
+    """What `examine_and_record` did: the alerts it saved, how many candidates it found and
+    which patterns, and how long finding and recording them took."""
 
     saved: list[AlertRaised]
     candidates: int
+    found: frozenset[str]  # the fingerprints of the candidates found
     examining_s: float
     recording_s: float
 
@@ -226,6 +232,7 @@ async def examine_and_record(
     return Examined(
         saved=[saved for saved in recorded if saved is not None],
         candidates=len(found),
+        found=frozenset(c.fingerprint for c in found),
         examining_s=examined - began,
         recording_s=time.monotonic() - examined,
     )
@@ -289,22 +296,70 @@ async def _recheck_retracted(
     report_id = str(linked.report_id)
     for alert, anchor_ids in await alerts.open_alerts_citing(report_id):
         now = datetime.now(UTC)
-        ctx = Context(
-            driver=neo4j.driver, database=settings.neo4j_database, settings=settings, now=now
-        )
-        fresh = None
-        for anchor_id in anchor_ids:
-            kind = EntityKind.of(anchor_id)
-            found = await detect(kind, anchor_id, ctx)
-            fresh = next((c for c in found if c.fingerprint == alert.fingerprint), None)
-            if fresh is not None:
-                break
+        fresh = await _found_again(alert.fingerprint, anchor_ids, neo4j, settings, now)
         update = await withdraw_evidence(
             alert=alert, fresh=fresh, report_id=report_id, store=alerts, now=now, new_id=uuid4
         )
         if update is not None:
             changed.append(update)
     return changed
+
+
+async def _decided(
+    batch: list[EntitiesLinked], alerts: Neo4jAlertStore
+) -> list[tuple[Naming, str]]:
+    """The alerts naming the people a decision in the batch is about (`alerts_naming`), each
+    with the decision."""
+    decided: list[tuple[Naming, str]] = []
+    for event in batch:
+        if event.decision_id is not None:
+            naming = await alerts.alerts_naming([e.id for e in event.entities])
+            decided.extend((n, event.decision_id) for n in naming)
+    return decided
+
+
+async def _close_undone(
+    undone: list[tuple[Naming, str]],
+    neo4j: Neo4jConnection,
+    settings: Settings,
+    alerts: Neo4jAlertStore,
+) -> list[AlertRaised]:
+    """The open alerts naming a decision's people whose pattern was not found again when the
+    entities they are about were examined with the batch: each looked for again on its own, as
+    after a retraction (an entity whose examination failed is logged and passed over, and must
+    not close an alert), and closed as the decision's when it is still not found."""
+    closed: dict[str, AlertRaised] = {}
+    for naming, decision_id in undone:
+        if naming.fingerprint in closed:
+            continue
+        alert = await alerts.open_alert(naming.fingerprint)
+        now = datetime.now(UTC)
+        if alert is None:
+            continue
+        if await _found_again(naming.fingerprint, naming.anchor_ids, neo4j, settings, now):
+            continue
+        closed[naming.fingerprint] = await close_undone_by_decision(
+            alert=alert, decision_id=decision_id, store=alerts, now=now, new_id=uuid4
+        )
+    return list(closed.values())
+
+
+async def _found_again(
+    fingerprint: str,
+    anchor_ids: Sequence[str],
+    neo4j: Neo4jConnection,
+    settings: Settings,
+    now: datetime,
+) -> AlertCandidate | None:
+    """The alert's pattern detected again in full around each entity it is about, until one
+    finds it; None when none does."""
+    ctx = Context(driver=neo4j.driver, database=settings.neo4j_database, settings=settings, now=now)
+    for anchor_id in anchor_ids:
+        found = await detect(EntityKind.of(anchor_id), anchor_id, ctx)
+        fresh = next((c for c in found if c.fingerprint == fingerprint), None)
+        if fresh is not None:
+            return fresh
+    return None
 
 
 async def detect_batch(

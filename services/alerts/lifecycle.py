@@ -63,7 +63,7 @@ def _suppressed(
     now: datetime,
     cool_down: timedelta,
 ) -> bool:
-    if closed is None:
+    if closed is None or closed[0].closed_by_decision is not None:
         return False
     alert, closed_at = closed
     new = set(candidate.evidence) - set(alert.evidence)
@@ -212,6 +212,37 @@ async def withdraw_evidence(
     if fresh is not None:
         return await record_alert(candidate=fresh, store=store, now=now, new_id=new_id)
     reason = f"the evidence was withdrawn: report {report_id} was retracted"
+    return await _close(alert, reason, store=store, now=now, new_id=new_id)
+
+
+async def close_undone_by_decision(
+    *,
+    alert: AlertRaised,
+    decision_id: str,
+    store: AlertStore,
+    now: datetime,
+    new_id: Callable[[], UUID],
+) -> AlertRaised:
+    """The alert's pattern no longer holds once an analyst's resolution decision changed who
+    the people it names are (two spellings of one child counted as two): closed as the
+    decision's, so that it is raised again at once should the pattern hold again (`_suppressed`),
+    as when the decision is undone."""
+    reason = (
+        f"the pattern no longer holds after resolution decision {decision_id} changed who "
+        "the people it named are"
+    )
+    return await _close(alert, reason, store=store, now=now, new_id=new_id, decision=decision_id)
+
+
+async def _close(
+    alert: AlertRaised,
+    reason: str,
+    *,
+    store: AlertStore,
+    now: datetime,
+    new_id: Callable[[], UUID],
+    decision: str | None = None,
+) -> AlertRaised:
     closed = alert.model_copy(
         update={
             "event_id": new_id(),
@@ -220,6 +251,7 @@ async def withdraw_evidence(
             "status": AlertStatus.CLOSED,
             "closure_reason": reason,
             "change": AlertChange.CLOSED,
+            "closed_by_decision": decision,
         }
     )
     history = HistoryEntry(

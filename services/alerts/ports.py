@@ -39,6 +39,17 @@ class FingerprintState:
 
 
 @dataclass(frozen=True)
+class Naming:
+    """An alert that names a person a resolution decision is about: an open one, which the
+    decision can change or undo, or one a decision closed (`closed_by_decision`), which another
+    can bring back."""
+
+    fingerprint: str
+    anchor_ids: tuple[str, ...]  # the entities it is about
+    open: bool
+
+
+@dataclass(frozen=True)
 class Explanation:
     """What explains an alert: its subgraph, and who may see each report it cites."""
 

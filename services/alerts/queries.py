@@ -263,6 +263,7 @@ CALL (save) {
       a.evidence_digest = save.evidence_digest,
       a.cited_digest = save.cited_digest,
       a.assignee = save.alert.assignee,
+      a.closed_by_decision = save.alert.closed_by_decision,
       a.closed_at = CASE WHEN save.alert.status = 'closed'
                          THEN coalesce(a.closed_at, datetime(save.alert.updated_at)) END,
       a.open_fingerprint = CASE WHEN save.alert.status = 'closed' THEN null
@@ -408,18 +409,20 @@ WITH a, e ORDER BY e.id
 RETURN a.body AS body, collect(e.id) AS anchor_ids
 """
 
-# The entities the open alerts are about that cite a report naming one of these people, or the
-# person they were merged into: those whose alerts an analyst's decision about them can change
-# (an alert names a person only from a report it cites).
-OPEN_ALERT_ANCHORS_NAMING = """
+# The alerts that cite a report naming one of these people, or the person they were merged into,
+# each with the entities it is about: those open, which an analyst's decision about them can
+# change (an alert names a person only from a report it cites), and those a decision closed, which
+# another can bring back.
+ALERTS_NAMING = """
 UNWIND $person_ids AS person_id
 MATCH (:Person {id: person_id})-[:MERGED_INTO*0..]->(p:Person)
 MATCH (p)<-[:MENTIONS]-(:Report)<-[:CITES]-(a:Alert)
-WHERE a.status <> 'closed'
+WHERE a.status <> 'closed' OR a.closed_by_decision IS NOT NULL
 WITH DISTINCT a
 MATCH (a)-[:ABOUT]->(e:Entity)
-RETURN DISTINCT e.id AS anchor_id
-ORDER BY anchor_id
+WITH a, e ORDER BY e.id
+RETURN a.fingerprint AS fingerprint, collect(e.id) AS anchor_ids, a.status <> 'closed' AS open
+ORDER BY fingerprint, open
 """
 
 # An alert is shown only to those who may see every report it cites (handling code C). Its areas:

@@ -29,6 +29,7 @@ from services.alerts.ports import (
     Explanation,
     FingerprintState,
     HistoryEntry,
+    Naming,
     SetAside,
 )
 from services.alerts.shared.candidate import cited_digest, report_key
@@ -64,6 +65,7 @@ SAVED_FIELDS = frozenset(
         "raised_at",
         "updated_at",
         "assignee",
+        "closed_by_decision",
     }
 )
 
@@ -192,13 +194,17 @@ class Neo4jAlertStore:
             (AlertRaised.model_validate_json(r["body"]), list(r["anchor_ids"])) for r in records
         ]
 
-    async def anchors_naming(self, person_ids: Sequence[str]) -> list[str]:
-        """The entities the open alerts naming any of these people are about (each alert names
-        a person only from a report it cites), to examine again once a decision changed them."""
+    async def alerts_naming(self, person_ids: Sequence[str]) -> list[Naming]:
+        """The alerts naming any of these people (each names a person only from a report it
+        cites) that are open, or that a decision closed: to examine again once a decision
+        changed who they are."""
         records, _, _ = await self._driver.execute_query(
-            queries.OPEN_ALERT_ANCHORS_NAMING, person_ids=list(person_ids), database_=self._database
+            queries.ALERTS_NAMING, person_ids=list(person_ids), database_=self._database
         )
-        return [r["anchor_id"] for r in records]
+        return [
+            Naming(fingerprint=r["fingerprint"], anchor_ids=tuple(r["anchor_ids"]), open=r["open"])
+            for r in records
+        ]
 
     async def explain(
         self,

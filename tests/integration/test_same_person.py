@@ -22,7 +22,7 @@ from common.adapters.streaming import Neo4jConnection
 from common.auth import Role, TokenStore
 from common.kafka_access import KafkaAccess
 from common.settings import InfraSettings
-from schemas.alerts import AlertRaised
+from schemas.alerts import AlertRaised, AlertStatus
 from schemas.entities import Person, Place
 from schemas.linking import EntitiesLinked, EntityKind
 from schemas.reports import ReportCreate
@@ -32,6 +32,7 @@ from services.alerts.detection import Runner
 from services.alerts.lifecycle import evidence_digest
 from services.alerts.patterns.linked_children.detector import run as linked_children
 from services.alerts.patterns.shared_hotspot.detector import run as shared_hotspot
+from services.alerts.ports import FingerprintState
 from services.alerts.shared.candidate import AlertCandidate
 from services.alerts.store import Neo4jAlertStore
 from services.network.analyst.main import create_app
@@ -282,33 +283,79 @@ def test_the_announced_decision_updates_an_open_alert_at_a_place_he_was_seen(
     (found,) = _run(boy.settings, shared_hotspot, boy.place_id)
     raised = record(boy.settings, found, now=NOW)
     assert raised is not None and {jayden, jaden} <= {s.id for s in raised.subjects}
-    alert_settings = AlertSettings(alerts_topic=f"test.{uuid.uuid4().hex[:8]}.alerts")
-
-    done: set[UUID] = set()
-
-    def detect_announced(expected: int) -> set[str]:
-        values = read_values(kafka, linked_topic, expected=expected)
-        announced = [EntitiesLinked.model_validate_json(v) for v in values]
-        batch = [e for e in announced if e.event_id not in done]
-        done.update(e.event_id for e in batch)
-        assert len(batch) == 1 and batch[0].decision_id is not None
-        asyncio.run(_detect_in_the_worker(batch, alert_settings))
-        return {s.id for s in _open_alert(boy.settings, found.fingerprint).subjects}
+    detect_announced = AnnouncedDecisions(kafka, linked_topic)
 
     candidate, kept, gone = _confirm(boy)
-    listed = detect_announced(expected=1)
+    detect_announced(expected=1)
+    listed = {s.id for s in _open_alert(boy.settings, found.fingerprint).subjects}
     assert kept in listed and gone not in listed, "the place's alert lists a boy merged away"
     boy.decide(candidate, "different")
-    assert {kept, gone} <= detect_announced(expected=2)
+    detect_announced(expected=2)
+    assert {kept, gone} <= {s.id for s in _open_alert(boy.settings, found.fingerprint).subjects}
 
 
-async def _detect_in_the_worker(batch: list[EntitiesLinked], settings: AlertSettings) -> None:
+def test_an_alert_a_decision_undoes_is_closed_and_raised_again_after_different(
+    boy: Boy, kafka: KafkaAccess, linked_topic: str
+) -> None:
+    """Three names at the place, two children: once `same` makes them two young people, the
+    place's hotspot no longer holds, and the announced decision closes its open alert as the
+    decision's (it would otherwise stay open naming a boy merged away). `different` makes them
+    three again, and the alert is raised anew at once, with no cool-down, though the closed one
+    cited every report."""
+    (found,) = _run(boy.settings, shared_hotspot, boy.place_id)
+    raised = record(boy.settings, found, now=NOW)
+    assert raised is not None
+    detect_announced = AnnouncedDecisions(kafka, linked_topic)
+
+    candidate, _, _ = _confirm(boy)
+    (closed,) = detect_announced(expected=1)
+    assert closed.alert_id == raised.alert_id and closed.status is AlertStatus.CLOSED
+    assert closed.closed_by_decision == boy.decision_ids[-1]
+    state = asyncio.run(_fingerprint_state(boy.settings, found.fingerprint))
+    assert not state.has_open and state.last_closed is not None
+    assert state.last_closed[0].closed_by_decision == boy.decision_ids[-1]
+
+    boy.decide(candidate, "different")
+    (again,) = detect_announced(expected=2)
+    assert again.alert_id != raised.alert_id and again.status is AlertStatus.OPEN
+    assert set(boy.named) <= {s.id for s in again.subjects}
+    assert _open_alert(boy.settings, found.fingerprint).alert_id == again.alert_id
+
+
+class AnnouncedDecisions:
+    """The alert worker's detection of each decision the analyst API announced since it was last
+    called, on a topic of its own: the alerts it saved."""
+
+    def __init__(self, kafka: KafkaAccess, linked_topic: str) -> None:
+        self._kafka = kafka
+        self._topic = linked_topic
+        self._done: set[UUID] = set()
+        self._settings = AlertSettings(alerts_topic=f"test.{uuid.uuid4().hex[:8]}.alerts")
+
+    def __call__(self, *, expected: int) -> list[AlertRaised]:
+        values = read_values(self._kafka, self._topic, expected=expected)
+        announced = [EntitiesLinked.model_validate_json(v) for v in values]
+        batch = [e for e in announced if e.event_id not in self._done]
+        self._done.update(e.event_id for e in batch)
+        assert len(batch) == 1 and batch[0].decision_id is not None
+        return asyncio.run(_detect_in_the_worker(batch, self._settings))
+
+
+async def _detect_in_the_worker(
+    batch: list[EntitiesLinked], settings: AlertSettings
+) -> list[AlertRaised]:
     connection = Neo4jConnection(settings)
     await connection.on_start()
     try:
-        await detect_batch(batch, connection, settings)
+        return await detect_batch(batch, connection, settings)
     finally:
         await connection.on_stop()
+
+
+async def _fingerprint_state(settings: InfraSettings, fingerprint: str) -> FingerprintState:
+    async with async_driver(settings) as driver:
+        store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
+        return await store.fingerprint_state(fingerprint)
 
 
 def _open_alert(settings: InfraSettings, fingerprint: str) -> AlertRaised:

@@ -10,7 +10,7 @@ from schemas.alerts import (
     AlertStatus,
     AlertSubject,
 )
-from services.alerts.lifecycle import record_alert, withdraw_evidence
+from services.alerts.lifecycle import close_undone_by_decision, record_alert, withdraw_evidence
 from services.alerts.ports import FingerprintState
 from services.alerts.shared.candidate import AlertCandidate
 from tests.support.factories import NOW
@@ -159,6 +159,37 @@ def test_a_retraction_that_breaks_the_pattern_closes_the_alert_with_the_reason()
     )
     assert closed is not None and closed.status is AlertStatus.CLOSED
     assert closed.closure_reason == "the evidence was withdrawn: report r-1 was retracted"
+
+
+def test_an_alert_a_decision_undid_is_raised_again_at_once_when_its_pattern_holds_again() -> None:
+    # Two spellings of one child counted as two: `same` leaves too few young people at the
+    # place, and `different` restores them, with no report the closed alert did not cite.
+    store = FakeAlertStore()
+    alert = _record(store, _candidate(3), 0)
+    assert alert is not None
+    closed = asyncio.run(
+        close_undone_by_decision(
+            alert=alert,
+            decision_id="d-1",
+            store=store,
+            now=NOW + timedelta(minutes=1),
+            new_id=uuid.uuid4,
+        )
+    )
+    assert closed.status is AlertStatus.CLOSED and closed.closed_by_decision == "d-1"
+    assert closed.closure_reason is not None and "resolution decision d-1" in closed.closure_reason
+    assert store.history[-1].note == closed.closure_reason
+    again = _record(store, _candidate(3), 2)
+    assert again is not None and again.status is AlertStatus.OPEN
+    assert again.alert_id != alert.alert_id and again.closed_by_decision is None
+
+
+def test_an_alert_a_user_closed_holds_back_the_same_evidence_a_decision_would_not() -> None:
+    store = FakeAlertStore()
+    alert = _record(store, _candidate(3), 0)
+    assert alert is not None
+    _close(store, alert, 1)
+    assert _record(store, _candidate(3), 2) is None
 
 
 def test_a_retraction_that_leaves_the_pattern_updates_the_alert_to_what_remains() -> None:

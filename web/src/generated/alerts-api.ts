@@ -295,6 +295,8 @@ export interface components {
             /** Assignee */
             assignee?: string | null;
             change?: components["schemas"]["AlertChange"] | null;
+            /** Closed By Decision */
+            closed_by_decision?: string | null;
             /** Closure Reason */
             closure_reason?: string | null;
             /**
@@ -396,6 +398,8 @@ export interface components {
             /** Assignee */
             assignee?: string | null;
             change?: components["schemas"]["AlertChange"] | null;
+            /** Closed By Decision */
+            closed_by_decision?: string | null;
             /** Closure Reason */
             closure_reason?: string | null;
             /**
