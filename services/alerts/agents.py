@@ -31,6 +31,7 @@ from services.alerts.outbox import drain_leased
 from services.alerts.ports import AlertChanged, Naming
 from services.alerts.publisher import sender
 from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.shared.catch_up import CatchUp
 from services.alerts.shared.full_derivations import FullDerivations
 from services.alerts.shared.remembered import Remembered
 from services.alerts.shared_reads import runner
@@ -50,17 +51,22 @@ class WorkerMemory:
     remembered: Remembered | None = None
     versions: SavedVersions | None = None
     gradings: KnownGradings = field(default_factory=KnownGradings)
+    catch_up: CatchUp | None = None  # the places whose full pass is left to the bulk lane
 
     @classmethod
     def of(cls, settings: Settings) -> "WorkerMemory":
-        """A worker's, with the periods its settings give for working things out in full and
-        the alert versions they keep."""
+        """A worker's, with the periods its settings give for working things out in full, the
+        grace the bulk lane has to do so, and the alert versions they keep."""
+        catch_up = CatchUp(timedelta(seconds=settings.alerts_catch_up_grace_s))
         return cls(
             full_derivations=FullDerivations(
-                timedelta(seconds=settings.alerts_peer_group_full_every_s)
+                timedelta(seconds=settings.alerts_peer_group_full_every_s), catch_up=catch_up
             ),
-            remembered=Remembered(timedelta(seconds=settings.alerts_hotspot_full_every_s)),
+            remembered=Remembered(
+                timedelta(seconds=settings.alerts_hotspot_full_every_s), catch_up=catch_up
+            ),
             versions=SavedVersions(keep=settings.alerts_saved_versions_keep),
+            catch_up=catch_up,
         )
 
 
@@ -82,8 +88,10 @@ async def _detect(
     turn: Turn,
     concurrency: int,
     memory: WorkerMemory,
+    in_full: Sequence[str] = (),
 ) -> list[AlertRaised]:
-    """Detect around every entity the batch linked, each entity once, a few at a time.
+    """Detect around every entity the batch linked, each entity once, a few at a time, and
+    around the entities `in_full` (places whose full pass was left to the bulk lane).
 
     What is saved waits in the outbox until published. An outage around one entity stops
     the others (a task group) before the batch is tried again, so no leftover task races
@@ -115,6 +123,8 @@ async def _detect(
     # The reports that linked each entity; None once a resolution decision (no report) changed
     # it: everything about it is then examined again.
     touched_by: dict[tuple[EntityKind, str], list[str] | None] = {}
+    for entity_id in in_full:
+        touched_by[EntityKind.of(entity_id), entity_id] = None
     for event in (event for event in batch if not event.retracted):
         for e in event.entities:
             if event.decision_id is not None:
@@ -369,6 +379,7 @@ async def detect_batch(
     turn: Turn = _no_wait,
     concurrency: int | None = None,
     memory: WorkerMemory | None = None,
+    in_full: Sequence[str] = (),
 ) -> list[AlertRaised]:
     """Detect around what a batch linked and save the alerts (into the outbox); retry outages
     and conflicting writers for as long as they last; log and skip only a genuine bug.
@@ -376,7 +387,8 @@ async def detect_batch(
     `concurrency` entities at a time (the live lane's setting unless given);
     `memory` what the worker keeps between batches (`WorkerMemory`): without it, a place's
     peer groups and a busy place's hotspot alert are worked out in full each time, each open
-    alert is read before it is updated, and gradings are read for each batch."""
+    alert is read before it is updated, and gradings are read for each batch. `in_full`: more
+    entities, each examined in full (everything about it, as after a decision)."""
     slots = concurrency or settings.alerts_detection_concurrency
     try:
         async for attempt in AsyncRetrying(
@@ -386,7 +398,9 @@ async def detect_batch(
             reraise=True,
         ):
             with attempt:
-                return await _detect(batch, neo4j, settings, turn, slots, memory or WorkerMemory())
+                return await _detect(
+                    batch, neo4j, settings, turn, slots, memory or WorkerMemory(), in_full
+                )
     # Errors around one entity were caught there; what is left (re-checking a retraction) is
     # logged rather than left to crash the agent, which faust would ack the batch for anyway.
     except Exception:
@@ -469,6 +483,21 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
             await detect_and_publish(
                 values, lanes.bulk_turn, settings.alerts_bulk_detection_concurrency
             )
+
+    @app.timer(settings.alerts_catch_up_every_s)  # type: ignore[untyped-decorator]  # faust
+    async def catch_up() -> None:
+        """Work out in full, in the bulk lane, the places whose full pass fell due during live
+        work and was left to it (`CatchUp`), then publish what that changed. Places it could not
+        do (an outage, retried until it ends, or a bug, logged) are noted again by the next live
+        report there, or worked out by it once the grace has passed."""
+        places = memory.catch_up.take() if memory.catch_up else []
+        if places:
+            concurrency = settings.alerts_bulk_detection_concurrency
+            changed = await detect_batch(
+                [], neo4j, settings, lanes.bulk_turn, concurrency, memory, in_full=places
+            )
+            log.info("caught up %d places: %d alert changes", len(places), len(changed))
+            await drain_outbox()
 
     @app.timer(settings.alerts_outbox_sweep_s)  # type: ignore[untyped-decorator]  # faust
     async def publish_leftovers() -> None:

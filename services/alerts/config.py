@@ -63,6 +63,11 @@ class Settings(
     alerts_detection_concurrency: int = 512
     # The bulk lane's: few, since a live batch waits for the bulk entities under way.
     alerts_bulk_detection_concurrency: int = 16
+    # A place's full pass (P01 read whole, P02's every school) that falls due during live work
+    # is left to the bulk lane, which looks for such places this often, unless it is this many
+    # seconds late (services/alerts/shared/catch_up.py); a grace of 0 makes the live report do it.
+    alerts_catch_up_every_s: float = 1.0
+    alerts_catch_up_grace_s: float = 600.0
     # The entities examined at a time read each query together, in one statement
     # (`batched_reads.py`); false: each entity's reads are statements of their own (as before
     # issue 17's batched detection; the alert workers bench's baseline).

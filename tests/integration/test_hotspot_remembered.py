@@ -13,12 +13,16 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
+from common.adapters.streaming import Neo4jConnection
 from common.auth import Principal, Role
 from common.settings import InfraSettings
 from common.visibility import audiences_of
 from schemas.alerts import AlertRaised, Priority
 from schemas.entities import Place
+from schemas.linking import EntitiesLinked
 from schemas.reports import ReportCreate
+from services.alerts.agents import WorkerMemory, detect_batch
+from services.alerts.config import Settings as AlertSettings
 from services.alerts.delivery.visibility import may_see
 from services.alerts.lifecycle import record_alert
 from services.alerts.patterns.shared_hotspot.graph import Neo4jHotspotGraph
@@ -29,6 +33,7 @@ from services.alerts.patterns.shared_hotspot.rule import (
 )
 from services.alerts.ports import Explanation, HistoryEntry
 from services.alerts.shared.candidate import AlertCandidate
+from services.alerts.shared.catch_up import CatchUp
 from services.alerts.shared.remembered import Remembered
 from services.alerts.store import Neo4jAlertStore, SavedVersions
 from services.network.identities import location_id
@@ -96,6 +101,7 @@ class Shop:
             "category": "take_away",
         }
         self.id = location_id(Place.model_validate(self.place), key=id_key())
+        self.linked: list[EntitiesLinked] = []  # as the network worker announced each report
 
     def person(self, name: str, **said: Any) -> dict[str, Any]:
         return {"name": f"{name} Synth{self.tag}", "home_address": f"{name} Row {self.tag}", **said}
@@ -122,7 +128,7 @@ class Shop:
         body = report_json(event, observed_at=(NOW - ago).isoformat(), **envelope)
         report = submitted(ReportCreate.model_validate(body), agency=agency)
         self.cleanup.append(str(report.event_id))
-        link_events(self.settings, [report])
+        self.linked.extend(link_events(self.settings, [report]))
         return str(report.event_id)
 
 
@@ -366,3 +372,61 @@ def test_the_version_the_worker_saved_is_used_only_while_it_is_the_open_one(
             assert read is not saved and read is not None and read.priority is Priority.HIGH
 
     asyncio.run(run())
+
+
+def test_a_full_pass_due_during_live_work_is_made_by_the_bulk_lane_just_after(
+    settings: InfraSettings, cleanup: list[str]
+) -> None:
+    """Through the alert worker's detection with its memory: a live report at a place whose full
+    pass is due adds what it names to what is remembered and leaves the pass to the bulk lane,
+    which catches up what only a full pass sees (a child seen there whose age another report
+    gives); once the grace has passed, the live report makes the pass itself."""
+    shop = Shop(settings, cleanup)
+    alerts = AlertSettings(alerts_topic=f"test.{uuid.uuid4().hex[:8]}.alerts")
+    catch_up = CatchUp(timedelta(minutes=10))
+    # Every full pass is due at once (`every` 0), and left to the bulk lane within its grace.
+    memory = WorkerMemory(remembered=Remembered(timedelta(0), catch_up=catch_up), catch_up=catch_up)
+
+    def detect(*, in_full: list[str] | None = None) -> set[str]:
+        """The worker's detection of the last report linked (or of `in_full` alone): the
+        reports the shop's open alert cites then."""
+        batch = [] if in_full is not None else shop.linked[-1:]
+        asyncio.run(_detect_batch(alerts, batch, memory, in_full or []))
+        alert = asyncio.run(_open_alert(settings, f"shared_hotspot:{shop.id}"))
+        return {str(e.report_id) for e in alert.evidence} if alert else set()
+
+    first = shop.link(timedelta(days=5), _child(shop, "Ava"), _child(shop, "Ben"))
+    assert detect() == {first}, "never worked out: the live report reads it whole"
+    assert catch_up.take() == []
+    unknown = shop.link(timedelta(days=4), shop.person("Eve"))  # her age unknown: not counted
+    assert detect() == {first}
+    assert catch_up.take() == [shop.id]
+    dated = shop.link(timedelta(days=3), _child(shop, "Eve"), here=False)  # elsewhere: young
+    cai = shop.link(timedelta(days=2), _child(shop, "Cai"))
+    assert detect() == {first, cai}, "what the live report names, from what is remembered"
+    assert catch_up.take() == [shop.id]
+    assert detect(in_full=[shop.id]) == {first, cai, unknown, dated}, "the bulk lane's full pass"
+
+    late = CatchUp(timedelta(0))  # no grace: the live report makes the pass
+    memory = WorkerMemory(remembered=Remembered(timedelta(0), catch_up=late), catch_up=late)
+    detect(in_full=[shop.id])
+    shop.link(timedelta(days=1), _child(shop, "Dee"), here=False)
+    fay = shop.link(timedelta(hours=5), shop.person("Dee"))
+    assert fay in detect() and late.take() == []
+
+
+async def _detect_batch(
+    alerts: AlertSettings, batch: list[EntitiesLinked], memory: WorkerMemory, in_full: list[str]
+) -> None:
+    connection = Neo4jConnection(alerts)
+    await connection.on_start()
+    try:
+        await detect_batch(batch, connection, alerts, memory=memory, in_full=in_full)
+    finally:
+        await connection.on_stop()
+
+
+async def _open_alert(settings: InfraSettings, fingerprint: str) -> AlertRaised | None:
+    async with async_driver(settings) as driver:
+        store = Neo4jAlertStore(driver=driver, database=settings.neo4j_database)
+        return await store.open_alert(fingerprint)

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from services.alerts.shared.catch_up import CatchUp
 from services.alerts.shared.full_derivations import FullDerivations
 from tests.support.factories import NOW
 
@@ -23,3 +24,16 @@ def test_the_anchors_longest_unseen_are_forgotten_and_so_due() -> None:
     full.done("location:c", NOW)
     assert full.due("location:b", NOW)
     assert not full.due("location:a", NOW) and not full.due("location:c", NOW)
+
+
+def test_a_pass_due_during_live_work_is_left_to_the_bulk_lane_until_the_grace_has_passed() -> None:
+    catch_up = CatchUp(timedelta(minutes=5))
+    full = FullDerivations(timedelta(minutes=10), catch_up=catch_up)
+    assert full.due("location:new", NOW), "never worked out: the live report does it"
+    full.done("location:a", NOW)
+    assert not full.due("location:a", NOW + timedelta(minutes=9))
+    assert catch_up.take() == []
+    assert not full.due("location:a", NOW + timedelta(minutes=14, seconds=59))
+    assert catch_up.take() == ["location:a"] and catch_up.take() == []
+    assert full.due("location:a", NOW + timedelta(minutes=15)), "the grace has passed"
+    assert catch_up.take() == []

@@ -13,6 +13,7 @@ from services.alerts.patterns.shared_hotspot.rule import (
     detect_shared_hotspot,
 )
 from services.alerts.shared.candidate import AlertCandidate, cited_digest
+from services.alerts.shared.catch_up import CatchUp
 from services.alerts.shared.provenance import Traits
 from services.alerts.shared.remembered import Memo, Remembered
 from tests.support.factories import NOW
@@ -168,3 +169,14 @@ def test_the_memory_forgets_the_longest_unused_places_beyond_its_size() -> None:
     assert remembered.recall("p01", "c", NOW) is not None
     remembered.keep("p01", "d", memo(50))  # larger than it keeps: it alone is kept
     assert [remembered.recall("p01", k, NOW) is not None for k in "acd"] == [False, False, True]
+
+
+def test_a_memory_due_during_live_work_is_used_while_the_bulk_lane_has_its_grace() -> None:
+    catch_up = CatchUp(timedelta(minutes=5))
+    remembered = Remembered(EVERY, catch_up=catch_up)
+    memo = Memo(facts={}, full_at=NOW, cited="", size=1)
+    remembered.keep("p01", "location:a", memo)
+    assert remembered.recall("p01", "location:a", NOW + EVERY) is memo
+    assert catch_up.take() == ["location:a"]
+    assert remembered.recall("p01", "location:a", NOW + EVERY + timedelta(minutes=5)) is None
+    assert catch_up.take() == []

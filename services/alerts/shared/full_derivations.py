@@ -5,11 +5,14 @@ place: the schools of the pupils they name) still works everything out again whe
 and the last time is `every` or longer ago. So what changed a group without a report naming its
 pupils there (an enrolment learned later, a merge, an age given elsewhere, a retraction that
 changed what the place is) is caught up by a report at the place within `every`, and at a quiet
-place by its next report, as when every report worked out everything.
+place by its next report, as when every report worked out everything; given a `CatchUp`, by the
+bulk lane just after that report.
 """
 
 from collections import OrderedDict
 from datetime import datetime, timedelta
+
+from services.alerts.shared.catch_up import CatchUp
 
 KEEP = 100_000  # anchors remembered; the longest unseen are forgotten (then worked out in full)
 
@@ -17,15 +20,24 @@ KEEP = 100_000  # anchors remembered; the longest unseen are forgotten (then wor
 class FullDerivations:
     """The last time each anchor was worked out in full, for the `KEEP` most recent."""
 
-    def __init__(self, every: timedelta, *, keep: int = KEEP) -> None:
+    def __init__(
+        self, every: timedelta, *, keep: int = KEEP, catch_up: CatchUp | None = None
+    ) -> None:
         self._every = every
         self._keep = keep
+        self._catch_up = catch_up
         self._at: OrderedDict[str, datetime] = OrderedDict()
 
     def due(self, anchor_id: str, now: datetime) -> bool:
-        """Whether the anchor is to be worked out in full: never yet, or `every` ago or more."""
+        """Whether the anchor is to be worked out in full by the live report asking: never yet,
+        or `every` ago or more, unless `catch_up` takes the pass to the bulk lane."""
         at = self._at.get(anchor_id)
-        return at is None or now - at >= self._every
+        if at is None:
+            return True
+        late = now - at - self._every
+        return late >= timedelta(0) and not (
+            self._catch_up is not None and self._catch_up.defers(anchor_id, late)
+        )
 
     def done(self, anchor_id: str, now: datetime) -> None:
         """Note that the anchor was worked out in full at `now`."""

@@ -6,7 +6,8 @@ gave cites (`cited_digest`). It uses the memory only while the anchor's open ale
 those: an alert changed by another worker, closed, or not saved tells it that the memory is not
 what the store holds, and it works everything out again. It does so also when the last full pass
 is `every` or longer ago, so that what changed without a report at the anchor (an age given
-elsewhere, a merge, the window moving on) is caught up, as `FullDerivations` does for P02. Losing
+elsewhere, a merge, the window moving on) is caught up, as `FullDerivations` does for P02 (given
+a `CatchUp`, by the bulk lane, just after). Losing
 the memory (a restart, another worker) costs only a full pass: nothing is skipped on its account.
 """
 
@@ -14,6 +15,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from services.alerts.shared.catch_up import CatchUp
 
 KEEP = 200_000  # facts remembered in all (a busy place's sightings, say); the oldest go first
 
@@ -31,17 +34,26 @@ class Memo:
 class Remembered:
     """What detectors last worked out, by detector and anchor, the most recent first kept."""
 
-    def __init__(self, every: timedelta, *, keep: int = KEEP) -> None:
+    def __init__(
+        self, every: timedelta, *, keep: int = KEEP, catch_up: CatchUp | None = None
+    ) -> None:
         self._every = every
         self._keep = keep
+        self._catch_up = catch_up
         self._held = 0
         self._memos: OrderedDict[tuple[str, str], Memo] = OrderedDict()
 
     def recall(self, detector: str, anchor_id: str, now: datetime) -> Memo | None:
         """What the detector worked out about the anchor; None when nothing is remembered or a
-        full pass is due (the last one `every` or longer ago)."""
+        full pass is due (the last one `every` or longer ago), unless `catch_up` takes the pass
+        to the bulk lane."""
         memo = self._memos.get((detector, anchor_id))
-        if memo is None or now - memo.full_at >= self._every:
+        if memo is None:
+            return None
+        late = now - memo.full_at - self._every
+        if late >= timedelta(0) and not (
+            self._catch_up is not None and self._catch_up.defers(anchor_id, late)
+        ):
             return None
         return memo
 
