@@ -253,27 +253,29 @@ async def probe(
 async def catch_up(
     driver: AsyncDriver, database: str, alerts: AlertSettings, kept: Kept, costs: Costs
 ) -> None:
-    """The places whose full pass the last probe left to the bulk lane, each worked out in full
-    as the worker's bulk lane does just after (`CatchUp`), timed apart from the probe."""
-    places = kept.catch_up.take()
-    if not places:
-        return
-    began = time.perf_counter()
-    reads = BatchedReads(runner(driver, database))
-    await detect_and_record(
-        [LinkedEntity(kind=EntityKind.of(place), id=place) for place in places],
-        store=kept.store(driver, database, reads),
-        ctx=Context(
-            driver=driver,
-            database=database,
-            settings=alerts,
-            now=datetime.now(UTC),
-            reads=reads,
-            full_derivations=kept.full_passes,
-            remembered=kept.memories,
-            gradings=kept.gradings,
-        ),
-    )
+    """The places whose full passes the last probe left to the bulk lane, each examined for
+    them as the worker's bulk lane does just after (`CatchUp.making`), timed apart from the
+    probe."""
+    with kept.catch_up.making() as places:
+        if not places:
+            return
+        began = time.perf_counter()
+        reads = BatchedReads(runner(driver, database))
+        await detect_and_record(
+            [LinkedEntity(kind=EntityKind.of(place), id=place) for place in places],
+            store=kept.store(driver, database, reads),
+            ctx=Context(
+                driver=driver,
+                database=database,
+                settings=alerts,
+                now=datetime.now(UTC),
+                reads=reads,
+                touched_by=(),  # no report: only the passes due there are made
+                full_derivations=kept.full_passes,
+                remembered=kept.memories,
+                gradings=kept.gradings,
+            ),
+        )
     costs.catch_up.append((time.perf_counter() - began) * 1000)
     costs.caught_up += len(places)
 

@@ -88,10 +88,10 @@ async def _detect(
     turn: Turn,
     concurrency: int,
     memory: WorkerMemory,
-    in_full: Sequence[str] = (),
+    due: Sequence[str] = (),
 ) -> list[AlertRaised]:
     """Detect around every entity the batch linked, each entity once, a few at a time, and
-    around the entities `in_full` (places whose full pass was left to the bulk lane).
+    around the entities `due` (places whose full passes were left to the bulk lane).
 
     What is saved waits in the outbox until published. An outage around one entity stops
     the others (a task group) before the batch is tried again, so no leftover task races
@@ -123,8 +123,8 @@ async def _detect(
     # The reports that linked each entity; None once a resolution decision (no report) changed
     # it: everything about it is then examined again.
     touched_by: dict[tuple[EntityKind, str], list[str] | None] = {}
-    for entity_id in in_full:
-        touched_by[EntityKind.of(entity_id), entity_id] = None
+    for entity_id in due:  # touched by no report: only the full passes due are made there
+        touched_by[EntityKind.of(entity_id), entity_id] = []
     for event in (event for event in batch if not event.retracted):
         for e in event.entities:
             if event.decision_id is not None:
@@ -379,7 +379,7 @@ async def detect_batch(
     turn: Turn = _no_wait,
     concurrency: int | None = None,
     memory: WorkerMemory | None = None,
-    in_full: Sequence[str] = (),
+    due: Sequence[str] = (),
 ) -> list[AlertRaised]:
     """Detect around what a batch linked and save the alerts (into the outbox); retry outages
     and conflicting writers for as long as they last; log and skip only a genuine bug.
@@ -387,8 +387,8 @@ async def detect_batch(
     `concurrency` entities at a time (the live lane's setting unless given);
     `memory` what the worker keeps between batches (`WorkerMemory`): without it, a place's
     peer groups and a busy place's hotspot alert are worked out in full each time, each open
-    alert is read before it is updated, and gradings are read for each batch. `in_full`: more
-    entities, each examined in full (everything about it, as after a decision)."""
+    alert is read before it is updated, and gradings are read for each batch. `due`: places
+    whose full passes were left to the bulk lane (`CatchUp.making`), examined for them."""
     slots = concurrency or settings.alerts_detection_concurrency
     try:
         async for attempt in AsyncRetrying(
@@ -399,7 +399,7 @@ async def detect_batch(
         ):
             with attempt:
                 return await _detect(
-                    batch, neo4j, settings, turn, slots, memory or WorkerMemory(), in_full
+                    batch, neo4j, settings, turn, slots, memory or WorkerMemory(), due
                 )
     # Errors around one entity were caught there; what is left (re-checking a retraction) is
     # logged rather than left to crash the agent, which faust would ack the batch for anyway.
@@ -490,14 +490,17 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
         work and was left to it (`CatchUp`), then publish what that changed. Places it could not
         do (an outage, retried until it ends, or a bug, logged) are noted again by the next live
         report there, or worked out by it once the grace has passed."""
-        places = memory.catch_up.take() if memory.catch_up else []
-        if places:
+        if memory.catch_up is None:
+            return
+        with memory.catch_up.making() as places:
+            if not places:
+                return
             concurrency = settings.alerts_bulk_detection_concurrency
             changed = await detect_batch(
-                [], neo4j, settings, lanes.bulk_turn, concurrency, memory, in_full=places
+                [], neo4j, settings, lanes.bulk_turn, concurrency, memory, due=places
             )
-            log.info("caught up %d places: %d alert changes", len(places), len(changed))
-            await drain_outbox()
+        log.info("caught up %d places: %d alert changes", len(places), len(changed))
+        await drain_outbox()
 
     @app.timer(settings.alerts_outbox_sweep_s)  # type: ignore[untyped-decorator]  # faust
     async def publish_leftovers() -> None:

@@ -387,11 +387,11 @@ def test_a_full_pass_due_during_live_work_is_made_by_the_bulk_lane_just_after(
     # Every full pass is due at once (`every` 0), and left to the bulk lane within its grace.
     memory = WorkerMemory(remembered=Remembered(timedelta(0), catch_up=catch_up), catch_up=catch_up)
 
-    def detect(*, in_full: list[str] | None = None) -> set[str]:
-        """The worker's detection of the last report linked (or of `in_full` alone): the
-        reports the shop's open alert cites then."""
-        batch = [] if in_full is not None else shop.linked[-1:]
-        asyncio.run(_detect_batch(alerts, batch, memory, in_full or []))
+    def detect(*, due: list[str] | None = None) -> set[str]:
+        """The worker's detection of the last report linked (or of the places `due` alone, as
+        its bulk lane makes their passes): the reports the shop's open alert cites then."""
+        batch = [] if due is not None else shop.linked[-1:]
+        asyncio.run(_detect_batch(alerts, batch, memory, due or []))
         alert = asyncio.run(_open_alert(settings, f"shared_hotspot:{shop.id}"))
         return {str(e.report_id) for e in alert.evidence} if alert else set()
 
@@ -404,24 +404,26 @@ def test_a_full_pass_due_during_live_work_is_made_by_the_bulk_lane_just_after(
     dated = shop.link(timedelta(days=3), _child(shop, "Eve"), here=False)  # elsewhere: young
     cai = shop.link(timedelta(days=2), _child(shop, "Cai"))
     assert detect() == {first, cai}, "what the live report names, from what is remembered"
-    assert catch_up.take() == [shop.id]
-    assert detect(in_full=[shop.id]) == {first, cai, unknown, dated}, "the bulk lane's full pass"
+    with catch_up.making() as places:
+        assert places == [shop.id]
+        assert detect(due=places) == {first, cai, unknown, dated}, "the bulk lane's full pass"
+    assert catch_up.take() == [], "made, not left to the bulk lane again"
 
     late = CatchUp(timedelta(0))  # no grace: the live report makes the pass
     memory = WorkerMemory(remembered=Remembered(timedelta(0), catch_up=late), catch_up=late)
-    detect(in_full=[shop.id])
+    detect(due=[shop.id])  # remembered by this memory
     shop.link(timedelta(days=1), _child(shop, "Dee"), here=False)
     fay = shop.link(timedelta(hours=5), shop.person("Dee"))
     assert fay in detect() and late.take() == []
 
 
 async def _detect_batch(
-    alerts: AlertSettings, batch: list[EntitiesLinked], memory: WorkerMemory, in_full: list[str]
+    alerts: AlertSettings, batch: list[EntitiesLinked], memory: WorkerMemory, due: list[str]
 ) -> None:
     connection = Neo4jConnection(alerts)
     await connection.on_start()
     try:
-        await detect_batch(batch, connection, alerts, memory=memory, in_full=in_full)
+        await detect_batch(batch, connection, alerts, memory=memory, due=due)
     finally:
         await connection.on_stop()
 

@@ -37,3 +37,18 @@ def test_a_pass_due_during_live_work_is_left_to_the_bulk_lane_until_the_grace_ha
     assert catch_up.take() == ["location:a"] and catch_up.take() == []
     assert full.due("location:a", NOW + timedelta(minutes=15)), "the grace has passed"
     assert catch_up.take() == []
+
+
+def test_while_the_bulk_lane_makes_a_places_passes_a_pass_due_there_is_made_not_left() -> None:
+    catch_up = CatchUp(timedelta(minutes=5))
+    full = FullDerivations(timedelta(minutes=10), catch_up=catch_up)
+    full.done("location:a", NOW)
+    full.done("location:b", NOW)
+    later = NOW + timedelta(minutes=11)
+    assert not full.due("location:a", later)
+    with catch_up.making() as places:
+        assert places == ["location:a"]
+        assert full.due("location:a", later)
+        assert not full.due("location:b", later), "not in hand: still left to the bulk lane"
+    assert catch_up.take() == ["location:b"]
+    assert not full.due("location:a", later) and catch_up.take() == ["location:a"]

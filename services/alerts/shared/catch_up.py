@@ -13,6 +13,8 @@ places in full in its bulk lane, which gives way to live work (`register_agents`
 the next live report there, as without a catch-up.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 
@@ -22,11 +24,12 @@ class CatchUp:
     def __init__(self, grace: timedelta) -> None:
         self._grace = grace
         self._wanted: dict[str, None] = {}
+        self._making: set[str] = set()
 
     def defers(self, anchor_id: str, late: timedelta) -> bool:
         """Whether a full pass `late` past due at the anchor is left to the bulk lane; if so, the
-        anchor is noted."""
-        if late >= self._grace:
+        anchor is noted. Never while the bulk lane is making the anchor's passes (`making`)."""
+        if late >= self._grace or anchor_id in self._making:
             return False
         self._wanted[anchor_id] = None
         return True
@@ -35,3 +38,15 @@ class CatchUp:
         """The anchors noted since last taken, no longer noted."""
         wanted, self._wanted = list(self._wanted), {}
         return wanted
+
+    @contextmanager
+    def making(self) -> Iterator[list[str]]:
+        """The anchors noted since last taken (`take`), held while the bulk lane examines them:
+        meanwhile a pass due at one of them is made, not left to the bulk lane again. Examined
+        with no report (`touched_by` empty), each detector makes only the passes due there."""
+        anchors = self.take()
+        self._making.update(anchors)
+        try:
+            yield anchors
+        finally:
+            self._making.difference_update(anchors)
