@@ -174,6 +174,30 @@ class Kept:
             writes=BatchedReads(writer(driver, database)),
         )
 
+    def context(
+        self,
+        driver: AsyncDriver,
+        database: str,
+        alerts: AlertSettings,
+        reads: BatchedReads,
+        *,
+        touched_by: tuple[str, ...],
+        timings: dict[str, list[float]] | None = None,
+    ) -> Context:
+        """A batch's detection context as the worker makes it, with what the worker keeps."""
+        return Context(
+            driver=driver,
+            database=database,
+            settings=alerts,
+            now=datetime.now(UTC),
+            timings=timings,
+            reads=reads,
+            touched_by=touched_by,
+            full_derivations=self.full_passes,
+            remembered=self.memories,
+            gradings=self.gradings,
+        )
+
     @classmethod
     def new(cls) -> "Kept":
         settings = AlertSettings()
@@ -228,17 +252,13 @@ async def probe(
             await detect_and_record(
                 linked.entities,
                 store=kept.store(driver, database, reads),
-                ctx=Context(
-                    driver=driver,
-                    database=database,
-                    settings=alerts,
-                    now=datetime.now(UTC),
-                    timings=costs.detectors,
-                    reads=reads,
+                ctx=kept.context(
+                    driver,
+                    database,
+                    alerts,
+                    reads,
                     touched_by=(str(linked.report_id),),  # as the alert worker gives them
-                    full_derivations=kept.full_passes,
-                    remembered=kept.memories,
-                    gradings=kept.gradings,
+                    timings=costs.detectors,
                 ),
             )
             done = time.perf_counter()
@@ -264,17 +284,8 @@ async def catch_up(
         await detect_and_record(
             [LinkedEntity(kind=EntityKind.of(place), id=place) for place in places],
             store=kept.store(driver, database, reads),
-            ctx=Context(
-                driver=driver,
-                database=database,
-                settings=alerts,
-                now=datetime.now(UTC),
-                reads=reads,
-                touched_by=(),  # no report: only the passes due there are made
-                full_derivations=kept.full_passes,
-                remembered=kept.memories,
-                gradings=kept.gradings,
-            ),
+            # Touched by no report: only the passes due there are made.
+            ctx=kept.context(driver, database, alerts, reads, touched_by=()),
         )
     costs.catch_up.append((time.perf_counter() - began) * 1000)
     costs.caught_up += len(places)

@@ -190,12 +190,14 @@ async def _record_once(
 
 
 def _what_changed(candidate: AlertCandidate, existing: AlertRaised) -> str:
-    """An update's history note: the reports it adds, or that the same reports are now about
-    other people (merged or split by an analyst)."""
-    added = len(set(candidate.evidence) - set(existing.evidence))
-    if added or set(candidate.evidence) != set(existing.evidence):
-        return f"{added} new report(s)"
-    return "the same reports, about other people or places"
+    """An update's history note: the reports it adds and those it no longer cites (the window
+    moved on, or one was retracted), or that the same reports are now about other people
+    (merged or split by an analyst)."""
+    before, now = set(existing.evidence), set(candidate.evidence)
+    if before == now:
+        return "the same reports, about other people or places"
+    changes = [(len(now - before), "new report(s)"), (len(before - now), "no longer cited")]
+    return ", ".join(f"{count} {what}" for count, what in changes if count)
 
 
 async def withdraw_evidence(

@@ -60,6 +60,9 @@ def test_new_evidence_updates_the_open_alert() -> None:
     assert second.alert_id == first.alert_id
     assert second.raised_at == first.raised_at and second.updated_at > first.updated_at
     assert len(second.evidence) == 4 and len(store.alerts) == 1
+    assert store.history[-1].note == "1 new report(s)"
+    assert _record(store, _candidate(2), 6) is not None  # the window moved on, say
+    assert store.history[-1].note == "2 no longer cited"
 
 
 def test_an_alert_carries_actions_deadlines_subgraph_and_visibility() -> None:
