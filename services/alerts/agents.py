@@ -486,10 +486,11 @@ def register_agents(*, app: faust.App, settings: Settings, neo4j: Neo4jConnectio
 
     @app.timer(settings.alerts_catch_up_every_s)  # type: ignore[untyped-decorator]  # faust
     async def catch_up() -> None:
-        """Work out in full, in the bulk lane, the places whose full pass fell due during live
-        work and was left to it (`CatchUp`), then publish what that changed. Places it could not
-        do (an outage, retried until it ends, or a bug, logged) are noted again by the next live
-        report there, or worked out by it once the grace has passed."""
+        """Make, in the bulk lane, the full passes that fell due during live work and were left
+        to it (`CatchUp`): each noted place examined touched by no report, so that only the
+        passes due there are made; then publish what that changed. Places it could not do (an
+        outage, retried until it ends, or a bug, logged) are noted again by the next live report
+        there, or worked out by it once the grace has passed."""
         if memory.catch_up is None:
             return
         with memory.catch_up.making() as places:
